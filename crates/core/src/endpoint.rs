@@ -1,0 +1,583 @@
+//! Where a device connects, and the settings other MQTT clients need to do
+//! the same: a `mosquitto_pub` command line, an MQTTX CLI command and the
+//! fields of MQTT.fx's connection profile.
+//!
+//! Pure text generation: nothing here resolves names or opens sockets.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+/// The platform's legacy shared access host (Beijing 4).
+pub const LEGACY_HOST: &str = "iot-mqtts.cn-north-4.myhuaweicloud.com";
+/// The path IoTDA serves MQTT over WebSocket on.
+pub const DEFAULT_WS_PATH: &str = "/mqtt";
+
+/// A broker host offered in the host field's suggestions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HostPreset {
+    /// What the suggestion is.
+    pub label: &'static str,
+    /// The host; `{prefix}` marks the part to replace.
+    pub host: &'static str,
+}
+
+/// Host suggestions: the per-instance form, the legacy host and the local
+/// broker started by the kit's run command.
+pub const HOST_PRESETS: &[HostPreset] = &[
+    HostPreset {
+        label: "IoTDA instance, Beijing 4 (replace {prefix} from Overview > Access Details)",
+        host: "{prefix}.st1.iotda-device.cn-north-4.myhuaweicloud.com",
+    },
+    HostPreset {
+        label: "IoTDA instance, Shanghai 1",
+        host: "{prefix}.st1.iotda-device.cn-east-3.myhuaweicloud.com",
+    },
+    HostPreset {
+        label: "IoTDA instance, Guangzhou",
+        host: "{prefix}.st1.iotda-device.cn-south-1.myhuaweicloud.com",
+    },
+    HostPreset {
+        label: "IoTDA legacy shared host, Beijing 4",
+        host: LEGACY_HOST,
+    },
+    HostPreset {
+        label: "Local mosquitto started by the kit's run command",
+        host: "127.0.0.1",
+    },
+];
+
+/// The transport a client speaks to the broker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Transport {
+    /// MQTT over plain TCP (IoTDA port 1883).
+    Mqtt,
+    /// MQTT over TLS (IoTDA port 8883).
+    #[default]
+    Mqtts,
+    /// MQTT over plain WebSocket (local brokers only; IoTDA has none).
+    Ws,
+    /// MQTT over WebSocket over TLS (IoTDA port 443, path `/mqtt`).
+    Wss,
+}
+
+impl Transport {
+    /// Every transport, in menu order.
+    pub const ALL: [Transport; 4] = [Self::Mqtt, Self::Mqtts, Self::Ws, Self::Wss];
+
+    /// The port IoTDA (or, for plain WebSocket, the URL scheme) uses.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Mqtt => 1883,
+            Self::Mqtts => 8883,
+            Self::Ws => 80,
+            Self::Wss => 443,
+        }
+    }
+
+    /// Whether the connection is encrypted.
+    pub fn is_tls(self) -> bool {
+        matches!(self, Self::Mqtts | Self::Wss)
+    }
+
+    /// Whether MQTT is carried in WebSocket frames.
+    pub fn is_websocket(self) -> bool {
+        matches!(self, Self::Ws | Self::Wss)
+    }
+
+    /// The URL scheme (`mqtt`, `mqtts`, `ws`, `wss`), also MQTTX's `-l` value.
+    pub fn scheme(self) -> &'static str {
+        match self {
+            Self::Mqtt => "mqtt",
+            Self::Mqtts => "mqtts",
+            Self::Ws => "ws",
+            Self::Wss => "wss",
+        }
+    }
+
+    /// Parses a scheme as written by [`Transport::scheme`].
+    pub fn from_scheme(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.scheme() == s)
+    }
+
+    /// A short human label, e.g. `MQTTS (TLS) 8883`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Mqtt => "MQTT 1883",
+            Self::Mqtts => "MQTTS (TLS) 8883",
+            Self::Ws => "WS (plain WebSocket, local brokers)",
+            Self::Wss => "WSS 443, path /mqtt",
+        }
+    }
+}
+
+/// Why an endpoint is not usable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointError {
+    /// The host is empty.
+    EmptyHost,
+    /// The host still has the `{prefix}` placeholder of a preset.
+    HostPlaceholder,
+    /// A URL was pasted where the host alone belongs.
+    HostHasScheme(String),
+    /// The host has a character that no host name has.
+    HostChar {
+        /// The offending character.
+        ch: char,
+        /// Its 1-based position.
+        position: usize,
+    },
+    /// A dot-separated part of the host is empty, longer than 63, or starts
+    /// or ends with '-'.
+    HostLabel(String),
+    /// The host is longer than 253 characters.
+    HostTooLong(usize),
+    /// The port is not a number from 1 to 65535.
+    Port(String),
+    /// A WebSocket path that does not start with '/'.
+    Path(String),
+}
+
+impl EndpointError {
+    /// Whether the error is about the port field (else host or path).
+    pub fn is_port(&self) -> bool {
+        matches!(self, Self::Port(_))
+    }
+
+    /// Whether the error is about the WebSocket path field.
+    pub fn is_path(&self) -> bool {
+        matches!(self, Self::Path(_))
+    }
+}
+
+impl fmt::Display for EndpointError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptyHost => write!(f, "host is empty; copy it from the console's Access Details"),
+            Self::HostPlaceholder => write!(
+                f,
+                "replace {{prefix}} with your instance's prefix, shown in the console under Overview > Access Details"
+            ),
+            Self::HostHasScheme(scheme) => write!(
+                f,
+                "enter the host name only, without {scheme:?}; pick the protocol and port below"
+            ),
+            Self::HostChar { ch, position } => write!(
+                f,
+                "host may contain only letters, digits, '.' and '-'; found {ch:?} at position {position}"
+            ),
+            Self::HostLabel(label) => write!(
+                f,
+                "host part {label:?} is not valid: each dot-separated part is 1-63 characters and does not start or end with '-'"
+            ),
+            Self::HostTooLong(n) => write!(f, "host is {n} characters; at most 253 are allowed"),
+            Self::Port(p) => write!(f, "port must be a number from 1 to 65535; got {p:?}"),
+            Self::Path(p) => write!(f, "WebSocket path must start with '/' (IoTDA uses /mqtt); got {p:?}"),
+        }
+    }
+}
+
+impl std::error::Error for EndpointError {}
+
+/// Parses a port typed by a user.
+pub fn parse_port(text: &str) -> Result<u16, EndpointError> {
+    text.parse::<u16>()
+        .ok()
+        .filter(|p| *p != 0)
+        .ok_or_else(|| EndpointError::Port(text.to_owned()))
+}
+
+/// Checks a host name or IP address typed by a user.
+pub fn check_host(host: &str) -> Result<(), EndpointError> {
+    if host.is_empty() {
+        return Err(EndpointError::EmptyHost);
+    }
+    if host.contains("{prefix}") {
+        return Err(EndpointError::HostPlaceholder);
+    }
+    if let Some(i) = host.find("://") {
+        return Err(EndpointError::HostHasScheme(host[..i + 3].to_owned()));
+    }
+    if host.parse::<std::net::Ipv6Addr>().is_ok() {
+        return Ok(());
+    }
+    if let Some((i, ch)) = host
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !(c.is_ascii_alphanumeric() || *c == '.' || *c == '-'))
+    {
+        return Err(EndpointError::HostChar {
+            ch,
+            position: i + 1,
+        });
+    }
+    if host.len() > 253 {
+        return Err(EndpointError::HostTooLong(host.len()));
+    }
+    // A single trailing dot (fully qualified form) is allowed.
+    let body = host.strip_suffix('.').unwrap_or(host);
+    match body.split('.').find(|label| {
+        label.is_empty() || label.len() > 63 || label.starts_with('-') || label.ends_with('-')
+    }) {
+        Some(label) => Err(EndpointError::HostLabel(label.to_owned())),
+        None => Ok(()),
+    }
+}
+
+/// A broker endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Endpoint {
+    /// Host name or IP address.
+    pub host: String,
+    /// Transport.
+    pub transport: Transport,
+    /// TCP port.
+    pub port: u16,
+    /// Path of the WebSocket URL (used only by WebSocket transports).
+    pub path: String,
+}
+
+impl Endpoint {
+    /// An endpoint with the transport's default port and IoTDA's path.
+    pub fn new(host: impl Into<String>, transport: Transport) -> Self {
+        Self {
+            host: host.into(),
+            transport,
+            port: transport.default_port(),
+            path: DEFAULT_WS_PATH.to_owned(),
+        }
+    }
+
+    /// Checks the host, port and (for WebSocket) the path.
+    pub fn check(&self) -> Result<(), EndpointError> {
+        check_host(&self.host)?;
+        if self.port == 0 {
+            return Err(EndpointError::Port("0".to_owned()));
+        }
+        if self.transport.is_websocket() && !self.path.starts_with('/') {
+            return Err(EndpointError::Path(self.path.clone()));
+        }
+        Ok(())
+    }
+
+    /// The URL form, e.g. `mqtts://host:8883` or `wss://host:443/mqtt`.
+    pub fn url(&self) -> String {
+        let host = if self.host.contains(':') {
+            format!("[{}]", self.host)
+        } else {
+            self.host.clone()
+        };
+        let path = if self.transport.is_websocket() {
+            self.path.as_str()
+        } else {
+            ""
+        };
+        format!("{}://{host}:{}{path}", self.transport.scheme(), self.port)
+    }
+}
+
+/// What a client presents in CONNECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Login<'a> {
+    /// MQTT ClientId.
+    pub client_id: &'a str,
+    /// MQTT user name.
+    pub username: &'a str,
+    /// MQTT password; `None` for certificate (X.509) devices.
+    pub password: Option<&'a str>,
+}
+
+/// A message to publish in the generated commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample<'a> {
+    /// Topic.
+    pub topic: &'a str,
+    /// Payload.
+    pub payload: &'a str,
+}
+
+/// Why a client cannot be configured for an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unsupported {
+    /// `mosquitto_pub` 2.0 speaks MQTT over TCP only.
+    MosquittoWebSocket,
+}
+
+impl fmt::Display for Unsupported {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::MosquittoWebSocket => write!(
+                f,
+                "mosquitto_pub 2.0 has no WebSocket support; choose MQTT or MQTTS, or use the MQTTX command"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Unsupported {}
+
+/// Quotes a word for a POSIX shell, only when it needs quoting.
+pub fn shell_quote(word: &str) -> String {
+    let plain = !word.is_empty()
+        && word
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c));
+    if plain {
+        word.to_owned()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
+fn command(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| shell_quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A `mosquitto_pub` command line (MQTT 3.1.1, QoS 1) publishing `sample`.
+///
+/// TLS uses the operating system's trusted CAs (`--tls-use-os-certs`).
+pub fn mosquitto_pub(
+    endpoint: &Endpoint,
+    login: &Login<'_>,
+    sample: &Sample<'_>,
+) -> Result<String, Unsupported> {
+    if endpoint.transport.is_websocket() {
+        return Err(Unsupported::MosquittoWebSocket);
+    }
+    let port = endpoint.port.to_string();
+    let mut words = vec![
+        "mosquitto_pub",
+        "-h",
+        &endpoint.host,
+        "-p",
+        &port,
+        "-V",
+        "mqttv311",
+        "-i",
+        login.client_id,
+        "-u",
+        login.username,
+    ];
+    if let Some(password) = login.password {
+        words.extend(["-P", password]);
+    }
+    if endpoint.transport.is_tls() {
+        words.push("--tls-use-os-certs");
+    }
+    words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
+    Ok(command(&words))
+}
+
+/// An MQTTX CLI command (MQTT 3.1.1, QoS 1) publishing `sample`.
+pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) -> String {
+    let port = endpoint.port.to_string();
+    let mut words = vec![
+        "mqttx",
+        "pub",
+        "-h",
+        &endpoint.host,
+        "-p",
+        &port,
+        "-l",
+        endpoint.transport.scheme(),
+    ];
+    if endpoint.transport.is_websocket() {
+        words.extend(["--path", &endpoint.path]);
+    }
+    words.extend([
+        "-V",
+        "3.1.1",
+        "-i",
+        login.client_id,
+        "-u",
+        login.username,
+    ]);
+    if let Some(password) = login.password {
+        words.extend(["-P", password]);
+    }
+    words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
+    command(&words)
+}
+
+/// The fields of an MQTT.fx connection profile, as (label, value) pairs in
+/// the order MQTT.fx shows them.
+pub fn mqttfx_profile(endpoint: &Endpoint, login: &Login<'_>) -> Vec<(&'static str, String)> {
+    let tls = if endpoint.transport.is_tls() {
+        "Enable SSL/TLS: yes; TLS 1.2; CA signed server certificate"
+    } else {
+        "Enable SSL/TLS: no"
+    };
+    let mut rows = vec![
+        ("Broker Address", endpoint.host.clone()),
+        ("Broker Port", endpoint.port.to_string()),
+        ("Client ID", login.client_id.to_owned()),
+        ("User Name", login.username.to_owned()),
+        (
+            "Password",
+            login
+                .password
+                .unwrap_or("(none: X.509 certificate)")
+                .to_owned(),
+        ),
+        ("SSL/TLS", tls.to_owned()),
+        ("MQTT Version", "3.1.1".to_owned()),
+        ("Keep Alive Interval", "120".to_owned()),
+    ];
+    if endpoint.transport.is_websocket() {
+        rows.push(("WebSocket path", endpoint.path.clone()));
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOGIN: Login<'static> = Login {
+        client_id: "p_n_0_0_2025041401",
+        username: "p_n",
+        password: Some("c751"),
+    };
+    const SAMPLE: Sample<'static> = Sample {
+        topic: "$oc/devices/p_n/sys/properties/report",
+        payload: r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#,
+    };
+
+    #[test]
+    fn host_checks() {
+        assert_eq!(check_host(LEGACY_HOST), Ok(()));
+        assert_eq!(check_host("127.0.0.1"), Ok(()));
+        assert_eq!(check_host("::1"), Ok(()));
+        assert_eq!(check_host("example.com."), Ok(()));
+        assert_eq!(check_host(""), Err(EndpointError::EmptyHost));
+        assert_eq!(
+            check_host(HOST_PRESETS[0].host),
+            Err(EndpointError::HostPlaceholder)
+        );
+        assert_eq!(
+            check_host("mqtts://a.example:8883"),
+            Err(EndpointError::HostHasScheme("mqtts://".into()))
+        );
+        assert_eq!(
+            check_host("a.example:8883"),
+            Err(EndpointError::HostChar {
+                ch: ':',
+                position: 10
+            })
+        );
+        assert_eq!(
+            check_host("a..b"),
+            Err(EndpointError::HostLabel(String::new()))
+        );
+        assert_eq!(
+            check_host("-a.b"),
+            Err(EndpointError::HostLabel("-a".into()))
+        );
+        let long = format!("{}.com", "a".repeat(64));
+        assert_eq!(
+            check_host(&long),
+            Err(EndpointError::HostLabel("a".repeat(64)))
+        );
+        let too_long = vec!["a".repeat(60); 5].join(".");
+        assert_eq!(check_host(&too_long), Err(EndpointError::HostTooLong(304)));
+    }
+
+    #[test]
+    fn port_and_path_checks() {
+        assert_eq!(parse_port("8883"), Ok(8883));
+        for bad in ["", "0", "65536", "-1", "88 83", "x"] {
+            let err = parse_port(bad).unwrap_err();
+            assert!(err.is_port(), "{bad:?}");
+        }
+        let mut e = Endpoint::new("h.example", Transport::Wss);
+        e.path = "mqtt".into();
+        let err = e.check().unwrap_err();
+        assert!(err.is_path());
+        e.transport = Transport::Mqtts;
+        assert_eq!(e.check(), Ok(()), "path is ignored without WebSocket");
+        e.port = 0;
+        assert!(e.check().unwrap_err().is_port());
+    }
+
+    #[test]
+    fn urls() {
+        assert_eq!(
+            Endpoint::new("h.example", Transport::Wss).url(),
+            "wss://h.example:443/mqtt"
+        );
+        assert_eq!(
+            Endpoint::new("h.example", Transport::Mqtts).url(),
+            "mqtts://h.example:8883"
+        );
+        assert_eq!(Endpoint::new("::1", Transport::Ws).url(), "ws://[::1]:80/mqtt");
+    }
+
+    #[test]
+    fn transport_round_trip() {
+        for t in Transport::ALL {
+            assert_eq!(Transport::from_scheme(t.scheme()), Some(t));
+        }
+        assert_eq!(Transport::from_scheme("http"), None);
+    }
+
+    #[test]
+    fn mosquitto_command_over_tls() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Mqtts);
+        assert_eq!(
+            mosquitto_pub(&e, &LOGIN, &SAMPLE).unwrap(),
+            "mosquitto_pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 8883 -V mqttv311 \
+             -i p_n_0_0_2025041401 -u p_n -P c751 --tls-use-os-certs -q 1 \
+             -t '$oc/devices/p_n/sys/properties/report' \
+             -m '{\"services\":[{\"service_id\":\"Battery\",\"properties\":{\"batteryLevel\":80}}]}'"
+        );
+    }
+
+    #[test]
+    fn mosquitto_has_no_websocket() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
+        assert_eq!(
+            mosquitto_pub(&e, &LOGIN, &SAMPLE),
+            Err(Unsupported::MosquittoWebSocket)
+        );
+    }
+
+    #[test]
+    fn mqttx_command_over_wss_without_password() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
+        let login = Login {
+            password: None,
+            ..LOGIN
+        };
+        let cmd = mqttx_pub(&e, &login, &SAMPLE);
+        assert!(cmd.starts_with(
+            "mqttx pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 443 -l wss --path /mqtt -V 3.1.1 -i p_n_0_0_2025041401 -u p_n -q 1 "
+        ), "{cmd}");
+        assert!(!cmd.contains(" -P "));
+    }
+
+    #[test]
+    fn mqttfx_rows() {
+        let e = Endpoint::new("127.0.0.1", Transport::Mqtt);
+        let rows = mqttfx_profile(&e, &LOGIN);
+        assert_eq!(rows[0], ("Broker Address", "127.0.0.1".to_owned()));
+        assert_eq!(rows[1], ("Broker Port", "1883".to_owned()));
+        assert_eq!(rows[4], ("Password", "c751".to_owned()));
+        assert_eq!(rows[5], ("SSL/TLS", "Enable SSL/TLS: no".to_owned()));
+        assert_eq!(rows.len(), 8);
+        let wss = mqttfx_profile(&Endpoint::new("h.example", Transport::Wss), &LOGIN);
+        assert_eq!(wss.last(), Some(&("WebSocket path", "/mqtt".to_owned())));
+    }
+
+    #[test]
+    fn quoting() {
+        assert_eq!(shell_quote("abc-1.2"), "abc-1.2");
+        assert_eq!(shell_quote(""), "''");
+        assert_eq!(shell_quote("$x"), "'$x'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

@@ -1,0 +1,19 @@
+//! The pure core of IoTDA Kit.
+//!
+//! Everything here is plain computation over data the caller passes in: no
+//! clock, no randomness, no storage, no sockets and no browser API. The web app
+//! (`iotda-kit-web`) and the native CLI (`iotda-kit`) are thin shells around
+//! it, so the same code computes the same answers in both, and compiles to
+//! `wasm32-unknown-unknown` as well as natively.
+//!
+//! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
+//! - [`endpoint`]: broker endpoints and ready-to-paste client settings
+//!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod credentials;
+pub mod endpoint;
+
+pub use credentials::{Credentials, Password, SignType, Timestamp};
+pub use endpoint::{Endpoint, Transport};
