@@ -1,0 +1,57 @@
+//! The native `iotda-kit` command over `iotda-core`: IoTDA credentials for
+//! scripts, and a local server for the built web app.
+//!
+//! It reads the clock and the network that the core leaves to its callers;
+//! it holds no protocol or crypto logic of its own.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod args;
+mod credentials;
+pub mod serve;
+
+use std::ffi::OsString;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit code for bad input or a bad command line.
+pub const EXIT_USAGE: u8 = 2;
+/// Exit code for a failure while running (I/O, network).
+pub const EXIT_FAILURE: u8 = 1;
+
+/// A failure the command reports in one line.
+#[derive(Debug)]
+pub enum CliError {
+    /// The user's input is wrong: exit 2.
+    Usage(String),
+    /// The command could not do its work: exit 1.
+    Failure(String),
+}
+
+/// Runs the command line `args` (program name first) and returns the exit
+/// code; errors are printed to stderr as one line.
+pub fn main<I>(args: I) -> ExitCode
+where
+    I: IntoIterator<Item = OsString>,
+{
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return args::report_clap_error(&e),
+    };
+    let result = match cli.command {
+        args::Command::Credentials(a) => credentials::run(&a),
+        args::Command::Serve(a) => serve::run(&a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(EXIT_USAGE)
+        }
+        Err(CliError::Failure(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(EXIT_FAILURE)
+        }
+    }
+}
