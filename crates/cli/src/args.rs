@@ -36,7 +36,12 @@ pub struct CredentialsArgs {
     pub device_id: String,
     /// Device secret (8-32 of A-Z a-z 0-9 _ -). Prefer the IOTDA_SECRET
     /// environment variable: a command line is visible to other users.
-    #[arg(long, env = "IOTDA_SECRET", hide_env_values = true, value_name = "SECRET")]
+    #[arg(
+        long,
+        env = "IOTDA_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET"
+    )]
     pub secret: String,
     /// 0: the platform checks the password only; 1: it also checks the
     /// timestamp against its clock.

@@ -89,14 +89,32 @@ fn answer(stream: TcpStream, root: &Path) -> std::io::Result<()> {
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let head = method == "HEAD";
     if method != "GET" && !head {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"", head);
+        return respond(
+            &mut stream,
+            "405 Method Not Allowed",
+            "text/plain",
+            b"",
+            head,
+        );
     }
     match resolve(root, target) {
         Some(path) => match std::fs::read(&path) {
             Ok(body) => respond(&mut stream, "200 OK", content_type(&path), &body, head),
-            Err(_) => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", head),
+            Err(_) => respond(
+                &mut stream,
+                "404 Not Found",
+                "text/plain",
+                b"not found\n",
+                head,
+            ),
         },
-        None => respond(&mut stream, "404 Not Found", "text/plain", b"not found\n", head),
+        None => respond(
+            &mut stream,
+            "404 Not Found",
+            "text/plain",
+            b"not found\n",
+            head,
+        ),
     }
 }
 

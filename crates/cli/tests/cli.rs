@@ -63,7 +63,13 @@ fn credentials_json_is_exactly_one_object() {
     keys.sort_unstable();
     assert_eq!(
         keys,
-        ["client_id", "password", "sign_type", "timestamp", "username"]
+        [
+            "client_id",
+            "password",
+            "sign_type",
+            "timestamp",
+            "username"
+        ]
     );
     assert_eq!(obj["client_id"], "5f8d_node1_0_1_2025041401");
     assert_eq!(obj["username"], "5f8d_node1");

@@ -317,6 +317,15 @@ impl fmt::Display for Unsupported {
 
 impl std::error::Error for Unsupported {}
 
+/// The topic and a payload of a property report that fits the onboarding
+/// guide's example product model (service `Battery`, property `batteryLevel`).
+pub fn sample_report(device_id: &str) -> (String, &'static str) {
+    (
+        format!("$oc/devices/{device_id}/sys/properties/report"),
+        r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#,
+    )
+}
+
 /// Quotes a word for a POSIX shell, only when it needs quoting.
 pub fn shell_quote(word: &str) -> String {
     let plain = !word.is_empty()
@@ -389,14 +398,7 @@ pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) ->
     if endpoint.transport.is_websocket() {
         words.extend(["--path", &endpoint.path]);
     }
-    words.extend([
-        "-V",
-        "3.1.1",
-        "-i",
-        login.client_id,
-        "-u",
-        login.username,
-    ]);
+    words.extend(["-V", "3.1.1", "-i", login.client_id, "-u", login.username]);
     if let Some(password) = login.password {
         words.extend(["-P", password]);
     }
@@ -514,7 +516,10 @@ mod tests {
             Endpoint::new("h.example", Transport::Mqtts).url(),
             "mqtts://h.example:8883"
         );
-        assert_eq!(Endpoint::new("::1", Transport::Ws).url(), "ws://[::1]:80/mqtt");
+        assert_eq!(
+            Endpoint::new("::1", Transport::Ws).url(),
+            "ws://[::1]:80/mqtt"
+        );
     }
 
     #[test]
@@ -571,6 +576,13 @@ mod tests {
         assert_eq!(rows.len(), 8);
         let wss = mqttfx_profile(&Endpoint::new("h.example", Transport::Wss), &LOGIN);
         assert_eq!(wss.last(), Some(&("WebSocket path", "/mqtt".to_owned())));
+    }
+
+    #[test]
+    fn sample_report_topic_and_payload() {
+        let (topic, payload) = sample_report("p_n");
+        assert_eq!(topic, SAMPLE.topic);
+        assert_eq!(payload, SAMPLE.payload);
     }
 
     #[test]

@@ -443,7 +443,9 @@ mod tests {
         assert_ne!(a, password("12345678", ts("2025041402")));
         assert_ne!(a, password("12345679", ts("2025041401")));
         assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
+        assert!(a
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
     }
 
     #[test]

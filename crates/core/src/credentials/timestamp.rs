@@ -232,10 +232,15 @@ mod tests {
         let ts = Timestamp::from_unix_seconds(1_744_595_999).unwrap();
         assert_eq!(ts.to_string(), "2025041401");
         assert_eq!(ts.to_unix_seconds(), 1_744_592_400);
-        assert_eq!(Timestamp::from_unix_seconds(0).unwrap().to_string(), "1970010100");
+        assert_eq!(
+            Timestamp::from_unix_seconds(0).unwrap().to_string(),
+            "1970010100"
+        );
         // Leap day.
         assert_eq!(
-            Timestamp::from_unix_seconds(951_782_400).unwrap().to_string(),
+            Timestamp::from_unix_seconds(951_782_400)
+                .unwrap()
+                .to_string(),
             "2000022900"
         );
     }

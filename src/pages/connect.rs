@@ -1,0 +1,237 @@
+//! The Connection page: device credentials as IoTDA computes them, the
+//! broker endpoint, and settings ready to paste into other MQTT clients.
+
+use gloo_timers::callback::Interval;
+use iotda_core::credentials::{Field, SignType};
+use iotda_core::endpoint::{Transport, HOST_PRESETS};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::copy_button::CopyButton;
+use crate::components::text_field::TextField;
+use crate::components::value_row::ValueRow;
+use crate::state::{ConnectAction, ConnectForm, ConnectState, TimestampInput, CONNECT_STORAGE_KEY};
+use crate::web::{clock, storage};
+
+/// How often the current hour is re-read, in milliseconds.
+const CLOCK_TICK_MS: u32 = 30_000;
+
+/// The Connection page.
+#[component]
+pub fn ConnectPage() -> Html {
+    let loaded = use_memo((), |_| storage::load::<ConnectForm>(CONNECT_STORAGE_KEY));
+    let state = {
+        let loaded = loaded.clone();
+        use_reducer(move || {
+            ConnectState::restore(loaded.as_ref().clone().ok().flatten(), clock::now_hour())
+        })
+    };
+    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(state.saved(), move |form| {
+            if let Err(e) = storage::save(CONNECT_STORAGE_KEY, form) {
+                storage_error.set(Some(e));
+            }
+        });
+    }
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let interval = Interval::new(CLOCK_TICK_MS, move || {
+                dispatcher.dispatch(ConnectAction::Tick(clock::now_hour()))
+            });
+            move || drop(interval)
+        });
+    }
+
+    let text_action = |make: fn(String) -> ConnectAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| dispatcher.dispatch(make(v)))
+    };
+    let click_action = |action: ConnectAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(action.clone()))
+    };
+    let on_sign_type = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Ok(sign_type) = value.parse::<SignType>() {
+                dispatcher.dispatch(ConnectAction::SignType(sign_type));
+            }
+        })
+    };
+    let on_transport = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(t) = Transport::from_scheme(&value) {
+                dispatcher.dispatch(ConnectAction::Transport(t));
+            }
+        })
+    };
+    let on_remember = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let checked = e.target_unchecked_into::<HtmlInputElement>().checked();
+            dispatcher.dispatch(ConnectAction::RememberSecret(checked));
+        })
+    };
+
+    let form = &state.form;
+    let derived = state.derive();
+    let creds = derived.credentials.as_ref().ok();
+    let endpoint_error = derived.endpoint.as_ref().err();
+    let endpoint_error_where = |pick: fn(&iotda_core::endpoint::EndpointError) -> bool| {
+        endpoint_error.filter(|e| pick(e)).map(ToString::to_string)
+    };
+    let following_clock = form.timestamp == TimestampInput::Current;
+    let timestamp_hint = if following_clock {
+        "UTC hour, YYYYMMDDHH. Following the current hour."
+    } else {
+        "UTC hour, YYYYMMDDHH. Fixed: press Now to follow the clock again."
+    };
+    let settings = derived.settings();
+
+    html! {
+        <div class="page connect">
+            if let Some(error) = &*storage_error {
+                <p class="banner warning" role="status">{ error.clone() }</p>
+            }
+            <section class="card" aria-labelledby="device-heading">
+                <h2 id="device-heading">{ "Device" }</h2>
+                <TextField id="device-id" label="Device ID" value={form.device_id.clone()}
+                    oninput={text_action(ConnectAction::DeviceId)}
+                    hint="As shown in the console, usually {product_id}_{node_id}."
+                    error={derived.error_for(Field::DeviceId)} />
+                <TextField id="secret" label="Device secret" value={form.secret.clone()}
+                    input_type={if state.show_secret { "text" } else { "password" }}
+                    autocomplete="off"
+                    oninput={text_action(ConnectAction::Secret)}
+                    error={derived.error_for(Field::Secret)}
+                    warnings={derived.warnings_for(Field::Secret, state.now)}>
+                    <button type="button" class="secondary" id="toggle-secret"
+                        aria-pressed={state.show_secret.to_string()}
+                        onclick={click_action(ConnectAction::ToggleShowSecret)}>
+                        { if state.show_secret { "Hide" } else { "Show" } }
+                    </button>
+                </TextField>
+                <div class="field checkbox">
+                    <input type="checkbox" id="remember-secret" checked={form.remember_secret}
+                        onchange={on_remember} />
+                    <label for="remember-secret">{ "Remember secret on this device" }</label>
+                    <span class="hint">{ "Stored unencrypted in this browser's local storage. Leave unticked on shared machines." }</span>
+                </div>
+                <div class="field">
+                    <label for="sign-type">{ "Sign type" }</label>
+                    <select id="sign-type" onchange={on_sign_type}>
+                        <option value="0" selected={form.sign_type == SignType::NoTimestampCheck}>
+                            { "0 - don't check timestamp" }
+                        </option>
+                        <option value="1" selected={form.sign_type == SignType::CheckTimestamp}>
+                            { "1 - check timestamp" }
+                        </option>
+                    </select>
+                </div>
+                <TextField id="timestamp" label="Timestamp" value={derived.timestamp_text.clone()}
+                    oninput={text_action(ConnectAction::Timestamp)}
+                    hint={timestamp_hint}
+                    error={derived.error_for(Field::Timestamp)}
+                    warnings={derived.warnings_for(Field::Timestamp, state.now)}>
+                    <button type="button" class="secondary" id="timestamp-now"
+                        onclick={click_action(ConnectAction::UseCurrentHour)}
+                        disabled={following_clock}>
+                        { "Now" }
+                    </button>
+                </TextField>
+            </section>
+
+            <section class="card" aria-labelledby="credentials-heading">
+                <h2 id="credentials-heading">{ "MQTT credentials" }</h2>
+                <ValueRow id="client-id" label="ClientId" value={creds.map(|c| AttrValue::from(c.client_id.clone()))} />
+                <ValueRow id="username" label="Username" value={creds.map(|c| AttrValue::from(c.username.clone()))} />
+                <ValueRow id="password" label="Password" value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
+                if creds.is_none() {
+                    <p class="hint">{ "Fill in the device fields above; the values update as you type." }</p>
+                }
+            </section>
+
+            <section class="card" aria-labelledby="endpoint-heading">
+                <h2 id="endpoint-heading">{ "Endpoint" }</h2>
+                <TextField id="host" label="Host" value={form.host.clone()} list="host-presets"
+                    oninput={text_action(ConnectAction::Host)}
+                    hint="Your instance's access address (console: Overview > Access Details), or pick a suggestion."
+                    error={endpoint_error_where(|e| !e.is_port() && !e.is_path())} />
+                <datalist id="host-presets">
+                    { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={p.label} /> }) }
+                </datalist>
+                <div class="field">
+                    <label for="transport">{ "Protocol" }</label>
+                    <select id="transport" onchange={on_transport}>
+                        { for Transport::ALL.iter().map(|t| html! {
+                            <option value={t.scheme()} selected={*t == form.transport}>{ t.label() }</option>
+                        }) }
+                    </select>
+                </div>
+                <TextField id="port" label="Port" value={form.port.clone()}
+                    oninput={text_action(ConnectAction::Port)}
+                    error={endpoint_error_where(|e| e.is_port())} />
+                if form.transport.is_websocket() {
+                    <TextField id="ws-path" label="WebSocket path" value={form.path.clone()}
+                        oninput={text_action(ConnectAction::Path)}
+                        error={endpoint_error_where(|e| e.is_path())} />
+                }
+            </section>
+
+            <section class="card" aria-labelledby="settings-heading">
+                <h2 id="settings-heading">{ "Ready-to-paste settings" }</h2>
+                { settings_view(settings) }
+            </section>
+        </div>
+    }
+}
+
+fn settings_view(settings: Option<crate::state::Settings>) -> Html {
+    let Some(s) = settings else {
+        return html! {
+            <p class="hint" id="settings-pending">
+                { "Settings appear here once the device and endpoint fields are valid." }
+            </p>
+        };
+    };
+    html! {
+        <>
+            <p>{ "Broker URL: " }<code id="broker-url">{ s.url.clone() }</code></p>
+            <h3>{ "mosquitto_pub" }</h3>
+            { match &s.mosquitto_pub {
+                Ok(cmd) => command_block("mosquitto-cmd", "mosquitto_pub command", cmd),
+                Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ why.clone() }</p> },
+            } }
+            <h3>{ "MQTTX CLI" }</h3>
+            { command_block("mqttx-cmd", "MQTTX command", &s.mqttx) }
+            <h3>{ "MQTT.fx connection profile" }</h3>
+            <table class="settings-table" id="mqttfx-table">
+                <tbody>
+                    { for s.mqttfx.iter().map(|(label, value)| html! {
+                        <tr>
+                            <th scope="row">{ *label }</th>
+                            <td><code>{ value.clone() }</code></td>
+                            <td><CopyButton text={value.clone()} what={*label} /></td>
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+        </>
+    }
+}
+
+fn command_block(id: &'static str, what: &'static str, command: &str) -> Html {
+    html! {
+        <div class="command">
+            <pre id={id}><code>{ command.to_owned() }</code></pre>
+            <CopyButton text={command.to_owned()} {what} />
+        </div>
+    }
+}

@@ -1,0 +1,485 @@
+//! State of the Connection page: what the user typed, as a reducer.
+//!
+//! Pure: no browser call, so it is tested natively. The page loads the saved
+//! form in `use_reducer`'s initializer, feeds the clock in through
+//! [`ConnectAction::Tick`] and saves [`ConnectState::saved`] after changes.
+
+use std::rc::Rc;
+
+use iotda_core::credentials::{Credentials, Error as CredentialsError, Field, SignType, Timestamp};
+use iotda_core::endpoint::{self, Endpoint, EndpointError, Login, Sample, Transport};
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+/// localStorage key of the saved Connection form.
+pub const CONNECT_STORAGE_KEY: &str = "iotda-kit.connect.v1";
+
+/// Where the timestamp comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(tag = "mode", content = "text", rename_all = "lowercase")]
+pub enum TimestampInput {
+    /// Follows the current UTC hour.
+    #[default]
+    Current,
+    /// Fixed to what the user typed (kept verbatim, valid or not).
+    Fixed(String),
+}
+
+/// The fields of the Connection page, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConnectForm {
+    /// Device id.
+    pub device_id: String,
+    /// Device secret (saved only when `remember_secret`).
+    pub secret: String,
+    /// Whether the secret is saved in this browser.
+    pub remember_secret: bool,
+    /// Sign type.
+    pub sign_type: SignType,
+    /// Timestamp source.
+    pub timestamp: TimestampInput,
+    /// Broker host.
+    pub host: String,
+    /// Transport.
+    pub transport: Transport,
+    /// Port, as typed.
+    pub port: String,
+    /// WebSocket path.
+    pub path: String,
+}
+
+impl Default for ConnectForm {
+    fn default() -> Self {
+        Self {
+            device_id: String::new(),
+            secret: String::new(),
+            remember_secret: false,
+            sign_type: SignType::NoTimestampCheck,
+            timestamp: TimestampInput::Current,
+            host: endpoint::LEGACY_HOST.to_owned(),
+            transport: Transport::Mqtts,
+            port: Transport::Mqtts.default_port().to_string(),
+            path: endpoint::DEFAULT_WS_PATH.to_owned(),
+        }
+    }
+}
+
+/// Page state: the form plus what the clock said last.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConnectState {
+    /// The form.
+    pub form: ConnectForm,
+    /// Current UTC hour, from the caller's clock (`None` if it is unusable).
+    pub now: Option<Timestamp>,
+    /// Whether the secret is shown in clear.
+    pub show_secret: bool,
+    /// Fields the user has typed in since the page opened: an empty field
+    /// is reported as an error only once it has been touched.
+    pub touched: Touched,
+}
+
+/// Which required fields have been typed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Touched {
+    /// The device id field.
+    pub device_id: bool,
+    /// The secret field.
+    pub secret: bool,
+}
+
+/// A change to the page state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectAction {
+    /// Device id typed.
+    DeviceId(String),
+    /// Secret typed.
+    Secret(String),
+    /// Show or hide the secret.
+    ToggleShowSecret,
+    /// Tick or untick "remember secret on this device".
+    RememberSecret(bool),
+    /// Sign type chosen.
+    SignType(SignType),
+    /// Timestamp typed: it stops following the clock.
+    Timestamp(String),
+    /// "Now": follow the current UTC hour again.
+    UseCurrentHour,
+    /// The clock's current UTC hour.
+    Tick(Option<Timestamp>),
+    /// Host typed or picked.
+    Host(String),
+    /// Transport chosen.
+    Transport(Transport),
+    /// Port typed.
+    Port(String),
+    /// WebSocket path typed.
+    Path(String),
+}
+
+impl Reducible for ConnectState {
+    type Action = ConnectAction;
+
+    fn reduce(self: Rc<Self>, action: ConnectAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let form = &mut next.form;
+        match action {
+            ConnectAction::DeviceId(v) => {
+                form.device_id = v;
+                next.touched.device_id = true;
+            }
+            ConnectAction::Secret(v) => {
+                form.secret = v;
+                next.touched.secret = true;
+            }
+            ConnectAction::ToggleShowSecret => next.show_secret = !next.show_secret,
+            ConnectAction::RememberSecret(v) => form.remember_secret = v,
+            ConnectAction::SignType(v) => form.sign_type = v,
+            ConnectAction::Timestamp(v) => form.timestamp = TimestampInput::Fixed(v),
+            ConnectAction::UseCurrentHour => form.timestamp = TimestampInput::Current,
+            ConnectAction::Tick(now) => next.now = now,
+            ConnectAction::Host(v) => form.host = v,
+            ConnectAction::Transport(t) => {
+                // A port left at the old transport's default follows the new one.
+                if form.port.is_empty() || form.port == form.transport.default_port().to_string() {
+                    form.port = t.default_port().to_string();
+                }
+                form.transport = t;
+            }
+            ConnectAction::Port(v) => form.port = v,
+            ConnectAction::Path(v) => form.path = v,
+        }
+        if next == *self {
+            self
+        } else {
+            Rc::new(next)
+        }
+    }
+}
+
+/// Everything the page shows that follows from the state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derived {
+    /// The timestamp text shown in its field.
+    pub timestamp_text: String,
+    /// Credentials, or the first input error.
+    pub credentials: Result<Credentials, CredentialsError>,
+    /// The endpoint, or what is wrong with it.
+    pub endpoint: Result<Endpoint, EndpointError>,
+    /// Which fields were typed in (see [`ConnectState::touched`]).
+    pub touched: Touched,
+}
+
+impl Derived {
+    /// The credential error about `field`, if any. "Empty" is not reported
+    /// for a field the user has not typed in yet: a fresh form is not wrong.
+    pub fn error_for(&self, field: Field) -> Option<String> {
+        self.credentials
+            .as_ref()
+            .err()
+            .filter(|e| e.field() == field)
+            .filter(|e| match e {
+                CredentialsError::EmptyDeviceId => self.touched.device_id,
+                CredentialsError::EmptySecret => self.touched.secret,
+                _ => true,
+            })
+            .map(ToString::to_string)
+    }
+
+    /// Warnings about `field` (secret rules, sign type 1 clock check).
+    pub fn warnings_for(&self, field: Field, now: Option<Timestamp>) -> Vec<String> {
+        let Ok(creds) = &self.credentials else {
+            return Vec::new();
+        };
+        creds
+            .warnings
+            .iter()
+            .cloned()
+            .chain(now.and_then(|n| creds.clock_warning(n)))
+            .filter(|w| w.field() == field)
+            .map(|w| w.to_string())
+            .collect()
+    }
+
+    /// The ready-to-paste settings, when credentials and endpoint are valid.
+    pub fn settings(&self) -> Option<Settings> {
+        let (Ok(creds), Ok(endpoint)) = (&self.credentials, &self.endpoint) else {
+            return None;
+        };
+        let login = Login {
+            client_id: &creds.client_id,
+            username: &creds.username,
+            password: Some(creds.password.expose()),
+        };
+        let (topic, payload) = endpoint::sample_report(&creds.username);
+        let sample = Sample {
+            topic: &topic,
+            payload,
+        };
+        Some(Settings {
+            url: endpoint.url(),
+            mosquitto_pub: endpoint::mosquitto_pub(endpoint, &login, &sample)
+                .map_err(|e| e.to_string()),
+            mqttx: endpoint::mqttx_pub(endpoint, &login, &sample),
+            mqttfx: endpoint::mqttfx_profile(endpoint, &login),
+        })
+    }
+}
+
+/// Settings for other MQTT clients.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// Broker URL.
+    pub url: String,
+    /// `mosquitto_pub` command, or why there is none.
+    pub mosquitto_pub: Result<String, String>,
+    /// MQTTX CLI command.
+    pub mqttx: String,
+    /// MQTT.fx profile fields.
+    pub mqttfx: Vec<(&'static str, String)>,
+}
+
+impl ConnectState {
+    /// State from a saved form (if any) and the current hour.
+    pub fn restore(saved: Option<ConnectForm>, now: Option<Timestamp>) -> Self {
+        Self {
+            form: saved.unwrap_or_default(),
+            now,
+            show_secret: false,
+            touched: Touched::default(),
+        }
+    }
+
+    /// The form as it may be stored: without the secret unless the user
+    /// asked to remember it.
+    pub fn saved(&self) -> ConnectForm {
+        let mut form = self.form.clone();
+        if !form.remember_secret {
+            form.secret.clear();
+        }
+        form
+    }
+
+    /// Computes everything shown from the fields.
+    pub fn derive(&self) -> Derived {
+        let form = &self.form;
+        let timestamp_text = match &form.timestamp {
+            TimestampInput::Fixed(text) => text.clone(),
+            TimestampInput::Current => self.now.map(|t| t.to_string()).unwrap_or_default(),
+        };
+        let credentials = Timestamp::parse(&timestamp_text)
+            .map_err(CredentialsError::from)
+            .and_then(|ts| Credentials::compute(&form.device_id, &form.secret, form.sign_type, ts));
+        let endpoint = endpoint::parse_port(&form.port).and_then(|port| {
+            let endpoint = Endpoint {
+                host: form.host.clone(),
+                transport: form.transport,
+                port,
+                path: form.path.clone(),
+            };
+            endpoint.check().map(|()| endpoint)
+        });
+        Derived {
+            timestamp_text,
+            credentials,
+            endpoint,
+            touched: self.touched,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(s: &str) -> Timestamp {
+        Timestamp::parse(s).unwrap()
+    }
+
+    fn apply(state: ConnectState, actions: Vec<ConnectAction>) -> ConnectState {
+        let mut rc = Rc::new(state);
+        for a in actions {
+            rc = rc.reduce(a);
+        }
+        (*rc).clone()
+    }
+
+    #[test]
+    fn typing_computes_the_published_vector() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("5f8d_node1".into()),
+                ConnectAction::Secret("12345678".into()),
+                ConnectAction::Timestamp("2025041401".into()),
+            ],
+        );
+        let d = s.derive();
+        let c = d.credentials.unwrap();
+        assert_eq!(c.client_id, "5f8d_node1_0_0_2025041401");
+        assert_eq!(
+            c.password.expose(),
+            "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a"
+        );
+    }
+
+    #[test]
+    fn timestamp_follows_the_clock_until_typed_and_after_now() {
+        let mut s = ConnectState::restore(None, Some(ts("2026112813")));
+        assert_eq!(s.derive().timestamp_text, "2026112813");
+        s = apply(s, vec![ConnectAction::Tick(Some(ts("2026112814")))]);
+        assert_eq!(s.derive().timestamp_text, "2026112814");
+        s = apply(s, vec![ConnectAction::Timestamp("2025041401".into())]);
+        s = apply(s, vec![ConnectAction::Tick(Some(ts("2026112815")))]);
+        assert_eq!(s.derive().timestamp_text, "2025041401");
+        s = apply(s, vec![ConnectAction::UseCurrentHour]);
+        assert_eq!(s.derive().timestamp_text, "2026112815");
+    }
+
+    #[test]
+    fn errors_land_on_their_fields() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("a b".into()),
+                ConnectAction::Secret("12345678".into()),
+            ],
+        );
+        let d = s.derive();
+        assert!(d.error_for(Field::DeviceId).unwrap().contains("position 2"));
+        assert_eq!(d.error_for(Field::Secret), None);
+        let s = apply(
+            s,
+            vec![
+                ConnectAction::DeviceId("ab".into()),
+                ConnectAction::Timestamp("2025023001".into()),
+            ],
+        );
+        assert_eq!(
+            s.derive().error_for(Field::Timestamp).unwrap(),
+            "timestamp day 30 does not exist in 2025-02"
+        );
+        assert_eq!(s.derive().settings(), None);
+    }
+
+    #[test]
+    fn empty_fields_are_errors_only_once_touched() {
+        let fresh = ConnectState::restore(None, Some(ts("2026112813")));
+        assert_eq!(fresh.derive().error_for(Field::DeviceId), None);
+        assert!(fresh.derive().credentials.is_err());
+        let s = apply(
+            fresh,
+            vec![
+                ConnectAction::DeviceId("x".into()),
+                ConnectAction::DeviceId(String::new()),
+            ],
+        );
+        assert!(s
+            .derive()
+            .error_for(Field::DeviceId)
+            .unwrap()
+            .starts_with("device id is empty"));
+        let s = apply(s, vec![ConnectAction::DeviceId("d".into())]);
+        assert_eq!(s.derive().error_for(Field::Secret), None);
+        let s = apply(s, vec![ConnectAction::Secret(String::new())]);
+        assert!(s.derive().error_for(Field::Secret).is_some());
+    }
+
+    #[test]
+    fn warnings_for_secret_and_stale_sign_type_one() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("d".into()),
+                ConnectAction::Secret("short".into()),
+                ConnectAction::SignType(SignType::CheckTimestamp),
+                ConnectAction::Timestamp("2026112810".into()),
+            ],
+        );
+        let d = s.derive();
+        assert_eq!(d.warnings_for(Field::Secret, s.now).len(), 1);
+        let ts_warn = d.warnings_for(Field::Timestamp, s.now);
+        assert_eq!(ts_warn.len(), 1);
+        assert!(ts_warn[0].contains("3 hour(s) behind"), "{ts_warn:?}");
+    }
+
+    #[test]
+    fn transport_change_moves_a_default_port_only() {
+        let s = apply(
+            ConnectState::default(),
+            vec![ConnectAction::Transport(Transport::Wss)],
+        );
+        assert_eq!(s.form.port, "443");
+        let s = apply(
+            s,
+            vec![
+                ConnectAction::Port("9443".into()),
+                ConnectAction::Transport(Transport::Mqtts),
+            ],
+        );
+        assert_eq!(s.form.port, "9443");
+    }
+
+    #[test]
+    fn endpoint_errors_and_settings() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("p_n".into()),
+                ConnectAction::Secret("12345678".into()),
+                ConnectAction::Port("99999".into()),
+            ],
+        );
+        assert!(s.derive().endpoint.unwrap_err().is_port());
+        let s = apply(s, vec![ConnectAction::Port("8883".into())]);
+        let settings = s.derive().settings().unwrap();
+        assert_eq!(
+            settings.url,
+            "mqtts://iot-mqtts.cn-north-4.myhuaweicloud.com:8883"
+        );
+        assert!(settings
+            .mosquitto_pub
+            .unwrap()
+            .contains("-t '$oc/devices/p_n/sys/properties/report'"));
+        let s = apply(s, vec![ConnectAction::Transport(Transport::Wss)]);
+        let settings = s.derive().settings().unwrap();
+        assert!(settings.mosquitto_pub.is_err());
+        assert!(settings.mqttx.contains("-l wss --path /mqtt"));
+    }
+
+    #[test]
+    fn secret_is_saved_only_when_remembered() {
+        let s = apply(
+            ConnectState::default(),
+            vec![
+                ConnectAction::DeviceId("d".into()),
+                ConnectAction::Secret("12345678".into()),
+            ],
+        );
+        assert_eq!(s.saved().secret, "");
+        assert_eq!(s.saved().device_id, "d");
+        let s = apply(s, vec![ConnectAction::RememberSecret(true)]);
+        assert_eq!(s.saved().secret, "12345678");
+        // The saved form restores everything, with the clock given anew.
+        let json = serde_json::to_string(&s.saved()).unwrap();
+        let back: ConnectForm = serde_json::from_str(&json).unwrap();
+        let restored = ConnectState::restore(Some(back), None);
+        assert_eq!(restored.form, s.form);
+    }
+
+    #[test]
+    fn old_or_partial_saved_forms_still_load() {
+        let form: ConnectForm = serde_json::from_str(r#"{"device_id":"x"}"#).unwrap();
+        assert_eq!(form.device_id, "x");
+        assert_eq!(form.transport, Transport::Mqtts);
+    }
+
+    #[test]
+    fn unchanged_state_keeps_its_rc() {
+        let rc = Rc::new(ConnectState::default());
+        let same = rc
+            .clone()
+            .reduce(ConnectAction::Host(endpoint::LEGACY_HOST.to_owned()));
+        assert!(Rc::ptr_eq(&rc, &same));
+    }
+}

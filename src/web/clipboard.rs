@@ -1,0 +1,21 @@
+//! Copying text to the system clipboard.
+
+use wasm_bindgen_futures::JsFuture;
+
+/// Writes `text` to the clipboard; the error says why it could not.
+pub async fn copy(text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let clipboard = window.navigator().clipboard();
+    JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            e.as_string()
+                .or_else(|| {
+                    js_sys::Reflect::get(&e, &"message".into())
+                        .ok()
+                        .and_then(|m| m.as_string())
+                })
+                .unwrap_or_else(|| "the browser refused clipboard access".to_owned())
+        })
+}

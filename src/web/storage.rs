@@ -1,0 +1,35 @@
+//! JSON values in `localStorage`, under namespaced keys.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+fn local_storage() -> Result<web_sys::Storage, String> {
+    web_sys::window()
+        .ok_or("no window")?
+        .local_storage()
+        .map_err(|_| "this browser blocks local storage".to_owned())?
+        .ok_or_else(|| "this browser has no local storage".to_owned())
+}
+
+/// Reads the value under `key`; `Ok(None)` when nothing is stored. A value
+/// that no longer parses is an error, not silently dropped.
+pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, String> {
+    let storage = local_storage()?;
+    let Some(text) = storage
+        .get_item(key)
+        .map_err(|_| "local storage cannot be read".to_owned())?
+    else {
+        return Ok(None);
+    };
+    serde_json::from_str(&text)
+        .map(Some)
+        .map_err(|e| format!("saved settings could not be read ({e}); they will be replaced"))
+}
+
+/// Stores `value` under `key` as JSON.
+pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), String> {
+    let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    local_storage()?
+        .set_item(key, &text)
+        .map_err(|_| "settings could not be saved: local storage is full or blocked".to_owned())
+}
