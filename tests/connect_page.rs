@@ -1,5 +1,7 @@
 //! The Connection page mounted in a real browser: type, read the outputs.
 #![cfg(target_arch = "wasm32")]
+// Helpers outside #[test] fns: a failing browser call must fail the test loudly.
+#![allow(clippy::unwrap_used)]
 
 use iotda_kit_web::pages::connect::ConnectPage;
 use iotda_kit_web::state::CONNECT_STORAGE_KEY;
@@ -155,5 +157,8 @@ async fn secret_is_stored_only_when_remembered() {
     fire(&remember, "change");
     yew::scheduler::flush().await;
     let saved = storage().get_item(CONNECT_STORAGE_KEY).unwrap().unwrap();
-    assert!(!saved.contains("s3cr3t-value"), "unticking forgets it: {saved}");
+    assert!(
+        !saved.contains("s3cr3t-value"),
+        "unticking forgets it: {saved}"
+    );
 }

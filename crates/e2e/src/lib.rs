@@ -1,1 +1,193 @@
-//! e2e
+//! Harness for end-to-end tests of the built web app: serves trunk's `dist/`
+//! on 127.0.0.1, starts Debian's chromedriver, and opens headless Chromium
+//! sessions with flags that keep it off the network.
+//!
+//! Not a product crate: it exists for `tests/`. Every process it starts is
+//! stopped when its guard is dropped.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
+
+/// The workspace's root folder.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Where tests write their artifacts (screenshots).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("target/e2e");
+    std::fs::create_dir_all(dir.join("screenshots")).expect("create target/e2e");
+    dir
+}
+
+/// Serves the release build in `dist/` on a free loopback port.
+pub fn serve_dist() -> SocketAddr {
+    let dist = workspace_root().join("dist");
+    iotda_kit_cli::serve::Server::bind(&dist, 0)
+        .and_then(iotda_kit_cli::serve::Server::spawn)
+        .unwrap_or_else(|e| panic!("{e} (scripts/test.sh builds dist/ before these tests)"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Waits until something accepts TCP connections on `addr`.
+pub fn wait_for_port(addr: SocketAddr, within: Duration) {
+    let deadline = Instant::now() + within;
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        assert!(Instant::now() < deadline, "nothing listens on {addr}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A running chromedriver, killed on drop.
+pub struct Chromedriver {
+    child: Child,
+    port: u16,
+}
+
+impl Chromedriver {
+    /// Starts `$CHROMEDRIVER` (default `/usr/bin/chromedriver`) on a free port.
+    pub fn start() -> Self {
+        let program =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port();
+        let child = Command::new(&program)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start {program}: {e} (apt-get install chromium-driver)")
+            });
+        wait_for_port(
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            Duration::from_secs(20),
+        );
+        Self { child, port }
+    }
+
+    /// Opens a headless Chromium session with a fresh profile and the given
+    /// window size.
+    pub async fn session(&self, width: u32, height: u32) -> Browser {
+        let profile = std::env::temp_dir().join(format!(
+            "iotda-e2e-profile-{}-{}",
+            std::process::id(),
+            free_port()
+        ));
+        let args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--hide-scrollbars".to_owned(),
+            format!("--window-size={width},{height}"),
+            format!("--user-data-dir={}", profile.display()),
+        ];
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" }),
+        );
+        let client = ClientBuilder::new(HttpConnector::new())
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{}", self.port))
+            .await
+            .expect("open a Chromium session");
+        Browser { client, profile }
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One browser session; call [`Browser::close`] at the end of a test.
+pub struct Browser {
+    /// The WebDriver client.
+    pub client: Client,
+    profile: PathBuf,
+}
+
+impl Browser {
+    /// Waits for an element matching `css` and returns it.
+    pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("no {css} on the page: {e}"))
+    }
+
+    /// Replaces the value of the input `css` by typing `text`.
+    pub async fn fill(&self, css: &str, text: &str) {
+        let el = self.wait_for(css).await;
+        el.clear().await.expect("clear input");
+        el.send_keys(text).await.expect("type into input");
+    }
+
+    /// The text of the element `css`.
+    pub async fn text(&self, css: &str) -> String {
+        self.wait_for(css).await.text().await.expect("read text")
+    }
+
+    /// The current value of the input `css`.
+    pub async fn value(&self, css: &str) -> String {
+        self.wait_for(css)
+            .await
+            .prop("value")
+            .await
+            .expect("read value")
+            .unwrap_or_default()
+    }
+
+    /// Waits until the element `css` has exactly `want` as its text.
+    pub async fn wait_for_text(&self, css: &str, want: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let got = self.text(css).await;
+            if got == want || Instant::now() > deadline {
+                return got;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Saves a PNG screenshot under `target/e2e/screenshots/NAME.png` and
+    /// returns its path.
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("take a screenshot");
+        assert!(png.starts_with(b"\x89PNG"), "a PNG image");
+        let path = artifacts_dir()
+            .join("screenshots")
+            .join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write the screenshot");
+        path
+    }
+
+    /// Ends the session and removes its profile.
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+}

@@ -1,0 +1,70 @@
+//! End-to-end tests of the trunk-built release page in headless Chromium.
+
+use iotda_kit_e2e::{serve_dist, Chromedriver};
+
+const VECTOR_PASSWORD: &str = "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1500).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+
+    browser.fill("#device-id", "5f8d_node1").await;
+    browser.fill("#secret", "12345678").await;
+    browser.fill("#timestamp", "2025041401").await;
+
+    assert_eq!(
+        browser
+            .wait_for_text("#client-id", "5f8d_node1_0_0_2025041401")
+            .await,
+        "5f8d_node1_0_0_2025041401"
+    );
+    assert_eq!(browser.text("#username").await, "5f8d_node1");
+    assert_eq!(browser.text("#password").await, VECTOR_PASSWORD);
+    let mosquitto = browser.text("#mosquitto-cmd").await;
+    assert!(mosquitto.contains(VECTOR_PASSWORD), "{mosquitto}");
+
+    let shot = browser.screenshot("connect").await;
+    assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
+
+    // Reload: the device id and endpoint come back, the secret does not.
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("#device-id").await;
+    assert_eq!(browser.value("#device-id").await, "5f8d_node1");
+    assert_eq!(browser.value("#secret").await, "");
+    assert_eq!(browser.text("#client-id").await, "—");
+
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn deep_links_and_unknown_paths_load_the_app() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(390, 844).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/connect"))
+        .await
+        .expect("open /connect");
+    browser.wait_for("#device-id").await;
+    browser.fill("#device-id", "bad id").await;
+    let error = browser.text("#device-id-error").await;
+    assert!(error.contains("found ' ' at position 4"), "{error}");
+    browser.screenshot("connect-390").await;
+
+    browser
+        .client
+        .goto(&format!("http://{addr}/no/such/page"))
+        .await
+        .expect("open an unknown path");
+    let heading = browser.text("main h2").await;
+    assert_eq!(heading, "Page not found");
+    browser.close().await;
+}

@@ -1,0 +1,80 @@
+# Shared by scripts/run.sh and scripts/test.sh: environment and idempotent
+# installation of everything the app and its tests need. Source it; it
+# changes into the repository root.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132
+
+export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export TRUNK_SKIP_VERSION_CHECK=true
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+say() { printf '\n==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# apt_install CMD:PACKAGE ... installs each package whose command is missing.
+apt_install() {
+  local missing=() pair
+  for pair in "$@"; do
+    command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+# version_of CMD prints CMD's --version output, or nothing if CMD is missing.
+version_of() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | head -n1 || true; }
+
+install_toolchain() {
+  # The wasm-bindgen pinned in Cargo.toml must equal the CLI installed here.
+  grep -q "wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" Cargo.toml \
+    || die "Cargo.toml must pin wasm-bindgen =$WASM_BINDGEN_VERSION (same as scripts/lib.sh)"
+  apt_install mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl \
+    node:nodejs npm:npm
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ "$(version_of trunk)" != "trunk $TRUNK_VERSION" ]; then
+    say "installing trunk $TRUNK_VERSION (about 13 minutes, once)"
+    cargo install trunk --version "=$TRUNK_VERSION" --locked
+  fi
+  if [ "$(version_of wasm-bindgen)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+    # Not --locked: its lock file names versions the registry no longer has.
+    cargo install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION"
+  fi
+  if ! version_of wasm-opt | grep -q "version $BINARYEN_VERSION"; then
+    say "installing binaryen $BINARYEN_VERSION from npm (Debian's is too old)"
+    mkdir -p .tools
+    npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+install_browser() {
+  apt_install chromium:chromium chromedriver:chromium-driver
+}
+
+build_page() {
+  say "building the release page (trunk)"
+  trunk build index.html --release
+}
+
+# free_port N prints the first port from N up that nothing listens on.
+free_port() {
+  local port=$1
+  while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+  echo "$port"
+}

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Runs the app: installs what is missing, builds the release page, starts a
+# local mosquitto (MQTT and WebSocket on 127.0.0.1) and serves the app on
+# http://127.0.0.1:8080. Ctrl-C stops everything it started.
+#
+#   scripts/run.sh [--port N]      (or PORT=N; MQTT_PORT, WS_PORT for the broker)
+source "$(dirname "$0")/lib.sh"
+
+PORT="${PORT:-8080}"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --port) PORT="${2:?--port needs a number}"; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) die "unknown argument $1 (try --help)" ;;
+  esac
+done
+
+install_toolchain
+build_page
+say "building the iotda-kit CLI"
+cargo build --release -p iotda-kit-cli
+
+MQTT_PORT="$(free_port "${MQTT_PORT:-1883}")"
+WS_PORT="$(free_port "${WS_PORT:-9001}")"
+RUN_DIR="$(mktemp -d /tmp/iotda-kit-run.XXXXXX)"
+chmod 755 "$RUN_DIR"
+cat > "$RUN_DIR/mosquitto.conf" <<CONF
+# Local development broker started by scripts/run.sh: loopback only.
+per_listener_settings false
+allow_anonymous true
+persistence false
+log_dest stdout
+listener $MQTT_PORT 127.0.0.1
+listener $WS_PORT 127.0.0.1
+protocol websockets
+socket_domain ipv4
+CONF
+chmod 644 "$RUN_DIR/mosquitto.conf"
+
+PIDS=()
+cleanup() {
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$RUN_DIR"
+  echo "stopped."
+}
+trap cleanup EXIT INT TERM
+
+mosquitto -c "$RUN_DIR/mosquitto.conf" > "$RUN_DIR/mosquitto.log" 2>&1 &
+PIDS+=($!)
+./target/release/iotda-kit serve --dir dist --port "$PORT" &
+PIDS+=($!)
+
+cat <<INFO
+
+IoTDA Kit is running:
+  app          http://127.0.0.1:$PORT/
+  local broker mqtt://127.0.0.1:$MQTT_PORT   (MQTT over TCP)
+               ws://127.0.0.1:$WS_PORT/mqtt  (MQTT over WebSocket)
+  broker log   $RUN_DIR/mosquitto.log
+Press Ctrl-C to stop.
+INFO
+wait -n "${PIDS[@]}"
+die "a service stopped unexpectedly; see above"

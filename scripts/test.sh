@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Runs every test: installs what is missing (including Chromium and
+# chromedriver), checks formatting and lints, then runs the native tests of
+# core, CLI and app state, the wasm-bindgen tests in headless Chromium, and
+# the end-to-end tests of the trunk-built release page.
+source "$(dirname "$0")/lib.sh"
+
+install_toolchain
+install_browser
+export CHROMEDRIVER=/usr/bin/chromedriver
+
+# Every test run's output is also kept here, to print one total at the end.
+RESULTS="$(mktemp /tmp/iotda-kit-tests.XXXXXX)"
+trap 'rm -f "$RESULTS"' EXIT
+run_tests() { cargo test "$@" 2>&1 | tee -a "$RESULTS"; }
+
+say "formatting"
+cargo fmt --all --check
+
+say "lints (native and wasm32)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p iotda-kit-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+say "the core stays pure: builds for wasm32, no browser or OS clock inside"
+cargo build -q -p iotda-core --target wasm32-unknown-unknown
+if cargo tree -p iotda-core -e normal --prefix none --target all \
+  | grep -E '^(wasm-bindgen|web-sys|js-sys|gloo|yew|getrandom|tokio) '; then
+  die "crates/core depends on a browser, runtime or OS-randomness crate (above)"
+fi
+if grep -rnE 'SystemTime|Instant::now|TcpStream|TcpListener|UdpSocket|std::fs|thread_rng|OsRng' crates/core/src; then
+  die "crates/core reads a clock, the network, files or randomness (above); callers pass them in"
+fi
+
+say "native tests: core, CLI, app state"
+run_tests --workspace --exclude iotda-kit-e2e
+
+say "browser tests (wasm-bindgen-test in headless Chromium)"
+run_tests -p iotda-kit-web --target wasm32-unknown-unknown --tests
+
+build_page
+say "release size"
+for f in dist/*.wasm dist/*.js; do
+  printf '  %-48s %8d bytes raw %8d bytes gzip\n' "$(basename "$f")" "$(stat -c %s "$f")" "$(gzip -9c "$f" | wc -c)"
+done
+
+say "end-to-end tests of the built page (WebDriver, headless Chromium)"
+run_tests -p iotda-kit-e2e --test e2e
+
+say "all tests"
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "total: %d passed, %d failed\n", p, f; exit (f > 0 || p == 0) }' "$RESULTS"
