@@ -45,7 +45,8 @@ cleanup() {
   rm -rf "$RUN_DIR"
   echo "stopped."
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 130' INT TERM
 
 mosquitto -c "$RUN_DIR/mosquitto.conf" > "$RUN_DIR/mosquitto.log" 2>&1 &
 PIDS+=($!)

@@ -1,5 +1,6 @@
 //! End-to-end tests of the trunk-built release page in headless Chromium.
 
+use fantoccini::key::Key;
 use iotda_kit_e2e::{serve_dist, Chromedriver};
 
 const VECTOR_PASSWORD: &str = "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a";
@@ -30,6 +31,41 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     let mosquitto = browser.text("#mosquitto-cmd").await;
     assert!(mosquitto.contains(VECTOR_PASSWORD), "{mosquitto}");
 
+    // Copy: the button confirms, and the clipboard holds the ClientId.
+    browser
+        .wait_for("button[aria-label='Copy ClientId']")
+        .await
+        .click()
+        .await
+        .expect("click Copy");
+    assert_eq!(
+        browser
+            .wait_for_text("button[aria-label='Copy ClientId']", "Copied ✓")
+            .await,
+        "Copied ✓"
+    );
+    // Paste it with a real Ctrl+V into a scratch text area.
+    browser
+        .client
+        .execute(
+            "const t = document.createElement('textarea'); t.id = 'paste-probe'; document.body.append(t);",
+            vec![],
+        )
+        .await
+        .expect("add a text area");
+    let probe = browser.wait_for("#paste-probe").await;
+    probe
+        .send_keys(&format!("{}v", char::from(Key::Control)))
+        .await
+        .expect("press Ctrl+V");
+    let clipboard = browser.value("#paste-probe").await;
+    browser
+        .client
+        .execute("document.getElementById('paste-probe').remove();", vec![])
+        .await
+        .expect("remove the text area");
+    assert_eq!(clipboard, "5f8d_node1_0_0_2025041401");
+
     let shot = browser.screenshot("connect").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
 
@@ -47,7 +83,8 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
 async fn deep_links_and_unknown_paths_load_the_app() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
-    let browser = driver.session(390, 844).await;
+    // Headless Chromium does not size a window below 500 px wide.
+    let browser = driver.session(500, 900).await;
     browser
         .client
         .goto(&format!("http://{addr}/connect"))
@@ -57,7 +94,7 @@ async fn deep_links_and_unknown_paths_load_the_app() {
     browser.fill("#device-id", "bad id").await;
     let error = browser.text("#device-id-error").await;
     assert!(error.contains("found ' ' at position 4"), "{error}");
-    browser.screenshot("connect-390").await;
+    browser.screenshot("connect-narrow").await;
 
     browser
         .client
