@@ -148,16 +148,6 @@ pub fn ConnectPage() -> Html {
                 </TextField>
             </section>
 
-            <section class="card" aria-labelledby="credentials-heading">
-                <h2 id="credentials-heading">{ "MQTT credentials" }</h2>
-                <ValueRow id="client-id" label="ClientId" value={creds.map(|c| AttrValue::from(c.client_id.clone()))} />
-                <ValueRow id="username" label="Username" value={creds.map(|c| AttrValue::from(c.username.clone()))} />
-                <ValueRow id="password" label="Password" value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
-                if creds.is_none() {
-                    <p class="hint">{ "Fill in the device fields above; the values update as you type." }</p>
-                }
-            </section>
-
             <section class="card" aria-labelledby="endpoint-heading">
                 <h2 id="endpoint-heading">{ "Endpoint" }</h2>
                 <TextField id="host" label="Host" value={form.host.clone()} list="host-presets"
@@ -185,7 +175,17 @@ pub fn ConnectPage() -> Html {
                 }
             </section>
 
-            <section class="card" aria-labelledby="settings-heading">
+            <section class="card wide" aria-labelledby="credentials-heading">
+                <h2 id="credentials-heading">{ "MQTT credentials" }</h2>
+                <ValueRow id="client-id" label="ClientId" value={creds.map(|c| AttrValue::from(c.client_id.clone()))} />
+                <ValueRow id="username" label="Username" value={creds.map(|c| AttrValue::from(c.username.clone()))} />
+                <ValueRow id="password" label="Password" value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
+                if creds.is_none() {
+                    <p class="hint">{ "Fill in the device fields above; the values update as you type." }</p>
+                }
+            </section>
+
+            <section class="card wide" aria-labelledby="settings-heading">
                 <h2 id="settings-heading">{ "Ready-to-paste settings" }</h2>
                 { settings_view(settings) }
             </section>

@@ -173,9 +173,17 @@ impl Browser {
         }
     }
 
-    /// Saves a PNG screenshot under `target/e2e/screenshots/NAME.png` and
+    /// Scrolls to the top and saves a PNG screenshot of the window under `target/e2e/screenshots/NAME.png` and
     /// returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
+        // Clicks scroll the page; a screenshot shows it from the top.
+        self.client
+            .execute(
+                "window.scrollTo(0, 0); document.activeElement?.blur();",
+                vec![],
+            )
+            .await
+            .expect("scroll to the top");
         let png = self.client.screenshot().await.expect("take a screenshot");
         assert!(png.starts_with(b"\x89PNG"), "a PNG image");
         let path = artifacts_dir()

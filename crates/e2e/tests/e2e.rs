@@ -9,7 +9,7 @@ const VECTOR_PASSWORD: &str = "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a
 async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
-    let browser = driver.session(1280, 1500).await;
+    let browser = driver.session(1280, 1700).await;
     browser
         .client
         .goto(&format!("http://{addr}/"))
