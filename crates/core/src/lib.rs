@@ -9,11 +9,14 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+//! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
+//!   verification and device certificates, fingerprints, inspection, PKCS#12.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod credentials;
 pub mod endpoint;
+pub mod pki;
 
 pub use credentials::{Credentials, Password, SignType, Timestamp};
 pub use endpoint::{Endpoint, Transport};

@@ -7,10 +7,12 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+pub use iotda_testkit::{free_port, wait_for_port};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
@@ -33,22 +35,6 @@ pub fn serve_dist() -> SocketAddr {
     iotda_kit_cli::serve::Server::bind(&dist, 0)
         .and_then(iotda_kit_cli::serve::Server::spawn)
         .unwrap_or_else(|e| panic!("{e} (scripts/test.sh builds dist/ before these tests)"))
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free loopback port")
-}
-
-/// Waits until something accepts TCP connections on `addr`.
-pub fn wait_for_port(addr: SocketAddr, within: Duration) {
-    let deadline = Instant::now() + within;
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(Instant::now() < deadline, "nothing listens on {addr}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// A running chromedriver, killed on drop.

@@ -1,0 +1,494 @@
+//! X.509 onboarding without OpenSSL: keys, CSRs, a device CA, the
+//! verification certificate, device certificates, fingerprints, inspection
+//! and PKCS#12 export.
+//!
+//! IoTDA's X.509 onboarding needs, in OpenSSL terms:
+//!
+//! ```text
+//! rootCA.key + rootCA.crt            create_ca            (upload the CA to the console)
+//! verificationCert.{key,crt}         create_verification_cert
+//!                                     CN = the code the console shows, signed by the CA key
+//! deviceCert.{key,csr,crt}           create_device_cert / create_csr + sign_csr
+//! fingerprint of deviceCert          fingerprint(der, Sha256 | Sha1, colons = false)
+//! deviceCert.p12                     to_pkcs12          (for an OS certificate store)
+//! ```
+//!
+//! Everything here is computation over data the caller passes in. There is
+//! no clock (validity starts at a Unix time the caller gives, and
+//! [`inspect`] compares against a `now` the caller gives), no OS randomness
+//! (every function that needs randomness takes an RNG implementing
+//! [`rand_core::CryptoRng`], re-exported here as [`rand_core`]), and no file
+//! or network access.
+//!
+//! Parsing never panics on hostile input: every failure is an [`Error`]
+//! whose message says what was wrong and what to do about it.
+
+mod cert;
+mod csr;
+mod fingerprint;
+mod inspect;
+mod key;
+mod name;
+mod p12;
+mod pem;
+mod subject;
+
+use std::fmt;
+
+pub use cert::{
+    create_ca, create_device_cert, create_verification_cert, sign_csr, Certificate, Validity,
+    DEFAULT_CA_DAYS, DEFAULT_DEVICE_DAYS, DEFAULT_VERIFICATION_DAYS, MAX_VERIFICATION_CODE_LEN,
+};
+pub use csr::{create_csr, Csr};
+pub use fingerprint::{check_fingerprint, fingerprint, FingerprintAlg};
+pub use inspect::{inspect, key_matches, verify_signed_by, CertInfo, CsrInfo, Item, KeyInfo};
+pub use key::{KeyType, PrivateKey, PKCS8_PBKDF2_ITERATIONS};
+pub use p12::{to_pkcs12, P12Mode, P12_ITERATIONS};
+pub use rand_core;
+pub use subject::Subject;
+
+/// Why a PKI operation failed.
+///
+/// Messages are written for the person at the keyboard: they say what was
+/// wrong with the input and, where it helps, what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The input was empty or only whitespace. Likely cause: nothing was
+    /// pasted, or an empty file was chosen.
+    EmptyInput,
+    /// Text was given but it holds no `-----BEGIN ...-----` line. Likely
+    /// cause: the wrong file, or only part of a PEM file was copied.
+    NoPem {
+        /// What the caller looked for, e.g. `CERTIFICATE`.
+        expected: &'static str,
+    },
+    /// A `-----BEGIN X-----` line has no matching `-----END X-----` line.
+    /// Likely cause: the text was cut off when it was copied.
+    PemMissingEnd {
+        /// The label of the unterminated block.
+        label: String,
+    },
+    /// A block starts with one label and ends with another. Likely cause:
+    /// two PEM files were pasted into each other.
+    PemMismatchedEnd {
+        /// The label on the BEGIN line.
+        begin: String,
+        /// The label on the END line.
+        end: String,
+    },
+    /// The body of a PEM block is not valid base64. Likely cause: characters
+    /// were lost or changed when copying (often a line cut short).
+    PemBase64 {
+        /// The label of the damaged block.
+        label: String,
+    },
+    /// A traditional OpenSSL-encrypted PEM key (`Proc-Type: 4,ENCRYPTED`).
+    /// Likely cause: a key from `openssl genrsa -aes256` with OpenSSL 1.x.
+    LegacyEncryptedPem {
+        /// The label of the block, e.g. `RSA PRIVATE KEY`.
+        label: String,
+    },
+    /// The PEM has blocks, but not of the kind asked for. Likely cause: a
+    /// private key was given where a certificate was expected, or the
+    /// reverse.
+    WrongPemLabel {
+        /// What was expected, in words ("a certificate").
+        expected: &'static str,
+        /// The label of the first block found instead.
+        found: String,
+    },
+    /// A PEM block with a label this tool does not read (e.g. `X509 CRL`).
+    UnsupportedPemLabel {
+        /// The label of the block.
+        label: String,
+    },
+    /// The bytes are neither PEM text nor a DER certificate, CSR or key.
+    /// Likely cause: a different file type (a .p12, a ZIP, an image...).
+    UnrecognizedInput {
+        /// How many bytes were given.
+        len: usize,
+    },
+    /// The structure decoded from PEM or DER is malformed. Likely cause: a
+    /// truncated or corrupted file, or a different kind of object.
+    MalformedDer {
+        /// What was being decoded, e.g. "certificate".
+        what: &'static str,
+        /// The decoder's description of the problem.
+        detail: String,
+    },
+    /// A key algorithm or curve this tool does not handle (only P-256,
+    /// P-384 and RSA 2048..=8192 are supported). Likely cause: an Ed25519,
+    /// P-521 or DSA key.
+    UnsupportedKey {
+        /// The algorithm, by name or OID.
+        algorithm: String,
+    },
+    /// A signature algorithm this tool cannot verify (only ECDSA and RSA
+    /// PKCS#1 v1.5 with SHA-256/384/512 are supported). Likely cause:
+    /// RSA-PSS or a SHA-1 signature.
+    UnsupportedSignature {
+        /// The algorithm, by name or OID.
+        algorithm: String,
+    },
+    /// The private key is encrypted and no passphrase was given.
+    PassphraseRequired,
+    /// The passphrase does not decrypt the encrypted private key.
+    WrongPassphrase,
+    /// The passphrase is unusable, e.g. empty.
+    InvalidPassphrase {
+        /// Why it cannot be used.
+        reason: &'static str,
+    },
+    /// The private key is encrypted with a scheme this tool does not
+    /// support. Likely cause: old PBES1 (DES, RC2) encryption; re-encrypt with
+    /// `openssl pkcs8 -topk8 -v2 aes-256-cbc`.
+    UnsupportedEncryption {
+        /// The scheme, by name or OID.
+        scheme: String,
+    },
+    /// The encrypted key asks for a key-derivation cost beyond what this tool
+    /// will spend (it could hang the page). Likely cause: a hostile file.
+    KdfTooExpensive {
+        /// The KDF and its parameters.
+        detail: String,
+    },
+    /// The random number generator failed while generating a key.
+    KeyGeneration {
+        /// What went wrong.
+        detail: String,
+    },
+    /// The subject text could not be split into `KEY=value` fields.
+    SubjectSyntax {
+        /// The part that could not be read.
+        part: String,
+    },
+    /// The subject names a field this tool does not know.
+    UnknownSubjectKey {
+        /// The unknown key.
+        key: String,
+    },
+    /// A subject field appears twice.
+    DuplicateSubjectKey {
+        /// The repeated key.
+        key: String,
+    },
+    /// A subject field has an empty value.
+    EmptySubjectValue {
+        /// The key with the empty value.
+        key: String,
+    },
+    /// The country is not two ASCII letters (ISO 3166, e.g. `CN`).
+    InvalidCountry {
+        /// The value given.
+        value: String,
+    },
+    /// A subject value is longer than X.520 allows.
+    SubjectValueTooLong {
+        /// The field.
+        key: &'static str,
+        /// The upper bound, in characters.
+        max: usize,
+        /// The length given, in characters.
+        len: usize,
+    },
+    /// A subject value contains a control character (newline, tab, NUL...).
+    SubjectControlChar {
+        /// The field.
+        key: &'static str,
+    },
+    /// The email address is not shaped like `name@domain` in ASCII.
+    InvalidEmail {
+        /// The value given.
+        value: String,
+    },
+    /// A certificate subject needs a common name (`CN=`).
+    MissingCommonName,
+    /// The verification code is unusable as a certificate CN.
+    InvalidVerificationCode {
+        /// The code given.
+        code: String,
+        /// Why.
+        reason: &'static str,
+    },
+    /// The validity period cannot be encoded (days is 0, or the dates fall
+    /// outside 1970..=9999).
+    InvalidValidity {
+        /// The start, in Unix seconds.
+        not_before: i64,
+        /// The length in days.
+        days: u32,
+    },
+    /// The CSR's own signature does not verify. Likely cause: the CSR was
+    /// edited after it was signed, or damaged in transit.
+    CsrSignatureInvalid,
+    /// A certificate's signature does not verify with the CA's public key.
+    /// Likely cause: the certificate was issued by another CA with the same
+    /// name, or it was altered.
+    CertSignatureInvalid,
+    /// The certificate's issuer is not the CA's subject.
+    IssuerMismatch {
+        /// The certificate's issuer (OpenSSL oneline form).
+        issuer: String,
+        /// The CA's subject (OpenSSL oneline form).
+        ca_subject: String,
+    },
+    /// The CA private key does not belong to the CA certificate. Likely
+    /// cause: the key of another CA, or the device key, was chosen.
+    CaKeyMismatch,
+    /// The private key does not belong to the certificate it is packed or
+    /// used with. Likely cause: the key of another device was chosen.
+    KeyMismatch,
+    /// The certificate chosen as CA is not a CA (its basicConstraints does
+    /// not say CA:TRUE, or its keyUsage lacks keyCertSign).
+    NotACa {
+        /// Its subject.
+        subject: String,
+    },
+    /// A name in a foreign CA or CSR cannot be copied into a new certificate
+    /// exactly (multi-valued RDNs or a repeated attribute type).
+    UnsupportedName {
+        /// The name (OpenSSL oneline form).
+        name: String,
+        /// Why it cannot be reproduced.
+        reason: &'static str,
+    },
+    /// A fingerprint has the wrong number of hex digits.
+    FingerprintLength {
+        /// The number of hex digits found.
+        len: usize,
+    },
+    /// A fingerprint contains something other than hex digits and colons.
+    FingerprintChar {
+        /// The first offending character.
+        found: char,
+    },
+    /// The PKCS#12 password cannot be encoded (it has characters outside the
+    /// Basic Multilingual Plane, such as emoji).
+    Pkcs12Password,
+    /// An encoder failed. This points to a bug; the detail says where.
+    Encoding {
+        /// What was being encoded.
+        what: &'static str,
+        /// The encoder's message.
+        detail: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::EmptyInput => f.write_str("the input is empty: paste PEM text or choose a file"),
+            Self::NoPem { expected } => write!(
+                f,
+                "no PEM block found: expected -----BEGIN {expected}-----"
+            ),
+            Self::PemMissingEnd { label } => write!(
+                f,
+                "the PEM block -----BEGIN {label}----- has no -----END {label}----- line: \
+                 the text looks cut off, copy the whole block"
+            ),
+            Self::PemMismatchedEnd { begin, end } => write!(
+                f,
+                "the PEM block -----BEGIN {begin}----- ends with -----END {end}-----: \
+                 two blocks are mixed up"
+            ),
+            Self::PemBase64 { label } => write!(
+                f,
+                "the {label} PEM block is damaged: its body is not valid base64 \
+                 (a line may be cut short or changed)"
+            ),
+            Self::LegacyEncryptedPem { label } => write!(
+                f,
+                "the {label} block uses OpenSSL's legacy PEM encryption, which is not supported: \
+                 convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key`"
+            ),
+            Self::WrongPemLabel { expected, found } => {
+                write!(f, "expected {expected}, found a {found} block")
+            }
+            Self::UnsupportedPemLabel { label } => {
+                write!(f, "a {label} PEM block is not something this tool reads")
+            }
+            Self::UnrecognizedInput { len } => write!(
+                f,
+                "the {len} bytes given are not PEM text nor a DER certificate, CSR or key"
+            ),
+            Self::MalformedDer { what, detail } => write!(
+                f,
+                "the {what} is malformed ({detail}): the file may be truncated or of another kind"
+            ),
+            Self::UnsupportedKey { algorithm } => write!(
+                f,
+                "unsupported key type {algorithm}: use ECDSA P-256, P-384 or RSA (2048 to 8192 bits)"
+            ),
+            Self::UnsupportedSignature { algorithm } => write!(
+                f,
+                "unsupported signature algorithm {algorithm}: only ECDSA and RSA PKCS#1 v1.5 \
+                 with SHA-256, SHA-384 or SHA-512 are checked"
+            ),
+            Self::PassphraseRequired => f.write_str(
+                "the private key is encrypted (ENCRYPTED PRIVATE KEY): enter its passphrase",
+            ),
+            Self::WrongPassphrase => f.write_str("wrong passphrase for the encrypted private key"),
+            Self::InvalidPassphrase { reason } => write!(f, "unusable passphrase: {reason}"),
+            Self::UnsupportedEncryption { scheme } => write!(
+                f,
+                "the private key is encrypted with {scheme}, which is not supported: re-encrypt it \
+                 with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
+            ),
+            Self::KdfTooExpensive { detail } => write!(
+                f,
+                "the encrypted key asks for an unreasonable key-derivation cost ({detail}); refusing"
+            ),
+            Self::KeyGeneration { detail } => write!(f, "key generation failed: {detail}"),
+            Self::SubjectSyntax { part } => write!(
+                f,
+                "cannot read {part:?} in the subject: write it as /C=CN/O=Org/CN=name \
+                 (or C=CN, O=Org, CN=name)"
+            ),
+            Self::UnknownSubjectKey { key } => write!(
+                f,
+                "unknown subject field {key:?}: use C, ST, L, O, OU, CN or emailAddress"
+            ),
+            Self::DuplicateSubjectKey { key } => {
+                write!(f, "the subject field {key} is given twice: keep one")
+            }
+            Self::EmptySubjectValue { key } => write!(
+                f,
+                "the subject field {key} is empty: give a value or leave the field out"
+            ),
+            Self::InvalidCountry { value } => write!(
+                f,
+                "the country (C) must be a two-letter ISO 3166 code such as CN; got {value:?}"
+            ),
+            Self::SubjectValueTooLong { key, max, len } => write!(
+                f,
+                "the subject field {key} is {len} characters long; at most {max} are allowed"
+            ),
+            Self::SubjectControlChar { key } => write!(
+                f,
+                "the subject field {key} contains a control character (newline, tab...): remove it"
+            ),
+            Self::InvalidEmail { value } => write!(
+                f,
+                "the emailAddress {value:?} is not an ASCII address like name@example.com"
+            ),
+            Self::MissingCommonName => f.write_str(
+                "the subject needs a common name (CN=...): it names the device or the CA",
+            ),
+            Self::InvalidVerificationCode { code, reason } => {
+                write!(f, "the verification code {code:?} {reason}")
+            }
+            Self::InvalidValidity { not_before, days } => write!(
+                f,
+                "cannot make a certificate valid for {days} days from Unix time {not_before}: \
+                 days must be at least 1 and the dates must fall between 1970 and 9999"
+            ),
+            Self::CsrSignatureInvalid => f.write_str(
+                "the CSR's signature does not verify: it was changed after signing",
+            ),
+            Self::CertSignatureInvalid => f.write_str(
+                "the certificate's signature does not verify with the CA's public key: \
+                 it was not issued by this CA, or it was altered",
+            ),
+            Self::IssuerMismatch { issuer, ca_subject } => write!(
+                f,
+                "the certificate's issuer {issuer} is not the CA's subject {ca_subject}: \
+                 it was issued by another CA"
+            ),
+            Self::CaKeyMismatch => f.write_str(
+                "the CA private key does not belong to the CA certificate: choose the key \
+                 the CA certificate was made with",
+            ),
+            Self::KeyMismatch => f.write_str(
+                "the private key does not belong to the certificate: choose the key the \
+                 certificate was issued for",
+            ),
+            Self::NotACa { subject } => write!(
+                f,
+                "the certificate {subject} is not a CA (basicConstraints CA:TRUE and keyCertSign \
+                 are needed to sign): choose the CA certificate"
+            ),
+            Self::UnsupportedName { name, reason } => write!(
+                f,
+                "the name {name} cannot be copied into a new certificate exactly: {reason}"
+            ),
+            Self::FingerprintLength { len } => write!(
+                f,
+                "Fingerprint must be 64 hex digits (SHA-256) or 40 (SHA-1); got {len}"
+            ),
+            Self::FingerprintChar { found } => write!(
+                f,
+                "Fingerprint must contain only hex digits 0-9 A-F (colons allowed); found {found:?}"
+            ),
+            Self::Pkcs12Password => f.write_str(
+                "the PKCS#12 password has characters PKCS#12 cannot encode (outside the Basic \
+                 Multilingual Plane, e.g. emoji): choose another",
+            ),
+            Self::Encoding { what, detail } => {
+                write!(f, "internal error while encoding the {what}: {detail}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for results in this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Maps a DER decoding error to [`Error::MalformedDer`].
+pub(crate) fn malformed(what: &'static str) -> impl Fn(der::Error) -> Error {
+    move |e| Error::MalformedDer {
+        what,
+        detail: e.to_string(),
+    }
+}
+
+/// Maps an encoder failure (which indicates a bug) to [`Error::Encoding`].
+pub(crate) fn encoding<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
+    move |e| Error::Encoding {
+        what,
+        detail: e.to_string(),
+    }
+}
+
+/// Splits a signed X.509 structure (certificate or CSR),
+/// `SEQUENCE { tbs, AlgorithmIdentifier, BIT STRING }`, into the raw TBS
+/// bytes exactly as they were signed, the signature algorithm and the
+/// signature bytes. Verifying over re-encoded TBS would reject valid
+/// signatures whenever the signer's encoding differs from ours.
+pub(crate) fn signed_parts<'a>(
+    der: &'a [u8],
+    what: &'static str,
+) -> Result<(&'a [u8], der::asn1::ObjectIdentifier, &'a [u8])> {
+    use der::Reader;
+    let mut reader = der::SliceReader::new(der).map_err(malformed(what))?;
+    let (tbs, alg, sig) = reader
+        .sequence(|r| {
+            let tbs = r.tlv_bytes()?;
+            let alg: spki::AlgorithmIdentifierRef<'a> = r.decode()?;
+            let sig: der::asn1::BitStringRef<'a> = r.decode()?;
+            Ok::<_, der::Error>((tbs, alg.oid, sig))
+        })
+        .map_err(malformed(what))?;
+    reader.finish().map_err(malformed(what))?;
+    let sig = sig.as_bytes().ok_or(Error::MalformedDer {
+        what,
+        detail: "the signature BIT STRING has unused bits".to_string(),
+    })?;
+    Ok((tbs, alg, sig))
+}
+
+/// Uppercase hex of `bytes`, optionally with `:` between bytes.
+pub(crate) fn hex_upper(bytes: &[u8], colons: bool) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut s = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if colons && i > 0 {
+            s.push(':');
+        }
+        s.push(char::from(HEX[usize::from(b >> 4)]));
+        s.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    s
+}

@@ -1,0 +1,181 @@
+//! Helpers for the workspace's tests: a real mosquitto broker started on
+//! 127.0.0.1 from a generated config, free loopback ports, and scratch
+//! folders. Everything started here is stopped when its guard drops.
+//!
+//! Not a product crate; only tests depend on it.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::fmt::Write as _;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// A free TCP port on 127.0.0.1 (free when asked; bind soon).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+/// Waits until something accepts TCP connections on `addr`.
+pub fn wait_for_port(addr: SocketAddr, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    true
+}
+
+/// A scratch folder under the system temp dir, removed on drop.
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A new empty folder named after `label`, readable by other users (a
+    /// broker running as `mosquitto` reads its config and certificates here).
+    pub fn new(label: &str) -> Self {
+        static COUNTER: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "iotda-{label}-{}-{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("create a scratch folder");
+        chmod(&dir, 0o755);
+        Self(dir)
+    }
+
+    /// The folder.
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+
+    /// A path inside the folder.
+    pub fn join(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Sets Unix permissions (tests run on Linux).
+pub fn chmod(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// TLS settings of a broker listener.
+#[derive(Debug, Clone)]
+pub struct TlsListener {
+    /// CA certificates that client certificates must chain to.
+    pub cafile: PathBuf,
+    /// The broker's certificate.
+    pub certfile: PathBuf,
+    /// The broker's key (must be readable by the broker's user).
+    pub keyfile: PathBuf,
+    /// Require a client certificate and use its CN as the user name.
+    pub require_certificate: bool,
+}
+
+/// What to start.
+#[derive(Debug, Clone, Default)]
+pub struct BrokerConfig {
+    /// Also listen for MQTT over WebSocket.
+    pub websocket: bool,
+    /// Also listen for MQTT over TLS.
+    pub tls: Option<TlsListener>,
+}
+
+/// A running mosquitto, stopped on drop.
+#[derive(Debug)]
+pub struct Mosquitto {
+    child: Child,
+    /// Plain MQTT port.
+    pub mqtt_port: u16,
+    /// WebSocket port, if configured.
+    pub ws_port: Option<u16>,
+    /// TLS port, if configured.
+    pub tls_port: Option<u16>,
+    dir: Scratch,
+}
+
+impl Mosquitto {
+    /// Starts Debian's mosquitto on free 127.0.0.1 ports and waits until
+    /// every listener accepts connections.
+    pub fn start(config: &BrokerConfig) -> Self {
+        let dir = Scratch::new("mosquitto");
+        let mqtt_port = free_port();
+        let mut conf = String::from(
+            "per_listener_settings true\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n",
+        );
+        let _ = write!(
+            conf,
+            "listener {mqtt_port} 127.0.0.1\nallow_anonymous true\n"
+        );
+        let ws_port = config.websocket.then(free_port);
+        if let Some(port) = ws_port {
+            let _ = write!(
+                conf,
+                "listener {port} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\nallow_anonymous true\n"
+            );
+        }
+        let tls_port = config.tls.as_ref().map(|_| free_port());
+        if let (Some(port), Some(tls)) = (tls_port, &config.tls) {
+            let _ = write!(
+                conf,
+                "listener {port} 127.0.0.1\nallow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\n",
+                tls.cafile.display(),
+                tls.certfile.display(),
+                tls.keyfile.display()
+            );
+            if tls.require_certificate {
+                conf.push_str("require_certificate true\nuse_identity_as_username true\n");
+            }
+        }
+        let conf_path = dir.join("mosquitto.conf");
+        std::fs::write(&conf_path, conf).expect("write mosquitto.conf");
+        chmod(&conf_path, 0o644);
+        let child = Command::new("mosquitto")
+            .arg("-c")
+            .arg(&conf_path)
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start mosquitto (apt-get install mosquitto)");
+        let broker = Self {
+            child,
+            mqtt_port,
+            ws_port,
+            tls_port,
+            dir,
+        };
+        for port in [Some(mqtt_port), ws_port, tls_port].into_iter().flatten() {
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            assert!(
+                wait_for_port(addr, Duration::from_secs(10)),
+                "mosquitto did not listen on {addr}; config in {}",
+                broker.dir.path().display()
+            );
+        }
+        broker
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
