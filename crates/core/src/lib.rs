@@ -10,13 +10,16 @@
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
-//!   verification and device certificates, fingerprints, inspection, PKCS#12.
+//!   verification and device certificates, fingerprints, inspection, PKCS#12,
+//!   batches.
+//! - [`zip`]: an in-memory ZIP writer for handing a batch over as one file.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod credentials;
 pub mod endpoint;
 pub mod pki;
+pub mod zip;
 
 pub use credentials::{Credentials, Password, SignType, Timestamp};
 pub use endpoint::{Endpoint, Transport};
