@@ -288,6 +288,9 @@ fn print_item(item: &Item, checks: &Checks) {
             println!("Public key");
             println!("  Key:          {} ({})", k.key, k.format);
         }
+        Item::Unreadable { label, error } => {
+            println!("Unreadable {label} block: {error}");
+        }
     }
 }
 
