@@ -394,7 +394,7 @@ impl fmt::Display for Error {
             }
             Self::NotInVersion { feature, version } => write!(
                 f,
-                "{feature} do(es) not exist in {version}; remove it or encode for MQTT 5.0"
+                "{feature}: not in {version}, only in MQTT 5.0; remove or encode for MQTT 5.0"
             ),
         }
     }

@@ -382,7 +382,7 @@ impl Packet {
         };
         if kind == PacketType::Auth && !version.is_v5() {
             return Err(Error::NotInVersion {
-                feature: "the AUTH packet",
+                feature: "AUTH packet",
                 version,
             });
         }
