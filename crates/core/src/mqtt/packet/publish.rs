@@ -15,7 +15,7 @@
 //! aliases are resolved by the session, not here.
 
 use crate::mqtt::codec::{put_str, put_u16, Reader};
-use crate::mqtt::{Error, Pid, Properties, PropertyScope, ProtocolVersion, QoS, TopicName};
+use crate::mqtt::{Error, Pid, Properties, PropertyScope, ProtocolVersion, QoS, TopicName, VarInt};
 
 use super::read_pid;
 
@@ -136,6 +136,7 @@ impl Publish {
         out: &mut Vec<u8>,
     ) -> Result<(), Error> {
         self.check_topic(version)?;
+        let start = out.len();
         put_str(out, "topic name", self.topic.as_str())?;
         if let Some(pid) = self.qos_pid.pid() {
             put_u16(out, pid.get());
@@ -144,6 +145,11 @@ impl Publish {
             self.properties.encode(PropertyScope::Publish, out)?;
         } else {
             super::no_properties(&self.properties, version)?;
+        }
+        // Check before copying: a payload that cannot fit is never copied.
+        let len = out.len() - start + self.payload.len();
+        if len > VarInt::MAX as usize {
+            return Err(Error::RemainingLengthTooLarge(len));
         }
         out.extend_from_slice(&self.payload);
         Ok(())
@@ -383,7 +389,9 @@ mod tests {
     #[test]
     fn payload_over_the_remaining_length_limit_is_an_error() {
         // 268,435,455 is the most the Remaining Length can say: a payload of
-        // that size plus a topic does not fit.
+        // that size plus a topic does not fit. The size is checked before the
+        // payload is copied, so the zeroed payload below is never touched and
+        // costs no memory.
         let p = Publish::new(
             TopicName::new("t").unwrap(),
             QosPid::AtMostOnce,
