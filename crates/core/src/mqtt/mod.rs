@@ -366,34 +366,18 @@ impl Packet {
     /// properties and reason codes against the version and the packet, the
     /// 268,435,455-byte Remaining Length); on error nothing is appended.
     pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), Error> {
-        let start = out.len();
-        let result = self.encode_unchecked(version, out);
-        if result.is_err() {
-            out.truncate(start);
-        }
-        result
-    }
-
-    fn encode_unchecked(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), Error> {
         let kind = self.packet_type();
-        let flags = match self {
-            Self::Publish(p) => p.header_flags()?,
-            _ => kind.required_flags().unwrap_or(0),
-        };
         if kind == PacketType::Auth && !version.is_v5() {
             return Err(Error::NotInVersion {
                 feature: "AUTH packet",
                 version,
             });
         }
-        if let Self::Publish(p) = self {
-            // Fail before copying a payload that can never fit.
-            if p.payload.len() > VarInt::MAX as usize {
-                return Err(Error::RemainingLengthTooLarge(p.payload.len()));
-            }
-        }
-        out.push(((kind as u8) << 4) | flags);
-        with_length_prefix(out, Error::RemainingLengthTooLarge, |out| match self {
+        let flags = match self {
+            Self::Publish(p) => p.header_flags()?,
+            _ => kind.required_flags().unwrap_or(0),
+        };
+        encode_frame(kind, flags, out, |out| match self {
             Self::Connect(p) => p.encode_body(out),
             Self::ConnAck(p) => p.encode_body(version, out),
             Self::Publish(p) => p.encode_body(version, out),
@@ -410,6 +394,23 @@ impl Packet {
             Self::Auth(p) => p.encode_body(out),
         })
     }
+}
+
+/// Appends one packet: the first byte, the Remaining Length, and what `body`
+/// appends. On error nothing is left appended.
+pub(crate) fn encode_frame(
+    kind: PacketType,
+    flags: u8,
+    out: &mut Vec<u8>,
+    body: impl FnOnce(&mut Vec<u8>) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let start = out.len();
+    out.push(((kind as u8) << 4) | flags);
+    let result = with_length_prefix(out, Error::RemainingLengthTooLarge, body);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
 }
 
 /// Checks the first byte: a packet type that exists in `version` with the

@@ -15,7 +15,10 @@
 //! aliases are resolved by the session, not here.
 
 use crate::mqtt::codec::{put_str, put_u16, Reader};
-use crate::mqtt::{Error, Pid, Properties, PropertyScope, ProtocolVersion, QoS, TopicName, VarInt};
+use crate::mqtt::{
+    encode_frame, Error, PacketType, Pid, Properties, PropertyScope, ProtocolVersion, QoS,
+    TopicName, VarInt,
+};
 
 use super::read_pid;
 
@@ -78,6 +81,18 @@ impl Publish {
             properties: Properties::default(),
             payload,
         }
+    }
+
+    /// Appends this PUBLISH's bytes for `version` to `out`: the same bytes as
+    /// [`Packet::encode`](crate::mqtt::Packet::encode) of
+    /// `Packet::Publish(self)`, without moving the publish into a packet (a
+    /// session keeps its unacknowledged publishes to send them again). On
+    /// error nothing is appended.
+    pub fn encode(&self, version: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), Error> {
+        let flags = self.header_flags()?;
+        encode_frame(PacketType::Publish, flags, out, |out| {
+            self.encode_body(version, out)
+        })
     }
 
     /// The fixed-header flags.
@@ -384,6 +399,34 @@ mod tests {
                 field: "topic name"
             })
         );
+    }
+
+    #[test]
+    fn publish_encodes_by_reference_as_the_packet_does() {
+        for v in vectors() {
+            let Packet::Publish(p) = &v.packet else {
+                continue;
+            };
+            let mut by_ref = vec![0xAA];
+            p.encode(v.version, &mut by_ref).unwrap();
+            assert_eq!(&by_ref[1..], v.first(), "{}", v.name);
+        }
+        let mut out = vec![0xAA];
+        let mut bad = Publish::new(TopicName::new("t").unwrap(), QosPid::AtMostOnce, vec![1]);
+        bad.dup = true;
+        assert_eq!(
+            bad.encode(ProtocolVersion::V3_1_1, &mut out),
+            Err(Error::DupWithQos0)
+        );
+        bad.dup = false;
+        bad.topic = TopicName::new("").unwrap();
+        assert_eq!(
+            bad.encode(ProtocolVersion::V3_1_1, &mut out),
+            Err(Error::EmptyTopic {
+                field: "topic name"
+            })
+        );
+        assert_eq!(out, [0xAA]);
     }
 
     #[test]
