@@ -30,8 +30,41 @@ pub enum Command {
     /// Print the fingerprint of each certificate in a file, as the IoTDA
     /// console wants it (uppercase hex, no colons; SHA-256 by default).
     Fingerprint(FingerprintArgs),
+    /// Work with raw MQTT packets.
+    Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
     Serve(ServeArgs),
+}
+
+/// Arguments of `packet`.
+#[derive(Debug, Args)]
+pub struct PacketArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PacketCommand,
+}
+
+/// The `packet` commands.
+#[derive(Debug, Subcommand)]
+pub enum PacketCommand {
+    /// Decode MQTT packets from hex (as a packet capture shows them) and
+    /// print every field; several packets in a row are decoded one by one.
+    #[command(after_help = "Examples:\n  \
+        iotda-kit packet decode 20020000\n  \
+        iotda-kit packet decode --protocol 5 '30 0b 00 03 61 2f 62 00 68 65 6c 6c 6f'")]
+    Decode(DecodeArgs),
+}
+
+/// Arguments of `packet decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// MQTT version of the connection: 3 (3.1), 4 (3.1.1) or 5 (5.0). A
+    /// CONNECT is read by its own protocol level whatever this says.
+    #[arg(long, default_value = "4", value_name = "3|4|5")]
+    pub protocol: String,
+    /// The bytes in hex; spaces, colons, commas and 0x prefixes are ignored.
+    #[arg(value_name = "HEX", required = true, num_args = 1..)]
+    pub hex: Vec<String>,
 }
 
 /// Arguments of `cert`.

@@ -1,5 +1,6 @@
-//! The native `iotda-kit` command over `iotda-core`: IoTDA credentials and
-//! X.509 certificates for scripts, and a local server for the built web app.
+//! The native `iotda-kit` command over `iotda-core`: IoTDA credentials,
+//! X.509 certificates and MQTT packets for scripts, and a local server for
+//! the built web app.
 //!
 //! It reads the clock and the network that the core leaves to its callers;
 //! it holds no protocol or crypto logic of its own.
@@ -9,6 +10,7 @@
 mod args;
 mod cert;
 mod credentials;
+mod packet;
 pub mod serve;
 
 use std::ffi::OsString;
@@ -45,6 +47,7 @@ where
         args::Command::Credentials(a) => credentials::run(&a),
         args::Command::Cert(a) => cert::run(&a),
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
+        args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
     };
     match result {

@@ -19,6 +19,7 @@
 
 pub mod credentials;
 pub mod endpoint;
+mod hex;
 pub mod mqtt;
 pub mod pki;
 pub mod zip;

@@ -4,6 +4,7 @@
 
 mod cert;
 mod credentials;
+mod packet;
 mod serve;
 
 use std::path::Path;

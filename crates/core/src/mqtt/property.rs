@@ -277,7 +277,7 @@ impl SubscriptionId {
 ///
 /// Byte-valued flags are `bool` (the specification allows only 0 and 1);
 /// values where 0 is a Protocol Error are `NonZero*`.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Properties {
     /// 0x01 Payload Format Indicator: `true` = UTF-8 payload (PUBLISH, will).
     pub payload_format_indicator: Option<bool>,
@@ -333,6 +333,22 @@ pub struct Properties {
     pub subscription_identifier_available: Option<bool>,
     /// 0x2A Shared Subscription Available (CONNACK).
     pub shared_subscription_available: Option<bool>,
+}
+
+/// Lists only the properties that are present: a packet rarely carries more
+/// than two or three of the 27, and the rest would bury them.
+impl fmt::Debug for Properties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Properties");
+        macro_rules! present {
+            (options: $($opt:ident),* ; lists: $($list:ident),*) => {
+                $(if let Some(v) = &self.$opt { d.field(stringify!($opt), v); })*
+                $(if !self.$list.is_empty() { d.field(stringify!($list), &self.$list); })*
+            };
+        }
+        present!(options: payload_format_indicator, message_expiry_interval, content_type, response_topic, correlation_data, session_expiry_interval, assigned_client_identifier, server_keep_alive, authentication_method, authentication_data, request_problem_information, will_delay_interval, request_response_information, response_information, server_reference, reason_string, receive_maximum, topic_alias_maximum, topic_alias, maximum_qos, retain_available, maximum_packet_size, wildcard_subscription_available, subscription_identifier_available, shared_subscription_available; lists: subscription_identifiers, user_properties);
+        d.finish()
+    }
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: T, id: PropertyId) -> Result<(), Error> {

@@ -338,8 +338,10 @@ pub(crate) fn cert_info(cert: &Certificate, now: i64) -> CertInfo {
         key_usage: key_usage_names(cert),
         sha256_fingerprint: cert.fingerprint(FingerprintAlg::Sha256, false),
         sha1_fingerprint: cert.fingerprint(FingerprintAlg::Sha1, false),
-        subject_key_id: cert.subject_key_id().map(|k| super::hex_upper(&k, false)),
-        authority_key_id: cert.authority_key_id().map(|k| super::hex_upper(&k, false)),
+        subject_key_id: cert.subject_key_id().map(|k| crate::hex::upper(&k, false)),
+        authority_key_id: cert
+            .authority_key_id()
+            .map(|k| crate::hex::upper(&k, false)),
         expired,
         not_yet_valid: now < not_before,
         expires_within_30_days: !expired && not_after.saturating_sub(now) <= THIRTY_DAYS,

@@ -523,17 +523,3 @@ pub(crate) fn signed_parts<'a>(
     })?;
     Ok((tbs, alg, sig))
 }
-
-/// Uppercase hex of `bytes`, optionally with `:` between bytes.
-pub(crate) fn hex_upper(bytes: &[u8], colons: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if colons && i > 0 {
-            s.push(':');
-        }
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    s
-}

@@ -14,6 +14,8 @@
 //! packet; its size is bounded by the caller's `max_packet_size`. Topic
 //! aliases are resolved by the session, not here.
 
+use std::fmt;
+
 use crate::mqtt::codec::{put_str, put_u16, Reader};
 use crate::mqtt::{
     encode_frame, Error, PacketType, Pid, Properties, PropertyScope, ProtocolVersion, QoS,
@@ -54,7 +56,7 @@ impl QosPid {
 }
 
 /// PUBLISH: a message for a topic.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Publish {
     /// DUP: this is a re-delivery (never with QoS 0 [MQTT-3.3.1-2]).
     pub dup: bool,
@@ -68,6 +70,23 @@ pub struct Publish {
     pub properties: Properties,
     /// The application message.
     pub payload: Vec<u8>,
+}
+
+/// Shows the payload as text when it is UTF-8 (JSON, usually), else as hex.
+impl fmt::Debug for Publish {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Publish");
+        d.field("dup", &self.dup)
+            .field("qos_pid", &self.qos_pid)
+            .field("retain", &self.retain)
+            .field("topic", &self.topic)
+            .field("properties", &self.properties);
+        match std::str::from_utf8(&self.payload) {
+            Ok(text) => d.field("payload", &text),
+            Err(_) => d.field("payload_hex", &crate::hex::upper(&self.payload, false)),
+        };
+        d.finish()
+    }
 }
 
 impl Publish {
