@@ -10,6 +10,7 @@
 mod args;
 mod cert;
 mod credentials;
+mod net;
 mod packet;
 pub mod serve;
 

@@ -1,0 +1,326 @@
+//! TCP and TLS connections to a broker, for `pub` and `sub`: what a browser
+//! cannot do, such as presenting a client certificate (IoTDA's X.509
+//! devices).
+//!
+//! TLS is rustls with the ring provider. The broker's certificate is checked
+//! against `--ca` when given (like `mosquitto_pub --cafile`), else against
+//! the Mozilla roots compiled in; `--insecure` skips the check of the
+//! certificate (not of the handshake's signatures) for test brokers. Failures
+//! are explained in words: which side refused what, and the flag that fixes
+//! it.
+
+use std::io::{self, Read, Write};
+use std::net::{TcpStream, ToSocketAddrs};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use iotda_core::pki::{key_matches, Certificate, PrivateKey};
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{ring, verify_tls12_signature, verify_tls13_signature, CryptoProvider};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
+
+use crate::CliError;
+
+/// How to speak TLS, from the command line.
+#[derive(Debug, Default)]
+pub struct TlsOptions<'a> {
+    /// CA certificates (PEM) to trust instead of the built-in roots.
+    pub ca: Option<&'a Path>,
+    /// The client certificate (PEM, the device certificate first).
+    pub cert: Option<&'a Path>,
+    /// The client certificate's private key.
+    pub key: Option<&'a Path>,
+    /// Passphrase of an encrypted `key`.
+    pub key_passphrase: Option<&'a str>,
+    /// Accept any broker certificate (testing only).
+    pub insecure: bool,
+}
+
+/// A connection to the broker, plain or TLS.
+pub enum Stream {
+    /// MQTT over TCP.
+    Plain(TcpStream),
+    /// MQTT over TLS over TCP.
+    Tls(Box<StreamOwned<ClientConnection, TcpStream>>),
+}
+
+impl Stream {
+    fn tcp(&self) -> &TcpStream {
+        match self {
+            Self::Plain(tcp) => tcp,
+            Self::Tls(tls) => tls.get_ref(),
+        }
+    }
+
+    /// How long a read waits before it gives up with `WouldBlock` or
+    /// `TimedOut` (the caller's loop then checks its timers).
+    pub fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {
+        self.tcp().set_read_timeout(Some(timeout))
+    }
+
+    /// Closes both directions (after a TLS close_notify).
+    pub fn shutdown(&mut self) {
+        if let Self::Tls(tls) = self {
+            tls.conn.send_close_notify();
+            // The peer may be gone already; nothing to do about it.
+            let _ = tls.conn.complete_io(&mut tls.sock);
+        }
+        let _ = self.tcp().shutdown(std::net::Shutdown::Both);
+    }
+}
+
+impl Read for Stream {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(tcp) => tcp.read(buf),
+            Self::Tls(tls) => tls.read(buf),
+        }
+    }
+}
+
+impl Write for Stream {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Self::Plain(tcp) => tcp.write(buf),
+            Self::Tls(tls) => tls.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Self::Plain(tcp) => tcp.flush(),
+            Self::Tls(tls) => tls.flush(),
+        }
+    }
+}
+
+/// Opens a TCP connection to `host:port` (each resolved address in turn,
+/// `timeout` each) and, with `tls`, completes the TLS handshake.
+pub fn connect(
+    host: &str,
+    port: u16,
+    tls: Option<&TlsOptions<'_>>,
+    timeout: Duration,
+) -> Result<Stream, CliError> {
+    let config = tls.map(client_config).transpose()?;
+    let addrs = (host, port)
+        .to_socket_addrs()
+        .map_err(|e| CliError::Failure(format!("cannot resolve {host}: {e}")))?;
+    let mut last = None;
+    let mut tcp = None;
+    for addr in addrs {
+        match TcpStream::connect_timeout(&addr, timeout) {
+            Ok(stream) => {
+                tcp = Some(stream);
+                break;
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    let mut tcp = tcp.ok_or_else(|| {
+        let why = last.map_or_else(|| "no address".to_owned(), |e| e.to_string());
+        CliError::Failure(format!(
+            "cannot connect to {host}:{port}: {why} (is the broker running, and is this its \
+             MQTT port?)"
+        ))
+    })?;
+    // MQTT packets are small and latency matters more than batching.
+    let _ = tcp.set_nodelay(true);
+    let Some(config) = config else {
+        return Ok(Stream::Plain(tcp));
+    };
+    let name = ServerName::try_from(host.to_owned())
+        .map_err(|_| CliError::Usage(format!("--host: {host:?} is not a host name or address")))?;
+    let mut conn = ClientConnection::new(Arc::new(config), name)
+        .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
+    tcp.set_read_timeout(Some(timeout))
+        .map_err(|e| CliError::Failure(e.to_string()))?;
+    while conn.is_handshaking() {
+        conn.complete_io(&mut tcp)
+            .map_err(|e| CliError::Failure(explain(&e, host)))?;
+    }
+    Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
+
+/// A connection failure in words, with the flag that fixes it.
+pub fn explain(e: &io::Error, host: &str) -> String {
+    use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
+    let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
+    match tls {
+        Some(Tls::InvalidCertificate(Cert::UnknownIssuer)) => format!(
+            "TLS: the certificate of {host} is not signed by a CA this command trusts: pass \
+             the broker's CA with --ca FILE (or --insecure, for a test broker only)"
+        ),
+        Some(Tls::InvalidCertificate(Cert::NotValidForName))
+        | Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { .. })) => format!(
+            "TLS: the broker's certificate is not issued for {host}: use the host name it was \
+             issued for (or --insecure, for a test broker only)"
+        ),
+        Some(Tls::InvalidCertificate(Cert::Expired))
+        | Some(Tls::InvalidCertificate(Cert::ExpiredContext { .. })) => {
+            "TLS: the broker's certificate has expired".to_owned()
+        }
+        Some(Tls::AlertReceived(
+            alert @ (Alert::CertificateRequired
+            | Alert::BadCertificate
+            | Alert::UnknownCA
+            | Alert::CertificateUnknown
+            | Alert::HandshakeFailure
+            | Alert::DecryptError),
+        )) => format!(
+            "TLS: the broker refused the handshake ({alert:?}): it wants a client certificate \
+             (--cert and --key) issued by a CA it trusts"
+        ),
+        Some(other) => format!("TLS: {other}"),
+        None if matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
+        ) =>
+        {
+            "the broker closed the connection (during TLS, this usually means it wants a \
+             client certificate it trusts: --cert and --key)"
+                .to_owned()
+        }
+        None => e.to_string(),
+    }
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(ring::default_provider())
+}
+
+fn client_config(opts: &TlsOptions<'_>) -> Result<ClientConfig, CliError> {
+    let builder = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
+    let builder = if opts.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
+    } else {
+        builder.with_root_certificates(roots(opts.ca)?)
+    };
+    match (opts.cert, opts.key) {
+        (None, None) => Ok(builder.with_no_client_auth()),
+        (Some(cert), Some(key)) => {
+            let (chain, key) = client_identity(cert, key, opts.key_passphrase)?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| CliError::Usage(format!("--cert/--key: {e}")))
+        }
+        (Some(_), None) => Err(CliError::Usage(
+            "--cert needs --key: the private key of the client certificate".into(),
+        )),
+        (None, Some(_)) => Err(CliError::Usage(
+            "--key needs --cert: the client certificate of that key".into(),
+        )),
+    }
+}
+
+fn roots(ca: Option<&Path>) -> Result<RootCertStore, CliError> {
+    let mut store = RootCertStore::empty();
+    let Some(path) = ca else {
+        store.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        return Ok(store);
+    };
+    for cert in read_certificates(path)? {
+        store
+            .add(CertificateDer::from(cert.der().to_vec()))
+            .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+    }
+    Ok(store)
+}
+
+fn client_identity(
+    cert: &Path,
+    key: &Path,
+    passphrase: Option<&str>,
+) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), CliError> {
+    let chain = read_certificates(cert)?;
+    let bytes = std::fs::read(key)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", key.display())))?;
+    let private = PrivateKey::parse(&bytes, passphrase)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", key.display())))?;
+    if let Some(first) = chain.first() {
+        if !key_matches(first, &private) {
+            return Err(CliError::Usage(format!(
+                "{} is not the private key of {}: choose the key the certificate was issued for",
+                key.display(),
+                cert.display()
+            )));
+        }
+    }
+    let der = private
+        .to_pkcs8_der()
+        .map_err(|e| CliError::Failure(e.to_string()))?;
+    Ok((
+        chain
+            .iter()
+            .map(|c| CertificateDer::from(c.der().to_vec()))
+            .collect(),
+        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(der)),
+    ))
+}
+
+fn read_certificates(path: &Path) -> Result<Vec<Certificate>, CliError> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let parsed = match std::str::from_utf8(&bytes) {
+        Ok(text) => Certificate::parse_all(text),
+        Err(_) => Certificate::parse(&bytes).map(|c| vec![c]),
+    };
+    parsed.map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+}
+
+/// `--insecure`: any certificate is accepted, but the handshake signatures
+/// are still checked (so the session keys are at least bound to the
+/// certificate shown).
+#[derive(Debug)]
+struct AcceptAnyCertificate(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
