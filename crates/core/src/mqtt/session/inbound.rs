@@ -147,8 +147,7 @@ impl Session {
             match &mut entry.stage {
                 Awaiting::Ack(publish) | Awaiting::Rec(publish) => {
                     publish.dup = true;
-                    let publish = publish.clone();
-                    self.write_publish(now, &publish);
+                    self.write_publish(now, publish);
                 }
                 Awaiting::Comp => self.write(now, &Packet::PubRel(PubRel::new(pid))),
             }
@@ -334,22 +333,30 @@ impl Session {
     }
 
     fn on_suback(&mut self, now: Instant, ack: SubAck) {
-        let Some(pending) = self.subscribing.remove(&ack.pid) else {
+        let Some(expected) = self
+            .subscribing
+            .get(&ack.pid)
+            .map(|p| p.subscriptions.len())
+        else {
             self.unknown_pid(now, PacketType::SubAck, ack.pid);
             return;
         };
-        self.pids.release(ack.pid);
-        if ack.reasons.len() != pending.subscriptions.len() {
+        if ack.reasons.len() != expected {
+            // The request stays pending, to be sent again after reconnection.
             self.violation(
                 now,
                 ProtocolError::ReasonCountMismatch {
                     packet: PacketType::SubAck,
-                    expected: pending.subscriptions.len(),
+                    expected,
                     got: ack.reasons.len(),
                 },
             );
             return;
         }
+        let Some(pending) = self.subscribing.remove(&ack.pid) else {
+            return;
+        };
+        self.pids.release(ack.pid);
         let mut results = Vec::with_capacity(ack.reasons.len());
         for (subscription, code) in pending.subscriptions.into_iter().zip(ack.reasons) {
             let outcome = SubscribeOutcome::from(code);
@@ -378,26 +385,32 @@ impl Session {
     }
 
     fn on_unsuback(&mut self, now: Instant, ack: UnsubAck) {
-        let Some(pending) = self.unsubscribing.remove(&ack.pid) else {
+        let Some(expected) = self.unsubscribing.get(&ack.pid).map(|p| p.filters.len()) else {
             self.unknown_pid(now, PacketType::UnsubAck, ack.pid);
             return;
         };
+        let v5 = self.options.version.is_v5();
+        if v5 && ack.reasons.len() != expected {
+            // The request stays pending, to be sent again after reconnection.
+            self.violation(
+                now,
+                ProtocolError::ReasonCountMismatch {
+                    packet: PacketType::UnsubAck,
+                    expected,
+                    got: ack.reasons.len(),
+                },
+            );
+            return;
+        }
+        let Some(pending) = self.unsubscribing.remove(&ack.pid) else {
+            return;
+        };
         self.pids.release(ack.pid);
-        let reasons = if self.options.version.is_v5() {
-            if ack.reasons.len() != pending.filters.len() {
-                self.violation(
-                    now,
-                    ProtocolError::ReasonCountMismatch {
-                        packet: PacketType::UnsubAck,
-                        expected: pending.filters.len(),
-                        got: ack.reasons.len(),
-                    },
-                );
-                return;
-            }
+        // MQTT 3.1.1 UNSUBACK has no codes: every filter is gone.
+        let reasons = if v5 {
             ack.reasons
         } else {
-            vec![UnsubAckReasonCode::Success; pending.filters.len()]
+            vec![UnsubAckReasonCode::Success; expected]
         };
         let mut results = Vec::with_capacity(reasons.len());
         for (filter, reason) in pending.filters.into_iter().zip(reasons) {

@@ -154,7 +154,7 @@ struct Link {
 }
 
 /// A request waiting in the queue.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Request {
     Publish {
         id: RequestId,
@@ -192,7 +192,7 @@ impl Request {
 }
 
 /// An outgoing QoS 1 or 2 publish waiting for acknowledgement.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct InFlight {
     id: RequestId,
     /// Send order, to retransmit in the same order [MQTT-4.6.0-1].
@@ -200,7 +200,7 @@ struct InFlight {
     stage: Awaiting,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 enum Awaiting {
     /// PUBACK: QoS 1, PUBLISH sent.
     Ack(Publish),
@@ -212,14 +212,14 @@ enum Awaiting {
 
 /// A SUBSCRIBE waiting for SUBACK; `id` is `None` for the renewal of active
 /// subscriptions.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct PendingSubscribe {
     id: Option<RequestId>,
     subscriptions: Vec<Subscription>,
 }
 
 /// An UNSUBSCRIBE waiting for UNSUBACK.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 struct PendingUnsubscribe {
     id: RequestId,
     filters: Vec<TopicFilter>,

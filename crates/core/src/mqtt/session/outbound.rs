@@ -73,15 +73,15 @@ impl Session {
     fn send(&mut self, now: Instant, request: Request) -> Result<(), Request> {
         match request {
             Request::Publish { id, message } => {
-                let pid = if message.qos == QoS::AtMostOnce {
-                    None
+                let qos_pid = if message.qos == QoS::AtMostOnce {
+                    QosPid::AtMostOnce
                 } else {
                     let Some(pid) = self.pids.allocate() else {
                         return Err(Request::Publish { id, message });
                     };
-                    Some(pid)
+                    with_pid(message.qos, pid)
                 };
-                self.send_publish(now, id, message, pid);
+                self.send_publish(now, id, *message, qos_pid);
             }
             Request::Subscribe { id, subscriptions } => {
                 let Some(pid) = self.pids.allocate() else {
@@ -112,14 +112,7 @@ impl Session {
         Ok(())
     }
 
-    fn send_publish(
-        &mut self,
-        now: Instant,
-        id: RequestId,
-        message: Box<Message>,
-        pid: Option<Pid>,
-    ) {
-        let message = *message;
+    fn send_publish(&mut self, now: Instant, id: RequestId, message: Message, qos_pid: QosPid) {
         // The limits of a CONNACK that came after the request was queued.
         let checked = match self.packet_size(&message) {
             Ok(size) => self.check_limits(&message, size),
@@ -129,18 +122,12 @@ impl Session {
             }
         };
         if let Err(error) = checked {
-            if let Some(pid) = pid {
+            if let Some(pid) = qos_pid.pid() {
                 self.pids.release(pid);
             }
             self.events.push_back(Event::PublishFailed { id, error });
             return;
         }
-        let qos = message.qos;
-        let qos_pid = match (qos, pid) {
-            (QoS::AtLeastOnce, Some(pid)) => QosPid::AtLeastOnce(pid),
-            (QoS::ExactlyOnce, Some(pid)) => QosPid::ExactlyOnce(pid),
-            _ => QosPid::AtMostOnce,
-        };
         let publish = Publish {
             dup: false,
             qos_pid,
@@ -150,32 +137,26 @@ impl Session {
             payload: message.payload,
         };
         self.write_publish(now, &publish);
-        let stage = match qos_pid {
+        let (pid, stage) = match qos_pid {
             QosPid::AtMostOnce => {
+                let qos = QoS::AtMostOnce;
                 self.events.push_back(Event::Published { id, qos });
                 return;
             }
-            QosPid::AtLeastOnce(_) => Awaiting::Ack(publish),
-            QosPid::ExactlyOnce(_) => Awaiting::Rec(publish),
+            QosPid::AtLeastOnce(pid) => (pid, Awaiting::Ack(publish)),
+            QosPid::ExactlyOnce(pid) => (pid, Awaiting::Rec(publish)),
         };
-        if let Some(pid) = pid {
-            self.next_seq += 1;
-            let seq = self.next_seq;
-            self.in_flight.insert(pid, InFlight { id, seq, stage });
-        }
+        self.next_seq += 1;
+        let seq = self.next_seq;
+        self.in_flight.insert(pid, InFlight { id, seq, stage });
     }
 
     /// The size of `message` as a PUBLISH packet, checking on the way that
     /// it can be encoded (without copying the payload).
     pub(super) fn packet_size(&self, message: &Message) -> Result<usize, CodecError> {
-        let qos_pid = match message.qos {
-            QoS::AtMostOnce => QosPid::AtMostOnce,
-            QoS::AtLeastOnce => QosPid::AtLeastOnce(PROBE_PID),
-            QoS::ExactlyOnce => QosPid::ExactlyOnce(PROBE_PID),
-        };
         let head = Publish {
             dup: false,
-            qos_pid,
+            qos_pid: with_pid(message.qos, PROBE_PID),
             retain: message.retain,
             topic: message.topic.clone(),
             properties: message.properties.clone(),
@@ -213,5 +194,14 @@ impl Session {
             }
         }
         Ok(())
+    }
+}
+
+/// The QoS with its packet identifier (none for QoS 0).
+fn with_pid(qos: QoS, pid: Pid) -> QosPid {
+    match qos {
+        QoS::AtMostOnce => QosPid::AtMostOnce,
+        QoS::AtLeastOnce => QosPid::AtLeastOnce(pid),
+        QoS::ExactlyOnce => QosPid::ExactlyOnce(pid),
     }
 }

@@ -125,6 +125,7 @@ fn a_suback_with_the_wrong_number_of_codes_closes_the_connection() {
             error.to_string(),
             "the server's SUBACK has 1 reason code(s) for 2 topic filter(s)"
         );
+        assert_eq!(h.s.queued(), 1, "the request waits for the next connection");
     }
 }
 
@@ -206,6 +207,7 @@ fn unsubscribe_reports_each_filter_and_updates_the_active_set() {
             got: 2
         }
     );
+    assert_eq!(h.s.queued(), 1, "the request waits for the next connection");
 }
 
 #[test]
