@@ -9,7 +9,8 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
-//! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back).
+//! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back)
+//!   and the sans-IO client session built on it.
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
 //!   verification and device certificates, fingerprints, inspection, PKCS#12,
 //!   batches.
