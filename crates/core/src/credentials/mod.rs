@@ -302,8 +302,7 @@ impl Credentials {
         if secret.is_empty() {
             return Err(Error::EmptySecret);
         }
-        let client_id = format!("{device_id}_0_{}_{timestamp}", sign_type.digit());
-        check_client_id(&client_id)?;
+        let client_id = client_id(device_id, sign_type, timestamp)?;
         Ok(Self {
             client_id,
             username: device_id.to_owned(),
@@ -321,6 +320,20 @@ impl Credentials {
         (self.sign_type == SignType::CheckTimestamp && hours_behind != 0)
             .then_some(Warning::TimestampNotCurrent { hours_behind })
     }
+}
+
+/// The ClientId `{device_id}_0_{sign_type}_{YYYYMMDDHH}`, checked. A device
+/// that authenticates with an X.509 certificate uses the same ClientId (and
+/// its device id as user name) with no password.
+pub fn client_id(
+    device_id: &str,
+    sign_type: SignType,
+    timestamp: Timestamp,
+) -> Result<String, Error> {
+    check_device_id(device_id)?;
+    let client_id = format!("{device_id}_0_{}_{timestamp}", sign_type.digit());
+    check_client_id(&client_id)?;
+    Ok(client_id)
 }
 
 /// Checks a device id against IoTDA's rule: 1-128 of `[A-Za-z0-9_-]`.
