@@ -9,6 +9,7 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+//! - [`iotda`]: the device side of IoTDA: system topics.
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
 //!   verification and device certificates, fingerprints, inspection, PKCS#12,
 //!   batches.
@@ -18,6 +19,7 @@
 
 pub mod credentials;
 pub mod endpoint;
+pub mod iotda;
 pub mod pki;
 pub mod zip;
 

@@ -1,0 +1,59 @@
+//! Huawei Cloud IoTDA's device side: topics, JSON payloads, `event_time`,
+//! product models and checking data against a model before it is sent.
+//!
+//! ```text
+//! topic      $oc/devices/{device_id}/sys/...     build, parse, subscription filters
+//! ```
+//!
+//! Everything here is plain computation over bytes and strings the caller
+//! passes in: no clock (the current time comes in as Unix milliseconds), no
+//! randomness, no files and no sockets. Nothing panics on hostile input; every
+//! failure is a typed error whose message says what was wrong.
+
+mod topic;
+
+use std::fmt;
+
+pub use topic::{
+    downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,
+};
+
+/// Any failure of this module, for callers that handle them alike (the CLI
+/// prints one line); each layer also has its own precise error type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A topic could not be built or is not an IoTDA system topic.
+    Topic(TopicError),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Topic(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Topic(e) => Some(e),
+        }
+    }
+}
+
+impl From<TopicError> for Error {
+    fn from(e: TopicError) -> Self {
+        Self::Topic(e)
+    }
+}
+
+/// At most `MAX` characters of `text`, with `…` when cut, for error messages
+/// that quote input of any size.
+pub(crate) fn excerpt(text: &str) -> String {
+    const MAX: usize = 64;
+    match text.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or_default()),
+        None => text.to_owned(),
+    }
+}
