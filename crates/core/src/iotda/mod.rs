@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! topic      $oc/devices/{device_id}/sys/...     build, parse, subscription filters
+//! event_time 20151212T121212Z                    format from Unix time, parse both forms
 //! ```
 //!
 //! Everything here is plain computation over bytes and strings the caller
@@ -10,10 +11,12 @@
 //! randomness, no files and no sockets. Nothing panics on hostile input; every
 //! failure is a typed error whose message says what was wrong.
 
+mod event_time;
 mod topic;
 
 use std::fmt;
 
+pub use event_time::{EventTime, EventTimeError};
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,
 };
@@ -24,12 +27,15 @@ pub use topic::{
 pub enum Error {
     /// A topic could not be built or is not an IoTDA system topic.
     Topic(TopicError),
+    /// An `event_time` could not be formatted or parsed.
+    EventTime(EventTimeError),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Topic(e) => e.fmt(f),
+            Self::EventTime(e) => e.fmt(f),
         }
     }
 }
@@ -38,6 +44,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Topic(e) => Some(e),
+            Self::EventTime(e) => Some(e),
         }
     }
 }
@@ -45,6 +52,12 @@ impl std::error::Error for Error {
 impl From<TopicError> for Error {
     fn from(e: TopicError) -> Self {
         Self::Topic(e)
+    }
+}
+
+impl From<EventTimeError> for Error {
+    fn from(e: EventTimeError) -> Self {
+        Self::EventTime(e)
     }
 }
 
