@@ -3,6 +3,7 @@
 //!
 //! ```text
 //! topic      $oc/devices/{device_id}/sys/...     build, parse, subscription filters
+//! payload    {"services":[{"service_id":...}]}   serde types, snake_case as on the wire
 //! event_time 20151212T121212Z                    format from Unix time, parse both forms
 //! ```
 //!
@@ -12,14 +13,28 @@
 //! failure is a typed error whose message says what was wrong.
 
 mod event_time;
+mod json_path;
+pub mod payload;
 mod topic;
 
 use std::fmt;
 
 pub use event_time::{EventTime, EventTimeError};
+pub use payload::{
+    CommandRequest, CommandResponse, DeviceProperties, Event, EventsPayload,
+    GatewayPropertiesReport, Message, MessageEnvelope, Payload, PayloadError, PropertiesGetRequest,
+    PropertiesGetResponse, PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
+    ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService, SystemEvent,
+    TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport, VersionReport,
+};
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,
 };
+
+/// Largest MQTT PUBLISH payload IoTDA accepts from a device (1 MB).
+pub const MAX_PAYLOAD_LEN: usize = 1024 * 1024;
+/// Largest property report IoTDA accepts (64 KB).
+pub const MAX_PROPERTIES_REPORT_LEN: usize = 64 * 1024;
 
 /// Any failure of this module, for callers that handle them alike (the CLI
 /// prints one line); each layer also has its own precise error type.
@@ -29,6 +44,8 @@ pub enum Error {
     Topic(TopicError),
     /// An `event_time` could not be formatted or parsed.
     EventTime(EventTimeError),
+    /// A payload could not be decoded or encoded.
+    Payload(PayloadError),
 }
 
 impl fmt::Display for Error {
@@ -36,6 +53,7 @@ impl fmt::Display for Error {
         match self {
             Self::Topic(e) => e.fmt(f),
             Self::EventTime(e) => e.fmt(f),
+            Self::Payload(e) => e.fmt(f),
         }
     }
 }
@@ -45,6 +63,7 @@ impl std::error::Error for Error {
         match self {
             Self::Topic(e) => Some(e),
             Self::EventTime(e) => Some(e),
+            Self::Payload(e) => Some(e),
         }
     }
 }
@@ -58,6 +77,12 @@ impl From<TopicError> for Error {
 impl From<EventTimeError> for Error {
     fn from(e: EventTimeError) -> Self {
         Self::EventTime(e)
+    }
+}
+
+impl From<PayloadError> for Error {
+    fn from(e: PayloadError) -> Self {
+        Self::Payload(e)
     }
 }
 
