@@ -5,6 +5,7 @@
 //! topic      $oc/devices/{device_id}/sys/...     build, parse, subscription filters
 //! payload    {"services":[{"service_id":...}]}   serde types, snake_case as on the wire
 //! event_time 20151212T121212Z                    format from Unix time, parse both forms
+//! model      service_capabilities[] / ZIP        REST JSON and the console's offline ZIP
 //! ```
 //!
 //! Everything here is plain computation over bytes and strings the caller
@@ -14,12 +15,17 @@
 
 mod event_time;
 mod json_path;
+pub mod model;
 pub mod payload;
 mod topic;
 
 use std::fmt;
 
 pub use event_time::{EventTime, EventTimeError};
+pub use model::{
+    default_model, CommandDef, DataType, EventDef, Method, ModelError, Para, ProductModel,
+    Property, ResponseDef, ServiceCapability, ZipError,
+};
 pub use payload::{
     CommandRequest, CommandResponse, DeviceProperties, Event, EventsPayload,
     GatewayPropertiesReport, Message, MessageEnvelope, Payload, PayloadError, PropertiesGetRequest,
@@ -46,6 +52,8 @@ pub enum Error {
     EventTime(EventTimeError),
     /// A payload could not be decoded or encoded.
     Payload(PayloadError),
+    /// A product model could not be read.
+    Model(ModelError),
 }
 
 impl fmt::Display for Error {
@@ -54,6 +62,7 @@ impl fmt::Display for Error {
             Self::Topic(e) => e.fmt(f),
             Self::EventTime(e) => e.fmt(f),
             Self::Payload(e) => e.fmt(f),
+            Self::Model(e) => e.fmt(f),
         }
     }
 }
@@ -64,6 +73,7 @@ impl std::error::Error for Error {
             Self::Topic(e) => Some(e),
             Self::EventTime(e) => Some(e),
             Self::Payload(e) => Some(e),
+            Self::Model(e) => Some(e),
         }
     }
 }
@@ -83,6 +93,12 @@ impl From<EventTimeError> for Error {
 impl From<PayloadError> for Error {
     fn from(e: PayloadError) -> Self {
         Self::Payload(e)
+    }
+}
+
+impl From<ModelError> for Error {
+    fn from(e: ModelError) -> Self {
+        Self::Model(e)
     }
 }
 
