@@ -9,7 +9,8 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
-//! - [`iotda`]: the device side of IoTDA: system topics.
+//! - [`iotda`]: the device side of IoTDA: topics, payloads, `event_time`,
+//!   product models (JSON and the console's ZIP) and checks against a model.
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
 //!   verification and device certificates, fingerprints, inspection, PKCS#12,
 //!   batches.

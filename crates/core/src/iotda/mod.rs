@@ -6,18 +6,25 @@
 //! payload    {"services":[{"service_id":...}]}   serde types, snake_case as on the wire
 //! event_time 20151212T121212Z                    format from Unix time, parse both forms
 //! model      service_capabilities[] / ZIP        REST JSON and the console's offline ZIP
+//! validate   report vs model                     every problem, with a JSON path
 //! ```
+//!
+//! The platform silently drops data that does not fit the product model, so
+//! the kit checks a report, a command's parameters or a property-set request
+//! against the model and says what would be lost and why.
 //!
 //! Everything here is plain computation over bytes and strings the caller
 //! passes in: no clock (the current time comes in as Unix milliseconds), no
 //! randomness, no files and no sockets. Nothing panics on hostile input; every
 //! failure is a typed error whose message says what was wrong.
 
+mod decimal;
 mod event_time;
 mod json_path;
 pub mod model;
 pub mod payload;
 mod topic;
+mod validate;
 
 use std::fmt;
 
@@ -35,6 +42,10 @@ pub use payload::{
 };
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,
+};
+pub use validate::{
+    validate_command, validate_properties_report, validate_properties_report_json,
+    validate_properties_set, Problem, ProblemKind,
 };
 
 /// Largest MQTT PUBLISH payload IoTDA accepts from a device (1 MB).

@@ -14,7 +14,8 @@
 //!
 //! The model serializes back to the REST form. `min` and `max` are strings
 //! there (IoTDA's API says so); numbers are accepted on input because the
-//! ZIP form and hand-written models use them.
+//! ZIP form and hand-written models use them. Numeric bounds are checked when
+//! a model is read, so validation can rely on them.
 
 mod profile;
 mod unzip;
@@ -25,6 +26,8 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Number, Value};
 
+use super::decimal::Decimal;
+use super::json_path;
 use super::payload::{decode_json, null_as_default, PayloadError};
 
 pub use unzip::{ZipError, MAX_UNZIPPED_LEN};
@@ -457,6 +460,24 @@ pub enum ModelError {
         /// Where and what.
         error: PayloadError,
     },
+    /// A numeric property or parameter has a `min`, `max` or `step` that
+    /// is not a decimal number. Likely cause: a unit or a space typed into
+    /// the bound.
+    BadNumber {
+        /// JSON path of the field.
+        path: String,
+        /// The text found (cut to 64 characters).
+        value: String,
+    },
+    /// `min` is greater than `max`, so no value can be valid.
+    MinAboveMax {
+        /// JSON path of the property or parameter.
+        path: String,
+        /// The minimum.
+        min: String,
+        /// The maximum.
+        max: String,
+    },
     /// The ZIP archive could not be read.
     Zip(ZipError),
     /// The ZIP has no `profile/devicetype-capability.json` (at its root or
@@ -484,6 +505,14 @@ impl fmt::Display for ModelError {
             Self::Json { file: None, error } => {
                 write!(f, "this is not a valid product model: {error}")
             }
+            Self::BadNumber { path, value } => write!(
+                f,
+                "{path} is {value:?}, which is not a decimal number; write it like 0, -40 or 0.5"
+            ),
+            Self::MinAboveMax { path, min, max } => write!(
+                f,
+                "{path} has min {min} above max {max}, so no value can be valid; swap them"
+            ),
             Self::Zip(e) => e.fmt(f),
             Self::NoDeviceProfile => f.write_str(
                 "the ZIP has no profile/devicetype-capability.json; export the product model from the IoTDA console again",
@@ -519,16 +548,22 @@ impl From<ZipError> for ModelError {
 }
 
 impl ProductModel {
-    /// Reads a model in the REST form (`{"service_capabilities": [...]}`).
+    /// Reads a model in the REST form (`{"service_capabilities": [...]}`)
+    /// and checks its numeric bounds.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ModelError> {
-        decode_json(bytes).map_err(|error| ModelError::Json { file: None, error })
+        let model: Self =
+            decode_json(bytes).map_err(|error| ModelError::Json { file: None, error })?;
+        model.check_bounds()?;
+        Ok(model)
     }
 
     /// Reads the console's offline ZIP (`profile/devicetype-capability.json`
     /// and `service/*/profile/servicetype-capability.json`). At most
     /// [`MAX_UNZIPPED_LEN`] bytes are inflated, so a ZIP bomb is refused.
     pub fn from_zip(bytes: &[u8]) -> Result<Self, ModelError> {
-        profile::read(bytes)
+        let model = profile::read(bytes)?;
+        model.check_bounds()?;
+        Ok(model)
     }
 
     /// Reads either form: a ZIP when the bytes start like one, JSON
@@ -554,6 +589,104 @@ impl ProductModel {
             .iter()
             .find(|s| s.service_id == service_id)
     }
+
+    /// Checks that numeric properties and parameters have decimal `min`,
+    /// `max` and `step`, with `min <= max`.
+    fn check_bounds(&self) -> Result<(), ModelError> {
+        for (i, service) in self.service_capabilities.iter().enumerate() {
+            let at = json_path::index("service_capabilities", i);
+            for (j, p) in service.properties.iter().enumerate() {
+                let path = json_path::index(&json_path::key(&at, "properties"), j);
+                check_spec(&path, &p.spec())?;
+            }
+            for (j, c) in service.commands.iter().enumerate() {
+                let cmd = json_path::index(&json_path::key(&at, "commands"), j);
+                check_paras(&json_path::key(&cmd, "paras"), &c.paras)?;
+                for (k, r) in c.responses.iter().enumerate() {
+                    let resp = json_path::index(&json_path::key(&cmd, "responses"), k);
+                    check_paras(&json_path::key(&resp, "paras"), &r.paras)?;
+                }
+            }
+            for (j, e) in service.events.iter().enumerate() {
+                let ev = json_path::index(&json_path::key(&at, "events"), j);
+                check_paras(&json_path::key(&ev, "paras"), &e.paras)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a value must be, borrowed from a [`Property`] or [`Para`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spec<'a> {
+    pub(crate) data_type: DataType,
+    pub(crate) min: Option<&'a str>,
+    pub(crate) max: Option<&'a str>,
+    pub(crate) step: Option<&'a Number>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) enum_list: Option<&'a [String]>,
+}
+
+impl Property {
+    pub(crate) fn spec(&self) -> Spec<'_> {
+        Spec {
+            data_type: self.data_type,
+            min: self.min.as_deref(),
+            max: self.max.as_deref(),
+            step: self.step.as_ref(),
+            max_length: self.max_length,
+            enum_list: self.enum_list.as_deref(),
+        }
+    }
+}
+
+impl Para {
+    pub(crate) fn spec(&self) -> Spec<'_> {
+        Spec {
+            data_type: self.data_type,
+            min: self.min.as_deref(),
+            max: self.max.as_deref(),
+            step: self.step.as_ref(),
+            max_length: self.max_length,
+            enum_list: self.enum_list.as_deref(),
+        }
+    }
+}
+
+fn check_paras(base: &str, paras: &[Para]) -> Result<(), ModelError> {
+    paras
+        .iter()
+        .enumerate()
+        .try_for_each(|(i, p)| check_spec(&json_path::index(base, i), &p.spec()))
+}
+
+fn check_spec(path: &str, spec: &Spec<'_>) -> Result<(), ModelError> {
+    if !spec.data_type.is_numeric() {
+        return Ok(());
+    }
+    let number = |field: &str, text: Option<&str>| -> Result<Option<Decimal>, ModelError> {
+        text.map(|t| {
+            Decimal::parse(t).ok_or_else(|| ModelError::BadNumber {
+                path: json_path::key(path, field),
+                value: super::excerpt(t),
+            })
+        })
+        .transpose()
+    };
+    let min = number("min", spec.min)?;
+    let max = number("max", spec.max)?;
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(ModelError::MinAboveMax {
+                path: path.to_owned(),
+                min: spec.min.unwrap_or_default().to_owned(),
+                max: spec.max.unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    let step = spec.step.map(|n| n.to_string());
+    number("step", step.as_deref())?;
+    Ok(())
 }
 
 /// The model of Huawei's getting-started guide: service `Connectivity` with
@@ -669,5 +802,53 @@ mod tests {
         assert_eq!(activity.method, Method::R);
         let text = model.to_json().unwrap();
         assert_eq!(ProductModel::from_json(text.as_bytes()).unwrap(), model);
+    }
+
+    #[test]
+    fn bounds_are_checked_on_reading() {
+        let model = |property: Value| {
+            json!({"service_capabilities": [{"service_id": "S", "properties": [property]}]})
+                .to_string()
+        };
+        let err = ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "decimal", "method": "R", "min": "-40 C"}))
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ModelError::BadNumber {
+                path: "service_capabilities[0].properties[0].min".into(),
+                value: "-40 C".into()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "service_capabilities[0].properties[0].min is \"-40 C\", which is not a decimal number; write it like 0, -40 or 0.5"
+        );
+        assert!(matches!(
+            ProductModel::from_json(
+                model(json!({"property_name": "t", "data_type": "int", "method": "R", "min": "10", "max": 9}))
+                    .as_bytes()
+            ),
+            Err(ModelError::MinAboveMax { .. })
+        ));
+        // Bounds of non-numeric types are informative only (the console
+        // writes some for strings).
+        assert!(ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "string", "method": "R", "min": "x"}))
+                .as_bytes()
+        )
+        .is_ok());
+        let err = ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "int", "method": "RX"})).as_bytes(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "this is not a valid product model: field service_capabilities[0].properties[0].method: method \"RX\""
+            ),
+            "{err}"
+        );
     }
 }
