@@ -9,6 +9,8 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+//! - [`iotda`]: the device side of IoTDA: topics, payloads, `event_time`,
+//!   product models (JSON and the console's ZIP) and checks against a model.
 //! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back)
 //!   and the sans-IO client session built on it.
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
@@ -21,6 +23,7 @@
 pub mod credentials;
 pub mod endpoint;
 mod hex;
+pub mod iotda;
 pub mod mqtt;
 pub mod pki;
 pub mod zip;

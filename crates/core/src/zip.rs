@@ -237,8 +237,9 @@ fn dos_date_time(unix_time: i64) -> (u16, u16) {
     (time, date)
 }
 
-/// CRC-32 (IEEE 802.3, reflected, as ZIP uses).
-fn crc32(data: &[u8]) -> u32 {
+/// CRC-32 (IEEE 802.3, reflected, as ZIP uses); also checks what
+/// `iotda`'s model reader unpacks.
+pub(crate) fn crc32(data: &[u8]) -> u32 {
     const TABLE: [u32; 256] = {
         let mut table = [0u32; 256];
         let mut i = 0;

@@ -1,0 +1,458 @@
+//! IoTDA's `event_time`: the UTC instant a report or event describes.
+//!
+//! ```text
+//! compact   yyyyMMdd'T'HHmmss'Z'          20151212T121212Z           what devices send
+//! extended  yyyy-MM-dd'T'HH:mm:ss.SSS'Z'  2015-12-12T12:12:12.000Z   also accepted in reports
+//! ```
+//!
+//! The platform uses its own receive time when a report's `event_time` is
+//! malformed, so the kit checks it before sending. Times are built from Unix
+//! milliseconds or seconds the caller read from its own clock; nothing here
+//! reads one.
+
+use std::fmt;
+
+use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
+
+use super::excerpt;
+
+/// First instant with a four-digit year: 0000-01-01T00:00:00.000Z.
+const MIN_UNIX_MILLIS: i64 = -62_167_219_200_000;
+/// Last instant with a four-digit year: 9999-12-31T23:59:59.999Z.
+const MAX_UNIX_MILLIS: i64 = 253_402_300_799_999;
+
+/// A UTC instant with millisecond precision between the years 0000 and 9999,
+/// the range both `event_time` forms can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EventTime {
+    unix_millis: i64,
+}
+
+/// Why a text or an instant is not a valid `event_time`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventTimeError {
+    /// The text is empty.
+    Empty,
+    /// The text has neither shape. Likely cause: a local time with an offset,
+    /// missing `T` or `Z`, or seconds since the epoch sent as text.
+    Shape {
+        /// The text (cut to 64 characters).
+        text: String,
+    },
+    /// The month is not 01-12.
+    Month(u8),
+    /// The day does not exist in that month (for example February 30).
+    Day {
+        /// The year given.
+        year: u16,
+        /// The month given.
+        month: u8,
+        /// The day given.
+        day: u8,
+    },
+    /// The hour is not 00-23 (`24` is not accepted for midnight).
+    Hour(u8),
+    /// The minute is not 00-59.
+    Minute(u8),
+    /// The second is not 00-59 (leap seconds are not accepted).
+    Second(u8),
+    /// The instant's year does not have four digits (before 0000 or after
+    /// 9999). Likely cause: microseconds or nanoseconds passed as
+    /// milliseconds.
+    OutOfRange {
+        /// The instant, in milliseconds since the Unix epoch (saturated).
+        unix_millis: i64,
+    },
+}
+
+impl fmt::Display for EventTimeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Empty => f.write_str(
+                "the time is empty; write it as yyyyMMdd'T'HHmmss'Z' in UTC, e.g. 20151212T121212Z",
+            ),
+            Self::Shape { text } => write!(
+                f,
+                "{text:?} is not a time in the form yyyyMMdd'T'HHmmss'Z' (e.g. 20151212T121212Z) or yyyy-MM-dd'T'HH:mm:ss.SSS'Z' (e.g. 2015-12-12T12:12:12.000Z), in UTC"
+            ),
+            Self::Month(m) => write!(f, "month {m:02} is not 01-12"),
+            Self::Day { year, month, day } => {
+                write!(f, "day {day:02} does not exist in {year:04}-{month:02}")
+            }
+            Self::Hour(h) => write!(f, "hour {h:02} is not 00-23"),
+            Self::Minute(m) => write!(f, "minute {m:02} is not 00-59"),
+            Self::Second(s) => write!(f, "second {s:02} is not 00-59"),
+            Self::OutOfRange { unix_millis } => write!(
+                f,
+                "{unix_millis} ms since 1970 is outside the years 0000-9999; was the time given in microseconds or nanoseconds?"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for EventTimeError {}
+
+impl EventTime {
+    /// The instant `unix_millis` milliseconds after 1970-01-01T00:00:00Z.
+    pub fn from_unix_millis(unix_millis: i64) -> Result<Self, EventTimeError> {
+        if !(MIN_UNIX_MILLIS..=MAX_UNIX_MILLIS).contains(&unix_millis) {
+            return Err(EventTimeError::OutOfRange { unix_millis });
+        }
+        Ok(Self { unix_millis })
+    }
+
+    /// The instant `unix_seconds` seconds after 1970-01-01T00:00:00Z.
+    pub fn from_unix_seconds(unix_seconds: i64) -> Result<Self, EventTimeError> {
+        Self::from_unix_millis(unix_seconds.saturating_mul(1000))
+    }
+
+    /// Milliseconds since 1970-01-01T00:00:00Z.
+    pub fn unix_millis(self) -> i64 {
+        self.unix_millis
+    }
+
+    /// Whole seconds since 1970-01-01T00:00:00Z (rounded down).
+    pub fn unix_seconds(self) -> i64 {
+        self.unix_millis.div_euclid(1000)
+    }
+
+    /// Parses either form: `20151212T121212Z` or `2015-12-12T12:12:12.000Z`.
+    /// Nothing is trimmed; letters are upper case as IoTDA writes them.
+    pub fn parse(text: &str) -> Result<Self, EventTimeError> {
+        match text.len() {
+            0 => Err(EventTimeError::Empty),
+            24 => Self::parse_extended(text),
+            _ => Self::parse_compact(text),
+        }
+    }
+
+    /// Parses only the compact form `yyyyMMdd'T'HHmmss'Z'`, the one IoTDA
+    /// requires for `DateTime` properties.
+    pub fn parse_compact(text: &str) -> Result<Self, EventTimeError> {
+        let f = Fields::new(text, "dddddddd_dddddd_", b"TZ")?;
+        from_parts(
+            f.num(0..4),
+            f.num(4..6),
+            f.num(6..8),
+            f.num(9..11),
+            f.num(11..13),
+            f.num(13..15),
+            0,
+        )
+    }
+
+    /// Parses only the extended form `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`.
+    pub fn parse_extended(text: &str) -> Result<Self, EventTimeError> {
+        let f = Fields::new(text, "dddd_dd_dd_dd_dd_dd_ddd_", b"--T::.Z")?;
+        from_parts(
+            f.num(0..4),
+            f.num(5..7),
+            f.num(8..10),
+            f.num(11..13),
+            f.num(14..16),
+            f.num(17..19),
+            f.num(20..23),
+        )
+    }
+
+    /// The extended form, `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`.
+    pub fn to_extended(self) -> String {
+        let t = self.to_datetime();
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second(),
+            t.millisecond()
+        )
+    }
+
+    fn to_datetime(self) -> OffsetDateTime {
+        // In range by construction; the epoch is never used.
+        OffsetDateTime::from_unix_timestamp_nanos(i128::from(self.unix_millis) * 1_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+/// The compact form IoTDA documents, `yyyyMMdd'T'HHmmss'Z'` (milliseconds
+/// are dropped).
+impl fmt::Display for EventTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.to_datetime();
+        write!(
+            f,
+            "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )
+    }
+}
+
+impl std::str::FromStr for EventTime {
+    type Err = EventTimeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::parse(s)
+    }
+}
+
+/// A text checked against a shape: `d` is a digit, `_` the next of the
+/// given separators.
+struct Fields<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Fields<'a> {
+    fn new(text: &'a str, shape: &str, separators: &[u8]) -> Result<Self, EventTimeError> {
+        let bytes = text.as_bytes();
+        let shape_error = || EventTimeError::Shape {
+            text: excerpt(text),
+        };
+        if bytes.len() != shape.len() {
+            return Err(shape_error());
+        }
+        let mut separators = separators.iter();
+        for (&b, s) in bytes.iter().zip(shape.bytes()) {
+            let ok = match s {
+                b'd' => b.is_ascii_digit(),
+                _ => separators.next() == Some(&b),
+            };
+            if !ok {
+                return Err(shape_error());
+            }
+        }
+        Ok(Self { bytes })
+    }
+
+    /// The decimal number in `range`, all of whose bytes are digits.
+    fn num(&self, range: std::ops::Range<usize>) -> u16 {
+        self.bytes
+            .get(range)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u16, |n, b| {
+                n.saturating_mul(10)
+                    .saturating_add(u16::from(b.wrapping_sub(b'0')))
+            })
+    }
+}
+
+fn from_parts(
+    year: u16,
+    month: u16,
+    day: u16,
+    hour: u16,
+    minute: u16,
+    second: u16,
+    millis: u16,
+) -> Result<EventTime, EventTimeError> {
+    // Every field has at most four digits and was checked to be digits, so
+    // the narrowing below only saturates values that are errors anyway.
+    let narrow = |v: u16| u8::try_from(v).unwrap_or(u8::MAX);
+    let (month, day) = (narrow(month), narrow(day));
+    let m = Month::try_from(month).map_err(|_| EventTimeError::Month(month))?;
+    let date = Date::from_calendar_date(i32::from(year), m, day)
+        .map_err(|_| EventTimeError::Day { year, month, day })?;
+    let (hour, minute, second) = (narrow(hour), narrow(minute), narrow(second));
+    if hour > 23 {
+        return Err(EventTimeError::Hour(hour));
+    }
+    if minute > 59 {
+        return Err(EventTimeError::Minute(minute));
+    }
+    if second > 59 {
+        return Err(EventTimeError::Second(second));
+    }
+    let time = Time::from_hms_milli(hour, minute, second, millis)
+        .map_err(|_| EventTimeError::Second(second))?;
+    let at = PrimitiveDateTime::new(date, time).assume_utc();
+    let unix_millis = i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX);
+    EventTime::from_unix_millis(unix_millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_huawei_example() {
+        // 2015-12-12T12:12:12Z
+        let t = EventTime::from_unix_seconds(1_449_922_332).unwrap();
+        assert_eq!(t.to_string(), "20151212T121212Z");
+        assert_eq!(t.to_extended(), "2015-12-12T12:12:12.000Z");
+        let t = EventTime::from_unix_millis(1_449_922_332_789).unwrap();
+        assert_eq!(t.to_string(), "20151212T121212Z", "milliseconds dropped");
+        assert_eq!(t.to_extended(), "2015-12-12T12:12:12.789Z");
+        assert_eq!(t.unix_seconds(), 1_449_922_332);
+    }
+
+    #[test]
+    fn parses_both_forms() {
+        assert_eq!(
+            EventTime::parse("20151212T121212Z").unwrap().unix_millis(),
+            1_449_922_332_000
+        );
+        assert_eq!(
+            EventTime::parse("2015-12-12T12:12:12.789Z")
+                .unwrap()
+                .unix_millis(),
+            1_449_922_332_789
+        );
+        assert_eq!(
+            EventTime::parse("19700101T000000Z").unwrap().unix_millis(),
+            0
+        );
+        assert_eq!(
+            EventTime::parse("19691231T235959Z").unwrap().unix_millis(),
+            -1000
+        );
+        assert!(EventTime::parse_compact("2015-12-12T12:12:12.789Z").is_err());
+        assert!(EventTime::parse_extended("20151212T121212Z").is_err());
+    }
+
+    #[test]
+    fn round_trips_across_leap_years() {
+        let mut ms = MIN_UNIX_MILLIS;
+        while ms < MAX_UNIX_MILLIS {
+            let t = EventTime::from_unix_millis(ms).unwrap();
+            assert_eq!(EventTime::parse(&t.to_extended()).unwrap(), t);
+            assert_eq!(
+                EventTime::parse(&t.to_string()).unwrap().unix_seconds(),
+                t.unix_seconds()
+            );
+            ms += 7_654_321_987; // about 89 days, so every month and hour comes by
+        }
+        for text in [
+            "20240229T235959Z",
+            "20000229T000000Z",
+            "99991231T235959Z",
+            "00000101T000000Z",
+        ] {
+            assert_eq!(EventTime::parse(text).unwrap().to_string(), text);
+        }
+    }
+
+    #[test]
+    fn rejects_dates_and_times_that_do_not_exist() {
+        use EventTimeError::*;
+        let cases: &[(&str, EventTimeError)] = &[
+            ("", Empty),
+            (
+                "20250230T000000Z",
+                Day {
+                    year: 2025,
+                    month: 2,
+                    day: 30,
+                },
+            ),
+            (
+                "20230229T000000Z",
+                Day {
+                    year: 2023,
+                    month: 2,
+                    day: 29,
+                },
+            ),
+            (
+                "19000229T000000Z",
+                Day {
+                    year: 1900,
+                    month: 2,
+                    day: 29,
+                },
+            ),
+            (
+                "20250431T000000Z",
+                Day {
+                    year: 2025,
+                    month: 4,
+                    day: 31,
+                },
+            ),
+            (
+                "20250400T000000Z",
+                Day {
+                    year: 2025,
+                    month: 4,
+                    day: 0,
+                },
+            ),
+            ("20251301T000000Z", Month(13)),
+            ("20250001T000000Z", Month(0)),
+            ("20250101T240000Z", Hour(24)),
+            ("20250101T236000Z", Minute(60)),
+            ("20250101T235960Z", Second(60)),
+            ("2025-01-01T24:00:00.000Z", Hour(24)),
+            (
+                "2025-02-30T00:00:00.000Z",
+                Day {
+                    year: 2025,
+                    month: 2,
+                    day: 30,
+                },
+            ),
+        ];
+        for (text, want) in cases {
+            assert_eq!(EventTime::parse(text).as_ref(), Err(want), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_other_shapes() {
+        for text in [
+            "20151212T121212",
+            "20151212t121212z",
+            "20151212 121212Z",
+            "2015121T121212Z",
+            "20151212T121212Z ",
+            " 20151212T121212Z",
+            "2015-12-12T12:12:12Z",
+            "2015-12-12T12:12:12.000+08:00",
+            "2015-12-12 12:12:12.000Z",
+            "1449922332",
+            "２０１５1212T121212Z",
+            "2015121２T121212Z",
+        ] {
+            assert_eq!(
+                EventTime::parse(text),
+                Err(EventTimeError::Shape { text: text.into() }),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn instants_outside_four_digit_years_are_errors() {
+        for ms in [MIN_UNIX_MILLIS - 1, MAX_UNIX_MILLIS + 1, i64::MIN, i64::MAX] {
+            assert_eq!(
+                EventTime::from_unix_millis(ms),
+                Err(EventTimeError::OutOfRange { unix_millis: ms })
+            );
+        }
+        assert!(EventTime::from_unix_seconds(i64::MAX).is_err());
+        assert!(EventTime::from_unix_millis(MIN_UNIX_MILLIS).is_ok());
+        assert!(EventTime::from_unix_millis(MAX_UNIX_MILLIS).is_ok());
+    }
+
+    #[test]
+    fn messages_say_what_is_wrong() {
+        assert_eq!(
+            EventTime::parse("20250230T000000Z")
+                .unwrap_err()
+                .to_string(),
+            "day 30 does not exist in 2025-02"
+        );
+        assert_eq!(
+            EventTime::parse("20250101T240000Z")
+                .unwrap_err()
+                .to_string(),
+            "hour 24 is not 00-23"
+        );
+    }
+}

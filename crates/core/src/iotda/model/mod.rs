@@ -1,0 +1,854 @@
+//! Product models: what a product's devices report, accept and answer.
+//!
+//! Two forms read into one [`ProductModel`]:
+//!
+//! ```text
+//! REST / JSON   {"service_capabilities":[{"service_id","service_type","properties":[
+//!                 {"property_name","data_type","required","min","max","step","max_length",
+//!                  "enum_list","unit","method","description","default_value"}],
+//!               "commands":[{"command_name","paras":[...],"responses":[{"response_name","paras"}]}],
+//!               "events":[{"event_type","paras":[...]}]}]}
+//! console ZIP   profile/devicetype-capability.json            devices[0].serviceTypeCapabilities
+//!               service/{name}/profile/servicetype-capability.json   camelCase fields
+//! ```
+//!
+//! The model serializes back to the REST form. `min` and `max` are strings
+//! there (IoTDA's API says so); numbers are accepted on input because the
+//! ZIP form and hand-written models use them. Numeric bounds are checked when
+//! a model is read, so validation can rely on them.
+
+mod profile;
+mod unzip;
+
+use std::fmt;
+
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::{Number, Value};
+
+use super::decimal::Decimal;
+use super::json_path;
+use super::payload::{decode_json, null_as_default, PayloadError};
+
+pub use unzip::{ZipError, MAX_UNZIPPED_LEN};
+
+/// A product model: the services of a product's devices.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProductModel {
+    /// The product's id on the platform.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub product_id: Option<String>,
+    /// The product's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The device type (for example `Thermometer`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_type: Option<String>,
+    /// `MQTT`, `CoAP`, `LwM2M`, ...
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub protocol_type: Option<String>,
+    /// `json` or `binary`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_format: Option<String>,
+    /// The manufacturer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manufacturer_name: Option<String>,
+    /// The industry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub industry: Option<String>,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The application (resource space) the product belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    /// The application's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// When the product was created, as the platform wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub create_time: Option<String>,
+    /// The services.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub service_capabilities: Vec<ServiceCapability>,
+}
+
+/// One service: a group of properties, commands and events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceCapability {
+    /// The id reports use in `service_id`.
+    pub service_id: String,
+    /// The service's type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `Master`, `Mandatory` or `Optional`; informative only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+    /// The properties.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub properties: Vec<Property>,
+    /// The commands.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub commands: Vec<CommandDef>,
+    /// The events.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub events: Vec<EventDef>,
+}
+
+impl ServiceCapability {
+    /// The property named `name`.
+    pub fn property(&self, name: &str) -> Option<&Property> {
+        self.properties.iter().find(|p| p.property_name == name)
+    }
+
+    /// The command named `name`.
+    pub fn command(&self, name: &str) -> Option<&CommandDef> {
+        self.commands.iter().find(|c| c.command_name == name)
+    }
+}
+
+/// A property of a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Property {
+    /// Its name in reports.
+    pub property_name: String,
+    /// The type of its values.
+    pub data_type: DataType,
+    /// Whether a report of the service must include it.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub required: bool,
+    /// Smallest value (numeric types), as decimal text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "string_or_number"
+    )]
+    pub min: Option<String>,
+    /// Largest value (numeric types), as decimal text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "string_or_number"
+    )]
+    pub max: Option<String>,
+    /// Values must be `min + k × step` (numeric types); zero or absent for
+    /// no step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Number>,
+    /// Longest string in characters (`string`); zero or absent for no
+    /// limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// Allowed values (`enum`, and `string` when given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_list: Option<Vec<String>>,
+    /// The unit, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Whether it can be read, written and observed.
+    pub method: Method,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The value new devices' shadows start with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_value: Option<Value>,
+}
+
+/// A command of a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CommandDef {
+    /// Its name in command requests.
+    pub command_name: String,
+    /// Its parameters.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub paras: Vec<Para>,
+    /// The responses a device may give.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub responses: Vec<ResponseDef>,
+}
+
+impl CommandDef {
+    /// The parameter named `name`.
+    pub fn para(&self, name: &str) -> Option<&Para> {
+        self.paras.iter().find(|p| p.para_name == name)
+    }
+}
+
+/// A response of a command.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseDef {
+    /// Its name in command responses.
+    pub response_name: String,
+    /// Its parameters.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub paras: Vec<Para>,
+}
+
+/// An event of a service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventDef {
+    /// Its `event_type`.
+    pub event_type: String,
+    /// Its parameters.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub paras: Vec<Para>,
+}
+
+/// A parameter of a command, response or event: a property without
+/// `method` or `default_value`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Para {
+    /// Its name.
+    pub para_name: String,
+    /// The type of its values.
+    pub data_type: DataType,
+    /// Whether it must be given.
+    #[serde(default, deserialize_with = "null_as_default")]
+    pub required: bool,
+    /// Smallest value (numeric types), as decimal text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "string_or_number"
+    )]
+    pub min: Option<String>,
+    /// Largest value (numeric types), as decimal text.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "string_or_number"
+    )]
+    pub max: Option<String>,
+    /// Values must be `min + k × step`; zero or absent for no step.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<Number>,
+    /// Longest string in characters; zero or absent for no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u64>,
+    /// Allowed values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enum_list: Option<Vec<String>>,
+    /// The unit, for people.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// A description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// The type of a property's or parameter's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DataType {
+    /// `int`: a whole number in the 32-bit range.
+    Int,
+    /// `long`: a whole number in the 64-bit range.
+    Long,
+    /// `decimal`: any number.
+    Decimal,
+    /// `string`.
+    String,
+    /// `DateTime`: a string `yyyyMMdd'T'HHmmss'Z'`.
+    DateTime,
+    /// `jsonObject`: a JSON object.
+    JsonObject,
+    /// `enum`: a string from `enum_list`.
+    Enum,
+    /// `boolean`.
+    Boolean,
+    /// `string list`: an array of strings.
+    StringList,
+}
+
+impl DataType {
+    /// Every type, in IoTDA's order.
+    pub const ALL: [DataType; 9] = [
+        Self::Int,
+        Self::Long,
+        Self::Decimal,
+        Self::String,
+        Self::DateTime,
+        Self::JsonObject,
+        Self::Enum,
+        Self::Boolean,
+        Self::StringList,
+    ];
+
+    /// The name IoTDA writes (`int`, `DateTime`, `string list`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Int => "int",
+            Self::Long => "long",
+            Self::Decimal => "decimal",
+            Self::String => "string",
+            Self::DateTime => "DateTime",
+            Self::JsonObject => "jsonObject",
+            Self::Enum => "enum",
+            Self::Boolean => "boolean",
+            Self::StringList => "string list",
+        }
+    }
+
+    /// Reads a type name; case, spaces and underscores are ignored
+    /// (`datetime`, `stringList` and `string_list` are read too).
+    pub fn parse(text: &str) -> Option<Self> {
+        let folded: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_'))
+            .flat_map(char::to_lowercase)
+            .collect();
+        Self::ALL.into_iter().find(|t| {
+            t.as_str()
+                .chars()
+                .filter(|c| *c != ' ')
+                .flat_map(char::to_lowercase)
+                .eq(folded.chars())
+        })
+    }
+
+    /// Whether `min`, `max` and `step` apply.
+    pub fn is_numeric(self) -> bool {
+        matches!(self, Self::Int | Self::Long | Self::Decimal)
+    }
+}
+
+impl fmt::Display for DataType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for DataType {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for DataType {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text).ok_or_else(|| {
+            D::Error::custom(format!(
+                "unknown data type {:?}; IoTDA's types are int, long, decimal, string, DateTime, jsonObject, enum, boolean and string list",
+                super::excerpt(&text)
+            ))
+        })
+    }
+}
+
+/// Access to a property: any non-empty combination of `R` (read), `W`
+/// (write) and `E` (observe: a change is reported as an event).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Method {
+    read: bool,
+    write: bool,
+    observe: bool,
+}
+
+impl Method {
+    /// `R`: read only.
+    pub const R: Method = Method {
+        read: true,
+        write: false,
+        observe: false,
+    };
+    /// `RW`: read and write.
+    pub const RW: Method = Method {
+        read: true,
+        write: true,
+        observe: false,
+    };
+    /// `RWE`: read, write and observe.
+    pub const RWE: Method = Method {
+        read: true,
+        write: true,
+        observe: true,
+    };
+
+    /// Reads `R`, `W` and `E` in any order and case, each at most once.
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut m = Method {
+            read: false,
+            write: false,
+            observe: false,
+        };
+        for c in text.chars() {
+            let flag = match c.to_ascii_uppercase() {
+                'R' => &mut m.read,
+                'W' => &mut m.write,
+                'E' => &mut m.observe,
+                _ => return None,
+            };
+            if *flag {
+                return None;
+            }
+            *flag = true;
+        }
+        (m.read || m.write || m.observe).then_some(m)
+    }
+
+    /// Whether the platform may read it (property get).
+    pub fn readable(self) -> bool {
+        self.read
+    }
+
+    /// Whether the platform may set it (property set).
+    pub fn writable(self) -> bool {
+        self.write
+    }
+
+    /// Whether a change is reported as an event.
+    pub fn observable(self) -> bool {
+        self.observe
+    }
+}
+
+/// `R`, `W` and `E` in that order.
+impl fmt::Display for Method {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (on, c) in [(self.read, "R"), (self.write, "W"), (self.observe, "E")] {
+            if on {
+                f.write_str(c)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Method {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Method {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Self::parse(&text).ok_or_else(|| {
+            D::Error::custom(format!(
+                "method {:?} is not a combination of R (read), W (write) and E (observe), such as R, RW or RWE",
+                super::excerpt(&text)
+            ))
+        })
+    }
+}
+
+/// Reads `"5"`, `5` or `null`: IoTDA's API writes bounds as strings, the
+/// ZIP form and hand-written models as numbers.
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Option::<Value>::deserialize(d)? {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(Value::Number(n)) => Ok(Some(n.to_string())),
+        Some(other) => Err(D::Error::custom(format!(
+            "expected a number or a string holding one, found {other}"
+        ))),
+    }
+}
+
+/// Why a product model could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelError {
+    /// The JSON (or one of the ZIP's JSON files) does not fit the model's
+    /// shape. Likely cause: a different file, or a field of the wrong type.
+    Json {
+        /// The file in the ZIP, or `None` for a JSON model.
+        file: Option<String>,
+        /// Where and what.
+        error: PayloadError,
+    },
+    /// A numeric property or parameter has a `min`, `max` or `step` that
+    /// is not a decimal number. Likely cause: a unit or a space typed into
+    /// the bound.
+    BadNumber {
+        /// JSON path of the field.
+        path: String,
+        /// The text found (cut to 64 characters).
+        value: String,
+    },
+    /// `min` is greater than `max`, so no value can be valid.
+    MinAboveMax {
+        /// JSON path of the property or parameter.
+        path: String,
+        /// The minimum.
+        min: String,
+        /// The maximum.
+        max: String,
+    },
+    /// The ZIP archive could not be read.
+    Zip(ZipError),
+    /// The ZIP has no `profile/devicetype-capability.json` (at its root or
+    /// one folder down). Likely cause: a ZIP of something else.
+    NoDeviceProfile,
+    /// `devicetype-capability.json` lists no device.
+    NoDevice,
+    /// A service listed in `devicetype-capability.json` has no
+    /// `servicetype-capability.json` whose `serviceType` matches. Likely
+    /// cause: the service folder was left out of the ZIP.
+    MissingService {
+        /// The service's id.
+        service_id: String,
+        /// The service type looked for.
+        service_type: String,
+    },
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Json { file: Some(file), error } => {
+                write!(f, "{file} is not a valid product model file: {error}")
+            }
+            Self::Json { file: None, error } => {
+                write!(f, "this is not a valid product model: {error}")
+            }
+            Self::BadNumber { path, value } => write!(
+                f,
+                "{path} is {value:?}, which is not a decimal number; write it like 0, -40 or 0.5"
+            ),
+            Self::MinAboveMax { path, min, max } => write!(
+                f,
+                "{path} has min {min} above max {max}, so no value can be valid; swap them"
+            ),
+            Self::Zip(e) => e.fmt(f),
+            Self::NoDeviceProfile => f.write_str(
+                "the ZIP has no profile/devicetype-capability.json; export the product model from the IoTDA console again",
+            ),
+            Self::NoDevice => {
+                f.write_str("devicetype-capability.json lists no device in \"devices\"")
+            }
+            Self::MissingService {
+                service_id,
+                service_type,
+            } => write!(
+                f,
+                "service {service_id:?} needs service/{service_type}/profile/servicetype-capability.json with serviceType {service_type:?}, and the ZIP has none"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ModelError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Json { error, .. } => Some(error),
+            Self::Zip(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl From<ZipError> for ModelError {
+    fn from(e: ZipError) -> Self {
+        Self::Zip(e)
+    }
+}
+
+impl ProductModel {
+    /// Reads a model in the REST form (`{"service_capabilities": [...]}`)
+    /// and checks its numeric bounds.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, ModelError> {
+        let model: Self =
+            decode_json(bytes).map_err(|error| ModelError::Json { file: None, error })?;
+        model.check_bounds()?;
+        Ok(model)
+    }
+
+    /// Reads the console's offline ZIP (`profile/devicetype-capability.json`
+    /// and `service/*/profile/servicetype-capability.json`). At most
+    /// [`MAX_UNZIPPED_LEN`] bytes are inflated, so a ZIP bomb is refused.
+    pub fn from_zip(bytes: &[u8]) -> Result<Self, ModelError> {
+        let model = profile::read(bytes)?;
+        model.check_bounds()?;
+        Ok(model)
+    }
+
+    /// Reads either form: a ZIP when the bytes start like one, JSON
+    /// otherwise.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, ModelError> {
+        if bytes.starts_with(b"PK") {
+            Self::from_zip(bytes)
+        } else {
+            Self::from_json(bytes)
+        }
+    }
+
+    /// The REST form, pretty-printed.
+    pub fn to_json(&self) -> Result<String, PayloadError> {
+        serde_json::to_string_pretty(self).map_err(|e| PayloadError::Encode {
+            detail: e.to_string(),
+        })
+    }
+
+    /// The service with id `service_id`.
+    pub fn service(&self, service_id: &str) -> Option<&ServiceCapability> {
+        self.service_capabilities
+            .iter()
+            .find(|s| s.service_id == service_id)
+    }
+
+    /// Checks that numeric properties and parameters have decimal `min`,
+    /// `max` and `step`, with `min <= max`.
+    fn check_bounds(&self) -> Result<(), ModelError> {
+        for (i, service) in self.service_capabilities.iter().enumerate() {
+            let at = json_path::index("service_capabilities", i);
+            for (j, p) in service.properties.iter().enumerate() {
+                let path = json_path::index(&json_path::key(&at, "properties"), j);
+                check_spec(&path, &p.spec())?;
+            }
+            for (j, c) in service.commands.iter().enumerate() {
+                let cmd = json_path::index(&json_path::key(&at, "commands"), j);
+                check_paras(&json_path::key(&cmd, "paras"), &c.paras)?;
+                for (k, r) in c.responses.iter().enumerate() {
+                    let resp = json_path::index(&json_path::key(&cmd, "responses"), k);
+                    check_paras(&json_path::key(&resp, "paras"), &r.paras)?;
+                }
+            }
+            for (j, e) in service.events.iter().enumerate() {
+                let ev = json_path::index(&json_path::key(&at, "events"), j);
+                check_paras(&json_path::key(&ev, "paras"), &e.paras)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a value must be, borrowed from a [`Property`] or [`Para`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Spec<'a> {
+    pub(crate) data_type: DataType,
+    pub(crate) min: Option<&'a str>,
+    pub(crate) max: Option<&'a str>,
+    pub(crate) step: Option<&'a Number>,
+    pub(crate) max_length: Option<u64>,
+    pub(crate) enum_list: Option<&'a [String]>,
+}
+
+impl Property {
+    pub(crate) fn spec(&self) -> Spec<'_> {
+        Spec {
+            data_type: self.data_type,
+            min: self.min.as_deref(),
+            max: self.max.as_deref(),
+            step: self.step.as_ref(),
+            max_length: self.max_length,
+            enum_list: self.enum_list.as_deref(),
+        }
+    }
+}
+
+impl Para {
+    pub(crate) fn spec(&self) -> Spec<'_> {
+        Spec {
+            data_type: self.data_type,
+            min: self.min.as_deref(),
+            max: self.max.as_deref(),
+            step: self.step.as_ref(),
+            max_length: self.max_length,
+            enum_list: self.enum_list.as_deref(),
+        }
+    }
+}
+
+fn check_paras(base: &str, paras: &[Para]) -> Result<(), ModelError> {
+    paras
+        .iter()
+        .enumerate()
+        .try_for_each(|(i, p)| check_spec(&json_path::index(base, i), &p.spec()))
+}
+
+fn check_spec(path: &str, spec: &Spec<'_>) -> Result<(), ModelError> {
+    if !spec.data_type.is_numeric() {
+        return Ok(());
+    }
+    let number = |field: &str, text: Option<&str>| -> Result<Option<Decimal>, ModelError> {
+        text.map(|t| {
+            Decimal::parse(t).ok_or_else(|| ModelError::BadNumber {
+                path: json_path::key(path, field),
+                value: super::excerpt(t),
+            })
+        })
+        .transpose()
+    };
+    let min = number("min", spec.min)?;
+    let max = number("max", spec.max)?;
+    if let (Some(lo), Some(hi)) = (min, max) {
+        if lo > hi {
+            return Err(ModelError::MinAboveMax {
+                path: path.to_owned(),
+                min: spec.min.unwrap_or_default().to_owned(),
+                max: spec.max.unwrap_or_default().to_owned(),
+            });
+        }
+    }
+    let step = spec.step.map(|n| n.to_string());
+    number("step", step.as_deref())?;
+    Ok(())
+}
+
+/// The model of Huawei's getting-started guide: service `Connectivity` with
+/// `dailyActivityTime` (int 0..65535 s, read only) and service `Battery`
+/// with `batteryLevel` (int 0..100 %, read only).
+pub fn default_model() -> ProductModel {
+    let int_property = |name: &str, max: &str, unit: &str| Property {
+        property_name: name.to_owned(),
+        data_type: DataType::Int,
+        required: false,
+        min: Some("0".to_owned()),
+        max: Some(max.to_owned()),
+        step: Some(Number::from(1)),
+        max_length: None,
+        enum_list: None,
+        unit: Some(unit.to_owned()),
+        method: Method::R,
+        description: None,
+        default_value: None,
+    };
+    let service = |id: &str, property: Property| ServiceCapability {
+        service_id: id.to_owned(),
+        service_type: Some(id.to_owned()),
+        description: None,
+        option: None,
+        properties: vec![property],
+        commands: Vec::new(),
+        events: Vec::new(),
+    };
+    ProductModel {
+        product_id: None,
+        name: None,
+        device_type: None,
+        protocol_type: Some("MQTT".to_owned()),
+        data_format: Some("json".to_owned()),
+        manufacturer_name: None,
+        industry: None,
+        description: None,
+        app_id: None,
+        app_name: None,
+        create_time: None,
+        service_capabilities: vec![
+            service(
+                "Connectivity",
+                int_property("dailyActivityTime", "65535", "s"),
+            ),
+            service("Battery", int_property("batteryLevel", "100", "%")),
+        ],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn data_types_read_leniently_and_write_as_iotda_does() {
+        for t in DataType::ALL {
+            assert_eq!(DataType::parse(t.as_str()), Some(t));
+            let json = serde_json::to_value(t).unwrap();
+            assert_eq!(json, json!(t.as_str()));
+            assert_eq!(serde_json::from_value::<DataType>(json).unwrap(), t);
+        }
+        assert_eq!(DataType::parse("datetime"), Some(DataType::DateTime));
+        assert_eq!(DataType::parse("stringList"), Some(DataType::StringList));
+        assert_eq!(DataType::parse("string_list"), Some(DataType::StringList));
+        assert_eq!(DataType::parse("JSONOBJECT"), Some(DataType::JsonObject));
+        assert_eq!(DataType::parse("float"), None);
+        assert_eq!(DataType::parse(""), None);
+        let err = serde_json::from_value::<DataType>(json!("float")).unwrap_err();
+        assert!(
+            err.to_string().starts_with("unknown data type \"float\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn methods_are_combinations_of_r_w_e() {
+        for (text, canonical) in [
+            ("R", "R"),
+            ("RW", "RW"),
+            ("WR", "RW"),
+            ("rwe", "RWE"),
+            ("E", "E"),
+            ("WE", "WE"),
+        ] {
+            assert_eq!(Method::parse(text).unwrap().to_string(), canonical);
+        }
+        for bad in ["", "RR", "X", "R W", "RWEX"] {
+            assert_eq!(Method::parse(bad), None, "{bad:?}");
+        }
+        assert!(Method::RW.writable() && Method::RW.readable() && !Method::RW.observable());
+        assert!(!Method::R.writable());
+    }
+
+    #[test]
+    fn default_model_is_the_guides() {
+        let model = default_model();
+        let battery = model
+            .service("Battery")
+            .unwrap()
+            .property("batteryLevel")
+            .unwrap();
+        assert_eq!(battery.max.as_deref(), Some("100"));
+        assert_eq!(battery.unit.as_deref(), Some("%"));
+        let activity = model
+            .service("Connectivity")
+            .unwrap()
+            .property("dailyActivityTime")
+            .unwrap();
+        assert_eq!(activity.max.as_deref(), Some("65535"));
+        assert_eq!(activity.method, Method::R);
+        let text = model.to_json().unwrap();
+        assert_eq!(ProductModel::from_json(text.as_bytes()).unwrap(), model);
+    }
+
+    #[test]
+    fn bounds_are_checked_on_reading() {
+        let model = |property: Value| {
+            json!({"service_capabilities": [{"service_id": "S", "properties": [property]}]})
+                .to_string()
+        };
+        let err = ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "decimal", "method": "R", "min": "-40 C"}))
+                .as_bytes(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            ModelError::BadNumber {
+                path: "service_capabilities[0].properties[0].min".into(),
+                value: "-40 C".into()
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "service_capabilities[0].properties[0].min is \"-40 C\", which is not a decimal number; write it like 0, -40 or 0.5"
+        );
+        assert!(matches!(
+            ProductModel::from_json(
+                model(json!({"property_name": "t", "data_type": "int", "method": "R", "min": "10", "max": 9}))
+                    .as_bytes()
+            ),
+            Err(ModelError::MinAboveMax { .. })
+        ));
+        // Bounds of non-numeric types are informative only (the console
+        // writes some for strings).
+        assert!(ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "string", "method": "R", "min": "x"}))
+                .as_bytes()
+        )
+        .is_ok());
+        let err = ProductModel::from_json(
+            model(json!({"property_name": "t", "data_type": "int", "method": "RX"})).as_bytes(),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "this is not a valid product model: field service_capabilities[0].properties[0].method: method \"RX\""
+            ),
+            "{err}"
+        );
+    }
+}

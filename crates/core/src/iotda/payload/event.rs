@@ -1,0 +1,295 @@
+//! Events (`events/up`, `events/down`), with typed parameters for the
+//! platform's own services: time synchronisation (`$time_sync`) and
+//! firmware/software upgrade (`$ota`).
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::{from_value, Payload, PayloadError};
+use crate::iotda::EventTime;
+
+/// The platform's time synchronisation service.
+pub const TIME_SYNC_SERVICE_ID: &str = "$time_sync";
+/// The platform's firmware and software upgrade service.
+pub const OTA_SERVICE_ID: &str = "$ota";
+
+/// The body of `events/up` and `events/down`.
+///
+/// ```json
+/// {"object_device_id":"...","services":[{"service_id":"$time_sync",
+///   "event_type":"time_sync_request","event_time":"20151212T121212Z",
+///   "paras":{"device_send_time":1582685678789}}]}
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsPayload {
+    /// The device the events are about (a gateway's sub-device, or absent
+    /// for the connected device).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub object_device_id: Option<String>,
+    /// The events.
+    pub services: Vec<Event>,
+}
+
+impl EventsPayload {
+    /// A payload carrying one event about the connected device.
+    pub fn single(event: Event) -> Self {
+        Self {
+            object_device_id: None,
+            services: vec![event],
+        }
+    }
+}
+
+impl Payload for EventsPayload {}
+
+/// One event of an [`EventsPayload`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The service that defines the event (`$time_sync`, `$ota`, or one of
+    /// the product model).
+    pub service_id: String,
+    /// The event's type within the service.
+    pub event_type: String,
+    /// When it happened, `yyyyMMdd'T'HHmmss'Z'` UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_time: Option<String>,
+    /// The event's parameters.
+    #[serde(default)]
+    pub paras: Map<String, Value>,
+}
+
+impl Event {
+    /// The typed form of a `$time_sync` or `$ota` event; `Ok(None)` for other
+    /// events (including `$ota` upgrade notices this kit does not type), and
+    /// an error naming the parameter when a known event's `paras` do not fit.
+    pub fn system_event(&self) -> Result<Option<SystemEvent>, PayloadError> {
+        let paras = Value::Object(self.paras.clone());
+        let event = match (self.service_id.as_str(), self.event_type.as_str()) {
+            (TIME_SYNC_SERVICE_ID, "time_sync_request") => {
+                SystemEvent::TimeSyncRequest(from_value("paras", &paras)?)
+            }
+            (TIME_SYNC_SERVICE_ID, "time_sync_response") => {
+                SystemEvent::TimeSyncResponse(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "version_query") => SystemEvent::VersionQuery,
+            (OTA_SERVICE_ID, "version_report") => {
+                SystemEvent::VersionReport(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "upgrade_progress_report") => {
+                SystemEvent::UpgradeProgressReport(from_value("paras", &paras)?)
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(event))
+    }
+}
+
+/// `$time_sync` / `time_sync_request` (up): the device asks for the time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeSyncRequest {
+    /// The device's clock when it sent the request, Unix milliseconds.
+    pub device_send_time: i64,
+}
+
+/// `$time_sync` / `time_sync_response` (down): the platform's answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimeSyncResponse {
+    /// The request's `device_send_time`, echoed.
+    pub device_send_time: i64,
+    /// The platform's clock when the request arrived, Unix milliseconds.
+    pub server_recv_time: i64,
+    /// The platform's clock when the answer left, Unix milliseconds.
+    pub server_send_time: i64,
+}
+
+impl TimeSyncResponse {
+    /// The platform's time when the answer arrived, by Huawei's formula
+    /// `(server_recv_time + server_send_time + device_recv_time -
+    /// device_send_time) / 2`: the server time plus half the round trip.
+    /// `device_recv_time` is the device's clock at arrival, Unix
+    /// milliseconds.
+    pub fn platform_time_at(&self, device_recv_time: i64) -> i64 {
+        let sum = i128::from(self.server_recv_time)
+            + i128::from(self.server_send_time)
+            + i128::from(device_recv_time)
+            - i128::from(self.device_send_time);
+        let half = sum.div_euclid(2);
+        i64::try_from(half).unwrap_or(if half < 0 { i64::MIN } else { i64::MAX })
+    }
+}
+
+/// `$ota` / `version_report` (up): the device's current versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionReport {
+    /// Firmware version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fw_version: Option<String>,
+    /// Software version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sw_version: Option<String>,
+}
+
+/// `$ota` / `upgrade_progress_report` (up): how an upgrade is going.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpgradeProgressReport {
+    /// `0` while going well or when done; IoTDA's upgrade error codes
+    /// otherwise.
+    pub result_code: i64,
+    /// Percent done, 0-100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub progress: Option<u8>,
+    /// The version being installed, or installed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// What is happening, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// An event of the platform's own services, typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SystemEvent {
+    /// The device asks for the platform's time.
+    TimeSyncRequest(TimeSyncRequest),
+    /// The platform's time.
+    TimeSyncResponse(TimeSyncResponse),
+    /// The platform asks for the device's versions (no parameters).
+    VersionQuery,
+    /// The device's versions.
+    VersionReport(VersionReport),
+    /// An upgrade's progress.
+    UpgradeProgressReport(UpgradeProgressReport),
+}
+
+impl SystemEvent {
+    /// The `service_id` it is sent under.
+    pub fn service_id(&self) -> &'static str {
+        match self {
+            Self::TimeSyncRequest(_) | Self::TimeSyncResponse(_) => TIME_SYNC_SERVICE_ID,
+            Self::VersionQuery | Self::VersionReport(_) | Self::UpgradeProgressReport(_) => {
+                OTA_SERVICE_ID
+            }
+        }
+    }
+
+    /// Its `event_type`.
+    pub fn event_type(&self) -> &'static str {
+        match self {
+            Self::TimeSyncRequest(_) => "time_sync_request",
+            Self::TimeSyncResponse(_) => "time_sync_response",
+            Self::VersionQuery => "version_query",
+            Self::VersionReport(_) => "version_report",
+            Self::UpgradeProgressReport(_) => "upgrade_progress_report",
+        }
+    }
+
+    /// The generic [`Event`], stamped with `event_time` when given.
+    pub fn to_event(&self, event_time: Option<EventTime>) -> Result<Event, PayloadError> {
+        let paras = match self {
+            Self::TimeSyncRequest(p) => serde_json::to_value(p),
+            Self::TimeSyncResponse(p) => serde_json::to_value(p),
+            Self::VersionQuery => Ok(Value::Object(Map::new())),
+            Self::VersionReport(p) => serde_json::to_value(p),
+            Self::UpgradeProgressReport(p) => serde_json::to_value(p),
+        }
+        .map_err(|e| PayloadError::Encode {
+            detail: e.to_string(),
+        })?;
+        let Value::Object(paras) = paras else {
+            return Err(PayloadError::Encode {
+                detail: "event parameters are not a JSON object".to_owned(),
+            });
+        };
+        Ok(Event {
+            service_id: self.service_id().to_owned(),
+            event_type: self.event_type().to_owned(),
+            event_time: event_time.map(|t| t.to_string()),
+            paras,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn builds_a_time_sync_request() {
+        let at = EventTime::from_unix_millis(1_582_685_678_789).unwrap();
+        let event = SystemEvent::TimeSyncRequest(TimeSyncRequest {
+            device_send_time: 1_582_685_678_789,
+        })
+        .to_event(Some(at))
+        .unwrap();
+        let bytes = EventsPayload::single(event).encode().unwrap();
+        assert_eq!(
+            serde_json::from_slice::<Value>(&bytes).unwrap(),
+            json!({"services": [{
+                "service_id": "$time_sync",
+                "event_type": "time_sync_request",
+                "event_time": "20200226T025438Z",
+                "paras": {"device_send_time": 1_582_685_678_789_i64}
+            }]})
+        );
+    }
+
+    #[test]
+    fn types_known_events_and_names_the_bad_parameter() {
+        let event = |service: &str, kind: &str, paras: Value| Event {
+            service_id: service.into(),
+            event_type: kind.into(),
+            event_time: None,
+            paras: paras.as_object().cloned().unwrap_or_default(),
+        };
+        assert_eq!(
+            event("$ota", "version_query", json!({})).system_event(),
+            Ok(Some(SystemEvent::VersionQuery))
+        );
+        assert_eq!(
+            event("Battery", "low", json!({"level": 3})).system_event(),
+            Ok(None)
+        );
+        assert_eq!(
+            event("$ota", "firmware_upgrade", json!({"url": "x"})).system_event(),
+            Ok(None)
+        );
+        assert_eq!(
+            event(
+                "$time_sync",
+                "time_sync_response",
+                json!({"device_send_time": 1, "server_recv_time": "2", "server_send_time": 3})
+            )
+            .system_event(),
+            Err(PayloadError::Field {
+                path: "paras.server_recv_time".into(),
+                detail: "invalid type: string \"2\", expected i64".into(),
+            })
+        );
+        assert_eq!(
+            event("$ota", "upgrade_progress_report", json!({"progress": 5}))
+                .system_event()
+                .unwrap_err()
+                .to_string(),
+            "field paras: missing field `result_code`"
+        );
+    }
+
+    #[test]
+    fn platform_time_adds_half_the_round_trip() {
+        let r = TimeSyncResponse {
+            device_send_time: 1_000,
+            server_recv_time: 50_000,
+            server_send_time: 50_010,
+        };
+        // Sent at 1000 and received at 1100 on the device's clock: 100 ms
+        // round trip, 10 of them on the server.
+        assert_eq!(r.platform_time_at(1_100), 50_055);
+        let extreme = TimeSyncResponse {
+            device_send_time: i64::MIN,
+            server_recv_time: i64::MAX,
+            server_send_time: i64::MAX,
+        };
+        assert_eq!(extreme.platform_time_at(i64::MAX), i64::MAX);
+    }
+}
