@@ -11,7 +11,8 @@
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
 //! - [`iotda`]: the device side of IoTDA: topics, payloads, `event_time`,
 //!   product models (JSON and the console's ZIP) and checks against a model.
-//! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back).
+//! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back)
+//!   and the sans-IO client session built on it.
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
 //!   verification and device certificates, fingerprints, inspection, PKCS#12,
 //!   batches.

@@ -2,12 +2,15 @@
 //! CONNECT (`MQIsdp`, level 3) and MQTT 5.0 (OASIS Standard, 2019): every
 //! packet, every property, every reason code.
 //!
-//! It turns bytes into [`Packet`] values ([`decode`]) and back
+//! The codec turns bytes into [`Packet`] values ([`decode`]) and back
 //! ([`Packet::encode`]), and nothing else: no sockets, no clock, no session
-//! state (packet identifiers in flight, keep alive, topic aliases and flow
-//! control belong to the session). It never panics on any input: a buffer
-//! that ends early is `Ok(None)`, bytes that are not a valid packet are an
-//! [`Error`] naming what is wrong.
+//! state. It never panics on any input: a buffer that ends early is
+//! `Ok(None)`, bytes that are not a valid packet are an [`Error`] naming what
+//! is wrong.
+//!
+//! The client [`session`] is built on it: the state machine of a connection
+//! (packet identifiers in flight, keep alive, QoS exchanges, flow control,
+//! reconnection), still without I/O or a clock.
 //!
 //! Every packet has the same frame (3.1.1 §2.2, 5.0 §2.1):
 //!
@@ -46,6 +49,7 @@ mod error;
 pub mod packet;
 pub mod property;
 pub mod reason;
+pub mod session;
 mod topic;
 
 #[cfg(test)]
@@ -68,6 +72,7 @@ pub use reason::{
     AuthReasonCode, ConnectReasonCode, DisconnectReasonCode, PubAckReasonCode, PubCompReasonCode,
     PubRecReasonCode, PubRelReasonCode, SubAckReasonCode, UnsubAckReasonCode,
 };
+pub use session::Session;
 pub use topic::{TopicFilter, TopicName};
 
 /// The MQTT version a connection speaks. The same bytes mean different

@@ -1,0 +1,282 @@
+//! The session's errors: what a request can fail with ([`Error`]), why a
+//! publish failed ([`PublishError`]), and how a server broke the protocol
+//! ([`ProtocolError`]).
+
+use std::fmt;
+
+use super::super::{
+    DisconnectReasonCode, Error as CodecError, PacketType, Pid, ProtocolVersion, PubAckReasonCode,
+    QoS,
+};
+use super::{Backoff, QueueLimits};
+
+/// Why the session refused options or a request. Nothing was sent.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Error {
+    /// The options or the request cannot be encoded: a topic filter with a
+    /// misplaced wildcard, a topic name with one, a string with U+0000, a
+    /// field over 65,535 bytes, MQTT 5 properties or options with 3.1.1, a
+    /// password without a user name in 3.1.1. The codec error names it.
+    Codec(CodecError),
+    /// The session speaks MQTT 3.1.1 and 5.0 only. Use
+    /// [`ProtocolVersion::V3_1_1`] for MQTT 3.1 brokers that also accept it.
+    UnsupportedVersion(ProtocolVersion),
+    /// A reconnection backoff needs `min <= max`, a finite factor of at least
+    /// 1 and a jitter between 0 and 1.
+    InvalidBackoff(Backoff),
+    /// Every packet identifier (1..=65535) is held by a message or request
+    /// still waiting for its acknowledgement. Wait for acknowledgements (the
+    /// events report them) and try again.
+    PacketIdsExhausted,
+    /// The queue of requests waiting to be sent is full. Wait until the
+    /// session is connected and has sent them, or raise
+    /// [`Options::queue`](super::Options::queue).
+    QueueFull {
+        /// The limits that would be exceeded.
+        limits: QueueLimits,
+        /// Requests queued now.
+        messages: usize,
+        /// Bytes queued now.
+        bytes: usize,
+        /// Bytes of the refused request.
+        request: usize,
+    },
+    /// The server announced (in its CONNACK) that it cannot take this
+    /// publish.
+    Publish(PublishError),
+}
+
+impl From<CodecError> for Error {
+    fn from(e: CodecError) -> Self {
+        Self::Codec(e)
+    }
+}
+
+impl From<PublishError> for Error {
+    fn from(e: PublishError) -> Self {
+        Self::Publish(e)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Codec(e) => e.fmt(f),
+            Self::UnsupportedVersion(v) => write!(
+                f,
+                "the session speaks MQTT 3.1.1 and 5.0, not {v}; choose one of those"
+            ),
+            Self::InvalidBackoff(b) => write!(
+                f,
+                "invalid reconnect backoff (min {:?}, max {:?}, factor {}, jitter {}): min must not \
+                 exceed max, the factor must be at least 1 and the jitter between 0 and 1",
+                b.min(),
+                b.max(),
+                b.factor(),
+                b.jitter()
+            ),
+            Self::PacketIdsExhausted => f.write_str(
+                "all 65,535 packet identifiers are waiting for acknowledgements; try again once \
+                 some are acknowledged",
+            ),
+            Self::QueueFull {
+                limits,
+                messages,
+                bytes,
+                request,
+            } => write!(
+                f,
+                "the send queue is full ({messages} of {} requests, {bytes} of {} bytes; this one \
+                 needs {request} bytes); wait until the session is connected or raise the limits",
+                limits.messages, limits.bytes
+            ),
+            Self::Publish(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Why a publish was not delivered to the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PublishError {
+    /// The packet is larger than the Maximum Packet Size of the server's
+    /// CONNACK (MQTT 5). Send a smaller payload.
+    TooLarge {
+        /// The packet's size in bytes.
+        size: usize,
+        /// The server's maximum.
+        max: u32,
+    },
+    /// The QoS is above the Maximum QoS of the server's CONNACK (MQTT 5)
+    /// [MQTT-3.2.2-11]. Publish with a lower QoS.
+    QosNotSupported {
+        /// The QoS asked for.
+        qos: QoS,
+        /// The highest the server accepts.
+        maximum: QoS,
+    },
+    /// The server's CONNACK says it has no retained messages (MQTT 5)
+    /// [MQTT-3.2.2-14]. Publish without RETAIN.
+    RetainNotSupported,
+    /// The server's PUBACK or PUBREC refused the message (MQTT 5).
+    Refused {
+        /// The server's reason code.
+        reason: PubAckReasonCode,
+        /// The server's explanation, if it gave one.
+        reason_string: Option<String>,
+    },
+    /// The server's PUBCOMP says it did not know the packet identifier
+    /// (MQTT 5): it lost the message between PUBREC and PUBREL.
+    PacketIdentifierNotFound,
+}
+
+impl fmt::Display for PublishError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLarge { size, max } => write!(
+                f,
+                "the message is {size} bytes as a packet, over the server's maximum of {max}; \
+                 send a smaller payload"
+            ),
+            Self::QosNotSupported { qos, maximum } => write!(
+                f,
+                "the server accepts QoS {} at most, not QoS {}; publish with a lower QoS",
+                u8::from(*maximum),
+                u8::from(*qos)
+            ),
+            Self::RetainNotSupported => f.write_str(
+                "the server does not keep retained messages; publish without the retain flag",
+            ),
+            Self::Refused {
+                reason,
+                reason_string,
+            } => {
+                write!(
+                    f,
+                    "the server refused the message: {reason} ({:#04x})",
+                    reason.code()
+                )?;
+                if let Some(s) = reason_string {
+                    write!(f, ", saying {s:?}")?;
+                }
+                Ok(())
+            }
+            Self::PacketIdentifierNotFound => f.write_str(
+                "the server no longer knew the message when asked to complete it (PUBCOMP: \
+                 Packet Identifier not found); it may not have been delivered",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for PublishError {}
+
+/// Where in a connection a packet arrived.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Phase {
+    /// CONNECT sent, CONNACK not yet received.
+    AwaitingConnAck,
+    /// After a successful CONNACK.
+    Connected,
+}
+
+impl fmt::Display for Phase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::AwaitingConnAck => "before CONNACK",
+            Self::Connected => "after CONNACK",
+        })
+    }
+}
+
+/// How the server broke the protocol. The session closes the connection
+/// (after an MQTT 5 DISCONNECT with [`ProtocolError::disconnect_reason`]),
+/// since nothing after it can be trusted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProtocolError {
+    /// The bytes are not a valid packet, or the packet is larger than
+    /// [`Options::max_packet_size`](super::Options::max_packet_size).
+    Malformed(CodecError),
+    /// A packet a server never sends to a client (CONNECT, SUBSCRIBE, ...),
+    /// or one it may not send at this point (anything but CONNACK before
+    /// CONNACK, a second CONNACK, DISCONNECT in MQTT 3.1.1, AUTH without an
+    /// authentication method).
+    UnexpectedPacket {
+        /// The packet's type.
+        packet: PacketType,
+        /// When it came.
+        phase: Phase,
+    },
+    /// An acknowledgement for a packet identifier that is not waiting for
+    /// that acknowledgement (a PUBACK for a QoS 2 message, a SUBACK nobody
+    /// asked for, ...).
+    UnknownPacketId {
+        /// The acknowledgement's type.
+        packet: PacketType,
+        /// Its packet identifier.
+        pid: Pid,
+    },
+    /// A SUBACK or MQTT 5 UNSUBACK with a different number of reason codes
+    /// than the request had topic filters [MQTT-3.8.4-6] [MQTT-3.11.3-1].
+    ReasonCountMismatch {
+        /// SUBACK or UNSUBACK.
+        packet: PacketType,
+        /// The number of topic filters requested.
+        expected: usize,
+        /// The number of reason codes received.
+        got: usize,
+    },
+    /// CONNACK says a session is present though the client asked for a
+    /// clean one [MQTT-3.2.2-1] (5.0: [MQTT-3.2.2-2]).
+    SessionPresentOnCleanStart,
+    /// A PUBLISH with a Topic Alias, which the client never allows (it sends
+    /// no Topic Alias Maximum) [MQTT-3.3.2-9].
+    TopicAliasNotAllowed(u16),
+}
+
+impl ProtocolError {
+    /// The MQTT 5 DISCONNECT reason the client sends before closing.
+    pub fn disconnect_reason(&self) -> DisconnectReasonCode {
+        match self {
+            Self::Malformed(CodecError::PacketTooLarge { .. }) => {
+                DisconnectReasonCode::PacketTooLarge
+            }
+            Self::Malformed(_) => DisconnectReasonCode::MalformedPacket,
+            Self::TopicAliasNotAllowed(_) => DisconnectReasonCode::TopicAliasInvalid,
+            _ => DisconnectReasonCode::ProtocolError,
+        }
+    }
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Malformed(e) => write!(f, "the server sent a malformed packet: {e}"),
+            Self::UnexpectedPacket { packet, phase } => {
+                write!(f, "the server sent {packet} {phase}, which it must not")
+            }
+            Self::UnknownPacketId { packet, pid } => write!(
+                f,
+                "the server sent {packet} for packet identifier {pid}, which is not waiting for it"
+            ),
+            Self::ReasonCountMismatch {
+                packet,
+                expected,
+                got,
+            } => write!(
+                f,
+                "the server's {packet} has {got} reason code(s) for {expected} topic filter(s)"
+            ),
+            Self::SessionPresentOnCleanStart => f.write_str(
+                "the server says it resumed a session, though the client asked for a clean one",
+            ),
+            Self::TopicAliasNotAllowed(alias) => write!(
+                f,
+                "the server used topic alias {alias}, though the client allows none"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ProtocolError {}

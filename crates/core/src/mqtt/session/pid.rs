@@ -1,0 +1,149 @@
+//! Packet identifier allocation for the client's own packets (PUBLISH QoS 1
+//! and 2, SUBSCRIBE, UNSUBSCRIBE) [MQTT-2.3.1-2]: identifiers 1..=65535,
+//! handed out in turn, skipping those still in use, until every one is in
+//! use.
+//!
+//! The server's identifiers (of the PUBLISH packets it sends) are a separate
+//! space and are not tracked here.
+
+use super::super::Pid;
+
+/// Number of 64-bit words to hold one bit per `u16` value.
+const WORDS: usize = 1 << 10;
+
+/// The identifiers in use, one bit each, and where the next search starts.
+#[derive(Clone)]
+pub(crate) struct PidPool {
+    used: Box<[u64]>,
+    pub(super) in_use: u32,
+    next: u16,
+}
+
+impl PidPool {
+    pub(crate) fn new() -> Self {
+        Self {
+            used: vec![0; WORDS].into_boxed_slice(),
+            in_use: 0,
+            next: 1,
+        }
+    }
+
+    fn slot(&mut self, id: u16) -> Option<(&mut u64, u64)> {
+        let word = self.used.get_mut(usize::from(id >> 6))?;
+        Some((word, 1u64 << (id & 63)))
+    }
+
+    /// Whether `pid` is allocated.
+    pub(crate) fn is_used(&self, pid: Pid) -> bool {
+        let id = pid.get();
+        self.used
+            .get(usize::from(id >> 6))
+            .is_some_and(|word| word & (1u64 << (id & 63)) != 0)
+    }
+
+    /// The next free identifier after the last one handed out (wrapping from
+    /// 65535 to 1), or `None` when all 65,535 are in use.
+    pub(crate) fn allocate(&mut self) -> Option<Pid> {
+        if self.in_use >= u32::from(u16::MAX) {
+            return None;
+        }
+        let mut id = self.next;
+        loop {
+            let pid = Pid::new(id)?;
+            let next = id.checked_add(1).unwrap_or(1);
+            if !self.is_used(pid) {
+                let (word, bit) = self.slot(id)?;
+                *word |= bit;
+                self.in_use += 1;
+                self.next = next;
+                return Some(pid);
+            }
+            id = next;
+        }
+    }
+
+    /// Marks `pid` free again; freeing a free identifier changes nothing.
+    pub(crate) fn release(&mut self, pid: Pid) {
+        if !self.is_used(pid) {
+            return;
+        }
+        if let Some((word, bit)) = self.slot(pid.get()) {
+            *word &= !bit;
+            self.in_use -= 1;
+        }
+    }
+}
+
+impl std::fmt::Debug for PidPool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PidPool")
+            .field("in_use", &self.in_use)
+            .field("next", &self.next)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pid(n: u16) -> Pid {
+        Pid::new(n).unwrap()
+    }
+
+    #[test]
+    fn identifiers_go_in_turn_and_wrap_past_65535_to_1() {
+        let mut pool = PidPool::new();
+        assert_eq!(pool.allocate(), Some(pid(1)));
+        assert_eq!(pool.allocate(), Some(pid(2)));
+        pool.release(pid(1));
+        // Not reused at once: the search goes on from 3.
+        assert_eq!(pool.allocate(), Some(pid(3)));
+        pool.next = u16::MAX;
+        assert_eq!(pool.allocate(), Some(pid(u16::MAX)));
+        // 1 is free again, 2 and 3 are in use.
+        assert_eq!(pool.allocate(), Some(pid(1)));
+        assert_eq!(pool.allocate(), Some(pid(4)));
+    }
+
+    #[test]
+    fn in_use_identifiers_are_skipped_and_exhaustion_is_none() {
+        let mut pool = PidPool::new();
+        for n in 1..=u16::MAX {
+            assert_eq!(pool.allocate(), Some(pid(n)));
+        }
+        assert_eq!(pool.in_use, 65_535);
+        assert_eq!(pool.allocate(), None);
+        pool.release(pid(40_000));
+        pool.release(pid(40_000));
+        assert_eq!(pool.in_use, 65_534);
+        assert_eq!(pool.allocate(), Some(pid(40_000)));
+        assert_eq!(pool.allocate(), None);
+    }
+
+    proptest! {
+        /// Whatever the sequence of allocations and releases, an identifier
+        /// is never handed out twice while in use, and the count is exact.
+        #[test]
+        fn never_hands_out_an_identifier_in_use(ops in prop::collection::vec(any::<Option<u16>>(), 0..400)) {
+            let mut pool = PidPool::new();
+            let mut held = std::collections::BTreeSet::new();
+            for op in ops {
+                match op {
+                    None => {
+                        let p = pool.allocate().expect("far from 65535 in use");
+                        prop_assert!(held.insert(p.get()), "{} handed out twice", p);
+                    }
+                    Some(n) => {
+                        if let Some(&id) = held.iter().nth(usize::from(n) % held.len().max(1)) {
+                            held.remove(&id);
+                            pool.release(pid(id));
+                        }
+                    }
+                }
+                prop_assert_eq!(pool.in_use as usize, held.len());
+            }
+        }
+    }
+}

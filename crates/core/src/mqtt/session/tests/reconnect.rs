@@ -1,0 +1,372 @@
+//! Losing and regaining the connection: backoff with jitter, resumed and
+//! new sessions (retransmission, renewal of subscriptions).
+
+use std::time::Duration;
+
+use super::*;
+use crate::mqtt::{PubAck, PubComp, PubRec, PubRel, Publish, QosPid, SubAck, SubAckReasonCode};
+
+fn backoff_options(seed_version: ProtocolVersion) -> Options {
+    let mut o = options(seed_version);
+    o.reconnect =
+        Some(Backoff::new(Duration::from_secs(1), Duration::from_secs(8), 2.0, 0.5).unwrap());
+    o
+}
+
+/// Loses the transport and returns when the session will reconnect.
+fn lose(h: &mut Harness) -> Option<Instant> {
+    h.closed();
+    match h.event() {
+        Event::ConnectionLost {
+            cause: LostCause::Transport(reason),
+            reconnect_at,
+        } => {
+            assert_eq!(reason, "closed by test");
+            reconnect_at
+        }
+        other => panic!("expected ConnectionLost, got {other:?}"),
+    }
+}
+
+/// Waits until `at`, expects the reconnection to start, and opens the
+/// transport: the CONNECT the session writes.
+fn reconnect(h: &mut Harness, at: Instant, attempt: u32) -> crate::mqtt::Connect {
+    h.advance_to(at.as_millis() - 1);
+    assert_eq!(h.actions(), []);
+    h.advance_to(at.as_millis());
+    assert_eq!(h.actions(), [TransportAction::Open]);
+    assert_eq!(h.event(), Event::Reconnecting { attempt });
+    h.s.handle_connected(h.at());
+    match h.sent().as_slice() {
+        [Packet::Connect(c)] => c.clone(),
+        other => panic!("expected CONNECT, got {other:?}"),
+    }
+}
+
+#[test]
+fn delays_grow_by_the_factor_with_jitter_and_start_again_after_success() {
+    let mut h = Harness::new(backoff_options(ProtocolVersion::V3_1_1));
+    h.s.connect(h.at());
+    assert_eq!(h.actions(), [TransportAction::Open]);
+    for (attempt, base) in [1u64, 2, 4, 8, 8, 8].into_iter().enumerate() {
+        // The transport could not be opened.
+        let at = lose(&mut h).expect("reconnects");
+        let delay = at.as_millis() - h.now;
+        assert!(
+            (base * 500..=base * 1000).contains(&delay),
+            "attempt {attempt}: {delay} ms, base {base} s"
+        );
+        assert_eq!(h.s.poll_timeout(), Some(at));
+        h.advance_to(at.as_millis());
+        assert_eq!(h.actions(), [TransportAction::Open]);
+        assert_eq!(
+            h.event(),
+            Event::Reconnecting {
+                attempt: attempt as u32 + 1
+            }
+        );
+    }
+    h.s.handle_connected(h.at());
+    h.connack(false);
+    h.events();
+    let at = lose(&mut h).unwrap();
+    let delay = at.as_millis() - h.now;
+    assert!((500..=1000).contains(&delay), "{delay}");
+}
+
+#[test]
+fn the_same_seed_gives_the_same_delays() {
+    let delays = |seed: u64| -> Vec<u64> {
+        let mut s = Session::new(backoff_options(ProtocolVersion::V3_1_1), seed).unwrap();
+        let mut now = Instant::from_millis(0);
+        s.connect(now);
+        (0..5)
+            .map(|_| {
+                s.handle_disconnected(now, "refused");
+                let at = s.poll_timeout().unwrap();
+                let delay = at.as_millis() - now.as_millis();
+                now = at;
+                s.handle_timeout(now);
+                delay
+            })
+            .collect()
+    };
+    assert_eq!(delays(1), delays(1));
+    assert_ne!(delays(1), delays(2));
+}
+
+#[test]
+fn without_a_backoff_the_session_stays_disconnected() {
+    let mut o = options(ProtocolVersion::V3_1_1);
+    o.reconnect = None;
+    let mut h = Harness::connected(o);
+    assert_eq!(lose(&mut h), None);
+    assert_eq!(h.s.poll_timeout(), None);
+    assert_eq!(h.s.state(), ConnectionState::Disconnected);
+    // The application may still connect again.
+    h.s.connect(h.at());
+    assert_eq!(h.actions(), [TransportAction::Open]);
+}
+
+#[test]
+fn a_resumed_session_sends_unacknowledged_packets_again_with_dup() {
+    for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+        let mut o = options(version);
+        o.clean_start = false;
+        let mut h = Harness::connected(o);
+        let a =
+            h.s.publish(h.at(), message("a", QoS::AtLeastOnce, "A"))
+                .unwrap();
+        let b =
+            h.s.publish(h.at(), message("b", QoS::ExactlyOnce, "B"))
+                .unwrap();
+        let c =
+            h.s.publish(h.at(), message("c", QoS::ExactlyOnce, "C"))
+                .unwrap();
+        let d =
+            h.s.subscribe(
+                h.at(),
+                vec![Subscription::new(filter("d"), QoS::AtMostOnce)],
+            )
+            .unwrap();
+        h.sent();
+        h.feed(PubRec::new(pid(3)));
+        assert_eq!(h.sent(), [Packet::PubRel(PubRel::new(pid(3)))]);
+
+        let at = lose(&mut h).unwrap();
+        assert_eq!(h.s.in_flight(), 3);
+        assert_eq!(h.s.queued(), 1, "the unanswered SUBSCRIBE waits");
+        let connect = reconnect(&mut h, at, 1);
+        assert!(!connect.clean_start);
+        h.connack(true);
+        let dup = |t: &str, qos_pid, payload: &str| {
+            let mut p = Publish::new(topic(t), qos_pid, payload.as_bytes().to_vec());
+            p.dup = true;
+            Packet::Publish(p)
+        };
+        assert_eq!(
+            h.sent(),
+            [
+                dup("a", QosPid::AtLeastOnce(pid(1)), "A"),
+                dup("b", QosPid::ExactlyOnce(pid(2)), "B"),
+                Packet::PubRel(PubRel::new(pid(3))),
+                Packet::Subscribe(crate::mqtt::Subscribe::new(
+                    pid(5),
+                    vec![Subscription::new(filter("d"), QoS::AtMostOnce)]
+                )),
+            ]
+        );
+        assert!(matches!(
+            h.event(),
+            Event::Connected(Connected {
+                session_present: true,
+                ..
+            })
+        ));
+        h.feed(PubAck::new(pid(1)));
+        h.feed(PubRec::new(pid(2)));
+        assert_eq!(h.sent(), [Packet::PubRel(PubRel::new(pid(2)))]);
+        h.feed(PubComp::new(pid(2)));
+        h.feed(PubComp::new(pid(3)));
+        h.feed(SubAck::new(pid(5), vec![SubAckReasonCode::GrantedQos0]));
+        let events = h.events();
+        assert_eq!(
+            events[..3],
+            [
+                Event::Published {
+                    id: a,
+                    qos: QoS::AtLeastOnce
+                },
+                Event::Published {
+                    id: b,
+                    qos: QoS::ExactlyOnce
+                },
+                Event::Published {
+                    id: c,
+                    qos: QoS::ExactlyOnce
+                },
+            ]
+        );
+        assert!(matches!(events[3], Event::Subscribed { id, .. } if id == d));
+        assert_eq!(h.s.in_flight(), 0);
+    }
+}
+
+#[test]
+fn a_new_session_sends_messages_as_new_and_renews_subscriptions() {
+    let mut h = Harness::connected(options(ProtocolVersion::V3_1_1));
+    h.s.subscribe(
+        h.at(),
+        vec![
+            Subscription::new(filter("x/#"), QoS::AtLeastOnce),
+            Subscription::new(filter("y"), QoS::AtMostOnce),
+        ],
+    )
+    .unwrap();
+    h.feed(SubAck::new(
+        pid(1),
+        vec![SubAckReasonCode::GrantedQos1, SubAckReasonCode::GrantedQos0],
+    ));
+    let a =
+        h.s.publish(h.at(), message("a", QoS::AtLeastOnce, "A"))
+            .unwrap();
+    let c =
+        h.s.publish(h.at(), message("c", QoS::ExactlyOnce, "C"))
+            .unwrap();
+    h.feed(PubRec::new(pid(3)));
+    h.sent();
+    h.events();
+
+    let at = lose(&mut h).unwrap();
+    let connect = reconnect(&mut h, at, 1);
+    assert!(connect.clean_start);
+    h.connack(false);
+    assert_eq!(
+        h.sent(),
+        [
+            Packet::Subscribe(crate::mqtt::Subscribe::new(
+                pid(4),
+                vec![
+                    Subscription::new(filter("x/#"), QoS::AtLeastOnce),
+                    Subscription::new(filter("y"), QoS::AtMostOnce),
+                ]
+            )),
+            Packet::Publish(Publish::new(
+                topic("a"),
+                QosPid::AtLeastOnce(pid(5)),
+                b"A".to_vec()
+            )),
+        ]
+    );
+    let events = h.events();
+    assert!(matches!(
+        events[0],
+        Event::Connected(Connected {
+            session_present: false,
+            ..
+        })
+    ));
+    // The server had received C (PUBREC) before its session went away.
+    assert_eq!(
+        events[1],
+        Event::Published {
+            id: c,
+            qos: QoS::ExactlyOnce
+        }
+    );
+    h.feed(SubAck::new(
+        pid(4),
+        vec![
+            SubAckReasonCode::GrantedQos1,
+            SubAckReasonCode::UnspecifiedError,
+        ],
+    ));
+    h.feed(PubAck::new(pid(5)));
+    assert_eq!(
+        h.events(),
+        [
+            Event::Resubscribed {
+                results: vec![
+                    SubscribeResult {
+                        filter: filter("x/#"),
+                        outcome: SubscribeOutcome::Granted(QoS::AtLeastOnce)
+                    },
+                    SubscribeResult {
+                        filter: filter("y"),
+                        outcome: SubscribeOutcome::Refused(SubAckReasonCode::UnspecifiedError)
+                    },
+                ]
+            },
+            Event::Published {
+                id: a,
+                qos: QoS::AtLeastOnce
+            },
+        ]
+    );
+    // A refused renewal is no longer active.
+    let active: Vec<&str> = h.s.subscriptions().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(active, ["x/#"]);
+}
+
+#[test]
+fn inbound_qos2_duplicates_are_recognised_only_within_a_session() {
+    for resumed in [true, false] {
+        let mut o = options(ProtocolVersion::V3_1_1);
+        o.clean_start = !resumed;
+        let mut h = Harness::connected(o);
+        let incoming = Publish::new(topic("in"), QosPid::ExactlyOnce(pid(7)), b"x".to_vec());
+        h.feed(incoming.clone());
+        assert_eq!(h.events().len(), 1);
+        h.sent();
+        let at = lose(&mut h).unwrap();
+        reconnect(&mut h, at, 1);
+        h.connack(resumed);
+        h.events();
+        let mut again = incoming.clone();
+        again.dup = resumed;
+        h.feed(again);
+        let delivered = h.events().len();
+        assert_eq!(delivered, usize::from(!resumed), "resumed: {resumed}");
+        assert_eq!(h.sent(), [Packet::PubRec(PubRec::new(pid(7)))]);
+    }
+}
+
+#[test]
+fn connect_while_closing_opens_a_transport_once_the_old_one_is_closed() {
+    let mut h = Harness::connected(options(ProtocolVersion::V3_1_1));
+    h.s.disconnect(h.at());
+    h.events();
+    assert_eq!(h.actions(), [TransportAction::Close]);
+    h.s.connect(h.at());
+    assert_eq!(h.actions(), []);
+    h.closed();
+    assert_eq!(h.s.poll_timeout(), Some(h.at()));
+    h.advance_to(h.now);
+    assert_eq!(h.actions(), [TransportAction::Open]);
+}
+
+#[test]
+fn a_transport_opened_by_the_caller_needs_no_connect_call() {
+    let mut h = Harness::new(options(ProtocolVersion::V3_1_1));
+    h.s.handle_connected(h.at());
+    assert!(matches!(h.sent().as_slice(), [Packet::Connect(_)]));
+    h.connack(false);
+    assert!(matches!(h.event(), Event::Connected(_)));
+    // And it is reconnected after a loss.
+    assert!(lose(&mut h).is_some());
+}
+
+#[test]
+fn a_transport_event_with_no_transport_changes_nothing() {
+    let mut h = Harness::new(options(ProtocolVersion::V3_1_1));
+    h.closed();
+    h.s.handle_bytes(h.at(), &[0x20, 0x02, 0x00, 0x00]);
+    assert_eq!(h.events(), []);
+    assert_eq!(h.s.state(), ConnectionState::Disconnected);
+    assert_eq!(h.s.poll_timeout(), None);
+}
+
+#[test]
+fn a_new_transport_without_news_of_the_old_one_starts_over_cleanly() {
+    let mut h = Harness::connected(options(ProtocolVersion::V3_1_1));
+    let id =
+        h.s.subscribe(
+            h.at(),
+            vec![Subscription::new(filter("a"), QoS::AtMostOnce)],
+        )
+        .unwrap();
+    h.sent();
+    h.s.handle_connected(h.at());
+    assert!(matches!(h.sent().as_slice(), [Packet::Connect(_)]));
+    h.connack(false);
+    assert_eq!(
+        h.sent(),
+        [Packet::Subscribe(crate::mqtt::Subscribe::new(
+            pid(2),
+            vec![Subscription::new(filter("a"), QoS::AtMostOnce)]
+        ))]
+    );
+    h.events();
+    h.feed(SubAck::new(pid(2), vec![SubAckReasonCode::GrantedQos0]));
+    assert!(matches!(h.event(), Event::Subscribed { id: got, .. } if got == id));
+}
