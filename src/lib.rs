@@ -11,3 +11,4 @@ pub mod components;
 pub mod pages;
 pub mod state;
 pub mod web;
+pub mod worker;

@@ -6,3 +6,4 @@
 pub mod clipboard;
 pub mod clock;
 pub mod storage;
+pub mod worker;

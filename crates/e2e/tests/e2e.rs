@@ -105,3 +105,37 @@ async fn deep_links_and_unknown_paths_load_the_app() {
     assert_eq!(heading, "Page not found");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pki_worker_loads_and_answers_with_progress() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(800, 600).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    let messages = browser
+        .client
+        .execute_async(
+            r#"const done = arguments[0];
+               const seen = [];
+               const w = new Worker('/pki_worker_loader.js');
+               w.onerror = e => done(['error ' + e.message]);
+               w.onmessage = e => {
+                 const m = JSON.parse(e.data);
+                 seen.push(m.kind);
+                 if (m.kind === 'ready') w.postMessage(JSON.stringify({id: 7, job: {kind: 'count', n: 3}}));
+                 if (m.kind === 'done') { w.terminate(); done(seen.concat([m.id, m.result])); }
+               };"#,
+            vec![],
+        )
+        .await
+        .expect("run the worker");
+    assert_eq!(
+        messages,
+        serde_json::json!(["ready", "progress", "progress", "progress", "done", 7, "3"])
+    );
+    browser.close().await;
+}
