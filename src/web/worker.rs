@@ -48,19 +48,18 @@ impl PkiWorker {
                         }
                     }
                     Some(response) => on_response.emit(response),
-                    None => on_response.emit(Response::Failed {
-                        id: 0,
-                        error: "the certificate worker sent an unreadable message".to_owned(),
-                    }),
+                    None => on_response.emit(Response::worker_failed(
+                        "the certificate worker sent an unreadable message",
+                    )),
                 }
             })
         };
         let onerror =
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                on_response.emit(Response::Failed {
-                    id: 0,
-                    error: format!("the certificate worker failed: {}", e.message()),
-                });
+                on_response.emit(Response::worker_failed(format!(
+                    "the certificate worker failed: {}",
+                    e.message()
+                )));
             });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
