@@ -1,6 +1,8 @@
 //! End-to-end tests of the trunk-built release page in headless Chromium.
 
 use fantoccini::key::Key;
+use fantoccini::Locator;
+use iotda_core::pki::{Certificate, FingerprintAlg};
 use iotda_kit_e2e::{serve_dist, Chromedriver};
 
 const VECTOR_PASSWORD: &str = "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a";
@@ -139,5 +141,270 @@ async fn pki_worker_loads_and_answers_in_its_protocol() {
         messages,
         serde_json::json!(["ready", "done", 7, "/CN=Contract CA"])
     );
+    browser.close().await;
+}
+
+/// Runs `openssl` with `args` in `dir` and returns its stdout; fails the
+/// test with its stderr if it fails.
+fn openssl(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("openssl prints text")
+}
+
+/// Opens /certificates in a fresh session and makes a P-256 CA there.
+async fn certificates_page_with_ca(browser: &iotda_kit_e2e::Browser, addr: std::net::SocketAddr) {
+    browser
+        .client
+        .goto(&format!("http://{addr}/certificates"))
+        .await
+        .expect("open /certificates");
+    browser.fill("#ca-c", "CN").await;
+    browser.fill("#ca-o", "IoTDA Kit Test").await;
+    browser.fill("#ca-cn", "IoTDA Kit Test CA").await;
+    browser.click("#ca-create").await;
+    browser.wait_for("#ca-download-cert").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_makes_ca_verification_and_device_certificates_openssl_accepts() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    assert_eq!(
+        browser.text("#ca-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+
+    browser.fill("#verification-code", "0123456789abcdef").await;
+    browser.click("#verification-create").await;
+    browser.wait_for("#verification-download-cert").await;
+
+    browser.fill("#device-cn", "node-0001").await;
+    browser.click("#device-create").await;
+    browser.wait_for("#device-download-cert").await;
+    let shown_sha256 = browser.text("#device-fingerprint-sha256").await;
+    let shown_sha1 = browser.text("#device-fingerprint-sha1").await;
+
+    let dir = iotda_testkit::Scratch::new("e2e-certificates");
+    for (css, file) in [
+        ("#ca-download-cert", "rootCA.pem"),
+        ("#ca-download-key", "rootCA.key"),
+        ("#verification-download-cert", "verificationCert.pem"),
+        ("#verification-download-key", "verificationCert.key"),
+        ("#device-download-cert", "deviceCert.pem"),
+        ("#device-download-key", "deviceCert.key"),
+        ("#device-download-csr", "deviceCert.csr"),
+    ] {
+        let name = browser
+            .wait_for(css)
+            .await
+            .attr("download")
+            .await
+            .expect("read the download attribute");
+        assert_eq!(name.as_deref(), Some(file));
+        std::fs::write(dir.join(file), browser.download(css).await).expect("save the download");
+    }
+
+    // The fingerprint on the page is the one the core and OpenSSL compute.
+    let device_pem = std::fs::read_to_string(dir.join("deviceCert.pem")).expect("read");
+    let cert = Certificate::from_pem(&device_pem).expect("the page's PEM parses");
+    assert_eq!(
+        shown_sha256,
+        cert.fingerprint(FingerprintAlg::Sha256, false)
+    );
+    assert_eq!(shown_sha1, cert.fingerprint(FingerprintAlg::Sha1, false));
+    assert!(shown_sha256.len() == 64 && shown_sha256 == shown_sha256.to_uppercase());
+    let openssl_sha256 = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "deviceCert.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let openssl_sha256 = openssl_sha256
+        .trim()
+        .rsplit('=')
+        .next()
+        .expect("Fingerprint=...")
+        .replace(':', "");
+    assert_eq!(shown_sha256, openssl_sha256);
+
+    // OpenSSL accepts the chain, the subjects and the keys.
+    let verified = openssl(
+        dir.path(),
+        &[
+            "verify",
+            "-CAfile",
+            "rootCA.pem",
+            "deviceCert.pem",
+            "verificationCert.pem",
+        ],
+    );
+    assert_eq!(verified, "deviceCert.pem: OK\nverificationCert.pem: OK\n");
+    let subject = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "verificationCert.pem",
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "compat",
+        ],
+    );
+    assert_eq!(subject.trim(), "subject=/CN=0123456789abcdef");
+    openssl(
+        dir.path(),
+        &["req", "-in", "deviceCert.csr", "-noout", "-verify"],
+    );
+    for (cert, key) in [
+        ("rootCA.pem", "rootCA.key"),
+        ("deviceCert.pem", "deviceCert.key"),
+        ("verificationCert.pem", "verificationCert.key"),
+    ] {
+        let from_cert = openssl(dir.path(), &["x509", "-in", cert, "-noout", "-pubkey"]);
+        let from_key = openssl(dir.path(), &["pkey", "-in", key, "-pubout"]);
+        assert_eq!(from_cert, from_key, "{key} belongs to {cert}");
+    }
+
+    // The OpenSSL equivalent (in a closed <details>) follows the inputs.
+    let device_cmd = browser
+        .client
+        .execute(
+            "return document.querySelector('#device-openssl').textContent;",
+            vec![],
+        )
+        .await
+        .expect("read the OpenSSL equivalent");
+    let device_cmd = device_cmd.as_str().unwrap_or_default();
+    assert!(
+        device_cmd.contains("-subj /CN=node-0001 -out deviceCert.csr"),
+        "{device_cmd}"
+    );
+
+    let shot = browser.screenshot("certificates").await;
+    assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
+
+    // Reload: the inputs come back; the CA (and its key) do not.
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("#device-cn").await;
+    assert_eq!(browser.value("#device-cn").await, "node-0001");
+    assert_eq!(
+        browser.value("#verification-code").await,
+        "0123456789abcdef"
+    );
+    assert_eq!(browser.value("#ca-cn").await, "IoTDA Kit Test CA");
+    assert!(browser
+        .client
+        .find(Locator::Css("#ca-download-key"))
+        .await
+        .is_err());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_shows_specific_errors_and_keeps_working() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    let ca_pem = browser.download_text("#ca-download-cert").await;
+    let ca_key = browser.download_text("#ca-download-key").await;
+
+    // Garbage to inspect: an error under the box, then a real inspection.
+    browser
+        .paste("#inspect-input", "this is not a certificate")
+        .await;
+    browser.click("#inspect-run").await;
+    let error = browser.text("#inspect-input-error").await;
+    assert!(error.contains("no PEM block found"), "{error}");
+    browser.paste("#inspect-input", &ca_pem).await;
+    browser.paste("#inspect-ca", &ca_pem).await;
+    browser.click("#inspect-run").await;
+    assert_eq!(
+        browser.text("#inspect-item-0-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+    assert_eq!(
+        browser.text("#inspect-item-0-signed-by").await,
+        "Signed by the given CA: yes"
+    );
+
+    // Import the CA with the key of another (the device's): a specific
+    // error next to the key; with the right key, the CA is accepted.
+    browser.fill("#device-cn", "node-x").await;
+    browser.click("#device-create").await;
+    let device_key = browser.download_text("#device-download-key").await;
+    browser.click("#ca-mode-import").await;
+    browser.paste("#ca-cert", &ca_pem).await;
+    browser.paste("#ca-key", &device_key).await;
+    browser.click("#ca-import").await;
+    let error = browser.text("#ca-key-error").await;
+    assert!(
+        error.contains("does not belong to the CA certificate"),
+        "{error}"
+    );
+    browser
+        .paste("#ca-cert", "-----BEGIN CERTIFICATE-----\nAAAA")
+        .await;
+    browser.paste("#ca-key", &ca_key).await;
+    browser.click("#ca-import").await;
+    let error = browser.text("#ca-cert-error").await;
+    assert!(error.contains("-----END CERTIFICATE-----"), "{error}");
+    browser.paste("#ca-cert", &ca_pem).await;
+    browser.click("#ca-import").await;
+    browser.wait_for("#ca-result").await;
+    assert!(browser
+        .client
+        .find(Locator::Css("#ca-key-error"))
+        .await
+        .is_err());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_cancels_a_slow_key_and_carries_on() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    browser.fill("#device-cn", "slow-node").await;
+    browser
+        .wait_for("#device-key-type")
+        .await
+        .select_by_value("rsa4096")
+        .await
+        .expect("choose RSA 4096");
+    browser.click("#device-create").await;
+    browser.click("#device-cancel").await;
+    assert_eq!(
+        browser.wait_for_text("#device-status", "Cancelled.").await,
+        "Cancelled."
+    );
+    // A fresh worker takes the next job.
+    browser
+        .wait_for("#device-key-type")
+        .await
+        .select_by_value("p256")
+        .await
+        .expect("choose P-256");
+    browser.click("#device-create").await;
+    browser.wait_for("#device-download-cert").await;
+    assert_eq!(browser.text("#device-subject").await, "/CN=slow-node");
     browser.close().await;
 }
