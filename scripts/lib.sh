@@ -41,7 +41,7 @@ install_toolchain() {
   # The wasm-bindgen pinned in Cargo.toml must equal the CLI installed here.
   grep -q "wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" Cargo.toml \
     || die "Cargo.toml must pin wasm-bindgen =$WASM_BINDGEN_VERSION (same as scripts/lib.sh)"
-  apt_install mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl \
+  apt_install mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl unzip:unzip python3:python3 \
     node:nodejs npm:npm
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"

@@ -426,6 +426,7 @@ fn inspect(
             },
             Item::EncryptedPrivateKey => ItemView::EncryptedPrivateKey,
             Item::PublicKey(k) => ItemView::PublicKey { key: k.key },
+            Item::Unreadable { label, error } => ItemView::Unreadable { label, error },
         })
         .collect();
     Ok(Outcome::Inspected { items })
@@ -936,6 +937,24 @@ mod tests {
                 ..
             }
         ));
+    }
+
+    #[test]
+    fn inspect_shows_a_damaged_block_beside_the_readable_ones() {
+        let ca = new_ca(KeyChoice::P256);
+        let bundle = format!(
+            "{}-----BEGIN CERTIFICATE-----\nMIIBAA==\n-----END CERTIFICATE-----\n",
+            ca.cert_pem
+        );
+        let items = inspect(&bundle, None, None).unwrap();
+        assert!(
+            matches!(items[0], ItemView::Certificate { .. }),
+            "{items:?}"
+        );
+        assert!(
+            matches!(&items[1], ItemView::Unreadable { label, .. } if label == "CERTIFICATE"),
+            "{items:?}"
+        );
     }
 
     #[test]

@@ -421,6 +421,13 @@ pub enum ItemView {
         /// e.g. `ECDSA P-256`.
         key: String,
     },
+    /// A block of a bundle that could not be read (the others were).
+    Unreadable {
+        /// Its PEM label.
+        label: String,
+        /// Why.
+        error: String,
+    },
 }
 
 /// What a finished job hands back.

@@ -24,8 +24,288 @@ pub enum Command {
         iotda-kit credentials --device-id 5f8d_node1 --secret 12345678 --timestamp 2025041401\n  \
         IOTDA_SECRET=12345678 iotda-kit credentials --device-id 5f8d_node1 --sign-type 1 --json")]
     Credentials(CredentialsArgs),
+    /// Make and inspect the X.509 certificates of IoTDA's certificate
+    /// onboarding: device CA, verification certificate, device certificates.
+    Cert(CertArgs),
+    /// Print the fingerprint of each certificate in a file, as the IoTDA
+    /// console wants it (uppercase hex, no colons; SHA-256 by default).
+    Fingerprint(FingerprintArgs),
+    /// Work with raw MQTT packets.
+    Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
     Serve(ServeArgs),
+}
+
+/// Arguments of `packet`.
+#[derive(Debug, Args)]
+pub struct PacketArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PacketCommand,
+}
+
+/// The `packet` commands.
+#[derive(Debug, Subcommand)]
+pub enum PacketCommand {
+    /// Decode MQTT packets from hex (as a packet capture shows them) and
+    /// print every field; several packets in a row are decoded one by one.
+    #[command(after_help = "Examples:\n  \
+        iotda-kit packet decode 20020000\n  \
+        iotda-kit packet decode --protocol 5 '30 0b 00 03 61 2f 62 00 68 65 6c 6c 6f'")]
+    Decode(DecodeArgs),
+}
+
+/// Arguments of `packet decode`.
+#[derive(Debug, Args)]
+pub struct DecodeArgs {
+    /// MQTT version of the connection: 3 (3.1), 4 (3.1.1) or 5 (5.0). A
+    /// CONNECT is read by its own protocol level whatever this says.
+    #[arg(long, default_value = "4", value_name = "3|4|5")]
+    pub protocol: String,
+    /// The bytes in hex; spaces, colons, commas and 0x prefixes are ignored.
+    #[arg(value_name = "HEX", required = true, num_args = 1..)]
+    pub hex: Vec<String>,
+}
+
+/// Arguments of `cert`.
+#[derive(Debug, Args)]
+pub struct CertArgs {
+    /// Which step.
+    #[command(subcommand)]
+    pub command: CertCommand,
+}
+
+/// The `cert` steps, in the order of the onboarding guide.
+#[derive(Debug, Subcommand)]
+pub enum CertCommand {
+    /// Create a device CA ("commissioning") certificate and its key:
+    /// rootCA.pem, rootCA.key.
+    Ca(CaArgs),
+    /// Create the verification certificate for the code the console shows
+    /// after the CA upload: verificationCert.pem, verificationCert.key.
+    Verification(VerificationArgs),
+    /// Create a device key, CSR and certificate signed by the CA:
+    /// deviceCert.pem, deviceCert.key, deviceCert.csr.
+    Device(DeviceArgs),
+    /// Sign a CSR made on the device (its signature is checked first).
+    SignCsr(SignCsrArgs),
+    /// Show what a PEM or DER file holds: certificates, CSRs, keys.
+    Inspect(InspectArgs),
+    /// Bundle a key and certificate (and CA) into a password-protected
+    /// PKCS#12 (.p12) file.
+    P12(P12Args),
+    /// Create one key and certificate per node id, plus fingerprints.csv for
+    /// the console's batch registration.
+    Batch(BatchArgs),
+}
+
+/// The CA certificate and key that sign.
+#[derive(Debug, Args)]
+pub struct SignerArgs {
+    /// The CA certificate (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    pub ca: PathBuf,
+    /// The CA's private key (PEM: PKCS#8, SEC1, PKCS#1 or encrypted PKCS#8).
+    #[arg(long, value_name = "FILE")]
+    pub ca_key: PathBuf,
+    /// Passphrase of an encrypted CA key.
+    #[arg(
+        long,
+        env = "IOTDA_KEY_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub ca_key_passphrase: Option<String>,
+}
+
+/// Options for newly written files.
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: PathBuf,
+    /// Overwrite files that already exist (a lost CA key cannot be recovered).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `cert ca`.
+#[derive(Debug, Args)]
+pub struct CaArgs {
+    /// Where to write rootCA.pem and rootCA.key.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
+    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    pub key_type: String,
+    /// Subject in OpenSSL's form.
+    #[arg(
+        long,
+        default_value = "/CN=IoTDA Kit Device CA",
+        value_name = "/C=CN/ST=GD/L=SZ/O=Org/OU=IoT/CN=name"
+    )]
+    pub subject: String,
+    /// Days of validity.
+    #[arg(long, default_value_t = 1024)]
+    pub days: u32,
+}
+
+/// Arguments of `cert verification`.
+#[derive(Debug, Args)]
+pub struct VerificationArgs {
+    /// The CA that signs.
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// The verification code shown by the console after the CA upload.
+    #[arg(long, value_name = "CODE")]
+    pub code: String,
+    /// Where to write verificationCert.pem and verificationCert.key.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Days of validity.
+    #[arg(long, default_value_t = 500)]
+    pub days: u32,
+}
+
+/// Arguments of `cert device`.
+#[derive(Debug, Args)]
+pub struct DeviceArgs {
+    /// The CA that signs.
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// The device's node id, used as the certificate's CN.
+    #[arg(long, value_name = "NODE_ID")]
+    pub cn: String,
+    /// Where to write deviceCert.pem, deviceCert.key and deviceCert.csr.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
+    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    pub key_type: String,
+    /// Other subject fields in OpenSSL's form (a CN here is replaced by --cn).
+    #[arg(long, value_name = "/C=CN/O=Org")]
+    pub subject: Option<String>,
+    /// Days of validity.
+    #[arg(long, default_value_t = 500)]
+    pub days: u32,
+}
+
+/// Arguments of `cert sign-csr`.
+#[derive(Debug, Args)]
+pub struct SignCsrArgs {
+    /// The CA that signs.
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// The CSR (PEM or DER).
+    #[arg(long, value_name = "FILE")]
+    pub csr: PathBuf,
+    /// Where to write the certificate (PEM).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Days of validity.
+    #[arg(long, default_value_t = 500)]
+    pub days: u32,
+}
+
+/// Arguments of `cert inspect`.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// A PEM file (any number of blocks) or one DER item.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// One JSON object per item, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Also check whether this CA certificate signed each certificate.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Also check whether this private key belongs to each certificate.
+    #[arg(long, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+    /// Passphrase of an encrypted --key.
+    #[arg(
+        long,
+        env = "IOTDA_KEY_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub passphrase: Option<String>,
+}
+
+/// Arguments of `cert p12`.
+#[derive(Debug, Args)]
+pub struct P12Args {
+    /// The certificate.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// Its private key.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Passphrase of an encrypted key.
+    #[arg(
+        long,
+        env = "IOTDA_KEY_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub key_passphrase: Option<String>,
+    /// CA certificates to include.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Password that protects the .p12 file.
+    #[arg(
+        long,
+        env = "IOTDA_P12_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASSWORD"
+    )]
+    pub password: String,
+    /// 3DES / SHA-1 encryption for old systems (default: AES-256 / SHA-256).
+    #[arg(long)]
+    pub compat: bool,
+    /// Where to write the .p12 file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Overwrite --out if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Arguments of `cert batch`.
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// The CA that signs.
+    #[command(flatten)]
+    pub signer: SignerArgs,
+    /// Node ids, one per line, or a CSV whose first column is the node id.
+    #[arg(long, value_name = "FILE")]
+    pub node_ids: PathBuf,
+    /// Where to write one folder per device and fingerprints.csv.
+    #[command(flatten)]
+    pub output: OutputArgs,
+    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
+    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    pub key_type: String,
+    /// Days of validity.
+    #[arg(long, default_value_t = 500)]
+    pub days: u32,
+}
+
+/// Arguments of `fingerprint`.
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    /// A file with one or more certificates (PEM or DER).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// SHA-1 (40 hex digits) instead of SHA-256 (64).
+    #[arg(long)]
+    pub sha1: bool,
+    /// Separate bytes with colons, as openssl prints them.
+    #[arg(long)]
+    pub colons: bool,
 }
 
 /// Arguments of `credentials`.

@@ -1,12 +1,10 @@
 //! `iotda-kit credentials`: the core's computation, with the clock read here.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use iotda_core::credentials::{Credentials, Error, Field, SignType, Timestamp};
 use serde::Serialize;
 
 use crate::args::CredentialsArgs;
-use crate::CliError;
+use crate::{unix_now, CliError};
 
 /// The `--json` output: exactly these five keys.
 #[derive(Serialize)]
@@ -72,12 +70,6 @@ fn usage(e: Error) -> CliError {
 }
 
 fn now_hour() -> Result<Timestamp, CliError> {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| CliError::Failure("the system clock is before 1970".into()))?
-        .as_secs();
-    let secs = i64::try_from(secs)
-        .map_err(|_| CliError::Failure("the system clock is past year 9999".into()))?;
-    Timestamp::from_unix_seconds(secs)
+    Timestamp::from_unix_seconds(unix_now()?)
         .map_err(|e| CliError::Failure(format!("the system clock gives no valid hour: {e}")))
 }

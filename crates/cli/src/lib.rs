@@ -1,5 +1,6 @@
-//! The native `iotda-kit` command over `iotda-core`: IoTDA credentials for
-//! scripts, and a local server for the built web app.
+//! The native `iotda-kit` command over `iotda-core`: IoTDA credentials,
+//! X.509 certificates and MQTT packets for scripts, and a local server for
+//! the built web app.
 //!
 //! It reads the clock and the network that the core leaves to its callers;
 //! it holds no protocol or crypto logic of its own.
@@ -7,11 +8,14 @@
 #![warn(missing_docs)]
 
 mod args;
+mod cert;
 mod credentials;
+mod packet;
 pub mod serve;
 
 use std::ffi::OsString;
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 
@@ -41,6 +45,9 @@ where
     };
     let result = match cli.command {
         args::Command::Credentials(a) => credentials::run(&a),
+        args::Command::Cert(a) => cert::run(&a),
+        args::Command::Fingerprint(a) => cert::fingerprint(&a),
+        args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
     };
     match result {
@@ -54,4 +61,13 @@ where
             ExitCode::from(EXIT_FAILURE)
         }
     }
+}
+
+/// The current time in Unix seconds, from the system clock.
+fn unix_now() -> Result<i64, CliError> {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_err(|_| CliError::Failure("the system clock is before 1970".into()))?
+        .as_secs();
+    i64::try_from(secs).map_err(|_| CliError::Failure("the system clock is past year 9999".into()))
 }

@@ -9,14 +9,20 @@
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+//! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back).
 //! - [`pki`]: X.509 onboarding without OpenSSL: keys, CSRs, the device CA,
-//!   verification and device certificates, fingerprints, inspection, PKCS#12.
+//!   verification and device certificates, fingerprints, inspection, PKCS#12,
+//!   batches.
+//! - [`zip`]: an in-memory ZIP writer for handing a batch over as one file.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod credentials;
 pub mod endpoint;
+mod hex;
+pub mod mqtt;
 pub mod pki;
+pub mod zip;
 
 pub use credentials::{Credentials, Password, SignType, Timestamp};
 pub use endpoint::{Endpoint, Transport};

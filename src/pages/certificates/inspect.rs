@@ -95,6 +95,10 @@ fn item_view(i: usize, item: &ItemView, colons: bool) -> Html {
             html! { <p>{ "Encrypted PKCS#8: give its passphrase above to check it against a certificate." }</p> },
         ),
         ItemView::PublicKey { key } => ("Public key", html! { <p>{ key.clone() }</p> }),
+        ItemView::Unreadable { label, error } => (
+            "Unreadable block",
+            html! { <p class="field-error">{ format!("{label}: {error}") }</p> },
+        ),
     };
     html! {
         <article class="item" id={id.clone()}>

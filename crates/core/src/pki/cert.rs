@@ -184,7 +184,7 @@ impl Certificate {
 
     /// The serial number in uppercase hex, as `openssl x509 -serial` shows.
     pub fn serial_hex(&self) -> String {
-        super::hex_upper(
+        crate::hex::upper(
             self.cert.tbs_certificate().serial_number().as_bytes(),
             false,
         )

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
 
-use super::{hex_upper, Error, Result};
+use super::{Error, Result};
 
 /// The hash a fingerprint uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -34,8 +34,8 @@ impl FingerprintAlg {
 /// `AB:12:...` (OpenSSL's form).
 pub fn fingerprint(der: &[u8], alg: FingerprintAlg, colons: bool) -> String {
     match alg {
-        FingerprintAlg::Sha256 => hex_upper(&sha2::Sha256::digest(der), colons),
-        FingerprintAlg::Sha1 => hex_upper(&sha1::Sha1::digest(der), colons),
+        FingerprintAlg::Sha256 => crate::hex::upper(&sha2::Sha256::digest(der), colons),
+        FingerprintAlg::Sha1 => crate::hex::upper(&sha1::Sha1::digest(der), colons),
     }
 }
 

@@ -34,6 +34,14 @@ pub enum Item {
     EncryptedPrivateKey,
     /// A public key (`PUBLIC KEY` or `RSA PUBLIC KEY`).
     PublicKey(KeyInfo),
+    /// One block of a bundle that could not be read (the others still
+    /// are). A lone block that cannot be read is an error instead.
+    Unreadable {
+        /// The block's PEM label.
+        label: String,
+        /// Why it could not be read.
+        error: String,
+    },
 }
 
 /// A certificate, summarised.
@@ -117,7 +125,10 @@ pub struct KeyInfo {
 /// Reads PEM text (any number of blocks in any order, text around them
 /// ignored, CRLF and any base64 line width accepted) or a single DER
 /// certificate, CSR or key, and summarises each object in order.
-/// `EC PARAMETERS` blocks are skipped.
+/// `EC PARAMETERS` blocks are skipped. In a bundle, a block whose content
+/// cannot be read becomes [`Item::Unreadable`] so the rest still shows;
+/// damage to the PEM text itself (a missing END line, bad base64) is an
+/// error for the whole input.
 pub fn inspect(input: &[u8], now: i64) -> Result<Vec<Item>> {
     if pem::is_blank(input) {
         return Err(Error::EmptyInput);
@@ -129,10 +140,29 @@ pub fn inspect(input: &[u8], now: i64) -> Result<Vec<Item>> {
                 expected: "CERTIFICATE",
             });
         }
+        if let [block] = blocks.as_slice() {
+            return Ok(inspect_block(&block.label, &block.der, now)?
+                .into_iter()
+                .collect());
+        }
         let mut items = Vec::with_capacity(blocks.len());
+        let mut first_error = None;
         for block in &blocks {
-            if let Some(item) = inspect_block(&block.label, &block.der, now)? {
-                items.push(item);
+            match inspect_block(&block.label, &block.der, now) {
+                Ok(item) => items.extend(item),
+                Err(e) => {
+                    items.push(Item::Unreadable {
+                        label: block.label.clone(),
+                        error: e.to_string(),
+                    });
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        // Nothing readable at all: say why the first block failed.
+        if let Some(e) = first_error {
+            if items.iter().all(|i| matches!(i, Item::Unreadable { .. })) {
+                return Err(e);
             }
         }
         return Ok(items);
@@ -308,8 +338,10 @@ pub(crate) fn cert_info(cert: &Certificate, now: i64) -> CertInfo {
         key_usage: key_usage_names(cert),
         sha256_fingerprint: cert.fingerprint(FingerprintAlg::Sha256, false),
         sha1_fingerprint: cert.fingerprint(FingerprintAlg::Sha1, false),
-        subject_key_id: cert.subject_key_id().map(|k| super::hex_upper(&k, false)),
-        authority_key_id: cert.authority_key_id().map(|k| super::hex_upper(&k, false)),
+        subject_key_id: cert.subject_key_id().map(|k| crate::hex::upper(&k, false)),
+        authority_key_id: cert
+            .authority_key_id()
+            .map(|k| crate::hex::upper(&k, false)),
         expired,
         not_yet_valid: now < not_before,
         expires_within_30_days: !expired && not_after.saturating_sub(now) <= THIRTY_DAYS,
@@ -418,6 +450,42 @@ mod tests {
         assert_eq!(iso(1_750_000_000), "2025-06-15T15:06:40Z");
         assert_eq!(iso(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(iso(253_402_300_799), "9999-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn a_bad_block_in_a_bundle_does_not_hide_the_others() {
+        use crate::pki::{create_ca, KeyType, Subject, Validity};
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(3);
+        let key = PrivateKey::generate(KeyType::P256, &mut rng).unwrap();
+        let ca = create_ca(
+            &key,
+            &Subject::with_common_name("CA"),
+            Validity::new(1_700_000_000, 10),
+            &mut rng,
+        )
+        .unwrap();
+        // Valid base64, but not a certificate inside.
+        let junk = "-----BEGIN CERTIFICATE-----\nMAMCAQE=\n-----END CERTIFICATE-----\n";
+        let bundle = format!("{}{junk}", ca.pem());
+        let items = inspect(bundle.as_bytes(), 1_700_000_100).unwrap();
+        assert_eq!(items.len(), 2);
+        assert!(matches!(&items[0], Item::Certificate(c) if c.is_ca));
+        assert!(
+            matches!(&items[1], Item::Unreadable { label, error }
+                if label == "CERTIFICATE" && error.contains("malformed")),
+            "{items:?}"
+        );
+        // Alone, or only bad blocks: an error.
+        assert!(matches!(
+            inspect(junk.as_bytes(), 0),
+            Err(Error::MalformedDer { .. })
+        ));
+        let two_bad = format!("{junk}{junk}");
+        assert!(matches!(
+            inspect(two_bad.as_bytes(), 0),
+            Err(Error::MalformedDer { .. })
+        ));
     }
 
     #[test]

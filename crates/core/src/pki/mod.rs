@@ -23,6 +23,7 @@
 //! Parsing never panics on hostile input: every failure is an [`Error`]
 //! whose message says what was wrong and what to do about it.
 
+pub mod batch;
 mod cert;
 mod csr;
 mod fingerprint;
@@ -262,6 +263,32 @@ pub enum Error {
         /// The first offending character.
         found: char,
     },
+    /// A node id in a batch does not follow IoTDA's rule (1 to 64 of
+    /// `A-Z a-z 0-9 _ -`).
+    InvalidNodeId {
+        /// The line of the list it is on (1-based).
+        line: usize,
+        /// The id (at most 80 characters of it).
+        id: String,
+        /// What is wrong, completing "the node id ...".
+        reason: &'static str,
+    },
+    /// A node id appears twice in a batch.
+    DuplicateNodeId {
+        /// The id.
+        id: String,
+        /// The line of the repeat (1-based).
+        line: usize,
+        /// The line where it first appeared.
+        first_line: usize,
+    },
+    /// The batch list holds no node id.
+    NoNodeIds,
+    /// The batch list holds more node ids than one batch makes.
+    TooManyNodeIds {
+        /// The limit.
+        max: usize,
+    },
     /// The PKCS#12 password cannot be encoded (it has characters outside the
     /// Basic Multilingual Plane, such as emoji).
     Pkcs12Password,
@@ -420,6 +447,24 @@ impl fmt::Display for Error {
                 f,
                 "Fingerprint must contain only hex digits 0-9 A-F (colons allowed); found {found:?}"
             ),
+            Self::InvalidNodeId { line, id, reason } => {
+                write!(f, "line {line}: the node id {id:?} {reason}")
+            }
+            Self::DuplicateNodeId {
+                id,
+                line,
+                first_line,
+            } => write!(
+                f,
+                "line {line}: the node id {id:?} is already on line {first_line}: each device once"
+            ),
+            Self::NoNodeIds => {
+                f.write_str("no node id found: give one per line, or a CSV with the id first")
+            }
+            Self::TooManyNodeIds { max } => write!(
+                f,
+                "more than {max} node ids: split the list into batches of at most {max}"
+            ),
             Self::Pkcs12Password => f.write_str(
                 "the PKCS#12 password has characters PKCS#12 cannot encode (outside the Basic \
                  Multilingual Plane, e.g. emoji): choose another",
@@ -477,18 +522,4 @@ pub(crate) fn signed_parts<'a>(
         detail: "the signature BIT STRING has unused bits".to_string(),
     })?;
     Ok((tbs, alg, sig))
-}
-
-/// Uppercase hex of `bytes`, optionally with `:` between bytes.
-pub(crate) fn hex_upper(bytes: &[u8], colons: bool) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut s = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
-        if colons && i > 0 {
-            s.push(':');
-        }
-        s.push(char::from(HEX[usize::from(b >> 4)]));
-        s.push(char::from(HEX[usize::from(b & 0x0f)]));
-    }
-    s
 }

@@ -70,7 +70,7 @@ fn value_text(atv: &AttributeTypeAndValue) -> String {
         }
         _ => {
             let der = der::Encode::to_der(v).unwrap_or_default();
-            format!("#{}", super::hex_upper(&der, false))
+            format!("#{}", crate::hex::upper(&der, false))
         }
     }
 }

@@ -1,0 +1,403 @@
+//! The one error type of the MQTT codec.
+//!
+//! Every way a byte sequence can fail to be an MQTT packet, and every way a
+//! packet value can fail to be encoded, is a variant here carrying the
+//! offending data. Where a variant enforces a normative statement of the
+//! specification, its doc names it: 3.1.1 ids first, then 5.0 ids where they
+//! differ. No I/O error, no `String` catch-all.
+
+use std::fmt;
+
+use super::property::{PropertyId, PropertyScope};
+use super::{PacketType, ProtocolVersion};
+
+/// Why bytes could not be decoded as an MQTT packet, or a packet could not be
+/// encoded.
+///
+/// Decoding errors mean the peer sent a malformed packet or broke the
+/// protocol: the connection must be closed (MQTT 5 peers may first send a
+/// DISCONNECT with reason 0x81 Malformed Packet or 0x82 Protocol Error).
+/// Encoding errors mean the packet value itself is not valid for the chosen
+/// protocol version: fix the value, nothing was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// The packet type nibble of the first byte is 0 (reserved in every
+    /// version) or 15 outside MQTT 5 (AUTH exists only in 5.0). Likely cause:
+    /// the stream is not MQTT, or is out of step (a previous packet was
+    /// framed wrongly), or the peer speaks 5.0 while we expect 3.1.1.
+    ReservedPacketType {
+        /// The packet type nibble (bits 7-4 of the first byte).
+        packet_type: u8,
+        /// The protocol version the bytes were decoded with.
+        version: ProtocolVersion,
+    },
+    /// The flag bits of the first byte are not the value the specification
+    /// fixes for this packet type (0b0010 for PUBREL, SUBSCRIBE and
+    /// UNSUBSCRIBE, 0b0000 for the others) [MQTT-2.2.2-1] [MQTT-2.2.2-2]
+    /// (5.0: [MQTT-2.1.3-1], [MQTT-3.6.1-1], [MQTT-3.8.1-1], [MQTT-3.10.1-1],
+    /// [MQTT-3.14.1-1], [MQTT-3.15.1-1]).
+    InvalidFixedHeaderFlags {
+        /// The packet type.
+        packet: PacketType,
+        /// The low nibble of the first byte.
+        flags: u8,
+    },
+    /// A QoS of 3 (both QoS bits set) in a PUBLISH header, a will or a
+    /// subscription [MQTT-3.3.1-4] [MQTT-3.1.2-14] [MQTT-3-8.3-4].
+    InvalidQos(u8),
+    /// A PUBLISH with QoS 0 has its DUP flag set [MQTT-3.3.1-2].
+    DupWithQos0,
+    /// The Remaining Length field continues past its fourth byte; it can be
+    /// at most four bytes (3.1.1 §2.2.3, [MQTT-1.5.5-1] in 5.0). Likely cause:
+    /// garbage or a desynchronised stream.
+    MalformedRemainingLength,
+    /// A Variable Byte Integer inside a packet (property length, Subscription
+    /// Identifier) continues past its fourth byte (5.0 §1.5.5).
+    MalformedVarInt,
+    /// A Variable Byte Integer (the Remaining Length or one inside the packet)
+    /// uses more bytes than its value needs, for example `0x80 0x00` for 0
+    /// [MQTT-1.5.5-1].
+    NonMinimalVarInt {
+        /// The decoded value.
+        value: u32,
+        /// How many bytes encoded it.
+        len: usize,
+    },
+    /// The packet announced by the fixed header is larger than the maximum
+    /// the caller accepts (the `max_packet_size` argument of
+    /// [`decode`](super::decode), which in MQTT 5 should be the Maximum Packet
+    /// Size sent to the peer). Raise the limit or close the connection.
+    PacketTooLarge {
+        /// The whole packet's size in bytes, fixed header included.
+        size: usize,
+        /// The limit it exceeds.
+        max: usize,
+    },
+    /// Encoding: the packet would need a Remaining Length over 268,435,455
+    /// bytes, which MQTT cannot express. Split the payload.
+    RemainingLengthTooLarge(usize),
+    /// Encoding: a length inside the packet (the property length) or a
+    /// Subscription Identifier would be over 268,435,455.
+    VarIntTooLarge(usize),
+    /// The Remaining Length of a fixed-size packet is not its size (for
+    /// example a 3.1.1 PUBACK must have exactly 2, a PINGREQ 0).
+    InvalidRemainingLength {
+        /// The packet type.
+        packet: PacketType,
+        /// The Remaining Length received.
+        len: usize,
+    },
+    /// A field runs past the end of the packet as given by its Remaining
+    /// Length: the Remaining Length does not match the content.
+    UnexpectedEnd {
+        /// The packet type.
+        packet: PacketType,
+        /// The field that was being read.
+        field: &'static str,
+    },
+    /// Bytes are left in the packet after its last field: the Remaining
+    /// Length does not match the content.
+    TrailingBytes {
+        /// The packet type.
+        packet: PacketType,
+        /// How many bytes were left.
+        count: usize,
+    },
+    /// A UTF-8 Encoded String is not well-formed UTF-8 (which includes
+    /// encoded surrogates U+D800..U+DFFF) [MQTT-1.5.3-1] (5.0: [MQTT-1.5.4-1]).
+    InvalidUtf8 {
+        /// The field holding the string.
+        field: &'static str,
+    },
+    /// A UTF-8 Encoded String contains the null character U+0000
+    /// [MQTT-1.5.3-2] [MQTT-4.7.3-2] (5.0: [MQTT-1.5.4-2]).
+    NullCharacter {
+        /// The field holding the string.
+        field: &'static str,
+    },
+    /// Encoding: a string or binary field is longer than the 65,535 bytes
+    /// its two-byte length can express [MQTT-4.7.3-3].
+    TooLong {
+        /// The field.
+        field: &'static str,
+        /// Its length in bytes.
+        len: usize,
+    },
+    /// A topic name or topic filter is empty [MQTT-4.7.3-1]. In MQTT 5 a
+    /// PUBLISH may have an empty topic name only together with a Topic Alias
+    /// (5.0 §3.3.2.3.4).
+    EmptyTopic {
+        /// The field holding the topic.
+        field: &'static str,
+    },
+    /// A topic name (PUBLISH topic, will topic, Response Topic) contains a
+    /// wildcard `+` or `#` [MQTT-3.3.2-2] [MQTT-4.7.1-1] (5.0:
+    /// [MQTT-4.7.0-1], [MQTT-3.3.2-14]).
+    WildcardInTopicName(String),
+    /// The multi-level wildcard `#` in a topic filter is not alone in the last
+    /// level, as in `a/b#` or `a/#/b` [MQTT-4.7.1-2] (5.0: [MQTT-4.7.1-1]).
+    InvalidMultiLevelWildcard(String),
+    /// The single-level wildcard `+` in a topic filter does not occupy a whole
+    /// level, as in `a/b+` [MQTT-4.7.1-3] (5.0: [MQTT-4.7.1-2]).
+    InvalidSingleLevelWildcard(String),
+    /// MQTT 5: a `$share/` topic filter has an empty share name, a share name
+    /// with `+` or `#`, or no topic filter after the share name
+    /// [MQTT-4.8.2-1] [MQTT-4.8.2-2].
+    InvalidSharedSubscription(String),
+    /// MQTT 5: the No Local option is set on a shared subscription
+    /// [MQTT-3.8.3-4].
+    NoLocalOnSharedSubscription(String),
+    /// The CONNECT protocol name is neither `MQTT` (3.1.1, 5.0) nor `MQIsdp`
+    /// (3.1) [MQTT-3.1.2-1]. Likely cause: not an MQTT client.
+    InvalidProtocolName(String),
+    /// The CONNECT protocol level is not one this codec speaks (3 with
+    /// `MQIsdp`, 4 or 5 with `MQTT`). A server should answer with CONNACK
+    /// return code 0x01 (3.1.1) or reason 0x84 (5.0) [MQTT-3.1.2-2].
+    UnsupportedProtocolLevel(u8),
+    /// The reserved bit 0 of the CONNECT flags is set [MQTT-3.1.2-3].
+    ConnectReservedFlag,
+    /// The CONNECT flags set Will QoS or Will Retain without the Will Flag
+    /// [MQTT-3.1.2-11] [MQTT-3.1.2-13] [MQTT-3.1.2-15].
+    WillFlagsWithoutWill {
+        /// The CONNECT flags byte.
+        flags: u8,
+    },
+    /// MQTT 3.1 / 3.1.1: the CONNECT has a password but no user name
+    /// [MQTT-3.1.2-22]. (MQTT 5 allows it.)
+    PasswordWithoutUsername,
+    /// MQTT 5: Authentication Data without an Authentication Method
+    /// (5.0 §3.1.2.11.10).
+    AuthDataWithoutMethod,
+    /// The reserved bits 7-1 of the CONNACK acknowledge flags are not zero
+    /// (3.1.1 §3.2.2.1, 5.0 [MQTT-3.2.2-1]).
+    InvalidConnAckFlags(u8),
+    /// A CONNACK refuses the connection yet sets Session Present
+    /// [MQTT-3.2.2-4] (5.0: [MQTT-3.2.2-6]).
+    SessionPresentWithError(u8),
+    /// A reason code (5.0) or return code (3.1.1) that the specification does
+    /// not define for this packet [MQTT-3.9.3-2] (5.0: [MQTT-3.2.2-8],
+    /// [MQTT-3.4.2-1], [MQTT-3.5.2-1], [MQTT-3.6.2-1], [MQTT-3.7.2-1],
+    /// [MQTT-3.9.3-2], [MQTT-3.11.3-2], [MQTT-3.14.2-1], [MQTT-3.15.2-1]).
+    InvalidReasonCode {
+        /// The packet type.
+        packet: PacketType,
+        /// The code received.
+        code: u8,
+    },
+    /// Encoding: a reason code that exists only in MQTT 5 was to be sent in
+    /// an MQTT 3.1.x packet (3.1.1 has no code for it). Pick a 3.1.1 code.
+    ReasonCodeNotInVersion {
+        /// The packet type.
+        packet: PacketType,
+        /// The reason code.
+        code: u8,
+        /// The version it was to be encoded for.
+        version: ProtocolVersion,
+    },
+    /// A packet identifier is 0 [MQTT-2.3.1-1] (5.0: [MQTT-2.2.1-3]).
+    ZeroPacketId {
+        /// The packet type.
+        packet: PacketType,
+    },
+    /// A SUBSCRIBE or UNSUBSCRIBE has no topic filter [MQTT-3.8.3-3]
+    /// [MQTT-3.10.3-2] (5.0: [MQTT-3.8.3-2], [MQTT-3.10.3-2]).
+    NoTopicFilters {
+        /// The packet type.
+        packet: PacketType,
+    },
+    /// A SUBACK or (MQTT 5) UNSUBACK has no reason code, though it answers at
+    /// least one topic filter [MQTT-3.8.4-5] (5.0: [MQTT-3.8.4-6],
+    /// [MQTT-3.11.3-1]).
+    NoReasonCodes {
+        /// The packet type.
+        packet: PacketType,
+    },
+    /// Reserved bits of a subscription options byte are set: bits 7-2 in
+    /// 3.1.1 [MQTT-3-8.3-4], bits 7-6 in 5.0 [MQTT-3.8.3-5].
+    InvalidSubscriptionOptions(u8),
+    /// MQTT 5: Retain Handling 3 in a subscription options byte
+    /// (5.0 §3.8.3.1: a Protocol Error).
+    InvalidRetainHandling(u8),
+    /// MQTT 5: a property identifier this version does not define.
+    UnknownProperty(u8),
+    /// MQTT 5: a property that the specification does not allow in this
+    /// packet (5.0 §2.2.2.2, Table 2-4), for example a Topic Alias in a
+    /// CONNECT.
+    PropertyNotAllowed {
+        /// The property.
+        property: PropertyId,
+        /// Where it appeared.
+        scope: PropertyScope,
+    },
+    /// MQTT 5: a property appears twice, though only User Property (and
+    /// Subscription Identifier in PUBLISH) may repeat (5.0 §2.2.2.2).
+    DuplicateProperty(PropertyId),
+    /// MQTT 5: a property value outside its range: 0 for Receive Maximum,
+    /// Maximum Packet Size, Topic Alias or Subscription Identifier
+    /// ([MQTT-3.3.2-8]), or a byte property other than 0 or 1 (Maximum QoS 2
+    /// included).
+    InvalidPropertyValue {
+        /// The property.
+        property: PropertyId,
+        /// The value received or to be sent.
+        value: u32,
+    },
+    /// Encoding: something that exists only in MQTT 5 (properties, reason
+    /// codes, subscription options other than QoS, the AUTH packet) was to be
+    /// encoded for MQTT 3.1.x. Remove it or encode for
+    /// [`ProtocolVersion::V5`].
+    NotInVersion {
+        /// What does not exist in that version.
+        feature: &'static str,
+        /// The version it was to be encoded for.
+        version: ProtocolVersion,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ReservedPacketType { packet_type, version } => write!(
+                f,
+                "packet type {packet_type} is reserved in {version}: the stream is not MQTT, \
+                 is out of step, or the peer speaks another MQTT version"
+            ),
+            Self::InvalidFixedHeaderFlags { packet, flags } => write!(
+                f,
+                "{packet} has fixed-header flags {flags:#06b}, which the specification reserves \
+                 (expected {:#06b}); the packet is malformed",
+                packet.required_flags().unwrap_or(0)
+            ),
+            Self::InvalidQos(q) => write!(f, "QoS {q} does not exist; QoS must be 0, 1 or 2"),
+            Self::DupWithQos0 => f.write_str("a QoS 0 PUBLISH must not set the DUP flag"),
+            Self::MalformedRemainingLength => f.write_str(
+                "the Remaining Length is longer than 4 bytes; the stream is not MQTT or is out of step",
+            ),
+            Self::MalformedVarInt => {
+                f.write_str("a variable byte integer in the packet is longer than 4 bytes")
+            }
+            Self::NonMinimalVarInt { value, len } => write!(
+                f,
+                "the variable byte integer {value} is encoded in {len} bytes, more than it needs"
+            ),
+            Self::PacketTooLarge { size, max } => write!(
+                f,
+                "the packet is {size} bytes, over the {max}-byte limit; raise the limit or close the connection"
+            ),
+            Self::RemainingLengthTooLarge(len) => write!(
+                f,
+                "the packet body would be {len} bytes, over MQTT's 268,435,455-byte limit; split the payload"
+            ),
+            Self::VarIntTooLarge(v) => write!(
+                f,
+                "{v} does not fit a variable byte integer (at most 268,435,455)"
+            ),
+            Self::InvalidRemainingLength { packet, len } => {
+                write!(f, "{packet} cannot have a Remaining Length of {len}")
+            }
+            Self::UnexpectedEnd { packet, field } => write!(
+                f,
+                "{packet} ends inside its {field}: the Remaining Length is shorter than the content"
+            ),
+            Self::TrailingBytes { packet, count } => write!(
+                f,
+                "{packet} has {count} byte(s) after its last field: the Remaining Length is longer than the content"
+            ),
+            Self::InvalidUtf8 { field } => write!(f, "the {field} is not valid UTF-8"),
+            Self::NullCharacter { field } => {
+                write!(f, "the {field} contains the null character U+0000, which MQTT forbids")
+            }
+            Self::TooLong { field, len } => write!(
+                f,
+                "the {field} is {len} bytes; MQTT strings and binary data hold at most 65,535"
+            ),
+            Self::EmptyTopic { field } => write!(
+                f,
+                "the {field} is empty; topics must be at least one character (an MQTT 5 PUBLISH may \
+                 leave it empty only with a Topic Alias)"
+            ),
+            Self::WildcardInTopicName(t) => write!(
+                f,
+                "the topic name {t:?} contains a wildcard (+ or #); wildcards belong in subscriptions only"
+            ),
+            Self::InvalidMultiLevelWildcard(t) => write!(
+                f,
+                "in the topic filter {t:?}, # must be a whole level and the last one (like a/#)"
+            ),
+            Self::InvalidSingleLevelWildcard(t) => write!(
+                f,
+                "in the topic filter {t:?}, + must be a whole level (like a/+/c)"
+            ),
+            Self::InvalidSharedSubscription(t) => write!(
+                f,
+                "the shared subscription {t:?} must look like $share/NAME/FILTER, with a NAME \
+                 free of /, + and #"
+            ),
+            Self::NoLocalOnSharedSubscription(t) => {
+                write!(f, "No Local cannot be set on the shared subscription {t:?}")
+            }
+            Self::InvalidProtocolName(n) => write!(
+                f,
+                "the CONNECT protocol name is {n:?}; expected \"MQTT\" (or \"MQIsdp\" for 3.1)"
+            ),
+            Self::UnsupportedProtocolLevel(l) => write!(
+                f,
+                "protocol level {l} is not supported (3 = MQTT 3.1, 4 = 3.1.1, 5 = 5.0)"
+            ),
+            Self::ConnectReservedFlag => f.write_str("the reserved bit 0 of the CONNECT flags is set"),
+            Self::WillFlagsWithoutWill { flags } => write!(
+                f,
+                "the CONNECT flags {flags:#010b} set Will QoS or Will Retain without the Will flag"
+            ),
+            Self::PasswordWithoutUsername => f.write_str(
+                "MQTT 3.1.1 does not allow a password without a user name; add a user name",
+            ),
+            Self::AuthDataWithoutMethod => f.write_str(
+                "Authentication Data needs an Authentication Method in the same packet",
+            ),
+            Self::InvalidConnAckFlags(b) => {
+                write!(f, "the CONNACK flags {b:#010b} set reserved bits 7-1")
+            }
+            Self::SessionPresentWithError(code) => write!(
+                f,
+                "the CONNACK refuses the connection (code {code:#04x}) yet sets Session Present"
+            ),
+            Self::InvalidReasonCode { packet, code } => {
+                write!(f, "{code:#04x} is not a valid {packet} reason code")
+            }
+            Self::ReasonCodeNotInVersion { packet, code, version } => write!(
+                f,
+                "{packet} reason code {code:#04x} does not exist in {version}; use one of its codes"
+            ),
+            Self::ZeroPacketId { packet } => {
+                write!(f, "{packet} has packet identifier 0; identifiers must be 1..=65535")
+            }
+            Self::NoTopicFilters { packet } => {
+                write!(f, "{packet} must carry at least one topic filter")
+            }
+            Self::NoReasonCodes { packet } => {
+                write!(f, "{packet} must carry one reason code per topic filter, and has none")
+            }
+            Self::InvalidSubscriptionOptions(b) => {
+                write!(f, "the subscription options byte {b:#010b} sets reserved bits")
+            }
+            Self::InvalidRetainHandling(v) => {
+                write!(f, "Retain Handling {v} does not exist; it must be 0, 1 or 2")
+            }
+            Self::UnknownProperty(id) => write!(f, "property identifier {id:#04x} is not defined by MQTT 5"),
+            Self::PropertyNotAllowed { property, scope } => {
+                write!(f, "the {property} property is not allowed in {scope}")
+            }
+            Self::DuplicateProperty(p) => write!(f, "the {p} property appears more than once"),
+            Self::InvalidPropertyValue { property, value } => {
+                write!(f, "{value} is not a valid value of the {property} property")
+            }
+            Self::NotInVersion { feature, version } => write!(
+                f,
+                "{feature}: not in {version}, only in MQTT 5.0; remove or encode for MQTT 5.0"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
