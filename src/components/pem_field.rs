@@ -1,5 +1,5 @@
-//! A labelled text area for PEM text that also takes a file, chosen or
-//! dropped on it.
+//! A labelled text area for PEM (or other) text that also takes a file,
+//! chosen or dropped on it.
 
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -35,6 +35,8 @@ pub struct PemFieldProps {
     /// Visible rows.
     #[prop_or(5)]
     pub rows: u32,
+    /// The file types the file chooser offers (`accept`).
+    pub accept: AttrValue,
 }
 
 /// A PEM text area with "Choose file" and drag and drop.
@@ -107,7 +109,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
             <label class="file-button">
                 { "Choose file…" }
                 <input type="file" id={format!("{}-file", props.id)} {onchange}
-                    accept=".pem,.crt,.cer,.der,.key,.csr,.req,.txt" />
+                    accept={props.accept.clone()} />
             </label>
             if let Some(error) = error {
                 <p class="field-error" id={error_id} role="alert">{ error }</p>

@@ -39,6 +39,8 @@ pub enum Step {
     KeyExport,
     /// Inspect certificates, CSRs and keys.
     Inspect,
+    /// Issue certificates for many devices.
+    Batch,
 }
 
 impl Step {
@@ -52,6 +54,7 @@ impl Step {
             Self::Pkcs12 => "p12",
             Self::KeyExport => "key-export",
             Self::Inspect => "inspect",
+            Self::Batch => "batch",
         }
     }
 }
@@ -79,6 +82,7 @@ pub fn step_of(field: Field) -> Step {
         Field::InspectInput | Field::InspectCa | Field::InspectKey | Field::InspectPassphrase => {
             Step::Inspect
         }
+        Field::BatchIds | Field::BatchKeyType | Field::BatchDays => Step::Batch,
     }
 }
 
@@ -138,6 +142,12 @@ pub struct CertsForm {
     pub inspect_ca: String,
     /// Show fingerprints with colons.
     pub colons: bool,
+    /// Node ids for a batch, as typed.
+    pub batch_ids: String,
+    /// Key type of batch devices.
+    pub batch_key_type: KeyChoice,
+    /// Validity of batch certificates, in days, as typed.
+    pub batch_days: String,
 }
 
 impl Default for CertsForm {
@@ -158,6 +168,9 @@ impl Default for CertsForm {
             inspect: String::new(),
             inspect_ca: String::new(),
             colons: false,
+            batch_ids: String::new(),
+            batch_key_type: KeyChoice::P256,
+            batch_days: DEFAULT_DEVICE_DAYS.to_string(),
         }
     }
 }
@@ -201,6 +214,8 @@ pub enum JobState {
     Running {
         /// The request id.
         id: u32,
+        /// Items done and in all, for jobs that report progress.
+        progress: Option<(u32, u32)>,
     },
     /// Failed for a reason not about one input.
     Failed(String),
@@ -233,6 +248,19 @@ pub struct Results {
     pub encrypted_key: Option<String>,
     /// What the inspection found.
     pub inspected: Option<Vec<ItemView>>,
+    /// The last batch.
+    pub batch: Option<BatchResult>,
+}
+
+/// What a batch made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BatchResult {
+    /// `devices.zip`.
+    pub zip: Rc<[u8]>,
+    /// `fingerprints.csv`.
+    pub csv: String,
+    /// How many devices.
+    pub count: u32,
 }
 
 /// A map for a handful of entries, in insertion order. A `BTreeMap` per
@@ -360,7 +388,8 @@ impl Reducible for CertsState {
             }
             CertsAction::Started(step, id) => {
                 next.clear_step(step);
-                next.jobs.insert(step, JobState::Running { id });
+                next.jobs
+                    .insert(step, JobState::Running { id, progress: None });
                 // A CA is only replaced once a new one is there: losing its
                 // key to a failed attempt would hurt.
                 if step != Step::Ca {
@@ -423,6 +452,7 @@ impl Results {
             Step::Pkcs12 => self.p12 = None,
             Step::KeyExport => self.encrypted_key = None,
             Step::Inspect => self.inspected = None,
+            Step::Batch => self.batch = None,
         }
     }
 }
@@ -507,19 +537,22 @@ impl CertsState {
             Field::InspectCa => &form.inspect_ca,
             Field::InspectKey => &secrets.inspect_key,
             Field::InspectPassphrase => &secrets.inspect_passphrase,
+            Field::BatchIds => &form.batch_ids,
+            Field::BatchKeyType => form.batch_key_type.name(),
+            Field::BatchDays => &form.batch_days,
         }
     }
 
     fn edit(&mut self, field: Field, value: String) {
         let (form, secrets) = (&mut self.form, &mut self.secrets);
         let slot = match field {
-            Field::CaKeyType | Field::DeviceKeyType => {
+            Field::CaKeyType | Field::DeviceKeyType | Field::BatchKeyType => {
                 if let Some(choice) = KeyChoice::from_name(&value) {
-                    if field == Field::CaKeyType {
-                        form.ca_key_type = choice;
-                    } else {
-                        form.device_key_type = choice;
-                    }
+                    *match field {
+                        Field::CaKeyType => &mut form.ca_key_type,
+                        Field::DeviceKeyType => &mut form.device_key_type,
+                        _ => &mut form.batch_key_type,
+                    } = choice;
                 }
                 return;
             }
@@ -544,6 +577,8 @@ impl CertsState {
             Field::InspectCa => &mut form.inspect_ca,
             Field::InspectKey => &mut secrets.inspect_key,
             Field::InspectPassphrase => &mut secrets.inspect_passphrase,
+            Field::BatchIds => &mut form.batch_ids,
+            Field::BatchDays => &mut form.batch_days,
         };
         *slot = value;
     }
@@ -690,6 +725,12 @@ impl CertsState {
                 key: self.data(Field::InspectKey),
                 key_passphrase: self.secret(Field::InspectPassphrase),
             },
+            Step::Batch => Job::Batch {
+                ca: self.ca_pems().map_err(|e| vec![e])?,
+                node_ids: form.batch_ids.clone(),
+                key_type: form.batch_key_type,
+                days: days(Field::BatchDays, &form.batch_days).map_err(|e| vec![e])?,
+            },
         };
         Ok(job)
     }
@@ -697,6 +738,14 @@ impl CertsState {
     /// The job state of `step`, if it is not idle.
     pub fn job_state(&self, step: Step) -> Option<&JobState> {
         self.jobs.get(&step)
+    }
+
+    /// Items done and in all of `step`'s running job, once it reported.
+    pub fn progress(&self, step: Step) -> Option<(u32, u32)> {
+        match self.jobs.get(&step) {
+            Some(JobState::Running { progress, .. }) => *progress,
+            _ => None,
+        }
     }
 
     /// Whether a job of `step` is running.
@@ -731,14 +780,25 @@ impl CertsState {
 
     fn step_of_job(&self, id: u32) -> Option<Step> {
         self.jobs.iter().find_map(|(step, state)| match state {
-            JobState::Running { id: running } if *running == id => Some(*step),
+            JobState::Running { id: running, .. } if *running == id => Some(*step),
             _ => None,
         })
     }
 
     fn receive(&mut self, response: Response) {
         match response {
-            Response::Ready | Response::Progress { .. } => {}
+            Response::Ready => {}
+            Response::Progress { id, done, total } => {
+                if let Some(step) = self.step_of_job(id) {
+                    self.jobs.insert(
+                        step,
+                        JobState::Running {
+                            id,
+                            progress: Some((done, total)),
+                        },
+                    );
+                }
+            }
             // The worker itself failed: every job it had is lost.
             Response::Failed { id: 0, errors } => {
                 let message = errors
@@ -785,6 +845,13 @@ impl CertsState {
             (Step::Pkcs12, Outcome::Pkcs12 { bytes }) => results.p12 = Some(bytes.into()),
             (Step::KeyExport, Outcome::EncryptedKey { pem }) => results.encrypted_key = Some(pem),
             (Step::Inspect, Outcome::Inspected { items }) => results.inspected = Some(items),
+            (Step::Batch, Outcome::Batch { zip, csv, count }) => {
+                results.batch = Some(BatchResult {
+                    zip: zip.into(),
+                    csv,
+                    count,
+                })
+            }
             (step, _) => {
                 self.jobs.insert(
                     step,
@@ -1076,6 +1143,7 @@ mod tests {
             ],
         );
         assert!(s.running(Step::Ca) && s.running(Step::Inspect));
+        assert_eq!(s.progress(Step::Ca), None);
         let s = apply(
             s,
             vec![
@@ -1172,5 +1240,68 @@ mod tests {
         let rc = Rc::new(CertsState::default());
         let same = rc.clone().reduce(CertsAction::Mode(CaMode::Create));
         assert!(Rc::ptr_eq(&rc, &same));
+    }
+
+    #[test]
+    fn batch_progress_and_result() {
+        let mut s = with_ca_and_device();
+        s.form.batch_ids = "a\nb\n".into();
+        s.form.batch_key_type = KeyChoice::P384;
+        let Ok(Job::Batch {
+            node_ids,
+            key_type,
+            days,
+            ..
+        }) = s.job(Step::Batch)
+        else {
+            panic!("no batch job")
+        };
+        assert_eq!(
+            (node_ids.as_str(), key_type, days),
+            ("a\nb\n", KeyChoice::P384, 500)
+        );
+        let progress = |done| {
+            CertsAction::Worker(Response::Progress {
+                id: 9,
+                done,
+                total: 2,
+            })
+        };
+        let s = apply(
+            s,
+            vec![
+                CertsAction::Started(Step::Batch, 9),
+                progress(0),
+                progress(1),
+            ],
+        );
+        assert_eq!(s.progress(Step::Batch), Some((1, 2)));
+        assert!(s.running(Step::Batch));
+        let s = apply(
+            s,
+            vec![done(
+                9,
+                Outcome::Batch {
+                    zip: vec![1, 2],
+                    csv: "node_id,fingerprint\n".into(),
+                    count: 2,
+                },
+            )],
+        );
+        let batch = s.results.batch.as_ref().unwrap();
+        assert_eq!((&*batch.zip, batch.count), (&[1u8, 2][..], 2));
+        assert_eq!(s.progress(Step::Batch), None);
+
+        // Cancel: the batch stops, marked cancelled.
+        let s = apply(
+            s,
+            vec![
+                CertsAction::Started(Step::Batch, 10),
+                CertsAction::Cancelled,
+            ],
+        );
+        assert_eq!(s.job_state(Step::Batch), Some(&JobState::Cancelled));
+        assert!(s.results.batch.is_none());
+        assert!(CertsState::default().job(Step::Batch).is_err());
     }
 }

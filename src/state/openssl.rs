@@ -199,6 +199,22 @@ openssl pkey -in rootCA.key -pubout | openssl sha256"
             }
             out
         }
+        Step::Batch => format!(
+            "# node_ids.txt: one node ID per line\n\
+             echo node_id,fingerprint > fingerprints.csv\n\
+             while IFS=, read -r id _; do\n  \
+             mkdir -p \"$id\"\n  \
+             {}\n  \
+             openssl req -new -key \"$id/deviceCert.key\" -subj \"/CN=$id\" -out \"$id/deviceCert.csr\"\n  \
+             openssl x509 -req -in \"$id/deviceCert.csr\" -CA rootCA.pem -CAkey rootCA.key -CAcreateserial \\\n    \
+             -days {} {} -out \"$id/deviceCert.pem\"\n  \
+             printf '%s,%s\\n' \"$id\" \"$(openssl x509 -in \"$id/deviceCert.pem\" -noout -fingerprint -sha256 \\\n    \
+             | sed 's/.*=//; s/://g')\" >> fingerprints.csv\n\
+             done < node_ids.txt",
+            genkey(form.batch_key_type, "\"$id/deviceCert.key\""),
+            days_text(&form.batch_days),
+            ca_digest(state),
+        ),
     }
 }
 
@@ -314,5 +330,22 @@ mod tests {
         assert!(!commands(&state, Step::Inspect).contains("verify"));
         state.form.inspect_ca = "-----BEGIN CERTIFICATE-----".into();
         assert!(commands(&state, Step::Inspect).contains("openssl verify -CAfile ca.pem cert.pem"));
+    }
+
+    #[test]
+    fn batch_command_loops_over_the_ids() {
+        let state = CertsState::restore(Some(CertsForm {
+            batch_key_type: KeyChoice::Rsa2048,
+            batch_days: "90".into(),
+            ..CertsForm::default()
+        }));
+        let cmd = commands(&state, Step::Batch);
+        assert!(
+            cmd.contains("rsa_keygen_bits:2048 -out \"$id/deviceCert.key\""),
+            "{cmd}"
+        );
+        assert!(cmd.contains("-days 90 -sha256"), "{cmd}");
+        assert!(cmd.contains("printf '%s,%s\\n'"), "{cmd}");
+        assert!(cmd.ends_with("done < node_ids.txt"), "{cmd}");
     }
 }

@@ -37,10 +37,24 @@ impl PkiWorker {
             let queue = queue.clone();
             let on_response = on_response.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let parsed = event
-                    .data()
-                    .as_string()
-                    .and_then(|text| serde_json::from_str::<Response>(&text).ok());
+                // JSON text, or [JSON text, Uint8Array] for a result
+                // carrying a file (see worker::protocol).
+                let data = event.data();
+                let (text, bytes) = if js_sys::Array::is_array(&data) {
+                    let parts = js_sys::Array::from(&data);
+                    let bytes = js_sys::Uint8Array::new(&parts.get(1)).to_vec();
+                    (parts.get(0).as_string(), Some(bytes))
+                } else {
+                    (data.as_string(), None)
+                };
+                let parsed = text
+                    .and_then(|text| serde_json::from_str::<Response>(&text).ok())
+                    .map(|mut response| {
+                        if let Some(bytes) = bytes {
+                            response.put_bytes(bytes);
+                        }
+                        response
+                    });
                 match parsed {
                     Some(Response::Ready) => {
                         for message in queue.borrow_mut().take().unwrap_or_default() {

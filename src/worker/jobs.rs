@@ -5,10 +5,12 @@
 //! the RNG, so every job is tested natively. Only the worker binary calls
 //! [`handle`], which keeps the PKI library out of the page's wasm.
 
+use iotda_core::pki::batch::{fingerprints_csv, issue_device, parse_node_ids};
 use iotda_core::pki::{
     self, CertInfo, Certificate, Error as PkiError, FingerprintAlg, Item, KeyType, P12Mode,
     PrivateKey, Subject, Validity,
 };
+use iotda_core::zip::{ZipWriter, MODE_SECRET};
 use pki::rand_core::CryptoRng;
 
 use super::protocol::{
@@ -83,6 +85,20 @@ pub fn handle<R: CryptoRng + ?Sized>(
             key_pem,
             passphrase,
         } => encrypt_key(&key_pem, &passphrase, rng),
+        Job::Batch {
+            ca,
+            node_ids,
+            key_type,
+            days,
+        } => batch(
+            &ca,
+            &node_ids,
+            key_type,
+            validity(now, days),
+            now,
+            rng,
+            &mut |done, total| send(Response::Progress { id, done, total }),
+        ),
     };
     send(match result {
         Ok(result) => Response::Done {
@@ -490,6 +506,76 @@ fn encrypt_key<R: CryptoRng + ?Sized>(
     Ok(Outcome::EncryptedKey { pem })
 }
 
+/// How many progress messages a batch sends at most (besides the first):
+/// one per device would flood the page for a batch of thousands.
+const PROGRESS_STEPS: usize = 200;
+
+fn batch<R: CryptoRng + ?Sized>(
+    ca: &CaPems,
+    node_ids: &str,
+    choice: KeyChoice,
+    validity: Validity,
+    now: i64,
+    rng: &mut R,
+    progress: &mut dyn FnMut(u32, u32),
+) -> JobResult {
+    let (ca_cert, ca_key) = held_ca(ca)?;
+    let ids = parse_node_ids(node_ids).map_err(at(Field::BatchIds))?;
+    let total = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    let every = ids.len().div_ceil(PROGRESS_STEPS).max(1);
+    progress(0, total);
+    let mut zip = ZipWriter::new();
+    let mut rows = Vec::with_capacity(ids.len());
+    let zip_error = |e: iotda_core::zip::Error| vec![JobError::general(e)];
+    for (i, id) in ids.iter().enumerate() {
+        let device =
+            issue_device(&ca_cert, &ca_key, id, key_type(choice), validity, rng).map_err(|e| {
+                match e {
+                    PkiError::InvalidValidity { .. } => vec![JobError::at(Field::BatchDays, e)],
+                    PkiError::KeyGeneration { .. } => vec![JobError::at(Field::BatchKeyType, e)],
+                    e => vec![JobError::general(format!("{id}: {e}"))],
+                }
+            })?;
+        let key_pem = device.key.to_pkcs8_pem().map_err(general)?;
+        zip.add_file(
+            &format!("{id}/deviceCert.pem"),
+            device.cert.pem().as_bytes(),
+            now,
+        )
+        .map_err(zip_error)?;
+        zip.add_file_with_mode(
+            &format!("{id}/deviceCert.key"),
+            key_pem.as_bytes(),
+            MODE_SECRET,
+            now,
+        )
+        .map_err(zip_error)?;
+        zip.add_file(
+            &format!("{id}/deviceCert.csr"),
+            device.csr.pem().as_bytes(),
+            now,
+        )
+        .map_err(zip_error)?;
+        rows.push(device.fingerprint());
+        let done = i + 1;
+        if done % every == 0 || done == ids.len() {
+            progress(u32::try_from(done).unwrap_or(u32::MAX), total);
+        }
+    }
+    let csv = fingerprints_csv(
+        ids.iter()
+            .map(String::as_str)
+            .zip(rows.iter().map(String::as_str)),
+    );
+    zip.add_file("fingerprints.csv", csv.as_bytes(), now)
+        .map_err(zip_error)?;
+    Ok(Outcome::Batch {
+        zip: zip.finish().map_err(zip_error)?,
+        csv,
+        count: total,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -509,8 +595,11 @@ mod tests {
         out
     }
 
+    /// The job's result, after any progress messages.
     fn run(job: Job) -> Result<Outcome, Vec<JobError>> {
-        match run_all(job).as_slice() {
+        let mut responses = run_all(job);
+        responses.retain(|r| !matches!(r, Response::Progress { .. }));
+        match responses.as_slice() {
             [Response::Done { id: 3, result }] => Ok((**result).clone()),
             [Response::Failed { id: 3, errors }] => Err(errors.clone()),
             other => panic!("unexpected responses {other:?}"),
@@ -1113,5 +1202,96 @@ mod tests {
                 assert!(!errors.is_empty() && errors.iter().all(|e| !e.message.is_empty()));
             }
         }
+    }
+
+    #[test]
+    fn batch_zips_a_folder_per_device_and_reports_progress() {
+        let ca = new_ca(KeyChoice::P256);
+        let ids: String = (1..=5).map(|i| format!("node-{i},room {i}\n")).collect();
+        let responses = run_all(Job::Batch {
+            ca: ca.clone(),
+            node_ids: format!("node_id,name\n{ids}"),
+            key_type: KeyChoice::P256,
+            days: 30,
+        });
+        let progress: Vec<(u32, u32)> = responses
+            .iter()
+            .filter_map(|r| match r {
+                Response::Progress { id: 3, done, total } => Some((*done, *total)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            progress,
+            vec![(0, 5), (1, 5), (2, 5), (3, 5), (4, 5), (5, 5)]
+        );
+        let Some(Response::Done { result, .. }) = responses.last() else {
+            panic!("{responses:?}")
+        };
+        let Outcome::Batch { zip, csv, count } = &**result else {
+            panic!("{result:?}")
+        };
+        assert_eq!(*count, 5);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 6);
+        assert_eq!(lines[0], "node_id,fingerprint");
+        assert!(lines[1].starts_with("node-1,") && lines[1].len() == "node-1,".len() + 64);
+        // Stored entries: every name and the csv appear in the archive.
+        for name in [
+            "node-1/deviceCert.pem",
+            "node-5/deviceCert.key",
+            "node-3/deviceCert.csr",
+            "fingerprints.csv",
+        ] {
+            assert!(
+                zip.windows(name.len()).any(|w| w == name.as_bytes()),
+                "{name}"
+            );
+        }
+        assert!(zip.windows(csv.len()).any(|w| w == csv.as_bytes()));
+        assert!(zip.starts_with(b"PK\x03\x04"));
+    }
+
+    #[test]
+    fn batch_progress_is_bounded_for_big_batches() {
+        let mut calls = Vec::new();
+        let ca = new_ca(KeyChoice::P256);
+        let ids: String = (0..=PROGRESS_STEPS).map(|i| format!("n{i}\n")).collect();
+        let mut rng = ChaCha20Rng::seed_from_u64(11);
+        let outcome = batch(
+            &ca,
+            &ids,
+            KeyChoice::P256,
+            validity(NOW, 10),
+            NOW,
+            &mut rng,
+            &mut |done, total| calls.push((done, total)),
+        )
+        .unwrap();
+        assert!(matches!(outcome, Outcome::Batch { count: 201, .. }));
+        assert!(calls.len() <= PROGRESS_STEPS + 2, "{}", calls.len());
+        assert_eq!(calls.first(), Some(&(0, 201)));
+        assert_eq!(calls.last(), Some(&(201, 201)));
+        assert!(calls.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn batch_errors_name_their_input() {
+        let ca = new_ca(KeyChoice::P256);
+        let job = |ids: &str, days: u32| Job::Batch {
+            ca: ca.clone(),
+            node_ids: ids.into(),
+            key_type: KeyChoice::P256,
+            days,
+        };
+        let e = only_error(run(job("a\nb\na\n", 10)));
+        assert_eq!(e.field, Some(Field::BatchIds));
+        assert!(e.message.contains("line 3"), "{e:?}");
+        let e = only_error(run(job("ok\n../etc\n", 10)));
+        assert_eq!(e.field, Some(Field::BatchIds));
+        let e = only_error(run(job("\n", 10)));
+        assert_eq!(e.field, Some(Field::BatchIds));
+        let e = only_error(run(job("a\n", 0)));
+        assert_eq!(e.field, Some(Field::BatchDays));
     }
 }

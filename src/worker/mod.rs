@@ -31,6 +31,26 @@ fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
     Ok(ChaCha20Rng::from_seed(seed))
 }
 
+/// Posts `response` to the page: JSON text, or `[json, Uint8Array]` with
+/// the bytes transferred (not copied) when it carries a file.
+fn post(scope: &DedicatedWorkerGlobalScope, mut response: Response) {
+    let bytes = response.take_bytes();
+    let Ok(text) = serde_json::to_string(&response) else {
+        return;
+    };
+    let text = JsValue::from_str(&text);
+    let _ = match bytes {
+        None => scope.post_message(&text),
+        Some(bytes) => {
+            let array = js_sys::Uint8Array::from(bytes.as_slice());
+            scope.post_message_with_transfer(
+                &js_sys::Array::of2(&text, &array),
+                &js_sys::Array::of1(&array.buffer()),
+            )
+        }
+    };
+}
+
 /// Entry point of the worker binary: installs the message handler.
 pub fn run() {
     let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
@@ -38,11 +58,6 @@ pub fn run() {
     };
     let reply_scope = scope.clone();
     let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        let post = |response: &Response| {
-            if let Ok(text) = serde_json::to_string(response) {
-                let _ = reply_scope.post_message(&JsValue::from_str(&text));
-            }
-        };
         let request = event
             .data()
             .as_string()
@@ -50,17 +65,15 @@ pub fn run() {
             .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| e.to_string()));
         let (request, mut rng) = match request.and_then(|r| Ok((r, seeded_rng(&reply_scope)?))) {
             Ok(ready) => ready,
-            Err(error) => return post(&Response::worker_failed(error)),
+            Err(error) => return post(&reply_scope, Response::worker_failed(error)),
         };
         // Whole seconds since the epoch fit an f64 exactly.
         let now = (js_sys::Date::now() / 1000.0).floor() as i64;
-        jobs::handle(request, now, &mut rng, &mut |r| post(&r));
+        jobs::handle(request, now, &mut rng, &mut |r| post(&reply_scope, r));
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The worker lives as long as its handler: leak this one closure on
     // purpose; the page ends the worker with terminate().
     onmessage.forget();
-    if let Ok(text) = serde_json::to_string(&Response::Ready) {
-        let _ = scope.post_message(&JsValue::from_str(&text));
-    }
+    post(&scope, Response::Ready);
 }

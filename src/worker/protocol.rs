@@ -16,6 +16,11 @@
 //! Enums use serde's default (external) tagging: an internally tagged enum
 //! needs a buffering deserializer that costs the page's wasm tens of KB.
 //!
+//! A response that carries a file (a `.p12`, a batch's zip) travels as a
+//! two-element array `[json, Uint8Array]`: the bytes are left out of the
+//! JSON ([`Response::take_bytes`]) and moved to the page without copying,
+//! instead of as a JSON array of numbers four times their size.
+//!
 //! The worker keeps nothing between jobs: the page sends the CA certificate
 //! and key it holds with every job that signs.
 
@@ -248,6 +253,18 @@ pub enum Job {
         /// The passphrase.
         passphrase: Secret,
     },
+    /// Issue one device key and certificate per node id, as a zip, with
+    /// progress after each device.
+    Batch {
+        /// The CA that signs them.
+        ca: CaPems,
+        /// Node ids, one per line or the first column of a CSV.
+        node_ids: String,
+        /// The devices' key type.
+        key_type: KeyChoice,
+        /// Validity in days.
+        days: u32,
+    },
 }
 
 /// Every input of the Certificates page, so that an error can be shown
@@ -301,6 +318,12 @@ pub enum Field {
     InspectKey,
     /// Passphrase of that key.
     InspectPassphrase,
+    /// Batch node ids.
+    BatchIds,
+    /// Batch key type.
+    BatchKeyType,
+    /// Batch validity in days.
+    BatchDays,
 }
 
 /// Why a job failed, and which input it is about.
@@ -450,13 +473,25 @@ pub enum Outcome {
     },
     /// A PKCS#12 file.
     Pkcs12 {
-        /// Its bytes.
+        /// Its bytes (sent beside the JSON, see [`Response::take_bytes`]).
+        #[serde(skip)]
         bytes: Vec<u8>,
     },
     /// An encrypted private key.
     EncryptedKey {
         /// `-----BEGIN ENCRYPTED PRIVATE KEY-----` PEM.
         pem: String,
+    },
+    /// A batch of devices.
+    Batch {
+        /// `devices.zip`: a folder per node id with `deviceCert.pem`,
+        /// `.key` and `.csr`, and `fingerprints.csv` (sent beside the JSON).
+        #[serde(skip)]
+        zip: Vec<u8>,
+        /// `fingerprints.csv`: `node_id,fingerprint` lines under a header.
+        csv: String,
+        /// How many devices.
+        count: u32,
     },
 }
 
@@ -492,6 +527,29 @@ pub enum Response {
 }
 
 impl Response {
+    /// Takes out the file a result carries (left out of its JSON), if any.
+    pub fn take_bytes(&mut self) -> Option<Vec<u8>> {
+        let Self::Done { result, .. } = self else {
+            return None;
+        };
+        match &mut **result {
+            Outcome::Pkcs12 { bytes } => Some(std::mem::take(bytes)),
+            Outcome::Batch { zip, .. } => Some(std::mem::take(zip)),
+            _ => None,
+        }
+    }
+
+    /// Puts back the file [`take_bytes`](Self::take_bytes) took out.
+    pub fn put_bytes(&mut self, data: Vec<u8>) {
+        if let Self::Done { result, .. } = self {
+            match &mut **result {
+                Outcome::Pkcs12 { bytes } => *bytes = data,
+                Outcome::Batch { zip, .. } => *zip = data,
+                _ => {}
+            }
+        }
+    }
+
     /// A failure of the worker itself rather than of one job.
     pub fn worker_failed(message: impl fmt::Display) -> Self {
         Self::Failed {
@@ -543,6 +601,29 @@ mod tests {
             serde_json::to_string(&progress).unwrap(),
             r#"{"progress":{"id":1,"done":2,"total":3}}"#
         );
+    }
+
+    #[test]
+    fn files_travel_beside_the_json() {
+        let mut response = Response::Done {
+            id: 4,
+            result: Box::new(Outcome::Batch {
+                zip: vec![0x50, 0x4b],
+                csv: "node_id,fingerprint\n".into(),
+                count: 0,
+            }),
+        };
+        let bytes = response.take_bytes();
+        assert_eq!(bytes, Some(vec![0x50, 0x4b]));
+        let json = serde_json::to_string(&response).unwrap();
+        assert_eq!(
+            json,
+            r#"{"done":{"id":4,"result":{"batch":{"csv":"node_id,fingerprint\n","count":0}}}}"#
+        );
+        let mut back: Response = serde_json::from_str(&json).unwrap();
+        back.put_bytes(vec![0x50, 0x4b]);
+        assert_eq!(back.take_bytes(), Some(vec![0x50, 0x4b]));
+        assert_eq!(Response::Ready.take_bytes(), None);
     }
 
     #[test]

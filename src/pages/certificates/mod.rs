@@ -7,6 +7,7 @@
 //! button presses into worker jobs. Each card shows the OpenSSL commands
 //! that do the same, built from its inputs.
 
+mod batch;
 mod ca;
 mod device;
 mod inspect;
@@ -102,9 +103,13 @@ pub fn CertificatesPage() -> Html {
             { ca::verification_card(&certs) }
             { device::device_card(&certs) }
             { inspect::inspect_card(&certs) }
+            { batch::batch_card(&certs) }
         </div>
     }
 }
+
+/// The files a PEM input offers to choose.
+const PEM_FILES: &str = ".pem,.crt,.cer,.der,.key,.csr,.req,.txt";
 
 /// The element id of a field's input.
 fn field_id(field: Field) -> &'static str {
@@ -132,6 +137,9 @@ fn field_id(field: Field) -> &'static str {
         Field::InspectCa => "inspect-ca",
         Field::InspectKey => "inspect-key",
         Field::InspectPassphrase => "inspect-passphrase",
+        Field::BatchIds => "batch-ids",
+        Field::BatchKeyType => "batch-key-type",
+        Field::BatchDays => "batch-days",
     }
 }
 
@@ -165,6 +173,18 @@ impl Certs {
     }
 
     fn pem(&self, field: Field, label: &'static str, hint: &'static str) -> Html {
+        self.text_area(field, label, hint, "-----BEGIN ...-----", PEM_FILES)
+    }
+
+    /// A text area that also takes a chosen or dropped file.
+    fn text_area(
+        &self,
+        field: Field,
+        label: &'static str,
+        hint: &'static str,
+        placeholder: &'static str,
+        accept: &'static str,
+    ) -> Html {
         let dispatcher = self.state.dispatcher();
         let onfile = Callback::from(move |(name, bytes)| {
             dispatcher.dispatch(CertsAction::File(field, name, bytes))
@@ -173,7 +193,7 @@ impl Certs {
             <PemField id={field_id(field)} {label} hint={hint} value={self.state.text(field).to_owned()}
                 file_name={self.state.files.get(&field).map(|f| AttrValue::from(f.name.clone()))}
                 oninput={self.edit(field)} {onfile} error={self.state.error(field)}
-                placeholder="-----BEGIN ...-----" />
+                {placeholder} {accept} />
         }
     }
 
