@@ -378,33 +378,186 @@ async fn certificates_page_shows_specific_errors_and_keeps_working() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn certificates_page_cancels_a_slow_key_and_carries_on() {
+async fn certificates_page_batch_of_100_shows_progress_stays_responsive_and_zips() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
     certificates_page_with_ca(&browser, addr).await;
-    browser.fill("#device-cn", "slow-node").await;
+    let ids: String = (1..=100).map(|i| format!("node-{i:04}\n")).collect();
+    browser.paste("#batch-ids", &ids).await;
+
+    // Record every value the progress bar takes. The first time it shows
+    // a value strictly between 0 and the end, type into another input (the
+    // main thread is free while the worker is mid-batch) and, in the next
+    // task, check the page re-rendered what was typed.
     browser
-        .wait_for("#device-key-type")
+        .client
+        .execute(
+            r#"const log = window.__batch = { values: [], probe: null };
+               new MutationObserver(() => {
+                 const bar = document.getElementById('batch-progress');
+                 if (!bar) return;
+                 const value = Number(bar.value), max = Number(bar.max);
+                 log.values.push([value, max]);
+                 if (value > 0 && value < max && !log.probe) {
+                   log.probe = { at: value, max };
+                   const input = document.getElementById('device-cn');
+                   input.value = 'probe-' + value;
+                   input.dispatchEvent(new Event('input', { bubbles: true }));
+                   setTimeout(() => {
+                     log.probe.reflected = document.getElementById('device-openssl')
+                       .textContent.includes('/CN=probe-' + value);
+                   }, 0);
+                 }
+               }).observe(document.getElementById('batch-card'),
+                          { subtree: true, childList: true, attributes: true });"#,
+            vec![],
+        )
+        .await
+        .expect("install the observer");
+    browser.click("#batch-generate").await;
+    browser.wait_for("#batch-download-zip").await;
+    assert_eq!(browser.text("#batch-count").await, "100 of 100");
+
+    let log = browser
+        .client
+        .execute("return window.__batch;", vec![])
+        .await
+        .expect("read the log");
+    let values: Vec<(f64, f64)> =
+        serde_json::from_value(log["values"].clone()).expect("progress values");
+    assert!(
+        values
+            .iter()
+            .any(|&(v, m)| m == 100.0 && v > 0.0 && v < 100.0),
+        "no intermediate progress in {values:?}"
+    );
+    assert!(values.iter().all(|&(_, m)| m == 100.0), "{values:?}");
+    let probe = &log["probe"];
+    assert_eq!(probe["max"], 100, "{log}");
+    assert_eq!(
+        probe["reflected"], true,
+        "typing mid-batch was not rendered: {log}"
+    );
+
+    let dir = iotda_testkit::Scratch::new("e2e-batch");
+    std::fs::write(
+        dir.join("devices.zip"),
+        browser.download("#batch-download-zip").await,
+    )
+    .expect("save the zip");
+    std::fs::write(
+        dir.join("rootCA.pem"),
+        browser.download("#ca-download-cert").await,
+    )
+    .expect("save the CA");
+    let csv = browser.download_text("#batch-download-csv").await;
+    let unzip = |args: &[&str]| {
+        let out = std::process::Command::new("unzip")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run unzip");
+        assert!(
+            out.status.success(),
+            "unzip {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("text")
+    };
+    unzip(&["-tq", "devices.zip"]);
+    let zipped_csv = unzip(&["-p", "devices.zip", "fingerprints.csv"]);
+    assert_eq!(zipped_csv.lines().count(), 101);
+    assert_eq!(zipped_csv, csv);
+    assert_eq!(zipped_csv.lines().next(), Some("node_id,fingerprint"));
+    unzip(&["-q", "devices.zip", "node-0042/*"]);
+    let verified = openssl(
+        dir.path(),
+        &[
+            "verify",
+            "-CAfile",
+            "rootCA.pem",
+            "node-0042/deviceCert.pem",
+        ],
+    );
+    assert_eq!(verified, "node-0042/deviceCert.pem: OK\n");
+    let fingerprint = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "node-0042/deviceCert.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let fingerprint = fingerprint
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_default()
+        .replace(':', "");
+    assert!(
+        csv.lines().any(|l| l == format!("node-0042,{fingerprint}")),
+        "{fingerprint} not in the csv"
+    );
+    let from_cert = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "node-0042/deviceCert.pem",
+            "-noout",
+            "-pubkey",
+        ],
+    );
+    let from_key = openssl(
+        dir.path(),
+        &["pkey", "-in", "node-0042/deviceCert.key", "-pubout"],
+    );
+    assert_eq!(from_cert, from_key);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_cancels_a_batch_and_carries_on() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    let ids: String = (1..=50).map(|i| format!("slow-{i}\n")).collect();
+    browser.paste("#batch-ids", &ids).await;
+    browser
+        .wait_for("#batch-key-type")
         .await
         .select_by_value("rsa4096")
         .await
         .expect("choose RSA 4096");
-    browser.click("#device-create").await;
-    browser.click("#device-cancel").await;
+    browser.click("#batch-generate").await;
     assert_eq!(
-        browser.wait_for_text("#device-status", "Cancelled.").await,
+        browser.wait_for_text("#batch-count", "0 of 50").await,
+        "0 of 50"
+    );
+    browser.click("#batch-cancel").await;
+    assert_eq!(
+        browser.wait_for_text("#batch-status", "Cancelled.").await,
         "Cancelled."
     );
-    // A fresh worker takes the next job.
-    browser
-        .wait_for("#device-key-type")
+    assert!(browser
+        .client
+        .find(Locator::Css("#batch-progress"))
         .await
-        .select_by_value("p256")
+        .is_err());
+    assert!(browser
+        .client
+        .find(Locator::Css("#batch-download-zip"))
         .await
-        .expect("choose P-256");
+        .is_err());
+    // A fresh worker takes the next job, with the CA the page still holds.
+    browser.fill("#device-cn", "after-cancel").await;
     browser.click("#device-create").await;
     browser.wait_for("#device-download-cert").await;
-    assert_eq!(browser.text("#device-subject").await, "/CN=slow-node");
+    assert_eq!(browser.text("#device-subject").await, "/CN=after-cancel");
     browser.close().await;
 }
