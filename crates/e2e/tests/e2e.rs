@@ -179,6 +179,42 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
+
+    // The certificate worker is not part of the first load; the
+    // Certificates link starts it.
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    browser.wait_for("#device-id").await;
+    let loaded = "return performance.getEntriesByType('resource')
+                    .some(e => e.name.includes('pki_worker'));";
+    let worker_loaded = browser
+        .client
+        .execute(loaded, vec![])
+        .await
+        .expect("resources");
+    assert_eq!(worker_loaded, false);
+    browser.click("nav a[href='/certificates']").await;
+    browser.wait_for("#ca-create").await;
+    let mut worker_loaded = serde_json::Value::Bool(false);
+    for _ in 0..100 {
+        worker_loaded = browser
+            .client
+            .execute(loaded, vec![])
+            .await
+            .expect("resources");
+        if worker_loaded == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        worker_loaded, true,
+        "the Certificates page starts the worker"
+    );
+
     certificates_page_with_ca(&browser, addr).await;
     assert_eq!(
         browser.text("#ca-subject").await,
