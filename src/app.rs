@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 
 /// The app's routes.
@@ -14,6 +15,9 @@ pub enum Route {
     /// Connection info: ClientId / Username / Password and client settings.
     #[at("/connect")]
     Connect,
+    /// X.509 onboarding: device CA, verification and device certificates.
+    #[at("/certificates")]
+    Certificates,
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -23,6 +27,7 @@ pub enum Route {
 fn switch(route: Route) -> Html {
     match route {
         Route::Home | Route::Connect => html! { <ConnectPage /> },
+        Route::Certificates => html! { <CertificatesPage /> },
         Route::NotFound => html! {
             <section class="card">
                 <h2>{ "Page not found" }</h2>
@@ -41,6 +46,7 @@ pub fn App() -> Html {
                 <h1 class="brand">{ "IoTDA Kit" }</h1>
                 <nav aria-label="Pages">
                     <Link<Route> to={Route::Connect} classes="navlink">{ "Connection" }</Link<Route>>
+                    <Link<Route> to={Route::Certificates} classes="navlink">{ "Certificates" }</Link<Route>>
                 </nav>
                 <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>
             </header>

@@ -1,8 +1,13 @@
-//! State of the Connection page: what the user typed, as a reducer.
+//! State of the Connection page: what the user typed, as a reducer; the
+//! Certificates page's state lives in [`certs`] (with its OpenSSL command
+//! lines in [`openssl`]).
 //!
 //! Pure: no browser call, so it is tested natively. The page loads the saved
 //! form in `use_reducer`'s initializer, feeds the clock in through
 //! [`ConnectAction::Tick`] and saves [`ConnectState::saved`] after changes.
+
+pub mod certs;
+pub mod openssl;
 
 use std::rc::Rc;
 

@@ -1,5 +1,7 @@
 //! Reusable widgets.
 
 pub mod copy_button;
+pub mod download;
+pub mod pem_field;
 pub mod text_field;
 pub mod value_row;

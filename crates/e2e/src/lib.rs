@@ -132,6 +132,55 @@ impl Browser {
         el.send_keys(text).await.expect("type into input");
     }
 
+    /// Clicks the element `css`.
+    pub async fn click(&self, css: &str) {
+        self.wait_for(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    /// Puts `text` into the input or text area `css` at once, as a paste
+    /// would (typing kilobytes of PEM key by key is slow), and fires the
+    /// `input` event the app listens to.
+    pub async fn paste(&self, css: &str, text: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 el.value = arguments[1];
+                 el.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![css.into(), text.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("paste into {css}: {e}"));
+    }
+
+    /// The bytes of the file the download link `css` offers, fetched from
+    /// its `blob:` URL the way the browser would save it.
+    pub async fn download(&self, css: &str) -> Vec<u8> {
+        self.wait_for(css).await;
+        let bytes = self
+            .client
+            .execute_async(
+                "const [css, done] = arguments;
+                 fetch(document.querySelector(css).href)
+                   .then(r => r.arrayBuffer())
+                   .then(b => done(Array.from(new Uint8Array(b))), e => done(String(e)));",
+                vec![css.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("download {css}: {e}"));
+        serde_json::from_value(bytes.clone())
+            .unwrap_or_else(|_| panic!("download {css} failed: {bytes}"))
+    }
+
+    /// The text of the file the download link `css` offers.
+    pub async fn download_text(&self, css: &str) -> String {
+        String::from_utf8(self.download(css).await).expect("a text file")
+    }
+
     /// The text of the element `css`.
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await.text().await.expect("read text")

@@ -1,6 +1,8 @@
 //! End-to-end tests of the trunk-built release page in headless Chromium.
 
 use fantoccini::key::Key;
+use fantoccini::Locator;
+use iotda_core::pki::{Certificate, FingerprintAlg};
 use iotda_kit_e2e::{serve_dist, Chromedriver};
 
 const VECTOR_PASSWORD: &str = "c75150e6cb841417396819e4d2ee4358a416344a03a083e3a8567074ddec820a";
@@ -103,5 +105,495 @@ async fn deep_links_and_unknown_paths_load_the_app() {
         .expect("open an unknown path");
     let heading = browser.text("main h2").await;
     assert_eq!(heading, "Page not found");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pki_worker_loads_and_answers_in_its_protocol() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(800, 600).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    let messages = browser
+        .client
+        .execute_async(
+            r#"const done = arguments[0];
+               const seen = [];
+               const w = new Worker('/pki_worker_loader.js');
+               w.onerror = e => done(['error ' + e.message]);
+               w.onmessage = e => {
+                 const m = JSON.parse(e.data);
+                 seen.push(m === 'ready' ? m : Object.keys(m)[0]);
+                 if (m === 'ready') w.postMessage(JSON.stringify({id: 7, job: {create_ca:
+                   {key_type: 'p256', subject: {cn: 'Contract CA'}, days: 30}}}));
+                 if (m.done) { w.terminate(); done(seen.concat([m.done.id, m.done.result.ca.ca.view.subject])); }
+                 if (m.failed) { w.terminate(); done(seen.concat([JSON.stringify(m.failed)])); }
+               };"#,
+            vec![],
+        )
+        .await
+        .expect("run the worker");
+    assert_eq!(
+        messages,
+        serde_json::json!(["ready", "done", 7, "/CN=Contract CA"])
+    );
+    browser.close().await;
+}
+
+/// Runs `openssl` with `args` in `dir` and returns its stdout; fails the
+/// test with its stderr if it fails.
+fn openssl(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl (apt-get install openssl)");
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("openssl prints text")
+}
+
+/// Opens /certificates in a fresh session and makes a P-256 CA there.
+async fn certificates_page_with_ca(browser: &iotda_kit_e2e::Browser, addr: std::net::SocketAddr) {
+    browser
+        .client
+        .goto(&format!("http://{addr}/certificates"))
+        .await
+        .expect("open /certificates");
+    browser.fill("#ca-c", "CN").await;
+    browser.fill("#ca-o", "IoTDA Kit Test").await;
+    browser.fill("#ca-cn", "IoTDA Kit Test CA").await;
+    browser.click("#ca-create").await;
+    browser.wait_for("#ca-download-cert").await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_makes_ca_verification_and_device_certificates_openssl_accepts() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+
+    // The certificate worker is not part of the first load; the
+    // Certificates link starts it.
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    browser.wait_for("#device-id").await;
+    let loaded = "return performance.getEntriesByType('resource')
+                    .some(e => e.name.includes('pki_worker'));";
+    let worker_loaded = browser
+        .client
+        .execute(loaded, vec![])
+        .await
+        .expect("resources");
+    assert_eq!(worker_loaded, false);
+    browser.click("nav a[href='/certificates']").await;
+    browser.wait_for("#ca-create").await;
+    let mut worker_loaded = serde_json::Value::Bool(false);
+    for _ in 0..100 {
+        worker_loaded = browser
+            .client
+            .execute(loaded, vec![])
+            .await
+            .expect("resources");
+        if worker_loaded == true {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        worker_loaded, true,
+        "the Certificates page starts the worker"
+    );
+
+    certificates_page_with_ca(&browser, addr).await;
+    assert_eq!(
+        browser.text("#ca-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+
+    browser.fill("#verification-code", "0123456789abcdef").await;
+    browser.click("#verification-create").await;
+    browser.wait_for("#verification-download-cert").await;
+
+    browser.fill("#device-cn", "node-0001").await;
+    browser.click("#device-create").await;
+    browser.wait_for("#device-download-cert").await;
+    let shown_sha256 = browser.text("#device-fingerprint-sha256").await;
+    let shown_sha1 = browser.text("#device-fingerprint-sha1").await;
+
+    let dir = iotda_testkit::Scratch::new("e2e-certificates");
+    for (css, file) in [
+        ("#ca-download-cert", "rootCA.pem"),
+        ("#ca-download-key", "rootCA.key"),
+        ("#verification-download-cert", "verificationCert.pem"),
+        ("#verification-download-key", "verificationCert.key"),
+        ("#device-download-cert", "deviceCert.pem"),
+        ("#device-download-key", "deviceCert.key"),
+        ("#device-download-csr", "deviceCert.csr"),
+    ] {
+        let name = browser
+            .wait_for(css)
+            .await
+            .attr("download")
+            .await
+            .expect("read the download attribute");
+        assert_eq!(name.as_deref(), Some(file));
+        std::fs::write(dir.join(file), browser.download(css).await).expect("save the download");
+    }
+
+    // The fingerprint on the page is the one the core and OpenSSL compute.
+    let device_pem = std::fs::read_to_string(dir.join("deviceCert.pem")).expect("read");
+    let cert = Certificate::from_pem(&device_pem).expect("the page's PEM parses");
+    assert_eq!(
+        shown_sha256,
+        cert.fingerprint(FingerprintAlg::Sha256, false)
+    );
+    assert_eq!(shown_sha1, cert.fingerprint(FingerprintAlg::Sha1, false));
+    assert!(shown_sha256.len() == 64 && shown_sha256 == shown_sha256.to_uppercase());
+    let openssl_sha256 = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "deviceCert.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let openssl_sha256 = openssl_sha256
+        .trim()
+        .rsplit('=')
+        .next()
+        .expect("Fingerprint=...")
+        .replace(':', "");
+    assert_eq!(shown_sha256, openssl_sha256);
+
+    // OpenSSL accepts the chain, the subjects and the keys.
+    let verified = openssl(
+        dir.path(),
+        &[
+            "verify",
+            "-CAfile",
+            "rootCA.pem",
+            "deviceCert.pem",
+            "verificationCert.pem",
+        ],
+    );
+    assert_eq!(verified, "deviceCert.pem: OK\nverificationCert.pem: OK\n");
+    let subject = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "verificationCert.pem",
+            "-noout",
+            "-subject",
+            "-nameopt",
+            "compat",
+        ],
+    );
+    assert_eq!(subject.trim(), "subject=/CN=0123456789abcdef");
+    openssl(
+        dir.path(),
+        &["req", "-in", "deviceCert.csr", "-noout", "-verify"],
+    );
+    for (cert, key) in [
+        ("rootCA.pem", "rootCA.key"),
+        ("deviceCert.pem", "deviceCert.key"),
+        ("verificationCert.pem", "verificationCert.key"),
+    ] {
+        let from_cert = openssl(dir.path(), &["x509", "-in", cert, "-noout", "-pubkey"]);
+        let from_key = openssl(dir.path(), &["pkey", "-in", key, "-pubout"]);
+        assert_eq!(from_cert, from_key, "{key} belongs to {cert}");
+    }
+
+    // The OpenSSL equivalent (in a closed <details>) follows the inputs.
+    let device_cmd = browser
+        .client
+        .execute(
+            "return document.querySelector('#device-openssl').textContent;",
+            vec![],
+        )
+        .await
+        .expect("read the OpenSSL equivalent");
+    let device_cmd = device_cmd.as_str().unwrap_or_default();
+    assert!(
+        device_cmd.contains("-subj /CN=node-0001 -out deviceCert.csr"),
+        "{device_cmd}"
+    );
+
+    let shot = browser.screenshot("certificates").await;
+    assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
+
+    // Reload: the inputs come back; the CA (and its key) do not.
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("#device-cn").await;
+    assert_eq!(browser.value("#device-cn").await, "node-0001");
+    assert_eq!(
+        browser.value("#verification-code").await,
+        "0123456789abcdef"
+    );
+    assert_eq!(browser.value("#ca-cn").await, "IoTDA Kit Test CA");
+    assert!(browser
+        .client
+        .find(Locator::Css("#ca-download-key"))
+        .await
+        .is_err());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_shows_specific_errors_and_keeps_working() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    let ca_pem = browser.download_text("#ca-download-cert").await;
+    let ca_key = browser.download_text("#ca-download-key").await;
+
+    // Garbage to inspect: an error under the box, then a real inspection.
+    browser
+        .paste("#inspect-input", "this is not a certificate")
+        .await;
+    browser.click("#inspect-run").await;
+    let error = browser.text("#inspect-input-error").await;
+    assert!(error.contains("no PEM block found"), "{error}");
+    browser.paste("#inspect-input", &ca_pem).await;
+    browser.paste("#inspect-ca", &ca_pem).await;
+    browser.click("#inspect-run").await;
+    assert_eq!(
+        browser.text("#inspect-item-0-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+    assert_eq!(
+        browser.text("#inspect-item-0-signed-by").await,
+        "Signed by the given CA: yes"
+    );
+
+    // Import the CA with the key of another (the device's): a specific
+    // error next to the key; with the right key, the CA is accepted.
+    browser.fill("#device-cn", "node-x").await;
+    browser.click("#device-create").await;
+    let device_key = browser.download_text("#device-download-key").await;
+    browser.click("#ca-mode-import").await;
+    browser.paste("#ca-cert", &ca_pem).await;
+    browser.paste("#ca-key", &device_key).await;
+    browser.click("#ca-import").await;
+    let error = browser.text("#ca-key-error").await;
+    assert!(
+        error.contains("does not belong to the CA certificate"),
+        "{error}"
+    );
+    browser
+        .paste("#ca-cert", "-----BEGIN CERTIFICATE-----\nAAAA")
+        .await;
+    browser.paste("#ca-key", &ca_key).await;
+    browser.click("#ca-import").await;
+    let error = browser.text("#ca-cert-error").await;
+    assert!(error.contains("-----END CERTIFICATE-----"), "{error}");
+    browser.paste("#ca-cert", &ca_pem).await;
+    browser.click("#ca-import").await;
+    browser.wait_for("#ca-result").await;
+    assert!(browser
+        .client
+        .find(Locator::Css("#ca-key-error"))
+        .await
+        .is_err());
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_batch_of_100_shows_progress_stays_responsive_and_zips() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    let ids: String = (1..=100).map(|i| format!("node-{i:04}\n")).collect();
+    browser.paste("#batch-ids", &ids).await;
+
+    // Record every value the progress bar takes. The first time it shows
+    // a value strictly between 0 and the end, type into another input (the
+    // main thread is free while the worker is mid-batch) and, in the next
+    // task, check the page re-rendered what was typed.
+    browser
+        .client
+        .execute(
+            r#"const log = window.__batch = { values: [], probe: null };
+               new MutationObserver(() => {
+                 const bar = document.getElementById('batch-progress');
+                 if (!bar) return;
+                 const value = Number(bar.value), max = Number(bar.max);
+                 log.values.push([value, max]);
+                 if (value > 0 && value < max && !log.probe) {
+                   log.probe = { at: value, max };
+                   const input = document.getElementById('device-cn');
+                   input.value = 'probe-' + value;
+                   input.dispatchEvent(new Event('input', { bubbles: true }));
+                   setTimeout(() => {
+                     log.probe.reflected = document.getElementById('device-openssl')
+                       .textContent.includes('/CN=probe-' + value);
+                   }, 0);
+                 }
+               }).observe(document.getElementById('batch-card'),
+                          { subtree: true, childList: true, attributes: true });"#,
+            vec![],
+        )
+        .await
+        .expect("install the observer");
+    browser.click("#batch-generate").await;
+    browser.wait_for("#batch-download-zip").await;
+    assert_eq!(browser.text("#batch-count").await, "100 of 100");
+
+    let log = browser
+        .client
+        .execute("return window.__batch;", vec![])
+        .await
+        .expect("read the log");
+    let values: Vec<(f64, f64)> =
+        serde_json::from_value(log["values"].clone()).expect("progress values");
+    assert!(
+        values
+            .iter()
+            .any(|&(v, m)| m == 100.0 && v > 0.0 && v < 100.0),
+        "no intermediate progress in {values:?}"
+    );
+    assert!(values.iter().all(|&(_, m)| m == 100.0), "{values:?}");
+    let probe = &log["probe"];
+    assert_eq!(probe["max"], 100, "{log}");
+    assert_eq!(
+        probe["reflected"], true,
+        "typing mid-batch was not rendered: {log}"
+    );
+
+    let dir = iotda_testkit::Scratch::new("e2e-batch");
+    std::fs::write(
+        dir.join("devices.zip"),
+        browser.download("#batch-download-zip").await,
+    )
+    .expect("save the zip");
+    std::fs::write(
+        dir.join("rootCA.pem"),
+        browser.download("#ca-download-cert").await,
+    )
+    .expect("save the CA");
+    let csv = browser.download_text("#batch-download-csv").await;
+    let unzip = |args: &[&str]| {
+        let out = std::process::Command::new("unzip")
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("run unzip");
+        assert!(
+            out.status.success(),
+            "unzip {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("text")
+    };
+    unzip(&["-tq", "devices.zip"]);
+    let zipped_csv = unzip(&["-p", "devices.zip", "fingerprints.csv"]);
+    assert_eq!(zipped_csv.lines().count(), 101);
+    assert_eq!(zipped_csv, csv);
+    assert_eq!(zipped_csv.lines().next(), Some("node_id,fingerprint"));
+    unzip(&["-q", "devices.zip", "node-0042/*"]);
+    let verified = openssl(
+        dir.path(),
+        &[
+            "verify",
+            "-CAfile",
+            "rootCA.pem",
+            "node-0042/deviceCert.pem",
+        ],
+    );
+    assert_eq!(verified, "node-0042/deviceCert.pem: OK\n");
+    let fingerprint = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "node-0042/deviceCert.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let fingerprint = fingerprint
+        .trim()
+        .rsplit('=')
+        .next()
+        .unwrap_or_default()
+        .replace(':', "");
+    assert!(
+        csv.lines().any(|l| l == format!("node-0042,{fingerprint}")),
+        "{fingerprint} not in the csv"
+    );
+    let from_cert = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "node-0042/deviceCert.pem",
+            "-noout",
+            "-pubkey",
+        ],
+    );
+    let from_key = openssl(
+        dir.path(),
+        &["pkey", "-in", "node-0042/deviceCert.key", "-pubout"],
+    );
+    assert_eq!(from_cert, from_key);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn certificates_page_cancels_a_batch_and_carries_on() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    certificates_page_with_ca(&browser, addr).await;
+    let ids: String = (1..=50).map(|i| format!("slow-{i}\n")).collect();
+    browser.paste("#batch-ids", &ids).await;
+    browser
+        .wait_for("#batch-key-type")
+        .await
+        .select_by_value("rsa4096")
+        .await
+        .expect("choose RSA 4096");
+    browser.click("#batch-generate").await;
+    assert_eq!(
+        browser.wait_for_text("#batch-count", "0 of 50").await,
+        "0 of 50"
+    );
+    browser.click("#batch-cancel").await;
+    assert_eq!(
+        browser.wait_for_text("#batch-status", "Cancelled.").await,
+        "Cancelled."
+    );
+    assert!(browser
+        .client
+        .find(Locator::Css("#batch-progress"))
+        .await
+        .is_err());
+    assert!(browser
+        .client
+        .find(Locator::Css("#batch-download-zip"))
+        .await
+        .is_err());
+    // A fresh worker takes the next job, with the CA the page still holds.
+    browser.fill("#device-cn", "after-cancel").await;
+    browser.click("#device-create").await;
+    browser.wait_for("#device-download-cert").await;
+    assert_eq!(browser.text("#device-subject").await, "/CN=after-cancel");
     browser.close().await;
 }

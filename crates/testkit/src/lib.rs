@@ -11,6 +11,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// A free TCP port on 127.0.0.1 (free when asked; bind soon).
@@ -114,7 +115,27 @@ pub struct Mosquitto {
 impl Mosquitto {
     /// Starts Debian's mosquitto on free 127.0.0.1 ports and waits until
     /// every listener accepts connections.
+    ///
+    /// Ports are found free and only later bound by mosquitto, so another
+    /// broker (of a parallel test, here or in another process) may take one
+    /// in between; mosquitto then exits with "Address already in use" while
+    /// the port answers for the other broker. Brokers of this process are
+    /// therefore started one at a time, and a broker that dies right after
+    /// starting is started again on fresh ports.
     pub fn start(config: &BrokerConfig) -> Self {
+        static STARTING: Mutex<()> = Mutex::new(());
+        let _one_at_a_time = STARTING.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut failures = Vec::new();
+        for _ in 0..5 {
+            match Self::try_start(config) {
+                Ok(broker) => return broker,
+                Err(why) => failures.push(why),
+            }
+        }
+        panic!("mosquitto did not start: {failures:#?}");
+    }
+
+    fn try_start(config: &BrokerConfig) -> Result<Self, String> {
         let dir = Scratch::new("mosquitto");
         let mqtt_port = free_port();
         let mut conf = String::from(
@@ -154,7 +175,7 @@ impl Mosquitto {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start mosquitto (apt-get install mosquitto)");
-        let broker = Self {
+        let mut broker = Self {
             child,
             mqtt_port,
             ws_port,
@@ -163,13 +184,25 @@ impl Mosquitto {
         };
         for port in [Some(mqtt_port), ws_port, tls_port].into_iter().flatten() {
             let addr = SocketAddr::from(([127, 0, 0, 1], port));
-            assert!(
-                wait_for_port(addr, Duration::from_secs(10)),
-                "mosquitto did not listen on {addr}; config in {}",
-                broker.dir.path().display()
-            );
+            if !wait_for_port(addr, Duration::from_secs(10)) {
+                return Err(format!(
+                    "nothing listens on {addr}; config in {}",
+                    broker.dir.path().display()
+                ));
+            }
         }
-        broker
+        // A listener that failed to bind makes mosquitto exit at once.
+        let settle = Instant::now() + Duration::from_millis(150);
+        while Instant::now() < settle {
+            if let Ok(Some(status)) = broker.child.try_wait() {
+                return Err(format!(
+                    "mosquitto exited ({status}) on ports {:?}",
+                    [Some(mqtt_port), ws_port, tls_port]
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        Ok(broker)
     }
 }
 

@@ -1,0 +1,3 @@
+//! Reusable behaviour of components.
+
+pub mod use_pki_worker;

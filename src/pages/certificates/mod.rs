@@ -1,0 +1,337 @@
+//! The Certificates page: the X.509 steps of IoTDA's onboarding guide
+//! (device CA, verification certificate, device certificates), an
+//! inspector for certificates people already have, and batches.
+//!
+//! Every PKI operation runs in the certificate worker (see
+//! [`crate::worker`]); this module only renders [`CertsState`] and turns
+//! button presses into worker jobs. Each card shows the OpenSSL commands
+//! that do the same, built from its inputs.
+
+mod batch;
+mod ca;
+mod device;
+mod inspect;
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::pem_field::PemField;
+use crate::components::text_field::TextField;
+use crate::components::value_row::ValueRow;
+use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::state::certs::{
+    CertsAction, CertsForm, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
+};
+use crate::web::storage;
+use crate::worker::protocol::{CertView, Field, JobError, KeyChoice, Request};
+
+/// What the cards share: the state, and starting or cancelling jobs.
+struct Certs {
+    state: UseReducerHandle<CertsState>,
+    /// Starts the job of a step.
+    run: Callback<Step>,
+    /// Stops the worker, cancelling every running job.
+    cancel: Callback<()>,
+}
+
+/// The Certificates page.
+#[component]
+pub fn CertificatesPage() -> Html {
+    let loaded = use_memo((), |_| storage::load::<CertsForm>(CERTS_STORAGE_KEY));
+    let state = {
+        let loaded = loaded.clone();
+        use_reducer(move || CertsState::restore(loaded.as_ref().clone().ok().flatten()))
+    };
+    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(state.saved(), move |form| {
+            if let Err(e) = storage::save(CERTS_STORAGE_KEY, form) {
+                storage_error.set(Some(e));
+            }
+        });
+    }
+    let worker = {
+        let dispatcher = state.dispatcher();
+        use_pki_worker(Callback::from(move |response| {
+            dispatcher.dispatch(CertsAction::Worker(response))
+        }))
+    };
+    let next_id = use_mut_ref(|| Cell::new(1u32));
+    let run = {
+        let state = state.clone();
+        let worker = worker.clone();
+        Callback::from(move |step: Step| match state.job(step) {
+            Ok(job) => {
+                let id = next_id.borrow().get();
+                next_id.borrow().set(id.wrapping_add(1).max(1));
+                match worker.send(&Request { id, job }) {
+                    Ok(()) => state.dispatch(CertsAction::Started(step, id)),
+                    Err(e) => {
+                        state.dispatch(CertsAction::Rejected(step, vec![JobError::general(e)]))
+                    }
+                }
+            }
+            Err(errors) => state.dispatch(CertsAction::Rejected(step, errors)),
+        })
+    };
+    let cancel = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |()| {
+            worker.restart();
+            dispatcher.dispatch(CertsAction::Cancelled);
+        })
+    };
+    let certs = Certs { state, run, cancel };
+
+    // The cards are functions, not components: each component costs the
+    // page's wasm a few KB of Yew machinery.
+    html! {
+        <div class="page certificates">
+            if let Some(error) = &*storage_error {
+                <p class="banner warning" role="status">{ error.clone() }</p>
+            }
+            <p class="banner intro">
+                { "X.509 onboarding in IoTDA's order: upload a device CA, prove you hold its key with \
+                   a verification certificate, then give each device a certificate and register its \
+                   fingerprint. Everything is computed in this browser; nothing is uploaded." }
+            </p>
+            { ca::ca_card(&certs) }
+            { ca::verification_card(&certs) }
+            { device::device_card(&certs) }
+            { inspect::inspect_card(&certs) }
+            { batch::batch_card(&certs) }
+        </div>
+    }
+}
+
+/// The files a PEM input offers to choose.
+const PEM_FILES: &str = ".pem,.crt,.cer,.der,.key,.csr,.req,.txt";
+
+/// The element id of a field's input.
+fn field_id(field: Field) -> &'static str {
+    match field {
+        Field::CaKeyType => "ca-key-type",
+        Field::CaC => "ca-c",
+        Field::CaSt => "ca-st",
+        Field::CaL => "ca-l",
+        Field::CaO => "ca-o",
+        Field::CaOu => "ca-ou",
+        Field::CaCn => "ca-cn",
+        Field::CaEmail => "ca-email",
+        Field::CaDays => "ca-days",
+        Field::CaCert => "ca-cert",
+        Field::CaKey => "ca-key",
+        Field::CaPassphrase => "ca-passphrase",
+        Field::Code => "verification-code",
+        Field::DeviceCn => "device-cn",
+        Field::DeviceKeyType => "device-key-type",
+        Field::DeviceDays => "device-days",
+        Field::Csr => "csr-input",
+        Field::P12Password => "p12-password",
+        Field::KeyPassphrase => "key-passphrase",
+        Field::InspectInput => "inspect-input",
+        Field::InspectCa => "inspect-ca",
+        Field::InspectKey => "inspect-key",
+        Field::InspectPassphrase => "inspect-passphrase",
+        Field::BatchIds => "batch-ids",
+        Field::BatchKeyType => "batch-key-type",
+        Field::BatchDays => "batch-days",
+    }
+}
+
+impl Certs {
+    fn edit(&self, field: Field) -> Callback<String> {
+        let dispatcher = self.state.dispatcher();
+        Callback::from(move |value| dispatcher.dispatch(CertsAction::Edit(field, value)))
+    }
+
+    fn text(&self, field: Field, label: &'static str, hint: Option<&'static str>) -> Html {
+        self.input(field, label, hint, "text")
+    }
+
+    fn secret(&self, field: Field, label: &'static str, hint: Option<&'static str>) -> Html {
+        self.input(field, label, hint, "password")
+    }
+
+    fn input(
+        &self,
+        field: Field,
+        label: &'static str,
+        hint: Option<&'static str>,
+        input_type: &'static str,
+    ) -> Html {
+        html! {
+            <TextField id={field_id(field)} {label} value={self.state.text(field).to_owned()}
+                oninput={self.edit(field)} error={self.state.error(field)}
+                hint={hint.map(AttrValue::Static)} {input_type}
+                autocomplete={if input_type == "password" { "new-password" } else { "off" }} />
+        }
+    }
+
+    fn pem(&self, field: Field, label: &'static str, hint: &'static str) -> Html {
+        self.text_area(field, label, hint, "-----BEGIN ...-----", PEM_FILES)
+    }
+
+    /// A text area that also takes a chosen or dropped file.
+    fn text_area(
+        &self,
+        field: Field,
+        label: &'static str,
+        hint: &'static str,
+        placeholder: &'static str,
+        accept: &'static str,
+    ) -> Html {
+        let dispatcher = self.state.dispatcher();
+        let onfile = Callback::from(move |(name, bytes)| {
+            dispatcher.dispatch(CertsAction::File(field, name, bytes))
+        });
+        html! {
+            <PemField id={field_id(field)} {label} hint={hint} value={self.state.text(field).to_owned()}
+                file_name={self.state.files.get(&field).map(|f| AttrValue::from(f.name.clone()))}
+                oninput={self.edit(field)} {onfile} error={self.state.error(field)}
+                {placeholder} {accept} />
+        }
+    }
+
+    fn key_select(&self, field: Field, current: KeyChoice) -> Html {
+        let edit = self.edit(field);
+        let onchange = Callback::from(move |e: Event| {
+            edit.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        });
+        let id = field_id(field);
+        let error = self.state.error(field);
+        html! {
+            <div class={classes!("field", error.as_ref().map(|_| "invalid"))}>
+                <label for={id}>{ "Key type" }</label>
+                <select {id} {onchange}>
+                    { for KeyChoice::ALL.iter().map(|k| html! {
+                        <option value={k.name()} selected={*k == current}>{ k.label() }</option>
+                    }) }
+                </select>
+                if let Some(error) = error {
+                    <p class="field-error" id={format!("{id}-error")} role="alert">{ error }</p>
+                }
+            </div>
+        }
+    }
+
+    fn checkbox(
+        &self,
+        id: &'static str,
+        toggle: Toggle,
+        checked: bool,
+        label: &'static str,
+    ) -> Html {
+        let dispatcher = self.state.dispatcher();
+        let onchange = Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            dispatcher.dispatch(CertsAction::Check(toggle, on))
+        });
+        html! {
+            <div class="field checkbox">
+                <input type="checkbox" {id} {checked} {onchange} />
+                <label for={id}>{ label }</label>
+            </div>
+        }
+    }
+
+    /// The step's button, and below it what its job is doing.
+    fn action(&self, step: Step, id: &'static str, label: &'static str) -> Html {
+        let run = self.run.clone();
+        let running = self.state.running(step);
+        let onclick = Callback::from(move |_: MouseEvent| run.emit(step));
+        html! {
+            <div class="actions">
+                <button type="button" {id} {onclick} disabled={running}>{ label }</button>
+                { self.status(step) }
+            </div>
+        }
+    }
+
+    fn status(&self, step: Step) -> Html {
+        let status_id = format!("{}-status", step.id());
+        match self.state.job_state(step) {
+            None => html! { <span id={status_id} class="status" role="status"></span> },
+            Some(JobState::Running { .. }) => {
+                let cancel = self.cancel.clone();
+                html! {
+                    <>
+                        <span id={status_id} class="status working" role="status">{ "Working…" }</span>
+                        <button type="button" class="secondary" id={format!("{}-cancel", step.id())}
+                            onclick={Callback::from(move |_: MouseEvent| cancel.emit(()))}>
+                            { "Cancel" }
+                        </button>
+                    </>
+                }
+            }
+            Some(JobState::Cancelled) => html! {
+                <span id={status_id} class="status" role="status">{ "Cancelled." }</span>
+            },
+            Some(JobState::Failed(message)) => html! {
+                <p id={format!("{}-error", step.id())} class="field-error" role="alert">
+                    { message.clone() }
+                </p>
+            },
+        }
+    }
+
+    fn openssl(&self, step: Step) -> Html {
+        html! {
+            <details class="openssl">
+                <summary>{ "OpenSSL equivalent" }</summary>
+                <pre id={format!("{}-openssl", step.id())}><code>{ self.state.openssl(step) }</code></pre>
+            </details>
+        }
+    }
+}
+
+/// A certificate's main facts, with its fingerprints (ids `{id}-...`).
+fn cert_summary(id: &str, view: &CertView, colons: bool) -> Html {
+    let fingerprint = |hex: &str| {
+        if colons {
+            crate::state::certs::with_colons(hex)
+        } else {
+            hex.to_owned()
+        }
+    };
+    html! {
+        <div class="cert-summary" id={format!("{id}-summary")}>
+            <dl>
+                <dt>{ "Subject" }</dt><dd id={format!("{id}-subject")}>{ view.subject.clone() }</dd>
+                <dt>{ "Issuer" }</dt><dd>{ view.issuer.clone() }</dd>
+                <dt>{ "Serial" }</dt><dd class="mono">{ view.serial.clone() }</dd>
+                <dt>{ "Valid" }</dt>
+                <dd>{ format!("{} to {}", view.not_before, view.not_after) }{ validity_badges(view) }</dd>
+                <dt>{ "Key" }</dt>
+                <dd>
+                    { view.key.clone() }
+                    { if view.is_ca { ", CA" } else { ", not a CA" } }
+                    { if view.self_signed { ", self-signed" } else { "" } }
+                </dd>
+            </dl>
+            <ValueRow id={format!("{id}-fingerprint-sha256")} label="SHA-256"
+                value={AttrValue::from(fingerprint(&view.sha256))} />
+            <ValueRow id={format!("{id}-fingerprint-sha1")} label="SHA-1"
+                value={AttrValue::from(fingerprint(&view.sha1))} />
+        </div>
+    }
+}
+
+fn validity_badges(view: &CertView) -> Html {
+    html! {
+        <>
+            if view.expired { <span class="badge bad">{ "expired" }</span> }
+            if view.not_yet_valid { <span class="badge bad">{ "not yet valid" }</span> }
+            if view.expires_soon { <span class="badge warn">{ "expires within 30 days" }</span> }
+        </>
+    }
+}
+
+/// The bytes of a text, for [`crate::components::download::Download`].
+fn bytes(text: &str) -> Rc<[u8]> {
+    Rc::from(text.as_bytes())
+}

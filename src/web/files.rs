@@ -1,0 +1,24 @@
+//! Reading files the user chose or dropped.
+
+use wasm_bindgen_futures::JsFuture;
+
+/// The largest file read: certificates, keys and CSRs are a few KB, and a
+/// huge file would only stall the page.
+pub const MAX_FILE_BYTES: u32 = 1024 * 1024;
+
+/// The bytes of `file`, or why they could not be read.
+pub async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
+    if file.size() > f64::from(MAX_FILE_BYTES) {
+        // Whole kilobytes, formatted as an integer: float formatting would
+        // add kilobytes of code to the page.
+        let kb = (file.size() / 1024.0) as u64;
+        return Err(format!(
+            "{} is {kb} KB; certificates, keys and CSRs are a few KB, choose the right file",
+            file.name(),
+        ));
+    }
+    let buffer = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("{} could not be read", file.name()))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}

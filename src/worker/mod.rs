@@ -1,0 +1,79 @@
+//! The certificate worker: every PKI job (key generation, certificates,
+//! inspection, PKCS#12) runs here, in a dedicated Web Worker with its own
+//! wasm, so the page never freezes and its first load stays small.
+//!
+//! Messages are JSON text: the page sends [`protocol::Request`]s and gets
+//! [`protocol::Response`]s back, tagged with the request's id. The worker
+//! says [`protocol::Response::Ready`] once it listens, so nothing is sent
+//! into the void while its wasm still loads. It keeps no state between
+//! jobs; [`jobs::handle`] does the work with a fresh RNG and the time.
+
+pub mod jobs;
+pub mod protocol;
+
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, WorkerGlobalScope};
+
+use protocol::{Request, Response};
+
+/// A ChaCha20 RNG seeded from the browser's `crypto.getRandomValues`.
+fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
+    let crypto = scope
+        .crypto()
+        .map_err(|_| "this browser gives workers no crypto.getRandomValues".to_owned())?;
+    let mut seed = [0u8; 32];
+    crypto
+        .get_random_values_with_u8_array(&mut seed)
+        .map_err(|_| "crypto.getRandomValues failed".to_owned())?;
+    Ok(ChaCha20Rng::from_seed(seed))
+}
+
+/// Posts `response` to the page: JSON text, or `[json, Uint8Array]` with
+/// the bytes transferred (not copied) when it carries a file.
+fn post(scope: &DedicatedWorkerGlobalScope, mut response: Response) {
+    let bytes = response.take_bytes();
+    let Ok(text) = serde_json::to_string(&response) else {
+        return;
+    };
+    let text = JsValue::from_str(&text);
+    let _ = match bytes {
+        None => scope.post_message(&text),
+        Some(bytes) => {
+            let array = js_sys::Uint8Array::from(bytes.as_slice());
+            scope.post_message_with_transfer(
+                &js_sys::Array::of2(&text, &array),
+                &js_sys::Array::of1(&array.buffer()),
+            )
+        }
+    };
+}
+
+/// Entry point of the worker binary: installs the message handler.
+pub fn run() {
+    let Ok(scope) = js_sys::global().dyn_into::<DedicatedWorkerGlobalScope>() else {
+        return;
+    };
+    let reply_scope = scope.clone();
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let request = event
+            .data()
+            .as_string()
+            .ok_or_else(|| "the worker expects JSON text".to_owned())
+            .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| e.to_string()));
+        let (request, mut rng) = match request.and_then(|r| Ok((r, seeded_rng(&reply_scope)?))) {
+            Ok(ready) => ready,
+            Err(error) => return post(&reply_scope, Response::worker_failed(error)),
+        };
+        // Whole seconds since the epoch fit an f64 exactly.
+        let now = (js_sys::Date::now() / 1000.0).floor() as i64;
+        jobs::handle(request, now, &mut rng, &mut |r| post(&reply_scope, r));
+    });
+    scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    // The worker lives as long as its handler: leak this one closure on
+    // purpose; the page ends the worker with terminate().
+    onmessage.forget();
+    post(&scope, Response::Ready);
+}
