@@ -30,10 +30,146 @@ pub enum Command {
     /// Print the fingerprint of each certificate in a file, as the IoTDA
     /// console wants it (uppercase hex, no colons; SHA-256 by default).
     Fingerprint(FingerprintArgs),
+    /// Publish one message (MQTT over TCP or TLS, with a client certificate
+    /// if needed), and wait for the broker's acknowledgement.
+    #[command(after_help = "Examples:\n  \
+        IOTDA_SECRET=12345678 iotda-kit pub --host iot-mqtts.cn-north-4.myhuaweicloud.com --tls \\\n      \
+        --device-id 5f8d_node1 --topic '$oc/devices/5f8d_node1/sys/properties/report' \\\n      \
+        --message '{\"services\":[{\"service_id\":\"Battery\",\"properties\":{\"batteryLevel\":80}}]}' --qos 1\n  \
+        iotda-kit pub --host 127.0.0.1 --topic test --message hi")]
+    Pub(PubArgs),
+    /// Subscribe and print each message that arrives (topic, then payload).
+    #[command(after_help = "Examples:\n  \
+        iotda-kit sub --host 127.0.0.1 --topic 'sensors/#' --count 10\n  \
+        iotda-kit sub --host H --tls --device-id ID --topic '$oc/devices/ID/sys/commands/#' --json")]
+    Sub(SubArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
     Serve(ServeArgs),
+}
+
+/// Where and how to connect, and as whom.
+#[derive(Debug, Args)]
+pub struct ConnectionArgs {
+    /// Broker host name or address.
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    /// Broker port [default: 1883, or 8883 with TLS].
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Use TLS (implied by --ca, --cert and --insecure).
+    #[arg(long)]
+    pub tls: bool,
+    /// CA certificates (PEM) to trust for the broker, instead of the
+    /// built-in public roots.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Client certificate (PEM), for brokers that authenticate devices by
+    /// certificate (IoTDA's X.509 devices).
+    #[arg(long, value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Private key of the client certificate.
+    #[arg(long, value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Passphrase of an encrypted --key.
+    #[arg(
+        long,
+        env = "IOTDA_KEY_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub key_passphrase: Option<String>,
+    /// Accept any broker certificate (test brokers only).
+    #[arg(long)]
+    pub insecure: bool,
+    /// IoTDA device id: the ClientId, user name and (with --secret) password
+    /// are computed as IoTDA does. Without --secret: a certificate device.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["client_id", "username", "password"])]
+    pub device_id: Option<String>,
+    /// IoTDA device secret (prefer the IOTDA_SECRET environment variable).
+    #[arg(
+        long,
+        env = "IOTDA_SECRET",
+        hide_env_values = true,
+        value_name = "SECRET",
+        requires = "device_id"
+    )]
+    pub secret: Option<String>,
+    /// IoTDA sign type: 0 (password only) or 1 (the platform checks the
+    /// timestamp too).
+    #[arg(long, default_value = "0", value_name = "0|1")]
+    pub sign_type: String,
+    /// IoTDA timestamp YYYYMMDDHH [default: the current UTC hour].
+    #[arg(long, value_name = "YYYYMMDDHH", requires = "device_id")]
+    pub timestamp: Option<String>,
+    /// MQTT client id [default: iotda-kit- and random hex].
+    #[arg(long, value_name = "ID")]
+    pub client_id: Option<String>,
+    /// MQTT user name.
+    #[arg(long, value_name = "USER")]
+    pub username: Option<String>,
+    /// MQTT password (prefer the IOTDA_PASSWORD environment variable).
+    #[arg(
+        long,
+        env = "IOTDA_PASSWORD",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub password: Option<String>,
+    /// MQTT version: 3 (3.1), 4 (3.1.1) or 5 (5.0).
+    #[arg(long, default_value = "4", value_name = "3|4|5")]
+    pub protocol: String,
+    /// Keep alive in seconds (IoTDA accepts 30 to 1200).
+    #[arg(long, default_value_t = 120, value_name = "S")]
+    pub keepalive: u16,
+    /// Seconds to wait for the connection and the broker's answers.
+    #[arg(long, default_value_t = 30, value_name = "S")]
+    pub connect_timeout: u16,
+}
+
+/// Arguments of `pub`.
+#[derive(Debug, Args)]
+pub struct PubArgs {
+    /// The broker and the client.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Topic to publish to (no wildcards).
+    #[arg(long, short = 't', value_name = "TOPIC")]
+    pub topic: String,
+    /// The message (use - to read it from standard input).
+    #[arg(long, short = 'm', value_name = "TEXT")]
+    pub message: String,
+    /// Quality of service: 0, 1 or 2 (IoTDA takes 0 and 1).
+    #[arg(long, short = 'q', default_value_t = 0, value_name = "0|1|2")]
+    pub qos: u8,
+    /// Ask the broker to keep the message for future subscribers.
+    #[arg(long)]
+    pub retain: bool,
+}
+
+/// Arguments of `sub`.
+#[derive(Debug, Args)]
+pub struct SubArgs {
+    /// The broker and the client.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Topic filter to subscribe to (repeat for more; + and # allowed).
+    #[arg(long, short = 't', value_name = "FILTER", required = true)]
+    pub topic: Vec<String>,
+    /// Maximum quality of service: 0, 1 or 2.
+    #[arg(long, short = 'q', default_value_t = 0, value_name = "0|1|2")]
+    pub qos: u8,
+    /// Exit after this many messages.
+    #[arg(long, short = 'C', value_name = "N")]
+    pub count: Option<u64>,
+    /// Exit after this many seconds (an error if --count was not reached).
+    #[arg(long, short = 'W', value_name = "S")]
+    pub timeout: Option<u64>,
+    /// One JSON object per message: topic, qos, retain, payload (text) or
+    /// payload_hex.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Arguments of `packet`.

@@ -10,6 +10,7 @@
 mod args;
 mod cert;
 mod credentials;
+mod mqtt;
 mod net;
 mod packet;
 pub mod serve;
@@ -48,6 +49,8 @@ where
         args::Command::Credentials(a) => credentials::run(&a),
         args::Command::Cert(a) => cert::run(&a),
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
+        args::Command::Pub(a) => mqtt::publish(&a),
+        args::Command::Sub(a) => mqtt::subscribe(&a),
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
     };

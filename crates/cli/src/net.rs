@@ -11,7 +11,7 @@
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,15 +25,15 @@ use crate::CliError;
 
 /// How to speak TLS, from the command line.
 #[derive(Debug, Default)]
-pub struct TlsOptions<'a> {
+pub struct TlsOptions {
     /// CA certificates (PEM) to trust instead of the built-in roots.
-    pub ca: Option<&'a Path>,
+    pub ca: Option<PathBuf>,
     /// The client certificate (PEM, the device certificate first).
-    pub cert: Option<&'a Path>,
+    pub cert: Option<PathBuf>,
     /// The client certificate's private key.
-    pub key: Option<&'a Path>,
+    pub key: Option<PathBuf>,
     /// Passphrase of an encrypted `key`.
-    pub key_passphrase: Option<&'a str>,
+    pub key_passphrase: Option<String>,
     /// Accept any broker certificate (testing only).
     pub insecure: bool,
 }
@@ -101,7 +101,7 @@ impl Write for Stream {
 pub fn connect(
     host: &str,
     port: u16,
-    tls: Option<&TlsOptions<'_>>,
+    tls: Option<&TlsOptions>,
     timeout: Duration,
 ) -> Result<Stream, CliError> {
     let config = tls.map(client_config).transpose()?;
@@ -149,7 +149,8 @@ pub fn explain(e: &io::Error, host: &str) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
     let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
     match tls {
-        Some(Tls::InvalidCertificate(Cert::UnknownIssuer)) => format!(
+        // BadSignature: a CA with the same name but another key.
+        Some(Tls::InvalidCertificate(Cert::UnknownIssuer | Cert::BadSignature)) => format!(
             "TLS: the certificate of {host} is not signed by a CA this command trusts: pass \
              the broker's CA with --ca FILE (or --insecure, for a test broker only)"
         ),
@@ -191,7 +192,7 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(ring::default_provider())
 }
 
-fn client_config(opts: &TlsOptions<'_>) -> Result<ClientConfig, CliError> {
+fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
@@ -200,12 +201,12 @@ fn client_config(opts: &TlsOptions<'_>) -> Result<ClientConfig, CliError> {
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(AcceptAnyCertificate(provider())))
     } else {
-        builder.with_root_certificates(roots(opts.ca)?)
+        builder.with_root_certificates(roots(opts.ca.as_deref())?)
     };
-    match (opts.cert, opts.key) {
+    match (opts.cert.as_deref(), opts.key.as_deref()) {
         (None, None) => Ok(builder.with_no_client_auth()),
         (Some(cert), Some(key)) => {
-            let (chain, key) = client_identity(cert, key, opts.key_passphrase)?;
+            let (chain, key) = client_identity(cert, key, opts.key_passphrase.as_deref())?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| CliError::Usage(format!("--cert/--key: {e}")))

@@ -1,6 +1,6 @@
 //! `iotda-kit packet decode`: the core's MQTT codec on bytes from a capture.
 
-use iotda_core::mqtt::{self, ProtocolVersion};
+use iotda_core::mqtt;
 
 use crate::args::{DecodeArgs, PacketArgs, PacketCommand};
 use crate::CliError;
@@ -16,16 +16,7 @@ pub fn run(args: &PacketArgs) -> Result<(), CliError> {
 }
 
 fn decode(args: &DecodeArgs) -> Result<(), CliError> {
-    let version = match args.protocol.trim() {
-        "3" => ProtocolVersion::V3_1,
-        "4" => ProtocolVersion::V3_1_1,
-        "5" => ProtocolVersion::V5,
-        other => {
-            return Err(CliError::Usage(format!(
-                "--protocol: {other:?} is not 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)"
-            )))
-        }
-    };
+    let version = crate::mqtt::protocol_version(&args.protocol)?;
     let bytes = parse_hex(&args.hex.join(" ")).map_err(CliError::Usage)?;
     let mut offset = 0;
     while offset < bytes.len() {

@@ -19,10 +19,7 @@ use iotda_testkit::{BrokerConfig, Mosquitto};
 const PATIENCE: Duration = Duration::from_secs(10);
 
 fn broker() -> Mosquitto {
-    Mosquitto::start(&BrokerConfig {
-        websocket: false,
-        tls: None,
-    })
+    Mosquitto::start(&BrokerConfig::default())
 }
 
 /// A session, its socket, and everything it reported.

@@ -97,6 +97,9 @@ pub struct BrokerConfig {
     pub websocket: bool,
     /// Also listen for MQTT over TLS.
     pub tls: Option<TlsListener>,
+    /// A `mosquitto_passwd` file: the plain MQTT listener then refuses
+    /// clients without a user name and password from it.
+    pub password_file: Option<PathBuf>,
 }
 
 /// A running mosquitto, stopped on drop.
@@ -141,10 +144,17 @@ impl Mosquitto {
         let mut conf = String::from(
             "per_listener_settings true\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n",
         );
-        let _ = write!(
-            conf,
-            "listener {mqtt_port} 127.0.0.1\nallow_anonymous true\n"
-        );
+        let _ = writeln!(conf, "listener {mqtt_port} 127.0.0.1");
+        match &config.password_file {
+            Some(file) => {
+                let _ = write!(
+                    conf,
+                    "allow_anonymous false\npassword_file {}\n",
+                    file.display()
+                );
+            }
+            None => conf.push_str("allow_anonymous true\n"),
+        }
         let ws_port = config.websocket.then(free_port);
         if let Some(port) = ws_port {
             let _ = write!(

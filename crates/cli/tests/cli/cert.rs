@@ -646,24 +646,31 @@ fn server_cert(d: &Path) {
     }
 }
 
-#[test]
-fn mosquitto_accepts_our_device_certificate_and_refuses_another_ca() {
-    let dir = Scratch::new("mtls");
-    let d = dir.path();
+/// Our CA, a device certificate `node-mtls` in `d`, another CA with a
+/// device `intruder` in `d/other`, and a mosquitto TLS listener that
+/// requires a client certificate issued by our CA.
+pub(super) fn mtls_broker(d: &Path) -> Mosquitto {
     ok(&kit_in(d, &["cert", "ca", "--out-dir", "."]));
     device(d, ".", "node-mtls", ".");
     ok(&kit_in(d, &["cert", "ca", "--out-dir", "other"]));
     device(d, "other", "intruder", "other");
     server_cert(d);
-    let broker = Mosquitto::start(&BrokerConfig {
-        websocket: false,
+    Mosquitto::start(&BrokerConfig {
         tls: Some(TlsListener {
             cafile: d.join("rootCA.pem"),
             certfile: d.join("server.pem"),
             keyfile: d.join("server.key"),
             require_certificate: true,
         }),
-    });
+        ..BrokerConfig::default()
+    })
+}
+
+#[test]
+fn mosquitto_accepts_our_device_certificate_and_refuses_another_ca() {
+    let dir = Scratch::new("mtls");
+    let d = dir.path();
+    let broker = mtls_broker(d);
     let port = broker.tls_port.unwrap().to_string();
     let publish = |cert: &str, key: &str| {
         Command::new("mosquitto_pub")

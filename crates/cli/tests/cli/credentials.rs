@@ -188,7 +188,15 @@ fn help_documents_every_command() {
     let out = kit(&["--help"]);
     assert_eq!(out.status.code(), Some(0));
     let help = text(&out.stdout);
-    for command in ["credentials", "cert", "fingerprint", "packet", "serve"] {
+    for command in [
+        "credentials",
+        "cert",
+        "fingerprint",
+        "pub",
+        "sub",
+        "packet",
+        "serve",
+    ] {
         assert!(help.contains(command), "{help}");
         let sub = kit(&[command, "--help"]);
         assert_eq!(sub.status.code(), Some(0));

@@ -4,6 +4,7 @@
 
 mod cert;
 mod credentials;
+mod mqtt;
 mod packet;
 mod serve;
 

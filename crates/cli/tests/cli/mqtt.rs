@@ -1,0 +1,334 @@
+//! `iotda-kit pub` and `sub` against a real mosquitto: plain MQTT 3.1.1 and
+//! 5, IoTDA credentials checked by a password file, and mutual TLS with
+//! certificates made by `iotda-kit cert`.
+
+use std::io::{BufRead, BufReader};
+
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use iotda_testkit::{chmod, BrokerConfig, Mosquitto, Scratch};
+
+use super::cert::mtls_broker;
+use super::{kit, kit_in, ok, text};
+
+/// `iotda-kit sub` running in the background; `start` returns once the
+/// broker has granted the subscriptions.
+struct Subscriber {
+    child: Child,
+    stderr: mpsc::Receiver<String>,
+}
+
+impl Subscriber {
+    fn start(args: &[&str]) -> Self {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_iotda-kit"))
+            .arg("sub")
+            .args(args)
+            .env_remove("IOTDA_SECRET")
+            .env_remove("IOTDA_PASSWORD")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start iotda-kit sub");
+        let stderr = child.stderr.take().expect("stderr");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("sub says something within 20 s");
+        assert!(line.starts_with("subscribed to "), "{line}");
+        Self { child, stderr: rx }
+    }
+
+    /// Waits for the subscriber to exit; its exit code, stdout and stderr.
+    fn finish(self) -> (Option<i32>, String, String) {
+        let out = self.child.wait_with_output().expect("wait for sub");
+        let stderr: Vec<String> = self.stderr.try_iter().collect();
+        (out.status.code(), text(&out.stdout), stderr.join("\n"))
+    }
+}
+
+fn port(broker: &Mosquitto) -> String {
+    broker.mqtt_port.to_string()
+}
+
+#[test]
+fn sub_receives_what_pub_sends_at_every_qos_in_mqtt_3_1_1_and_5() {
+    let broker = Mosquitto::start(&BrokerConfig::default());
+    let port = port(&broker);
+    for protocol in ["4", "5"] {
+        let topic = format!("kit/v{protocol}");
+        let filter = format!("{topic}/#");
+        let sub = Subscriber::start(&[
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--protocol",
+            protocol,
+            "--topic",
+            &filter,
+            "--qos",
+            "2",
+            "--count",
+            "4",
+            "--timeout",
+            "30",
+            "--json",
+        ]);
+        for qos in ["0", "1", "2"] {
+            ok(&kit(&[
+                "pub",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--protocol",
+                protocol,
+                "--topic",
+                &format!("{topic}/q{qos}"),
+                "--message",
+                &format!("{{\"qos\":{qos}}}"),
+                "--qos",
+                qos,
+            ]));
+        }
+        // Not UTF-8: printed as hex.
+        let mut pub_stdin = Command::new(env!("CARGO_BIN_EXE_iotda-kit"))
+            .args([
+                "pub",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                &port,
+                "--protocol",
+                protocol,
+            ])
+            .args([
+                "--topic",
+                &format!("{topic}/bin"),
+                "--message",
+                "-",
+                "--qos",
+                "1",
+            ])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("start pub");
+        {
+            use std::io::Write;
+            let mut stdin = pub_stdin.stdin.take().expect("stdin");
+            stdin.write_all(&[0xff, 0x00, 0x41]).expect("write stdin");
+        }
+        assert!(pub_stdin.wait().expect("wait").success());
+
+        let (code, stdout, stderr) = sub.finish();
+        assert_eq!(code, Some(0), "v{protocol}: {stderr}");
+        let lines: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+            .collect();
+        assert_eq!(lines.len(), 4, "v{protocol}: {stdout}");
+        for (line, qos) in lines.iter().zip([0, 1, 2]) {
+            assert_eq!(line["topic"], format!("{topic}/q{qos}"));
+            assert_eq!(line["qos"], qos);
+            assert_eq!(line["payload"], format!("{{\"qos\":{qos}}}"));
+            assert_eq!(line["retain"], false);
+        }
+        assert_eq!(lines[3]["payload_hex"], "ff0041");
+        assert!(lines[3].get("payload").is_none());
+    }
+}
+
+#[test]
+fn iotda_device_credentials_are_accepted_and_a_wrong_secret_is_refused_in_words() {
+    let dir = Scratch::new("mqtt-passwd");
+    let d = dir.path();
+    let creds = ok(&kit(&[
+        "credentials",
+        "--device-id",
+        "5f8d_node1",
+        "--secret",
+        "12345678",
+        "--timestamp",
+        "2025041401",
+        "--json",
+    ]));
+    let creds: serde_json::Value = serde_json::from_str(creds.trim()).expect("JSON");
+    let password = creds["password"].as_str().expect("password");
+    let status = Command::new("mosquitto_passwd")
+        .args(["-b", "-c", "passwd", "5f8d_node1", password])
+        .current_dir(d)
+        .status()
+        .expect("run mosquitto_passwd");
+    assert!(status.success());
+    chmod(d, 0o755);
+    chmod(&d.join("passwd"), 0o644);
+    let broker = Mosquitto::start(&BrokerConfig {
+        password_file: Some(d.join("passwd")),
+        ..BrokerConfig::default()
+    });
+    let port = port(&broker);
+    let publish = |secret: &str| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_iotda-kit"));
+        cmd.args(["pub", "--host", "127.0.0.1", "--port", &port])
+            .args(["--device-id", "5f8d_node1", "--timestamp", "2025041401"])
+            .args([
+                "--topic",
+                "$oc/devices/5f8d_node1/sys/properties/report",
+                "--message",
+                r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#,
+                "--qos",
+                "1",
+            ])
+            .env("IOTDA_SECRET", secret);
+        cmd.output().expect("run pub")
+    };
+    ok(&publish("12345678"));
+    let refused = publish("87654321");
+    let stderr = text(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("refused the connection"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}
+
+#[test]
+fn mutual_tls_with_our_certificates_and_clear_refusals() {
+    let dir = Scratch::new("mqtt-mtls");
+    let d = dir.path();
+    let broker = mtls_broker(d);
+    let port = broker.tls_port.expect("tls port").to_string();
+    let publish = |extra: &[&str]| {
+        kit_in(
+            d,
+            &[
+                &[
+                    "pub",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    &port,
+                    "--ca",
+                    "rootCA.pem",
+                ][..],
+                extra,
+                &["--topic", "mtls/test", "--message", "hello", "--qos", "1"],
+            ]
+            .concat(),
+        )
+    };
+    ok(&publish(&[
+        "--cert",
+        "deviceCert.pem",
+        "--key",
+        "deviceCert.key",
+    ]));
+    for (extra, why) in [
+        (
+            &[
+                "--cert",
+                "other/deviceCert.pem",
+                "--key",
+                "other/deviceCert.key",
+            ][..],
+            "another CA",
+        ),
+        (&[][..], "no certificate"),
+    ] {
+        let out = publish(extra);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{why}: {stderr}");
+        assert!(
+            stderr.contains("client certificate"),
+            "{why}: the refusal names the fix: {stderr}"
+        );
+    }
+    // A broker certificate from a CA we were not told to trust.
+    let out = kit_in(
+        d,
+        &[
+            "pub",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--ca",
+            "other/rootCA.pem",
+            "--cert",
+            "deviceCert.pem",
+            "--key",
+            "deviceCert.key",
+            "--topic",
+            "t",
+            "--message",
+            "m",
+        ],
+    );
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("--ca"), "{stderr}");
+}
+
+#[test]
+fn bad_input_is_one_line_with_exit_2() {
+    let dir = Scratch::new("mqtt-bad");
+    let d = dir.path();
+    std::fs::write(d.join("garbage.pem"), "not a certificate").expect("write");
+    let base = [
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "1",
+        "--topic",
+        "t",
+        "--message",
+        "m",
+    ];
+    let cases: &[(&[&str], &str)] = &[
+        (&["--qos", "3"], "--qos"),
+        (&["--protocol", "6"], "--protocol"),
+        (&["--cert", "garbage.pem"], "--key"),
+        (
+            &["--device-id", "d", "--client-id", "c"],
+            "cannot be used with",
+        ),
+        (&["--device-id", "bad id!"], "--device-id"),
+        (
+            &["--device-id", "d", "--timestamp", "2025133301"],
+            "--timestamp",
+        ),
+        (&["--ca", "garbage.pem"], "garbage.pem"),
+        (&["--ca", "missing.pem"], "missing.pem"),
+    ];
+    for (extra, must_contain) in cases {
+        let args = [&base[..], extra].concat();
+        let out = kit_in(d, &args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{extra:?}: {stderr}");
+        assert!(stderr.contains(must_contain), "{extra:?}: {stderr}");
+    }
+    let out = kit(&["sub", "--host", "127.0.0.1", "--topic", "a/#/b"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("--topic"));
+    // Nothing listens on port 1: a failure to run (exit 1), not bad input.
+    let out = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "1",
+        "-t",
+        "t",
+        "-m",
+        "m",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cannot connect to 127.0.0.1:1"));
+}
