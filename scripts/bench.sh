@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Measures and prints tables; asserts nothing (it fails only if it cannot
+# measure). Installs what is missing and builds the release page first.
+#
+#   scripts/bench.sh
+source "$(dirname "$0")/lib.sh"
+
+install_toolchain
+install_browser
+build_page
+
+say "certificates, native (cargo bench -p iotda-core --bench pki)"
+cargo bench -q -p iotda-core --bench pki
+
+say "certificates, headless Chromium (the page's certificate worker)"
+cargo bench -q -p iotda-kit-e2e --bench pki_browser
