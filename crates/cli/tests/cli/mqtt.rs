@@ -222,12 +222,43 @@ fn mutual_tls_with_our_certificates_and_clear_refusals() {
             .concat(),
         )
     };
+    // A subscriber over TLS with the device certificate receives what the
+    // publisher, also over TLS with it, sends at QoS 1.
+    let abs = |f: &str| d.join(f).display().to_string();
+    let (ca, cert, key) = (
+        abs("rootCA.pem"),
+        abs("deviceCert.pem"),
+        abs("deviceCert.key"),
+    );
+    let sub = Subscriber::start(&[
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--ca",
+        &ca,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--topic",
+        "mtls/#",
+        "--qos",
+        "1",
+        "--count",
+        "1",
+        "--timeout",
+        "30",
+    ]);
     ok(&publish(&[
         "--cert",
         "deviceCert.pem",
         "--key",
         "deviceCert.key",
     ]));
+    let (code, stdout, stderr) = sub.finish();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(stdout.trim(), "mtls/test hello");
     for (extra, why) in [
         (
             &[
