@@ -384,3 +384,106 @@ fn a_refusal_by_mosquitto_is_explained() {
         }
     )));
 }
+
+/// Publisher and subscriber sessions that resume across a broker restart.
+fn resuming_options(version: ProtocolVersion, client_id: &str) -> Options {
+    let mut o = options(version, client_id);
+    o.clean_start = false;
+    if version.is_v5() {
+        o.session_expiry = Some(300);
+    }
+    o.reconnect = Some(
+        Backoff::new(
+            Duration::from_millis(50),
+            Duration::from_millis(400),
+            2.0,
+            0.0,
+        )
+        .expect("backoff"),
+    );
+    o
+}
+
+#[test]
+fn a_broker_restart_in_the_middle_of_a_qos1_stream_loses_nothing() {
+    const COUNT: u32 = 200;
+    let mut broker = Mosquitto::start(&BrokerConfig {
+        persistent: true,
+        ..BrokerConfig::default()
+    });
+    for version in versions() {
+        let level = version.level();
+        let topic_text = format!("kit/stream/{level}");
+        let mut sub = Client::new(&broker, resuming_options(version, &format!("sub-{level}")));
+        sub.connect();
+        let filter = TopicFilter::new(topic_text.clone()).expect("filter");
+        sub.session
+            .subscribe(sub.now(), vec![Subscription::new(filter, QoS::AtLeastOnce)])
+            .expect("subscribe");
+        sub.wait_for("SUBACK", |e| matches!(e, Event::Subscribed { .. }));
+        let mut publisher =
+            Client::new(&broker, resuming_options(version, &format!("pub-{level}")));
+        publisher.connect();
+
+        let topic = TopicName::new(topic_text).expect("topic");
+        for i in 1..=COUNT {
+            publisher
+                .session
+                .publish(
+                    publisher.now(),
+                    Message::new(topic.clone(), QoS::AtLeastOnce, i.to_string()),
+                )
+                .expect("publish or queue");
+            publisher.turn();
+            sub.turn();
+            if i == COUNT / 2 {
+                broker.restart();
+            }
+        }
+        let deadline = std::time::Instant::now() + PATIENCE * 3;
+        let received = |c: &Client| {
+            c.messages()
+                .iter()
+                .filter_map(|m| std::str::from_utf8(&m.payload).ok()?.parse::<u32>().ok())
+                .collect::<std::collections::BTreeSet<u32>>()
+        };
+        let published = |c: &Client| {
+            c.events
+                .iter()
+                .filter(|e| matches!(e, Event::Published { .. }))
+                .count()
+        };
+        while received(&sub).len() < COUNT as usize || published(&publisher) < COUNT as usize {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "MQTT {level}: publisher has {} of {COUNT} acknowledged, subscriber has {} of \
+                 {COUNT}; missing: {:?}",
+                published(&publisher),
+                received(&sub).len(),
+                (1..=COUNT)
+                    .filter(|i| !received(&sub).contains(i))
+                    .collect::<Vec<_>>()
+            );
+            publisher.turn();
+            sub.turn();
+        }
+        // Both sides lost their connection once and came back by themselves.
+        for (who, c) in [("publisher", &publisher), ("subscriber", &sub)] {
+            assert!(
+                c.events
+                    .iter()
+                    .any(|e| matches!(e, Event::ConnectionLost { .. })),
+                "MQTT {level}: the {who} saw the restart"
+            );
+            assert_eq!(c.session.state(), ConnectionState::Connected, "{who}");
+        }
+        assert_eq!(published(&publisher), COUNT as usize);
+        assert_eq!(received(&sub), (1..=COUNT).collect());
+        let duplicates = sub.messages().len() - COUNT as usize;
+        println!("MQTT {level}: {COUNT} sent, {COUNT} received, {duplicates} duplicates (QoS 1)");
+        publisher.session.disconnect(publisher.now());
+        publisher.pump();
+        sub.session.disconnect(sub.now());
+        sub.pump();
+    }
+}

@@ -100,6 +100,9 @@ pub struct BrokerConfig {
     /// A `mosquitto_passwd` file: the plain MQTT listener then refuses
     /// clients without a user name and password from it.
     pub password_file: Option<PathBuf>,
+    /// Keep sessions and queued messages across [`Mosquitto::restart`]
+    /// (mosquitto saves them when it is stopped with SIGTERM).
+    pub persistent: bool,
 }
 
 /// A running mosquitto, stopped on drop.
@@ -142,8 +145,22 @@ impl Mosquitto {
         let dir = Scratch::new("mosquitto");
         let mqtt_port = free_port();
         let mut conf = String::from(
-            "per_listener_settings true\npersistence false\nlog_dest stderr\nlog_type error\nlog_type warning\n",
+            "per_listener_settings true\nlog_dest stderr\nlog_type error\nlog_type warning\n",
         );
+        if config.persistent {
+            // The broker may drop to the `mosquitto` user: it must write here.
+            let db = dir.join("db");
+            std::fs::create_dir_all(&db).expect("create the persistence folder");
+            chmod(dir.path(), 0o755);
+            chmod(&db, 0o777);
+            let _ = writeln!(
+                conf,
+                "persistence true\npersistence_location {}/",
+                db.display()
+            );
+        } else {
+            conf.push_str("persistence false\n");
+        }
         let _ = writeln!(conf, "listener {mqtt_port} 127.0.0.1");
         match &config.password_file {
             Some(file) => {
@@ -178,13 +195,7 @@ impl Mosquitto {
         let conf_path = dir.join("mosquitto.conf");
         std::fs::write(&conf_path, conf).expect("write mosquitto.conf");
         chmod(&conf_path, 0o644);
-        let child = Command::new("mosquitto")
-            .arg("-c")
-            .arg(&conf_path)
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start mosquitto (apt-get install mosquitto)");
+        let child = spawn_mosquitto(&conf_path);
         let mut broker = Self {
             child,
             mqtt_port,
@@ -214,6 +225,38 @@ impl Mosquitto {
         }
         Ok(broker)
     }
+}
+
+impl Mosquitto {
+    /// Stops the broker as an operator would (SIGTERM, so a persistent one
+    /// saves its sessions) and starts it again with the same configuration
+    /// on the same ports; returns when it listens again.
+    pub fn restart(&mut self) {
+        let pid = self.child.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let _ = self.child.wait();
+        self.child = spawn_mosquitto(&self.dir.join("mosquitto.conf"));
+        for port in [Some(self.mqtt_port), self.ws_port, self.tls_port]
+            .into_iter()
+            .flatten()
+        {
+            let addr = SocketAddr::from(([127, 0, 0, 1], port));
+            assert!(
+                wait_for_port(addr, Duration::from_secs(10)),
+                "mosquitto did not listen again on {addr}"
+            );
+        }
+    }
+}
+
+fn spawn_mosquitto(conf: &Path) -> Child {
+    Command::new("mosquitto")
+        .arg("-c")
+        .arg(conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start mosquitto (apt-get install mosquitto)")
 }
 
 impl Drop for Mosquitto {
