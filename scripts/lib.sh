@@ -78,3 +78,38 @@ free_port() {
   while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
   echo "$port"
 }
+
+# start_broker DIR starts a local mosquitto (anonymous, no persistence) with
+# an MQTT and a WebSocket listener on 127.0.0.1, its config and log in DIR.
+# Ports: MQTT_PORT and WS_PORT if set and free, else the next free ones.
+# Sets MQTT_PORT, WS_PORT and BROKER_PID; the caller stops it by PID.
+start_broker() {
+  local dir=$1
+  MQTT_PORT="$(free_port "${MQTT_PORT:-1883}")"
+  WS_PORT="$(free_port "${WS_PORT:-9001}")"
+  if [ "$WS_PORT" = "$MQTT_PORT" ]; then WS_PORT="$(free_port $((MQTT_PORT + 1)))"; fi
+  chmod 755 "$dir"
+  cat > "$dir/mosquitto.conf" <<CONF
+# Local broker started by scripts/lib.sh: loopback only.
+per_listener_settings false
+allow_anonymous true
+persistence false
+log_dest stdout
+listener $MQTT_PORT 127.0.0.1
+listener $WS_PORT 127.0.0.1
+protocol websockets
+socket_domain ipv4
+CONF
+  chmod 644 "$dir/mosquitto.conf"
+  mosquitto -c "$dir/mosquitto.conf" > "$dir/mosquitto.log" 2>&1 &
+  BROKER_PID=$!
+  local tries=0
+  until (exec 3<>"/dev/tcp/127.0.0.1/$WS_PORT") 2>/dev/null; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 100 ] || ! kill -0 "$BROKER_PID" 2>/dev/null; then
+      cat "$dir/mosquitto.log" >&2
+      die "mosquitto did not start (log above)"
+    fi
+    sleep 0.1
+  done
+}

@@ -20,22 +20,7 @@ build_page
 say "building the iotda-kit CLI"
 cargo build --release -p iotda-kit-cli
 
-MQTT_PORT="$(free_port "${MQTT_PORT:-1883}")"
-WS_PORT="$(free_port "${WS_PORT:-9001}")"
 RUN_DIR="$(mktemp -d /tmp/iotda-kit-run.XXXXXX)"
-chmod 755 "$RUN_DIR"
-cat > "$RUN_DIR/mosquitto.conf" <<CONF
-# Local development broker started by scripts/run.sh: loopback only.
-per_listener_settings false
-allow_anonymous true
-persistence false
-log_dest stdout
-listener $MQTT_PORT 127.0.0.1
-listener $WS_PORT 127.0.0.1
-protocol websockets
-socket_domain ipv4
-CONF
-chmod 644 "$RUN_DIR/mosquitto.conf"
 
 PIDS=()
 cleanup() {
@@ -48,8 +33,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-mosquitto -c "$RUN_DIR/mosquitto.conf" > "$RUN_DIR/mosquitto.log" 2>&1 &
-PIDS+=($!)
+start_broker "$RUN_DIR"
+PIDS+=("$BROKER_PID")
 ./target/release/iotda-kit serve --dir dist --port "$PORT" &
 PIDS+=($!)
 

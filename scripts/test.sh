@@ -11,7 +11,13 @@ export CHROMEDRIVER=/usr/bin/chromedriver
 
 # Every test run's output is also kept here, to print one total at the end.
 RESULTS="$(mktemp /tmp/iotda-kit-tests.XXXXXX)"
-trap 'rm -f "$RESULTS"' EXIT
+BROKER_DIR="$(mktemp -d /tmp/iotda-kit-test-broker.XXXXXX)"
+BROKER_PID=
+cleanup() {
+  if [ -n "$BROKER_PID" ]; then kill "$BROKER_PID" 2>/dev/null || true; wait "$BROKER_PID" 2>/dev/null || true; fi
+  rm -rf "$RESULTS" "$BROKER_DIR"
+}
+trap cleanup EXIT
 run_tests() { cargo test "$@" 2>&1 | tee -a "$RESULTS"; }
 
 say "formatting"
@@ -34,8 +40,14 @@ fi
 say "native tests: core, CLI, app state"
 run_tests --workspace --exclude iotda-kit-e2e
 
-say "browser tests (wasm-bindgen-test in headless Chromium)"
+say "browser tests (wasm-bindgen-test in headless Chromium, MQTT against a local mosquitto)"
+MQTT_PORT=21883
+WS_PORT=29001
+start_broker "$BROKER_DIR"
+export IOTDA_TEST_WS_URL="ws://127.0.0.1:$WS_PORT/mqtt"
 run_tests -p iotda-kit-web --target wasm32-unknown-unknown --tests
+kill "$BROKER_PID" && wait "$BROKER_PID" 2>/dev/null || true
+BROKER_PID=
 
 build_page
 say "release size"

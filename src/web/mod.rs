@@ -1,5 +1,6 @@
 //! The only code that calls browser APIs: clock, storage, clipboard,
-//! downloads, files and the certificate worker.
+//! downloads, files, the certificate worker, and MQTT over WebSocket with
+//! its worker-driven timer.
 //!
 //! Each function returns a `Result` with a message a person can read; none
 //! panics when an API is missing (old browser, private mode, denied access).
@@ -8,5 +9,8 @@ pub mod clipboard;
 pub mod clock;
 pub mod download;
 pub mod files;
+pub mod mqtt;
 pub mod storage;
+pub mod ticker;
 pub mod worker;
+pub mod ws;

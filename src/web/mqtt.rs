@@ -1,0 +1,249 @@
+//! The core's sans-IO MQTT session driven in the browser: a WebSocket for
+//! the bytes, `performance.now()` for the clock, a worker-driven
+//! [`Ticker`] for its timers and `crypto.getRandomValues` for the
+//! reconnection jitter.
+//!
+//! Every input (a request, a WebSocket event, a tick) runs the session's
+//! call order (see `iotda_core::mqtt::session`): write what it wants
+//! written, open or close the WebSocket when it asks, and collect its
+//! events. The events are handed to the caller's function only after the
+//! session is released, so that function may call the client again.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::{Rc, Weak};
+
+use iotda_core::mqtt::session::{
+    ConnectionState, Event, Instant, Message, Options, RequestId, Session, TransportAction,
+};
+use iotda_core::mqtt::{Subscription, TopicFilter};
+
+use super::ticker::{TickSource, Ticker};
+use super::ws::{WsEvent, WsTransport};
+
+/// How often the session's timers are checked, in milliseconds: fine enough
+/// for keep-alive pings (seconds) and reconnection delays.
+const TICK_MS: u32 = 250;
+
+/// What the client reports to its owner.
+type Sink = Rc<dyn Fn(Event)>;
+
+/// An MQTT client over WebSocket. Dropping it closes the connection
+/// (without DISCONNECT; call [`MqttClient::disconnect`] first for a clean
+/// close).
+pub struct MqttClient {
+    driver: Rc<RefCell<Driver>>,
+    sink: Sink,
+}
+
+impl fmt::Debug for MqttClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let driver = self.driver.try_borrow();
+        f.debug_struct("MqttClient")
+            .field("url", &driver.as_ref().map(|d| d.url.clone()).ok())
+            .finish_non_exhaustive()
+    }
+}
+
+struct Driver {
+    session: Session,
+    url: String,
+    ws: Option<WsTransport>,
+    ticker: Option<Ticker>,
+    /// Itself, for the WebSocket's callbacks.
+    this: Weak<RefCell<Driver>>,
+    sink: Weak<dyn Fn(Event)>,
+}
+
+/// The page's monotonic clock.
+fn now() -> Instant {
+    let ms = web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now());
+    Instant::from_millis(ms.max(0.0) as u64)
+}
+
+/// A random seed for the reconnection jitter.
+fn seed() -> u64 {
+    let mut bytes = [0u8; 8];
+    let filled = web_sys::window()
+        .and_then(|w| w.crypto().ok())
+        .and_then(|c| c.get_random_values_with_u8_array(&mut bytes).ok())
+        .is_some();
+    if filled {
+        u64::from_le_bytes(bytes)
+    } else {
+        // Jitter only spreads reconnections; the time will do.
+        js_sys::Date::now() as u64
+    }
+}
+
+impl MqttClient {
+    /// A client for `url` (`ws://` or `wss://`, path included) with these
+    /// session options; `on_event` hears everything the session reports.
+    /// It connects on [`MqttClient::connect`].
+    pub fn new(
+        options: Options,
+        url: impl Into<String>,
+        on_event: impl Fn(Event) + 'static,
+    ) -> Result<Self, String> {
+        let session = Session::new(options, seed()).map_err(|e| e.to_string())?;
+        let sink: Sink = Rc::new(on_event);
+        let driver = Rc::new_cyclic(|this| {
+            RefCell::new(Driver {
+                session,
+                url: url.into(),
+                ws: None,
+                ticker: None,
+                this: this.clone(),
+                sink: Rc::downgrade(&sink),
+            })
+        });
+        let ticker = {
+            let driver = Rc::downgrade(&driver);
+            Ticker::start(TICK_MS, move || {
+                input(&driver, |d, now| {
+                    if d.session.poll_timeout().is_some_and(|t| now >= t) {
+                        d.session.handle_timeout(now);
+                    }
+                });
+            })
+        };
+        driver.borrow_mut().ticker = Some(ticker);
+        Ok(Self { driver, sink })
+    }
+
+    /// Connects, and keeps reconnecting after losses until
+    /// [`MqttClient::disconnect`].
+    pub fn connect(&self) -> Result<(), String> {
+        self.run(|d, now| d.session.connect(now))
+    }
+
+    /// Closes the connection cleanly (DISCONNECT) and stops reconnecting.
+    pub fn disconnect(&self) -> Result<(), String> {
+        self.run(|d, now| d.session.disconnect(now))
+    }
+
+    /// Publishes `message` (queued while disconnected).
+    pub fn publish(&self, message: Message) -> Result<RequestId, String> {
+        self.run(|d, now| d.session.publish(now, message))?
+            .map_err(|e| e.to_string())
+    }
+
+    /// Subscribes (queued while disconnected).
+    pub fn subscribe(&self, subscriptions: Vec<Subscription>) -> Result<RequestId, String> {
+        self.run(|d, now| d.session.subscribe(now, subscriptions))?
+            .map_err(|e| e.to_string())
+    }
+
+    /// Unsubscribes (queued while disconnected).
+    pub fn unsubscribe(&self, filters: Vec<TopicFilter>) -> Result<RequestId, String> {
+        self.run(|d, now| d.session.unsubscribe(now, filters))?
+            .map_err(|e| e.to_string())
+    }
+
+    /// Where the connection is.
+    pub fn state(&self) -> ConnectionState {
+        self.driver
+            .try_borrow()
+            .map_or(ConnectionState::Connecting, |d| d.session.state())
+    }
+
+    /// Where the timer ticks come from (a Worker unless the browser refused
+    /// one).
+    pub fn tick_source(&self) -> Option<TickSource> {
+        self.driver
+            .try_borrow()
+            .ok()
+            .and_then(|d| d.ticker.as_ref().map(Ticker::source))
+    }
+
+    fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
+        // The driver holds the sink weakly; `self` keeps it alive.
+        let _sink = &self.sink;
+        input(&Rc::downgrade(&self.driver), f)
+            .ok_or_else(|| "the MQTT client is busy; try again".to_owned())
+    }
+}
+
+/// Gives the driver one input, runs the session's outputs, then hands the
+/// events to the sink. `None` if the driver is gone or in the middle of
+/// another input (events are delivered after an input, so a sink that calls
+/// the client does not meet this).
+fn input<T>(
+    driver: &Weak<RefCell<Driver>>,
+    f: impl FnOnce(&mut Driver, Instant) -> T,
+) -> Option<T> {
+    let driver = driver.upgrade()?;
+    let mut guard = driver.try_borrow_mut().ok()?;
+    let result = f(&mut guard, now());
+    let events = guard.pump();
+    let sink = guard.sink.upgrade();
+    drop(guard);
+    if let Some(sink) = sink {
+        for event in events {
+            sink(event);
+        }
+    }
+    Some(result)
+}
+
+impl Driver {
+    /// Runs the session's outputs until it has nothing more to say.
+    fn pump(&mut self) -> Vec<Event> {
+        let mut events = Vec::new();
+        loop {
+            let mut progressed = false;
+            while let Some(bytes) = self.session.poll_transmit() {
+                progressed = true;
+                let sent = self.ws.as_ref().map(|ws| ws.send(&bytes));
+                if let Some(Err(why)) = sent {
+                    self.ws = None;
+                    self.session.handle_disconnected(now(), &why);
+                }
+            }
+            while let Some(action) = self.session.poll_transport() {
+                progressed = true;
+                match action {
+                    TransportAction::Open => self.open(),
+                    TransportAction::Close => {
+                        if let Some(ws) = &self.ws {
+                            ws.close();
+                        } else {
+                            self.session
+                                .handle_disconnected(now(), "closed by the client");
+                        }
+                    }
+                }
+            }
+            while let Some(event) = self.session.poll_event() {
+                progressed = true;
+                events.push(event);
+            }
+            if !progressed {
+                return events;
+            }
+        }
+    }
+
+    fn open(&mut self) {
+        self.ws = None;
+        let this = self.this.clone();
+        let on_event: Rc<dyn Fn(WsEvent)> = Rc::new(move |event| {
+            // A WebSocket event never arrives during another input (the
+            // browser queues it), so the driver is free here.
+            let _ = input(&this, |d, now| match event {
+                WsEvent::Open => d.session.handle_connected(now),
+                WsEvent::Data(bytes) => d.session.handle_bytes(now, &bytes),
+                WsEvent::Closed(info) => {
+                    d.ws = None;
+                    d.session.handle_disconnected(now, &info.in_words());
+                }
+            });
+        });
+        match WsTransport::open(&self.url, on_event) {
+            Ok(ws) => self.ws = Some(ws),
+            Err(why) => self.session.handle_disconnected(now(), &why),
+        }
+    }
+}

@@ -1,0 +1,188 @@
+//! MQTT over WebSocket: a browser `WebSocket` with subprotocol `mqtt` and
+//! binary (ArrayBuffer) frames, reporting what happens as [`WsEvent`]s.
+//!
+//! It only moves bytes. MQTT packets may be split across frames or several
+//! may share one; the session's decoder reassembles them, so frames are
+//! handed on as they come.
+
+use std::fmt;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+/// The WebSocket subprotocol MQTT brokers expect [MQTT-6.0.0-3].
+pub const SUBPROTOCOL: &str = "mqtt";
+
+/// What a [`WsTransport`] reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WsEvent {
+    /// The WebSocket handshake succeeded.
+    Open,
+    /// One binary frame's bytes.
+    Data(Vec<u8>),
+    /// The connection closed, or never opened.
+    Closed(CloseInfo),
+}
+
+/// How a WebSocket closed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseInfo {
+    /// The close code (1006 when the connection failed or was cut).
+    pub code: u16,
+    /// The reason the other side gave, if any.
+    pub reason: String,
+    /// Whether the closing handshake completed.
+    pub was_clean: bool,
+    /// Whether the handshake had succeeded before.
+    pub was_open: bool,
+}
+
+impl CloseInfo {
+    /// The close in words, for the status line and the log.
+    pub fn in_words(&self) -> String {
+        let mut words = if !self.was_open && self.code == 1006 {
+            "the WebSocket did not open: the host, port or path is wrong, the broker is down \
+             or has no WebSocket listener there, or the browser does not trust its TLS \
+             certificate (open https://host:port in a tab to check)"
+                .to_owned()
+        } else {
+            format!("{} (code {})", close_code_in_words(self.code), self.code)
+        };
+        if !self.reason.is_empty() {
+            words.push_str(": ");
+            words.push_str(&self.reason);
+        }
+        words
+    }
+}
+
+impl fmt::Display for CloseInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.in_words())
+    }
+}
+
+/// The meaning of a WebSocket close code (RFC 6455 section 7.4).
+pub fn close_code_in_words(code: u16) -> &'static str {
+    match code {
+        1000 => "closed normally",
+        1001 => "the broker is going away (restart or shutdown)",
+        1002 => "the broker saw a WebSocket protocol error",
+        1003 => "the broker does not accept this kind of data",
+        1005 => "closed without a code",
+        1006 => "the connection was cut without a close frame (network, broker or TLS failure)",
+        1007 => "the broker received data it could not read",
+        1008 => "the broker's policy refused the connection",
+        1009 => "a message was too big for the broker",
+        1010 => "the broker lacks an extension the client needs",
+        1011 => "the broker hit an internal error",
+        1012 => "the broker is restarting",
+        1013 => "the broker is overloaded; try again later",
+        1015 => "the TLS handshake failed",
+        3000..=3999 => "closed by the broker's library or framework",
+        4000..=4999 => "closed by the broker's application",
+        _ => "closed with an unknown code",
+    }
+}
+
+/// An open (or opening) WebSocket. Dropping it closes the socket and stops
+/// its events.
+pub struct WsTransport {
+    socket: WebSocket,
+    // Kept alive as long as the socket; detached in Drop.
+    _on_open: Closure<dyn FnMut()>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl fmt::Debug for WsTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WsTransport")
+            .field("url", &self.socket.url())
+            .finish_non_exhaustive()
+    }
+}
+
+impl WsTransport {
+    /// Starts opening `url` (`ws://` or `wss://`) with subprotocol `mqtt`;
+    /// `on_event` hears the outcome and everything after. An unusable URL
+    /// is an error here, not an event.
+    pub fn open(url: &str, on_event: Rc<dyn Fn(WsEvent)>) -> Result<Self, String> {
+        let socket = WebSocket::new_with_str(url, SUBPROTOCOL).map_err(|e| {
+            let detail = e
+                .dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_default();
+            format!("cannot open a WebSocket to {url}: {detail}")
+        })?;
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        let opened = Rc::new(std::cell::Cell::new(false));
+
+        let on_open = {
+            let on_event = on_event.clone();
+            let opened = opened.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                opened.set(true);
+                on_event(WsEvent::Open);
+            })
+        };
+        let on_message = {
+            let on_event = on_event.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                // Text frames are not MQTT; a broker that sends one is
+                // broken, and the decoder will say so on the bytes.
+                let data = event.data();
+                let bytes = match data.dyn_ref::<js_sys::ArrayBuffer>() {
+                    Some(buffer) => js_sys::Uint8Array::new(buffer).to_vec(),
+                    None => data.as_string().unwrap_or_default().into_bytes(),
+                };
+                on_event(WsEvent::Data(bytes));
+            })
+        };
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            on_event(WsEvent::Closed(CloseInfo {
+                code: event.code(),
+                reason: event.reason(),
+                was_clean: event.was_clean(),
+                was_open: opened.get(),
+            }));
+        });
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        Ok(Self {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        })
+    }
+
+    /// Sends `bytes` as one binary frame.
+    pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
+        self.socket
+            .send_with_u8_array(bytes)
+            .map_err(|_| "the WebSocket is not open".to_owned())
+    }
+
+    /// Starts the closing handshake; [`WsEvent::Closed`] follows.
+    pub fn close(&self) {
+        let _ = self.socket.close_with_code(1000);
+    }
+
+    /// Bytes queued by [`WsTransport::send`] and not yet on the network.
+    pub fn buffered_amount(&self) -> u32 {
+        self.socket.buffered_amount()
+    }
+}
+
+impl Drop for WsTransport {
+    fn drop(&mut self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close_with_code(1000);
+    }
+}
