@@ -56,7 +56,7 @@ for f in dist/*.wasm dist/*.js; do
 done
 
 say "end-to-end tests of the built page (WebDriver, headless Chromium)"
-run_tests -p iotda-kit-e2e --test e2e
+run_tests -p iotda-kit-e2e --tests
 
 say "all tests"
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }

@@ -5,6 +5,8 @@ use yew_router::prelude::*;
 
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
+use crate::pages::console::ConsolePage;
+use crate::state::SecretMemory;
 
 /// The app's routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
@@ -18,6 +20,9 @@ pub enum Route {
     /// X.509 onboarding: device CA, verification and device certificates.
     #[at("/certificates")]
     Certificates,
+    /// MQTT console: connect, subscribe, publish, read messages.
+    #[at("/console")]
+    Console,
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -28,6 +33,7 @@ fn switch(route: Route) -> Html {
     match route {
         Route::Home | Route::Connect => html! { <ConnectPage /> },
         Route::Certificates => html! { <CertificatesPage /> },
+        Route::Console => html! { <ConsolePage /> },
         Route::NotFound => html! {
             <section class="card">
                 <h2>{ "Page not found" }</h2>
@@ -40,13 +46,16 @@ fn switch(route: Route) -> Html {
 /// The whole app.
 #[component]
 pub fn App() -> Html {
+    let secret = use_memo((), |_| SecretMemory::default());
     html! {
+        <ContextProvider<SecretMemory> context={(*secret).clone()}>
         <BrowserRouter>
             <header class="topbar">
                 <h1 class="brand">{ "IoTDA Kit" }</h1>
                 <nav aria-label="Pages">
                     <Link<Route> to={Route::Connect} classes="navlink">{ "Connection" }</Link<Route>>
                     <Link<Route> to={Route::Certificates} classes="navlink">{ "Certificates" }</Link<Route>>
+                    <Link<Route> to={Route::Console} classes="navlink">{ "Console" }</Link<Route>>
                 </nav>
                 <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>
             </header>
@@ -54,5 +63,6 @@ pub fn App() -> Html {
                 <Switch<Route> render={switch} />
             </main>
         </BrowserRouter>
+        </ContextProvider<SecretMemory>>
     }
 }

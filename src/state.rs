@@ -7,6 +7,7 @@
 //! [`ConnectAction::Tick`] and saves [`ConnectState::saved`] after changes.
 
 pub mod certs;
+pub mod console;
 pub mod openssl;
 
 use std::rc::Rc;
@@ -18,6 +19,37 @@ use yew::Reducible;
 
 /// localStorage key of the saved Connection form.
 pub const CONNECT_STORAGE_KEY: &str = "iotda-kit.connect.v1";
+
+/// The device secret typed on the Connection page, kept in memory for this
+/// tab (not in storage unless the user asks): the page gets it back when
+/// the user returns to it, and the Console computes the MQTT password from
+/// it. Provided by the app shell as a context.
+#[derive(Clone, Default)]
+pub struct SecretMemory(Rc<std::cell::RefCell<String>>);
+
+impl SecretMemory {
+    /// The secret last typed (empty if none).
+    pub fn get(&self) -> String {
+        self.0.borrow().clone()
+    }
+
+    /// Remembers `secret`.
+    pub fn set(&self, secret: &str) {
+        secret.clone_into(&mut self.0.borrow_mut());
+    }
+}
+
+impl PartialEq for SecretMemory {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::fmt::Debug for SecretMemory {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SecretMemory([elided])")
+    }
+}
 
 /// Where the timestamp comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]

@@ -10,7 +10,9 @@ use yew::prelude::*;
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
-use crate::state::{ConnectAction, ConnectForm, ConnectState, TimestampInput, CONNECT_STORAGE_KEY};
+use crate::state::{
+    ConnectAction, ConnectForm, ConnectState, SecretMemory, TimestampInput, CONNECT_STORAGE_KEY,
+};
 use crate::web::{clock, storage};
 
 /// How often the current hour is re-read, in milliseconds.
@@ -19,13 +21,31 @@ const CLOCK_TICK_MS: u32 = 30_000;
 /// The Connection page.
 #[component]
 pub fn ConnectPage() -> Html {
+    let memory = use_context::<SecretMemory>();
     let loaded = use_memo((), |_| storage::load::<ConnectForm>(CONNECT_STORAGE_KEY));
     let state = {
         let loaded = loaded.clone();
+        let memory = memory.clone();
         use_reducer(move || {
-            ConnectState::restore(loaded.as_ref().clone().ok().flatten(), clock::now_hour())
+            let mut state =
+                ConnectState::restore(loaded.as_ref().clone().ok().flatten(), clock::now_hour());
+            // The secret typed earlier in this tab, if storage has none.
+            if let Some(secret) = memory.map(|m| m.get()).filter(|s| !s.is_empty()) {
+                if state.form.secret.is_empty() {
+                    state.form.secret = secret;
+                }
+            }
+            state
         })
     };
+    {
+        let memory = memory.clone();
+        use_effect_with(state.form.secret.clone(), move |secret| {
+            if let Some(memory) = memory {
+                memory.set(secret);
+            }
+        });
+    }
     let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
 
     {

@@ -2,3 +2,4 @@
 
 pub mod certificates;
 pub mod connect;
+pub mod console;

@@ -208,6 +208,39 @@ impl Browser {
         }
     }
 
+    /// Waits (up to 20 s) until the text of `css` satisfies `ok`, and
+    /// returns it (the last text seen if it never does: the caller asserts).
+    pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let text = self.text(css).await;
+            if ok(&text) || Instant::now() > deadline {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The attribute `name` of the element `css` (empty if absent).
+    pub async fn attr(&self, css: &str, name: &str) -> String {
+        self.wait_for(css)
+            .await
+            .attr(name)
+            .await
+            .expect("read an attribute")
+            .unwrap_or_default()
+    }
+
+    /// Unticks the checkbox `css` if it is ticked.
+    pub async fn untick(&self, css: &str) {
+        let el = self.wait_for(css).await;
+        if el.prop("checked").await.expect("read checked").as_deref() == Some("true") {
+            el.click()
+                .await
+                .unwrap_or_else(|e| panic!("untick {css}: {e}"));
+        }
+    }
+
     /// Scrolls to the top and saves a PNG screenshot of the window under `target/e2e/screenshots/NAME.png` and
     /// returns its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
@@ -233,4 +266,45 @@ impl Browser {
         let _ = self.client.close().await;
         let _ = std::fs::remove_dir_all(&self.profile);
     }
+}
+
+/// Publishes `count` QoS 0 JSON property reports to `{prefix}/0` ..
+/// `{prefix}/9` over plain TCP at about `rate` a second (in batches every
+/// 10 ms), with the core's codec: `mosquitto_pub` would be the bottleneck.
+/// Blocks until all are written.
+pub fn flood(port: u16, prefix: &str, count: u32, rate: u32) {
+    use iotda_core::mqtt::{
+        Connect, Disconnect, Packet, ProtocolVersion, Publish, QosPid, TopicName,
+    };
+    use std::io::Write;
+
+    let v = ProtocolVersion::V3_1_1;
+    let mut stream =
+        std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to mosquitto");
+    let mut out = Vec::new();
+    Packet::Connect(Connect::new(v, format!("{prefix}-flooder"), 60))
+        .encode(v, &mut out)
+        .expect("encode CONNECT");
+    let payload = br#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#;
+    let batch = (rate / 100).max(1);
+    let start = Instant::now();
+    for i in 0..count {
+        let topic = TopicName::new(format!("{prefix}/{}", i % 10)).expect("topic");
+        Packet::Publish(Publish::new(topic, QosPid::AtMostOnce, payload.to_vec()))
+            .encode(v, &mut out)
+            .expect("encode PUBLISH");
+        if (i + 1) % batch == 0 || i + 1 == count {
+            stream.write_all(&out).expect("send PUBLISH");
+            out.clear();
+            // Pace: batch k is due at k * 10 ms.
+            let due = start + Duration::from_millis(u64::from((i + 1) / batch) * 10);
+            if let Some(wait) = due.checked_duration_since(Instant::now()) {
+                std::thread::sleep(wait);
+            }
+        }
+    }
+    Packet::Disconnect(Disconnect::default())
+        .encode(v, &mut out)
+        .expect("encode DISCONNECT");
+    stream.write_all(&out).expect("send DISCONNECT");
 }

@@ -105,6 +105,31 @@ impl TopicFilter {
         self.0
     }
 
+    /// Whether `topic` matches this filter: `+` stands for one level, `#`
+    /// for any number of levels at the end (also none: `a/#` matches `a`),
+    /// and a filter starting with a wildcard does not match a topic starting
+    /// with `$` [MQTT-4.7.2-1]. A shared subscription matches on its filter
+    /// part.
+    pub fn matches(&self, topic: &str) -> bool {
+        let filter = match self.0.strip_prefix("$share/") {
+            Some(rest) => rest.split_once('/').map_or("", |(_, f)| f),
+            None => &self.0,
+        };
+        if topic.starts_with('$') && filter.starts_with(['+', '#']) {
+            return false;
+        }
+        let mut levels = topic.split('/');
+        for wanted in filter.split('/') {
+            match (wanted, levels.next()) {
+                ("#", _) => return true,
+                ("+", Some(_)) => {}
+                (wanted, Some(level)) if wanted == level => {}
+                _ => return false,
+            }
+        }
+        levels.next().is_none()
+    }
+
     /// Whether it has the form of an MQTT 5 shared subscription
     /// (`$share/...`).
     pub fn is_shared(&self) -> bool {
@@ -265,6 +290,38 @@ mod tests {
                 Err(Error::InvalidSharedSubscription(bad.into())),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn filters_match_topics_by_the_wildcard_rules() {
+        let cases = [
+            ("a/b", "a/b", true),
+            ("a/b", "a/c", false),
+            ("a/+", "a/b", true),
+            ("a/+", "a", false),
+            ("a/+", "a/b/c", false),
+            ("a/+/c", "a/b/c", true),
+            ("a/#", "a", true),
+            ("a/#", "a/b/c", true),
+            ("a/#", "b", false),
+            ("#", "a/b", true),
+            ("+/+", "/x", true),
+            ("+", "", true),
+            ("a", "a/b", false),
+            ("#", "$oc/devices/d/sys/commands/request_id=1", false),
+            ("+/devices/#", "$oc/devices/d", false),
+            (
+                "$oc/devices/+/sys/commands/#",
+                "$oc/devices/d/sys/commands/request_id=1",
+                true,
+            ),
+            ("$share/g/a/+", "a/b", true),
+            ("$share/g/a/+", "$share/g/a/b", false),
+        ];
+        for (filter, topic, expected) in cases {
+            let f = TopicFilter::new(filter).unwrap();
+            assert_eq!(f.matches(topic), expected, "{filter} vs {topic}");
         }
     }
 }

@@ -1,0 +1,181 @@
+//! `cargo bench -p iotda-kit-e2e --bench console_browser`: how many inbound
+//! messages a second the Console page sustains from a local mosquitto, in
+//! headless Chromium. A publisher floods QoS 0 JSON property reports at a
+//! given rate (or unpaced); the page measures, with `performance.now()`,
+//! how long until it has them all, and the longest gap between animation
+//! frames meanwhile (how responsive it stayed). Printed as a table; it
+//! asserts nothing. Needs the release page in `dist/` (`scripts/bench.sh`
+//! builds it).
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use fantoccini::wd::TimeoutConfiguration;
+use iotda_kit_e2e::{flood, serve_dist, Browser, Chromedriver};
+use iotda_testkit::{BrokerConfig, Mosquitto};
+
+/// Runs in the page until `#console-counts` reports `target` received (or
+/// 60 s pass): returns the time from the first new message to the last,
+/// the longest gap between animation frames, and the wasm memory size.
+const WATCH: &str = r#"
+const [target, done] = arguments;
+const counts = document.querySelector('#console-counts');
+const got = () => Number(counts.dataset.received);
+const base = got();
+let first = null, last = null, prev = performance.now(), maxGap = 0, frames = 0;
+const frame = now => {
+  frames++;
+  if (first !== null) maxGap = Math.max(maxGap, now - prev);
+  prev = now;
+  const n = got();
+  if (first === null && n > base) first = now;
+  if (n - base >= target || now - start > 60000) {
+    last = now;
+    return done({ received: n - base, ms: last - (first ?? last), maxGap, frames,
+                  wasm: Number(counts.dataset.wasmBytes) });
+  }
+  requestAnimationFrame(frame);
+};
+const start = performance.now();
+requestAnimationFrame(frame);
+"#;
+
+struct Row {
+    offered: String,
+    sent: u32,
+    received: u64,
+    ms: f64,
+    max_gap: f64,
+    wasm: u64,
+}
+
+async fn run(
+    browser: &Browser,
+    mqtt_port: u16,
+    count: u32,
+    rate: Option<u32>,
+) -> Result<Row, String> {
+    let publisher = std::thread::spawn(move || {
+        // Give the page's watcher a moment to start.
+        std::thread::sleep(Duration::from_millis(300));
+        flood(mqtt_port, "bench", count, rate.unwrap_or(10_000_000));
+    });
+    let result = browser
+        .client
+        .execute_async(WATCH, vec![count.into()])
+        .await
+        .map_err(|e| format!("watch the page: {e}"))?;
+    publisher
+        .join()
+        .map_err(|_| "the publisher failed".to_owned())?;
+    let number = |k: &str| result.get(k).and_then(|v| v.as_f64()).unwrap_or(0.0);
+    Ok(Row {
+        offered: rate.map_or("unpaced".into(), |r| format!("{r}/s")),
+        sent: count,
+        received: number("received") as u64,
+        ms: number("ms"),
+        max_gap: number("maxGap"),
+        wasm: number("wasm") as u64,
+    })
+}
+
+async fn bench(
+    browser: &Browser,
+    addr: std::net::SocketAddr,
+    broker: &Mosquitto,
+) -> Result<Vec<Row>, String> {
+    let ws_port = broker.ws_port.ok_or("no WebSocket listener")?;
+    browser
+        .client
+        .goto(&format!("http://{addr}/console"))
+        .await
+        .map_err(|e| format!("open the console: {e}"))?;
+    browser.fill("#console-host", "127.0.0.1").await;
+    browser.fill("#console-port", &ws_port.to_string()).await;
+    browser.fill("#console-client-id", "bench-console").await;
+    browser.untick("#console-tls").await;
+    browser.fill("#console-new-filter", "bench/#").await;
+    let qos0 = "document.querySelector('#console-new-qos').value = '0';
+                document.querySelector('#console-new-qos').dispatchEvent(new Event('change', { bubbles: true }));";
+    browser
+        .client
+        .execute(qos0, vec![])
+        .await
+        .map_err(|e| format!("choose QoS 0: {e}"))?;
+    browser.click("#console-add-sub").await;
+    browser.click("#console-connect").await;
+    let subs = browser
+        .wait_text("#console-sub-list", |t| t.contains("granted QoS"))
+        .await;
+    if !subs.contains("granted QoS") {
+        return Err(format!("the console did not subscribe: {subs}"));
+    }
+    let mut rows = Vec::new();
+    for (count, rate) in [
+        (50_000, Some(10_000)),
+        (100_000, Some(20_000)),
+        (100_000, Some(40_000)),
+        (100_000, None),
+    ] {
+        rows.push(run(browser, broker.mqtt_port, count, rate).await?);
+    }
+    Ok(rows)
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let broker = Mosquitto::start(&BrokerConfig {
+        websocket: true,
+        ..BrokerConfig::default()
+    });
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1600).await;
+    let _ = browser
+        .client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(Duration::from_secs(120)),
+            Some(Duration::from_secs(60)),
+            Some(Duration::from_secs(0)),
+        ))
+        .await;
+    let outcome = bench(&browser, addr, &broker).await;
+    browser.close().await;
+    match outcome {
+        Ok(rows) => {
+            println!("Console: inbound MQTT messages (QoS 0, 73-byte JSON report) from local mosquitto over ws, headless Chromium");
+            println!(
+                "{:>10} {:>8} {:>9} {:>9} {:>12} {:>14} {:>12}",
+                "offered",
+                "sent",
+                "received",
+                "time s",
+                "sustained/s",
+                "max frame gap",
+                "wasm memory"
+            );
+            for r in rows {
+                let rate = if r.ms > 0.0 {
+                    r.received as f64 / (r.ms / 1000.0)
+                } else {
+                    0.0
+                };
+                println!(
+                    "{:>10} {:>8} {:>9} {:>9.2} {:>12.0} {:>11.0} ms {:>9.1} MB",
+                    r.offered,
+                    r.sent,
+                    r.received,
+                    r.ms / 1000.0,
+                    rate,
+                    r.max_gap,
+                    r.wasm as f64 / 1_048_576.0
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("console bench failed: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,313 @@
+//! The Console page in headless Chromium against a real mosquitto (started
+//! here, MQTT and WebSocket on 127.0.0.1): prefill from the Connection
+//! page, connect, subscribe, receive what `mosquitto_pub` sends, answer a
+//! command that `mosquitto_sub` reads, filters, errors, and a flood of
+//! 10,000 messages a second.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::key::Key;
+use iotda_kit_e2e::{flood, serve_dist, Browser, Chromedriver};
+use iotda_testkit::{BrokerConfig, Mosquitto};
+
+fn broker() -> Mosquitto {
+    Mosquitto::start(&BrokerConfig {
+        websocket: true,
+        ..BrokerConfig::default()
+    })
+}
+
+async fn received(browser: &Browser) -> u64 {
+    browser
+        .attr("#console-counts", "data-received")
+        .await
+        .parse()
+        .expect("a count")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
+    let broker = broker();
+    let ws_port = broker.ws_port.expect("a WebSocket listener");
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 2200).await;
+
+    // The Connection page: device, secret and the local WebSocket broker.
+    browser
+        .client
+        .goto(&format!("http://{addr}/connect"))
+        .await
+        .expect("open the app");
+    browser.fill("#device-id", "dev_1").await;
+    browser.fill("#secret", "12345678").await;
+    browser.fill("#host", "127.0.0.1").await;
+    browser
+        .client
+        .execute(
+            "const s = document.querySelector('#transport'); s.value = 'ws';
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![],
+        )
+        .await
+        .expect("choose ws");
+    browser.fill("#port", &ws_port.to_string()).await;
+    let client_id = browser
+        .wait_text("#client-id", |t| t.starts_with("dev_1_0_0_"))
+        .await;
+
+    // The Console, reached by the app's own link: everything carried over.
+    browser.click("a.navlink[href='/console']").await;
+    browser.wait_for("#console-host").await;
+    assert_eq!(browser.value("#console-host").await, "127.0.0.1");
+    assert_eq!(browser.value("#console-port").await, ws_port.to_string());
+    assert_eq!(browser.value("#console-client-id").await, client_id);
+    assert_eq!(browser.value("#console-username").await, "dev_1");
+    assert_eq!(browser.value("#console-password").await.len(), 64);
+    let rows = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#console-sub-list .sub-row"))
+        .await
+        .expect("subscription rows");
+    assert_eq!(rows.len(), 6, "the IoTDA downlink topics of dev_1");
+
+    browser.click("#console-connect").await;
+    let status = browser
+        .wait_text("#console-status", |t| t.starts_with("Connected"))
+        .await;
+    assert_eq!(
+        status,
+        format!("Connected to ws://127.0.0.1:{ws_port}/mqtt")
+    );
+    let subs = browser
+        .wait_text("#console-sub-list", |t| {
+            t.matches("granted QoS 1").count() == 6
+        })
+        .await;
+    assert_eq!(subs.matches("granted QoS 1").count(), 6, "{subs}");
+
+    // A command from "the platform" (mosquitto_pub), answered from the page
+    // and read by mosquitto_sub.
+    let sub = Command::new("mosquitto_sub")
+        .args(["-h", "127.0.0.1", "-p", &broker.mqtt_port.to_string()])
+        .args([
+            "-t",
+            "$oc/devices/dev_1/sys/commands/response/#",
+            "-C",
+            "1",
+            "-v",
+        ])
+        .args(["-W", "30"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start mosquitto_sub");
+    let command = r#"{"service_id":"Battery","command_name":"reboot","paras":{"delay":1}}"#;
+    let status = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.mqtt_port.to_string(),
+            "-q",
+            "1",
+        ])
+        .args([
+            "-t",
+            "$oc/devices/dev_1/sys/commands/request_id=77",
+            "-m",
+            command,
+        ])
+        .status()
+        .expect("run mosquitto_pub");
+    assert!(status.success());
+    let row = browser.wait_for("#console-log .log-row").await;
+    let row_text = row.text().await.expect("row text");
+    assert!(
+        row_text.contains("$oc/devices/dev_1/sys/commands/request_id=77"),
+        "{row_text}"
+    );
+    assert!(row_text.contains("Q1"), "{row_text}");
+    row.click().await.expect("select the message");
+    let payload = browser.text("#console-detail-payload").await;
+    assert!(
+        payload.contains("\"command_name\": \"reboot\""),
+        "pretty JSON: {payload}"
+    );
+
+    browser.click("#console-answer").await;
+    assert_eq!(
+        browser.value("#console-topic").await,
+        "$oc/devices/dev_1/sys/commands/response/request_id=77"
+    );
+    // Ctrl+Enter in the payload sends it.
+    let payload_box = browser.wait_for("#console-payload").await;
+    payload_box
+        .send_keys(&format!(
+            "{}{}",
+            char::from(Key::Control),
+            char::from(Key::Enter)
+        ))
+        .await
+        .expect("press Ctrl+Enter");
+    let answered = sub.wait_with_output().expect("mosquitto_sub output");
+    let answered = String::from_utf8_lossy(&answered.stdout).into_owned();
+    assert!(
+        answered.starts_with("$oc/devices/dev_1/sys/commands/response/request_id=77 "),
+        "{answered}"
+    );
+    assert!(answered.contains("\"result_code\": 0"), "{answered}");
+    // The response comes back too: `commands/#` covers `commands/response/...`.
+    let counts = browser
+        .wait_text("#console-counts", |t| t.starts_with("2 received"))
+        .await;
+    assert!(counts.starts_with("2 received, 1 published"), "{counts}");
+
+    // Broken JSON is refused next to the payload, and nothing is sent.
+    browser.paste("#console-payload", "{\"a\":\n  1,}").await;
+    let error = browser.text("#console-payload-error").await;
+    assert!(error.contains("line 2"), "{error}");
+    browser.click("#console-send").await;
+    let refused = browser.text("#console-publish-error").await;
+    assert!(refused.contains("not JSON"), "{refused}");
+
+    // Filters: by MQTT filter and by text.
+    browser
+        .fill("#console-filter-topic", "$oc/devices/dev_1/sys/commands/+")
+        .await;
+    let counts = browser
+        .wait_text("#console-counts", |t| t.contains("showing 1 of 3"))
+        .await;
+    assert!(counts.contains("showing 1 of 3"), "{counts}");
+    browser.paste("#console-filter-topic", "").await;
+    browser.fill("#console-filter-text", "result_code").await;
+    let counts = browser
+        .wait_text("#console-counts", |t| t.contains("showing 2 of 3"))
+        .await;
+    assert!(counts.contains("showing 2 of 3"), "{counts}");
+    browser.paste("#console-filter-text", "").await;
+
+    let shot = browser.screenshot("console").await;
+    assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
+
+    browser.click("#console-disconnect").await;
+    let status = browser
+        .wait_text("#console-status", |t| t == "Not connected")
+        .await;
+    assert_eq!(status, "Not connected");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1000, 1400).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/console"))
+        .await
+        .expect("open the console");
+    browser.fill("#console-host", "127.0.0.1").await;
+    browser.fill("#console-port", "9").await;
+    browser.fill("#console-client-id", "nobody").await;
+    browser.untick("#console-tls").await;
+    browser.fill("#console-keepalive", "abc").await;
+    browser.click("#console-connect").await;
+    let error = browser.text("#console-keepalive-error").await;
+    assert!(error.contains("0 (off) to 65535"), "{error}");
+    browser.fill("#console-keepalive", "30").await;
+    browser.click("#console-connect").await;
+    let status = browser
+        .wait_text("#console-status", |t| t.starts_with("Connection lost"))
+        .await;
+    assert!(status.contains("did not open"), "{status}");
+    browser.click("#console-disconnect").await;
+    browser
+        .wait_text("#console-status", |t| t == "Not connected")
+        .await;
+    // Reload: the form is back, without the password.
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("#console-host").await;
+    assert_eq!(browser.value("#console-port").await, "9");
+    assert_eq!(browser.value("#console-client-id").await, "nobody");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn console_takes_a_flood_of_10000_messages_a_second_with_a_bounded_log() {
+    const COUNT: u32 = 60_000;
+    let broker = broker();
+    let ws_port = broker.ws_port.expect("a WebSocket listener");
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1600).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/console"))
+        .await
+        .expect("open the console");
+    browser.fill("#console-host", "127.0.0.1").await;
+    browser.fill("#console-port", &ws_port.to_string()).await;
+    browser.fill("#console-client-id", "flood-console").await;
+    browser.untick("#console-tls").await;
+    browser.fill("#console-new-filter", "flood/#").await;
+    browser.click("#console-add-sub").await;
+    browser.click("#console-connect").await;
+    let subs = browser
+        .wait_text("#console-sub-list", |t| t.contains("granted QoS"))
+        .await;
+    let status = browser.text("#console-status").await;
+    assert!(subs.contains("granted QoS 1"), "{subs} / {status}");
+
+    let mqtt_port = broker.mqtt_port;
+    let publisher = std::thread::spawn(move || flood(mqtt_port, "flood", COUNT, 10_000));
+
+    // While it floods, the page answers and its controls work.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while received(&browser).await < 15_000 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let memory_when_full: u64 = browser
+        .attr("#console-counts", "data-wasm-bytes")
+        .await
+        .parse()
+        .expect("wasm memory size");
+    browser.fill("#console-filter-text", "no such text").await;
+    let counts = browser
+        .wait_text("#console-counts", |t| t.contains("showing 0 of"))
+        .await;
+    assert!(counts.contains("showing 0 of"), "{counts}");
+    browser.paste("#console-filter-text", "").await;
+
+    publisher.join().expect("the publisher");
+    while received(&browser).await < u64::from(COUNT) && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        received(&browser).await,
+        u64::from(COUNT),
+        "every message arrived"
+    );
+    let held: usize = browser
+        .attr("#console-counts", "data-held")
+        .await
+        .parse()
+        .expect("held");
+    assert_eq!(held, 10_000, "the log keeps the newest 10,000");
+    let memory_after: u64 = browser
+        .attr("#console-counts", "data-wasm-bytes")
+        .await
+        .parse()
+        .expect("wasm memory size");
+    // Flat: 45,000 more messages through a full log grow nothing that
+    // matters (wasm memory grows in 64 KiB pages and never shrinks).
+    assert!(
+        memory_after <= memory_when_full + 2 * 1024 * 1024,
+        "wasm memory grew from {memory_when_full} to {memory_after} bytes"
+    );
+    // The newest message is on top.
+    let top = browser.text("#console-log .log-row").await;
+    assert!(top.contains("flood/9"), "{top}");
+    browser.close().await;
+}

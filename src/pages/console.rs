@@ -1,0 +1,831 @@
+//! The Console page: an MQTT client over WebSocket with IoTDA's topics
+//! built in. Connection form (filled from the Connection page),
+//! subscriptions, a publish form with presets and JSON checks, and a
+//! bounded, virtualised message log that re-renders at most once per
+//! animation frame however fast messages come.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use iotda_core::mqtt::session::Event as SessionEvent;
+use iotda_core::mqtt::TopicFilter;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::components::copy_button::CopyButton;
+use crate::components::text_field::TextField;
+use crate::state::console::{
+    answer, clock_text, presets, pretty_json, preview, render_payload, size_text, ConsoleAction,
+    ConsoleForm, ConsoleState, Dir, FormField, LogFilter, LogLimits, MessageLog, MqttVersion,
+    PayloadView, SavedConsole, Status, SubStatus, SubscriptionRow, CONSOLE_STORAGE_KEY,
+};
+use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
+use crate::web::mqtt::MqttClient;
+use crate::web::{clock, storage};
+
+/// Height of one log row in pixels (matches `.log-row` in the style sheet).
+const ROW_PX: f64 = 26.0;
+/// Rows rendered beyond the visible ones, above and below.
+const OVERSCAN: usize = 6;
+/// Rows visible in the log's box (its height / [`ROW_PX`]).
+const VISIBLE_ROWS: usize = 18;
+/// Characters of payload shown in a row.
+const PREVIEW_CHARS: usize = 120;
+
+/// The browser's offset from UTC in minutes (east positive).
+fn tz_offset_minutes() -> i64 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i64)
+}
+
+/// The size of this page's wasm memory: shown as a data attribute of the
+/// log's counters, for the tests that check it stays flat under a flood.
+fn wasm_memory_bytes() -> u32 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length()
+}
+
+/// Wall-clock milliseconds since the Unix epoch.
+fn wall_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
+/// The Connection page's form with the secret typed there this visit, and
+/// the credentials it computes now.
+fn connection_page(memory: Option<&SecretMemory>) -> ConnectState {
+    let mut saved = storage::load::<ConnectForm>(CONNECT_STORAGE_KEY)
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    if let Some(secret) = memory.map(SecretMemory::get).filter(|s| !s.is_empty()) {
+        saved.secret = secret;
+    }
+    ConnectState::restore(Some(saved), clock::now_hour())
+}
+
+fn prefill_action(memory: Option<&SecretMemory>) -> ConsoleAction {
+    let connect = connection_page(memory);
+    let credentials = connect.derive().credentials.ok();
+    let (form, note) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
+    ConsoleAction::Prefill(Box::new(form), note)
+}
+
+/// Schedules one re-render at the next animation frame, unless one is
+/// already scheduled. Hidden tabs get no frames, and need none: the log is
+/// bounded on its own.
+#[derive(Clone)]
+struct FrameScheduler {
+    pending: Rc<Cell<bool>>,
+    redraw: Callback<()>,
+}
+
+impl FrameScheduler {
+    fn request(&self) {
+        if self.pending.replace(true) {
+            return;
+        }
+        let pending = self.pending.clone();
+        let redraw = self.redraw.clone();
+        let callback = Closure::once_into_js(move || {
+            pending.set(false);
+            redraw.emit(());
+        });
+        let scheduled = web_sys::window()
+            .map(|w| w.request_animation_frame(callback.unchecked_ref()).is_ok())
+            .unwrap_or(false);
+        if !scheduled {
+            self.pending.set(false);
+            self.redraw.emit(());
+        }
+    }
+}
+
+/// The Console page.
+#[component]
+pub fn ConsolePage() -> Html {
+    let memory = use_context::<SecretMemory>();
+    let saved = use_memo((), |_| storage::load::<SavedConsole>(CONSOLE_STORAGE_KEY));
+    let state = {
+        let saved = saved.clone();
+        use_reducer(move || ConsoleState::restore(saved.as_ref().clone().ok().flatten()))
+    };
+    let log = use_mut_ref(|| MessageLog::new(LogLimits::default()));
+    let client = use_mut_ref(|| None::<MqttClient>);
+    let update = use_force_update();
+    let frames = use_memo((), {
+        let update = update.clone();
+        move |_| FrameScheduler {
+            pending: Rc::new(Cell::new(false)),
+            redraw: Callback::from(move |()| update.force_update()),
+        }
+    });
+    let filter = use_state(LogFilter::default);
+    let scroll_top = use_state(|| 0.0f64);
+    let selected = use_state(|| None::<u64>);
+    let view = use_state(PayloadView::default);
+    let storage_error = use_state(|| saved.as_ref().as_ref().err().cloned());
+
+    // First visit: fill the form from the Connection page.
+    {
+        let dispatcher = state.dispatcher();
+        let first_visit = matches!(saved.as_ref(), Ok(None));
+        let memory = memory.clone();
+        use_effect_with((), move |_| {
+            if first_visit {
+                dispatcher.dispatch(prefill_action(memory.as_ref()));
+            }
+        });
+    }
+    // Save after changes (never the password: see ConsoleForm).
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(state.saved(), move |saved| {
+            if let Err(e) = storage::save(CONSOLE_STORAGE_KEY, saved) {
+                storage_error.set(Some(e));
+            }
+        });
+    }
+    // Connected: send the subscriptions that are not active yet.
+    {
+        let client = client.clone();
+        let dispatcher = state.dispatcher();
+        let connected = matches!(state.status, Status::Connected { .. });
+        let idle: Vec<SubscriptionRow> = state
+            .subscriptions
+            .iter()
+            .filter(|r| r.status == SubStatus::Idle)
+            .cloned()
+            .collect();
+        use_effect_with((connected, idle), move |(connected, idle)| {
+            if *connected && !idle.is_empty() {
+                subscribe_rows(client.borrow().as_ref(), &dispatcher, idle);
+            }
+        });
+    }
+    // Leaving the page closes the connection.
+    {
+        let client = client.clone();
+        use_effect_with((), move |_| {
+            move || {
+                if let Some(c) = client.borrow_mut().take() {
+                    let _ = c.disconnect();
+                }
+            }
+        });
+    }
+
+    let form = &state.form;
+    let edit = |apply: fn(&mut ConsoleForm, String)| {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        Callback::from(move |value: String| {
+            let mut form = form.clone();
+            apply(&mut form, value);
+            dispatcher.dispatch(ConsoleAction::Form(Box::new(form)));
+        })
+    };
+    let toggle = |apply: fn(&mut ConsoleForm, bool)| {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut form = form.clone();
+            apply(
+                &mut form,
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            );
+            dispatcher.dispatch(ConsoleAction::Form(Box::new(form)));
+        })
+    };
+    let on_version = {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        Callback::from(move |e: Event| {
+            let mut form = form.clone();
+            form.version = match e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .value()
+                .as_str()
+            {
+                "5" => MqttVersion::V5,
+                _ => MqttVersion::V311,
+            };
+            dispatcher.dispatch(ConsoleAction::Form(Box::new(form)));
+        })
+    };
+    let on_prefill = {
+        let dispatcher = state.dispatcher();
+        let memory = memory.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(memory.as_ref())))
+    };
+    let on_connect = {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        let client = client.clone();
+        let log = log.clone();
+        let frames = (*frames).clone();
+        Callback::from(move |_: MouseEvent| {
+            let connection = match form.connection() {
+                Ok(c) => c,
+                Err(e) => return dispatcher.dispatch(ConsoleAction::FormError(Some(e))),
+            };
+            if let Some(old) = client.borrow_mut().take() {
+                let _ = old.disconnect();
+            }
+            let sink = {
+                let dispatcher = dispatcher.clone();
+                let log = log.clone();
+                let frames = frames.clone();
+                move |event: SessionEvent| match event {
+                    SessionEvent::Message(message) => {
+                        log.borrow_mut().push(Dir::In, wall_ms(), &message, None);
+                        frames.request();
+                    }
+                    SessionEvent::Published { id, .. } => {
+                        log.borrow_mut().settle(id, Ok(()));
+                        frames.request();
+                    }
+                    SessionEvent::PublishFailed { id, ref error } => {
+                        log.borrow_mut().settle(id, Err(error.to_string()));
+                        frames.request();
+                        dispatcher.dispatch(ConsoleAction::Session(Box::new(event)));
+                    }
+                    other => dispatcher.dispatch(ConsoleAction::Session(Box::new(other))),
+                }
+            };
+            match MqttClient::new(connection.options, connection.url, sink) {
+                Ok(c) => {
+                    dispatcher.dispatch(ConsoleAction::Connecting);
+                    if let Err(e) = c.connect() {
+                        dispatcher.dispatch(ConsoleAction::FormError(Some(
+                            crate::state::console::FormError {
+                                field: FormField::Login,
+                                message: e,
+                            },
+                        )));
+                    }
+                    *client.borrow_mut() = Some(c);
+                }
+                Err(message) => dispatcher.dispatch(ConsoleAction::FormError(Some(
+                    crate::state::console::FormError {
+                        field: FormField::Login,
+                        message,
+                    },
+                ))),
+            }
+        })
+    };
+    let on_disconnect = {
+        let client = client.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(c) = client.borrow().as_ref() {
+                let _ = c.disconnect();
+            }
+        })
+    };
+
+    let field_error = |field: FormField| {
+        state
+            .form_error
+            .as_ref()
+            .filter(|e| e.field == field)
+            .map(|e| e.message.clone())
+    };
+    let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
+    let url = form.connection().map(|c| c.url).unwrap_or_default();
+    let (status_class, status_text) = match &state.status {
+        Status::Disconnected => ("status", "Not connected".to_owned()),
+        Status::Connecting => ("status", format!("Connecting to {url} …")),
+        Status::Connected { session_present } => (
+            "status ok",
+            if *session_present {
+                format!("Connected to {url} (the broker kept the session)")
+            } else {
+                format!("Connected to {url}")
+            },
+        ),
+        Status::Waiting { why, .. } => (
+            "status invalid",
+            format!("Connection lost: {why}. Reconnecting by itself …"),
+        ),
+        Status::Failed(why) => ("status invalid", format!("Not connected: {why}")),
+    };
+
+    let connection_card = html! {
+        <section class="card" aria-labelledby="console-connection">
+            <h2 id="console-connection">{ "Connection" }</h2>
+            <p class="hint">
+                { "MQTT over WebSocket from this page straight to the broker. " }
+                <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
+                    { "Fill from the Connection page" }
+                </button>
+            </p>
+            if let Some(note) = &state.note {
+                <p class="note" id="console-note">{ note }</p>
+            }
+            if let Some(e) = &*storage_error {
+                <p class="note">{ e }</p>
+            }
+            <div class="settings">
+                <TextField id="console-host" label="Host" value={form.host.clone()}
+                    oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
+                <TextField id="console-port" label="Port" value={form.port.clone()}
+                    oninput={edit(|f, v| f.port = v)} error={field_error(FormField::Port)} />
+                <TextField id="console-path" label="Path" value={form.path.clone()}
+                    oninput={edit(|f, v| f.path = v)} error={field_error(FormField::Path)} />
+                <label class="choice"><input type="checkbox" id="console-tls" checked={form.tls}
+                    onchange={toggle(|f, v| f.tls = v)} />{ " TLS (wss://)" }</label>
+                <TextField id="console-client-id" label="ClientId" value={form.client_id.clone()}
+                    oninput={edit(|f, v| f.client_id = v)} />
+                <TextField id="console-username" label="Username" value={form.username.clone()}
+                    oninput={edit(|f, v| f.username = v)} />
+                <TextField id="console-password" label="Password" input_type="password"
+                    value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
+                    error={field_error(FormField::Login)}
+                    hint="Kept in this tab only, never saved." />
+                <TextField id="console-keepalive" label="Keep alive (s)" value={form.keep_alive.clone()}
+                    oninput={edit(|f, v| f.keep_alive = v)} error={field_error(FormField::KeepAlive)} />
+                <div class="field">
+                    <label for="console-version">{ "MQTT version" }</label>
+                    <select id="console-version" onchange={on_version}>
+                        <option value="3.1.1" selected={form.version == MqttVersion::V311}>{ "3.1.1" }</option>
+                        <option value="5" selected={form.version == MqttVersion::V5}>{ "5.0" }</option>
+                    </select>
+                </div>
+                <label class="choice"><input type="checkbox" id="console-clean" checked={form.clean_start}
+                    onchange={toggle(|f, v| f.clean_start = v)} />{ " Clean session" }</label>
+                <label class="choice"><input type="checkbox" id="console-iotda" checked={form.iotda}
+                    onchange={toggle(|f, v| f.iotda = v)} />{ " IoTDA mode (warnings, refusals in IoTDA's terms)" }</label>
+                <TextField id="console-device-id" label="Device id (for IoTDA topics)"
+                    value={form.device_id.clone()} oninput={edit(|f, v| f.device_id = v)} />
+            </div>
+            <p class="actions">
+                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ "Connect" }</button>
+                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ "Disconnect" }</button>
+            </p>
+            <p id="console-status" class={status_class} role="status">{ status_text }</p>
+            <details>
+                <summary>{ "Activity" }</summary>
+                <ol id="console-activity" class="activity">
+                    { for state.activity.iter().map(|line| html! { <li>{ line }</li> }) }
+                </ol>
+            </details>
+        </section>
+    };
+
+    html! {
+        <div class="page console">
+            { connection_card }
+            <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
+            <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
+            { log_card(&log, &filter, &scroll_top, &selected, &view, &state, &frames) }
+        </div>
+    }
+}
+
+fn subscribe_rows(
+    client: Option<&MqttClient>,
+    dispatcher: &UseReducerDispatcher<ConsoleState>,
+    rows: &[SubscriptionRow],
+) {
+    let Some(client) = client else { return };
+    let mut subscriptions = Vec::new();
+    let mut filters = Vec::new();
+    for row in rows {
+        match row.subscription() {
+            Ok(s) => {
+                subscriptions.push(s);
+                filters.push(row.filter.clone());
+            }
+            Err(e) => {
+                return dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(format!(
+                    "{}: {e}",
+                    row.filter
+                ))))
+            }
+        }
+    }
+    match client.subscribe(subscriptions) {
+        Ok(id) => dispatcher.dispatch(ConsoleAction::SubscribeSent(filters, id)),
+        Err(e) => dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(e))),
+    }
+}
+
+#[derive(Properties)]
+struct SectionProps {
+    state: UseReducerHandle<ConsoleState>,
+    client: Rc<RefCell<Option<MqttClient>>>,
+    #[prop_or_default]
+    connected: bool,
+    #[prop_or_default]
+    log: Option<Rc<RefCell<MessageLog>>>,
+    #[prop_or_default]
+    frames: Option<FrameScheduler>,
+}
+
+impl PartialEq for SectionProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.state == other.state
+            && Rc::ptr_eq(&self.client, &other.client)
+            && self.connected == other.connected
+    }
+}
+
+#[component]
+fn Subscriptions(props: &SectionProps) -> Html {
+    let state = &props.state;
+    let qos = use_state(|| 1u8);
+    let on_filter = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| dispatcher.dispatch(ConsoleAction::NewFilter(v)))
+    };
+    let on_qos = {
+        let qos = qos.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            qos.set(v.parse().unwrap_or(1));
+        })
+    };
+    let on_add = {
+        let dispatcher = state.dispatcher();
+        let filter = state.new_filter.trim().to_owned();
+        let qos = *qos;
+        let client = props.client.clone();
+        let connected = props.connected;
+        Callback::from(move |_: MouseEvent| {
+            let row = SubscriptionRow {
+                filter: filter.clone(),
+                qos,
+                status: SubStatus::Idle,
+            };
+            if let Err(e) = row.subscription() {
+                return dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(e)));
+            }
+            dispatcher.dispatch(ConsoleAction::AddSubscription(row.clone()));
+            if connected {
+                subscribe_rows(client.borrow().as_ref(), &dispatcher, &[row]);
+            }
+        })
+    };
+    let on_iotda = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(ConsoleAction::AddIotdaSubscriptions)
+        })
+    };
+    let remove = |row: &SubscriptionRow| {
+        let dispatcher = state.dispatcher();
+        let client = props.client.clone();
+        let filter = row.filter.clone();
+        let active = matches!(row.status, SubStatus::Granted(_) | SubStatus::Pending(_));
+        Callback::from(move |_: MouseEvent| {
+            if active {
+                if let (Some(c), Ok(f)) =
+                    (client.borrow().as_ref(), TopicFilter::new(filter.trim()))
+                {
+                    if let Err(e) = c.unsubscribe(vec![f]) {
+                        dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(e)));
+                    }
+                }
+            }
+            dispatcher.dispatch(ConsoleAction::RemoveSubscription(filter.clone()));
+        })
+    };
+    html! {
+        <section class="card" aria-labelledby="console-subscriptions">
+            <h2 id="console-subscriptions">{ "Subscriptions" }</h2>
+            <ul id="console-sub-list" class="sub-list">
+                { for state.subscriptions.iter().map(|row| {
+                    let status = match &row.status {
+                        SubStatus::Idle => "not subscribed".to_owned(),
+                        SubStatus::Pending(_) => "subscribing …".to_owned(),
+                        SubStatus::Granted(q) => format!("granted QoS {q}"),
+                        SubStatus::Refused(why) => why.clone(),
+                    };
+                    html! {
+                        <li class="sub-row" data-filter={row.filter.clone()}>
+                            <code class="mono">{ &row.filter }</code>
+                            <span class="badge">{ format!("QoS {}", row.qos) }</span>
+                            <span class={classes!("sub-status", matches!(row.status, SubStatus::Refused(_)).then_some("invalid"))}>{ status }</span>
+                            <button type="button" class="secondary remove" onclick={remove(row)}
+                                aria-label={format!("Remove {}", row.filter)}>{ "Remove" }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <div class="sub-add">
+                <TextField id="console-new-filter" label="Topic filter" value={state.new_filter.clone()}
+                    oninput={on_filter} placeholder="$oc/devices/{device_id}/sys/messages/down"
+                    error={state.subscription_error.clone()} />
+                <div class="field">
+                    <label for="console-new-qos">{ "QoS" }</label>
+                    <select id="console-new-qos" onchange={on_qos}>
+                        { for [0u8, 1, 2].iter().map(|q| html! { <option value={q.to_string()} selected={*q == *qos}>{ q }</option> }) }
+                    </select>
+                </div>
+                <p class="actions">
+                    <button type="button" id="console-add-sub" onclick={on_add}>{ "Subscribe" }</button>
+                    <button type="button" class="secondary" id="console-add-iotda" onclick={on_iotda}>{ "Add the device's IoTDA downlink topics" }</button>
+                </p>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Publish(props: &SectionProps) -> Html {
+    let state = &props.state;
+    let publish = &state.publish;
+    let set = |apply: fn(&mut crate::state::console::PublishForm, String)| {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        Callback::from(move |v: String| {
+            let mut form = form.clone();
+            apply(&mut form, v);
+            dispatcher.dispatch(ConsoleAction::Publish(form));
+        })
+    };
+    let send = {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        let client = props.client.clone();
+        let log = props.log.clone();
+        let frames = props.frames.clone();
+        Callback::from(move |()| {
+            let message = match form.message() {
+                Ok(m) => m,
+                Err(e) => return dispatcher.dispatch(ConsoleAction::PublishError(Some(e))),
+            };
+            let Some(c) = client.borrow().as_ref().map(|c| c.publish(message.clone())) else {
+                return dispatcher.dispatch(ConsoleAction::PublishError(Some(
+                    "connect first (Connection, above)".into(),
+                )));
+            };
+            match c {
+                Ok(id) => {
+                    if let Some(log) = &log {
+                        log.borrow_mut()
+                            .push(Dir::Out, wall_ms(), &message, Some(id));
+                    }
+                    if let Some(f) = &frames {
+                        f.request();
+                    }
+                    dispatcher.dispatch(ConsoleAction::PublishError(None));
+                }
+                Err(e) => dispatcher.dispatch(ConsoleAction::PublishError(Some(e))),
+            }
+        })
+    };
+    let on_payload = {
+        let set = set(|f, v| f.payload = v);
+        Callback::from(move |e: InputEvent| {
+            set.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let on_key = {
+        let send = send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
+                e.prevent_default();
+                send.emit(());
+            }
+        })
+    };
+    let on_preset = {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        let presets = presets(&state.form.device_id);
+        Callback::from(move |e: Event| {
+            let i = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(p) = i.parse::<usize>().ok().and_then(|i| presets.get(i)) {
+                let mut form = form.clone();
+                form.topic = p.topic.clone();
+                form.payload = pretty_json(p.payload).unwrap_or_else(|_| p.payload.to_owned());
+                form.json = true;
+                dispatcher.dispatch(ConsoleAction::Publish(form));
+            }
+        })
+    };
+    let on_qos = {
+        let set = set(|f, v| f.qos = v.parse().unwrap_or(1));
+        Callback::from(move |e: Event| {
+            set.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let flag = |apply: fn(&mut crate::state::console::PublishForm, bool)| {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        Callback::from(move |e: Event| {
+            let mut form = form.clone();
+            apply(
+                &mut form,
+                e.target_unchecked_into::<HtmlInputElement>().checked(),
+            );
+            dispatcher.dispatch(ConsoleAction::Publish(form));
+        })
+    };
+    let on_pretty = {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        Callback::from(move |_: MouseEvent| match pretty_json(&form.payload) {
+            Ok(text) => {
+                let mut form = form.clone();
+                form.payload = text;
+                dispatcher.dispatch(ConsoleAction::Publish(form));
+            }
+            Err(e) => dispatcher.dispatch(ConsoleAction::PublishError(Some(e))),
+        })
+    };
+    let json_error = publish
+        .json
+        .then(|| crate::state::console::check_json(&publish.payload).err())
+        .flatten()
+        .filter(|_| !publish.payload.is_empty());
+    let on_click = {
+        let send = send.clone();
+        Callback::from(move |_: MouseEvent| send.emit(()))
+    };
+    html! {
+        <section class="card" aria-labelledby="console-publish">
+            <h2 id="console-publish">{ "Publish" }</h2>
+            <div class="field">
+                <label for="console-preset">{ "IoTDA preset" }</label>
+                <select id="console-preset" onchange={on_preset}>
+                    <option value="" selected=true>{ "choose a topic …" }</option>
+                    { for presets(&state.form.device_id).iter().enumerate().map(|(i, p)| html! {
+                        <option value={i.to_string()}>{ p.label }</option>
+                    }) }
+                </select>
+            </div>
+            <TextField id="console-topic" label="Topic" value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
+            <div class="field">
+                <label for="console-qos">{ "QoS" }</label>
+                <select id="console-qos" onchange={on_qos}>
+                    { for [0u8, 1, 2].iter().map(|q| html! { <option value={q.to_string()} selected={*q == publish.qos}>{ q }</option> }) }
+                </select>
+            </div>
+            <label class="choice"><input type="checkbox" id="console-retain" checked={publish.retain} onchange={flag(|f, v| f.retain = v)} />{ " Retain" }</label>
+            <label class="choice"><input type="checkbox" id="console-json" checked={publish.json} onchange={flag(|f, v| f.json = v)} />{ " Check as JSON" }</label>
+            <div class="field">
+                <label for="console-payload">{ "Payload (Ctrl+Enter sends)" }</label>
+                <textarea id="console-payload" class={classes!("mono", json_error.is_some().then_some("invalid"))}
+                    rows="8" spellcheck="false" value={publish.payload.clone()} oninput={on_payload} onkeydown={on_key}
+                    aria-describedby="console-payload-error" />
+                if let Some(e) = &json_error {
+                    <p class="field-error" id="console-payload-error">{ e }</p>
+                }
+            </div>
+            <p class="actions">
+                <button type="button" id="console-send" onclick={on_click}>{ "Publish" }</button>
+                <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ "Pretty-print JSON" }</button>
+            </p>
+            if let Some(e) = &state.publish_error {
+                <p class="field-error" id="console-publish-error" role="alert">{ e }</p>
+            }
+        </section>
+    }
+}
+
+fn log_card(
+    shared_log: &Rc<RefCell<MessageLog>>,
+    filter: &UseStateHandle<LogFilter>,
+    scroll_top: &UseStateHandle<f64>,
+    selected: &UseStateHandle<Option<u64>>,
+    view: &UseStateHandle<PayloadView>,
+    state: &UseReducerHandle<ConsoleState>,
+    frames: &FrameScheduler,
+) -> Html {
+    let log = shared_log.borrow();
+    let seqs = log.matching(filter);
+    let first = ((**scroll_top / ROW_PX) as usize).saturating_sub(OVERSCAN);
+    let last = (first + VISIBLE_ROWS + 2 * OVERSCAN).min(seqs.len());
+    let offset = tz_offset_minutes();
+    let on_scroll = {
+        let scroll_top = scroll_top.clone();
+        Callback::from(move |e: Event| {
+            let el = e.target_unchecked_into::<web_sys::Element>();
+            scroll_top.set(f64::from(el.scroll_top()));
+        })
+    };
+    let set_filter = |apply: fn(&mut LogFilter, String)| {
+        let filter = filter.clone();
+        Callback::from(move |v: String| {
+            let mut next = (*filter).clone();
+            apply(&mut next, v);
+            filter.set(next);
+        })
+    };
+    let on_clear = {
+        let selected = selected.clone();
+        let frames = frames.clone();
+        let log = shared_log.clone();
+        Callback::from(move |_: MouseEvent| {
+            log.borrow_mut().clear();
+            selected.set(None);
+            frames.request();
+        })
+    };
+    let rows = seqs.get(first..last).unwrap_or_default().iter().enumerate().filter_map(|(i, &seq)| {
+        let entry = log.get(seq)?;
+        let top = (first + i) as f64 * ROW_PX;
+        let select = {
+            let selected = selected.clone();
+            Callback::from(move |_: MouseEvent| selected.set(Some(seq)))
+        };
+        let outcome = match &entry.outcome {
+            Some((_, None)) => " …",
+            Some((_, Some(Err(_)))) => " ✗",
+            _ => "",
+        };
+        Some(html! {
+            <li key={seq} class={classes!("log-row", (**selected == Some(seq)).then_some("selected"))}
+                style={format!("top:{top}px")} onclick={select} data-seq={seq.to_string()}>
+                <span class="dir">{ if entry.dir == Dir::In { "⬇" } else { "⬆" } }{ outcome }</span>
+                <span class="time">{ clock_text(entry.at_ms, offset) }</span>
+                <span class="topic mono">{ &entry.topic }</span>
+                <span class="qos">{ format!("Q{}", entry.qos) }</span>
+                <span class="size">{ size_text(entry.payload.len()) }</span>
+                <span class="preview mono">{ preview(&entry.payload, PREVIEW_CHARS) }</span>
+            </li>
+        })
+    });
+    let detail = selected.and_then(|seq| log.get(seq)).map(|entry| {
+        let text = render_payload(&entry.payload, **view);
+        let on_view = {
+            let view = view.clone();
+            Callback::from(move |e: Event| {
+                let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+                if let Some(p) = PayloadView::ALL.into_iter().find(|p| p.label() == v) {
+                    view.set(p);
+                }
+            })
+        };
+        let reply = (entry.dir == Dir::In).then(|| answer(&entry.topic)).flatten().map(|preset| {
+            let dispatcher = state.dispatcher();
+            let form = state.publish.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut form = form.clone();
+                form.topic = preset.topic.clone();
+                form.payload = pretty_json(preset.payload).unwrap_or_default();
+                form.json = true;
+                dispatcher.dispatch(ConsoleAction::Publish(form));
+            })
+        });
+        let failure = match &entry.outcome {
+            Some((_, Some(Err(e)))) => Some(e.clone()),
+            _ => None,
+        };
+        html! {
+            <div class="log-detail" id="console-detail">
+                <p>
+                    <code class="mono" id="console-detail-topic">{ &entry.topic }</code>
+                    <CopyButton text={entry.topic.clone()} what="topic" />
+                </p>
+                <p class="hint">{ format!("{} · {} · QoS {}{} · {}",
+                    if entry.dir == Dir::In { "received" } else { "published" },
+                    clock_text(entry.at_ms, offset), entry.qos,
+                    if entry.retain { " · retained" } else { "" }, size_text(entry.payload.len())) }</p>
+                if let Some(e) = failure { <p class="field-error">{ e }</p> }
+                <div class="field">
+                    <label for="console-view">{ "Show as" }</label>
+                    <select id="console-view" onchange={on_view}>
+                        { for PayloadView::ALL.iter().map(|p| html! { <option value={p.label()} selected={*p == **view}>{ p.label() }</option> }) }
+                    </select>
+                </div>
+                <pre class="mono payload" id="console-detail-payload">{ &text }</pre>
+                <p class="actions">
+                    <CopyButton text={text.clone()} what="payload" />
+                    if let Some(onclick) = reply {
+                        <button type="button" id="console-answer" {onclick}>{ "Answer this request" }</button>
+                    }
+                </p>
+            </div>
+        }
+    });
+    html! {
+        <section class="card wide" aria-labelledby="console-messages">
+            <h2 id="console-messages">{ "Messages" }</h2>
+            <p class="hint" id="console-counts" data-received={log.received().to_string()}
+                data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
+                { format!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
+                    log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped()) }
+            </p>
+            <div class="log-filters">
+                <TextField id="console-filter-topic" label="Topic (part, or a filter with + #)" value={filter.topic.clone()}
+                    oninput={set_filter(|f, v| f.topic = v)} />
+                <TextField id="console-filter-text" label="Text" value={filter.text.clone()}
+                    oninput={set_filter(|f, v| f.text = v)} />
+                <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ "Clear" }</button></p>
+            </div>
+            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" aria-label="Message log">
+                <ol class="log-rows" style={format!("height:{}px", seqs.len() as f64 * ROW_PX)}>
+                    { for rows }
+                </ol>
+            </div>
+            { detail.unwrap_or_default() }
+        </section>
+    }
+}

@@ -1,0 +1,1394 @@
+//! State of the Console page: the connection form, the subscriptions, the
+//! publish form and the bounded message log, as pure values and functions
+//! tested natively. The page owns the MQTT client (`web::mqtt`) and feeds
+//! its events in; nothing here calls the browser.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::rc::Rc;
+
+use iotda_core::credentials::Credentials;
+use iotda_core::endpoint::{Endpoint, EndpointError, Transport, DEFAULT_WS_PATH};
+use iotda_core::iotda::{downlink_filters, Direction, Topic, TopicKind};
+use iotda_core::mqtt::session::{
+    Event, Message, Options, RequestId, Secret, Session, SubscribeOutcome,
+};
+use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
+use serde::{Deserialize, Serialize};
+use yew::Reducible;
+
+use super::ConnectForm;
+
+/// localStorage key of the saved Console (form without the password,
+/// subscriptions, publish form).
+pub const CONSOLE_STORAGE_KEY: &str = "iotda-kit.console.v1";
+
+/// The MQTT version chosen in the form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum MqttVersion {
+    /// MQTT 3.1.1 (what IoTDA speaks).
+    #[default]
+    #[serde(rename = "3.1.1")]
+    V311,
+    /// MQTT 5.0.
+    #[serde(rename = "5")]
+    V5,
+}
+
+impl MqttVersion {
+    /// The codec's version.
+    pub fn protocol(self) -> ProtocolVersion {
+        match self {
+            Self::V311 => ProtocolVersion::V3_1_1,
+            Self::V5 => ProtocolVersion::V5,
+        }
+    }
+}
+
+/// The connection form, as typed.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ConsoleForm {
+    /// Broker host.
+    pub host: String,
+    /// Port, as typed.
+    pub port: String,
+    /// WebSocket path.
+    pub path: String,
+    /// `wss://` (else `ws://`).
+    pub tls: bool,
+    /// MQTT ClientId.
+    pub client_id: String,
+    /// MQTT user name.
+    pub username: String,
+    /// MQTT password: kept in memory only, never saved.
+    #[serde(skip)]
+    pub password: String,
+    /// Keep alive in seconds, as typed.
+    pub keep_alive: String,
+    /// Clean session (3.1.1) / clean start (5).
+    pub clean_start: bool,
+    /// MQTT version.
+    pub version: MqttVersion,
+    /// IoTDA mode: warnings about settings the platform refuses, CONNACK
+    /// codes in its terms.
+    pub iotda: bool,
+    /// The device id the IoTDA topic presets are built for.
+    pub device_id: String,
+}
+
+impl fmt::Debug for ConsoleForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConsoleForm")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("path", &self.path)
+            .field("tls", &self.tls)
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("password", &"[elided]")
+            .field("keep_alive", &self.keep_alive)
+            .field("clean_start", &self.clean_start)
+            .field("version", &self.version)
+            .field("iotda", &self.iotda)
+            .field("device_id", &self.device_id)
+            .finish()
+    }
+}
+
+impl Default for ConsoleForm {
+    fn default() -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: "9001".into(),
+            path: DEFAULT_WS_PATH.into(),
+            tls: false,
+            client_id: String::new(),
+            username: String::new(),
+            password: String::new(),
+            keep_alive: "120".into(),
+            clean_start: true,
+            version: MqttVersion::V311,
+            iotda: false,
+            device_id: String::new(),
+        }
+    }
+}
+
+/// A field of the connection form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormField {
+    /// Host.
+    Host,
+    /// Port.
+    Port,
+    /// Path.
+    Path,
+    /// Keep alive.
+    KeepAlive,
+    /// Client id, user name, password or their combination.
+    Login,
+}
+
+/// What is wrong with the form, next to the field it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormError {
+    /// The field.
+    pub field: FormField,
+    /// In words.
+    pub message: String,
+}
+
+/// A checked connection: where and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connection {
+    /// `ws://host:port/path` or `wss://...`.
+    pub url: String,
+    /// The session's options.
+    pub options: Options,
+}
+
+impl ConsoleForm {
+    /// Fills the form from the Connection page: its host and, when the
+    /// credentials compute, the device's ClientId, user name and password.
+    /// A browser speaks MQTT only over WebSocket, so MQTT and MQTTS
+    /// endpoints become `wss://host:443` (IoTDA's WebSocket port) with the
+    /// Connection page's path. Returns the form and a note on what changed.
+    pub fn from_connection_page(
+        connect: &ConnectForm,
+        credentials: Option<&Credentials>,
+    ) -> (Self, Option<String>) {
+        let (tls, port, note) = match connect.transport {
+            Transport::Ws | Transport::Wss => (
+                connect.transport == Transport::Wss,
+                connect.port.clone(),
+                None,
+            ),
+            Transport::Mqtt | Transport::Mqtts => (
+                true,
+                Transport::Wss.default_port().to_string(),
+                Some(format!(
+                    "The Connection page uses {} on port {}; a browser can only use MQTT over \
+                     WebSocket, so the console connects with wss on port 443.",
+                    connect.transport.scheme(),
+                    connect.port
+                )),
+            ),
+        };
+        let mut form = Self {
+            host: connect.host.clone(),
+            port,
+            path: if connect.path.is_empty() {
+                DEFAULT_WS_PATH.into()
+            } else {
+                connect.path.clone()
+            },
+            tls,
+            iotda: true,
+            device_id: connect.device_id.clone(),
+            ..Self::default()
+        };
+        let note = match credentials {
+            Some(c) => {
+                form.client_id = c.client_id.clone();
+                form.username = c.username.clone();
+                form.password = c.password.expose().to_owned();
+                note
+            }
+            None => Some(
+                [
+                    note.unwrap_or_default(),
+                    "No credentials yet: type the device id and secret on the Connection page \
+                     (or the ClientId, user name and password here)."
+                        .to_owned(),
+                ]
+                .join(" ")
+                .trim()
+                .to_owned(),
+            ),
+        };
+        (form, note)
+    }
+
+    /// Checks the form and builds the URL and session options.
+    pub fn connection(&self) -> Result<Connection, FormError> {
+        let endpoint_error = |e: EndpointError| FormError {
+            field: match e {
+                EndpointError::Port(_) => FormField::Port,
+                EndpointError::Path(_) => FormField::Path,
+                _ => FormField::Host,
+            },
+            message: e.to_string(),
+        };
+        let port = iotda_core::endpoint::parse_port(self.port.trim()).map_err(endpoint_error)?;
+        let endpoint = Endpoint {
+            host: self.host.trim().to_owned(),
+            transport: if self.tls {
+                Transport::Wss
+            } else {
+                Transport::Ws
+            },
+            port,
+            path: self.path.trim().to_owned(),
+        };
+        endpoint.check().map_err(endpoint_error)?;
+        let keep_alive = self
+            .keep_alive
+            .trim()
+            .parse::<u16>()
+            .map_err(|_| FormError {
+                field: FormField::KeepAlive,
+                message: format!(
+                    "keep alive is whole seconds from 0 (off) to 65535, not {:?}",
+                    self.keep_alive
+                ),
+            })?;
+        let mut options = Options::new(self.client_id.trim());
+        options.version = self.version.protocol();
+        options.username = Some(self.username.trim().to_owned()).filter(|u| !u.is_empty());
+        options.password =
+            Some(Secret::from(self.password.as_str())).filter(|_| !self.password.is_empty());
+        options.keep_alive = keep_alive;
+        options.clean_start = self.clean_start;
+        options.iotda = self.iotda;
+        // The session checks the whole set (client id rules, password
+        // without user name in 3.1.1, ...) and says what is wrong.
+        Session::new(options.clone(), 0).map_err(|e| FormError {
+            field: FormField::Login,
+            message: e.to_string(),
+        })?;
+        Ok(Connection {
+            url: endpoint.url(),
+            options,
+        })
+    }
+}
+
+/// Where a subscription is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum SubStatus {
+    /// Not sent (not connected).
+    #[default]
+    Idle,
+    /// SUBSCRIBE sent, waiting for SUBACK.
+    Pending(RequestId),
+    /// Granted with this QoS.
+    Granted(u8),
+    /// Refused by the broker, in words.
+    Refused(String),
+}
+
+/// One row of the subscription list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriptionRow {
+    /// The topic filter.
+    pub filter: String,
+    /// The QoS asked for.
+    pub qos: u8,
+    /// Where it is (not saved).
+    #[serde(skip)]
+    pub status: SubStatus,
+}
+
+impl SubscriptionRow {
+    /// The subscription to send, or why the row cannot be sent.
+    pub fn subscription(&self) -> Result<Subscription, String> {
+        let filter = TopicFilter::new(self.filter.trim()).map_err(|e| e.to_string())?;
+        let qos = QoS::try_from(self.qos).map_err(|e| e.to_string())?;
+        Ok(Subscription::new(filter, qos))
+    }
+}
+
+/// The IoTDA downlink filters of a device (commands, property set and get,
+/// messages, events, shadow responses), QoS 1; none without a device id.
+pub fn iotda_subscriptions(device_id: &str) -> Vec<SubscriptionRow> {
+    downlink_filters(device_id.trim())
+        .unwrap_or_default()
+        .into_iter()
+        .map(|filter| SubscriptionRow {
+            filter,
+            qos: 1,
+            status: SubStatus::Idle,
+        })
+        .collect()
+}
+
+/// The publish form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PublishForm {
+    /// Topic.
+    pub topic: String,
+    /// QoS 0, 1 or 2.
+    pub qos: u8,
+    /// RETAIN.
+    pub retain: bool,
+    /// The payload text.
+    pub payload: String,
+    /// Whether the payload is checked as JSON.
+    pub json: bool,
+}
+
+impl Default for PublishForm {
+    fn default() -> Self {
+        Self {
+            topic: String::new(),
+            qos: 1,
+            retain: false,
+            payload: String::new(),
+            json: true,
+        }
+    }
+}
+
+impl PublishForm {
+    /// The message to send, or what is wrong (topic, or JSON with its line
+    /// and column).
+    pub fn message(&self) -> Result<Message, String> {
+        let topic = TopicName::new(self.topic.trim()).map_err(|e| format!("topic: {e}"))?;
+        let qos = QoS::try_from(self.qos).map_err(|e| e.to_string())?;
+        if self.json {
+            check_json(&self.payload)?;
+        }
+        let mut message = Message::new(topic, qos, self.payload.as_bytes().to_vec());
+        message.retain = self.retain;
+        Ok(message)
+    }
+}
+
+/// `Ok` if `text` is one JSON value, else the parser's complaint with line
+/// and column.
+pub fn check_json(text: &str) -> Result<(), String> {
+    serde_json::from_str::<serde::de::IgnoredAny>(text)
+        .map(|_| ())
+        .map_err(|e| format!("not JSON: {e}"))
+}
+
+/// `text` as indented JSON, or the parser's complaint.
+pub fn pretty_json(text: &str) -> Result<String, String> {
+    let value: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+    serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+}
+
+/// A ready-made message for an IoTDA uplink topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preset {
+    /// Shown in the menu.
+    pub label: &'static str,
+    /// Topic.
+    pub topic: String,
+    /// Payload.
+    pub payload: &'static str,
+}
+
+/// The sample payload of an uplink kind.
+fn sample_payload(kind: TopicKind) -> &'static str {
+    match kind {
+        TopicKind::PropertiesReport => {
+            r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#
+        }
+        TopicKind::GatewaySubDevicesPropertiesReport => {
+            r#"{"devices":[{"device_id":"SUB_DEVICE_ID","services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}]}"#
+        }
+        TopicKind::MessagesUp => r#"{"name":"hello","content":"from IoTDA Kit"}"#,
+        TopicKind::CommandResponse => {
+            r#"{"result_code":0,"response_name":"COMMAND_RESPONSE","paras":{"result":"success"}}"#
+        }
+        TopicKind::PropertiesSetResponse => r#"{"result_code":0,"result_desc":"success"}"#,
+        TopicKind::PropertiesGetResponse => {
+            r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#
+        }
+        TopicKind::ShadowGetRequest => r#"{"service_id":"Battery"}"#,
+        TopicKind::EventsUp => {
+            r#"{"services":[{"service_id":"$time_sync","event_type":"time_sync_request","paras":{"device_send_time":0}}]}"#
+        }
+        _ => "{}",
+    }
+}
+
+/// Presets for every IoTDA uplink of `device_id`. Kinds that carry a
+/// request id get `request_id=REQUEST_ID`; answering a received request
+/// ([`answer`]) fills in the real one.
+pub fn presets(device_id: &str) -> Vec<Preset> {
+    let device_id = device_id.trim();
+    TopicKind::ALL
+        .into_iter()
+        .filter(|k| k.direction() == Direction::Up)
+        .filter_map(|kind| {
+            let topic = if kind.has_request_id() {
+                Topic::with_request_id(kind, device_id, "REQUEST_ID")
+            } else {
+                Topic::new(kind, device_id)
+            };
+            Some(Preset {
+                label: kind.name(),
+                topic: topic.ok()?.to_string(),
+                payload: sample_payload(kind),
+            })
+        })
+        .collect()
+}
+
+/// The answer to a received IoTDA request (command, property set or get,
+/// shadow): its response topic with the same request id and a sample
+/// payload. `None` for any other topic.
+pub fn answer(topic: &str) -> Option<Preset> {
+    let request = Topic::parse(topic).ok()?;
+    let response = request.response()?;
+    let kind = response.kind();
+    if kind.direction() != Direction::Up {
+        return None;
+    }
+    Some(Preset {
+        label: kind.name(),
+        topic: response.to_string(),
+        payload: sample_payload(kind),
+    })
+}
+
+/// Which way a logged message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dir {
+    /// Received from the broker.
+    In,
+    /// Published by this page.
+    Out,
+}
+
+/// One message in the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// Number in arrival order, from 1; never reused.
+    pub seq: u64,
+    /// Direction.
+    pub dir: Dir,
+    /// Wall-clock time, milliseconds since the Unix epoch.
+    pub at_ms: u64,
+    /// Topic.
+    pub topic: String,
+    /// QoS.
+    pub qos: u8,
+    /// RETAIN.
+    pub retain: bool,
+    /// Payload.
+    pub payload: Rc<[u8]>,
+    /// For a publish: its request, and how it ended (`None` while waiting).
+    pub outcome: Option<(RequestId, Option<Result<(), String>>)>,
+}
+
+impl LogEntry {
+    /// The bytes this entry counts against the log's limit.
+    fn size(&self) -> usize {
+        self.topic.len() + self.payload.len() + 64
+    }
+}
+
+/// How much the log keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogLimits {
+    /// The most messages.
+    pub messages: usize,
+    /// The most bytes (topics and payloads).
+    pub bytes: usize,
+}
+
+impl Default for LogLimits {
+    /// 10,000 messages, 16 MiB.
+    fn default() -> Self {
+        Self {
+            messages: 10_000,
+            bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// The message log: newest last, bounded by count and bytes; the oldest
+/// go first.
+#[derive(Debug, Clone, Default)]
+pub struct MessageLog {
+    entries: VecDeque<LogEntry>,
+    bytes: usize,
+    limits: LogLimits,
+    next_seq: u64,
+    received: u64,
+    sent: u64,
+    dropped: u64,
+}
+
+impl MessageLog {
+    /// An empty log with these limits.
+    pub fn new(limits: LogLimits) -> Self {
+        Self {
+            limits,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a message; returns its sequence number.
+    pub fn push(
+        &mut self,
+        dir: Dir,
+        at_ms: u64,
+        message: &Message,
+        request: Option<RequestId>,
+    ) -> u64 {
+        self.next_seq += 1;
+        match dir {
+            Dir::In => self.received += 1,
+            Dir::Out => self.sent += 1,
+        }
+        let entry = LogEntry {
+            seq: self.next_seq,
+            dir,
+            at_ms,
+            topic: message.topic.as_str().to_owned(),
+            qos: u8::from(message.qos),
+            retain: message.retain,
+            payload: Rc::from(message.payload.as_slice()),
+            outcome: request.map(|id| (id, None)),
+        };
+        self.bytes += entry.size();
+        self.entries.push_back(entry);
+        while self.entries.len() > self.limits.messages
+            || (self.bytes > self.limits.bytes && self.entries.len() > 1)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.size();
+                self.dropped += 1;
+            }
+        }
+        self.next_seq
+    }
+
+    /// Records how a publish ended.
+    pub fn settle(&mut self, id: RequestId, outcome: Result<(), String>) {
+        let found = self
+            .entries
+            .iter_mut()
+            .rev()
+            .find(|e| matches!(e.outcome, Some((r, None)) if r == id));
+        if let Some(entry) = found {
+            entry.outcome = Some((id, Some(outcome)));
+        }
+    }
+
+    /// Empties the log (the counters stay).
+    pub fn clear(&mut self) {
+        self.dropped += self.entries.len() as u64;
+        self.entries.clear();
+        self.bytes = 0;
+    }
+
+    /// Messages held.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Messages received since the page opened.
+    pub fn received(&self) -> u64 {
+        self.received
+    }
+
+    /// Messages published since the page opened.
+    pub fn sent(&self) -> u64 {
+        self.sent
+    }
+
+    /// Messages that left the log (limits or Clear).
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The entry with this sequence number, if still held.
+    pub fn get(&self, seq: u64) -> Option<&LogEntry> {
+        let first = self.entries.front()?.seq;
+        let entry = self
+            .entries
+            .get(usize::try_from(seq.checked_sub(first)?).ok()?)?;
+        (entry.seq == seq).then_some(entry)
+    }
+
+    /// The sequence numbers of the entries `filter` lets through, newest
+    /// first.
+    pub fn matching(&self, filter: &LogFilter) -> Vec<u64> {
+        let topic = filter.topic_matcher();
+        let text = filter.text.trim().to_lowercase();
+        self.entries
+            .iter()
+            .rev()
+            .filter(|e| topic.matches(&e.topic))
+            .filter(|e| {
+                text.is_empty()
+                    || e.topic.to_lowercase().contains(&text)
+                    || String::from_utf8_lossy(&e.payload)
+                        .to_lowercase()
+                        .contains(&text)
+            })
+            .map(|e| e.seq)
+            .collect()
+    }
+}
+
+/// What the log shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LogFilter {
+    /// Topic: an MQTT filter if it has `+` or `#`, else a part of the topic.
+    pub topic: String,
+    /// Text anywhere in topic or payload (any case).
+    pub text: String,
+}
+
+enum TopicMatcher {
+    All,
+    Filter(TopicFilter),
+    Part(String),
+}
+
+impl TopicMatcher {
+    fn matches(&self, topic: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Filter(f) => f.matches(topic),
+            Self::Part(p) => topic.contains(p.as_str()),
+        }
+    }
+}
+
+impl LogFilter {
+    fn topic_matcher(&self) -> TopicMatcher {
+        let topic = self.topic.trim();
+        if topic.is_empty() {
+            TopicMatcher::All
+        } else if topic.contains(['+', '#']) {
+            TopicFilter::new(topic)
+                .map(TopicMatcher::Filter)
+                .unwrap_or_else(|_| TopicMatcher::Part(topic.to_owned()))
+        } else {
+            TopicMatcher::Part(topic.to_owned())
+        }
+    }
+}
+
+/// How a payload is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PayloadView {
+    /// JSON if it parses, else text if it is UTF-8, else hex.
+    #[default]
+    Auto,
+    /// Indented JSON.
+    Json,
+    /// UTF-8 text (invalid bytes shown as U+FFFD).
+    Text,
+    /// Offset, hex bytes and ASCII, 16 bytes a line.
+    Hex,
+}
+
+impl PayloadView {
+    /// Every view, in menu order.
+    pub const ALL: [PayloadView; 4] = [Self::Auto, Self::Json, Self::Text, Self::Hex];
+
+    /// The menu label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Json => "JSON",
+            Self::Text => "text",
+            Self::Hex => "hex",
+        }
+    }
+}
+
+/// `payload` shown as `view` asks (Auto picks the first that fits).
+pub fn render_payload(payload: &[u8], view: PayloadView) -> String {
+    match view {
+        PayloadView::Auto => match std::str::from_utf8(payload) {
+            Ok(text) => pretty_json(text).unwrap_or_else(|_| {
+                if text.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+                    hex_dump(payload)
+                } else {
+                    text.to_owned()
+                }
+            }),
+            Err(_) => hex_dump(payload),
+        },
+        PayloadView::Json => std::str::from_utf8(payload)
+            .map_err(|e| format!("not UTF-8 text: {e}"))
+            .and_then(pretty_json)
+            .unwrap_or_else(|e| e),
+        PayloadView::Text => String::from_utf8_lossy(payload).into_owned(),
+        PayloadView::Hex => hex_dump(payload),
+    }
+}
+
+/// `00000010  7b 22 61 22 ...  {"a"...`, 16 bytes a line.
+pub fn hex_dump(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(bytes.len() * 4 + 16);
+    for (i, chunk) in bytes.chunks(16).enumerate() {
+        let _ = write!(out, "{:08x} ", i * 16);
+        for b in chunk {
+            let _ = write!(out, " {b:02x}");
+        }
+        out.push_str(&"   ".repeat(16 - chunk.len()));
+        out.push_str("  ");
+        out.extend(chunk.iter().map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                char::from(b)
+            } else {
+                '.'
+            }
+        }));
+        out.push('\n');
+    }
+    out
+}
+
+/// A one-line preview of a payload for the log's rows.
+pub fn preview(payload: &[u8], max_chars: usize) -> String {
+    let text = String::from_utf8_lossy(payload);
+    let mut line: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .take(max_chars + 1)
+        .collect();
+    if line.chars().count() > max_chars {
+        line = line.chars().take(max_chars).collect();
+        line.push('…');
+    }
+    line
+}
+
+/// `HH:MM:SS.mmm` of a Unix time in milliseconds, shifted by
+/// `offset_minutes` east of UTC (the browser's time zone).
+pub fn clock_text(at_ms: u64, offset_minutes: i64) -> String {
+    let local = at_ms as i128 + i128::from(offset_minutes) * 60_000;
+    let day_ms = local.rem_euclid(86_400_000);
+    let (h, m, s, ms) = (
+        day_ms / 3_600_000,
+        day_ms / 60_000 % 60,
+        day_ms / 1000 % 60,
+        day_ms % 1000,
+    );
+    format!("{h:02}:{m:02}:{s:02}.{ms:03}")
+}
+
+/// A byte count for people: `512 B`, `3 KB`, `2 MB`.
+pub fn size_text(bytes: usize) -> String {
+    match bytes {
+        0..=1023 => format!("{bytes} B"),
+        1024..=1_048_575 => format!("{} KB", bytes / 1024),
+        _ => format!("{} MB", bytes / 1_048_576),
+    }
+}
+
+/// Where the connection is, for the status line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Status {
+    /// Not connected, not trying.
+    #[default]
+    Disconnected,
+    /// Opening the WebSocket or waiting for CONNACK.
+    Connecting,
+    /// Connected.
+    Connected {
+        /// The broker still had the session.
+        session_present: bool,
+    },
+    /// Waiting to reconnect.
+    Waiting {
+        /// Why the last connection ended, in words.
+        why: String,
+        /// Milliseconds on the page's clock when the next attempt starts.
+        at: Option<u64>,
+    },
+    /// Refused for good or closed on a problem that retrying will not fix.
+    Failed(String),
+}
+
+/// Page state apart from the log: form, subscriptions, publish form,
+/// status and a short activity list.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ConsoleState {
+    /// The connection form.
+    pub form: ConsoleForm,
+    /// Note from filling the form from the Connection page.
+    pub note: Option<String>,
+    /// Form error shown after Connect was pressed.
+    pub form_error: Option<FormError>,
+    /// Subscriptions.
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// The filter typed in "add subscription".
+    pub new_filter: String,
+    /// Why the last subscription change failed.
+    pub subscription_error: Option<String>,
+    /// The publish form.
+    pub publish: PublishForm,
+    /// Why the last publish was refused before sending.
+    pub publish_error: Option<String>,
+    /// Connection status.
+    pub status: Status,
+    /// Recent session events in words, newest last (at most
+    /// [`ACTIVITY_LINES`]).
+    pub activity: VecDeque<String>,
+}
+
+/// How many activity lines are kept.
+pub const ACTIVITY_LINES: usize = 50;
+
+/// What the Console saves in localStorage.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SavedConsole {
+    /// The form (the password is never saved).
+    pub form: ConsoleForm,
+    /// Subscriptions.
+    pub subscriptions: Vec<SubscriptionRow>,
+    /// Publish form.
+    pub publish: PublishForm,
+}
+
+/// A change to the console state.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConsoleAction {
+    /// A form field changed.
+    Form(Box<ConsoleForm>),
+    /// The form was filled from the Connection page.
+    Prefill(Box<ConsoleForm>, Option<String>),
+    /// Connect was refused by the form check.
+    FormError(Option<FormError>),
+    /// The client was asked to connect.
+    Connecting,
+    /// A session event (messages go to the log, not here).
+    Session(Box<Event>),
+    /// The add-subscription field changed.
+    NewFilter(String),
+    /// Add a subscription row.
+    AddSubscription(SubscriptionRow),
+    /// Add the device's IoTDA downlink subscriptions that are missing.
+    AddIotdaSubscriptions,
+    /// Remove a row by filter.
+    RemoveSubscription(String),
+    /// A SUBSCRIBE was sent for these filters.
+    SubscribeSent(Vec<String>, RequestId),
+    /// A subscription change failed before sending.
+    SubscriptionError(Option<String>),
+    /// The publish form changed.
+    Publish(PublishForm),
+    /// A publish was refused before sending.
+    PublishError(Option<String>),
+}
+
+impl ConsoleState {
+    /// State from what was saved.
+    pub fn restore(saved: Option<SavedConsole>) -> Self {
+        let saved = saved.unwrap_or_default();
+        Self {
+            form: saved.form,
+            subscriptions: saved.subscriptions,
+            publish: saved.publish,
+            ..Self::default()
+        }
+    }
+
+    /// What is saved.
+    pub fn saved(&self) -> SavedConsole {
+        SavedConsole {
+            form: self.form.clone(),
+            subscriptions: self.subscriptions.clone(),
+            publish: self.publish.clone(),
+        }
+    }
+
+    fn log(&mut self, line: String) {
+        self.activity.push_back(line);
+        while self.activity.len() > ACTIVITY_LINES {
+            self.activity.pop_front();
+        }
+    }
+
+    fn event(&mut self, event: Event) {
+        match event {
+            Event::Warning(w) => self.log(format!("warning: {w}")),
+            Event::Reconnecting { attempt } => {
+                self.status = Status::Connecting;
+                self.log(format!("reconnecting (attempt {attempt})"));
+            }
+            Event::Connected(c) => {
+                self.status = Status::Connected {
+                    session_present: c.session_present,
+                };
+                self.log(if c.session_present {
+                    "connected; the broker kept the session".into()
+                } else {
+                    "connected".into()
+                });
+            }
+            Event::Refused {
+                refusal,
+                reconnect_at,
+            } => {
+                let why = format!("refused: {refusal}");
+                self.log(why.clone());
+                self.status = match reconnect_at {
+                    Some(at) => Status::Waiting {
+                        why,
+                        at: Some(at.as_millis()),
+                    },
+                    None => Status::Failed(why),
+                };
+                self.reset_subscriptions();
+            }
+            Event::ConnectionLost {
+                cause,
+                reconnect_at,
+            } => {
+                let why = cause.to_string();
+                self.log(format!("connection lost: {why}"));
+                self.status = match reconnect_at {
+                    Some(at) => Status::Waiting {
+                        why,
+                        at: Some(at.as_millis()),
+                    },
+                    None => Status::Failed(why),
+                };
+                // Subscriptions stay active in the session; it renews them.
+            }
+            Event::Disconnected => {
+                self.status = Status::Disconnected;
+                self.log("disconnected".into());
+                self.reset_subscriptions();
+            }
+            Event::Subscribed { id, results } => {
+                for result in results {
+                    let (status, line) = match result.outcome {
+                        SubscribeOutcome::Granted(q) => (
+                            SubStatus::Granted(u8::from(q)),
+                            format!("subscribed to {}: {}", result.filter, result.outcome),
+                        ),
+                        SubscribeOutcome::Refused(_) => (
+                            SubStatus::Refused(result.outcome.to_string()),
+                            format!("subscription to {} {}", result.filter, result.outcome),
+                        ),
+                    };
+                    self.log(line);
+                    for row in &mut self.subscriptions {
+                        if row.filter.trim() == result.filter.as_str()
+                            && row.status == SubStatus::Pending(id)
+                        {
+                            row.status = status.clone();
+                        }
+                    }
+                }
+            }
+            Event::Resubscribed { results } => {
+                for result in results {
+                    let status = match result.outcome {
+                        SubscribeOutcome::Granted(q) => SubStatus::Granted(u8::from(q)),
+                        SubscribeOutcome::Refused(_) => {
+                            SubStatus::Refused(result.outcome.to_string())
+                        }
+                    };
+                    for row in &mut self.subscriptions {
+                        if row.filter.trim() == result.filter.as_str() {
+                            row.status = status.clone();
+                        }
+                    }
+                }
+                self.log("subscriptions renewed after reconnecting".into());
+            }
+            Event::Unsubscribed { results, .. } => {
+                for result in results {
+                    self.log(format!("unsubscribed from {}", result.filter));
+                }
+            }
+            Event::PublishFailed { error, .. } => self.log(format!("publish failed: {error}")),
+            Event::Pong { round_trip } => {
+                self.log(format!("ping answered in {} ms", round_trip.as_millis()));
+            }
+            Event::Published { .. } | Event::Message(_) => {}
+        }
+    }
+
+    fn reset_subscriptions(&mut self) {
+        for row in &mut self.subscriptions {
+            row.status = SubStatus::Idle;
+        }
+    }
+}
+
+impl Reducible for ConsoleState {
+    type Action = ConsoleAction;
+
+    fn reduce(self: Rc<Self>, action: ConsoleAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            ConsoleAction::Form(form) => {
+                next.form = *form;
+                next.form_error = None;
+            }
+            ConsoleAction::Prefill(form, note) => {
+                next.form = *form;
+                next.note = note;
+                next.form_error = None;
+                if next.subscriptions.is_empty() {
+                    next.subscriptions = iotda_subscriptions(&next.form.device_id);
+                }
+            }
+            ConsoleAction::FormError(e) => next.form_error = e,
+            ConsoleAction::Connecting => {
+                next.status = Status::Connecting;
+                next.form_error = None;
+            }
+            ConsoleAction::Session(event) => next.event(*event),
+            ConsoleAction::NewFilter(text) => {
+                next.new_filter = text;
+                next.subscription_error = None;
+            }
+            ConsoleAction::AddSubscription(row) => {
+                if !next.subscriptions.iter().any(|r| r.filter == row.filter) {
+                    next.subscriptions.push(row);
+                }
+                next.new_filter.clear();
+                next.subscription_error = None;
+            }
+            ConsoleAction::AddIotdaSubscriptions => {
+                for row in iotda_subscriptions(&next.form.device_id) {
+                    if !next.subscriptions.iter().any(|r| r.filter == row.filter) {
+                        next.subscriptions.push(row);
+                    }
+                }
+            }
+            ConsoleAction::RemoveSubscription(filter) => {
+                next.subscriptions.retain(|r| r.filter != filter);
+            }
+            ConsoleAction::SubscribeSent(filters, id) => {
+                for row in &mut next.subscriptions {
+                    if filters.contains(&row.filter) {
+                        row.status = SubStatus::Pending(id);
+                    }
+                }
+            }
+            ConsoleAction::SubscriptionError(e) => next.subscription_error = e,
+            ConsoleAction::Publish(form) => {
+                next.publish = form;
+                next.publish_error = None;
+            }
+            ConsoleAction::PublishError(e) => next.publish_error = e,
+        }
+        Rc::new(next)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use iotda_core::credentials::{SignType, Timestamp};
+    use iotda_core::mqtt::session::{Connected, SubscribeResult};
+
+    fn message(topic: &str, payload: &[u8]) -> Message {
+        Message::new(TopicName::new(topic).unwrap(), QoS::AtLeastOnce, payload)
+    }
+
+    fn connect_form(transport: Transport, port: &str) -> ConnectForm {
+        ConnectForm {
+            device_id: "dev_1".into(),
+            secret: "12345678".into(),
+            host: "iot-mqtts.cn-north-4.myhuaweicloud.com".into(),
+            transport,
+            port: port.into(),
+            ..ConnectForm::default()
+        }
+    }
+
+    fn credentials() -> Credentials {
+        let ts = Timestamp::parse("2026112900").unwrap();
+        Credentials::compute("dev_1", "12345678", SignType::NoTimestampCheck, ts).unwrap()
+    }
+
+    #[test]
+    fn prefill_turns_mqtts_into_wss_443_and_carries_the_credentials() {
+        let creds = credentials();
+        let (form, note) = ConsoleForm::from_connection_page(
+            &connect_form(Transport::Mqtts, "8883"),
+            Some(&creds),
+        );
+        assert_eq!(form.host, "iot-mqtts.cn-north-4.myhuaweicloud.com");
+        assert!(form.tls);
+        assert_eq!(form.port, "443");
+        assert_eq!(form.path, "/mqtt");
+        assert_eq!(form.client_id, creds.client_id);
+        assert_eq!(form.username, "dev_1");
+        assert_eq!(form.password, creds.password.expose());
+        assert!(form.iotda);
+        assert!(note.unwrap().contains("wss on port 443"));
+        let conn = form.connection().unwrap();
+        assert_eq!(
+            conn.url,
+            "wss://iot-mqtts.cn-north-4.myhuaweicloud.com:443/mqtt"
+        );
+        assert!(conn.options.iotda);
+        assert_eq!(conn.options.username.as_deref(), Some("dev_1"));
+    }
+
+    #[test]
+    fn prefill_keeps_a_websocket_endpoint_and_says_when_credentials_are_missing() {
+        let mut connect = connect_form(Transport::Ws, "9001");
+        connect.host = "127.0.0.1".into();
+        let (form, note) = ConsoleForm::from_connection_page(&connect, None);
+        assert!(!form.tls);
+        assert_eq!(form.port, "9001");
+        assert!(form.client_id.is_empty());
+        assert!(note.unwrap().contains("No credentials yet"));
+        assert_eq!(form.connection().unwrap().url, "ws://127.0.0.1:9001/mqtt");
+    }
+
+    #[test]
+    fn form_errors_name_their_field() {
+        let form = |edit: fn(&mut ConsoleForm)| {
+            let mut f = ConsoleForm {
+                client_id: "c".into(),
+                ..ConsoleForm::default()
+            };
+            edit(&mut f);
+            f.connection().unwrap_err()
+        };
+        assert_eq!(form(|f| f.host.clear()).field, FormField::Host);
+        assert_eq!(form(|f| f.host = "ws://x".into()).field, FormField::Host);
+        assert_eq!(form(|f| f.port = "70000".into()).field, FormField::Port);
+        assert_eq!(form(|f| f.port.clear()).field, FormField::Port);
+        assert_eq!(form(|f| f.path = "mqtt".into()).field, FormField::Path);
+        let keep_alive = form(|f| f.keep_alive = "-1".into());
+        assert_eq!(keep_alive.field, FormField::KeepAlive);
+        assert!(
+            keep_alive.message.contains("0 (off) to 65535"),
+            "{keep_alive:?}"
+        );
+        let login = form(|f| {
+            f.password = "p".into();
+        });
+        assert_eq!(login.field, FormField::Login, "{login:?}");
+    }
+
+    #[test]
+    fn the_password_is_neither_saved_nor_printed() {
+        let mut state = ConsoleState::default();
+        state.form.password = "hunter2".into();
+        let saved = serde_json::to_string(&state.saved()).unwrap();
+        assert!(!saved.contains("hunter2"), "{saved}");
+        let debug = format!("{:?}", state.form);
+        assert!(
+            !debug.contains("hunter2") && debug.contains("[elided]"),
+            "{debug}"
+        );
+        let back: SavedConsole = serde_json::from_str(&saved).unwrap();
+        assert!(back.form.password.is_empty());
+    }
+
+    #[test]
+    fn publish_checks_the_topic_and_the_json_with_its_position() {
+        let mut form = PublishForm {
+            topic: "a/b".into(),
+            payload: "{\"a\":\n 1,}".into(),
+            ..PublishForm::default()
+        };
+        let error = form.message().unwrap_err();
+        assert!(error.contains("line 2"), "{error}");
+        form.json = false;
+        assert_eq!(form.message().unwrap().payload, b"{\"a\":\n 1,}");
+        form.topic = "a/+".into();
+        assert!(form.message().unwrap_err().starts_with("topic:"));
+        form.topic = "a/b".into();
+        form.qos = 3;
+        assert!(form.message().is_err());
+        assert_eq!(
+            pretty_json("{\"a\":[1,2]}").unwrap(),
+            "{\n  \"a\": [\n    1,\n    2\n  ]\n}"
+        );
+    }
+
+    #[test]
+    fn presets_cover_the_uplinks_and_requests_are_answered_on_their_request_id() {
+        let presets = presets("dev_1");
+        let topics: Vec<&str> = presets.iter().map(|p| p.topic.as_str()).collect();
+        assert!(topics.contains(&"$oc/devices/dev_1/sys/properties/report"));
+        assert!(topics.contains(&"$oc/devices/dev_1/sys/messages/up"));
+        assert!(topics.contains(&"$oc/devices/dev_1/sys/commands/response/request_id=REQUEST_ID"));
+        assert!(
+            presets.iter().all(|p| check_json(p.payload).is_ok()),
+            "{presets:?}"
+        );
+        let reply = answer("$oc/devices/dev_1/sys/commands/request_id=42").unwrap();
+        assert_eq!(
+            reply.topic,
+            "$oc/devices/dev_1/sys/commands/response/request_id=42"
+        );
+        assert!(reply.payload.contains("result_code"));
+        assert!(answer("$oc/devices/dev_1/sys/messages/down").is_none());
+        assert!(answer("some/topic").is_none());
+        assert_eq!(iotda_subscriptions("dev_1").len(), 6);
+        assert!(iotda_subscriptions("").is_empty());
+    }
+
+    #[test]
+    fn the_log_is_bounded_by_count_and_by_bytes() {
+        let mut log = MessageLog::new(LogLimits {
+            messages: 3,
+            bytes: 1 << 20,
+        });
+        for i in 0..5u8 {
+            log.push(Dir::In, 0, &message("t", &[i]), None);
+        }
+        assert_eq!(log.len(), 3);
+        assert_eq!(log.received(), 5);
+        assert_eq!(log.dropped(), 2);
+        assert!(log.get(2).is_none());
+        assert_eq!(log.get(3).unwrap().payload.as_ref(), &[2]);
+        assert_eq!(log.get(5).unwrap().payload.as_ref(), &[4]);
+        assert!(log.get(6).is_none());
+
+        let mut log = MessageLog::new(LogLimits {
+            messages: 1000,
+            bytes: 1000,
+        });
+        for _ in 0..10 {
+            log.push(Dir::In, 0, &message("t", &[0; 300]), None);
+        }
+        assert!(log.bytes() <= 1000, "{}", log.bytes());
+        assert_eq!(log.len(), 2);
+        // One message over the limit is still shown.
+        log.push(Dir::In, 0, &message("t", &[0; 5000]), None);
+        assert_eq!(log.len(), 1);
+        log.clear();
+        assert!(log.is_empty());
+        assert_eq!(log.bytes(), 0);
+    }
+
+    #[test]
+    fn publishes_are_settled_by_request_id() {
+        let mut log = MessageLog::new(LogLimits::default());
+        let mut session = Session::new(Options::new("c"), 1).unwrap();
+        let t = iotda_core::mqtt::session::Instant::from_millis(0);
+        let id = session.publish(t, message("a", b"x")).unwrap();
+        let seq = log.push(Dir::Out, 0, &message("a", b"x"), Some(id));
+        assert_eq!(log.get(seq).unwrap().outcome, Some((id, None)));
+        log.settle(id, Err("refused".into()));
+        assert_eq!(
+            log.get(seq).unwrap().outcome,
+            Some((id, Some(Err("refused".into()))))
+        );
+    }
+
+    #[test]
+    fn the_log_filters_by_topic_pattern_or_part_and_by_text() {
+        let mut log = MessageLog::new(LogLimits::default());
+        log.push(Dir::In, 0, &message("a/b", b"{\"Temp\":1}"), None);
+        log.push(Dir::In, 0, &message("a/c", b"hello"), None);
+        log.push(Dir::In, 0, &message("x/b", b"HELLO again"), None);
+        let seqs = |topic: &str, text: &str| {
+            log.matching(&LogFilter {
+                topic: topic.into(),
+                text: text.into(),
+            })
+        };
+        assert_eq!(seqs("", ""), vec![3, 2, 1]);
+        assert_eq!(seqs("a/+", ""), vec![2, 1]);
+        assert_eq!(seqs("+/b", ""), vec![3, 1]);
+        assert_eq!(seqs("/b", ""), vec![3, 1]);
+        assert_eq!(seqs("", "hello"), vec![3, 2]);
+        assert_eq!(seqs("a/#", "temp"), vec![1]);
+        assert_eq!(seqs("a/#/x", ""), Vec::<u64>::new());
+    }
+
+    #[test]
+    fn payloads_show_as_json_text_or_hex() {
+        assert_eq!(
+            render_payload(b"{\"a\":1}", PayloadView::Auto),
+            "{\n  \"a\": 1\n}"
+        );
+        assert_eq!(
+            render_payload(b"plain text", PayloadView::Auto),
+            "plain text"
+        );
+        assert!(render_payload(&[0xff, 0x00], PayloadView::Auto).starts_with("00000000  ff 00"));
+        assert!(render_payload(b"\x01\x02", PayloadView::Auto).starts_with("00000000  01 02"));
+        assert!(render_payload(b"nope", PayloadView::Json).starts_with("not JSON"));
+        assert_eq!(
+            render_payload(&[0x61, 0xff], PayloadView::Text),
+            "a\u{fffd}"
+        );
+        let dump = hex_dump(b"0123456789abcdefXYZ");
+        assert_eq!(
+            dump,
+            "00000000  30 31 32 33 34 35 36 37 38 39 61 62 63 64 65 66  0123456789abcdef\n\
+             00000010  58 59 5a                                         XYZ\n"
+        );
+        assert_eq!(preview(b"a\nb", 10), "a b");
+        assert_eq!(preview("é".repeat(5).as_bytes(), 3), "ééé…");
+    }
+
+    #[test]
+    fn times_and_sizes_read_well() {
+        assert_eq!(clock_text(0, 0), "00:00:00.000");
+        assert_eq!(clock_text(3_723_004, 0), "01:02:03.004");
+        assert_eq!(clock_text(0, -60), "23:00:00.000");
+        assert_eq!(clock_text(0, 480), "08:00:00.000");
+        assert_eq!(size_text(12), "12 B");
+        assert_eq!(size_text(2048), "2 KB");
+        assert_eq!(size_text(3 << 20), "3 MB");
+    }
+
+    #[test]
+    fn subscription_rows_follow_the_session() {
+        let state = Rc::new(ConsoleState::default());
+        let state = state.reduce(ConsoleAction::AddSubscription(SubscriptionRow {
+            filter: "a/#".into(),
+            qos: 1,
+            status: SubStatus::Idle,
+        }));
+        let mut session = Session::new(Options::new("c"), 1).unwrap();
+        let t = iotda_core::mqtt::session::Instant::from_millis(0);
+        let id = session
+            .subscribe(t, vec![state.subscriptions[0].subscription().unwrap()])
+            .unwrap();
+        let state = state.reduce(ConsoleAction::SubscribeSent(vec!["a/#".into()], id));
+        assert_eq!(state.subscriptions[0].status, SubStatus::Pending(id));
+        let state = state.reduce(ConsoleAction::Session(Box::new(Event::Subscribed {
+            id,
+            results: vec![SubscribeResult {
+                filter: TopicFilter::new("a/#").unwrap(),
+                outcome: SubscribeOutcome::Granted(QoS::AtMostOnce),
+            }],
+        })));
+        assert_eq!(state.subscriptions[0].status, SubStatus::Granted(0));
+        assert!(state.activity.back().unwrap().contains("granted QoS 0"));
+        let state = state.reduce(ConsoleAction::Session(Box::new(Event::Connected(
+            Connected {
+                session_present: false,
+                keep_alive: 60,
+                properties: Default::default(),
+            },
+        ))));
+        assert_eq!(
+            state.status,
+            Status::Connected {
+                session_present: false
+            }
+        );
+        let state = state.reduce(ConsoleAction::Session(Box::new(Event::Disconnected)));
+        assert_eq!(state.status, Status::Disconnected);
+        assert_eq!(state.subscriptions[0].status, SubStatus::Idle);
+        let state = state.reduce(ConsoleAction::RemoveSubscription("a/#".into()));
+        assert!(state.subscriptions.is_empty());
+    }
+}
