@@ -8,9 +8,13 @@ source "$(dirname "$0")/lib.sh"
 install_toolchain
 install_browser
 build_page
+build_codec_bench
 
 say "certificates, native (cargo bench -p iotda-core --bench pki)"
 cargo bench -q -p iotda-core --bench pki
 
 say "certificates, headless Chromium (the page's certificate worker)"
 cargo bench -q -p iotda-kit-e2e --bench pki_browser
+
+say "MQTT codec: native, as wasm in headless Chromium, and npm mqtt-packet in the same page"
+cargo bench -q -p iotda-kit-e2e --bench codec_browser

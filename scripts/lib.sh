@@ -9,6 +9,11 @@ cd "$ROOT"
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+# The codec benchmark's comparison library, the Buffer it needs in a
+# browser, and the bundler that puts them in the bench page.
+MQTT_PACKET_VERSION=9.0.2
+BUFFER_VERSION=6.0.3
+ESBUILD_VERSION=0.28.2
 
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -65,6 +70,40 @@ install_toolchain() {
 
 install_browser() {
   apt_install chromium:chromium chromedriver:chromium-driver
+}
+
+# npm_tools NAME@VERSION ... installs into .tools each package that is not
+# there at exactly that version.
+npm_tools() {
+  local missing=() spec have
+  for spec in "$@"; do
+    have="$(node -p "require('./.tools/node_modules/${spec%@*}/package.json').version" 2>/dev/null || true)"
+    [ "$have" = "${spec##*@}" ] || missing+=("$spec")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing from npm into .tools: ${missing[*]}"
+    mkdir -p .tools
+    npm install --prefix .tools --no-audit --no-fund --silent --save-exact "${missing[@]}"
+  fi
+}
+
+# The MQTT codec benchmark's page in target/bench-page: the workloads as
+# wasm (built, bound and optimised as trunk does the app's: release profile,
+# wasm-opt -Oz), mqtt-packet bundled for the browser, and the page itself.
+BENCH_PAGE="$ROOT/target/bench-page"
+build_codec_bench() {
+  npm_tools "mqtt-packet@$MQTT_PACKET_VERSION" "buffer@$BUFFER_VERSION" "esbuild@$ESBUILD_VERSION"
+  say "building the codec bench page ($BENCH_PAGE)"
+  cargo build -q --release --target wasm32-unknown-unknown -p iotda-bench-wasm
+  mkdir -p "$BENCH_PAGE"
+  wasm-bindgen --target web --no-typescript --out-dir "$BENCH_PAGE" \
+    "${CARGO_TARGET_DIR:-$ROOT/target}/wasm32-unknown-unknown/release/iotda_bench_wasm.wasm"
+  wasm-opt -Oz --output="$BENCH_PAGE/opt.wasm" "$BENCH_PAGE/iotda_bench_wasm_bg.wasm"
+  mv "$BENCH_PAGE/opt.wasm" "$BENCH_PAGE/iotda_bench_wasm_bg.wasm"
+  NODE_PATH="$ROOT/.tools/node_modules" esbuild crates/bench-wasm/page/mqtt-packet.entry.js \
+    --bundle --format=esm --platform=browser --minify --log-level=warning \
+    --outfile="$BENCH_PAGE/mqtt-packet.js"
+  cp crates/bench-wasm/page/index.html crates/bench-wasm/page/bench.js "$BENCH_PAGE/"
 }
 
 build_page() {

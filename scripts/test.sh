@@ -26,6 +26,7 @@ cargo fmt --all --check
 say "lints (native and wasm32)"
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p iotda-kit-web --target wasm32-unknown-unknown --all-targets -- -D warnings
+cargo clippy -p iotda-bench-wasm --target wasm32-unknown-unknown -- -D warnings
 
 say "the core stays pure: builds for wasm32, no browser or OS clock inside"
 cargo build -q -p iotda-core --target wasm32-unknown-unknown

@@ -4,9 +4,10 @@
 //! Printed as a table; it asserts nothing. Needs the release page in
 //! `dist/` (`scripts/bench.sh` builds it).
 
-use fantoccini::wd::TimeoutConfiguration;
-use iotda_kit_e2e::{serve_dist, Chromedriver};
+use std::process::ExitCode;
 use std::time::Duration;
+
+use iotda_kit_e2e::{serve_dist, Chromedriver};
 
 /// Runs in the page: starts the worker, runs the jobs, returns the timings
 /// (milliseconds) as JSON.
@@ -70,37 +71,29 @@ fn median(samples: &mut [f64]) -> f64 {
 }
 
 #[tokio::main(flavor = "multi_thread")]
-async fn main() {
+async fn main() -> ExitCode {
     // `cargo test --benches` runs this once without --bench: keep it short.
     let quick = !std::env::args().any(|a| a == "--bench");
     let (chains, rsa_runs, batch) = if quick { (2, 1, 10) } else { (20, 20, 1000) };
     let addr = serve_dist();
+    // Returning (not exiting) on failure lets the driver's guard stop
+    // chromedriver; run_in_page has closed the browser by then.
     let driver = Chromedriver::start();
-    let browser = driver.session(1024, 768).await;
-    browser
-        .client
-        .update_timeouts(TimeoutConfiguration::new(
-            Some(Duration::from_secs(900)),
-            Some(Duration::from_secs(60)),
-            None,
-        ))
+    let out = match driver
+        .run_in_page(
+            &format!("http://{addr}/"),
+            SCRIPT,
+            vec![chains.into(), rsa_runs.into(), batch.into()],
+            Duration::from_secs(900),
+        )
         .await
-        .expect("set the script timeout");
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
-    let out = browser
-        .client
-        .execute_async(SCRIPT, vec![chains.into(), rsa_runs.into(), batch.into()])
-        .await
-        .expect("run the benchmark in the page");
-    browser.close().await;
-    if let Some(error) = out.get("error") {
-        eprintln!("the benchmark failed in the page: {error}");
-        std::process::exit(1);
-    }
+    {
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("the benchmark failed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let numbers = |key: &str| -> Vec<f64> {
         out[key]
             .as_array()
@@ -130,4 +123,5 @@ async fn main() {
         out["batch_count"],
         out["batch"].as_f64().unwrap_or(f64::NAN)
     );
+    ExitCode::SUCCESS
 }

@@ -7,13 +7,17 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+use std::fmt;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub use iotda_testkit::{free_port, wait_for_port};
 
+use fantoccini::error::CmdError;
+use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 
@@ -29,11 +33,15 @@ pub fn artifacts_dir() -> PathBuf {
     dir
 }
 
+/// Serves the files under `dir`, which must hold an `index.html`, on a free
+/// loopback port from a background thread, for as long as the process runs.
+pub fn serve_dir(dir: &Path) -> std::io::Result<SocketAddr> {
+    iotda_kit_cli::serve::Server::bind(dir, 0).and_then(iotda_kit_cli::serve::Server::spawn)
+}
+
 /// Serves the release build in `dist/` on a free loopback port.
 pub fn serve_dist() -> SocketAddr {
-    let dist = workspace_root().join("dist");
-    iotda_kit_cli::serve::Server::bind(&dist, 0)
-        .and_then(iotda_kit_cli::serve::Server::spawn)
+    serve_dir(&workspace_root().join("dist"))
         .unwrap_or_else(|e| panic!("{e} (scripts/test.sh builds dist/ before these tests)"))
 }
 
@@ -49,8 +57,11 @@ impl Chromedriver {
         let program =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port();
+        // Its own process group, which the Chromium it starts joins: Drop
+        // ends them all, even when a test panics before Browser::close.
         let child = Command::new(&program)
             .arg(format!("--port={port}"))
+            .process_group(0)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -98,10 +109,79 @@ impl Chromedriver {
             .expect("open a Chromium session");
         Browser { client, profile }
     }
+
+    /// Opens `url` in a fresh session, runs `script` there with
+    /// `execute_async` and `args`, waits up to `timeout` for it to pass its
+    /// result to its callback (the last argument), and closes the session
+    /// whatever happened. A script reports its own failure by passing
+    /// `{ error: message }`. For benchmarks that run inside a page.
+    pub async fn run_in_page(
+        &self,
+        url: &str,
+        script: &str,
+        args: Vec<serde_json::Value>,
+        timeout: Duration,
+    ) -> Result<serde_json::Value, PageError> {
+        let browser = self.session(1024, 768).await;
+        let result = run_script(&browser.client, url, script, args, timeout).await;
+        browser.close().await;
+        let out = result.map_err(PageError::WebDriver)?;
+        match out.get("error") {
+            Some(error) => Err(PageError::Script(
+                error
+                    .as_str()
+                    .map_or_else(|| error.to_string(), str::to_owned),
+            )),
+            None => Ok(out),
+        }
+    }
+}
+
+async fn run_script(
+    client: &Client,
+    url: &str,
+    script: &str,
+    args: Vec<serde_json::Value>,
+    timeout: Duration,
+) -> Result<serde_json::Value, CmdError> {
+    client
+        .update_timeouts(TimeoutConfiguration::new(
+            Some(timeout),
+            Some(Duration::from_secs(60)),
+            None,
+        ))
+        .await?;
+    client.goto(url).await?;
+    client.execute_async(script, args).await
+}
+
+/// Why [`Chromedriver::run_in_page`] has no result.
+#[derive(Debug)]
+pub enum PageError {
+    /// WebDriver failed: the page did not load, or the script threw or ran
+    /// past its timeout.
+    WebDriver(CmdError),
+    /// The script reported this failure.
+    Script(String),
+}
+
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::WebDriver(e) => write!(f, "WebDriver: {e}"),
+            Self::Script(message) => write!(f, "in the page: {message}"),
+        }
+    }
 }
 
 impl Drop for Chromedriver {
     fn drop(&mut self) {
+        // The whole group: chromedriver and every Chromium it started.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
