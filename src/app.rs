@@ -6,6 +6,7 @@ use yew_router::prelude::*;
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
+use crate::pages::model::ModelPage;
 use crate::state::SecretMemory;
 
 /// The app's routes.
@@ -23,6 +24,9 @@ pub enum Route {
     /// MQTT console: connect, subscribe, publish, read messages.
     #[at("/console")]
     Console,
+    /// Product model: import, edit, export.
+    #[at("/model")]
+    Model,
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -34,6 +38,7 @@ fn switch(route: Route) -> Html {
         Route::Home | Route::Connect => html! { <ConnectPage /> },
         Route::Certificates => html! { <CertificatesPage /> },
         Route::Console => html! { <ConsolePage /> },
+        Route::Model => html! { <ModelPage /> },
         Route::NotFound => html! {
             <section class="card">
                 <h2>{ "Page not found" }</h2>
@@ -55,6 +60,7 @@ pub fn App() -> Html {
                 <nav aria-label="Pages">
                     <Link<Route> to={Route::Connect} classes="navlink">{ "Connection" }</Link<Route>>
                     <Link<Route> to={Route::Certificates} classes="navlink">{ "Certificates" }</Link<Route>>
+                    <Link<Route> to={Route::Model} classes="navlink">{ "Model" }</Link<Route>>
                     <Link<Route> to={Route::Console} classes="navlink">{ "Console" }</Link<Route>>
                 </nav>
                 <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>

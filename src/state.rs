@@ -8,6 +8,7 @@
 
 pub mod certs;
 pub mod console;
+pub mod model;
 pub mod openssl;
 
 use std::rc::Rc;

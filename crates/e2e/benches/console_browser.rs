@@ -85,15 +85,7 @@ async fn bench(
     broker: &Mosquitto,
 ) -> Result<Vec<Row>, String> {
     let ws_port = broker.ws_port.ok_or("no WebSocket listener")?;
-    browser
-        .client
-        .goto(&format!("http://{addr}/console"))
-        .await
-        .map_err(|e| format!("open the console: {e}"))?;
-    browser.fill("#console-host", "127.0.0.1").await;
-    browser.fill("#console-port", &ws_port.to_string()).await;
-    browser.fill("#console-client-id", "bench-console").await;
-    browser.untick("#console-tls").await;
+    browser.open_console(addr, ws_port, "bench-console").await;
     browser.fill("#console-new-filter", "bench/#").await;
     let qos0 = "document.querySelector('#console-new-qos').value = '0';
                 document.querySelector('#console-new-qos').dispatchEvent(new Event('change', { bubbles: true }));";
@@ -126,6 +118,7 @@ async fn bench(
 async fn main() -> ExitCode {
     let broker = Mosquitto::start(&BrokerConfig {
         websocket: true,
+        unbounded_queues: true,
         ..BrokerConfig::default()
     });
     let addr = serve_dist();

@@ -56,18 +56,31 @@ impl Chromedriver {
     pub fn start() -> Self {
         let program =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
-        let port = free_port();
-        // Its own process group, which the Chromium it starts joins: Drop
-        // ends them all, even when a test panics before Browser::close.
-        let child = Command::new(&program)
-            .arg(format!("--port={port}"))
+        // Port 0: chromedriver binds a free port itself and prints it, so
+        // parallel tests never race for one. Its own process group, which
+        // the Chromium it starts joins: Drop ends them all, even when a test
+        // panics before Browser::close.
+        let mut child = Command::new(&program)
+            .arg("--port=0")
             .process_group(0)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("cannot start {program}: {e} (apt-get install chromium-driver)")
             });
+        let stdout = child.stdout.take().expect("chromedriver's stdout");
+        let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+        let port = lines
+            .by_ref()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.strip_prefix("ChromeDriver was started successfully on port ")
+                    .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
+            })
+            .unwrap_or_else(|| panic!("{program} did not say which port it listens on"));
+        // Keep reading its output so it never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
         wait_for_port(
             SocketAddr::from(([127, 0, 0, 1], port)),
             Duration::from_secs(20),
@@ -309,6 +322,21 @@ impl Browser {
             .await
             .expect("read an attribute")
             .unwrap_or_default()
+    }
+
+    /// Opens the Console page served at `addr` and fills its form for a
+    /// local broker's plain WebSocket listener on `ws_port`, with
+    /// `client_id` (not connected yet).
+    pub async fn open_console(&self, addr: SocketAddr, ws_port: u16, client_id: &str) {
+        self.client
+            .goto(&format!("http://{addr}/console"))
+            .await
+            .expect("open the console");
+        self.fill("#console-host", "127.0.0.1").await;
+        self.fill("#console-port", &ws_port.to_string()).await;
+        self.fill("#console-client-id", client_id).await;
+        // A first visit fills the form for IoTDA (wss on 443).
+        self.untick("#console-tls").await;
     }
 
     /// Unticks the checkbox `css` if it is ticked.

@@ -103,6 +103,11 @@ pub struct BrokerConfig {
     /// Keep sessions and queued messages across [`Mosquitto::restart`]
     /// (mosquitto saves them when it is stopped with SIGTERM).
     pub persistent: bool,
+    /// No limit on the messages queued for a slow client
+    /// (`max_queued_messages 0`): by default mosquitto drops messages for a
+    /// client more than 1000 behind, which a flood test must not mistake for
+    /// a loss of the client's.
+    pub unbounded_queues: bool,
 }
 
 /// A running mosquitto, stopped on drop.
@@ -160,6 +165,9 @@ impl Mosquitto {
             );
         } else {
             conf.push_str("persistence false\n");
+        }
+        if config.unbounded_queues {
+            conf.push_str("max_queued_messages 0\n");
         }
         let _ = writeln!(conf, "listener {mqtt_port} 127.0.0.1");
         match &config.password_file {

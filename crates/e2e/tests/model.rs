@@ -1,0 +1,78 @@
+//! The Model page in headless Chromium: the guide's example, editing with
+//! errors in words, importing JSON, keeping it across a reload, exporting
+//! a file the core reads back.
+
+use iotda_core::iotda::ProductModel;
+use iotda_kit_e2e::{serve_dist, Chromedriver};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn model_page_edits_imports_keeps_and_exports_the_model() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1600).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/model"))
+        .await
+        .expect("open the Model page");
+
+    // The guide's example: Connectivity and Battery.
+    assert_eq!(browser.value("#service-0").await, "Connectivity");
+    assert_eq!(browser.value("#service-1").await, "Battery");
+    assert_eq!(browser.value("#p-1-0-name").await, "batteryLevel");
+    browser.wait_for("#model-valid").await;
+
+    // An edit reaches the exported JSON.
+    browser.fill("#p-1-0-max", "80").await;
+    let exported = browser.download_text("#model-download").await;
+    let model = ProductModel::from_json(exported.as_bytes()).expect("the core reads the export");
+    let level = model
+        .service("Battery")
+        .and_then(|s| s.property("batteryLevel"))
+        .expect("Battery.batteryLevel");
+    assert_eq!(level.max.as_deref(), Some("80"));
+
+    // A wrong edit is named, and nothing is exported meanwhile.
+    browser.fill("#p-1-0-min", "90").await;
+    let errors = browser.text("#model-errors").await;
+    assert!(errors.contains("min"), "{errors}");
+    browser.fill("#p-1-0-method", "RX").await;
+    let errors = browser.text("#model-errors").await;
+    assert!(
+        errors.contains("Battery.batteryLevel (method): access is R, W and/or E"),
+        "{errors}"
+    );
+    assert!(browser
+        .client
+        .find(fantoccini::Locator::Css("#model-download"))
+        .await
+        .is_err());
+
+    // Import a pasted model.
+    let json = r#"{"service_capabilities":[{"service_id":"Env","properties":[
+        {"property_name":"temperature","data_type":"decimal","min":"-40","max":"85","step":0.1,"unit":"°C","method":"RW"}]}]}"#;
+    browser.paste("#model-paste", json).await;
+    browser.click("#model-import-button").await;
+    assert_eq!(
+        browser.text("#model-note").await,
+        "Imported the pasted model: 1 services, 1 properties."
+    );
+    assert_eq!(browser.value("#service-0").await, "Env");
+    assert_eq!(browser.value("#p-0-0-method").await, "RW");
+
+    // Broken JSON: the error says where, the model stays.
+    browser
+        .paste("#model-paste", "{\"service_capabilities\": [")
+        .await;
+    browser.click("#model-import-button").await;
+    let error = browser.text("#model-paste-error").await;
+    assert!(error.starts_with("the pasted model: "), "{error}");
+    assert_eq!(browser.value("#service-0").await, "Env");
+
+    // Kept across a reload.
+    browser.client.refresh().await.expect("reload");
+    assert_eq!(browser.value("#service-0").await, "Env");
+    assert_eq!(browser.value("#p-0-0-name").await, "temperature");
+    browser.screenshot("model").await;
+    browser.close().await;
+}

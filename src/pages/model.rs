@@ -1,0 +1,242 @@
+//! The Model page: import a product model (REST JSON or the console's
+//! offline ZIP), view and edit its services and properties, export JSON.
+//! The model is kept in this browser for the console's checks.
+
+use std::rc::Rc;
+
+use iotda_core::iotda::DataType;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::components::download::Download;
+use crate::components::pem_field::PemField;
+use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft, MODEL_STORAGE_KEY};
+use crate::web::storage;
+
+/// The Model page.
+#[component]
+pub fn ModelPage() -> Html {
+    let state = use_reducer(|| {
+        let saved = storage::load::<serde_json::Value>(MODEL_STORAGE_KEY)
+            .ok()
+            .flatten()
+            .map(|v| v.to_string());
+        ModelState::restore(saved.as_deref())
+    });
+    let checked = state.draft.to_model();
+    let json = checked.as_ref().ok().and_then(|m| m.to_json().ok());
+    let storage_error = use_state(|| None::<String>);
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(json.clone(), move |json| {
+            if let Some(value) = json
+                .as_ref()
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+            {
+                if let Err(e) = storage::save(MODEL_STORAGE_KEY, &value) {
+                    storage_error.set(Some(e));
+                }
+            }
+        });
+    }
+    let errors: Vec<DraftError> = checked.err().unwrap_or_default();
+
+    let on_paste = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |text: String| dispatcher.dispatch(ModelAction::Paste(text)))
+    };
+    let on_file = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |(name, bytes): (String, Vec<u8>)| {
+            dispatcher.dispatch(ModelAction::Import(name, bytes))
+        })
+    };
+    let on_import = {
+        let dispatcher = state.dispatcher();
+        let text = state.paste.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(ModelAction::Import(
+                "the pasted model".into(),
+                text.clone().into_bytes(),
+            ))
+        })
+    };
+    let on_reset = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::Reset))
+    };
+    let on_add_service = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::AddService))
+    };
+
+    let services = state.draft.services.iter().enumerate().map(|(i, service)| {
+        let on_id = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |e: InputEvent| {
+                let v = e.target_unchecked_into::<HtmlInputElement>().value();
+                dispatcher.dispatch(ModelAction::ServiceId(i, v))
+            })
+        };
+        let on_remove = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::RemoveService(i)))
+        };
+        let on_add = {
+            let dispatcher = state.dispatcher();
+            Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::AddProperty(i)))
+        };
+        let rows = service.properties.iter().enumerate().map(|(j, p)| {
+            html! { <PropertyRow service={i} index={j} draft={p.clone()} dispatcher={state.dispatcher()} /> }
+        });
+        let commands = service.base.commands.len();
+        html! {
+            <section class="card wide service" aria-label={format!("Service {}", service.service_id)}>
+                <div class="service-head">
+                    <label for={format!("service-{i}")}>{ "Service id" }</label>
+                    <input id={format!("service-{i}")} class="mono" value={service.service_id.clone()} oninput={on_id} />
+                    <button type="button" class="secondary" onclick={on_remove}>{ "Remove service" }</button>
+                </div>
+                if commands > 0 {
+                    <p class="hint">{ format!("{commands} command(s) kept as imported.") }</p>
+                }
+                <div class="table-scroll">
+                    <table class="model-table">
+                        <thead><tr>
+                            <th>{ "Property" }</th><th>{ "Type" }</th><th>{ "Min" }</th><th>{ "Max" }</th>
+                            <th>{ "Step" }</th><th>{ "Max len" }</th><th>{ "Unit" }</th><th>{ "Access" }</th>
+                            <th>{ "Enum (comma-separated)" }</th><th>{ "Req." }</th><th></th>
+                        </tr></thead>
+                        <tbody>{ for rows }</tbody>
+                    </table>
+                </div>
+                <p class="actions"><button type="button" class="secondary" onclick={on_add}>{ "Add property" }</button></p>
+            </section>
+        }
+    });
+
+    html! {
+        <div class="page model">
+            <section class="card" aria-labelledby="model-import">
+                <h2 id="model-import">{ "Product model" }</h2>
+                <p class="hint">
+                    { "The services and properties the platform expects. Import the model from the console \
+                       (Products → your product → Model Definition: export the JSON, or download the offline \
+                       ZIP), or edit the guide's example below. Reports are checked against it before sending." }
+                </p>
+                <PemField id="model-paste" label="Paste model JSON, or choose / drop a .json or .zip"
+                    value={state.paste.clone()} oninput={on_paste} onfile={on_file}
+                    accept=".json,.zip,application/json,application/zip" rows={6}
+                    error={state.import_error.clone()} />
+                <p class="actions">
+                    <button type="button" id="model-import-button" onclick={on_import}
+                        disabled={state.paste.trim().is_empty()}>{ "Import pasted JSON" }</button>
+                    <button type="button" class="secondary" id="model-reset" onclick={on_reset}>{ "Use the guide's example" }</button>
+                </p>
+                if let Some(note) = &state.import_note {
+                    <p class="ok" id="model-note" role="status">{ format!("Imported {note}.") }</p>
+                }
+                if let Some(e) = &*storage_error {
+                    <p class="note">{ e }</p>
+                }
+            </section>
+            <section class="card" aria-labelledby="model-export">
+                <h2 id="model-export">{ "Export" }</h2>
+                if errors.is_empty() {
+                    <p class="ok" id="model-valid">{ "The model is valid and saved in this browser." }</p>
+                } else {
+                    <ul id="model-errors" class="field-error" role="alert">
+                        { for errors.iter().map(|e| html! {
+                            <li>{ if e.at.is_empty() { e.message.clone() } else { format!("{} ({}): {}", e.at, e.field, e.message) } }</li>
+                        }) }
+                    </ul>
+                }
+                if let Some(json) = &json {
+                    <div class="downloads">
+                        <Download id="model-download" filename="model.json" mime="application/json"
+                            data={Rc::<[u8]>::from(json.as_bytes())} />
+                    </div>
+                    <details>
+                        <summary>{ "JSON" }</summary>
+                        <pre class="mono payload" id="model-json">{ json }</pre>
+                    </details>
+                }
+                <p class="actions"><button type="button" class="secondary" id="model-add-service" onclick={on_add_service}>{ "Add service" }</button></p>
+            </section>
+            { for services }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PropertyRowProps {
+    service: usize,
+    index: usize,
+    draft: PropertyDraft,
+    dispatcher: UseReducerDispatcher<ModelState>,
+}
+
+#[component]
+fn PropertyRow(props: &PropertyRowProps) -> Html {
+    let (i, j) = (props.service, props.index);
+    let field = |apply: fn(&mut PropertyDraft, String)| {
+        let dispatcher = props.dispatcher.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let mut draft = draft.clone();
+            apply(
+                &mut draft,
+                e.target_unchecked_into::<HtmlInputElement>().value(),
+            );
+            dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
+        })
+    };
+    let on_type = {
+        let dispatcher = props.dispatcher.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |e: Event| {
+            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(t) = DataType::parse(&v) {
+                let mut draft = draft.clone();
+                draft.data_type = t;
+                dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
+            }
+        })
+    };
+    let on_required = {
+        let dispatcher = props.dispatcher.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |e: Event| {
+            let mut draft = draft.clone();
+            draft.required = e.target_unchecked_into::<HtmlInputElement>().checked();
+            dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
+        })
+    };
+    let on_remove = {
+        let dispatcher = props.dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::RemoveProperty(i, j)))
+    };
+    let p = &props.draft;
+    let id = |name: &str| format!("p-{i}-{j}-{name}");
+    html! {
+        <tr>
+            <td><input id={id("name")} class="mono" aria-label="Property name" value={p.name.clone()} oninput={field(|d, v| d.name = v)} /></td>
+            <td>
+                <select id={id("type")} aria-label="Data type" onchange={on_type}>
+                    { for DataType::ALL.iter().map(|t| html! {
+                        <option value={t.as_str()} selected={*t == p.data_type}>{ t.as_str() }</option>
+                    }) }
+                </select>
+            </td>
+            <td><input id={id("min")} class="num" aria-label="Minimum" value={p.min.clone()} oninput={field(|d, v| d.min = v)} /></td>
+            <td><input id={id("max")} class="num" aria-label="Maximum" value={p.max.clone()} oninput={field(|d, v| d.max = v)} /></td>
+            <td><input id={id("step")} class="num" aria-label="Step" value={p.step.clone()} oninput={field(|d, v| d.step = v)} /></td>
+            <td><input id={id("maxlen")} class="num" aria-label="Maximum length" value={p.max_length.clone()} oninput={field(|d, v| d.max_length = v)} /></td>
+            <td><input id={id("unit")} class="num" aria-label="Unit" value={p.unit.clone()} oninput={field(|d, v| d.unit = v)} /></td>
+            <td><input id={id("method")} class="num" aria-label="Access (R, W, E)" value={p.method.clone()} oninput={field(|d, v| d.method = v)} /></td>
+            <td><input id={id("enum")} aria-label="Allowed values" value={p.enum_list.clone()} oninput={field(|d, v| d.enum_list = v)} /></td>
+            <td><input type="checkbox" id={id("required")} aria-label="Required" checked={p.required} onchange={on_required} /></td>
+            <td><button type="button" class="secondary" onclick={on_remove} aria-label={format!("Remove {}", p.name)}>{ "✕" }</button></td>
+        </tr>
+    }
+}
