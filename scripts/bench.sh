@@ -18,3 +18,6 @@ cargo bench -q -p iotda-kit-e2e --bench pki_browser
 
 say "MQTT codec: native, as wasm in headless Chromium, and npm mqtt-packet in the same page"
 cargo bench -q -p iotda-kit-e2e --bench codec_browser
+
+say "the Console: inbound messages a second from a local mosquitto, headless Chromium"
+cargo bench -q -p iotda-kit-e2e --bench console_browser
