@@ -47,5 +47,9 @@ IoTDA Kit is running:
   broker log   $RUN_DIR/mosquitto.log
 Press Ctrl-C to stop.
 INFO
-wait -n "${PIDS[@]}"
-die "a service stopped unexpectedly; see above"
+status=0
+wait -n "${PIDS[@]}" || status=$?
+# Ctrl-C reaches the services too: a service ended by SIGINT or SIGTERM is
+# the user stopping, not a failure.
+case "$status" in 130|143) exit 130 ;; esac
+die "a service stopped unexpectedly (status $status); see above"

@@ -221,6 +221,13 @@ pub fn ConsolePage() -> Html {
         let memory = memory.clone();
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(memory.as_ref())))
     };
+    let on_local = {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(ConsoleAction::Form(Box::new(form.local_broker())))
+        })
+    };
     let on_connect = {
         let dispatcher = state.dispatcher();
         let form = form.clone();
@@ -321,6 +328,10 @@ pub fn ConsolePage() -> Html {
                 { "MQTT over WebSocket from this page straight to the broker. " }
                 <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
                     { "Fill from the Connection page" }
+                </button>
+                { " " }
+                <button type="button" class="secondary" id="console-local" onclick={on_local}>
+                    { "Local broker (scripts/run.sh)" }
                 </button>
             </p>
             if let Some(note) = &state.note {

@@ -210,6 +210,20 @@ impl ConsoleForm {
         (form, note)
     }
 
+    /// The broker `scripts/run.sh` starts: `ws://127.0.0.1:9001/mqtt`, no
+    /// credentials needed, IoTDA mode off; the client id and device id are
+    /// kept.
+    pub fn local_broker(&self) -> Self {
+        Self {
+            host: "127.0.0.1".into(),
+            port: "9001".into(),
+            path: DEFAULT_WS_PATH.into(),
+            tls: false,
+            iotda: false,
+            ..self.clone()
+        }
+    }
+
     /// Checks the form and builds the URL and session options.
     pub fn connection(&self) -> Result<Connection, FormError> {
         let endpoint_error = |e: EndpointError| FormError {
@@ -1151,6 +1165,19 @@ mod tests {
         assert!(form.client_id.is_empty());
         assert!(note.unwrap().contains("No credentials yet"));
         assert_eq!(form.connection().unwrap().url, "ws://127.0.0.1:9001/mqtt");
+    }
+
+    #[test]
+    fn the_local_broker_is_the_one_run_sh_starts() {
+        let creds = credentials();
+        let (form, _) = ConsoleForm::from_connection_page(
+            &connect_form(Transport::Mqtts, "8883"),
+            Some(&creds),
+        );
+        let local = form.local_broker();
+        assert_eq!(local.connection().unwrap().url, "ws://127.0.0.1:9001/mqtt");
+        assert!(!local.iotda);
+        assert_eq!(local.client_id, creds.client_id);
     }
 
     #[test]

@@ -209,10 +209,17 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
         .goto(&format!("http://{addr}/console"))
         .await
         .expect("open the console");
-    browser.fill("#console-host", "127.0.0.1").await;
+    browser.click("#console-local").await;
+    assert_eq!(browser.value("#console-port").await, "9001");
+    assert_eq!(browser.value("#console-host").await, "127.0.0.1");
     browser.fill("#console-port", "9").await;
     browser.fill("#console-client-id", "nobody").await;
-    browser.untick("#console-tls").await;
+    // The local broker is plain ws.
+    let tls = browser.wait_for("#console-tls").await;
+    assert_eq!(
+        tls.prop("checked").await.expect("checked").as_deref(),
+        Some("false")
+    );
     browser.fill("#console-keepalive", "abc").await;
     browser.click("#console-connect").await;
     let error = browser.text("#console-keepalive-error").await;
