@@ -43,6 +43,9 @@ pub enum Command {
         iotda-kit sub --host 127.0.0.1 --topic 'sensors/#' --count 10\n  \
         iotda-kit sub --host H --tls --device-id ID --topic '$oc/devices/ID/sys/commands/#' --json")]
     Sub(SubArgs),
+    /// Check data against a product model before it is sent (IoTDA
+    /// silently drops what does not fit).
+    Model(ModelArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
@@ -170,6 +173,49 @@ pub struct SubArgs {
     /// payload_hex.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `model`.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ModelCommand,
+}
+
+/// The `model` commands.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Check a property report against the product model, as IoTDA would.
+    /// Prints "valid", or each problem on a line: <json path>: <sentence>.
+    #[command(
+        after_help = "Exit status: 0 valid, 1 problems found, 2 unreadable file or bad JSON.\n\n\
+        Examples:\n  \
+        iotda-kit model validate --report report.json\n  \
+        iotda-kit model validate --model model.zip --report report.json"
+    )]
+    Validate(ValidateArgs),
+}
+
+/// Where the product model comes from.
+#[derive(Debug, Args)]
+pub struct ModelFileArgs {
+    /// The product model: IoTDA's REST JSON or the console's offline ZIP
+    /// [default: the getting-started guide's Connectivity and Battery].
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+/// Arguments of `model validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The product model.
+    #[command(flatten)]
+    pub model: ModelFileArgs,
+    /// The property report ({"services":[...]}); - reads it from standard
+    /// input.
+    #[arg(long, value_name = "FILE")]
+    pub report: PathBuf,
 }
 
 /// Arguments of `packet`.

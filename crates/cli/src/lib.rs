@@ -1,6 +1,6 @@
 //! The native `iotda-kit` command over `iotda-core`: IoTDA credentials,
-//! X.509 certificates and MQTT packets for scripts, and a local server for
-//! the built web app.
+//! X.509 certificates, MQTT packets and product-model checks for scripts,
+//! and a local server for the built web app.
 //!
 //! It reads the clock and the network that the core leaves to its callers;
 //! it holds no protocol or crypto logic of its own.
@@ -10,12 +10,14 @@
 mod args;
 mod cert;
 mod credentials;
+mod model;
 mod mqtt;
 mod net;
 mod packet;
 pub mod serve;
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -51,6 +53,7 @@ where
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
         args::Command::Pub(a) => mqtt::publish(&a),
         args::Command::Sub(a) => mqtt::subscribe(&a),
+        args::Command::Model(a) => model::run(&a),
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
     };
@@ -74,4 +77,9 @@ fn unix_now() -> Result<i64, CliError> {
         .map_err(|_| CliError::Failure("the system clock is before 1970".into()))?
         .as_secs();
     i64::try_from(secs).map_err(|_| CliError::Failure("the system clock is past year 9999".into()))
+}
+
+/// The bytes of a file the user named; a failure is their input's.
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
 }

@@ -4,12 +4,20 @@
 
 mod cert;
 mod credentials;
+mod model;
 mod mqtt;
 mod packet;
 mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output};
+
+/// The console's offline product-model ZIP of the core's tests (services
+/// Battery, Connectivity, DM, Switch01).
+pub const PROFILE_ZIP: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../core/tests/fixtures/iotda/product_model_profile.zip"
+);
 
 /// Runs `iotda-kit` with `args`, without any IOTDA_* variable of the caller.
 pub fn kit(args: &[&str]) -> Output {
