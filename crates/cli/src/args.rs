@@ -46,6 +46,19 @@ pub enum Command {
     /// Check data against a product model before it is sent (IoTDA
     /// silently drops what does not fit).
     Model(ModelArgs),
+    /// Run a simulated IoTDA device: report properties of the product model
+    /// every few seconds, and show (with --auto-respond, answer) what the
+    /// platform sends: commands, property sets and gets, messages, events.
+    #[command(
+        after_help = "Each event is one line on stdout: report sent, command, property \
+        set or get (answered, refused or left unanswered), message, event or shadow shown. \
+        Ctrl-C or SIGTERM disconnects cleanly.\n\n\
+        Examples:\n  \
+        IOTDA_SECRET=12345678 iotda-kit simulate --host iot-mqtts.cn-north-4.myhuaweicloud.com \\\n      \
+        --tls --device-id 5f8d_node1 --model model.zip --walk --auto-respond\n  \
+        iotda-kit simulate --host 127.0.0.1 --username 5f8d_node1 --interval 1 --count 3 --seed 7"
+    )]
+    Simulate(SimulateArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
@@ -216,6 +229,57 @@ pub struct ValidateArgs {
     /// input.
     #[arg(long, value_name = "FILE")]
     pub report: PathBuf,
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The broker and the device (--device-id; or --username, the device
+    /// id on IoTDA, with raw MQTT credentials).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// The product model.
+    #[command(flatten)]
+    pub model: ModelFileArgs,
+    /// Seconds between property reports; 0 reports once, at the start.
+    #[arg(long, default_value_t = 10, value_name = "S")]
+    pub interval: u64,
+    /// Move each value a small random step from the last one (a random
+    /// walk) instead of drawing it anew.
+    #[arg(long)]
+    pub walk: bool,
+    /// Answer commands, property sets and property gets; without it they
+    /// are printed and left unanswered.
+    #[arg(long)]
+    pub auto_respond: bool,
+    /// Stop after this many reports.
+    #[arg(long, short = 'C', value_name = "N")]
+    pub count: Option<u64>,
+    /// Seed of the simulated values, for a run that can be repeated
+    /// [default: from the system's random source].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Report only this service (repeat for more) [default: every service
+    /// with a readable property].
+    #[arg(long, value_name = "SERVICE_ID")]
+    pub service: Vec<String>,
+    /// result_code of the answer to a command that fits the model (0:
+    /// success); one that does not fit is answered with 1.
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub result_code: i64,
+    /// response_name of command answers [default: the model's first
+    /// response of the command].
+    #[arg(long, value_name = "NAME")]
+    pub response_name: Option<String>,
+    /// paras of command answers, a JSON object [default: the parameters of
+    /// the model's first response of the command, with first values].
+    #[arg(long, value_name = "JSON")]
+    pub response_paras: Option<String>,
 }
 
 /// Arguments of `packet`.

@@ -15,14 +15,12 @@ use iotda_core::pki::{
     to_pkcs12, verify_signed_by, Certificate, FingerprintAlg, Item, KeyType, P12Mode, PrivateKey,
     Subject, Validity,
 };
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 
 use crate::args::{
     BatchArgs, CaArgs, CertArgs, CertCommand, DeviceArgs, FingerprintArgs, InspectArgs, P12Args,
     SignCsrArgs, SignerArgs, VerificationArgs,
 };
-use crate::{read_file, unix_now, CliError};
+use crate::{read_file, rng, unix_now, CliError};
 
 /// Runs one `cert` step.
 pub fn run(args: &CertArgs) -> Result<(), CliError> {
@@ -428,15 +426,6 @@ fn validity(days: u32) -> Result<Validity, CliError> {
         return Err(CliError::Usage("--days: must be at least 1".into()));
     }
     Ok(Validity::new(unix_now()?, days))
-}
-
-/// Seeds ChaCha20 from the operating system's randomness (as `rand`'s
-/// `StdRng` does).
-fn rng() -> Result<ChaCha20Rng, CliError> {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
-        .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
-    Ok(ChaCha20Rng::from_seed(seed))
 }
 
 fn refuse_existing(dir: &Path, names: &[&str], force: bool) -> Result<(), CliError> {
