@@ -1,5 +1,6 @@
 //! The command line, as clap types.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -95,7 +96,7 @@ pub struct ConnectionArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub key_passphrase: Option<String>,
+    pub key_passphrase: Option<SecretArg>,
     /// Accept any broker certificate (test brokers only).
     #[arg(long)]
     pub insecure: bool,
@@ -111,7 +112,7 @@ pub struct ConnectionArgs {
         value_name = "SECRET",
         requires = "device_id"
     )]
-    pub secret: Option<String>,
+    pub secret: Option<SecretArg>,
     /// IoTDA sign type: 0 (password only) or 1 (the platform checks the
     /// timestamp too).
     #[arg(long, default_value = "0", value_name = "0|1")]
@@ -132,7 +133,7 @@ pub struct ConnectionArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub password: Option<String>,
+    pub password: Option<SecretArg>,
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5 (5.0).
     #[arg(long, default_value = "4", value_name = "3|4|5")]
     pub protocol: String,
@@ -361,7 +362,7 @@ pub struct SignerArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub ca_key_passphrase: Option<String>,
+    pub ca_key_passphrase: Option<SecretArg>,
 }
 
 /// Options for newly written files.
@@ -478,7 +479,7 @@ pub struct InspectArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub passphrase: Option<String>,
+    pub passphrase: Option<SecretArg>,
 }
 
 /// Arguments of `cert p12`.
@@ -497,7 +498,7 @@ pub struct P12Args {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub key_passphrase: Option<String>,
+    pub key_passphrase: Option<SecretArg>,
     /// CA certificates to include.
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
@@ -508,7 +509,7 @@ pub struct P12Args {
         hide_env_values = true,
         value_name = "PASSWORD"
     )]
-    pub password: String,
+    pub password: SecretArg,
     /// 3DES / SHA-1 encryption for old systems (default: AES-256 / SHA-256).
     #[arg(long)]
     pub compat: bool,
@@ -568,7 +569,7 @@ pub struct CredentialsArgs {
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub secret: String,
+    pub secret: SecretArg,
     /// 0: the platform checks the password only; 1: it also checks the
     /// timestamp against its clock.
     #[arg(long, default_value = "0", value_name = "0|1")]
@@ -592,6 +593,31 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1; 0 picks a free one (the address is printed).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+}
+
+/// A secret from the command line or the environment (device secret, MQTT
+/// password, key passphrase, PKCS#12 password): `Debug` prints `[elided]`,
+/// so a debug print of the arguments shows none.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretArg(String);
+
+impl SecretArg {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[elided]")
+    }
+}
+
+impl From<String> for SecretArg {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
 }
 
 /// Prints a clap error: help and version as clap does, anything else as one
@@ -638,6 +664,31 @@ mod tests {
             one_line(text),
             "error: the following required arguments were not provided: --device-id <ID>"
         );
+    }
+
+    #[test]
+    fn secrets_are_elided_in_debug() {
+        let cli = Cli::try_parse_from([
+            "iotda-kit",
+            "pub",
+            "--host",
+            "h",
+            "--device-id",
+            "d",
+            "--secret",
+            "s3cret-value",
+            "--key-passphrase",
+            "pass-phrase",
+            "--topic",
+            "t",
+            "--message",
+            "m",
+        ])
+        .unwrap();
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("s3cret-value"), "{debug}");
+        assert!(!debug.contains("pass-phrase"), "{debug}");
+        assert!(debug.contains("[elided]"), "{debug}");
     }
 
     #[test]

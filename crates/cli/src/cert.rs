@@ -18,7 +18,7 @@ use iotda_core::pki::{
 
 use crate::args::{
     BatchArgs, CaArgs, CertArgs, CertCommand, DeviceArgs, FingerprintArgs, InspectArgs, P12Args,
-    SignCsrArgs, SignerArgs, VerificationArgs,
+    SecretArg, SignCsrArgs, SignerArgs, VerificationArgs,
 };
 use crate::{read_file, rng, unix_now, CliError};
 
@@ -159,8 +159,11 @@ fn inspect_file(args: &InspectArgs) -> Result<(), CliError> {
     };
     let key = match &args.key {
         Some(path) => Some(
-            PrivateKey::parse(&read_file(path)?, args.passphrase.as_deref())
-                .map_err(in_file(path))?,
+            PrivateKey::parse(
+                &read_file(path)?,
+                args.passphrase.as_ref().map(SecretArg::expose),
+            )
+            .map_err(in_file(path))?,
         ),
         None => None,
     };
@@ -295,8 +298,11 @@ fn print_item(item: &Item, checks: &Checks) {
 
 fn p12(args: &P12Args) -> Result<(), CliError> {
     let cert = Certificate::parse(&read_file(&args.cert)?).map_err(in_file(&args.cert))?;
-    let key = PrivateKey::parse(&read_file(&args.key)?, args.key_passphrase.as_deref())
-        .map_err(in_file(&args.key))?;
+    let key = PrivateKey::parse(
+        &read_file(&args.key)?,
+        args.key_passphrase.as_ref().map(SecretArg::expose),
+    )
+    .map_err(in_file(&args.key))?;
     let chain = match &args.ca {
         Some(path) => certificates_in(path)?,
         None => Vec::new(),
@@ -313,7 +319,7 @@ fn p12(args: &P12Args) -> Result<(), CliError> {
         &key,
         &cert,
         &chain,
-        &args.password,
+        args.password.expose(),
         mode,
         name.as_deref(),
         &mut rng,
@@ -403,8 +409,11 @@ fn certificates_in(path: &Path) -> Result<Vec<Certificate>, CliError> {
 
 fn load_signer(args: &SignerArgs) -> Result<(Certificate, PrivateKey), CliError> {
     let cert = Certificate::parse(&read_file(&args.ca)?).map_err(in_file(&args.ca))?;
-    let key = PrivateKey::parse(&read_file(&args.ca_key)?, args.ca_key_passphrase.as_deref())
-        .map_err(in_file(&args.ca_key))?;
+    let key = PrivateKey::parse(
+        &read_file(&args.ca_key)?,
+        args.ca_key_passphrase.as_ref().map(SecretArg::expose),
+    )
+    .map_err(in_file(&args.ca_key))?;
     Ok((cert, key))
 }
 

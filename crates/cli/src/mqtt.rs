@@ -466,8 +466,9 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
             };
             match &args.secret {
                 Some(secret) => {
-                    let creds = Credentials::compute(device_id, secret, sign_type, timestamp)
-                        .map_err(|e| CliError::Usage(format!("--device-id/--secret: {e}")))?;
+                    let creds =
+                        Credentials::compute(device_id, secret.expose(), sign_type, timestamp)
+                            .map_err(|e| CliError::Usage(format!("--device-id/--secret: {e}")))?;
                     Options::iotda(&creds)
                 }
                 None => {
@@ -495,7 +496,7 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
             };
             let mut options = Options::new(client_id);
             options.username = args.username.clone();
-            options.password = args.password.as_ref().map(|p| Secret::from(p.as_str()));
+            options.password = args.password.as_ref().map(|p| Secret::from(p.expose()));
             options
         }
     };
