@@ -201,7 +201,8 @@ pub struct ModelArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModelCommand {
     /// Check a property report against the product model, as IoTDA would.
-    /// Prints "valid", or each problem on a line: <json path>: <sentence>.
+    /// Prints "valid", or one line per problem: its JSON path, then what is
+    /// wrong.
     #[command(
         after_help = "Exit status: 0 valid, 1 problems found, 2 unreadable file or bad JSON.\n\n\
         Examples:\n  \
