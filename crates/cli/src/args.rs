@@ -1,5 +1,6 @@
 //! The command line, as clap types.
 
+use std::fmt;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,6 +44,22 @@ pub enum Command {
         iotda-kit sub --host 127.0.0.1 --topic 'sensors/#' --count 10\n  \
         iotda-kit sub --host H --tls --device-id ID --topic '$oc/devices/ID/sys/commands/#' --json")]
     Sub(SubArgs),
+    /// Check data against a product model before it is sent (IoTDA
+    /// silently drops what does not fit).
+    Model(ModelArgs),
+    /// Run a simulated IoTDA device: report properties of the product model
+    /// every few seconds, and show (with --auto-respond, answer) what the
+    /// platform sends: commands, property sets and gets, messages, events.
+    #[command(
+        after_help = "Each event is one line on stdout: report sent, command, property \
+        set or get (answered, refused or left unanswered), message, event or shadow shown. \
+        Ctrl-C or SIGTERM disconnects cleanly.\n\n\
+        Examples:\n  \
+        IOTDA_SECRET=12345678 iotda-kit simulate --host iot-mqtts.cn-north-4.myhuaweicloud.com \\\n      \
+        --tls --device-id 5f8d_node1 --model model.zip --walk --auto-respond\n  \
+        iotda-kit simulate --host 127.0.0.1 --username 5f8d_node1 --interval 1 --count 3 --seed 7"
+    )]
+    Simulate(SimulateArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
@@ -79,7 +96,7 @@ pub struct ConnectionArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub key_passphrase: Option<String>,
+    pub key_passphrase: Option<SecretArg>,
     /// Accept any broker certificate (test brokers only).
     #[arg(long)]
     pub insecure: bool,
@@ -95,7 +112,7 @@ pub struct ConnectionArgs {
         value_name = "SECRET",
         requires = "device_id"
     )]
-    pub secret: Option<String>,
+    pub secret: Option<SecretArg>,
     /// IoTDA sign type: 0 (password only) or 1 (the platform checks the
     /// timestamp too).
     #[arg(long, default_value = "0", value_name = "0|1")]
@@ -116,7 +133,7 @@ pub struct ConnectionArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub password: Option<String>,
+    pub password: Option<SecretArg>,
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5 (5.0).
     #[arg(long, default_value = "4", value_name = "3|4|5")]
     pub protocol: String,
@@ -170,6 +187,101 @@ pub struct SubArgs {
     /// payload_hex.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Arguments of `model`.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: ModelCommand,
+}
+
+/// The `model` commands.
+#[derive(Debug, Subcommand)]
+pub enum ModelCommand {
+    /// Check a property report against the product model, as IoTDA would.
+    /// Prints "valid", or one line per problem: its JSON path, then what is
+    /// wrong.
+    #[command(
+        after_help = "Exit status: 0 valid, 1 problems found, 2 unreadable file or bad JSON.\n\n\
+        Examples:\n  \
+        iotda-kit model validate --report report.json\n  \
+        iotda-kit model validate --model model.zip --report report.json"
+    )]
+    Validate(ValidateArgs),
+}
+
+/// Where the product model comes from.
+#[derive(Debug, Args)]
+pub struct ModelFileArgs {
+    /// The product model: IoTDA's REST JSON or the console's offline ZIP
+    /// [default: the getting-started guide's Connectivity and Battery].
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+}
+
+/// Arguments of `model validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// The product model.
+    #[command(flatten)]
+    pub model: ModelFileArgs,
+    /// The property report ({"services":[...]}); - reads it from standard
+    /// input.
+    #[arg(long, value_name = "FILE")]
+    pub report: PathBuf,
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// The broker and the device (--device-id; or --username, the device
+    /// id on IoTDA, with raw MQTT credentials).
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// The product model.
+    #[command(flatten)]
+    pub model: ModelFileArgs,
+    /// Seconds between property reports; 0 reports once, at the start.
+    #[arg(long, default_value_t = 10, value_name = "S")]
+    pub interval: u64,
+    /// Move each value a small random step from the last one (a random
+    /// walk) instead of drawing it anew.
+    #[arg(long)]
+    pub walk: bool,
+    /// Answer commands, property sets and property gets; without it they
+    /// are printed and left unanswered.
+    #[arg(long)]
+    pub auto_respond: bool,
+    /// Stop after this many reports.
+    #[arg(long, short = 'C', value_name = "N")]
+    pub count: Option<u64>,
+    /// Seed of the simulated values, for a run that can be repeated
+    /// [default: from the system's random source].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Report only this service (repeat for more) [default: every service
+    /// with a readable property].
+    #[arg(long, value_name = "SERVICE_ID")]
+    pub service: Vec<String>,
+    /// result_code of the answer to a command that fits the model (0:
+    /// success); one that does not fit is answered with 1.
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "N",
+        allow_negative_numbers = true
+    )]
+    pub result_code: i64,
+    /// response_name of command answers [default: the model's first
+    /// response of the command].
+    #[arg(long, value_name = "NAME")]
+    pub response_name: Option<String>,
+    /// paras of command answers, a JSON object [default: the parameters of
+    /// the model's first response of the command, with first values].
+    #[arg(long, value_name = "JSON")]
+    pub response_paras: Option<String>,
 }
 
 /// Arguments of `packet`.
@@ -251,7 +363,7 @@ pub struct SignerArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub ca_key_passphrase: Option<String>,
+    pub ca_key_passphrase: Option<SecretArg>,
 }
 
 /// Options for newly written files.
@@ -368,7 +480,7 @@ pub struct InspectArgs {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub passphrase: Option<String>,
+    pub passphrase: Option<SecretArg>,
 }
 
 /// Arguments of `cert p12`.
@@ -387,7 +499,7 @@ pub struct P12Args {
         hide_env_values = true,
         value_name = "PASS"
     )]
-    pub key_passphrase: Option<String>,
+    pub key_passphrase: Option<SecretArg>,
     /// CA certificates to include.
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
@@ -398,7 +510,7 @@ pub struct P12Args {
         hide_env_values = true,
         value_name = "PASSWORD"
     )]
-    pub password: String,
+    pub password: SecretArg,
     /// 3DES / SHA-1 encryption for old systems (default: AES-256 / SHA-256).
     #[arg(long)]
     pub compat: bool,
@@ -458,7 +570,7 @@ pub struct CredentialsArgs {
         hide_env_values = true,
         value_name = "SECRET"
     )]
-    pub secret: String,
+    pub secret: SecretArg,
     /// 0: the platform checks the password only; 1: it also checks the
     /// timestamp against its clock.
     #[arg(long, default_value = "0", value_name = "0|1")]
@@ -482,6 +594,31 @@ pub struct ServeArgs {
     /// Port on 127.0.0.1; 0 picks a free one (the address is printed).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
+}
+
+/// A secret from the command line or the environment (device secret, MQTT
+/// password, key passphrase, PKCS#12 password): `Debug` prints `[elided]`,
+/// so a debug print of the arguments shows none.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretArg(String);
+
+impl SecretArg {
+    /// The secret itself, for the one place that needs it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretArg {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[elided]")
+    }
+}
+
+impl From<String> for SecretArg {
+    fn from(secret: String) -> Self {
+        Self(secret)
+    }
 }
 
 /// Prints a clap error: help and version as clap does, anything else as one
@@ -528,6 +665,31 @@ mod tests {
             one_line(text),
             "error: the following required arguments were not provided: --device-id <ID>"
         );
+    }
+
+    #[test]
+    fn secrets_are_elided_in_debug() {
+        let cli = Cli::try_parse_from([
+            "iotda-kit",
+            "pub",
+            "--host",
+            "h",
+            "--device-id",
+            "d",
+            "--secret",
+            "s3cret-value",
+            "--key-passphrase",
+            "pass-phrase",
+            "--topic",
+            "t",
+            "--message",
+            "m",
+        ])
+        .unwrap();
+        let debug = format!("{cli:?}");
+        assert!(!debug.contains("s3cret-value"), "{debug}");
+        assert!(!debug.contains("pass-phrase"), "{debug}");
+        assert!(debug.contains("[elided]"), "{debug}");
     }
 
     #[test]

@@ -15,14 +15,12 @@ use iotda_core::pki::{
     to_pkcs12, verify_signed_by, Certificate, FingerprintAlg, Item, KeyType, P12Mode, PrivateKey,
     Subject, Validity,
 };
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
 
 use crate::args::{
     BatchArgs, CaArgs, CertArgs, CertCommand, DeviceArgs, FingerprintArgs, InspectArgs, P12Args,
-    SignCsrArgs, SignerArgs, VerificationArgs,
+    SecretArg, SignCsrArgs, SignerArgs, VerificationArgs,
 };
-use crate::{unix_now, CliError};
+use crate::{read_file, rng, unix_now, CliError};
 
 /// Runs one `cert` step.
 pub fn run(args: &CertArgs) -> Result<(), CliError> {
@@ -136,7 +134,7 @@ fn device(args: &DeviceArgs) -> Result<(), CliError> {
 }
 
 fn sign(args: &SignCsrArgs) -> Result<(), CliError> {
-    let csr = read(&args.csr)?;
+    let csr = read_file(&args.csr)?;
     let (ca_cert, ca_key) = load_signer(&args.signer)?;
     let validity = validity(args.days)?;
     refuse_existing_paths(&[&args.out], args.force)?;
@@ -152,16 +150,20 @@ fn sign(args: &SignCsrArgs) -> Result<(), CliError> {
 }
 
 fn inspect_file(args: &InspectArgs) -> Result<(), CliError> {
-    let input = read(&args.file)?;
+    let input = read_file(&args.file)?;
     let now = unix_now()?;
     let items = inspect(&input, now).map_err(in_file(&args.file))?;
     let ca = match &args.ca {
-        Some(path) => Some(Certificate::parse(&read(path)?).map_err(in_file(path))?),
+        Some(path) => Some(Certificate::parse(&read_file(path)?).map_err(in_file(path))?),
         None => None,
     };
     let key = match &args.key {
         Some(path) => Some(
-            PrivateKey::parse(&read(path)?, args.passphrase.as_deref()).map_err(in_file(path))?,
+            PrivateKey::parse(
+                &read_file(path)?,
+                args.passphrase.as_ref().map(SecretArg::expose),
+            )
+            .map_err(in_file(path))?,
         ),
         None => None,
     };
@@ -295,9 +297,12 @@ fn print_item(item: &Item, checks: &Checks) {
 }
 
 fn p12(args: &P12Args) -> Result<(), CliError> {
-    let cert = Certificate::parse(&read(&args.cert)?).map_err(in_file(&args.cert))?;
-    let key = PrivateKey::parse(&read(&args.key)?, args.key_passphrase.as_deref())
-        .map_err(in_file(&args.key))?;
+    let cert = Certificate::parse(&read_file(&args.cert)?).map_err(in_file(&args.cert))?;
+    let key = PrivateKey::parse(
+        &read_file(&args.key)?,
+        args.key_passphrase.as_ref().map(SecretArg::expose),
+    )
+    .map_err(in_file(&args.key))?;
     let chain = match &args.ca {
         Some(path) => certificates_in(path)?,
         None => Vec::new(),
@@ -314,7 +319,7 @@ fn p12(args: &P12Args) -> Result<(), CliError> {
         &key,
         &cert,
         &chain,
-        &args.password,
+        args.password.expose(),
         mode,
         name.as_deref(),
         &mut rng,
@@ -329,7 +334,7 @@ fn p12(args: &P12Args) -> Result<(), CliError> {
 
 fn batch(args: &BatchArgs) -> Result<(), CliError> {
     let key_type = key_type(&args.key_type)?;
-    let list = read(&args.node_ids)?;
+    let list = read_file(&args.node_ids)?;
     let list = String::from_utf8(list).map_err(|_| {
         CliError::Usage(format!(
             "{}: not UTF-8 text: give one node id per line",
@@ -399,13 +404,16 @@ pub fn fingerprint(args: &FingerprintArgs) -> Result<(), CliError> {
 
 /// The certificates in the file at `path`.
 fn certificates_in(path: &Path) -> Result<Vec<Certificate>, CliError> {
-    parse_certificates(&read(path)?).map_err(in_file(path))
+    parse_certificates(&read_file(path)?).map_err(in_file(path))
 }
 
 fn load_signer(args: &SignerArgs) -> Result<(Certificate, PrivateKey), CliError> {
-    let cert = Certificate::parse(&read(&args.ca)?).map_err(in_file(&args.ca))?;
-    let key = PrivateKey::parse(&read(&args.ca_key)?, args.ca_key_passphrase.as_deref())
-        .map_err(in_file(&args.ca_key))?;
+    let cert = Certificate::parse(&read_file(&args.ca)?).map_err(in_file(&args.ca))?;
+    let key = PrivateKey::parse(
+        &read_file(&args.ca_key)?,
+        args.ca_key_passphrase.as_ref().map(SecretArg::expose),
+    )
+    .map_err(in_file(&args.ca_key))?;
     Ok((cert, key))
 }
 
@@ -427,19 +435,6 @@ fn validity(days: u32) -> Result<Validity, CliError> {
         return Err(CliError::Usage("--days: must be at least 1".into()));
     }
     Ok(Validity::new(unix_now()?, days))
-}
-
-/// Seeds ChaCha20 from the operating system's randomness (as `rand`'s
-/// `StdRng` does).
-fn rng() -> Result<ChaCha20Rng, CliError> {
-    let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
-        .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
-    Ok(ChaCha20Rng::from_seed(seed))
-}
-
-fn read(path: &Path) -> Result<Vec<u8>, CliError> {
-    fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
 }
 
 fn refuse_existing(dir: &Path, names: &[&str], force: bool) -> Result<(), CliError> {

@@ -24,8 +24,8 @@ pub fn run(args: &CredentialsArgs) -> Result<(), CliError> {
         Some(text) => Timestamp::parse(text).map_err(|e| usage(e.into()))?,
         None => now,
     };
-    let creds =
-        Credentials::compute(&args.device_id, &args.secret, sign_type, timestamp).map_err(usage)?;
+    let creds = Credentials::compute(&args.device_id, args.secret.expose(), sign_type, timestamp)
+        .map_err(usage)?;
     for warning in creds.warnings.iter().chain(creds.clock_warning(now).iter()) {
         eprintln!("warning: {warning}");
     }

@@ -1,6 +1,6 @@
 //! The native `iotda-kit` command over `iotda-core`: IoTDA credentials,
-//! X.509 certificates and MQTT packets for scripts, and a local server for
-//! the built web app.
+//! X.509 certificates, MQTT packets and product-model checks for scripts,
+//! a simulated device, and a local server for the built web app.
 //!
 //! It reads the clock and the network that the core leaves to its callers;
 //! it holds no protocol or crypto logic of its own.
@@ -10,16 +10,21 @@
 mod args;
 mod cert;
 mod credentials;
+mod model;
 mod mqtt;
 mod net;
 mod packet;
 pub mod serve;
+mod simulate;
 
 use std::ffi::OsString;
+use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 
 /// Exit code for bad input or a bad command line.
 pub const EXIT_USAGE: u8 = 2;
@@ -51,6 +56,8 @@ where
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
         args::Command::Pub(a) => mqtt::publish(&a),
         args::Command::Sub(a) => mqtt::subscribe(&a),
+        args::Command::Model(a) => model::run(&a),
+        args::Command::Simulate(a) => simulate::run(&a),
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
     };
@@ -69,9 +76,29 @@ where
 
 /// The current time in Unix seconds, from the system clock.
 fn unix_now() -> Result<i64, CliError> {
-    let secs = SystemTime::now()
+    unix_now_millis().map(|ms| ms.div_euclid(1000))
+}
+
+/// The current time in Unix milliseconds, from the system clock.
+fn unix_now_millis() -> Result<i64, CliError> {
+    let millis = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_err(|_| CliError::Failure("the system clock is before 1970".into()))?
-        .as_secs();
-    i64::try_from(secs).map_err(|_| CliError::Failure("the system clock is past year 9999".into()))
+        .as_millis();
+    i64::try_from(millis)
+        .map_err(|_| CliError::Failure("the system clock is past year 9999".into()))
+}
+
+/// ChaCha20 seeded from the operating system's randomness (as `rand`'s
+/// `StdRng` is).
+fn rng() -> Result<ChaCha20Rng, CliError> {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed)
+        .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
+    Ok(ChaCha20Rng::from_seed(seed))
+}
+
+/// The bytes of a file the user named; a failure is their input's.
+fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
+    std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
 }

@@ -4,13 +4,19 @@
 //! One loop runs the session (see `iotda_core::mqtt::session`): write what
 //! it wants written, open or close the connection when it asks, hand its
 //! events to the command, then read the socket until the next timer.
+//! [`Client`] is that loop, shared with `simulate`; after
+//! [`Client::stop_on_signals`], Ctrl-C or SIGTERM ends it with a clean
+//! DISCONNECT.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
 use iotda_core::mqtt::session::{
-    Event, Instant, Message, Options, Secret, Session, SubscribeOutcome, TransportAction,
+    Event, Instant, Message, Options, Secret, Session, SubscribeOutcome, SubscribeResult,
+    TransportAction,
 };
 use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
 use serde::Serialize;
@@ -60,7 +66,7 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
         Ok(Flow::Continue)
     })?;
     match outcome {
-        Outcome::Stopped => Ok(()),
+        Outcome::Stopped | Outcome::Interrupted | Outcome::Yielded => Ok(()),
         Outcome::DeadlinePassed => Err(CliError::Failure(format!(
             "no answer from the broker within {} s ({})",
             client.timeout.as_secs(),
@@ -101,6 +107,7 @@ pub fn subscribe(args: &SubArgs) -> Result<(), CliError> {
         return Err(CliError::Usage("--count: must be at least 1".into()));
     }
     let mut client = Client::new(&args.connection, true)?;
+    client.stop_on_signals()?;
     let deadline = args.timeout.map(|s| client.now() + Duration::from_secs(s));
     let mut pending = Some(subscriptions);
     let mut received: u64 = 0;
@@ -116,19 +123,7 @@ pub fn subscribe(args: &SubArgs) -> Result<(), CliError> {
                 }
             }
             Event::Subscribed { results, .. } | Event::Resubscribed { results } => {
-                for r in results {
-                    match r.outcome {
-                        SubscribeOutcome::Granted(q) => {
-                            eprintln!("subscribed to {} (QoS {})", r.filter, q as u8);
-                        }
-                        SubscribeOutcome::Refused(_) => {
-                            return Err(CliError::Failure(format!(
-                                "the broker refused the subscription to {}: {}",
-                                r.filter, r.outcome
-                            )))
-                        }
-                    }
-                }
+                subscribed(&results)?;
             }
             Event::Message(m) => {
                 print_message(&mut stdout.lock(), &m, args.json)?;
@@ -183,8 +178,27 @@ fn print_message(out: &mut impl Write, m: &Message, json: bool) -> Result<(), Cl
         .map_err(|e| CliError::Failure(format!("cannot write the message: {e}")))
 }
 
+/// Says on stderr which subscriptions the broker granted; a refused one is
+/// the end.
+pub(crate) fn subscribed(results: &[SubscribeResult]) -> Result<(), CliError> {
+    for r in results {
+        match r.outcome {
+            SubscribeOutcome::Granted(q) => {
+                eprintln!("subscribed to {} (QoS {})", r.filter, q as u8);
+            }
+            SubscribeOutcome::Refused(_) => {
+                return Err(CliError::Failure(format!(
+                    "the broker refused the subscription to {}: {}",
+                    r.filter, r.outcome
+                )))
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What the common events mean for a command: a note on stderr, or the end.
-fn report(event: Event) -> Result<(), CliError> {
+pub(crate) fn report(event: Event) -> Result<(), CliError> {
     match event {
         Event::Warning(w) => eprintln!("warning: {w}"),
         Event::Refused {
@@ -211,22 +225,31 @@ fn report(event: Event) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Whether the command is done.
-enum Flow {
+/// What the command wants after an event.
+pub(crate) enum Flow {
+    /// More events.
     Continue,
+    /// Done.
     Stop,
+    /// Back to the caller, to act between runs (with a new deadline).
+    Yield,
 }
 
 /// How [`Client::run`] ended.
-enum Outcome {
+pub(crate) enum Outcome {
     /// The command said it is done.
     Stopped,
     /// The deadline passed first.
     DeadlinePassed,
+    /// Ctrl-C or SIGTERM: the session said DISCONNECT and closed the
+    /// connection.
+    Interrupted,
+    /// The command asked to act between runs.
+    Yielded,
 }
 
 /// A session and its connection.
-struct Client {
+pub(crate) struct Client {
     session: Session,
     stream: Option<Stream>,
     started: std::time::Instant,
@@ -234,10 +257,14 @@ struct Client {
     port: u16,
     tls: Option<TlsOptions>,
     timeout: Duration,
+    /// Set by SIGINT or SIGTERM after [`Client::stop_on_signals`].
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Client {
-    fn new(args: &ConnectionArgs, reconnect: bool) -> Result<Self, CliError> {
+    /// A session for the connection on the command line, asked to connect.
+    /// With `reconnect`, a lost connection is opened again.
+    pub(crate) fn new(args: &ConnectionArgs, reconnect: bool) -> Result<Self, CliError> {
         let tls = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
         let port = args.port.unwrap_or(if tls { 8883 } else { 1883 });
         let mut options = options(args)?;
@@ -265,21 +292,43 @@ impl Client {
             port,
             tls,
             timeout: Duration::from_secs(u64::from(args.connect_timeout.max(1))),
+            stop: None,
         };
         let now = client.now();
         client.session.connect(now);
         Ok(client)
     }
 
+    /// Makes Ctrl-C (SIGINT) and SIGTERM end [`Client::run`] with a clean
+    /// DISCONNECT, noticed within a second. A second Ctrl-C while that
+    /// hangs ends the process at once.
+    pub(crate) fn stop_on_signals(&mut self) -> Result<(), CliError> {
+        use signal_hook::consts::{SIGINT, SIGTERM};
+        use signal_hook::flag;
+        let stop = Arc::new(AtomicBool::new(false));
+        for signal in [SIGINT, SIGTERM] {
+            flag::register_conditional_shutdown(signal, 1, Arc::clone(&stop))
+                .and_then(|_| flag::register(signal, Arc::clone(&stop)))
+                .map_err(|e| CliError::Failure(format!("cannot handle signal {signal}: {e}")))?;
+        }
+        self.stop = Some(stop);
+        Ok(())
+    }
+
+    /// The session, for requests made between runs.
+    pub(crate) fn session(&mut self) -> &mut Session {
+        &mut self.session
+    }
+
     /// Milliseconds since the client started, as the session counts time.
-    fn now(&self) -> Instant {
+    pub(crate) fn now(&self) -> Instant {
         let millis = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         Instant::from_millis(millis)
     }
 
     /// Drives the session until `on_event` says [`Flow::Stop`], it fails,
-    /// or `deadline` passes.
-    fn run(
+    /// `deadline` passes, or a signal asks to stop.
+    pub(crate) fn run(
         &mut self,
         deadline: Option<Instant>,
         mut on_event: impl FnMut(&mut Session, Instant, Event) -> Result<Flow, CliError>,
@@ -288,11 +337,17 @@ impl Client {
         loop {
             self.flush()?;
             let now = self.now();
+            if self.stop.as_ref().is_some_and(|s| s.load(Ordering::SeqCst)) {
+                self.session.disconnect(now);
+                self.flush()?;
+                return Ok(Outcome::Interrupted);
+            }
             if let Some(event) = self.session.poll_event() {
-                if let Flow::Stop = on_event(&mut self.session, now, event)? {
-                    return Ok(Outcome::Stopped);
+                match on_event(&mut self.session, now, event)? {
+                    Flow::Continue => continue,
+                    Flow::Stop => return Ok(Outcome::Stopped),
+                    Flow::Yield => return Ok(Outcome::Yielded),
                 }
-                continue;
             }
             if deadline.is_some_and(|d| now >= d) {
                 return Ok(Outcome::DeadlinePassed);
@@ -411,8 +466,9 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
             };
             match &args.secret {
                 Some(secret) => {
-                    let creds = Credentials::compute(device_id, secret, sign_type, timestamp)
-                        .map_err(|e| CliError::Usage(format!("--device-id/--secret: {e}")))?;
+                    let creds =
+                        Credentials::compute(device_id, secret.expose(), sign_type, timestamp)
+                            .map_err(|e| CliError::Usage(format!("--device-id/--secret: {e}")))?;
                     Options::iotda(&creds)
                 }
                 None => {
@@ -440,7 +496,7 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
             };
             let mut options = Options::new(client_id);
             options.username = args.username.clone();
-            options.password = args.password.as_ref().map(|p| Secret::from(p.as_str()));
+            options.password = args.password.as_ref().map(|p| Secret::from(p.expose()));
             options
         }
     };

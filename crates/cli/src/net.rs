@@ -21,6 +21,7 @@ use rustls::crypto::{ring, verify_tls12_signature, verify_tls13_signature, Crypt
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
 
+use crate::args::SecretArg;
 use crate::CliError;
 
 /// How to speak TLS, from the command line.
@@ -33,7 +34,7 @@ pub struct TlsOptions {
     /// The client certificate's private key.
     pub key: Option<PathBuf>,
     /// Passphrase of an encrypted `key`.
-    pub key_passphrase: Option<String>,
+    pub key_passphrase: Option<SecretArg>,
     /// Accept any broker certificate (testing only).
     pub insecure: bool,
 }
@@ -206,7 +207,11 @@ fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
     match (opts.cert.as_deref(), opts.key.as_deref()) {
         (None, None) => Ok(builder.with_no_client_auth()),
         (Some(cert), Some(key)) => {
-            let (chain, key) = client_identity(cert, key, opts.key_passphrase.as_deref())?;
+            let (chain, key) = client_identity(
+                cert,
+                key,
+                opts.key_passphrase.as_ref().map(SecretArg::expose),
+            )?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| CliError::Usage(format!("--cert/--key: {e}")))

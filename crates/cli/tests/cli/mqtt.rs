@@ -2,58 +2,44 @@
 //! 5, IoTDA credentials checked by a password file, and mutual TLS with
 //! certificates made by `iotda-kit cert`.
 
-use std::io::{BufRead, BufReader};
-
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use iotda_testkit::{chmod, BrokerConfig, Mosquitto, Scratch};
 
 use super::cert::mtls_broker;
-use super::{kit, kit_in, ok, text};
+use super::{kit, kit_in, ok, text, Running};
 
 /// `iotda-kit sub` running in the background; `start` returns once the
 /// broker has granted the subscriptions.
-struct Subscriber {
-    child: Child,
-    stderr: mpsc::Receiver<String>,
-}
+pub struct Subscriber(Running);
 
 impl Subscriber {
-    fn start(args: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_iotda-kit"))
-            .arg("sub")
-            .args(args)
-            .env_remove("IOTDA_SECRET")
-            .env_remove("IOTDA_PASSWORD")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start iotda-kit sub");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let line = rx
-            .recv_timeout(Duration::from_secs(20))
-            .expect("sub says something within 20 s");
+    pub fn start(args: &[&str]) -> Self {
+        let sub = Running::start(&[&["sub"][..], args].concat());
+        let line = sub.stderr_until(Duration::from_secs(20), |_| true);
         assert!(line.starts_with("subscribed to "), "{line}");
-        Self { child, stderr: rx }
+        Self(sub)
+    }
+
+    /// The next message it prints (one per line).
+    pub fn next(&self, within: Duration) -> String {
+        self.0.stdout_until(within, |_| true)
     }
 
     /// Waits for the subscriber to exit; its exit code, stdout and stderr.
-    fn finish(self) -> (Option<i32>, String, String) {
-        let out = self.child.wait_with_output().expect("wait for sub");
-        let stderr: Vec<String> = self.stderr.try_iter().collect();
-        (out.status.code(), text(&out.stdout), stderr.join("\n"))
+    pub fn finish(self) -> (Option<i32>, String, String) {
+        self.0.finish()
+    }
+
+    /// Ctrl-C, then [`Subscriber::finish`].
+    pub fn interrupt(self) -> (Option<i32>, String, String) {
+        self.0.signal("INT");
+        self.0.finish()
     }
 }
 
-fn port(broker: &Mosquitto) -> String {
+pub fn port(broker: &Mosquitto) -> String {
     broker.mqtt_port.to_string()
 }
 

@@ -102,6 +102,21 @@ impl Decimal {
         }
     }
 
+    /// How many digits it has after the decimal point (0 for whole
+    /// numbers).
+    pub(crate) fn fraction_digits(self) -> u32 {
+        self.exponent.min(0).unsigned_abs()
+    }
+
+    /// The value times `10^places` as a whole number, or `None` when that
+    /// is not whole (more than `places` digits after the point) or does not
+    /// fit an `i128`.
+    pub(crate) fn to_units(self, places: u32) -> Option<i128> {
+        let shift = i32::try_from(places).ok()?.checked_add(self.exponent)?;
+        let magnitude = i128::try_from(scale(self.mantissa, shift)?).ok()?;
+        Some(if self.negative { -magnitude } else { magnitude })
+    }
+
     /// Whether this is greater than zero.
     pub(crate) fn is_positive(self) -> bool {
         self.mantissa != 0 && !self.negative
@@ -280,6 +295,20 @@ mod tests {
         }
         assert_eq!(d("0.30000000000000004").cmp(&d("0.3")), Ordering::Greater);
         assert_eq!(d("65535").cmp(&d("65535.0")), Ordering::Equal);
+    }
+
+    #[test]
+    fn whole_units_at_a_number_of_places() {
+        assert_eq!(d("12.34").to_units(2), Some(1234));
+        assert_eq!(d("12.34").to_units(4), Some(123_400));
+        assert_eq!(d("-0.5").to_units(3), Some(-500));
+        assert_eq!(d("1e3").to_units(0), Some(1000));
+        assert_eq!(d("0").to_units(5), Some(0));
+        assert_eq!(d("0.125").to_units(2), None);
+        assert_eq!(d("1e40").to_units(0), None);
+        assert_eq!(d("12.34").fraction_digits(), 2);
+        assert_eq!(d("100").fraction_digits(), 0);
+        assert_eq!(d("1.5e-7").fraction_digits(), 8);
     }
 
     #[test]

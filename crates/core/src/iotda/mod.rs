@@ -7,6 +7,7 @@
 //! event_time 20151212T121212Z                    format from Unix time, parse both forms
 //! model      service_capabilities[] / ZIP        REST JSON and the console's offline ZIP
 //! validate   report vs model                     every problem, with a JSON path
+//! device     a simulated device                  values, reports, answers to the platform
 //! ```
 //!
 //! The platform silently drops data that does not fit the product model, so
@@ -19,6 +20,7 @@
 //! failure is a typed error whose message says what was wrong.
 
 mod decimal;
+pub mod device;
 mod event_time;
 mod json_path;
 pub mod model;
@@ -28,6 +30,10 @@ mod validate;
 
 use std::fmt;
 
+pub use device::{
+    Answer, CommandReply, DeviceError, Downlink, Reply, SimulatedDevice, Simulation, Uplink,
+    REFUSED_RESULT_CODE,
+};
 pub use event_time::{EventTime, EventTimeError};
 pub use model::{
     default_model, CommandDef, DataType, EventDef, Method, ModelError, Para, ProductModel,
@@ -65,6 +71,8 @@ pub enum Error {
     Payload(PayloadError),
     /// A product model could not be read.
     Model(ModelError),
+    /// A simulated device could not take a message or make one.
+    Device(DeviceError),
 }
 
 impl fmt::Display for Error {
@@ -74,6 +82,7 @@ impl fmt::Display for Error {
             Self::EventTime(e) => e.fmt(f),
             Self::Payload(e) => e.fmt(f),
             Self::Model(e) => e.fmt(f),
+            Self::Device(e) => e.fmt(f),
         }
     }
 }
@@ -85,6 +94,7 @@ impl std::error::Error for Error {
             Self::EventTime(e) => Some(e),
             Self::Payload(e) => Some(e),
             Self::Model(e) => Some(e),
+            Self::Device(e) => Some(e),
         }
     }
 }
@@ -110,6 +120,12 @@ impl From<PayloadError> for Error {
 impl From<ModelError> for Error {
     fn from(e: ModelError) -> Self {
         Self::Model(e)
+    }
+}
+
+impl From<DeviceError> for Error {
+    fn from(e: DeviceError) -> Self {
+        Self::Device(e)
     }
 }
 

@@ -463,6 +463,13 @@ fn check_properties(
     }
 }
 
+/// Whether `value` fits `spec` with no problem at all.
+pub(crate) fn fits(spec: &Spec<'_>, value: &Value) -> bool {
+    let mut out = Vec::new();
+    check_value(spec, value, "", &mut out);
+    out.is_empty()
+}
+
 fn check_value(spec: &Spec<'_>, value: &Value, path: &str, out: &mut Vec<Problem>) {
     let wrong_type = |out: &mut Vec<Problem>| {
         out.push(problem(
