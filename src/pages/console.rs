@@ -17,9 +17,10 @@ use yew::prelude::*;
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::state::console::{
-    answer, clock_text, presets, pretty_json, preview, render_payload, size_text, ConsoleAction,
-    ConsoleForm, ConsoleState, Dir, FormField, LogFilter, LogLimits, MessageLog, MqttVersion,
-    PayloadView, SavedConsole, Status, SubStatus, SubscriptionRow, CONSOLE_STORAGE_KEY,
+    answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
+    ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogFilter, LogLimits,
+    MessageLog, MqttVersion, PayloadView, PublishForm, SavedConsole, Status, SubStatus,
+    SubscriptionRow, CONSOLE_STORAGE_KEY,
 };
 use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::mqtt::MqttClient;
@@ -263,25 +264,18 @@ pub fn ConsolePage() -> Html {
                     other => dispatcher.dispatch(ConsoleAction::Session(Box::new(other))),
                 }
             };
-            match MqttClient::new(connection.options, connection.url, sink) {
+            let url = connection.url.clone();
+            let started = MqttClient::new(connection.options, connection.url, sink)
+                .and_then(|c| c.connect().map(|()| c));
+            match started {
                 Ok(c) => {
-                    dispatcher.dispatch(ConsoleAction::Connecting);
-                    if let Err(e) = c.connect() {
-                        dispatcher.dispatch(ConsoleAction::FormError(Some(
-                            crate::state::console::FormError {
-                                field: FormField::Login,
-                                message: e,
-                            },
-                        )));
-                    }
+                    dispatcher.dispatch(ConsoleAction::Connecting(url));
                     *client.borrow_mut() = Some(c);
                 }
-                Err(message) => dispatcher.dispatch(ConsoleAction::FormError(Some(
-                    crate::state::console::FormError {
-                        field: FormField::Login,
-                        message,
-                    },
-                ))),
+                Err(message) => dispatcher.dispatch(ConsoleAction::FormError(Some(FormError {
+                    field: FormField::Login,
+                    message,
+                }))),
             }
         })
     };
@@ -302,7 +296,7 @@ pub fn ConsolePage() -> Html {
             .map(|e| e.message.clone())
     };
     let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
-    let url = form.connection().map(|c| c.url).unwrap_or_default();
+    let url = &state.url;
     let (status_class, status_text) = match &state.status {
         Status::Disconnected => ("status", "Not connected".to_owned()),
         Status::Connecting => ("status", format!("Connecting to {url} …")),
@@ -314,7 +308,7 @@ pub fn ConsolePage() -> Html {
                 format!("Connected to {url}")
             },
         ),
-        Status::Waiting { why, .. } => (
+        Status::Waiting(why) => (
             "status invalid",
             format!("Connection lost: {why}. Reconnecting by itself …"),
         ),
@@ -550,7 +544,7 @@ fn Subscriptions(props: &SectionProps) -> Html {
 fn Publish(props: &SectionProps) -> Html {
     let state = &props.state;
     let publish = &state.publish;
-    let set = |apply: fn(&mut crate::state::console::PublishForm, String)| {
+    let set = |apply: fn(&mut PublishForm, String)| {
         let dispatcher = state.dispatcher();
         let form = publish.clone();
         Callback::from(move |v: String| {
@@ -605,10 +599,11 @@ fn Publish(props: &SectionProps) -> Html {
             }
         })
     };
+    let presets = presets(&state.form.device_id);
     let on_preset = {
         let dispatcher = state.dispatcher();
         let form = publish.clone();
-        let presets = presets(&state.form.device_id);
+        let presets = presets.clone();
         Callback::from(move |e: Event| {
             let i = e.target_unchecked_into::<HtmlSelectElement>().value();
             if let Some(p) = i.parse::<usize>().ok().and_then(|i| presets.get(i)) {
@@ -626,7 +621,7 @@ fn Publish(props: &SectionProps) -> Html {
             set.emit(e.target_unchecked_into::<HtmlSelectElement>().value())
         })
     };
-    let flag = |apply: fn(&mut crate::state::console::PublishForm, bool)| {
+    let flag = |apply: fn(&mut PublishForm, bool)| {
         let dispatcher = state.dispatcher();
         let form = publish.clone();
         Callback::from(move |e: Event| {
@@ -652,7 +647,7 @@ fn Publish(props: &SectionProps) -> Html {
     };
     let json_error = publish
         .json
-        .then(|| crate::state::console::check_json(&publish.payload).err())
+        .then(|| check_json(&publish.payload).err())
         .flatten()
         .filter(|_| !publish.payload.is_empty());
     let on_click = {
@@ -666,7 +661,7 @@ fn Publish(props: &SectionProps) -> Html {
                 <label for="console-preset">{ "IoTDA preset" }</label>
                 <select id="console-preset" onchange={on_preset}>
                     <option value="" selected=true>{ "choose a topic …" }</option>
-                    { for presets(&state.form.device_id).iter().enumerate().map(|(i, p)| html! {
+                    { for presets.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()}>{ p.label }</option>
                     }) }
                 </select>

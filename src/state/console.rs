@@ -11,7 +11,7 @@ use iotda_core::credentials::Credentials;
 use iotda_core::endpoint::{Endpoint, EndpointError, Transport, DEFAULT_WS_PATH};
 use iotda_core::iotda::{downlink_filters, Direction, Topic, TopicKind};
 use iotda_core::mqtt::session::{
-    Event, Message, Options, RequestId, Secret, Session, SubscribeOutcome,
+    Event, Instant, Message, Options, RequestId, Secret, Session, SubscribeOutcome,
 };
 use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
 use serde::{Deserialize, Serialize};
@@ -819,15 +819,31 @@ pub enum Status {
         /// The broker still had the session.
         session_present: bool,
     },
-    /// Waiting to reconnect.
-    Waiting {
-        /// Why the last connection ended, in words.
-        why: String,
-        /// Milliseconds on the page's clock when the next attempt starts.
-        at: Option<u64>,
-    },
+    /// The connection ended; the session reconnects by itself. Why, in
+    /// words.
+    Waiting(String),
     /// Refused for good or closed on a problem that retrying will not fix.
     Failed(String),
+}
+
+impl Status {
+    /// After a connection ended for `why`: waiting if the session will try
+    /// again, failed if it will not.
+    fn ended(why: String, reconnect_at: Option<Instant>) -> Self {
+        match reconnect_at {
+            Some(_) => Self::Waiting(why),
+            None => Self::Failed(why),
+        }
+    }
+}
+
+impl From<SubscribeOutcome> for SubStatus {
+    fn from(outcome: SubscribeOutcome) -> Self {
+        match outcome {
+            SubscribeOutcome::Granted(q) => Self::Granted(u8::from(q)),
+            SubscribeOutcome::Refused(_) => Self::Refused(outcome.to_string()),
+        }
+    }
 }
 
 /// Page state apart from the log: form, subscriptions, publish form,
@@ -852,6 +868,8 @@ pub struct ConsoleState {
     pub publish_error: Option<String>,
     /// Connection status.
     pub status: Status,
+    /// The URL of the connection the client was last asked to make.
+    pub url: String,
     /// Recent session events in words, newest last (at most
     /// [`ACTIVITY_LINES`]).
     pub activity: VecDeque<String>,
@@ -881,8 +899,8 @@ pub enum ConsoleAction {
     Prefill(Box<ConsoleForm>, Option<String>),
     /// Connect was refused by the form check.
     FormError(Option<FormError>),
-    /// The client was asked to connect.
-    Connecting,
+    /// The client was asked to connect to this URL.
+    Connecting(String),
     /// A session event (messages go to the log, not here).
     Session(Box<Event>),
     /// The add-subscription field changed.
@@ -954,13 +972,7 @@ impl ConsoleState {
             } => {
                 let why = format!("refused: {refusal}");
                 self.log(why.clone());
-                self.status = match reconnect_at {
-                    Some(at) => Status::Waiting {
-                        why,
-                        at: Some(at.as_millis()),
-                    },
-                    None => Status::Failed(why),
-                };
+                self.status = Status::ended(why, reconnect_at);
                 self.reset_subscriptions();
             }
             Event::ConnectionLost {
@@ -969,13 +981,7 @@ impl ConsoleState {
             } => {
                 let why = cause.to_string();
                 self.log(format!("connection lost: {why}"));
-                self.status = match reconnect_at {
-                    Some(at) => Status::Waiting {
-                        why,
-                        at: Some(at.as_millis()),
-                    },
-                    None => Status::Failed(why),
-                };
+                self.status = Status::ended(why, reconnect_at);
                 // Subscriptions stay active in the session; it renews them.
             }
             Event::Disconnected => {
@@ -985,17 +991,15 @@ impl ConsoleState {
             }
             Event::Subscribed { id, results } => {
                 for result in results {
-                    let (status, line) = match result.outcome {
-                        SubscribeOutcome::Granted(q) => (
-                            SubStatus::Granted(u8::from(q)),
-                            format!("subscribed to {}: {}", result.filter, result.outcome),
-                        ),
-                        SubscribeOutcome::Refused(_) => (
-                            SubStatus::Refused(result.outcome.to_string()),
-                            format!("subscription to {} {}", result.filter, result.outcome),
-                        ),
-                    };
-                    self.log(line);
+                    self.log(match result.outcome {
+                        SubscribeOutcome::Granted(_) => {
+                            format!("subscribed to {}: {}", result.filter, result.outcome)
+                        }
+                        SubscribeOutcome::Refused(_) => {
+                            format!("subscription to {} {}", result.filter, result.outcome)
+                        }
+                    });
+                    let status = SubStatus::from(result.outcome);
                     for row in &mut self.subscriptions {
                         if row.filter.trim() == result.filter.as_str()
                             && row.status == SubStatus::Pending(id)
@@ -1007,12 +1011,7 @@ impl ConsoleState {
             }
             Event::Resubscribed { results } => {
                 for result in results {
-                    let status = match result.outcome {
-                        SubscribeOutcome::Granted(q) => SubStatus::Granted(u8::from(q)),
-                        SubscribeOutcome::Refused(_) => {
-                            SubStatus::Refused(result.outcome.to_string())
-                        }
-                    };
+                    let status = SubStatus::from(result.outcome);
                     for row in &mut self.subscriptions {
                         if row.filter.trim() == result.filter.as_str() {
                             row.status = status.clone();
@@ -1060,8 +1059,9 @@ impl Reducible for ConsoleState {
                 }
             }
             ConsoleAction::FormError(e) => next.form_error = e,
-            ConsoleAction::Connecting => {
+            ConsoleAction::Connecting(url) => {
                 next.status = Status::Connecting;
+                next.url = url;
                 next.form_error = None;
             }
             ConsoleAction::Session(event) => next.event(*event),

@@ -255,20 +255,15 @@ impl ModelDraft {
             ..self.base.clone()
         };
         // The core's own checks, through the JSON form it reads.
-        let json = model.to_json().map_err(|e| {
+        let whole = |message: String| {
             vec![DraftError {
                 at: String::new(),
                 field: "model",
-                message: e.to_string(),
+                message,
             }]
-        })?;
-        ProductModel::from_json(json.as_bytes()).map_err(|e| {
-            vec![DraftError {
-                at: String::new(),
-                field: "model",
-                message: e.to_string(),
-            }]
-        })
+        };
+        let json = model.to_json().map_err(|e| whole(e.to_string()))?;
+        ProductModel::from_json(json.as_bytes()).map_err(|e| whole(e.to_string()))
     }
 }
 

@@ -14,7 +14,7 @@ use std::fmt;
 use std::rc::{Rc, Weak};
 
 use iotda_core::mqtt::session::{
-    ConnectionState, Event, Instant, Message, Options, RequestId, Session, TransportAction,
+    Event, Instant, Message, Options, RequestId, Session, TransportAction,
 };
 use iotda_core::mqtt::{Subscription, TopicFilter};
 
@@ -25,15 +25,11 @@ use super::ws::{WsEvent, WsTransport};
 /// for keep-alive pings (seconds) and reconnection delays.
 const TICK_MS: u32 = 250;
 
-/// What the client reports to its owner.
-type Sink = Rc<dyn Fn(Event)>;
-
 /// An MQTT client over WebSocket. Dropping it closes the connection
 /// (without DISCONNECT; call [`MqttClient::disconnect`] first for a clean
 /// close).
 pub struct MqttClient {
     driver: Rc<RefCell<Driver>>,
-    sink: Sink,
 }
 
 impl fmt::Debug for MqttClient {
@@ -52,7 +48,8 @@ struct Driver {
     ticker: Option<Ticker>,
     /// Itself, for the WebSocket's callbacks.
     this: Weak<RefCell<Driver>>,
-    sink: Weak<dyn Fn(Event)>,
+    /// What the client reports to its owner.
+    sink: Rc<dyn Fn(Event)>,
 }
 
 /// The page's monotonic clock.
@@ -88,7 +85,6 @@ impl MqttClient {
         on_event: impl Fn(Event) + 'static,
     ) -> Result<Self, String> {
         let session = Session::new(options, seed()).map_err(|e| e.to_string())?;
-        let sink: Sink = Rc::new(on_event);
         let driver = Rc::new_cyclic(|this| {
             RefCell::new(Driver {
                 session,
@@ -96,7 +92,7 @@ impl MqttClient {
                 ws: None,
                 ticker: None,
                 this: this.clone(),
-                sink: Rc::downgrade(&sink),
+                sink: Rc::new(on_event),
             })
         });
         let ticker = {
@@ -110,7 +106,7 @@ impl MqttClient {
             })
         };
         driver.borrow_mut().ticker = Some(ticker);
-        Ok(Self { driver, sink })
+        Ok(Self { driver })
     }
 
     /// Connects, and keeps reconnecting after losses until
@@ -142,13 +138,6 @@ impl MqttClient {
             .map_err(|e| e.to_string())
     }
 
-    /// Where the connection is.
-    pub fn state(&self) -> ConnectionState {
-        self.driver
-            .try_borrow()
-            .map_or(ConnectionState::Connecting, |d| d.session.state())
-    }
-
     /// Where the timer ticks come from (a Worker unless the browser refused
     /// one).
     pub fn tick_source(&self) -> Option<TickSource> {
@@ -159,8 +148,6 @@ impl MqttClient {
     }
 
     fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
-        // The driver holds the sink weakly; `self` keeps it alive.
-        let _sink = &self.sink;
         input(&Rc::downgrade(&self.driver), f)
             .ok_or_else(|| "the MQTT client is busy; try again".to_owned())
     }
@@ -178,12 +165,10 @@ fn input<T>(
     let mut guard = driver.try_borrow_mut().ok()?;
     let result = f(&mut guard, now());
     let events = guard.pump();
-    let sink = guard.sink.upgrade();
+    let sink = guard.sink.clone();
     drop(guard);
-    if let Some(sink) = sink {
-        for event in events {
-            sink(event);
-        }
+    for event in events {
+        sink(event);
     }
     Some(result)
 }

@@ -171,11 +171,6 @@ impl WsTransport {
     pub fn close(&self) {
         let _ = self.socket.close_with_code(1000);
     }
-
-    /// Bytes queued by [`WsTransport::send`] and not yet on the network.
-    pub fn buffered_amount(&self) -> u32 {
-        self.socket.buffered_amount()
-    }
 }
 
 impl Drop for WsTransport {

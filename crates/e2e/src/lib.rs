@@ -289,28 +289,41 @@ impl Browser {
             .unwrap_or_default()
     }
 
-    /// Waits until the element `css` has exactly `want` as its text.
+    /// Waits (up to 10 s) until the element `css` has exactly `want` as its
+    /// text.
     pub async fn wait_for_text(&self, css: &str, want: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        loop {
-            let got = self.text(css).await;
-            if got == want || Instant::now() > deadline {
-                return got;
-            }
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        self.poll_text(
+            css,
+            Duration::from_secs(10),
+            Duration::from_millis(50),
+            |t| t == want,
+        )
+        .await
     }
 
     /// Waits (up to 20 s) until the text of `css` satisfies `ok`, and
     /// returns it (the last text seen if it never does: the caller asserts).
     pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.poll_text(css, Duration::from_secs(20), Duration::from_millis(100), ok)
+            .await
+    }
+
+    /// Reads the text of `css` every `every` until `ok` holds or `within`
+    /// has passed; returns the last text read.
+    async fn poll_text(
+        &self,
+        css: &str,
+        within: Duration,
+        every: Duration,
+        ok: impl Fn(&str) -> bool,
+    ) -> String {
+        let deadline = Instant::now() + within;
         loop {
             let text = self.text(css).await;
             if ok(&text) || Instant::now() > deadline {
                 return text;
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(every).await;
         }
     }
 
