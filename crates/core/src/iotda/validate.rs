@@ -464,6 +464,33 @@ fn check_properties(
 }
 
 /// Whether `value` fits `spec` with no problem at all.
+/// The problems of `value` as property `property` of service
+/// `service_id`: an unknown service or property, or a value that breaks the
+/// property's definition (its method is not looked at). Paths are
+/// `{service_id}.{property}`.
+pub(crate) fn check_property_value(
+    model: &ProductModel,
+    service_id: &str,
+    property: &str,
+    value: &Value,
+) -> Vec<Problem> {
+    let path = json_path::key(service_id, property);
+    let Some(service) = model.service(service_id) else {
+        return vec![problem(
+            "",
+            ProblemKind::UnknownService {
+                service_id: service_id.to_owned(),
+            },
+        )];
+    };
+    let Some(p) = service.property(property) else {
+        return vec![unknown_property(&path, service_id, property)];
+    };
+    let mut out = Vec::new();
+    check_value(&p.spec(), value, &path, &mut out);
+    out
+}
+
 pub(crate) fn fits(spec: &Spec<'_>, value: &Value) -> bool {
     let mut out = Vec::new();
     check_value(spec, value, "", &mut out);

@@ -53,7 +53,9 @@ use super::payload::{
     PropertiesGetRequest, PropertiesGetResponse, PropertiesReport, PropertiesSetRequest,
     PropertiesSetResponse, ServiceProperties, ShadowGetResponse,
 };
-use super::validate::{validate_command, validate_properties_set, Problem, ProblemKind};
+use super::validate::{
+    check_property_value, validate_command, validate_properties_set, Problem, ProblemKind,
+};
 use super::{EventTime, ProductModel, ServiceCapability, Topic, TopicError, TopicKind};
 use crate::credentials;
 
@@ -353,6 +355,30 @@ impl SimulatedDevice {
     /// The current value of a property, if it has one.
     pub fn value(&self, service_id: &str, property: &str) -> Option<&Value> {
         self.state(service_id)?.values.get(property)
+    }
+
+    /// Sets the current value of one property, as the device's own reading
+    /// (a value typed in a report builder): not held, so simulation moves
+    /// it on, and its method is not looked at (a device reports what it
+    /// reads). Refused, with the problems and nothing changed, when the
+    /// service or property is not in the model or the value does not fit.
+    pub fn set_value(
+        &mut self,
+        service_id: &str,
+        property: &str,
+        value: Value,
+    ) -> Result<(), Vec<Problem>> {
+        let problems = check_property_value(&self.model, service_id, property, &value);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        if let Some(state) = self
+            .index(service_id)
+            .and_then(|i| self.services.get_mut(i))
+        {
+            state.values.insert(property.to_owned(), value);
+        }
+        Ok(())
     }
 
     /// Moves every value on, except those the platform set (a device keeps

@@ -252,6 +252,64 @@ fn a_property_set_that_fits_is_applied_and_kept_by_the_simulation() {
 }
 
 #[test]
+fn a_value_typed_in_is_checked_kept_and_moved_on_by_the_simulation() {
+    let mut d = device();
+    // Read-only properties take the device's own readings.
+    d.set_value("Odd", "half", json!(0.5)).unwrap();
+    assert_eq!(d.value("Odd", "half"), Some(&json!(0.5)));
+    assert_eq!(
+        d.report(&["Odd"], None).unwrap().services[0].properties["half"],
+        json!(0.5)
+    );
+    let refused = [
+        (
+            "Odd",
+            "half",
+            json!(0.8),
+            "Odd.half: 0.8 is above the maximum 0.75",
+        ),
+        (
+            "Meter",
+            "count",
+            json!("3"),
+            "Meter.count: must be a whole number (int); got a string",
+        ),
+        (
+            "Meter",
+            "nope",
+            json!(1),
+            "Meter.nope: service \"Meter\" has no property \"nope\"",
+        ),
+        (
+            "Gone",
+            "x",
+            json!(1),
+            "the product model has no service \"Gone\"",
+        ),
+    ];
+    for (service, property, value, sentence) in refused {
+        let problems = d.set_value(service, property, value.clone()).unwrap_err();
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|t| t.starts_with(sentence)),
+            "{service}.{property} = {value}: {text:?}"
+        );
+    }
+    assert_eq!(
+        d.value("Odd", "half"),
+        Some(&json!(0.5)),
+        "refusals change nothing"
+    );
+    // Not held: the simulation moves it on.
+    let mut rng = ChaCha20Rng::seed_from_u64(4);
+    let moved = (0..50).any(|_| {
+        d.advance(0, Simulation::Random, &mut rng);
+        d.value("Odd", "half") != Some(&json!(0.5))
+    });
+    assert!(moved);
+}
+
+#[test]
 fn a_property_set_that_breaks_the_model_changes_nothing() {
     let cases = [
         (
