@@ -2,12 +2,15 @@
 //! built in. Connection form (filled from the Connection page),
 //! subscriptions, a publish form with presets and JSON checks, and a
 //! bounded, virtualised message log that re-renders at most once per
-//! animation frame however fast messages come.
+//! animation frame however fast messages come. Below them, the device
+//! simulator ([`simulator`]).
+
+mod simulator;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use iotda_core::mqtt::session::Event as SessionEvent;
+use iotda_core::mqtt::session::{Event as SessionEvent, Message};
 use iotda_core::mqtt::TopicFilter;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -25,6 +28,7 @@ use crate::state::console::{
 use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::mqtt::MqttClient;
 use crate::web::{clock, storage};
+use simulator::{DeviceSimulator, Inbox};
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
 const ROW_PX: f64 = 26.0;
@@ -53,6 +57,25 @@ fn wasm_memory_bytes() -> u32 {
 /// Wall-clock milliseconds since the Unix epoch.
 fn wall_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
+}
+
+/// Publishes `message` and shows it in the log (settled when the broker
+/// acknowledges it); an error when there is no connection.
+fn publish_logged(
+    client: &RefCell<Option<MqttClient>>,
+    log: &RefCell<MessageLog>,
+    frames: &FrameScheduler,
+    message: Message,
+) -> Result<(), String> {
+    let id = client
+        .borrow()
+        .as_ref()
+        .ok_or("connect first (Connection, above)")?
+        .publish(message.clone())?;
+    log.borrow_mut()
+        .push(Dir::Out, wall_ms(), &message, Some(id));
+    frames.request();
+    Ok(())
 }
 
 /// The Connection page's form with the secret typed there this visit, and
@@ -116,6 +139,7 @@ pub fn ConsolePage() -> Html {
     };
     let log = use_mut_ref(|| MessageLog::new(LogLimits::default()));
     let client = use_mut_ref(|| None::<MqttClient>);
+    let inbox: Inbox = use_mut_ref(|| None);
     let update = use_force_update();
     let frames = use_memo((), {
         let update = update.clone();
@@ -235,6 +259,7 @@ pub fn ConsolePage() -> Html {
         let client = client.clone();
         let log = log.clone();
         let frames = (*frames).clone();
+        let inbox = inbox.clone();
         Callback::from(move |_: MouseEvent| {
             let connection = match form.connection() {
                 Ok(c) => c,
@@ -247,10 +272,15 @@ pub fn ConsolePage() -> Html {
                 let dispatcher = dispatcher.clone();
                 let log = log.clone();
                 let frames = frames.clone();
+                let inbox = inbox.clone();
                 move |event: SessionEvent| match event {
                     SessionEvent::Message(message) => {
                         log.borrow_mut().push(Dir::In, wall_ms(), &message, None);
                         frames.request();
+                        let handler = inbox.borrow().clone();
+                        if let Some(handler) = handler {
+                            handler(message.topic.as_str(), &message.payload);
+                        }
                     }
                     SessionEvent::Published { id, .. } => {
                         log.borrow_mut().settle(id, Ok(()));
@@ -387,6 +417,8 @@ pub fn ConsolePage() -> Html {
             <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
             <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
             { log_card(&log, &filter, &scroll_top, &selected, &view, &state, &frames) }
+            <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
+                frames={(*frames).clone()} inbox={inbox.clone()} />
         </div>
     }
 }
@@ -560,28 +592,13 @@ fn Publish(props: &SectionProps) -> Html {
         let log = props.log.clone();
         let frames = props.frames.clone();
         Callback::from(move |()| {
-            let message = match form.message() {
-                Ok(m) => m,
-                Err(e) => return dispatcher.dispatch(ConsoleAction::PublishError(Some(e))),
+            let (Some(log), Some(frames)) = (&log, &frames) else {
+                return;
             };
-            let Some(c) = client.borrow().as_ref().map(|c| c.publish(message.clone())) else {
-                return dispatcher.dispatch(ConsoleAction::PublishError(Some(
-                    "connect first (Connection, above)".into(),
-                )));
-            };
-            match c {
-                Ok(id) => {
-                    if let Some(log) = &log {
-                        log.borrow_mut()
-                            .push(Dir::Out, wall_ms(), &message, Some(id));
-                    }
-                    if let Some(f) = &frames {
-                        f.request();
-                    }
-                    dispatcher.dispatch(ConsoleAction::PublishError(None));
-                }
-                Err(e) => dispatcher.dispatch(ConsoleAction::PublishError(Some(e))),
-            }
+            let sent = form
+                .message()
+                .and_then(|m| publish_logged(&client, log, frames, m));
+            dispatcher.dispatch(ConsoleAction::PublishError(sent.err()));
         })
     };
     let on_payload = {

@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use iotda_core::iotda::{
     validate_command, validate_properties_report_json, validate_properties_set, CommandReply,
     DataType, DeviceError, Downlink, EventTime, ProductModel, PropertiesReport, Property,
-    ServiceProperties, SimulatedDevice, Simulation, Uplink,
+    ServiceProperties, SimulatedDevice, Simulation, Topic, TopicKind, Uplink,
 };
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
@@ -327,7 +327,7 @@ impl Simulator {
             event_time: None,
             interval: "5".into(),
             simulation: Simulation::RandomWalk,
-            auto_answer: true,
+            auto_answer: false,
             reply: ReplyForm::default(),
             reply_error: None,
             requests: VecDeque::new(),
@@ -344,6 +344,13 @@ impl Simulator {
     /// The product model.
     pub fn model(&self) -> &ProductModel {
         self.device.model()
+    }
+
+    /// The topic reports go to.
+    pub fn report_topic(&self) -> String {
+        Topic::new(TopicKind::PropertiesReport, self.device_id())
+            .map(|t| t.to_string())
+            .unwrap_or_default()
     }
 
     /// Takes back what was saved: typed values (of properties the model
@@ -624,6 +631,21 @@ impl Simulator {
     }
 }
 
+/// The model the Model page saved (its REST JSON), or the default model
+/// with a note saying why the saved one was not used.
+pub fn saved_model(saved: Option<&str>) -> (ProductModel, Option<String>) {
+    match saved.map(|text| ProductModel::from_json(text.as_bytes())) {
+        None => (iotda_core::iotda::default_model(), None),
+        Some(Ok(model)) => (model, None),
+        Some(Err(e)) => (
+            iotda_core::iotda::default_model(),
+            Some(format!(
+                "the model saved by the Model page cannot be read ({e}); using the default model"
+            )),
+        ),
+    }
+}
+
 /// `now_ms` as an `event_time` (`yyyyMMdd'T'HHmmss'Z'`).
 pub fn event_time_text(now_ms: u64) -> String {
     i64::try_from(now_ms)
@@ -765,6 +787,7 @@ mod tests {
         // A get is answered with the last value that fitted.
         sim.edit(i, "77".into());
         sim.edit(i, "-1".into());
+        sim.auto_answer = true;
         let get = format!("$oc/devices/{DEV}/sys/properties/get/request_id=3");
         let answer = sim
             .receive(0, &get, br#"{"service_id":"Battery"}"#)
@@ -840,6 +863,8 @@ mod tests {
     #[test]
     fn commands_are_listed_checked_and_answered_on_their_request_id() {
         let mut sim = lamp();
+        assert!(!sim.auto_answer, "answers are the user's choice");
+        sim.auto_answer = true;
         let topic = format!("$oc/devices/{DEV}/sys/commands/request_id=42");
         let up = sim
             .receive(
@@ -899,6 +924,7 @@ mod tests {
     #[test]
     fn a_property_set_changes_the_next_report_and_a_get_answers_the_current_values() {
         let mut sim = lamp();
+        sim.auto_answer = true;
         let set = format!("$oc/devices/{DEV}/sys/properties/set/request_id=7");
         let up = sim
             .receive(
@@ -1024,6 +1050,24 @@ mod tests {
     }
 
     #[test]
+    fn the_model_comes_from_the_model_page_or_is_the_default() {
+        let (model, note) = saved_model(None);
+        assert_eq!((model, note), (default_model(), None));
+        let lamp_json = serde_json::to_string(lamp().model()).unwrap();
+        let (model, note) = saved_model(Some(&lamp_json));
+        assert_eq!((&model, note), (lamp().model(), None));
+        let (model, note) = saved_model(Some("{oops"));
+        assert_eq!(model, default_model());
+        assert!(note
+            .unwrap()
+            .starts_with("the model saved by the Model page cannot be read ("));
+        assert_eq!(
+            default_sim().report_topic(),
+            format!("$oc/devices/{DEV}/sys/properties/report")
+        );
+    }
+
+    #[test]
     fn typed_values_and_settings_survive_a_reload() {
         let mut sim = lamp();
         sim.edit(field(&sim, "level"), "4".into());
@@ -1032,7 +1076,7 @@ mod tests {
         sim.event_time = Some("x".into());
         sim.interval = "30".into();
         sim.simulation = Simulation::Random;
-        sim.auto_answer = false;
+        sim.auto_answer = true;
         let saved = sim.saved();
         let text = serde_json::to_string(&saved).unwrap();
         let mut back = lamp();
@@ -1048,6 +1092,6 @@ mod tests {
         assert!(back.preview().payload.contains(r#""pin":"1234""#));
         assert_eq!(back.interval, "30");
         assert_eq!(back.simulation, Simulation::Random);
-        assert!(!back.auto_answer);
+        assert!(back.auto_answer);
     }
 }

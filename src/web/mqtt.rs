@@ -60,8 +60,9 @@ fn now() -> Instant {
     Instant::from_millis(ms.max(0.0) as u64)
 }
 
-/// A random seed for the reconnection jitter.
-fn seed() -> u64 {
+/// A random seed from `crypto.getRandomValues` (the time if the browser
+/// refuses): for the reconnection jitter and the simulated device's values.
+pub fn random_seed() -> u64 {
     let mut bytes = [0u8; 8];
     let filled = web_sys::window()
         .and_then(|w| w.crypto().ok())
@@ -84,7 +85,7 @@ impl MqttClient {
         url: impl Into<String>,
         on_event: impl Fn(Event) + 'static,
     ) -> Result<Self, String> {
-        let session = Session::new(options, seed()).map_err(|e| e.to_string())?;
+        let session = Session::new(options, random_seed()).map_err(|e| e.to_string())?;
         let driver = Rc::new_cyclic(|this| {
             RefCell::new(Driver {
                 session,

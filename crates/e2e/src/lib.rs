@@ -374,12 +374,19 @@ impl Browser {
             .await
             .expect("scroll to the top");
         let png = self.client.screenshot().await.expect("take a screenshot");
-        assert!(png.starts_with(b"\x89PNG"), "a PNG image");
-        let path = artifacts_dir()
-            .join("screenshots")
-            .join(format!("{name}.png"));
-        std::fs::write(&path, png).expect("write the screenshot");
-        path
+        save_screenshot(name, &png)
+    }
+
+    /// Saves a PNG screenshot of the element `css` alone, like
+    /// [`Browser::screenshot`].
+    pub async fn screenshot_of(&self, css: &str, name: &str) -> PathBuf {
+        let png = self
+            .wait_for(css)
+            .await
+            .screenshot()
+            .await
+            .unwrap_or_else(|e| panic!("screenshot of {css}: {e}"));
+        save_screenshot(name, &png)
     }
 
     /// Ends the session and removes its profile.
@@ -428,4 +435,102 @@ pub fn flood(port: u16, prefix: &str, count: u32, rate: u32) {
         .encode(v, &mut out)
         .expect("encode DISCONNECT");
     stream.write_all(&out).expect("send DISCONNECT");
+}
+
+/// Writes `png` to `target/e2e/screenshots/NAME.png` and returns the path.
+fn save_screenshot(name: &str, png: &[u8]) -> PathBuf {
+    assert!(png.starts_with(b"\x89PNG"), "a PNG image");
+    let path = artifacts_dir()
+        .join("screenshots")
+        .join(format!("{name}.png"));
+    std::fs::write(&path, png).expect("write the screenshot");
+    path
+}
+
+/// A `mosquitto_sub` on the local broker, subscribed before `start`
+/// returns (it waits for the SUBACK), that hands over what it receives as
+/// `(topic, payload)`. Killed when dropped.
+pub struct Subscriber {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Subscriber {
+    /// Subscribes to `filter` on the broker's MQTT `port`.
+    pub fn start(port: u16, filter: &str) -> Self {
+        use std::io::BufRead;
+
+        // Line-buffered: mosquitto_sub's output is a pipe here.
+        let mut child = Command::new("stdbuf")
+            .args([
+                "-oL",
+                "mosquitto_sub",
+                "-d",
+                "-v",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .args(["-t", filter])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start mosquitto_sub");
+        let stdout = child.stdout.take().expect("mosquitto_sub's output");
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) if line.contains("received SUBACK") => break,
+                Ok(_) => {}
+                Err(e) => panic!("mosquitto_sub did not subscribe to {filter}: {e}"),
+            }
+        }
+        Self { child, lines }
+    }
+
+    /// The next message, within 20 s.
+    pub fn next(&self) -> (String, String) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let line = self
+                .lines
+                .recv_timeout(left)
+                .unwrap_or_else(|e| panic!("no message for mosquitto_sub: {e}"));
+            if line.starts_with("Client ") || line.starts_with("Subscribed ") {
+                continue;
+            }
+            let (topic, payload) = line.split_once(' ').unwrap_or((&line, ""));
+            return (topic.to_owned(), payload.to_owned());
+        }
+    }
+}
+
+impl Drop for Subscriber {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Publishes `payload` on `topic` at QoS 1 with `mosquitto_pub`, as the
+/// platform would.
+pub fn mosquitto_pub(port: u16, topic: &str, payload: &str) {
+    let status = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-q", "1"])
+        .args(["-t", topic, "-m", payload])
+        .status()
+        .expect("run mosquitto_pub");
+    assert!(status.success(), "mosquitto_pub {topic}: {status}");
 }
