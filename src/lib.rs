@@ -2,8 +2,9 @@
 //!
 //! Only [`web`] touches browser APIs (storage, clock, clipboard, downloads,
 //! the worker); pages and components render state, and [`state`] holds the
-//! pure reducers. Certificate work runs in [`worker`], a Web Worker built
-//! as its own wasm so the page's first load stays small. Nothing here talks
+//! pure reducers. Certificate work runs in [`worker`] and the device
+//! simulator in [`sim_worker`], Web Workers built as their own wasm so the
+//! page's first load stays small. Nothing here talks
 //! to any server but the broker the user chooses.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -12,6 +13,7 @@ pub mod app;
 pub mod components;
 pub mod hooks;
 pub mod pages;
+pub mod sim_worker;
 pub mod state;
 pub mod web;
 pub mod worker;

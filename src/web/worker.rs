@@ -1,35 +1,95 @@
-//! The page's side of the certificate worker: spawns it on first use,
-//! queues requests until it says it is ready, hands responses to a
-//! callback, and terminates it on drop (which is also how a job is
-//! cancelled).
+//! The page's side of a worker that speaks JSON text (the certificate
+//! worker, the device simulator): spawns it, queues requests until it says
+//! it is ready, hands responses to a callback, and terminates it on drop
+//! (which is also how a job is cancelled).
 
 use std::cell::RefCell;
+use std::marker::PhantomData;
 use std::rc::Rc;
 
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 use yew::Callback;
 
+use crate::state::simulator::{SimRequest, SimResponse};
 use crate::worker::protocol::{Request, Response};
 
-/// Where trunk puts the worker's loader (see `index.html`).
-const WORKER_URL: &str = "/pki_worker_loader.js";
+/// A worker's responses, as the page's side needs to know them.
+pub trait WorkerResponse: DeserializeOwned + 'static {
+    /// Whether this is the worker saying it is ready for requests.
+    fn is_ready(&self) -> bool;
+    /// The worker failed, or sent what cannot be read.
+    fn failed(why: String) -> Self;
+    /// Takes the bytes that came beside the JSON (transferred, not copied).
+    fn put_bytes(&mut self, bytes: Vec<u8>);
+}
 
-/// A running certificate worker.
-pub struct PkiWorker {
+impl WorkerResponse for Response {
+    fn is_ready(&self) -> bool {
+        matches!(self, Self::Ready)
+    }
+    fn failed(why: String) -> Self {
+        Self::worker_failed(why)
+    }
+    fn put_bytes(&mut self, bytes: Vec<u8>) {
+        Response::put_bytes(self, bytes);
+    }
+}
+
+impl WorkerResponse for SimResponse {
+    fn is_ready(&self) -> bool {
+        matches!(self, Self::Ready)
+    }
+    fn failed(why: String) -> Self {
+        Self::worker_failed(why)
+    }
+    fn put_bytes(&mut self, _: Vec<u8>) {}
+}
+
+/// The certificate worker.
+pub type PkiWorker = JsonWorker<Request>;
+
+impl PkiWorker {
+    /// Starts the certificate worker (see `index.html`).
+    pub fn spawn(on_response: Callback<Response>) -> Result<Self, String> {
+        Self::start("/pki_worker_loader.js", "certificate worker", on_response)
+    }
+}
+
+/// The device simulator's worker.
+pub type SimWorker = JsonWorker<SimRequest>;
+
+impl SimWorker {
+    /// Starts the simulator's worker (see `index.html`).
+    pub fn spawn(on_response: Callback<SimResponse>) -> Result<Self, String> {
+        Self::start("/sim_worker_loader.js", "device simulator", on_response)
+    }
+}
+
+/// A running worker that takes requests `Q` as JSON text.
+pub struct JsonWorker<Q> {
     worker: Worker,
     // Kept alive as long as the worker; detached in Drop.
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
     queue: Rc<RefCell<Option<Vec<String>>>>,
+    what: &'static str,
+    _requests: PhantomData<Q>,
 }
 
-impl PkiWorker {
-    /// Starts the worker; `on_response` gets every message but `Ready`.
-    pub fn spawn(on_response: Callback<Response>) -> Result<Self, String> {
-        let worker = Worker::new(WORKER_URL)
-            .map_err(|_| "this browser cannot start the certificate worker".to_owned())?;
+impl<Q: Serialize> JsonWorker<Q> {
+    /// Starts the worker at `url` (`what` names it in errors);
+    /// `on_response` gets every message but the one saying it is ready.
+    fn start<R: WorkerResponse>(
+        url: &str,
+        what: &'static str,
+        on_response: Callback<R>,
+    ) -> Result<Self, String> {
+        let worker =
+            Worker::new(url).map_err(|_| format!("this browser cannot start the {what}"))?;
         // `Some(queue)` until the worker is ready, then `None`.
         let queue: Rc<RefCell<Option<Vec<String>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let onmessage = {
@@ -48,7 +108,7 @@ impl PkiWorker {
                     (data.as_string(), None)
                 };
                 let parsed = text
-                    .and_then(|text| serde_json::from_str::<Response>(&text).ok())
+                    .and_then(|text| serde_json::from_str::<R>(&text).ok())
                     .map(|mut response| {
                         if let Some(bytes) = bytes {
                             response.put_bytes(bytes);
@@ -56,24 +116,20 @@ impl PkiWorker {
                         response
                     });
                 match parsed {
-                    Some(Response::Ready) => {
+                    Some(response) if response.is_ready() => {
                         for message in queue.borrow_mut().take().unwrap_or_default() {
                             let _ = worker.post_message(&JsValue::from_str(&message));
                         }
                     }
                     Some(response) => on_response.emit(response),
-                    None => on_response.emit(Response::worker_failed(
-                        "the certificate worker sent an unreadable message",
-                    )),
+                    None => on_response
+                        .emit(R::failed(format!("the {what} sent an unreadable message"))),
                 }
             })
         };
         let onerror =
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                on_response.emit(Response::worker_failed(format!(
-                    "the certificate worker failed: {}",
-                    e.message()
-                )));
+                on_response.emit(R::failed(format!("the {what} failed: {}", e.message())));
             });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -82,11 +138,13 @@ impl PkiWorker {
             _onmessage: onmessage,
             _onerror: onerror,
             queue,
+            what,
+            _requests: PhantomData,
         })
     }
 
-    /// Sends a job (queued until the worker is ready).
-    pub fn send(&self, request: &Request) -> Result<(), String> {
+    /// Sends a request (queued until the worker is ready).
+    pub fn send(&self, request: &Q) -> Result<(), String> {
         let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
         if let Some(queue) = self.queue.borrow_mut().as_mut() {
             queue.push(text);
@@ -94,11 +152,11 @@ impl PkiWorker {
         }
         self.worker
             .post_message(&JsValue::from_str(&text))
-            .map_err(|_| "the certificate worker did not take the job".to_owned())
+            .map_err(|_| format!("the {} did not take the request", self.what))
     }
 }
 
-impl Drop for PkiWorker {
+impl<Q> Drop for JsonWorker<Q> {
     fn drop(&mut self) {
         self.worker.set_onmessage(None);
         self.worker.set_onerror(None);

@@ -20,7 +20,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, WorkerGlobalScope};
 use protocol::{Request, Response};
 
 /// A ChaCha20 RNG seeded from the browser's `crypto.getRandomValues`.
-fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
+pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
     let crypto = scope
         .crypto()
         .map_err(|_| "this browser gives workers no crypto.getRandomValues".to_owned())?;

@@ -27,6 +27,19 @@ async fn received(browser: &Browser) -> u64 {
         .expect("a count")
 }
 
+/// The connection's activity log (it is collapsed, so not visible text).
+async fn activity(browser: &Browser) -> String {
+    let text = browser
+        .client
+        .execute(
+            "return document.querySelector('#console-activity').textContent;",
+            vec![],
+        )
+        .await
+        .expect("read the activity");
+    text.as_str().unwrap_or_default().to_owned()
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     let broker = broker();
@@ -284,10 +297,11 @@ async fn console_takes_a_flood_of_10000_messages_a_second_with_a_bounded_log() {
     while received(&browser).await < u64::from(COUNT) && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
+    let activity = activity(&browser).await;
     assert_eq!(
         received(&browser).await,
         u64::from(COUNT),
-        "every message arrived"
+        "every message arrived; activity: {activity}"
     );
     let held: usize = browser
         .attr("#console-counts", "data-held")
@@ -369,15 +383,7 @@ async fn console_keeps_alive_in_a_background_tab() {
         .execute("return window.visibility;", vec![])
         .await
         .expect("read visibility");
-    let activity = browser
-        .client
-        .execute(
-            "return document.querySelector('#console-activity').textContent;",
-            vec![],
-        )
-        .await
-        .expect("read activity");
-    let activity = activity.as_str().unwrap_or_default().to_owned();
+    let activity = activity(&browser).await;
     let pings = activity.matches("ping answered").count();
     let status = browser.text("#console-status").await;
     println!("visibility: {visibility}; pings answered: {pings}; status: {status}");

@@ -1,17 +1,17 @@
 //! The Console's device simulator: a property report built from the
 //! product model and checked before it goes, periodic reports of simulated
 //! values with a chart per number, and the device's answers to what the
-//! platform asks (see [`crate::state::simulator`] for the logic).
+//! platform asks. The simulator runs in its own worker (see
+//! [`crate::state::simulator::Host`]); this card shows its views, keeps
+//! what the user types, and publishes what the worker hands back.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
-use iotda_core::iotda::{DataType, Simulation};
 use iotda_core::mqtt::session::Message;
 use iotda_core::mqtt::{QoS, TopicName};
-use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -20,11 +20,12 @@ use crate::components::text_field::TextField;
 use crate::state::console::{clock_text, MessageLog};
 use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::simulator::{
-    saved_model, Field, ReplyField, ReplyForm, SavedSimulator, Series, Simulator,
-    SIMULATOR_STORAGE_KEY,
+    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, Settings, SimRequest, SimResponse,
+    SimView, Started, CHART_HEIGHT, CHART_WIDTH, SIMULATOR_STORAGE_KEY,
 };
-use crate::web::mqtt::{random_seed, MqttClient};
+use crate::web::mqtt::MqttClient;
 use crate::web::storage;
+use crate::web::worker::SimWorker;
 
 /// Takes a message that arrived: its topic and payload.
 pub type Handler = Rc<dyn Fn(&str, &[u8])>;
@@ -55,85 +56,113 @@ impl PartialEq for SimulatorProps {
     }
 }
 
+/// What the user typed, shown as typed while the worker catches up.
+#[derive(Default)]
+struct Typed {
+    /// Revision of the last change sent to the worker.
+    rev: u64,
+    texts: Vec<String>,
+    include: Vec<bool>,
+    settings: Settings,
+}
+
+impl Typed {
+    /// Takes the worker's values when it has seen every change sent.
+    fn take(&mut self, view: &SimView) {
+        if view.rev == self.rev {
+            self.texts.clone_from(&view.texts);
+            self.include.clone_from(&view.include);
+            self.settings = view.settings.clone();
+        }
+    }
+}
+
 /// Everything the callbacks need, cloned into each.
 #[derive(Clone)]
 struct Ctx {
-    sim: Rc<RefCell<Option<Simulator>>>,
+    worker: Rc<RefCell<Option<SimWorker>>>,
+    typed: Rc<RefCell<Typed>>,
     client: Rc<RefCell<Option<MqttClient>>>,
     log: Rc<RefCell<MessageLog>>,
     frames: FrameScheduler,
+    timer: Rc<RefCell<Option<Interval>>>,
     error: UseStateHandle<Option<String>>,
     redraw: Callback<()>,
 }
 
 impl Ctx {
-    /// Changes the simulator, saves its settings and redraws.
-    fn change(&self, f: impl FnOnce(&mut Simulator)) {
-        if let Some(sim) = self.sim.borrow_mut().as_mut() {
-            f(sim);
-            if let Err(e) = storage::save(SIMULATOR_STORAGE_KEY, &sim.saved()) {
-                self.error.set(Some(e));
-            }
+    fn send(&self, request: SimRequest) {
+        let sent = match self.worker.borrow().as_ref() {
+            Some(w) => w.send(&request),
+            None => Err("the device simulator is not running".into()),
+        };
+        if let Err(e) = sent {
+            self.error.set(Some(e));
         }
+    }
+
+    /// A change to what the user typed: kept here, then sent.
+    fn typed(&self, change: impl FnOnce(&mut Typed) -> SimRequest) {
+        let request = {
+            let mut typed = self.typed.borrow_mut();
+            typed.rev += 1;
+            change(&mut typed)
+        };
+        self.send(request);
         self.redraw.emit(());
     }
 
-    /// Publishes `payload` on `topic` (QoS 1) and logs it.
-    fn publish(&self, topic: &str, payload: Vec<u8>) -> Result<(), String> {
+    fn settings(&self, change: impl FnOnce(&mut Settings)) {
+        self.typed(|t| {
+            change(&mut t.settings);
+            SimRequest::Settings {
+                rev: t.rev,
+                settings: t.settings.clone(),
+            }
+        });
+    }
+
+    /// Asks for a report (by hand, or a periodic one) if connected.
+    fn report(&self, request: SimRequest) -> bool {
+        if self.client.borrow().is_none() {
+            self.error
+                .set(Some("connect first (Connection, above)".into()));
+            return false;
+        }
+        self.send(request);
+        true
+    }
+
+    /// Publishes what the worker hands back (QoS 1) and logs it.
+    fn publish(&self, topic: &str, payload: String) -> Result<(), String> {
         let topic = TopicName::new(topic).map_err(|e| e.to_string())?;
-        let message = Message::new(topic, QoS::AtLeastOnce, payload);
+        let message = Message::new(topic, QoS::AtLeastOnce, payload.into_bytes());
         publish_logged(&self.client, &self.log, &self.frames, message)
     }
 
-    /// Sends the report the fields make now.
-    fn send_report(&self, payload: String) {
-        let topic = match self.sim.borrow().as_ref() {
-            Some(sim) => sim.report_topic(),
-            None => return,
-        };
-        match self.publish(&topic, payload.clone().into_bytes()) {
-            Ok(()) => {
-                self.error.set(None);
-                self.change(|sim| sim.sent(wall_ms(), &payload));
-            }
-            Err(e) => self.error.set(Some(e)),
-        }
-    }
-
-    /// Answers request `seq` and publishes the answer.
-    fn answer(&self, seq: u64) {
-        let answered = self.sim.borrow_mut().as_mut().map(|sim| sim.answer(seq));
-        let result = match answered {
-            Some(Ok(up)) => self.publish(&up.topic.to_string(), up.payload),
-            Some(Err(e)) => Err(e),
-            None => Ok(()),
-        };
-        self.error.set(result.err());
-        self.change(|_| {});
+    fn stop(&self) {
+        self.timer.borrow_mut().take();
+        self.redraw.emit(());
     }
 }
 
 /// The device simulator card.
 #[component]
 pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
-    let sim = use_mut_ref(|| None::<Simulator>);
-    let model = use_memo((), |_| {
-        let text = storage::load::<serde_json::Value>(MODEL_STORAGE_KEY)
-            .ok()
-            .flatten()
-            .map(|v| v.to_string());
-        saved_model(text.as_deref())
-    });
-    let device_error = use_state(|| None::<String>);
+    let worker = use_mut_ref(|| None::<SimWorker>);
+    let typed = use_mut_ref(Typed::default);
+    let started = use_state(|| None::<Rc<Started>>);
+    let view = use_state(|| None::<Rc<SimView>>);
     let error = use_state(|| None::<String>);
     let update = use_force_update();
     let timer = use_mut_ref(|| None::<Interval>);
-    let rng = use_mut_ref(|| ChaCha20Rng::seed_from_u64(random_seed()));
     let ctx = Ctx {
-        sim: sim.clone(),
+        worker: worker.clone(),
+        typed: typed.clone(),
         client: props.client.clone(),
         log: props.log.clone(),
         frames: props.frames.clone(),
+        timer: timer.clone(),
         error: error.clone(),
         redraw: {
             let update = update.clone();
@@ -141,53 +170,46 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         },
     };
 
-    // A device of the model for the device id typed above.
+    // The worker, and a device of the model for the device id typed above.
     {
-        let sim = sim.clone();
-        let model = model.clone();
-        let device_error = device_error.clone();
-        let update = update.clone();
-        let timer = timer.clone();
+        let ctx = ctx.clone();
+        let started = started.clone();
+        let view = view.clone();
         use_effect_with(props.device_id.clone(), move |id| {
-            timer.borrow_mut().take();
-            match Simulator::new(model.0.clone(), id.trim()) {
-                Ok(mut s) => {
-                    if let Ok(Some(saved)) = storage::load::<SavedSimulator>(SIMULATOR_STORAGE_KEY)
-                    {
-                        s.restore(&saved);
-                    }
-                    *sim.borrow_mut() = Some(s);
-                    device_error.set(None);
-                }
-                Err(e) => {
-                    *sim.borrow_mut() = None;
-                    device_error.set(Some(e.to_string()));
+            ctx.timer.borrow_mut().take();
+            if ctx.worker.borrow().is_none() {
+                let on_response = on_response(ctx.clone(), started, view);
+                match SimWorker::spawn(on_response) {
+                    Ok(w) => *ctx.worker.borrow_mut() = Some(w),
+                    Err(e) => ctx.error.set(Some(e)),
                 }
             }
-            update.force_update();
+            let load = |key| {
+                storage::load::<Value>(key)
+                    .ok()
+                    .flatten()
+                    .map(|v| v.to_string())
+            };
+            ctx.send(SimRequest::Start {
+                model: load(MODEL_STORAGE_KEY),
+                device_id: id.trim().to_owned(),
+                saved: load(SIMULATOR_STORAGE_KEY),
+            });
         });
     }
-    // Messages from the platform: listed, and answered when automatic.
+    // Messages on the device's own topics go to the worker.
     {
         let ctx = ctx.clone();
         let inbox = props.inbox.clone();
-        use_effect_with((), move |_| {
+        use_effect_with(props.device_id.clone(), move |id| {
+            let prefix = format!("$oc/devices/{}/sys/", id.trim());
             let handler: Handler = Rc::new(move |topic: &str, payload: &[u8]| {
-                let received = ctx.sim.borrow_mut().as_mut().map(|sim| {
-                    let before = sim.requests.back().map(|r| r.seq);
-                    let answer = sim.receive(wall_ms(), topic, payload);
-                    (before != sim.requests.back().map(|r| r.seq), answer)
-                });
-                let Some((listed, answer)) = received else {
-                    return;
-                };
-                if let Some(up) = answer {
-                    if let Err(e) = ctx.publish(&up.topic.to_string(), up.payload) {
-                        ctx.error.set(Some(e));
-                    }
-                }
-                if listed {
-                    ctx.redraw.emit(());
+                if topic.starts_with(&prefix) {
+                    ctx.send(SimRequest::Receive {
+                        now_ms: wall_ms(),
+                        topic: topic.to_owned(),
+                        payload: payload.to_vec(),
+                    });
                 }
             });
             *inbox.borrow_mut() = Some(handler);
@@ -196,103 +218,79 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             }
         });
     }
-    // Leaving the page stops periodic reports.
+    // Leaving the page stops periodic reports and the worker.
     {
         let timer = timer.clone();
-        use_effect_with((), move |_| move || drop(timer.borrow_mut().take()));
+        let worker = worker.clone();
+        use_effect_with((), move |_| {
+            move || {
+                timer.borrow_mut().take();
+                worker.borrow_mut().take();
+            }
+        })
     }
 
-    let guard = sim.borrow();
-    let Some(s) = guard.as_ref() else {
+    let (Some(s), Some(v)) = (started.as_ref(), view.as_ref()) else {
+        let why = started
+            .as_ref()
+            .and_then(|s| s.device_error.clone())
+            .map(|e| format!("Type a valid device id in the Connection card to simulate it: {e}"));
         return html! {
-            <section class="card wide" aria-labelledby="sim-title">
+            <section class="card wide simulator" aria-labelledby="sim-title">
                 <h2 id="sim-title">{ "Device simulator" }</h2>
                 <p class="note" id="sim-no-device">
-                    { "Type the device id in the Connection card to simulate this device: " }
-                    { device_error.as_deref().unwrap_or_default() }
+                    { why.unwrap_or_else(|| "Starting the device simulator …".into()) }
                 </p>
+                if let Some(e) = &*error {
+                    <p class="field-error" role="alert">{ e }</p>
+                }
             </section>
         };
     };
-    let preview = s.preview();
+    let t = typed.borrow();
     let running = timer.borrow().is_some();
+    let problems = !v.problems.is_empty();
 
-    let on_edit = |i: usize| {
-        let ctx = ctx.clone();
-        Callback::from(move |v: String| ctx.change(|sim| sim.edit(i, v)))
-    };
-    let on_include = |i: usize| {
-        let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            ctx.change(|sim| sim.include(i, on));
-        })
-    };
-    let on_bool = |i: usize| {
-        let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            ctx.change(|sim| sim.edit(i, on.to_string()));
-        })
-    };
-    let on_choice = |i: usize| {
-        let ctx = ctx.clone();
-        Callback::from(move |e: Event| {
-            let v = e.target_unchecked_into::<HtmlSelectElement>().value();
-            ctx.change(|sim| sim.edit(i, v));
-        })
-    };
     let on_stamp = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            ctx.change(|sim| {
-                if on {
-                    sim.stamp(wall_ms());
-                } else {
-                    sim.event_time = None;
-                }
-            });
+            ctx.settings(|s| s.event_time = on.then(|| event_time_text(wall_ms())));
         })
     };
     let on_event_time = {
         let ctx = ctx.clone();
-        Callback::from(move |v: String| ctx.change(|sim| sim.event_time = Some(v)))
+        Callback::from(move |text: String| ctx.settings(|s| s.event_time = Some(text)))
     };
     let on_now = {
         let ctx = ctx.clone();
-        Callback::from(move |_: MouseEvent| ctx.change(|sim| sim.stamp(wall_ms())))
+        Callback::from(move |_: MouseEvent| {
+            ctx.settings(|s| s.event_time = Some(event_time_text(wall_ms())))
+        })
     };
     let on_send = {
         let ctx = ctx.clone();
-        let payload = preview.payload.clone();
-        Callback::from(move |_: MouseEvent| ctx.send_report(payload.clone()))
+        Callback::from(move |_: MouseEvent| {
+            ctx.report(SimRequest::Report { now_ms: wall_ms() });
+        })
     };
     let on_interval = {
         let ctx = ctx.clone();
-        Callback::from(move |v: String| ctx.change(|sim| sim.interval = v))
+        Callback::from(move |text: String| ctx.settings(|s| s.interval = text))
     };
     let on_walk = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
             let walk = e.target_unchecked_into::<HtmlSelectElement>().value() == "walk";
-            ctx.change(|sim| {
-                sim.simulation = if walk {
-                    Simulation::RandomWalk
-                } else {
-                    Simulation::Random
-                }
-            });
+            ctx.settings(|s| s.walk = walk);
         })
     };
     let on_periodic = {
         let ctx = ctx.clone();
-        let timer = timer.clone();
-        let rng = rng.clone();
-        let interval = s.interval_ms();
+        let interval = v.interval_ms.clone();
         Callback::from(move |_: MouseEvent| {
-            if timer.borrow_mut().take().is_some() {
-                return ctx.redraw.emit(());
+            if ctx.timer.borrow().is_some() {
+                return ctx.stop();
             }
             let ms = match &interval {
                 Ok(ms) => *ms,
@@ -300,27 +298,14 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             };
             let tick = {
                 let ctx = ctx.clone();
-                let rng = rng.clone();
-                let timer = timer.clone();
                 move || {
-                    let report = ctx
-                        .sim
-                        .borrow_mut()
-                        .as_mut()
-                        .map(|sim| sim.tick(wall_ms(), &mut *rng.borrow_mut()));
-                    let Some(report) = report else { return };
-                    if ctx.client.borrow().is_none() {
-                        timer.borrow_mut().take();
-                        ctx.error
-                            .set(Some("periodic reports stopped: connect first".into()));
-                        return ctx.redraw.emit(());
+                    if !ctx.report(SimRequest::Tick { now_ms: wall_ms() }) {
+                        ctx.stop();
                     }
-                    ctx.send_report(report.payload);
                 }
             };
-            tick();
-            if ctx.client.borrow().is_some() {
-                *timer.borrow_mut() = Some(Interval::new(ms, tick));
+            if ctx.report(SimRequest::Tick { now_ms: wall_ms() }) {
+                *ctx.timer.borrow_mut() = Some(Interval::new(ms, tick));
             }
             ctx.redraw.emit(());
         })
@@ -329,17 +314,12 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
             let on = e.target_unchecked_into::<HtmlInputElement>().checked();
-            ctx.change(|sim| sim.auto_answer = on);
+            ctx.settings(|s| s.auto_answer = on);
         })
     };
     let reply_edit = |apply: fn(&mut ReplyForm, String)| {
         let ctx = ctx.clone();
-        let form = s.reply.clone();
-        Callback::from(move |v: String| {
-            let mut form = form.clone();
-            apply(&mut form, v);
-            ctx.change(|sim| sim.set_reply(form));
-        })
+        Callback::from(move |text: String| ctx.settings(|s| apply(&mut s.reply, text)))
     };
     let on_reply_paras = {
         let edit = reply_edit(|f, v| f.paras = v);
@@ -348,44 +328,45 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         })
     };
     let reply_error = |field: ReplyField| {
-        s.reply_error
+        v.reply_error
             .as_ref()
             .filter(|(f, _)| *f == field)
             .map(|(_, e)| e.clone())
     };
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    let problems = !preview.problems.is_empty();
+    let settings = &t.settings;
 
     html! {
         <section class="card wide simulator" aria-labelledby="sim-title">
-            <h2 id="sim-title">{ format!("Device simulator: {}", s.device_id()) }</h2>
+            <h2 id="sim-title">{ format!("Device simulator: {}", s.device_id) }</h2>
             <p class="hint">
-                { format!("Product model: {} service(s) ", s.model().service_capabilities.len()) }
+                { format!("Product model: {} service(s) ", s.services) }
                 <a href="/model">{ "(edit on the Model page)" }</a>
-                { ". Reports go to " }<code>{ s.report_topic() }</code>
+                { ". Reports go to " }<code>{ &s.report_topic }</code>
                 { "; subscribe to the device's downlink topics (Subscriptions) to answer the platform." }
             </p>
-            if let Some(note) = &model.1 {
+            if let Some(note) = &s.model_note {
                 <p class="note">{ note }</p>
             }
             <h3>{ "Property report" }</h3>
             <div class="report-fields">
-                { for s.fields.iter().enumerate().map(|(i, f)| field_input(i, f, &on_edit, &on_include, &on_bool, &on_choice)) }
+                { for s.fields.iter().enumerate().map(|(i, f)| field_input(&ctx, &t, v, i, f)) }
             </div>
-            <label class="choice"><input type="checkbox" id="sim-stamp" checked={s.event_time.is_some()} onchange={on_stamp} />
-                { " event_time" }</label>
-            if let Some(t) = &s.event_time {
-                <TextField id="sim-event-time" label="event_time (UTC, yyyyMMddTHHmmssZ)" value={t.clone()} oninput={on_event_time}>
+            <label class="choice"><input type="checkbox" id="sim-stamp" checked={settings.event_time.is_some()}
+                onchange={on_stamp} />{ " event_time" }</label>
+            if let Some(time) = &settings.event_time {
+                <TextField id="sim-event-time" label="event_time (UTC, yyyyMMddTHHmmssZ)" value={time.clone()}
+                    oninput={on_event_time}>
                     <button type="button" class="secondary" id="sim-now" onclick={on_now}>{ "Now" }</button>
                 </TextField>
             }
             <div class="field">
                 <label for="sim-preview">{ "Preview: the exact JSON sent" }</label>
-                <pre id="sim-preview" class="mono payload">{ &preview.payload }</pre>
+                <pre id="sim-preview" class="mono payload">{ &v.preview }</pre>
             </div>
             if problems {
                 <ul id="sim-problems" class="field-error" role="alert">
-                    { for preview.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                    { for v.problems.iter().map(|p| html! { <li>{ p }</li> }) }
                 </ul>
             } else {
                 <p class="ok" id="sim-valid">{ "Fits the product model." }</p>
@@ -400,13 +381,13 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             </p>
             <h3>{ "Periodic reports" }</h3>
             <div class="settings">
-                <TextField id="sim-interval" label="Every (seconds)" value={s.interval.clone()} oninput={on_interval}
-                    error={s.interval_ms().err()} />
+                <TextField id="sim-interval" label="Every (seconds)" value={settings.interval.clone()}
+                    oninput={on_interval} error={v.interval_ms.clone().err()} />
                 <div class="field">
                     <label for="sim-walk">{ "Values" }</label>
                     <select id="sim-walk" onchange={on_walk}>
-                        <option value="walk" selected={s.simulation == Simulation::RandomWalk}>{ "random walk" }</option>
-                        <option value="random" selected={s.simulation == Simulation::Random}>{ "random within range" }</option>
+                        <option value="walk" selected={settings.walk}>{ "random walk" }</option>
+                        <option value="random" selected={!settings.walk}>{ "random within range" }</option>
                     </select>
                 </div>
             </div>
@@ -422,34 +403,43 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 <p class="field-error" id="sim-error" role="alert">{ e }</p>
             }
             <div class="charts">
-                { for s.series.iter().filter(|x| !x.points.is_empty()).map(chart) }
+                { for v.charts.iter().map(|c| html! {
+                    <figure class="chart" data-series={c.label.clone()} data-points={c.count.to_string()}>
+                        <figcaption><code>{ &c.label }</code>{ " " }{ &c.caption }</figcaption>
+                        <svg viewBox={format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")} width={CHART_WIDTH.to_string()}
+                            height={CHART_HEIGHT.to_string()} role="img"
+                            aria-label={format!("{} over the last {} reports", c.label, c.count)}>
+                            <polyline points={c.points.clone()} fill="none" stroke="currentColor" stroke-width="1.5" />
+                        </svg>
+                    </figure>
+                }) }
             </div>
             <h3>{ "Requests from the platform" }</h3>
-            <label class="choice"><input type="checkbox" id="sim-auto" checked={s.auto_answer} onchange={on_auto} />
+            <label class="choice"><input type="checkbox" id="sim-auto" checked={settings.auto_answer} onchange={on_auto} />
                 { " Answer automatically (commands with the reply below; property set and get from the device's state)" }</label>
             <div class="settings">
-                <TextField id="sim-result-code" label="Command result_code" value={s.reply.result_code.clone()}
+                <TextField id="sim-result-code" label="Command result_code" value={settings.reply.result_code.clone()}
                     oninput={reply_edit(|f, v| f.result_code = v)} error={reply_error(ReplyField::ResultCode)} />
-                <TextField id="sim-response-name" label="response_name (empty: the model's)" value={s.reply.response_name.clone()}
-                    oninput={reply_edit(|f, v| f.response_name = v)} />
+                <TextField id="sim-response-name" label="response_name (empty: the model's)"
+                    value={settings.reply.response_name.clone()} oninput={reply_edit(|f, v| f.response_name = v)} />
                 <div class="field">
                     <label for="sim-paras">{ "paras, a JSON object (empty: the model's response)" }</label>
-                    <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={s.reply.paras.clone()}
+                    <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
                         oninput={on_reply_paras} />
                     if let Some(e) = reply_error(ReplyField::Paras) {
                         <p class="field-error" id="sim-paras-error">{ e }</p>
                     }
                 </div>
             </div>
-            if s.requests.is_empty() {
+            if v.requests.is_empty() {
                 <p class="hint" id="sim-no-requests">{ "Nothing yet." }</p>
             }
             <ol id="sim-requests" class="requests" reversed=true>
-                { for s.requests.iter().rev().map(|r| {
+                { for v.requests.iter().map(|r| {
                     let answer = {
                         let ctx = ctx.clone();
                         let seq = r.seq;
-                        Callback::from(move |_: MouseEvent| ctx.answer(seq))
+                        Callback::from(move |_: MouseEvent| ctx.send(SimRequest::Answer { seq }))
                     };
                     html! {
                         <li class="item request" data-request-id={r.request_id.clone()}>
@@ -470,7 +460,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                                 <p class={classes!("answered", if a.accepted { "ok" } else { "invalid" })}>
                                     { "Answered on " }<code>{ &a.topic }</code>{ ": " }<code>{ &a.payload }</code>
                                 </p>
-                            } else if r.awaits_answer() {
+                            } else if r.awaits_answer {
                                 <p class="actions"><button type="button" class="answer" onclick={answer}>{ "Answer" }</button></p>
                             }
                         </li>
@@ -481,92 +471,132 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     }
 }
 
-/// The input of one property: typed by its data type.
-fn field_input(
-    i: usize,
-    f: &Field,
-    on_edit: &impl Fn(usize) -> Callback<String>,
-    on_include: &impl Fn(usize) -> Callback<Event>,
-    on_bool: &impl Fn(usize) -> Callback<Event>,
-    on_choice: &impl Fn(usize) -> Callback<Event>,
-) -> Html {
-    let p = &f.property;
-    let id = format!("sim-{}-{}", f.service_id, p.property_name);
-    let label = format!("{} · {}", f.service_id, p.property_name);
-    let include = html! {
-        <label class="include"><input type="checkbox" id={format!("{id}-include")} checked={f.include}
-            onchange={on_include(i)} />{ " report" }</label>
+/// What the card does with the worker's responses: views are shown, their
+/// messages published and their settings saved.
+fn on_response(
+    ctx: Ctx,
+    started: UseStateHandle<Option<Rc<Started>>>,
+    view: UseStateHandle<Option<Rc<SimView>>>,
+) -> Callback<SimResponse> {
+    Callback::from(move |response: SimResponse| match response {
+        SimResponse::Ready => {}
+        SimResponse::Started(s) => {
+            if let Some(v) = &s.view {
+                ctx.typed.borrow_mut().take(v);
+            }
+            view.set(s.view.clone().map(Rc::new));
+            started.set(Some(Rc::from(s)));
+            ctx.error.set(None);
+        }
+        SimResponse::View(v) => {
+            let mut problem = v.error.clone();
+            for out in &v.outbox {
+                if let Err(e) = ctx.publish(&out.topic, out.payload.clone()) {
+                    problem = Some(e);
+                }
+            }
+            if let Ok(saved) = serde_json::from_str::<Value>(&v.saved) {
+                if let Err(e) = storage::save(SIMULATOR_STORAGE_KEY, &saved) {
+                    problem = Some(e);
+                }
+            }
+            ctx.typed.borrow_mut().take(&v);
+            ctx.error.set(problem);
+            view.set(Some(Rc::from(v)));
+        }
+        SimResponse::Failed(e) => ctx.error.set(Some(e)),
+    })
+}
+
+/// The input of one property: typed by its data type, showing what the
+/// user typed.
+fn field_input(ctx: &Ctx, t: &Typed, v: &SimView, i: usize, f: &FieldDef) -> Html {
+    let text = t.texts.get(i).cloned().unwrap_or_default();
+    let edit = {
+        let ctx = ctx.clone();
+        move |text: String| {
+            ctx.typed(|t| {
+                if let Some(slot) = t.texts.get_mut(i) {
+                    slot.clone_from(&text);
+                }
+                SimRequest::Edit {
+                    rev: t.rev,
+                    field: i,
+                    text,
+                }
+            })
+        }
     };
-    let input = match (&p.enum_list, p.data_type) {
-        (_, DataType::Boolean) => html! {
-            <label class="choice"><input type="checkbox" id={id.clone()} checked={f.text == "true"}
-                onchange={on_bool(i)} />{ format!(" {}", f.text) }</label>
-        },
-        (Some(list), DataType::String | DataType::Enum) => html! {
-            <select id={id.clone()} onchange={on_choice(i)}>
-                { for list.iter().map(|v| html! { <option value={v.clone()} selected={*v == f.text}>{ v }</option> }) }
-            </select>
-        },
-        _ => {
-            let oninput = on_edit(i);
-            let kind = if p.data_type.is_numeric() {
-                "number"
-            } else {
-                "text"
+    let on_include = {
+        let ctx = ctx.clone();
+        Callback::from(move |e: Event| {
+            let on = e.target_unchecked_into::<HtmlInputElement>().checked();
+            ctx.typed(|t| {
+                if let Some(slot) = t.include.get_mut(i) {
+                    *slot = on;
+                }
+                SimRequest::Include {
+                    rev: t.rev,
+                    field: i,
+                    on,
+                }
+            })
+        })
+    };
+    let id = &f.id;
+    let input = match &f.kind {
+        FieldKind::Boolean => {
+            let onchange = Callback::from(move |e: Event| {
+                edit(
+                    e.target_unchecked_into::<HtmlInputElement>()
+                        .checked()
+                        .to_string(),
+                )
+            });
+            html! {
+                <label class="choice"><input type="checkbox" id={id.clone()} checked={text == "true"}
+                    onchange={onchange} />{ format!(" {text}") }</label>
+            }
+        }
+        FieldKind::Choice(list) => {
+            let onchange = Callback::from(move |e: Event| {
+                edit(e.target_unchecked_into::<HtmlSelectElement>().value())
+            });
+            html! {
+                <select id={id.clone()} onchange={onchange}>
+                    { for list.iter().map(|o| html! { <option value={o.clone()} selected={*o == text}>{ o }</option> }) }
+                </select>
+            }
+        }
+        kind => {
+            let oninput = Callback::from(move |e: InputEvent| {
+                edit(e.target_unchecked_into::<HtmlInputElement>().value())
+            });
+            let (input_type, min, max, step) = match kind {
+                FieldKind::Number { min, max, step } => {
+                    ("number", min.clone(), max.clone(), Some(step.clone()))
+                }
+                _ => ("text", None, None, None),
             };
             html! {
-                <input type={kind} id={id.clone()} value={f.text.clone()} class="mono"
-                    min={p.min.clone()} max={p.max.clone()} step={p.step.as_ref().map(ToString::to_string).or(Some("any".into()))}
-                    aria-describedby={format!("{id}-hint")}
-                    oninput={Callback::from(move |e: InputEvent| oninput.emit(e.target_unchecked_into::<HtmlInputElement>().value()))} />
+                <input type={input_type} id={id.clone()} value={text.clone()} class="mono" {min} {max} {step}
+                    aria-describedby={format!("{id}-hint")} {oninput} />
             }
         }
     };
+    let error = v.errors.get(i).cloned().flatten();
     html! {
-        <div class={classes!("field", "report-field", f.error.is_some().then_some("invalid"))} data-property={p.property_name.clone()}>
-            <label for={id.clone()}>{ label }</label>
-            <div class="control">{ input }{ include }</div>
-            <span class="hint" id={format!("{id}-hint")}>{ f.hint() }</span>
-            if let Some(e) = &f.error {
+        <div class={classes!("field", "report-field", error.is_some().then_some("invalid"))}>
+            <label for={id.clone()}>{ &f.label }</label>
+            <div class="control">
+                { input }
+                <label class="include"><input type="checkbox" id={format!("{id}-include")}
+                    checked={t.include.get(i).copied().unwrap_or_default()} onchange={on_include} />{ " report" }</label>
+            </div>
+            <span class="hint" id={format!("{id}-hint")}>{ &f.hint }</span>
+            if let Some(e) = error {
                 <p class="field-error">{ e }</p>
             }
         </div>
-    }
-}
-
-/// A small line chart of one property's reported values.
-fn chart(series: &Series) -> Html {
-    const W: f64 = 280.0;
-    const H: f64 = 70.0;
-    let (lo, hi) = series
-        .points
-        .iter()
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| {
-            (lo.min(*v), hi.max(*v))
-        });
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    let n = series.points.len().max(2) - 1;
-    let points: String = series
-        .points
-        .iter()
-        .enumerate()
-        .map(|(k, (_, v))| {
-            let x = W * k as f64 / n as f64;
-            let y = H - 4.0 - (H - 8.0) * (v - lo) / span;
-            format!("{x:.1},{y:.1} ")
-        })
-        .collect();
-    let last = series.points.back().map(|(_, v)| *v).unwrap_or_default();
-    html! {
-        <figure class="chart" data-series={series.label.clone()} data-points={series.points.len().to_string()}>
-            <figcaption>
-                <code>{ &series.label }</code>
-                { format!(" {last} {} (min {lo}, max {hi}, last {} reports)", series.unit, series.points.len()) }
-            </figcaption>
-            <svg viewBox={format!("0 0 {W} {H}")} width={W.to_string()} height={H.to_string()} role="img"
-                aria-label={format!("{} over the last {} reports", series.label, series.points.len())}>
-                <polyline points={points} fill="none" stroke="currentColor" stroke-width="1.5" />
-            </svg>
-        </figure>
     }
 }

@@ -15,6 +15,8 @@
 //! Pure: the clock comes in as Unix milliseconds, randomness as a
 //! generator, and the page publishes what this returns.
 
+mod host;
+
 use std::collections::VecDeque;
 
 use iotda_core::iotda::{
@@ -36,6 +38,16 @@ pub const MAX_REQUESTS: usize = 50;
 pub const MAX_POINTS: usize = 120;
 /// Longest reporting interval, in seconds (a day).
 pub const MAX_INTERVAL_S: u32 = 86_400;
+/// Characters of a request's payload shown (a message down may be large).
+pub const MAX_BODY_CHARS: usize = 4096;
+/// Width of a chart, in SVG units.
+pub const CHART_WIDTH: u32 = 280;
+/// Height of a chart, in SVG units.
+pub const CHART_HEIGHT: u32 = 70;
+
+pub use host::{
+    Chart, FieldDef, FieldKind, Host, Outgoing, Settings, SimRequest, SimResponse, SimView, Started,
+};
 
 /// One property of the model, as typed in the report builder.
 #[derive(Debug, Clone, PartialEq)]
@@ -119,7 +131,7 @@ pub fn text_of(value: &Value) -> String {
 }
 
 /// The fields of the command-reply form, for errors next to them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ReplyField {
     /// `result_code`.
     ResultCode,
@@ -184,7 +196,7 @@ impl ReplyForm {
 }
 
 /// What the device published in answer to a request.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answered {
     /// The response topic.
     pub topic: String,
@@ -194,8 +206,9 @@ pub struct Answered {
     pub accepted: bool,
 }
 
-/// One message from the platform to this device.
-#[derive(Debug, Clone, PartialEq)]
+/// One message from the platform to this device, as the page shows it
+/// (the decoded request stays with the simulator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Request {
     /// Number in arrival order, which the page's buttons name.
     pub seq: u64,
@@ -211,24 +224,12 @@ pub struct Request {
     /// it could not be read.
     pub problems: Vec<String>,
     /// The request, decoded; `None` when it could not be read.
+    #[serde(skip)]
     pub downlink: Option<Downlink>,
     /// The answer sent, once sent.
     pub answered: Option<Answered>,
-}
-
-impl Request {
     /// Whether the device should answer it and has not yet.
-    pub fn awaits_answer(&self) -> bool {
-        self.answered.is_none()
-            && matches!(
-                self.downlink,
-                Some(
-                    Downlink::Command { .. }
-                        | Downlink::PropertiesSet { .. }
-                        | Downlink::PropertiesGet { .. }
-                )
-            )
-    }
+    pub awaits_answer: bool,
 }
 
 /// The reported values of one numeric property over time.
@@ -240,6 +241,49 @@ pub struct Series {
     pub unit: String,
     /// `(Unix milliseconds, value)`, oldest first, at most [`MAX_POINTS`].
     pub points: VecDeque<(u64, f64)>,
+}
+
+impl Series {
+    /// The chart of the points: an SVG polyline's `points` in a
+    /// [`CHART_WIDTH`] × [`CHART_HEIGHT`] box (oldest on the left, the
+    /// range of the values filling the height), and a caption with the
+    /// last value, the unit and the range.
+    pub fn chart(&self) -> Chart {
+        let (lo, hi) = self
+            .points
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (_, v)| {
+                (lo.min(*v), hi.max(*v))
+            });
+        let span = if hi > lo { hi - lo } else { 1.0 };
+        let (w, h) = (f64::from(CHART_WIDTH), f64::from(CHART_HEIGHT));
+        let steps = self.points.len().saturating_sub(1).max(1) as f64;
+        let points = self
+            .points
+            .iter()
+            .enumerate()
+            .map(|(k, (_, v))| {
+                let x = w * k as f64 / steps;
+                let y = h - 4.0 - (h - 8.0) * (v - lo) / span;
+                format!("{x:.1},{y:.1}")
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let caption = match self.points.back() {
+            Some((_, last)) => format!(
+                "{last} {} (min {lo}, max {hi}, last {} reports)",
+                self.unit,
+                self.points.len()
+            ),
+            None => "no report yet".to_owned(),
+        };
+        Chart {
+            label: self.label.clone(),
+            caption,
+            points,
+            count: self.points.len(),
+        }
+    }
 }
 
 /// The report the fields make now.
@@ -561,6 +605,14 @@ impl Simulator {
         if self.requests.len() == MAX_REQUESTS {
             self.requests.pop_front();
         }
+        let awaits_answer = matches!(
+            downlink,
+            Some(
+                Downlink::Command { .. }
+                    | Downlink::PropertiesSet { .. }
+                    | Downlink::PropertiesGet { .. }
+            )
+        );
         self.requests.push_back(Request {
             seq,
             at_ms: now_ms,
@@ -569,10 +621,11 @@ impl Simulator {
                 .as_ref()
                 .and_then(Downlink::request_id)
                 .map(str::to_owned),
-            body: pretty_json(&text).unwrap_or_else(|_| text.into_owned()),
+            body: shorten(pretty_json(&text).unwrap_or_else(|_| text.into_owned())),
             problems,
             downlink,
             answered: None,
+            awaits_answer,
         });
         if self.auto_answer {
             self.answer(seq).ok()
@@ -588,7 +641,7 @@ impl Simulator {
             .iter_mut()
             .find(|r| r.seq == seq)
             .ok_or("that request is no longer in the list")?;
-        if !request.awaits_answer() {
+        if !request.awaits_answer {
             return Err("that request needs no answer, or has one".into());
         }
         let downlink = request.downlink.as_ref().ok_or("unreadable request")?;
@@ -597,6 +650,7 @@ impl Simulator {
             .answer(downlink)
             .map_err(|e| e.to_string())?
             .ok_or("that request needs no answer")?;
+        request.awaits_answer = false;
         request.answered = Some(Answered {
             topic: reply.uplink.topic.to_string(),
             payload: String::from_utf8_lossy(&reply.uplink.payload).into_owned(),
@@ -628,6 +682,18 @@ impl Simulator {
                 field.error = None;
             }
         }
+    }
+}
+
+/// `body` cut to [`MAX_BODY_CHARS`], saying how much was left out.
+fn shorten(body: String) -> String {
+    match body.char_indices().nth(MAX_BODY_CHARS) {
+        Some((at, _)) => format!(
+            "{}… ({} more bytes not shown)",
+            &body[..at],
+            body.len() - at
+        ),
+        None => body,
     }
 }
 
@@ -906,7 +972,7 @@ mod tests {
             )
             .is_none());
         let (a, b) = (sim.requests[1].seq, sim.requests[2].seq);
-        assert!(sim.requests[1].awaits_answer());
+        assert!(sim.requests[1].awaits_answer);
         assert_eq!(
             sim.requests[2].problems,
             ["paras.times: 9 is above the maximum 5"]
@@ -989,10 +1055,10 @@ mod tests {
         assert_eq!(r.title, "Unreadable request");
         assert_eq!(r.body, "{not json");
         assert_eq!(r.problems.len(), 1);
-        assert!(!r.awaits_answer());
+        assert!(!r.awaits_answer);
         sim.receive(0, &format!("$oc/devices/{DEV}/sys/messages/down"), b"hello");
         assert_eq!(sim.requests.back().unwrap().title, "Message");
-        assert!(!sim.requests.back().unwrap().awaits_answer());
+        assert!(!sim.requests.back().unwrap().awaits_answer);
         for i in 0..(MAX_REQUESTS + 5) {
             sim.receive(
                 0,

@@ -1,0 +1,599 @@
+//! The simulator behind a message protocol, so that it runs in its own
+//! worker (see `crate::sim_worker`): the page's first-load wasm then holds
+//! none of the product-model, payload and simulation code, and a flood of
+//! messages on the console never waits for it.
+//!
+//! ```text
+//! page ── SimRequest (JSON) ──▶ worker: Host::handle ── SimResponse (JSON) ──▶ page
+//!        Start, Edit, Include, Settings,              Started, View (with what to publish)
+//!        Report, Tick, Receive, Answer
+//! ```
+//!
+//! Everything the user types carries a revision number that the view
+//! echoes: the page shows a view's texts only when no newer edit is on its
+//! way, so nothing typed while the worker answers is lost.
+
+use rand_chacha::rand_core::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
+use iotda_core::iotda::{DataType, Simulation, Uplink};
+
+/// What the page asks of the simulator worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SimRequest {
+    /// A device: the Model page's saved model (REST JSON; `None`: the
+    /// default model), the device id and the saved settings (JSON).
+    Start {
+        /// The model's JSON as saved by the Model page.
+        model: Option<String>,
+        /// The device id.
+        device_id: String,
+        /// [`SavedSimulator`] as JSON.
+        saved: Option<String>,
+    },
+    /// Field `field` typed as `text`.
+    Edit {
+        /// The page's revision of what the user typed.
+        rev: u64,
+        /// Which field.
+        field: usize,
+        /// Its text.
+        text: String,
+    },
+    /// Field `field` included in reports or not.
+    Include {
+        /// The page's revision of what the user typed.
+        rev: u64,
+        /// Which field.
+        field: usize,
+        /// Included.
+        on: bool,
+    },
+    /// The settings as typed.
+    Settings {
+        /// The page's revision of what the user typed.
+        rev: u64,
+        /// The settings.
+        settings: Settings,
+    },
+    /// Sends the report the fields make (whatever its problems).
+    Report {
+        /// Unix milliseconds.
+        now_ms: u64,
+    },
+    /// A periodic report: values moved on, then sent.
+    Tick {
+        /// Unix milliseconds.
+        now_ms: u64,
+    },
+    /// A message that arrived on one of the device's topics.
+    Receive {
+        /// Unix milliseconds.
+        now_ms: u64,
+        /// Its topic.
+        topic: String,
+        /// Its payload.
+        payload: Vec<u8>,
+    },
+    /// Answers request `seq` by hand.
+    Answer {
+        /// The request's number.
+        seq: u64,
+    },
+}
+
+/// What the worker tells the page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SimResponse {
+    /// The worker is running and takes requests.
+    Ready,
+    /// A device was started (or could not be).
+    Started(Box<Started>),
+    /// The simulator after a request.
+    View(Box<SimView>),
+    /// The request could not be taken.
+    Failed(String),
+}
+
+impl SimResponse {
+    /// A failure of the worker itself.
+    pub fn worker_failed(why: impl Into<String>) -> Self {
+        Self::Failed(why.into())
+    }
+}
+
+/// The settings the user types, besides the fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Settings {
+    /// The report's `event_time` (`None`: none).
+    pub event_time: Option<String>,
+    /// Reporting interval in seconds.
+    pub interval: String,
+    /// Random walk (else uniform draws).
+    pub walk: bool,
+    /// Answer requests as they come.
+    pub auto_answer: bool,
+    /// How commands are answered.
+    pub reply: ReplyForm,
+}
+
+/// How a field is typed in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FieldKind {
+    /// A number input with the model's bounds and step.
+    Number {
+        /// `min`.
+        min: Option<String>,
+        /// `max`.
+        max: Option<String>,
+        /// `step` (`any` when the model has none).
+        step: String,
+    },
+    /// A checkbox.
+    Boolean,
+    /// A choice among the model's `enum_list`.
+    Choice(Vec<String>),
+    /// Free text (strings, times, JSON objects and lists).
+    Text,
+}
+
+/// A field of the report builder, as the model defines it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldDef {
+    /// Element id: `sim-{service}-{property}`.
+    pub id: String,
+    /// `service · property`.
+    pub label: String,
+    /// What the model allows, in words.
+    pub hint: String,
+    /// How it is typed.
+    pub kind: FieldKind,
+}
+
+/// A started device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Started {
+    /// The device id.
+    pub device_id: String,
+    /// Why there is no device (an invalid id), if there is none.
+    pub device_error: Option<String>,
+    /// Why the saved model was not used, if it was not.
+    pub model_note: Option<String>,
+    /// Services of the model.
+    pub services: usize,
+    /// Where reports go.
+    pub report_topic: String,
+    /// The fields, in the model's order.
+    pub fields: Vec<FieldDef>,
+    /// The first view.
+    pub view: Option<SimView>,
+}
+
+/// Something to publish (QoS 1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outgoing {
+    /// Topic.
+    pub topic: String,
+    /// JSON.
+    pub payload: String,
+}
+
+/// A chart of one numeric property.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Chart {
+    /// `service.property`.
+    pub label: String,
+    /// Last value, unit, range and count in words.
+    pub caption: String,
+    /// SVG polyline points.
+    pub points: String,
+    /// How many reports it shows.
+    pub count: usize,
+}
+
+/// The simulator as the page shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimView {
+    /// The last revision of typed input taken into account.
+    pub rev: u64,
+    /// The fields' texts.
+    pub texts: Vec<String>,
+    /// Whether each field is reported.
+    pub include: Vec<bool>,
+    /// Why each field's value does not fit the model.
+    pub errors: Vec<Option<String>>,
+    /// The settings.
+    pub settings: Settings,
+    /// The interval in milliseconds, or why it cannot be used.
+    pub interval_ms: Result<u32, String>,
+    /// What is wrong with the command reply, and in which field.
+    pub reply_error: Option<(ReplyField, String)>,
+    /// The exact report JSON.
+    pub preview: String,
+    /// Its problems.
+    pub problems: Vec<String>,
+    /// Requests from the platform, newest first.
+    pub requests: Vec<Request>,
+    /// Charts of the numeric properties reported so far.
+    pub charts: Vec<Chart>,
+    /// What to publish now.
+    pub outbox: Vec<Outgoing>,
+    /// What the request could not do, if anything.
+    pub error: Option<String>,
+    /// [`SavedSimulator`] as JSON, for the page to keep.
+    pub saved: String,
+}
+
+/// The simulator and the last revision of typed input it took.
+#[derive(Debug, Default)]
+pub struct Host {
+    sim: Option<Simulator>,
+    rev: u64,
+}
+
+impl Host {
+    /// Carries out `request`; `rng` moves simulated values.
+    pub fn handle<R: Rng + ?Sized>(&mut self, request: SimRequest, rng: &mut R) -> SimResponse {
+        if let SimRequest::Start {
+            model,
+            device_id,
+            saved,
+        } = request
+        {
+            return SimResponse::Started(Box::new(self.start(
+                model.as_deref(),
+                &device_id,
+                saved.as_deref(),
+            )));
+        }
+        let Some(sim) = self.sim.as_mut() else {
+            return SimResponse::Failed("no device yet: type a valid device id".into());
+        };
+        let mut outbox = Vec::new();
+        let mut error = None;
+        match request {
+            SimRequest::Start { .. } => {}
+            SimRequest::Edit { rev, field, text } => {
+                self.rev = rev;
+                sim.edit(field, text);
+            }
+            SimRequest::Include { rev, field, on } => {
+                self.rev = rev;
+                sim.include(field, on);
+            }
+            SimRequest::Settings { rev, settings } => {
+                self.rev = rev;
+                sim.event_time = settings.event_time;
+                sim.interval = settings.interval;
+                sim.simulation = if settings.walk {
+                    Simulation::RandomWalk
+                } else {
+                    Simulation::Random
+                };
+                sim.auto_answer = settings.auto_answer;
+                sim.set_reply(settings.reply);
+            }
+            SimRequest::Report { now_ms } => {
+                let payload = sim.preview().payload;
+                sim.sent(now_ms, &payload);
+                outbox.push(Outgoing {
+                    topic: sim.report_topic(),
+                    payload,
+                });
+            }
+            SimRequest::Tick { now_ms } => {
+                let payload = sim.tick(now_ms, rng).payload;
+                sim.sent(now_ms, &payload);
+                outbox.push(Outgoing {
+                    topic: sim.report_topic(),
+                    payload,
+                });
+            }
+            SimRequest::Receive {
+                now_ms,
+                topic,
+                payload,
+            } => outbox.extend(sim.receive(now_ms, &topic, &payload).map(outgoing)),
+            SimRequest::Answer { seq } => match sim.answer(seq) {
+                Ok(up) => outbox.push(outgoing(up)),
+                Err(e) => error = Some(e),
+            },
+        }
+        SimResponse::View(Box::new(view(sim, self.rev, outbox, error)))
+    }
+
+    fn start(&mut self, model: Option<&str>, device_id: &str, saved: Option<&str>) -> Started {
+        let (model, model_note) = saved_model(model);
+        let services = model.service_capabilities.len();
+        self.sim = None;
+        let mut started = Started {
+            device_id: device_id.to_owned(),
+            device_error: None,
+            model_note,
+            services,
+            report_topic: String::new(),
+            fields: Vec::new(),
+            view: None,
+        };
+        let mut sim = match Simulator::new(model, device_id) {
+            Ok(sim) => sim,
+            Err(e) => {
+                started.device_error = Some(e.to_string());
+                return started;
+            }
+        };
+        if let Some(saved) = saved.and_then(|s| serde_json::from_str::<SavedSimulator>(s).ok()) {
+            sim.restore(&saved);
+        }
+        started.report_topic = sim.report_topic();
+        started.fields = sim.fields.iter().map(field_def).collect();
+        started.view = Some(view(&sim, self.rev, Vec::new(), None));
+        self.sim = Some(sim);
+        started
+    }
+}
+
+fn outgoing(up: Uplink) -> Outgoing {
+    Outgoing {
+        topic: up.topic.to_string(),
+        payload: String::from_utf8_lossy(&up.payload).into_owned(),
+    }
+}
+
+fn field_def(f: &super::Field) -> FieldDef {
+    let p = &f.property;
+    let kind = match (&p.enum_list, p.data_type) {
+        (_, DataType::Boolean) => FieldKind::Boolean,
+        (Some(list), DataType::String | DataType::Enum) => FieldKind::Choice(list.clone()),
+        (_, t) if t.is_numeric() => FieldKind::Number {
+            min: p.min.clone(),
+            max: p.max.clone(),
+            step: p
+                .step
+                .as_ref()
+                .map_or_else(|| "any".to_owned(), ToString::to_string),
+        },
+        _ => FieldKind::Text,
+    };
+    FieldDef {
+        id: format!("sim-{}-{}", f.service_id, p.property_name),
+        label: format!("{} · {}", f.service_id, p.property_name),
+        hint: f.hint(),
+        kind,
+    }
+}
+
+fn view(sim: &Simulator, rev: u64, outbox: Vec<Outgoing>, error: Option<String>) -> SimView {
+    let preview = sim.preview();
+    SimView {
+        rev,
+        texts: sim.fields.iter().map(|f| f.text.clone()).collect(),
+        include: sim.fields.iter().map(|f| f.include).collect(),
+        errors: sim.fields.iter().map(|f| f.error.clone()).collect(),
+        settings: Settings {
+            event_time: sim.event_time.clone(),
+            interval: sim.interval.clone(),
+            walk: sim.simulation == Simulation::RandomWalk,
+            auto_answer: sim.auto_answer,
+            reply: sim.reply.clone(),
+        },
+        interval_ms: sim.interval_ms(),
+        reply_error: sim.reply_error.clone(),
+        preview: preview.payload,
+        problems: preview.problems,
+        requests: sim.requests.iter().rev().cloned().collect(),
+        charts: sim
+            .series
+            .iter()
+            .filter(|s| !s.points.is_empty())
+            .map(super::Series::chart)
+            .collect(),
+        outbox,
+        error,
+        saved: serde_json::to_string(&sim.saved()).unwrap_or_default(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+    use serde_json::{json, Value};
+
+    use super::*;
+    use crate::state::simulator::{CHART_HEIGHT, CHART_WIDTH};
+
+    const DEV: &str = "dev_1";
+
+    fn started(host: &mut Host, model: Option<&str>, device_id: &str) -> Started {
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let response = host.handle(
+            SimRequest::Start {
+                model: model.map(str::to_owned),
+                device_id: device_id.to_owned(),
+                saved: None,
+            },
+            &mut rng,
+        );
+        match roundtrip(response) {
+            SimResponse::Started(s) => *s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// Through JSON, as between the worker and the page.
+    fn roundtrip(response: SimResponse) -> SimResponse {
+        let text = serde_json::to_string(&response).unwrap();
+        serde_json::from_str(&text).unwrap()
+    }
+
+    fn ask(host: &mut Host, request: SimRequest) -> SimView {
+        let text = serde_json::to_string(&request).unwrap();
+        let request = serde_json::from_str(&text).unwrap();
+        let mut rng = ChaCha20Rng::seed_from_u64(2);
+        match roundtrip(host.handle(request, &mut rng)) {
+            SimResponse::View(v) => *v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_device_starts_with_its_fields_typed_by_the_model() {
+        let mut host = Host::default();
+        let model = json!({"service_capabilities": [{"service_id": "Lamp", "properties": [
+            {"property_name": "level", "data_type": "int", "min": "0", "max": "10", "step": 1, "method": "RW"},
+            {"property_name": "ratio", "data_type": "decimal", "method": "R"},
+            {"property_name": "on", "data_type": "boolean", "method": "RW"},
+            {"property_name": "mode", "data_type": "string", "enum_list": ["auto", "off"], "method": "RW"},
+            {"property_name": "note", "data_type": "string", "method": "R"}]}]})
+        .to_string();
+        let s = started(&mut host, Some(&model), DEV);
+        assert_eq!(s.device_error, None);
+        assert_eq!(s.services, 1);
+        assert_eq!(s.report_topic, "$oc/devices/dev_1/sys/properties/report");
+        let kinds: Vec<&FieldKind> = s.fields.iter().map(|f| &f.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &FieldKind::Number {
+                    min: Some("0".into()),
+                    max: Some("10".into()),
+                    step: "1".into()
+                },
+                &FieldKind::Number {
+                    min: None,
+                    max: None,
+                    step: "any".into()
+                },
+                &FieldKind::Boolean,
+                &FieldKind::Choice(vec!["auto".into(), "off".into()]),
+                &FieldKind::Text,
+            ]
+        );
+        assert_eq!(s.fields[0].id, "sim-Lamp-level");
+        assert_eq!(s.fields[0].label, "Lamp · level");
+        let view = s.view.unwrap();
+        assert_eq!(view.texts[0], "0");
+        assert!(view.problems.is_empty(), "{:?}", view.problems);
+    }
+
+    #[test]
+    fn a_bad_device_id_or_model_is_said_and_nothing_runs() {
+        let mut host = Host::default();
+        let s = started(&mut host, Some("{oops"), "bad id");
+        assert!(s
+            .device_error
+            .unwrap()
+            .starts_with("device id \"bad id\" is not valid"));
+        assert!(s.model_note.unwrap().contains("using the default model"));
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        assert_eq!(
+            host.handle(SimRequest::Report { now_ms: 0 }, &mut rng),
+            SimResponse::Failed("no device yet: type a valid device id".into())
+        );
+    }
+
+    #[test]
+    fn views_echo_the_revision_and_carry_what_to_publish() {
+        let mut host = Host::default();
+        started(&mut host, None, DEV);
+        let v = ask(
+            &mut host,
+            SimRequest::Edit {
+                rev: 7,
+                field: 1,
+                text: "55".into(),
+            },
+        );
+        assert_eq!((v.rev, v.texts[1].as_str()), (7, "55"));
+        assert!(v.outbox.is_empty());
+        let v = ask(&mut host, SimRequest::Report { now_ms: 1000 });
+        assert_eq!(v.rev, 7);
+        assert_eq!(
+            v.outbox,
+            [Outgoing {
+                topic: "$oc/devices/dev_1/sys/properties/report".into(),
+                payload: v.preview.clone(),
+            }]
+        );
+        assert_eq!(v.charts.len(), 2);
+        assert_eq!(v.charts[1].label, "Battery.batteryLevel");
+        assert_eq!(v.charts[1].count, 1);
+        assert_eq!(v.charts[1].caption, "55 % (min 55, max 55, last 1 reports)");
+        let settings = Settings {
+            event_time: None,
+            interval: "0".into(),
+            walk: false,
+            auto_answer: true,
+            reply: ReplyForm::default(),
+        };
+        let v = ask(&mut host, SimRequest::Settings { rev: 8, settings });
+        assert_eq!(v.rev, 8);
+        assert!(v.interval_ms.is_err());
+        let saved: Value = serde_json::from_str(&v.saved).unwrap();
+        assert_eq!(saved["auto_answer"], true);
+        let v = ask(
+            &mut host,
+            SimRequest::Receive {
+                now_ms: 5,
+                topic: "$oc/devices/dev_1/sys/properties/get/request_id=3".into(),
+                payload: b"{}".to_vec(),
+            },
+        );
+        assert_eq!(
+            v.outbox[0].topic,
+            "$oc/devices/dev_1/sys/properties/get/response/request_id=3"
+        );
+        assert!(v.outbox[0].payload.contains(r#""batteryLevel":55"#));
+        assert_eq!(v.requests[0].title, "Property get of every service");
+        assert!(!v.requests[0].awaits_answer);
+        let v = ask(&mut host, SimRequest::Answer { seq: 0 });
+        assert_eq!(
+            v.error.as_deref(),
+            Some("that request needs no answer, or has one")
+        );
+        let v = ask(&mut host, SimRequest::Tick { now_ms: 6000 });
+        assert_eq!(v.outbox.len(), 1);
+        assert_eq!(v.charts[1].count, 2);
+    }
+
+    #[test]
+    fn charts_fill_their_box_and_long_bodies_are_cut() {
+        let mut host = Host::default();
+        started(&mut host, None, DEV);
+        for (i, level) in ["0", "100", "50"].iter().enumerate() {
+            ask(
+                &mut host,
+                SimRequest::Edit {
+                    rev: i as u64,
+                    field: 1,
+                    text: (*level).into(),
+                },
+            );
+            ask(&mut host, SimRequest::Report { now_ms: i as u64 });
+        }
+        let v = ask(
+            &mut host,
+            SimRequest::Receive {
+                now_ms: 0,
+                topic: "$oc/devices/dev_1/sys/messages/down".into(),
+                payload: "x".repeat(5000).into_bytes(),
+            },
+        );
+        let chart = &v.charts[1];
+        assert_eq!(
+            chart.points,
+            format!(
+                "0.0,{h}.0 140.0,4.0 280.0,{m}.0",
+                h = CHART_HEIGHT - 4,
+                m = CHART_HEIGHT / 2
+            )
+        );
+        assert_eq!(CHART_WIDTH, 280);
+        assert_eq!(
+            v.requests[0].body,
+            format!("{}… (904 more bytes not shown)", "x".repeat(4096))
+        );
+    }
+}
