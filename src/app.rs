@@ -3,6 +3,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::theme::ThemeSwitch;
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
@@ -64,6 +65,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Console} classes="navlink">{ "Console" }</Link<Route>>
                 </nav>
                 <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>
+                <ThemeSwitch />
             </header>
             <main>
                 <Switch<Route> render={switch} />

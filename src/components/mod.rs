@@ -4,4 +4,5 @@ pub mod copy_button;
 pub mod download;
 pub mod pem_field;
 pub mod text_field;
+pub mod theme;
 pub mod value_row;

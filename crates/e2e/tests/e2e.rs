@@ -597,3 +597,50 @@ async fn certificates_page_cancels_a_batch_and_carries_on() {
     assert_eq!(browser.text("#device-subject").await, "/CN=after-cancel");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_theme_switch_overrides_the_system_and_is_remembered() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1000, 800).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    browser.wait_for("#theme").await;
+    let background = "return getComputedStyle(document.body).backgroundColor;";
+    let choose = |theme: &'static str| {
+        let client = browser.client.clone();
+        async move {
+            client
+                .execute(
+                    "const s = document.querySelector('#theme'); s.value = arguments[0];
+                     s.dispatchEvent(new Event('change', { bubbles: true }));",
+                    vec![theme.into()],
+                )
+                .await
+                .expect("choose a theme");
+        }
+    };
+    let read = || async {
+        browser
+            .client
+            .execute(background, vec![])
+            .await
+            .expect("read the background")
+    };
+    // Headless Chromium's system theme is light.
+    assert_eq!(read().await, "rgb(245, 246, 248)");
+    choose("dark").await;
+    browser.wait_for("html[data-theme='dark']").await;
+    assert_eq!(read().await, "rgb(20, 23, 29)");
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("html[data-theme='dark']").await;
+    assert_eq!(read().await, "rgb(20, 23, 29)");
+    assert_eq!(browser.value("#theme").await, "dark");
+    choose("system").await;
+    browser.wait_for("html:not([data-theme])").await;
+    assert_eq!(read().await, "rgb(245, 246, 248)");
+    browser.close().await;
+}
