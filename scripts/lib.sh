@@ -14,6 +14,8 @@ BINARYEN_VERSION=132
 MQTT_PACKET_VERSION=9.0.2
 BUFFER_VERSION=6.0.3
 ESBUILD_VERSION=0.28.2
+# The accessibility checker the browser tests run on every page.
+AXE_CORE_VERSION=4.14.1
 
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true

@@ -57,6 +57,7 @@ for f in dist/*.wasm dist/*.js; do
 done
 
 say "end-to-end tests of the built page (WebDriver, headless Chromium)"
+npm_tools "axe-core@$AXE_CORE_VERSION"
 run_tests -p iotda-kit-e2e --tests
 
 say "all tests"

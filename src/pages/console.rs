@@ -843,7 +843,7 @@ fn log_card(
                     oninput={set_filter(|f, v| f.text = v)} />
                 <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ "Clear" }</button></p>
             </div>
-            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" aria-label="Message log">
+            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label="Message log">
                 <ol class="log-rows" style={format!("height:{}px", seqs.len() as f64 * ROW_PX)}>
                     { for rows }
                 </ol>

@@ -1,0 +1,100 @@
+//! Every page checked with axe-core (npm, installed into `.tools` by
+//! `scripts/test.sh`) in headless Chromium, in both themes: no serious or
+//! critical violation. Pages are checked as a user sees them after using
+//! them (a CA made, the console connected with its simulator running).
+
+use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
+use iotda_testkit::{BrokerConfig, Mosquitto};
+use serde_json::Value;
+
+/// axe-core's violations of impact serious or critical on the page now,
+/// one line each: rule, help and the first elements.
+async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
+    let script = format!(
+        "{axe}
+         const result = await axe.run(document, {{ resultTypes: ['violations'] }});
+         return result.violations
+             .filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => v.id + ': ' + v.help + ' at ' +
+                  v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));"
+    );
+    let found = browser
+        .client
+        .execute(&script, vec![])
+        .await
+        .expect("run axe-core");
+    found
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+async fn set_theme(browser: &Browser, theme: &str) {
+    browser
+        .client
+        .execute(
+            "const s = document.querySelector('#theme'); s.value = arguments[0];
+             s.dispatchEvent(new Event('change', { bubbles: true }));",
+            vec![Value::from(theme)],
+        )
+        .await
+        .expect("choose a theme");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
+    let axe_path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+    let axe = std::fs::read_to_string(&axe_path)
+        .unwrap_or_else(|e| panic!("{}: {e} (scripts/test.sh installs it)", axe_path.display()));
+    let broker = Mosquitto::start(&BrokerConfig {
+        websocket: true,
+        ..BrokerConfig::default()
+    });
+    let ws_port = broker.ws_port.expect("a WebSocket listener");
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    browser
+        .client
+        .goto(&format!("http://{addr}/"))
+        .await
+        .expect("open the app");
+    browser.wait_for("#device-id").await;
+    browser.fill("#device-id", "dev_1").await;
+
+    let mut found = Vec::new();
+    let mut check = |page: &'static str, violations: Vec<String>| {
+        found.extend(violations.into_iter().map(|v| format!("{page}: {v}")));
+    };
+    for theme in ["light", "dark"] {
+        set_theme(&browser, theme).await;
+        browser.click("nav a[href='/connect']").await;
+        browser.wait_for("#device-id").await;
+        check("connect", serious_violations(&browser, &axe).await);
+
+        browser.click("nav a[href='/certificates']").await;
+        browser.fill("#ca-cn", "A11y Test CA").await;
+        browser.click("#ca-create").await;
+        browser.wait_for("#ca-download-cert").await;
+        check("certificates", serious_violations(&browser, &axe).await);
+
+        browser.click("nav a[href='/model']").await;
+        browser.wait_for("#model-reset").await;
+        check("model", serious_violations(&browser, &axe).await);
+
+        browser.click("nav a[href='/console']").await;
+        browser.click("#console-local").await;
+        browser.fill("#console-port", &ws_port.to_string()).await;
+        browser.click("#console-connect").await;
+        browser
+            .wait_text("#console-status", |t| t.starts_with("Connected"))
+            .await;
+        browser.wait_for("#sim-preview").await;
+        check("console", serious_violations(&browser, &axe).await);
+        browser.click("#console-disconnect").await;
+    }
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    browser.close().await;
+}
