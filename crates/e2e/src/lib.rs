@@ -352,6 +352,20 @@ impl Browser {
         self.untick("#console-tls").await;
     }
 
+    /// Chooses `value` in the `<select>` `css`, as a user would (a
+    /// `change` event follows).
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        self.client
+            .execute(
+                "const s = document.querySelector(arguments[0]); s.value = arguments[1];
+                 s.dispatchEvent(new Event('change', { bubbles: true }));",
+                vec![css.into(), value.into()],
+            )
+            .await
+            .unwrap_or_else(|e| panic!("choose {value} in {css}: {e}"));
+    }
+
     /// Unticks the checkbox `css` if it is ticked.
     pub async fn untick(&self, css: &str) {
         let el = self.wait_for(css).await;

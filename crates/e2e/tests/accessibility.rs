@@ -5,7 +5,6 @@
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
-use serde_json::Value;
 
 /// axe-core's violations of impact serious or critical on the page now,
 /// one line each: rule, help and the first elements.
@@ -29,18 +28,6 @@ async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
         .iter()
         .map(|v| v.as_str().unwrap_or_default().to_owned())
         .collect()
-}
-
-async fn set_theme(browser: &Browser, theme: &str) {
-    browser
-        .client
-        .execute(
-            "const s = document.querySelector('#theme'); s.value = arguments[0];
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![Value::from(theme)],
-        )
-        .await
-        .expect("choose a theme");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -69,7 +56,7 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
         found.extend(violations.into_iter().map(|v| format!("{page}: {v}")));
     };
     for theme in ["light", "dark"] {
-        set_theme(&browser, theme).await;
+        browser.select("#theme", theme).await;
         browser.click("nav a[href='/connect']").await;
         browser.wait_for("#device-id").await;
         check("connect", serious_violations(&browser, &axe).await);

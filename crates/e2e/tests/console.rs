@@ -57,15 +57,7 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     browser.fill("#device-id", "dev_1").await;
     browser.fill("#secret", "12345678").await;
     browser.fill("#host", "127.0.0.1").await;
-    browser
-        .client
-        .execute(
-            "const s = document.querySelector('#transport'); s.value = 'ws';
-             s.dispatchEvent(new Event('change', { bubbles: true }));",
-            vec![],
-        )
-        .await
-        .expect("choose ws");
+    browser.select("#transport", "ws").await;
     browser.fill("#port", &ws_port.to_string()).await;
     let client_id = browser
         .wait_text("#client-id", |t| t.starts_with("dev_1_0_0_"))

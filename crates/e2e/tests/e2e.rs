@@ -610,19 +610,6 @@ async fn the_theme_switch_overrides_the_system_and_is_remembered() {
         .expect("open the app");
     browser.wait_for("#theme").await;
     let background = "return getComputedStyle(document.body).backgroundColor;";
-    let choose = |theme: &'static str| {
-        let client = browser.client.clone();
-        async move {
-            client
-                .execute(
-                    "const s = document.querySelector('#theme'); s.value = arguments[0];
-                     s.dispatchEvent(new Event('change', { bubbles: true }));",
-                    vec![theme.into()],
-                )
-                .await
-                .expect("choose a theme");
-        }
-    };
     let read = || async {
         browser
             .client
@@ -632,14 +619,14 @@ async fn the_theme_switch_overrides_the_system_and_is_remembered() {
     };
     // Headless Chromium's system theme is light.
     assert_eq!(read().await, "rgb(245, 246, 248)");
-    choose("dark").await;
+    browser.select("#theme", "dark").await;
     browser.wait_for("html[data-theme='dark']").await;
     assert_eq!(read().await, "rgb(20, 23, 29)");
     browser.client.refresh().await.expect("reload");
     browser.wait_for("html[data-theme='dark']").await;
     assert_eq!(read().await, "rgb(20, 23, 29)");
     assert_eq!(browser.value("#theme").await, "dark");
-    choose("system").await;
+    browser.select("#theme", "system").await;
     browser.wait_for("html:not([data-theme])").await;
     assert_eq!(read().await, "rgb(245, 246, 248)");
     browser.close().await;
