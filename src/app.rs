@@ -9,6 +9,7 @@ use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
 use crate::pages::model::ModelPage;
 use crate::state::SecretMemory;
+use crate::web::offline;
 
 /// The app's routes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
@@ -53,6 +54,13 @@ fn switch(route: Route) -> Html {
 #[component]
 pub fn App() -> Html {
     let secret = use_memo((), |_| SecretMemory::default());
+    let update = use_state(|| false);
+    {
+        let update = update.clone();
+        use_effect_with((), move |_| {
+            offline::register(Callback::from(move |()| update.set(true)));
+        });
+    }
     html! {
         <ContextProvider<SecretMemory> context={(*secret).clone()}>
         <BrowserRouter>
@@ -68,6 +76,14 @@ pub fn App() -> Html {
                 <ThemeSwitch />
             </header>
             <main>
+                if *update {
+                    <p class="banner update" id="update" role="status">
+                        { "A new version of IoTDA Kit is ready. " }
+                        <button type="button" onclick={Callback::from(|_: MouseEvent| offline::take_update())}>
+                            { "Reload to use it" }
+                        </button>
+                    </p>
+                }
                 <Switch<Route> render={switch} />
             </main>
         </BrowserRouter>

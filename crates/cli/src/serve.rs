@@ -8,7 +8,9 @@
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
-use std::thread;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use crate::args::ServeArgs;
@@ -59,6 +61,59 @@ impl Server {
         let addr = self.local_addr()?;
         thread::spawn(move || self.run());
         Ok(addr)
+    }
+
+    /// Runs the server on a background thread until the returned handle is
+    /// dropped, which closes its port (a test's "server down").
+    pub fn start(self) -> std::io::Result<Running> {
+        let addr = self.local_addr()?;
+        self.listener.set_nonblocking(true)?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = stop.clone();
+        let thread = thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                match self.listener.accept() {
+                    Ok((stream, _)) => {
+                        let root = self.root.clone();
+                        thread::spawn(move || {
+                            let _ = stream.set_nonblocking(false);
+                            let _ = answer(stream, &root);
+                        });
+                    }
+                    Err(_) => thread::sleep(Duration::from_millis(5)),
+                }
+            }
+        });
+        Ok(Running {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+}
+
+/// A server started with [`Server::start`]; dropping it stops the server
+/// and closes its port.
+#[derive(Debug)]
+pub struct Running {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Running {
+    /// The address it answers on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -192,6 +247,26 @@ mod tests {
         assert_eq!(resolve(&dir, "/../etc/passwd"), None);
         assert_eq!(resolve(&dir, "/a/../../x"), None);
         assert_eq!(content_type(Path::new("a.wasm")), "application/wasm");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_started_server_answers_until_dropped_then_its_port_is_closed() {
+        let dir = std::env::temp_dir().join(format!("iotda-serve-stop-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("index.html"), "<html>hi</html>").unwrap();
+        let running = Server::bind(&dir, 0).unwrap().start().unwrap();
+        let addr = running.addr();
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream
+            .write_all(b"GET /connect HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        std::io::Read::read_to_string(&mut stream, &mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+        assert!(answer.ends_with("<html>hi</html>"), "{answer}");
+        drop(running);
+        assert!(TcpStream::connect(addr).is_err(), "the port is closed");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
