@@ -208,6 +208,14 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Opens `url`.
+    pub async fn goto(&self, url: &str) {
+        self.client
+            .goto(url)
+            .await
+            .unwrap_or_else(|e| panic!("open {url}: {e}"));
+    }
+
     /// Waits for an element matching `css` and returns it.
     pub async fn wait_for(&self, css: &str) -> fantoccini::elements::Element {
         self.client
@@ -341,10 +349,7 @@ impl Browser {
     /// local broker's plain WebSocket listener on `ws_port`, with
     /// `client_id` (not connected yet).
     pub async fn open_console(&self, addr: SocketAddr, ws_port: u16, client_id: &str) {
-        self.client
-            .goto(&format!("http://{addr}/console"))
-            .await
-            .expect("open the console");
+        self.goto(&format!("http://{addr}/console")).await;
         self.fill("#console-host", "127.0.0.1").await;
         self.fill("#console-port", &ws_port.to_string()).await;
         self.fill("#console-client-id", client_id).await;

@@ -43,11 +43,7 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
     browser.wait_for("#device-id").await;
     browser.fill("#device-id", "dev_1").await;
 

@@ -49,11 +49,7 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     let browser = driver.session(1280, 2200).await;
 
     // The Connection page: device, secret and the local WebSocket broker.
-    browser
-        .client
-        .goto(&format!("http://{addr}/connect"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/connect")).await;
     browser.fill("#device-id", "dev_1").await;
     browser.fill("#secret", "12345678").await;
     browser.fill("#host", "127.0.0.1").await;
@@ -209,11 +205,7 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1000, 1400).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/console"))
-        .await
-        .expect("open the console");
+    browser.goto(&format!("http://{addr}/console")).await;
     browser.click("#console-local").await;
     assert_eq!(browser.value("#console-port").await, "9001");
     assert_eq!(browser.value("#console-host").await, "127.0.0.1");

@@ -12,11 +12,7 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1700).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
 
     browser.fill("#device-id", "5f8d_node1").await;
     browser.fill("#secret", "12345678").await;
@@ -87,22 +83,14 @@ async fn deep_links_and_unknown_paths_load_the_app() {
     let driver = Chromedriver::start();
     // Headless Chromium does not size a window below 500 px wide.
     let browser = driver.session(500, 900).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/connect"))
-        .await
-        .expect("open /connect");
+    browser.goto(&format!("http://{addr}/connect")).await;
     browser.wait_for("#device-id").await;
     browser.fill("#device-id", "bad id").await;
     let error = browser.text("#device-id-error").await;
     assert!(error.contains("found ' ' at position 4"), "{error}");
     browser.screenshot("connect-narrow").await;
 
-    browser
-        .client
-        .goto(&format!("http://{addr}/no/such/page"))
-        .await
-        .expect("open an unknown path");
+    browser.goto(&format!("http://{addr}/no/such/page")).await;
     let heading = browser.text("main h2").await;
     assert_eq!(heading, "Page not found");
     browser.close().await;
@@ -113,11 +101,7 @@ async fn pki_worker_loads_and_answers_in_its_protocol() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(800, 600).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
     let messages = browser
         .client
         .execute_async(
@@ -162,11 +146,7 @@ fn openssl(dir: &std::path::Path, args: &[&str]) -> String {
 
 /// Opens /certificates in a fresh session and makes a P-256 CA there.
 async fn certificates_page_with_ca(browser: &iotda_kit_e2e::Browser, addr: std::net::SocketAddr) {
-    browser
-        .client
-        .goto(&format!("http://{addr}/certificates"))
-        .await
-        .expect("open /certificates");
+    browser.goto(&format!("http://{addr}/certificates")).await;
     browser.fill("#ca-c", "CN").await;
     browser.fill("#ca-o", "IoTDA Kit Test").await;
     browser.fill("#ca-cn", "IoTDA Kit Test CA").await;
@@ -182,11 +162,7 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
 
     // The certificate worker is not part of the first load; the
     // Certificates link starts it.
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
     browser.wait_for("#device-id").await;
     let loaded = "return performance.getEntriesByType('resource')
                     .some(e => e.name.includes('pki_worker'));";
@@ -603,11 +579,7 @@ async fn the_theme_switch_overrides_the_system_and_is_remembered() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1000, 800).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
     browser.wait_for("#theme").await;
     let background = "return getComputedStyle(document.body).backgroundColor;";
     let read = || async {

@@ -10,11 +10,7 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1600).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/model"))
-        .await
-        .expect("open the Model page");
+    browser.goto(&format!("http://{addr}/model")).await;
 
     // The guide's example: Connectivity and Battery.
     assert_eq!(browser.value("#service-0").await, "Connectivity");

@@ -16,11 +16,7 @@ async fn after_one_visit_the_app_works_with_the_server_down() {
     let addr = server.addr();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/"))
-        .await
-        .expect("open the app");
+    browser.goto(&format!("http://{addr}/")).await;
     browser.wait_for("#device-id").await;
 
     // The service worker installed every file and controls the page.
@@ -48,11 +44,7 @@ async fn after_one_visit_the_app_works_with_the_server_down() {
     // A reload and a deep link both come from the cache.
     browser.client.refresh().await.expect("reload");
     browser.wait_for("#device-id").await;
-    browser
-        .client
-        .goto(&format!("http://{addr}/certificates"))
-        .await
-        .expect("open /certificates offline");
+    browser.goto(&format!("http://{addr}/certificates")).await;
     browser.fill("#ca-cn", "Offline CA").await;
     browser.click("#ca-create").await;
     browser.wait_for("#ca-download-cert").await;

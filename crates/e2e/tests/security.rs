@@ -37,7 +37,7 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     let origin = format!("http://{addr}/");
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
-    browser.client.goto(&origin).await.expect("open the app");
+    browser.goto(&origin).await;
     // The app started, so the policy lets trunk's loader run.
     browser.wait_for("#device-id").await;
 
