@@ -48,7 +48,8 @@ impl PkiWorker {
                     (data.as_string(), None)
                 };
                 let parsed = text
-                    .and_then(|text| serde_json::from_str::<Response>(&text).ok())
+                    // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
+                    .and_then(|text| serde_json::from_slice::<Response>(text.as_bytes()).ok())
                     .map(|mut response| {
                         if let Some(bytes) = bytes {
                             response.put_bytes(bytes);
