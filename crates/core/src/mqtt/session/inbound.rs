@@ -246,7 +246,7 @@ impl Session {
 
     fn on_pubrel(&mut self, now: Instant, rel: PubRel) {
         let mut comp = PubComp::new(rel.pid);
-        if !self.incoming_qos2.remove(&rel.pid) && self.options.version.is_v5() {
+        if !self.incoming_qos2.remove(rel.pid) && self.options.version.is_v5() {
             comp.reason = PubCompReasonCode::PacketIdentifierNotFound;
         }
         self.write(now, &Packet::PubComp(comp));

@@ -102,7 +102,7 @@ pub use event::{
 pub use options::{Backoff, Options, QueueLimits, Secret};
 pub use time::Instant;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU16;
 use std::time::Duration;
 
@@ -110,7 +110,7 @@ use super::{
     Connect, Disconnect, DisconnectReasonCode, Error as CodecError, Packet, Pid, ProtocolVersion,
     Publish, QoS, Subscribe, Subscription, SubscriptionOptions, TopicFilter, Unsubscribe,
 };
-use pid::PidPool;
+use pid::{PidPool, PidSet};
 
 /// The session's connection state, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -285,7 +285,7 @@ pub struct Session {
     subscriptions: BTreeMap<TopicFilter, SubscriptionOptions>,
     /// Server packet identifiers of QoS 2 messages delivered and waiting for
     /// PUBREL: a PUBLISH with one of these is a duplicate.
-    incoming_qos2: BTreeSet<Pid>,
+    incoming_qos2: PidSet,
 }
 
 /// Any packet identifier, to measure and check packets before the real one
@@ -330,7 +330,7 @@ impl Session {
             subscribing: BTreeMap::new(),
             unsubscribing: BTreeMap::new(),
             subscriptions: BTreeMap::new(),
-            incoming_qos2: BTreeSet::new(),
+            incoming_qos2: PidSet::new(),
         };
         session.check_connect()?;
         if session.options.iotda {
@@ -832,7 +832,8 @@ impl Session {
     pub(crate) fn check_invariants(&self) {
         let waiting = self.in_flight.len() + self.subscribing.len() + self.unsubscribing.len();
         assert_eq!(
-            self.pids.in_use as usize, waiting,
+            self.pids.in_use() as usize,
+            waiting,
             "packet identifiers leak"
         );
         for pid in self
