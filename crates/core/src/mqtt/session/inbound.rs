@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use super::super::{
     decode, ConnAck, ConnectReasonCode, Disconnect, Packet, PacketType, Pid, PubAck, PubComp,
-    PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe, Subscription,
-    UnsubAck, UnsubAckReasonCode,
+    PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe, UnsubAck,
+    UnsubAckReasonCode,
 };
 use super::{
     message_from, Awaiting, ConnectRefusal, Connected, Ending, Event, InFlight, Instant, Link,
@@ -184,14 +184,7 @@ impl Session {
         if self.subscriptions.is_empty() {
             return;
         }
-        let subscriptions: Vec<Subscription> = self
-            .subscriptions
-            .iter()
-            .map(|(filter, options)| Subscription {
-                filter: filter.clone(),
-                options: *options,
-            })
-            .collect();
+        let subscriptions = self.subscriptions.clone();
         if let Some(pid) = self.pids.allocate() {
             self.write(
                 now,
@@ -362,13 +355,12 @@ impl Session {
             let outcome = SubscribeOutcome::from(code);
             match outcome {
                 SubscribeOutcome::Granted(_) => {
-                    self.subscriptions
-                        .insert(subscription.filter.clone(), subscription.options);
+                    self.keep_subscription(subscription.clone());
                 }
                 // A refused renewal leaves the subscription inactive; a
                 // refused new request leaves any older one as it was.
                 SubscribeOutcome::Refused(_) if pending.id.is_none() => {
-                    self.subscriptions.remove(&subscription.filter);
+                    self.drop_subscription(&subscription.filter);
                 }
                 SubscribeOutcome::Refused(_) => {}
             }
@@ -415,7 +407,7 @@ impl Session {
         let mut results = Vec::with_capacity(reasons.len());
         for (filter, reason) in pending.filters.into_iter().zip(reasons) {
             if !reason.is_error() {
-                self.subscriptions.remove(&filter);
+                self.drop_subscription(&filter);
             }
             results.push(UnsubscribeResult { filter, reason });
         }

@@ -281,8 +281,10 @@ pub struct Session {
     in_flight: BTreeMap<Pid, InFlight>,
     subscribing: BTreeMap<Pid, PendingSubscribe>,
     unsubscribing: BTreeMap<Pid, PendingUnsubscribe>,
-    /// Granted subscriptions, renewed when a session is not resumed.
-    subscriptions: BTreeMap<TopicFilter, SubscriptionOptions>,
+    /// Granted subscriptions, renewed when a session is not resumed; sorted
+    /// by filter, one per filter (a sorted `Vec` costs the page's wasm less
+    /// code than a `BTreeMap`, and subscriptions are few).
+    subscriptions: Vec<Subscription>,
     /// Server packet identifiers of QoS 2 messages delivered and waiting for
     /// PUBREL: a PUBLISH with one of these is a duplicate.
     incoming_qos2: PidSet,
@@ -329,7 +331,7 @@ impl Session {
             in_flight: BTreeMap::new(),
             subscribing: BTreeMap::new(),
             unsubscribing: BTreeMap::new(),
-            subscriptions: BTreeMap::new(),
+            subscriptions: Vec::new(),
             incoming_qos2: PidSet::new(),
         };
         session.check_connect()?;
@@ -380,7 +382,28 @@ impl Session {
 
     /// The subscriptions the server granted and the session keeps alive.
     pub fn subscriptions(&self) -> impl Iterator<Item = (&TopicFilter, &SubscriptionOptions)> {
-        self.subscriptions.iter()
+        self.subscriptions.iter().map(|s| (&s.filter, &s.options))
+    }
+
+    /// Keeps `granted` (in place of one with the same filter).
+    fn keep_subscription(&mut self, granted: Subscription) {
+        match self
+            .subscriptions
+            .binary_search_by(|s| s.filter.cmp(&granted.filter))
+        {
+            Ok(i) => self.subscriptions[i] = granted,
+            Err(i) => self.subscriptions.insert(i, granted),
+        }
+    }
+
+    /// Forgets the subscription to `filter`, if any.
+    fn drop_subscription(&mut self, filter: &TopicFilter) {
+        if let Ok(i) = self
+            .subscriptions
+            .binary_search_by(|s| s.filter.cmp(filter))
+        {
+            self.subscriptions.remove(i);
+        }
     }
 
     /// How many requests wait in the queue.
