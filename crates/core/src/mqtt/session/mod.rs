@@ -110,7 +110,7 @@ use super::{
     Connect, Disconnect, DisconnectReasonCode, Error as CodecError, Packet, Pid, ProtocolVersion,
     Publish, QoS, Subscribe, Subscription, SubscriptionOptions, TopicFilter, Unsubscribe,
 };
-use pid::{PidPool, PidSet};
+use pid::{PidMap, PidPool, PidSet};
 
 /// The session's connection state, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -279,8 +279,8 @@ pub struct Session {
     queued_bytes: usize,
     pids: PidPool,
     in_flight: BTreeMap<Pid, InFlight>,
-    subscribing: BTreeMap<Pid, PendingSubscribe>,
-    unsubscribing: BTreeMap<Pid, PendingUnsubscribe>,
+    subscribing: PidMap<PendingSubscribe>,
+    unsubscribing: PidMap<PendingUnsubscribe>,
     /// Granted subscriptions, renewed when a session is not resumed; sorted
     /// by filter, one per filter (a sorted `Vec` costs the page's wasm less
     /// code than a `BTreeMap`, and subscriptions are few).
@@ -329,8 +329,8 @@ impl Session {
             queued_bytes: 0,
             pids: PidPool::new(),
             in_flight: BTreeMap::new(),
-            subscribing: BTreeMap::new(),
-            unsubscribing: BTreeMap::new(),
+            subscribing: PidMap::default(),
+            unsubscribing: PidMap::default(),
             subscriptions: Vec::new(),
             incoming_qos2: PidSet::new(),
         };

@@ -89,6 +89,76 @@ impl std::fmt::Debug for PidSet {
     }
 }
 
+/// Values by packet identifier, in identifier order, for the few requests
+/// that wait for an answer (SUBSCRIBE, UNSUBSCRIBE): a sorted `Vec`, which
+/// costs the page's wasm less code than a `BTreeMap` per value type.
+#[derive(Clone)]
+pub(crate) struct PidMap<V> {
+    entries: Vec<(Pid, V)>,
+}
+
+impl<V> Default for PidMap<V> {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+        }
+    }
+}
+
+impl<V> PidMap<V> {
+    fn find(&self, pid: Pid) -> Result<usize, usize> {
+        self.entries.binary_search_by_key(&pid, |(p, _)| *p)
+    }
+
+    /// Puts `value` under `pid`, in place of any value there.
+    pub(crate) fn insert(&mut self, pid: Pid, value: V) {
+        match self.find(pid) {
+            Ok(i) => self.entries[i].1 = value,
+            Err(i) => self.entries.insert(i, (pid, value)),
+        }
+    }
+
+    /// The value under `pid`.
+    pub(crate) fn get(&self, pid: &Pid) -> Option<&V> {
+        self.find(*pid).ok().map(|i| &self.entries[i].1)
+    }
+
+    /// Takes the value under `pid` out.
+    pub(crate) fn remove(&mut self, pid: &Pid) -> Option<V> {
+        self.find(*pid).ok().map(|i| self.entries.remove(i).1)
+    }
+
+    /// How many values there are.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The identifiers, in order.
+    #[cfg(test)]
+    pub(crate) fn keys(&self) -> impl Iterator<Item = &Pid> {
+        self.entries.iter().map(|(p, _)| p)
+    }
+}
+
+impl<V> IntoIterator for PidMap<V> {
+    type Item = (Pid, V);
+    type IntoIter = std::vec::IntoIter<(Pid, V)>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.entries.into_iter()
+    }
+}
+
+/// As a `BTreeMap` would show it.
+impl<V: std::fmt::Debug> std::fmt::Debug for PidMap<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.entries.iter().map(|(p, v)| (p, v)))
+            .finish()
+    }
+}
+
 /// The identifiers in use and where the next search starts.
 #[derive(Clone)]
 pub(crate) struct PidPool {
@@ -172,6 +242,24 @@ mod tests {
         assert!(!set.contains(pid(1)) && set.contains(pid(65_535)));
         set.clear();
         assert_eq!((set.len(), format!("{set:?}")), (0, "{}".to_owned()));
+    }
+
+    #[test]
+    fn a_map_keeps_identifier_order() {
+        let mut map = PidMap::default();
+        map.insert(pid(7), "seven");
+        map.insert(pid(2), "two");
+        map.insert(pid(7), "SEVEN");
+        assert_eq!((map.len(), map.get(&pid(7))), (2, Some(&"SEVEN")));
+        assert_eq!(format!("{map:?}"), "{Pid(2): \"two\", Pid(7): \"SEVEN\"}");
+        assert_eq!(map.remove(&pid(2)), Some("two"));
+        assert_eq!((map.remove(&pid(2)), map.get(&pid(2))), (None, None));
+        map.insert(pid(1), "one");
+        assert_eq!(map.keys().collect::<Vec<_>>(), [&pid(1), &pid(7)]);
+        assert_eq!(
+            map.into_iter().collect::<Vec<_>>(),
+            [(pid(1), "one"), (pid(7), "SEVEN")]
+        );
     }
 
     #[test]
