@@ -171,14 +171,6 @@ enum Request {
 }
 
 impl Request {
-    fn id(&self) -> RequestId {
-        match self {
-            Self::Publish { id, .. }
-            | Self::Subscribe { id, .. }
-            | Self::Unsubscribe { id, .. } => *id,
-        }
-    }
-
     /// What the queue limit counts: topics and payloads.
     fn size(&self) -> usize {
         match self {
@@ -789,24 +781,30 @@ impl Session {
     /// publishes stay in flight for a resumed session.
     fn connection_ended(&mut self) {
         self.rx = Vec::new();
-        let mut again: Vec<Request> = Vec::new();
+        // Requests by the identifier they had, and (request id, identifier)
+        // to sort them back into request order: the sort `inbound` uses for
+        // publishes in flight, as each sort's code costs the page's wasm.
+        let mut requests: PidMap<Request> = PidMap::default();
+        let mut order: Vec<(u64, Pid)> = Vec::new();
         for (pid, pending) in std::mem::take(&mut self.subscribing) {
             self.pids.release(pid);
             if let Some(id) = pending.id {
-                again.push(Request::Subscribe {
-                    id,
-                    subscriptions: pending.subscriptions,
-                });
+                order.push((id.0, pid));
+                let subscriptions = pending.subscriptions;
+                requests.insert(pid, Request::Subscribe { id, subscriptions });
             }
         }
         for (pid, pending) in std::mem::take(&mut self.unsubscribing) {
             self.pids.release(pid);
-            again.push(Request::Unsubscribe {
-                id: pending.id,
-                filters: pending.filters,
-            });
+            order.push((pending.id.0, pid));
+            let (id, filters) = (pending.id, pending.filters);
+            requests.insert(pid, Request::Unsubscribe { id, filters });
         }
-        again.sort_by_key(Request::id);
+        order.sort_unstable();
+        let again = order
+            .into_iter()
+            .filter_map(|(_, pid)| requests.remove(&pid))
+            .collect();
         self.requeue_front(again);
     }
 
