@@ -1,5 +1,7 @@
 //! The app shell: header, navigation and routes.
 
+use std::collections::HashMap;
+
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -12,27 +14,73 @@ use crate::state::SecretMemory;
 use crate::web::offline;
 
 /// The app's routes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Route {
-    /// The landing URL: shows the Connection page.
-    #[at("/")]
+    /// The landing URL (`/`): shows the Connection page.
     Home,
-    /// Connection info: ClientId / Username / Password and client settings.
-    #[at("/connect")]
+    /// Connection info (`/connect`): ClientId / Username / Password and
+    /// client settings.
     Connect,
-    /// X.509 onboarding: device CA, verification and device certificates.
-    #[at("/certificates")]
+    /// X.509 onboarding (`/certificates`): device CA, verification and
+    /// device certificates.
     Certificates,
-    /// MQTT console: connect, subscribe, publish, read messages.
-    #[at("/console")]
+    /// MQTT console (`/console`): connect, subscribe, publish, read messages.
     Console,
-    /// Product model: import, edit, export.
-    #[at("/model")]
+    /// Product model (`/model`): import, edit, export.
     Model,
-    /// Anything else.
-    #[not_found]
-    #[at("/404")]
+    /// Anything else (`/404`).
     NotFound,
+}
+
+impl Route {
+    /// Each route and the path it is at.
+    const ALL: [(Route, &'static str); 6] = [
+        (Self::Home, "/"),
+        (Self::Connect, "/connect"),
+        (Self::Certificates, "/certificates"),
+        (Self::Console, "/console"),
+        (Self::Model, "/model"),
+        (Self::NotFound, "/404"),
+    ];
+}
+
+// Written by hand rather than derived: the derive matches paths with
+// route-recognizer's automaton (about 10 KB of the page's wasm), which fixed
+// paths like these do not need. Matching is the derive's: one trailing and
+// one leading `/` are ignored, the rest must be equal; anything else is
+// `NotFound`.
+impl Routable for Route {
+    fn from_path(path: &str, _params: &HashMap<&str, &str>) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|(_, at)| *at == path)
+            .map(|(route, _)| route)
+    }
+
+    fn to_path(&self) -> String {
+        Self::ALL
+            .into_iter()
+            .find(|(route, _)| route == self)
+            .map_or("/404", |(_, at)| at)
+            .to_owned()
+    }
+
+    fn routes() -> Vec<&'static str> {
+        Self::ALL.into_iter().map(|(_, at)| at).collect()
+    }
+
+    fn not_found_route() -> Option<Self> {
+        Some(Self::NotFound)
+    }
+
+    fn recognize(pathname: &str) -> Option<Self> {
+        let path = pathname.strip_suffix('/').unwrap_or(pathname);
+        let path = path.strip_prefix('/').unwrap_or(path);
+        Self::ALL
+            .into_iter()
+            .find(|(_, at)| at.strip_prefix('/') == Some(path))
+            .map_or(Self::not_found_route(), |(route, _)| Some(route))
+    }
 }
 
 fn switch(route: Route) -> Html {
@@ -88,5 +136,66 @@ pub fn App() -> Html {
             </main>
         </BrowserRouter>
         </ContextProvider<SecretMemory>>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The derived implementation this one replaces, as the oracle.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Routable)]
+    enum Derived {
+        #[at("/")]
+        Home,
+        #[at("/connect")]
+        Connect,
+        #[at("/certificates")]
+        Certificates,
+        #[at("/console")]
+        Console,
+        #[at("/model")]
+        Model,
+        #[not_found]
+        #[at("/404")]
+        NotFound,
+    }
+
+    #[test]
+    fn paths_match_as_the_derive_matched_them() {
+        let paths = [
+            "/",
+            "",
+            "//",
+            "///",
+            "/connect",
+            "/connect/",
+            "connect",
+            "/certificates",
+            "/console",
+            "/model/",
+            "/404",
+            "/404/",
+            "/Connect",
+            "//connect",
+            "/connect//",
+            "/connect/x",
+            "/guide",
+            "/model?x=1",
+            "/console#top",
+        ];
+        for path in paths {
+            let ours = Route::recognize(path).map(|r| r.to_path());
+            let derived = Derived::recognize(path).map(|r| r.to_path());
+            assert_eq!(ours, derived, "{path:?}");
+        }
+        assert_eq!(Route::recognize("/connect/"), Some(Route::Connect));
+        assert_eq!(Route::recognize("/guide"), Some(Route::NotFound));
+        for (route, at) in Route::ALL {
+            assert_eq!(route.to_path(), at);
+            assert_eq!(Route::from_path(at, &HashMap::new()), Some(route));
+        }
+        assert_eq!(Route::from_path("/nope", &HashMap::new()), None);
+        assert_eq!(Route::routes(), Derived::routes());
     }
 }

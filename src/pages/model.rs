@@ -31,7 +31,8 @@ pub fn ModelPage() -> Html {
         use_effect_with(json.clone(), move |json| {
             if let Some(value) = json
                 .as_ref()
-                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok())
+                // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
+                .and_then(|j| serde_json::from_slice::<serde_json::Value>(j.as_bytes()).ok())
             {
                 if let Err(e) = storage::save(MODEL_STORAGE_KEY, &value) {
                     storage_error.set(Some(e));

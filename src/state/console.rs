@@ -373,7 +373,8 @@ impl PublishForm {
 /// `Ok` if `text` is one JSON value, else the parser's complaint with line
 /// and column.
 pub fn check_json(text: &str) -> Result<(), String> {
-    serde_json::from_str::<serde::de::IgnoredAny>(text)
+    // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
+    serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes())
         .map(|_| ())
         .map_err(|e| format!("not JSON: {e}"))
 }
@@ -381,7 +382,7 @@ pub fn check_json(text: &str) -> Result<(), String> {
 /// `text` as indented JSON, or the parser's complaint.
 pub fn pretty_json(text: &str) -> Result<String, String> {
     let value: serde_json::Value =
-        serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_slice(text.as_bytes()).map_err(|e| format!("not JSON: {e}"))?;
     serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
 }
 

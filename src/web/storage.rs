@@ -21,7 +21,9 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, String> {
     else {
         return Ok(None);
     };
-    serde_json::from_str(&text)
+    // Bytes, not `from_str`: the core reads all its JSON from bytes, and
+    // each serde_json reader type costs the wasm its own copy of the parser.
+    serde_json::from_slice(text.as_bytes())
         .map(Some)
         .map_err(|e| format!("saved settings could not be read ({e}); they will be replaced"))
 }

@@ -108,7 +108,8 @@ impl<Q: Serialize> JsonWorker<Q> {
                     (data.as_string(), None)
                 };
                 let parsed = text
-                    .and_then(|text| serde_json::from_str::<R>(&text).ok())
+                    // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
+                    .and_then(|text| serde_json::from_slice::<R>(text.as_bytes()).ok())
                     .map(|mut response| {
                         if let Some(bytes) = bytes {
                             response.put_bytes(bytes);

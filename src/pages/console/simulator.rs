@@ -495,7 +495,7 @@ fn on_response(
                     problem = Some(e);
                 }
             }
-            if let Ok(saved) = serde_json::from_str::<Value>(&v.saved) {
+            if let Ok(saved) = serde_json::from_slice::<Value>(v.saved.as_bytes()) {
                 if let Err(e) = storage::save(SIMULATOR_STORAGE_KEY, &saved) {
                     problem = Some(e);
                 }

@@ -22,7 +22,8 @@ mod unzip;
 
 use std::fmt;
 
-use serde::de::Error as _;
+use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Number, Value};
 
@@ -136,7 +137,11 @@ pub struct Property {
     pub max: Option<String>,
     /// Values must be `min + k × step` (numeric types); zero or absent for
     /// no step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "number"
+    )]
     pub step: Option<Number>,
     /// Longest string in characters (`string`); zero or absent for no
     /// limit.
@@ -224,7 +229,11 @@ pub struct Para {
     )]
     pub max: Option<String>,
     /// Values must be `min + k × step`; zero or absent for no step.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "number"
+    )]
     pub step: Option<Number>,
     /// Longest string in characters; zero or absent for no limit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -329,13 +338,31 @@ impl Serialize for DataType {
 
 impl<'de> Deserialize<'de> for DataType {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| {
-            D::Error::custom(format!(
-                "unknown data type {:?}; IoTDA's types are int, long, decimal, string, DateTime, jsonObject, enum, boolean and string list",
-                super::excerpt(&text)
-            ))
-        })
+        d.deserialize_str(TextVisitor(|text: &str| {
+            Self::parse(text).ok_or_else(|| {
+                format!(
+                    "unknown data type {:?}; IoTDA's types are int, long, decimal, string, DateTime, jsonObject, enum, boolean and string list",
+                    super::excerpt(text)
+                )
+            })
+        }))
+    }
+}
+
+/// Reads a string into a value with `F`, whose error message is reported
+/// as the string's: a visitor, so the error's position (and so its JSON
+/// path) is the string's, even when it is the last member of an object.
+struct TextVisitor<F>(F);
+
+impl<T, F: FnOnce(&str) -> Result<T, String>> Visitor<'_> for TextVisitor<F> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        (self.0)(text).map_err(E::custom)
     }
 }
 
@@ -426,26 +453,127 @@ impl Serialize for Method {
 
 impl<'de> Deserialize<'de> for Method {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Self::parse(&text).ok_or_else(|| {
-            D::Error::custom(format!(
-                "method {:?} is not a combination of R (read), W (write) and E (observe), such as R, RW or RWE",
-                super::excerpt(&text)
-            ))
-        })
+        d.deserialize_str(TextVisitor(|text: &str| {
+            Self::parse(text).ok_or_else(|| {
+                format!(
+                    "method {:?} is not a combination of R (read), W (write) and E (observe), such as R, RW or RWE",
+                    super::excerpt(text)
+                )
+            })
+        }))
     }
 }
 
 /// Reads `"5"`, `5` or `null`: IoTDA's API writes bounds as strings, the
 /// ZIP form and hand-written models as numbers.
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Option::<Value>::deserialize(d)? {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s)),
-        Some(Value::Number(n)) => Ok(Some(n.to_string())),
-        Some(other) => Err(D::Error::custom(format!(
+    d.deserialize_option(BoundVisitor)
+}
+
+/// [`string_or_number`]'s visitor: an error is raised inside the value's
+/// own deserializer call, so its position (and so its JSON path) is the
+/// value's.
+struct BoundVisitor;
+
+impl BoundVisitor {
+    fn refuse<E: serde::de::Error>(other: &Value) -> E {
+        E::custom(format!(
             "expected a number or a string holding one, found {other}"
-        ))),
+        ))
+    }
+}
+
+impl<'de> Visitor<'de> for BoundVisitor {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a number or a string holding one")
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Self::Value, E> {
+        Ok(Some(text.to_owned()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Some(n.to_string()))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(n.to_string()))
+    }
+
+    fn visit_f64<E>(self, x: f64) -> Result<Self::Value, E> {
+        // As serde_json reads it into a `Value`: a non-finite number is null.
+        Ok(match Value::from(x) {
+            Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        })
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Self::Value, E> {
+        Err(Self::refuse(&Value::Bool(b)))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        let list = Value::deserialize(SeqAccessDeserializer::new(seq))?;
+        Err(Self::refuse(&list))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        let object = Value::deserialize(MapAccessDeserializer::new(map))?;
+        Err(Self::refuse(&object))
+    }
+}
+
+/// Reads `Option<Number>` as serde_json does, but refuses an array or an
+/// object before reading into it, so the error's position (and so its JSON
+/// path) is the value's, not its first element's.
+fn number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Number>, D::Error> {
+    d.deserialize_option(NumberVisitor)
+}
+
+/// [`number`]'s visitor.
+struct NumberVisitor;
+
+impl<'de> Visitor<'de> for NumberVisitor {
+    type Value = Option<Number>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON number")
+    }
+
+    fn visit_none<E>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_f64(self)
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Self::Value, E> {
+        Ok(Some(n.into()))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Self::Value, E> {
+        Ok(Some(n.into()))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, x: f64) -> Result<Self::Value, E> {
+        Number::from_f64(x)
+            .map(Some)
+            .ok_or_else(|| E::custom("not a JSON number"))
     }
 }
 
@@ -742,6 +870,52 @@ pub fn default_model() -> ProductModel {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn steps_read_as_option_number_reads_them() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Ours {
+            #[serde(default, deserialize_with = "number")]
+            step: Option<Number>,
+        }
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Plain {
+            #[serde(default)]
+            step: Option<Number>,
+        }
+        for value in [
+            "null",
+            "0",
+            "-1",
+            "1.5",
+            "1e3",
+            "18446744073709551615",
+            "\"1\"",
+            "true",
+            "[]",
+            "[1]",
+            "{}",
+            "1e999",
+            "-",
+        ] {
+            let text = format!("{{\"step\":{value}}}");
+            let ours = serde_json::from_str::<Ours>(&text).map(|o| o.step);
+            let plain = serde_json::from_str::<Plain>(&text).map(|p| p.step);
+            // A data error's position differs by design; it is not shown.
+            let message = |e: serde_json::Error| {
+                let text = e.to_string();
+                match e.is_data() {
+                    true => text
+                        .split(" at line ")
+                        .next()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    false => text,
+                }
+            };
+            assert_eq!(ours.map_err(message), plain.map_err(message), "{text}");
+        }
+    }
 
     #[test]
     fn data_types_read_leniently_and_write_as_iotda_does() {

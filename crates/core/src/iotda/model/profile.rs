@@ -22,8 +22,8 @@ use serde_json::{Number, Value};
 
 use super::unzip::Archive;
 use super::{
-    string_or_number, CommandDef, DataType, EventDef, Method, ModelError, Para, ProductModel,
-    Property, ResponseDef, ServiceCapability,
+    number, string_or_number, CommandDef, DataType, EventDef, Method, ModelError, Para,
+    ProductModel, Property, ResponseDef, ServiceCapability,
 };
 use crate::iotda::payload::{decode_json, null_as_default};
 
@@ -31,12 +31,14 @@ const DEVICE_FILE: &str = "devicetype-capability.json";
 const SERVICE_FILE: &str = "servicetype-capability.json";
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct DeviceFile {
     #[serde(default, deserialize_with = "null_as_default")]
     devices: Vec<DeviceEntry>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct DeviceEntry {
     #[serde(default)]
@@ -52,6 +54,7 @@ struct DeviceEntry {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct ServiceRef {
     service_id: String,
@@ -61,12 +64,14 @@ struct ServiceRef {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 struct ServiceFile {
     #[serde(default, deserialize_with = "null_as_default")]
     services: Vec<ServiceEntry>,
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct ServiceEntry {
     service_type: String,
@@ -81,6 +86,7 @@ struct ServiceEntry {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct CamelProperty {
     property_name: String,
@@ -91,7 +97,7 @@ struct CamelProperty {
     min: Option<String>,
     #[serde(default, deserialize_with = "string_or_number")]
     max: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number")]
     step: Option<Number>,
     #[serde(default)]
     max_length: Option<u64>,
@@ -107,6 +113,7 @@ struct CamelProperty {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct CamelPara {
     para_name: String,
@@ -117,7 +124,7 @@ struct CamelPara {
     min: Option<String>,
     #[serde(default, deserialize_with = "string_or_number")]
     max: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "number")]
     step: Option<Number>,
     #[serde(default)]
     max_length: Option<u64>,
@@ -130,6 +137,7 @@ struct CamelPara {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct CamelCommand {
     command_name: String,
@@ -140,6 +148,7 @@ struct CamelCommand {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct CamelResponse {
     response_name: String,
@@ -148,6 +157,7 @@ struct CamelResponse {
 }
 
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(Debug, PartialEq))]
 #[serde(rename_all = "camelCase")]
 struct CamelEvent {
     event_type: String,
@@ -318,4 +328,24 @@ fn para(p: &CamelPara) -> Para {
 fn positive(step: Option<&Number>) -> Option<Number> {
     step.filter(|n| n.as_f64().is_some_and(|f| f > 0.0))
         .cloned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::iotda::payload::tests::same_as_tracked;
+
+    #[test]
+    fn paths_are_those_serde_path_to_error_gave() {
+        let root = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/iotda/profile_src"
+        );
+        let read = |path: &str| std::fs::read(format!("{root}/{path}")).unwrap();
+        let services = same_as_tracked::<ServiceFile>(&read(
+            "service/Switch/profile/servicetype-capability.json",
+        ));
+        let devices = same_as_tracked::<DeviceFile>(&read("profile/devicetype-capability.json"));
+        assert!(services > 1000 && devices > 100, "{services} {devices}");
+    }
 }

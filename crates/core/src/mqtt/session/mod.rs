@@ -102,7 +102,7 @@ pub use event::{
 pub use options::{Backoff, Options, QueueLimits, Secret};
 pub use time::Instant;
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 use std::num::NonZeroU16;
 use std::time::Duration;
 
@@ -110,7 +110,7 @@ use super::{
     Connect, Disconnect, DisconnectReasonCode, Error as CodecError, Packet, Pid, ProtocolVersion,
     Publish, QoS, Subscribe, Subscription, SubscriptionOptions, TopicFilter, Unsubscribe,
 };
-use pid::PidPool;
+use pid::{PidMap, PidPool, PidSet};
 
 /// The session's connection state, for display.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -171,14 +171,6 @@ enum Request {
 }
 
 impl Request {
-    fn id(&self) -> RequestId {
-        match self {
-            Self::Publish { id, .. }
-            | Self::Subscribe { id, .. }
-            | Self::Unsubscribe { id, .. } => *id,
-        }
-    }
-
     /// What the queue limit counts: topics and payloads.
     fn size(&self) -> usize {
         match self {
@@ -279,13 +271,15 @@ pub struct Session {
     queued_bytes: usize,
     pids: PidPool,
     in_flight: BTreeMap<Pid, InFlight>,
-    subscribing: BTreeMap<Pid, PendingSubscribe>,
-    unsubscribing: BTreeMap<Pid, PendingUnsubscribe>,
-    /// Granted subscriptions, renewed when a session is not resumed.
-    subscriptions: BTreeMap<TopicFilter, SubscriptionOptions>,
+    subscribing: PidMap<PendingSubscribe>,
+    unsubscribing: PidMap<PendingUnsubscribe>,
+    /// Granted subscriptions, renewed when a session is not resumed; sorted
+    /// by filter, one per filter (a sorted `Vec` costs the page's wasm less
+    /// code than a `BTreeMap`, and subscriptions are few).
+    subscriptions: Vec<Subscription>,
     /// Server packet identifiers of QoS 2 messages delivered and waiting for
     /// PUBREL: a PUBLISH with one of these is a duplicate.
-    incoming_qos2: BTreeSet<Pid>,
+    incoming_qos2: PidSet,
 }
 
 /// Any packet identifier, to measure and check packets before the real one
@@ -327,10 +321,10 @@ impl Session {
             queued_bytes: 0,
             pids: PidPool::new(),
             in_flight: BTreeMap::new(),
-            subscribing: BTreeMap::new(),
-            unsubscribing: BTreeMap::new(),
-            subscriptions: BTreeMap::new(),
-            incoming_qos2: BTreeSet::new(),
+            subscribing: PidMap::default(),
+            unsubscribing: PidMap::default(),
+            subscriptions: Vec::new(),
+            incoming_qos2: PidSet::new(),
         };
         session.check_connect()?;
         if session.options.iotda {
@@ -380,7 +374,28 @@ impl Session {
 
     /// The subscriptions the server granted and the session keeps alive.
     pub fn subscriptions(&self) -> impl Iterator<Item = (&TopicFilter, &SubscriptionOptions)> {
-        self.subscriptions.iter()
+        self.subscriptions.iter().map(|s| (&s.filter, &s.options))
+    }
+
+    /// Keeps `granted` (in place of one with the same filter).
+    fn keep_subscription(&mut self, granted: Subscription) {
+        match self
+            .subscriptions
+            .binary_search_by(|s| s.filter.cmp(&granted.filter))
+        {
+            Ok(i) => self.subscriptions[i] = granted,
+            Err(i) => self.subscriptions.insert(i, granted),
+        }
+    }
+
+    /// Forgets the subscription to `filter`, if any.
+    fn drop_subscription(&mut self, filter: &TopicFilter) {
+        if let Ok(i) = self
+            .subscriptions
+            .binary_search_by(|s| s.filter.cmp(filter))
+        {
+            self.subscriptions.remove(i);
+        }
     }
 
     /// How many requests wait in the queue.
@@ -766,24 +781,30 @@ impl Session {
     /// publishes stay in flight for a resumed session.
     fn connection_ended(&mut self) {
         self.rx = Vec::new();
-        let mut again: Vec<Request> = Vec::new();
+        // Requests by the identifier they had, and (request id, identifier)
+        // to sort them back into request order: the sort `inbound` uses for
+        // publishes in flight, as each sort's code costs the page's wasm.
+        let mut requests: PidMap<Request> = PidMap::default();
+        let mut order: Vec<(u64, Pid)> = Vec::new();
         for (pid, pending) in std::mem::take(&mut self.subscribing) {
             self.pids.release(pid);
             if let Some(id) = pending.id {
-                again.push(Request::Subscribe {
-                    id,
-                    subscriptions: pending.subscriptions,
-                });
+                order.push((id.0, pid));
+                let subscriptions = pending.subscriptions;
+                requests.insert(pid, Request::Subscribe { id, subscriptions });
             }
         }
         for (pid, pending) in std::mem::take(&mut self.unsubscribing) {
             self.pids.release(pid);
-            again.push(Request::Unsubscribe {
-                id: pending.id,
-                filters: pending.filters,
-            });
+            order.push((pending.id.0, pid));
+            let (id, filters) = (pending.id, pending.filters);
+            requests.insert(pid, Request::Unsubscribe { id, filters });
         }
-        again.sort_by_key(Request::id);
+        order.sort_unstable();
+        let again = order
+            .into_iter()
+            .filter_map(|(_, pid)| requests.remove(&pid))
+            .collect();
         self.requeue_front(again);
     }
 
@@ -832,7 +853,8 @@ impl Session {
     pub(crate) fn check_invariants(&self) {
         let waiting = self.in_flight.len() + self.subscribing.len() + self.unsubscribing.len();
         assert_eq!(
-            self.pids.in_use as usize, waiting,
+            self.pids.in_use() as usize,
+            waiting,
             "packet identifiers leak"
         );
         for pid in self

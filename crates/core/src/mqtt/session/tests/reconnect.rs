@@ -370,3 +370,31 @@ fn a_new_transport_without_news_of_the_old_one_starts_over_cleanly() {
     h.feed(SubAck::new(pid(2), vec![SubAckReasonCode::GrantedQos0]));
     assert!(matches!(h.event(), Event::Subscribed { id: got, .. } if got == id));
 }
+
+#[test]
+fn unanswered_subscribe_and_unsubscribe_go_again_in_request_order() {
+    let mut h = Harness::connected(backoff_options(ProtocolVersion::V3_1_1));
+    h.s.unsubscribe(h.at(), vec![filter("b")]).unwrap();
+    h.s.subscribe(
+        h.at(),
+        vec![Subscription::new(filter("a"), QoS::AtMostOnce)],
+    )
+    .unwrap();
+    assert_eq!(h.sent().len(), 2);
+    h.events();
+
+    let at = lose(&mut h).unwrap();
+    reconnect(&mut h, at, 1);
+    h.connack(false);
+    assert_eq!(
+        h.sent(),
+        [
+            Packet::Unsubscribe(crate::mqtt::Unsubscribe::new(pid(3), vec![filter("b")])),
+            Packet::Subscribe(crate::mqtt::Subscribe::new(
+                pid(4),
+                vec![Subscription::new(filter("a"), QoS::AtMostOnce)]
+            )),
+        ]
+    );
+    h.s.check_invariants();
+}
