@@ -11,7 +11,9 @@ use yew::prelude::*;
 use crate::components::download::Download;
 use crate::components::pem_field::PemField;
 use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft, MODEL_STORAGE_KEY};
+use crate::state::simulator::{SimRequest, SimResponse};
 use crate::web::storage;
+use crate::web::worker::SimWorker;
 
 /// The Model page.
 #[component]
@@ -46,10 +48,41 @@ pub fn ModelPage() -> Html {
         let dispatcher = state.dispatcher();
         Callback::from(move |text: String| dispatcher.dispatch(ModelAction::Paste(text)))
     };
+    // The console's ZIP is read in the simulator's worker: the page's own
+    // wasm carries no ZIP code.
+    let zip_worker = use_mut_ref(|| None::<SimWorker>);
     let on_file = {
         let dispatcher = state.dispatcher();
+        let zip_worker = zip_worker.clone();
         Callback::from(move |(name, bytes): (String, Vec<u8>)| {
-            dispatcher.dispatch(ModelAction::Import(name, bytes))
+            if !bytes.starts_with(b"PK") {
+                return dispatcher.dispatch(ModelAction::Import(name, bytes));
+            }
+            let mut slot = zip_worker.borrow_mut();
+            if slot.is_none() {
+                let to_page = dispatcher.clone();
+                let on_response = Callback::from(move |response| match response {
+                    SimResponse::ZipRead {
+                        name,
+                        json: Ok(json),
+                    } => to_page.dispatch(ModelAction::Import(name, json.into_bytes())),
+                    SimResponse::ZipRead { name, json: Err(e) } => {
+                        to_page.dispatch(ModelAction::ImportFailed(format!("{name}: {e}")))
+                    }
+                    SimResponse::Failed(e) => to_page.dispatch(ModelAction::ImportFailed(e)),
+                    _ => {}
+                });
+                match SimWorker::spawn(on_response) {
+                    Ok(w) => *slot = Some(w),
+                    Err(e) => return dispatcher.dispatch(ModelAction::ImportFailed(e)),
+                }
+            }
+            if let Some(Err(e)) = slot
+                .as_ref()
+                .map(|w| w.send(&SimRequest::ReadZip { name, bytes }))
+            {
+                dispatcher.dispatch(ModelAction::ImportFailed(e));
+            }
         })
     };
     let on_import = {

@@ -308,8 +308,11 @@ impl ModelState {
 pub enum ModelAction {
     /// Text typed or pasted in the import box.
     Paste(String),
-    /// Import these bytes (JSON or the console's ZIP), named for messages.
+    /// Import this REST JSON, named for messages (the page has the
+    /// console's ZIP read into it by a worker first).
     Import(String, Vec<u8>),
+    /// An import that could not be read: why.
+    ImportFailed(String),
     /// Back to the guide's example.
     Reset,
     /// A service id typed.
@@ -336,7 +339,11 @@ impl Reducible for ModelState {
                 next.paste = text;
                 next.import_error = None;
             }
-            ModelAction::Import(name, bytes) => match ProductModel::from_bytes(&bytes) {
+            ModelAction::ImportFailed(why) => {
+                next.import_error = Some(why);
+                next.import_note = None;
+            }
+            ModelAction::Import(name, bytes) => match ProductModel::from_json(&bytes) {
                 Ok(model) => {
                     let properties: usize = model
                         .service_capabilities
@@ -528,7 +535,11 @@ mod tests {
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Import("bad.json".into(), b"{".to_vec()));
         assert!(s.import_error.as_deref().unwrap().starts_with("bad.json: "));
-        // The draft survives a failed import.
+        // The draft survives a failed import, and one the worker refused.
+        assert_eq!(s.draft.services[0].service_id, "Env");
+        let s = s.reduce(ModelAction::ImportFailed("m.zip: not a ZIP".into()));
+        assert_eq!(s.import_error.as_deref(), Some("m.zip: not a ZIP"));
+        assert_eq!(s.import_note, None);
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Reset);
         assert_eq!(s.draft.to_model().unwrap(), default_model());

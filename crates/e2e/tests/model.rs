@@ -1,9 +1,10 @@
 //! The Model page in headless Chromium: the guide's example, editing with
 //! errors in words, importing JSON, keeping it across a reload, exporting
-//! a file the core reads back.
+//! a file the core reads back, and the console's offline ZIP read in the
+//! worker.
 
 use iotda_core::iotda::ProductModel;
-use iotda_kit_e2e::{serve_dist, Chromedriver};
+use iotda_kit_e2e::{serve_dist, workspace_root, Chromedriver};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn model_page_edits_imports_keeps_and_exports_the_model() {
@@ -70,5 +71,55 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
     assert_eq!(browser.value("#service-0").await, "Env");
     assert_eq!(browser.value("#p-0-0-name").await, "temperature");
     browser.screenshot("model").await;
+
+    // The console's offline ZIP, chosen as a file: read in the worker, the
+    // same model as the core reads.
+    let zip = workspace_root().join("crates/core/tests/fixtures/iotda/product_model_profile.zip");
+    let expected = ProductModel::from_zip(&std::fs::read(&zip).expect("the fixture"))
+        .expect("the core reads the fixture");
+    let properties: usize = expected
+        .service_capabilities
+        .iter()
+        .map(|s| s.properties.len())
+        .sum();
+    browser
+        .wait_for("#model-paste-file")
+        .await
+        .send_keys(
+            &zip.canonicalize()
+                .expect("the fixture's path")
+                .display()
+                .to_string(),
+        )
+        .await
+        .expect("choose the ZIP");
+    let note = browser
+        .wait_text("#model-note", |t| t.contains("product_model_profile.zip"))
+        .await;
+    assert_eq!(
+        note,
+        format!(
+            "Imported product_model_profile.zip: {} services, {properties} properties.",
+            expected.service_capabilities.len()
+        )
+    );
+    assert_eq!(
+        browser.value("#service-0").await,
+        expected.service_capabilities[0].service_id
+    );
+    // A file that only looks like a ZIP: the worker's error, next to the box.
+    let fake = std::env::temp_dir().join(format!("not-a-model-{}.zip", std::process::id()));
+    std::fs::write(&fake, b"PK\x03\x04 but nothing more").expect("write the fake ZIP");
+    browser
+        .wait_for("#model-paste-file")
+        .await
+        .send_keys(&fake.display().to_string())
+        .await
+        .expect("choose the fake ZIP");
+    let error = browser
+        .wait_text("#model-paste-error", |t| t.contains("not-a-model"))
+        .await;
+    assert!(error.contains("ZIP"), "{error}");
+    std::fs::remove_file(&fake).expect("remove the fake ZIP");
     browser.close().await;
 }

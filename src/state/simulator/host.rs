@@ -17,7 +17,7 @@ use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
-use iotda_core::iotda::{DataType, Simulation, Uplink};
+use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,6 +81,14 @@ pub enum SimRequest {
         /// The request's number.
         seq: u64,
     },
+    /// Reads the console's offline ZIP of a product model (for the Model
+    /// page, which then carries no ZIP code of its own).
+    ReadZip {
+        /// The file's name, for messages.
+        name: String,
+        /// The ZIP.
+        bytes: Vec<u8>,
+    },
 }
 
 /// What the worker tells the page.
@@ -92,6 +100,13 @@ pub enum SimResponse {
     Started(Box<Started>),
     /// The simulator after a request.
     View(Box<SimView>),
+    /// A ZIP read: its name and the model's REST JSON, or what is wrong.
+    ZipRead {
+        /// The file's name.
+        name: String,
+        /// The model's REST JSON, or what is wrong with the ZIP.
+        json: Result<String, String>,
+    },
     /// The request could not be taken.
     Failed(String),
 }
@@ -235,25 +250,33 @@ pub struct Host {
 impl Host {
     /// Carries out `request`; `rng` moves simulated values.
     pub fn handle<R: Rng + ?Sized>(&mut self, request: SimRequest, rng: &mut R) -> SimResponse {
-        if let SimRequest::Start {
-            model,
-            device_id,
-            saved,
-        } = request
-        {
-            return SimResponse::Started(Box::new(self.start(
-                model.as_deref(),
-                &device_id,
-                saved.as_deref(),
-            )));
-        }
+        let request = match request {
+            SimRequest::Start {
+                model,
+                device_id,
+                saved,
+            } => {
+                return SimResponse::Started(Box::new(self.start(
+                    model.as_deref(),
+                    &device_id,
+                    saved.as_deref(),
+                )))
+            }
+            SimRequest::ReadZip { name, bytes } => {
+                let json = ProductModel::from_zip(&bytes)
+                    .map_err(|e| e.to_string())
+                    .and_then(|m| m.to_json().map_err(|e| e.to_string()));
+                return SimResponse::ZipRead { name, json };
+            }
+            other => other,
+        };
         let Some(sim) = self.sim.as_mut() else {
             return SimResponse::Failed("no device yet: type a valid device id".into());
         };
         let mut outbox = Vec::new();
         let mut error = None;
         match request {
-            SimRequest::Start { .. } => {}
+            SimRequest::Start { .. } | SimRequest::ReadZip { .. } => {}
             SimRequest::Edit { rev, field, text } => {
                 self.rev = rev;
                 sim.edit(field, text);
@@ -556,6 +579,39 @@ mod tests {
         let v = ask(&mut host, SimRequest::Tick { now_ms: 6000 });
         assert_eq!(v.outbox.len(), 1);
         assert_eq!(v.charts[1].count, 2);
+    }
+
+    #[test]
+    fn a_zip_is_read_into_the_rest_json_or_its_problem_named() {
+        let mut host = Host::default();
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        // The core's fixture: a ZIP as Python's zipfile writes it.
+        let zip =
+            include_bytes!("../../../crates/core/tests/fixtures/iotda/product_model_profile.zip");
+        let response = host.handle(
+            SimRequest::ReadZip {
+                name: "m.zip".into(),
+                bytes: zip.to_vec(),
+            },
+            &mut rng,
+        );
+        let SimResponse::ZipRead { name, json } = roundtrip(response) else {
+            panic!("a ZIP answer");
+        };
+        assert_eq!(name, "m.zip");
+        let model = ProductModel::from_json(json.unwrap().as_bytes()).unwrap();
+        assert_eq!(model, ProductModel::from_zip(zip).unwrap());
+        let response = host.handle(
+            SimRequest::ReadZip {
+                name: "bad.zip".into(),
+                bytes: b"PK nonsense".to_vec(),
+            },
+            &mut rng,
+        );
+        let SimResponse::ZipRead { json, .. } = response else {
+            panic!("a ZIP answer");
+        };
+        assert!(json.unwrap_err().contains("ZIP"), "the problem is named");
     }
 
     #[test]
