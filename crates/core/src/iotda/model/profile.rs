@@ -337,15 +337,20 @@ mod tests {
 
     #[test]
     fn paths_are_those_serde_path_to_error_gave() {
-        let root = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/iotda/profile_src"
-        );
-        let read = |path: &str| std::fs::read(format!("{root}/{path}")).unwrap();
-        let services = same_as_tracked::<ServiceFile>(&read(
-            "service/Switch/profile/servicetype-capability.json",
+        // Compiled in: the core never reads files, not even in its tests.
+        macro_rules! read {
+            ($path:literal) => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/iotda/profile_src/",
+                    $path
+                ))
+            };
+        }
+        let services = same_as_tracked::<ServiceFile>(read!(
+            "service/Switch/profile/servicetype-capability.json"
         ));
-        let devices = same_as_tracked::<DeviceFile>(&read("profile/devicetype-capability.json"));
+        let devices = same_as_tracked::<DeviceFile>(read!("profile/devicetype-capability.json"));
         assert!(services > 1000 && devices > 100, "{services} {devices}");
     }
 }

@@ -333,29 +333,32 @@ pub(crate) mod tests {
 
     #[test]
     fn paths_are_those_serde_path_to_error_gave() {
-        let fixture = |name: &str| {
-            std::fs::read(format!(
-                "{}/tests/fixtures/iotda/{name}",
-                env!("CARGO_MANIFEST_DIR")
-            ))
-            .unwrap()
-        };
+        // Compiled in: the core never reads files, not even in its tests.
+        macro_rules! fixture {
+            ($name:literal) => {
+                include_bytes!(concat!(
+                    env!("CARGO_MANIFEST_DIR"),
+                    "/tests/fixtures/iotda/",
+                    $name
+                ))
+            };
+        }
         let mut n = 0;
-        n += same_as_tracked::<PropertiesReport>(&fixture("properties_report.json"));
+        n += same_as_tracked::<PropertiesReport>(fixture!("properties_report.json"));
         // Brackets, quotes and escapes inside strings must not confuse the scan.
         n += same_as_tracked::<PropertiesReport>(
             r#"{"services":[{"service_id":"a\"]}","properties":{"x \"y\"":[1,{"z":"}\\"}],"温度":1},"event_time":"[{"}]}"#.as_bytes(),
         );
-        n += same_as_tracked::<GatewayPropertiesReport>(&fixture(
-            "gateway_sub_devices_properties_report.json",
+        n += same_as_tracked::<GatewayPropertiesReport>(fixture!(
+            "gateway_sub_devices_properties_report.json"
         ));
-        n += same_as_tracked::<CommandRequest>(&fixture("command_request.json"));
-        n += same_as_tracked::<CommandResponse>(&fixture("command_response.json"));
-        n += same_as_tracked::<PropertiesSetRequest>(&fixture("properties_set_request.json"));
-        n += same_as_tracked::<PropertiesGetResponse>(&fixture("properties_get_response.json"));
-        n += same_as_tracked::<ShadowGetResponse>(&fixture("shadow_get_response.json"));
-        n += same_as_tracked::<EventsPayload>(&fixture("events_ota_version_report.json"));
-        n += same_as_tracked::<crate::iotda::model::ProductModel>(&fixture("product_model.json"));
+        n += same_as_tracked::<CommandRequest>(fixture!("command_request.json"));
+        n += same_as_tracked::<CommandResponse>(fixture!("command_response.json"));
+        n += same_as_tracked::<PropertiesSetRequest>(fixture!("properties_set_request.json"));
+        n += same_as_tracked::<PropertiesGetResponse>(fixture!("properties_get_response.json"));
+        n += same_as_tracked::<ShadowGetResponse>(fixture!("shadow_get_response.json"));
+        n += same_as_tracked::<EventsPayload>(fixture!("events_ota_version_report.json"));
+        n += same_as_tracked::<crate::iotda::model::ProductModel>(fixture!("product_model.json"));
         assert!(n > 1000, "{n}");
     }
 
