@@ -1,6 +1,6 @@
 //! Every page checked with axe-core (npm, installed into `.tools` by
 //! `scripts/test.sh`) in headless Chromium, in both themes: no serious or
-//! critical violation. Pages are checked as a user sees them after using
+//! critical violation. Each is also photographed, as `{page}-{theme}.png`. Pages are checked as a user sees them after using
 //! them (a CA made, the console connected with its simulator running).
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
@@ -56,16 +56,19 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
         browser.click("nav a[href='/connect']").await;
         browser.wait_for("#device-id").await;
         check("connect", serious_violations(&browser, &axe).await);
+        browser.screenshot(&format!("connect-{theme}")).await;
 
         browser.click("nav a[href='/certificates']").await;
         browser.fill("#ca-cn", "A11y Test CA").await;
         browser.click("#ca-create").await;
         browser.wait_for("#ca-download-cert").await;
         check("certificates", serious_violations(&browser, &axe).await);
+        browser.screenshot(&format!("certificates-{theme}")).await;
 
         browser.click("nav a[href='/model']").await;
         browser.wait_for("#model-reset").await;
         check("model", serious_violations(&browser, &axe).await);
+        browser.screenshot(&format!("model-{theme}")).await;
 
         browser.click("nav a[href='/console']").await;
         browser.click("#console-local").await;
@@ -76,6 +79,7 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
             .await;
         browser.wait_for("#sim-preview").await;
         check("console", serious_violations(&browser, &axe).await);
+        browser.screenshot(&format!("console-{theme}")).await;
         browser.click("#console-disconnect").await;
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
