@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
@@ -121,6 +122,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Console} classes="navlink">{ "Console" }</Link<Route>>
                 </nav>
                 <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>
+                <Shortcuts />
                 <ThemeSwitch />
             </header>
             <main>

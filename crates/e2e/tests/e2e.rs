@@ -603,3 +603,48 @@ async fn the_theme_switch_overrides_the_system_and_is_remembered() {
     assert_eq!(read().await, "rgb(245, 246, 248)");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shortcuts_are_listed_on_question_mark_but_not_while_typing() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1000, 800).await;
+    browser.goto(&format!("http://{addr}/")).await;
+    browser.wait_for("#device-id").await;
+    let is_open = "return document.querySelector('#shortcuts').open;";
+    // A "?" typed in a field is text.
+    browser.fill("#device-id", "a?").await;
+    assert_eq!(browser.value("#device-id").await, "a?");
+    assert_eq!(
+        browser.client.execute(is_open, vec![]).await.expect("ask"),
+        false
+    );
+    // Anywhere else it opens the list.
+    browser
+        .client
+        .execute(
+            "document.activeElement.blur();
+             document.body.dispatchEvent(new KeyboardEvent('keydown', { key: '?', bubbles: true }));",
+            vec![],
+        )
+        .await
+        .expect("press ?");
+    assert_eq!(
+        browser.client.execute(is_open, vec![]).await.expect("ask"),
+        true
+    );
+    let list = browser.text("#shortcuts").await;
+    assert!(list.contains("Ctrl+Enter"), "{list}");
+    browser.click("#shortcuts-close").await;
+    assert_eq!(
+        browser.client.execute(is_open, vec![]).await.expect("ask"),
+        false
+    );
+    // The top bar's button opens it too.
+    browser.click("#shortcuts-open").await;
+    assert_eq!(
+        browser.client.execute(is_open, vec![]).await.expect("ask"),
+        true
+    );
+    browser.close().await;
+}
