@@ -72,6 +72,12 @@ install_toolchain() {
 
 install_browser() {
   apt_install chromium:chromium chromedriver:chromium-driver
+  # A CJK font, so that the Chinese pages' screenshots show characters.
+  if [ ! -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
+    say "installing a CJK font (fonts-wqy-microhei)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends fonts-wqy-microhei
+  fi
 }
 
 # npm_tools NAME@VERSION ... installs into .tools each package that is not

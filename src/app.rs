@@ -5,8 +5,10 @@ use std::collections::HashMap;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::components::language::{self, LanguageSwitch};
 use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
+use crate::i18n::{Lang, Texts};
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
@@ -90,13 +92,26 @@ fn switch(route: Route) -> Html {
         Route::Certificates => html! { <CertificatesPage /> },
         Route::Console => html! { <ConsolePage /> },
         Route::Model => html! { <ModelPage /> },
-        Route::NotFound => html! {
-            <section class="card">
-                <h2>{ "Page not found" }</h2>
-                <p><Link<Route> to={Route::Connect}>{ "Go to the Connection page" }</Link<Route>></p>
-            </section>
-        },
+        Route::NotFound => html! { <NotFound /> },
     }
+}
+
+/// What an unknown path shows.
+#[component]
+fn NotFound() -> Html {
+    let t = use_texts();
+    html! {
+        <section class="card">
+            <h2>{ t.not_found }</h2>
+            <p><Link<Route> to={Route::Connect}>{ t.not_found_link }</Link<Route>></p>
+        </section>
+    }
+}
+
+/// The texts of the language chosen (in the app's context).
+#[hook]
+pub fn use_texts() -> &'static Texts {
+    use_context::<Lang>().unwrap_or_default().texts()
 }
 
 /// The whole app.
@@ -104,6 +119,13 @@ fn switch(route: Route) -> Html {
 pub fn App() -> Html {
     let secret = use_memo((), |_| SecretMemory::default());
     let update = use_state(|| false);
+    let lang = use_state(language::initial);
+    use_effect_with(*lang, |lang| language::apply(*lang));
+    let on_lang = {
+        let lang = lang.clone();
+        Callback::from(move |l: Lang| lang.set(l))
+    };
+    let t = lang.texts();
     {
         let update = update.clone();
         use_effect_with((), move |_| {
@@ -112,31 +134,34 @@ pub fn App() -> Html {
     }
     html! {
         <ContextProvider<SecretMemory> context={(*secret).clone()}>
+        <ContextProvider<Lang> context={*lang}>
         <BrowserRouter>
             <header class="topbar">
                 <h1 class="brand">{ "IoTDA Kit" }</h1>
-                <nav aria-label="Pages">
-                    <Link<Route> to={Route::Connect} classes="navlink">{ "Connection" }</Link<Route>>
-                    <Link<Route> to={Route::Certificates} classes="navlink">{ "Certificates" }</Link<Route>>
-                    <Link<Route> to={Route::Model} classes="navlink">{ "Model" }</Link<Route>>
-                    <Link<Route> to={Route::Console} classes="navlink">{ "Console" }</Link<Route>>
+                <nav aria-label={t.nav_label}>
+                    <Link<Route> to={Route::Connect} classes="navlink">{ t.nav_connection }</Link<Route>>
+                    <Link<Route> to={Route::Certificates} classes="navlink">{ t.nav_certificates }</Link<Route>>
+                    <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model }</Link<Route>>
+                    <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console }</Link<Route>>
                 </nav>
-                <p class="tagline">{ "Offline: nothing you type leaves this page." }</p>
+                <p class="tagline">{ t.tagline }</p>
                 <Shortcuts />
+                <LanguageSwitch lang={*lang} onchange={on_lang} />
                 <ThemeSwitch />
             </header>
             <main>
                 if *update {
                     <p class="banner update" id="update" role="status">
-                        { "A new version of IoTDA Kit is ready. " }
+                        { t.update_ready }{ " " }
                         <button type="button" onclick={Callback::from(|_: MouseEvent| offline::take_update())}>
-                            { "Reload to use it" }
+                            { t.update_reload }
                         </button>
                     </p>
                 }
                 <Switch<Route> render={switch} />
             </main>
         </BrowserRouter>
+        </ContextProvider<Lang>>
         </ContextProvider<SecretMemory>>
     }
 }

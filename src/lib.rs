@@ -12,6 +12,7 @@
 pub mod app;
 pub mod components;
 pub mod hooks;
+pub mod i18n;
 pub mod pages;
 pub mod sim_worker;
 pub mod state;

@@ -3,6 +3,8 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
+use crate::app::use_texts;
+
 use crate::web::clipboard;
 
 /// Props of [`CopyButton`].
@@ -27,6 +29,7 @@ enum Status {
 /// "Copy", then "Copied" (or "Copy failed") for two seconds.
 #[component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
+    let t = use_texts();
     let status = use_state(|| Status::Idle);
     let reset = use_mut_ref(|| None::<Timeout>);
     let onclick = {
@@ -45,13 +48,13 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         })
     };
     let (label, class) = match *status {
-        Status::Idle => ("Copy", "copy"),
-        Status::Copied => ("Copied ✓", "copy copied"),
-        Status::Failed => ("Copy failed: select and copy by hand", "copy failed"),
+        Status::Idle => (t.copy, "copy"),
+        Status::Copied => (t.copied, "copy copied"),
+        Status::Failed => (t.copy_failed, "copy failed"),
     };
     html! {
         <button type="button" {class} {onclick} disabled={props.disabled}
-                aria-label={format!("Copy {}", props.what)} aria-live="polite">
+                aria-label={format!("{} {}", t.copy, props.what)} aria-live="polite">
             { label }
         </button>
     }

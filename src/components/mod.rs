@@ -2,6 +2,7 @@
 
 pub mod copy_button;
 pub mod download;
+pub mod language;
 pub mod pem_field;
 pub mod shortcuts;
 pub mod text_field;

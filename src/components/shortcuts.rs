@@ -6,24 +6,20 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlDialogElement, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-/// Every shortcut of the app: keys and what they do.
-pub const SHORTCUTS: &[(&str, &str)] = &[
-    ("?", "Show this list"),
-    ("Esc", "Close this list"),
-    ("Tab / Shift+Tab", "Move between fields and buttons"),
-    (
-        "Enter / Space",
-        "Press the focused button or tick the focused box",
-    ),
-    (
-        "Ctrl+Enter (⌘+Enter)",
-        "Console: publish the message being written",
-    ),
-    (
-        "Ctrl+V (⌘+V)",
-        "Certificates and Model: paste a PEM, JSON or file content",
-    ),
-];
+use crate::app::use_texts;
+use crate::i18n::Texts;
+
+/// Every shortcut of the app: keys and what they do, in `t`'s language.
+pub fn shortcuts(t: &Texts) -> [(&'static str, &'static str); 6] {
+    [
+        ("?", t.shortcut_help),
+        ("Esc", t.shortcut_close),
+        ("Tab / Shift+Tab", t.shortcut_tab),
+        ("Enter / Space", t.shortcut_press),
+        ("Ctrl+Enter (⌘+Enter)", t.shortcut_publish),
+        ("Ctrl+V (⌘+V)", t.shortcut_paste),
+    ]
+}
 
 /// Whether a key press is `?` typed outside any text field.
 fn asks_for_help(e: &KeyboardEvent) -> bool {
@@ -44,6 +40,7 @@ fn asks_for_help(e: &KeyboardEvent) -> bool {
 /// The top bar's button and the dialog it opens.
 #[component]
 pub fn Shortcuts() -> Html {
+    let t = use_texts();
     let dialog = use_node_ref();
     let open = {
         let dialog = dialog.clone();
@@ -91,17 +88,17 @@ pub fn Shortcuts() -> Html {
     html! {
         <>
             <button type="button" class="secondary help" id="shortcuts-open" onclick={on_open}
-                aria-haspopup="dialog" title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
+                aria-haspopup="dialog" title={format!("{} (?)", t.shortcuts_title)}>{ t.shortcuts }</button>
             <dialog ref={dialog} id="shortcuts" aria-labelledby="shortcuts-title">
-                <h2 id="shortcuts-title">{ "Keyboard shortcuts" }</h2>
+                <h2 id="shortcuts-title">{ t.shortcuts_title }</h2>
                 <table class="settings-table">
                     <tbody>
-                        { for SHORTCUTS.iter().map(|(keys, what)| html! {
+                        { for shortcuts(t).iter().map(|(keys, what)| html! {
                             <tr><th scope="row"><kbd>{ *keys }</kbd></th><td>{ *what }</td></tr>
                         }) }
                     </tbody>
                 </table>
-                <p class="actions"><button type="button" id="shortcuts-close" onclick={on_close}>{ "Close" }</button></p>
+                <p class="actions"><button type="button" id="shortcuts-close" onclick={on_close}>{ t.close }</button></p>
             </dialog>
         </>
     }

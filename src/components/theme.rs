@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use crate::app::use_texts;
 use crate::web::storage;
 
 /// localStorage key of the theme.
@@ -51,6 +52,7 @@ impl Theme {
 /// The theme switch for the top bar.
 #[component]
 pub fn ThemeSwitch() -> Html {
+    let t = use_texts();
     let theme = use_state(|| {
         storage::load::<Theme>(THEME_STORAGE_KEY)
             .ok()
@@ -82,11 +84,11 @@ pub fn ThemeSwitch() -> Html {
     };
     html! {
         <label class="theme">
-            <span class="visually-hidden">{ "Theme" }</span>
-            <select id="theme" onchange={onchange} title="Theme">
-                { option("system", "Theme: system", Theme::System) }
-                { option("light", "Theme: light", Theme::Light) }
-                { option("dark", "Theme: dark", Theme::Dark) }
+            <span class="visually-hidden">{ t.theme }</span>
+            <select id="theme" onchange={onchange} title={t.theme}>
+                { option("system", t.theme_system, Theme::System) }
+                { option("light", t.theme_light, Theme::Light) }
+                { option("dark", t.theme_dark, Theme::Dark) }
             </select>
         </label>
     }

@@ -648,3 +648,35 @@ async fn shortcuts_are_listed_on_question_mark_but_not_while_typing() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_connection_page_switches_to_chinese_and_stays_so() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1400).await;
+    browser.goto(&format!("http://{addr}/")).await;
+    assert_eq!(browser.text("#device-heading").await, "Device");
+    browser.select("#lang", "zh-CN").await;
+    browser.wait_for("html[lang='zh-CN']").await;
+    assert_eq!(browser.text("#device-heading").await, "设备");
+    assert_eq!(browser.text("label[for='device-id']").await, "设备 ID");
+    assert_eq!(browser.text("#credentials-heading").await, "MQTT 连接参数");
+    assert_eq!(browser.text("a.navlink[href='/connect']").await, "连接信息");
+    // The page still works in Chinese: credentials as IoTDA computes them.
+    browser.fill("#device-id", "5f8d_node1").await;
+    browser.fill("#secret", "12345678").await;
+    browser.fill("#timestamp", "2025041401").await;
+    assert_eq!(
+        browser.wait_for_text("#password", VECTOR_PASSWORD).await,
+        VECTOR_PASSWORD
+    );
+    browser.screenshot("connect-zh").await;
+    // Remembered across a reload, and switched back.
+    browser.client.refresh().await.expect("reload");
+    assert_eq!(browser.text("#device-heading").await, "设备");
+    assert_eq!(browser.value("#lang").await, "zh-CN");
+    browser.select("#lang", "en").await;
+    browser.wait_for("html[lang='en']").await;
+    assert_eq!(browser.text("#device-heading").await, "Device");
+    browser.close().await;
+}

@@ -1,0 +1,178 @@
+//! The languages of the interface: English and Simplified Chinese. Every
+//! text is a field of [`Texts`], so a language that lacks one does not
+//! compile. The first choice follows the browser's language; the user's
+//! choice is kept in `localStorage`. Messages that come from the core
+//! (checks of what was typed, protocol errors) stay in English.
+
+use serde::{Deserialize, Serialize};
+
+/// localStorage key of the chosen language.
+pub const LANG_STORAGE_KEY: &str = "iotda-kit.lang.v1";
+
+/// A language of the interface.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Simplified Chinese.
+    Zh,
+}
+
+impl Lang {
+    /// Both, in the order the switch lists them.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The language for a browser's `navigator.language` (`zh-CN`,
+    /// `zh-Hans`, `zh` are Chinese; anything else English).
+    pub fn from_browser(tag: &str) -> Self {
+        if tag.to_ascii_lowercase().starts_with("zh") {
+            Self::Zh
+        } else {
+            Self::En
+        }
+    }
+
+    /// The BCP 47 tag, for `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Zh => "zh-CN",
+        }
+    }
+
+    /// Its name, in itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Zh => "中文",
+        }
+    }
+
+    /// Its texts.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::En => &EN,
+            Self::Zh => &ZH,
+        }
+    }
+}
+
+macro_rules! texts {
+    ($($name:ident: $en:literal, $zh:literal;)*) => {
+        /// Every text of the interface in one language.
+        #[derive(Debug)]
+        pub struct Texts {
+            $(#[doc = concat!("\"", $en, "\"")] pub $name: &'static str,)*
+        }
+
+        /// English.
+        pub static EN: Texts = Texts { $($name: $en,)* };
+        /// Simplified Chinese.
+        pub static ZH: Texts = Texts { $($name: $zh,)* };
+
+        impl Texts {
+            /// Every text, named, for checks.
+            pub fn all(&self) -> Vec<(&'static str, &'static str)> {
+                vec![$((stringify!($name), self.$name),)*]
+            }
+        }
+    };
+}
+
+texts! {
+    // The top bar.
+    nav_connection: "Connection", "连接信息";
+    nav_certificates: "Certificates", "证书";
+    nav_model: "Model", "产品模型";
+    nav_console: "Console", "MQTT 控制台";
+    nav_label: "Pages", "页面";
+    tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
+    language: "Language", "语言";
+    theme: "Theme", "主题";
+    theme_system: "Theme: system", "主题：跟随系统";
+    theme_light: "Theme: light", "主题：浅色";
+    theme_dark: "Theme: dark", "主题：深色";
+    shortcuts: "Shortcuts", "快捷键";
+    shortcuts_title: "Keyboard shortcuts", "键盘快捷键";
+    shortcut_help: "Show this list", "显示此列表";
+    shortcut_close: "Close this list", "关闭此列表";
+    shortcut_tab: "Move between fields and buttons", "在输入框和按钮之间移动";
+    shortcut_press: "Press the focused button or tick the focused box", "按下当前按钮，或勾选当前复选框";
+    shortcut_publish: "Console: publish the message being written", "控制台：发布正在编辑的消息";
+    shortcut_paste: "Certificates and Model: paste a PEM, JSON or file content", "证书和产品模型页：粘贴 PEM、JSON 或文件内容";
+    close: "Close", "关闭";
+    update_ready: "A new version of IoTDA Kit is ready.", "IoTDA Kit 有新版本可用。";
+    update_reload: "Reload to use it", "重新加载以使用新版本";
+    not_found: "Page not found", "页面不存在";
+    not_found_link: "Go to the Connection page", "前往连接信息页";
+    // Copy buttons.
+    copy: "Copy", "复制";
+    copied: "Copied ✓", "已复制 ✓";
+    copy_failed: "Copy failed: select and copy by hand", "复制失败：请手动选中并复制";
+    // The Connection page.
+    device: "Device", "设备";
+    device_id: "Device ID", "设备 ID";
+    device_id_hint: "As shown in the console, usually {product_id}_{node_id}.", "与控制台显示的一致，通常为 {product_id}_{node_id}。";
+    secret: "Device secret", "设备密钥";
+    show: "Show", "显示";
+    hide: "Hide", "隐藏";
+    remember_secret: "Remember secret on this device", "在此设备上记住密钥";
+    remember_secret_hint: "Stored unencrypted in this browser's local storage. Leave unticked on shared machines.", "以明文保存在本浏览器的本地存储中。公用电脑上请不要勾选。";
+    sign_type: "Sign type", "签名类型";
+    sign_type_0: "0 - don't check timestamp", "0 - 不校验时间戳";
+    sign_type_1: "1 - check timestamp", "1 - 校验时间戳";
+    timestamp: "Timestamp", "时间戳";
+    timestamp_following: "UTC hour, YYYYMMDDHH. Following the current hour.", "UTC 小时，格式 YYYYMMDDHH。正在跟随当前时间。";
+    timestamp_fixed: "UTC hour, YYYYMMDDHH. Fixed: press Now to follow the clock again.", "UTC 小时，格式 YYYYMMDDHH。已固定：点击“现在”重新跟随时钟。";
+    now: "Now", "现在";
+    endpoint: "Endpoint", "接入地址";
+    host: "Host", "主机";
+    host_hint: "Your instance's access address (console: Overview > Access Details), or pick a suggestion.", "实例的接入地址（控制台：总览 > 接入信息），或从建议中选择。";
+    protocol: "Protocol", "协议";
+    port: "Port", "端口";
+    ws_path: "WebSocket path", "WebSocket 路径";
+    credentials: "MQTT credentials", "MQTT 连接参数";
+    username: "Username", "用户名";
+    password: "Password", "密码";
+    credentials_pending: "Fill in the device fields above; the values update as you type.", "请填写上面的设备信息，这里的值会随输入实时更新。";
+    settings: "Ready-to-paste settings", "可直接粘贴的配置";
+    settings_pending: "Settings appear here once the device and endpoint fields are valid.", "设备和接入地址填写正确后，这里会显示配置。";
+    broker_url: "Broker URL: ", "Broker 地址：";
+    mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";
+    mqttx_command: "MQTTX command", "MQTTX 命令";
+    mqttfx_profile: "MQTT.fx connection profile", "MQTT.fx 连接配置";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_browser_language_picks_the_first_choice() {
+        for (tag, lang) in [
+            ("zh-CN", Lang::Zh),
+            ("zh", Lang::Zh),
+            ("zh-Hans-CN", Lang::Zh),
+            ("ZH-tw", Lang::Zh),
+            ("en-US", Lang::En),
+            ("de", Lang::En),
+            ("", Lang::En),
+        ] {
+            assert_eq!(Lang::from_browser(tag), lang, "{tag:?}");
+        }
+        assert_eq!(Lang::Zh.tag(), "zh-CN");
+    }
+
+    #[test]
+    fn every_text_is_translated() {
+        for ((name, en), (_, zh)) in EN.all().into_iter().zip(ZH.all()) {
+            assert!(!en.trim().is_empty(), "{name} is empty");
+            assert_ne!(en, zh, "{name} is not translated");
+            assert!(
+                zh.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)),
+                "{name}: {zh:?} has no Chinese"
+            );
+        }
+    }
+}
