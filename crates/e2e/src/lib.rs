@@ -91,6 +91,25 @@ impl Chromedriver {
     /// Opens a headless Chromium session with a fresh profile and the given
     /// window size.
     pub async fn session(&self, width: u32, height: u32) -> Browser {
+        self.open_session(width, height, None).await
+    }
+
+    /// A session that emulates a phone's screen, `width` × `height` CSS
+    /// pixels (headless Chromium sizes no window below 500 px wide).
+    pub async fn phone_session(&self, width: u32, height: u32) -> Browser {
+        let metrics = serde_json::json!({
+            "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
+        });
+        self.open_session(width.max(500), height, Some(metrics))
+            .await
+    }
+
+    async fn open_session(
+        &self,
+        width: u32,
+        height: u32,
+        emulation: Option<serde_json::Value>,
+    ) -> Browser {
         let profile = std::env::temp_dir().join(format!(
             "iotda-e2e-profile-{}-{}",
             std::process::id(),
@@ -111,10 +130,11 @@ impl Chromedriver {
             format!("--user-data-dir={}", profile.display()),
         ];
         let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" }),
-        );
+        let mut options = serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" });
+        if let Some(emulation) = emulation {
+            options["mobileEmulation"] = emulation;
+        }
+        caps.insert("goog:chromeOptions".into(), options);
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))

@@ -680,3 +680,30 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(browser.text("#device-heading").await, "Device");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_page_fits_a_390_px_phone() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.phone_session(390, 844).await;
+    let mut wide = Vec::new();
+    for page in ["connect", "certificates", "model", "console"] {
+        browser.goto(&format!("http://{addr}/{page}")).await;
+        browser.wait_for("main .card").await;
+        let widths = browser
+            .client
+            .execute(
+                "return [window.innerWidth, document.documentElement.scrollWidth];",
+                vec![],
+            )
+            .await
+            .expect("measure the page");
+        assert_eq!(widths[0], 390, "the phone's width");
+        if widths[1].as_u64() > Some(390) {
+            wide.push(format!("{page}: {} px wide", widths[1]));
+        }
+        browser.screenshot(&format!("{page}-390")).await;
+    }
+    assert!(wide.is_empty(), "{wide:?}");
+    browser.close().await;
+}
