@@ -142,6 +142,35 @@ texts! {
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";
     mqttx_command: "MQTTX command", "MQTTX 命令";
     mqttfx_profile: "MQTT.fx connection profile", "MQTT.fx 连接配置";
+    // File fields.
+    choose_file: "Choose file…", "选择文件…";
+    binary_loaded: "(binary file) loaded; type or paste to replace it", "（二进制文件）已载入；输入或粘贴可替换";
+    // The Model page.
+    model: "Product model", "产品模型";
+    model_intro: "The services and properties the platform expects. Import the model from the console (Products → your product → Model Definition: export the JSON, or download the offline ZIP), or edit the guide's example below. Reports are checked against it before sending.", "平台期望的服务和属性。可从控制台导入产品模型（产品 → 你的产品 → 模型定义：导出 JSON，或下载离线 ZIP），也可在下方编辑指南中的示例模型。上报数据在发送前会按此模型校验。";
+    model_paste: "Paste model JSON, or choose / drop a .json or .zip", "粘贴模型 JSON，或选择 / 拖入 .json 或 .zip 文件";
+    model_import: "Import pasted JSON", "导入粘贴的 JSON";
+    pasted_model: "the pasted model", "粘贴的模型";
+    model_reset: "Use the guide's example", "使用指南中的示例";
+    imported: "Imported", "已导入";
+    export: "Export", "导出";
+    model_valid: "The model is valid and saved in this browser.", "模型有效，已保存在本浏览器中。";
+    service_id: "Service id", "服务 ID";
+    remove_service: "Remove service", "删除服务";
+    commands_kept: "command(s) kept as imported.", "个命令按导入内容保留。";
+    property: "Property", "属性";
+    data_type: "Type", "数据类型";
+    min: "Min", "最小值";
+    max: "Max", "最大值";
+    step: "Step", "步长";
+    max_length: "Max len", "最大长度";
+    unit: "Unit", "单位";
+    access: "Access", "访问方式";
+    enum_list: "Enum (comma-separated)", "枚举值（逗号分隔）";
+    required: "Req.", "必选";
+    add_property: "Add property", "添加属性";
+    add_service: "Add service", "添加服务";
+    remove: "Remove", "删除";
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::app::use_texts;
 use crate::web::files;
 
 /// Props of [`PemField`].
@@ -42,6 +43,7 @@ pub struct PemFieldProps {
 /// A PEM text area with "Choose file" and drag and drop.
 #[component]
 pub fn PemField(props: &PemFieldProps) -> Html {
+    let t = use_texts();
     let read_error = use_state(|| None::<String>);
     let load = {
         let onfile = props.onfile.clone();
@@ -91,9 +93,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
     let error = props.error.clone().or_else(|| (*read_error).clone());
     let error_id = format!("{}-error", props.id);
     let placeholder = match &props.file_name {
-        Some(name) => Some(AttrValue::from(format!(
-            "{name} (binary file) loaded; type or paste to replace it"
-        ))),
+        Some(name) => Some(AttrValue::from(format!("{name} {}", t.binary_loaded))),
         None => props.placeholder.clone(),
     };
     html! {
@@ -107,7 +107,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
                 aria-invalid={error.is_some().to_string()}
                 aria-describedby={error.as_ref().map(|_| error_id.clone())} />
             <label class="file-button">
-                { "Choose file…" }
+                { t.choose_file }
                 <input type="file" id={format!("{}-file", props.id)} {onchange}
                     accept={props.accept.clone()} />
             </label>

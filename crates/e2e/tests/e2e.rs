@@ -671,6 +671,12 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
         VECTOR_PASSWORD
     );
     browser.screenshot("connect-zh").await;
+    // The Model page too.
+    browser.click("a.navlink[href='/model']").await;
+    assert_eq!(browser.text("#model-import").await, "产品模型");
+    assert_eq!(browser.text("#model-add-service").await, "添加服务");
+    browser.screenshot("model-zh").await;
+    browser.click("a.navlink[href='/connect']").await;
     // Remembered across a reload, and switched back.
     browser.client.refresh().await.expect("reload");
     assert_eq!(browser.text("#device-heading").await, "设备");
