@@ -526,16 +526,18 @@ impl Subscriber {
                 }
             }
         });
+        // Built first, so that a panic below still kills mosquitto_sub.
+        let subscriber = Self { child, lines };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match lines.recv_timeout(left) {
+            match subscriber.lines.recv_timeout(left) {
                 Ok(line) if line.contains("received SUBACK") => break,
                 Ok(_) => {}
                 Err(e) => panic!("mosquitto_sub did not subscribe to {filter}: {e}"),
             }
         }
-        Self { child, lines }
+        subscriber
     }
 
     /// The next message, within 20 s.
