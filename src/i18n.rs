@@ -171,6 +171,50 @@ texts! {
     add_property: "Add property", "添加属性";
     add_service: "Add service", "添加服务";
     remove: "Remove", "删除";
+    // The Console page.
+    console_intro: "MQTT over WebSocket from this page straight to the broker.", "本页面通过 WebSocket 直接连接 MQTT Broker。";
+    fill_from_connection: "Fill from the Connection page", "从连接信息页填入";
+    local_broker: "Local broker (scripts/run.sh)", "本地 Broker（scripts/run.sh）";
+    path: "Path", "路径";
+    tls: "TLS (wss://)", "使用 TLS（wss://）";
+    password_kept: "Kept in this tab only, never saved.", "只保留在此标签页中，从不保存。";
+    keep_alive: "Keep alive (s)", "心跳间隔（秒）";
+    mqtt_version: "MQTT version", "MQTT 版本";
+    clean_session: "Clean session", "清除会话";
+    iotda_mode: "IoTDA mode (warnings, refusals in IoTDA's terms)", "IoTDA 模式（按 IoTDA 的规则提示和解释拒绝原因）";
+    console_device_id: "Device id (for IoTDA topics)", "设备 ID（用于 IoTDA Topic）";
+    connect: "Connect", "连接";
+    disconnect: "Disconnect", "断开";
+    activity: "Activity", "连接记录";
+    not_connected: "Not connected", "未连接";
+    connecting_to: "Connecting to", "正在连接";
+    connected_to: "Connected to", "已连接到";
+    session_kept: "(the broker kept the session)", "（Broker 保留了会话）";
+    connection_lost: "Connection lost:", "连接已断开：";
+    reconnecting: "Reconnecting by itself …", "正在自动重连……";
+    not_connected_because: "Not connected:", "未连接：";
+    subscriptions: "Subscriptions", "订阅";
+    topic_filter: "Topic filter", "Topic 过滤器";
+    subscribe: "Subscribe", "订阅";
+    add_iotda_topics: "Add the device's IoTDA downlink topics", "添加设备的 IoTDA 下行 Topic";
+    publish: "Publish", "发布";
+    iotda_preset: "IoTDA preset", "IoTDA 预设";
+    choose_topic: "choose a topic …", "选择 Topic……";
+    topic: "Topic", "Topic（主题）";
+    retain: "Retain", "保留消息（Retain）";
+    check_json: "Check as JSON", "按 JSON 校验";
+    payload: "Payload (Ctrl+Enter sends)", "消息内容（Ctrl+Enter 发送）";
+    pretty_print: "Pretty-print JSON", "格式化 JSON";
+    messages: "Messages", "消息";
+    filter_topic: "Topic (part, or a filter with + #)", "Topic（部分内容，或含 + # 的过滤器）";
+    text: "Text", "文本";
+    clear: "Clear", "清空";
+    message_log: "Message log", "消息记录";
+    show_as: "Show as", "显示为";
+    answer_request: "Answer this request", "应答此请求";
+    not_subscribed: "not subscribed", "未订阅";
+    subscribing: "subscribing …", "正在订阅……";
+    granted: "granted", "已授权";
 }
 
 #[cfg(test)]

@@ -17,8 +17,10 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::app::use_texts;
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
+use crate::i18n::Texts;
 use crate::state::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogFilter, LogLimits,
@@ -131,6 +133,7 @@ impl FrameScheduler {
 /// The Console page.
 #[component]
 pub fn ConsolePage() -> Html {
+    let t = use_texts();
     let memory = use_context::<SecretMemory>();
     let saved = use_memo((), |_| storage::load::<SavedConsole>(CONSOLE_STORAGE_KEY));
     let state = {
@@ -328,34 +331,37 @@ pub fn ConsolePage() -> Html {
     let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
     let url = &state.url;
     let (status_class, status_text) = match &state.status {
-        Status::Disconnected => ("status", "Not connected".to_owned()),
-        Status::Connecting => ("status", format!("Connecting to {url} …")),
+        Status::Disconnected => ("status", t.not_connected.to_owned()),
+        Status::Connecting => ("status", format!("{} {url} …", t.connecting_to)),
         Status::Connected { session_present } => (
             "status ok",
             if *session_present {
-                format!("Connected to {url} (the broker kept the session)")
+                format!("{} {url} {}", t.connected_to, t.session_kept)
             } else {
-                format!("Connected to {url}")
+                format!("{} {url}", t.connected_to)
             },
         ),
         Status::Waiting(why) => (
             "status invalid",
-            format!("Connection lost: {why}. Reconnecting by itself …"),
+            format!("{} {why}. {}", t.connection_lost, t.reconnecting),
         ),
-        Status::Failed(why) => ("status invalid", format!("Not connected: {why}")),
+        Status::Failed(why) => (
+            "status invalid",
+            format!("{} {why}", t.not_connected_because),
+        ),
     };
 
     let connection_card = html! {
         <section class="card" aria-labelledby="console-connection">
-            <h2 id="console-connection">{ "Connection" }</h2>
+            <h2 id="console-connection">{ t.nav_connection }</h2>
             <p class="hint">
-                { "MQTT over WebSocket from this page straight to the broker. " }
+                { t.console_intro }{ " " }
                 <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
-                    { "Fill from the Connection page" }
+                    { t.fill_from_connection }
                 </button>
                 { " " }
                 <button type="button" class="secondary" id="console-local" onclick={on_local}>
-                    { "Local broker (scripts/run.sh)" }
+                    { t.local_broker }
                 </button>
             </p>
             if let Some(note) = &state.note {
@@ -365,45 +371,45 @@ pub fn ConsolePage() -> Html {
                 <p class="note">{ e }</p>
             }
             <div class="settings">
-                <TextField id="console-host" label="Host" value={form.host.clone()}
+                <TextField id="console-host" label={t.host} value={form.host.clone()}
                     oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
-                <TextField id="console-port" label="Port" value={form.port.clone()}
+                <TextField id="console-port" label={t.port} value={form.port.clone()}
                     oninput={edit(|f, v| f.port = v)} error={field_error(FormField::Port)} />
-                <TextField id="console-path" label="Path" value={form.path.clone()}
+                <TextField id="console-path" label={t.path} value={form.path.clone()}
                     oninput={edit(|f, v| f.path = v)} error={field_error(FormField::Path)} />
                 <label class="choice"><input type="checkbox" id="console-tls" checked={form.tls}
-                    onchange={toggle(|f, v| f.tls = v)} />{ " TLS (wss://)" }</label>
+                    onchange={toggle(|f, v| f.tls = v)} />{ " " }{ t.tls }</label>
                 <TextField id="console-client-id" label="ClientId" value={form.client_id.clone()}
                     oninput={edit(|f, v| f.client_id = v)} />
-                <TextField id="console-username" label="Username" value={form.username.clone()}
+                <TextField id="console-username" label={t.username} value={form.username.clone()}
                     oninput={edit(|f, v| f.username = v)} />
-                <TextField id="console-password" label="Password" input_type="password"
+                <TextField id="console-password" label={t.password} input_type="password"
                     value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
                     error={field_error(FormField::Login)}
-                    hint="Kept in this tab only, never saved." />
-                <TextField id="console-keepalive" label="Keep alive (s)" value={form.keep_alive.clone()}
+                    hint={t.password_kept} />
+                <TextField id="console-keepalive" label={t.keep_alive} value={form.keep_alive.clone()}
                     oninput={edit(|f, v| f.keep_alive = v)} error={field_error(FormField::KeepAlive)} />
                 <div class="field">
-                    <label for="console-version">{ "MQTT version" }</label>
+                    <label for="console-version">{ t.mqtt_version }</label>
                     <select id="console-version" onchange={on_version}>
                         <option value="3.1.1" selected={form.version == MqttVersion::V311}>{ "3.1.1" }</option>
                         <option value="5" selected={form.version == MqttVersion::V5}>{ "5.0" }</option>
                     </select>
                 </div>
                 <label class="choice"><input type="checkbox" id="console-clean" checked={form.clean_start}
-                    onchange={toggle(|f, v| f.clean_start = v)} />{ " Clean session" }</label>
+                    onchange={toggle(|f, v| f.clean_start = v)} />{ " " }{ t.clean_session }</label>
                 <label class="choice"><input type="checkbox" id="console-iotda" checked={form.iotda}
-                    onchange={toggle(|f, v| f.iotda = v)} />{ " IoTDA mode (warnings, refusals in IoTDA's terms)" }</label>
-                <TextField id="console-device-id" label="Device id (for IoTDA topics)"
+                    onchange={toggle(|f, v| f.iotda = v)} />{ " " }{ t.iotda_mode }</label>
+                <TextField id="console-device-id" label={t.console_device_id}
                     value={form.device_id.clone()} oninput={edit(|f, v| f.device_id = v)} />
             </div>
             <p class="actions">
-                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ "Connect" }</button>
-                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ "Disconnect" }</button>
+                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ t.connect }</button>
+                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect }</button>
             </p>
             <p id="console-status" class={status_class} role="status">{ status_text }</p>
             <details>
-                <summary>{ "Activity" }</summary>
+                <summary>{ t.activity }</summary>
                 <ol id="console-activity" class="activity">
                     { for state.activity.iter().map(|line| html! { <li>{ line }</li> }) }
                 </ol>
@@ -416,7 +422,7 @@ pub fn ConsolePage() -> Html {
             { connection_card }
             <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
             <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
-            { log_card(&log, &filter, &scroll_top, &selected, &view, &state, &frames) }
+            { log_card(t, &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
             <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
                 frames={(*frames).clone()} inbox={inbox.clone()} />
         </div>
@@ -473,6 +479,7 @@ impl PartialEq for SectionProps {
 
 #[component]
 fn Subscriptions(props: &SectionProps) -> Html {
+    let t = use_texts();
     let state = &props.state;
     let qos = use_state(|| 1u8);
     let on_filter = {
@@ -533,13 +540,13 @@ fn Subscriptions(props: &SectionProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="console-subscriptions">
-            <h2 id="console-subscriptions">{ "Subscriptions" }</h2>
+            <h2 id="console-subscriptions">{ t.subscriptions }</h2>
             <ul id="console-sub-list" class="sub-list">
                 { for state.subscriptions.iter().map(|row| {
                     let status = match &row.status {
-                        SubStatus::Idle => "not subscribed".to_owned(),
-                        SubStatus::Pending(_) => "subscribing …".to_owned(),
-                        SubStatus::Granted(q) => format!("granted QoS {q}"),
+                        SubStatus::Idle => t.not_subscribed.to_owned(),
+                        SubStatus::Pending(_) => t.subscribing.to_owned(),
+                        SubStatus::Granted(q) => format!("{} QoS {q}", t.granted),
                         SubStatus::Refused(why) => why.clone(),
                     };
                     html! {
@@ -548,13 +555,13 @@ fn Subscriptions(props: &SectionProps) -> Html {
                             <span class="badge">{ format!("QoS {}", row.qos) }</span>
                             <span class={classes!("sub-status", matches!(row.status, SubStatus::Refused(_)).then_some("invalid"))}>{ status }</span>
                             <button type="button" class="secondary remove" onclick={remove(row)}
-                                aria-label={format!("Remove {}", row.filter)}>{ "Remove" }</button>
+                                aria-label={format!("{} {}", t.remove, row.filter)}>{ t.remove }</button>
                         </li>
                     }
                 }) }
             </ul>
             <div class="sub-add">
-                <TextField id="console-new-filter" label="Topic filter" value={state.new_filter.clone()}
+                <TextField id="console-new-filter" label={t.topic_filter} value={state.new_filter.clone()}
                     oninput={on_filter} placeholder="$oc/devices/{device_id}/sys/messages/down"
                     error={state.subscription_error.clone()} />
                 <div class="field">
@@ -564,8 +571,8 @@ fn Subscriptions(props: &SectionProps) -> Html {
                     </select>
                 </div>
                 <p class="actions">
-                    <button type="button" id="console-add-sub" onclick={on_add}>{ "Subscribe" }</button>
-                    <button type="button" class="secondary" id="console-add-iotda" onclick={on_iotda}>{ "Add the device's IoTDA downlink topics" }</button>
+                    <button type="button" id="console-add-sub" onclick={on_add}>{ t.subscribe }</button>
+                    <button type="button" class="secondary" id="console-add-iotda" onclick={on_iotda}>{ t.add_iotda_topics }</button>
                 </p>
             </div>
         </section>
@@ -574,6 +581,7 @@ fn Subscriptions(props: &SectionProps) -> Html {
 
 #[component]
 fn Publish(props: &SectionProps) -> Html {
+    let t = use_texts();
     let state = &props.state;
     let publish = &state.publish;
     let set = |apply: fn(&mut PublishForm, String)| {
@@ -673,27 +681,27 @@ fn Publish(props: &SectionProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="console-publish">
-            <h2 id="console-publish">{ "Publish" }</h2>
+            <h2 id="console-publish">{ t.publish }</h2>
             <div class="field">
-                <label for="console-preset">{ "IoTDA preset" }</label>
+                <label for="console-preset">{ t.iotda_preset }</label>
                 <select id="console-preset" onchange={on_preset}>
-                    <option value="" selected=true>{ "choose a topic …" }</option>
+                    <option value="" selected=true>{ t.choose_topic }</option>
                     { for presets.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()}>{ p.label }</option>
                     }) }
                 </select>
             </div>
-            <TextField id="console-topic" label="Topic" value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
+            <TextField id="console-topic" label={t.topic} value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
             <div class="field">
                 <label for="console-qos">{ "QoS" }</label>
                 <select id="console-qos" onchange={on_qos}>
                     { for [0u8, 1, 2].iter().map(|q| html! { <option value={q.to_string()} selected={*q == publish.qos}>{ q }</option> }) }
                 </select>
             </div>
-            <label class="choice"><input type="checkbox" id="console-retain" checked={publish.retain} onchange={flag(|f, v| f.retain = v)} />{ " Retain" }</label>
-            <label class="choice"><input type="checkbox" id="console-json" checked={publish.json} onchange={flag(|f, v| f.json = v)} />{ " Check as JSON" }</label>
+            <label class="choice"><input type="checkbox" id="console-retain" checked={publish.retain} onchange={flag(|f, v| f.retain = v)} />{ " " }{ t.retain }</label>
+            <label class="choice"><input type="checkbox" id="console-json" checked={publish.json} onchange={flag(|f, v| f.json = v)} />{ " " }{ t.check_json }</label>
             <div class="field">
-                <label for="console-payload">{ "Payload (Ctrl+Enter sends)" }</label>
+                <label for="console-payload">{ t.payload }</label>
                 <textarea id="console-payload" class={classes!("mono", json_error.is_some().then_some("invalid"))}
                     rows="8" spellcheck="false" value={publish.payload.clone()} oninput={on_payload} onkeydown={on_key}
                     aria-describedby="console-payload-error" />
@@ -702,8 +710,8 @@ fn Publish(props: &SectionProps) -> Html {
                 }
             </div>
             <p class="actions">
-                <button type="button" id="console-send" onclick={on_click}>{ "Publish" }</button>
-                <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ "Pretty-print JSON" }</button>
+                <button type="button" id="console-send" onclick={on_click}>{ t.publish }</button>
+                <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ t.pretty_print }</button>
             </p>
             if let Some(e) = &state.publish_error {
                 <p class="field-error" id="console-publish-error" role="alert">{ e }</p>
@@ -712,15 +720,28 @@ fn Publish(props: &SectionProps) -> Html {
     }
 }
 
+/// What the log card shows: its filter, where it is scrolled, the message
+/// selected and how payloads are shown.
+struct LogView<'a> {
+    filter: &'a UseStateHandle<LogFilter>,
+    scroll_top: &'a UseStateHandle<f64>,
+    selected: &'a UseStateHandle<Option<u64>>,
+    view: &'a UseStateHandle<PayloadView>,
+}
+
 fn log_card(
+    t: &Texts,
     shared_log: &Rc<RefCell<MessageLog>>,
-    filter: &UseStateHandle<LogFilter>,
-    scroll_top: &UseStateHandle<f64>,
-    selected: &UseStateHandle<Option<u64>>,
-    view: &UseStateHandle<PayloadView>,
+    shown: LogView<'_>,
     state: &UseReducerHandle<ConsoleState>,
     frames: &FrameScheduler,
 ) -> Html {
+    let LogView {
+        filter,
+        scroll_top,
+        selected,
+        view,
+    } = shown;
     let log = shared_log.borrow();
     let seqs = log.matching(filter);
     let first = ((**scroll_top / ROW_PX) as usize).saturating_sub(OVERSCAN);
@@ -813,7 +834,7 @@ fn log_card(
                     if entry.retain { " · retained" } else { "" }, size_text(entry.payload.len())) }</p>
                 if let Some(e) = failure { <p class="field-error">{ e }</p> }
                 <div class="field">
-                    <label for="console-view">{ "Show as" }</label>
+                    <label for="console-view">{ t.show_as }</label>
                     <select id="console-view" onchange={on_view}>
                         { for PayloadView::ALL.iter().map(|p| html! { <option value={p.label()} selected={*p == **view}>{ p.label() }</option> }) }
                     </select>
@@ -822,7 +843,7 @@ fn log_card(
                 <p class="actions">
                     <CopyButton text={text.clone()} what="payload" />
                     if let Some(onclick) = reply {
-                        <button type="button" id="console-answer" {onclick}>{ "Answer this request" }</button>
+                        <button type="button" id="console-answer" {onclick}>{ t.answer_request }</button>
                     }
                 </p>
             </div>
@@ -830,20 +851,20 @@ fn log_card(
     });
     html! {
         <section class="card wide" aria-labelledby="console-messages">
-            <h2 id="console-messages">{ "Messages" }</h2>
+            <h2 id="console-messages">{ t.messages }</h2>
             <p class="hint" id="console-counts" data-received={log.received().to_string()}
                 data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
                 { format!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
                     log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped()) }
             </p>
             <div class="log-filters">
-                <TextField id="console-filter-topic" label="Topic (part, or a filter with + #)" value={filter.topic.clone()}
+                <TextField id="console-filter-topic" label={t.filter_topic} value={filter.topic.clone()}
                     oninput={set_filter(|f, v| f.topic = v)} />
-                <TextField id="console-filter-text" label="Text" value={filter.text.clone()}
+                <TextField id="console-filter-text" label={t.text} value={filter.text.clone()}
                     oninput={set_filter(|f, v| f.text = v)} />
-                <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ "Clear" }</button></p>
+                <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ t.clear }</button></p>
             </div>
-            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label="Message log">
+            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label={t.message_log}>
                 <ol class="log-rows" style={format!("height:{}px", seqs.len() as f64 * ROW_PX)}>
                     { for rows }
                 </ol>

@@ -676,6 +676,12 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(browser.text("#model-import").await, "产品模型");
     assert_eq!(browser.text("#model-add-service").await, "添加服务");
     browser.screenshot("model-zh").await;
+    // And the Console.
+    browser.click("a.navlink[href='/console']").await;
+    assert_eq!(browser.text("#console-subscriptions").await, "订阅");
+    assert_eq!(browser.text("#console-connect").await, "连接");
+    assert_eq!(browser.text("#console-status").await, "未连接");
+    browser.screenshot("console-zh").await;
     browser.click("a.navlink[href='/connect']").await;
     // Remembered across a reload, and switched back.
     browser.client.refresh().await.expect("reload");
