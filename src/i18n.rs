@@ -215,6 +215,38 @@ texts! {
     not_subscribed: "not subscribed", "未订阅";
     subscribing: "subscribing …", "正在订阅……";
     granted: "granted", "已授权";
+    // The Console's device simulator.
+    sim_title: "Device simulator", "设备模拟器";
+    sim_starting: "Starting the device simulator …", "正在启动设备模拟器……";
+    sim_needs_device: "Type a valid device id in the Connection card to simulate it:", "请在“连接信息”卡片中输入有效的设备 ID 以模拟该设备：";
+    sim_model: "Product model, services:", "产品模型，服务数：";
+    sim_edit_model: "(edit on the Model page)", "（在产品模型页编辑）";
+    sim_reports_go: ". Reports go to", "。上报的 Topic 为";
+    sim_subscribe_hint: "; subscribe to the device's downlink topics (Subscriptions) to answer the platform.", "；订阅设备的下行 Topic（见“订阅”）即可应答平台。";
+    sim_report: "Property report", "属性上报";
+    sim_event_time: "event_time (UTC, yyyyMMddTHHmmssZ)", "event_time（UTC 时间，yyyyMMddTHHmmssZ）";
+    sim_preview: "Preview: the exact JSON sent", "预览：实际发送的 JSON";
+    sim_valid: "Fits the product model.", "符合产品模型。";
+    sim_send: "Report", "上报";
+    sim_send_anyway: "Send anyway (IoTDA will drop what does not fit)", "仍然发送（IoTDA 会丢弃不符合模型的数据）";
+    sim_periodic: "Periodic reports", "周期上报";
+    sim_every: "Every (seconds)", "间隔（秒）";
+    sim_values: "Values", "取值方式";
+    sim_walk: "random walk", "随机游走";
+    sim_random: "random within range", "范围内随机";
+    start: "Start", "开始";
+    stop: "Stop", "停止";
+    sim_running: "Reporting simulated values …", "正在上报模拟数据……";
+    sim_stopped: "Stopped", "已停止";
+    sim_requests: "Requests from the platform", "平台下发的请求";
+    sim_auto: "Answer automatically (commands with the reply below; property set and get from the device's state)", "自动应答（命令使用下方的响应；属性设置和查询使用设备当前状态）";
+    sim_result_code: "Command result_code", "命令 result_code";
+    sim_response_name: "response_name (empty: the model's)", "response_name（留空：使用模型中的）";
+    sim_paras: "paras, a JSON object (empty: the model's response)", "paras，JSON 对象（留空：使用模型中的响应）";
+    sim_nothing_yet: "Nothing yet.", "暂无。";
+    sim_answered_on: "Answered on", "已应答到";
+    answer: "Answer", "应答";
+    sim_include: "report", "上报";
 }
 
 #[cfg(test)]

@@ -52,15 +52,28 @@ pub struct Chromedriver {
 }
 
 impl Chromedriver {
-    /// Starts `$CHROMEDRIVER` (default `/usr/bin/chromedriver`) on a free port.
+    /// Starts `$CHROMEDRIVER` (default `/usr/bin/chromedriver`) on a free
+    /// port. A chromedriver that dies before saying its port (seen once on
+    /// a machine loaded by several test runs) is started again, twice at
+    /// most.
     pub fn start() -> Self {
         let program =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        for _ in 0..2 {
+            if let Some(started) = Self::try_start(&program) {
+                return started;
+            }
+        }
+        Self::try_start(&program)
+            .unwrap_or_else(|| panic!("{program} did not say which port it listens on"))
+    }
+
+    fn try_start(program: &str) -> Option<Self> {
         // Port 0: chromedriver binds a free port itself and prints it, so
         // parallel tests never race for one. Its own process group, which
         // the Chromium it starts joins: Drop ends them all, even when a test
         // panics before Browser::close.
-        let mut child = Command::new(&program)
+        let mut child = Command::new(program)
             .arg("--port=0")
             .process_group(0)
             .stdout(Stdio::piped())
@@ -71,21 +84,21 @@ impl Chromedriver {
             });
         let stdout = child.stdout.take().expect("chromedriver's stdout");
         let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
-        let port = lines
-            .by_ref()
-            .map_while(Result::ok)
-            .find_map(|line| {
-                line.strip_prefix("ChromeDriver was started successfully on port ")
-                    .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
-            })
-            .unwrap_or_else(|| panic!("{program} did not say which port it listens on"));
+        let Some(port) = lines.by_ref().map_while(Result::ok).find_map(|line| {
+            line.strip_prefix("ChromeDriver was started successfully on port ")
+                .and_then(|rest| rest.trim_end_matches('.').parse::<u16>().ok())
+        }) else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        };
         // Keep reading its output so it never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         wait_for_port(
             SocketAddr::from(([127, 0, 0, 1], port)),
             Duration::from_secs(20),
         );
-        Self { child, port }
+        Some(Self { child, port })
     }
 
     /// Opens a headless Chromium session with a fresh profile and the given

@@ -681,6 +681,11 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(browser.text("#console-subscriptions").await, "订阅");
     assert_eq!(browser.text("#console-connect").await, "连接");
     assert_eq!(browser.text("#console-status").await, "未连接");
+    let simulator = browser
+        .wait_text("#sim-title", |t| t.contains("5f8d_node1"))
+        .await;
+    assert_eq!(simulator, "设备模拟器: 5f8d_node1");
+    assert_eq!(browser.text("#sim-valid").await, "符合产品模型。");
     browser.screenshot("console-zh").await;
     browser.click("a.navlink[href='/connect']").await;
     // Remembered across a reload, and switched back.
