@@ -11,6 +11,12 @@ use fantoccini::key::Key;
 use iotda_kit_e2e::{flood, serve_dist, Browser, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
 
+/// The tests of this file run one at a time: three Chromiums at once on
+/// two CPUs starve the flood test, and under such starvation a few hundred
+/// of its 60,000 QoS 0 messages have been seen missing (an open problem,
+/// see the README's Console section).
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 fn broker() -> Mosquitto {
     Mosquitto::start(&BrokerConfig {
         websocket: true,
@@ -42,6 +48,7 @@ async fn activity(browser: &Browser) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let broker = broker();
     let ws_port = broker.ws_port.expect("a WebSocket listener");
     let addr = serve_dist();
@@ -202,6 +209,7 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1000, 1400).await;
@@ -241,6 +249,7 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn console_takes_a_flood_of_10000_messages_a_second_with_a_bounded_log() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     const COUNT: u32 = 60_000;
     let broker = broker();
     let ws_port = broker.ws_port.expect("a WebSocket listener");
@@ -322,6 +331,7 @@ async fn console_takes_a_flood_of_10000_messages_a_second_with_a_bounded_log() {
 #[tokio::test(flavor = "multi_thread")]
 #[ignore = "takes 7 minutes"]
 async fn console_keeps_alive_in_a_background_tab() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let broker = broker();
     let ws_port = broker.ws_port.expect("a WebSocket listener");
     let addr = serve_dist();
