@@ -13,6 +13,7 @@ use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
 use crate::pages::model::ModelPage;
+use crate::state::certs::CertsMemory;
 use crate::state::SecretMemory;
 use crate::web::offline;
 
@@ -118,6 +119,7 @@ pub fn use_texts() -> &'static Texts {
 #[component]
 pub fn App() -> Html {
     let secret = use_memo((), |_| SecretMemory::default());
+    let certs = use_memo((), |_| CertsMemory::default());
     let update = use_state(|| false);
     let lang = use_state(language::initial);
     use_effect_with(*lang, |lang| language::apply(*lang));
@@ -134,6 +136,7 @@ pub fn App() -> Html {
     }
     html! {
         <ContextProvider<SecretMemory> context={(*secret).clone()}>
+        <ContextProvider<CertsMemory> context={(*certs).clone()}>
         <ContextProvider<Lang> context={*lang}>
         <BrowserRouter>
             <header class="topbar">
@@ -162,6 +165,7 @@ pub fn App() -> Html {
             </main>
         </BrowserRouter>
         </ContextProvider<Lang>>
+        </ContextProvider<CertsMemory>>
         </ContextProvider<SecretMemory>>
     }
 }

@@ -7,6 +7,7 @@
 //! [`CertsAction::Worker`], and saves [`CertsState::saved`] after changes.
 //! Keys, passphrases and passwords are kept in memory only.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
 
@@ -15,12 +16,93 @@ use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::worker::protocol::{
-    CaPems, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, Outcome, Response, Secret,
-    SubjectForm,
+    CaPems, CertView, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, Outcome, Response,
+    Secret, SubjectForm,
 };
 
 /// localStorage key of the saved Certificates form.
 pub const CERTS_STORAGE_KEY: &str = "iotda-kit.certificates.v1";
+
+/// localStorage key of the public parts of the certificates the page holds
+/// ([`IssuedPublic`]): what the Guide checks and a profile keeps.
+pub const ISSUED_STORAGE_KEY: &str = "iotda-kit.certificates.issued.v1";
+
+/// A certificate without its key: its PEM and what it says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicCert {
+    /// The certificate, PEM.
+    pub cert_pem: String,
+    /// What it says (subject, validity, fingerprints).
+    pub view: CertView,
+}
+
+impl From<&Issued> for PublicCert {
+    fn from(issued: &Issued) -> Self {
+        Self {
+            cert_pem: issued.cert_pem.clone(),
+            view: issued.view.clone(),
+        }
+    }
+}
+
+/// The certificates of the onboarding steps the page holds, without their
+/// keys (which stay in memory): saved in localStorage so that the Guide can
+/// check the steps and a profile can keep them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct IssuedPublic {
+    /// The device CA.
+    pub ca: Option<PublicCert>,
+    /// The verification certificate.
+    pub verification: Option<PublicCert>,
+    /// The device certificate.
+    pub device: Option<PublicCert>,
+}
+
+/// The Certificates page's whole state, kept in memory for this tab (keys
+/// included, never in storage) so that leaving the page and coming back
+/// loses nothing. Provided by the app shell as a context.
+#[derive(Clone, Default)]
+pub struct CertsMemory(Rc<RefCell<Option<CertsState>>>);
+
+impl CertsMemory {
+    /// The state the page had when last changed, without its running jobs
+    /// (they ran in the page's worker, which ended with the page).
+    pub fn get(&self) -> Option<CertsState> {
+        let mut state = self.0.borrow().clone()?;
+        state.jobs = SmallMap(
+            state
+                .jobs
+                .0
+                .into_iter()
+                .filter(|(_, job)| !matches!(job, JobState::Running { .. }))
+                .collect(),
+        );
+        Some(state)
+    }
+
+    /// Remembers `state`.
+    pub fn set(&self, state: &CertsState) {
+        *self.0.borrow_mut() = Some(state.clone());
+    }
+
+    /// Forgets everything held.
+    pub fn clear(&self) {
+        *self.0.borrow_mut() = None;
+    }
+}
+
+impl PartialEq for CertsMemory {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl fmt::Debug for CertsMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CertsMemory([elided])")
+    }
+}
 
 /// The jobs the page runs: one per button.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -495,6 +577,19 @@ impl CertsState {
         }
     }
 
+    /// The public parts of the certificates held, as they are saved.
+    pub fn issued_public(&self) -> IssuedPublic {
+        IssuedPublic {
+            ca: self
+                .results
+                .ca
+                .as_ref()
+                .map(|ca| PublicCert::from(&ca.issued)),
+            verification: self.results.verification.as_ref().map(PublicCert::from),
+            device: self.results.device.as_ref().map(PublicCert::from),
+        }
+    }
+
     /// The form as it may be stored: text that holds a private key is left
     /// out (it may be pasted into the certificate or inspect boxes).
     pub fn saved(&self) -> CertsForm {
@@ -935,6 +1030,46 @@ mod tests {
                 done(2, Outcome::Issued(issued("/CN=node-1", Some("DEVICE KEY")))),
             ],
         )
+    }
+
+    #[test]
+    fn the_saved_public_parts_hold_certificates_and_never_keys() {
+        let s = with_ca_and_device();
+        let public = s.issued_public();
+        assert_eq!(public.ca.as_ref().unwrap().cert_pem, "CERT /CN=Root");
+        assert_eq!(public.device.as_ref().unwrap().view.subject, "/CN=node-1");
+        assert_eq!(public.verification, None);
+        let json = serde_json::to_string(&public).unwrap();
+        assert!(!json.contains("KEY"), "{json}");
+        let back: IssuedPublic = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, public);
+        assert_eq!(
+            serde_json::from_str::<IssuedPublic>("{}").unwrap(),
+            IssuedPublic::default()
+        );
+    }
+
+    #[test]
+    fn memory_gives_the_page_back_without_its_running_jobs() {
+        let memory = CertsMemory::default();
+        assert_eq!(memory.get(), None);
+        let s = apply(
+            with_ca_and_device(),
+            vec![
+                CertsAction::Started(Step::Inspect, 3),
+                CertsAction::Rejected(Step::Batch, vec![JobError::general("no ids")]),
+                CertsAction::Edit(Field::P12Password, "pw".into()),
+            ],
+        );
+        memory.set(&s);
+        let back = memory.get().unwrap();
+        assert_eq!(back.results, s.results);
+        assert_eq!(back.text(Field::P12Password), "pw");
+        assert_eq!(back.jobs.get(&Step::Inspect), None);
+        assert!(back.jobs.get(&Step::Batch).is_some());
+        assert_eq!(format!("{memory:?}"), "CertsMemory([elided])");
+        memory.clear();
+        assert_eq!(memory.get(), None);
     }
 
     #[test]

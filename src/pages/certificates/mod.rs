@@ -23,7 +23,8 @@ use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::state::certs::{
-    CertsAction, CertsForm, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
+    CertsAction, CertsForm, CertsMemory, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
+    ISSUED_STORAGE_KEY,
 };
 use crate::web::storage;
 use crate::worker::protocol::{CertView, Field, JobError, KeyChoice, Request};
@@ -40,10 +41,16 @@ struct Certs {
 /// The Certificates page.
 #[component]
 pub fn CertificatesPage() -> Html {
+    let memory = use_context::<CertsMemory>().unwrap_or_default();
     let loaded = use_memo((), |_| storage::load::<CertsForm>(CERTS_STORAGE_KEY));
     let state = {
         let loaded = loaded.clone();
-        use_reducer(move || CertsState::restore(loaded.as_ref().clone().ok().flatten()))
+        let memory = memory.clone();
+        use_reducer(move || {
+            memory
+                .get()
+                .unwrap_or_else(|| CertsState::restore(loaded.as_ref().clone().ok().flatten()))
+        })
     };
     let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
     {
@@ -54,6 +61,15 @@ pub fn CertificatesPage() -> Html {
             }
         });
     }
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(state.issued_public(), move |issued| {
+            if let Err(e) = storage::save(ISSUED_STORAGE_KEY, issued) {
+                storage_error.set(Some(e));
+            }
+        });
+    }
+    use_effect_with(state.clone(), move |state| memory.set(state));
     let worker = {
         let dispatcher = state.dispatcher();
         use_pki_worker(Callback::from(move |response| {
