@@ -676,6 +676,17 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(browser.text("#model-import").await, "产品模型");
     assert_eq!(browser.text("#model-add-service").await, "添加服务");
     browser.screenshot("model-zh").await;
+    // The Certificates page, and its work, in Chinese.
+    browser.click("a.navlink[href='/certificates']").await;
+    assert_eq!(browser.text("#ca-heading").await, "1. 设备 CA 证书");
+    assert_eq!(browser.text("#ca-create").await, "创建 CA");
+    assert_eq!(browser.text("label[for='ca-cn']").await, "通用名称（CN）");
+    browser.fill("#ca-cn", "Kit Root").await;
+    browser.click("#ca-create").await;
+    browser.wait_for("#ca-result").await;
+    assert_eq!(browser.text("#ca-summary dt").await, "主题（Subject）");
+    assert!(browser.text("#ca-summary").await.contains("CA 证书"));
+    browser.screenshot("certificates-zh").await;
     // And the Console.
     browser.click("a.navlink[href='/console']").await;
     assert_eq!(browser.text("#console-subscriptions").await, "订阅");

@@ -3,40 +3,139 @@
 //! still runs.
 
 use std::net::TcpStream;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use iotda_kit_cli::serve::Server;
-use iotda_kit_e2e::{workspace_root, Chromedriver};
+use iotda_kit_cli::serve::{Running, Server};
+use iotda_kit_e2e::{workspace_root, Browser, Chromedriver};
+use iotda_testkit::Scratch;
 
-#[tokio::test(flavor = "multi_thread")]
-async fn after_one_visit_the_app_works_with_the_server_down() {
-    let server = Server::bind(workspace_root().join("dist"), 0)
-        .and_then(Server::start)
-        .expect("serve dist/ (scripts/test.sh builds it)");
-    let addr = server.addr();
-    let driver = Chromedriver::start();
-    let browser = driver.session(1280, 1800).await;
-    browser.goto(&format!("http://{addr}/")).await;
-    browser.wait_for("#device-id").await;
-
-    // The service worker installed every file and controls the page.
+/// Waits until a service worker has installed every file and controls the
+/// page; returns the names of the caches it keeps.
+async fn controlled(browser: &Browser) -> Vec<String> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let controlled = browser
+        let caches = browser
             .client
-            .execute(
-                "return navigator.serviceWorker.controller !== null
-                     && navigator.serviceWorker.controller.state === 'activated';",
+            .execute_async(
+                "const done = arguments[0];
+                 const c = navigator.serviceWorker.controller;
+                 if (c === null || c.state !== 'activated') { done(null); return; }
+                 caches.keys().then(done, () => done(null));",
                 vec![],
             )
             .await
             .expect("ask for the service worker");
-        if controlled == true {
-            break;
+        if let Some(names) = caches.as_array() {
+            return names
+                .iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect();
         }
         assert!(Instant::now() < deadline, "no service worker took control");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Serves `root` (a built `dist/`), opens the app in a new browser and
+/// waits for its service worker to take control; returns the server, the
+/// browser (with its driver) and the service worker's caches.
+async fn first_visit(root: &Path) -> (Running, Chromedriver, Browser, Vec<String>) {
+    let server = Server::bind(root, 0)
+        .and_then(Server::start)
+        .expect("serve dist/ (scripts/test.sh builds it)");
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    browser.goto(&format!("http://{}/", server.addr())).await;
+    browser.wait_for("#device-id").await;
+    let caches = controlled(&browser).await;
+    (server, driver, browser, caches)
+}
+
+/// Whether the page shows the "new version" banner.
+async fn announced(browser: &Browser) -> bool {
+    browser
+        .client
+        .find(fantoccini::Locator::Css("#update"))
+        .await
+        .is_ok()
+}
+
+/// Copies the files of `from` (a built `dist/`) into `to`.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create the copy's folder");
+    for entry in std::fs::read_dir(from).expect("read dist/ (scripts/test.sh builds it)") {
+        let entry = entry.expect("read dist/");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy a file of dist/");
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_version_is_announced_and_taken_on_reload() {
+    let scratch = Scratch::new("sw-update");
+    let root = scratch.join("dist");
+    copy_dir(&workspace_root().join("dist"), &root);
+    let (_server, _driver, browser, first) = first_visit(&root).await;
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(!announced(&browser).await, "no update on a first visit");
+
+    // A new build: another page and another version of the service worker,
+    // as post_build.py writes for any change.
+    let index = root.join("index.html");
+    let html = std::fs::read_to_string(&index).expect("read index.html");
+    std::fs::write(
+        &index,
+        html.replace("<head>", "<head><meta name=\"build\" content=\"second\">"),
+    )
+    .expect("write index.html");
+    let sw = root.join("sw.js");
+    let script = std::fs::read_to_string(&sw).expect("read sw.js");
+    let old = first[0].strip_prefix("iotda-kit-").expect("cache name");
+    std::fs::write(&sw, script.replace(old, "second")).expect("write sw.js");
+
+    // The browser checks for a new service worker on navigation; the page
+    // announces the one it finds and keeps running the old one meanwhile.
+    browser.client.refresh().await.expect("reload");
+    let banner = browser
+        .wait_text("#update", |t| t.contains("A new version"))
+        .await;
+    assert!(banner.contains("Reload"), "{banner}");
+    let build = "return document.querySelector('meta[name=build]') !== null;";
+    let served_new = browser.client.execute(build, vec![]).await.expect("look");
+    assert_eq!(
+        served_new, false,
+        "the old version serves until the user takes the new one"
+    );
+
+    // Taking it reloads the page on the new version, whose cache replaced
+    // the old one.
+    browser.click("#update button").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while browser.client.execute(build, vec![]).await.expect("look") != true {
+        assert!(
+            Instant::now() < deadline,
+            "the page did not reload on the new version"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    browser.wait_for("#device-id").await;
+    assert_eq!(controlled(&browser).await, ["iotda-kit-second"]);
+    assert!(
+        !announced(&browser).await,
+        "the new version is not announced again"
+    );
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn after_one_visit_the_app_works_with_the_server_down() {
+    let (server, _driver, browser, _) = first_visit(&workspace_root().join("dist")).await;
+    let addr = server.addr();
 
     drop(server);
     assert!(TcpStream::connect(addr).is_err(), "the server is down");

@@ -12,6 +12,7 @@ const PEM: &str = "application/x-pem-file";
 /// Step 1: create or import the device CA.
 pub(super) fn ca_card(certs: &Certs) -> Html {
     let state = &certs.state;
+    let t = certs.t;
     let mode = state.form.ca_mode;
     let on_mode = |to: CaMode| {
         let dispatcher = state.dispatcher();
@@ -19,50 +20,44 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
     };
     html! {
         <section class="card wide" id="ca-card" aria-labelledby="ca-heading">
-            <h2 id="ca-heading">{ "1. Device CA certificate" }</h2>
-            <p class="hint">
-                { "IoTDA trusts device certificates issued by a CA you upload in the console \
-                   (Devices > Device CA Certificates). Make one here, or use yours." }
-            </p>
-            <div class="choice" role="radiogroup" aria-label="Where the CA comes from">
+            <h2 id="ca-heading">{ t.ca_title }</h2>
+            <p class="hint">{ t.ca_intro }</p>
+            <div class="choice" role="radiogroup" aria-label={t.ca_source}>
                 <label>
                     <input type="radio" name="ca-mode" id="ca-mode-create"
                         checked={mode == CaMode::Create} onchange={on_mode(CaMode::Create)} />
-                    { "Create a new CA" }
+                    { t.ca_create_new }
                 </label>
                 <label>
                     <input type="radio" name="ca-mode" id="ca-mode-import"
                         checked={mode == CaMode::Import} onchange={on_mode(CaMode::Import)} />
-                    { "Use my CA certificate and key" }
+                    { t.ca_use_mine }
                 </label>
             </div>
             if mode == CaMode::Create {
                 { certs.key_select(Field::CaKeyType, state.form.ca_key_type) }
                 <fieldset class="subject">
-                    <legend>{ "Subject" }</legend>
-                    { certs.text(Field::CaC, "Country (C)", Some("Two letters, e.g. CN")) }
-                    { certs.text(Field::CaSt, "State or province (ST)", None) }
-                    { certs.text(Field::CaL, "Locality (L)", None) }
-                    { certs.text(Field::CaO, "Organization (O)", None) }
-                    { certs.text(Field::CaOu, "Organizational unit (OU)", None) }
-                    { certs.text(Field::CaCn, "Common name (CN)", Some("Required, e.g. My Device CA")) }
-                    { certs.text(Field::CaEmail, "Email (emailAddress)", None) }
+                    <legend>{ t.subject }</legend>
+                    { certs.text(Field::CaC, t.country, Some(t.country_hint)) }
+                    { certs.text(Field::CaSt, t.state_province, None) }
+                    { certs.text(Field::CaL, t.locality, None) }
+                    { certs.text(Field::CaO, t.organization, None) }
+                    { certs.text(Field::CaOu, t.org_unit, None) }
+                    { certs.text(Field::CaCn, t.common_name, Some(t.ca_cn_hint)) }
+                    { certs.text(Field::CaEmail, t.email, None) }
                 </fieldset>
-                { certs.text(Field::CaDays, "Valid for (days)", None) }
-                { certs.action(Step::Ca, "ca-create", "Create CA") }
+                { certs.text(Field::CaDays, t.valid_days, None) }
+                { certs.action(Step::Ca, "ca-create", t.ca_create) }
             } else {
-                { certs.pem(Field::CaCert, "CA certificate", "PEM or DER: paste it, choose the file or drop it here.") }
-                { certs.pem(Field::CaKey, "CA private key", "Kept in this tab's memory only, never saved.") }
-                { certs.secret(Field::CaPassphrase, "Key passphrase", Some("Only for an encrypted key (ENCRYPTED PRIVATE KEY).")) }
-                { certs.action(Step::Ca, "ca-import", "Use this CA") }
+                { certs.pem_file(Field::CaCert, t.ca_cert) }
+                { certs.pem(Field::CaKey, t.ca_key, t.ca_key_hint) }
+                { certs.secret(Field::CaPassphrase, t.key_passphrase, Some(t.encrypted_key_hint)) }
+                { certs.action(Step::Ca, "ca-import", t.ca_use) }
             }
-            <p class="note" id="ca-key-note">
-                { "This page never saves the CA private key. Download rootCA.key and keep it safe: \
-                   after a reload, choose \"Use my CA\" to sign more certificates with it." }
-            </p>
+            <p class="note" id="ca-key-note">{ t.ca_key_note }</p>
             if let Some(ca) = &state.results.ca {
                 <div class="result" id="ca-result">
-                    { cert_summary("ca", &ca.issued.view, false) }
+                    { cert_summary(t, "ca", &ca.issued.view, false) }
                     <div class="downloads">
                         <Download id="ca-download-cert" filename="rootCA.pem" mime={PEM}
                             data={bytes(&ca.issued.cert_pem)} />
@@ -73,7 +68,7 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
                             }
                         }
                     </div>
-                    <p class="hint">{ "Upload rootCA.pem in the console; it then shows a verification code for step 2." }</p>
+                    <p class="hint">{ t.ca_upload_hint }</p>
                 </div>
             }
             { certs.openssl(Step::Ca) }
@@ -84,18 +79,16 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
 /// Step 2: the verification certificate that proves possession of the CA key.
 pub(super) fn verification_card(certs: &Certs) -> Html {
     let state = &certs.state;
+    let t = certs.t;
     html! {
         <section class="card wide" id="verification-card" aria-labelledby="verification-heading">
-            <h2 id="verification-heading">{ "2. Verification certificate" }</h2>
-            <p class="hint">
-                { "After the upload, the console shows a verification code for the CA. A certificate \
-                   whose CN is that code, signed by the CA key, proves the CA is yours." }
-            </p>
-            { certs.text(Field::Code, "Verification code", Some("Copy it from the console's CA list.")) }
-            { certs.action(Step::Verification, "verification-create", "Make verification certificate") }
+            <h2 id="verification-heading">{ t.verification_title }</h2>
+            <p class="hint">{ t.verification_intro }</p>
+            { certs.text(Field::Code, t.verification_code, Some(t.verification_code_hint)) }
+            { certs.action(Step::Verification, "verification-create", t.verification_create) }
             if let Some(v) = &state.results.verification {
                 <div class="result" id="verification-result">
-                    { cert_summary("verification", &v.view, false) }
+                    { cert_summary(t, "verification", &v.view, false) }
                     <div class="downloads">
                         <Download id="verification-download-cert" filename="verificationCert.pem"
                             mime={PEM} data={bytes(&v.cert_pem)} />
@@ -104,7 +97,7 @@ pub(super) fn verification_card(certs: &Certs) -> Html {
                                 mime={PEM} data={bytes(key.expose())} />
                         }
                     </div>
-                    <p class="hint">{ "Upload verificationCert.pem in the console to verify the CA." }</p>
+                    <p class="hint">{ t.verification_upload_hint }</p>
                 </div>
             }
             { certs.openssl(Step::Verification) }

@@ -14,21 +14,18 @@ const PEM: &str = "application/x-pem-file";
 pub(super) fn device_card(certs: &Certs) -> Html {
     let state = &certs.state;
     let form = &state.form;
+    let t = certs.t;
     html! {
         <section class="card wide" id="device-card" aria-labelledby="device-heading">
-            <h2 id="device-heading">{ "3. Device certificate" }</h2>
-            <p class="hint">
-                { "Register the device in the console with X.509 certificate authentication and \
-                   paste its fingerprint. The device connects with the key and certificate \
-                   (MQTTS, port 8883)." }
-            </p>
-            { certs.text(Field::DeviceCn, "Node ID (certificate CN)", Some("Usually the device's node ID.")) }
+            <h2 id="device-heading">{ t.device_title }</h2>
+            <p class="hint">{ t.device_intro }</p>
+            { certs.text(Field::DeviceCn, t.node_id_cn, Some(t.node_id_cn_hint)) }
             { certs.key_select(Field::DeviceKeyType, form.device_key_type) }
-            { certs.text(Field::DeviceDays, "Valid for (days)", None) }
-            { certs.action(Step::Device, "device-create", "Generate key and certificate") }
+            { certs.text(Field::DeviceDays, t.valid_days, None) }
+            { certs.action(Step::Device, "device-create", t.device_create) }
             if let Some(device) = &state.results.device {
                 <div class="result" id="device-result">
-                    { cert_summary("device", &device.view, false) }
+                    { cert_summary(t, "device", &device.view, false) }
                     <div class="downloads">
                         <Download id="device-download-cert" filename="deviceCert.pem" mime={PEM}
                             data={bytes(&device.cert_pem)} />
@@ -45,18 +42,17 @@ pub(super) fn device_card(certs: &Certs) -> Html {
             }
             { certs.openssl(Step::Device) }
 
-            <h3>{ "Or sign the device's own CSR" }</h3>
-            <p class="hint">{ "The key stays on the device. The certificate uses the validity above." }</p>
-            { certs.pem(Field::Csr, "Certificate signing request", "PEM or DER: paste it, choose the file or drop it here.") }
-            { certs.action(Step::Csr, "csr-sign", "Sign CSR") }
+            <h3>{ t.csr_title }</h3>
+            <p class="hint">{ t.csr_intro }</p>
+            { certs.pem_file(Field::Csr, t.csr) }
+            { certs.action(Step::Csr, "csr-sign", t.csr_sign) }
             { certs.openssl(Step::Csr) }
 
-            <h3>{ "Export for an OS certificate store (PKCS#12)" }</h3>
-            { certs.secret(Field::P12Password, "PKCS#12 password", None) }
-            { certs.checkbox("p12-compat", Toggle::P12Compat, form.p12_compat,
-                "Compatible (3DES / SHA-1), for Windows before 10 1709, old macOS and Java") }
-            { certs.checkbox("p12-chain", Toggle::P12Chain, form.p12_chain, "Include the CA certificate") }
-            { certs.action(Step::Pkcs12, "p12-create", "Make deviceCert.p12") }
+            <h3>{ t.p12_title }</h3>
+            { certs.secret(Field::P12Password, t.p12_password, None) }
+            { certs.checkbox("p12-compat", Toggle::P12Compat, form.p12_compat, t.p12_compat) }
+            { certs.checkbox("p12-chain", Toggle::P12Chain, form.p12_chain, t.p12_chain) }
+            { certs.action(Step::Pkcs12, "p12-create", t.p12_create) }
             if let Some(p12) = &state.results.p12 {
                 <div class="downloads">
                     <Download id="p12-download" filename="deviceCert.p12" mime="application/x-pkcs12"
@@ -65,9 +61,9 @@ pub(super) fn device_card(certs: &Certs) -> Html {
             }
             { certs.openssl(Step::Pkcs12) }
 
-            <h3>{ "Encrypted private key" }</h3>
-            { certs.secret(Field::KeyPassphrase, "Key passphrase", Some("PKCS#8 with AES-256; takes a second or two.")) }
-            { certs.action(Step::KeyExport, "key-export", "Encrypt the key") }
+            <h3>{ t.encrypted_key_title }</h3>
+            { certs.secret(Field::KeyPassphrase, t.key_passphrase, Some(t.key_export_hint)) }
+            { certs.action(Step::KeyExport, "key-export", t.key_export) }
             if let Some(pem) = &state.results.encrypted_key {
                 <div class="downloads">
                     <Download id="key-download" filename="deviceCert.encrypted.key" mime={PEM}

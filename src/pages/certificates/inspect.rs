@@ -3,6 +3,7 @@
 use yew::prelude::*;
 
 use super::{cert_summary, Certs};
+use crate::i18n::Texts;
 use crate::state::certs::{Step, Toggle};
 use crate::worker::protocol::{Field, ItemView};
 
@@ -10,26 +11,24 @@ use crate::worker::protocol::{Field, ItemView};
 pub(super) fn inspect_card(certs: &Certs) -> Html {
     let state = &certs.state;
     let colons = state.form.colons;
+    let t = certs.t;
     html! {
         <section class="card wide" id="inspect-card" aria-labelledby="inspect-heading">
-            <h2 id="inspect-heading">{ "4. Inspect certificates and keys" }</h2>
-            { certs.pem(Field::InspectInput, "Certificates, CSRs or keys",
-                "Paste PEM text (several blocks are fine), choose a .pem or .der file, or drop it here.") }
+            <h2 id="inspect-heading">{ t.inspect_title }</h2>
+            { certs.pem(Field::InspectInput, t.inspect_input, t.inspect_hint) }
             <div class="checks">
-                { certs.pem(Field::InspectCa, "Check against a CA certificate (optional)",
-                    "Is each certificate signed by this CA?") }
-                { certs.pem(Field::InspectKey, "Check against a private key (optional)",
-                    "Does the key belong to the certificate? Not saved.") }
-                { certs.secret(Field::InspectPassphrase, "Key passphrase", Some("Only for an encrypted key.")) }
+                { certs.pem(Field::InspectCa, t.inspect_ca, t.inspect_ca_hint) }
+                { certs.pem(Field::InspectKey, t.inspect_key, t.inspect_key_hint) }
+                { certs.secret(Field::InspectPassphrase, t.key_passphrase, Some(t.inspect_passphrase_hint)) }
             </div>
-            { certs.action(Step::Inspect, "inspect-run", "Inspect") }
-            { certs.checkbox("inspect-colons", Toggle::Colons, colons, "Show fingerprints with colons (AB:CD:…)") }
+            { certs.action(Step::Inspect, "inspect-run", t.inspect) }
+            { certs.checkbox("inspect-colons", Toggle::Colons, colons, t.colons) }
             if let Some(items) = &state.results.inspected {
                 <div id="inspect-results" class="result">
                     if items.is_empty() {
-                        <p>{ "Nothing to show." }</p>
+                        <p>{ t.nothing_to_show }</p>
                     }
-                    { for items.iter().enumerate().map(|(i, item)| item_view(i, item, colons)) }
+                    { for items.iter().enumerate().map(|(i, item)| item_view(t, i, item, colons)) }
                 </div>
             }
             { certs.openssl(Step::Inspect) }
@@ -37,15 +36,15 @@ pub(super) fn inspect_card(certs: &Certs) -> Html {
     }
 }
 
-fn yes_no(ok: bool) -> &'static str {
+fn yes_no(t: &Texts, ok: bool) -> &'static str {
     if ok {
-        "yes"
+        t.yes
     } else {
-        "no"
+        t.no
     }
 }
 
-fn item_view(i: usize, item: &ItemView, colons: bool) -> Html {
+fn item_view(t: &Texts, i: usize, item: &ItemView, colons: bool) -> Html {
     let id = format!("inspect-item-{i}");
     let (title, body) = match item {
         ItemView::Certificate {
@@ -53,19 +52,19 @@ fn item_view(i: usize, item: &ItemView, colons: bool) -> Html {
             signed_by_ca,
             key_matches,
         } => (
-            "Certificate",
+            t.item_certificate,
             html! {
                 <>
-                    { cert_summary(&id, cert, colons) }
+                    { cert_summary(t, &id, cert, colons) }
                     if let Some(check) = signed_by_ca {
                         <p id={format!("{id}-signed-by")} class={if check.ok { "ok" } else { "field-error" }}>
-                            { format!("Signed by the given CA: {}", yes_no(check.ok)) }
+                            { format!("{} {}", t.signed_by_ca, yes_no(t, check.ok)) }
                             if !check.ok { { format!(" ({})", check.detail) } }
                         </p>
                     }
                     if let Some(matches) = key_matches {
                         <p id={format!("{id}-key-match")} class={if *matches { "ok" } else { "field-error" }}>
-                            { format!("The given key matches: {}", yes_no(*matches)) }
+                            { format!("{} {}", t.key_matches, yes_no(t, *matches)) }
                         </p>
                     }
                 </>
@@ -76,27 +75,27 @@ fn item_view(i: usize, item: &ItemView, colons: bool) -> Html {
             key,
             signature_valid,
         } => (
-            "Certificate signing request",
+            t.item_csr,
             html! {
                 <dl>
-                    <dt>{ "Subject" }</dt><dd id={format!("{id}-subject")}>{ subject.clone() }</dd>
-                    <dt>{ "Key" }</dt><dd>{ key.clone() }</dd>
-                    <dt>{ "Signature" }</dt>
-                    <dd>{ if *signature_valid { "valid" } else { "INVALID: the CSR was altered" } }</dd>
+                    <dt>{ t.subject }</dt><dd id={format!("{id}-subject")}>{ subject.clone() }</dd>
+                    <dt>{ t.key }</dt><dd>{ key.clone() }</dd>
+                    <dt>{ t.signature }</dt>
+                    <dd>{ if *signature_valid { t.signature_valid } else { t.signature_invalid } }</dd>
                 </dl>
             },
         ),
         ItemView::PrivateKey { key, format } => (
-            "Private key",
+            t.item_private_key,
             html! { <p>{ format!("{key}, {format}") }</p> },
         ),
         ItemView::EncryptedPrivateKey => (
-            "Encrypted private key",
-            html! { <p>{ "Encrypted PKCS#8: give its passphrase above to check it against a certificate." }</p> },
+            t.item_encrypted_key,
+            html! { <p>{ t.item_encrypted_key_hint }</p> },
         ),
-        ItemView::PublicKey { key } => ("Public key", html! { <p>{ key.clone() }</p> }),
+        ItemView::PublicKey { key } => (t.item_public_key, html! { <p>{ key.clone() }</p> }),
         ItemView::Unreadable { label, error } => (
-            "Unreadable block",
+            t.item_unreadable,
             html! { <p class="field-error">{ format!("{label}: {error}") }</p> },
         ),
     };

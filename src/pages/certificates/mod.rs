@@ -18,10 +18,12 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::app::use_texts;
 use crate::components::pem_field::PemField;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
 use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::i18n::Texts;
 use crate::state::certs::{
     CertsAction, CertsForm, CertsMemory, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
     ISSUED_STORAGE_KEY,
@@ -32,6 +34,8 @@ use crate::worker::protocol::{CertView, Field, JobError, KeyChoice, Request};
 /// What the cards share: the state, and starting or cancelling jobs.
 struct Certs {
     state: UseReducerHandle<CertsState>,
+    /// The texts of the language chosen.
+    t: &'static Texts,
     /// Starts the job of a step.
     run: Callback<Step>,
     /// Stops the worker, cancelling every running job.
@@ -101,7 +105,13 @@ pub fn CertificatesPage() -> Html {
             dispatcher.dispatch(CertsAction::Cancelled);
         })
     };
-    let certs = Certs { state, run, cancel };
+    let t = use_texts();
+    let certs = Certs {
+        state,
+        t,
+        run,
+        cancel,
+    };
 
     // The cards are functions, not components: each component costs the
     // page's wasm a few KB of Yew machinery.
@@ -110,11 +120,7 @@ pub fn CertificatesPage() -> Html {
             if let Some(error) = &*storage_error {
                 <p class="banner warning" role="status">{ error.clone() }</p>
             }
-            <p class="banner intro">
-                { "X.509 onboarding in IoTDA's order: upload a device CA, prove you hold its key with \
-                   a verification certificate, then give each device a certificate and register its \
-                   fingerprint. Everything is computed in this browser; nothing is uploaded." }
-            </p>
+            <p class="banner intro">{ t.certs_intro }</p>
             { ca::ca_card(&certs) }
             { ca::verification_card(&certs) }
             { device::device_card(&certs) }
@@ -192,6 +198,11 @@ impl Certs {
         self.text_area(field, label, hint, "-----BEGIN ...-----", PEM_FILES)
     }
 
+    /// A PEM input with the usual hint.
+    fn pem_file(&self, field: Field, label: &'static str) -> Html {
+        self.pem(field, label, self.t.pem_hint)
+    }
+
     /// A text area that also takes a chosen or dropped file.
     fn text_area(
         &self,
@@ -222,7 +233,7 @@ impl Certs {
         let error = self.state.error(field);
         html! {
             <div class={classes!("field", error.as_ref().map(|_| "invalid"))}>
-                <label for={id}>{ "Key type" }</label>
+                <label for={id}>{ self.t.key_type }</label>
                 <select {id} {onchange}>
                     { for KeyChoice::ALL.iter().map(|k| html! {
                         <option value={k.name()} selected={*k == current}>{ k.label() }</option>
@@ -276,16 +287,16 @@ impl Certs {
                 let cancel = self.cancel.clone();
                 html! {
                     <>
-                        <span id={status_id} class="status working" role="status">{ "Working…" }</span>
+                        <span id={status_id} class="status working" role="status">{ self.t.working }</span>
                         <button type="button" class="secondary" id={format!("{}-cancel", step.id())}
                             onclick={Callback::from(move |_: MouseEvent| cancel.emit(()))}>
-                            { "Cancel" }
+                            { self.t.cancel }
                         </button>
                     </>
                 }
             }
             Some(JobState::Cancelled) => html! {
-                <span id={status_id} class="status" role="status">{ "Cancelled." }</span>
+                <span id={status_id} class="status" role="status">{ self.t.cancelled }</span>
             },
             Some(JobState::Failed(message)) => html! {
                 <p id={format!("{}-error", step.id())} class="field-error" role="alert">
@@ -298,7 +309,7 @@ impl Certs {
     fn openssl(&self, step: Step) -> Html {
         html! {
             <details class="openssl">
-                <summary>{ "OpenSSL equivalent" }</summary>
+                <summary>{ self.t.openssl_equivalent }</summary>
                 <pre id={format!("{}-openssl", step.id())}><code>{ self.state.openssl(step) }</code></pre>
             </details>
         }
@@ -306,7 +317,7 @@ impl Certs {
 }
 
 /// A certificate's main facts, with its fingerprints (ids `{id}-...`).
-fn cert_summary(id: &str, view: &CertView, colons: bool) -> Html {
+fn cert_summary(t: &Texts, id: &str, view: &CertView, colons: bool) -> Html {
     let fingerprint = |hex: &str| {
         if colons {
             crate::state::certs::with_colons(hex)
@@ -317,16 +328,16 @@ fn cert_summary(id: &str, view: &CertView, colons: bool) -> Html {
     html! {
         <div class="cert-summary" id={format!("{id}-summary")}>
             <dl>
-                <dt>{ "Subject" }</dt><dd id={format!("{id}-subject")}>{ view.subject.clone() }</dd>
-                <dt>{ "Issuer" }</dt><dd>{ view.issuer.clone() }</dd>
-                <dt>{ "Serial" }</dt><dd class="mono">{ view.serial.clone() }</dd>
-                <dt>{ "Valid" }</dt>
-                <dd>{ format!("{} to {}", view.not_before, view.not_after) }{ validity_badges(view) }</dd>
-                <dt>{ "Key" }</dt>
+                <dt>{ t.subject }</dt><dd id={format!("{id}-subject")}>{ view.subject.clone() }</dd>
+                <dt>{ t.issuer }</dt><dd>{ view.issuer.clone() }</dd>
+                <dt>{ t.serial }</dt><dd class="mono">{ view.serial.clone() }</dd>
+                <dt>{ t.valid }</dt>
+                <dd>{ format!("{} {} {}", view.not_before, t.valid_to, view.not_after) }{ validity_badges(t, view) }</dd>
+                <dt>{ t.key }</dt>
                 <dd>
                     { view.key.clone() }
-                    { if view.is_ca { ", CA" } else { ", not a CA" } }
-                    { if view.self_signed { ", self-signed" } else { "" } }
+                    { if view.is_ca { t.is_ca } else { t.not_ca } }
+                    { if view.self_signed { t.self_signed } else { "" } }
                 </dd>
             </dl>
             <ValueRow id={format!("{id}-fingerprint-sha256")} label="SHA-256"
@@ -337,12 +348,12 @@ fn cert_summary(id: &str, view: &CertView, colons: bool) -> Html {
     }
 }
 
-fn validity_badges(view: &CertView) -> Html {
+fn validity_badges(t: &Texts, view: &CertView) -> Html {
     html! {
         <>
-            if view.expired { <span class="badge bad">{ "expired" }</span> }
-            if view.not_yet_valid { <span class="badge bad">{ "not yet valid" }</span> }
-            if view.expires_soon { <span class="badge warn">{ "expires within 30 days" }</span> }
+            if view.expired { <span class="badge bad">{ t.expired }</span> }
+            if view.not_yet_valid { <span class="badge bad">{ t.not_yet_valid }</span> }
+            if view.expires_soon { <span class="badge warn">{ t.expires_soon }</span> }
         </>
     }
 }
