@@ -8,7 +8,7 @@ use yew_router::prelude::*;
 use crate::components::language::{self, LanguageSwitch};
 use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
-use crate::i18n::{Lang, Texts};
+use crate::i18n::{Lang, Shown, Texts};
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
@@ -103,16 +103,16 @@ fn NotFound() -> Html {
     let t = use_texts();
     html! {
         <section class="card">
-            <h2>{ t.not_found }</h2>
-            <p><Link<Route> to={Route::Connect}>{ t.not_found_link }</Link<Route>></p>
+            <h2>{ t.not_found() }</h2>
+            <p><Link<Route> to={Route::Connect}>{ t.not_found_link() }</Link<Route>></p>
         </section>
     }
 }
 
-/// The texts of the language chosen (in the app's context).
+/// The texts of the language on screen (in the app's context).
 #[hook]
 pub fn use_texts() -> &'static Texts {
-    use_context::<Lang>().unwrap_or_default().texts()
+    use_context::<Shown>().unwrap_or_default().texts
 }
 
 /// The whole app.
@@ -121,50 +121,91 @@ pub fn App() -> Html {
     let secret = use_memo((), |_| SecretMemory::default());
     let certs = use_memo((), |_| CertsMemory::default());
     let update = use_state(|| false);
-    let lang = use_state(language::initial);
-    use_effect_with(*lang, |lang| language::apply(*lang));
+    let chosen = use_state(language::initial);
+    // English is in the page; Chinese is fetched, and nothing is shown
+    // until it is there (a blink, not a page of the wrong language).
+    let shown = use_state(|| (*chosen == Lang::En).then(Shown::default));
+    let lang_error = use_state(|| None::<String>);
+    let latest = use_mut_ref(|| *chosen);
+    {
+        let shown = shown.clone();
+        let lang_error = lang_error.clone();
+        use_effect_with(*chosen, move |&lang| {
+            language::remember(lang);
+            *latest.borrow_mut() = lang;
+            let before = *shown;
+            wasm_bindgen_futures::spawn_local(async move {
+                let result = language::texts(lang).await;
+                if *latest.borrow() != lang {
+                    return;
+                }
+                match result {
+                    Ok(texts) => {
+                        lang_error.set(None);
+                        shown.set(Some(Shown { lang, texts }));
+                    }
+                    Err(e) => {
+                        lang_error.set(Some(e));
+                        shown.set(Some(before.unwrap_or_default()));
+                    }
+                }
+            });
+        });
+    }
+    let lang = shown.map(|s| s.lang);
+    use_effect_with(lang, |lang| {
+        if let Some(lang) = lang {
+            language::show(*lang);
+        }
+    });
     let on_lang = {
-        let lang = lang.clone();
-        Callback::from(move |l: Lang| lang.set(l))
+        let chosen = chosen.clone();
+        Callback::from(move |l: Lang| chosen.set(l))
     };
-    let t = lang.texts();
     {
         let update = update.clone();
         use_effect_with((), move |_| {
             offline::register(Callback::from(move |()| update.set(true)));
         });
     }
+    let Some(shown) = *shown else {
+        return html! { <main aria-busy="true"></main> };
+    };
+    let t = shown.texts;
     html! {
         <ContextProvider<SecretMemory> context={(*secret).clone()}>
         <ContextProvider<CertsMemory> context={(*certs).clone()}>
-        <ContextProvider<Lang> context={*lang}>
+        <ContextProvider<Shown> context={shown}>
         <BrowserRouter>
             <header class="topbar">
                 <h1 class="brand">{ "IoTDA Kit" }</h1>
-                <nav aria-label={t.nav_label}>
-                    <Link<Route> to={Route::Connect} classes="navlink">{ t.nav_connection }</Link<Route>>
-                    <Link<Route> to={Route::Certificates} classes="navlink">{ t.nav_certificates }</Link<Route>>
-                    <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model }</Link<Route>>
-                    <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console }</Link<Route>>
+                <nav aria-label={t.nav_label()}>
+                    <Link<Route> to={Route::Connect} classes="navlink">{ t.nav_connection() }</Link<Route>>
+                    <Link<Route> to={Route::Certificates} classes="navlink">{ t.nav_certificates() }</Link<Route>>
+                    <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model() }</Link<Route>>
+                    <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console() }</Link<Route>>
                 </nav>
-                <p class="tagline">{ t.tagline }</p>
+                <p class="tagline">{ t.tagline() }</p>
                 <Shortcuts />
-                <LanguageSwitch lang={*lang} onchange={on_lang} />
+                <LanguageSwitch lang={*chosen} onchange={on_lang} />
                 <ThemeSwitch />
             </header>
             <main>
+                if let Some(error) = &*lang_error {
+                    <p class="banner warning" id="lang-error" role="alert">{ t.lang_failed() }{ " " }{ error.clone() }</p>
+                }
                 if *update {
                     <p class="banner update" id="update" role="status">
-                        { t.update_ready }{ " " }
+                        { t.update_ready() }{ " " }
                         <button type="button" onclick={Callback::from(|_: MouseEvent| offline::take_update())}>
-                            { t.update_reload }
+                            { t.update_reload() }
                         </button>
                     </p>
                 }
                 <Switch<Route> render={switch} />
             </main>
         </BrowserRouter>
-        </ContextProvider<Lang>>
+        </ContextProvider<Shown>>
         </ContextProvider<CertsMemory>>
         </ContextProvider<SecretMemory>>
     }

@@ -1,13 +1,20 @@
 //! The languages of the interface: English and Simplified Chinese. Every
-//! text is a field of [`Texts`], so a language that lacks one does not
-//! compile. The first choice follows the browser's language; the user's
-//! choice is kept in `localStorage`. Messages that come from the core
-//! (checks of what was typed, protocol errors) stay in English.
+//! text is a field of [`Texts`], written here in both languages, so a
+//! language that lacks one does not compile. English is compiled into the
+//! page; Chinese is not: the page fetches it as `zh.json` (a list of the
+//! texts in field order, kept equal to this file by a test) when it is
+//! chosen, so the first load carries one language. The first choice
+//! follows the browser's language; the user's choice is kept in
+//! `localStorage`. Messages that come from the core (checks of what was
+//! typed, protocol errors) stay in English.
 
 use serde::{Deserialize, Serialize};
 
 /// localStorage key of the chosen language.
 pub const LANG_STORAGE_KEY: &str = "iotda-kit.lang.v1";
+
+/// Where the page fetches the Chinese texts from (`static/zh.json`).
+pub const ZH_URL: &str = "/zh.json";
 
 /// A language of the interface.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -48,33 +55,89 @@ impl Lang {
             Self::Zh => "中文",
         }
     }
+}
 
+/// The language on screen and its texts: the app's context.
+#[derive(Clone, Copy)]
+pub struct Shown {
+    /// The language.
+    pub lang: Lang,
     /// Its texts.
-    pub fn texts(self) -> &'static Texts {
-        match self {
-            Self::En => &EN,
-            Self::Zh => &ZH,
+    pub texts: &'static Texts,
+}
+
+impl Default for Shown {
+    fn default() -> Self {
+        Self {
+            lang: Lang::En,
+            texts: &EN,
         }
+    }
+}
+
+impl std::fmt::Debug for Shown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shown")
+            .field("lang", &self.lang)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PartialEq for Shown {
+    fn eq(&self, other: &Self) -> bool {
+        self.lang == other.lang && std::ptr::eq(self.texts, other.texts)
     }
 }
 
 macro_rules! texts {
     ($($name:ident: $en:literal, $zh:literal;)*) => {
-        /// Every text of the interface in one language.
-        #[derive(Debug)]
-        pub struct Texts {
-            $(#[doc = concat!("\"", $en, "\"")] pub $name: &'static str,)*
-        }
+        /// Each text's place in [`Texts`] and in a language file.
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy)]
+        enum Place { $($name,)* }
+
+        /// How many texts there are.
+        const COUNT: usize = [$(Place::$name),*].len();
+
+        /// Every text of the interface in one language, one method each.
+        /// A list rather than a struct of fields: a language read from a
+        /// file is then the file's list as it is.
+        pub struct Texts([&'static str; COUNT]);
 
         /// English.
-        pub static EN: Texts = Texts { $($name: $en,)* };
-        /// Simplified Chinese.
-        pub static ZH: Texts = Texts { $($name: $zh,)* };
+        pub static EN: Texts = Texts([$($en,)*]);
+
+        /// Simplified Chinese, as written here: natively only (tests, and
+        /// the check of `static/zh.json`); the page fetches it.
+        #[cfg(not(target_arch = "wasm32"))]
+        pub static ZH: Texts = Texts([$($zh,)*]);
 
         impl Texts {
+            $(
+                #[doc = concat!("\"", $en, "\"")]
+                pub fn $name(&self) -> &'static str {
+                    self.0[Place::$name as usize]
+                }
+            )*
+
             /// Every text, named, for checks.
+            #[cfg(not(target_arch = "wasm32"))]
             pub fn all(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($name), self.$name),)*]
+                vec![$((stringify!($name), self.$name()),)*]
+            }
+
+            /// The texts of a language from their list in field order (the
+            /// fetched `zh.json`). They live as long as the page: a
+            /// language is read once.
+            pub fn from_list(list: Vec<String>) -> Result<&'static Texts, String> {
+                let count = list.len();
+                let list: Vec<&'static str> = list.into_iter().map(|t| &*t.leak()).collect();
+                let list: [&'static str; COUNT] = list.try_into().map_err(|_| {
+                    format!(
+                        "the language file has {count} texts, this version of the page needs {COUNT}"
+                    )
+                })?;
+                Ok(Box::leak(Box::new(Texts(list))))
             }
         }
     };
@@ -104,6 +167,7 @@ texts! {
     close: "Close", "关闭";
     update_ready: "A new version of IoTDA Kit is ready.", "IoTDA Kit 有新版本可用。";
     update_reload: "Reload to use it", "重新加载以使用新版本";
+    lang_failed: "中文界面无法加载. The Chinese texts could not be loaded:", "中文界面文字无法加载：";
     not_found: "Page not found", "页面不存在";
     not_found_link: "Go to the Connection page", "前往连接信息页";
     // Copy buttons.
@@ -347,7 +411,8 @@ texts! {
     sim_include: "report", "上报";
 }
 
-#[cfg(test)]
+// Natively: the Chinese texts are compiled in only there.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
@@ -377,5 +442,39 @@ mod tests {
                 "{name}: {zh:?} has no Chinese"
             );
         }
+    }
+
+    /// The Chinese texts as the page fetches them.
+    fn zh_json() -> String {
+        let list: Vec<&str> = ZH.all().into_iter().map(|(_, text)| text).collect();
+        let mut json = serde_json::to_string_pretty(&list).expect("a list of strings");
+        json.push('\n');
+        json
+    }
+
+    #[test]
+    fn the_fetched_chinese_texts_are_the_ones_written_here() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/static/zh.json");
+        let want = zh_json();
+        if std::env::var_os("IOTDA_WRITE_ZH_JSON").is_some() {
+            std::fs::write(path, &want).expect("write static/zh.json");
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "static/zh.json is not the Chinese of src/i18n.rs: run \
+             IOTDA_WRITE_ZH_JSON=1 cargo test -p iotda-kit-web --lib i18n"
+        );
+        let list: Vec<String> = serde_json::from_str(&have).expect("a list of strings");
+        let zh = Texts::from_list(list).expect("as many texts as fields");
+        assert_eq!(zh.all(), ZH.all());
+    }
+
+    #[test]
+    fn a_language_file_of_another_version_is_refused() {
+        let short = vec!["一".to_owned(); COUNT - 1];
+        let error = Texts::from_list(short).err().expect("refused");
+        assert!(error.contains(&format!("needs {COUNT}")), "{error}");
+        assert!(Texts::from_list(vec!["一".to_owned(); COUNT + 1]).is_err());
     }
 }

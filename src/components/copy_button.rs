@@ -48,13 +48,13 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         })
     };
     let (label, class) = match *status {
-        Status::Idle => (t.copy, "copy"),
-        Status::Copied => (t.copied, "copy copied"),
-        Status::Failed => (t.copy_failed, "copy failed"),
+        Status::Idle => (t.copy(), "copy"),
+        Status::Copied => (t.copied(), "copy copied"),
+        Status::Failed => (t.copy_failed(), "copy failed"),
     };
     html! {
         <button type="button" {class} {onclick} disabled={props.disabled}
-                aria-label={format!("{} {}", t.copy, props.what)} aria-live="polite">
+                aria-label={format!("{} {}", t.copy(), props.what)} aria-live="polite">
             { label }
         </button>
     }

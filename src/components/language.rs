@@ -1,12 +1,39 @@
 //! The language switch: English or Simplified Chinese. The first choice
 //! follows the browser's language; the user's choice is kept in
-//! `localStorage` and shown as `<html lang>`.
+//! `localStorage`, its texts are fetched once (Chinese; English is in the
+//! page), and the language shown is `<html lang>`.
+
+use std::cell::Cell;
 
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::i18n::{Lang, LANG_STORAGE_KEY};
-use crate::web::storage;
+use crate::app::use_texts;
+use crate::i18n::{Lang, Texts, EN, LANG_STORAGE_KEY, ZH_URL};
+use crate::web::{fetch, storage};
+
+thread_local! {
+    /// The Chinese texts, once fetched.
+    static ZH: Cell<Option<&'static Texts>> = const { Cell::new(None) };
+}
+
+/// The texts of `lang`: English at once, Chinese fetched the first time.
+pub async fn texts(lang: Lang) -> Result<&'static Texts, String> {
+    match lang {
+        Lang::En => Ok(&EN),
+        Lang::Zh => {
+            if let Some(texts) = ZH.with(Cell::get) {
+                return Ok(texts);
+            }
+            let bytes = fetch::fetch_bytes(ZH_URL).await?;
+            let list = serde_json::from_slice(&bytes)
+                .map_err(|e| format!("{ZH_URL} is not a list of texts ({e})"))?;
+            let texts = Texts::from_list(list)?;
+            ZH.with(|zh| zh.set(Some(texts)));
+            Ok(texts)
+        }
+    }
+}
 
 /// The language to start in: the one chosen before, else the browser's.
 pub fn initial() -> Lang {
@@ -21,9 +48,13 @@ pub fn initial() -> Lang {
         .unwrap_or_default()
 }
 
-/// Keeps `lang` and shows it as the document's language.
-pub fn apply(lang: Lang) {
+/// Keeps `lang` as the user's choice.
+pub fn remember(lang: Lang) {
     let _ = storage::save(LANG_STORAGE_KEY, &lang);
+}
+
+/// Shows `lang` as the document's language (once its texts are on screen).
+pub fn show(lang: Lang) {
     if let Some(root) = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.document_element())
@@ -55,11 +86,11 @@ pub fn LanguageSwitch(props: &LanguageSwitchProps) -> Html {
             });
         })
     };
-    let t = props.lang.texts();
+    let t = use_texts();
     html! {
         <label class="theme">
-            <span class="visually-hidden">{ t.language }</span>
-            <select id="lang" {onchange} title={t.language}>
+            <span class="visually-hidden">{ t.language() }</span>
+            <select id="lang" {onchange} title={t.language()}>
                 { for Lang::ALL.iter().map(|l| html! {
                     <option value={l.tag()} selected={*l == props.lang} lang={l.tag()}>{ l.name() }</option>
                 }) }

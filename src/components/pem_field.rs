@@ -93,7 +93,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
     let error = props.error.clone().or_else(|| (*read_error).clone());
     let error_id = format!("{}-error", props.id);
     let placeholder = match &props.file_name {
-        Some(name) => Some(AttrValue::from(format!("{name} {}", t.binary_loaded))),
+        Some(name) => Some(AttrValue::from(format!("{name} {}", t.binary_loaded()))),
         None => props.placeholder.clone(),
     };
     html! {
@@ -107,7 +107,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
                 aria-invalid={error.is_some().to_string()}
                 aria-describedby={error.as_ref().map(|_| error_id.clone())} />
             <label class="file-button">
-                { t.choose_file }
+                { t.choose_file() }
                 <input type="file" id={format!("{}-file", props.id)} {onchange}
                     accept={props.accept.clone()} />
             </label>

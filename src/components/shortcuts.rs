@@ -12,12 +12,12 @@ use crate::i18n::Texts;
 /// Every shortcut of the app: keys and what they do, in `t`'s language.
 pub fn shortcuts(t: &Texts) -> [(&'static str, &'static str); 6] {
     [
-        ("?", t.shortcut_help),
-        ("Esc", t.shortcut_close),
-        ("Tab / Shift+Tab", t.shortcut_tab),
-        ("Enter / Space", t.shortcut_press),
-        ("Ctrl+Enter (⌘+Enter)", t.shortcut_publish),
-        ("Ctrl+V (⌘+V)", t.shortcut_paste),
+        ("?", t.shortcut_help()),
+        ("Esc", t.shortcut_close()),
+        ("Tab / Shift+Tab", t.shortcut_tab()),
+        ("Enter / Space", t.shortcut_press()),
+        ("Ctrl+Enter (⌘+Enter)", t.shortcut_publish()),
+        ("Ctrl+V (⌘+V)", t.shortcut_paste()),
     ]
 }
 
@@ -88,9 +88,9 @@ pub fn Shortcuts() -> Html {
     html! {
         <>
             <button type="button" class="secondary help" id="shortcuts-open" onclick={on_open}
-                aria-haspopup="dialog" title={format!("{} (?)", t.shortcuts_title)}>{ t.shortcuts }</button>
+                aria-haspopup="dialog" title={format!("{} (?)", t.shortcuts_title())}>{ t.shortcuts() }</button>
             <dialog ref={dialog} id="shortcuts" aria-labelledby="shortcuts-title">
-                <h2 id="shortcuts-title">{ t.shortcuts_title }</h2>
+                <h2 id="shortcuts-title">{ t.shortcuts_title() }</h2>
                 <table class="settings-table">
                     <tbody>
                         { for shortcuts(t).iter().map(|(keys, what)| html! {
@@ -98,7 +98,7 @@ pub fn Shortcuts() -> Html {
                         }) }
                     </tbody>
                 </table>
-                <p class="actions"><button type="button" id="shortcuts-close" onclick={on_close}>{ t.close }</button></p>
+                <p class="actions"><button type="button" id="shortcuts-close" onclick={on_close}>{ t.close() }</button></p>
             </dialog>
         </>
     }

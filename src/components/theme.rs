@@ -84,11 +84,11 @@ pub fn ThemeSwitch() -> Html {
     };
     html! {
         <label class="theme">
-            <span class="visually-hidden">{ t.theme }</span>
-            <select id="theme" onchange={onchange} title={t.theme}>
-                { option("system", t.theme_system, Theme::System) }
-                { option("light", t.theme_light, Theme::Light) }
-                { option("dark", t.theme_dark, Theme::Dark) }
+            <span class="visually-hidden">{ t.theme() }</span>
+            <select id="theme" onchange={onchange} title={t.theme()}>
+                { option("system", t.theme_system(), Theme::System) }
+                { option("light", t.theme_light(), Theme::Light) }
+                { option("dark", t.theme_dark(), Theme::Dark) }
             </select>
         </label>
     }

@@ -112,9 +112,9 @@ pub fn ConnectPage() -> Html {
     };
     let following_clock = form.timestamp == TimestampInput::Current;
     let timestamp_hint = if following_clock {
-        t.timestamp_following
+        t.timestamp_following()
     } else {
-        t.timestamp_fixed
+        t.timestamp_fixed()
     };
     let settings = derived.settings();
 
@@ -124,12 +124,12 @@ pub fn ConnectPage() -> Html {
                 <p class="banner warning" role="status">{ error.clone() }</p>
             }
             <section class="card" aria-labelledby="device-heading">
-                <h2 id="device-heading">{ t.device }</h2>
-                <TextField id="device-id" label={t.device_id} value={form.device_id.clone()}
+                <h2 id="device-heading">{ t.device() }</h2>
+                <TextField id="device-id" label={t.device_id()} value={form.device_id.clone()}
                     oninput={text_action(ConnectAction::DeviceId)}
-                    hint={t.device_id_hint}
+                    hint={t.device_id_hint()}
                     error={derived.error_for(Field::DeviceId)} />
-                <TextField id="secret" label={t.secret} value={form.secret.clone()}
+                <TextField id="secret" label={t.secret()} value={form.secret.clone()}
                     input_type={if state.show_secret { "text" } else { "password" }}
                     autocomplete="off"
                     oninput={text_action(ConnectAction::Secret)}
@@ -138,27 +138,27 @@ pub fn ConnectPage() -> Html {
                     <button type="button" class="secondary" id="toggle-secret"
                         aria-pressed={state.show_secret.to_string()}
                         onclick={click_action(ConnectAction::ToggleShowSecret)}>
-                        { if state.show_secret { t.hide } else { t.show } }
+                        { if state.show_secret { t.hide() } else { t.show() } }
                     </button>
                 </TextField>
                 <div class="field checkbox">
                     <input type="checkbox" id="remember-secret" checked={form.remember_secret}
                         onchange={on_remember} />
-                    <label for="remember-secret">{ t.remember_secret }</label>
-                    <span class="hint">{ t.remember_secret_hint }</span>
+                    <label for="remember-secret">{ t.remember_secret() }</label>
+                    <span class="hint">{ t.remember_secret_hint() }</span>
                 </div>
                 <div class="field">
-                    <label for="sign-type">{ t.sign_type }</label>
+                    <label for="sign-type">{ t.sign_type() }</label>
                     <select id="sign-type" onchange={on_sign_type}>
                         <option value="0" selected={form.sign_type == SignType::NoTimestampCheck}>
-                            { t.sign_type_0 }
+                            { t.sign_type_0() }
                         </option>
                         <option value="1" selected={form.sign_type == SignType::CheckTimestamp}>
-                            { t.sign_type_1 }
+                            { t.sign_type_1() }
                         </option>
                     </select>
                 </div>
-                <TextField id="timestamp" label={t.timestamp} value={derived.timestamp_text.clone()}
+                <TextField id="timestamp" label={t.timestamp()} value={derived.timestamp_text.clone()}
                     oninput={text_action(ConnectAction::Timestamp)}
                     hint={timestamp_hint}
                     error={derived.error_for(Field::Timestamp)}
@@ -166,50 +166,50 @@ pub fn ConnectPage() -> Html {
                     <button type="button" class="secondary" id="timestamp-now"
                         onclick={click_action(ConnectAction::UseCurrentHour)}
                         disabled={following_clock}>
-                        { t.now }
+                        { t.now() }
                     </button>
                 </TextField>
             </section>
 
             <section class="card" aria-labelledby="endpoint-heading">
-                <h2 id="endpoint-heading">{ t.endpoint }</h2>
-                <TextField id="host" label={t.host} value={form.host.clone()} list="host-presets"
+                <h2 id="endpoint-heading">{ t.endpoint() }</h2>
+                <TextField id="host" label={t.host()} value={form.host.clone()} list="host-presets"
                     oninput={text_action(ConnectAction::Host)}
-                    hint={t.host_hint}
+                    hint={t.host_hint()}
                     error={endpoint_error_where(|e| !e.is_port() && !e.is_path())} />
                 <datalist id="host-presets">
                     { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={p.label} /> }) }
                 </datalist>
                 <div class="field">
-                    <label for="transport">{ t.protocol }</label>
+                    <label for="transport">{ t.protocol() }</label>
                     <select id="transport" onchange={on_transport}>
                         { for Transport::ALL.iter().map(|t| html! {
                             <option value={t.scheme()} selected={*t == form.transport}>{ t.label() }</option>
                         }) }
                     </select>
                 </div>
-                <TextField id="port" label={t.port} value={form.port.clone()}
+                <TextField id="port" label={t.port()} value={form.port.clone()}
                     oninput={text_action(ConnectAction::Port)}
                     error={endpoint_error_where(|e| e.is_port())} />
                 if form.transport.is_websocket() {
-                    <TextField id="ws-path" label={t.ws_path} value={form.path.clone()}
+                    <TextField id="ws-path" label={t.ws_path()} value={form.path.clone()}
                         oninput={text_action(ConnectAction::Path)}
                         error={endpoint_error_where(|e| e.is_path())} />
                 }
             </section>
 
             <section class="card wide" aria-labelledby="credentials-heading">
-                <h2 id="credentials-heading">{ t.credentials }</h2>
+                <h2 id="credentials-heading">{ t.credentials() }</h2>
                 <ValueRow id="client-id" label="ClientId" value={creds.map(|c| AttrValue::from(c.client_id.clone()))} />
-                <ValueRow id="username" label={t.username} value={creds.map(|c| AttrValue::from(c.username.clone()))} />
-                <ValueRow id="password" label={t.password} value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
+                <ValueRow id="username" label={t.username()} value={creds.map(|c| AttrValue::from(c.username.clone()))} />
+                <ValueRow id="password" label={t.password()} value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
                 if creds.is_none() {
-                    <p class="hint">{ t.credentials_pending }</p>
+                    <p class="hint">{ t.credentials_pending() }</p>
                 }
             </section>
 
             <section class="card wide" aria-labelledby="settings-heading">
-                <h2 id="settings-heading">{ t.settings }</h2>
+                <h2 id="settings-heading">{ t.settings() }</h2>
                 { settings_view(t, settings) }
             </section>
         </div>
@@ -220,21 +220,21 @@ fn settings_view(t: &Texts, settings: Option<crate::state::Settings>) -> Html {
     let Some(s) = settings else {
         return html! {
             <p class="hint" id="settings-pending">
-                { t.settings_pending }
+                { t.settings_pending() }
             </p>
         };
     };
     html! {
         <>
-            <p>{ t.broker_url }<code id="broker-url">{ s.url.clone() }</code></p>
+            <p>{ t.broker_url() }<code id="broker-url">{ s.url.clone() }</code></p>
             <h3>{ "mosquitto_pub" }</h3>
             { match &s.mosquitto_pub {
-                Ok(cmd) => command_block("mosquitto-cmd", t.mosquitto_command, cmd),
+                Ok(cmd) => command_block("mosquitto-cmd", t.mosquitto_command(), cmd),
                 Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ why.clone() }</p> },
             } }
             <h3>{ "MQTTX CLI" }</h3>
-            { command_block("mqttx-cmd", t.mqttx_command, &s.mqttx) }
-            <h3>{ t.mqttfx_profile }</h3>
+            { command_block("mqttx-cmd", t.mqttx_command(), &s.mqttx) }
+            <h3>{ t.mqttfx_profile() }</h3>
             <table class="settings-table" id="mqttfx-table">
                 <tbody>
                     { for s.mqttfx.iter().map(|(label, value)| html! {

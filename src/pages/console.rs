@@ -331,37 +331,37 @@ pub fn ConsolePage() -> Html {
     let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
     let url = &state.url;
     let (status_class, status_text) = match &state.status {
-        Status::Disconnected => ("status", t.not_connected.to_owned()),
-        Status::Connecting => ("status", format!("{} {url} …", t.connecting_to)),
+        Status::Disconnected => ("status", t.not_connected().to_owned()),
+        Status::Connecting => ("status", format!("{} {url} …", t.connecting_to())),
         Status::Connected { session_present } => (
             "status ok",
             if *session_present {
-                format!("{} {url} {}", t.connected_to, t.session_kept)
+                format!("{} {url} {}", t.connected_to(), t.session_kept())
             } else {
-                format!("{} {url}", t.connected_to)
+                format!("{} {url}", t.connected_to())
             },
         ),
         Status::Waiting(why) => (
             "status invalid",
-            format!("{} {why}. {}", t.connection_lost, t.reconnecting),
+            format!("{} {why}. {}", t.connection_lost(), t.reconnecting()),
         ),
         Status::Failed(why) => (
             "status invalid",
-            format!("{} {why}", t.not_connected_because),
+            format!("{} {why}", t.not_connected_because()),
         ),
     };
 
     let connection_card = html! {
         <section class="card" aria-labelledby="console-connection">
-            <h2 id="console-connection">{ t.nav_connection }</h2>
+            <h2 id="console-connection">{ t.nav_connection() }</h2>
             <p class="hint">
-                { t.console_intro }{ " " }
+                { t.console_intro() }{ " " }
                 <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
-                    { t.fill_from_connection }
+                    { t.fill_from_connection() }
                 </button>
                 { " " }
                 <button type="button" class="secondary" id="console-local" onclick={on_local}>
-                    { t.local_broker }
+                    { t.local_broker() }
                 </button>
             </p>
             if let Some(note) = &state.note {
@@ -371,45 +371,45 @@ pub fn ConsolePage() -> Html {
                 <p class="note">{ e }</p>
             }
             <div class="settings">
-                <TextField id="console-host" label={t.host} value={form.host.clone()}
+                <TextField id="console-host" label={t.host()} value={form.host.clone()}
                     oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
-                <TextField id="console-port" label={t.port} value={form.port.clone()}
+                <TextField id="console-port" label={t.port()} value={form.port.clone()}
                     oninput={edit(|f, v| f.port = v)} error={field_error(FormField::Port)} />
-                <TextField id="console-path" label={t.path} value={form.path.clone()}
+                <TextField id="console-path" label={t.path()} value={form.path.clone()}
                     oninput={edit(|f, v| f.path = v)} error={field_error(FormField::Path)} />
                 <label class="choice"><input type="checkbox" id="console-tls" checked={form.tls}
-                    onchange={toggle(|f, v| f.tls = v)} />{ " " }{ t.tls }</label>
+                    onchange={toggle(|f, v| f.tls = v)} />{ " " }{ t.tls() }</label>
                 <TextField id="console-client-id" label="ClientId" value={form.client_id.clone()}
                     oninput={edit(|f, v| f.client_id = v)} />
-                <TextField id="console-username" label={t.username} value={form.username.clone()}
+                <TextField id="console-username" label={t.username()} value={form.username.clone()}
                     oninput={edit(|f, v| f.username = v)} />
-                <TextField id="console-password" label={t.password} input_type="password"
+                <TextField id="console-password" label={t.password()} input_type="password"
                     value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
                     error={field_error(FormField::Login)}
-                    hint={t.password_kept} />
-                <TextField id="console-keepalive" label={t.keep_alive} value={form.keep_alive.clone()}
+                    hint={t.password_kept()} />
+                <TextField id="console-keepalive" label={t.keep_alive()} value={form.keep_alive.clone()}
                     oninput={edit(|f, v| f.keep_alive = v)} error={field_error(FormField::KeepAlive)} />
                 <div class="field">
-                    <label for="console-version">{ t.mqtt_version }</label>
+                    <label for="console-version">{ t.mqtt_version() }</label>
                     <select id="console-version" onchange={on_version}>
                         <option value="3.1.1" selected={form.version == MqttVersion::V311}>{ "3.1.1" }</option>
                         <option value="5" selected={form.version == MqttVersion::V5}>{ "5.0" }</option>
                     </select>
                 </div>
                 <label class="choice"><input type="checkbox" id="console-clean" checked={form.clean_start}
-                    onchange={toggle(|f, v| f.clean_start = v)} />{ " " }{ t.clean_session }</label>
+                    onchange={toggle(|f, v| f.clean_start = v)} />{ " " }{ t.clean_session() }</label>
                 <label class="choice"><input type="checkbox" id="console-iotda" checked={form.iotda}
-                    onchange={toggle(|f, v| f.iotda = v)} />{ " " }{ t.iotda_mode }</label>
-                <TextField id="console-device-id" label={t.console_device_id}
+                    onchange={toggle(|f, v| f.iotda = v)} />{ " " }{ t.iotda_mode() }</label>
+                <TextField id="console-device-id" label={t.console_device_id()}
                     value={form.device_id.clone()} oninput={edit(|f, v| f.device_id = v)} />
             </div>
             <p class="actions">
-                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ t.connect }</button>
-                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect }</button>
+                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ t.connect() }</button>
+                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect() }</button>
             </p>
             <p id="console-status" class={status_class} role="status">{ status_text }</p>
             <details>
-                <summary>{ t.activity }</summary>
+                <summary>{ t.activity() }</summary>
                 <ol id="console-activity" class="activity">
                     { for state.activity.iter().map(|line| html! { <li>{ line }</li> }) }
                 </ol>
@@ -540,13 +540,13 @@ fn Subscriptions(props: &SectionProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="console-subscriptions">
-            <h2 id="console-subscriptions">{ t.subscriptions }</h2>
+            <h2 id="console-subscriptions">{ t.subscriptions() }</h2>
             <ul id="console-sub-list" class="sub-list">
                 { for state.subscriptions.iter().map(|row| {
                     let status = match &row.status {
-                        SubStatus::Idle => t.not_subscribed.to_owned(),
-                        SubStatus::Pending(_) => t.subscribing.to_owned(),
-                        SubStatus::Granted(q) => format!("{} QoS {q}", t.granted),
+                        SubStatus::Idle => t.not_subscribed().to_owned(),
+                        SubStatus::Pending(_) => t.subscribing().to_owned(),
+                        SubStatus::Granted(q) => format!("{} QoS {q}", t.granted()),
                         SubStatus::Refused(why) => why.clone(),
                     };
                     html! {
@@ -555,13 +555,13 @@ fn Subscriptions(props: &SectionProps) -> Html {
                             <span class="badge">{ format!("QoS {}", row.qos) }</span>
                             <span class={classes!("sub-status", matches!(row.status, SubStatus::Refused(_)).then_some("invalid"))}>{ status }</span>
                             <button type="button" class="secondary remove" onclick={remove(row)}
-                                aria-label={format!("{} {}", t.remove, row.filter)}>{ t.remove }</button>
+                                aria-label={format!("{} {}", t.remove(), row.filter)}>{ t.remove() }</button>
                         </li>
                     }
                 }) }
             </ul>
             <div class="sub-add">
-                <TextField id="console-new-filter" label={t.topic_filter} value={state.new_filter.clone()}
+                <TextField id="console-new-filter" label={t.topic_filter()} value={state.new_filter.clone()}
                     oninput={on_filter} placeholder="$oc/devices/{device_id}/sys/messages/down"
                     error={state.subscription_error.clone()} />
                 <div class="field">
@@ -571,8 +571,8 @@ fn Subscriptions(props: &SectionProps) -> Html {
                     </select>
                 </div>
                 <p class="actions">
-                    <button type="button" id="console-add-sub" onclick={on_add}>{ t.subscribe }</button>
-                    <button type="button" class="secondary" id="console-add-iotda" onclick={on_iotda}>{ t.add_iotda_topics }</button>
+                    <button type="button" id="console-add-sub" onclick={on_add}>{ t.subscribe() }</button>
+                    <button type="button" class="secondary" id="console-add-iotda" onclick={on_iotda}>{ t.add_iotda_topics() }</button>
                 </p>
             </div>
         </section>
@@ -681,27 +681,27 @@ fn Publish(props: &SectionProps) -> Html {
     };
     html! {
         <section class="card" aria-labelledby="console-publish">
-            <h2 id="console-publish">{ t.publish }</h2>
+            <h2 id="console-publish">{ t.publish() }</h2>
             <div class="field">
-                <label for="console-preset">{ t.iotda_preset }</label>
+                <label for="console-preset">{ t.iotda_preset() }</label>
                 <select id="console-preset" onchange={on_preset}>
-                    <option value="" selected=true>{ t.choose_topic }</option>
+                    <option value="" selected=true>{ t.choose_topic() }</option>
                     { for presets.iter().enumerate().map(|(i, p)| html! {
                         <option value={i.to_string()}>{ p.label }</option>
                     }) }
                 </select>
             </div>
-            <TextField id="console-topic" label={t.topic} value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
+            <TextField id="console-topic" label={t.topic()} value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
             <div class="field">
                 <label for="console-qos">{ "QoS" }</label>
                 <select id="console-qos" onchange={on_qos}>
                     { for [0u8, 1, 2].iter().map(|q| html! { <option value={q.to_string()} selected={*q == publish.qos}>{ q }</option> }) }
                 </select>
             </div>
-            <label class="choice"><input type="checkbox" id="console-retain" checked={publish.retain} onchange={flag(|f, v| f.retain = v)} />{ " " }{ t.retain }</label>
-            <label class="choice"><input type="checkbox" id="console-json" checked={publish.json} onchange={flag(|f, v| f.json = v)} />{ " " }{ t.check_json }</label>
+            <label class="choice"><input type="checkbox" id="console-retain" checked={publish.retain} onchange={flag(|f, v| f.retain = v)} />{ " " }{ t.retain() }</label>
+            <label class="choice"><input type="checkbox" id="console-json" checked={publish.json} onchange={flag(|f, v| f.json = v)} />{ " " }{ t.check_json() }</label>
             <div class="field">
-                <label for="console-payload">{ t.payload }</label>
+                <label for="console-payload">{ t.payload() }</label>
                 <textarea id="console-payload" class={classes!("mono", json_error.is_some().then_some("invalid"))}
                     rows="8" spellcheck="false" value={publish.payload.clone()} oninput={on_payload} onkeydown={on_key}
                     aria-describedby="console-payload-error" />
@@ -710,8 +710,8 @@ fn Publish(props: &SectionProps) -> Html {
                 }
             </div>
             <p class="actions">
-                <button type="button" id="console-send" onclick={on_click}>{ t.publish }</button>
-                <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ t.pretty_print }</button>
+                <button type="button" id="console-send" onclick={on_click}>{ t.publish() }</button>
+                <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ t.pretty_print() }</button>
             </p>
             if let Some(e) = &state.publish_error {
                 <p class="field-error" id="console-publish-error" role="alert">{ e }</p>
@@ -834,7 +834,7 @@ fn log_card(
                     if entry.retain { " · retained" } else { "" }, size_text(entry.payload.len())) }</p>
                 if let Some(e) = failure { <p class="field-error">{ e }</p> }
                 <div class="field">
-                    <label for="console-view">{ t.show_as }</label>
+                    <label for="console-view">{ t.show_as() }</label>
                     <select id="console-view" onchange={on_view}>
                         { for PayloadView::ALL.iter().map(|p| html! { <option value={p.label()} selected={*p == **view}>{ p.label() }</option> }) }
                     </select>
@@ -843,7 +843,7 @@ fn log_card(
                 <p class="actions">
                     <CopyButton text={text.clone()} what="payload" />
                     if let Some(onclick) = reply {
-                        <button type="button" id="console-answer" {onclick}>{ t.answer_request }</button>
+                        <button type="button" id="console-answer" {onclick}>{ t.answer_request() }</button>
                     }
                 </p>
             </div>
@@ -851,20 +851,20 @@ fn log_card(
     });
     html! {
         <section class="card wide" aria-labelledby="console-messages">
-            <h2 id="console-messages">{ t.messages }</h2>
+            <h2 id="console-messages">{ t.messages() }</h2>
             <p class="hint" id="console-counts" data-received={log.received().to_string()}
                 data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
                 { format!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
                     log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped()) }
             </p>
             <div class="log-filters">
-                <TextField id="console-filter-topic" label={t.filter_topic} value={filter.topic.clone()}
+                <TextField id="console-filter-topic" label={t.filter_topic()} value={filter.topic.clone()}
                     oninput={set_filter(|f, v| f.topic = v)} />
-                <TextField id="console-filter-text" label={t.text} value={filter.text.clone()}
+                <TextField id="console-filter-text" label={t.text()} value={filter.text.clone()}
                     oninput={set_filter(|f, v| f.text = v)} />
-                <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ t.clear }</button></p>
+                <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ t.clear() }</button></p>
             </div>
-            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label={t.message_log}>
+            <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label={t.message_log()}>
                 <ol class="log-rows" style={format!("height:{}px", seqs.len() as f64 * ROW_PX)}>
                     { for rows }
                 </ol>

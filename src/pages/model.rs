@@ -92,7 +92,7 @@ pub fn ModelPage() -> Html {
         let text = state.paste.clone();
         Callback::from(move |_: MouseEvent| {
             dispatcher.dispatch(ModelAction::Import(
-                t.pasted_model.into(),
+                t.pasted_model().into(),
                 text.clone().into_bytes(),
             ))
         })
@@ -127,26 +127,26 @@ pub fn ModelPage() -> Html {
         });
         let commands = service.base.commands.len();
         html! {
-            <section class="card wide service" aria-label={format!("{} {}", t.service_id, service.service_id)}>
+            <section class="card wide service" aria-label={format!("{} {}", t.service_id(), service.service_id)}>
                 <div class="service-head">
-                    <label for={format!("service-{i}")}>{ t.service_id }</label>
+                    <label for={format!("service-{i}")}>{ t.service_id() }</label>
                     <input id={format!("service-{i}")} class="mono" value={service.service_id.clone()} oninput={on_id} />
-                    <button type="button" class="secondary" onclick={on_remove}>{ t.remove_service }</button>
+                    <button type="button" class="secondary" onclick={on_remove}>{ t.remove_service() }</button>
                 </div>
                 if commands > 0 {
-                    <p class="hint">{ format!("{commands} {}", t.commands_kept) }</p>
+                    <p class="hint">{ format!("{commands} {}", t.commands_kept()) }</p>
                 }
                 <div class="table-scroll">
                     <table class="model-table">
                         <thead><tr>
-                            <th>{ t.property }</th><th>{ t.data_type }</th><th>{ t.min }</th><th>{ t.max }</th>
-                            <th>{ t.step }</th><th>{ t.max_length }</th><th>{ t.unit }</th><th>{ t.access }</th>
-                            <th>{ t.enum_list }</th><th>{ t.required }</th><th></th>
+                            <th>{ t.property() }</th><th>{ t.data_type() }</th><th>{ t.min() }</th><th>{ t.max() }</th>
+                            <th>{ t.step() }</th><th>{ t.max_length() }</th><th>{ t.unit() }</th><th>{ t.access() }</th>
+                            <th>{ t.enum_list() }</th><th>{ t.required() }</th><th></th>
                         </tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
                 </div>
-                <p class="actions"><button type="button" class="secondary" onclick={on_add}>{ t.add_property }</button></p>
+                <p class="actions"><button type="button" class="secondary" onclick={on_add}>{ t.add_property() }</button></p>
             </section>
         }
     });
@@ -154,30 +154,30 @@ pub fn ModelPage() -> Html {
     html! {
         <div class="page model">
             <section class="card" aria-labelledby="model-import">
-                <h2 id="model-import">{ t.model }</h2>
+                <h2 id="model-import">{ t.model() }</h2>
                 <p class="hint">
-                    { t.model_intro }
+                    { t.model_intro() }
                 </p>
-                <PemField id="model-paste" label={t.model_paste}
+                <PemField id="model-paste" label={t.model_paste()}
                     value={state.paste.clone()} oninput={on_paste} onfile={on_file}
                     accept=".json,.zip,application/json,application/zip" rows={6}
                     error={state.import_error.clone()} />
                 <p class="actions">
                     <button type="button" id="model-import-button" onclick={on_import}
-                        disabled={state.paste.trim().is_empty()}>{ t.model_import }</button>
-                    <button type="button" class="secondary" id="model-reset" onclick={on_reset}>{ t.model_reset }</button>
+                        disabled={state.paste.trim().is_empty()}>{ t.model_import() }</button>
+                    <button type="button" class="secondary" id="model-reset" onclick={on_reset}>{ t.model_reset() }</button>
                 </p>
                 if let Some(note) = &state.import_note {
-                    <p class="ok" id="model-note" role="status">{ format!("{} {note}.", t.imported) }</p>
+                    <p class="ok" id="model-note" role="status">{ format!("{} {note}.", t.imported()) }</p>
                 }
                 if let Some(e) = &*storage_error {
                     <p class="note">{ e }</p>
                 }
             </section>
             <section class="card" aria-labelledby="model-export">
-                <h2 id="model-export">{ t.export }</h2>
+                <h2 id="model-export">{ t.export() }</h2>
                 if errors.is_empty() {
-                    <p class="ok" id="model-valid">{ t.model_valid }</p>
+                    <p class="ok" id="model-valid">{ t.model_valid() }</p>
                 } else {
                     <ul id="model-errors" class="field-error" role="alert">
                         { for errors.iter().map(|e| html! {
@@ -195,7 +195,7 @@ pub fn ModelPage() -> Html {
                         <pre class="mono payload" id="model-json">{ json }</pre>
                     </details>
                 }
-                <p class="actions"><button type="button" class="secondary" id="model-add-service" onclick={on_add_service}>{ t.add_service }</button></p>
+                <p class="actions"><button type="button" class="secondary" id="model-add-service" onclick={on_add_service}>{ t.add_service() }</button></p>
             </section>
             { for services }
         </div>
@@ -255,23 +255,23 @@ fn PropertyRow(props: &PropertyRowProps) -> Html {
     let id = |name: &str| format!("p-{i}-{j}-{name}");
     html! {
         <tr>
-            <td><input id={id("name")} class="mono" aria-label={t.property} value={p.name.clone()} oninput={field(|d, v| d.name = v)} /></td>
+            <td><input id={id("name")} class="mono" aria-label={t.property()} value={p.name.clone()} oninput={field(|d, v| d.name = v)} /></td>
             <td>
-                <select id={id("type")} aria-label={t.data_type} onchange={on_type}>
+                <select id={id("type")} aria-label={t.data_type()} onchange={on_type}>
                     { for DataType::ALL.iter().map(|t| html! {
                         <option value={t.as_str()} selected={*t == p.data_type}>{ t.as_str() }</option>
                     }) }
                 </select>
             </td>
-            <td><input id={id("min")} class="num" aria-label={t.min} value={p.min.clone()} oninput={field(|d, v| d.min = v)} /></td>
-            <td><input id={id("max")} class="num" aria-label={t.max} value={p.max.clone()} oninput={field(|d, v| d.max = v)} /></td>
-            <td><input id={id("step")} class="num" aria-label={t.step} value={p.step.clone()} oninput={field(|d, v| d.step = v)} /></td>
-            <td><input id={id("maxlen")} class="num" aria-label={t.max_length} value={p.max_length.clone()} oninput={field(|d, v| d.max_length = v)} /></td>
-            <td><input id={id("unit")} class="num" aria-label={t.unit} value={p.unit.clone()} oninput={field(|d, v| d.unit = v)} /></td>
-            <td><input id={id("method")} class="num" aria-label={format!("{} (R, W, E)", t.access)} value={p.method.clone()} oninput={field(|d, v| d.method = v)} /></td>
-            <td><input id={id("enum")} aria-label={t.enum_list} value={p.enum_list.clone()} oninput={field(|d, v| d.enum_list = v)} /></td>
-            <td><input type="checkbox" id={id("required")} aria-label={t.required} checked={p.required} onchange={on_required} /></td>
-            <td><button type="button" class="secondary" onclick={on_remove} aria-label={format!("{} {}", t.remove, p.name)}>{ "✕" }</button></td>
+            <td><input id={id("min")} class="num" aria-label={t.min()} value={p.min.clone()} oninput={field(|d, v| d.min = v)} /></td>
+            <td><input id={id("max")} class="num" aria-label={t.max()} value={p.max.clone()} oninput={field(|d, v| d.max = v)} /></td>
+            <td><input id={id("step")} class="num" aria-label={t.step()} value={p.step.clone()} oninput={field(|d, v| d.step = v)} /></td>
+            <td><input id={id("maxlen")} class="num" aria-label={t.max_length()} value={p.max_length.clone()} oninput={field(|d, v| d.max_length = v)} /></td>
+            <td><input id={id("unit")} class="num" aria-label={t.unit()} value={p.unit.clone()} oninput={field(|d, v| d.unit = v)} /></td>
+            <td><input id={id("method")} class="num" aria-label={format!("{} (R, W, E)", t.access())} value={p.method.clone()} oninput={field(|d, v| d.method = v)} /></td>
+            <td><input id={id("enum")} aria-label={t.enum_list()} value={p.enum_list.clone()} oninput={field(|d, v| d.enum_list = v)} /></td>
+            <td><input type="checkbox" id={id("required")} aria-label={t.required()} checked={p.required} onchange={on_required} /></td>
+            <td><button type="button" class="secondary" onclick={on_remove} aria-label={format!("{} {}", t.remove(), p.name)}>{ "✕" }</button></td>
         </tr>
     }
 }

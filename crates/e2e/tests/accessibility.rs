@@ -1,7 +1,9 @@
 //! Every page checked with axe-core (npm, installed into `.tools` by
-//! `scripts/test.sh`) in headless Chromium, in both themes: no serious or
-//! critical violation. Each is also photographed, as `{page}-{theme}.png`. Pages are checked as a user sees them after using
-//! them (a CA made, the console connected with its simulator running).
+//! `scripts/test.sh`) in headless Chromium, in both languages and both
+//! themes: no serious or critical violation. Each is also photographed, as
+//! `{page}-{lang}-{theme}.png`. Pages are checked as a user sees them after
+//! using them (a CA made, the console connected with its simulator
+//! running).
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
@@ -31,7 +33,7 @@ async fn serious_violations(browser: &Browser, axe: &str) -> Vec<String> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
+async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_theme() {
     let axe_path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
     let axe = std::fs::read_to_string(&axe_path)
         .unwrap_or_else(|e| panic!("{}: {e} (scripts/test.sh installs it)", axe_path.display()));
@@ -51,35 +53,40 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_theme() {
     let mut check = |page: &'static str, violations: Vec<String>| {
         found.extend(violations.into_iter().map(|v| format!("{page}: {v}")));
     };
-    for theme in ["light", "dark"] {
+    for ((lang, connected), theme) in [("en", "Connected"), ("zh-CN", "已连接到")]
+        .into_iter()
+        .flat_map(|lang| ["light", "dark"].map(|theme| (lang, theme)))
+    {
+        browser.select("#lang", lang).await;
         browser.select("#theme", theme).await;
+        let shot = |page: &str| format!("{page}-{}-{theme}", &lang[..2]);
         browser.click("nav a[href='/connect']").await;
         browser.wait_for("#device-id").await;
         check("connect", serious_violations(&browser, &axe).await);
-        browser.screenshot(&format!("connect-{theme}")).await;
+        browser.screenshot(&shot("connect")).await;
 
         browser.click("nav a[href='/certificates']").await;
         browser.fill("#ca-cn", "A11y Test CA").await;
         browser.click("#ca-create").await;
         browser.wait_for("#ca-download-cert").await;
         check("certificates", serious_violations(&browser, &axe).await);
-        browser.screenshot(&format!("certificates-{theme}")).await;
+        browser.screenshot(&shot("certificates")).await;
 
         browser.click("nav a[href='/model']").await;
         browser.wait_for("#model-reset").await;
         check("model", serious_violations(&browser, &axe).await);
-        browser.screenshot(&format!("model-{theme}")).await;
+        browser.screenshot(&shot("model")).await;
 
         browser.click("nav a[href='/console']").await;
         browser.click("#console-local").await;
         browser.fill("#console-port", &ws_port.to_string()).await;
         browser.click("#console-connect").await;
         browser
-            .wait_text("#console-status", |t| t.starts_with("Connected"))
+            .wait_text("#console-status", |t| t.starts_with(connected))
             .await;
         browser.wait_for("#sim-preview").await;
         check("console", serious_violations(&browser, &axe).await);
-        browser.screenshot(&format!("console-{theme}")).await;
+        browser.screenshot(&shot("console")).await;
         browser.click("#console-disconnect").await;
     }
     assert!(found.is_empty(), "{}", found.join("\n"));

@@ -1,6 +1,6 @@
 //! Offline use: after one visit, with the server down, the app reloads
 //! from its service worker and certificate work (the worker and its wasm)
-//! still runs.
+//! still runs, in either language.
 
 use std::net::TcpStream;
 use std::path::Path;
@@ -158,5 +158,9 @@ async fn after_one_visit_the_app_works_with_the_server_down() {
         fingerprint.chars().all(|c| c.is_ascii_hexdigit()),
         "{fingerprint}"
     );
+    // The Chinese texts, fetched only when chosen, come from the cache too.
+    browser.select("#lang", "zh-CN").await;
+    browser.wait_for("html[lang='zh-CN']").await;
+    assert_eq!(browser.text("#ca-heading").await, "1. 设备 CA 证书");
     browser.close().await;
 }

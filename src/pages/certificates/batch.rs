@@ -19,13 +19,13 @@ pub(super) fn batch_card(certs: &Certs) -> Html {
         .or_else(|| result.map(|r| (r.count, r.count)));
     html! {
         <section class="card wide" id="batch-card" aria-labelledby="batch-heading">
-            <h2 id="batch-heading">{ t.batch_title }</h2>
-            <p class="hint">{ t.batch_intro }</p>
-            { certs.text_area(Field::BatchIds, t.node_ids, t.node_ids_hint,
+            <h2 id="batch-heading">{ t.batch_title() }</h2>
+            <p class="hint">{ t.batch_intro() }</p>
+            { certs.text_area(Field::BatchIds, t.node_ids(), t.node_ids_hint(),
                 "node-0001\nnode-0002", ".csv,.txt") }
             { certs.key_select(Field::BatchKeyType, state.form.batch_key_type) }
-            { certs.text(Field::BatchDays, t.valid_days, None) }
-            { certs.action(Step::Batch, "batch-generate", t.generate) }
+            { certs.text(Field::BatchDays, t.valid_days(), None) }
+            { certs.action(Step::Batch, "batch-generate", t.generate()) }
             if let Some((done, total)) = progress {
                 <div class="progress">
                     <progress id="batch-progress" value={done.to_string()} max={total.max(1).to_string()}>
@@ -49,7 +49,7 @@ pub(super) fn batch_card(certs: &Certs) -> Html {
 
 /// "3 of 10", in the language chosen.
 fn progress_text(t: &Texts, done: u32, total: u32) -> String {
-    t.batch_progress
+    t.batch_progress()
         .replace("{done}", &done.to_string())
         .replace("{total}", &total.to_string())
 }

@@ -20,41 +20,41 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
     };
     html! {
         <section class="card wide" id="ca-card" aria-labelledby="ca-heading">
-            <h2 id="ca-heading">{ t.ca_title }</h2>
-            <p class="hint">{ t.ca_intro }</p>
-            <div class="choice" role="radiogroup" aria-label={t.ca_source}>
+            <h2 id="ca-heading">{ t.ca_title() }</h2>
+            <p class="hint">{ t.ca_intro() }</p>
+            <div class="choice" role="radiogroup" aria-label={t.ca_source()}>
                 <label>
                     <input type="radio" name="ca-mode" id="ca-mode-create"
                         checked={mode == CaMode::Create} onchange={on_mode(CaMode::Create)} />
-                    { t.ca_create_new }
+                    { t.ca_create_new() }
                 </label>
                 <label>
                     <input type="radio" name="ca-mode" id="ca-mode-import"
                         checked={mode == CaMode::Import} onchange={on_mode(CaMode::Import)} />
-                    { t.ca_use_mine }
+                    { t.ca_use_mine() }
                 </label>
             </div>
             if mode == CaMode::Create {
                 { certs.key_select(Field::CaKeyType, state.form.ca_key_type) }
                 <fieldset class="subject">
-                    <legend>{ t.subject }</legend>
-                    { certs.text(Field::CaC, t.country, Some(t.country_hint)) }
-                    { certs.text(Field::CaSt, t.state_province, None) }
-                    { certs.text(Field::CaL, t.locality, None) }
-                    { certs.text(Field::CaO, t.organization, None) }
-                    { certs.text(Field::CaOu, t.org_unit, None) }
-                    { certs.text(Field::CaCn, t.common_name, Some(t.ca_cn_hint)) }
-                    { certs.text(Field::CaEmail, t.email, None) }
+                    <legend>{ t.subject() }</legend>
+                    { certs.text(Field::CaC, t.country(), Some(t.country_hint())) }
+                    { certs.text(Field::CaSt, t.state_province(), None) }
+                    { certs.text(Field::CaL, t.locality(), None) }
+                    { certs.text(Field::CaO, t.organization(), None) }
+                    { certs.text(Field::CaOu, t.org_unit(), None) }
+                    { certs.text(Field::CaCn, t.common_name(), Some(t.ca_cn_hint())) }
+                    { certs.text(Field::CaEmail, t.email(), None) }
                 </fieldset>
-                { certs.text(Field::CaDays, t.valid_days, None) }
-                { certs.action(Step::Ca, "ca-create", t.ca_create) }
+                { certs.text(Field::CaDays, t.valid_days(), None) }
+                { certs.action(Step::Ca, "ca-create", t.ca_create()) }
             } else {
-                { certs.pem_file(Field::CaCert, t.ca_cert) }
-                { certs.pem(Field::CaKey, t.ca_key, t.ca_key_hint) }
-                { certs.secret(Field::CaPassphrase, t.key_passphrase, Some(t.encrypted_key_hint)) }
-                { certs.action(Step::Ca, "ca-import", t.ca_use) }
+                { certs.pem_file(Field::CaCert, t.ca_cert()) }
+                { certs.pem(Field::CaKey, t.ca_key(), t.ca_key_hint()) }
+                { certs.secret(Field::CaPassphrase, t.key_passphrase(), Some(t.encrypted_key_hint())) }
+                { certs.action(Step::Ca, "ca-import", t.ca_use()) }
             }
-            <p class="note" id="ca-key-note">{ t.ca_key_note }</p>
+            <p class="note" id="ca-key-note">{ t.ca_key_note() }</p>
             if let Some(ca) = &state.results.ca {
                 <div class="result" id="ca-result">
                     { cert_summary(t, "ca", &ca.issued.view, false) }
@@ -68,7 +68,7 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
                             }
                         }
                     </div>
-                    <p class="hint">{ t.ca_upload_hint }</p>
+                    <p class="hint">{ t.ca_upload_hint() }</p>
                 </div>
             }
             { certs.openssl(Step::Ca) }
@@ -82,10 +82,10 @@ pub(super) fn verification_card(certs: &Certs) -> Html {
     let t = certs.t;
     html! {
         <section class="card wide" id="verification-card" aria-labelledby="verification-heading">
-            <h2 id="verification-heading">{ t.verification_title }</h2>
-            <p class="hint">{ t.verification_intro }</p>
-            { certs.text(Field::Code, t.verification_code, Some(t.verification_code_hint)) }
-            { certs.action(Step::Verification, "verification-create", t.verification_create) }
+            <h2 id="verification-heading">{ t.verification_title() }</h2>
+            <p class="hint">{ t.verification_intro() }</p>
+            { certs.text(Field::Code, t.verification_code(), Some(t.verification_code_hint())) }
+            { certs.action(Step::Verification, "verification-create", t.verification_create()) }
             if let Some(v) = &state.results.verification {
                 <div class="result" id="verification-result">
                     { cert_summary(t, "verification", &v.view, false) }
@@ -97,7 +97,7 @@ pub(super) fn verification_card(certs: &Certs) -> Html {
                                 mime={PEM} data={bytes(key.expose())} />
                         }
                     </div>
-                    <p class="hint">{ t.verification_upload_hint }</p>
+                    <p class="hint">{ t.verification_upload_hint() }</p>
                 </div>
             }
             { certs.openssl(Step::Verification) }

@@ -120,7 +120,7 @@ pub fn CertificatesPage() -> Html {
             if let Some(error) = &*storage_error {
                 <p class="banner warning" role="status">{ error.clone() }</p>
             }
-            <p class="banner intro">{ t.certs_intro }</p>
+            <p class="banner intro">{ t.certs_intro() }</p>
             { ca::ca_card(&certs) }
             { ca::verification_card(&certs) }
             { device::device_card(&certs) }
@@ -200,7 +200,7 @@ impl Certs {
 
     /// A PEM input with the usual hint.
     fn pem_file(&self, field: Field, label: &'static str) -> Html {
-        self.pem(field, label, self.t.pem_hint)
+        self.pem(field, label, self.t.pem_hint())
     }
 
     /// A text area that also takes a chosen or dropped file.
@@ -233,7 +233,7 @@ impl Certs {
         let error = self.state.error(field);
         html! {
             <div class={classes!("field", error.as_ref().map(|_| "invalid"))}>
-                <label for={id}>{ self.t.key_type }</label>
+                <label for={id}>{ self.t.key_type() }</label>
                 <select {id} {onchange}>
                     { for KeyChoice::ALL.iter().map(|k| html! {
                         <option value={k.name()} selected={*k == current}>{ k.label() }</option>
@@ -287,16 +287,16 @@ impl Certs {
                 let cancel = self.cancel.clone();
                 html! {
                     <>
-                        <span id={status_id} class="status working" role="status">{ self.t.working }</span>
+                        <span id={status_id} class="status working" role="status">{ self.t.working() }</span>
                         <button type="button" class="secondary" id={format!("{}-cancel", step.id())}
                             onclick={Callback::from(move |_: MouseEvent| cancel.emit(()))}>
-                            { self.t.cancel }
+                            { self.t.cancel() }
                         </button>
                     </>
                 }
             }
             Some(JobState::Cancelled) => html! {
-                <span id={status_id} class="status" role="status">{ self.t.cancelled }</span>
+                <span id={status_id} class="status" role="status">{ self.t.cancelled() }</span>
             },
             Some(JobState::Failed(message)) => html! {
                 <p id={format!("{}-error", step.id())} class="field-error" role="alert">
@@ -309,7 +309,7 @@ impl Certs {
     fn openssl(&self, step: Step) -> Html {
         html! {
             <details class="openssl">
-                <summary>{ self.t.openssl_equivalent }</summary>
+                <summary>{ self.t.openssl_equivalent() }</summary>
                 <pre id={format!("{}-openssl", step.id())}><code>{ self.state.openssl(step) }</code></pre>
             </details>
         }
@@ -328,16 +328,16 @@ fn cert_summary(t: &Texts, id: &str, view: &CertView, colons: bool) -> Html {
     html! {
         <div class="cert-summary" id={format!("{id}-summary")}>
             <dl>
-                <dt>{ t.subject }</dt><dd id={format!("{id}-subject")}>{ view.subject.clone() }</dd>
-                <dt>{ t.issuer }</dt><dd>{ view.issuer.clone() }</dd>
-                <dt>{ t.serial }</dt><dd class="mono">{ view.serial.clone() }</dd>
-                <dt>{ t.valid }</dt>
-                <dd>{ format!("{} {} {}", view.not_before, t.valid_to, view.not_after) }{ validity_badges(t, view) }</dd>
-                <dt>{ t.key }</dt>
+                <dt>{ t.subject() }</dt><dd id={format!("{id}-subject")}>{ view.subject.clone() }</dd>
+                <dt>{ t.issuer() }</dt><dd>{ view.issuer.clone() }</dd>
+                <dt>{ t.serial() }</dt><dd class="mono">{ view.serial.clone() }</dd>
+                <dt>{ t.valid() }</dt>
+                <dd>{ format!("{} {} {}", view.not_before, t.valid_to(), view.not_after) }{ validity_badges(t, view) }</dd>
+                <dt>{ t.key() }</dt>
                 <dd>
                     { view.key.clone() }
-                    { if view.is_ca { t.is_ca } else { t.not_ca } }
-                    { if view.self_signed { t.self_signed } else { "" } }
+                    { if view.is_ca { t.is_ca() } else { t.not_ca() } }
+                    { if view.self_signed { t.self_signed() } else { "" } }
                 </dd>
             </dl>
             <ValueRow id={format!("{id}-fingerprint-sha256")} label="SHA-256"
@@ -351,9 +351,9 @@ fn cert_summary(t: &Texts, id: &str, view: &CertView, colons: bool) -> Html {
 fn validity_badges(t: &Texts, view: &CertView) -> Html {
     html! {
         <>
-            if view.expired { <span class="badge bad">{ t.expired }</span> }
-            if view.not_yet_valid { <span class="badge bad">{ t.not_yet_valid }</span> }
-            if view.expires_soon { <span class="badge warn">{ t.expires_soon }</span> }
+            if view.expired { <span class="badge bad">{ t.expired() }</span> }
+            if view.not_yet_valid { <span class="badge bad">{ t.not_yet_valid() }</span> }
+            if view.expires_soon { <span class="badge warn">{ t.expires_soon() }</span> }
         </>
     }
 }

@@ -237,12 +237,12 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         let why = started
             .as_ref()
             .and_then(|s| s.device_error.clone())
-            .map(|e| format!("{} {e}", tx.sim_needs_device));
+            .map(|e| format!("{} {e}", tx.sim_needs_device()));
         return html! {
             <section class="card wide simulator" aria-labelledby="sim-title">
-                <h2 id="sim-title">{ tx.sim_title }</h2>
+                <h2 id="sim-title">{ tx.sim_title() }</h2>
                 <p class="note" id="sim-no-device">
-                    { why.unwrap_or_else(|| tx.sim_starting.into()) }
+                    { why.unwrap_or_else(|| tx.sim_starting().into()) }
                 </p>
                 if let Some(e) = &*error {
                     <p class="field-error" role="alert">{ e }</p>
@@ -341,30 +341,30 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
 
     html! {
         <section class="card wide simulator" aria-labelledby="sim-title">
-            <h2 id="sim-title">{ format!("{}: {}", tx.sim_title, s.device_id) }</h2>
+            <h2 id="sim-title">{ format!("{}: {}", tx.sim_title(), s.device_id) }</h2>
             <p class="hint">
-                { format!("{} {} ", tx.sim_model, s.services) }
-                <a href="/model">{ tx.sim_edit_model }</a>
-                { tx.sim_reports_go }{ " " }<code>{ &s.report_topic }</code>
-                { tx.sim_subscribe_hint }
+                { format!("{} {} ", tx.sim_model(), s.services) }
+                <a href="/model">{ tx.sim_edit_model() }</a>
+                { tx.sim_reports_go() }{ " " }<code>{ &s.report_topic }</code>
+                { tx.sim_subscribe_hint() }
             </p>
             if let Some(note) = &s.model_note {
                 <p class="note">{ note }</p>
             }
-            <h3>{ tx.sim_report }</h3>
+            <h3>{ tx.sim_report() }</h3>
             <div class="report-fields">
                 { for s.fields.iter().enumerate().map(|(i, f)| field_input(&ctx, tx, &t, v, i, f)) }
             </div>
             <label class="choice"><input type="checkbox" id="sim-stamp" checked={settings.event_time.is_some()}
                 onchange={on_stamp} />{ " event_time" }</label>
             if let Some(time) = &settings.event_time {
-                <TextField id="sim-event-time" label={tx.sim_event_time} value={time.clone()}
+                <TextField id="sim-event-time" label={tx.sim_event_time()} value={time.clone()}
                     oninput={on_event_time}>
-                    <button type="button" class="secondary" id="sim-now" onclick={on_now}>{ tx.now }</button>
+                    <button type="button" class="secondary" id="sim-now" onclick={on_now}>{ tx.now() }</button>
                 </TextField>
             }
             <div class="field">
-                <label for="sim-preview">{ tx.sim_preview }</label>
+                <label for="sim-preview">{ tx.sim_preview() }</label>
                 <pre id="sim-preview" class="mono payload">{ &v.preview }</pre>
             </div>
             if problems {
@@ -372,34 +372,34 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     { for v.problems.iter().map(|p| html! { <li>{ p }</li> }) }
                 </ul>
             } else {
-                <p class="ok" id="sim-valid">{ tx.sim_valid }</p>
+                <p class="ok" id="sim-valid">{ tx.sim_valid() }</p>
             }
             <p class="actions">
-                <button type="button" id="sim-send" onclick={on_send.clone()} disabled={problems}>{ tx.sim_send }</button>
+                <button type="button" id="sim-send" onclick={on_send.clone()} disabled={problems}>{ tx.sim_send() }</button>
                 if problems {
                     <button type="button" class="secondary" id="sim-send-anyway" onclick={on_send}>
-                        { tx.sim_send_anyway }
+                        { tx.sim_send_anyway() }
                     </button>
                 }
             </p>
-            <h3>{ tx.sim_periodic }</h3>
+            <h3>{ tx.sim_periodic() }</h3>
             <div class="settings">
-                <TextField id="sim-interval" label={tx.sim_every} value={settings.interval.clone()}
+                <TextField id="sim-interval" label={tx.sim_every()} value={settings.interval.clone()}
                     oninput={on_interval} error={v.interval_ms.clone().err()} />
                 <div class="field">
-                    <label for="sim-walk">{ tx.sim_values }</label>
+                    <label for="sim-walk">{ tx.sim_values() }</label>
                     <select id="sim-walk" onchange={on_walk}>
-                        <option value="walk" selected={settings.walk}>{ tx.sim_walk }</option>
-                        <option value="random" selected={!settings.walk}>{ tx.sim_random }</option>
+                        <option value="walk" selected={settings.walk}>{ tx.sim_walk() }</option>
+                        <option value="random" selected={!settings.walk}>{ tx.sim_random() }</option>
                     </select>
                 </div>
             </div>
             <p class="actions">
                 <button type="button" id="sim-periodic" onclick={on_periodic}>
-                    { if running { tx.stop } else { tx.start } }
+                    { if running { tx.stop() } else { tx.start() } }
                 </button>
                 <span class="status" id="sim-periodic-status">
-                    { if running { tx.sim_running } else { tx.sim_stopped } }
+                    { if running { tx.sim_running() } else { tx.sim_stopped() } }
                 </span>
             </p>
             if let Some(e) = &*error {
@@ -417,16 +417,16 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     </figure>
                 }) }
             </div>
-            <h3>{ tx.sim_requests }</h3>
+            <h3>{ tx.sim_requests() }</h3>
             <label class="choice"><input type="checkbox" id="sim-auto" checked={settings.auto_answer} onchange={on_auto} />
-                { " " }{ tx.sim_auto }</label>
+                { " " }{ tx.sim_auto() }</label>
             <div class="settings">
-                <TextField id="sim-result-code" label={tx.sim_result_code} value={settings.reply.result_code.clone()}
+                <TextField id="sim-result-code" label={tx.sim_result_code()} value={settings.reply.result_code.clone()}
                     oninput={reply_edit(|f, v| f.result_code = v)} error={reply_error(ReplyField::ResultCode)} />
-                <TextField id="sim-response-name" label={tx.sim_response_name}
+                <TextField id="sim-response-name" label={tx.sim_response_name()}
                     value={settings.reply.response_name.clone()} oninput={reply_edit(|f, v| f.response_name = v)} />
                 <div class="field">
-                    <label for="sim-paras">{ tx.sim_paras }</label>
+                    <label for="sim-paras">{ tx.sim_paras() }</label>
                     <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
                         oninput={on_reply_paras} />
                     if let Some(e) = reply_error(ReplyField::Paras) {
@@ -435,7 +435,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 </div>
             </div>
             if v.requests.is_empty() {
-                <p class="hint" id="sim-no-requests">{ tx.sim_nothing_yet }</p>
+                <p class="hint" id="sim-no-requests">{ tx.sim_nothing_yet() }</p>
             }
             <ol id="sim-requests" class="requests" reversed=true>
                 { for v.requests.iter().map(|r| {
@@ -461,10 +461,10 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                             }
                             if let Some(a) = &r.answered {
                                 <p class={classes!("answered", if a.accepted { "ok" } else { "invalid" })}>
-                                    { tx.sim_answered_on }{ " " }<code>{ &a.topic }</code>{ ": " }<code>{ &a.payload }</code>
+                                    { tx.sim_answered_on() }{ " " }<code>{ &a.topic }</code>{ ": " }<code>{ &a.payload }</code>
                                 </p>
                             } else if r.awaits_answer {
-                                <p class="actions"><button type="button" class="answer" onclick={answer}>{ tx.answer }</button></p>
+                                <p class="actions"><button type="button" class="answer" onclick={answer}>{ tx.answer() }</button></p>
                             }
                         </li>
                     }
@@ -594,7 +594,7 @@ fn field_input(ctx: &Ctx, tx: &Texts, t: &Typed, v: &SimView, i: usize, f: &Fiel
             <div class="control">
                 { input }
                 <label class="include"><input type="checkbox" id={format!("{id}-include")}
-                    checked={t.include.get(i).copied().unwrap_or_default()} onchange={on_include} />{ " " }{ tx.sim_include }</label>
+                    checked={t.include.get(i).copied().unwrap_or_default()} onchange={on_include} />{ " " }{ tx.sim_include() }</label>
             </div>
             <span class="hint" id={format!("{id}-hint")}>{ &f.hint }</span>
             if let Some(e) = error {
