@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 
 pub use iotda_testkit::{free_port, wait_for_port};
 
+pub mod bench;
+
 use fantoccini::error::CmdError;
 use fantoccini::wd::TimeoutConfiguration;
 use fantoccini::{Client, ClientBuilder, Locator};
