@@ -62,6 +62,8 @@ pub fn ConnectPage() -> Html {
     {
         let dispatcher = state.dispatcher();
         use_effect_with((), move |_| {
+            // Rendered, with its handlers attached: the page answers input.
+            clock::mark(clock::INTERACTIVE_MARK);
             let interval = Interval::new(CLOCK_TICK_MS, move || {
                 dispatcher.dispatch(ConnectAction::Tick(clock::now_hour()))
             });

@@ -1,4 +1,5 @@
-//! The browser's clock, read here and passed into the pure code.
+//! The browser's clock, read here and passed into the pure code, and the
+//! page's own performance marks.
 
 use iotda_core::Timestamp;
 
@@ -7,4 +8,16 @@ pub fn now_hour() -> Option<Timestamp> {
     // Date.now() is milliseconds since the epoch as an f64; whole seconds fit.
     let seconds = (js_sys::Date::now() / 1000.0).floor() as i64;
     Timestamp::from_unix_seconds(seconds).ok()
+}
+
+/// The performance mark set when the Connection page is first on screen
+/// and answers input: what the bench times a cold start to.
+pub const INTERACTIVE_MARK: &str = "iotda-kit-interactive";
+
+/// Sets the performance mark `name` (nothing if the browser has no
+/// Performance API).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
 }
