@@ -270,8 +270,8 @@ texts! {
     profile_ca: "Device CA", "设备 CA";
     profile_device_cert: "Device certificate", "设备证书";
     profile_use: "Switch to it", "切换到此档案";
-    profile_export: "Export:", "导出：";
-    profiles_export_all: "Export all profiles:", "导出全部档案：";
+    profile_export: "Export: ", "导出：";
+    profiles_export_all: "Export all profiles: ", "导出全部档案：";
     profile_import: "Import profiles", "导入档案";
     profile_import_hint: "Choose a file exported here (profile-….json): its profiles are added, none is replaced.", "选择在此导出的文件（profile-….json）：其中的档案会被添加，不会替换已有档案。";
     forget_title: "Forget everything", "清除全部数据";
@@ -283,26 +283,26 @@ texts! {
     confirm_yes: "Yes, go on", "确定，继续";
     cancel: "Cancel", "取消";
     notice_encrypting: "Encrypting the private keys …", "正在加密私钥……";
-    notice_saved: "Saved:", "已保存：";
-    notice_switched: "Switched to:", "已切换到：";
+    notice_saved: "Saved: ", "已保存：";
+    notice_switched: "Switched to: ", "已切换到：";
     notice_switched_hint: "The Connection, Model and Certificates pages show its work; a kept CA key waits on the Certificates page (Use my CA) for its passphrase.", "连接信息、产品模型和证书页面已显示该档案的内容；保存的 CA 私钥已填入证书页面（使用我的 CA），输入密码短语即可使用。";
-    notice_deleted: "Deleted:", "已删除：";
-    notice_imported: "Imported:", "已导入：";
-    notice_forgotten: "Everything is forgotten. Entries removed from this browser's storage:", "已清除全部数据。从本浏览器存储中删除的条目数：";
+    notice_deleted: "Deleted: ", "已删除：";
+    notice_imported: "Imported: ", "已导入：";
+    notice_forgotten: "Everything is forgotten. Entries removed from this browser's storage: ", "已清除全部数据。从本浏览器存储中删除的条目数：";
     save_no_name: "Enter a name for the profile.", "请输入档案名称。";
     save_no_secret: "No device secret to include: type it on the Connection page first.", "没有可保存的设备密钥：请先在连接信息页输入。";
     save_no_ca_key: "No CA private key to include: create or import the CA on the Certificates page first.", "没有可保存的 CA 私钥：请先在证书页面创建或导入 CA。";
     save_no_device_key: "No device private key to include: generate the device certificate on the Certificates page first.", "没有可保存的设备私钥：请先在证书页面生成设备证书。";
     save_short_passphrase: "The passphrase must have at least 8 characters.", "密码短语至少需要 8 个字符。";
     save_passphrase_mismatch: "The two passphrases differ.", "两次输入的密码短语不一致。";
-    save_encrypt_failed: "The keys could not be encrypted:", "无法加密私钥：";
-    import_not_json: "The file is not JSON:", "该文件不是 JSON：";
+    save_encrypt_failed: "The keys could not be encrypted: ", "无法加密私钥：";
+    import_not_json: "The file is not JSON: ", "该文件不是 JSON：";
     import_not_profiles: "This is not a profiles file exported by IoTDA Kit.", "这不是 IoTDA Kit 导出的档案文件。";
-    import_version: "This profiles file has a version this page cannot read (it reads version 1):", "此档案文件的版本无法读取（本页面只能读取版本 1）：";
+    import_version: "This profiles file has a version this page cannot read (it reads version 1): ", "此档案文件的版本无法读取（本页面只能读取版本 1）：";
     import_version_missing: "none", "无";
-    import_invalid: "The profiles file is damaged:", "档案文件已损坏：";
+    import_invalid: "The profiles file is damaged: ", "档案文件已损坏：";
     import_empty: "The profiles file holds no profile.", "档案文件中没有档案。";
-    import_unreadable: "The file could not be read:", "无法读取该文件：";
+    import_unreadable: "The file could not be read: ", "无法读取该文件：";
 }
 
 #[cfg(test)]

@@ -230,13 +230,13 @@ fn notice_text(t: &Texts, notice: Option<&Notice>) -> String {
     match notice {
         None => String::new(),
         Some(Notice::Encrypting) => t.notice_encrypting.to_owned(),
-        Some(Notice::Saved(name)) => format!("{} {name}", t.notice_saved),
+        Some(Notice::Saved(name)) => format!("{}{name}", t.notice_saved),
         Some(Notice::Switched(name)) => {
-            format!("{} {name}. {}", t.notice_switched, t.notice_switched_hint)
+            format!("{}{name}. {}", t.notice_switched, t.notice_switched_hint)
         }
-        Some(Notice::Deleted(name)) => format!("{} {name}", t.notice_deleted),
-        Some(Notice::Imported(names)) => format!("{} {}", t.notice_imported, names.join(", ")),
-        Some(Notice::Forgotten(count)) => format!("{} {count}", t.notice_forgotten),
+        Some(Notice::Deleted(name)) => format!("{}{name}", t.notice_deleted),
+        Some(Notice::Imported(names)) => format!("{}{}", t.notice_imported, names.join(", ")),
+        Some(Notice::Forgotten(count)) => format!("{}{count}", t.notice_forgotten),
     }
 }
 
@@ -248,19 +248,19 @@ fn save_error_text(t: &Texts, error: &SaveError) -> String {
         SaveError::NoDeviceKey => t.save_no_device_key.to_owned(),
         SaveError::ShortPassphrase => t.save_short_passphrase.to_owned(),
         SaveError::PassphraseMismatch => t.save_passphrase_mismatch.to_owned(),
-        SaveError::Encrypt(why) => format!("{} {why}", t.save_encrypt_failed),
+        SaveError::Encrypt(why) => format!("{}{why}", t.save_encrypt_failed),
     }
 }
 
 fn import_error_text(t: &Texts, error: &ImportError) -> String {
     match error {
-        ImportError::NotJson(why) => format!("{} {why}", t.import_not_json),
+        ImportError::NotJson(why) => format!("{}{why}", t.import_not_json),
         ImportError::NotProfiles => t.import_not_profiles.to_owned(),
-        ImportError::Version(Some(v)) => format!("{} {v}", t.import_version),
-        ImportError::Version(None) => format!("{} {}", t.import_version, t.import_version_missing),
-        ImportError::Invalid(why) => format!("{} {why}", t.import_invalid),
+        ImportError::Version(Some(v)) => format!("{}{v}", t.import_version),
+        ImportError::Version(None) => format!("{}{}", t.import_version, t.import_version_missing),
+        ImportError::Invalid(why) => format!("{}{why}", t.import_invalid),
         ImportError::Empty => t.import_empty.to_owned(),
-        ImportError::Unreadable(why) => format!("{} {why}", t.import_unreadable),
+        ImportError::Unreadable(why) => format!("{}{why}", t.import_unreadable),
     }
 }
 
@@ -345,7 +345,7 @@ fn list_card(
                 <ul class="profiles-list" id="profile-list">
                     { for profiles.iter().enumerate().map(|(i, p)| row(t, state, switch, i, p)) }
                 </ul>
-                <p>{ t.profiles_export_all }{ " " }
+                <p>{ t.profiles_export_all }
                     <Download id="profiles-export-all" filename="iotda-kit-profiles.json"
                         mime="application/json" data={json(profiles)} />
                 </p>
@@ -401,10 +401,16 @@ fn row(
             </dl>
             <div class="actions">
                 <button type="button" id={format!("profile-{i}-use")} onclick={on_use}>{ t.profile_use }</button>
-                <span>{ t.profile_export }{ " " }
+                <span>{ t.profile_export }
                     <Download id={format!("profile-{i}-export")} filename={file_name(&p.name)}
                         mime="application/json" data={json(std::slice::from_ref(p))} />
                 </span>
+                // The device key has no input to go back to: it is offered
+                // as the file, still encrypted.
+                if let Some(key) = &p.device_key {
+                    <Download id={format!("profile-{i}-device-key")} filename="deviceCert.key"
+                        mime="application/x-pem-file" data={Rc::from(key.expose().as_bytes())} />
+                }
                 <button type="button" class="secondary" id={format!("profile-{i}-delete")}
                     onclick={ask(state, Confirm::Delete(p.name.clone()))}>{ t.remove }</button>
             </div>

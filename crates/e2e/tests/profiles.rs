@@ -1,7 +1,7 @@
 //! Named device profiles in headless Chromium: a profile saved with its CA
 //! key, exported, the browser's storage cleared, imported and switched to
-//! brings the Connection form and the CA back; the stored key is encrypted
-//! PKCS#8 that OpenSSL opens with the passphrase; "Forget everything"
+//! brings the Connection form and the CA back; the stored keys are
+//! encrypted PKCS#8 that OpenSSL opens with the passphrase; "Forget everything"
 //! leaves no key of the app in `localStorage`.
 
 use iotda_kit_e2e::{serve_dist, Browser, Chromedriver};
@@ -73,11 +73,15 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
     browser.fill("#ca-cn", "Profile Test CA").await;
     browser.click("#ca-create").await;
     let ca_pem = browser.download_text("#ca-download-cert").await;
+    browser.fill("#device-cn", "node1").await;
+    browser.click("#device-create").await;
+    let device_pem = browser.download_text("#device-download-cert").await;
 
     // Saved as a profile with the CA key, encrypted.
     browser.click("nav a[href='/profiles']").await;
     browser.fill("#profile-name", "lab").await;
     browser.click("#profile-include-ca-key").await;
+    browser.click("#profile-include-device-key").await;
     browser.fill("#profile-passphrase", "too short").await;
     browser.fill("#profile-passphrase-again", "too shorT").await;
     browser.click("#profile-save").await;
@@ -89,7 +93,10 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
     browser.fill("#profile-passphrase-again", PASSPHRASE).await;
     browser.click("#profile-save").await;
     browser.wait_for_text("#profile-notice", "Saved: lab").await;
-    assert_eq!(browser.text("#profile-0-kept").await, "CA key (encrypted)");
+    assert_eq!(
+        browser.text("#profile-0-kept").await,
+        "CA key (encrypted), device key (encrypted)"
+    );
 
     // The stored key, read raw from the browser's storage, is encrypted
     // PKCS#8 that OpenSSL opens with the passphrase, and it is the CA's.
@@ -123,6 +130,30 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
         &["x509", "-in", "rootCA.pem", "-noout", "-pubkey"],
     );
     assert_eq!(from_key, from_cert, "the stored key is the CA's");
+    // The device key, offered as a file, still encrypted, is the device's.
+    let device_key = browser.download_text("#profile-0-device-key").await;
+    assert_eq!(Some(device_key.as_str()), profile["device_key"].as_str());
+    assert!(device_key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    std::fs::write(dir.join("device.key"), &device_key).expect("write the key");
+    std::fs::write(dir.join("deviceCert.pem"), &device_pem).expect("write the certificate");
+    assert_eq!(
+        openssl_ok(
+            dir.path(),
+            &[
+                "pkey",
+                "-in",
+                "device.key",
+                "-passin",
+                &format!("pass:{PASSPHRASE}"),
+                "-pubout",
+            ],
+        ),
+        openssl_ok(
+            dir.path(),
+            &["x509", "-in", "deviceCert.pem", "-noout", "-pubkey"],
+        ),
+        "the stored device key is the device's"
+    );
     let wrong = openssl(
         dir.path(),
         &["pkey", "-in", "ca.key", "-passin", "pass:wrong passphrase"],
