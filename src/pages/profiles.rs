@@ -26,7 +26,7 @@ use crate::state::profiles::{
 };
 use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::{files, storage};
-use crate::worker::protocol::Request;
+use crate::worker::protocol::{Request, Secret};
 
 /// The work as it is now: each page's storage, and this tab's memory.
 fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
@@ -291,6 +291,10 @@ fn save_card(t: &Texts, state: &UseReducerHandle<ProfilesState>, save: &Callback
         let dispatcher = state.dispatcher();
         Callback::from(move |v: String| dispatcher.dispatch(make(v)))
     };
+    let secret = |make: fn(Secret) -> ProfilesAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| dispatcher.dispatch(make(Secret(v))))
+    };
     let onclick = {
         let save = save.clone();
         Callback::from(move |_: MouseEvent| save.emit(false))
@@ -310,10 +314,10 @@ fn save_card(t: &Texts, state: &UseReducerHandle<ProfilesState>, save: &Callback
                 <p class="hint">{ t.profile_keys_hint }</p>
                 <TextField id="profile-passphrase" label={t.profile_passphrase}
                     value={form.passphrase.expose().to_owned()} input_type="password"
-                    autocomplete="new-password" oninput={text(ProfilesAction::Passphrase)} />
+                    autocomplete="new-password" oninput={secret(ProfilesAction::Passphrase)} />
                 <TextField id="profile-passphrase-again" label={t.profile_passphrase_again}
                     value={form.passphrase_again.expose().to_owned()} input_type="password"
-                    autocomplete="new-password" oninput={text(ProfilesAction::PassphraseAgain)} />
+                    autocomplete="new-password" oninput={secret(ProfilesAction::PassphraseAgain)} />
             }
             <div class="actions">
                 <button type="button" id="profile-save" {onclick}

@@ -332,7 +332,7 @@ impl Profile {
 }
 
 /// What switching to a profile writes (see [`Profile::restore`]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct Restored {
     /// The Connection form to save (with the secret only if remembered).
     pub connect: ConnectForm,
@@ -345,6 +345,12 @@ pub struct Restored {
     pub certs: CertsState,
     /// The certificates' public parts to save.
     pub issued: IssuedPublic,
+}
+
+impl std::fmt::Debug for Restored {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Restored([elided])")
+    }
 }
 
 /// Which private key an encryption job is for.
@@ -473,9 +479,9 @@ pub enum ProfilesAction {
     /// "Include the device key" ticked or not.
     IncludeDeviceKey(bool),
     /// Passphrase typed.
-    Passphrase(String),
+    Passphrase(Secret),
     /// Passphrase typed again.
-    PassphraseAgain(String),
+    PassphraseAgain(Secret),
     /// Ask this before going on.
     Ask(Confirm),
     /// The question was answered "no".
@@ -509,8 +515,8 @@ impl Reducible for ProfilesState {
             ProfilesAction::IncludeSecret(v) => next.form.include_secret = v,
             ProfilesAction::IncludeCaKey(v) => next.form.include_ca_key = v,
             ProfilesAction::IncludeDeviceKey(v) => next.form.include_device_key = v,
-            ProfilesAction::Passphrase(v) => next.form.passphrase = Secret(v),
-            ProfilesAction::PassphraseAgain(v) => next.form.passphrase_again = Secret(v),
+            ProfilesAction::Passphrase(v) => next.form.passphrase = v,
+            ProfilesAction::PassphraseAgain(v) => next.form.passphrase_again = v,
             ProfilesAction::Ask(confirm) => next.confirm = Some(confirm),
             ProfilesAction::Dismiss => next.confirm = None,
             ProfilesAction::Invalid(e) => {
@@ -827,8 +833,13 @@ mod tests {
             profile.secret.as_ref().map(Secret::expose),
             Some("12345678")
         );
-        // Debug never shows the secret or a key.
-        let debug = format!("{profile:?} {:?} {s:?}", work());
+        // Debug never shows the secret, a key or a passphrase.
+        let debug = format!(
+            "{profile:?} {:?} {s:?} {:?} {:?}",
+            work(),
+            profile.restore(),
+            ProfilesAction::Passphrase(Secret::from("12345678"))
+        );
         assert!(
             !debug.contains("12345678") && !debug.contains("MIGH"),
             "{debug}"
@@ -841,8 +852,8 @@ mod tests {
             named("lab"),
             vec![
                 ProfilesAction::IncludeCaKey(true),
-                ProfilesAction::Passphrase("short".into()),
-                ProfilesAction::PassphraseAgain("short".into()),
+                ProfilesAction::Passphrase(Secret::from("short")),
+                ProfilesAction::PassphraseAgain(Secret::from("short")),
             ],
         );
         assert_eq!(
@@ -852,8 +863,8 @@ mod tests {
         let mismatch = apply(
             ticked.clone(),
             vec![
-                ProfilesAction::Passphrase("long enough".into()),
-                ProfilesAction::PassphraseAgain("long enougH".into()),
+                ProfilesAction::Passphrase(Secret::from("long enough")),
+                ProfilesAction::PassphraseAgain(Secret::from("long enougH")),
             ],
         );
         assert_eq!(
@@ -863,7 +874,7 @@ mod tests {
         let s = apply(
             mismatch,
             vec![
-                ProfilesAction::PassphraseAgain("long enough".into()),
+                ProfilesAction::PassphraseAgain(Secret::from("long enough")),
                 ProfilesAction::IncludeDeviceKey(true),
             ],
         );
