@@ -13,6 +13,7 @@ use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
 use crate::pages::model::ModelPage;
+use crate::pages::profiles::ProfilesPage;
 use crate::state::certs::CertsMemory;
 use crate::state::SecretMemory;
 use crate::web::offline;
@@ -32,18 +33,22 @@ pub enum Route {
     Console,
     /// Product model (`/model`): import, edit, export.
     Model,
+    /// Named device profiles (`/profiles`): save, switch, export, import,
+    /// forget everything.
+    Profiles,
     /// Anything else (`/404`).
     NotFound,
 }
 
 impl Route {
     /// Each route and the path it is at.
-    const ALL: [(Route, &'static str); 6] = [
+    const ALL: [(Route, &'static str); 7] = [
         (Self::Home, "/"),
         (Self::Connect, "/connect"),
         (Self::Certificates, "/certificates"),
         (Self::Console, "/console"),
         (Self::Model, "/model"),
+        (Self::Profiles, "/profiles"),
         (Self::NotFound, "/404"),
     ];
 }
@@ -93,6 +98,7 @@ fn switch(route: Route) -> Html {
         Route::Certificates => html! { <CertificatesPage /> },
         Route::Console => html! { <ConsolePage /> },
         Route::Model => html! { <ModelPage /> },
+        Route::Profiles => html! { <ProfilesPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -184,6 +190,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Certificates} classes="navlink">{ t.nav_certificates() }</Link<Route>>
                     <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model() }</Link<Route>>
                     <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console() }</Link<Route>>
+                    <Link<Route> to={Route::Profiles} classes="navlink">{ t.nav_profiles() }</Link<Route>>
                 </nav>
                 <p class="tagline">{ t.tagline() }</p>
                 <Shortcuts />
@@ -228,6 +235,8 @@ mod tests {
         Console,
         #[at("/model")]
         Model,
+        #[at("/profiles")]
+        Profiles,
         #[not_found]
         #[at("/404")]
         NotFound,
@@ -246,6 +255,9 @@ mod tests {
             "/certificates",
             "/console",
             "/model/",
+            "/profiles",
+            "/profiles/",
+            "/Profiles",
             "/404",
             "/404/",
             "/Connect",

@@ -149,6 +149,7 @@ texts! {
     nav_certificates: "Certificates", "证书";
     nav_model: "Model", "产品模型";
     nav_console: "Console", "MQTT 控制台";
+    nav_profiles: "Profiles", "设备档案";
     nav_label: "Pages", "页面";
     tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
     language: "Language", "语言";
@@ -409,6 +410,60 @@ texts! {
     sim_answered_on: "Answered on", "已应答到";
     answer: "Answer", "应答";
     sim_include: "report", "上报";
+    // The Profiles page.
+    profiles_intro: "Keep each device's work under a name in this browser: the Connection form, the product model, the Certificates form and the certificates (public parts). Switch between them, or take them to another browser as a JSON file. The device secret and private keys are kept only if you tick them; keys only encrypted.", "在本浏览器中按名称保存每个设备的工作：连接信息表单、产品模型、证书表单和证书（公开部分）。可以在档案之间切换，也可以导出为 JSON 文件带到其他浏览器。设备密钥和私钥只在你勾选时保存，且私钥只以加密形式保存。";
+    profile_save_title: "Save current work", "保存当前工作";
+    profile_name: "Profile name", "档案名称";
+    profile_include_secret: "Include the device secret (stored unencrypted)", "包含设备密钥（以明文保存）";
+    profile_include_ca_key: "Include the CA private key (encrypted)", "包含 CA 私钥（加密保存）";
+    profile_include_device_key: "Include the device private key (encrypted)", "包含设备私钥（加密保存）";
+    profile_keys_hint: "Keys are stored as encrypted PKCS#8 (AES-256, PBKDF2). Without the passphrase nobody can use them, you included.", "私钥以加密的 PKCS#8 格式保存（AES-256，PBKDF2）。没有密码短语，任何人（包括你自己）都无法使用它们。";
+    profile_passphrase: "Passphrase (at least 8 characters)", "密码短语（至少 8 个字符）";
+    profile_passphrase_again: "Passphrase again", "再次输入密码短语";
+    profile_save: "Save profile", "保存档案";
+    profiles_saved: "Saved profiles", "已保存的档案";
+    profiles_none: "No profile yet.", "还没有档案。";
+    profile_active: "active", "当前";
+    profile_stored: "Kept", "保存内容";
+    profile_stored_secret: "device secret", "设备密钥";
+    profile_stored_ca_key: "CA key (encrypted)", "CA 私钥（已加密）";
+    profile_stored_device_key: "device key (encrypted)", "设备私钥（已加密）";
+    profile_stored_nothing: "no secret, no private key", "不含设备密钥和私钥";
+    profile_ca: "Device CA", "设备 CA";
+    profile_device_cert: "Device certificate", "设备证书";
+    profile_use: "Switch to it", "切换到此档案";
+    profile_export: "Export: ", "导出：";
+    profiles_export_all: "Export all profiles: ", "导出全部档案：";
+    profile_import: "Import profiles", "导入档案";
+    profile_import_hint: "Choose a file exported here (profile-….json): its profiles are added, none is replaced.", "选择在此导出的文件（profile-….json）：其中的档案会被添加，不会替换已有档案。";
+    forget_title: "Forget everything", "清除全部数据";
+    forget_hint: "Removes every profile and everything this app keeps in this browser (forms, model, certificates, console settings, theme, language), and the secret and keys held in this tab.", "删除所有档案，以及本应用在本浏览器中保存的全部内容（表单、产品模型、证书、控制台设置、主题、语言），并清除此标签页内存中的密钥和私钥。";
+    confirm_overwrite: "A profile with this name exists. Replace it with the current work?", "同名档案已存在。要用当前工作替换它吗？";
+    confirm_switch: "The current work is not kept in any profile (private keys held only in this tab included): switching replaces it. Switch anyway?", "当前工作未保存在任何档案中（包括只在此标签页中的私钥）：切换会替换它。仍要切换吗？";
+    confirm_delete: "Delete this profile?", "删除此档案？";
+    confirm_forget: "Remove every profile, form, certificate and key this app keeps? This cannot be undone.", "删除本应用保存的所有档案、表单、证书和私钥？此操作无法撤销。";
+    confirm_yes: "Yes, go on", "确定，继续";
+    notice_encrypting: "Encrypting the private keys …", "正在加密私钥……";
+    notice_saved: "Saved: ", "已保存：";
+    notice_switched: "Switched to: ", "已切换到：";
+    notice_switched_hint: "The Connection, Model and Certificates pages show its work; a kept CA key waits on the Certificates page (Use my CA) for its passphrase.", "连接信息、产品模型和证书页面已显示该档案的内容；保存的 CA 私钥已填入证书页面（使用我的 CA），输入密码短语即可使用。";
+    notice_deleted: "Deleted: ", "已删除：";
+    notice_imported: "Imported: ", "已导入：";
+    notice_forgotten: "Everything is forgotten. Entries removed from this browser's storage: ", "已清除全部数据。从本浏览器存储中删除的条目数：";
+    save_no_name: "Enter a name for the profile.", "请输入档案名称。";
+    save_no_secret: "No device secret to include: type it on the Connection page first.", "没有可保存的设备密钥：请先在连接信息页输入。";
+    save_no_ca_key: "No CA private key to include: create or import the CA on the Certificates page first.", "没有可保存的 CA 私钥：请先在证书页面创建或导入 CA。";
+    save_no_device_key: "No device private key to include: generate the device certificate on the Certificates page first.", "没有可保存的设备私钥：请先在证书页面生成设备证书。";
+    save_short_passphrase: "The passphrase must have at least 8 characters.", "密码短语至少需要 8 个字符。";
+    save_passphrase_mismatch: "The two passphrases differ.", "两次输入的密码短语不一致。";
+    save_encrypt_failed: "The keys could not be encrypted: ", "无法加密私钥：";
+    import_not_json: "The file is not JSON: ", "该文件不是 JSON：";
+    import_not_profiles: "This is not a profiles file exported by IoTDA Kit.", "这不是 IoTDA Kit 导出的档案文件。";
+    import_version: "This profiles file has a version this page cannot read (it reads version 1): ", "此档案文件的版本无法读取（本页面只能读取版本 1）：";
+    import_version_missing: "none", "无";
+    import_invalid: "The profiles file is damaged: ", "档案文件已损坏：";
+    import_empty: "The profiles file holds no profile.", "档案文件中没有档案。";
+    import_unreadable: "The file could not be read: ", "无法读取该文件：";
 }
 
 // Natively: the Chinese texts are compiled in only there.

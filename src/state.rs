@@ -10,6 +10,7 @@ pub mod certs;
 pub mod console;
 pub mod model;
 pub mod openssl;
+pub mod profiles;
 pub mod simulator;
 
 use std::rc::Rc;

@@ -4,3 +4,4 @@ pub mod certificates;
 pub mod connect;
 pub mod console;
 pub mod model;
+pub mod profiles;

@@ -965,7 +965,7 @@ impl CertsState {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::worker::protocol::CertView;
 
@@ -996,7 +996,8 @@ mod tests {
         }
     }
 
-    fn issued(subject: &str, key: Option<&str>) -> Issued {
+    /// A certificate for tests: `CERT {subject}`, with `key` if given.
+    pub(crate) fn issued(subject: &str, key: Option<&str>) -> Issued {
         Issued {
             cert_pem: format!("CERT {subject}"),
             view: view(subject),

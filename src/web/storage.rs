@@ -35,3 +35,21 @@ pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), String> {
         .set_item(key, &text)
         .map_err(|_| "settings could not be saved: local storage is full or blocked".to_owned())
 }
+
+/// Removes the value under `key` (nothing stored is not an error).
+pub fn remove(key: &str) -> Result<(), String> {
+    local_storage()?
+        .remove_item(key)
+        .map_err(|_| "local storage cannot be changed".to_owned())
+}
+
+/// Every key in this origin's local storage.
+pub fn keys() -> Result<Vec<String>, String> {
+    let storage = local_storage()?;
+    let count = storage
+        .length()
+        .map_err(|_| "local storage cannot be read".to_owned())?;
+    Ok((0..count)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .collect())
+}

@@ -3,7 +3,7 @@
 //! themes: no serious or critical violation. Each is also photographed, as
 //! `{page}-{lang}-{theme}.png`. Pages are checked as a user sees them after
 //! using them (a CA made, the console connected with its simulator
-//! running).
+//! running, a profile saved with its CA key).
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
@@ -88,6 +88,28 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_the
         check("console", serious_violations(&browser, &axe).await);
         browser.screenshot(&shot("console")).await;
         browser.click("#console-disconnect").await;
+
+        browser.click("nav a[href='/profiles']").await;
+        browser
+            .fill("#profile-name", &format!("a11y-{lang}-{theme}"))
+            .await;
+        browser.click("#profile-include-ca-key").await;
+        browser.fill("#profile-passphrase", "a11y passphrase").await;
+        browser
+            .fill("#profile-passphrase-again", "a11y passphrase")
+            .await;
+        check("profiles", serious_violations(&browser, &axe).await);
+        browser.click("#profile-save").await;
+        browser
+            .wait_text("#profile-notice", |t| {
+                t.contains(&format!("a11y-{lang}-{theme}"))
+            })
+            .await;
+        browser.click("#profiles-forget").await;
+        browser.wait_for("#profile-confirm").await;
+        check("profiles", serious_violations(&browser, &axe).await);
+        browser.screenshot(&shot("profiles")).await;
+        browser.click("#profile-confirm-no").await;
     }
     assert!(found.is_empty(), "{}", found.join("\n"));
     browser.close().await;

@@ -698,6 +698,18 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(simulator, "设备模拟器: 5f8d_node1");
     assert_eq!(browser.text("#sim-valid").await, "符合产品模型。");
     browser.screenshot("console-zh").await;
+    // And Profiles: saved and said in Chinese.
+    browser.click("a.navlink[href='/profiles']").await;
+    assert_eq!(browser.text("#profile-save-heading").await, "保存当前工作");
+    browser.fill("#profile-name", "实验室").await;
+    browser.click("#profile-save").await;
+    assert_eq!(
+        browser
+            .wait_for_text("#profile-notice", "已保存：实验室")
+            .await,
+        "已保存：实验室"
+    );
+    browser.screenshot("profiles-zh").await;
     browser.click("a.navlink[href='/connect']").await;
     // Remembered across a reload, and switched back.
     browser.client.refresh().await.expect("reload");
@@ -715,7 +727,7 @@ async fn every_page_fits_a_390_px_phone() {
     let driver = Chromedriver::start();
     let browser = driver.phone_session(390, 844).await;
     let mut wide = Vec::new();
-    for page in ["connect", "certificates", "model", "console"] {
+    for page in ["connect", "certificates", "model", "console", "profiles"] {
         browser.goto(&format!("http://{addr}/{page}")).await;
         browser.wait_for("main .card").await;
         let widths = browser

@@ -4,18 +4,9 @@
 //! page goes to the page's own origin, WebSockets only to the broker the
 //! user chose.
 
-use iotda_kit_e2e::{serve_dist, Browser, Chromedriver};
+use iotda_kit_e2e::{serve_dist, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
 use serde_json::Value;
-
-/// Runs `script` in the page and returns what it returns.
-async fn run(browser: &Browser, script: &str) -> Value {
-    browser
-        .client
-        .execute(script, vec![])
-        .await
-        .unwrap_or_else(|e| panic!("{script}: {e}"))
-}
 
 fn strings(value: &Value) -> Vec<String> {
     value
@@ -42,9 +33,9 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser.wait_for("#device-id").await;
 
     // From here on, record every violation and every WebSocket opened.
-    run(
-        &browser,
-        "window.violations = [];
+    browser
+        .run(
+            "window.violations = [];
          document.addEventListener('securitypolicyviolation',
              e => window.violations.push(e.violatedDirective + ' ' + e.blockedURI));
          window.sockets = [];
@@ -52,27 +43,25 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
              window.sockets.push(String(args[0]));
              return new target(...args);
          } });",
-    )
-    .await;
+        )
+        .await;
 
     // The policy is in force: an injected inline script does not run.
-    run(
-        &browser,
-        "const s = document.createElement('script');
+    browser
+        .run(
+            "const s = document.createElement('script');
          s.textContent = 'window.injected = true;';
          document.body.appendChild(s);",
-    )
-    .await;
-    assert_eq!(
-        run(&browser, "return window.injected === true;").await,
-        false
-    );
-    let blocked = strings(&run(&browser, "return window.violations.splice(0);").await);
+        )
+        .await;
+    assert_eq!(browser.run("return window.injected === true;").await, false);
+    let blocked = strings(&browser.run("return window.violations.splice(0);").await);
     assert_eq!(blocked.len(), 1, "{blocked:?}");
     assert!(blocked[0].starts_with("script-src"), "{blocked:?}");
 
     // Every page, used: a CA made in the certificate worker, the model, the
-    // console connected to the local broker with its simulator worker.
+    // console connected to the local broker with its simulator worker, a
+    // profile saved.
     browser.click("nav a[href='/certificates']").await;
     browser.fill("#ca-cn", "CSP Test CA").await;
     browser.click("#ca-create").await;
@@ -91,18 +80,28 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser
         .wait_text("#sim-title", |t| t.ends_with("dev_1"))
         .await;
+    // A profile saved with the CA key, encrypted in the certificate worker.
+    browser.click("nav a[href='/profiles']").await;
+    browser.fill("#profile-name", "csp").await;
+    browser.click("#profile-include-ca-key").await;
+    browser.fill("#profile-passphrase", "csp passphrase").await;
+    browser
+        .fill("#profile-passphrase-again", "csp passphrase")
+        .await;
+    browser.click("#profile-save").await;
+    browser.wait_for_text("#profile-notice", "Saved: csp").await;
 
-    let violations = strings(&run(&browser, "return window.violations;").await);
+    let violations = strings(&browser.run("return window.violations;").await);
     assert_eq!(violations, Vec::<String>::new());
-    let sockets = strings(&run(&browser, "return window.sockets;").await);
+    let sockets = strings(&browser.run("return window.sockets;").await);
     assert_eq!(sockets, [format!("ws://127.0.0.1:{ws_port}/mqtt")]);
     let requests = strings(
-        &run(
-            &browser,
-            "return performance.getEntriesByType('navigation')
+        &browser
+            .run(
+                "return performance.getEntriesByType('navigation')
                  .concat(performance.getEntriesByType('resource')).map(e => e.name);",
-        )
-        .await,
+            )
+            .await,
     );
     assert!(
         requests.iter().any(|r| r.contains("pki_worker"))

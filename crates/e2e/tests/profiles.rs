@@ -1,0 +1,323 @@
+//! Named device profiles in headless Chromium: a profile saved with its CA
+//! key, exported, the browser's storage cleared, imported and switched to
+//! brings the Connection form and the CA back; the stored keys are
+//! encrypted PKCS#8 that OpenSSL opens with the passphrase; "Forget everything"
+//! leaves no key of the app in `localStorage`.
+
+use iotda_kit_e2e::{serve_dist, Browser, Chromedriver};
+use iotda_testkit::Scratch;
+use serde_json::Value;
+
+const HOST: &str = "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com";
+const PASSPHRASE: &str = "correct horse battery";
+
+/// The raw text of the profiles key in `localStorage`.
+async fn raw_profiles(browser: &Browser) -> String {
+    browser
+        .run("return localStorage.getItem('iotda-kit.profiles.v1') || '';")
+        .await
+        .as_str()
+        .expect("a string")
+        .to_owned()
+}
+
+/// The keys of this app in `localStorage`.
+async fn app_keys(browser: &Browser) -> Vec<String> {
+    let keys = browser
+        .run("return Object.keys(localStorage).filter(k => k.startsWith('iotda-kit.'));")
+        .await;
+    serde_json::from_value(keys).expect("a list of keys")
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl (apt-get install openssl)")
+}
+
+fn openssl_ok(dir: &std::path::Path, args: &[&str]) -> String {
+    let out = openssl(dir, args);
+    assert!(
+        out.status.success(),
+        "openssl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("openssl prints text")
+}
+
+/// Chooses the file at `path` in the file input `css`.
+async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) {
+    browser
+        .wait_for(css)
+        .await
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("choose {} in {css}: {e}", path.display()));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encrypted() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    let dir = Scratch::new("e2e-profiles");
+
+    // Some work: a device, and a CA made on the Certificates page.
+    browser.goto(&format!("http://{addr}/connect")).await;
+    browser.fill("#device-id", "p_node1").await;
+    browser.fill("#secret", "12345678").await;
+    browser.fill("#host", HOST).await;
+    browser.click("nav a[href='/certificates']").await;
+    browser.fill("#ca-cn", "Profile Test CA").await;
+    browser.click("#ca-create").await;
+    let ca_pem = browser.download_text("#ca-download-cert").await;
+    browser.fill("#device-cn", "node1").await;
+    browser.click("#device-create").await;
+    let device_pem = browser.download_text("#device-download-cert").await;
+
+    // Saved as a profile with the CA key, encrypted.
+    browser.click("nav a[href='/profiles']").await;
+    browser.fill("#profile-name", "lab").await;
+    browser.click("#profile-include-ca-key").await;
+    browser.click("#profile-include-device-key").await;
+    browser.fill("#profile-passphrase", "too short").await;
+    browser.fill("#profile-passphrase-again", "too shorT").await;
+    browser.click("#profile-save").await;
+    assert_eq!(
+        browser.text("#profile-save-error").await,
+        "The two passphrases differ."
+    );
+    browser.fill("#profile-passphrase", PASSPHRASE).await;
+    browser.fill("#profile-passphrase-again", PASSPHRASE).await;
+    browser.click("#profile-save").await;
+    browser.wait_for_text("#profile-notice", "Saved: lab").await;
+    assert_eq!(
+        browser.text("#profile-0-kept").await,
+        "CA key (encrypted), device key (encrypted)"
+    );
+
+    // The stored key, read raw from the browser's storage, is encrypted
+    // PKCS#8 that OpenSSL opens with the passphrase, and it is the CA's.
+    let raw = raw_profiles(&browser).await;
+    assert!(
+        raw.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----"),
+        "{raw}"
+    );
+    for plain in ["BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY", "12345678"] {
+        assert!(!raw.contains(plain), "{plain} stored in clear: {raw}");
+    }
+    let stored: Value = serde_json::from_str(&raw).expect("the store is JSON");
+    let profile = &stored["profiles"][0];
+    assert_eq!(profile["issued"]["ca"]["cert_pem"], ca_pem.as_str());
+    let key = profile["ca_key"].as_str().expect("the CA key is kept");
+    std::fs::write(dir.join("ca.key"), key).expect("write the key");
+    std::fs::write(dir.join("rootCA.pem"), &ca_pem).expect("write the certificate");
+    let from_key = openssl_ok(
+        dir.path(),
+        &[
+            "pkey",
+            "-in",
+            "ca.key",
+            "-passin",
+            &format!("pass:{PASSPHRASE}"),
+            "-pubout",
+        ],
+    );
+    let from_cert = openssl_ok(
+        dir.path(),
+        &["x509", "-in", "rootCA.pem", "-noout", "-pubkey"],
+    );
+    assert_eq!(from_key, from_cert, "the stored key is the CA's");
+    // The device key, offered as a file, still encrypted, is the device's.
+    let device_key = browser.download_text("#profile-0-device-key").await;
+    assert_eq!(Some(device_key.as_str()), profile["device_key"].as_str());
+    assert!(device_key.starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+    std::fs::write(dir.join("device.key"), &device_key).expect("write the key");
+    std::fs::write(dir.join("deviceCert.pem"), &device_pem).expect("write the certificate");
+    assert_eq!(
+        openssl_ok(
+            dir.path(),
+            &[
+                "pkey",
+                "-in",
+                "device.key",
+                "-passin",
+                &format!("pass:{PASSPHRASE}"),
+                "-pubout",
+            ],
+        ),
+        openssl_ok(
+            dir.path(),
+            &["x509", "-in", "deviceCert.pem", "-noout", "-pubkey"],
+        ),
+        "the stored device key is the device's"
+    );
+    let wrong = openssl(
+        dir.path(),
+        &["pkey", "-in", "ca.key", "-passin", "pass:wrong passphrase"],
+    );
+    assert!(!wrong.status.success(), "a wrong passphrase opens nothing");
+
+    // Exported, the storage cleared, imported: the same profile.
+    let exported = browser.download_text("#profile-0-export").await;
+    assert_eq!(
+        browser.attr("#profile-0-export", "download").await,
+        "profile-lab.json"
+    );
+    let file: Value = serde_json::from_str(&exported).expect("the export is JSON");
+    assert_eq!(file["format"], "iotda-kit-profiles");
+    assert_eq!(file["version"], 1);
+    assert_eq!(file["profiles"][0], *profile);
+    std::fs::write(dir.join("profile-lab.json"), &exported).expect("write the export");
+
+    browser.run("localStorage.clear();").await;
+    browser.client.refresh().await.expect("reload");
+    browser.wait_for("#profiles-none").await;
+    choose_file(
+        &browser,
+        "#profile-import-file",
+        &dir.join("profile-lab.json"),
+    )
+    .await;
+    browser
+        .wait_for_text("#profile-notice", "Imported: lab")
+        .await;
+    browser.click("#profile-0-use").await;
+    let notice = browser
+        .wait_text("#profile-notice", |t| t.starts_with("Switched to: lab."))
+        .await;
+    assert!(notice.starts_with("Switched to: lab."), "{notice}");
+
+    // Every page shows the profile's work again.
+    browser.click("nav a[href='/connect']").await;
+    assert_eq!(browser.value("#device-id").await, "p_node1");
+    assert_eq!(browser.value("#host").await, HOST);
+    assert_eq!(
+        browser.value("#secret").await,
+        "",
+        "the secret was not kept"
+    );
+    browser.click("nav a[href='/certificates']").await;
+    assert_eq!(browser.text("#ca-subject").await, "/CN=Profile Test CA");
+    assert_eq!(browser.value("#ca-cert").await, ca_pem);
+    assert_eq!(browser.value("#ca-key").await, key);
+    // The kept key, unlocked with its passphrase, signs again.
+    browser.fill("#ca-passphrase", PASSPHRASE).await;
+    browser.click("#ca-import").await;
+    browser.wait_text("#ca-status", str::is_empty).await;
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css(".field-error"))
+            .await
+            .is_err(),
+        "the CA key is imported"
+    );
+    browser.fill("#verification-code", "0123456789abcdef").await;
+    browser.click("#verification-create").await;
+    let verification = browser.download_text("#verification-download-cert").await;
+    std::fs::write(dir.join("verificationCert.pem"), verification).expect("write it");
+    assert_eq!(
+        openssl_ok(
+            dir.path(),
+            &["verify", "-CAfile", "rootCA.pem", "verificationCert.pem"]
+        ),
+        "verificationCert.pem: OK\n"
+    );
+
+    // Work that no profile keeps is not lost silently: switching asks.
+    browser.click("nav a[href='/connect']").await;
+    browser.fill("#device-id", "p_node2").await;
+    browser.click("nav a[href='/profiles']").await;
+    browser.click("#profile-0-use").await;
+    let question = browser.text("#profile-confirm").await;
+    assert!(question.contains("not kept in any profile"), "{question}");
+    browser.click("#profile-confirm-no").await;
+    browser.click("nav a[href='/connect']").await;
+    assert_eq!(browser.value("#device-id").await, "p_node2");
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_files_are_refused_and_forget_everything_leaves_no_key() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    let dir = Scratch::new("e2e-profiles-forget");
+
+    browser.goto(&format!("http://{addr}/connect")).await;
+    browser.fill("#device-id", "p_node1").await;
+    browser.fill("#secret", "12345678").await;
+    browser.click("nav a[href='/model']").await;
+    browser.wait_for("#model-reset").await;
+    browser.click("nav a[href='/profiles']").await;
+    browser.fill("#profile-name", "lab").await;
+    browser.click("#profile-include-secret").await;
+    browser.click("#profile-save").await;
+    browser.wait_for_text("#profile-notice", "Saved: lab").await;
+    assert_eq!(browser.text("#profile-0-kept").await, "device secret");
+
+    // Files that are not profiles say so, and change nothing.
+    for (name, text, error) in [
+        ("broken.json", "{\"format\": ", "The file is not JSON: "),
+        (
+            "model.json",
+            "{\"services\": []}",
+            "This is not a profiles file exported by IoTDA Kit.",
+        ),
+        (
+            "future.json",
+            "{\"format\": \"iotda-kit-profiles\", \"version\": 2, \"profiles\": []}",
+            "This profiles file has a version this page cannot read (it reads version 1): 2",
+        ),
+        (
+            "damaged.json",
+            "{\"format\": \"iotda-kit-profiles\", \"version\": 1, \"profiles\": [{\"name\": \"x\"}]}",
+            "The profiles file is damaged: missing field `connect`",
+        ),
+    ] {
+        std::fs::write(dir.join(name), text).expect("write the file");
+        choose_file(&browser, "#profile-import-file", &dir.join(name)).await;
+        let shown = browser
+            .wait_text("#profile-import-error", |t| t.starts_with(error))
+            .await;
+        assert!(shown.starts_with(error), "{name}: {shown}");
+    }
+    assert_eq!(browser.text("#profile-0-name").await, "lab");
+    assert!(browser
+        .client
+        .find(fantoccini::Locator::Css("#profile-1"))
+        .await
+        .is_err());
+
+    // Forget everything: asked first, then no key of the app is left, and
+    // a key of another app on the same origin is.
+    browser
+        .run("localStorage.setItem('another-app', 'kept');")
+        .await;
+    assert!(app_keys(&browser).await.len() >= 3);
+    browser.click("#profiles-forget").await;
+    browser.wait_for("#profile-confirm").await;
+    browser.click("#profile-confirm-yes").await;
+    let notice = browser
+        .wait_text("#profile-notice", |t| {
+            t.starts_with("Everything is forgotten")
+        })
+        .await;
+    assert!(notice.starts_with("Everything is forgotten"), "{notice}");
+    assert_eq!(app_keys(&browser).await, Vec::<String>::new());
+    assert_eq!(
+        browser
+            .run("return localStorage.getItem('another-app');")
+            .await,
+        "kept"
+    );
+    browser.wait_for("#profiles-none").await;
+    // The tab's memory is cleared too: the secret typed before is gone.
+    browser.click("nav a[href='/connect']").await;
+    assert_eq!(browser.value("#device-id").await, "");
+    assert_eq!(browser.value("#secret").await, "");
+    browser.close().await;
+}

@@ -1,0 +1,459 @@
+//! The Profiles page: save the current work as a named profile, list,
+//! switch, delete, export and import profiles, and forget everything the
+//! app keeps in this browser.
+//!
+//! The rules (what a profile holds, what asks first, the file format) are
+//! in [`crate::state::profiles`]; this module gathers the work from each
+//! page's storage key and the tab's memory, writes a profile back there,
+//! and has the certificate worker encrypt private keys: no PKI code here.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::app::use_texts;
+use crate::components::download::Download;
+use crate::components::text_field::TextField;
+use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::i18n::Texts;
+use crate::state::certs::{CertsMemory, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
+use crate::state::model::MODEL_STORAGE_KEY;
+use crate::state::profiles::{
+    file_name, file_of, keys_to_forget, Confirm, ImportError, Notice, Plan, Profile, ProfileStore,
+    ProfilesAction, ProfilesState, Restored, SaveError, Work, PROFILES_STORAGE_KEY,
+};
+use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
+use crate::web::{files, storage};
+use crate::worker::protocol::{Request, Secret};
+
+/// The work as it is now: each page's storage, and this tab's memory.
+fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
+    Work::gather(
+        storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
+        storage::load(MODEL_STORAGE_KEY).ok().flatten(),
+        storage::load(CERTS_STORAGE_KEY).ok().flatten(),
+        storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
+        certs.get().as_ref(),
+        secret.get(),
+    )
+}
+
+/// Writes a restored profile into each page's storage key and the tab's
+/// memory.
+fn write(restored: &Restored, secret: &SecretMemory, certs: &CertsMemory) -> Result<(), String> {
+    secret.set(&restored.secret);
+    certs.set(&restored.certs);
+    storage::save(CONNECT_STORAGE_KEY, &restored.connect)?;
+    match &restored.model {
+        Some(model) => storage::save(MODEL_STORAGE_KEY, model)?,
+        None => storage::remove(MODEL_STORAGE_KEY)?,
+    }
+    storage::save(CERTS_STORAGE_KEY, &restored.certs.saved())?;
+    storage::save(ISSUED_STORAGE_KEY, &restored.issued)
+}
+
+/// Removes every key of the app from storage; how many there were.
+fn forget_storage() -> Result<usize, String> {
+    let keys = keys_to_forget(&storage::keys()?);
+    for key in &keys {
+        storage::remove(key)?;
+    }
+    Ok(keys.len())
+}
+
+/// The Profiles page.
+#[component]
+pub fn ProfilesPage() -> Html {
+    let t = use_texts();
+    let secret = use_context::<SecretMemory>().unwrap_or_default();
+    let certs = use_context::<CertsMemory>().unwrap_or_default();
+    let loaded = use_memo((), |_| storage::load::<ProfileStore>(PROFILES_STORAGE_KEY));
+    let state = {
+        let loaded = loaded.clone();
+        use_reducer(move || ProfilesState::restore(loaded.as_ref().clone().ok().flatten()))
+    };
+    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+    {
+        let storage_error = storage_error.clone();
+        use_effect_with(state.store.clone(), move |store| {
+            // No profile: no key, so that "Forget everything" leaves none.
+            let saved = if *store == ProfileStore::default() {
+                storage::remove(PROFILES_STORAGE_KEY)
+            } else {
+                storage::save(PROFILES_STORAGE_KEY, store)
+            };
+            if let Err(e) = saved {
+                storage_error.set(Some(e));
+            }
+        });
+    }
+    let worker = {
+        let dispatcher = state.dispatcher();
+        use_pki_worker(Callback::from(move |response| {
+            dispatcher.dispatch(ProfilesAction::Worker(response))
+        }))
+    };
+    let next_id = use_mut_ref(|| Cell::new(1u32));
+
+    // `true`: the user confirmed overwriting.
+    let save = {
+        let (state, secret, certs) = (state.clone(), secret.clone(), certs.clone());
+        Callback::from(move |overwrite: bool| {
+            match state.plan(&current_work(&secret, &certs), overwrite) {
+                Plan::Invalid(e) => state.dispatch(ProfilesAction::Invalid(e)),
+                Plan::AskOverwrite(name) => {
+                    state.dispatch(ProfilesAction::Ask(Confirm::Overwrite(name)))
+                }
+                Plan::Store(profile) => state.dispatch(ProfilesAction::Store(profile)),
+                Plan::Encrypt(profile, jobs) => {
+                    let mut sent = Vec::new();
+                    for (slot, job) in jobs {
+                        let id = next_id.borrow().get();
+                        next_id.borrow().set(id.wrapping_add(1).max(1));
+                        if let Err(e) = worker.send(&Request { id, job }) {
+                            return state.dispatch(ProfilesAction::Invalid(SaveError::Encrypt(e)));
+                        }
+                        sent.push((id, slot));
+                    }
+                    state.dispatch(ProfilesAction::Encrypting(profile, sent));
+                }
+            }
+        })
+    };
+    // The profile's name; `true`: the user confirmed losing unsaved work.
+    let switch = {
+        let (state, secret, certs, storage_error) = (
+            state.clone(),
+            secret.clone(),
+            certs.clone(),
+            storage_error.clone(),
+        );
+        Callback::from(move |(name, confirmed): (String, bool)| {
+            let Some(profile) = state.get(&name) else {
+                return;
+            };
+            if !confirmed && state.unsaved(&current_work(&secret, &certs)) {
+                return state.dispatch(ProfilesAction::Ask(Confirm::Switch(name)));
+            }
+            match write(&profile.restore(), &secret, &certs) {
+                Ok(()) => state.dispatch(ProfilesAction::Switched(name)),
+                Err(e) => storage_error.set(Some(e)),
+            }
+        })
+    };
+    let forget = {
+        let (dispatcher, storage_error) = (state.dispatcher(), storage_error.clone());
+        Callback::from(move |()| {
+            secret.set("");
+            certs.clear();
+            match forget_storage() {
+                Ok(count) => dispatcher.dispatch(ProfilesAction::Forgotten(count)),
+                Err(e) => storage_error.set(Some(e)),
+            }
+        })
+    };
+
+    html! {
+        <div class="page profiles">
+            if let Some(error) = &*storage_error {
+                <p class="banner warning" role="status">{ error.clone() }</p>
+            }
+            <p class="banner intro">{ t.profiles_intro() }</p>
+            { confirm_view(t, &state, &save, &switch, &forget) }
+            <p id="profile-notice" class="status" role="status">{ notice_text(t, state.notice.as_ref()) }</p>
+            { save_card(t, &state, &save) }
+            { list_card(t, &state, &switch) }
+            { import_card(t, &state) }
+            <section class="card" aria-labelledby="forget-heading">
+                <h2 id="forget-heading">{ t.forget_title() }</h2>
+                <p class="hint">{ t.forget_hint() }</p>
+                <button type="button" class="secondary" id="profiles-forget"
+                    onclick={ask(&state, Confirm::Forget)}>{ t.forget_title() }</button>
+            </section>
+        </div>
+    }
+}
+
+fn ask(state: &UseReducerHandle<ProfilesState>, confirm: Confirm) -> Callback<MouseEvent> {
+    let dispatcher = state.dispatcher();
+    Callback::from(move |_| dispatcher.dispatch(ProfilesAction::Ask(confirm.clone())))
+}
+
+/// The question being asked, with "Yes" doing what it is about.
+fn confirm_view(
+    t: &Texts,
+    state: &UseReducerHandle<ProfilesState>,
+    save: &Callback<bool>,
+    switch: &Callback<(String, bool)>,
+    forget: &Callback<()>,
+) -> Html {
+    let Some(confirm) = state.confirm.clone() else {
+        return html! {};
+    };
+    let (question, name) = match &confirm {
+        Confirm::Overwrite(name) => (t.confirm_overwrite(), Some(name.clone())),
+        Confirm::Switch(name) => (t.confirm_switch(), Some(name.clone())),
+        Confirm::Delete(name) => (t.confirm_delete(), Some(name.clone())),
+        Confirm::Forget => (t.confirm_forget(), None),
+    };
+    let yes = {
+        let (dispatcher, save, switch, forget) = (
+            state.dispatcher(),
+            save.clone(),
+            switch.clone(),
+            forget.clone(),
+        );
+        Callback::from(move |_: MouseEvent| match confirm.clone() {
+            Confirm::Overwrite(_) => save.emit(true),
+            Confirm::Switch(name) => switch.emit((name, true)),
+            Confirm::Delete(name) => dispatcher.dispatch(ProfilesAction::Delete(name)),
+            Confirm::Forget => forget.emit(()),
+        })
+    };
+    let no = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(ProfilesAction::Dismiss))
+    };
+    html! {
+        <div class="banner warning" id="profile-confirm" role="alert">
+            <p>{ question }{ name.map(|n| format!(" ({n})")) }</p>
+            <button type="button" id="profile-confirm-yes" onclick={yes}>{ t.confirm_yes() }</button>
+            { " " }
+            <button type="button" class="secondary" id="profile-confirm-no" onclick={no}>{ t.cancel() }</button>
+        </div>
+    }
+}
+
+fn notice_text(t: &Texts, notice: Option<&Notice>) -> String {
+    match notice {
+        None => String::new(),
+        Some(Notice::Encrypting) => t.notice_encrypting().to_owned(),
+        Some(Notice::Saved(name)) => format!("{}{name}", t.notice_saved()),
+        Some(Notice::Switched(name)) => {
+            format!(
+                "{}{name}. {}",
+                t.notice_switched(),
+                t.notice_switched_hint()
+            )
+        }
+        Some(Notice::Deleted(name)) => format!("{}{name}", t.notice_deleted()),
+        Some(Notice::Imported(names)) => format!("{}{}", t.notice_imported(), names.join(", ")),
+        Some(Notice::Forgotten(count)) => format!("{}{count}", t.notice_forgotten()),
+    }
+}
+
+fn save_error_text(t: &Texts, error: &SaveError) -> String {
+    match error {
+        SaveError::NoName => t.save_no_name().to_owned(),
+        SaveError::NoSecret => t.save_no_secret().to_owned(),
+        SaveError::NoCaKey => t.save_no_ca_key().to_owned(),
+        SaveError::NoDeviceKey => t.save_no_device_key().to_owned(),
+        SaveError::ShortPassphrase => t.save_short_passphrase().to_owned(),
+        SaveError::PassphraseMismatch => t.save_passphrase_mismatch().to_owned(),
+        SaveError::Encrypt(why) => format!("{}{why}", t.save_encrypt_failed()),
+    }
+}
+
+fn import_error_text(t: &Texts, error: &ImportError) -> String {
+    match error {
+        ImportError::NotJson(why) => format!("{}{why}", t.import_not_json()),
+        ImportError::NotProfiles => t.import_not_profiles().to_owned(),
+        ImportError::Version(Some(v)) => format!("{}{v}", t.import_version()),
+        ImportError::Version(None) => {
+            format!("{}{}", t.import_version(), t.import_version_missing())
+        }
+        ImportError::Invalid(why) => format!("{}{why}", t.import_invalid()),
+        ImportError::Empty => t.import_empty().to_owned(),
+        ImportError::Unreadable(why) => format!("{}{why}", t.import_unreadable()),
+    }
+}
+
+fn checkbox(
+    id: &'static str,
+    label: &'static str,
+    checked: bool,
+    state: &UseReducerHandle<ProfilesState>,
+    make: fn(bool) -> ProfilesAction,
+) -> Html {
+    let dispatcher = state.dispatcher();
+    let onchange = Callback::from(move |e: Event| {
+        dispatcher.dispatch(make(
+            e.target_unchecked_into::<HtmlInputElement>().checked(),
+        ))
+    });
+    html! {
+        <div class="field checkbox">
+            <input type="checkbox" {id} {checked} {onchange} />
+            <label for={id}>{ label }</label>
+        </div>
+    }
+}
+
+fn save_card(t: &Texts, state: &UseReducerHandle<ProfilesState>, save: &Callback<bool>) -> Html {
+    let form = &state.form;
+    let text = |make: fn(String) -> ProfilesAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| dispatcher.dispatch(make(v)))
+    };
+    let secret = |make: fn(Secret) -> ProfilesAction| {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| dispatcher.dispatch(make(Secret(v))))
+    };
+    let onclick = {
+        let save = save.clone();
+        Callback::from(move |_: MouseEvent| save.emit(false))
+    };
+    html! {
+        <section class="card" aria-labelledby="profile-save-heading">
+            <h2 id="profile-save-heading">{ t.profile_save_title() }</h2>
+            <TextField id="profile-name" label={t.profile_name()} value={form.name.clone()}
+                oninput={text(ProfilesAction::Name)} />
+            { checkbox("profile-include-secret", t.profile_include_secret(), form.include_secret,
+                state, ProfilesAction::IncludeSecret) }
+            { checkbox("profile-include-ca-key", t.profile_include_ca_key(), form.include_ca_key,
+                state, ProfilesAction::IncludeCaKey) }
+            { checkbox("profile-include-device-key", t.profile_include_device_key(),
+                form.include_device_key, state, ProfilesAction::IncludeDeviceKey) }
+            if form.include_ca_key || form.include_device_key {
+                <p class="hint">{ t.profile_keys_hint() }</p>
+                <TextField id="profile-passphrase" label={t.profile_passphrase()}
+                    value={form.passphrase.expose().to_owned()} input_type="password"
+                    autocomplete="new-password" oninput={secret(ProfilesAction::Passphrase)} />
+                <TextField id="profile-passphrase-again" label={t.profile_passphrase_again()}
+                    value={form.passphrase_again.expose().to_owned()} input_type="password"
+                    autocomplete="new-password" oninput={secret(ProfilesAction::PassphraseAgain)} />
+            }
+            <div class="actions">
+                <button type="button" id="profile-save" {onclick}
+                    disabled={state.pending.is_some()}>{ t.profile_save() }</button>
+            </div>
+            if let Some(error) = &state.save_error {
+                <p class="field-error" id="profile-save-error" role="alert">{ save_error_text(t, error) }</p>
+            }
+        </section>
+    }
+}
+
+fn json(profiles: &[Profile]) -> Rc<[u8]> {
+    Rc::from(file_of(profiles).into_bytes())
+}
+
+fn list_card(
+    t: &Texts,
+    state: &UseReducerHandle<ProfilesState>,
+    switch: &Callback<(String, bool)>,
+) -> Html {
+    let profiles = &state.store.profiles;
+    html! {
+        <section class="card wide" aria-labelledby="profiles-heading">
+            <h2 id="profiles-heading">{ t.profiles_saved() }</h2>
+            if profiles.is_empty() {
+                <p class="hint" id="profiles-none">{ t.profiles_none() }</p>
+            } else {
+                <ul class="profiles-list" id="profile-list">
+                    { for profiles.iter().enumerate().map(|(i, p)| row(t, state, switch, i, p)) }
+                </ul>
+                <p>{ t.profiles_export_all() }
+                    <Download id="profiles-export-all" filename="iotda-kit-profiles.json"
+                        mime="application/json" data={json(profiles)} />
+                </p>
+            }
+        </section>
+    }
+}
+
+fn row(
+    t: &Texts,
+    state: &UseReducerHandle<ProfilesState>,
+    switch: &Callback<(String, bool)>,
+    i: usize,
+    p: &Profile,
+) -> Html {
+    let active = state.store.active.as_deref() == Some(p.name.as_str());
+    let kept: Vec<&str> = [
+        (p.secret.is_some(), t.profile_stored_secret()),
+        (p.ca_key.is_some(), t.profile_stored_ca_key()),
+        (p.device_key.is_some(), t.profile_stored_device_key()),
+    ]
+    .into_iter()
+    .filter_map(|(kept, what)| kept.then_some(what))
+    .collect();
+    let kept = if kept.is_empty() {
+        t.profile_stored_nothing().to_owned()
+    } else {
+        kept.join(", ")
+    };
+    let cert = |label: &'static str, cert: Option<&crate::state::certs::PublicCert>| {
+        cert.map(|c| {
+            html! {
+                <><dt>{ label }</dt><dd class="mono">{ format!("{} SHA-256 {}", c.view.subject, c.view.sha256) }</dd></>
+            }
+        })
+    };
+    let on_use = {
+        let (switch, name) = (switch.clone(), p.name.clone());
+        Callback::from(move |_: MouseEvent| switch.emit((name.clone(), false)))
+    };
+    html! {
+        <li class="profile" id={format!("profile-{i}")}>
+            <h3>
+                <span id={format!("profile-{i}-name")}>{ p.name.clone() }</span>
+                if active { <span class="badge">{ t.profile_active() }</span> }
+            </h3>
+            <dl>
+                <dt>{ t.device_id() }</dt><dd>{ p.connect.device_id.clone() }</dd>
+                <dt>{ t.host() }</dt><dd>{ p.connect.host.clone() }</dd>
+                { for cert(t.profile_ca(), p.issued.ca.as_ref()) }
+                { for cert(t.profile_device_cert(), p.issued.device.as_ref()) }
+                <dt>{ t.profile_stored() }</dt><dd id={format!("profile-{i}-kept")}>{ kept }</dd>
+            </dl>
+            <div class="actions">
+                <button type="button" id={format!("profile-{i}-use")} onclick={on_use}>{ t.profile_use() }</button>
+                <span>{ t.profile_export() }
+                    <Download id={format!("profile-{i}-export")} filename={file_name(&p.name)}
+                        mime="application/json" data={json(std::slice::from_ref(p))} />
+                </span>
+                // The device key has no input to go back to: it is offered
+                // as the file, still encrypted.
+                if let Some(key) = &p.device_key {
+                    <Download id={format!("profile-{i}-device-key")} filename="deviceCert.key"
+                        mime="application/x-pem-file" data={Rc::from(key.expose().as_bytes())} />
+                }
+                <button type="button" class="secondary" id={format!("profile-{i}-delete")}
+                    onclick={ask(state, Confirm::Delete(p.name.clone()))}>{ t.remove() }</button>
+            </div>
+        </li>
+    }
+}
+
+fn import_card(t: &Texts, state: &UseReducerHandle<ProfilesState>) -> Html {
+    let onchange = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|list| list.get(0)) {
+                let dispatcher = dispatcher.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    dispatcher.dispatch(ProfilesAction::Import(files::read(&file).await));
+                });
+            }
+            // Choosing the same file again must fire another change.
+            input.set_value("");
+        })
+    };
+    html! {
+        <section class="card" aria-labelledby="profile-import-heading">
+            <h2 id="profile-import-heading">{ t.profile_import() }</h2>
+            <p class="hint">{ t.profile_import_hint() }</p>
+            <label class="file-button">
+                { t.choose_file() }
+                <input type="file" id="profile-import-file" accept=".json,application/json" {onchange} />
+            </label>
+            if let Some(error) = &state.import_error {
+                <p class="field-error" id="profile-import-error" role="alert">{ import_error_text(t, error) }</p>
+            }
+        </section>
+    }
+}
