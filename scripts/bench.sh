@@ -10,8 +10,8 @@ install_browser
 build_page
 build_codec_bench
 
-say "certificates, native (cargo bench -p iotda-core --bench pki)"
-cargo bench -q -p iotda-core --bench pki
+say "certificates, native: ours against openssl's commands as processes"
+cargo bench -q -p iotda-kit-e2e --bench pki_native
 
 say "certificates, headless Chromium (the page's certificate worker)"
 cargo bench -q -p iotda-kit-e2e --bench pki_browser
