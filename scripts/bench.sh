@@ -13,7 +13,8 @@ build_codec_bench
 say "certificates, native: ours against openssl's commands as processes"
 cargo bench -q -p iotda-kit-e2e --bench pki_native
 
-say "certificates, headless Chromium (the page's certificate worker)"
+say "certificates, headless Chromium: the page's certificate worker against node-forge and WebCrypto"
+npm_tools "node-forge@$FORGE_VERSION"
 cargo bench -q -p iotda-kit-e2e --bench pki_browser
 
 say "MQTT codec: native, as wasm in headless Chromium, and npm mqtt-packet in the same page"

@@ -14,6 +14,9 @@ BINARYEN_VERSION=132
 MQTT_PACKET_VERSION=9.0.2
 BUFFER_VERSION=6.0.3
 ESBUILD_VERSION=0.28.2
+# The certificate benchmark's peer in the browser (RSA only: it has no
+# ECDSA), loaded as its own dist/forge.min.js.
+FORGE_VERSION=1.4.3
 # The accessibility checker the browser tests run on every page.
 AXE_CORE_VERSION=4.14.1
 
