@@ -10,7 +10,8 @@ install_browser
 build_page
 build_codec_bench
 
-say "certificates, native: ours against openssl's commands as processes"
+say "certificates, native: ours (in process and as iotda-kit commands) against openssl's commands as processes"
+cargo build -q --release -p iotda-kit-cli
 cargo bench -q -p iotda-kit-e2e --bench pki_native
 
 say "certificates, headless Chromium: the page's certificate worker against node-forge and WebCrypto"

@@ -7,7 +7,7 @@
 //! speed; it fails only if it cannot measure: `openssl` is missing, or a
 //! chain (ours or OpenSSL's) does not pass `openssl verify`.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
@@ -16,6 +16,7 @@ use iotda_core::pki::{
     create_ca, create_verification_cert, Certificate, KeyType, PrivateKey, Subject, Validity,
 };
 use iotda_kit_e2e::bench::{faster, median, millis, record, worst, Row};
+use iotda_kit_e2e::workspace_root;
 use iotda_testkit::Scratch;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -30,23 +31,67 @@ const P256_KEY: &str = "genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -
 /// Why a measurement could not be taken.
 type Failed = String;
 
-/// Runs `openssl` with `line`'s words as arguments (no shell, so no
+/// Runs `program` with `line`'s words as arguments (no shell, so no
 /// quoting: no argument has a space) in `dir`.
-fn openssl(dir: &Path, line: &str) -> Result<(), Failed> {
-    let out = Command::new("openssl")
+fn run(program: &Path, dir: &Path, line: &str) -> Result<(), Failed> {
+    let out = Command::new(program)
         .args(line.split_whitespace())
         .current_dir(dir)
         .stdin(Stdio::null())
         .output()
-        .map_err(|e| format!("cannot run openssl: {e} (apt-get install openssl)"))?;
+        .map_err(|e| format!("cannot run {}: {e}", program.display()))?;
     if out.status.success() {
         Ok(())
     } else {
         Err(format!(
-            "openssl {line}: {}",
+            "{} {line}: {}",
+            program.display(),
             String::from_utf8_lossy(&out.stderr).trim()
         ))
     }
+}
+
+/// Runs `openssl` (Debian's `openssl` package) as [`run`] does.
+fn openssl(dir: &Path, line: &str) -> Result<(), Failed> {
+    run(Path::new("openssl"), dir, line)
+}
+
+/// Our command line, `iotda-kit`, from the release build
+/// (`cargo build --release -p iotda-kit-cli`; `scripts/bench.sh` does).
+fn our_cli() -> Result<PathBuf, Failed> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let cli = target.join("release/iotda-kit");
+    if cli.is_file() {
+        Ok(cli)
+    } else {
+        Err(format!(
+            "no {} (cargo build --release -p iotda-kit-cli)",
+            cli.display()
+        ))
+    }
+}
+
+/// The chain with our commands (3 processes) in a new folder `dir`.
+fn cli_chain(cli: &Path, dir: &Path) -> Result<(), Failed> {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).map_err(|e| format!("create {}: {e}", dir.display()))?;
+    let ca = "--ca rootCA.pem --ca-key rootCA.key --out-dir .";
+    run(
+        cli,
+        dir,
+        &format!("cert ca --key-type p256 --subject /CN={CA_CN} --days 1024 --out-dir ."),
+    )?;
+    run(
+        cli,
+        dir,
+        &format!("cert verification {ca} --code {CODE} --days 500"),
+    )?;
+    run(
+        cli,
+        dir,
+        &format!("cert device {ca} --cn node-1 --key-type p256 --days 500"),
+    )
 }
 
 /// The page's CA step: a P-256 key and a self-signed CA certificate.
@@ -166,6 +211,10 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
     verify_chain(ours_dir).map_err(|e| format!("our chain: {e}"))?;
     openssl_chain(openssl_dir)?;
     verify_chain(openssl_dir).map_err(|e| format!("OpenSSL's chain: {e}"))?;
+    let cli = our_cli()?;
+    let cli_dir = ours_dir.join("cli");
+    cli_chain(&cli, &cli_dir)?;
+    verify_chain(&cli_dir).map_err(|e| format!("our commands' chain: {e}"))?;
 
     let mut rows = Vec::new();
     // What one process costs OpenSSL before it does anything; printed, not
@@ -179,15 +228,16 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
         millis(median(&process))
     );
 
-    // The chain, alternating ours and OpenSSL's so that both see the same
-    // load.
+    // The chain, alternating ours (in this process and as our commands)
+    // and OpenSSL's, so that all see the same load.
     let runs = if quick { 2 } else { 20 };
-    let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+    let (mut ours, mut commands, mut theirs) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..runs {
         ours.extend(times(1, || our_chain(ours_dir, validity, &mut rng))?);
+        commands.extend(times(1, || cli_chain(&cli, &cli_dir))?);
         theirs.extend(times(1, || openssl_chain(openssl_dir))?);
     }
-    let (o, t) = (median(&ours), median(&theirs));
+    let (o, c, t) = (median(&ours), median(&commands), median(&theirs));
     rows.push(
         Row::new(
             SECTION,
@@ -198,6 +248,17 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
             millis(o),
         )
         .peer(format!("openssl: {}", millis(t)), faster(o, t)),
+    );
+    rows.push(
+        Row::new(
+            SECTION,
+            format!(
+                "native, as commands: the same chain, median of {runs} (ours: `iotda-kit cert ca`, \
+                 `verification`, `device`, 3 processes; openssl: the page's 8)"
+            ),
+            millis(c),
+        )
+        .peer(format!("openssl: {}", millis(t)), faster(c, t)),
     );
 
     // RSA-2048 key generation, alternating likewise; OpenSSL's key is
@@ -263,6 +324,23 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
         openssl_issue(openssl_dir, &name, &name)?;
     }
     let t = millis_since(start);
+    let ids: String = (0..count).map(|i| format!("node-{i}\n")).collect();
+    write(&cli_dir, "ids.txt", &ids)?;
+    let start = Instant::now();
+    run(
+        &cli,
+        &cli_dir,
+        "cert batch --ca rootCA.pem --ca-key rootCA.key --node-ids ids.txt --out-dir batch",
+    )?;
+    let c = millis_since(start);
+    openssl(
+        &cli_dir,
+        &format!(
+            "verify -CAfile rootCA.pem batch/node-{}/deviceCert.pem",
+            count - 1
+        ),
+    )
+    .map_err(|e| format!("our batch command's last device: {e}"))?;
     for dir in [ours_dir, openssl_dir] {
         openssl(
             dir,
@@ -280,6 +358,17 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
             millis(o),
         )
         .peer(format!("openssl: {}", millis(t)), faster(o, t)),
+    );
+    rows.push(
+        Row::new(
+            SECTION,
+            format!(
+                "native, as commands: the same batch of {count} (ours: one `iotda-kit cert batch`, \
+                 which also writes fingerprints.csv; openssl: 3 commands a device)"
+            ),
+            millis(c),
+        )
+        .peer(format!("openssl: {}", millis(t)), faster(c, t)),
     );
     Ok(rows)
 }
