@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Measures and prints tables; asserts nothing (it fails only if it cannot
 # measure). Installs what is missing and builds the release page first.
+# Ends with one table of every figure (target/bench/bench.md and
+# bench.json), each beside its peer where there is one.
 #
 #   scripts/bench.sh
 source "$(dirname "$0")/lib.sh"
@@ -9,11 +11,17 @@ install_toolchain
 install_browser
 build_page
 build_codec_bench
+npm_tools "mqtt@$MQTT_JS_VERSION" "node-forge@$FORGE_VERSION"
+rm -rf target/bench/parts
 
-say "certificates, native (cargo bench -p iotda-core --bench pki)"
-cargo bench -q -p iotda-core --bench pki
+say "the page: first-load weight and cold start, beside mqtt.min.js + forge.min.js"
+cargo bench -q -p iotda-kit-e2e --bench page_browser
 
-say "certificates, headless Chromium (the page's certificate worker)"
+say "certificates, native: ours (in process and as iotda-kit commands) against openssl's commands as processes"
+cargo build -q --release -p iotda-kit-cli
+cargo bench -q -p iotda-kit-e2e --bench pki_native
+
+say "certificates, headless Chromium: the page's certificate worker against node-forge and WebCrypto"
 cargo bench -q -p iotda-kit-e2e --bench pki_browser
 
 say "MQTT codec: native, as wasm in headless Chromium, and npm mqtt-packet in the same page"
@@ -21,3 +29,6 @@ cargo bench -q -p iotda-kit-e2e --bench codec_browser
 
 say "the Console: inbound messages a second from a local mosquitto, headless Chromium"
 cargo bench -q -p iotda-kit-e2e --bench console_browser
+
+say "the table"
+cargo bench -q -p iotda-kit-e2e --bench report

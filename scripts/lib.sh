@@ -14,7 +14,9 @@ BINARYEN_VERSION=132
 MQTT_PACKET_VERSION=9.0.2
 BUFFER_VERSION=6.0.3
 ESBUILD_VERSION=0.28.2
-# The page bench's peers: what a JavaScript equivalent ships before any UI.
+# The page bench's peers: what a JavaScript equivalent ships before any UI
+# (mqtt.min.js, forge.min.js); node-forge is also the certificate
+# benchmark's peer in the browser (RSA only: it has no ECDSA).
 MQTT_JS_VERSION=5.16.0
 FORGE_VERSION=1.4.3
 # The accessibility checker the browser tests run on every page.

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-use iotda_kit_e2e::bench::{record, thousands, Row};
+use iotda_kit_e2e::bench::{median, record, thousands, Row};
 use iotda_kit_e2e::{serve_dir, workspace_root, Chromedriver};
 
 const SECTION: &str = "Page weight and start";
@@ -60,11 +60,6 @@ fn gzip_size(path: &Path) -> Result<u64, String> {
         return Err(format!("gzip {}: {}", path.display(), out.status));
     }
     Ok(out.stdout.len() as u64)
-}
-
-fn median(mut xs: Vec<f64>) -> f64 {
-    xs.sort_by(f64::total_cmp);
-    xs.get(xs.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
 /// Ten cold loads of `url`: the mark's times and the last load's files.
@@ -156,7 +151,7 @@ async fn bench() -> Result<Vec<Row>, String> {
         peer_weight += gzip_size(&tools.join(path))?;
     }
     let verdict = |ok: bool| if ok { "met" } else { "NOT met" };
-    let (ours_ms, theirs_ms) = (median(ours.clone()), median(theirs.clone()));
+    let (ours_ms, theirs_ms) = (median(&ours), median(&theirs));
     let spread = |xs: &[f64]| {
         let lo = xs.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = xs.iter().copied().fold(0.0, f64::max);

@@ -114,6 +114,40 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Ours against a peer as a time ratio, in words that say which way is
+/// better: `12.3x faster`, or `1.4x slower` when the peer took less time.
+pub fn faster(ours: f64, peer: f64) -> String {
+    if peer >= ours {
+        format!("{:.1}x faster", peer / ours)
+    } else {
+        format!("{:.1}x slower", ours / peer)
+    }
+}
+
+/// A time in milliseconds for the table: `1,234 ms`, `56.7 ms`, `0.89 ms`.
+pub fn millis(ms: f64) -> String {
+    if ms >= 1000.0 {
+        // Whole milliseconds; a time is never negative.
+        format!("{} ms", thousands(ms.round() as u64))
+    } else if ms >= 10.0 {
+        format!("{ms:.1} ms")
+    } else {
+        format!("{ms:.2} ms")
+    }
+}
+
+/// The median of `samples` (the upper one of an even count); NaN if empty.
+pub fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// The largest of `samples`; NaN if empty.
+pub fn worst(samples: &[f64]) -> f64 {
+    samples.iter().copied().fold(f64::NAN, f64::max)
+}
+
 /// The table as Markdown, under a line that says where it was measured.
 pub fn markdown(rows: &[Row], machine: &str) -> String {
     let mut out = format!("{machine}\n\n| section | what | ours | peer | ratio | budget |\n| --- | --- | ---: | ---: | ---: | --- |\n");
@@ -138,6 +172,17 @@ mod tests {
         assert_eq!(thousands(1000), "1,000");
         assert_eq!(thousands(394_925), "394,925");
         assert_eq!(thousands(1_000_000), "1,000,000");
+    }
+
+    #[test]
+    fn ratios_say_which_way() {
+        assert_eq!(faster(10.0, 25.0), "2.5x faster");
+        assert_eq!(faster(30.0, 10.0), "3.0x slower");
+        assert_eq!(millis(1234.4), "1,234 ms");
+        assert_eq!(millis(56.74), "56.7 ms");
+        assert_eq!(millis(0.891), "0.89 ms");
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(worst(&[3.0, 1.0, 2.0]), 3.0);
     }
 
     #[test]
