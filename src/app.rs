@@ -12,6 +12,7 @@ use crate::i18n::{Lang, Texts};
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
+use crate::pages::guide::GuidePage;
 use crate::pages::model::ModelPage;
 use crate::state::certs::CertsMemory;
 use crate::state::SecretMemory;
@@ -32,18 +33,21 @@ pub enum Route {
     Console,
     /// Product model (`/model`): import, edit, export.
     Model,
+    /// The onboarding steps as a checklist (`/guide`), each checked live.
+    Guide,
     /// Anything else (`/404`).
     NotFound,
 }
 
 impl Route {
     /// Each route and the path it is at.
-    const ALL: [(Route, &'static str); 6] = [
+    const ALL: [(Route, &'static str); 7] = [
         (Self::Home, "/"),
         (Self::Connect, "/connect"),
         (Self::Certificates, "/certificates"),
         (Self::Console, "/console"),
         (Self::Model, "/model"),
+        (Self::Guide, "/guide"),
         (Self::NotFound, "/404"),
     ];
 }
@@ -93,6 +97,7 @@ fn switch(route: Route) -> Html {
         Route::Certificates => html! { <CertificatesPage /> },
         Route::Console => html! { <ConsolePage /> },
         Route::Model => html! { <ModelPage /> },
+        Route::Guide => html! { <GuidePage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -146,6 +151,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Certificates} classes="navlink">{ t.nav_certificates }</Link<Route>>
                     <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model }</Link<Route>>
                     <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console }</Link<Route>>
+                    <Link<Route> to={Route::Guide} classes="navlink">{ t.nav_guide }</Link<Route>>
                 </nav>
                 <p class="tagline">{ t.tagline }</p>
                 <Shortcuts />
@@ -187,6 +193,8 @@ mod tests {
         Console,
         #[at("/model")]
         Model,
+        #[at("/guide")]
+        Guide,
         #[not_found]
         #[at("/404")]
         NotFound,
@@ -212,6 +220,8 @@ mod tests {
             "/connect//",
             "/connect/x",
             "/guide",
+            "/guide/",
+            "/guide/en.json",
             "/model?x=1",
             "/console#top",
         ];
@@ -221,7 +231,8 @@ mod tests {
             assert_eq!(ours, derived, "{path:?}");
         }
         assert_eq!(Route::recognize("/connect/"), Some(Route::Connect));
-        assert_eq!(Route::recognize("/guide"), Some(Route::NotFound));
+        assert_eq!(Route::recognize("/guide"), Some(Route::Guide));
+        assert_eq!(Route::recognize("/guides"), Some(Route::NotFound));
         for (route, at) in Route::ALL {
             assert_eq!(route.to_path(), at);
             assert_eq!(Route::from_path(at, &HashMap::new()), Some(route));

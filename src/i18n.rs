@@ -86,6 +86,7 @@ texts! {
     nav_certificates: "Certificates", "证书";
     nav_model: "Model", "产品模型";
     nav_console: "Console", "MQTT 控制台";
+    nav_guide: "Guide", "接入指南";
     nav_label: "Pages", "页面";
     tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
     language: "Language", "语言";
@@ -247,6 +248,9 @@ texts! {
     sim_answered_on: "Answered on", "已应答到";
     answer: "Answer", "应答";
     sim_include: "report", "上报";
+    // The Guide page: its texts are fetched with it (static/guide.*.json).
+    guide_loading: "Loading the guide …", "正在加载指南……";
+    guide_load_failed: "The guide could not be loaded:", "无法加载指南：";
 }
 
 #[cfg(test)]

@@ -3,4 +3,5 @@
 pub mod certificates;
 pub mod connect;
 pub mod console;
+pub mod guide;
 pub mod model;

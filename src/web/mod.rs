@@ -1,6 +1,6 @@
 //! The only code that calls browser APIs: clock, storage, clipboard,
-//! downloads, files, the workers, the offline service worker, and MQTT over
-//! WebSocket with its worker-driven timer.
+//! downloads, files, fetching the Guide's text, the workers, the offline
+//! service worker, and MQTT over WebSocket with its worker-driven timer.
 //!
 //! Each function returns a `Result` with a message a person can read; none
 //! panics when an API is missing (old browser, private mode, denied access).
@@ -8,6 +8,7 @@
 pub mod clipboard;
 pub mod clock;
 pub mod download;
+pub mod fetch;
 pub mod files;
 pub mod mqtt;
 pub mod offline;
