@@ -248,9 +248,6 @@ texts! {
     sim_answered_on: "Answered on", "已应答到";
     answer: "Answer", "应答";
     sim_include: "report", "上报";
-    // The Guide page: its texts are fetched with it (static/guide.*.json).
-    guide_loading: "Loading the guide …", "正在加载指南……";
-    guide_load_failed: "The guide could not be loaded:", "无法加载指南：";
 }
 
 #[cfg(test)]

@@ -2,8 +2,8 @@
 //! each from what the other pages saved, the user's own ticks, and the
 //! page's HTML.
 //!
-//! Pure: the page reads storage and fetches the guide's text (through
-//! `web`) and hands them in as a [`GuideInput`]; nothing here calls the
+//! Pure: the page reads storage and hands it in as a [`GuideInput`], the
+//! worker fetches the guide's text (through `web`); nothing here calls the
 //! browser, so it is tested natively. None of this is in the page's wasm:
 //! [`render`] runs in the simulator's worker (like the Model page's ZIP
 //! reading), and every text of the page, in its language, comes from
@@ -13,7 +13,7 @@
 //! (by [`Note::key`] and [`Label::key`]).
 //!
 //! ```text
-//! page: storage + fetched text ── SimRequest::Guide ──▶ worker: render()
+//! page: storage ── SimRequest::Guide ──▶ worker: fetch the text, render()
 //! page ◀── SimResponse::Guide (HTML) ── worker
 //! ```
 
@@ -26,6 +26,7 @@ use serde_json::Value;
 
 use super::certs::{common_name, CertsForm, IssuedPublic, PublicCert};
 use super::ConnectForm;
+use crate::i18n::Lang;
 
 /// localStorage key of the steps the user ticked (their [`StepId::key`]s).
 pub const GUIDE_STORAGE_KEY: &str = "iotda-kit.guide.v1";
@@ -553,13 +554,16 @@ impl Progress {
     }
 }
 
-/// What the Guide is rendered from: the page's storage, as saved, and the
-/// fetched text. The worker parses it all, so that the page's wasm holds
-/// none of the parsing.
+/// What the Guide is rendered from: the page's storage, as saved. The
+/// worker parses it all, and fetches the text, so that the page's wasm
+/// holds none of that.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct GuideInput {
-    /// `static/guide.{lang}.json`, as fetched.
-    pub text: String,
+    /// The page's number for this request, echoed in the answer (the page
+    /// shows only the answer to its last request).
+    pub id: u32,
+    /// The language of the text.
+    pub lang: Lang,
     /// The Connection form ([`super::CONNECT_STORAGE_KEY`]).
     pub connect: Option<String>,
     /// The product model ([`super::model::MODEL_STORAGE_KEY`]).
@@ -588,6 +592,15 @@ fn parse<T: serde::de::DeserializeOwned>(
 }
 
 impl GuideInput {
+    /// Where the guide's text in its language is (a path on the page's
+    /// origin; trunk copies `static/guide.*.json` there).
+    pub fn url(&self) -> &'static str {
+        match self.lang {
+            Lang::En => "/guide.en.json",
+            Lang::Zh => "/guide.zh.json",
+        }
+    }
+
     /// What the app sees, the ticks, and the storage keys that did not read.
     pub fn seen(&self) -> (Seen, Progress, Vec<&'static str>) {
         let mut unreadable = Vec::new();
@@ -658,9 +671,10 @@ fn page_of(step: StepId) -> &'static str {
 /// the page handles them by delegation. Every value from storage is
 /// escaped; the fetched text is trusted (it is the app's own file).
 ///
-/// The error says what the fetched text lacks.
-pub fn render(input: &GuideInput) -> Result<String, String> {
-    let text: Value = serde_json::from_str(&input.text)
+/// `text` is the guide's text (JSON) fetched from [`GuideInput::url`]; the
+/// error says what it lacks.
+pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
+    let text: Value = serde_json::from_str(text)
         .map_err(|e| format!("the guide's text is not valid JSON: {e}"))?;
     let at = |path: &[&str]| text_at(&text, path);
     let (seen, progress, unreadable) = input.seen();
@@ -682,14 +696,15 @@ pub fn render(input: &GuideInput) -> Result<String, String> {
     for (n, step) in StepId::ALL.into_iter().enumerate() {
         let key = step.key();
         let check = seen.check(step);
-        let status = match check.status {
-            Status::Done => "done",
-            Status::Warn => "warn",
-            Status::Todo => "todo",
+        // The badge's class (the style sheet's), and its text in the fetched text.
+        let (class, status) = match check.status {
+            Status::Done => ("ok", "done"),
+            Status::Warn => ("warn", "warn"),
+            Status::Todo => ("hint", "todo"),
         };
         let _ = write!(
             html,
-            r#"<li class="card guide-step" id="guide-{key}" aria-labelledby="guide-{key}-title"><h2 id="guide-{key}-title">{}. {}</h2><div class="guide-body"><div class="guide-what">{}</div><div class="guide-tools">{}</div></div><section class="guide-check" aria-labelledby="guide-{key}-seen"><h3 id="guide-{key}-seen">{} <span class="badge {status}" id="guide-{key}-status">{}</span></h3><ul class="guide-notes">"#,
+            r#"<li class="card guide-step" id="guide-{key}" aria-labelledby="guide-{key}-title"><h2 id="guide-{key}-title">{}. {}</h2><div class="guide-body"><div class="guide-what">{}</div><div class="guide-tools">{}</div></div><section class="guide-check" aria-labelledby="guide-{key}-seen"><h3 id="guide-{key}-seen">{} <span class="badge {class}" id="guide-{key}-status">{}</span></h3><ul class="guide-notes">"#,
             n + 1,
             at(&["steps", key, "title"])?,
             at(&["steps", key, "what"])?,
@@ -726,7 +741,7 @@ pub fn render(input: &GuideInput) -> Result<String, String> {
         let path = page_of(step);
         let _ = write!(
             html,
-            r#"<p><a href="{path}">→ {}</a></p></section><p class="guide-tick"><input type="checkbox" id="guide-{key}-done" data-step="{key}"{}><label for="guide-{key}-done">{}</label></p></li>"#,
+            r#"<p><a href="{path}">→ {}</a></p></section><div class="field checkbox"><input type="checkbox" id="guide-{key}-done" data-step="{key}"{}><label for="guide-{key}-done">{}</label></div></li>"#,
             at(&["pages", path])?,
             if progress.done(step) { " checked" } else { "" },
             at(&["ui", "tick"])?,
@@ -739,7 +754,6 @@ pub fn render(input: &GuideInput) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::Lang;
     use crate::worker::protocol::CertView;
 
     fn cert(subject: &str, issuer: &str) -> PublicCert {
@@ -915,10 +929,11 @@ mod tests {
     const ZH: &str = include_str!("../../static/guide.zh.json");
 
     /// An input as the page sends it, from what the pages save.
-    fn input(text: &str) -> GuideInput {
+    fn input() -> GuideInput {
         let seen = held();
         GuideInput {
-            text: text.to_owned(),
+            id: 1,
+            lang: Lang::En,
             connect: serde_json::to_string(&seen.connect).ok(),
             model: None,
             issued: serde_json::to_string(&seen.issued).ok(),
@@ -934,12 +949,12 @@ mod tests {
 
     #[test]
     fn the_saved_state_reads_back_as_the_pages_save_it() {
-        let (seen, progress, unreadable) = input(EN).seen();
+        let (seen, progress, unreadable) = input().seen();
         assert!(unreadable.is_empty());
         assert_eq!(seen.code, " 0123abcd\n");
         assert_eq!(seen.issued, held().issued);
         assert!(progress.done(StepId::Ca));
-        let mut bad = input(EN);
+        let mut bad = input();
         bad.connect = Some("{not json".into());
         let (seen, _, unreadable) = bad.seen();
         assert_eq!(unreadable, ["connect"]);
@@ -987,7 +1002,7 @@ mod tests {
             assert_eq!(text.matches("<title").count(), svgs, "{name}");
             for forbidden in [
                 "<script",
-                "style=",
+                " style=",
                 "javascript:",
                 "http:",
                 "https:",
@@ -1006,18 +1021,22 @@ mod tests {
                     "{name}: an event handler at byte {at}"
                 );
             }
-            render(&input(text)).unwrap_or_else(|e| panic!("{name}: {e}"));
+            render(&input(), text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                GuideInput { lang, ..input() }.url(),
+                format!("/guide.{name}.json")
+            );
         }
         assert!(ZH.contains("验证证书") && !ZH.contains("Verification certificate"));
     }
 
     #[test]
     fn the_page_shows_the_checks_ticks_and_copyable_values() {
-        let html = render(&input(EN)).unwrap();
+        let html = render(&input(), EN).unwrap();
         assert_eq!(html.matches(r#"<li class="card guide-step""#).count(), 8);
         assert!(html.contains(r#"data-step="ca" checked>"#));
         assert!(html.contains(r#"data-step="access">"#));
-        assert!(html.contains(r#"<span class="badge done" id="guide-verification-status">"#));
+        assert!(html.contains(r#"<span class="badge ok" id="guide-verification-status">"#));
         let fingerprint = "AB".repeat(32);
         assert!(html.contains(&format!(
             r#"<output id="guide-register-fingerprint" class="value" aria-labelledby="guide-register-fingerprint-label">{fingerprint}</output><button type="button" class="copy" data-copy="{fingerprint}""#
@@ -1027,13 +1046,13 @@ mod tests {
 
     #[test]
     fn values_from_storage_are_escaped_and_the_secret_is_not_shown() {
-        let mut input = input(EN);
+        let mut input = input();
         input.connect = Some(
             r#"{"device_id":"p_<img src=x onerror=alert(1)>","host":"\"><script>x</script>"}"#
                 .into(),
         );
         input.secret = "s3cr3t\"&<".into();
-        let html = render(&input).unwrap();
+        let html = render(&input, EN).unwrap();
         assert!(
             !html.contains("<img src=x") && !html.contains("<script>"),
             "{html}"
@@ -1049,8 +1068,8 @@ mod tests {
 
     #[test]
     fn bad_text_is_an_error_that_says_what_is_missing() {
-        assert!(render(&input("<html>")).is_err());
-        let err = render(&input(r#"{"intro":"x","steps":{},"ui":{"copy":"Copy"}}"#)).unwrap_err();
+        assert!(render(&input(), "<html>").is_err());
+        let err = render(&input(), r#"{"intro":"x","steps":{},"ui":{"copy":"Copy"}}"#).unwrap_err();
         assert_eq!(err, "the guide's text has nothing at steps.access.title");
     }
 }

@@ -1,16 +1,16 @@
-//! Same-origin files fetched when a page needs them (the Guide's text), so
-//! that they are not part of the page's wasm. The service worker caches
-//! them with the rest of the build, so they load offline too.
+//! Same-origin files fetched from a worker (the Guide's text, which the
+//! simulator's worker fetches and renders), so that they are not part of
+//! the page's wasm. The service worker caches them with the rest of the
+//! build, so they load offline too.
 
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
+use web_sys::{Response, WorkerGlobalScope};
 
-/// The text of the file at `url` (a path on the page's origin); the error
-/// says why there is none.
-pub async fn text(url: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let response = JsFuture::from(window.fetch_with_str(url))
+/// The text of the file at `url` (a path on the page's origin), fetched
+/// from the worker `scope`; the error says why there is none.
+pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, String> {
+    let response = JsFuture::from(scope.fetch_with_str(url))
         .await
         .map_err(|_| format!("{url} could not be fetched (offline, or the file is missing)"))?;
     let response: Response = response

@@ -18,7 +18,7 @@ use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
-use crate::state::guide::{render, GuideInput};
+use crate::state::guide::GuideInput;
 use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
@@ -92,7 +92,8 @@ pub enum SimRequest {
         bytes: Vec<u8>,
     },
     /// Renders the Guide page (which then carries none of its checks or
-    /// texts): see [`crate::state::guide`].
+    /// texts): the worker fetches the text, checks the steps and writes
+    /// the HTML (see [`crate::state::guide`]).
     Guide(Box<GuideInput>),
 }
 
@@ -112,8 +113,9 @@ pub enum SimResponse {
         /// The model's REST JSON, or what is wrong with the ZIP.
         json: Result<String, String>,
     },
-    /// The Guide page's HTML, or what is wrong with its fetched text.
-    Guide(Result<String, String>),
+    /// For the request [`GuideInput::id`], the Guide page's HTML, or what
+    /// is wrong with its text.
+    Guide(u32, Result<String, String>),
     /// The request could not be taken.
     Failed(String),
 }
@@ -275,7 +277,11 @@ impl Host {
                     .and_then(|m| m.to_json().map_err(|e| e.to_string()));
                 return SimResponse::ZipRead { name, json };
             }
-            SimRequest::Guide(input) => return SimResponse::Guide(render(&input)),
+            // The worker's entry fetches the guide's text and renders it
+            // (`crate::sim_worker`): the host never sees this request.
+            SimRequest::Guide(input) => {
+                return SimResponse::Guide(input.id, Err("the guide's text was not fetched".into()))
+            }
             other => other,
         };
         let Some(sim) = self.sim.as_mut() else {
