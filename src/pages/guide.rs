@@ -31,10 +31,16 @@ enum View {
     Failed(String),
 }
 
-/// What storage holds, for the worker ([`GuideInput`]); what does not read
-/// is passed on as missing, and the worker says which.
-fn input(id: u32, lang: Lang, secret: String) -> GuideInput {
-    let load = |key| storage::load_text(key).ok().flatten();
+/// What storage holds, for the worker ([`GuideInput`]): what does not
+/// parse is passed on for the worker to name; storage that cannot be read
+/// at all is said in `problem`.
+fn input(id: u32, lang: Lang, secret: String, problem: &mut Option<String>) -> GuideInput {
+    let mut load = |key| {
+        storage::load_text(key).unwrap_or_else(|e| {
+            *problem = Some(e);
+            None
+        })
+    };
     GuideInput {
         id,
         lang,
@@ -55,7 +61,7 @@ pub fn GuidePage() -> Html {
     let memory = use_context::<SecretMemory>();
     let navigator = use_navigator();
     let view = use_state(|| View::Loading);
-    let save_error = use_state(|| None::<String>);
+    let storage_error = use_state(|| None::<String>);
     // The number of the last request: an answer to an earlier one (in
     // another language) is dropped.
     let last = use_mut_ref(|| 0u32);
@@ -75,51 +81,51 @@ pub fn GuidePage() -> Html {
     };
     {
         let view = view.clone();
+        let storage_error = storage_error.clone();
         use_effect_with(lang, move |lang| {
             let id = last.borrow().wrapping_add(1);
             *last.borrow_mut() = id;
             let secret = memory.map(|m| m.get()).unwrap_or_default();
+            let mut problem = None;
+            let input = input(id, *lang, secret, &mut problem);
+            storage_error.set(problem);
             let sent = (*worker)
                 .as_ref()
                 .map_err(Clone::clone)
-                .and_then(|w| w.send(&SimRequest::Guide(Box::new(input(id, *lang, secret)))));
+                .and_then(|w| w.send(&SimRequest::Guide(Box::new(input))));
             view.set(match sent {
                 Ok(()) => View::Loading,
                 Err(e) => View::Failed(e),
             });
         });
     }
-    // The copy button showing "Copied" (or "Copy failed"): "Copy" again
-    // once another is pressed.
-    let copied = use_mut_ref(|| None::<Element>);
+    // A link's or a copy button's own text is its only child, so the
+    // element clicked is the link or the button itself. A copy button then
+    // says "Copied" until the Guide is drawn again.
     let onclick = Callback::from(move |e: MouseEvent| {
         let Some(target) = e.target_dyn_into::<Element>() else {
             return;
         };
-        if let Some(link) = target.closest("a[href]").ok().flatten() {
-            let route = link
-                .get_attribute("href")
-                .and_then(|h| Route::recognize(&h));
-            if let (Some(route), Some(navigator)) = (route, &navigator) {
+        if let Some(route) = target
+            .get_attribute("href")
+            .and_then(|h| Route::recognize(&h))
+            .filter(|r| *r != Route::NotFound)
+        {
+            if let Some(navigator) = &navigator {
                 e.prevent_default();
                 navigator.push(&route);
             }
-        } else if let Some(button) = target.closest("button[data-copy]").ok().flatten() {
-            let text = button.get_attribute("data-copy").unwrap_or_default();
-            let copied = copied.clone();
+        } else if let Some(text) = target.get_attribute("data-copy") {
             clipboard::copy_then(
                 text,
                 Box::new(move |ok| {
-                    if let Some(previous) = copied.borrow_mut().replace(button.clone()) {
-                        previous.set_text_content(Some(t.copy));
-                    }
-                    button.set_text_content(Some(if ok { t.copied } else { t.copy_failed }));
+                    target.set_text_content(Some(if ok { t.copied } else { t.copy_failed }))
                 }),
             );
         }
     });
     let onchange = {
-        let save_error = save_error.clone();
+        let storage_error = storage_error.clone();
         Callback::from(move |e: Event| {
             let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
                 return;
@@ -132,12 +138,12 @@ pub fn GuidePage() -> Html {
                 .flatten()
                 .unwrap_or_default();
             let next = Progress(ticked).with(&step, input.checked());
-            save_error.set(storage::save(GUIDE_STORAGE_KEY, &next.0).err());
+            storage_error.set(storage::save(GUIDE_STORAGE_KEY, &next.0).err());
         })
     };
     html! {
         <div class="guide" {onclick} {onchange}>
-            if let Some(error) = &*save_error {
+            if let Some(error) = &*storage_error {
                 <p class="banner warning" role="status">{ error.clone() }</p>
             }
             { match &*view {

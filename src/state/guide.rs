@@ -679,7 +679,7 @@ pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
     let at = |path: &[&str]| text_at(&text, path);
     let (seen, progress, unreadable) = input.seen();
     let copy = at(&["ui", "copy"])?;
-    let mut html = String::new();
+    let mut html = String::from(r#"<div class="page">"#);
     if !unreadable.is_empty() {
         let _ = write!(
             html,
@@ -690,7 +690,7 @@ pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
     }
     let _ = write!(
         html,
-        r#"<div class="banner intro" id="guide-intro">{}</div><ol class="guide-steps">"#,
+        r#"<div class="banner intro" id="guide-intro">{}</div>"#,
         at(&["intro"])?
     );
     for (n, step) in StepId::ALL.into_iter().enumerate() {
@@ -704,7 +704,7 @@ pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
         };
         let _ = write!(
             html,
-            r#"<li class="card guide-step" id="guide-{key}" aria-labelledby="guide-{key}-title"><h2 id="guide-{key}-title">{}. {}</h2><div class="guide-body"><div class="guide-what">{}</div><div class="guide-tools">{}</div></div><section class="guide-check" aria-labelledby="guide-{key}-seen"><h3 id="guide-{key}-seen">{} <span class="badge {class}" id="guide-{key}-status">{}</span></h3><ul class="guide-notes">"#,
+            r#"<section class="card wide" id="guide-{key}" aria-labelledby="guide-{key}-title"><h2 id="guide-{key}-title">{}. {}</h2><div class="checks"><div class="guide-what">{}</div><div class="guide-tools">{}</div></div><section class="guide-check" aria-labelledby="guide-{key}-seen"><h3 id="guide-{key}-seen">{} <span class="badge {class}" id="guide-{key}-status">{}</span></h3><ul class="guide-notes">"#,
             n + 1,
             at(&["steps", key, "title"])?,
             at(&["steps", key, "what"])?,
@@ -741,13 +741,13 @@ pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
         let path = page_of(step);
         let _ = write!(
             html,
-            r#"<p><a href="{path}">→ {}</a></p></section><div class="field checkbox"><input type="checkbox" id="guide-{key}-done" data-step="{key}"{}><label for="guide-{key}-done">{}</label></div></li>"#,
+            r#"<p><a href="{path}">→ {}</a></p></section><div class="field checkbox"><input type="checkbox" id="guide-{key}-done" data-step="{key}"{}><label for="guide-{key}-done">{}</label></div></section>"#,
             at(&["pages", path])?,
             if progress.done(step) { " checked" } else { "" },
             at(&["ui", "tick"])?,
         );
     }
-    html.push_str("</ol>");
+    html.push_str("</div>");
     Ok(html)
 }
 
@@ -1033,7 +1033,11 @@ mod tests {
     #[test]
     fn the_page_shows_the_checks_ticks_and_copyable_values() {
         let html = render(&input(), EN).unwrap();
-        assert_eq!(html.matches(r#"<li class="card guide-step""#).count(), 8);
+        assert_eq!(
+            html.matches(r#"<section class="card wide" id="guide-"#)
+                .count(),
+            8
+        );
         assert!(html.contains(r#"data-step="ca" checked>"#));
         assert!(html.contains(r#"data-step="access">"#));
         assert!(html.contains(r#"<span class="badge ok" id="guide-verification-status">"#));

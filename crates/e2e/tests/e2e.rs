@@ -699,7 +699,7 @@ async fn every_page_fits_a_390_px_phone() {
     let driver = Chromedriver::start();
     let browser = driver.phone_session(390, 844).await;
     let mut wide = Vec::new();
-    for page in ["connect", "certificates", "model", "console"] {
+    for page in ["connect", "certificates", "model", "console", "guide"] {
         browser.goto(&format!("http://{addr}/{page}")).await;
         browser.wait_for("main .card").await;
         let widths = browser

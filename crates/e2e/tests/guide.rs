@@ -145,6 +145,12 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
     )
     .await;
     browser.screenshot("guide").await;
+    browser
+        .screenshot_of("#guide-connect .charts", "guide-authentication")
+        .await;
+    browser
+        .screenshot_of("#guide-report .charts", "guide-message-flow")
+        .await;
     browser.close().await;
 }
 
