@@ -4,7 +4,8 @@
 //!
 //! Pure: the page reads storage and hands it in as a [`GuideInput`], the
 //! worker fetches the guide's text (through `web`); nothing here calls the
-//! browser, so it is tested natively. None of this is in the page's wasm:
+//! browser, so it is tested natively. The page's wasm holds only the
+//! [`GuideInput`] it sends and [`Progress::with`] for its tick boxes:
 //! [`render`] runs in the simulator's worker (like the Model page's ZIP
 //! reading), and every text of the page, in its language, comes from
 //! `static/guide.{en,zh}.json`, fetched when the Guide opens: the prose of
@@ -24,8 +25,10 @@ use iotda_core::iotda::{default_model, ProductModel};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::certs::{common_name, CertsForm, IssuedPublic, PublicCert};
-use super::ConnectForm;
+use super::certs::{
+    common_name, CertsForm, IssuedPublic, PublicCert, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY,
+};
+use super::{ConnectForm, CONNECT_STORAGE_KEY};
 use crate::i18n::Lang;
 
 /// localStorage key of the steps the user ticked (their [`StepId::key`]s).
@@ -601,13 +604,16 @@ impl GuideInput {
         }
     }
 
-    /// What the app sees, the ticks, and the storage keys that did not read.
+    /// What the app sees, the ticks, and the storage keys whose values do
+    /// not read (a model that does not read is a finding of its step).
     pub fn seen(&self) -> (Seen, Progress, Vec<&'static str>) {
         let mut unreadable = Vec::new();
-        let connect: Option<ConnectForm> = parse(&self.connect, "connect", &mut unreadable);
-        let issued: Option<IssuedPublic> = parse(&self.issued, "certificates", &mut unreadable);
-        let certs: Option<CertsForm> = parse(&self.certs, "certificates", &mut unreadable);
-        let progress: Option<Vec<String>> = parse(&self.progress, "guide", &mut unreadable);
+        let connect: Option<ConnectForm> =
+            parse(&self.connect, CONNECT_STORAGE_KEY, &mut unreadable);
+        let issued: Option<IssuedPublic> = parse(&self.issued, ISSUED_STORAGE_KEY, &mut unreadable);
+        let certs: Option<CertsForm> = parse(&self.certs, CERTS_STORAGE_KEY, &mut unreadable);
+        let progress: Option<Vec<String>> =
+            parse(&self.progress, GUIDE_STORAGE_KEY, &mut unreadable);
         let secret = if self.secret.is_empty() {
             connect
                 .as_ref()
@@ -957,7 +963,7 @@ mod tests {
         let mut bad = input();
         bad.connect = Some("{not json".into());
         let (seen, _, unreadable) = bad.seen();
-        assert_eq!(unreadable, ["connect"]);
+        assert_eq!(unreadable, [CONNECT_STORAGE_KEY]);
         assert_eq!(seen.check(StepId::Access).status, Status::Todo);
     }
 
