@@ -12,6 +12,7 @@ use crate::i18n::{Lang, Shown, Texts};
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
+use crate::pages::guide::GuidePage;
 use crate::pages::model::ModelPage;
 use crate::pages::profiles::ProfilesPage;
 use crate::state::certs::CertsMemory;
@@ -36,19 +37,22 @@ pub enum Route {
     /// Named device profiles (`/profiles`): save, switch, export, import,
     /// forget everything.
     Profiles,
+    /// The onboarding steps as a checklist (`/guide`), each checked live.
+    Guide,
     /// Anything else (`/404`).
     NotFound,
 }
 
 impl Route {
     /// Each route and the path it is at.
-    const ALL: [(Route, &'static str); 7] = [
+    const ALL: [(Route, &'static str); 8] = [
         (Self::Home, "/"),
         (Self::Connect, "/connect"),
         (Self::Certificates, "/certificates"),
         (Self::Console, "/console"),
         (Self::Model, "/model"),
         (Self::Profiles, "/profiles"),
+        (Self::Guide, "/guide"),
         (Self::NotFound, "/404"),
     ];
 }
@@ -99,6 +103,7 @@ fn switch(route: Route) -> Html {
         Route::Console => html! { <ConsolePage /> },
         Route::Model => html! { <ModelPage /> },
         Route::Profiles => html! { <ProfilesPage /> },
+        Route::Guide => html! { <GuidePage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -191,6 +196,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Model} classes="navlink">{ t.nav_model() }</Link<Route>>
                     <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console() }</Link<Route>>
                     <Link<Route> to={Route::Profiles} classes="navlink">{ t.nav_profiles() }</Link<Route>>
+                    <Link<Route> to={Route::Guide} classes="navlink">{ t.nav_guide() }</Link<Route>>
                 </nav>
                 <p class="tagline">{ t.tagline() }</p>
                 <Shortcuts />
@@ -237,6 +243,8 @@ mod tests {
         Model,
         #[at("/profiles")]
         Profiles,
+        #[at("/guide")]
+        Guide,
         #[not_found]
         #[at("/404")]
         NotFound,
@@ -265,6 +273,8 @@ mod tests {
             "/connect//",
             "/connect/x",
             "/guide",
+            "/guide/",
+            "/guide/en.json",
             "/model?x=1",
             "/console#top",
         ];
@@ -274,7 +284,8 @@ mod tests {
             assert_eq!(ours, derived, "{path:?}");
         }
         assert_eq!(Route::recognize("/connect/"), Some(Route::Connect));
-        assert_eq!(Route::recognize("/guide"), Some(Route::NotFound));
+        assert_eq!(Route::recognize("/guide"), Some(Route::Guide));
+        assert_eq!(Route::recognize("/guides"), Some(Route::NotFound));
         for (route, at) in Route::ALL {
             assert_eq!(route.to_path(), at);
             assert_eq!(Route::from_path(at, &HashMap::new()), Some(route));

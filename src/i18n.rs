@@ -55,6 +55,16 @@ impl Lang {
             Self::Zh => "中文",
         }
     }
+
+    /// Its texts as written here: natively only (tests); the page gets
+    /// Chinese by fetching it (`components::language::texts`).
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Self::En => &EN,
+            Self::Zh => &ZH,
+        }
+    }
 }
 
 /// The language on screen and its texts: the app's context.
@@ -150,6 +160,7 @@ texts! {
     nav_model: "Model", "产品模型";
     nav_console: "Console", "MQTT 控制台";
     nav_profiles: "Profiles", "设备档案";
+    nav_guide: "Guide", "接入指南";
     nav_label: "Pages", "页面";
     tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
     language: "Language", "语言";

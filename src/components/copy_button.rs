@@ -37,14 +37,15 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
         let text = props.text.clone();
         Callback::from(move |_: MouseEvent| {
             let status = status.clone();
-            let text = text.clone();
             let reset = reset.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let ok = clipboard::copy(&text).await.is_ok();
-                status.set(if ok { Status::Copied } else { Status::Failed });
-                let back = status.clone();
-                *reset.borrow_mut() = Some(Timeout::new(2_000, move || back.set(Status::Idle)));
-            });
+            clipboard::copy_then(
+                text.to_string(),
+                Box::new(move |ok| {
+                    status.set(if ok { Status::Copied } else { Status::Failed });
+                    let back = status.clone();
+                    *reset.borrow_mut() = Some(Timeout::new(2_000, move || back.set(Status::Idle)));
+                }),
+            );
         })
     };
     let (label, class) = match *status {

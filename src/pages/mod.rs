@@ -3,5 +3,6 @@
 pub mod certificates;
 pub mod connect;
 pub mod console;
+pub mod guide;
 pub mod model;
 pub mod profiles;

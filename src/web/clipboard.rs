@@ -19,3 +19,10 @@ pub async fn copy(text: &str) -> Result<(), String> {
                 .unwrap_or_else(|| "the browser refused clipboard access".to_owned())
         })
 }
+
+/// Copies `text` in the background and tells `done` whether it worked.
+/// Every copy button goes through here, so the page's wasm holds one copy
+/// of the waiting.
+pub fn copy_then(text: String, done: Box<dyn FnOnce(bool)>) {
+    wasm_bindgen_futures::spawn_local(async move { done(copy(&text).await.is_ok()) });
+}

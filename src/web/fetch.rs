@@ -1,25 +1,53 @@
-//! Files of the page's own origin fetched when needed (the Chinese texts):
-//! from the service worker's cache when offline.
+//! Same-origin files fetched when needed: the Chinese texts (by the page)
+//! and the Guide's text (by the simulator's worker, which renders it), so
+//! that neither is part of the page's first load. The service worker caches
+//! them with the rest of the build, so they load offline too.
 
-use js_sys::Uint8Array;
+use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::Response;
+use web_sys::{Response, WorkerGlobalScope};
 
-/// The bytes at `url` (a path of this origin).
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let unreachable =
-        || format!("{url} could not be fetched: the network is off and it is not cached yet");
-    let response: Response = JsFuture::from(window.fetch_with_str(url))
+/// The response to the fetch `fetched` of `url`, if it is a success.
+async fn ok_response(fetched: Promise, url: &str) -> Result<Response, String> {
+    let response: Response = JsFuture::from(fetched)
         .await
-        .map_err(|_| unreachable())?
+        .map_err(|_| {
+            format!("{url} could not be fetched: the network is off and it is not cached yet")
+        })?
         .dyn_into()
-        .map_err(|_| unreachable())?;
+        .map_err(|_| format!("{url}: the browser gave no response"))?;
     if !response.ok() {
         return Err(format!("{url}: the server answered {}", response.status()));
     }
-    let body = response.array_buffer().map_err(|_| unreachable())?;
-    let buffer = JsFuture::from(body).await.map_err(|_| unreachable())?;
+    Ok(response)
+}
+
+/// The body of a response, once read.
+async fn body(
+    read: Result<Promise, wasm_bindgen::JsValue>,
+    url: &str,
+) -> Result<wasm_bindgen::JsValue, String> {
+    let unreadable = || format!("{url}: the body could not be read");
+    JsFuture::from(read.map_err(|_| unreadable())?)
+        .await
+        .map_err(|_| unreadable())
+}
+
+/// The bytes at `url` (a path of this origin), fetched by the page.
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = ok_response(window.fetch_with_str(url), url).await?;
+    let buffer = body(response.array_buffer(), url).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
+}
+
+/// The text of the file at `url` (a path on the page's origin), fetched
+/// from the worker `scope`; the error says why there is none.
+pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, String> {
+    let response = ok_response(scope.fetch_with_str(url), url).await?;
+    body(response.text(), url)
+        .await?
+        .as_string()
+        .ok_or_else(|| format!("{url}: the body is not text"))
 }

@@ -11,14 +11,17 @@ fn local_storage() -> Result<web_sys::Storage, String> {
         .ok_or_else(|| "this browser has no local storage".to_owned())
 }
 
+/// The text stored under `key`, unparsed; `Ok(None)` when nothing is.
+pub fn load_text(key: &str) -> Result<Option<String>, String> {
+    local_storage()?
+        .get_item(key)
+        .map_err(|_| "local storage cannot be read".to_owned())
+}
+
 /// Reads the value under `key`; `Ok(None)` when nothing is stored. A value
 /// that no longer parses is an error, not silently dropped.
 pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, String> {
-    let storage = local_storage()?;
-    let Some(text) = storage
-        .get_item(key)
-        .map_err(|_| "local storage cannot be read".to_owned())?
-    else {
+    let Some(text) = load_text(key)? else {
         return Ok(None);
     };
     // Bytes, not `from_str`: the core reads all its JSON from bytes, and

@@ -400,6 +400,20 @@ impl Browser {
         self.untick("#console-tls").await;
     }
 
+    /// On the Certificates page, which holds a CA: makes the verification
+    /// certificate for `code` and a device certificate for `node_id`, and
+    /// returns the device certificate's SHA-256 fingerprint as the page
+    /// shows it.
+    pub async fn make_verification_and_device(&self, code: &str, node_id: &str) -> String {
+        self.fill("#verification-code", code).await;
+        self.click("#verification-create").await;
+        self.wait_for("#verification-download-cert").await;
+        self.fill("#device-cn", node_id).await;
+        self.click("#device-create").await;
+        self.wait_for("#device-download-cert").await;
+        self.text("#device-fingerprint-sha256").await
+    }
+
     /// Chooses `value` in the `<select>` `css`, as a user would (a
     /// `change` event follows).
     pub async fn select(&self, css: &str, value: &str) {

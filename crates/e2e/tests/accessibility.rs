@@ -77,6 +77,11 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_the
         check("model", serious_violations(&browser, &axe).await);
         browser.screenshot(&shot("model")).await;
 
+        browser.click("nav a[href='/guide']").await;
+        browser.wait_for("#guide-report-status").await;
+        check("guide", serious_violations(&browser, &axe).await);
+        browser.screenshot(&format!("guide-{theme}")).await;
+
         browser.click("nav a[href='/console']").await;
         browser.click("#console-local").await;
         browser.fill("#console-port", &ws_port.to_string()).await;

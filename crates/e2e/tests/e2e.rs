@@ -197,14 +197,9 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
         "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
     );
 
-    browser.fill("#verification-code", "0123456789abcdef").await;
-    browser.click("#verification-create").await;
-    browser.wait_for("#verification-download-cert").await;
-
-    browser.fill("#device-cn", "node-0001").await;
-    browser.click("#device-create").await;
-    browser.wait_for("#device-download-cert").await;
-    let shown_sha256 = browser.text("#device-fingerprint-sha256").await;
+    let shown_sha256 = browser
+        .make_verification_and_device("0123456789abcdef", "node-0001")
+        .await;
     let shown_sha1 = browser.text("#device-fingerprint-sha1").await;
 
     let dir = iotda_testkit::Scratch::new("e2e-certificates");
@@ -727,7 +722,14 @@ async fn every_page_fits_a_390_px_phone() {
     let driver = Chromedriver::start();
     let browser = driver.phone_session(390, 844).await;
     let mut wide = Vec::new();
-    for page in ["connect", "certificates", "model", "console", "profiles"] {
+    for page in [
+        "connect",
+        "certificates",
+        "model",
+        "console",
+        "profiles",
+        "guide",
+    ] {
         browser.goto(&format!("http://{addr}/{page}")).await;
         browser.wait_for("main .card").await;
         let widths = browser

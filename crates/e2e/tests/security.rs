@@ -60,6 +60,7 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     assert!(blocked[0].starts_with("script-src"), "{blocked:?}");
 
     // Every page, used: a CA made in the certificate worker, the model, the
+    // guide (rendered in the simulator's worker from its fetched text), the
     // console connected to the local broker with its simulator worker, a
     // profile saved.
     browser.click("nav a[href='/certificates']").await;
@@ -68,6 +69,9 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser.wait_for("#ca-download-cert").await;
     browser.click("nav a[href='/model']").await;
     browser.wait_for("#model-reset").await;
+    browser.click("nav a[href='/guide']").await;
+    // Its diagrams are inline SVG, styled by attributes the policy allows.
+    browser.wait_for("#guide-connect svg[role='img']").await;
     browser.click("nav a[href='/console']").await;
     browser.wait_for("#console-host").await;
     browser.click("#console-local").await;
@@ -108,6 +112,7 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
             && requests.iter().any(|r| r.contains("sim_worker")),
         "both workers were loaded: {requests:?}"
     );
+
     let elsewhere: Vec<&String> = requests
         .iter()
         .filter(|r| !r.starts_with(&origin))

@@ -482,7 +482,7 @@ fn on_response(
     view: UseStateHandle<Option<Rc<SimView>>>,
 ) -> Callback<SimResponse> {
     Callback::from(move |response: SimResponse| match response {
-        SimResponse::Ready | SimResponse::ZipRead { .. } => {}
+        SimResponse::Ready | SimResponse::ZipRead { .. } | SimResponse::Guide(..) => {}
         SimResponse::Started(s) => {
             if let Some(v) = &s.view {
                 ctx.typed.borrow_mut().take(v);

@@ -5,8 +5,9 @@
 //!
 //! ```text
 //! page ── SimRequest (JSON) ──▶ worker: Host::handle ── SimResponse (JSON) ──▶ page
-//!        Start, Edit, Include, Settings,              Started, View (with what to publish)
-//!        Report, Tick, Receive, Answer
+//!        Start, Edit, Include, Settings,              Started, View (with what to publish),
+//!        Report, Tick, Receive, Answer,               ZipRead, Guide (its HTML)
+//!        ReadZip, Guide
 //! ```
 //!
 //! Everything the user types carries a revision number that the view
@@ -17,6 +18,7 @@ use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
+use crate::state::guide::GuideInput;
 use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
@@ -89,6 +91,10 @@ pub enum SimRequest {
         /// The ZIP.
         bytes: Vec<u8>,
     },
+    /// Renders the Guide page (which then carries none of its checks or
+    /// texts): the worker fetches the text, checks the steps and writes
+    /// the HTML (see [`crate::state::guide`]).
+    Guide(Box<GuideInput>),
 }
 
 /// What the worker tells the page.
@@ -107,6 +113,9 @@ pub enum SimResponse {
         /// The model's REST JSON, or what is wrong with the ZIP.
         json: Result<String, String>,
     },
+    /// For the request [`GuideInput::id`], the Guide page's HTML, or what
+    /// is wrong with its text.
+    Guide(u32, Result<String, String>),
     /// The request could not be taken.
     Failed(String),
 }
@@ -268,6 +277,11 @@ impl Host {
                     .and_then(|m| m.to_json().map_err(|e| e.to_string()));
                 return SimResponse::ZipRead { name, json };
             }
+            // The worker's entry fetches the guide's text and renders it
+            // (`crate::sim_worker`): the host never sees this request.
+            SimRequest::Guide(input) => {
+                return SimResponse::Guide(input.id, Err("the guide's text was not fetched".into()))
+            }
             other => other,
         };
         let Some(sim) = self.sim.as_mut() else {
@@ -276,7 +290,7 @@ impl Host {
         let mut outbox = Vec::new();
         let mut error = None;
         match request {
-            SimRequest::Start { .. } | SimRequest::ReadZip { .. } => {}
+            SimRequest::Start { .. } | SimRequest::ReadZip { .. } | SimRequest::Guide(_) => {}
             SimRequest::Edit { rev, field, text } => {
                 self.rev = rev;
                 sim.edit(field, text);
