@@ -480,15 +480,25 @@ pub fn flood(port: u16, prefix: &str, count: u32, rate: u32) {
     use iotda_core::mqtt::{
         Connect, Disconnect, Packet, ProtocolVersion, Publish, QosPid, TopicName,
     };
-    use std::io::Write;
+    use std::io::{Read, Write};
 
     let v = ProtocolVersion::V3_1_1;
     let mut stream =
         std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect to mosquitto");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("a read timeout");
     let mut out = Vec::new();
     Packet::Connect(Connect::new(v, format!("{prefix}-flooder"), 60))
         .encode(v, &mut out)
         .expect("encode CONNECT");
+    stream.write_all(&out).expect("send CONNECT");
+    out.clear();
+    // CONNACK: 0x20, length 2, flags, return code 0. Read, so that no
+    // unread byte turns the final close into a reset.
+    let mut connack = [0u8; 4];
+    stream.read_exact(&mut connack).expect("read CONNACK");
+    assert_eq!(connack, [0x20, 2, 0, 0], "mosquitto accepted the flooder");
     let payload = br#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#;
     let batch = (rate / 100).max(1);
     let start = Instant::now();
@@ -511,6 +521,14 @@ pub fn flood(port: u16, prefix: &str, count: u32, rate: u32) {
         .encode(v, &mut out)
         .expect("encode DISCONNECT");
     stream.write_all(&out).expect("send DISCONNECT");
+    // A lingering close: wait for the broker to close its side, which it
+    // does after reading DISCONNECT, so it has read every PUBLISH before.
+    // Dropping the socket at once could leave bytes unread in the broker's
+    // buffer, and a close then resets the connection and loses them: whole
+    // batches at the end of a flood, when the broker lags behind.
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut rest = Vec::new();
+    let _ = stream.read_to_end(&mut rest);
 }
 
 /// Writes `png` to `target/e2e/screenshots/NAME.png` and returns the path.

@@ -80,7 +80,7 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_the
         browser.click("nav a[href='/guide']").await;
         browser.wait_for("#guide-report-status").await;
         check("guide", serious_violations(&browser, &axe).await);
-        browser.screenshot(&format!("guide-{theme}")).await;
+        browser.screenshot(&shot("guide")).await;
 
         browser.click("nav a[href='/console']").await;
         browser.click("#console-local").await;
