@@ -123,10 +123,10 @@ async fn main() -> ExitCode {
                 Row::new(
                     "MQTT codec",
                     format!("{op} {workload}, {version}, wasm in Chromium, a call per packet"),
-                    format!("{}/s", per_second(per_call)),
+                    per_second(per_call),
                 )
                 .peer(
-                    format!("mqtt-packet: {}/s", per_second(theirs)),
+                    format!("mqtt-packet: {}", per_second(theirs)),
                     format!("{ratio:.1}x faster"),
                 )
                 .budget(format!(
