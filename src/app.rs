@@ -120,6 +120,12 @@ fn NotFound() -> Html {
     }
 }
 
+/// The language on screen (in the app's context).
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Shown>().unwrap_or_default().lang
+}
+
 /// The texts of the language on screen (in the app's context).
 #[hook]
 pub fn use_texts() -> &'static Texts {

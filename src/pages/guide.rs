@@ -13,6 +13,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
+use crate::app::use_lang;
 use crate::app::{use_texts, Route};
 use crate::i18n::Lang;
 use crate::state::certs::{CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
@@ -57,7 +58,7 @@ fn input(id: u32, lang: Lang, secret: String, problem: &mut Option<String>) -> G
 #[component]
 pub fn GuidePage() -> Html {
     let t = use_texts();
-    let lang = use_context::<Lang>().unwrap_or_default();
+    let lang = use_lang();
     let memory = use_context::<SecretMemory>();
     let navigator = use_navigator();
     let view = use_state(|| View::Loading);
