@@ -9,12 +9,12 @@
 //! shows that HTML. Its copy buttons, tick boxes and links are handled
 //! here by delegation.
 
+use gloo_timers::callback::Timeout;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::use_lang;
-use crate::app::{use_texts, Route};
+use crate::app::{use_lang, use_texts, Route};
 use crate::i18n::Lang;
 use crate::state::certs::{CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
 use crate::state::guide::{GuideInput, Progress, GUIDE_STORAGE_KEY};
@@ -102,7 +102,8 @@ pub fn GuidePage() -> Html {
     }
     // A link's or a copy button's own text is its only child, so the
     // element clicked is the link or the button itself. A copy button then
-    // says "Copied" until the Guide is drawn again.
+    // says "Copied" for two seconds, as the app's other copy buttons do.
+    let restore = use_mut_ref(|| None::<(Element, Timeout)>);
     let onclick = Callback::from(move |e: MouseEvent| {
         let Some(target) = e.target_dyn_into::<Element>() else {
             return;
@@ -117,10 +118,19 @@ pub fn GuidePage() -> Html {
                 navigator.push(&route);
             }
         } else if let Some(text) = target.get_attribute("data-copy") {
+            let restore = restore.clone();
             clipboard::copy_then(
                 text,
                 Box::new(move |ok| {
-                    target.set_text_content(Some(if ok { t.copied() } else { t.copy_failed() }))
+                    target.set_text_content(Some(if ok { t.copied() } else { t.copy_failed() }));
+                    let button = target.clone();
+                    let timer =
+                        Timeout::new(2_000, move || button.set_text_content(Some(t.copy())));
+                    // A button still waiting gets its label back now (its
+                    // timer is dropped, which cancels it).
+                    if let Some((earlier, _)) = restore.borrow_mut().replace((target, timer)) {
+                        earlier.set_text_content(Some(t.copy()));
+                    }
                 }),
             );
         }

@@ -85,6 +85,7 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
     assert_eq!(browser.attr(copy, "data-copy").await, fingerprint);
     browser.click(copy).await;
     expect_text(&browser, copy, "Copied ✓").await;
+    expect_text(&browser, copy, "Copy").await;
     // (7) The command line for the X.509 device.
     let cli = browser.text("#guide-connect-cli").await;
     assert!(
