@@ -325,18 +325,41 @@ impl Browser {
             .unwrap_or_else(|e| panic!("{script}: {e}"))
     }
 
+    /// Finds the element `css` and reads it with `read`. An element
+    /// replaced between finding and reading it (the page re-rendered) is
+    /// found again.
+    async fn read<T, F, Fut>(&self, css: &str, read: F) -> T
+    where
+        F: Fn(fantoccini::elements::Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, CmdError>>,
+    {
+        for _ in 0..100 {
+            match read(self.wait_for(css).await).await {
+                Ok(value) => return value,
+                Err(e) if e.is_stale_element_reference() => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(e) => panic!("read {css}: {e}"),
+            }
+        }
+        panic!("{css} was replaced every time it was read, for 5 s");
+    }
+
     /// The text of the element `css`.
     pub async fn text(&self, css: &str) -> String {
-        self.wait_for(css).await.text().await.expect("read text")
+        self.read(css, |e| async move { e.text().await }).await
     }
 
     /// The current value of the input `css`.
     pub async fn value(&self, css: &str) -> String {
-        self.wait_for(css)
+        self.prop(css, "value").await
+    }
+
+    /// The DOM property `name` of the element `css` (`"true"` for a ticked
+    /// box's `checked`; empty if absent).
+    pub async fn prop(&self, css: &str, name: &str) -> String {
+        self.read(css, |e| async move { e.prop(name).await })
             .await
-            .prop("value")
-            .await
-            .expect("read value")
             .unwrap_or_default()
     }
 
@@ -380,11 +403,8 @@ impl Browser {
 
     /// The attribute `name` of the element `css` (empty if absent).
     pub async fn attr(&self, css: &str, name: &str) -> String {
-        self.wait_for(css)
+        self.read(css, |e| async move { e.attr(name).await })
             .await
-            .attr(name)
-            .await
-            .expect("read an attribute")
             .unwrap_or_default()
     }
 

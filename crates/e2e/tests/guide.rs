@@ -19,14 +19,7 @@ async fn expect_text(browser: &Browser, css: &str, want: &str) {
 }
 
 async fn checked(browser: &Browser, css: &str) -> bool {
-    browser
-        .wait_for(css)
-        .await
-        .prop("checked")
-        .await
-        .expect("read checked")
-        .as_deref()
-        == Some("true")
+    browser.prop(css, "checked").await == "true"
 }
 
 #[tokio::test(flavor = "multi_thread")]
