@@ -82,10 +82,6 @@ fn rows(out: &Value, counts: &Value) -> Vec<Row> {
     };
     let count = |key: &str| counts[key].as_u64().unwrap_or(0);
     let forge = format!("node-forge {}", forge_version());
-    let row = |what: String, ours: f64, peer_name: &str, peer: f64| {
-        Row::new(SECTION, what, millis(ours))
-            .peer(format!("{peer_name}: {}", millis(peer)), faster(ours, peer))
-    };
     let mut rows = vec![Row::new(
         SECTION,
         "Chromium: certificate worker start (fetch + compile + ready)",
@@ -93,7 +89,8 @@ fn rows(out: &Value, counts: &Value) -> Vec<Row> {
     )];
 
     let chain = median(&numbers("chain"));
-    rows.push(row(
+    rows.push(Row::timed(
+        SECTION,
         format!(
             "Chromium: P-256 CA + verification + device chain, median of {} \
              (node-forge: the same chain with RSA-2048, it has no ECDSA; median of {})",
@@ -104,7 +101,8 @@ fn rows(out: &Value, counts: &Value) -> Vec<Row> {
         &format!("{forge}, RSA-2048 chain"),
         median(&numbers("forge_chain")),
     ));
-    rows.push(row(
+    rows.push(Row::timed(
+        SECTION,
         format!(
             "Chromium: the same P-256 chain, median of {} (WebCrypto: only generating \
              the chain's 3 P-256 keys, it makes no certificates; mean of 10 in a row each)",
@@ -114,7 +112,8 @@ fn rows(out: &Value, counts: &Value) -> Vec<Row> {
         "WebCrypto, 3 P-256 keys",
         median(&numbers("webcrypto_chain_keys")),
     ));
-    rows.push(row(
+    rows.push(Row::timed(
+        SECTION,
         format!(
             "Chromium: a P-256 key, median of {} (ours: a CA job through the worker: key, \
              self-signed certificate, message round trip; WebCrypto: mean of 20 in a row each)",
@@ -132,13 +131,15 @@ fn rows(out: &Value, counts: &Value) -> Vec<Row> {
     let keys = count("keys");
     let ours_how = "ours: a CA job through the worker, key and self-signed certificate";
     for (stat, f) in [("median", median as fn(&[f64]) -> f64), ("worst", worst)] {
-        rows.push(row(
+        rows.push(Row::timed(
+            SECTION,
             format!("Chromium: RSA-2048 key generation, {stat} of {keys} ({ours_how})"),
             f(&rsa),
             &format!("{forge} generateKeyPair"),
             f(&forge_rsa),
         ));
-        rows.push(row(
+        rows.push(Row::timed(
+            SECTION,
             format!("Chromium: RSA-2048 key generation, {stat} of {keys} ({ours_how})"),
             f(&rsa),
             "WebCrypto generateKey",

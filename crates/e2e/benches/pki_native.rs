@@ -15,7 +15,7 @@ use iotda_core::pki::batch::issue_device;
 use iotda_core::pki::{
     create_ca, create_verification_cert, Certificate, KeyType, PrivateKey, Subject, Validity,
 };
-use iotda_kit_e2e::bench::{faster, median, millis, record, worst, Row};
+use iotda_kit_e2e::bench::{median, millis, record, worst, Row};
 use iotda_kit_e2e::workspace_root;
 use iotda_testkit::Scratch;
 use rand_chacha::rand_core::SeedableRng;
@@ -238,28 +238,26 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
         theirs.extend(times(1, || openssl_chain(openssl_dir))?);
     }
     let (o, c, t) = (median(&ours), median(&commands), median(&theirs));
-    rows.push(
-        Row::new(
-            SECTION,
-            format!(
-                "native: P-256 CA + verification + device chain, PEM files written, median of {runs} \
+    rows.push(Row::timed(
+        SECTION,
+        format!(
+            "native: P-256 CA + verification + device chain, PEM files written, median of {runs} \
                  (ours in process; openssl as the page's 8 commands)"
-            ),
-            millis(o),
-        )
-        .peer(format!("openssl: {}", millis(t)), faster(o, t)),
-    );
-    rows.push(
-        Row::new(
-            SECTION,
-            format!(
-                "native, as commands: the same chain, median of {runs} (ours: `iotda-kit cert ca`, \
+        ),
+        o,
+        "openssl",
+        t,
+    ));
+    rows.push(Row::timed(
+        SECTION,
+        format!(
+            "native, as commands: the same chain, median of {runs} (ours: `iotda-kit cert ca`, \
                  `verification`, `device`, 3 processes; openssl: the page's 8)"
-            ),
-            millis(c),
-        )
-        .peer(format!("openssl: {}", millis(t)), faster(c, t)),
-    );
+        ),
+        c,
+        "openssl",
+        t,
+    ));
 
     // RSA-2048 key generation, alternating likewise; OpenSSL's key is
     // written to a file, ours encoded as the same PKCS#8 PEM.
@@ -282,23 +280,21 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
         .map_err(|e| format!("OpenSSL's RSA key: {e}"))?;
     openssl(ours_dir, "pkey -in rsa.key -check -noout").map_err(|e| format!("our RSA key: {e}"))?;
     let (o, t) = (median(&ours), median(&theirs));
-    rows.push(
-        Row::new(
-            SECTION,
-            format!("native: RSA-2048 key generation, median of {runs}"),
-            millis(o),
-        )
-        .peer(format!("openssl genpkey: {}", millis(t)), faster(o, t)),
-    );
+    rows.push(Row::timed(
+        SECTION,
+        format!("native: RSA-2048 key generation, median of {runs}"),
+        o,
+        "openssl genpkey",
+        t,
+    ));
     let (o, t) = (worst(&ours), worst(&theirs));
-    rows.push(
-        Row::new(
-            SECTION,
-            format!("native: RSA-2048 key generation, worst of {runs}"),
-            millis(o),
-        )
-        .peer(format!("openssl genpkey: {}", millis(t)), faster(o, t)),
-    );
+    rows.push(Row::timed(
+        SECTION,
+        format!("native: RSA-2048 key generation, worst of {runs}"),
+        o,
+        "openssl genpkey",
+        t,
+    ));
 
     // A batch of P-256 devices from one CA (the chains' last CA): key, CSR
     // and certificate each, as files.
@@ -348,28 +344,26 @@ fn measure(quick: bool) -> Result<Vec<Row>, Failed> {
         )
         .map_err(|e| format!("the batch's last device: {e}"))?;
     }
-    rows.push(
-        Row::new(
-            SECTION,
-            format!(
-                "native: batch of {count} P-256 devices (key, CSR, certificate as files; \
+    rows.push(Row::timed(
+        SECTION,
+        format!(
+            "native: batch of {count} P-256 devices (key, CSR, certificate as files; \
                  openssl: 3 commands each)"
-            ),
-            millis(o),
-        )
-        .peer(format!("openssl: {}", millis(t)), faster(o, t)),
-    );
-    rows.push(
-        Row::new(
-            SECTION,
-            format!(
-                "native, as commands: the same batch of {count} (ours: one `iotda-kit cert batch`, \
+        ),
+        o,
+        "openssl",
+        t,
+    ));
+    rows.push(Row::timed(
+        SECTION,
+        format!(
+            "native, as commands: the same batch of {count} (ours: one `iotda-kit cert batch`, \
                  which also writes fingerprints.csv; openssl: 3 commands a device)"
-            ),
-            millis(c),
-        )
-        .peer(format!("openssl: {}", millis(t)), faster(c, t)),
-    );
+        ),
+        c,
+        "openssl",
+        t,
+    ));
     Ok(rows)
 }
 
