@@ -422,8 +422,7 @@ pub fn ConsolePage() -> Html {
             { connection_card }
             <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
             <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
-            { log_card(t, &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view,
-                waited: client.borrow().as_ref().map_or(0, MqttClient::waited_events) }, &state, &frames) }
+            { log_card(t, &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
             <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
                 frames={(*frames).clone()} inbox={inbox.clone()} />
         </div>
@@ -728,8 +727,6 @@ struct LogView<'a> {
     scroll_top: &'a UseStateHandle<f64>,
     selected: &'a UseStateHandle<Option<u64>>,
     view: &'a UseStateHandle<PayloadView>,
-    /// WebSocket events that waited for the busy client (a diagnostic).
-    waited: u64,
 }
 
 fn log_card(
@@ -744,7 +741,6 @@ fn log_card(
         scroll_top,
         selected,
         view,
-        waited,
     } = shown;
     let log = shared_log.borrow();
     let seqs = log.matching(filter);
@@ -857,8 +853,7 @@ fn log_card(
         <section class="card wide" aria-labelledby="console-messages">
             <h2 id="console-messages">{ t.messages() }</h2>
             <p class="hint" id="console-counts" data-received={log.received().to_string()}
-                data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}
-                data-waited={waited.to_string()}>
+                data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
                 { format!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
                     log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped()) }
             </p>

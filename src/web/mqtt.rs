@@ -9,8 +9,7 @@
 //! events. The events are handed to the caller's function only after the
 //! session is released, so that function may call the client again.
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
+use std::cell::RefCell;
 use std::fmt;
 use std::rc::{Rc, Weak};
 
@@ -51,12 +50,6 @@ struct Driver {
     this: Weak<RefCell<Driver>>,
     /// What the client reports to its owner.
     sink: Rc<dyn Fn(Event)>,
-    /// WebSocket events not yet given to the session, in order. An event
-    /// is queued here first, so that one arriving while the driver is busy
-    /// waits for it instead of being lost.
-    arrived: Rc<RefCell<VecDeque<WsEvent>>>,
-    /// How many WebSocket events found the driver busy (and waited).
-    waited: Rc<Cell<u64>>,
 }
 
 /// The page's monotonic clock.
@@ -101,8 +94,6 @@ impl MqttClient {
                 ticker: None,
                 this: this.clone(),
                 sink: Rc::new(on_event),
-                arrived: Rc::default(),
-                waited: Rc::default(),
             })
         });
         let ticker = {
@@ -157,12 +148,6 @@ impl MqttClient {
             .and_then(|d| d.ticker.as_ref().map(Ticker::source))
     }
 
-    /// How many WebSocket events arrived while the client was busy with
-    /// another input and were handled after it (none are dropped).
-    pub fn waited_events(&self) -> u64 {
-        self.driver.try_borrow().map_or(0, |d| d.waited.get())
-    }
-
     fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
         input(&Rc::downgrade(&self.driver), f)
             .ok_or_else(|| "the MQTT client is busy; try again".to_owned())
@@ -195,12 +180,6 @@ impl Driver {
         let mut events = Vec::new();
         loop {
             let mut progressed = false;
-            loop {
-                let next = self.arrived.borrow_mut().pop_front();
-                let Some(event) = next else { break };
-                progressed = true;
-                self.handle_ws(event);
-            }
             while let Some(bytes) = self.session.poll_transmit() {
                 progressed = true;
                 let sent = self.ws.as_ref().map(|ws| ws.send(&bytes));
@@ -233,30 +212,20 @@ impl Driver {
         }
     }
 
-    fn handle_ws(&mut self, event: WsEvent) {
-        let now = now();
-        match event {
-            WsEvent::Open => self.session.handle_connected(now),
-            WsEvent::Data(bytes) => self.session.handle_bytes(now, &bytes),
-            WsEvent::Closed(info) => {
-                self.ws = None;
-                self.session.handle_disconnected(now, &info.in_words());
-            }
-        }
-    }
-
     fn open(&mut self) {
         self.ws = None;
         let this = self.this.clone();
-        let arrived = self.arrived.clone();
-        let waited = self.waited.clone();
         let on_event: Rc<dyn Fn(WsEvent)> = Rc::new(move |event| {
-            // Queued, then handled by this input's pump; if the driver is
-            // busy, by the pump of the input that holds it.
-            arrived.borrow_mut().push_back(event);
-            if input(&this, |_, _| ()).is_none() {
-                waited.set(waited.get() + 1);
-            }
+            // A WebSocket event never arrives during another input (the
+            // browser queues it), so the driver is free here.
+            let _ = input(&this, |d, now| match event {
+                WsEvent::Open => d.session.handle_connected(now),
+                WsEvent::Data(bytes) => d.session.handle_bytes(now, &bytes),
+                WsEvent::Closed(info) => {
+                    d.ws = None;
+                    d.session.handle_disconnected(now, &info.in_words());
+                }
+            });
         });
         match WsTransport::open(&self.url, on_event) {
             Ok(ws) => self.ws = Some(ws),
