@@ -9,6 +9,7 @@ use crate::components::language::{self, LanguageSwitch};
 use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
 use crate::i18n::{Lang, Shown, Texts};
+use crate::messages::Say;
 use crate::pages::certificates::CertificatesPage;
 use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
@@ -126,6 +127,12 @@ pub fn use_lang() -> Lang {
     use_context::<Shown>().unwrap_or_default().lang
 }
 
+/// How the language on screen says messages (in the app's context).
+#[hook]
+pub fn use_say() -> Say {
+    use_context::<Shown>().unwrap_or_default().say
+}
+
 /// The texts of the language on screen (in the app's context).
 #[hook]
 pub fn use_texts() -> &'static Texts {
@@ -152,14 +159,14 @@ pub fn App() -> Html {
             *latest.borrow_mut() = lang;
             let before = *shown;
             wasm_bindgen_futures::spawn_local(async move {
-                let result = language::texts(lang).await;
+                let result = language::language(lang).await;
                 if *latest.borrow() != lang {
                     return;
                 }
                 match result {
-                    Ok(texts) => {
+                    Ok(language) => {
                         lang_error.set(None);
-                        shown.set(Some(Shown { lang, texts }));
+                        shown.set(Some(language));
                     }
                     Err(e) => {
                         lang_error.set(Some(e));

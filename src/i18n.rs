@@ -5,10 +5,13 @@
 //! texts in field order, kept equal to this file by a test) when it is
 //! chosen, so the first load carries one language. The first choice
 //! follows the browser's language; the user's choice is kept in
-//! `localStorage`. Messages that come from the core (checks of what was
-//! typed, protocol errors) stay in English.
+//! `localStorage`. Messages (checks of what was typed, protocol errors,
+//! the workers' failures) are written in English where they arise and
+//! translated as they are shown: [`crate::messages`].
 
 use serde::{Deserialize, Serialize};
+
+use crate::messages::Say;
 
 /// localStorage key of the chosen language.
 pub const LANG_STORAGE_KEY: &str = "iotda-kit.lang.v1";
@@ -57,7 +60,7 @@ impl Lang {
     }
 
     /// Its texts as written here: natively only (tests); the page gets
-    /// Chinese by fetching it (`components::language::texts`).
+    /// Chinese by fetching it (`components::language::language`).
     #[cfg(not(target_arch = "wasm32"))]
     pub fn texts(self) -> &'static Texts {
         match self {
@@ -67,13 +70,15 @@ impl Lang {
     }
 }
 
-/// The language on screen and its texts: the app's context.
+/// The language on screen, its texts and its messages: the app's context.
 #[derive(Clone, Copy)]
 pub struct Shown {
     /// The language.
     pub lang: Lang,
     /// Its texts.
     pub texts: &'static Texts,
+    /// How it says the messages written in English.
+    pub say: Say,
 }
 
 impl Default for Shown {
@@ -81,6 +86,7 @@ impl Default for Shown {
         Self {
             lang: Lang::En,
             texts: &EN,
+            say: Say::default(),
         }
     }
 }

@@ -13,6 +13,7 @@ pub mod app;
 pub mod components;
 pub mod hooks;
 pub mod i18n;
+pub mod messages;
 pub mod pages;
 pub mod sim_worker;
 pub mod state;

@@ -6,6 +6,7 @@
 //! ([`crate::state::guide`]). The worker says [`SimResponse::Ready`] once
 //! it listens.
 
+use crate::msg;
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
@@ -32,7 +33,7 @@ pub fn run() {
         let request = event
             .data()
             .as_string()
-            .ok_or_else(|| "the device simulator expects JSON text".to_owned())
+            .ok_or_else(|| msg!("the device simulator expects JSON text"))
             .and_then(|t| serde_json::from_str::<SimRequest>(&t).map_err(|e| e.to_string()));
         let response = match request {
             Ok(SimRequest::Guide(input)) => {

@@ -4,6 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use crate::app::use_say;
 use crate::web::download::ObjectUrl;
 
 /// Props of [`Download`].
@@ -24,6 +25,7 @@ pub struct DownloadProps {
 /// contents change or the link goes away.
 #[component]
 pub fn Download(props: &DownloadProps) -> Html {
+    let say = use_say();
     let url = use_memo((props.data.clone(), props.mime.clone()), |(data, mime)| {
         ObjectUrl::new(data, mime)
     });
@@ -36,7 +38,7 @@ pub fn Download(props: &DownloadProps) -> Html {
         },
         Err(e) => html! {
             <span id={props.id.clone()} class="field-error" role="alert">
-                { format!("{}: {e}", props.filename) }
+                { format!("{}: {}", props.filename, say.text(e)) }
             </span>
         },
     }

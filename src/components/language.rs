@@ -1,7 +1,7 @@
 //! The language switch: English or Simplified Chinese. The first choice
 //! follows the browser's language; the user's choice is kept in
-//! `localStorage`, its texts are fetched once (Chinese; English is in the
-//! page), and the language shown is `<html lang>`.
+//! `localStorage`, its texts and messages are fetched once (Chinese;
+//! English is in the page), and the language shown is `<html lang>`.
 
 use std::cell::Cell;
 
@@ -9,28 +9,33 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::app::use_texts;
-use crate::i18n::{Lang, Texts, EN, LANG_STORAGE_KEY, ZH_URL};
+use crate::i18n::{Lang, Shown, Texts, LANG_STORAGE_KEY, ZH_URL};
+use crate::messages::{Catalog, Say, ZH_MESSAGES_URL};
 use crate::web::{fetch, storage};
 
 thread_local! {
-    /// The Chinese texts, once fetched.
-    static ZH: Cell<Option<&'static Texts>> = const { Cell::new(None) };
+    /// Chinese, once fetched.
+    static ZH: Cell<Option<Shown>> = const { Cell::new(None) };
 }
 
-/// The texts of `lang`: English at once, Chinese fetched the first time.
-pub async fn texts(lang: Lang) -> Result<&'static Texts, String> {
+/// `lang` with its texts and messages: English at once, Chinese fetched
+/// the first time.
+pub async fn language(lang: Lang) -> Result<Shown, String> {
     match lang {
-        Lang::En => Ok(&EN),
+        Lang::En => Ok(Shown::default()),
         Lang::Zh => {
-            if let Some(texts) = ZH.with(Cell::get) {
-                return Ok(texts);
+            if let Some(shown) = ZH.with(Cell::get) {
+                return Ok(shown);
             }
             let bytes = fetch::fetch_bytes(ZH_URL).await?;
             let list = serde_json::from_slice(&bytes)
                 .map_err(|e| format!("{ZH_URL} is not a list of texts ({e})"))?;
             let texts = Texts::from_list(list)?;
-            ZH.with(|zh| zh.set(Some(texts)));
-            Ok(texts)
+            let bytes = fetch::fetch_bytes(ZH_MESSAGES_URL).await?;
+            let say = Say::by(Catalog::from_json(&bytes)?);
+            let shown = Shown { lang, texts, say };
+            ZH.with(|zh| zh.set(Some(shown)));
+            Ok(shown)
         }
     }
 }

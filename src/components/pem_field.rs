@@ -4,7 +4,7 @@
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::web::files;
 
 /// Props of [`PemField`].
@@ -90,6 +90,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
+    let say = use_say();
     let error = props.error.clone().or_else(|| (*read_error).clone());
     let error_id = format!("{}-error", props.id);
     let placeholder = match &props.file_name {
@@ -112,7 +113,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
                     accept={props.accept.clone()} />
             </label>
             if let Some(error) = error {
-                <p class="field-error" id={error_id} role="alert">{ error }</p>
+                <p class="field-error" id={error_id} role="alert">{ say.text(&error) }</p>
             }
         </div>
     }

@@ -1,6 +1,7 @@
 //! The certificate worker of a page: started when the page mounts, ended
 //! when it unmounts, restarted to cancel or after it failed.
 
+use crate::msg;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -25,7 +26,7 @@ impl WorkerHandle {
         }
         match slot.as_ref() {
             Some(worker) => worker.send(request),
-            None => Err("the certificate worker is not running".to_owned()),
+            None => Err(msg!("the certificate worker is not running")),
         }
     }
 

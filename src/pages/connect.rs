@@ -7,11 +7,12 @@ use iotda_core::endpoint::{Transport, HOST_PRESETS};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
 use crate::i18n::Texts;
+use crate::messages::Say;
 use crate::state::{
     ConnectAction, ConnectForm, ConnectState, SecretMemory, TimestampInput, CONNECT_STORAGE_KEY,
 };
@@ -24,6 +25,7 @@ const CLOCK_TICK_MS: u32 = 30_000;
 #[component]
 pub fn ConnectPage() -> Html {
     let t = use_texts();
+    let say = use_say();
     let memory = use_context::<SecretMemory>();
     let loaded = use_memo((), |_| storage::load::<ConnectForm>(CONNECT_STORAGE_KEY));
     let state = {
@@ -123,7 +125,7 @@ pub fn ConnectPage() -> Html {
     html! {
         <div class="page connect">
             if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ error.clone() }</p>
+                <p class="banner warning" role="status">{ say.text(error) }</p>
             }
             <section class="card" aria-labelledby="device-heading">
                 <h2 id="device-heading">{ t.device() }</h2>
@@ -180,7 +182,7 @@ pub fn ConnectPage() -> Html {
                     hint={t.host_hint()}
                     error={endpoint_error_where(|e| !e.is_port() && !e.is_path())} />
                 <datalist id="host-presets">
-                    { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={p.label} /> }) }
+                    { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={say.text(p.label)} /> }) }
                 </datalist>
                 <div class="field">
                     <label for="transport">{ t.protocol() }</label>
@@ -212,13 +214,13 @@ pub fn ConnectPage() -> Html {
 
             <section class="card wide" aria-labelledby="settings-heading">
                 <h2 id="settings-heading">{ t.settings() }</h2>
-                { settings_view(t, settings) }
+                { settings_view(t, say, settings) }
             </section>
         </div>
     }
 }
 
-fn settings_view(t: &Texts, settings: Option<crate::state::Settings>) -> Html {
+fn settings_view(t: &Texts, say: Say, settings: Option<crate::state::Settings>) -> Html {
     let Some(s) = settings else {
         return html! {
             <p class="hint" id="settings-pending">
@@ -232,7 +234,7 @@ fn settings_view(t: &Texts, settings: Option<crate::state::Settings>) -> Html {
             <h3>{ "mosquitto_pub" }</h3>
             { match &s.mosquitto_pub {
                 Ok(cmd) => command_block("mosquitto-cmd", t.mosquitto_command(), cmd),
-                Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ why.clone() }</p> },
+                Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ say.text(why) }</p> },
             } }
             <h3>{ "MQTTX CLI" }</h3>
             { command_block("mqttx-cmd", t.mqttx_command(), &s.mqttx) }

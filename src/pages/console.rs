@@ -17,10 +17,11 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::i18n::Texts;
+use crate::messages::Say;
 use crate::state::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogFilter, LogLimits,
@@ -30,6 +31,7 @@ use crate::state::console::{
 use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::mqtt::MqttClient;
 use crate::web::{clock, storage};
+use crate::{msg, msg_str};
 use simulator::{DeviceSimulator, Inbox};
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
@@ -72,7 +74,7 @@ fn publish_logged(
     let id = client
         .borrow()
         .as_ref()
-        .ok_or("connect first (Connection, above)")?
+        .ok_or(msg!("connect first (Connection, above)"))?
         .publish(message.clone())?;
     log.borrow_mut()
         .push(Dir::Out, wall_ms(), &message, Some(id));
@@ -134,6 +136,7 @@ impl FrameScheduler {
 #[component]
 pub fn ConsolePage() -> Html {
     let t = use_texts();
+    let say = use_say();
     let memory = use_context::<SecretMemory>();
     let saved = use_memo((), |_| storage::load::<SavedConsole>(CONSOLE_STORAGE_KEY));
     let state = {
@@ -343,11 +346,16 @@ pub fn ConsolePage() -> Html {
         ),
         Status::Waiting(why) => (
             "status invalid",
-            format!("{} {why}. {}", t.connection_lost(), t.reconnecting()),
+            format!(
+                "{} {}. {}",
+                t.connection_lost(),
+                say.text(why),
+                t.reconnecting()
+            ),
         ),
         Status::Failed(why) => (
             "status invalid",
-            format!("{} {why}", t.not_connected_because()),
+            format!("{} {}", t.not_connected_because(), say.text(why)),
         ),
     };
 
@@ -365,10 +373,10 @@ pub fn ConsolePage() -> Html {
                 </button>
             </p>
             if let Some(note) = &state.note {
-                <p class="note" id="console-note">{ note }</p>
+                <p class="note" id="console-note">{ say.text(note) }</p>
             }
             if let Some(e) = &*storage_error {
-                <p class="note">{ e }</p>
+                <p class="note">{ say.text(e) }</p>
             }
             <div class="settings">
                 <TextField id="console-host" label={t.host()} value={form.host.clone()}
@@ -411,7 +419,7 @@ pub fn ConsolePage() -> Html {
             <details>
                 <summary>{ t.activity() }</summary>
                 <ol id="console-activity" class="activity">
-                    { for state.activity.iter().map(|line| html! { <li>{ line }</li> }) }
+                    { for state.activity.iter().map(|line| html! { <li>{ say.text(line) }</li> }) }
                 </ol>
             </details>
         </section>
@@ -422,7 +430,7 @@ pub fn ConsolePage() -> Html {
             { connection_card }
             <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
             <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
-            { log_card(t, &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
+            { log_card((t, say), &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
             <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
                 frames={(*frames).clone()} inbox={inbox.clone()} />
         </div>
@@ -582,6 +590,7 @@ fn Subscriptions(props: &SectionProps) -> Html {
 #[component]
 fn Publish(props: &SectionProps) -> Html {
     let t = use_texts();
+    let say = use_say();
     let state = &props.state;
     let publish = &state.publish;
     let set = |apply: fn(&mut PublishForm, String)| {
@@ -706,7 +715,7 @@ fn Publish(props: &SectionProps) -> Html {
                     rows="8" spellcheck="false" value={publish.payload.clone()} oninput={on_payload} onkeydown={on_key}
                     aria-describedby="console-payload-error" />
                 if let Some(e) = &json_error {
-                    <p class="field-error" id="console-payload-error">{ e }</p>
+                    <p class="field-error" id="console-payload-error">{ say.text(e) }</p>
                 }
             </div>
             <p class="actions">
@@ -714,7 +723,7 @@ fn Publish(props: &SectionProps) -> Html {
                 <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ t.pretty_print() }</button>
             </p>
             if let Some(e) = &state.publish_error {
-                <p class="field-error" id="console-publish-error" role="alert">{ e }</p>
+                <p class="field-error" id="console-publish-error" role="alert">{ say.text(e) }</p>
             }
         </section>
     }
@@ -730,7 +739,7 @@ struct LogView<'a> {
 }
 
 fn log_card(
-    t: &Texts,
+    (t, say): (&Texts, Say),
     shared_log: &Rc<RefCell<MessageLog>>,
     shown: LogView<'_>,
     state: &UseReducerHandle<ConsoleState>,
@@ -826,13 +835,14 @@ fn log_card(
             <div class="log-detail" id="console-detail">
                 <p>
                     <code class="mono" id="console-detail-topic">{ &entry.topic }</code>
-                    <CopyButton text={entry.topic.clone()} what="topic" />
+                    <CopyButton text={entry.topic.clone()} what={msg_str!("topic")} />
                 </p>
                 <p class="hint">{ format!("{} · {} · QoS {}{} · {}",
-                    if entry.dir == Dir::In { "received" } else { "published" },
+                    say.text(if entry.dir == Dir::In { msg_str!("received") } else { msg_str!("published") }),
                     clock_text(entry.at_ms, offset), entry.qos,
-                    if entry.retain { " · retained" } else { "" }, size_text(entry.payload.len())) }</p>
-                if let Some(e) = failure { <p class="field-error">{ e }</p> }
+                    if entry.retain { say.text(msg_str!(" · retained")) } else { String::new() },
+                    size_text(entry.payload.len())) }</p>
+                if let Some(e) = failure { <p class="field-error">{ say.text(&e) }</p> }
                 <div class="field">
                     <label for="console-view">{ t.show_as() }</label>
                     <select id="console-view" onchange={on_view}>
@@ -841,7 +851,7 @@ fn log_card(
                 </div>
                 <pre class="mono payload" id="console-detail-payload">{ &text }</pre>
                 <p class="actions">
-                    <CopyButton text={text.clone()} what="payload" />
+                    <CopyButton text={text.clone()} what={msg_str!("payload")} />
                     if let Some(onclick) = reply {
                         <button type="button" id="console-answer" {onclick}>{ t.answer_request() }</button>
                     }
@@ -854,8 +864,8 @@ fn log_card(
             <h2 id="console-messages">{ t.messages() }</h2>
             <p class="hint" id="console-counts" data-received={log.received().to_string()}
                 data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
-                { format!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
-                    log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped()) }
+                { say.text(&msg!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
+                    log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped())) }
             </p>
             <div class="log-filters">
                 <TextField id="console-filter-topic" label={t.filter_topic()} value={filter.topic.clone()}

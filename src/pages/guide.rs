@@ -14,7 +14,7 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::app::{use_lang, use_texts, Route};
+use crate::app::{use_lang, use_say, use_texts, Route};
 use crate::i18n::Lang;
 use crate::state::certs::{CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
 use crate::state::guide::{GuideInput, Progress, GUIDE_STORAGE_KEY};
@@ -58,6 +58,7 @@ fn input(id: u32, lang: Lang, secret: String, problem: &mut Option<String>) -> G
 #[component]
 pub fn GuidePage() -> Html {
     let t = use_texts();
+    let say = use_say();
     let lang = use_lang();
     let memory = use_context::<SecretMemory>();
     let navigator = use_navigator();
@@ -155,12 +156,12 @@ pub fn GuidePage() -> Html {
     html! {
         <div class="guide" {onclick} {onchange}>
             if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ error.clone() }</p>
+                <p class="banner warning" role="status">{ say.text(error) }</p>
             }
             { match &*view {
                 View::Loading => html! { <p class="banner intro" role="status">{ t.nav_guide() }{ " …" }</p> },
                 View::Failed(e) => html! {
-                    <p class="banner warning" id="guide-error" role="alert">{ format!("{}: {e}", t.nav_guide()) }</p>
+                    <p class="banner warning" id="guide-error" role="alert">{ format!("{}: {}", t.nav_guide(), say.text(e)) }</p>
                 },
                 View::Html(html) => Html::from_html_unchecked(html.clone()),
             } }

@@ -8,7 +8,7 @@ use iotda_core::iotda::DataType;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::pem_field::PemField;
 use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft, MODEL_STORAGE_KEY};
@@ -20,6 +20,7 @@ use crate::web::worker::SimWorker;
 #[component]
 pub fn ModelPage() -> Html {
     let t = use_texts();
+    let say = use_say();
     let state = use_reducer(|| {
         let saved = storage::load::<serde_json::Value>(MODEL_STORAGE_KEY)
             .ok()
@@ -168,10 +169,10 @@ pub fn ModelPage() -> Html {
                     <button type="button" class="secondary" id="model-reset" onclick={on_reset}>{ t.model_reset() }</button>
                 </p>
                 if let Some(note) = &state.import_note {
-                    <p class="ok" id="model-note" role="status">{ format!("{} {note}.", t.imported()) }</p>
+                    <p class="ok" id="model-note" role="status">{ format!("{} {}.", t.imported(), say.text(note)) }</p>
                 }
                 if let Some(e) = &*storage_error {
-                    <p class="note">{ e }</p>
+                    <p class="note">{ say.text(e) }</p>
                 }
             </section>
             <section class="card" aria-labelledby="model-export">
@@ -181,7 +182,7 @@ pub fn ModelPage() -> Html {
                 } else {
                     <ul id="model-errors" class="field-error" role="alert">
                         { for errors.iter().map(|e| html! {
-                            <li>{ if e.at.is_empty() { e.message.clone() } else { format!("{} ({}): {}", e.at, e.field, e.message) } }</li>
+                            <li>{ if e.at.is_empty() { say.text(&e.message) } else { format!("{} ({}): {}", say.text(&e.at), e.field, say.text(&e.message)) } }</li>
                         }) }
                     </ul>
                 }

@@ -7,6 +7,7 @@
 //! [`CertsAction::Worker`], and saves [`CertsState::saved`] after changes.
 //! Keys, passphrases and passwords are kept in memory only.
 
+use crate::msg;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -563,7 +564,7 @@ fn days(field: Field, text: &str) -> Result<u32, JobError> {
         Ok(days) if days > 0 => Ok(days),
         _ => Err(JobError::at(
             field,
-            format!("enter the validity as a whole number of days, at least 1; got {text:?}"),
+            msg!("enter the validity as a whole number of days, at least 1; got {text:?}"),
         )),
     }
 }
@@ -708,15 +709,14 @@ impl CertsState {
 
     /// The CA, for jobs that sign.
     pub fn ca_pems(&self) -> Result<CaPems, JobError> {
-        let ca =
-            self.results.ca.as_ref().ok_or_else(|| {
-                JobError::general("create or import the device CA in step 1 first")
-            })?;
+        let ca = self.results.ca.as_ref().ok_or_else(|| {
+            JobError::general(msg!("create or import the device CA in step 1 first"))
+        })?;
         let key_pem = ca
             .issued
             .key_pem
             .clone()
-            .ok_or_else(|| JobError::general("the CA has no key: import it again"))?;
+            .ok_or_else(|| JobError::general(msg!("the CA has no key: import it again")))?;
         Ok(CaPems {
             cert_pem: ca.issued.cert_pem.clone(),
             key_pem,
@@ -725,15 +725,14 @@ impl CertsState {
 
     /// The device certificate and its key, for the exports.
     fn device_with_key(&self) -> Result<(&Issued, Secret), JobError> {
-        let device = self
-            .results
-            .device
-            .as_ref()
-            .ok_or_else(|| JobError::general("generate a device certificate above first"))?;
+        let device =
+            self.results.device.as_ref().ok_or_else(|| {
+                JobError::general(msg!("generate a device certificate above first"))
+            })?;
         let key = device.key_pem.clone().ok_or_else(|| {
-            JobError::general(
-                "this certificate was signed from a CSR: its private key is not on this page",
-            )
+            JobError::general(msg!(
+                "this certificate was signed from a CSR: its private key is not on this page"
+            ))
         })?;
         Ok((device, key))
     }
@@ -765,7 +764,7 @@ impl CertsState {
                 let cn_error = cn.is_empty().then(|| {
                     JobError::at(
                         Field::DeviceCn,
-                        "enter the node ID: it becomes the certificate's CN",
+                        msg!("enter the node ID: it becomes the certificate's CN"),
                     )
                 });
                 let days = days(Field::DeviceDays, &form.device_days);
@@ -950,9 +949,9 @@ impl CertsState {
             (step, _) => {
                 self.jobs.insert(
                     step,
-                    JobState::Failed(
-                        "the certificate worker answered with the wrong result".into(),
-                    ),
+                    JobState::Failed(msg!(
+                        "the certificate worker answered with the wrong result"
+                    )),
                 );
             }
         }

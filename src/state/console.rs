@@ -3,6 +3,7 @@
 //! tested natively. The page owns the MQTT client (`web::mqtt`) and feeds
 //! its events in; nothing here calls the browser.
 
+use crate::msg;
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
@@ -167,7 +168,7 @@ impl ConsoleForm {
             Transport::Mqtt | Transport::Mqtts => (
                 true,
                 Transport::Wss.default_port().to_string(),
-                Some(format!(
+                Some(msg!(
                     "The Connection page uses {} on port {}; a browser can only use MQTT over \
                      WebSocket, so the console connects with wss on port 443.",
                     connect.transport.scheme(),
@@ -198,9 +199,11 @@ impl ConsoleForm {
             None => Some(
                 [
                     note.unwrap_or_default(),
-                    "No credentials yet: type the device id and secret on the Connection page \
+                    msg!(
+                        "No credentials yet: type the device id and secret on the Connection page \
                      (or the ClientId, user name and password here)."
-                        .to_owned(),
+                    )
+                    .to_owned(),
                 ]
                 .join(" ")
                 .trim()
@@ -252,7 +255,7 @@ impl ConsoleForm {
             .parse::<u16>()
             .map_err(|_| FormError {
                 field: FormField::KeepAlive,
-                message: format!(
+                message: msg!(
                     "keep alive is whole seconds from 0 (off) to 65535, not {:?}",
                     self.keep_alive
                 ),
@@ -359,7 +362,7 @@ impl PublishForm {
     /// The message to send, or what is wrong (topic, or JSON with its line
     /// and column).
     pub fn message(&self) -> Result<Message, String> {
-        let topic = TopicName::new(self.topic.trim()).map_err(|e| format!("topic: {e}"))?;
+        let topic = TopicName::new(self.topic.trim()).map_err(|e| msg!("topic: {e}"))?;
         let qos = QoS::try_from(self.qos).map_err(|e| e.to_string())?;
         if self.json {
             check_json(&self.payload)?;
@@ -376,13 +379,13 @@ pub fn check_json(text: &str) -> Result<(), String> {
     // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
     serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes())
         .map(|_| ())
-        .map_err(|e| format!("not JSON: {e}"))
+        .map_err(|e| msg!("not JSON: {e}"))
 }
 
 /// `text` as indented JSON, or the parser's complaint.
 pub fn pretty_json(text: &str) -> Result<String, String> {
     let value: serde_json::Value =
-        serde_json::from_slice(text.as_bytes()).map_err(|e| format!("not JSON: {e}"))?;
+        serde_json::from_slice(text.as_bytes()).map_err(|e| msg!("not JSON: {e}"))?;
     serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
 }
 
@@ -747,7 +750,7 @@ pub fn render_payload(payload: &[u8], view: PayloadView) -> String {
             Err(_) => hex_dump(payload),
         },
         PayloadView::Json => std::str::from_utf8(payload)
-            .map_err(|e| format!("not UTF-8 text: {e}"))
+            .map_err(|e| msg!("not UTF-8 text: {e}"))
             .and_then(pretty_json)
             .unwrap_or_else(|e| e),
         PayloadView::Text => String::from_utf8_lossy(payload).into_owned(),
@@ -961,17 +964,17 @@ impl ConsoleState {
 
     fn event(&mut self, event: Event) {
         match event {
-            Event::Warning(w) => self.log(format!("warning: {w}")),
+            Event::Warning(w) => self.log(msg!("warning: {w}")),
             Event::Reconnecting { attempt } => {
                 self.status = Status::Connecting;
-                self.log(format!("reconnecting (attempt {attempt})"));
+                self.log(msg!("reconnecting (attempt {attempt})"));
             }
             Event::Connected(c) => {
                 self.status = Status::Connected {
                     session_present: c.session_present,
                 };
                 self.log(if c.session_present {
-                    "connected; the broker kept the session".into()
+                    msg!("connected; the broker kept the session")
                 } else {
                     "connected".into()
                 });
@@ -980,7 +983,7 @@ impl ConsoleState {
                 refusal,
                 reconnect_at,
             } => {
-                let why = format!("refused: {refusal}");
+                let why = msg!("refused: {refusal}");
                 self.log(why.clone());
                 self.status = Status::ended(why, reconnect_at);
                 self.reset_subscriptions();
@@ -990,7 +993,7 @@ impl ConsoleState {
                 reconnect_at,
             } => {
                 let why = cause.to_string();
-                self.log(format!("connection lost: {why}"));
+                self.log(msg!("connection lost: {why}"));
                 self.status = Status::ended(why, reconnect_at);
                 // Subscriptions stay active in the session; it renews them.
             }
@@ -1003,10 +1006,10 @@ impl ConsoleState {
                 for result in results {
                     self.log(match result.outcome {
                         SubscribeOutcome::Granted(_) => {
-                            format!("subscribed to {}: {}", result.filter, result.outcome)
+                            msg!("subscribed to {}: {}", result.filter, result.outcome)
                         }
                         SubscribeOutcome::Refused(_) => {
-                            format!("subscription to {} {}", result.filter, result.outcome)
+                            msg!("subscription to {} {}", result.filter, result.outcome)
                         }
                     });
                     let status = SubStatus::from(result.outcome);
@@ -1028,16 +1031,16 @@ impl ConsoleState {
                         }
                     }
                 }
-                self.log("subscriptions renewed after reconnecting".into());
+                self.log(msg!("subscriptions renewed after reconnecting"));
             }
             Event::Unsubscribed { results, .. } => {
                 for result in results {
-                    self.log(format!("unsubscribed from {}", result.filter));
+                    self.log(msg!("unsubscribed from {}", result.filter));
                 }
             }
-            Event::PublishFailed { error, .. } => self.log(format!("publish failed: {error}")),
+            Event::PublishFailed { error, .. } => self.log(msg!("publish failed: {error}")),
             Event::Pong { round_trip } => {
-                self.log(format!("ping answered in {} ms", round_trip.as_millis()));
+                self.log(msg!("ping answered in {} ms", round_trip.as_millis()));
             }
             Event::Published { .. } | Event::Message(_) => {}
         }

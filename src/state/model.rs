@@ -2,6 +2,7 @@
 //! (a draft), turned back into a checked [`ProductModel`] with every
 //! problem named by service, property and field. Pure, tested natively.
 
+use crate::msg;
 use std::rc::Rc;
 
 use iotda_core::iotda::{
@@ -90,13 +91,13 @@ impl PropertyDraft {
         };
         let name = self.name.trim();
         if name.is_empty() {
-            error("name", "a property needs a name".into());
+            error("name", msg!("a property needs a name"));
         }
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let step = text(&self.step).and_then(|s| match s.parse::<Number>() {
             Ok(n) => Some(n),
             Err(_) => {
-                error("step", format!("step must be a number, not {s:?}"));
+                error("step", msg!("step must be a number, not {s:?}"));
                 None
             }
         });
@@ -105,7 +106,7 @@ impl PropertyDraft {
             Err(_) => {
                 error(
                     "max_length",
-                    format!("max length must be a whole number, not {s:?}"),
+                    msg!("max length must be a whole number, not {s:?}"),
                 );
                 None
             }
@@ -113,7 +114,7 @@ impl PropertyDraft {
         let method = Method::parse(self.method.trim()).unwrap_or_else(|| {
             error(
                 "method",
-                format!(
+                msg!(
                     "access is R, W and/or E (for example RW), not {:?}",
                     self.method
                 ),
@@ -204,7 +205,7 @@ impl ModelDraft {
         for (i, s) in self.services.iter().enumerate() {
             let id = s.service_id.trim();
             let at = if id.is_empty() {
-                format!("service {}", i + 1)
+                msg!("service {}", i + 1)
             } else {
                 id.to_owned()
             };
@@ -212,13 +213,13 @@ impl ModelDraft {
                 errors.push(DraftError {
                     at: at.clone(),
                     field: "service_id",
-                    message: "a service needs an id".into(),
+                    message: msg!("a service needs an id"),
                 });
             } else if self.services[..i].iter().any(|o| o.service_id.trim() == id) {
                 errors.push(DraftError {
                     at: at.clone(),
                     field: "service_id",
-                    message: format!("two services are called {id}"),
+                    message: msg!("two services are called {id}"),
                 });
             }
             let mut properties = Vec::new();
@@ -236,7 +237,7 @@ impl ModelDraft {
                     errors.push(DraftError {
                         at: p_at.clone(),
                         field: "name",
-                        message: format!("two properties of {at} are called {name}"),
+                        message: msg!("two properties of {at} are called {name}"),
                     });
                 }
                 properties.push(p.to_property(&p_at, &mut errors));
@@ -288,7 +289,7 @@ impl ModelState {
             Some(Ok(model)) => (model, None),
             Some(Err(e)) => (
                 default_model(),
-                Some(format!(
+                Some(msg!(
                     "the saved model could not be read ({e}); the example is shown"
                 )),
             ),
@@ -350,7 +351,7 @@ impl Reducible for ModelState {
                         .iter()
                         .map(|s| s.properties.len())
                         .sum();
-                    next.import_note = Some(format!(
+                    next.import_note = Some(msg!(
                         "{name}: {} services, {properties} properties",
                         model.service_capabilities.len()
                     ));
@@ -365,7 +366,7 @@ impl Reducible for ModelState {
             ModelAction::Reset => {
                 next.draft = ModelDraft::from_model(&default_model());
                 next.import_error = None;
-                next.import_note = Some("the guide's example model".into());
+                next.import_note = Some(msg!("the guide's example model"));
             }
             ModelAction::ServiceId(i, id) => {
                 if let Some(s) = next.draft.services.get_mut(i) {

@@ -14,6 +14,7 @@
 //! saving it takes, and writes what [`Profile::restore`] gives back into
 //! each page's storage key and memory when switching.
 
+use crate::msg;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -138,9 +139,7 @@ pub fn parse_file(bytes: &[u8]) -> Result<Vec<Profile>, ImportError> {
         return Err(ImportError::Empty);
     }
     if file.profiles.iter().any(|p| p.name.trim().is_empty()) {
-        return Err(ImportError::Invalid(
-            "a profile has an empty name".to_owned(),
-        ));
+        return Err(ImportError::Invalid(msg!("a profile has an empty name")));
     }
     Ok(file.profiles)
 }
@@ -693,9 +692,9 @@ impl ProfilesState {
                     }
                 }
                 (Some(_), _) => {
-                    return self.encrypt_failed(
-                        "the certificate worker answered with the wrong result".to_owned(),
-                    )
+                    return self.encrypt_failed(msg!(
+                        "the certificate worker answered with the wrong result"
+                    ))
                 }
                 (None, _) => {}
             },

@@ -1,5 +1,6 @@
 //! Copying text to the system clipboard.
 
+use crate::msg;
 use wasm_bindgen_futures::JsFuture;
 
 /// Writes `text` to the clipboard; the error says why it could not.
@@ -16,7 +17,7 @@ pub async fn copy(text: &str) -> Result<(), String> {
                         .ok()
                         .and_then(|m| m.as_string())
                 })
-                .unwrap_or_else(|| "the browser refused clipboard access".to_owned())
+                .unwrap_or_else(|| msg!("the browser refused clipboard access"))
         })
 }
 

@@ -1,6 +1,7 @@
 //! Files offered for download: a `Blob` behind an object URL that is
 //! revoked when the [`ObjectUrl`] is dropped.
 
+use crate::msg;
 use web_sys::{Blob, BlobPropertyBag, Url};
 
 /// An object URL for some bytes; revoked on drop.
@@ -14,10 +15,10 @@ impl ObjectUrl {
         let options = BlobPropertyBag::new();
         options.set_type(mime);
         let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-            .map_err(|_| "the browser could not make a file of it".to_owned())?;
+            .map_err(|_| msg!("the browser could not make a file of it"))?;
         Url::create_object_url_with_blob(&blob)
             .map(Self)
-            .map_err(|_| "the browser could not give the file a URL".to_owned())
+            .map_err(|_| msg!("the browser could not give the file a URL"))
     }
 
     /// The `blob:` URL.

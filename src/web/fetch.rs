@@ -3,6 +3,7 @@
 //! that neither is part of the page's first load. The service worker caches
 //! them with the rest of the build, so they load offline too.
 
+use crate::msg;
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -13,12 +14,12 @@ async fn ok_response(fetched: Promise, url: &str) -> Result<Response, String> {
     let response: Response = JsFuture::from(fetched)
         .await
         .map_err(|_| {
-            format!("{url} could not be fetched: the network is off and it is not cached yet")
+            msg!("{url} could not be fetched: the network is off and it is not cached yet")
         })?
         .dyn_into()
-        .map_err(|_| format!("{url}: the browser gave no response"))?;
+        .map_err(|_| msg!("{url}: the browser gave no response"))?;
     if !response.ok() {
-        return Err(format!("{url}: the server answered {}", response.status()));
+        return Err(msg!("{url}: the server answered {}", response.status()));
     }
     Ok(response)
 }
@@ -28,7 +29,7 @@ async fn body(
     read: Result<Promise, wasm_bindgen::JsValue>,
     url: &str,
 ) -> Result<wasm_bindgen::JsValue, String> {
-    let unreadable = || format!("{url}: the body could not be read");
+    let unreadable = || msg!("{url}: the body could not be read");
     JsFuture::from(read.map_err(|_| unreadable())?)
         .await
         .map_err(|_| unreadable())
@@ -49,5 +50,5 @@ pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, String
     body(response.text(), url)
         .await?
         .as_string()
-        .ok_or_else(|| format!("{url}: the body is not text"))
+        .ok_or_else(|| msg!("{url}: the body is not text"))
 }

@@ -1,5 +1,6 @@
 //! Reading files the user chose or dropped.
 
+use crate::msg;
 use wasm_bindgen_futures::JsFuture;
 
 /// The largest file read: certificates, keys and CSRs are a few KB, and a
@@ -12,13 +13,13 @@ pub async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
         // Whole kilobytes, formatted as an integer: float formatting would
         // add kilobytes of code to the page.
         let kb = (file.size() / 1024.0) as u64;
-        return Err(format!(
+        return Err(msg!(
             "{} is {kb} KB; certificates, keys and CSRs are a few KB, choose the right file",
             file.name(),
         ));
     }
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| format!("{} could not be read", file.name()))?;
+        .map_err(|_| msg!("{} could not be read", file.name()))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -9,6 +9,7 @@
 //! events. The events are handed to the caller's function only after the
 //! session is released, so that function may call the client again.
 
+use crate::{msg, msg_str};
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::{Rc, Weak};
@@ -150,7 +151,7 @@ impl MqttClient {
 
     fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
         input(&Rc::downgrade(&self.driver), f)
-            .ok_or_else(|| "the MQTT client is busy; try again".to_owned())
+            .ok_or_else(|| msg!("the MQTT client is busy; try again"))
     }
 }
 
@@ -197,7 +198,7 @@ impl Driver {
                             ws.close();
                         } else {
                             self.session
-                                .handle_disconnected(now(), "closed by the client");
+                                .handle_disconnected(now(), msg_str!("closed by the client"));
                         }
                     }
                 }

@@ -3,6 +3,7 @@
 //! it is ready, hands responses to a callback, and terminates it on drop
 //! (which is also how a job is cancelled).
 
+use crate::{msg, msg_str};
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -55,7 +56,11 @@ pub type PkiWorker = JsonWorker<Request>;
 impl PkiWorker {
     /// Starts the certificate worker (see `index.html`).
     pub fn spawn(on_response: Callback<Response>) -> Result<Self, String> {
-        Self::start("/pki_worker_loader.js", "certificate worker", on_response)
+        Self::start(
+            "/pki_worker_loader.js",
+            msg_str!("certificate worker"),
+            on_response,
+        )
     }
 }
 
@@ -65,7 +70,11 @@ pub type SimWorker = JsonWorker<SimRequest>;
 impl SimWorker {
     /// Starts the simulator's worker (see `index.html`).
     pub fn spawn(on_response: Callback<SimResponse>) -> Result<Self, String> {
-        Self::start("/sim_worker_loader.js", "device simulator", on_response)
+        Self::start(
+            "/sim_worker_loader.js",
+            msg_str!("device simulator"),
+            on_response,
+        )
     }
 }
 
@@ -88,8 +97,7 @@ impl<Q: Serialize> JsonWorker<Q> {
         what: &'static str,
         on_response: Callback<R>,
     ) -> Result<Self, String> {
-        let worker =
-            Worker::new(url).map_err(|_| format!("this browser cannot start the {what}"))?;
+        let worker = Worker::new(url).map_err(|_| msg!("this browser cannot start the {what}"))?;
         // `Some(queue)` until the worker is ready, then `None`.
         let queue: Rc<RefCell<Option<Vec<String>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let onmessage = {
@@ -123,14 +131,15 @@ impl<Q: Serialize> JsonWorker<Q> {
                         }
                     }
                     Some(response) => on_response.emit(response),
-                    None => on_response
-                        .emit(R::failed(format!("the {what} sent an unreadable message"))),
+                    None => {
+                        on_response.emit(R::failed(msg!("the {what} sent an unreadable message")))
+                    }
                 }
             })
         };
         let onerror =
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                on_response.emit(R::failed(format!("the {what} failed: {}", e.message())));
+                on_response.emit(R::failed(msg!("the {what} failed: {}", e.message())));
             });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -153,7 +162,7 @@ impl<Q: Serialize> JsonWorker<Q> {
         }
         self.worker
             .post_message(&JsValue::from_str(&text))
-            .map_err(|_| format!("the {} did not take the request", self.what))
+            .map_err(|_| msg!("the {} did not take the request", self.what))
     }
 }
 

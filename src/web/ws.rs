@@ -5,6 +5,7 @@
 //! may share one; the session's decoder reassembles them, so frames are
 //! handed on as they come.
 
+use crate::{msg, msg_str};
 use std::fmt;
 use std::rc::Rc;
 
@@ -43,12 +44,14 @@ impl CloseInfo {
     /// The close in words, for the status line and the log.
     pub fn in_words(&self) -> String {
         let mut words = if !self.was_open && self.code == 1006 {
-            "the WebSocket did not open: the host, port or path is wrong, the broker is down \
+            msg!(
+                "the WebSocket did not open: the host, port or path is wrong, the broker is down \
              or has no WebSocket listener there, or the browser does not trust its TLS \
              certificate (open https://host:port in a tab to check)"
-                .to_owned()
+            )
+            .to_owned()
         } else {
-            format!("{} (code {})", close_code_in_words(self.code), self.code)
+            msg!("{} (code {})", close_code_in_words(self.code), self.code)
         };
         if !self.reason.is_empty() {
             words.push_str(": ");
@@ -67,23 +70,25 @@ impl fmt::Display for CloseInfo {
 /// The meaning of a WebSocket close code (RFC 6455 section 7.4).
 pub fn close_code_in_words(code: u16) -> &'static str {
     match code {
-        1000 => "closed normally",
-        1001 => "the broker is going away (restart or shutdown)",
-        1002 => "the broker saw a WebSocket protocol error",
-        1003 => "the broker does not accept this kind of data",
-        1005 => "closed without a code",
-        1006 => "the connection was cut without a close frame (network, broker or TLS failure)",
-        1007 => "the broker received data it could not read",
-        1008 => "the broker's policy refused the connection",
-        1009 => "a message was too big for the broker",
-        1010 => "the broker lacks an extension the client needs",
-        1011 => "the broker hit an internal error",
-        1012 => "the broker is restarting",
-        1013 => "the broker is overloaded; try again later",
-        1015 => "the TLS handshake failed",
-        3000..=3999 => "closed by the broker's library or framework",
-        4000..=4999 => "closed by the broker's application",
-        _ => "closed with an unknown code",
+        1000 => msg_str!("closed normally"),
+        1001 => msg_str!("the broker is going away (restart or shutdown)"),
+        1002 => msg_str!("the broker saw a WebSocket protocol error"),
+        1003 => msg_str!("the broker does not accept this kind of data"),
+        1005 => msg_str!("closed without a code"),
+        1006 => msg_str!(
+            "the connection was cut without a close frame (network, broker or TLS failure)"
+        ),
+        1007 => msg_str!("the broker received data it could not read"),
+        1008 => msg_str!("the broker's policy refused the connection"),
+        1009 => msg_str!("a message was too big for the broker"),
+        1010 => msg_str!("the broker lacks an extension the client needs"),
+        1011 => msg_str!("the broker hit an internal error"),
+        1012 => msg_str!("the broker is restarting"),
+        1013 => msg_str!("the broker is overloaded; try again later"),
+        1015 => msg_str!("the TLS handshake failed"),
+        3000..=3999 => msg_str!("closed by the broker's library or framework"),
+        4000..=4999 => msg_str!("closed by the broker's application"),
+        _ => msg_str!("closed with an unknown code"),
     }
 }
 
@@ -115,7 +120,7 @@ impl WsTransport {
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_default();
-            format!("cannot open a WebSocket to {url}: {detail}")
+            msg!("cannot open a WebSocket to {url}: {detail}")
         })?;
         socket.set_binary_type(BinaryType::Arraybuffer);
         let opened = Rc::new(std::cell::Cell::new(false));
@@ -164,7 +169,7 @@ impl WsTransport {
     pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
         self.socket
             .send_with_u8_array(bytes)
-            .map_err(|_| "the WebSocket is not open".to_owned())
+            .map_err(|_| msg!("the WebSocket is not open"))
     }
 
     /// Starts the closing handshake; [`WsEvent::Closed`] follows.

@@ -5,6 +5,7 @@
 //! the RNG, so every job is tested natively. Only the worker binary calls
 //! [`handle`], which keeps the PKI library out of the page's wasm.
 
+use crate::msg;
 use iotda_core::pki::batch::{fingerprints_csv, issue_device, parse_node_ids};
 use iotda_core::pki::{
     self, CertInfo, Certificate, Error as PkiError, FingerprintAlg, Item, KeyType, P12Mode,
@@ -209,9 +210,9 @@ fn view(cert: &Certificate, now: i64) -> JobResult<CertView> {
         .next()
     {
         Some(Item::Certificate(info)) => Ok(info.into()),
-        _ => Err(vec![JobError::general(
-            "internal error: a certificate just made could not be read back",
-        )]),
+        _ => Err(vec![JobError::general(msg!(
+            "internal error: a certificate just made could not be read back"
+        ))]),
     }
 }
 

@@ -11,6 +11,7 @@
 pub mod jobs;
 pub mod protocol;
 
+use crate::msg;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use wasm_bindgen::prelude::*;
@@ -23,11 +24,11 @@ use protocol::{Request, Response};
 pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
     let crypto = scope
         .crypto()
-        .map_err(|_| "this browser gives workers no crypto.getRandomValues".to_owned())?;
+        .map_err(|_| msg!("this browser gives workers no crypto.getRandomValues"))?;
     let mut seed = [0u8; 32];
     crypto
         .get_random_values_with_u8_array(&mut seed)
-        .map_err(|_| "crypto.getRandomValues failed".to_owned())?;
+        .map_err(|_| msg!("crypto.getRandomValues failed"))?;
     Ok(ChaCha20Rng::from_seed(seed))
 }
 
@@ -61,7 +62,7 @@ pub fn run() {
         let request = event
             .data()
             .as_string()
-            .ok_or_else(|| "the worker expects JSON text".to_owned())
+            .ok_or_else(|| msg!("the worker expects JSON text"))
             .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| e.to_string()));
         let (request, mut rng) = match request.and_then(|r| Ok((r, seeded_rng(&reply_scope)?))) {
             Ok(ready) => ready,

@@ -24,6 +24,7 @@
 //! The worker keeps nothing between jobs: the page sends the CA certificate
 //! and key it holds with every job that signs.
 
+use crate::msg_str;
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
@@ -78,11 +79,11 @@ impl KeyChoice {
     /// The label shown in a select.
     pub fn label(self) -> &'static str {
         match self {
-            Self::P256 => "ECDSA P-256 (recommended)",
+            Self::P256 => msg_str!("ECDSA P-256 (recommended)"),
             Self::P384 => "ECDSA P-384",
             Self::Rsa2048 => "RSA 2048",
-            Self::Rsa3072 => "RSA 3072 (slow)",
-            Self::Rsa4096 => "RSA 4096 (very slow)",
+            Self::Rsa3072 => msg_str!("RSA 3072 (slow)"),
+            Self::Rsa4096 => msg_str!("RSA 4096 (very slow)"),
         }
     }
 

@@ -233,10 +233,32 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
         .wait_text("#console-status", |t| t.starts_with("Connection lost"))
         .await;
     assert!(status.contains("did not open"), "{status}");
+    // In Chinese the same messages are said in Chinese, with their values.
+    browser.select("#lang", "zh-CN").await;
+    browser.wait_for("html[lang='zh-CN']").await;
+    let status = browser
+        .wait_text("#console-status", |t| t.contains("WebSocket 未能打开"))
+        .await;
+    assert!(
+        status.contains("WebSocket 未能打开") && status.contains("https://host:port"),
+        "{status}"
+    );
     browser.click("#console-disconnect").await;
     browser
-        .wait_text("#console-status", |t| t == "Not connected")
+        .wait_text("#console-status", |t| t == "未连接")
         .await;
+    browser.fill("#console-keepalive", "abc").await;
+    browser.click("#console-connect").await;
+    let error = browser
+        .wait_text("#console-keepalive-error", |t| t.contains("心跳间隔"))
+        .await;
+    assert!(
+        error.contains("心跳间隔") && error.contains("\"abc\""),
+        "{error}"
+    );
+    browser.fill("#console-keepalive", "30").await;
+    browser.select("#lang", "en").await;
+    browser.wait_for("html[lang='en']").await;
     // Reload: the form is back, without the password.
     browser.client.refresh().await.expect("reload");
     browser.wait_for("#console-host").await;

@@ -657,6 +657,15 @@ async fn the_connection_page_switches_to_chinese_and_stays_so() {
     assert_eq!(browser.text("label[for='device-id']").await, "设备 ID");
     assert_eq!(browser.text("#credentials-heading").await, "MQTT 连接参数");
     assert_eq!(browser.text("a.navlink[href='/connect']").await, "连接信息");
+    // A check of what was typed is said in Chinese, with what it found.
+    browser.fill("#device-id", "5f8d node1").await;
+    let error = browser
+        .wait_text("#device-id-error", |t| t.contains("设备 ID"))
+        .await;
+    assert!(
+        error.contains("设备 ID") && error.contains("' '") && error.contains('5'),
+        "{error}"
+    );
     // The page still works in Chinese: credentials as IoTDA computes them.
     browser.fill("#device-id", "5f8d_node1").await;
     browser.fill("#secret", "12345678").await;

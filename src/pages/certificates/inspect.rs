@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::{cert_summary, Certs};
 use crate::i18n::Texts;
+use crate::messages::Say;
 use crate::state::certs::{Step, Toggle};
 use crate::worker::protocol::{Field, ItemView};
 
@@ -28,7 +29,7 @@ pub(super) fn inspect_card(certs: &Certs) -> Html {
                     if items.is_empty() {
                         <p>{ t.nothing_to_show() }</p>
                     }
-                    { for items.iter().enumerate().map(|(i, item)| item_view(t, i, item, colons)) }
+                    { for items.iter().enumerate().map(|(i, item)| item_view((t, certs.say), i, item, colons)) }
                 </div>
             }
             { certs.openssl(Step::Inspect) }
@@ -44,7 +45,7 @@ fn yes_no(t: &Texts, ok: bool) -> &'static str {
     }
 }
 
-fn item_view(t: &Texts, i: usize, item: &ItemView, colons: bool) -> Html {
+fn item_view((t, say): (&Texts, Say), i: usize, item: &ItemView, colons: bool) -> Html {
     let id = format!("inspect-item-{i}");
     let (title, body) = match item {
         ItemView::Certificate {
@@ -59,7 +60,7 @@ fn item_view(t: &Texts, i: usize, item: &ItemView, colons: bool) -> Html {
                     if let Some(check) = signed_by_ca {
                         <p id={format!("{id}-signed-by")} class={if check.ok { "ok" } else { "field-error" }}>
                             { format!("{} {}", t.signed_by_ca(), yes_no(t, check.ok)) }
-                            if !check.ok { { format!(" ({})", check.detail) } }
+                            if !check.ok { { format!(" ({})", say.text(&check.detail)) } }
                         </p>
                     }
                     if let Some(matches) = key_matches {
@@ -96,7 +97,7 @@ fn item_view(t: &Texts, i: usize, item: &ItemView, colons: bool) -> Html {
         ItemView::PublicKey { key } => (t.item_public_key(), html! { <p>{ key.clone() }</p> }),
         ItemView::Unreadable { label, error } => (
             t.item_unreadable(),
-            html! { <p class="field-error">{ format!("{label}: {error}") }</p> },
+            html! { <p class="field-error">{ format!("{label}: {}", say.text(error)) }</p> },
         ),
     };
     html! {

@@ -18,12 +18,13 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::pem_field::PemField;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::i18n::Texts;
+use crate::messages::Say;
 use crate::state::certs::{
     CertsAction, CertsForm, CertsMemory, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
     ISSUED_STORAGE_KEY,
@@ -36,6 +37,8 @@ struct Certs {
     state: UseReducerHandle<CertsState>,
     /// The texts of the language chosen.
     t: &'static Texts,
+    /// How that language says messages.
+    say: Say,
     /// Starts the job of a step.
     run: Callback<Step>,
     /// Stops the worker, cancelling every running job.
@@ -106,9 +109,11 @@ pub fn CertificatesPage() -> Html {
         })
     };
     let t = use_texts();
+    let say = use_say();
     let certs = Certs {
         state,
         t,
+        say,
         run,
         cancel,
     };
@@ -118,7 +123,7 @@ pub fn CertificatesPage() -> Html {
     html! {
         <div class="page certificates">
             if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ error.clone() }</p>
+                <p class="banner warning" role="status">{ say.text(error) }</p>
             }
             <p class="banner intro">{ t.certs_intro() }</p>
             { ca::ca_card(&certs) }
@@ -236,11 +241,11 @@ impl Certs {
                 <label for={id}>{ self.t.key_type() }</label>
                 <select {id} {onchange}>
                     { for KeyChoice::ALL.iter().map(|k| html! {
-                        <option value={k.name()} selected={*k == current}>{ k.label() }</option>
+                        <option value={k.name()} selected={*k == current}>{ self.say.text(k.label()) }</option>
                     }) }
                 </select>
                 if let Some(error) = error {
-                    <p class="field-error" id={format!("{id}-error")} role="alert">{ error }</p>
+                    <p class="field-error" id={format!("{id}-error")} role="alert">{ self.say.text(&error) }</p>
                 }
             </div>
         }
@@ -300,7 +305,7 @@ impl Certs {
             },
             Some(JobState::Failed(message)) => html! {
                 <p id={format!("{}-error", step.id())} class="field-error" role="alert">
-                    { message.clone() }
+                    { self.say.text(message) }
                 </p>
             },
         }

@@ -16,9 +16,11 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::{publish_logged, wall_ms, FrameScheduler};
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
 use crate::i18n::Texts;
+use crate::messages::Say;
+use crate::msg;
 use crate::state::console::{clock_text, MessageLog};
 use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::simulator::{
@@ -90,13 +92,14 @@ struct Ctx {
     timer: Rc<RefCell<Option<Interval>>>,
     error: UseStateHandle<Option<String>>,
     redraw: Callback<()>,
+    say: Say,
 }
 
 impl Ctx {
     fn send(&self, request: SimRequest) {
         let sent = match self.worker.borrow().as_ref() {
             Some(w) => w.send(&request),
-            None => Err("the device simulator is not running".into()),
+            None => Err(msg!("the device simulator is not running")),
         };
         if let Err(e) = sent {
             self.error.set(Some(e));
@@ -128,7 +131,7 @@ impl Ctx {
     fn report(&self, request: SimRequest) -> bool {
         if self.client.borrow().is_none() {
             self.error
-                .set(Some("connect first (Connection, above)".into()));
+                .set(Some(msg!("connect first (Connection, above)")));
             return false;
         }
         self.send(request);
@@ -152,6 +155,7 @@ impl Ctx {
 #[component]
 pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     let tx = use_texts();
+    let say = use_say();
     let worker = use_mut_ref(|| None::<SimWorker>);
     let typed = use_mut_ref(Typed::default);
     let started = use_state(|| None::<Rc<Started>>);
@@ -171,6 +175,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             let update = update.clone();
             Callback::from(move |()| update.force_update())
         },
+        say,
     };
 
     // The worker, and a device of the model for the device id typed above.
@@ -237,7 +242,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         let why = started
             .as_ref()
             .and_then(|s| s.device_error.clone())
-            .map(|e| format!("{} {e}", tx.sim_needs_device()));
+            .map(|e| format!("{} {}", tx.sim_needs_device(), say.text(&e)));
         return html! {
             <section class="card wide simulator" aria-labelledby="sim-title">
                 <h2 id="sim-title">{ tx.sim_title() }</h2>
@@ -245,7 +250,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     { why.unwrap_or_else(|| tx.sim_starting().into()) }
                 </p>
                 if let Some(e) = &*error {
-                    <p class="field-error" role="alert">{ e }</p>
+                    <p class="field-error" role="alert">{ say.text(e) }</p>
                 }
             </section>
         };
@@ -349,7 +354,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 { tx.sim_subscribe_hint() }
             </p>
             if let Some(note) = &s.model_note {
-                <p class="note">{ note }</p>
+                <p class="note">{ say.text(note) }</p>
             }
             <h3>{ tx.sim_report() }</h3>
             <div class="report-fields">
@@ -369,7 +374,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             </div>
             if problems {
                 <ul id="sim-problems" class="field-error" role="alert">
-                    { for v.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                    { for v.problems.iter().map(|p| html! { <li>{ say.text(p) }</li> }) }
                 </ul>
             } else {
                 <p class="ok" id="sim-valid">{ tx.sim_valid() }</p>
@@ -403,15 +408,15 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 </span>
             </p>
             if let Some(e) = &*error {
-                <p class="field-error" id="sim-error" role="alert">{ e }</p>
+                <p class="field-error" id="sim-error" role="alert">{ say.text(e) }</p>
             }
             <div class="charts">
                 { for v.charts.iter().map(|c| html! {
                     <figure class="chart" data-series={c.label.clone()} data-points={c.count.to_string()}>
-                        <figcaption><code>{ &c.label }</code>{ " " }{ &c.caption }</figcaption>
+                        <figcaption><code>{ &c.label }</code>{ " " }{ say.text(&c.caption) }</figcaption>
                         <svg viewBox={format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")} width={CHART_WIDTH.to_string()}
                             height={CHART_HEIGHT.to_string()} role="img"
-                            aria-label={format!("{} over the last {} reports", c.label, c.count)}>
+                            aria-label={say.text(&msg!("{} over the last {} reports", c.label, c.count))}>
                             <polyline points={c.points.clone()} fill="none" stroke="currentColor" stroke-width="1.5" />
                         </svg>
                     </figure>
@@ -430,7 +435,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
                         oninput={on_reply_paras} />
                     if let Some(e) = reply_error(ReplyField::Paras) {
-                        <p class="field-error" id="sim-paras-error">{ e }</p>
+                        <p class="field-error" id="sim-paras-error">{ say.text(&e) }</p>
                     }
                 </div>
             </div>
@@ -447,7 +452,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     html! {
                         <li class="item request" data-request-id={r.request_id.clone()}>
                             <h4>
-                                { &r.title }
+                                { say.text(&r.title) }
                                 if let Some(id) = &r.request_id {
                                     <span class="badge">{ format!("request_id={id}") }</span>
                                 }
@@ -456,7 +461,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                             <pre class="mono">{ &r.body }</pre>
                             if !r.problems.is_empty() {
                                 <ul class="field-error">
-                                    { for r.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                                    { for r.problems.iter().map(|p| html! { <li>{ say.text(p) }</li> }) }
                                 </ul>
                             }
                             if let Some(a) = &r.answered {
@@ -596,9 +601,9 @@ fn field_input(ctx: &Ctx, tx: &Texts, t: &Typed, v: &SimView, i: usize, f: &Fiel
                 <label class="include"><input type="checkbox" id={format!("{id}-include")}
                     checked={t.include.get(i).copied().unwrap_or_default()} onchange={on_include} />{ " " }{ tx.sim_include() }</label>
             </div>
-            <span class="hint" id={format!("{id}-hint")}>{ &f.hint }</span>
+            <span class="hint" id={format!("{id}-hint")}>{ ctx.say.text(&f.hint) }</span>
             if let Some(e) = error {
-                <p class="field-error">{ e }</p>
+                <p class="field-error">{ ctx.say.text(&e) }</p>
             }
         </div>
     }

@@ -14,6 +14,7 @@
 //! echoes: the page shows a view's texts only when no newer edit is on its
 //! way, so nothing typed while the worker answers is lost.
 
+use crate::msg;
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -280,12 +281,12 @@ impl Host {
             // The worker's entry fetches the guide's text and renders it
             // (`crate::sim_worker`): the host never sees this request.
             SimRequest::Guide(input) => {
-                return SimResponse::Guide(input.id, Err("the guide's text was not fetched".into()))
+                return SimResponse::Guide(input.id, Err(msg!("the guide's text was not fetched")))
             }
             other => other,
         };
         let Some(sim) = self.sim.as_mut() else {
-            return SimResponse::Failed("no device yet: type a valid device id".into());
+            return SimResponse::Failed(msg!("no device yet: type a valid device id"));
         };
         let mut outbox = Vec::new();
         let mut error = None;

@@ -17,6 +17,7 @@
 
 mod host;
 
+use crate::{msg, msg_str};
 use std::collections::VecDeque;
 
 use iotda_core::iotda::{
@@ -83,20 +84,20 @@ impl Field {
             (None, None) => {}
         }
         if let Some(step) = &p.step {
-            parts.push(format!("step {step}"));
+            parts.push(msg!("step {step}"));
         }
         if let Some(n) = p.max_length {
-            parts.push(format!("at most {n} characters"));
+            parts.push(msg!("at most {n} characters"));
         }
         if let Some(list) = &p.enum_list {
-            parts.push(format!("one of {}", list.join(", ")));
+            parts.push(msg!("one of {}", list.join(", ")));
         }
         if let Some(unit) = p.unit.as_deref().filter(|u| !u.is_empty()) {
             parts.push(unit.to_owned());
         }
         parts.push(p.method.to_string());
         if p.required {
-            parts.push("required".to_owned());
+            parts.push(msg!("required"));
         }
         parts.join(" · ")
     }
@@ -167,7 +168,7 @@ impl ReplyForm {
         let result_code = self.result_code.trim().parse::<i64>().map_err(|_| {
             (
                 ReplyField::ResultCode,
-                format!(
+                msg!(
                     "result_code must be a whole number (0 for success), not {:?}",
                     self.result_code
                 ),
@@ -183,7 +184,7 @@ impl ReplyForm {
                         "paras must be a JSON object, such as {\"result\": \"done\"}".into(),
                     ))
                 }
-                Err(e) => return Err((ReplyField::Paras, format!("paras is not JSON: {e}"))),
+                Err(e) => return Err((ReplyField::Paras, msg!("paras is not JSON: {e}"))),
             },
         };
         let name = self.response_name.trim();
@@ -270,12 +271,12 @@ impl Series {
             .collect::<Vec<_>>()
             .join(" ");
         let caption = match self.points.back() {
-            Some((_, last)) => format!(
+            Some((_, last)) => msg!(
                 "{last} {} (min {lo}, max {hi}, last {} reports)",
                 self.unit,
                 self.points.len()
             ),
-            None => "no report yet".to_owned(),
+            None => msg!("no report yet"),
         };
         Chart {
             label: self.label.clone(),
@@ -491,7 +492,7 @@ impl Simulator {
     pub fn interval_ms(&self) -> Result<u32, String> {
         match self.interval.trim().parse::<u32>() {
             Ok(s) if (1..=MAX_INTERVAL_S).contains(&s) => Ok(s * 1000),
-            _ => Err(format!(
+            _ => Err(msg!(
                 "the interval is whole seconds from 1 to {MAX_INTERVAL_S}, not {:?}",
                 self.interval
             )),
@@ -529,7 +530,7 @@ impl Simulator {
                 .map(ToString::to_string)
                 .collect();
         if !self.fields.iter().any(|f| f.include) {
-            problems.push("no property is included: tick at least one".into());
+            problems.push(msg!("no property is included: tick at least one"));
         }
         Preview { payload, problems }
     }
@@ -584,20 +585,26 @@ impl Simulator {
             Err(_) => return None,
         };
         let title = match &downlink {
-            Some(Downlink::Command { request, .. }) => format!(
+            Some(Downlink::Command { request, .. }) => msg!(
                 "Command {} of {}",
-                request.command_name.as_deref().unwrap_or("(no name)"),
-                request.service_id.as_deref().unwrap_or("(no service)")
+                request
+                    .command_name
+                    .as_deref()
+                    .unwrap_or(msg_str!("(no name)")),
+                request
+                    .service_id
+                    .as_deref()
+                    .unwrap_or(msg_str!("(no service)"))
             ),
-            Some(Downlink::PropertiesSet { .. }) => "Property set".to_owned(),
+            Some(Downlink::PropertiesSet { .. }) => msg!("Property set"),
             Some(Downlink::PropertiesGet { request, .. }) => match &request.service_id {
-                Some(s) => format!("Property get of {s}"),
-                None => "Property get of every service".to_owned(),
+                Some(s) => msg!("Property get of {s}"),
+                None => msg!("Property get of every service"),
             },
-            Some(Downlink::Message(_)) => "Message".to_owned(),
-            Some(Downlink::Events(_)) => "Events".to_owned(),
-            Some(Downlink::ShadowResponse { .. }) => "Device shadow".to_owned(),
-            None => "Unreadable request".to_owned(),
+            Some(Downlink::Message(_)) => msg!("Message"),
+            Some(Downlink::Events(_)) => msg!("Events"),
+            Some(Downlink::ShadowResponse { .. }) => msg!("Device shadow"),
+            None => msg!("Unreadable request"),
         };
         let text = String::from_utf8_lossy(payload);
         let seq = self.next_seq;
@@ -640,16 +647,19 @@ impl Simulator {
             .requests
             .iter_mut()
             .find(|r| r.seq == seq)
-            .ok_or("that request is no longer in the list")?;
+            .ok_or(msg!("that request is no longer in the list"))?;
         if !request.awaits_answer {
-            return Err("that request needs no answer, or has one".into());
+            return Err(msg!("that request needs no answer, or has one"));
         }
-        let downlink = request.downlink.as_ref().ok_or("unreadable request")?;
+        let downlink = request
+            .downlink
+            .as_ref()
+            .ok_or(msg!("unreadable request"))?;
         let reply = self
             .device
             .answer(downlink)
             .map_err(|e| e.to_string())?
-            .ok_or("that request needs no answer")?;
+            .ok_or(msg!("that request needs no answer"))?;
         request.awaits_answer = false;
         request.answered = Some(Answered {
             topic: reply.uplink.topic.to_string(),
@@ -688,7 +698,7 @@ impl Simulator {
 /// `body` cut to [`MAX_BODY_CHARS`], saying how much was left out.
 fn shorten(body: String) -> String {
     match body.char_indices().nth(MAX_BODY_CHARS) {
-        Some((at, _)) => format!(
+        Some((at, _)) => msg!(
             "{}… ({} more bytes not shown)",
             &body[..at],
             body.len() - at
@@ -705,7 +715,7 @@ pub fn saved_model(saved: Option<&str>) -> (ProductModel, Option<String>) {
         Some(Ok(model)) => (model, None),
         Some(Err(e)) => (
             iotda_core::iotda::default_model(),
-            Some(format!(
+            Some(msg!(
                 "the model saved by the Model page cannot be read ({e}); using the default model"
             )),
         ),

@@ -223,16 +223,18 @@ impl ConnectRefusal {
 
 impl fmt::Display for ConnectRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (code, reason, sentence) = (self.code, self.reason, self.sentence());
         if self.version.is_v5() {
             write!(
                 f,
-                "connection refused, CONNACK reason code {:#04x}",
-                self.code
+                "connection refused, CONNACK reason code {code:#04x} ({reason}): {sentence}"
             )?;
         } else {
-            write!(f, "connection refused, CONNACK return code {}", self.code)?;
+            write!(
+                f,
+                "connection refused, CONNACK return code {code} ({reason}): {sentence}"
+            )?;
         }
-        write!(f, " ({}): {}", self.reason, self.sentence())?;
         if let Some(s) = &self.reason_string {
             write!(f, " The server says: {s:?}.")?;
         }
