@@ -212,6 +212,8 @@ texts! {
     host: "Host", "主机";
     host_hint: "Your instance's access address (console: Overview > Access Details), or pick a suggestion.", "实例的接入地址（控制台：总览 > 接入信息），或从建议中选择。";
     protocol: "Protocol", "协议";
+    transport_ws: "WS (plain WebSocket, local brokers)", "WS（明文 WebSocket，用于本地 Broker）";
+    transport_wss: "WSS 443, path /mqtt", "WSS 443，路径 /mqtt";
     port: "Port", "端口";
     ws_path: "WebSocket path", "WebSocket 路径";
     credentials: "MQTT credentials", "MQTT 连接参数";

@@ -187,8 +187,8 @@ pub fn ConnectPage() -> Html {
                 <div class="field">
                     <label for="transport">{ t.protocol() }</label>
                     <select id="transport" onchange={on_transport}>
-                        { for Transport::ALL.iter().map(|t| html! {
-                            <option value={t.scheme()} selected={*t == form.transport}>{ t.label() }</option>
+                        { for Transport::ALL.iter().map(|tr| html! {
+                            <option value={tr.scheme()} selected={*tr == form.transport}>{ transport_label(t, *tr) }</option>
                         }) }
                     </select>
                 </div>
@@ -217,6 +217,15 @@ pub fn ConnectPage() -> Html {
                 { settings_view(t, say, settings) }
             </section>
         </div>
+    }
+}
+
+/// A transport's label in the language on screen (the core's is English).
+fn transport_label(t: &Texts, transport: Transport) -> &'static str {
+    match transport {
+        Transport::Ws => t.transport_ws(),
+        Transport::Wss => t.transport_wss(),
+        other => other.label(),
     }
 }
 

@@ -202,10 +202,9 @@ impl ConsoleForm {
                     msg!(
                         "No credentials yet: type the device id and secret on the Connection page \
                      (or the ClientId, user name and password here)."
-                    )
-                    .to_owned(),
+                    ),
                 ]
-                .join(" ")
+                .join("\n")
                 .trim()
                 .to_owned(),
             ),

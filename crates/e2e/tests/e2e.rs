@@ -570,6 +570,35 @@ async fn certificates_page_cancels_a_batch_and_carries_on() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_top_bar_is_one_row_on_a_1280_px_screen_in_both_languages() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 800).await;
+    browser.goto(&format!("http://{addr}/console")).await;
+    browser.wait_for("#theme").await;
+    // The vertical centres of the brand and of the last control, in px.
+    let rows = "const mid = e => { const r = document.querySelector(e).getBoundingClientRect(); \
+                return Math.round(r.top + r.height / 2); }; \
+                return [mid('.brand'), mid('#theme'), mid('.tagline')];";
+    for lang in ["en", "zh-CN"] {
+        browser.select("#lang", lang).await;
+        browser.wait_for(&format!("html[lang='{lang}']")).await;
+        let mids = browser.run(rows).await;
+        let mids: Vec<i64> = mids
+            .as_array()
+            .expect("three numbers")
+            .iter()
+            .map(|v| v.as_i64().expect("a number"))
+            .collect();
+        assert!(
+            mids.iter().all(|m| (m - mids[0]).abs() < 16),
+            "{lang}: the top bar wraps (brand, theme, tagline at {mids:?})"
+        );
+    }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_theme_switch_overrides_the_system_and_is_remembered() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
