@@ -326,10 +326,16 @@ impl Check {
 }
 
 /// The platform's ports, as the Connection page names them.
+/// The ports, in no language: `MQTT 1883 · MQTTS 8883 · WSS 443 /mqtt`.
 fn ports() -> String {
-    [Transport::Mqtt, Transport::Mqtts, Transport::Wss]
-        .map(Transport::label)
-        .join(" · ")
+    let label = |t: Transport| format!("{} {}", t.scheme().to_ascii_uppercase(), t.default_port());
+    format!(
+        "{} · {} · {} {}",
+        label(Transport::Mqtt),
+        label(Transport::Mqtts),
+        label(Transport::Wss),
+        iotda_core::endpoint::DEFAULT_WS_PATH
+    )
 }
 
 fn cert_values(cert: &PublicCert) -> Vec<Shown> {
