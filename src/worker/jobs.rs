@@ -14,8 +14,8 @@ use iotda_core::zip::{ZipWriter, MODE_SECRET};
 use pki::rand_core::CryptoRng;
 
 use super::protocol::{
-    CaPems, CertView, Check, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, Outcome,
-    Request, Response, Secret, SubjectForm,
+    CaPems, CertView, Check, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, KeySlot,
+    LockedKey, Outcome, Request, Response, Secret, SubjectForm, UnlockError,
 };
 
 /// New certificates start this many seconds in the past, so that a device
@@ -85,6 +85,10 @@ pub fn handle<R: CryptoRng + ?Sized>(
             key_pem,
             passphrase,
         } => encrypt_key(&key_pem, &passphrase, rng),
+        Job::DecryptKeys { keys, passphrase } => Ok(match decrypt_keys(&keys, &passphrase) {
+            Ok(keys) => Outcome::KeysUnlocked { keys },
+            Err(why) => Outcome::KeysLocked(why),
+        }),
         Job::Batch {
             ca,
             node_ids,
@@ -504,6 +508,33 @@ fn encrypt_key<R: CryptoRng + ?Sized>(
             }
         })?;
     Ok(Outcome::EncryptedKey { pem })
+}
+
+/// Decrypts each key and checks it against its certificate; the first
+/// that fails stops the job, so the page gets all the keys or none.
+fn decrypt_keys(
+    keys: &[LockedKey],
+    passphrase: &Secret,
+) -> Result<Vec<(KeySlot, Secret)>, UnlockError> {
+    keys.iter()
+        .map(|locked| {
+            let slot = locked.slot;
+            let unreadable = |e: PkiError| UnlockError::Unreadable(slot, e.to_string());
+            let cert = Certificate::from_pem(&locked.cert_pem).map_err(unreadable)?;
+            let key = PrivateKey::from_pem(locked.key_pem.expose(), Some(passphrase.expose()))
+                .map_err(|e| {
+                    if is_passphrase_error(&e) {
+                        UnlockError::WrongPassphrase
+                    } else {
+                        unreadable(e)
+                    }
+                })?;
+            if !pki::key_matches(&cert, &key) {
+                return Err(UnlockError::Mismatch(slot));
+            }
+            Ok((slot, Secret(key.to_pkcs8_pem().map_err(unreadable)?)))
+        })
+        .collect()
 }
 
 /// How many progress messages a batch sends at most (besides the first):
@@ -1160,6 +1191,129 @@ mod tests {
             passphrase: Secret::from(""),
         }));
         assert_eq!(e.field, Some(Field::KeyPassphrase));
+    }
+
+    /// `key` encrypted with `passphrase` (few PBKDF2 rounds: tests).
+    fn encrypted(key: &Secret, passphrase: &str) -> Secret {
+        let mut rng = ChaCha20Rng::seed_from_u64(21);
+        let key = PrivateKey::from_pem(key.expose(), None).unwrap();
+        Secret(
+            key.to_encrypted_pkcs8_pem_with_iterations(passphrase, 1000, &mut rng)
+                .unwrap(),
+        )
+    }
+
+    fn decrypt(keys: Vec<LockedKey>, passphrase: &str) -> Outcome {
+        run(Job::DecryptKeys {
+            keys,
+            passphrase: Secret::from(passphrase),
+        })
+        .expect("the job runs")
+    }
+
+    /// A CA and a device of it, with both keys encrypted as a profile keeps
+    /// them, and the plain keys.
+    fn profile_keys(passphrase: &str) -> (Vec<LockedKey>, [Secret; 2]) {
+        let ca = new_ca(KeyChoice::P256);
+        let device = device_of(&ca);
+        let device_key = device.key_pem.unwrap();
+        let locked = vec![
+            LockedKey {
+                slot: KeySlot::Ca,
+                cert_pem: ca.cert_pem.clone(),
+                key_pem: encrypted(&ca.key_pem, passphrase),
+            },
+            LockedKey {
+                slot: KeySlot::Device,
+                cert_pem: device.cert_pem,
+                key_pem: encrypted(&device_key, passphrase),
+            },
+        ];
+        (locked, [ca.key_pem, device_key])
+    }
+
+    #[test]
+    fn decrypt_keys_gives_each_key_back_checked_against_its_certificate() {
+        let (locked, [ca_key, device_key]) = profile_keys("correct horse");
+        assert!(locked[0]
+            .key_pem
+            .expose()
+            .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        assert_eq!(
+            decrypt(locked.clone(), "correct horse"),
+            Outcome::KeysUnlocked {
+                keys: vec![(KeySlot::Ca, ca_key), (KeySlot::Device, device_key)]
+            }
+        );
+        // Through JSON, as the page gets it, the keys are the same.
+        let answer = run_all(Job::DecryptKeys {
+            keys: locked[1..].to_vec(),
+            passphrase: Secret::from("correct horse"),
+        });
+        let json = serde_json::to_string(&answer[0]).unwrap();
+        let back: Response = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, answer[0]);
+        assert!(json.contains("keys_unlocked"), "{json}");
+    }
+
+    #[test]
+    fn decrypt_keys_with_a_wrong_passphrase_says_so_and_gives_nothing() {
+        let (locked, _) = profile_keys("correct horse");
+        for wrong in ["correct horsE", "", "x"] {
+            assert_eq!(
+                decrypt(locked.clone(), wrong),
+                Outcome::KeysLocked(UnlockError::WrongPassphrase),
+                "{wrong:?}"
+            );
+        }
+        // One key that opens and one that does not: none is given.
+        let (other, _) = profile_keys("another passphrase");
+        let mixed = vec![locked[0].clone(), other[1].clone()];
+        assert_eq!(
+            decrypt(mixed, "correct horse"),
+            Outcome::KeysLocked(UnlockError::WrongPassphrase)
+        );
+    }
+
+    #[test]
+    fn decrypt_keys_refuses_a_key_that_is_not_its_certificates() {
+        let (locked, _) = profile_keys("correct horse");
+        let (other, _) = profile_keys("correct horse");
+        // The other profile's device key beside this profile's certificate.
+        let swapped = LockedKey {
+            key_pem: other[1].key_pem.clone(),
+            ..locked[1].clone()
+        };
+        assert_eq!(
+            decrypt(vec![locked[0].clone(), swapped], "correct horse"),
+            Outcome::KeysLocked(UnlockError::Mismatch(KeySlot::Device))
+        );
+        // The CA key under the device certificate, the device key under the CA's.
+        let crossed = LockedKey {
+            key_pem: locked[1].key_pem.clone(),
+            ..locked[0].clone()
+        };
+        assert_eq!(
+            decrypt(vec![crossed], "correct horse"),
+            Outcome::KeysLocked(UnlockError::Mismatch(KeySlot::Ca))
+        );
+        // A damaged certificate or key is named, not panicked on.
+        let damaged = LockedKey {
+            cert_pem: "-----BEGIN CERTIFICATE-----\n!!\n".into(),
+            ..locked[0].clone()
+        };
+        assert!(matches!(
+            decrypt(vec![damaged], "correct horse"),
+            Outcome::KeysLocked(UnlockError::Unreadable(KeySlot::Ca, why)) if !why.is_empty()
+        ));
+        let garbage = LockedKey {
+            key_pem: Secret::from("not a key"),
+            ..locked[1].clone()
+        };
+        assert!(matches!(
+            decrypt(vec![garbage], "correct horse"),
+            Outcome::KeysLocked(UnlockError::Unreadable(KeySlot::Device, _))
+        ));
     }
 
     #[test]

@@ -167,6 +167,42 @@ pub struct CaPems {
     pub key_pem: Secret,
 }
 
+/// Which private key of a profile: the CA's or the device's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeySlot {
+    /// The CA key.
+    Ca,
+    /// The device key.
+    Device,
+}
+
+/// A profile's encrypted private key and the certificate it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedKey {
+    /// Whose key it is.
+    pub slot: KeySlot,
+    /// The certificate, PEM.
+    pub cert_pem: String,
+    /// The key, encrypted PKCS#8 PEM.
+    pub key_pem: Secret,
+}
+
+/// Why a profile's keys stay locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnlockError {
+    /// The passphrase does not decrypt a key: mistyped, or not the one
+    /// the profile was saved with.
+    WrongPassphrase,
+    /// The key decrypts but is not the key of its certificate: the
+    /// profile's file was edited or put together from two profiles.
+    Mismatch(KeySlot),
+    /// The key or its certificate cannot be read (a damaged file): the
+    /// library's words.
+    Unreadable(KeySlot, String),
+}
+
 /// The jobs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -251,6 +287,14 @@ pub enum Job {
         /// The private key, PEM.
         key_pem: Secret,
         /// The passphrase.
+        passphrase: Secret,
+    },
+    /// Decrypt a profile's private keys with its passphrase and check
+    /// each against its certificate: all of them, or none.
+    DecryptKeys {
+        /// The keys, with their certificates.
+        keys: Vec<LockedKey>,
+        /// The passphrase they were encrypted with.
         passphrase: Secret,
     },
     /// Issue one device key and certificate per node id, as a zip, with
@@ -482,6 +526,14 @@ pub enum Outcome {
         /// `-----BEGIN ENCRYPTED PRIVATE KEY-----` PEM.
         pem: String,
     },
+    /// The keys of `decrypt_keys`, each the key of its certificate.
+    KeysUnlocked {
+        /// Each slot's key, unencrypted PKCS#8 PEM, in the job's order.
+        keys: Vec<(KeySlot, Secret)>,
+    },
+    /// `decrypt_keys` ran, but the keys stay locked: why, for the page
+    /// to say in the user's language.
+    KeysLocked(UnlockError),
     /// A batch of devices.
     Batch {
         /// `devices.zip`: a folder per node id with `deviceCert.pem`,
