@@ -1,15 +1,17 @@
 //! The Profiles page: save the current work as a named profile, list,
-//! switch, delete, export and import profiles, and forget everything the
-//! app keeps in this browser.
+//! switch, delete, export and import profiles, unlock a profile's kept
+//! private keys, and forget everything the app keeps in this browser.
 //!
 //! The rules (what a profile holds, what asks first, the file format) are
 //! in [`crate::state::profiles`]; this module gathers the work from each
 //! page's storage key and the tab's memory, writes a profile back there,
-//! and has the certificate worker encrypt private keys: no PKI code here.
+//! and has the certificate worker encrypt and decrypt private keys: no PKI
+//! code here.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
+use serde::Serialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -19,25 +21,37 @@ use crate::components::text_field::TextField;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::i18n::Texts;
 use crate::state::certs::{CertsMemory, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
+use crate::state::console::CONSOLE_STORAGE_KEY;
 use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::profiles::{
     file_name, file_of, keys_to_forget, Confirm, ImportError, Notice, Plan, Profile, ProfileStore,
-    ProfilesAction, ProfilesState, Restored, SaveError, Work, PROFILES_STORAGE_KEY,
+    ProfilesAction, ProfilesState, Restored, SaveError, Stored, UnlockProblem, Work,
+    PROFILES_STORAGE_KEY,
 };
+use crate::state::simulator::SIMULATOR_STORAGE_KEY;
 use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::{files, storage};
-use crate::worker::protocol::{Request, Secret};
+use crate::worker::protocol::{KeySlot, Request, Secret, UnlockError};
 
 /// The work as it is now: each page's storage, and this tab's memory.
 fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
-    Work::gather(
-        storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
-        storage::load(MODEL_STORAGE_KEY).ok().flatten(),
-        storage::load(CERTS_STORAGE_KEY).ok().flatten(),
-        storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
-        certs.get().as_ref(),
-        secret.get(),
-    )
+    let stored = Stored {
+        connect: storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
+        model: storage::load(MODEL_STORAGE_KEY).ok().flatten(),
+        certs: storage::load(CERTS_STORAGE_KEY).ok().flatten(),
+        issued: storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
+        console: storage::load(CONSOLE_STORAGE_KEY).ok().flatten(),
+        simulator: storage::load(SIMULATOR_STORAGE_KEY).ok().flatten(),
+    };
+    Work::gather(stored, certs.get().as_ref(), secret.get())
+}
+
+/// Stores `value` under `key`, or removes the key for `None`.
+fn save_or_remove<T: Serialize>(key: &str, value: Option<&T>) -> Result<(), String> {
+    match value {
+        Some(value) => storage::save(key, value),
+        None => storage::remove(key),
+    }
 }
 
 /// Writes a restored profile into each page's storage key and the tab's
@@ -46,12 +60,18 @@ fn write(restored: &Restored, secret: &SecretMemory, certs: &CertsMemory) -> Res
     secret.set(&restored.secret);
     certs.set(&restored.certs);
     storage::save(CONNECT_STORAGE_KEY, &restored.connect)?;
-    match &restored.model {
-        Some(model) => storage::save(MODEL_STORAGE_KEY, model)?,
-        None => storage::remove(MODEL_STORAGE_KEY)?,
-    }
+    save_or_remove(MODEL_STORAGE_KEY, restored.model.as_ref())?;
     storage::save(CERTS_STORAGE_KEY, &restored.certs.saved())?;
-    storage::save(ISSUED_STORAGE_KEY, &restored.issued)
+    storage::save(ISSUED_STORAGE_KEY, &restored.issued)?;
+    save_or_remove(CONSOLE_STORAGE_KEY, restored.console.as_ref())?;
+    save_or_remove(SIMULATOR_STORAGE_KEY, restored.simulator.as_ref())
+}
+
+/// The next job id of the page (never 0: that is the worker's own).
+fn next_job_id(next: &Cell<u32>) -> u32 {
+    let id = next.get();
+    next.set(id.wrapping_add(1).max(1));
+    id
 }
 
 /// Removes every key of the app from storage; how many there were.
@@ -95,8 +115,40 @@ pub fn ProfilesPage() -> Html {
             dispatcher.dispatch(ProfilesAction::Worker(response))
         }))
     };
-    let next_id = use_mut_ref(|| Cell::new(1u32));
+    let next_id = use_memo((), |_| Cell::new(1u32));
 
+    // The worker opened the kept keys: into the Certificates page's memory.
+    {
+        let (state, certs) = (state.clone(), certs.clone());
+        use_effect_with(state.unlock.opened.clone(), move |opened| {
+            if let Some((name, _)) = opened {
+                if let Some(unlocked) = state.placed(certs.get()) {
+                    certs.set(&unlocked);
+                }
+                state.dispatch(ProfilesAction::KeysPlaced(name.clone()));
+            }
+        });
+    }
+    let unlock = {
+        let (state, certs, worker, next_id) = (
+            state.clone(),
+            certs.clone(),
+            worker.clone(),
+            next_id.clone(),
+        );
+        Callback::from(move |()| match state.unlock_job(certs.get().as_ref()) {
+            Ok((name, job)) => {
+                let id = next_job_id(&next_id);
+                match worker.send(&Request { id, job }) {
+                    Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
+                    Err(e) => {
+                        state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
+                    }
+                }
+            }
+            Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
+        })
+    };
     // `true`: the user confirmed overwriting.
     let save = {
         let (state, secret, certs) = (state.clone(), secret.clone(), certs.clone());
@@ -110,8 +162,7 @@ pub fn ProfilesPage() -> Html {
                 Plan::Encrypt(profile, jobs) => {
                     let mut sent = Vec::new();
                     for (slot, job) in jobs {
-                        let id = next_id.borrow().get();
-                        next_id.borrow().set(id.wrapping_add(1).max(1));
+                        let id = next_job_id(&next_id);
                         if let Err(e) = worker.send(&Request { id, job }) {
                             return state.dispatch(ProfilesAction::Invalid(SaveError::Encrypt(e)));
                         }
@@ -143,6 +194,7 @@ pub fn ProfilesPage() -> Html {
             }
         })
     };
+    let locked = state.to_unlock(certs.get().as_ref()).cloned();
     let forget = {
         let (dispatcher, storage_error) = (state.dispatcher(), storage_error.clone());
         Callback::from(move |()| {
@@ -163,6 +215,9 @@ pub fn ProfilesPage() -> Html {
             <p class="banner intro">{ t.profiles_intro() }</p>
             { confirm_view(t, &state, &save, &switch, &forget) }
             <p id="profile-notice" class="status" role="status">{ notice_text(t, state.notice.as_ref()) }</p>
+            if let Some(profile) = &locked {
+                { unlock_card(t, &state, profile, &unlock) }
+            }
             { save_card(t, &state, &save) }
             { list_card(t, &state, &switch) }
             { import_card(t, &state) }
@@ -230,6 +285,8 @@ fn notice_text(t: &Texts, notice: Option<&Notice>) -> String {
     match notice {
         None => String::new(),
         Some(Notice::Encrypting) => t.notice_encrypting().to_owned(),
+        Some(Notice::Unlocking) => t.notice_unlocking().to_owned(),
+        Some(Notice::Unlocked(name)) => format!("{}{name}", t.notice_unlocked()),
         Some(Notice::Saved(name)) => format!("{}{name}", t.notice_saved()),
         Some(Notice::Switched(name)) => {
             format!(
@@ -253,6 +310,69 @@ fn save_error_text(t: &Texts, error: &SaveError) -> String {
         SaveError::ShortPassphrase => t.save_short_passphrase().to_owned(),
         SaveError::PassphraseMismatch => t.save_passphrase_mismatch().to_owned(),
         SaveError::Encrypt(why) => format!("{}{why}", t.save_encrypt_failed()),
+    }
+}
+
+fn unlock_problem_text(t: &Texts, problem: &UnlockProblem) -> String {
+    let slot = |slot: &KeySlot| match slot {
+        KeySlot::Ca => t.profile_ca(),
+        KeySlot::Device => t.profile_device_cert(),
+    };
+    match problem {
+        UnlockProblem::NoPassphrase => t.unlock_no_passphrase().to_owned(),
+        UnlockProblem::Locked(UnlockError::WrongPassphrase) => {
+            t.unlock_wrong_passphrase().to_owned()
+        }
+        UnlockProblem::Locked(UnlockError::Mismatch(KeySlot::Ca)) => {
+            t.unlock_ca_mismatch().to_owned()
+        }
+        UnlockProblem::Locked(UnlockError::Mismatch(KeySlot::Device)) => {
+            t.unlock_device_mismatch().to_owned()
+        }
+        UnlockProblem::Locked(UnlockError::Unreadable(which, why)) => {
+            format!("{}{} ({why})", t.unlock_unreadable(), slot(which))
+        }
+        UnlockProblem::Failed(why) => format!("{}{why}", t.unlock_failed()),
+    }
+}
+
+/// The offer to unlock the active profile's kept keys: a passphrase and a
+/// button, in a form so that Enter unlocks too.
+fn unlock_card(
+    t: &Texts,
+    state: &UseReducerHandle<ProfilesState>,
+    profile: &Profile,
+    unlock: &Callback<()>,
+) -> Html {
+    let oninput = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| {
+            dispatcher.dispatch(ProfilesAction::UnlockPassphrase(Secret(v)))
+        })
+    };
+    let onsubmit = {
+        let unlock = unlock.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            unlock.emit(());
+        })
+    };
+    let form = &state.unlock;
+    html! {
+        <section class="card" id="profile-unlock-card" aria-labelledby="profile-unlock-heading">
+            <h2 id="profile-unlock-heading">{ format!("{} ({})", t.unlock_title(), profile.name) }</h2>
+            <p class="hint">{ t.unlock_hint() }</p>
+            <form {onsubmit}>
+                <TextField id="profile-unlock-passphrase" label={t.unlock_passphrase()}
+                    value={form.passphrase.expose().to_owned()} input_type="password"
+                    autocomplete="current-password" {oninput}
+                    error={form.problem.as_ref().map(|p| unlock_problem_text(t, p))} />
+                <div class="actions">
+                    <button type="submit" id="profile-unlock"
+                        disabled={form.pending.is_some()}>{ t.unlock_button() }</button>
+                </div>
+            </form>
+        </section>
     }
 }
 
