@@ -459,7 +459,7 @@ texts! {
     notice_switched: "Switched to: ", "已切换到：";
     notice_switched_hint: "The Connection, Model, Certificates and Console pages show its work; its kept private keys wait below for their passphrase.", "连接信息、产品模型、证书和控制台页面已显示该档案的内容；保存的私钥在下方等待输入密码短语。";
     notice_unlocking: "Decrypting the kept private keys …", "正在解密保存的私钥……";
-    notice_unlocked: "Unlocked: the Certificates page holds the private keys again of ", "已解锁：证书页面重新持有以下档案的私钥：";
+    notice_unlocked: "Keys unlocked for the Certificates page: ", "私钥已解锁，可在证书页面使用：";
     unlock_title: "Unlock the kept keys", "解锁保存的私钥";
     unlock_hint: "This profile keeps private keys, encrypted. With the passphrase they were saved with, the certificate worker decrypts them, checks each against its certificate and hands them to the Certificates page for this tab: the CA signs again, the device key goes into a PKCS#12 file. They are never stored unencrypted.", "此档案保存了加密的私钥。输入保存时使用的密码短语后，证书工作线程会解密它们，逐一与对应证书核对，并交给本标签页的证书页面：CA 可以再次签发证书，设备私钥可以导出为 PKCS#12 文件。私钥从不以明文保存。";
     unlock_passphrase: "Passphrase of the kept keys", "保存私钥时的密码短语";
