@@ -67,6 +67,16 @@ async fn wait_script(browser: &Browser, script: &str, want: &str) -> Value {
 /// The WebDriver key code of Enter.
 const ENTER: &str = "\u{E007}";
 
+/// Writes `pem` to `dir/name` and checks with `openssl verify` that the CA
+/// in `dir/rootCA.pem` issued it.
+fn assert_signed_by_ca(dir: &std::path::Path, name: &str, pem: &str) {
+    std::fs::write(dir.join(name), pem).expect("write the certificate");
+    assert_eq!(
+        openssl_ok(dir, &["verify", "-CAfile", "rootCA.pem", name]),
+        format!("{name}: OK\n")
+    );
+}
+
 /// Chooses the file at `path` in the file input `css`.
 async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) {
     browser
@@ -336,27 +346,13 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unloc
     browser.fill("#verification-code", "0123456789abcdef").await;
     browser.click("#verification-create").await;
     let verification = browser.download_text("#verification-download-cert").await;
-    std::fs::write(dir.join("verificationCert.pem"), verification).expect("write it");
-    assert_eq!(
-        openssl_ok(
-            dir.path(),
-            &["verify", "-CAfile", "rootCA.pem", "verificationCert.pem"]
-        ),
-        "verificationCert.pem: OK\n"
-    );
+    assert_signed_by_ca(dir.path(), "verificationCert.pem", &verification);
     browser.fill("#device-cn", "node2").await;
     browser.click("#device-create").await;
     browser.wait_for_text("#device-subject", "/CN=node2").await;
     let node2 = browser.download_text("#device-download-cert").await;
     assert_ne!(node2, device_pem);
-    std::fs::write(dir.join("node2.pem"), node2).expect("write it");
-    assert_eq!(
-        openssl_ok(
-            dir.path(),
-            &["verify", "-CAfile", "rootCA.pem", "node2.pem"]
-        ),
-        "node2.pem: OK\n"
-    );
+    assert_signed_by_ca(dir.path(), "node2.pem", &node2);
 
     // The Console opens with the profile's settings.
     browser.click("nav a[href='/console']").await;
