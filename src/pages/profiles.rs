@@ -31,7 +31,7 @@ use crate::state::profiles::{
 use crate::state::simulator::SIMULATOR_STORAGE_KEY;
 use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::{files, storage};
-use crate::worker::protocol::{KeySlot, Request, Secret, UnlockError};
+use crate::worker::protocol::{Request, Secret, UnlockError};
 
 /// The work as it is now: each page's storage, and this tab's memory.
 fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
@@ -95,9 +95,14 @@ pub fn ProfilesPage() -> Html {
         use_reducer(move || ProfilesState::restore(loaded.as_ref().clone().ok().flatten()))
     };
     let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+    // After a change, the store is saved, and keys the worker opened go
+    // into the Certificates page's memory. One effect for both: each
+    // effect's type costs the page's wasm a kilobyte, and saving a store
+    // that did not change is harmless.
     {
-        let storage_error = storage_error.clone();
-        use_effect_with(state.store.clone(), move |store| {
+        let (handle, certs, storage_error) = (state.clone(), certs.clone(), storage_error.clone());
+        let deps = (state.store.clone(), state.unlock.opened.clone());
+        use_effect_with(deps, move |(store, opened)| {
             // No profile: no key, so that "Forget everything" leaves none.
             let saved = if *store == ProfileStore::default() {
                 storage::remove(PROFILES_STORAGE_KEY)
@@ -106,6 +111,12 @@ pub fn ProfilesPage() -> Html {
             };
             if let Err(e) = saved {
                 storage_error.set(Some(e));
+            }
+            if let Some((name, _)) = opened {
+                if let Some(unlocked) = handle.placed(certs.get()) {
+                    certs.set(&unlocked);
+                }
+                handle.dispatch(ProfilesAction::KeysPlaced(name.clone()));
             }
         });
     }
@@ -117,18 +128,6 @@ pub fn ProfilesPage() -> Html {
     };
     let next_id = use_memo((), |_| Cell::new(1u32));
 
-    // The worker opened the kept keys: into the Certificates page's memory.
-    {
-        let (state, certs) = (state.clone(), certs.clone());
-        use_effect_with(state.unlock.opened.clone(), move |opened| {
-            if let Some((name, _)) = opened {
-                if let Some(unlocked) = state.placed(certs.get()) {
-                    certs.set(&unlocked);
-                }
-                state.dispatch(ProfilesAction::KeysPlaced(name.clone()));
-            }
-        });
-    }
     let unlock = {
         let (state, certs, worker, next_id) = (
             state.clone(),
@@ -314,23 +313,15 @@ fn save_error_text(t: &Texts, error: &SaveError) -> String {
 }
 
 fn unlock_problem_text(t: &Texts, problem: &UnlockProblem) -> String {
-    let slot = |slot: &KeySlot| match slot {
-        KeySlot::Ca => t.profile_ca(),
-        KeySlot::Device => t.profile_device_cert(),
-    };
     match problem {
         UnlockProblem::NoPassphrase => t.unlock_no_passphrase().to_owned(),
         UnlockProblem::Locked(UnlockError::WrongPassphrase) => {
             t.unlock_wrong_passphrase().to_owned()
         }
-        UnlockProblem::Locked(UnlockError::Mismatch(KeySlot::Ca)) => {
-            t.unlock_ca_mismatch().to_owned()
-        }
-        UnlockProblem::Locked(UnlockError::Mismatch(KeySlot::Device)) => {
-            t.unlock_device_mismatch().to_owned()
-        }
-        UnlockProblem::Locked(UnlockError::Unreadable(which, why)) => {
-            format!("{}{} ({why})", t.unlock_unreadable(), slot(which))
+        UnlockProblem::Locked(UnlockError::CaMismatch) => t.unlock_ca_mismatch().to_owned(),
+        UnlockProblem::Locked(UnlockError::DeviceMismatch) => t.unlock_device_mismatch().to_owned(),
+        UnlockProblem::Locked(UnlockError::Damaged(why)) => {
+            format!("{}{why}", t.unlock_unreadable())
         }
         UnlockProblem::Failed(why) => format!("{}{why}", t.unlock_failed()),
     }

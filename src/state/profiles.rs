@@ -24,10 +24,9 @@ use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
 use crate::state::certs::{CaMode, CertsForm, CertsState, HeldCa, IssuedPublic, PublicCert};
-use crate::state::console::SavedConsole;
 use crate::state::ConnectForm;
 use crate::worker::protocol::{
-    Issued, Job, JobError, KeySlot, LockedKey, Outcome, Response, Secret, UnlockError,
+    Issued, Job, JobError, KeySlot, LockedKey, Outcome, ProfileKeys, Response, Secret, UnlockError,
 };
 
 /// localStorage key of the profiles ([`ProfileStore`]).
@@ -72,10 +71,12 @@ pub struct Profile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<Secret>,
     /// The Console's settings (form without the password, subscriptions,
-    /// publish form), if it had saved any. Absent from files written
-    /// before profiles kept them.
+    /// publish form) as it saved them, if it had saved any. Absent from
+    /// files written before profiles kept them. Kept as JSON, as the
+    /// simulator's: the page only copies them, and a second reader of the
+    /// Console's type would cost its wasm.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub console: Option<SavedConsole>,
+    pub console: Option<serde_json::Value>,
     /// The device simulator's settings and typed values, as it saved them
     /// (its own format, kept as it is: the page never reads it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -223,7 +224,7 @@ pub struct Stored {
     /// The certificates' public parts.
     pub issued: Option<IssuedPublic>,
     /// The Console's settings.
-    pub console: Option<SavedConsole>,
+    pub console: Option<serde_json::Value>,
     /// The simulator's settings.
     pub simulator: Option<serde_json::Value>,
 }
@@ -248,7 +249,7 @@ pub struct Work {
     /// The device private key the Certificates page holds (unencrypted).
     pub device_key: Option<Secret>,
     /// The Console's settings.
-    pub console: Option<SavedConsole>,
+    pub console: Option<serde_json::Value>,
     /// The simulator's settings.
     pub simulator: Option<serde_json::Value>,
 }
@@ -391,34 +392,35 @@ impl Profile {
     /// memory, `None` in a fresh tab) does not hold unlocked, each with its
     /// certificate. A slot whose certificate the page replaced since is
     /// left alone: its key would not fit.
-    pub fn locked_keys(&self, held: Option<&CertsState>) -> Vec<LockedKey> {
-        [KeySlot::Ca, KeySlot::Device]
-            .into_iter()
-            .filter_map(|slot| {
-                let (Some(key), Some(cert)) = self.kept(slot) else {
-                    return None;
-                };
-                let waiting = match held.and_then(|h| held_cert(h, slot)) {
-                    None => true,
-                    Some(shown) => shown.cert_pem == cert.cert_pem && shown.key_pem.is_none(),
-                };
-                waiting.then(|| LockedKey {
-                    slot,
-                    cert_pem: cert.cert_pem.clone(),
-                    key_pem: key.clone(),
-                })
-            })
-            .collect()
+    pub fn locked_keys(&self, held: Option<&CertsState>) -> ProfileKeys<LockedKey> {
+        let mut locked = ProfileKeys::default();
+        for slot in KeySlot::BOTH {
+            let (Some(key), Some(cert)) = self.kept(slot) else {
+                continue;
+            };
+            let waiting = match held.and_then(|h| held_cert(h, slot)) {
+                None => true,
+                Some(shown) => shown.cert_pem == cert.cert_pem && shown.key_pem.is_none(),
+            };
+            *locked.slot_mut(slot) = waiting.then(|| LockedKey {
+                cert_pem: cert.cert_pem.clone(),
+                key_pem: key.clone(),
+            });
+        }
+        locked
     }
 
     /// The Certificates page's state with this profile's unlocked `keys`
     /// beside their certificates: `held`, or the profile's certificates in
     /// a fresh tab (or where the page holds none for a slot). A key goes
     /// only beside the certificate it was checked against.
-    pub fn unlock_into(&self, held: Option<CertsState>, keys: &[(KeySlot, Secret)]) -> CertsState {
+    pub fn unlock_into(&self, held: Option<CertsState>, keys: &ProfileKeys<Secret>) -> CertsState {
         let restored = self.restore().certs;
         let mut certs = held.unwrap_or_else(|| restored.clone());
-        for (slot, key) in keys {
+        for slot in KeySlot::BOTH {
+            let Some(key) = keys.get(slot) else {
+                continue;
+            };
             match slot {
                 KeySlot::Ca if certs.results.ca.is_none() => {
                     certs.results.ca.clone_from(&restored.results.ca)
@@ -428,8 +430,7 @@ impl Profile {
                 }
                 _ => {}
             }
-            if let (Some(ours), Some(shown)) =
-                (self.kept(*slot).1, held_cert_mut(&mut certs, *slot))
+            if let (Some(ours), Some(shown)) = (self.kept(slot).1, held_cert_mut(&mut certs, slot))
             {
                 if shown.cert_pem == ours.cert_pem {
                     shown.key_pem = Some(key.clone());
@@ -471,7 +472,7 @@ pub struct Restored {
     pub issued: IssuedPublic,
     /// The Console's settings to save; `None` removes the saved ones, so
     /// that the Console fills its form from the Connection page.
-    pub console: Option<SavedConsole>,
+    pub console: Option<serde_json::Value>,
     /// The simulator's settings to save; `None` removes the saved ones.
     pub simulator: Option<serde_json::Value>,
 }
@@ -573,7 +574,7 @@ pub struct UnlockForm {
     pub problem: Option<UnlockProblem>,
     /// Keys the worker opened, for the page to put into the Certificates
     /// page's memory: the profile's name and the keys.
-    pub opened: Option<(String, Vec<(KeySlot, Secret)>)>,
+    pub opened: Option<(String, ProfileKeys<Secret>)>,
 }
 
 /// What happened last, for the status line.
@@ -879,7 +880,7 @@ impl ProfilesState {
         };
         let problem = match response {
             Response::Done { id, result } if *id == pending => match &**result {
-                Outcome::KeysUnlocked { keys } => {
+                Outcome::KeysUnlocked(keys) => {
                     self.unlock.pending = None;
                     self.unlock.opened = Some((name, keys.clone()));
                     return;
@@ -960,7 +961,7 @@ const WRONG_RESULT: &str = "the certificate worker answered with the wrong resul
 fn messages(errors: &[JobError]) -> String {
     errors
         .iter()
-        .map(|e| e.message.as_str())
+        .map(|e| e.message.clone())
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -970,7 +971,7 @@ mod tests {
     use super::*;
     use crate::state::certs::tests::issued;
     use crate::state::certs::Results;
-    use crate::state::console::{ConsoleForm, PublishForm, SubscriptionRow};
+    use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
 
     const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
     const ENCRYPTED: &str =
@@ -984,8 +985,13 @@ mod tests {
         (*rc).clone()
     }
 
-    /// Console settings for a local broker, with one subscription.
-    fn console() -> SavedConsole {
+    /// Console settings for a local broker, with one subscription, as the
+    /// Console saves them.
+    fn console() -> serde_json::Value {
+        serde_json::to_value(saved_console()).expect("JSON")
+    }
+
+    fn saved_console() -> SavedConsole {
         SavedConsole {
             form: ConsoleForm {
                 host: "broker.example".into(),
@@ -1437,10 +1443,12 @@ mod tests {
 
     #[test]
     fn console_and_simulator_settings_go_into_the_file_but_never_the_password() {
+        // The Console's settings as the page finds them in storage: the
+        // Console saves them without the password typed there.
+        let mut typed = saved_console();
+        typed.form.password = "mqtt-password".into();
         let mut w = work();
-        if let Some(console) = &mut w.console {
-            console.form.password = "mqtt-password".into();
-        }
+        w.console = Some(serde_json::to_value(&typed).expect("JSON"));
         let profile = stored(named("lab").plan(&w, false));
         let text = file_of(std::slice::from_ref(&profile));
         for kept in [
@@ -1456,6 +1464,10 @@ mod tests {
         let back = parse_file(text.as_bytes()).expect("reads back");
         assert_eq!(back[0].console, Some(console()));
         assert_eq!(back[0].simulator, w.simulator);
+        // Restored, they read back as the Console's own settings.
+        let restored = back[0].restore().console.expect("console settings");
+        let read: SavedConsole = serde_json::from_value(restored).expect("the Console reads them");
+        assert_eq!(read, saved_console());
     }
 
     #[test]
@@ -1473,7 +1485,7 @@ mod tests {
         assert!(!s.unsaved(&moved), "the simulator moves its values itself");
         let mut changed = keys_kept.clone();
         if let Some(console) = &mut changed.console {
-            console.subscriptions.clear();
+            console["subscriptions"] = serde_json::json!([]);
         }
         assert!(s.unsaved(&changed));
         changed.console = None;
@@ -1540,16 +1552,17 @@ mod tests {
         let profile = s.to_unlock(Some(&held)).expect("the keys wait");
         assert_eq!(profile.name, "lab");
         let locked = profile.locked_keys(Some(&held));
-        let slots: Vec<(KeySlot, &str, &str)> = locked
-            .iter()
-            .map(|k| (k.slot, k.cert_pem.as_str(), k.key_pem.expose()))
-            .collect();
+        let shown = |k: Option<LockedKey>| k.map(|k| (k.cert_pem, k.key_pem));
         assert_eq!(
-            slots,
-            [
-                (KeySlot::Ca, "CERT /CN=Root", ENCRYPTED),
-                (KeySlot::Device, "CERT /CN=node1", "device encrypted"),
-            ]
+            shown(locked.ca.clone()),
+            Some(("CERT /CN=Root".to_owned(), Secret::from(ENCRYPTED)))
+        );
+        assert_eq!(
+            shown(locked.device.clone()),
+            Some((
+                "CERT /CN=node1".to_owned(),
+                Secret::from("device encrypted")
+            ))
         );
         // A fresh tab (nothing in memory) is offered the same.
         assert_eq!(profile.locked_keys(None), locked);
@@ -1636,17 +1649,12 @@ mod tests {
             s,
             vec![
                 ProfilesAction::Unlocking(5, "lab".into()),
-                unlock_answer(
-                    5,
-                    Outcome::KeysLocked(UnlockError::Mismatch(KeySlot::Device)),
-                ),
+                unlock_answer(5, Outcome::KeysLocked(UnlockError::DeviceMismatch)),
             ],
         );
         assert_eq!(
             mismatch.unlock.problem,
-            Some(UnlockProblem::Locked(UnlockError::Mismatch(
-                KeySlot::Device
-            )))
+            Some(UnlockProblem::Locked(UnlockError::DeviceMismatch))
         );
         assert_eq!(mismatch.unlock.opened, None);
         // The worker itself failing ends the wait too.
@@ -1667,16 +1675,16 @@ mod tests {
     #[test]
     fn unlocked_keys_go_beside_their_certificates_on_the_certificates_page() {
         let (s, held) = switched_to_lab();
-        let keys = vec![
-            (KeySlot::Ca, Secret::from("CA PLAIN")),
-            (KeySlot::Device, Secret::from("DEVICE PLAIN")),
-        ];
+        let keys = ProfileKeys {
+            ca: Some(Secret::from("CA PLAIN")),
+            device: Some(Secret::from("DEVICE PLAIN")),
+        };
         let s = apply(
             s,
             vec![
                 ProfilesAction::UnlockPassphrase(Secret::from("correct horse")),
                 ProfilesAction::Unlocking(8, "lab".into()),
-                unlock_answer(8, Outcome::KeysUnlocked { keys: keys.clone() }),
+                unlock_answer(8, Outcome::KeysUnlocked(keys.clone())),
             ],
         );
         assert_eq!(s.unlock.opened, Some(("lab".to_owned(), keys.clone())));
@@ -1707,7 +1715,10 @@ mod tests {
     fn keys_never_go_beside_another_certificate() {
         let (s, mut held) = switched_to_lab();
         let profile = s.get("lab").expect("lab").clone();
-        let keys = [(KeySlot::Ca, Secret::from("CA PLAIN"))];
+        let keys = ProfileKeys {
+            ca: Some(Secret::from("CA PLAIN")),
+            device: None,
+        };
         // A fresh tab: the profile's certificates come back with the key.
         let fresh = profile.unlock_into(None, &keys);
         assert_eq!(
@@ -1720,12 +1731,9 @@ mod tests {
             issued: issued("/CN=Other", None),
             created: false,
         });
-        let locked: Vec<KeySlot> = profile
-            .locked_keys(Some(&held))
-            .iter()
-            .map(|k| k.slot)
-            .collect();
-        assert_eq!(locked, [KeySlot::Device]);
+        let locked = profile.locked_keys(Some(&held));
+        assert_eq!(locked.ca, None);
+        assert!(locked.device.is_some());
         let placed = profile.unlock_into(Some(held), &keys);
         let ca = placed.results.ca.expect("the other CA stays");
         assert_eq!(
@@ -1745,9 +1753,10 @@ mod tests {
                 ProfilesAction::Switched("lab".into()),
                 unlock_answer(
                     9,
-                    Outcome::KeysUnlocked {
-                        keys: vec![(KeySlot::Ca, Secret::from("CA PLAIN"))],
-                    },
+                    Outcome::KeysUnlocked(ProfileKeys {
+                        ca: Some(Secret::from("CA PLAIN")),
+                        device: None,
+                    }),
                 ),
             ],
         );
@@ -1760,9 +1769,10 @@ mod tests {
                 ProfilesAction::Unlocking(10, "lab".into()),
                 unlock_answer(
                     10,
-                    Outcome::KeysUnlocked {
-                        keys: vec![(KeySlot::Ca, Secret::from("CA PLAIN"))],
-                    },
+                    Outcome::KeysUnlocked(ProfileKeys {
+                        ca: Some(Secret::from("CA PLAIN")),
+                        device: None,
+                    }),
                 ),
             ],
         );

@@ -15,7 +15,7 @@ use pki::rand_core::CryptoRng;
 
 use super::protocol::{
     CaPems, CertView, Check, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, KeySlot,
-    LockedKey, Outcome, Request, Response, Secret, SubjectForm, UnlockError,
+    LockedKey, Outcome, ProfileKeys, Request, Response, Secret, SubjectForm, UnlockError,
 };
 
 /// New certificates start this many seconds in the past, so that a device
@@ -86,7 +86,7 @@ pub fn handle<R: CryptoRng + ?Sized>(
             passphrase,
         } => encrypt_key(&key_pem, &passphrase, rng),
         Job::DecryptKeys { keys, passphrase } => Ok(match decrypt_keys(&keys, &passphrase) {
-            Ok(keys) => Outcome::KeysUnlocked { keys },
+            Ok(keys) => Outcome::KeysUnlocked(keys),
             Err(why) => Outcome::KeysLocked(why),
         }),
         Job::Batch {
@@ -513,28 +513,41 @@ fn encrypt_key<R: CryptoRng + ?Sized>(
 /// Decrypts each key and checks it against its certificate; the first
 /// that fails stops the job, so the page gets all the keys or none.
 fn decrypt_keys(
-    keys: &[LockedKey],
+    keys: &ProfileKeys<LockedKey>,
     passphrase: &Secret,
-) -> Result<Vec<(KeySlot, Secret)>, UnlockError> {
-    keys.iter()
-        .map(|locked| {
-            let slot = locked.slot;
-            let unreadable = |e: PkiError| UnlockError::Unreadable(slot, e.to_string());
-            let cert = Certificate::from_pem(&locked.cert_pem).map_err(unreadable)?;
-            let key = PrivateKey::from_pem(locked.key_pem.expose(), Some(passphrase.expose()))
-                .map_err(|e| {
-                    if is_passphrase_error(&e) {
-                        UnlockError::WrongPassphrase
-                    } else {
-                        unreadable(e)
-                    }
-                })?;
-            if !pki::key_matches(&cert, &key) {
-                return Err(UnlockError::Mismatch(slot));
+) -> Result<ProfileKeys<Secret>, UnlockError> {
+    let mut open = ProfileKeys::default();
+    for slot in KeySlot::BOTH {
+        if let Some(locked) = keys.get(slot) {
+            *open.slot_mut(slot) = Some(decrypt_key(slot, locked, passphrase)?);
+        }
+    }
+    Ok(open)
+}
+
+fn decrypt_key(
+    slot: KeySlot,
+    locked: &LockedKey,
+    passphrase: &Secret,
+) -> Result<Secret, UnlockError> {
+    let (whose, mismatch) = match slot {
+        KeySlot::Ca => ("CA", UnlockError::CaMismatch),
+        KeySlot::Device => ("device", UnlockError::DeviceMismatch),
+    };
+    let damaged = |e: PkiError| UnlockError::Damaged(format!("{whose}: {e}"));
+    let cert = Certificate::from_pem(&locked.cert_pem).map_err(damaged)?;
+    let key =
+        PrivateKey::from_pem(locked.key_pem.expose(), Some(passphrase.expose())).map_err(|e| {
+            if is_passphrase_error(&e) {
+                UnlockError::WrongPassphrase
+            } else {
+                damaged(e)
             }
-            Ok((slot, Secret(key.to_pkcs8_pem().map_err(unreadable)?)))
-        })
-        .collect()
+        })?;
+    if !pki::key_matches(&cert, &key) {
+        return Err(mismatch);
+    }
+    key.to_pkcs8_pem().map(Secret).map_err(damaged)
 }
 
 /// How many progress messages a batch sends at most (besides the first):
@@ -1203,7 +1216,7 @@ mod tests {
         )
     }
 
-    fn decrypt(keys: Vec<LockedKey>, passphrase: &str) -> Outcome {
+    fn decrypt(keys: ProfileKeys<LockedKey>, passphrase: &str) -> Outcome {
         run(Job::DecryptKeys {
             keys,
             passphrase: Secret::from(passphrase),
@@ -1213,46 +1226,60 @@ mod tests {
 
     /// A CA and a device of it, with both keys encrypted as a profile keeps
     /// them, and the plain keys.
-    fn profile_keys(passphrase: &str) -> (Vec<LockedKey>, [Secret; 2]) {
+    fn profile_keys(passphrase: &str) -> (ProfileKeys<LockedKey>, ProfileKeys<Secret>) {
         let ca = new_ca(KeyChoice::P256);
         let device = device_of(&ca);
         let device_key = device.key_pem.unwrap();
-        let locked = vec![
-            LockedKey {
-                slot: KeySlot::Ca,
+        let locked = ProfileKeys {
+            ca: Some(LockedKey {
                 cert_pem: ca.cert_pem.clone(),
                 key_pem: encrypted(&ca.key_pem, passphrase),
-            },
-            LockedKey {
-                slot: KeySlot::Device,
+            }),
+            device: Some(LockedKey {
                 cert_pem: device.cert_pem,
                 key_pem: encrypted(&device_key, passphrase),
-            },
-        ];
-        (locked, [ca.key_pem, device_key])
+            }),
+        };
+        let plain = ProfileKeys {
+            ca: Some(ca.key_pem),
+            device: Some(device_key),
+        };
+        (locked, plain)
     }
 
     #[test]
     fn decrypt_keys_gives_each_key_back_checked_against_its_certificate() {
-        let (locked, [ca_key, device_key]) = profile_keys("correct horse");
-        assert!(locked[0]
+        let (locked, plain) = profile_keys("correct horse");
+        let ca = locked.ca.clone().unwrap();
+        assert!(ca
             .key_pem
             .expose()
             .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
         assert_eq!(
             decrypt(locked.clone(), "correct horse"),
-            Outcome::KeysUnlocked {
-                keys: vec![(KeySlot::Ca, ca_key), (KeySlot::Device, device_key)]
-            }
+            Outcome::KeysUnlocked(plain.clone())
         );
-        // Through JSON, as the page gets it, the keys are the same.
+        // One key alone comes back alone, and through JSON, as the page
+        // gets it, unchanged.
         let answer = run_all(Job::DecryptKeys {
-            keys: locked[1..].to_vec(),
+            keys: ProfileKeys {
+                ca: Some(ca),
+                device: None,
+            },
             passphrase: Secret::from("correct horse"),
         });
+        assert_eq!(
+            answer,
+            [Response::Done {
+                id: 3,
+                result: Box::new(Outcome::KeysUnlocked(ProfileKeys {
+                    ca: plain.ca,
+                    device: None,
+                })),
+            }]
+        );
         let json = serde_json::to_string(&answer[0]).unwrap();
-        let back: Response = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, answer[0]);
+        assert_eq!(serde_json::from_str::<Response>(&json).unwrap(), answer[0]);
         assert!(json.contains("keys_unlocked"), "{json}");
     }
 
@@ -1268,7 +1295,10 @@ mod tests {
         }
         // One key that opens and one that does not: none is given.
         let (other, _) = profile_keys("another passphrase");
-        let mixed = vec![locked[0].clone(), other[1].clone()];
+        let mixed = ProfileKeys {
+            device: other.device,
+            ..locked
+        };
         assert_eq!(
             decrypt(mixed, "correct horse"),
             Outcome::KeysLocked(UnlockError::WrongPassphrase)
@@ -1279,40 +1309,53 @@ mod tests {
     fn decrypt_keys_refuses_a_key_that_is_not_its_certificates() {
         let (locked, _) = profile_keys("correct horse");
         let (other, _) = profile_keys("correct horse");
+        let (ca, device) = (locked.ca.unwrap(), locked.device.unwrap());
         // The other profile's device key beside this profile's certificate.
-        let swapped = LockedKey {
-            key_pem: other[1].key_pem.clone(),
-            ..locked[1].clone()
+        let swapped = ProfileKeys {
+            ca: Some(ca.clone()),
+            device: Some(LockedKey {
+                key_pem: other.device.unwrap().key_pem,
+                ..device.clone()
+            }),
         };
         assert_eq!(
-            decrypt(vec![locked[0].clone(), swapped], "correct horse"),
-            Outcome::KeysLocked(UnlockError::Mismatch(KeySlot::Device))
+            decrypt(swapped, "correct horse"),
+            Outcome::KeysLocked(UnlockError::DeviceMismatch)
         );
-        // The CA key under the device certificate, the device key under the CA's.
-        let crossed = LockedKey {
-            key_pem: locked[1].key_pem.clone(),
-            ..locked[0].clone()
+        // The device key under the CA certificate.
+        let crossed = ProfileKeys {
+            ca: Some(LockedKey {
+                key_pem: device.key_pem.clone(),
+                ..ca.clone()
+            }),
+            device: None,
         };
         assert_eq!(
-            decrypt(vec![crossed], "correct horse"),
-            Outcome::KeysLocked(UnlockError::Mismatch(KeySlot::Ca))
+            decrypt(crossed, "correct horse"),
+            Outcome::KeysLocked(UnlockError::CaMismatch)
         );
         // A damaged certificate or key is named, not panicked on.
-        let damaged = LockedKey {
-            cert_pem: "-----BEGIN CERTIFICATE-----\n!!\n".into(),
-            ..locked[0].clone()
+        let damaged = ProfileKeys {
+            ca: Some(LockedKey {
+                cert_pem: "-----BEGIN CERTIFICATE-----\n!!\n".into(),
+                ..ca
+            }),
+            device: None,
         };
         assert!(matches!(
-            decrypt(vec![damaged], "correct horse"),
-            Outcome::KeysLocked(UnlockError::Unreadable(KeySlot::Ca, why)) if !why.is_empty()
+            decrypt(damaged, "correct horse"),
+            Outcome::KeysLocked(UnlockError::Damaged(why)) if why.starts_with("CA: ")
         ));
-        let garbage = LockedKey {
-            key_pem: Secret::from("not a key"),
-            ..locked[1].clone()
+        let garbage = ProfileKeys {
+            ca: None,
+            device: Some(LockedKey {
+                key_pem: Secret::from("not a key"),
+                ..device
+            }),
         };
         assert!(matches!(
-            decrypt(vec![garbage], "correct horse"),
-            Outcome::KeysLocked(UnlockError::Unreadable(KeySlot::Device, _))
+            decrypt(garbage, "correct horse"),
+            Outcome::KeysLocked(UnlockError::Damaged(why)) if why.starts_with("device: ")
         ));
     }
 

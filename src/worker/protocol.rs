@@ -168,8 +168,7 @@ pub struct CaPems {
 }
 
 /// Which private key of a profile: the CA's or the device's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeySlot {
     /// The CA key.
     Ca,
@@ -177,11 +176,56 @@ pub enum KeySlot {
     Device,
 }
 
+impl KeySlot {
+    /// Both, CA first.
+    pub const BOTH: [KeySlot; 2] = [KeySlot::Ca, KeySlot::Device];
+}
+
+/// Something for each private key a profile can keep. Two fields rather
+/// than a list of `(KeySlot, T)`: their JSON costs the page's wasm less.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileKeys<T> {
+    /// The CA key's.
+    pub ca: Option<T>,
+    /// The device key's.
+    pub device: Option<T>,
+}
+
+impl<T> Default for ProfileKeys<T> {
+    fn default() -> Self {
+        Self {
+            ca: None,
+            device: None,
+        }
+    }
+}
+
+impl<T> ProfileKeys<T> {
+    /// The one of `slot`.
+    pub fn get(&self, slot: KeySlot) -> Option<&T> {
+        match slot {
+            KeySlot::Ca => self.ca.as_ref(),
+            KeySlot::Device => self.device.as_ref(),
+        }
+    }
+
+    /// The place of `slot`'s.
+    pub fn slot_mut(&mut self, slot: KeySlot) -> &mut Option<T> {
+        match slot {
+            KeySlot::Ca => &mut self.ca,
+            KeySlot::Device => &mut self.device,
+        }
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ca.is_none() && self.device.is_none()
+    }
+}
+
 /// A profile's encrypted private key and the certificate it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LockedKey {
-    /// Whose key it is.
-    pub slot: KeySlot,
     /// The certificate, PEM.
     pub cert_pem: String,
     /// The key, encrypted PKCS#8 PEM.
@@ -195,12 +239,14 @@ pub enum UnlockError {
     /// The passphrase does not decrypt a key: mistyped, or not the one
     /// the profile was saved with.
     WrongPassphrase,
-    /// The key decrypts but is not the key of its certificate: the
-    /// profile's file was edited or put together from two profiles.
-    Mismatch(KeySlot),
-    /// The key or its certificate cannot be read (a damaged file): the
-    /// library's words.
-    Unreadable(KeySlot, String),
+    /// The CA key decrypts but is not the CA certificate's: the profile's
+    /// file was edited or put together from two profiles.
+    CaMismatch,
+    /// The device key decrypts but is not the device certificate's.
+    DeviceMismatch,
+    /// A key or its certificate cannot be read (a damaged file): whose,
+    /// and the library's words.
+    Damaged(String),
 }
 
 /// The jobs.
@@ -293,7 +339,7 @@ pub enum Job {
     /// each against its certificate: all of them, or none.
     DecryptKeys {
         /// The keys, with their certificates.
-        keys: Vec<LockedKey>,
+        keys: ProfileKeys<LockedKey>,
         /// The passphrase they were encrypted with.
         passphrase: Secret,
     },
@@ -526,11 +572,9 @@ pub enum Outcome {
         /// `-----BEGIN ENCRYPTED PRIVATE KEY-----` PEM.
         pem: String,
     },
-    /// The keys of `decrypt_keys`, each the key of its certificate.
-    KeysUnlocked {
-        /// Each slot's key, unencrypted PKCS#8 PEM, in the job's order.
-        keys: Vec<(KeySlot, Secret)>,
-    },
+    /// The keys of `decrypt_keys`, unencrypted PKCS#8 PEM, each the key
+    /// of its certificate.
+    KeysUnlocked(ProfileKeys<Secret>),
     /// `decrypt_keys` ran, but the keys stay locked: why, for the page
     /// to say in the user's language.
     KeysLocked(UnlockError),
