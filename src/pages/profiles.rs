@@ -135,17 +135,23 @@ pub fn ProfilesPage() -> Html {
             worker.clone(),
             next_id.clone(),
         );
-        Callback::from(move |()| match state.unlock_job(certs.get().as_ref()) {
-            Ok((name, job)) => {
-                let id = next_job_id(&next_id);
-                match worker.send(&Request { id, job }) {
-                    Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
-                    Err(e) => {
-                        state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
+        Callback::from(move |()| {
+            // Enter pressed again while the worker decrypts: one job is enough.
+            if state.unlock.pending.is_some() {
+                return;
+            }
+            match state.unlock_job(certs.get().as_ref()) {
+                Ok((name, job)) => {
+                    let id = next_job_id(&next_id);
+                    match worker.send(&Request { id, job }) {
+                        Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
+                        Err(e) => {
+                            state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
+                        }
                     }
                 }
+                Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
             }
-            Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
         })
     };
     // `true`: the user confirmed overwriting.
