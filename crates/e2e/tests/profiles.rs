@@ -51,6 +51,17 @@ fn openssl_ok(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("openssl prints text")
 }
 
+/// Checks that no unencrypted private key is anywhere in `localStorage`.
+async fn assert_no_plain_key_stored(browser: &Browser) {
+    let storage = browser
+        .run("return JSON.stringify(Object.assign({}, localStorage));")
+        .await;
+    let storage = storage.as_str().expect("the storage as text");
+    for plain in ["BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY"] {
+        assert!(!storage.contains(plain), "an unlocked key was stored");
+    }
+}
+
 /// What `script` returns once it returns `want` (polled for up to 20 s:
 /// the simulator saves its settings through its worker).
 async fn wait_script(browser: &Browser, script: &str, want: &str) -> Value {
@@ -289,13 +300,7 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unloc
             .is_err(),
         "nothing is left to unlock"
     );
-    let storage = browser
-        .run("return JSON.stringify(Object.assign({}, localStorage));")
-        .await;
-    let storage = storage.as_str().expect("the storage as text");
-    for plain in ["BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY"] {
-        assert!(!storage.contains(plain), "an unlocked key was stored");
-    }
+    assert_no_plain_key_stored(&browser).await;
 
     // Every page shows the profile's work again.
     browser.click("nav a[href='/connect']").await;
@@ -362,6 +367,7 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unloc
         .wait_for("#console-sub-list .sub-row[data-filter='lab/#']")
         .await;
     assert_eq!(browser.value("#sim-interval").await, "17");
+    assert_no_plain_key_stored(&browser).await;
 
     // Work that no profile keeps is not lost silently: switching asks.
     browser.click("nav a[href='/connect']").await;
