@@ -1,43 +1,58 @@
 //! The Profiles page: save the current work as a named profile, list,
-//! switch, delete, export and import profiles, and forget everything the
-//! app keeps in this browser.
+//! switch, delete, export and import profiles, unlock a profile's kept
+//! private keys, and forget everything the app keeps in this browser.
 //!
 //! The rules (what a profile holds, what asks first, the file format) are
 //! in [`crate::state::profiles`]; this module gathers the work from each
 //! page's storage key and the tab's memory, writes a profile back there,
-//! and has the certificate worker encrypt private keys: no PKI code here.
+//! and has the certificate worker encrypt and decrypt private keys: no PKI
+//! code here.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
+use serde::Serialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::text_field::TextField;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::i18n::Texts;
+use crate::messages::Say;
 use crate::state::certs::{CertsMemory, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
+use crate::state::console::CONSOLE_STORAGE_KEY;
 use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::profiles::{
     file_name, file_of, keys_to_forget, Confirm, ImportError, Notice, Plan, Profile, ProfileStore,
-    ProfilesAction, ProfilesState, Restored, SaveError, Work, PROFILES_STORAGE_KEY,
+    ProfilesAction, ProfilesState, Restored, SaveError, Stored, UnlockProblem, Work,
+    PROFILES_STORAGE_KEY,
 };
+use crate::state::simulator::SIMULATOR_STORAGE_KEY;
 use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
 use crate::web::{files, storage};
-use crate::worker::protocol::{Request, Secret};
+use crate::worker::protocol::{Request, Secret, UnlockError};
 
 /// The work as it is now: each page's storage, and this tab's memory.
 fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
-    Work::gather(
-        storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
-        storage::load(MODEL_STORAGE_KEY).ok().flatten(),
-        storage::load(CERTS_STORAGE_KEY).ok().flatten(),
-        storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
-        certs.get().as_ref(),
-        secret.get(),
-    )
+    let stored = Stored {
+        connect: storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
+        model: storage::load(MODEL_STORAGE_KEY).ok().flatten(),
+        certs: storage::load(CERTS_STORAGE_KEY).ok().flatten(),
+        issued: storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
+        console: storage::load(CONSOLE_STORAGE_KEY).ok().flatten(),
+        simulator: storage::load(SIMULATOR_STORAGE_KEY).ok().flatten(),
+    };
+    Work::gather(stored, certs.get().as_ref(), secret.get())
+}
+
+/// Stores `value` under `key`, or removes the key for `None`.
+fn save_or_remove<T: Serialize>(key: &str, value: Option<&T>) -> Result<(), String> {
+    match value {
+        Some(value) => storage::save(key, value),
+        None => storage::remove(key),
+    }
 }
 
 /// Writes a restored profile into each page's storage key and the tab's
@@ -46,12 +61,18 @@ fn write(restored: &Restored, secret: &SecretMemory, certs: &CertsMemory) -> Res
     secret.set(&restored.secret);
     certs.set(&restored.certs);
     storage::save(CONNECT_STORAGE_KEY, &restored.connect)?;
-    match &restored.model {
-        Some(model) => storage::save(MODEL_STORAGE_KEY, model)?,
-        None => storage::remove(MODEL_STORAGE_KEY)?,
-    }
+    save_or_remove(MODEL_STORAGE_KEY, restored.model.as_ref())?;
     storage::save(CERTS_STORAGE_KEY, &restored.certs.saved())?;
-    storage::save(ISSUED_STORAGE_KEY, &restored.issued)
+    storage::save(ISSUED_STORAGE_KEY, &restored.issued)?;
+    save_or_remove(CONSOLE_STORAGE_KEY, restored.console.as_ref())?;
+    save_or_remove(SIMULATOR_STORAGE_KEY, restored.simulator.as_ref())
+}
+
+/// The next job id of the page (never 0: that is the worker's own).
+fn next_job_id(next: &Cell<u32>) -> u32 {
+    let id = next.get();
+    next.set(id.wrapping_add(1).max(1));
+    id
 }
 
 /// Removes every key of the app from storage; how many there were.
@@ -67,6 +88,7 @@ fn forget_storage() -> Result<usize, String> {
 #[component]
 pub fn ProfilesPage() -> Html {
     let t = use_texts();
+    let say = use_say();
     let secret = use_context::<SecretMemory>().unwrap_or_default();
     let certs = use_context::<CertsMemory>().unwrap_or_default();
     let loaded = use_memo((), |_| storage::load::<ProfileStore>(PROFILES_STORAGE_KEY));
@@ -75,9 +97,14 @@ pub fn ProfilesPage() -> Html {
         use_reducer(move || ProfilesState::restore(loaded.as_ref().clone().ok().flatten()))
     };
     let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+    // After a change, the store is saved, and keys the worker opened go
+    // into the Certificates page's memory. One effect for both: each
+    // effect's type costs the page's wasm a kilobyte, and saving a store
+    // that did not change is harmless.
     {
-        let storage_error = storage_error.clone();
-        use_effect_with(state.store.clone(), move |store| {
+        let (handle, certs, storage_error) = (state.clone(), certs.clone(), storage_error.clone());
+        let deps = (state.store.clone(), state.unlock.opened.clone());
+        use_effect_with(deps, move |(store, opened)| {
             // No profile: no key, so that "Forget everything" leaves none.
             let saved = if *store == ProfileStore::default() {
                 storage::remove(PROFILES_STORAGE_KEY)
@@ -87,6 +114,12 @@ pub fn ProfilesPage() -> Html {
             if let Err(e) = saved {
                 storage_error.set(Some(e));
             }
+            if let Some((name, _)) = opened {
+                if let Some(unlocked) = handle.placed(certs.get()) {
+                    certs.set(&unlocked);
+                }
+                handle.dispatch(ProfilesAction::KeysPlaced(name.clone()));
+            }
         });
     }
     let worker = {
@@ -95,8 +128,34 @@ pub fn ProfilesPage() -> Html {
             dispatcher.dispatch(ProfilesAction::Worker(response))
         }))
     };
-    let next_id = use_mut_ref(|| Cell::new(1u32));
+    let next_id = use_memo((), |_| Cell::new(1u32));
 
+    let unlock = {
+        let (state, certs, worker, next_id) = (
+            state.clone(),
+            certs.clone(),
+            worker.clone(),
+            next_id.clone(),
+        );
+        Callback::from(move |()| {
+            // Enter pressed again while the worker decrypts: one job is enough.
+            if state.unlock.pending.is_some() {
+                return;
+            }
+            match state.unlock_job(certs.get().as_ref()) {
+                Ok((name, job)) => {
+                    let id = next_job_id(&next_id);
+                    match worker.send(&Request { id, job }) {
+                        Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
+                        Err(e) => {
+                            state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
+                        }
+                    }
+                }
+                Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
+            }
+        })
+    };
     // `true`: the user confirmed overwriting.
     let save = {
         let (state, secret, certs) = (state.clone(), secret.clone(), certs.clone());
@@ -110,8 +169,7 @@ pub fn ProfilesPage() -> Html {
                 Plan::Encrypt(profile, jobs) => {
                     let mut sent = Vec::new();
                     for (slot, job) in jobs {
-                        let id = next_id.borrow().get();
-                        next_id.borrow().set(id.wrapping_add(1).max(1));
+                        let id = next_job_id(&next_id);
                         if let Err(e) = worker.send(&Request { id, job }) {
                             return state.dispatch(ProfilesAction::Invalid(SaveError::Encrypt(e)));
                         }
@@ -143,6 +201,7 @@ pub fn ProfilesPage() -> Html {
             }
         })
     };
+    let locked = state.to_unlock(certs.get().as_ref()).cloned();
     let forget = {
         let (dispatcher, storage_error) = (state.dispatcher(), storage_error.clone());
         Callback::from(move |()| {
@@ -158,14 +217,17 @@ pub fn ProfilesPage() -> Html {
     html! {
         <div class="page profiles">
             if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ error.clone() }</p>
+                <p class="banner warning" role="status">{ say.text(error) }</p>
             }
             <p class="banner intro">{ t.profiles_intro() }</p>
             { confirm_view(t, &state, &save, &switch, &forget) }
             <p id="profile-notice" class="status" role="status">{ notice_text(t, state.notice.as_ref()) }</p>
-            { save_card(t, &state, &save) }
+            if let Some(profile) = &locked {
+                { unlock_card((t, say), &state, profile, &unlock) }
+            }
+            { save_card((t, say), &state, &save) }
             { list_card(t, &state, &switch) }
-            { import_card(t, &state) }
+            { import_card((t, say), &state) }
             <section class="card" aria-labelledby="forget-heading">
                 <h2 id="forget-heading">{ t.forget_title() }</h2>
                 <p class="hint">{ t.forget_hint() }</p>
@@ -230,6 +292,8 @@ fn notice_text(t: &Texts, notice: Option<&Notice>) -> String {
     match notice {
         None => String::new(),
         Some(Notice::Encrypting) => t.notice_encrypting().to_owned(),
+        Some(Notice::Unlocking) => t.notice_unlocking().to_owned(),
+        Some(Notice::Unlocked(name)) => format!("{}{name}", t.notice_unlocked()),
         Some(Notice::Saved(name)) => format!("{}{name}", t.notice_saved()),
         Some(Notice::Switched(name)) => {
             format!(
@@ -244,7 +308,7 @@ fn notice_text(t: &Texts, notice: Option<&Notice>) -> String {
     }
 }
 
-fn save_error_text(t: &Texts, error: &SaveError) -> String {
+fn save_error_text((t, say): (&Texts, Say), error: &SaveError) -> String {
     match error {
         SaveError::NoName => t.save_no_name().to_owned(),
         SaveError::NoSecret => t.save_no_secret().to_owned(),
@@ -252,11 +316,66 @@ fn save_error_text(t: &Texts, error: &SaveError) -> String {
         SaveError::NoDeviceKey => t.save_no_device_key().to_owned(),
         SaveError::ShortPassphrase => t.save_short_passphrase().to_owned(),
         SaveError::PassphraseMismatch => t.save_passphrase_mismatch().to_owned(),
-        SaveError::Encrypt(why) => format!("{}{why}", t.save_encrypt_failed()),
+        SaveError::Encrypt(why) => format!("{}{}", t.save_encrypt_failed(), say.text(why)),
     }
 }
 
-fn import_error_text(t: &Texts, error: &ImportError) -> String {
+fn unlock_problem_text((t, say): (&Texts, Say), problem: &UnlockProblem) -> String {
+    match problem {
+        UnlockProblem::NoPassphrase => t.unlock_no_passphrase().to_owned(),
+        UnlockProblem::Locked(UnlockError::WrongPassphrase) => {
+            t.unlock_wrong_passphrase().to_owned()
+        }
+        UnlockProblem::Locked(UnlockError::CaMismatch) => t.unlock_ca_mismatch().to_owned(),
+        UnlockProblem::Locked(UnlockError::DeviceMismatch) => t.unlock_device_mismatch().to_owned(),
+        UnlockProblem::Locked(UnlockError::Damaged(why)) => {
+            format!("{}{}", t.unlock_unreadable(), say.text(why))
+        }
+        UnlockProblem::Failed(why) => format!("{}{}", t.unlock_failed(), say.text(why)),
+    }
+}
+
+/// The offer to unlock the active profile's kept keys: a passphrase and a
+/// button, in a form so that Enter unlocks too.
+fn unlock_card(
+    (t, say): (&Texts, Say),
+    state: &UseReducerHandle<ProfilesState>,
+    profile: &Profile,
+    unlock: &Callback<()>,
+) -> Html {
+    let oninput = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |v: String| {
+            dispatcher.dispatch(ProfilesAction::UnlockPassphrase(Secret(v)))
+        })
+    };
+    let onsubmit = {
+        let unlock = unlock.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            unlock.emit(());
+        })
+    };
+    let form = &state.unlock;
+    html! {
+        <section class="card" id="profile-unlock-card" aria-labelledby="profile-unlock-heading">
+            <h2 id="profile-unlock-heading">{ format!("{} ({})", t.unlock_title(), profile.name) }</h2>
+            <p class="hint">{ t.unlock_hint() }</p>
+            <form {onsubmit}>
+                <TextField id="profile-unlock-passphrase" label={t.unlock_passphrase()}
+                    value={form.passphrase.expose().to_owned()} input_type="password"
+                    autocomplete="current-password" {oninput}
+                    error={form.problem.as_ref().map(|p| unlock_problem_text((t, say), p))} />
+                <div class="actions">
+                    <button type="submit" id="profile-unlock"
+                        disabled={form.pending.is_some()}>{ t.unlock_button() }</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+fn import_error_text((t, say): (&Texts, Say), error: &ImportError) -> String {
     match error {
         ImportError::NotJson(why) => format!("{}{why}", t.import_not_json()),
         ImportError::NotProfiles => t.import_not_profiles().to_owned(),
@@ -266,7 +385,7 @@ fn import_error_text(t: &Texts, error: &ImportError) -> String {
         }
         ImportError::Invalid(why) => format!("{}{why}", t.import_invalid()),
         ImportError::Empty => t.import_empty().to_owned(),
-        ImportError::Unreadable(why) => format!("{}{why}", t.import_unreadable()),
+        ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.text(why)),
     }
 }
 
@@ -291,7 +410,11 @@ fn checkbox(
     }
 }
 
-fn save_card(t: &Texts, state: &UseReducerHandle<ProfilesState>, save: &Callback<bool>) -> Html {
+fn save_card(
+    (t, say): (&Texts, Say),
+    state: &UseReducerHandle<ProfilesState>,
+    save: &Callback<bool>,
+) -> Html {
     let form = &state.form;
     let text = |make: fn(String) -> ProfilesAction| {
         let dispatcher = state.dispatcher();
@@ -330,7 +453,7 @@ fn save_card(t: &Texts, state: &UseReducerHandle<ProfilesState>, save: &Callback
                     disabled={state.pending.is_some()}>{ t.profile_save() }</button>
             </div>
             if let Some(error) = &state.save_error {
-                <p class="field-error" id="profile-save-error" role="alert">{ save_error_text(t, error) }</p>
+                <p class="field-error" id="profile-save-error" role="alert">{ save_error_text((t, say), error) }</p>
             }
         </section>
     }
@@ -428,7 +551,7 @@ fn row(
     }
 }
 
-fn import_card(t: &Texts, state: &UseReducerHandle<ProfilesState>) -> Html {
+fn import_card((t, say): (&Texts, Say), state: &UseReducerHandle<ProfilesState>) -> Html {
     let onchange = {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -452,7 +575,7 @@ fn import_card(t: &Texts, state: &UseReducerHandle<ProfilesState>) -> Html {
                 <input type="file" id="profile-import-file" accept=".json,application/json" {onchange} />
             </label>
             if let Some(error) = &state.import_error {
-                <p class="field-error" id="profile-import-error" role="alert">{ import_error_text(t, error) }</p>
+                <p class="field-error" id="profile-import-error" role="alert">{ import_error_text((t, say), error) }</p>
             }
         </section>
     }

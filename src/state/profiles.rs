@@ -1,20 +1,24 @@
 //! State of the Profiles page: named device profiles (the Connection form,
 //! the product model, the Certificates form and the certificates' public
-//! parts) kept in this browser, switched, exported to and imported from a
-//! JSON file.
+//! parts, the Console's and its simulator's settings) kept in this
+//! browser, switched, exported to and imported from a JSON file.
 //!
 //! What a profile never holds unless the user ticks it, item by item: the
 //! device secret (then stored as typed, like "Remember secret") and the CA
 //! and device private keys (then only encrypted PKCS#8 with a passphrase of
 //! at least [`MIN_PASSPHRASE`] characters, encrypted by the certificate
-//! worker: this module has no PKI code).
+//! worker: this module has no PKI code). The Console's MQTT password is
+//! never in a profile (the Console does not save it either).
 //!
 //! Pure: no browser call. The page gathers the current work from storage
 //! and the tab's memory into a [`Work`], asks [`ProfilesState::plan`] what
 //! saving it takes, and writes what [`Profile::restore`] gives back into
-//! each page's storage key and memory when switching.
+//! each page's storage key and memory when switching. Kept keys come back
+//! through [`ProfilesState::unlock_job`]: the worker decrypts them and
+//! checks each against its certificate, and [`ProfilesState::placed`] puts
+//! them into the Certificates page's memory (never into storage).
 
-use crate::msg;
+use crate::{msg, msg_str};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -22,7 +26,9 @@ use yew::Reducible;
 
 use crate::state::certs::{CaMode, CertsForm, CertsState, HeldCa, IssuedPublic, PublicCert};
 use crate::state::ConnectForm;
-use crate::worker::protocol::{Issued, Job, Outcome, Response, Secret};
+use crate::worker::protocol::{
+    Issued, Job, JobError, KeySlot, LockedKey, Outcome, ProfileKeys, Response, Secret, UnlockError,
+};
 
 /// localStorage key of the profiles ([`ProfileStore`]).
 pub const PROFILES_STORAGE_KEY: &str = "iotda-kit.profiles.v1";
@@ -65,6 +71,17 @@ pub struct Profile {
     /// The device private key, encrypted PKCS#8 PEM, only when chosen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub device_key: Option<Secret>,
+    /// The Console's settings (form without the password, subscriptions,
+    /// publish form) as it saved them, if it had saved any. Absent from
+    /// files written before profiles kept them. Kept as JSON, as the
+    /// simulator's: the page only copies them, and a second reader of the
+    /// Console's type would cost its wasm.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console: Option<serde_json::Value>,
+    /// The device simulator's settings and typed values, as it saved them
+    /// (its own format, kept as it is: the page never reads it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simulator: Option<serde_json::Value>,
 }
 
 /// Everything the profiles key holds.
@@ -192,6 +209,25 @@ fn unique_name(name: &str, profiles: &[Profile]) -> String {
         .unwrap_or_default()
 }
 
+/// What each page keeps under its storage key, as the Profiles page read
+/// it (`None`: nothing, or unreadable). No `Debug`: the Connection form
+/// may hold a remembered secret.
+#[derive(Clone, PartialEq, Default)]
+pub struct Stored {
+    /// The Connection form.
+    pub connect: Option<ConnectForm>,
+    /// The product model.
+    pub model: Option<serde_json::Value>,
+    /// The Certificates form.
+    pub certs: Option<CertsForm>,
+    /// The certificates' public parts.
+    pub issued: Option<IssuedPublic>,
+    /// The Console's settings.
+    pub console: Option<serde_json::Value>,
+    /// The simulator's settings.
+    pub simulator: Option<serde_json::Value>,
+}
+
 /// The user's current work, gathered by the page from each page's storage
 /// key and the tab's memory. The secret and keys are held as [`Secret`], so
 /// `Debug` shows none of them.
@@ -211,20 +247,25 @@ pub struct Work {
     pub ca_key: Option<Secret>,
     /// The device private key the Certificates page holds (unencrypted).
     pub device_key: Option<Secret>,
+    /// The Console's settings.
+    pub console: Option<serde_json::Value>,
+    /// The simulator's settings.
+    pub simulator: Option<serde_json::Value>,
 }
 
 impl Work {
     /// Gathers the work: the Certificates page's state in memory (`held`)
     /// wins over what its storage keys say; the secret in memory over a
     /// remembered one.
-    pub fn gather(
-        connect: Option<ConnectForm>,
-        model: Option<serde_json::Value>,
-        certs: Option<CertsForm>,
-        issued: Option<IssuedPublic>,
-        held: Option<&CertsState>,
-        secret: String,
-    ) -> Self {
+    pub fn gather(stored: Stored, held: Option<&CertsState>, secret: String) -> Self {
+        let Stored {
+            connect,
+            model,
+            certs,
+            issued,
+            console,
+            simulator,
+        } = stored;
         let mut connect = connect.unwrap_or_default();
         let secret = if secret.is_empty() {
             std::mem::take(&mut connect.secret)
@@ -246,14 +287,18 @@ impl Work {
                 .and_then(|s| s.results.ca.as_ref())
                 .map(|ca| &ca.issued)),
             device_key: key(held.and_then(|s| s.results.device.as_ref())),
+            console,
+            simulator,
         }
     }
 
     /// Nothing worth keeping: the forms as a first visit leaves them, no
-    /// model, certificate or secret.
+    /// model, certificate, Console settings or secret (the simulator's
+    /// settings alone are not work: see [`Profile::holds`]).
     pub fn is_blank(&self) -> bool {
         self.connect == ConnectForm::default()
             && self.model.is_none()
+            && self.console.is_none()
             && self.certs == CertsForm::default()
             && self.issued == IssuedPublic::default()
             && self.secret.expose().is_empty()
@@ -262,11 +307,14 @@ impl Work {
 
 impl Profile {
     /// Whether this profile keeps everything of `work` that switching away
-    /// would lose: its forms, model and certificates, and the private keys
-    /// held in the tab (the secret can be typed again from the console).
+    /// would lose: its forms, model, certificates and Console settings, and
+    /// the private keys held in the tab (the secret can be typed again from
+    /// the console). Not the simulator's values: a running simulator moves
+    /// them itself with every report, so they would make every switch ask.
     pub fn holds(&self, work: &Work) -> bool {
         self.connect == work.connect
             && self.model == work.model
+            && self.console == work.console
             && (self.certs == work.certs || self.restored_certs_form() == work.certs)
             && self.issued == work.issued
             && (work.ca_key.is_none() || self.ca_key.is_some())
@@ -326,7 +374,84 @@ impl Profile {
             model: self.model.clone(),
             certs,
             issued: self.issued.clone(),
+            console: self.console.clone(),
+            simulator: self.simulator.clone(),
         }
+    }
+
+    /// The kept key and the certificate of `slot`.
+    fn kept(&self, slot: KeySlot) -> (Option<&Secret>, Option<&PublicCert>) {
+        match slot {
+            KeySlot::Ca => (self.ca_key.as_ref(), self.issued.ca.as_ref()),
+            KeySlot::Device => (self.device_key.as_ref(), self.issued.device.as_ref()),
+        }
+    }
+
+    /// The kept keys the Certificates page (`held`: its state in the tab's
+    /// memory, `None` in a fresh tab) does not hold unlocked, each with its
+    /// certificate. A slot whose certificate the page replaced since is
+    /// left alone: its key would not fit.
+    pub fn locked_keys(&self, held: Option<&CertsState>) -> ProfileKeys<LockedKey> {
+        let mut locked = ProfileKeys::default();
+        for slot in KeySlot::BOTH {
+            let (Some(key), Some(cert)) = self.kept(slot) else {
+                continue;
+            };
+            let waiting = match held.and_then(|h| held_cert(h, slot)) {
+                None => true,
+                Some(shown) => shown.cert_pem == cert.cert_pem && shown.key_pem.is_none(),
+            };
+            *locked.slot_mut(slot) = waiting.then(|| LockedKey {
+                cert_pem: cert.cert_pem.clone(),
+                key_pem: key.clone(),
+            });
+        }
+        locked
+    }
+
+    /// The Certificates page's state with this profile's unlocked `keys`
+    /// beside their certificates: `held`, or the profile's certificates in
+    /// a fresh tab (or where the page holds none for a slot). A key goes
+    /// only beside the certificate it was checked against.
+    pub fn unlock_into(&self, held: Option<CertsState>, keys: &ProfileKeys<Secret>) -> CertsState {
+        let restored = self.restore().certs;
+        let mut certs = held.unwrap_or_else(|| restored.clone());
+        for slot in KeySlot::BOTH {
+            let Some(key) = keys.get(slot) else {
+                continue;
+            };
+            match slot {
+                KeySlot::Ca if certs.results.ca.is_none() => {
+                    certs.results.ca.clone_from(&restored.results.ca)
+                }
+                KeySlot::Device if certs.results.device.is_none() => {
+                    certs.results.device.clone_from(&restored.results.device)
+                }
+                _ => {}
+            }
+            if let (Some(ours), Some(shown)) = (self.kept(slot).1, held_cert_mut(&mut certs, slot))
+            {
+                if shown.cert_pem == ours.cert_pem {
+                    shown.key_pem = Some(key.clone());
+                }
+            }
+        }
+        certs
+    }
+}
+
+/// The certificate the Certificates page holds in `slot`.
+fn held_cert(held: &CertsState, slot: KeySlot) -> Option<&Issued> {
+    match slot {
+        KeySlot::Ca => held.results.ca.as_ref().map(|ca| &ca.issued),
+        KeySlot::Device => held.results.device.as_ref(),
+    }
+}
+
+fn held_cert_mut(held: &mut CertsState, slot: KeySlot) -> Option<&mut Issued> {
+    match slot {
+        KeySlot::Ca => held.results.ca.as_mut().map(|ca| &mut ca.issued),
+        KeySlot::Device => held.results.device.as_mut(),
     }
 }
 
@@ -344,21 +469,17 @@ pub struct Restored {
     pub certs: CertsState,
     /// The certificates' public parts to save.
     pub issued: IssuedPublic,
+    /// The Console's settings to save; `None` removes the saved ones, so
+    /// that the Console fills its form from the Connection page.
+    pub console: Option<serde_json::Value>,
+    /// The simulator's settings to save; `None` removes the saved ones.
+    pub simulator: Option<serde_json::Value>,
 }
 
 impl std::fmt::Debug for Restored {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Restored([elided])")
     }
-}
-
-/// Which private key an encryption job is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeySlot {
-    /// The CA key.
-    Ca,
-    /// The device key.
-    Device,
 }
 
 /// The "Save current work" inputs.
@@ -430,11 +551,40 @@ pub enum Confirm {
     Forget,
 }
 
+/// Why the kept keys were not unlocked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnlockProblem {
+    /// No passphrase was typed.
+    NoPassphrase,
+    /// The worker opened none of them: why.
+    Locked(UnlockError),
+    /// The worker could not be asked, or failed: its words.
+    Failed(String),
+}
+
+/// The "Unlock keys" input, and where unlocking is.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UnlockForm {
+    /// The passphrase, as typed (kept when it is wrong, for correcting).
+    pub passphrase: Secret,
+    /// The job sent, and the profile whose keys it opens.
+    pub pending: Option<(u32, String)>,
+    /// Why the last try failed.
+    pub problem: Option<UnlockProblem>,
+    /// Keys the worker opened, for the page to put into the Certificates
+    /// page's memory: the profile's name and the keys.
+    pub opened: Option<(String, ProfileKeys<Secret>)>,
+}
+
 /// What happened last, for the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Notice {
     /// Keys are being encrypted.
     Encrypting,
+    /// Kept keys are being decrypted.
+    Unlocking,
+    /// The keys of this profile are on the Certificates page.
+    Unlocked(String),
     /// Saved under this name.
     Saved(String),
     /// Switched to this profile.
@@ -464,6 +614,8 @@ pub struct ProfilesState {
     pub save_error: Option<SaveError>,
     /// Why importing failed.
     pub import_error: Option<ImportError>,
+    /// Unlocking the active profile's kept keys.
+    pub unlock: UnlockForm,
 }
 
 /// A change to the page state.
@@ -502,6 +654,15 @@ pub enum ProfilesAction {
     /// The page removed this many keys from storage and cleared the
     /// tab's memory.
     Forgotten(usize),
+    /// The unlock passphrase typed.
+    UnlockPassphrase(Secret),
+    /// A decryption job was sent for this profile's keys.
+    Unlocking(u32, String),
+    /// Unlocking cannot go on.
+    UnlockFailed(UnlockProblem),
+    /// The page put the opened keys of this profile into the Certificates
+    /// page's memory.
+    KeysPlaced(String),
 }
 
 impl Reducible for ProfilesState {
@@ -529,7 +690,11 @@ impl Reducible for ProfilesState {
                 next.pending = Some((profile, jobs));
                 next.notice = Some(Notice::Encrypting);
             }
-            ProfilesAction::Worker(response) => next.receive(response),
+            ProfilesAction::Worker(response) => {
+                // Ids are unique on the page: each job sees only its own.
+                next.unlock_receive(&response);
+                next.receive(response);
+            }
             ProfilesAction::Import(read) => match read
                 .map_err(ImportError::Unreadable)
                 .and_then(|bytes| parse_file(&bytes))
@@ -548,6 +713,8 @@ impl Reducible for ProfilesState {
             },
             ProfilesAction::Switched(name) => {
                 next.confirm = None;
+                // A decryption still running is for the profile left.
+                next.unlock = UnlockForm::default();
                 next.store.active = Some(name.clone());
                 next.notice = Some(Notice::Switched(name));
             }
@@ -564,6 +731,20 @@ impl Reducible for ProfilesState {
                     notice: Some(Notice::Forgotten(count)),
                     ..Self::default()
                 };
+            }
+            ProfilesAction::UnlockPassphrase(v) => {
+                next.unlock.passphrase = v;
+                next.unlock.problem = None;
+            }
+            ProfilesAction::Unlocking(id, name) => {
+                next.unlock.pending = Some((id, name));
+                next.unlock.problem = None;
+                next.notice = Some(Notice::Unlocking);
+            }
+            ProfilesAction::UnlockFailed(problem) => next.unlock_failed(problem),
+            ProfilesAction::KeysPlaced(name) => {
+                next.unlock = UnlockForm::default();
+                next.notice = Some(Notice::Unlocked(name));
             }
         }
         Rc::new(next)
@@ -634,6 +815,8 @@ impl ProfilesState {
             secret: form.include_secret.then(|| work.secret.clone()),
             ca_key: None,
             device_key: None,
+            console: work.console.clone(),
+            simulator: work.simulator.clone(),
         };
         let encrypt = |slot, include: bool, key: &Option<Secret>| {
             key.clone().filter(|_| include).map(|key_pem| {
@@ -656,6 +839,66 @@ impl ProfilesState {
         } else {
             Plan::Encrypt(profile, jobs)
         }
+    }
+
+    /// The active profile, when it keeps keys that the Certificates page
+    /// (`held`) does not hold unlocked: the one the page offers to unlock.
+    pub fn to_unlock(&self, held: Option<&CertsState>) -> Option<&Profile> {
+        self.get(self.store.active.as_deref()?)
+            .filter(|p| !p.locked_keys(held).is_empty())
+    }
+
+    /// The job that unlocks the active profile's kept keys with the typed
+    /// passphrase, and the profile's name; or why there is none.
+    pub fn unlock_job(&self, held: Option<&CertsState>) -> Result<(String, Job), UnlockProblem> {
+        let passphrase = &self.unlock.passphrase;
+        if passphrase.expose().is_empty() {
+            return Err(UnlockProblem::NoPassphrase);
+        }
+        let profile = self
+            .to_unlock(held)
+            .ok_or_else(|| UnlockProblem::Failed(msg!("no kept key is waiting to be unlocked")))?;
+        let job = Job::DecryptKeys {
+            keys: profile.locked_keys(held),
+            passphrase: passphrase.clone(),
+        };
+        Ok((profile.name.clone(), job))
+    }
+
+    /// The Certificates page's state with the keys the worker opened, for
+    /// the page to put into the tab's memory; `None` when there are none
+    /// (or their profile was deleted meanwhile).
+    pub fn placed(&self, held: Option<CertsState>) -> Option<CertsState> {
+        let (name, keys) = self.unlock.opened.as_ref()?;
+        Some(self.get(name)?.unlock_into(held, keys))
+    }
+
+    fn unlock_receive(&mut self, response: &Response) {
+        let Some((pending, name)) = self.unlock.pending.clone() else {
+            return;
+        };
+        let problem = match response {
+            Response::Done { id, result } if *id == pending => match &**result {
+                Outcome::KeysUnlocked(keys) => {
+                    self.unlock.pending = None;
+                    self.unlock.opened = Some((name, keys.clone()));
+                    return;
+                }
+                Outcome::KeysLocked(why) => UnlockProblem::Locked(why.clone()),
+                _ => UnlockProblem::Failed(WRONG_RESULT.to_owned()),
+            },
+            Response::Failed { id, errors } if *id == 0 || *id == pending => {
+                UnlockProblem::Failed(messages(errors))
+            }
+            _ => return,
+        };
+        self.unlock_failed(problem);
+    }
+
+    fn unlock_failed(&mut self, problem: UnlockProblem) {
+        self.unlock.pending = None;
+        self.unlock.problem = Some(problem);
+        self.notice = None;
     }
 
     fn store_profile(&mut self, profile: Profile) {
@@ -691,20 +934,11 @@ impl ProfilesState {
                         return self.store_profile(profile);
                     }
                 }
-                (Some(_), _) => {
-                    return self.encrypt_failed(msg!(
-                        "the certificate worker answered with the wrong result"
-                    ))
-                }
+                (Some(_), _) => return self.encrypt_failed(WRONG_RESULT.to_owned()),
                 (None, _) => {}
             },
             Response::Failed { id, errors } if id == 0 || waited(id).is_some() => {
-                let message = errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("; ");
-                return self.encrypt_failed(message);
+                return self.encrypt_failed(messages(&errors));
             }
             _ => {}
         }
@@ -718,12 +952,25 @@ impl ProfilesState {
     }
 }
 
+/// What the page says when the worker answers a job with another job's
+/// kind of result.
+const WRONG_RESULT: &str = msg_str!("the certificate worker answered with the wrong result");
+
+/// A failed job's messages, a line each (each is translated on its own).
+fn messages(errors: &[JobError]) -> String {
+    errors
+        .iter()
+        .map(|e| e.message.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::state::certs::tests::issued;
     use crate::state::certs::Results;
-    use crate::worker::protocol::JobError;
+    use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
 
     const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
     const ENCRYPTED: &str =
@@ -737,7 +984,37 @@ mod tests {
         (*rc).clone()
     }
 
-    /// Work with a device, a remembered secret, a model and a CA with its key.
+    /// Console settings for a local broker, with one subscription, as the
+    /// Console saves them.
+    fn console() -> serde_json::Value {
+        serde_json::to_value(saved_console()).expect("JSON")
+    }
+
+    fn saved_console() -> SavedConsole {
+        SavedConsole {
+            form: ConsoleForm {
+                host: "broker.example".into(),
+                port: "8083".into(),
+                path: "/ws".into(),
+                keep_alive: "60".into(),
+                device_id: "p_node1".into(),
+                ..ConsoleForm::default()
+            },
+            subscriptions: vec![SubscriptionRow {
+                filter: "lab/#".into(),
+                qos: 1,
+                status: Default::default(),
+            }],
+            publish: PublishForm {
+                topic: "lab/up".into(),
+                payload: "{\"t\": 1}".into(),
+                ..PublishForm::default()
+            },
+        }
+    }
+
+    /// Work with a device, a remembered secret, a model, a CA and a device
+    /// certificate with their keys, and Console and simulator settings.
     fn work() -> Work {
         let connect = ConnectForm {
             device_id: "p_node1".into(),
@@ -757,14 +1034,14 @@ mod tests {
             },
             ..CertsState::default()
         };
-        Work::gather(
-            Some(connect),
-            Some(serde_json::json!({"services": []})),
-            None,
-            None,
-            Some(&held),
-            String::new(),
-        )
+        let stored = Stored {
+            connect: Some(connect),
+            model: Some(serde_json::json!({"services": []})),
+            console: Some(console()),
+            simulator: Some(serde_json::json!({"interval": "7", "walk": true})),
+            ..Stored::default()
+        };
+        Work::gather(stored, Some(&held), String::new())
     }
 
     fn named(name: &str) -> ProfilesState {
@@ -790,22 +1067,24 @@ mod tests {
         assert_eq!(w.issued.ca.as_ref().unwrap().view.subject, "/CN=Root");
         assert!(!w.is_blank());
         // The secret in memory wins over a remembered (older) one.
-        let w = Work::gather(
-            Some(ConnectForm {
+        let stored = Stored {
+            connect: Some(ConnectForm {
                 secret: "old-secret".into(),
                 ..ConnectForm::default()
             }),
-            None,
-            None,
-            None,
-            None,
-            "new-secret".into(),
-        );
+            ..Stored::default()
+        };
+        let w = Work::gather(stored, None, "new-secret".into());
         assert_eq!(
             (w.secret.expose(), w.connect.secret.as_str()),
             ("new-secret", "")
         );
-        assert!(Work::gather(None, None, None, None, None, String::new()).is_blank());
+        assert!(Work::gather(Stored::default(), None, String::new()).is_blank());
+        let console_only = Stored {
+            console: Some(console()),
+            ..Stored::default()
+        };
+        assert!(!Work::gather(console_only, None, String::new()).is_blank());
     }
 
     #[test]
@@ -1014,14 +1293,16 @@ mod tests {
             active: None,
             profiles: back,
         }));
-        let again = Work::gather(
-            Some(restored.connect),
-            restored.model,
-            None,
-            None,
-            Some(certs),
-            restored.secret,
-        );
+        assert_eq!(restored.console, Some(console()));
+        assert_eq!(restored.simulator, work().simulator);
+        let stored = Stored {
+            connect: Some(restored.connect),
+            model: restored.model,
+            console: restored.console,
+            simulator: restored.simulator,
+            ..Stored::default()
+        };
+        let again = Work::gather(stored, Some(certs), restored.secret);
         assert!(!s.unsaved(&again));
         s.store.profiles[0].connect.port = "1".into();
         assert!(s.unsaved(&again));
@@ -1157,5 +1438,347 @@ mod tests {
     fn file_names_are_safe() {
         assert_eq!(file_name("lab 1/端"), "profile-lab_1_端.json");
         assert_eq!(file_name("a-b_c"), "profile-a-b_c.json");
+    }
+
+    #[test]
+    fn console_and_simulator_settings_go_into_the_file_but_never_the_password() {
+        // The Console's settings as the page finds them in storage: the
+        // Console saves them without the password typed there.
+        let mut typed = saved_console();
+        typed.form.password = "mqtt-password".into();
+        let mut w = work();
+        w.console = Some(serde_json::to_value(&typed).expect("JSON"));
+        let profile = stored(named("lab").plan(&w, false));
+        let text = file_of(std::slice::from_ref(&profile));
+        for kept in [
+            "broker.example",
+            "8083",
+            "lab/#",
+            "lab/up",
+            "\"interval\":\"7\"",
+        ] {
+            assert!(text.contains(kept), "{kept} not in {text}");
+        }
+        assert!(!text.contains("mqtt-password"), "{text}");
+        let back = parse_file(text.as_bytes()).expect("reads back");
+        assert_eq!(back[0].console, Some(console()));
+        assert_eq!(back[0].simulator, w.simulator);
+        // Restored, they read back as the Console's own settings.
+        let restored = back[0].restore().console.expect("console settings");
+        let read: SavedConsole = serde_json::from_value(restored).expect("the Console reads them");
+        assert_eq!(read, saved_console());
+    }
+
+    #[test]
+    fn console_changes_are_unsaved_work_and_simulator_values_are_not() {
+        let s = ProfilesState::restore(Some(ProfileStore {
+            active: None,
+            profiles: vec![stored(named("lab").plan(&work(), false))],
+        }));
+        let mut keys_kept = work();
+        keys_kept.ca_key = None;
+        keys_kept.device_key = None;
+        assert!(!s.unsaved(&keys_kept));
+        let mut moved = keys_kept.clone();
+        moved.simulator = Some(serde_json::json!({"interval": "7", "walk": false}));
+        assert!(!s.unsaved(&moved), "the simulator moves its values itself");
+        let mut changed = keys_kept.clone();
+        if let Some(console) = &mut changed.console {
+            console["subscriptions"] = serde_json::json!([]);
+        }
+        assert!(s.unsaved(&changed));
+        changed.console = None;
+        assert!(s.unsaved(&changed));
+    }
+
+    #[test]
+    fn a_file_written_before_profiles_kept_the_console_still_imports() {
+        // As the first version of the Profiles page exported it.
+        let old = r#"{"format":"iotda-kit-profiles","version":1,"profiles":[{"name":"old",
+            "connect":{"device_id":"p_old","secret":"","remember_secret":false,
+            "host":"h.example","port":"8883","sign_type":0},"model":null,"certs":{},
+            "issued":{"ca":null,"verification":null,"device":null},
+            "ca_key":"-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIB\n-----END ENCRYPTED PRIVATE KEY-----\n"}]}"#;
+        let profiles = parse_file(old.as_bytes()).expect("an old file imports");
+        assert_eq!(profiles[0].connect.device_id, "p_old");
+        assert_eq!(
+            (profiles[0].console.clone(), profiles[0].simulator.clone()),
+            (None, None)
+        );
+        assert_eq!(
+            profiles[0].ca_key.as_ref().map(Secret::expose),
+            Some(ENCRYPTED)
+        );
+        // Switching to it removes the Console's and simulator's settings,
+        // so that the Console fills its form from the Connection page.
+        let restored = profiles[0].restore();
+        assert_eq!((restored.console, restored.simulator), (None, None));
+        // Written again, it has no new field either: older pages read it.
+        let again = file_of(&profiles);
+        assert!(
+            !again.contains("console") && !again.contains("simulator"),
+            "{again}"
+        );
+    }
+
+    /// A store with "lab", saved with both keys (encrypted), switched to:
+    /// the state, and the Certificates page as switching left it.
+    fn switched_to_lab() -> (ProfilesState, CertsState) {
+        let mut profile = stored(named("lab").plan(&work(), false));
+        profile.ca_key = Some(Secret::from(ENCRYPTED));
+        profile.device_key = Some(Secret::from("device encrypted"));
+        let held = profile.restore().certs;
+        let s = apply(
+            ProfilesState::restore(Some(ProfileStore {
+                active: None,
+                profiles: vec![profile],
+            })),
+            vec![ProfilesAction::Switched("lab".into())],
+        );
+        (s, held)
+    }
+
+    fn unlock_answer(id: u32, result: Outcome) -> ProfilesAction {
+        ProfilesAction::Worker(Response::Done {
+            id,
+            result: Box::new(result),
+        })
+    }
+
+    #[test]
+    fn switching_to_a_profile_with_kept_keys_offers_to_unlock_them() {
+        let (s, held) = switched_to_lab();
+        let profile = s.to_unlock(Some(&held)).expect("the keys wait");
+        assert_eq!(profile.name, "lab");
+        let locked = profile.locked_keys(Some(&held));
+        let shown = |k: Option<LockedKey>| k.map(|k| (k.cert_pem, k.key_pem));
+        assert_eq!(
+            shown(locked.ca.clone()),
+            Some(("CERT /CN=Root".to_owned(), Secret::from(ENCRYPTED)))
+        );
+        assert_eq!(
+            shown(locked.device.clone()),
+            Some((
+                "CERT /CN=node1".to_owned(),
+                Secret::from("device encrypted")
+            ))
+        );
+        // A fresh tab (nothing in memory) is offered the same.
+        assert_eq!(profile.locked_keys(None), locked);
+        // No passphrase: said next to the field, nothing sent.
+        assert_eq!(s.unlock_job(Some(&held)), Err(UnlockProblem::NoPassphrase));
+        let s = apply(
+            s,
+            vec![ProfilesAction::UnlockPassphrase(Secret::from(
+                "correct horse",
+            ))],
+        );
+        assert_eq!(
+            s.unlock_job(Some(&held)),
+            Ok((
+                "lab".to_owned(),
+                Job::DecryptKeys {
+                    keys: locked,
+                    passphrase: Secret::from("correct horse"),
+                }
+            ))
+        );
+        // A profile without kept keys, or no active profile: no offer.
+        let mut without = s.clone();
+        without.store.profiles[0].ca_key = None;
+        without.store.profiles[0].device_key = None;
+        assert_eq!(without.to_unlock(Some(&held)), None);
+        assert!(matches!(
+            without.unlock_job(Some(&held)),
+            Err(UnlockProblem::Failed(_))
+        ));
+        let mut inactive = s.clone();
+        inactive.store.active = None;
+        assert_eq!(inactive.to_unlock(Some(&held)), None);
+    }
+
+    #[test]
+    fn a_wrong_passphrase_or_a_foreign_key_is_said_and_the_passphrase_kept() {
+        let (s, _) = switched_to_lab();
+        let typed = apply(
+            s,
+            vec![
+                ProfilesAction::UnlockPassphrase(Secret::from("correct horsE")),
+                ProfilesAction::Unlocking(4, "lab".into()),
+            ],
+        );
+        assert_eq!(typed.notice, Some(Notice::Unlocking));
+        assert_eq!(typed.unlock.pending, Some((4, "lab".to_owned())));
+        // Answers to other jobs change nothing.
+        let s = apply(
+            typed.clone(),
+            vec![unlock_answer(
+                3,
+                Outcome::KeysLocked(UnlockError::WrongPassphrase),
+            )],
+        );
+        assert_eq!(s.unlock, typed.unlock);
+        let s = apply(
+            s,
+            vec![unlock_answer(
+                4,
+                Outcome::KeysLocked(UnlockError::WrongPassphrase),
+            )],
+        );
+        assert_eq!(
+            s.unlock.problem,
+            Some(UnlockProblem::Locked(UnlockError::WrongPassphrase))
+        );
+        assert_eq!(s.unlock.passphrase.expose(), "correct horsE");
+        assert_eq!(
+            (s.unlock.pending.clone(), s.unlock.opened.clone()),
+            (None, None)
+        );
+        assert_eq!(s.notice, None);
+        // Typing again clears the error, not the field.
+        let s = apply(
+            s,
+            vec![ProfilesAction::UnlockPassphrase(Secret::from(
+                "correct horse",
+            ))],
+        );
+        assert_eq!(s.unlock.problem, None);
+
+        let mismatch = apply(
+            s,
+            vec![
+                ProfilesAction::Unlocking(5, "lab".into()),
+                unlock_answer(5, Outcome::KeysLocked(UnlockError::DeviceMismatch)),
+            ],
+        );
+        assert_eq!(
+            mismatch.unlock.problem,
+            Some(UnlockProblem::Locked(UnlockError::DeviceMismatch))
+        );
+        assert_eq!(mismatch.unlock.opened, None);
+        // The worker itself failing ends the wait too.
+        let died = apply(
+            mismatch,
+            vec![
+                ProfilesAction::Unlocking(6, "lab".into()),
+                ProfilesAction::Worker(Response::worker_failed("out of memory")),
+            ],
+        );
+        assert_eq!(
+            died.unlock.problem,
+            Some(UnlockProblem::Failed("out of memory".into()))
+        );
+        assert_eq!(died.unlock.pending, None);
+    }
+
+    #[test]
+    fn unlocked_keys_go_beside_their_certificates_on_the_certificates_page() {
+        let (s, held) = switched_to_lab();
+        let keys = ProfileKeys {
+            ca: Some(Secret::from("CA PLAIN")),
+            device: Some(Secret::from("DEVICE PLAIN")),
+        };
+        let s = apply(
+            s,
+            vec![
+                ProfilesAction::UnlockPassphrase(Secret::from("correct horse")),
+                ProfilesAction::Unlocking(8, "lab".into()),
+                unlock_answer(8, Outcome::KeysUnlocked(keys.clone())),
+            ],
+        );
+        assert_eq!(s.unlock.opened, Some(("lab".to_owned(), keys.clone())));
+        let placed = s.placed(Some(held.clone())).expect("keys to place");
+        let ca = placed.results.ca.as_ref().expect("the CA");
+        assert_eq!(ca.issued.key_pem, Some(Secret::from("CA PLAIN")));
+        assert_eq!(ca.issued.cert_pem, "CERT /CN=Root");
+        let device = placed.results.device.as_ref().expect("the device");
+        assert_eq!(device.key_pem, Some(Secret::from("DEVICE PLAIN")));
+        // The CA signs again, the device key exports: the page's jobs run.
+        assert!(placed.ca_pems().is_ok());
+        assert!(placed.job(crate::state::certs::Step::Pkcs12).is_ok());
+        // Nothing left to unlock; the work is the profile's, keys included.
+        assert_eq!(s.to_unlock(Some(&placed)), None);
+        let work = Work::gather(Stored::default(), Some(&placed), String::new());
+        assert_eq!(work.ca_key, Some(Secret::from("CA PLAIN")));
+        let s = apply(s, vec![ProfilesAction::KeysPlaced("lab".into())]);
+        assert_eq!(s.notice, Some(Notice::Unlocked("lab".into())));
+        assert_eq!(
+            s.unlock,
+            UnlockForm::default(),
+            "the passphrase is forgotten"
+        );
+        assert_eq!(s.placed(Some(held)), None);
+    }
+
+    #[test]
+    fn keys_never_go_beside_another_certificate() {
+        let (s, mut held) = switched_to_lab();
+        let profile = s.get("lab").expect("lab").clone();
+        let keys = ProfileKeys {
+            ca: Some(Secret::from("CA PLAIN")),
+            device: None,
+        };
+        // A fresh tab: the profile's certificates come back with the key.
+        let fresh = profile.unlock_into(None, &keys);
+        assert_eq!(
+            fresh.results.ca.map(|ca| ca.issued.key_pem),
+            Some(Some(Secret::from("CA PLAIN")))
+        );
+        // The page made another CA since: its key is not offered, and a
+        // key opened before is not put beside it.
+        held.results.ca = Some(HeldCa {
+            issued: issued("/CN=Other", None),
+            created: false,
+        });
+        let locked = profile.locked_keys(Some(&held));
+        assert_eq!(locked.ca, None);
+        assert!(locked.device.is_some());
+        let placed = profile.unlock_into(Some(held), &keys);
+        let ca = placed.results.ca.expect("the other CA stays");
+        assert_eq!(
+            (ca.issued.cert_pem.as_str(), ca.issued.key_pem),
+            ("CERT /CN=Other", None)
+        );
+    }
+
+    #[test]
+    fn switching_away_drops_a_decryption_under_way() {
+        let (s, _) = switched_to_lab();
+        let s = apply(
+            s,
+            vec![
+                ProfilesAction::UnlockPassphrase(Secret::from("correct horse")),
+                ProfilesAction::Unlocking(9, "lab".into()),
+                ProfilesAction::Switched("lab".into()),
+                unlock_answer(
+                    9,
+                    Outcome::KeysUnlocked(ProfileKeys {
+                        ca: Some(Secret::from("CA PLAIN")),
+                        device: None,
+                    }),
+                ),
+            ],
+        );
+        assert_eq!(s.unlock, UnlockForm::default());
+        // Debug shows no passphrase or key.
+        let s = apply(
+            s,
+            vec![
+                ProfilesAction::UnlockPassphrase(Secret::from("correct horse")),
+                ProfilesAction::Unlocking(10, "lab".into()),
+                unlock_answer(
+                    10,
+                    Outcome::KeysUnlocked(ProfileKeys {
+                        ca: Some(Secret::from("CA PLAIN")),
+                        device: None,
+                    }),
+                ),
+            ],
+        );
+        let debug = format!("{s:?}");
+        assert!(
+            !debug.contains("correct horse") && !debug.contains("CA PLAIN"),
+            "{debug}"
+        );
     }
 }

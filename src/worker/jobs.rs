@@ -15,8 +15,8 @@ use iotda_core::zip::{ZipWriter, MODE_SECRET};
 use pki::rand_core::CryptoRng;
 
 use super::protocol::{
-    CaPems, CertView, Check, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, Outcome,
-    Request, Response, Secret, SubjectForm,
+    CaPems, CertView, Check, Data, Field, Issued, ItemView, Job, JobError, KeyChoice, KeySlot,
+    LockedKey, Outcome, ProfileKeys, Request, Response, Secret, SubjectForm, UnlockError,
 };
 
 /// New certificates start this many seconds in the past, so that a device
@@ -86,6 +86,10 @@ pub fn handle<R: CryptoRng + ?Sized>(
             key_pem,
             passphrase,
         } => encrypt_key(&key_pem, &passphrase, rng),
+        Job::DecryptKeys { keys, passphrase } => Ok(match decrypt_keys(&keys, &passphrase) {
+            Ok(keys) => Outcome::KeysUnlocked(keys),
+            Err(why) => Outcome::KeysLocked(why),
+        }),
         Job::Batch {
             ca,
             node_ids,
@@ -505,6 +509,46 @@ fn encrypt_key<R: CryptoRng + ?Sized>(
             }
         })?;
     Ok(Outcome::EncryptedKey { pem })
+}
+
+/// Decrypts each key and checks it against its certificate; the first
+/// that fails stops the job, so the page gets all the keys or none.
+fn decrypt_keys(
+    keys: &ProfileKeys<LockedKey>,
+    passphrase: &Secret,
+) -> Result<ProfileKeys<Secret>, UnlockError> {
+    let mut open = ProfileKeys::default();
+    for slot in KeySlot::BOTH {
+        if let Some(locked) = keys.get(slot) {
+            *open.slot_mut(slot) = Some(decrypt_key(slot, locked, passphrase)?);
+        }
+    }
+    Ok(open)
+}
+
+fn decrypt_key(
+    slot: KeySlot,
+    locked: &LockedKey,
+    passphrase: &Secret,
+) -> Result<Secret, UnlockError> {
+    let (whose, mismatch) = match slot {
+        KeySlot::Ca => ("CA", UnlockError::CaMismatch),
+        KeySlot::Device => ("device", UnlockError::DeviceMismatch),
+    };
+    let damaged = |e: PkiError| UnlockError::Damaged(format!("{whose}: {e}"));
+    let cert = Certificate::from_pem(&locked.cert_pem).map_err(damaged)?;
+    let key =
+        PrivateKey::from_pem(locked.key_pem.expose(), Some(passphrase.expose())).map_err(|e| {
+            if is_passphrase_error(&e) {
+                UnlockError::WrongPassphrase
+            } else {
+                damaged(e)
+            }
+        })?;
+    if !pki::key_matches(&cert, &key) {
+        return Err(mismatch);
+    }
+    key.to_pkcs8_pem().map(Secret).map_err(damaged)
 }
 
 /// How many progress messages a batch sends at most (besides the first):
@@ -1161,6 +1205,159 @@ mod tests {
             passphrase: Secret::from(""),
         }));
         assert_eq!(e.field, Some(Field::KeyPassphrase));
+    }
+
+    /// `key` encrypted with `passphrase` (few PBKDF2 rounds: tests).
+    fn encrypted(key: &Secret, passphrase: &str) -> Secret {
+        let mut rng = ChaCha20Rng::seed_from_u64(21);
+        let key = PrivateKey::from_pem(key.expose(), None).unwrap();
+        Secret(
+            key.to_encrypted_pkcs8_pem_with_iterations(passphrase, 1000, &mut rng)
+                .unwrap(),
+        )
+    }
+
+    fn decrypt(keys: ProfileKeys<LockedKey>, passphrase: &str) -> Outcome {
+        run(Job::DecryptKeys {
+            keys,
+            passphrase: Secret::from(passphrase),
+        })
+        .expect("the job runs")
+    }
+
+    /// A CA and a device of it, with both keys encrypted as a profile keeps
+    /// them, and the plain keys.
+    fn profile_keys(passphrase: &str) -> (ProfileKeys<LockedKey>, ProfileKeys<Secret>) {
+        let ca = new_ca(KeyChoice::P256);
+        let device = device_of(&ca);
+        let device_key = device.key_pem.unwrap();
+        let locked = ProfileKeys {
+            ca: Some(LockedKey {
+                cert_pem: ca.cert_pem.clone(),
+                key_pem: encrypted(&ca.key_pem, passphrase),
+            }),
+            device: Some(LockedKey {
+                cert_pem: device.cert_pem,
+                key_pem: encrypted(&device_key, passphrase),
+            }),
+        };
+        let plain = ProfileKeys {
+            ca: Some(ca.key_pem),
+            device: Some(device_key),
+        };
+        (locked, plain)
+    }
+
+    #[test]
+    fn decrypt_keys_gives_each_key_back_checked_against_its_certificate() {
+        let (locked, plain) = profile_keys("correct horse");
+        let ca = locked.ca.clone().unwrap();
+        assert!(ca
+            .key_pem
+            .expose()
+            .starts_with("-----BEGIN ENCRYPTED PRIVATE KEY-----"));
+        assert_eq!(
+            decrypt(locked.clone(), "correct horse"),
+            Outcome::KeysUnlocked(plain.clone())
+        );
+        // One key alone comes back alone, and through JSON, as the page
+        // gets it, unchanged.
+        let answer = run_all(Job::DecryptKeys {
+            keys: ProfileKeys {
+                ca: Some(ca),
+                device: None,
+            },
+            passphrase: Secret::from("correct horse"),
+        });
+        assert_eq!(
+            answer,
+            [Response::Done {
+                id: 3,
+                result: Box::new(Outcome::KeysUnlocked(ProfileKeys {
+                    ca: plain.ca,
+                    device: None,
+                })),
+            }]
+        );
+        let json = serde_json::to_string(&answer[0]).unwrap();
+        assert_eq!(serde_json::from_str::<Response>(&json).unwrap(), answer[0]);
+        assert!(json.contains("keys_unlocked"), "{json}");
+    }
+
+    #[test]
+    fn decrypt_keys_with_a_wrong_passphrase_says_so_and_gives_nothing() {
+        let (locked, _) = profile_keys("correct horse");
+        for wrong in ["correct horsE", "", "x"] {
+            assert_eq!(
+                decrypt(locked.clone(), wrong),
+                Outcome::KeysLocked(UnlockError::WrongPassphrase),
+                "{wrong:?}"
+            );
+        }
+        // One key that opens and one that does not: none is given.
+        let (other, _) = profile_keys("another passphrase");
+        let mixed = ProfileKeys {
+            device: other.device,
+            ..locked
+        };
+        assert_eq!(
+            decrypt(mixed, "correct horse"),
+            Outcome::KeysLocked(UnlockError::WrongPassphrase)
+        );
+    }
+
+    #[test]
+    fn decrypt_keys_refuses_a_key_that_is_not_its_certificates() {
+        let (locked, _) = profile_keys("correct horse");
+        let (other, _) = profile_keys("correct horse");
+        let (ca, device) = (locked.ca.unwrap(), locked.device.unwrap());
+        // The other profile's device key beside this profile's certificate.
+        let swapped = ProfileKeys {
+            ca: Some(ca.clone()),
+            device: Some(LockedKey {
+                key_pem: other.device.unwrap().key_pem,
+                ..device.clone()
+            }),
+        };
+        assert_eq!(
+            decrypt(swapped, "correct horse"),
+            Outcome::KeysLocked(UnlockError::DeviceMismatch)
+        );
+        // The device key under the CA certificate.
+        let crossed = ProfileKeys {
+            ca: Some(LockedKey {
+                key_pem: device.key_pem.clone(),
+                ..ca.clone()
+            }),
+            device: None,
+        };
+        assert_eq!(
+            decrypt(crossed, "correct horse"),
+            Outcome::KeysLocked(UnlockError::CaMismatch)
+        );
+        // A damaged certificate or key is named, not panicked on.
+        let damaged = ProfileKeys {
+            ca: Some(LockedKey {
+                cert_pem: "-----BEGIN CERTIFICATE-----\n!!\n".into(),
+                ..ca
+            }),
+            device: None,
+        };
+        assert!(matches!(
+            decrypt(damaged, "correct horse"),
+            Outcome::KeysLocked(UnlockError::Damaged(why)) if why.starts_with("CA: ")
+        ));
+        let garbage = ProfileKeys {
+            ca: None,
+            device: Some(LockedKey {
+                key_pem: Secret::from("not a key"),
+                ..device
+            }),
+        };
+        assert!(matches!(
+            decrypt(garbage, "correct horse"),
+            Outcome::KeysLocked(UnlockError::Damaged(why)) if why.starts_with("device: ")
+        ));
     }
 
     #[test]

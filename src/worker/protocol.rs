@@ -168,6 +168,88 @@ pub struct CaPems {
     pub key_pem: Secret,
 }
 
+/// Which private key of a profile: the CA's or the device's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySlot {
+    /// The CA key.
+    Ca,
+    /// The device key.
+    Device,
+}
+
+impl KeySlot {
+    /// Both, CA first.
+    pub const BOTH: [KeySlot; 2] = [KeySlot::Ca, KeySlot::Device];
+}
+
+/// Something for each private key a profile can keep. Two fields rather
+/// than a list of `(KeySlot, T)`: their JSON costs the page's wasm less.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileKeys<T> {
+    /// The CA key's.
+    pub ca: Option<T>,
+    /// The device key's.
+    pub device: Option<T>,
+}
+
+impl<T> Default for ProfileKeys<T> {
+    fn default() -> Self {
+        Self {
+            ca: None,
+            device: None,
+        }
+    }
+}
+
+impl<T> ProfileKeys<T> {
+    /// The one of `slot`.
+    pub fn get(&self, slot: KeySlot) -> Option<&T> {
+        match slot {
+            KeySlot::Ca => self.ca.as_ref(),
+            KeySlot::Device => self.device.as_ref(),
+        }
+    }
+
+    /// The place of `slot`'s.
+    pub fn slot_mut(&mut self, slot: KeySlot) -> &mut Option<T> {
+        match slot {
+            KeySlot::Ca => &mut self.ca,
+            KeySlot::Device => &mut self.device,
+        }
+    }
+
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.ca.is_none() && self.device.is_none()
+    }
+}
+
+/// A profile's encrypted private key and the certificate it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LockedKey {
+    /// The certificate, PEM.
+    pub cert_pem: String,
+    /// The key, encrypted PKCS#8 PEM.
+    pub key_pem: Secret,
+}
+
+/// Why a profile's keys stay locked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnlockError {
+    /// The passphrase does not decrypt a key: mistyped, or not the one
+    /// the profile was saved with.
+    WrongPassphrase,
+    /// The CA key decrypts but is not the CA certificate's: the profile's
+    /// file was edited or put together from two profiles.
+    CaMismatch,
+    /// The device key decrypts but is not the device certificate's.
+    DeviceMismatch,
+    /// A key or its certificate cannot be read (a damaged file): whose,
+    /// and the library's words.
+    Damaged(String),
+}
+
 /// The jobs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -252,6 +334,14 @@ pub enum Job {
         /// The private key, PEM.
         key_pem: Secret,
         /// The passphrase.
+        passphrase: Secret,
+    },
+    /// Decrypt a profile's private keys with its passphrase and check
+    /// each against its certificate: all of them, or none.
+    DecryptKeys {
+        /// The keys, with their certificates.
+        keys: ProfileKeys<LockedKey>,
+        /// The passphrase they were encrypted with.
         passphrase: Secret,
     },
     /// Issue one device key and certificate per node id, as a zip, with
@@ -483,6 +573,12 @@ pub enum Outcome {
         /// `-----BEGIN ENCRYPTED PRIVATE KEY-----` PEM.
         pem: String,
     },
+    /// The keys of `decrypt_keys`, unencrypted PKCS#8 PEM, each the key
+    /// of its certificate.
+    KeysUnlocked(ProfileKeys<Secret>),
+    /// `decrypt_keys` ran, but the keys stay locked: why, for the page
+    /// to say in the user's language.
+    KeysLocked(UnlockError),
     /// A batch of devices.
     Batch {
         /// `devices.zip`: a folder per node id with `deviceCert.pem`,

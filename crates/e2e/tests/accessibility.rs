@@ -3,7 +3,8 @@
 //! themes: no serious or critical violation. Each is also photographed, as
 //! `{page}-{lang}-{theme}.png`. Pages are checked as a user sees them after
 //! using them (a CA made, the console connected with its simulator
-//! running, a profile saved with its CA key).
+//! running, a profile saved with its CA key, and switched to: its key
+//! waiting to be unlocked).
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
@@ -116,6 +117,17 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_the
         browser.screenshot(&shot("profiles")).await;
         browser.click("#profile-confirm-no").await;
     }
+    // Switched to, the last profile offers to unlock its kept key (checked
+    // once: switching leaves the Certificates page on "Use my CA").
+    browser
+        .click("#profile-list li:last-child button[id$='-use']")
+        .await;
+    browser.wait_for("#profile-unlock-card").await;
+    check(
+        "profiles (unlock)",
+        serious_violations(&browser, &axe).await,
+    );
+    browser.screenshot("profiles-unlock").await;
     assert!(found.is_empty(), "{}", found.join("\n"));
     browser.close().await;
 }

@@ -1,8 +1,12 @@
 //! Named device profiles in headless Chromium: a profile saved with its CA
-//! key, exported, the browser's storage cleared, imported and switched to
-//! brings the Connection form and the CA back; the stored keys are
-//! encrypted PKCS#8 that OpenSSL opens with the passphrase; "Forget everything"
-//! leaves no key of the app in `localStorage`.
+//! and device keys and the Console's settings, exported, the browser's
+//! storage cleared, imported and switched to brings the Connection form,
+//! the certificates and the Console's settings back; its keys, unlocked
+//! with the passphrase (a wrong one is refused), sign a new device
+//! certificate that OpenSSL verifies against the CA and go into a PKCS#12
+//! file OpenSSL opens; the stored keys are encrypted PKCS#8 that OpenSSL
+//! opens with the passphrase; "Forget everything" leaves no key of the app
+//! in `localStorage`.
 
 use iotda_kit_e2e::{serve_dist, Browser, Chromedriver};
 use iotda_testkit::Scratch;
@@ -47,6 +51,43 @@ fn openssl_ok(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("openssl prints text")
 }
 
+/// Checks that no unencrypted private key is anywhere in `localStorage`.
+async fn assert_no_plain_key_stored(browser: &Browser) {
+    let storage = browser
+        .run("return JSON.stringify(Object.assign({}, localStorage));")
+        .await;
+    let storage = storage.as_str().expect("the storage as text");
+    for plain in ["BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY"] {
+        assert!(!storage.contains(plain), "an unlocked key was stored");
+    }
+}
+
+/// What `script` returns once it returns `want` (polled for up to 20 s:
+/// the simulator saves its settings through its worker).
+async fn wait_script(browser: &Browser, script: &str, want: &str) -> Value {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let value = browser.run(script).await;
+        if value == want || std::time::Instant::now() > deadline {
+            return value;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The WebDriver key code of Enter.
+const ENTER: &str = "\u{E007}";
+
+/// Writes `pem` to `dir/name` and checks with `openssl verify` that the CA
+/// in `dir/rootCA.pem` issued it.
+fn assert_signed_by_ca(dir: &std::path::Path, name: &str, pem: &str) {
+    std::fs::write(dir.join(name), pem).expect("write the certificate");
+    assert_eq!(
+        openssl_ok(dir, &["verify", "-CAfile", "rootCA.pem", name]),
+        format!("{name}: OK\n")
+    );
+}
+
 /// Chooses the file at `path` in the file input `css`.
 async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) {
     browser
@@ -58,7 +99,7 @@ async fn choose_file(browser: &Browser, css: &str, path: &std::path::Path) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encrypted() {
+async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unlock() {
     let addr = serve_dist();
     let driver = Chromedriver::start();
     let browser = driver.session(1280, 1800).await;
@@ -77,7 +118,26 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
     browser.click("#device-create").await;
     let device_pem = browser.download_text("#device-download-cert").await;
 
-    // Saved as a profile with the CA key, encrypted.
+    // The Console's settings: a broker, a subscription, the simulator's
+    // reporting interval.
+    browser.click("nav a[href='/console']").await;
+    browser.fill("#console-host", "broker.lab.example").await;
+    browser.fill("#console-port", "8084").await;
+    browser.fill("#console-new-filter", "lab/#").await;
+    browser.click("#console-add-sub").await;
+    browser
+        .wait_for("#console-sub-list .sub-row[data-filter='lab/#']")
+        .await;
+    browser.fill("#sim-interval", "17").await;
+    let interval = wait_script(
+        &browser,
+        "return JSON.parse(localStorage.getItem('iotda-kit.simulator.v1') || '{}').interval;",
+        "17",
+    )
+    .await;
+    assert_eq!(interval, "17", "the simulator saved its interval");
+
+    // Saved as a profile with both keys, encrypted.
     browser.click("nav a[href='/profiles']").await;
     browser.fill("#profile-name", "lab").await;
     browser.click("#profile-include-ca-key").await;
@@ -111,6 +171,19 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
     let stored: Value = serde_json::from_str(&raw).expect("the store is JSON");
     let profile = &stored["profiles"][0];
     assert_eq!(profile["issued"]["ca"]["cert_pem"], ca_pem.as_str());
+    let console = &profile["console"];
+    assert_eq!(console["form"]["host"], "broker.lab.example");
+    assert_eq!(console["form"]["port"], "8084");
+    assert_eq!(console["form"].get("password"), None, "never the password");
+    assert!(
+        console["subscriptions"]
+            .as_array()
+            .expect("subscriptions")
+            .iter()
+            .any(|row| row["filter"] == "lab/#"),
+        "{console}"
+    );
+    assert_eq!(profile["simulator"]["interval"], "17");
     let key = profile["ca_key"].as_str().expect("the CA key is kept");
     std::fs::write(dir.join("ca.key"), key).expect("write the key");
     std::fs::write(dir.join("rootCA.pem"), &ca_pem).expect("write the certificate");
@@ -190,6 +263,45 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
         .await;
     assert!(notice.starts_with("Switched to: lab."), "{notice}");
 
+    // Its keys wait for their passphrase: a wrong one is said under the
+    // field, which keeps what was typed; the right one, entered with the
+    // keyboard, unlocks them.
+    browser
+        .fill("#profile-unlock-passphrase", "wrong horse battery")
+        .await;
+    browser.click("#profile-unlock").await;
+    let error = browser
+        .wait_text("#profile-unlock-passphrase-error", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        error,
+        "Wrong passphrase: it does not decrypt the kept keys. Check it and try again."
+    );
+    assert_eq!(
+        browser.value("#profile-unlock-passphrase").await,
+        "wrong horse battery"
+    );
+    browser.fill("#profile-unlock-passphrase", PASSPHRASE).await;
+    browser
+        .wait_for("#profile-unlock-passphrase")
+        .await
+        .send_keys(ENTER)
+        .await
+        .expect("press Enter");
+    let notice = browser
+        .wait_text("#profile-notice", |t| t.starts_with("Keys unlocked"))
+        .await;
+    assert_eq!(notice, "Keys unlocked for the Certificates page: lab");
+    assert!(
+        browser
+            .client
+            .find(fantoccini::Locator::Css("#profile-unlock-card"))
+            .await
+            .is_err(),
+        "nothing is left to unlock"
+    );
+    assert_no_plain_key_stored(&browser).await;
+
     // Every page shows the profile's work again.
     browser.click("nav a[href='/connect']").await;
     assert_eq!(browser.value("#device-id").await, "p_node1");
@@ -203,29 +315,59 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_with_its_key_encry
     assert_eq!(browser.text("#ca-subject").await, "/CN=Profile Test CA");
     assert_eq!(browser.value("#ca-cert").await, ca_pem);
     assert_eq!(browser.value("#ca-key").await, key);
-    // The kept key, unlocked with its passphrase, signs again.
-    browser.fill("#ca-passphrase", PASSPHRASE).await;
-    browser.click("#ca-import").await;
-    browser.wait_text("#ca-status", str::is_empty).await;
-    assert!(
-        browser
-            .client
-            .find(fantoccini::Locator::Css(".field-error"))
-            .await
-            .is_err(),
-        "the CA key is imported"
+    assert_eq!(browser.text("#device-subject").await, "/CN=node1");
+
+    // The unlocked device key goes into a PKCS#12 file that OpenSSL opens:
+    // its key is the device certificate's.
+    browser.fill("#p12-password", "p12 password").await;
+    browser.click("#p12-create").await;
+    let p12 = browser.download("#p12-download").await;
+    std::fs::write(dir.join("deviceCert.p12"), p12).expect("write the p12");
+    openssl_ok(
+        dir.path(),
+        &[
+            "pkcs12",
+            "-in",
+            "deviceCert.p12",
+            "-passin",
+            "pass:p12 password",
+            "-nocerts",
+            "-nodes",
+            "-out",
+            "p12.key",
+        ],
     );
+    assert_eq!(
+        openssl_ok(dir.path(), &["pkey", "-in", "p12.key", "-pubout"]),
+        openssl_ok(
+            dir.path(),
+            &["x509", "-in", "deviceCert.pem", "-noout", "-pubkey"],
+        ),
+        "the PKCS#12 holds the device's key"
+    );
+
+    // The unlocked CA signs again: a verification certificate and another
+    // device certificate, both verified by OpenSSL against the CA.
     browser.fill("#verification-code", "0123456789abcdef").await;
     browser.click("#verification-create").await;
     let verification = browser.download_text("#verification-download-cert").await;
-    std::fs::write(dir.join("verificationCert.pem"), verification).expect("write it");
-    assert_eq!(
-        openssl_ok(
-            dir.path(),
-            &["verify", "-CAfile", "rootCA.pem", "verificationCert.pem"]
-        ),
-        "verificationCert.pem: OK\n"
-    );
+    assert_signed_by_ca(dir.path(), "verificationCert.pem", &verification);
+    browser.fill("#device-cn", "node2").await;
+    browser.click("#device-create").await;
+    browser.wait_for_text("#device-subject", "/CN=node2").await;
+    let node2 = browser.download_text("#device-download-cert").await;
+    assert_ne!(node2, device_pem);
+    assert_signed_by_ca(dir.path(), "node2.pem", &node2);
+
+    // The Console opens with the profile's settings.
+    browser.click("nav a[href='/console']").await;
+    assert_eq!(browser.value("#console-host").await, "broker.lab.example");
+    assert_eq!(browser.value("#console-port").await, "8084");
+    browser
+        .wait_for("#console-sub-list .sub-row[data-filter='lab/#']")
+        .await;
+    assert_eq!(browser.value("#sim-interval").await, "17");
+    assert_no_plain_key_stored(&browser).await;
 
     // Work that no profile keeps is not lost silently: switching asks.
     browser.click("nav a[href='/connect']").await;
