@@ -35,7 +35,7 @@ use crate::{msg, msg_str};
 use simulator::{DeviceSimulator, Inbox};
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
-const ROW_PX: f64 = 26.0;
+const ROW_PX: usize = 26;
 /// Rows rendered beyond the visible ones, above and below.
 const OVERSCAN: usize = 6;
 /// Rows visible in the log's box (its height / [`ROW_PX`]).
@@ -155,7 +155,7 @@ pub fn ConsolePage() -> Html {
         }
     });
     let filter = use_state(LogFilter::default);
-    let scroll_top = use_state(|| 0.0f64);
+    let scroll_top = use_state(|| 0usize);
     let selected = use_state(|| None::<u64>);
     let view = use_state(PayloadView::default);
     let storage_error = use_state(|| saved.as_ref().as_ref().err().cloned());
@@ -733,7 +733,7 @@ fn Publish(props: &SectionProps) -> Html {
 /// selected and how payloads are shown.
 struct LogView<'a> {
     filter: &'a UseStateHandle<LogFilter>,
-    scroll_top: &'a UseStateHandle<f64>,
+    scroll_top: &'a UseStateHandle<usize>,
     selected: &'a UseStateHandle<Option<u64>>,
     view: &'a UseStateHandle<PayloadView>,
 }
@@ -753,14 +753,14 @@ fn log_card(
     } = shown;
     let log = shared_log.borrow();
     let seqs = log.matching(filter);
-    let first = ((**scroll_top / ROW_PX) as usize).saturating_sub(OVERSCAN);
+    let first = (**scroll_top / ROW_PX).saturating_sub(OVERSCAN);
     let last = (first + VISIBLE_ROWS + 2 * OVERSCAN).min(seqs.len());
     let offset = tz_offset_minutes();
     let on_scroll = {
         let scroll_top = scroll_top.clone();
         Callback::from(move |e: Event| {
             let el = e.target_unchecked_into::<web_sys::Element>();
-            scroll_top.set(f64::from(el.scroll_top()));
+            scroll_top.set(usize::try_from(el.scroll_top()).unwrap_or_default());
         })
     };
     let set_filter = |apply: fn(&mut LogFilter, String)| {
@@ -783,7 +783,7 @@ fn log_card(
     };
     let rows = seqs.get(first..last).unwrap_or_default().iter().enumerate().filter_map(|(i, &seq)| {
         let entry = log.get(seq)?;
-        let top = (first + i) as f64 * ROW_PX;
+        let top = (first + i) * ROW_PX;
         let select = {
             let selected = selected.clone();
             Callback::from(move |_: MouseEvent| selected.set(Some(seq)))
@@ -875,7 +875,7 @@ fn log_card(
                 <p class="actions"><button type="button" class="secondary" id="console-clear" onclick={on_clear}>{ t.clear() }</button></p>
             </div>
             <div class="log-box" id="console-log" onscroll={on_scroll} tabindex="0" role="region" aria-label={t.message_log()}>
-                <ol class="log-rows" style={format!("height:{}px", seqs.len() as f64 * ROW_PX)}>
+                <ol class="log-rows" style={format!("height:{}px", seqs.len() * ROW_PX)}>
                     { for rows }
                 </ol>
             </div>
