@@ -6,7 +6,9 @@
 //! - in the core, every string literal inside an `impl ... Display for`
 //!   block, and every other literal that reads as prose (three lowercase
 //!   words in a row: `truncated: it announces {promised} bytes`);
-//! - in the page, the template of every [`msg!`](crate::msg) call.
+//! - in the page, the template of every [`msg!`](crate::msg) call;
+//! - serde_json's syntax errors, which the pages show after "not JSON:"
+//!   (read from serde_json by parsing malformed inputs).
 //!
 //! Test code is skipped. A literal made only of holes, spaces and
 //! punctuation is not a message.
@@ -335,6 +337,44 @@ fn rust_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Malformed JSON, an input for each syntax error serde_json reports: the
+/// pages show its messages after "not JSON:" and the like.
+const BAD_JSON: [&str; 19] = [
+    "[",
+    "{",
+    "\"",
+    "",
+    "{\"a\" 1}",
+    "[1 2]",
+    "{\"a\":1 \"b\"}",
+    "trux",
+    "x",
+    "\"\\x\"",
+    "-a",
+    "1e999",
+    "\"\\uDC00\"",
+    "\"\u{1}\"",
+    "{1:2}",
+    "[1,]",
+    "1 2",
+    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[",
+    "\"\\u12\"",
+];
+
+/// The templates of serde_json's syntax errors, as serde_json writes them
+/// (read from it, not copied): its message, then where.
+fn serde_json_templates() -> Vec<String> {
+    let mut found = vec!["{} at line {} column {}".to_owned()];
+    for input in BAD_JSON {
+        let error = serde_json::from_str::<serde_json::Value>(input)
+            .expect_err(input)
+            .to_string();
+        let (what, _) = error.rsplit_once(" at line ").expect("a place");
+        found.push(what.replace('{', "{{").replace('}', "}}"));
+    }
+    found
+}
+
 /// Every message template of the sources, each once, in source order.
 fn templates() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -346,7 +386,7 @@ fn templates() -> Vec<String> {
     let page = rust_files(&root.join("src"))
         .into_iter()
         .flat_map(|f| page_templates(&std::fs::read_to_string(f).unwrap()));
-    for t in core.chain(page) {
+    for t in core.chain(page).chain(serde_json_templates()) {
         if seen.insert(t.clone()) {
             all.push(t);
         }
@@ -469,6 +509,11 @@ fn real_messages_come_out_in_chinese_with_their_values() {
         .filter(|w| w.len() > 3 && !["CONNACK", "authorized", "token"].contains(w))
         .collect::<Vec<_>>();
     assert!(english_words.is_empty(), "{said}: {english_words:?}");
+    let not_json = serde_json::from_str::<serde_json::Value>("{1:2}").unwrap_err();
+    assert_eq!(
+        zh.say(&format!("not JSON: {not_json}")),
+        "不是 JSON：键必须是字符串（第 1 行，第 2 列）"
+    );
     assert_eq!(
         zh.say("a message no template writes"),
         "a message no template writes"

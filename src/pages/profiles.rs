@@ -377,13 +377,13 @@ fn unlock_card(
 
 fn import_error_text((t, say): (&Texts, Say), error: &ImportError) -> String {
     match error {
-        ImportError::NotJson(why) => format!("{}{why}", t.import_not_json()),
+        ImportError::NotJson(why) => format!("{}{}", t.import_not_json(), say.text(why)),
         ImportError::NotProfiles => t.import_not_profiles().to_owned(),
         ImportError::Version(Some(v)) => format!("{}{v}", t.import_version()),
         ImportError::Version(None) => {
             format!("{}{}", t.import_version(), t.import_version_missing())
         }
-        ImportError::Invalid(why) => format!("{}{why}", t.import_invalid()),
+        ImportError::Invalid(why) => format!("{}{}", t.import_invalid(), say.text(why)),
         ImportError::Empty => t.import_empty().to_owned(),
         ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.text(why)),
     }

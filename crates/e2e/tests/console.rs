@@ -257,6 +257,12 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
         "{error}"
     );
     browser.fill("#console-keepalive", "30").await;
+    browser.fill("#console-payload", "{1:2}").await;
+    let error = browser
+        .wait_text("#console-payload-error", |t| t.contains("键必须是字符串"))
+        .await;
+    assert_eq!(error, "不是 JSON：键必须是字符串（第 1 行，第 2 列）");
+    browser.fill("#console-payload", "").await;
     browser.select("#lang", "en").await;
     browser.wait_for("html[lang='en']").await;
     // Reload: the form is back, without the password.
