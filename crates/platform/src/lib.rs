@@ -1,0 +1,17 @@
+//! The local IoTDA: a service on the developer's machine that behaves toward
+//! devices (and, through its management API, toward applications) as Huawei
+//! Cloud IoTDA does, so that the whole onboarding can be done and tested
+//! offline.
+//!
+//! Layers, from the devices inward:
+//! - the access layer terminates device connections, authenticates and
+//!   authorises them the IoTDA way and carries each session to a real MQTT
+//!   broker behind it (it never implements a broker);
+//! - the [`directory`] is what the access layer asks of the registry: devices,
+//!   their credentials and the verified device CAs;
+//! - the registry keeps products, device CAs and devices in SQLite;
+//! - the management API speaks IoTDA's v5 paths, fields and errors.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod directory;
