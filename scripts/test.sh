@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: installs what is missing (including Chromium and
-# chromedriver), checks formatting and lints, then runs the native tests of
-# core, CLI and app state, the wasm-bindgen tests in headless Chromium, and
-# the end-to-end tests of the trunk-built release page.
+# chromedriver), checks the docs, formatting and lints, then runs the native
+# tests of core, CLI and app state, the wasm-bindgen tests in headless
+# Chromium, and the end-to-end tests of the trunk-built release page.
 source "$(dirname "$0")/lib.sh"
 
 install_toolchain
@@ -19,6 +19,9 @@ cleanup() {
 }
 trap cleanup EXIT
 run_tests() { cargo test "$@" 2>&1 | tee -a "$RESULTS"; }
+
+say "docs: every path the README and docs/ name exists; the README is short"
+python3 scripts/check_docs.py 2>&1 | tee -a "$RESULTS"
 
 say "formatting"
 cargo fmt --all --check
