@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use iotda_platform::app_files::{self, AppFilesError};
 use iotda_platform::http_server::{self, Limits};
+use iotda_testkit::http::{self, raw, Answer};
 use iotda_testkit::Scratch;
 
 const POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'sha256-abc='";
@@ -91,66 +92,9 @@ impl Drop for Served {
     }
 }
 
-/// An HTTP answer.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
-
-/// Sends `request` as is and reads the answer until the server closes.
-fn raw(addr: SocketAddr, request: &[u8]) -> Answer {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("a read timeout");
-    stream.write_all(request).expect("send");
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).expect("read the answer");
-    parse(&bytes)
-}
-
-fn parse(bytes: &[u8]) -> Answer {
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no head in {:?}", String::from_utf8_lossy(bytes)));
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("a status line");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    Answer {
-        status,
-        headers,
-        body: bytes[end + 4..].to_vec(),
-    }
-}
-
 /// A GET with the right `Host` and the given extra header lines.
 fn get(served: &Served, path: &str, extra: &str) -> Answer {
-    let host = served.host();
-    raw(
-        served.addr,
-        format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n{extra}Connection: close\r\n\r\n")
-            .as_bytes(),
-    )
+    http::get(served.addr, path, extra)
 }
 
 /// `path` is 404 and shows nothing of the secrets beside the app.
@@ -351,7 +295,7 @@ fn connections_beyond_the_limit_wait_until_one_ends() {
     third
         .read_to_end(&mut answer)
         .expect("served once one ended");
-    assert_eq!(parse(&answer).status, 200);
+    assert_eq!(Answer::parse(&answer).status, 200);
 }
 
 #[test]

@@ -4,9 +4,10 @@
 //! `crates/platform/tests/app_files.rs`.
 
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
+use iotda_testkit::http::get;
 use iotda_testkit::Scratch;
 
 use super::{kit, text, Running};
@@ -14,21 +15,9 @@ use super::{kit, text, Running};
 const INDEX: &str =
     "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'\"><p>kit</p>";
 
-fn get(addr: &str, path: &str) -> String {
-    let mut s = TcpStream::connect(addr).expect("connect to serve");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )
-    .expect("send a request");
-    let mut out = String::new();
-    s.read_to_string(&mut out).expect("read the answer");
-    out
-}
-
 /// A built app's folder and `iotda-kit serve` on a free port, with its
 /// address.
-fn serve() -> (Scratch, Running, String) {
+fn serve() -> (Scratch, Running, SocketAddr) {
     let dir = Scratch::new("cli-serve");
     std::fs::write(dir.join("index.html"), INDEX).unwrap();
     std::fs::write(dir.join("app.wasm"), [0u8, 0x61, 0x73, 0x6d]).unwrap();
@@ -43,7 +32,7 @@ fn serve() -> (Scratch, Running, String) {
         .trim_end_matches('/')
         .to_owned();
     assert!(addr.starts_with("127.0.0.1:"), "{first}");
-    (dir, served, addr)
+    (dir, served, addr.parse().expect("an address"))
 }
 
 /// The threads of process `pid` now.
@@ -59,25 +48,28 @@ fn threads(pid: u32) -> usize {
 #[test]
 fn serve_answers_files_and_routes_on_loopback() {
     let (_dir, _served, addr) = serve();
-    let index = get(&addr, "/connect");
-    assert!(index.starts_with("HTTP/1.1 200 OK"), "{index}");
-    assert!(index.ends_with("<p>kit</p>"));
-    assert!(index.contains("content-security-policy: default-src 'self'; frame-ancestors 'none'"));
-    let wasm = get(&addr, "/app.wasm");
-    assert!(wasm.contains("content-type: application/wasm"), "{wasm}");
-    assert!(get(&addr, "/../../etc/passwd").starts_with("HTTP/1.1 404"));
-    assert!(get(&addr, "/nope.js").starts_with("HTTP/1.1 404"));
+    let index = get(addr, "/connect", "");
+    assert_eq!(index.status, 200);
+    assert!(index.body.ends_with(b"<p>kit</p>"));
+    assert_eq!(
+        index.header("content-security-policy"),
+        Some("default-src 'self'; frame-ancestors 'none'")
+    );
+    let wasm = get(addr, "/app.wasm", "");
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert_eq!(get(addr, "/../../etc/passwd", "").status, 404);
+    assert_eq!(get(addr, "/nope.js", "").status, 404);
 }
 
 #[test]
 fn serve_holds_many_connections_without_a_thread_each() {
     let (_dir, served, addr) = serve();
     // Warm up: the first file read starts the file-reading thread(s).
-    assert!(get(&addr, "/app.wasm").starts_with("HTTP/1.1 200"));
+    assert_eq!(get(addr, "/app.wasm", "").status, 200);
     let before = threads(served.pid());
     let open: Vec<TcpStream> = (0..100)
         .map(|_| {
-            let mut s = TcpStream::connect(&addr).expect("connect");
+            let mut s = TcpStream::connect(addr).expect("connect");
             write!(s, "GET /app.wasm HTTP/1.1\r\nHost: {addr}\r\n\r\n").expect("send");
             let mut head = [0u8; 12];
             s.read_exact(&mut head).expect("an answer");
@@ -97,13 +89,13 @@ fn serve_holds_many_connections_without_a_thread_each() {
 fn ctrl_c_or_sigterm_stops_serve_quietly_with_status_0() {
     for signal in ["INT", "TERM"] {
         let (_dir, served, addr) = serve();
-        assert!(get(&addr, "/").starts_with("HTTP/1.1 200"));
+        assert_eq!(get(addr, "/", "").status, 200);
         served.signal(signal);
         let (code, stdout, stderr) = served.finish();
         assert_eq!(code, Some(0), "SIG{signal}: {stderr}");
         assert_eq!(stdout, "", "SIG{signal}");
         assert_eq!(stderr, "", "SIG{signal}");
-        assert!(TcpStream::connect(&addr).is_err(), "the port is closed");
+        assert!(TcpStream::connect(addr).is_err(), "the port is closed");
     }
 }
 
