@@ -53,8 +53,9 @@ install_toolchain() {
   # The wasm-bindgen pinned in Cargo.toml must equal the CLI installed here.
   grep -q "wasm-bindgen = \"=$WASM_BINDGEN_VERSION\"" Cargo.toml \
     || die "Cargo.toml must pin wasm-bindgen =$WASM_BINDGEN_VERSION (same as scripts/lib.sh)"
+  # brotli: scripts/post_build.py writes a .br beside each compressible file.
   apt_install mosquitto:mosquitto mosquitto_pub:mosquitto-clients openssl:openssl unzip:unzip python3:python3 \
-    node:nodejs npm:npm
+    node:nodejs npm:npm brotli:brotli gzip:gzip
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32-unknown-unknown target"
     rustup target add wasm32-unknown-unknown
@@ -119,9 +120,31 @@ build_codec_bench() {
   cp crates/bench-wasm/page/index.html crates/bench-wasm/page/bench.js "$BENCH_PAGE/"
 }
 
+# Everything the release page is built from: its sources and the core's,
+# the manifests and lock file, trunk's config and hook, and the tools'
+# versions. A change to any of them means a new build.
+PAGE_INPUTS=(src crates/core/src crates/core/Cargo.toml static index.html Cargo.toml Cargo.lock
+  Trunk.toml .cargo scripts/post_build.py)
+page_inputs_hash() {
+  {
+    find "${PAGE_INPUTS[@]}" -type f -print0 | sort -z | xargs -0 sha256sum
+    version_of trunk; version_of wasm-bindgen; version_of wasm-opt; rustc --version
+  } | sha256sum | cut -d' ' -f1
+}
+
+# build_page builds the release page into dist/, unless dist/ was built from
+# exactly these inputs (their hash is kept in dist/.build-inputs, a dotfile
+# that serve never sends and trunk's next build removes).
 build_page() {
+  local inputs
+  inputs="$(page_inputs_hash)"
+  if [ -f dist/index.html ] && [ "$(cat dist/.build-inputs 2>/dev/null)" = "$inputs" ]; then
+    say "the release page in dist/ is up to date (no input changed since it was built)"
+    return
+  fi
   say "building the release page (trunk)"
   trunk build index.html --release
+  echo "$inputs" > dist/.build-inputs
 }
 
 # free_port N prints the first port from N up that nothing listens on.
@@ -153,7 +176,9 @@ protocol websockets
 socket_domain ipv4
 CONF
   chmod 644 "$dir/mosquitto.conf"
-  mosquitto -c "$dir/mosquitto.conf" > "$dir/mosquitto.log" 2>&1 &
+  # A session of its own: a Ctrl-C at the terminal reaches the script, which
+  # stops it by PID, and never ends it behind the script's back.
+  setsid mosquitto -c "$dir/mosquitto.conf" > "$dir/mosquitto.log" 2>&1 &
   BROKER_PID=$!
   local tries=0
   until (exec 3<>"/dev/tcp/127.0.0.1/$WS_PORT") 2>/dev/null; do

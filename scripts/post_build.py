@@ -6,8 +6,14 @@
 2. Offline: fills sw.js with the list of every file of the build and a
    version that is a hash of all of them, so the service worker caches the
    whole app and a new build is a new service worker.
+3. Precompressed files: once every file is final, writes FILE.gz (gzip -9,
+   the compressor the page bench counts with) and FILE.br (brotli at its
+   best, Debian's `brotli`) beside each compressible file, when smaller;
+   `iotda-kit serve` sends them to browsers that accept them. They are not
+   in sw.js's list: the browser fetches the plain names and decodes.
 
-Fails the build when a placeholder or the loader is missing.
+Fails the build when a placeholder or the loader is missing, or a
+compressor is.
 """
 
 import base64
@@ -15,6 +21,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import subprocess
 import sys
 
 staging = os.environ["TRUNK_STAGING_DIR"]
@@ -60,3 +68,24 @@ with open(sw, "w", encoding="utf-8") as f:
             "__ASSETS__", assets
         )
     )
+
+COMPRESSIBLE = (".wasm", ".js", ".html", ".css", ".json", ".svg", ".webmanifest")
+COMPRESSORS = {
+    # -n: no name or time in the header, so a rebuild writes the same bytes.
+    ".gz": ["gzip", "-9", "-n", "-c"],
+    ".br": ["brotli", "--best", "-c"],
+}
+for tool in {argv[0] for argv in COMPRESSORS.values()}:
+    if shutil.which(tool) is None:
+        fail(f"{tool} is missing (scripts/lib.sh install_toolchain installs it)")
+for name in files + [os.path.relpath(sw, staging)]:
+    if not name.endswith(COMPRESSIBLE):
+        continue
+    path = os.path.join(staging, name)
+    size = os.path.getsize(path)
+    for suffix, argv in COMPRESSORS.items():
+        packed = subprocess.run(argv + [path], check=True, capture_output=True).stdout
+        # A tiny file can grow: then the plain one is all there is to send.
+        if len(packed) < size:
+            with open(path + suffix, "wb") as f:
+                f.write(packed)

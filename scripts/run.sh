@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# Runs the app: installs what is missing, builds the release page, starts a
-# local mosquitto (MQTT and WebSocket on 127.0.0.1) and serves the app on
-# http://127.0.0.1:8080. Ctrl-C stops everything it started.
+# Runs the app: installs what is missing, builds the release page (unless
+# dist/ is already built from the same inputs) and the CLI (cargo skips it
+# when fresh), starts a local mosquitto (MQTT and WebSocket on 127.0.0.1)
+# and serves the app on http://127.0.0.1:8080. Ctrl-C stops everything it
+# started, quietly.
 #
 #   scripts/run.sh [--port N]      (or PORT=N; MQTT_PORT, WS_PORT for the broker)
 source "$(dirname "$0")/lib.sh"
@@ -10,15 +12,15 @@ PORT="${PORT:-8080}"
 while [ $# -gt 0 ]; do
   case "$1" in
     --port) PORT="${2:?--port needs a number}"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) die "unknown argument $1 (try --help)" ;;
   esac
 done
 
 install_toolchain
 build_page
-say "building the iotda-kit CLI"
-cargo build --release -p iotda-kit-cli
+say "building the iotda-kit CLI (cargo skips it when nothing changed)"
+cargo build -q --release -p iotda-kit-cli
 
 RUN_DIR="$(mktemp -d /tmp/iotda-kit-run.XXXXXX)"
 
@@ -35,7 +37,8 @@ trap 'exit 130' INT TERM
 
 start_broker "$RUN_DIR"
 PIDS+=("$BROKER_PID")
-./target/release/iotda-kit serve --dir dist --port "$PORT" &
+# Its own session too (see start_broker): only the script hears Ctrl-C.
+setsid ./target/release/iotda-kit serve --dir dist --port "$PORT" &
 PIDS+=($!)
 
 cat <<INFO
@@ -48,8 +51,8 @@ IoTDA Kit is running:
 Press Ctrl-C to stop.
 INFO
 status=0
+# Ctrl-C interrupts this wait and the trap above ends the script (cleanup
+# stops the services); the services never see it, so a service ending
+# here ended by itself.
 wait -n "${PIDS[@]}" || status=$?
-# Ctrl-C reaches the services too: a service ended by SIGINT or SIGTERM is
-# the user stopping, not a failure.
-case "$status" in 130|143) exit 130 ;; esac
 die "a service stopped unexpectedly (status $status); see above"

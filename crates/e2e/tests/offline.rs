@@ -75,6 +75,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Writes a file of a copied build as a new build would, dropping its
+/// precompressed `.br` and `.gz` (post_build.py would write them anew; the
+/// server would otherwise send the old bytes to a browser accepting them).
+fn rebuilt(path: &Path, text: String) {
+    std::fs::write(path, text).expect("write a file of the build");
+    for suffix in ["br", "gz"] {
+        let mut sibling = path.as_os_str().to_owned();
+        sibling.push(format!(".{suffix}"));
+        match std::fs::remove_file(&sibling) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => panic!("remove {sibling:?}: {e}"),
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_new_version_is_announced_and_taken_on_reload() {
     let scratch = Scratch::new("sw-update");
@@ -88,15 +104,14 @@ async fn a_new_version_is_announced_and_taken_on_reload() {
     // as post_build.py writes for any change.
     let index = root.join("index.html");
     let html = std::fs::read_to_string(&index).expect("read index.html");
-    std::fs::write(
+    rebuilt(
         &index,
         html.replace("<head>", "<head><meta name=\"build\" content=\"second\">"),
-    )
-    .expect("write index.html");
+    );
     let sw = root.join("sw.js");
     let script = std::fs::read_to_string(&sw).expect("read sw.js");
     let old = first[0].strip_prefix("iotda-kit-").expect("cache name");
-    std::fs::write(&sw, script.replace(old, "second")).expect("write sw.js");
+    rebuilt(&sw, script.replace(old, "second"));
 
     // The browser checks for a new service worker on navigation; the page
     // announces the one it finds and keeps running the old one meanwhile.

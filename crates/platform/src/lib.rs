@@ -10,8 +10,12 @@
 //! - the [`directory`] is what the access layer asks of the registry: devices,
 //!   their credentials and the verified device CAs;
 //! - the registry keeps products, device CAs and devices in SQLite;
-//! - the management API speaks IoTDA's v5 paths, fields and errors.
+//! - the management API speaks IoTDA's v5 paths, fields and errors;
+//! - the [`http_server`] serves it and the built app ([`app_files`]) from
+//!   one loopback origin, so the page can call the API.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod app_files;
 pub mod directory;
+pub mod http_server;

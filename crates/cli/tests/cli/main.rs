@@ -96,9 +96,14 @@ impl Running {
         until(&self.stderr, within, wanted, "stderr")
     }
 
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
     /// Sends `signal` (`TERM`, `INT`) to this process, and no other.
     pub fn signal(&self, signal: &str) {
-        let pid = self.child.as_ref().expect("running").id().to_string();
+        let pid = self.pid().to_string();
         let status = Command::new("kill")
             .args([&format!("-{signal}"), &pid])
             .status()

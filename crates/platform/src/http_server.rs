@@ -1,0 +1,223 @@
+//! The loopback HTTP server: serves an axum [`Router`] (the app's files,
+//! the management API) on a listener the caller bound on 127.0.0.1, within
+//! bounds.
+//!
+//! - The `Host` header (and an absolute request target's authority) must
+//!   name the bound port on a loopback name: `127.0.0.1:PORT`,
+//!   `localhost:PORT` or `[::1]:PORT`. Anything else is 421 Misdirected
+//!   Request, so a page on another site whose name was re-pointed at
+//!   127.0.0.1 (DNS rebinding) cannot read the app or call the API.
+//! - A request's head (request line and headers) is bounded in bytes and in
+//!   header count (hyper answers 431 beyond them) and must arrive within a
+//!   timeout, which also closes idle keep-alive connections.
+//! - Connections are tasks on the caller's tokio runtime, at most
+//!   [`Limits::max_connections`] at a time; beyond that, new connections
+//!   wait in the kernel's backlog until one ends. No thread per connection.
+//!
+//! HTTP/1.1 only: the clients are a browser and tools on the same machine.
+
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::StatusCode;
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+
+/// The bounds of a server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// Bytes of a request's head (request line and headers); at least
+    /// 8,192 (hyper's floor, applied if lower).
+    pub max_head_bytes: usize,
+    /// Headers of a request.
+    pub max_headers: usize,
+    /// Time for a request's head to arrive, and for an idle kept-alive
+    /// connection to send its next request.
+    pub head_timeout: Duration,
+}
+
+impl Default for Limits {
+    /// Enough for a browser loading the app (it opens about six connections)
+    /// and a few tools beside it.
+    fn default() -> Self {
+        Self {
+            max_connections: 128,
+            max_head_bytes: 16 * 1024,
+            max_headers: 64,
+            head_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// hyper refuses a read buffer below this.
+const HYPER_MIN_BUF: usize = 8 * 1024;
+
+/// Serves `router` on `listener` until `shutdown` completes, then stops
+/// accepting and returns; connections still open end with the runtime.
+///
+/// Errors only if the listener's own address cannot be read; a failed
+/// accept (too many open files) is waited out, never fatal.
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let port = listener.local_addr()?.port();
+    let app = router.layer(middleware::from_fn_with_state(
+        Arc::new(LoopbackHosts::new(port)),
+        check_host,
+    ));
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.head_timeout)
+        .max_buf_size(limits.max_head_bytes.max(HYPER_MIN_BUF))
+        .max_headers(limits.max_headers);
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            () = &mut shutdown => break,
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_closed) => break,
+            },
+        };
+        let stream = tokio::select! {
+            () = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(_) => {
+                    // Out of descriptors or a connection reset before
+                    // accept: wait a little rather than spin.
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let service = TowerToHyperService::new(app.clone());
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A client that hangs up or sends garbage ends its own
+            // connection; nothing to report.
+            let _ = connection.await;
+            drop(permit);
+        });
+    }
+    Ok(())
+}
+
+/// The `Host` values naming this server.
+#[derive(Debug)]
+struct LoopbackHosts([String; 3]);
+
+impl LoopbackHosts {
+    fn new(port: u16) -> Self {
+        Self([
+            format!("127.0.0.1:{port}"),
+            format!("localhost:{port}"),
+            format!("[::1]:{port}"),
+        ])
+    }
+
+    fn allows(&self, host: &str) -> bool {
+        self.0.iter().any(|h| h.eq_ignore_ascii_case(host))
+    }
+}
+
+/// Refuses a request whose `Host` (or absolute target) is not this server.
+async fn check_host(
+    State(hosts): State<Arc<LoopbackHosts>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let host = request.headers().get(header::HOST).map(HeaderValue::to_str);
+    let authority = request.uri().authority().map(|a| a.as_str());
+    let allowed = match (host, authority) {
+        (Some(Ok(host)), authority) => {
+            hosts.allows(host) && authority.is_none_or(|a| hosts.allows(a))
+        }
+        (None, Some(authority)) => hosts.allows(authority),
+        _ => false,
+    };
+    if allowed {
+        return next.run(request).await;
+    }
+    let mut response = (
+        StatusCode::MISDIRECTED_REQUEST,
+        "this server answers only to 127.0.0.1, localhost and [::1] on its own port\n",
+    )
+        .into_response();
+    security_headers(response.headers_mut(), None);
+    response
+}
+
+/// Sets the headers every response carries: the Content-Security-Policy
+/// (`policy`, or one that allows nothing when the response is not the
+/// app's), no MIME sniffing, no referrer, no framing, and a browsing context
+/// of its own.
+pub fn security_headers(headers: &mut HeaderMap, policy: Option<HeaderValue>) {
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        policy.unwrap_or(HeaderValue::from_static(
+            "default-src 'none'; frame-ancestors 'none'",
+        )),
+    );
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    headers.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_loopback_names_on_the_bound_port_are_this_server() {
+        let hosts = LoopbackHosts::new(8080);
+        for good in [
+            "127.0.0.1:8080",
+            "localhost:8080",
+            "LocalHost:8080",
+            "[::1]:8080",
+        ] {
+            assert!(hosts.allows(good), "{good}");
+        }
+        for bad in [
+            "evil.example:8080",
+            "127.0.0.1",
+            "localhost",
+            "127.0.0.1:8081",
+            "localhost.evil.example:8080",
+            "",
+        ] {
+            assert!(!hosts.allows(bad), "{bad}");
+        }
+    }
+}
