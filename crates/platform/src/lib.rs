@@ -9,9 +9,13 @@
 //!   broker behind it (it never implements a broker);
 //! - the [`directory`] is what the access layer asks of the registry: devices,
 //!   their credentials and the verified device CAs;
-//! - the registry keeps products, device CAs and devices in SQLite;
-//! - the management API speaks IoTDA's v5 paths, fields and errors.
+//! - the [`registry`] keeps products, device CAs and devices in SQLite;
+//! - the management [`api`] speaks IoTDA's v5 paths, fields and errors,
+//!   checking requests signed the way Huawei's cloud SDKs sign them
+//!   ([`signer`]);
+//! - [`platform`] opens the data folder and starts the whole.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod directory;
+pub mod registry;
