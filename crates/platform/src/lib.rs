@@ -17,5 +17,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
+pub mod client;
 pub mod directory;
+pub mod platform;
 pub mod registry;
+pub mod signer;
