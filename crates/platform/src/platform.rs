@@ -28,6 +28,9 @@ pub const DEFAULT_API_PORT: u16 = 8080;
 pub const REGISTRY_FILE: &str = "registry.sqlite";
 /// The API credentials' file in the data folder.
 pub const CREDENTIALS_FILE: &str = "api-credentials.json";
+/// Where the running platform's API listens (`http://127.0.0.1:PORT`),
+/// written at each start, for `iotda-kit platform product|device|ca`.
+pub const API_URL_FILE: &str = "api-url";
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
 
@@ -271,10 +274,21 @@ impl Running {
 /// Opens the data folder and the registry and starts the API server.
 pub async fn start(config: Config) -> Result<Running, StartError> {
     let data_dir = config.data_dir;
-    std::fs::create_dir_all(&data_dir).map_err(|error| StartError::DataDir {
+    let dir_error = |error| StartError::DataDir {
         path: data_dir.clone(),
         error,
-    })?;
+    };
+    if !data_dir.exists() {
+        std::fs::create_dir_all(&data_dir).map_err(dir_error)?;
+        // The registry holds device secrets: a new folder is the owner's
+        // only.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            &data_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .map_err(dir_error)?;
+    }
     let source: Arc<dyn Source> = Arc::new(SystemSource);
     let credentials = load_or_create_credentials(&data_dir, source.as_ref())?;
     let registry = Arc::new(
@@ -283,6 +297,8 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
     );
     let listener = bind(config.api_port).await?;
     let api_addr = listener.local_addr().map_err(StartError::Serve)?;
+    std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
+        .map_err(dir_error)?;
     let state = ApiState {
         registry: registry.clone(),
         keys: credentials.keys(),

@@ -1,94 +1,13 @@
 //! AddCertificate, ListCertificates, CheckCertificate, DeleteCertificate,
 //! with certificates made by OpenSSL.
 
-use std::path::Path;
-use std::process::Command;
-
 use iotda_core::pki::rand_core::SeedableRng;
 use iotda_core::pki::{create_ca, KeyType, PrivateKey, Subject, Validity};
 use iotda_platform::client::{Client, Reply};
-use iotda_testkit::Scratch;
+use iotda_testkit::{openssl_ca as make_ca, openssl_issue as make_signed, Scratch};
 use serde_json::json;
 
 use crate::{assert_error, Server};
-
-/// Runs `openssl` in `dir`, failing the test on an error.
-pub fn openssl(dir: &Path, args: &[&str]) {
-    let out = Command::new("openssl")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "openssl {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// A P-256 CA `name.pem` / `name.key` with subject CN=`cn`.
-pub fn make_ca(dir: &Path, name: &str, cn: &str) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-x509",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &format!("{name}.key"),
-            "-out",
-            &format!("{name}.pem"),
-            "-subj",
-            &format!("/CN={cn}"),
-            "-days",
-            "30",
-        ],
-    );
-}
-
-/// `out.pem`: a certificate with CN=`cn` signed by `ca`'s key.
-pub fn make_signed(dir: &Path, ca: &str, cn: &str, out: &str) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &format!("{out}.key"),
-            "-out",
-            &format!("{out}.csr"),
-            "-subj",
-            &format!("/CN={cn}"),
-        ],
-    );
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &format!("{out}.csr"),
-            "-CA",
-            &format!("{ca}.pem"),
-            "-CAkey",
-            &format!("{ca}.key"),
-            "-CAcreateserial",
-            "-out",
-            &format!("{out}.pem"),
-            "-days",
-            "30",
-        ],
-    );
-}
 
 /// AddCertificate with `content`.
 fn upload(c: &Client, content: &str) -> Reply {
