@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{json, page, param, ApiError, ApiState};
+use super::{blocking, json, page, param, ApiError, ApiState};
 use crate::registry::{iotda_time, CaCertificate};
 
 /// AddCertificate's body.
@@ -45,7 +45,9 @@ pub(super) async fn add(
     let b: AddBody = json(&body)?;
     Ok((
         StatusCode::CREATED,
-        Json(view(&state.registry.add_ca(&b.content)?)),
+        Json(view(
+            &blocking(&state, move |r| r.add_ca(&b.content)).await?,
+        )),
     ))
 }
 
@@ -54,7 +56,7 @@ pub(super) async fn list(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     let (limit, offset) = page(&query)?;
-    let (count, cas) = state.registry.cas(limit, offset)?;
+    let (count, cas) = blocking(&state, move |r| r.cas(limit, offset)).await?;
     Ok(Json(json!({
         "certificates": cas.iter().map(view).collect::<Vec<_>>(),
         "page": { "count": count, "marker": cas.last().map(|c| c.certificate_id.clone()) },
@@ -88,6 +90,6 @@ pub(super) async fn delete(
     State(state): State<ApiState>,
     Path((_project, certificate_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.registry.delete_ca(&certificate_id)?;
+    blocking(&state, move |r| r.delete_ca(&certificate_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{json, page, param, ApiError, ApiState};
+use super::{blocking, json, page, param, ApiError, ApiState};
 use crate::directory::{DeviceAuth, DeviceSecret};
 use crate::registry::{
     iotda_time, parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind,
@@ -102,7 +102,7 @@ pub(super) async fn add(
             )))
         }
     };
-    let device = state.registry.add_device(&NewDevice {
+    let new = NewDevice {
         device_id: b.device_id,
         node_id: b.node_id,
         product_id: b.product_id,
@@ -114,7 +114,8 @@ pub(super) async fn add(
         fingerprint: auth.fingerprint,
         secondary_fingerprint: auth.secondary_fingerprint,
         secure_access: auth.secure_access.unwrap_or(true),
-    })?;
+    };
+    let device = blocking(&state, move |r| r.add_device(&new)).await?;
     Ok((StatusCode::CREATED, Json(full(&device))))
 }
 
@@ -122,7 +123,9 @@ pub(super) async fn show(
     State(state): State<ApiState>,
     Path((_project, device_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(full(&state.registry.device_full(&device_id)?)))
+    Ok(Json(full(
+        &blocking(&state, move |r| r.device_full(&device_id)).await?,
+    )))
 }
 
 pub(super) async fn list(
@@ -150,7 +153,7 @@ pub(super) async fn list(
         offset,
         limit,
     };
-    let (count, devices) = state.registry.devices(&filter)?;
+    let (count, devices) = blocking(&state, move |r| r.devices(&filter)).await?;
     Ok(Json(json!({
         "devices": devices.iter().map(summary).collect::<Vec<_>>(),
         "page": { "count": count, "marker": devices.last().map(|d| d.marker.clone()) },
@@ -161,7 +164,7 @@ pub(super) async fn delete(
     State(state): State<ApiState>,
     Path((_project, device_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.registry.delete_device(&device_id)?;
+    blocking(&state, move |r| r.delete_device(&device_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
 
-use crate::registry::{Registry, Source};
+use crate::registry::{Error as RegistryError, Registry, Source};
 use crate::signer::{self, AkSk, Parts};
 
 /// The largest request body accepted (1 MiB), larger gets 413.
@@ -162,6 +162,21 @@ async fn read_bounded(mut body: Body) -> Option<Bytes> {
 /// How much of an oversized body is read and discarded before the
 /// connection is given up.
 const DRAIN_LIMIT: usize = 16 * MAX_BODY;
+
+/// Runs a registry call on tokio's blocking pool: a write waits for its
+/// commit to reach the disk, which must not stall the server's threads.
+async fn blocking<T: Send + 'static>(
+    state: &ApiState,
+    f: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let registry = state.registry.clone();
+    match tokio::task::spawn_blocking(move || f(&registry)).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => Err(ApiError::from(RegistryError::Database(format!(
+            "the registry call did not finish: {e}"
+        )))),
+    }
+}
 
 /// Parses a JSON body, saying exactly what is wrong with it.
 fn json<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {

@@ -7,7 +7,7 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{json, page, ApiError, ApiState};
+use super::{blocking, json, page, ApiError, ApiState};
 use crate::registry::{iotda_time, NewProduct, Product};
 
 /// CreateProduct's body (fields IoTDA has and this platform does not use,
@@ -50,7 +50,7 @@ pub(super) async fn create(
     body: Bytes,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let b: CreateBody = json(&body)?;
-    let product = state.registry.create_product(&NewProduct {
+    let new = NewProduct {
         product_id: b.product_id,
         name: b.name,
         device_type: b.device_type,
@@ -60,7 +60,8 @@ pub(super) async fn create(
         industry: b.industry,
         description: b.description,
         service_capabilities: b.service_capabilities,
-    })?;
+    };
+    let product = blocking(&state, move |r| r.create_product(&new)).await?;
     Ok((StatusCode::CREATED, Json(full(&product))))
 }
 
@@ -68,7 +69,9 @@ pub(super) async fn show(
     State(state): State<ApiState>,
     Path((_project, product_id)): Path<(String, String)>,
 ) -> Result<Json<Value>, ApiError> {
-    Ok(Json(full(&state.registry.product(&product_id)?)))
+    Ok(Json(full(
+        &blocking(&state, move |r| r.product(&product_id)).await?,
+    )))
 }
 
 pub(super) async fn list(
@@ -76,7 +79,7 @@ pub(super) async fn list(
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
     let (limit, offset) = page(&query)?;
-    let (count, products) = state.registry.products(limit, offset)?;
+    let (count, products) = blocking(&state, move |r| r.products(limit, offset)).await?;
     Ok(Json(json!({
         "products": products.iter().map(summary).collect::<Vec<_>>(),
         "page": { "count": count, "marker": products.last().map(|p| p.product_id.clone()) },
@@ -87,6 +90,6 @@ pub(super) async fn delete(
     State(state): State<ApiState>,
     Path((_project, product_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    state.registry.delete_product(&product_id)?;
+    blocking(&state, move |r| r.delete_product(&product_id)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
