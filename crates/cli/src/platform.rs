@@ -321,25 +321,27 @@ fn client(api: &ApiArgs, data: &std::path::Path) -> Result<Client, CliError> {
                 ))
             })?,
     };
-    let stored = || platform::read_credentials(data).map_err(|e| CliError::Usage(e.to_string()));
-    let credentials = match (&api.ak, &api.sk) {
-        (Some(ak), Some(sk)) => Credentials {
+    let stored = platform::read_credentials(data);
+    let signing = match (api.unsigned, &api.ak, &api.sk) {
+        (true, _, _) => None,
+        (false, Some(ak), Some(sk)) => Some(Credentials {
             ak: ak.clone(),
             sk: sk.expose().to_string(),
-            project_id: match &api.project_id {
-                Some(p) => p.clone(),
-                None => stored()
-                    .map(|c| c.project_id)
-                    .unwrap_or_else(|_| "local".into()),
-            },
-        },
-        _ => stored()?,
+            project_id: String::new(),
+        }),
+        (false, _, _) => Some(
+            stored
+                .as_ref()
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .clone(),
+        ),
     };
+    // Any project id is accepted; the platform's own when known.
     let project = api
         .project_id
         .clone()
-        .unwrap_or_else(|| credentials.project_id.clone());
-    let signing = (!api.unsigned).then_some(credentials);
+        .or_else(|| stored.ok().map(|c| c.project_id))
+        .unwrap_or_else(|| "local".into());
     Ok(Client::new(&url, signing, &project))
 }
 

@@ -86,6 +86,12 @@ pub enum StartError {
         /// Why.
         error: io::Error,
     },
+    /// The data folder has no credentials yet. Likely cause: the platform
+    /// never ran with this `--data`.
+    CredentialsMissing {
+        /// The file looked for.
+        path: PathBuf,
+    },
     /// The credentials file is unreadable or damaged.
     Credentials {
         /// The file.
@@ -112,6 +118,11 @@ impl fmt::Display for StartError {
             Self::DataDir { path, error } => {
                 write!(f, "cannot use the data folder {}: {error}", path.display())
             }
+            Self::CredentialsMissing { path } => write!(
+                f,
+                "no API credentials at {}: run `iotda-kit platform` with this --data once, or give --ak and --sk",
+                path.display()
+            ),
             Self::Credentials { path, reason } => write!(
                 f,
                 "cannot read the API credentials {}: {reason} (delete the file to make new ones)",
@@ -148,9 +159,12 @@ fn random_text(source: &dyn Source, alphabet: &[u8], len: usize) -> Option<Strin
 /// Reads the credentials kept in `data_dir`.
 pub fn read_credentials(data_dir: &Path) -> Result<Credentials, StartError> {
     let path = data_dir.join(CREDENTIALS_FILE);
-    let text = std::fs::read(&path).map_err(|e| StartError::Credentials {
-        path: path.clone(),
-        reason: e.to_string(),
+    let text = std::fs::read(&path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => StartError::CredentialsMissing { path: path.clone() },
+        _ => StartError::Credentials {
+            path: path.clone(),
+            reason: e.to_string(),
+        },
     })?;
     serde_json::from_slice(&text).map_err(|e| StartError::Credentials {
         path,
