@@ -55,11 +55,11 @@ pub(super) async fn list(
     State(state): State<ApiState>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
-    let (limit, offset) = page(&query)?;
-    let (count, cas) = blocking(&state, move |r| r.cas(limit, offset)).await?;
+    let page = page(&query)?;
+    let (count, cas) = blocking(&state, move |r| r.cas(&page)).await?;
     Ok(Json(json!({
         "certificates": cas.iter().map(view).collect::<Vec<_>>(),
-        "page": { "count": count, "marker": cas.last().map(|c| c.certificate_id.clone()) },
+        "page": { "count": count, "marker": cas.last().map(|c| c.marker.clone()) },
     })))
 }
 

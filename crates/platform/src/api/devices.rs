@@ -132,7 +132,7 @@ pub(super) async fn list(
     State(state): State<ApiState>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
-    let (limit, offset) = page(&query)?;
+    let page = page(&query)?;
     let status = match param(&query, "status") {
         None => None,
         Some(s) => Some(parse_status(s).ok_or_else(|| {
@@ -146,12 +146,7 @@ pub(super) async fn list(
         node_id: param(&query, "node_id").map(String::from),
         device_name: param(&query, "device_name").map(String::from),
         status,
-        marker: param(&query, "marker")
-            // IoTDA's documented default marker means "from the start".
-            .filter(|m| *m != "ffffffffffffffffffffffff")
-            .map(String::from),
-        offset,
-        limit,
+        page,
     };
     let (count, devices) = blocking(&state, move |r| r.devices(&filter)).await?;
     Ok(Json(json!({

@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
 
-use crate::registry::{Error as RegistryError, Registry, Source};
+use crate::registry::{Error as RegistryError, Page, Registry, Source};
 use crate::signer::{self, AkSk, Parts};
 
 /// The largest request body accepted (1 MiB), larger gets 413.
@@ -196,9 +196,9 @@ fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// `limit` (1-50, default 10) and `offset` (0-500, default 0), as IoTDA's
-/// list operations bound them.
-fn page(query: &[(String, String)]) -> Result<(u32, u32), ApiError> {
+/// The page asked for: `limit` (1-50, default 10), `offset` (0-500,
+/// default 0) and `marker`, as IoTDA's list operations bound them.
+fn page(query: &[(String, String)]) -> Result<Page, ApiError> {
     let limit = match param(query, "limit") {
         None => 10,
         Some(v) => v
@@ -221,5 +221,13 @@ fn page(query: &[(String, String)]) -> Result<(u32, u32), ApiError> {
             .filter(|n| *n <= 500)
             .ok_or_else(|| ApiError::invalid(format!("offset must be 0 to 500; got {v:?}")))?,
     };
-    Ok((limit, offset))
+    let marker = param(query, "marker")
+        // IoTDA's documented default marker means "from the start".
+        .filter(|m| *m != "ffffffffffffffffffffffff")
+        .map(String::from);
+    Ok(Page {
+        marker,
+        offset,
+        limit,
+    })
 }

@@ -78,11 +78,11 @@ pub(super) async fn list(
     State(state): State<ApiState>,
     Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
-    let (limit, offset) = page(&query)?;
-    let (count, products) = blocking(&state, move |r| r.products(limit, offset)).await?;
+    let page = page(&query)?;
+    let (count, products) = blocking(&state, move |r| r.products(&page)).await?;
     Ok(Json(json!({
         "products": products.iter().map(summary).collect::<Vec<_>>(),
-        "page": { "count": count, "marker": products.last().map(|p| p.product_id.clone()) },
+        "page": { "count": count, "marker": products.last().map(|p| p.marker.clone()) },
     })))
 }
 

@@ -4,7 +4,7 @@
 use iotda_core::pki::{verify_signed_by, Certificate, FingerprintAlg};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{Error, Registry, Result};
+use super::{marker_of, Error, Page, Registry, Result};
 use crate::directory::CaRecord;
 
 /// How many device CA certificates IoTDA keeps at most.
@@ -33,10 +33,12 @@ pub struct CaCertificate {
     pub sha256: String,
     /// When it was uploaded, Unix seconds.
     pub create_time: i64,
+    /// The list's position marker.
+    pub marker: String,
 }
 
 const COLUMNS: &str = "certificate_id, cn_name, subject, issuer, verify_code, verified, \
-    not_before, not_after, sha256, create_time";
+    not_before, not_after, sha256, create_time, rowid";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<CaCertificate> {
     Ok(CaCertificate {
@@ -50,6 +52,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<CaCertificate> {
         not_after: row.get(7)?,
         sha256: row.get(8)?,
         create_time: row.get(9)?,
+        marker: marker_of(row.get(10)?),
     })
 }
 
@@ -80,6 +83,7 @@ impl Registry {
             not_after: cert.not_after(),
             sha256,
             create_time: self.now(),
+            marker: String::new(),
         };
         self.write(|tx| {
             let count: i64 =
@@ -117,7 +121,7 @@ impl Registry {
             )?;
             Ok(())
         })?;
-        Ok(record)
+        self.ca(&record.certificate_id)
     }
 
     /// One CA certificate.
@@ -132,15 +136,16 @@ impl Registry {
             .ok_or_else(|| Error::CertificateNotFound(certificate_id.to_string()))
     }
 
-    /// ListCertificates: the total and one page, oldest first.
-    pub fn cas(&self, limit: u32, offset: u32) -> Result<(i64, Vec<CaCertificate>)> {
+    /// ListCertificates: the total and one page, newest first.
+    pub fn cas(&self, page: &Page) -> Result<(i64, Vec<CaCertificate>)> {
+        let below = page.below()?;
         let conn = self.lock();
         let count = conn.query_row("SELECT COUNT(*) FROM ca_certificate", [], |r| r.get(0))?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM ca_certificate ORDER BY create_time, rowid LIMIT ?1 OFFSET ?2"
+            "SELECT {COLUMNS} FROM ca_certificate WHERE rowid < ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = stmt
-            .query_map(params![limit, offset], from_row)?
+            .query_map(params![below, page.limit, page.offset], from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok((count, rows))
     }

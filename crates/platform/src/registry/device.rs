@@ -4,7 +4,7 @@
 use iotda_core::pki::check_fingerprint;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{check_id, check_text, Error, Registry, Result};
+use super::{check_id, check_text, marker_of, Error, Page, Registry, Result};
 use crate::directory::{
     CaRecord, DeviceAuth, DeviceRecord, DeviceSecret, DeviceStatus, Directory, DirectoryError,
 };
@@ -117,12 +117,8 @@ pub struct DeviceFilter {
     pub device_name: Option<String>,
     /// Only devices in this status.
     pub status: Option<DeviceStatus>,
-    /// Only devices listed after this marker.
-    pub marker: Option<String>,
-    /// Devices skipped after the marker.
-    pub offset: u32,
-    /// At most this many.
-    pub limit: u32,
+    /// Which page.
+    pub page: Page,
 }
 
 const COLUMNS: &str =
@@ -175,7 +171,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
         status: status_from(&status),
         create_time: row.get(13)?,
         last_online_time: row.get(14)?,
-        marker: format!("{rowid:024x}"),
+        marker: marker_of(rowid),
     })
 }
 
@@ -354,16 +350,7 @@ impl Registry {
     /// ListDevices: the number matching the filters, and one page, newest
     /// first (markers count down, as IoTDA's do).
     pub fn devices(&self, filter: &DeviceFilter) -> Result<(i64, Vec<Device>)> {
-        let marker = match &filter.marker {
-            None => i64::MAX,
-            Some(m) => i64::from_str_radix(m, 16)
-                .ok()
-                .filter(|_| m.len() == 24)
-                .ok_or_else(|| Error::Invalid {
-                    field: "marker",
-                    reason: format!("must be 24 hex digits from a previous page; got {m:?}"),
-                })?,
-        };
+        let marker = filter.page.below()?;
         let status = filter.status.map(DeviceStatus::as_str);
         let conditions = "(?1 IS NULL OR d.product_id = ?1) AND (?2 IS NULL OR d.node_id = ?2) \
             AND (?3 IS NULL OR d.device_name = ?3) AND (?4 IS NULL OR d.status = ?4)";
@@ -390,8 +377,8 @@ impl Registry {
                     filter.device_name,
                     status,
                     marker,
-                    filter.limit,
-                    filter.offset
+                    filter.page.limit,
+                    filter.page.offset
                 ],
                 from_row,
             )?
@@ -482,15 +469,31 @@ impl Directory for Registry {
     ) -> std::result::Result<(), DirectoryError> {
         let fingerprint = normalise_fingerprint("fingerprint", sha256).map_err(directory_error)?;
         self.write(|tx| {
-            // Only a certificate device with no fingerprint yet is bound: a
-            // race of two first connections binds the first.
-            match tx.execute(
-                "UPDATE device SET fingerprint = ?1 WHERE device_id = ?2 \
-                 AND auth_type = 'CERTIFICATES' AND fingerprint IS NULL",
-                params![fingerprint, device_id],
-            )? {
-                0 => Err(Error::DeviceNotFound(device_id.to_string())),
-                _ => Ok(()),
+            let found: Option<(String, Option<String>)> = tx
+                .query_row(
+                    "SELECT auth_type, fingerprint FROM device WHERE device_id = ?1",
+                    [device_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()?;
+            match found {
+                None => Err(Error::DeviceNotFound(device_id.to_string())),
+                Some((auth, _)) if auth != "CERTIFICATES" => Err(Error::Invalid {
+                    field: "fingerprint",
+                    reason: format!("the device {device_id} authenticates by secret"),
+                }),
+                // A race of two first connections binds the first.
+                Some((_, Some(bound))) => Err(Error::Invalid {
+                    field: "fingerprint",
+                    reason: format!("the device {device_id} is bound already, to {bound}"),
+                }),
+                Some((_, None)) => {
+                    tx.execute(
+                        "UPDATE device SET fingerprint = ?1 WHERE device_id = ?2",
+                        params![fingerprint, device_id],
+                    )?;
+                    Ok(())
+                }
             }
         })
         .map_err(directory_error)
@@ -623,7 +626,17 @@ mod tests {
         .expect("add");
         let first = "AB".repeat(32);
         r.bind_fingerprint("p1_c1", &first).expect("bind");
-        assert!(r.bind_fingerprint("p1_c1", &"CD".repeat(32)).is_err());
+        let again = r.bind_fingerprint("p1_c1", &"CD".repeat(32));
+        assert!(
+            again.as_ref().is_err_and(|e| e.0.contains("bound already")),
+            "{again:?}"
+        );
+        r.add_device(&secret_device("s1")).expect("add");
+        let secret = r.bind_fingerprint("p1_s1", &first);
+        assert!(
+            secret.as_ref().is_err_and(|e| e.0.contains("by secret")),
+            "{secret:?}"
+        );
         let rec = Directory::device(&r, "p1_c1")
             .expect("lookup")
             .expect("found");
@@ -658,8 +671,11 @@ mod tests {
         }
         let page = |marker: Option<String>| {
             r.devices(&DeviceFilter {
-                limit: 2,
-                marker,
+                page: Page {
+                    limit: 2,
+                    marker,
+                    offset: 0,
+                },
                 ..DeviceFilter::default()
             })
             .expect("list")

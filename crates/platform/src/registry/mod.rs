@@ -256,6 +256,40 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     Ok(())
 }
 
+/// One page of a list as IoTDA's list operations take it: newest first,
+/// after `marker` (the last record of the previous page), skipping
+/// `offset` records, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// Only records after this marker (24 hex digits).
+    pub marker: Option<String>,
+    /// Records skipped after the marker.
+    pub offset: u32,
+    /// At most this many.
+    pub limit: u32,
+}
+
+impl Page {
+    /// The row id records must be below.
+    fn below(&self) -> Result<i64> {
+        match &self.marker {
+            None => Ok(i64::MAX),
+            Some(m) => i64::from_str_radix(m, 16)
+                .ok()
+                .filter(|_| m.len() == 24)
+                .ok_or_else(|| Error::Invalid {
+                    field: "marker",
+                    reason: format!("must be 24 hex digits from a previous page; got {m:?}"),
+                }),
+        }
+    }
+}
+
+/// A record's marker: its row id in 24 hex digits.
+fn marker_of(rowid: i64) -> String {
+    format!("{rowid:024x}")
+}
+
 /// Checks an id of IoTDA's alphabet (`[A-Za-z0-9_-]`) and length.
 fn check_id(field: &'static str, value: &str, max: usize) -> Result<()> {
     if value.is_empty() || value.len() > max {

@@ -4,7 +4,7 @@ use iotda_core::iotda::ProductModel;
 use rusqlite::{params, OptionalExtension, Row};
 use serde_json::Value;
 
-use super::{check_id, check_text, Error, Registry, Result};
+use super::{check_id, check_text, marker_of, Error, Page, Registry, Result};
 
 /// What CreateProduct is given.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -52,9 +52,13 @@ pub struct Product {
     pub service_capabilities: Value,
     /// When it was created, Unix seconds.
     pub create_time: i64,
+    /// The list's position marker.
+    pub marker: String,
 }
 
 const COLUMNS: &str = "product_id, name, device_type, protocol_type, data_format, \
+    manufacturer_name, industry, description, service_capabilities, create_time, rowid";
+const INSERTED: &str = "product_id, name, device_type, protocol_type, data_format, \
     manufacturer_name, industry, description, service_capabilities, create_time";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
@@ -71,6 +75,7 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
         // Written by us from a serde_json::Value, so it parses back.
         service_capabilities: serde_json::from_str(&model).unwrap_or(Value::Null),
         create_time: row.get(9)?,
+        marker: marker_of(row.get(10)?),
     })
 }
 
@@ -78,6 +83,21 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Product> {
 const PROTOCOLS: &[&str] = &[
     "MQTT", "CoAP", "HTTP", "HTTPS", "Modbus", "ONVIF", "OPC-UA", "OPC-DA", "Other", "TCP", "UDP",
 ];
+
+/// A product as it is inserted (the row id, and so the marker, comes from
+/// SQLite).
+struct NewRow {
+    product_id: String,
+    name: String,
+    device_type: String,
+    protocol_type: String,
+    data_format: String,
+    manufacturer_name: Option<String>,
+    industry: Option<String>,
+    description: Option<String>,
+    service_capabilities: Value,
+    create_time: i64,
+}
 
 fn check(new: &NewProduct) -> Result<String> {
     if let Some(id) = &new.product_id {
@@ -138,7 +158,7 @@ impl Registry {
             Some(id) => id.clone(),
             None => self.random_hex(24)?,
         };
-        let product = Product {
+        let product = NewRow {
             product_id,
             name: new.name.clone(),
             device_type: new.device_type.clone(),
@@ -162,7 +182,7 @@ impl Registry {
                 return Err(Error::ProductExists(product.product_id.clone()));
             }
             tx.execute(
-                &format!("INSERT INTO product ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+                &format!("INSERT INTO product ({INSERTED}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
                 params![
                     product.product_id,
                     product.name,
@@ -178,7 +198,7 @@ impl Registry {
             )?;
             Ok(())
         })?;
-        Ok(product)
+        self.product(&product.product_id)
     }
 
     /// ShowProduct.
@@ -193,15 +213,16 @@ impl Registry {
             .ok_or_else(|| Error::ProductNotFound(product_id.to_string()))
     }
 
-    /// ListProducts: the total, and one page (oldest first) after `offset`.
-    pub fn products(&self, limit: u32, offset: u32) -> Result<(i64, Vec<Product>)> {
+    /// ListProducts: the total, and one page, newest first.
+    pub fn products(&self, page: &Page) -> Result<(i64, Vec<Product>)> {
+        let below = page.below()?;
         let conn = self.lock();
         let count = conn.query_row("SELECT COUNT(*) FROM product", [], |r| r.get(0))?;
         let mut stmt = conn.prepare(&format!(
-            "SELECT {COLUMNS} FROM product ORDER BY create_time, rowid LIMIT ?1 OFFSET ?2"
+            "SELECT {COLUMNS} FROM product WHERE rowid < ?1 ORDER BY rowid DESC LIMIT ?2 OFFSET ?3"
         ))?;
         let rows = stmt
-            .query_map(params![limit, offset], from_row)?
+            .query_map(params![below, page.limit, page.offset], from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok((count, rows))
     }
@@ -265,7 +286,11 @@ mod tests {
         assert_eq!(p.product_id, "000102030405060708090a0b");
         assert_eq!(p.data_format, "json");
         assert_eq!(r.product(&p.product_id), Ok(p.clone()));
-        assert_eq!(r.products(10, 0), Ok((1, vec![p])));
+        let page = Page {
+            limit: 10,
+            ..Page::default()
+        };
+        assert_eq!(r.products(&page), Ok((1, vec![p])));
     }
 
     #[test]
@@ -279,7 +304,11 @@ mod tests {
             Err(Error::Invalid { field, .. }) => assert_eq!(field, "service_capabilities"),
             other => panic!("expected a model error, got {other:?}"),
         }
-        assert_eq!(r.products(10, 0).map(|(n, _)| n), Ok(0));
+        let page = Page {
+            limit: 10,
+            ..Page::default()
+        };
+        assert_eq!(r.products(&page).map(|(n, _)| n), Ok(0));
     }
 
     #[test]

@@ -28,13 +28,23 @@ fn a_product_is_created_shown_listed_and_deleted_with_iotdas_fields() {
     assert_eq!(shown.body, created);
 
     product(&c, "meter2");
+    product(&c, "meter3");
+    // Newest first; offset skips, the marker continues after a page.
     let page = c.call("GET", "products?limit=1&offset=1", None).unwrap();
     assert_eq!(page.status, 200);
-    assert_eq!(page.body["page"]["count"], 2);
+    assert_eq!(page.body["page"]["count"], 3);
     assert_eq!(page.body["products"][0]["product_id"], "meter2");
     assert!(page.body["products"][0]
         .get("service_capabilities")
         .is_none());
+    let marker = page.body["page"]["marker"].as_str().unwrap();
+    let next = c
+        .call("GET", &format!("products?limit=5&marker={marker}"), None)
+        .unwrap();
+    assert_eq!(next.body["products"].as_array().unwrap().len(), 1);
+    assert_eq!(next.body["products"][0]["product_id"], "meter1");
+    let bad = c.call("GET", "products?marker=zz", None).unwrap();
+    assert!(assert_error(&bad, 400, "IOTDA.000006").contains("marker"));
 
     let deleted = c.call("DELETE", "products/meter1", None).unwrap();
     assert_eq!(deleted.status, 204);
