@@ -21,6 +21,9 @@ MQTT_JS_VERSION=5.16.0
 FORGE_VERSION=1.4.3
 # The accessibility checker the browser tests run on every page.
 AXE_CORE_VERSION=4.14.1
+# Huawei's Python SDK for IoTDA (huaweicloudsdkiotda and its core, same
+# version): the local platform's API tests run a client written against it.
+HUAWEICLOUD_SDK_VERSION=3.1.219
 
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -73,6 +76,27 @@ install_toolchain() {
     say "installing binaryen $BINARYEN_VERSION from npm (Debian's is too old)"
     mkdir -p .tools
     npm install --prefix .tools --no-audit --no-fund --silent "binaryen@$BINARYEN_VERSION"
+  fi
+}
+
+# install_python_sdk makes .tools/py-iotda, a venv holding Huawei's IoTDA
+# SDK from PyPI (the platform's tests find its python there).
+install_python_sdk() {
+  local venv="$ROOT/.tools/py-iotda" installed
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    say "installing Debian package: python3-venv"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+  fi
+  if [ ! -x "$venv/bin/python" ]; then
+    say "creating the Python venv for Huawei's IoTDA SDK"
+    python3 -m venv "$venv"
+  fi
+  installed="$("$venv/bin/python" -m pip show huaweicloudsdkiotda 2>/dev/null | awk '/^Version:/ { print $2 }')"
+  if [ "$installed" != "$HUAWEICLOUD_SDK_VERSION" ]; then
+    say "installing huaweicloudsdkiotda $HUAWEICLOUD_SDK_VERSION from PyPI"
+    "$venv/bin/python" -m pip install -q "huaweicloudsdkiotda==$HUAWEICLOUD_SDK_VERSION" \
+      "huaweicloudsdkcore==$HUAWEICLOUD_SDK_VERSION"
   fi
 }
 

@@ -41,7 +41,8 @@ if grep -rnE 'SystemTime|Instant::now|TcpStream|TcpListener|UdpSocket|std::fs|th
   die "crates/core reads a clock, the network, files or randomness (above); callers pass them in"
 fi
 
-say "native tests: core, CLI, app state"
+say "native tests: core, CLI, platform, app state"
+install_python_sdk
 run_tests --workspace --exclude iotda-kit-e2e
 
 say "browser tests (wasm-bindgen-test in headless Chromium, MQTT against a local mosquitto)"

@@ -64,6 +64,14 @@ pub enum Command {
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
     Serve(ServeArgs),
+    /// Run the local IoTDA (registry and management API on 127.0.0.1), or
+    /// manage a running one: products, devices, device CA certificates.
+    #[command(after_help = "Examples:\n  \
+        iotda-kit platform --data ./iotda-data\n  \
+        iotda-kit platform ca upload rootCA.pem\n  \
+        iotda-kit platform ca verify ID verificationCert.pem\n  \
+        iotda-kit platform device add --product-id P --node-id N --fingerprint F")]
+    Platform(crate::platform::PlatformArgs),
 }
 
 /// Where and how to connect, and as whom.

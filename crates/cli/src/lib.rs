@@ -14,6 +14,7 @@ mod model;
 mod mqtt;
 mod net;
 mod packet;
+mod platform;
 pub mod serve;
 mod simulate;
 
@@ -60,6 +61,7 @@ where
         args::Command::Simulate(a) => simulate::run(&a),
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
+        args::Command::Platform(a) => platform::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

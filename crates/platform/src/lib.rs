@@ -9,13 +9,21 @@
 //!   broker behind it (it never implements a broker);
 //! - the [`directory`] is what the access layer asks of the registry: devices,
 //!   their credentials and the verified device CAs;
-//! - the registry keeps products, device CAs and devices in SQLite;
-//! - the management API speaks IoTDA's v5 paths, fields and errors;
+//! - the [`registry`] keeps products, device CAs and devices in SQLite;
+//! - the management [`api`] speaks IoTDA's v5 paths, fields and errors,
+//!   checking requests signed the way Huawei's cloud SDKs sign them
+//!   ([`signer`]);
 //! - the [`http_server`] serves it and the built app ([`app_files`]) from
-//!   one loopback origin, so the page can call the API.
+//!   one loopback origin, so the page can call the API;
+//! - [`platform`] opens the data folder and starts the whole.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod api;
 pub mod app_files;
+pub mod client;
 pub mod directory;
 pub mod http_server;
+pub mod platform;
+pub mod registry;
+pub mod signer;

@@ -275,3 +275,100 @@ impl Drop for Mosquitto {
         let _ = self.child.wait();
     }
 }
+
+/// Runs `openssl` with `args` in `dir`; panics with its stderr if it fails.
+/// Returns its stdout.
+pub fn openssl(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// With `openssl`: a self-signed P-256 CA `{name}.pem` / `{name}.key` in
+/// `dir`, subject CN=`cn`, valid 30 days.
+pub fn openssl_ca(dir: &Path, name: &str, cn: &str) {
+    let (key, pem, subj) = (
+        format!("{name}.key"),
+        format!("{name}.pem"),
+        format!("/CN={cn}"),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &pem,
+            "-subj",
+            &subj,
+            "-days",
+            "30",
+        ],
+    );
+}
+
+/// With `openssl`: `{out}.pem` / `{out}.key` in `dir`, a P-256 certificate
+/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days.
+pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
+    let (key, csr, pem) = (
+        format!("{out}.key"),
+        format!("{out}.csr"),
+        format!("{out}.pem"),
+    );
+    let (ca_pem, ca_key, subj) = (
+        format!("{ca}.pem"),
+        format!("{ca}.key"),
+        format!("/CN={cn}"),
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &csr,
+            "-subj",
+            &subj,
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            &csr,
+            "-CA",
+            &ca_pem,
+            "-CAkey",
+            &ca_key,
+            "-CAcreateserial",
+            "-out",
+            &pem,
+            "-days",
+            "30",
+        ],
+    );
+}

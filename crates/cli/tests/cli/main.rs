@@ -7,6 +7,7 @@ mod credentials;
 mod model;
 mod mqtt;
 mod packet;
+mod platform;
 mod serve;
 mod simulate;
 

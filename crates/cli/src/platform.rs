@@ -1,0 +1,595 @@
+//! `iotda-kit platform`: runs the local IoTDA, or manages it through its
+//! management API (`product`, `device`, `ca`), signing requests with the
+//! AK/SK kept in the data folder (or given).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use iotda_platform::client::{Client, Reply};
+use iotda_platform::platform::{self, Config, Credentials, API_URL_FILE, DEFAULT_API_PORT};
+use serde_json::{json, Value};
+
+use crate::CliError;
+
+/// Arguments of `platform`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
+pub struct PlatformArgs {
+    /// Manage a running platform instead of running one.
+    #[command(subcommand)]
+    pub command: Option<Manage>,
+    /// The data folder (registry, AK/SK) [default: the user's data
+    /// directory, iotda-kit/platform].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Port of the management API on 127.0.0.1; the next free one is taken
+    /// when busy; 0 lets the system choose.
+    #[arg(long, default_value_t = DEFAULT_API_PORT, value_name = "N")]
+    pub api_port: u16,
+    /// Accept unsigned API requests from loopback.
+    #[arg(long)]
+    pub no_auth: bool,
+}
+
+/// Where the API is and how to sign, for the managing subcommands.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// The API's URL [default: the running platform's, from the data folder].
+    #[arg(long, global = true, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Access key [default: the platform's, from the data folder].
+    #[arg(
+        long,
+        global = true,
+        env = "IOTDA_AK",
+        value_name = "AK",
+        requires = "sk"
+    )]
+    pub ak: Option<String>,
+    /// Secret key (prefer the IOTDA_SK environment variable).
+    #[arg(
+        long,
+        global = true,
+        env = "IOTDA_SK",
+        hide_env_values = true,
+        value_name = "SK"
+    )]
+    pub sk: Option<crate::args::SecretArg>,
+    /// Project id to put in paths [default: the platform's].
+    #[arg(long, global = true, value_name = "ID")]
+    pub project_id: Option<String>,
+    /// Send requests unsigned (a platform run with --no-auth).
+    #[arg(long, global = true)]
+    pub unsigned: bool,
+}
+
+/// The managing subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Manage {
+    /// Products and their product models.
+    Product {
+        /// Where the API is.
+        #[command(flatten)]
+        api: ApiArgs,
+        /// What to do.
+        #[command(subcommand)]
+        action: ProductAction,
+    },
+    /// Devices.
+    #[command(after_help = "Examples:\n  \
+        iotda-kit platform device add --product-id P --node-id N --secret 12345678\n  \
+        iotda-kit platform device add --product-id P --node-id N --fingerprint F")]
+    Device {
+        /// Where the API is.
+        #[command(flatten)]
+        api: ApiArgs,
+        /// What to do.
+        #[command(subcommand)]
+        action: DeviceAction,
+    },
+    /// Device CA certificates.
+    #[command(
+        after_help = "The X.509 registration: `ca upload rootCA.pem` prints the \
+        certificate id and verification code; make a verification certificate with that \
+        code as its CN signed by the CA's key; `ca verify ID verificationCert.pem`."
+    )]
+    Ca {
+        /// Where the API is.
+        #[command(flatten)]
+        api: ApiArgs,
+        /// What to do.
+        #[command(subcommand)]
+        action: CaAction,
+    },
+}
+
+/// `platform product ...`.
+#[derive(Debug, Subcommand)]
+pub enum ProductAction {
+    /// Create a product (prints its id).
+    Add {
+        /// Product name.
+        #[arg(long)]
+        name: String,
+        /// Device type, e.g. Meter.
+        #[arg(long, default_value = "Default")]
+        device_type: String,
+        /// Protocol: MQTT, CoAP, HTTP, ...
+        #[arg(long, default_value = "MQTT")]
+        protocol: String,
+        /// Product id [default: allocated by the platform].
+        #[arg(long)]
+        product_id: Option<String>,
+        /// Product model: JSON (`{"service_capabilities": [...]}`) or the
+        /// console's ZIP [default: no services].
+        #[arg(long, value_name = "FILE")]
+        model: Option<PathBuf>,
+    },
+    /// List products.
+    List,
+    /// Show a product with its model (JSON).
+    Show {
+        /// Product id.
+        id: String,
+    },
+    /// Delete a product (it must have no devices).
+    Delete {
+        /// Product id.
+        id: String,
+    },
+}
+
+/// `platform device ...`.
+#[derive(Debug, Subcommand)]
+pub enum DeviceAction {
+    /// Register a device (prints its id, and its secret for a secret
+    /// device).
+    Add {
+        /// Its product.
+        #[arg(long)]
+        product_id: String,
+        /// Its node id (IMEI, MAC, serial number...).
+        #[arg(long)]
+        node_id: String,
+        /// Device id [default: PRODUCT_NODE].
+        #[arg(long)]
+        device_id: Option<String>,
+        /// Device name [default: the node id].
+        #[arg(long)]
+        name: Option<String>,
+        /// Secret (8-32 of A-Za-z0-9_-) [default: generated].
+        #[arg(long, conflicts_with_all = ["fingerprint", "secondary_fingerprint"])]
+        secret: Option<String>,
+        /// A secondary secret.
+        #[arg(long, conflicts_with_all = ["fingerprint", "secondary_fingerprint"])]
+        secondary_secret: Option<String>,
+        /// Certificate fingerprint (SHA-256 or SHA-1 hex): a certificate
+        /// device.
+        #[arg(long)]
+        fingerprint: Option<String>,
+        /// A secondary fingerprint.
+        #[arg(long, requires = "fingerprint")]
+        secondary_fingerprint: Option<String>,
+        /// A certificate device whose first certificate is bound at first
+        /// connection (no fingerprint given).
+        #[arg(long, conflicts_with_all = ["secret", "secondary_secret", "fingerprint"])]
+        certificate: bool,
+        /// Let the device connect without TLS too (IoTDA's
+        /// secure_access false).
+        #[arg(long)]
+        allow_plain: bool,
+    },
+    /// List devices.
+    List {
+        /// Only this product's.
+        #[arg(long)]
+        product_id: Option<String>,
+        /// Only those in this status: ONLINE, OFFLINE, INACTIVE.
+        #[arg(long)]
+        status: Option<String>,
+        /// At most this many (1-50) [default: all].
+        #[arg(long)]
+        limit: Option<u32>,
+    },
+    /// Show a device (JSON, with its credentials).
+    Show {
+        /// Device id.
+        id: String,
+    },
+    /// Delete a device.
+    Delete {
+        /// Device id.
+        id: String,
+    },
+    /// Set a new secret (given or generated) and print it.
+    ResetSecret {
+        /// Device id.
+        id: String,
+        /// The new secret [default: generated].
+        #[arg(long)]
+        secret: Option<String>,
+        /// Reset the secondary secret instead of the primary.
+        #[arg(long)]
+        secondary: bool,
+    },
+}
+
+/// `platform ca ...`.
+#[derive(Debug, Subcommand)]
+pub enum CaAction {
+    /// Upload a device CA certificate (prints its id and verification code).
+    Upload {
+        /// The CA certificate, PEM.
+        file: PathBuf,
+    },
+    /// Prove possession of a CA's key with a verification certificate.
+    Verify {
+        /// The CA certificate's id.
+        id: String,
+        /// The verification certificate (CN = the code, signed by the CA).
+        file: PathBuf,
+    },
+    /// List device CA certificates.
+    List,
+    /// Delete a device CA certificate.
+    Delete {
+        /// The certificate's id.
+        id: String,
+    },
+}
+
+/// The default data folder: `$XDG_DATA_HOME/iotda-kit/platform`, else
+/// `~/.local/share/iotda-kit/platform`.
+fn default_data_dir() -> Result<PathBuf, CliError> {
+    if let Some(d) = std::env::var_os("XDG_DATA_HOME").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(d).join("iotda-kit").join("platform"));
+    }
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(|h| PathBuf::from(h).join(".local/share/iotda-kit/platform"))
+        .ok_or_else(|| CliError::Usage("no HOME or XDG_DATA_HOME: give --data DIR".into()))
+}
+
+/// Runs `platform`.
+pub fn run(args: &PlatformArgs) -> Result<(), CliError> {
+    let data = match &args.data {
+        Some(d) => d.clone(),
+        None => default_data_dir()?,
+    };
+    match &args.command {
+        None => serve(Config {
+            data_dir: data,
+            api_port: args.api_port,
+            no_auth: args.no_auth,
+        }),
+        Some(Manage::Product { api, action }) => product(&client(api, &data)?, action),
+        Some(Manage::Device { api, action }) => device(&client(api, &data)?, action),
+        Some(Manage::Ca { api, action }) => ca(&client(api, &data)?, action),
+    }
+}
+
+/// Starts the platform and serves until Ctrl-C or SIGTERM.
+fn serve(config: Config) -> Result<(), CliError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failure(format!("cannot start the runtime: {e}")))?;
+    runtime.block_on(async {
+        let running = platform::start(config)
+            .await
+            .map_err(|e| CliError::Failure(e.to_string()))?;
+        for line in running.banner() {
+            println!("{line}");
+        }
+        stopped().await?;
+        running
+            .stop()
+            .await
+            .map_err(|e| CliError::Failure(e.to_string()))
+    })
+}
+
+/// Waits for Ctrl-C or SIGTERM.
+async fn stopped() -> Result<(), CliError> {
+    let failed = |e: std::io::Error| CliError::Failure(format!("cannot watch for signals: {e}"));
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(failed)?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.map_err(failed),
+            _ = term.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(failed)
+    }
+}
+
+/// A client of the platform: URL and keys from the arguments, else from
+/// the data folder.
+fn client(api: &ApiArgs, data: &std::path::Path) -> Result<Client, CliError> {
+    let url = match &api.api_url {
+        Some(u) => u.clone(),
+        None => std::fs::read_to_string(data.join(API_URL_FILE))
+            .map(|s| s.trim().to_string())
+            .map_err(|e| {
+                CliError::Usage(format!(
+                    "no running platform found in {} ({e}): start `iotda-kit platform`, or give --api-url",
+                    data.display()
+                ))
+            })?,
+    };
+    let stored = platform::read_credentials(data);
+    let signing = match (api.unsigned, &api.ak, &api.sk) {
+        (true, _, _) => None,
+        (false, Some(ak), Some(sk)) => Some(Credentials {
+            ak: ak.clone(),
+            sk: sk.expose().to_string(),
+            project_id: String::new(),
+        }),
+        (false, _, _) => Some(
+            stored
+                .as_ref()
+                .map_err(|e| CliError::Usage(e.to_string()))?
+                .clone(),
+        ),
+    };
+    // Any project id is accepted; the platform's own when known.
+    let project = api
+        .project_id
+        .clone()
+        .or_else(|| stored.ok().map(|c| c.project_id))
+        .unwrap_or_else(|| "local".into());
+    Ok(Client::new(&url, signing, &project))
+}
+
+/// Sends a request; an error answer is the command's failure.
+fn call(c: &Client, method: &str, path: &str, body: Option<&Value>) -> Result<Value, CliError> {
+    let reply: Reply = c
+        .call(method, path, body)
+        .map_err(|e| CliError::Failure(e.to_string()))?;
+    if (200..300).contains(&reply.status) {
+        Ok(reply.body)
+    } else {
+        Err(CliError::Failure(reply.error_line()))
+    }
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or("-")
+}
+
+fn pretty(v: &Value) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
+    );
+}
+
+fn product(c: &Client, action: &ProductAction) -> Result<(), CliError> {
+    match action {
+        ProductAction::Add {
+            name,
+            device_type,
+            protocol,
+            product_id,
+            model,
+        } => {
+            let services = match model {
+                None => json!([]),
+                Some(path) => {
+                    let bytes = crate::read_file(path)?;
+                    let model = iotda_core::iotda::ProductModel::from_bytes(&bytes)
+                        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))?;
+                    serde_json::to_value(&model.service_capabilities)
+                        .map_err(|e| CliError::Usage(e.to_string()))?
+                }
+            };
+            let mut body = json!({
+                "name": name, "device_type": device_type, "protocol_type": protocol,
+                "data_format": "json", "service_capabilities": services,
+            });
+            if let Some(id) = product_id {
+                body["product_id"] = json!(id);
+            }
+            let p = call(c, "POST", "products", Some(&body))?;
+            println!("product id: {}", text(&p["product_id"]));
+        }
+        ProductAction::List => {
+            let mut offset = 0;
+            loop {
+                let page = call(
+                    c,
+                    "GET",
+                    &format!("products?limit=50&offset={offset}"),
+                    None,
+                )?;
+                let products = page["products"].as_array().cloned().unwrap_or_default();
+                for p in &products {
+                    println!(
+                        "{}  {}  {}  {}",
+                        text(&p["product_id"]),
+                        text(&p["name"]),
+                        text(&p["device_type"]),
+                        text(&p["protocol_type"])
+                    );
+                }
+                offset += products.len();
+                if products.is_empty() || offset > 500 {
+                    break;
+                }
+            }
+        }
+        ProductAction::Show { id } => pretty(&call(c, "GET", &format!("products/{id}"), None)?),
+        ProductAction::Delete { id } => {
+            call(c, "DELETE", &format!("products/{id}"), None)?;
+            println!("deleted {id}");
+        }
+    }
+    Ok(())
+}
+
+fn device(c: &Client, action: &DeviceAction) -> Result<(), CliError> {
+    match action {
+        DeviceAction::Add {
+            product_id,
+            node_id,
+            device_id,
+            name,
+            secret,
+            secondary_secret,
+            fingerprint,
+            secondary_fingerprint,
+            certificate,
+            allow_plain,
+        } => {
+            let by_certificate = *certificate || fingerprint.is_some();
+            let mut auth = json!({
+                "auth_type": if by_certificate { "CERTIFICATES" } else { "SECRET" },
+                "secure_access": !allow_plain,
+            });
+            for (field, value) in [
+                ("secret", secret),
+                ("secondary_secret", secondary_secret),
+                ("fingerprint", fingerprint),
+                ("secondary_fingerprint", secondary_fingerprint),
+            ] {
+                if let Some(v) = value {
+                    auth[field] = json!(v);
+                }
+            }
+            let mut body =
+                json!({ "product_id": product_id, "node_id": node_id, "auth_info": auth });
+            if let Some(id) = device_id {
+                body["device_id"] = json!(id);
+            }
+            if let Some(n) = name {
+                body["device_name"] = json!(n);
+            }
+            let d = call(c, "POST", "devices", Some(&body))?;
+            println!("device id: {}", text(&d["device_id"]));
+            if let Some(s) = d["auth_info"]["secret"].as_str() {
+                println!("secret: {s}");
+            }
+            if let Some(f) = d["auth_info"]["fingerprint"].as_str() {
+                println!("fingerprint: {f}");
+            }
+        }
+        DeviceAction::List {
+            product_id,
+            status,
+            limit,
+        } => {
+            let mut filter = String::new();
+            if let Some(p) = product_id {
+                filter.push_str(&format!("&product_id={p}"));
+            }
+            if let Some(s) = status {
+                filter.push_str(&format!("&status={s}"));
+            }
+            // Without --limit, every page, following the markers.
+            let mut marker: Option<String> = None;
+            loop {
+                let mut query = format!("devices?limit={}{filter}", limit.unwrap_or(50));
+                if let Some(m) = &marker {
+                    query.push_str(&format!("&marker={m}"));
+                }
+                let page = call(c, "GET", &query, None)?;
+                let devices = page["devices"].as_array().cloned().unwrap_or_default();
+                for d in &devices {
+                    println!(
+                        "{}  {}  {}",
+                        text(&d["device_id"]),
+                        text(&d["status"]),
+                        text(&d["product_id"])
+                    );
+                }
+                marker = page["page"]["marker"].as_str().map(String::from);
+                if limit.is_some() || devices.is_empty() || marker.is_none() {
+                    break;
+                }
+            }
+        }
+        DeviceAction::Show { id } => pretty(&call(c, "GET", &format!("devices/{id}"), None)?),
+        DeviceAction::Delete { id } => {
+            call(c, "DELETE", &format!("devices/{id}"), None)?;
+            println!("deleted {id}");
+        }
+        DeviceAction::ResetSecret {
+            id,
+            secret,
+            secondary,
+        } => {
+            let mut body =
+                json!({ "secret_type": if *secondary { "SECONDARY" } else { "PRIMARY" } });
+            if let Some(s) = secret {
+                body["secret"] = json!(s);
+            }
+            let r = call(
+                c,
+                "POST",
+                &format!("devices/{id}/action?action_id=resetSecret"),
+                Some(&body),
+            )?;
+            println!("secret: {}", text(&r["secret"]));
+        }
+    }
+    Ok(())
+}
+
+fn read_text(path: &std::path::Path) -> Result<String, CliError> {
+    String::from_utf8(crate::read_file(path)?)
+        .map_err(|_| CliError::Usage(format!("{} is not PEM text", path.display())))
+}
+
+fn ca(c: &Client, action: &CaAction) -> Result<(), CliError> {
+    match action {
+        CaAction::Upload { file } => {
+            let r = call(
+                c,
+                "POST",
+                "certificates",
+                Some(&json!({ "content": read_text(file)? })),
+            )?;
+            println!("certificate id: {}", text(&r["certificate_id"]));
+            println!("verification code: {}", text(&r["verify_code"]));
+        }
+        CaAction::Verify { id, file } => {
+            call(
+                c,
+                "POST",
+                &format!("certificates/{id}/action?action_id=verify"),
+                Some(&json!({ "verify_content": read_text(file)? })),
+            )?;
+            println!("verified {id}");
+        }
+        CaAction::List => {
+            let page = call(c, "GET", "certificates?limit=50", None)?;
+            let mut all = page["certificates"].as_array().cloned().unwrap_or_default();
+            if page["page"]["count"].as_u64().unwrap_or(0) > 50 {
+                let rest = call(c, "GET", "certificates?limit=50&offset=50", None)?;
+                all.extend(rest["certificates"].as_array().cloned().unwrap_or_default());
+            }
+            for cert in &all {
+                println!(
+                    "{}  {}  {}  {}",
+                    text(&cert["certificate_id"]),
+                    if cert["status"] == json!(true) {
+                        "verified"
+                    } else {
+                        "unverified"
+                    },
+                    text(&cert["verify_code"]),
+                    text(&cert["cn_name"])
+                );
+            }
+        }
+        CaAction::Delete { id } => {
+            call(c, "DELETE", &format!("certificates/{id}"), None)?;
+            println!("deleted {id}");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,337 @@
+//! `iotda-kit platform`: run, then managed through its API by the same
+//! command, as a user would; OpenSSL makes the certificates.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use iotda_testkit::{openssl, openssl_ca, openssl_issue, Scratch};
+
+use crate::{kit, ok, text, Running};
+
+const START: Duration = Duration::from_secs(20);
+
+/// Starts the platform on `data` with a free API port; returns it once it
+/// printed its banner.
+fn start(data: &Path) -> Running {
+    start_with(data, &[]).0
+}
+
+/// The same with `extra` arguments; also returns the API's URL.
+fn start_with(data: &Path, extra: &[&str]) -> (Running, String) {
+    let mut args = vec![
+        "platform",
+        "--data",
+        data.to_str().unwrap(),
+        "--api-port",
+        "0",
+    ];
+    args.extend_from_slice(extra);
+    let run = Running::start(&args);
+    let url = run.stdout_until(START, |l| l.starts_with("http://127.0.0.1:"));
+    for label in ["AK: ", "SK: ", "project id: ", "data: "] {
+        run.stdout_until(START, |l| l.starts_with(label));
+    }
+    (run, url)
+}
+
+/// `iotda-kit platform ARGS --data DATA`.
+fn manage(data: &Path, args: &[&str]) -> std::process::Output {
+    let mut all = vec!["platform"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--data", data.to_str().unwrap()]);
+    kit(&all)
+}
+
+/// `device add` of product `meter` by fingerprint.
+fn add_by_fingerprint(data: &Path, node: &str, fingerprint: &str) -> std::process::Output {
+    manage(
+        data,
+        &[
+            "device",
+            "add",
+            "--product-id",
+            "meter",
+            "--node-id",
+            node,
+            "--fingerprint",
+            fingerprint,
+        ],
+    )
+}
+
+/// Asserts a command failed with `code` and said `needle` on stderr.
+fn fails(out: &std::process::Output, code: i32, needle: &str) {
+    assert_eq!(out.status.code(), Some(code), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains(needle), "{}", text(&out.stderr));
+}
+
+fn value<'a>(out: &'a str, label: &str) -> &'a str {
+    out.lines()
+        .find_map(|l| l.strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {out}"))
+        .trim()
+}
+
+#[test]
+fn the_seeds_x509_registration_in_four_commands_then_a_clean_stop() {
+    let dir = Scratch::new("cli-platform-x509");
+    let data = dir.join("data");
+    let platform = start(&data);
+    ok(&manage(
+        &data,
+        &["product", "add", "--name", "Meter", "--product-id", "meter"],
+    ));
+
+    openssl_ca(dir.path(), "rootCA", "Seed Root");
+    let uploaded = ok(&manage(
+        &data,
+        &["ca", "upload", dir.join("rootCA.pem").to_str().unwrap()],
+    ));
+    let id = value(&uploaded, "certificate id:").to_string();
+    let code = value(&uploaded, "verification code:").to_string();
+    openssl_issue(dir.path(), "rootCA", &code, "verificationCert");
+    let verified = ok(&manage(
+        &data,
+        &[
+            "ca",
+            "verify",
+            &id,
+            dir.join("verificationCert.pem").to_str().unwrap(),
+        ],
+    ));
+    assert!(verified.contains(&format!("verified {id}")), "{verified}");
+    let listed = ok(&manage(&data, &["ca", "list"]));
+    assert!(
+        listed.contains(&id) && listed.contains(" verified "),
+        "{listed}"
+    );
+
+    openssl_issue(dir.path(), "rootCA", "meter_node1", "device");
+    let fp = openssl(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "device.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let fp = fp.trim().rsplit('=').next().unwrap().replace(':', "");
+    let added = ok(&add_by_fingerprint(&data, "node1", &fp));
+    assert_eq!(value(&added, "device id:"), "meter_node1");
+    let shown = ok(&manage(&data, &["device", "show", "meter_node1"]));
+    assert!(
+        shown.contains(&fp.to_ascii_lowercase()) && shown.contains("CERTIFICATES"),
+        "{shown}"
+    );
+
+    // Refusals come back as IoTDA's error, exit 1.
+    let dup = add_by_fingerprint(&data, "node1", &fp);
+    fails(&dup, 1, "IOTDA.014031");
+    let short = add_by_fingerprint(&data, "n2", "abcd");
+    fails(&short, 1, "IOTDA.000006");
+
+    platform.signal("TERM");
+    let (code, _, stderr) = platform.finish();
+    assert_eq!(code, Some(0));
+    assert_eq!(stderr, "", "a clean stop prints no error");
+}
+
+#[test]
+fn a_kill_9_during_device_adds_loses_nothing_acknowledged() {
+    let dir = Scratch::new("cli-platform-kill");
+    let data = dir.join("data");
+    let platform = start(&data);
+    ok(&manage(
+        &data,
+        &["product", "add", "--name", "P", "--product-id", "p"],
+    ));
+    let stop = Arc::new(AtomicBool::new(false));
+    let adder = {
+        let (data, stop) = (data.clone(), stop.clone());
+        std::thread::spawn(move || {
+            let mut acknowledged = Vec::new();
+            for n in 0.. {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let node = format!("n{n}");
+                let out = manage(
+                    &data,
+                    &[
+                        "device",
+                        "add",
+                        "--product-id",
+                        "p",
+                        "--node-id",
+                        &node,
+                        "--secret",
+                        "12345678",
+                    ],
+                );
+                if out.status.success() {
+                    acknowledged.push(format!("p_{node}"));
+                } else {
+                    // The platform is gone: nothing more can be acknowledged.
+                    break;
+                }
+            }
+            acknowledged
+        })
+    };
+    // Let a few adds through, then kill the platform mid-loop.
+    std::thread::sleep(Duration::from_millis(1500));
+    platform.signal("KILL");
+    let _ = platform.finish();
+    stop.store(true, Ordering::SeqCst);
+    let acknowledged = adder.join().unwrap();
+    assert!(
+        acknowledged.len() >= 3,
+        "only {} adds before the kill",
+        acknowledged.len()
+    );
+
+    let again = start(&data);
+    let listed = ok(&manage(&data, &["device", "list", "--product-id", "p"]));
+    for id in &acknowledged {
+        assert!(
+            listed.lines().any(|l| l.starts_with(&format!("{id} "))),
+            "{id} lost; have:\n{listed}"
+        );
+    }
+    again.signal("TERM");
+    assert_eq!(again.finish().0, Some(0));
+}
+
+#[test]
+fn products_devices_and_cas_are_listed_shown_reset_and_deleted() {
+    let dir = Scratch::new("cli-platform-manage");
+    let data = dir.join("data");
+    let platform = start(&data);
+    let model = dir.join("model.json");
+    std::fs::write(
+        &model,
+        r#"{"service_capabilities":[{"service_id":"Battery","properties":[{"property_name":"level","data_type":"int","method":"R"}]}]}"#,
+    )
+    .unwrap();
+    let added = ok(&manage(
+        &data,
+        &[
+            "product",
+            "add",
+            "--name",
+            "Lamp",
+            "--model",
+            model.to_str().unwrap(),
+        ],
+    ));
+    let product = value(&added, "product id:").to_string();
+    assert!(ok(&manage(&data, &["product", "list"])).contains(&format!("{product}  Lamp")));
+    let shown = ok(&manage(&data, &["product", "show", &product]));
+    assert!(
+        shown.contains("\"Battery\"") && shown.contains("\"level\""),
+        "{shown}"
+    );
+
+    let added = ok(&manage(
+        &data,
+        &["device", "add", "--product-id", &product, "--node-id", "n1"],
+    ));
+    let device = value(&added, "device id:").to_string();
+    assert_eq!(value(&added, "secret:").len(), 32, "a secret is generated");
+    let inactive = ok(&manage(&data, &["device", "list", "--status", "INACTIVE"]));
+    assert!(
+        inactive.contains(&format!("{device}  INACTIVE  {product}")),
+        "{inactive}"
+    );
+    assert_eq!(
+        ok(&manage(&data, &["device", "list", "--status", "ONLINE"])),
+        ""
+    );
+    let reset = ok(&manage(
+        &data,
+        &["device", "reset-secret", &device, "--secret", "newsecret1"],
+    ));
+    assert_eq!(value(&reset, "secret:"), "newsecret1");
+    assert!(ok(&manage(&data, &["device", "show", &device])).contains("newsecret1"));
+
+    let refused = manage(&data, &["product", "delete", &product]);
+    fails(&refused, 1, "IOTDA.014903");
+    ok(&manage(&data, &["device", "delete", &device]));
+    ok(&manage(&data, &["product", "delete", &product]));
+    assert_eq!(ok(&manage(&data, &["product", "list"])), "");
+
+    openssl_ca(dir.path(), "ca", "Lamp CA");
+    let uploaded = ok(&manage(
+        &data,
+        &["ca", "upload", dir.join("ca.pem").to_str().unwrap()],
+    ));
+    let id = value(&uploaded, "certificate id:").to_string();
+    assert!(ok(&manage(&data, &["ca", "list"])).contains(&format!("{id}  unverified")));
+    let not_cert = manage(
+        &data,
+        &["ca", "upload", dir.join("ca.key").to_str().unwrap()],
+    );
+    fails(&not_cert, 1, "IOTDA.014906");
+    ok(&manage(&data, &["ca", "delete", &id]));
+    assert_eq!(ok(&manage(&data, &["ca", "list"])), "");
+
+    // A wrong SK given on the command line is refused as IoTDA refuses it.
+    let ak = {
+        let line = std::fs::read_to_string(data.join("api-credentials.json")).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&line).unwrap();
+        json["ak"].as_str().unwrap().to_string()
+    };
+    let wrong = manage(
+        &data,
+        &["product", "list", "--ak", &ak, "--sk", &"x".repeat(40)],
+    );
+    fails(&wrong, 1, "APIG.0301");
+    platform.signal("INT");
+    assert_eq!(platform.finish().0, Some(0));
+
+    // With the platform gone, the command says where it looked.
+    let gone = manage(&data, &["product", "list"]);
+    fails(&gone, 1, "cannot reach the platform");
+}
+
+#[test]
+fn no_auth_admits_unsigned_commands() {
+    let dir = Scratch::new("cli-platform-noauth");
+    let data = dir.join("data");
+    let url = {
+        let (run, url) = start_with(&data, &["--no-auth"]);
+        // Another data folder's commands reach it unsigned by URL.
+        let other = dir.join("other");
+        let listed = kit(&[
+            "platform",
+            "product",
+            "list",
+            "--api-url",
+            &url,
+            "--unsigned",
+            "--data",
+            other.to_str().unwrap(),
+        ]);
+        assert_eq!(listed.status.code(), Some(0), "{}", text(&listed.stderr));
+        // Signed, it needs keys that folder does not have, and says so.
+        let keyless = kit(&[
+            "platform",
+            "product",
+            "list",
+            "--api-url",
+            &url,
+            "--data",
+            other.to_str().unwrap(),
+        ]);
+        fails(&keyless, 2, "no API credentials");
+        run.signal("TERM");
+        assert_eq!(run.finish().0, Some(0));
+        url
+    };
+    assert!(url.starts_with("http://127.0.0.1:"));
+}

@@ -1,0 +1,233 @@
+//! The management API: IoTDA's v5 northbound paths, JSON fields, status
+//! codes and errors for products, devices and device CA certificates, over
+//! the [`Registry`].
+//!
+//! Every request under `/v5/` is read whole (at most [`MAX_BODY`] bytes),
+//! its AK/SK signature checked ([`crate::signer`]) unless it is unsigned,
+//! from loopback and the platform runs with `--no-auth`; then a handler
+//! parses the JSON itself so that a malformed body gets IoTDA's error with
+//! serde's exact reason. Any project id is accepted in paths.
+
+mod certificates;
+mod devices;
+mod error;
+mod products;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+
+pub use error::ApiError;
+
+use crate::registry::{Error as RegistryError, Page, Registry, Source};
+use crate::signer::{self, AkSk, Parts};
+
+/// The largest request body accepted (1 MiB), larger gets 413.
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// What the handlers share.
+#[derive(Clone)]
+pub struct ApiState {
+    /// The registry.
+    pub registry: Arc<Registry>,
+    /// The platform's AK/SK.
+    pub keys: AkSk,
+    /// Accept unsigned requests from loopback.
+    pub no_auth: bool,
+    /// The clock signatures' dates are checked against.
+    pub source: Arc<dyn Source>,
+}
+
+/// The API's routes, ready to be merged into the platform's one app (the
+/// app's static files share the origin). Serve it with
+/// `into_make_service_with_connect_info::<SocketAddr>()` so `--no-auth` can
+/// tell loopback callers.
+pub fn router(state: ApiState) -> Router {
+    Router::new()
+        .route(
+            "/v5/iot/{project_id}/products",
+            post(products::create).get(products::list),
+        )
+        .route(
+            "/v5/iot/{project_id}/products/{product_id}",
+            get(products::show).delete(products::delete),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices",
+            post(devices::add).get(devices::list),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}",
+            get(devices::show).delete(devices::delete),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/action",
+            post(devices::action),
+        )
+        .route(
+            "/v5/iot/{project_id}/certificates",
+            post(certificates::add).get(certificates::list),
+        )
+        .route(
+            "/v5/iot/{project_id}/certificates/{certificate_id}",
+            axum::routing::delete(certificates::delete),
+        )
+        .route(
+            "/v5/iot/{project_id}/certificates/{certificate_id}/action",
+            post(certificates::action),
+        )
+        .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .with_state(state)
+}
+
+/// Reads the body (bounded), checks the signature, and passes the request
+/// on with the body it read.
+async fn authenticate(State(state): State<ApiState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let bytes = match read_bounded(body).await {
+        Some(b) => b,
+        None => {
+            let mut refusal = ApiError::too_large(MAX_BODY).into_response();
+            refusal.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+            return refusal;
+        }
+    };
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(k, v)| {
+            (
+                k.as_str().to_string(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let signed = parts
+        .headers
+        .contains_key(axum::http::header::AUTHORIZATION);
+    let loopback = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
+    if signed || !(state.no_auth && loopback) {
+        let request_parts = Parts {
+            method: parts.method.as_str(),
+            path: parts.uri.path(),
+            query: parts.uri.query().unwrap_or(""),
+            headers: &headers,
+            body: &bytes,
+        };
+        if let Err(e) = signer::verify(&request_parts, &state.keys, state.source.now()) {
+            return ApiError::from(e).into_response();
+        }
+    }
+    next.run(Request::from_parts(parts, Body::from(bytes)))
+        .await
+}
+
+/// Reads a body of at most [`MAX_BODY`] bytes. A larger one is read on and
+/// discarded up to [`DRAIN_LIMIT`] (so the client, still sending, gets the
+/// 413 rather than a reset), and `None` returned.
+async fn read_bounded(mut body: Body) -> Option<Bytes> {
+    use axum::body::HttpBody;
+    let mut kept = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) =
+        std::future::poll_fn(|cx| std::pin::Pin::new(&mut body).poll_frame(cx)).await
+    {
+        let Ok(frame) = frame else { return None };
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len());
+            if seen > DRAIN_LIMIT {
+                return None;
+            }
+            if seen <= MAX_BODY {
+                kept.extend_from_slice(&data);
+            }
+        }
+    }
+    (seen <= MAX_BODY).then(|| Bytes::from(kept))
+}
+
+/// How much of an oversized body is read and discarded before the
+/// connection is given up.
+const DRAIN_LIMIT: usize = 16 * MAX_BODY;
+
+/// Runs a registry call on tokio's blocking pool: a write waits for its
+/// commit to reach the disk, which must not stall the server's threads.
+async fn blocking<T: Send + 'static>(
+    state: &ApiState,
+    f: impl FnOnce(&Registry) -> Result<T, RegistryError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let registry = state.registry.clone();
+    match tokio::task::spawn_blocking(move || f(&registry)).await {
+        Ok(result) => result.map_err(ApiError::from),
+        Err(e) => Err(ApiError::from(RegistryError::Database(format!(
+            "the registry call did not finish: {e}"
+        )))),
+    }
+}
+
+/// Parses a JSON body, saying exactly what is wrong with it.
+fn json<T: DeserializeOwned>(bytes: &Bytes) -> Result<T, ApiError> {
+    if bytes.is_empty() {
+        return Err(ApiError::bad_request(
+            "the body is empty; send a JSON object",
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| ApiError::bad_request(e.to_string()))
+}
+
+/// A query parameter, if given.
+fn param<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    query
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// The page asked for: `limit` (1-50, default 10), `offset` (0-500,
+/// default 0) and `marker`, as IoTDA's list operations bound them.
+fn page(query: &[(String, String)]) -> Result<Page, ApiError> {
+    let limit = match param(query, "limit") {
+        None => 10,
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| (1..=50).contains(n))
+            .ok_or_else(|| ApiError {
+                status: axum::http::StatusCode::BAD_REQUEST,
+                code: "IOTDA.000017",
+                msg: format!(
+                "Invalid input. The specified parameter 'limit' is out of range: {v:?} (1 to 50)"
+            ),
+            })?,
+    };
+    let offset = match param(query, "offset") {
+        None => 0,
+        Some(v) => v
+            .parse()
+            .ok()
+            .filter(|n| *n <= 500)
+            .ok_or_else(|| ApiError::invalid(format!("offset must be 0 to 500; got {v:?}")))?,
+    };
+    let marker = param(query, "marker")
+        // IoTDA's documented default marker means "from the start".
+        .filter(|m| *m != "ffffffffffffffffffffffff")
+        .map(String::from);
+    Ok(Page {
+        marker,
+        offset,
+        limit,
+    })
+}

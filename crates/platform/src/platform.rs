@@ -1,0 +1,339 @@
+//! Starting the local IoTDA: the data folder, the API's AK/SK and project
+//! id (made on first start, kept in the folder), the registry, and one HTTP
+//! server on 127.0.0.1 for the management API.
+//!
+//! [`start`] is the one place the platform's parts are put together, so the
+//! device access layer and the app's static files join here (their routers
+//! merged into [`app`], their listeners started beside it).
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use serde::{Deserialize, Serialize};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+use crate::api::{self, ApiState};
+use crate::registry::{self, Registry, Source, SystemSource};
+use crate::signer::AkSk;
+
+/// The API's port when none is given; the next free one is taken if busy.
+pub const DEFAULT_API_PORT: u16 = 8080;
+/// The registry's file in the data folder.
+pub const REGISTRY_FILE: &str = "registry.sqlite";
+/// The API credentials' file in the data folder.
+pub const CREDENTIALS_FILE: &str = "api-credentials.json";
+/// Where the running platform's API listens (`http://127.0.0.1:PORT`),
+/// written at each start, for `iotda-kit platform product|device|ca`.
+pub const API_URL_FILE: &str = "api-url";
+/// How many ports after a busy one are tried.
+const PORT_TRIES: u16 = 20;
+
+/// What `iotda-kit platform` was asked for.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The data folder (registry, credentials).
+    pub data_dir: PathBuf,
+    /// The API's port; 0 lets the system choose.
+    pub api_port: u16,
+    /// Accept unsigned API requests from loopback.
+    pub no_auth: bool,
+}
+
+/// The AK/SK and project id applications use with the API.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Credentials {
+    /// The access key id.
+    pub ak: String,
+    /// The secret access key.
+    pub sk: String,
+    /// The project id to put in paths (any is accepted).
+    pub project_id: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("ak", &self.ak)
+            .field("sk", &"[elided]")
+            .field("project_id", &self.project_id)
+            .finish()
+    }
+}
+
+impl Credentials {
+    /// As signing keys.
+    pub fn keys(&self) -> AkSk {
+        AkSk {
+            ak: self.ak.clone(),
+            sk: self.sk.clone(),
+        }
+    }
+}
+
+/// Why the platform could not start.
+#[derive(Debug)]
+pub enum StartError {
+    /// The data folder could not be created or read.
+    DataDir {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        error: io::Error,
+    },
+    /// The data folder has no credentials yet. Likely cause: the platform
+    /// never ran with this `--data`.
+    CredentialsMissing {
+        /// The file looked for.
+        path: PathBuf,
+    },
+    /// The credentials file is unreadable or damaged.
+    Credentials {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// The registry could not be opened.
+    Registry(registry::Error),
+    /// No port could be bound.
+    Bind {
+        /// The first port tried.
+        port: u16,
+        /// Why.
+        error: io::Error,
+    },
+    /// The server failed while running.
+    Serve(io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::DataDir { path, error } => {
+                write!(f, "cannot use the data folder {}: {error}", path.display())
+            }
+            Self::CredentialsMissing { path } => write!(
+                f,
+                "no API credentials at {}: run `iotda-kit platform` with this --data once, or give --ak and --sk",
+                path.display()
+            ),
+            Self::Credentials { path, reason } => write!(
+                f,
+                "cannot read the API credentials {}: {reason} (delete the file to make new ones)",
+                path.display()
+            ),
+            Self::Registry(e) => write!(f, "{e}"),
+            Self::Bind { port, error } => write!(
+                f,
+                "cannot listen on 127.0.0.1:{port} or the {PORT_TRIES} ports after it: {error}; choose another --api-port"
+            ),
+            Self::Serve(e) => write!(f, "the API server failed: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {}
+
+/// Draws `len` characters of `alphabet` uniformly (rejection sampling).
+fn random_text(source: &dyn Source, alphabet: &[u8], len: usize) -> Option<String> {
+    let limit = 256 - 256 % alphabet.len();
+    let mut out = String::with_capacity(len);
+    while out.len() < len {
+        let mut byte = [0u8; 1];
+        if !source.fill(&mut byte) {
+            return None;
+        }
+        if usize::from(byte[0]) < limit {
+            out.push(char::from(alphabet[usize::from(byte[0]) % alphabet.len()]));
+        }
+    }
+    Some(out)
+}
+
+/// Reads the credentials kept in `data_dir`.
+pub fn read_credentials(data_dir: &Path) -> Result<Credentials, StartError> {
+    let path = data_dir.join(CREDENTIALS_FILE);
+    let text = std::fs::read(&path).map_err(|e| match e.kind() {
+        io::ErrorKind::NotFound => StartError::CredentialsMissing { path: path.clone() },
+        _ => StartError::Credentials {
+            path: path.clone(),
+            reason: e.to_string(),
+        },
+    })?;
+    serde_json::from_slice(&text).map_err(|e| StartError::Credentials {
+        path,
+        reason: e.to_string(),
+    })
+}
+
+/// Reads the credentials kept in `data_dir`, or makes and keeps new ones
+/// (AK: 20 of `A-Z0-9`, SK: 40 of `A-Za-z0-9`, as Huawei's look; project
+/// id: 32 hex digits), readable by the owner only.
+pub fn load_or_create_credentials(
+    data_dir: &Path,
+    source: &dyn Source,
+) -> Result<Credentials, StartError> {
+    let path = data_dir.join(CREDENTIALS_FILE);
+    if path.exists() {
+        return read_credentials(data_dir);
+    }
+    const UPPER: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    const MIXED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    const HEX: &[u8] = b"0123456789abcdef";
+    let no_random = || StartError::Credentials {
+        path: path.clone(),
+        reason: "the operating system gave no random bytes".into(),
+    };
+    let credentials = Credentials {
+        ak: random_text(source, UPPER, 20).ok_or_else(no_random)?,
+        sk: random_text(source, MIXED, 40).ok_or_else(no_random)?,
+        project_id: random_text(source, HEX, 32).ok_or_else(no_random)?,
+    };
+    let json = serde_json::to_vec_pretty(&credentials).map_err(|e| StartError::Credentials {
+        path: path.clone(),
+        reason: e.to_string(),
+    })?;
+    let partial = data_dir.join(format!("{CREDENTIALS_FILE}.partial"));
+    write_private(&partial, &json)
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|error| StartError::DataDir {
+            path: data_dir.to_path_buf(),
+            error,
+        })?;
+    Ok(credentials)
+}
+
+/// Writes a file only its owner can read.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
+/// The platform's HTTP app: the management API (the app's static files are
+/// merged here too).
+pub fn app(state: ApiState) -> Router {
+    api::router(state)
+}
+
+/// Binds 127.0.0.1:`port`, or the next free port after it.
+async fn bind(port: u16) -> Result<TcpListener, StartError> {
+    let mut last = None;
+    let tries = if port == 0 { 1 } else { PORT_TRIES + 1 };
+    for offset in 0..tries {
+        let Some(p) = port.checked_add(offset) else {
+            break;
+        };
+        match TcpListener::bind((Ipv4Addr::LOCALHOST, p)).await {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == io::ErrorKind::AddrInUse => last = Some(e),
+            Err(error) => return Err(StartError::Bind { port, error }),
+        }
+    }
+    Err(StartError::Bind {
+        port,
+        error: last.unwrap_or_else(|| io::Error::from(io::ErrorKind::AddrInUse)),
+    })
+}
+
+/// A started platform.
+#[derive(Debug)]
+pub struct Running {
+    /// Where the API listens.
+    pub api_addr: SocketAddr,
+    /// The API's AK/SK and project id.
+    pub credentials: Credentials,
+    /// The data folder.
+    pub data_dir: PathBuf,
+    /// The registry (device access takes it as its `Directory`).
+    pub registry: Arc<Registry>,
+    shutdown: oneshot::Sender<()>,
+    server: JoinHandle<io::Result<()>>,
+}
+
+impl Running {
+    /// The lines `iotda-kit platform` prints at start.
+    pub fn banner(&self) -> Vec<String> {
+        vec![
+            format!("http://{}", self.api_addr),
+            format!("AK: {}", self.credentials.ak),
+            format!("SK: {}", self.credentials.sk),
+            format!("project id: {}", self.credentials.project_id),
+            format!("data: {}", self.data_dir.display()),
+        ]
+    }
+
+    /// Stops accepting, finishes the requests in flight and returns.
+    pub async fn stop(self) -> Result<(), StartError> {
+        // The server may have ended already; then its result says why.
+        let _ = self.shutdown.send(());
+        match self.server.await {
+            Ok(result) => result.map_err(StartError::Serve),
+            Err(e) => Err(StartError::Serve(io::Error::other(e.to_string()))),
+        }
+    }
+}
+
+/// Opens the data folder and the registry and starts the API server.
+pub async fn start(config: Config) -> Result<Running, StartError> {
+    let data_dir = config.data_dir;
+    let dir_error = |error| StartError::DataDir {
+        path: data_dir.clone(),
+        error,
+    };
+    if !data_dir.exists() {
+        std::fs::create_dir_all(&data_dir).map_err(dir_error)?;
+        // The registry holds device secrets: a new folder is the owner's
+        // only.
+        #[cfg(unix)]
+        std::fs::set_permissions(
+            &data_dir,
+            std::os::unix::fs::PermissionsExt::from_mode(0o700),
+        )
+        .map_err(dir_error)?;
+    }
+    let source: Arc<dyn Source> = Arc::new(SystemSource);
+    let credentials = load_or_create_credentials(&data_dir, source.as_ref())?;
+    let registry = Arc::new(
+        Registry::open(&data_dir.join(REGISTRY_FILE), source.clone())
+            .map_err(StartError::Registry)?,
+    );
+    let listener = bind(config.api_port).await?;
+    let api_addr = listener.local_addr().map_err(StartError::Serve)?;
+    std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
+        .map_err(dir_error)?;
+    let state = ApiState {
+        registry: registry.clone(),
+        keys: credentials.keys(),
+        no_auth: config.no_auth,
+        source,
+    };
+    let (shutdown, stopped) = oneshot::channel::<()>();
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, service)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    Ok(Running {
+        api_addr,
+        credentials,
+        data_dir,
+        registry,
+        shutdown,
+        server,
+    })
+}

@@ -1,0 +1,400 @@
+//! The registry: products, device CA certificates and devices in SQLite.
+//!
+//! The database is the truth: every write is one transaction, committed
+//! before the caller hears it succeeded, and nothing is cached. The schema
+//! lives in `schema.sql`; its migrations are applied in order at open and
+//! `PRAGMA user_version` says how many have been. WAL lets readers (device
+//! access) go on while the API writes.
+//!
+//! Checks of what callers give (ids, secrets, fingerprints, the product
+//! model, certificates) happen here, so every front end refuses the same
+//! things with the same [`Error`]. Time and randomness come from a
+//! [`Source`].
+
+mod ca;
+mod device;
+mod product;
+mod source;
+
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, Transaction};
+
+pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
+pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
+pub use product::{NewProduct, Product};
+pub use source::{iotda_time, Source, SystemSource};
+
+/// The schema, split into migrations at lines starting `-- migration `.
+const SCHEMA: &str = include_str!("schema.sql");
+
+/// Why a registry operation failed. Each variant says what to change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// SQLite failed (disk full, file unreadable, locked). Likely cause: the
+    /// data folder is not writable or another program holds the file.
+    Database(String),
+    /// The database was written by a newer iotda-kit.
+    SchemaTooNew {
+        /// Its `user_version`.
+        found: i64,
+        /// The migrations this build knows.
+        known: i64,
+    },
+    /// A field's value is not acceptable.
+    Invalid {
+        /// The field, as the API names it.
+        field: &'static str,
+        /// What is wrong and what is expected.
+        reason: String,
+    },
+    /// No product has this id.
+    ProductNotFound(String),
+    /// A product with this id exists already.
+    ProductExists(String),
+    /// The product still has devices (delete them first).
+    ProductHasDevices {
+        /// The product.
+        product_id: String,
+        /// How many devices it has.
+        devices: i64,
+    },
+    /// No device has this id.
+    DeviceNotFound(String),
+    /// A device with this id exists already.
+    DeviceExists(String),
+    /// The product already has a device with this node id.
+    NodeExists {
+        /// The product.
+        product_id: String,
+        /// The node id.
+        node_id: String,
+    },
+    /// A secret was asked of a device that authenticates by certificate.
+    NotSecretDevice(String),
+    /// No device CA certificate has this id.
+    CertificateNotFound(String),
+    /// The certificate text is not a certificate.
+    CertificateUnreadable(String),
+    /// This CA certificate was uploaded already.
+    CertificateExists(String),
+    /// [`MAX_CA_CERTIFICATES`] are registered already.
+    CertificateLimit,
+    /// The verification certificate does not prove possession of the CA's
+    /// key.
+    VerificationFailed(String),
+    /// No random bytes could be had from the operating system.
+    Randomness,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Database(e) => write!(f, "the registry's database failed: {e}"),
+            Self::SchemaTooNew { found, known } => write!(
+                f,
+                "the registry was written by a newer iotda-kit (schema {found}, this one knows {known}); \
+                 use that version or another --data folder"
+            ),
+            Self::Invalid { field, reason } => write!(f, "{field}: {reason}"),
+            Self::ProductNotFound(id) => write!(f, "the product {id} does not exist"),
+            Self::ProductExists(id) => write!(f, "a product with id {id} exists already"),
+            Self::ProductHasDevices {
+                product_id,
+                devices,
+            } => write!(
+                f,
+                "the product {product_id} still has {devices} device(s); delete them first"
+            ),
+            Self::DeviceNotFound(id) => write!(f, "the device {id} does not exist"),
+            Self::DeviceExists(id) => write!(f, "a device with id {id} exists already"),
+            Self::NodeExists {
+                product_id,
+                node_id,
+            } => write!(
+                f,
+                "the product {product_id} already has a device with node_id {node_id}"
+            ),
+            Self::NotSecretDevice(id) => write!(
+                f,
+                "the device {id} authenticates by certificate; it has no secret to reset"
+            ),
+            Self::CertificateNotFound(id) => write!(f, "the certificate {id} does not exist"),
+            Self::CertificateUnreadable(e) => write!(f, "not a certificate: {e}"),
+            Self::CertificateExists(id) => {
+                write!(f, "this CA certificate was uploaded already, as {id}")
+            }
+            Self::CertificateLimit => write!(
+                f,
+                "at most {MAX_CA_CERTIFICATES} device CA certificates may be registered; delete one first"
+            ),
+            Self::VerificationFailed(why) => write!(f, "verification failed: {why}"),
+            Self::Randomness => write!(f, "the operating system gave no random bytes"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Self::Database(e.to_string())
+    }
+}
+
+/// A shorthand for the registry's results.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// The registry: one SQLite connection behind a mutex (every call is a few
+/// statements), and the source of time and randomness.
+pub struct Registry {
+    conn: Mutex<Connection>,
+    source: Arc<dyn Source>,
+}
+
+impl fmt::Debug for Registry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
+}
+
+impl Registry {
+    /// Opens (creating if needed) the database at `path`, applies pending
+    /// migrations and switches to WAL.
+    pub fn open(path: &Path, source: Arc<dyn Source>) -> Result<Self> {
+        let conn = Connection::open(path)?;
+        Self::init(conn, source)
+    }
+
+    /// An in-memory registry (for unit tests).
+    pub fn in_memory(source: Arc<dyn Source>) -> Result<Self> {
+        Self::init(Connection::open_in_memory()?, source)
+    }
+
+    fn init(mut conn: Connection, source: Arc<dyn Source>) -> Result<Self> {
+        // Another process (a second CLI) may hold the write lock briefly.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a commit is on disk before the API answers, so a kill -9 or
+        // a power cut loses nothing that was acknowledged.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        migrate(&mut conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+            source,
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite half-written
+        // (the transaction rolls back), so the poisoned state is safe to use.
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Runs `f` in one write transaction, committed if it returns `Ok`.
+    fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = self.lock();
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Now, from the source.
+    fn now(&self) -> i64 {
+        self.source.now()
+    }
+
+    /// `len` random lowercase hex digits.
+    fn random_hex(&self, len: usize) -> Result<String> {
+        let mut bytes = vec![0u8; len.div_ceil(2)];
+        if !self.source.fill(&mut bytes) {
+            return Err(Error::Randomness);
+        }
+        let mut out: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        out.truncate(len);
+        Ok(out)
+    }
+
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64> {
+        Ok(self
+            .lock()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+}
+
+/// The migrations of `schema.sql`, in order.
+fn migrations() -> Vec<&'static str> {
+    // Each piece starts with the rest of its `-- migration N: ...` line.
+    SCHEMA
+        .split("\n-- migration ")
+        .skip(1)
+        .map(|piece| piece.split_once('\n').map_or("", |(_, sql)| sql))
+        .collect()
+}
+
+fn migrate(conn: &mut Connection) -> Result<()> {
+    let all = migrations();
+    let known = all.len() as i64;
+    let at: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if at > known {
+        return Err(Error::SchemaTooNew { found: at, known });
+    }
+    for (n, sql) in all.iter().enumerate().skip(at as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        // PRAGMA takes no parameters; the value is our own integer.
+        tx.execute_batch(&format!("PRAGMA user_version = {}", n + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// One page of a list as IoTDA's list operations take it: newest first,
+/// after `marker` (the last record of the previous page), skipping
+/// `offset` records, at most `limit`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Page {
+    /// Only records after this marker (24 hex digits).
+    pub marker: Option<String>,
+    /// Records skipped after the marker.
+    pub offset: u32,
+    /// At most this many.
+    pub limit: u32,
+}
+
+impl Page {
+    /// The row id records must be below.
+    fn below(&self) -> Result<i64> {
+        match &self.marker {
+            None => Ok(i64::MAX),
+            Some(m) => i64::from_str_radix(m, 16)
+                .ok()
+                .filter(|_| m.len() == 24)
+                .ok_or_else(|| Error::Invalid {
+                    field: "marker",
+                    reason: format!("must be 24 hex digits from a previous page; got {m:?}"),
+                }),
+        }
+    }
+}
+
+/// A record's marker: its row id in 24 hex digits.
+fn marker_of(rowid: i64) -> String {
+    format!("{rowid:024x}")
+}
+
+/// Checks an id of IoTDA's alphabet (`[A-Za-z0-9_-]`) and length.
+fn check_id(field: &'static str, value: &str, max: usize) -> Result<()> {
+    if value.is_empty() || value.len() > max {
+        return Err(Error::Invalid {
+            field,
+            reason: format!("must be 1 to {max} characters; got {}", value.len()),
+        });
+    }
+    if let Some(c) = value
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_' || *c == '-'))
+    {
+        return Err(Error::Invalid {
+            field,
+            reason: format!("may hold only letters, digits, '_' and '-'; found {c:?}"),
+        });
+    }
+    Ok(())
+}
+
+/// Checks a free text's length (in characters).
+fn check_text(field: &'static str, value: &str, min: usize, max: usize) -> Result<()> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(Error::Invalid {
+            field,
+            reason: format!("must be {min} to {max} characters; got {n}"),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicU64, AtomicU8, Ordering};
+
+    /// A clock that reads what the test set, and bytes that count up.
+    pub struct FixedSource {
+        pub now: AtomicU64,
+        next: AtomicU8,
+    }
+
+    impl FixedSource {
+        pub fn new(now: i64) -> Arc<Self> {
+            Arc::new(Self {
+                now: AtomicU64::new(now as u64),
+                next: AtomicU8::new(0),
+            })
+        }
+    }
+
+    impl Source for FixedSource {
+        fn now(&self) -> i64 {
+            self.now.load(Ordering::SeqCst) as i64
+        }
+        fn fill(&self, buf: &mut [u8]) -> bool {
+            for b in buf {
+                *b = self.next.fetch_add(1, Ordering::SeqCst);
+            }
+            true
+        }
+    }
+
+    pub fn registry() -> Registry {
+        Registry::in_memory(FixedSource::new(1_449_922_332)).expect("in-memory registry")
+    }
+
+    #[test]
+    fn migrations_are_applied_once_and_counted() {
+        let dir = std::env::temp_dir().join(format!("iotda-reg-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("r.sqlite");
+        let _ = std::fs::remove_file(&path);
+        let known = migrations().len() as i64;
+        assert!(known >= 1);
+        let r = Registry::open(&path, FixedSource::new(0)).expect("open");
+        assert_eq!(r.schema_version(), Ok(known));
+        drop(r);
+        // Opening again applies nothing (a second CREATE TABLE would fail).
+        let r = Registry::open(&path, FixedSource::new(0)).expect("reopen");
+        assert_eq!(r.schema_version(), Ok(known));
+        let mode: String = r
+            .lock()
+            .query_row("PRAGMA journal_mode", [], |row| row.get(0))
+            .expect("journal mode");
+        assert_eq!(mode, "wal");
+        drop(r);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_database_of_a_newer_schema_is_refused() {
+        let dir = std::env::temp_dir().join(format!("iotda-reg-new-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("r.sqlite");
+        let _ = std::fs::remove_file(&path);
+        Connection::open(&path)
+            .and_then(|c| c.execute_batch("PRAGMA user_version = 99"))
+            .expect("set version");
+        let known = migrations().len() as i64;
+        assert_eq!(
+            Registry::open(&path, FixedSource::new(0)).map(|_| ()),
+            Err(Error::SchemaTooNew { found: 99, known })
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}

@@ -1,0 +1,53 @@
+-- The registry's schema. Each migration below is applied once, in order, at
+-- open; PRAGMA user_version records how many have been applied. Append new
+-- migrations; never edit one that has shipped.
+
+-- migration 1: products, device CA certificates, devices
+CREATE TABLE product (
+    product_id           TEXT PRIMARY KEY,
+    name                 TEXT NOT NULL,
+    device_type          TEXT NOT NULL,
+    protocol_type        TEXT NOT NULL,
+    data_format          TEXT NOT NULL,
+    manufacturer_name    TEXT,
+    industry             TEXT,
+    description          TEXT,
+    -- The product model's service_capabilities, JSON as given.
+    service_capabilities TEXT NOT NULL,
+    create_time          INTEGER NOT NULL
+);
+
+CREATE TABLE ca_certificate (
+    certificate_id TEXT PRIMARY KEY,
+    der            BLOB NOT NULL,
+    cn_name        TEXT,
+    subject        TEXT NOT NULL,
+    issuer         TEXT NOT NULL,
+    not_before     INTEGER NOT NULL,
+    not_after      INTEGER NOT NULL,
+    sha256         TEXT NOT NULL UNIQUE,
+    sha1           TEXT NOT NULL,
+    verify_code    TEXT NOT NULL,
+    verified       INTEGER NOT NULL DEFAULT 0,
+    create_time    INTEGER NOT NULL
+);
+
+CREATE TABLE device (
+    device_id             TEXT PRIMARY KEY,
+    node_id               TEXT NOT NULL,
+    product_id            TEXT NOT NULL REFERENCES product (product_id),
+    device_name           TEXT NOT NULL,
+    description           TEXT,
+    auth_type             TEXT NOT NULL CHECK (auth_type IN ('SECRET', 'CERTIFICATES')),
+    secret                TEXT,
+    secondary_secret      TEXT,
+    -- Lowercase hex, no colons: SHA-256 (64) or SHA-1 (40).
+    fingerprint           TEXT,
+    secondary_fingerprint TEXT,
+    secure_access         INTEGER NOT NULL,
+    status                TEXT NOT NULL CHECK (status IN ('ONLINE', 'OFFLINE', 'INACTIVE')),
+    create_time           INTEGER NOT NULL,
+    last_online_time      INTEGER,
+    UNIQUE (product_id, node_id)
+);
+CREATE INDEX device_by_product ON device (product_id);
