@@ -14,5 +14,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
+pub mod broker;
 pub mod decide;
 pub mod directory;
+pub mod log;
+pub mod tls;
