@@ -21,6 +21,9 @@ MQTT_JS_VERSION=5.16.0
 FORGE_VERSION=1.4.3
 # The accessibility checker the browser tests run on every page.
 AXE_CORE_VERSION=4.14.1
+# The third-party MQTT client the local platform's tests drive over
+# WebSocket and through a broker restart (Eclipse Paho for Python).
+PAHO_MQTT_VERSION=2.1.0
 
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -97,6 +100,20 @@ npm_tools() {
     say "installing from npm into .tools: ${missing[*]}"
     mkdir -p .tools
     npm install --prefix .tools --no-audit --no-fund --silent --save-exact "${missing[@]}"
+  fi
+}
+
+# python_tools installs the platform tests' Python client into
+# .tools/venv (made once); the tests find it at .tools/venv/bin/python.
+python_tools() {
+  if [ ! -x .tools/venv/bin/python ]; then
+    say "making the Python venv .tools/venv"
+    mkdir -p .tools
+    python3 -m venv .tools/venv
+  fi
+  if [ "$(.tools/venv/bin/python -c 'import importlib.metadata as m; print(m.version("paho-mqtt"))' 2>/dev/null || true)" != "$PAHO_MQTT_VERSION" ]; then
+    say "installing paho-mqtt $PAHO_MQTT_VERSION into .tools/venv"
+    .tools/venv/bin/pip install --quiet --disable-pip-version-check "paho-mqtt==$PAHO_MQTT_VERSION"
   fi
 }
 

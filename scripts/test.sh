@@ -38,7 +38,8 @@ if grep -rnE 'SystemTime|Instant::now|TcpStream|TcpListener|UdpSocket|std::fs|th
   die "crates/core reads a clock, the network, files or randomness (above); callers pass them in"
 fi
 
-say "native tests: core, CLI, app state"
+say "native tests: core, CLI, app state, platform"
+python_tools
 run_tests --workspace --exclude iotda-kit-e2e
 
 say "browser tests (wasm-bindgen-test in headless Chromium, MQTT against a local mosquitto)"

@@ -10,3 +10,9 @@ mod secret;
 
 #[path = "platform/x509.rs"]
 mod x509;
+
+#[path = "platform/websocket.rs"]
+mod websocket;
+
+#[path = "platform/supervision.rs"]
+mod supervision;

@@ -17,7 +17,7 @@
 //! session survives ClientIds that change with the hour, and the broker
 //! itself also ends an older connection of the same device.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -47,6 +47,9 @@ const BROKER_TIMEOUT: Duration = Duration::from_secs(10);
 /// The packet id of the implicit SUBSCRIBE (sent before any of the
 /// device's packets, and answered before they are relayed).
 const IMPLICIT_PID: u16 = 1;
+
+/// PINGREQ: the barrier behind held PUBACKs.
+const PINGREQ: [u8; 2] = [0xC0, 0x00];
 
 /// Why a relayed connection ended.
 pub(crate) enum Closer {
@@ -202,6 +205,7 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         version,
         broker_version: broker_version(version),
         splices: HashMap::new(),
+        pings: VecDeque::new(),
         shared: shared.clone(),
     };
     let why = relay
@@ -366,7 +370,17 @@ struct Relay {
     /// For each SUBSCRIBE relayed with refused filters removed: the codes
     /// of the refused filters at their places (`None` = the broker's code).
     splices: HashMap<u16, Vec<Option<SubAckReasonCode>>>,
+    /// Whose PINGREQ each PINGRESP the broker owes answers, in order.
+    pings: VecDeque<Ping>,
     shared: Arc<Shared>,
+}
+
+/// The sender of a PINGREQ the broker has not answered yet.
+enum Ping {
+    /// The device's: its PINGRESP is relayed.
+    Device,
+    /// The relay's barrier: the PUBACKs held until its PINGRESP.
+    Barrier(Vec<u8>),
 }
 
 /// What to do with one packet from the device.
@@ -416,10 +430,13 @@ impl Relay {
                         Err(e) => return End::Other(format!("broker read failed: {e}")),
                         Ok(_) => {}
                     }
-                    let to_device = match self.relay_broker_bytes(&mut from_broker) {
-                        Ok(bytes) => bytes,
+                    let (to_device, barrier) = match self.relay_broker_bytes(&mut from_broker) {
+                        Ok(out) => out,
                         Err(why) => return End::Other(why),
                     };
+                    if barrier && broker.write_all(&PINGREQ).await.is_err() {
+                        return End::Other("the broker connection failed".into());
+                    }
                     if device.write_all(&to_device).await.is_err() {
                         return End::Other("device write failed".into());
                     }
@@ -505,6 +522,10 @@ impl Relay {
                 "a second CONNECT on the connection [MQTT-3.1.0-2]".into(),
             ),
             Packet::Disconnect(_) => Verdict::Close(Vec::new(), "the device disconnected".into()),
+            Packet::PingReq => {
+                self.pings.push_back(Ping::Device);
+                Verdict::Forward
+            }
             _ => Verdict::Forward,
         }
     }
@@ -557,9 +578,18 @@ impl Relay {
     }
 
     /// Frames what the broker sent; SUBACKs of filtered SUBSCRIBEs get the
-    /// refused filters' codes back in place.
-    fn relay_broker_bytes(&mut self, buf: &mut Vec<u8>) -> Result<Vec<u8>, String> {
+    /// refused filters' codes back in place. Returns the bytes for the
+    /// device and whether a barrier PINGREQ must go to the broker.
+    ///
+    /// PUBACKs for the device's messages are held behind a barrier: a
+    /// PINGREQ sent after them, whose PINGRESP releases them. mosquitto
+    /// answers in one single-threaded loop that writes the PUBACK and then
+    /// saves its database (`autosave_on_changes`) before it reads anything
+    /// else, so the PINGRESP proves the acknowledged message is on disk: a
+    /// device never holds a PUBACK for a message a `kill -9` could lose.
+    fn relay_broker_bytes(&mut self, buf: &mut Vec<u8>) -> Result<(Vec<u8>, bool), String> {
         let mut out = Vec::new();
+        let mut acks = Vec::new();
         let mut start = 0;
         while let Some((packet, used)) =
             mqtt::decode(&buf[start..], MAX_BROKER_PACKET, self.broker_version)
@@ -582,10 +612,19 @@ impl Relay {
                         .encode(self.version, &mut out)
                         .map_err(|e| e.to_string())?;
                 }
+                Packet::PubAck(_) => acks.extend_from_slice(raw),
+                Packet::PingResp => match self.pings.pop_front() {
+                    Some(Ping::Barrier(held)) => out.extend_from_slice(&held),
+                    Some(Ping::Device) | None => out.extend_from_slice(raw),
+                },
                 _ => out.extend_from_slice(raw),
             }
         }
         buf.drain(..start);
-        Ok(out)
+        let barrier = !acks.is_empty();
+        if barrier {
+            self.pings.push_back(Ping::Barrier(acks));
+        }
+        Ok((out, barrier))
     }
 }

@@ -323,3 +323,31 @@ pub async fn expect_closed(s: &mut TcpStream) -> Vec<u8> {
         }
     }
 }
+
+/// Runs `paho_client.py` with the venv's Python (made by `scripts/lib.sh`'s
+/// `python_tools`); returns its JSON lines.
+pub async fn paho(list: &[String]) -> Vec<serde_json::Value> {
+    let out = run(&paho_python(), &paho_args(list)).await;
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect();
+    assert!(!lines.is_empty(), "paho printed nothing: {}", text(&out));
+    lines
+}
+
+pub fn paho_python() -> String {
+    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
+    assert!(
+        python.exists(),
+        "paho-mqtt is not installed: run `bash -c 'source scripts/lib.sh && python_tools'` (scripts/test.sh does)"
+    );
+    python.display().to_string()
+}
+
+pub fn paho_args(list: &[String]) -> Vec<String> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/platform/paho_client.py");
+    let mut a = vec![script.display().to_string()];
+    a.extend(list.iter().cloned());
+    a
+}

@@ -26,7 +26,7 @@ async fn openssl(dir: &Path, list: &[&str]) -> String {
 
 /// A device CA and a device certificate for `ID`, by openssl.
 async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
-    let f = |s: &str| format!("{name}-{s}");
+    let (ca_key, ca) = (format!("{name}-ca.key"), format!("{name}-ca.crt"));
     openssl(
         dir,
         &[
@@ -36,7 +36,7 @@ async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
             "-genkey",
             "-noout",
             "-out",
-            &f("ca.key"),
+            &ca_key,
         ],
     )
     .await;
@@ -47,16 +47,30 @@ async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
             "-x509",
             "-new",
             "-key",
-            &f("ca.key"),
+            &ca_key,
             "-subj",
             "/CN=Device CA",
             "-days",
             "365",
             "-out",
-            &f("ca.crt"),
+            &ca,
         ],
     )
     .await;
+    let (dev, key) = issue_device(dir, name, name).await;
+    (dir.join(ca), dev, key)
+}
+
+/// A device key and certificate `{name}-dev.{key,crt}` for `ID`, issued by
+/// the CA `{ca}-ca.{key,crt}` as IoTDA's guide does it (`x509 -req`, which
+/// makes a version 1 certificate).
+async fn issue_device(dir: &Path, ca: &str, name: &str) -> (PathBuf, PathBuf) {
+    let (key, csr, crt) = (
+        format!("{name}-dev.key"),
+        format!("{name}-dev.csr"),
+        format!("{name}-dev.crt"),
+    );
+    let (ca_crt, ca_key) = (format!("{ca}-ca.crt"), format!("{ca}-ca.key"));
     openssl(
         dir,
         &[
@@ -66,7 +80,7 @@ async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
             "-genkey",
             "-noout",
             "-out",
-            &f("dev.key"),
+            &key,
         ],
     )
     .await;
@@ -76,11 +90,11 @@ async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
             "req",
             "-new",
             "-key",
-            &f("dev.key"),
+            &key,
             "-subj",
             &format!("/CN={ID}"),
             "-out",
-            &f("dev.csr"),
+            &csr,
         ],
     )
     .await;
@@ -90,24 +104,20 @@ async fn make_pki(dir: &Path, name: &str) -> (PathBuf, PathBuf, PathBuf) {
             "x509",
             "-req",
             "-in",
-            &f("dev.csr"),
+            &csr,
             "-CA",
-            &f("ca.crt"),
+            &ca_crt,
             "-CAkey",
-            &f("ca.key"),
+            &ca_key,
             "-CAcreateserial",
             "-days",
             "30",
             "-out",
-            &f("dev.crt"),
+            &crt,
         ],
     )
     .await;
-    (
-        dir.join(f("ca.crt")),
-        dir.join(f("dev.crt")),
-        dir.join(f("dev.key")),
-    )
+    (dir.join(crt), dir.join(key))
 }
 
 fn ca_record(path: &Path, verified: bool) -> CaRecord {
@@ -238,53 +248,8 @@ async fn x509_devices_are_admitted_bound_and_refused_as_iotda_does() {
 
     // Another certificate of the same CA: its fingerprint differs.
     let (_, _, _) = make_pki(&dir, "b").await;
-    openssl(
-        &dir,
-        &[
-            "ecparam",
-            "-name",
-            "prime256v1",
-            "-genkey",
-            "-noout",
-            "-out",
-            "c-dev.key",
-        ],
-    )
-    .await;
-    openssl(
-        &dir,
-        &[
-            "req",
-            "-new",
-            "-key",
-            "c-dev.key",
-            "-subj",
-            &format!("/CN={ID}"),
-            "-out",
-            "c-dev.csr",
-        ],
-    )
-    .await;
-    openssl(
-        &dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "c-dev.csr",
-            "-CA",
-            "a-ca.crt",
-            "-CAkey",
-            "a-ca.key",
-            "-CAcreateserial",
-            "-days",
-            "30",
-            "-out",
-            "c-dev.crt",
-        ],
-    )
-    .await;
-    let out = publish(&p, &dir.join("c-dev.crt"), &dir.join("c-dev.key")).await;
+    let (c_dev, c_key) = issue_device(&dir, "a", "c").await;
+    let out = publish(&p, &c_dev, &c_key).await;
     assert!(
         text(&out).contains("received CONNACK (5)"),
         "{}",
