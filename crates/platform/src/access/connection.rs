@@ -338,7 +338,13 @@ async fn open_broker(
                         return Err(format!("the broker refused: {}", ack.reason));
                     }
                     connack_seen = true;
-                    to_device.extend_from_slice(&buf[..used]);
+                    if version.is_v5() {
+                        Packet::ConnAck(advertise_limits(ack))
+                            .encode(version, &mut to_device)
+                            .map_err(|e| e.to_string())?;
+                    } else {
+                        to_device.extend_from_slice(&buf[..used]);
+                    }
                 }
                 Packet::SubAck(ack) if ack.pid == pid => {
                     buf.drain(..used);
@@ -355,6 +361,20 @@ async fn open_broker(
             Err(e) => return Err(e.to_string()),
         }
     }
+}
+
+/// Tells an MQTT 5 device IoTDA's limits in its CONNACK: QoS 1 at most,
+/// no retained messages, packets of at most [`MAX_DEVICE_PACKET`], and no
+/// topic aliases (the ACL judges a PUBLISH by its topic name).
+fn advertise_limits(mut ack: ConnAck) -> ConnAck {
+    let p = &mut ack.properties;
+    p.maximum_qos = Some(QoS::AtLeastOnce);
+    p.retain_available = Some(false);
+    p.topic_alias_maximum = None;
+    p.maximum_packet_size = u32::try_from(MAX_DEVICE_PACKET)
+        .ok()
+        .and_then(std::num::NonZeroU32::new);
+    ack
 }
 
 enum End {

@@ -184,25 +184,44 @@ async fn another_devices_topic_and_qos_2_are_refused_per_mqtt_version() {
     assert!(!text(&out).contains("received PUBREC"), "{}", text(&out));
     p.expect_log(&["published with QoS 2", "connection closed"])
         .await;
+    // MQTT 5: the CONNACK says Maximum QoS 1, so mosquitto_pub does not
+    // even send it; a client that does anyway gets DISCONNECT 0x9B.
     let out = run(
         "mosquitto_pub",
         &pub_args(&p, &c, &["-V", "mqttv5", "-q", "2", "-t", &own, "-m", "x"]),
     )
     .await;
-    assert!(!text(&out).contains("received PUBREC"), "{}", text(&out));
+    assert!(
+        text(&out).contains("QoS not supported on broker"),
+        "{}",
+        text(&out)
+    );
+    let (mut raw, ack) = raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
+    assert_eq!(ack.properties.maximum_qos, Some(mqtt::QoS::AtLeastOnce));
+    assert_eq!(ack.properties.retain_available, Some(false));
+    let mut qos2 = Vec::new();
+    Packet::Publish(mqtt::Publish::new(
+        mqtt::TopicName::new(own.as_str()).expect("topic"),
+        mqtt::QosPid::ExactlyOnce(mqtt::Pid::new(1).expect("pid")),
+        b"x".to_vec(),
+    ))
+    .encode(ProtocolVersion::V5, &mut qos2)
+    .expect("encode");
+    raw.write_all(&qos2).await.expect("write");
+    match read_packet(&mut raw, ProtocolVersion::V5).await {
+        Some(Packet::Disconnect(d)) => assert_eq!(d.reason.code(), 0x9B),
+        other => panic!("expected DISCONNECT 0x9B, got {other:?}"),
+    }
+    expect_closed(&mut raw).await;
     p.expect_log(&["published with QoS 2", "(DISCONNECT 0x9B)"])
         .await;
 
     // A SUBSCRIBE to another device's topic: SUBACK 0x80.
-    let mut sub = args(&["-d", "-h", "127.0.0.1", "-p"]);
-    sub.push(p.mqtt_port().to_string());
-    sub.extend(secret_args(&c));
-    sub.extend(args(&[
-        "-t",
-        "$oc/devices/prod_node-2/sys/commands/#",
-        "-W",
-        "2",
-    ]));
+    let sub = pub_args(
+        &p,
+        &c,
+        &["-t", "$oc/devices/prod_node-2/sys/commands/#", "-W", "2"],
+    );
     let out = run("mosquitto_sub", &sub).await;
     assert!(text(&out).contains("received SUBACK"), "{}", text(&out));
     assert!(
@@ -212,6 +231,39 @@ async fn another_devices_topic_and_qos_2_are_refused_per_mqtt_version() {
     );
     p.expect_log(&["subscription refused:", "(SUBACK 0x80)"])
         .await;
+
+    // Mixed: the foreign filter's failure is spliced between the broker's
+    // grants for the device's own filters (QoS 2 granted as 1).
+    let mut mixed = pub_args(
+        &p,
+        &c,
+        &[
+            "-q",
+            "2",
+            "-t",
+            &format!("$oc/devices/{ID}/sys/commands/#"),
+            "-t",
+            "$oc/devices/prod_node-2/sys/commands/#",
+            "-t",
+            "$oc/broadcast/alerts",
+            "-W",
+            "2",
+        ],
+    );
+    let out = run("mosquitto_sub", &mixed).await;
+    assert!(
+        text(&out).contains("Subscribed (mid: 1): 1, 128, 1"),
+        "{}",
+        text(&out)
+    );
+    // MQTT 5: 0x87 (135) at the refused place.
+    mixed.extend(args(&["-V", "mqttv5"]));
+    let out = run("mosquitto_sub", &mixed).await;
+    assert!(
+        text(&out).contains("Subscribed (mid: 1): 1, 135, 1"),
+        "{}",
+        text(&out)
+    );
     p.stop().await;
 }
 
@@ -241,18 +293,19 @@ async fn a_command_reaches_a_device_that_never_subscribed_to_it() {
     let p = platform_with_device().await;
     let c = credentials(ID, SECRET, SignType::NoTimestampCheck, hour(0));
     // The device subscribes only to an unrelated topic of its own.
-    let mut sub = args(&["-h", "127.0.0.1", "-p"]);
-    sub.push(p.mqtt_port().to_string());
-    sub.extend(secret_args(&c));
-    sub.extend(args(&[
-        "-t",
-        &format!("$oc/devices/{ID}/user/unrelated"),
-        "-v",
-        "-C",
-        "1",
-        "-W",
-        "15",
-    ]));
+    let sub = pub_args(
+        &p,
+        &c,
+        &[
+            "-t",
+            &format!("$oc/devices/{ID}/user/unrelated"),
+            "-v",
+            "-C",
+            "1",
+            "-W",
+            "15",
+        ],
+    );
     let device = tokio::spawn(async move { run("mosquitto_sub", &sub).await });
     p.expect_log(&["connected: device \"prod_node-1\""]).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -265,9 +318,16 @@ async fn a_command_reaches_a_device_that_never_subscribed_to_it() {
     assert!(out.status.success(), "{}", text(&out));
 
     let got = device.await.expect("device");
-    assert_eq!(
-        String::from_utf8_lossy(&got.stdout).trim(),
-        format!("{command} {body}"),
+    // Its only SUBSCRIBE was for the unrelated topic; the command arrived.
+    let stdout = String::from_utf8_lossy(&got.stdout);
+    let subscribes: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.contains("sending SUBSCRIBE"))
+        .collect();
+    assert_eq!(subscribes.len(), 1, "{}", text(&got));
+    assert!(subscribes[0].contains("/user/unrelated"), "{}", text(&got));
+    assert!(
+        stdout.lines().any(|l| l == format!("{command} {body}")),
         "{}",
         text(&got)
     );

@@ -359,3 +359,37 @@ async fn x509_devices_are_admitted_bound_and_refused_as_iotda_does() {
     p.expect_log(&["connect over MQTTS with it"]).await;
     p.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_certificate_device_connects_over_wss_with_paho() {
+    let p = Platform::start().await;
+    let dir = p.data.path().to_path_buf();
+    let (ca, dev, key) = make_pki(&dir, "w").await;
+    p.directory
+        .cas
+        .lock()
+        .expect("lock")
+        .push(ca_record(&ca, true));
+    p.directory.add(cert_device(None));
+    let wss = p
+        .running()
+        .urls
+        .wss
+        .clone()
+        .expect("wss")
+        .replace("127.0.0.1", "localhost");
+    let client_id = credentials::client_id(ID, SignType::NoTimestampCheck, hour(0)).expect("id");
+    let mut a = args(&["publish", &wss, &client_id, ID, ""]);
+    a.push(format!("$oc/devices/{ID}/sys/properties/report"));
+    for (flag, path) in [("--cafile", p.ca_path()), ("--cert", dev), ("--key", key)] {
+        a.push(flag.into());
+        a.push(path.display().to_string());
+    }
+    let lines = paho(&a).await;
+    assert_eq!(lines[0]["connack"], serde_json::json!(0), "{lines:?}");
+    assert_eq!(lines[1]["puback"], serde_json::json!(0), "{lines:?}");
+    p.expect_log(&["bound: device \"prod_cert-1\""]).await;
+    p.expect_log(&["connected: device \"prod_cert-1\"", "over wss"])
+        .await;
+    p.stop().await;
+}
