@@ -16,3 +16,6 @@ mod websocket;
 
 #[path = "platform/supervision.rs"]
 mod supervision;
+
+#[path = "platform/lifecycle.rs"]
+mod lifecycle;

@@ -114,6 +114,11 @@ impl Platform {
     /// Starts the device side on free ports (all four listeners), a
     /// supervised mosquitto, and a 1 s CONNECT timeout.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// As [`Platform::start`], with the configuration changed by `change`.
+    pub async fn start_with(change: impl FnOnce(&mut AccessConfig)) -> Self {
         let data = Scratch::new("platform");
         let directory = Arc::new(MemDirectory::default());
         let lines = Arc::new(Mutex::new(Vec::new()));
@@ -127,6 +132,7 @@ impl Platform {
         config.ws_port = Some(0);
         config.wss_port = Some(0);
         config.connect_timeout = Duration::from_secs(1);
+        change(&mut config);
         let running = DeviceAccess::start(config, directory.clone(), log)
             .await
             .expect("the platform starts");
