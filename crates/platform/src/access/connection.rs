@@ -32,7 +32,7 @@ use tokio::sync::oneshot;
 
 use super::stream::DeviceStream;
 use super::Shared;
-use crate::decide::{self, ConnectRequest, PublishAnswer, Transport};
+use crate::decide::{self, ConnectRequest, PublishAnswer, Refusal, Transport};
 use crate::directory::DeviceStatus;
 use crate::log::Event;
 
@@ -65,7 +65,7 @@ pub(crate) struct Origin {
     pub(crate) client_chain: Vec<Vec<u8>>,
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -119,12 +119,26 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
     };
     buf.clear();
 
-    let request = ConnectRequest {
-        connect: &connect,
-        transport: origin.transport,
-        client_chain: &origin.client_chain,
+    // The registry may block (SQLite): ask it off the async threads.
+    let decided = {
+        let (connect, chain, transport) = (
+            connect.clone(),
+            origin.client_chain.clone(),
+            origin.transport,
+        );
+        shared
+            .registry(move |directory| {
+                let request = ConnectRequest {
+                    connect: &connect,
+                    transport,
+                    client_chain: &chain,
+                };
+                decide::admit(&request, directory, now())
+            })
+            .await
+            .unwrap_or_else(|error| Err(Refusal::registry_unavailable(error)))
     };
-    let admitted = match decide::admit(&request, shared.directory.as_ref(), now()) {
+    let admitted = match decided {
         Ok(a) => a,
         Err(refusal) => {
             let (connack, version) = refusal.connack(Some(connect.protocol));
@@ -141,14 +155,23 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
     };
     let device_id = admitted.device_id.clone();
     if let Some(sha256) = &admitted.bind_fingerprint {
-        match shared.directory.bind_fingerprint(&device_id, sha256) {
+        let (id, fp) = (device_id.clone(), sha256.clone());
+        let bound = shared
+            .registry(move |directory| {
+                directory
+                    .bind_fingerprint(&id, &fp)
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .and_then(|r| r);
+        match bound {
             Ok(()) => (shared.log)(Event::FingerprintBound {
                 device_id: device_id.clone(),
                 sha256: sha256.clone(),
             }),
-            Err(e) => (shared.log)(Event::RegistryError {
+            Err(error) => (shared.log)(Event::RegistryError {
                 what: format!("bind the fingerprint of {device_id:?}"),
-                error: e.to_string(),
+                error,
             }),
         }
     }
@@ -190,15 +213,7 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         peer: origin.peer,
         device_id: device_id.clone(),
     });
-    if let Err(e) = shared
-        .directory
-        .set_status(&device_id, DeviceStatus::Online, now())
-    {
-        (shared.log)(Event::RegistryError {
-            what: format!("mark {device_id:?} online"),
-            error: e.to_string(),
-        });
-    }
+    shared.set_status(&device_id, DeviceStatus::Online).await;
 
     let mut relay = Relay {
         device_id: device_id.clone(),
@@ -230,15 +245,7 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         }),
     }
     if shared.unregister(&device_id, id) {
-        if let Err(e) = shared
-            .directory
-            .set_status(&device_id, DeviceStatus::Offline, now())
-        {
-            (shared.log)(Event::RegistryError {
-                what: format!("mark {device_id:?} offline"),
-                error: e.to_string(),
-            });
-        }
+        shared.set_status(&device_id, DeviceStatus::Offline).await;
     }
 }
 
@@ -450,11 +457,11 @@ impl Relay {
                         Err(e) => return End::Other(format!("broker read failed: {e}")),
                         Ok(_) => {}
                     }
-                    let (to_device, barrier) = match self.relay_broker_bytes(&mut from_broker) {
+                    let (to_device, to_broker) = match self.relay_broker_bytes(&mut from_broker) {
                         Ok(out) => out,
                         Err(why) => return End::Other(why),
                     };
-                    if barrier && broker.write_all(&PINGREQ).await.is_err() {
+                    if !to_broker.is_empty() && broker.write_all(&to_broker).await.is_err() {
                         return End::Other("the broker connection failed".into());
                     }
                     if device.write_all(&to_device).await.is_err() {
@@ -598,8 +605,9 @@ impl Relay {
     }
 
     /// Frames what the broker sent; SUBACKs of filtered SUBSCRIBEs get the
-    /// refused filters' codes back in place. Returns the bytes for the
-    /// device and whether a barrier PINGREQ must go to the broker.
+    /// refused filters' codes back in place, and the device's own uplinks
+    /// are not echoed back to it (acknowledged to the broker here). Returns
+    /// the bytes for the device and those for the broker.
     ///
     /// PUBACKs for the device's messages are held behind a barrier: a
     /// PINGREQ sent after them, whose PINGRESP releases them. mosquitto
@@ -607,9 +615,10 @@ impl Relay {
     /// saves its database (`autosave_on_changes`) before it reads anything
     /// else, so the PINGRESP proves the acknowledged message is on disk: a
     /// device never holds a PUBACK for a message a `kill -9` could lose.
-    fn relay_broker_bytes(&mut self, buf: &mut Vec<u8>) -> Result<(Vec<u8>, bool), String> {
+    fn relay_broker_bytes(&mut self, buf: &mut Vec<u8>) -> Result<(Vec<u8>, Vec<u8>), String> {
         let mut out = Vec::new();
         let mut acks = Vec::new();
+        let mut to_broker = Vec::new();
         let mut start = 0;
         while let Some((packet, used)) =
             mqtt::decode(&buf[start..], MAX_BROKER_PACKET, self.broker_version)
@@ -633,6 +642,16 @@ impl Relay {
                         .map_err(|e| e.to_string())?;
                 }
                 Packet::PubAck(_) => acks.extend_from_slice(raw),
+                Packet::Publish(p)
+                    if p.qos_pid.qos() != QoS::ExactlyOnce
+                        && decide::is_own_uplink(&self.device_id, p.topic.as_str()) =>
+                {
+                    if let Some(pid) = p.qos_pid.pid() {
+                        Packet::PubAck(PubAck::new(pid))
+                            .encode(self.broker_version, &mut to_broker)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
                 Packet::PingResp => match self.pings.pop_front() {
                     Some(Ping::Barrier(held)) => out.extend_from_slice(&held),
                     Some(Ping::Device) | None => out.extend_from_slice(raw),
@@ -641,10 +660,10 @@ impl Relay {
             }
         }
         buf.drain(..start);
-        let barrier = !acks.is_empty();
-        if barrier {
+        if !acks.is_empty() {
             self.pings.push_back(Ping::Barrier(acks));
+            to_broker.extend_from_slice(&PINGREQ);
         }
-        Ok((out, barrier))
+        Ok((out, to_broker))
     }
 }

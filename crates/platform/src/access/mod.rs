@@ -37,7 +37,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 
 use crate::broker::{self, Broker, BrokerChoice, BrokerEndpoint};
 use crate::decide::{ConnectionId, Sessions, Transport};
-use crate::directory::Directory;
+use crate::directory::{DeviceStatus, Directory};
 use crate::log::{Event, LogSink};
 use crate::tls::{self, PlatformTls};
 use connection::{Closer, Origin};
@@ -164,6 +164,34 @@ impl Shared {
         }
         closers.insert(id, tx);
         (id, rx)
+    }
+
+    /// Runs `ask` on the directory on a blocking thread (the registry may
+    /// wait on its database); `Err` if it panicked.
+    pub(crate) async fn registry<T: Send + 'static>(
+        &self,
+        ask: impl FnOnce(&dyn Directory) -> T + Send + 'static,
+    ) -> Result<T, String> {
+        let directory = self.directory.clone();
+        tokio::task::spawn_blocking(move || ask(directory.as_ref()))
+            .await
+            .map_err(|e| format!("the registry call failed: {e}"))
+    }
+
+    /// Records a device's status now; a failure is logged.
+    pub(crate) async fn set_status(&self, device_id: &str, status: DeviceStatus) {
+        let id = device_id.to_string();
+        let at = connection::now();
+        let result = self
+            .registry(move |d| d.set_status(&id, status, at).map_err(|e| e.to_string()))
+            .await
+            .and_then(|r| r);
+        if let Err(error) = result {
+            (self.log)(Event::RegistryError {
+                what: format!("mark {device_id:?} {}", status.as_str()),
+                error,
+            });
+        }
     }
 
     /// Forgets a connection; true if it was its device's current one.

@@ -205,6 +205,30 @@ pub fn check_subscription(
     Ok(allowed)
 }
 
+/// Whether `topic` is one of the device's own system uplinks (reports,
+/// answers, requests it sends). IoTDA never sends these back to the device;
+/// a broker would, to a device subscribed with a wide filter such as
+/// `$oc/devices/{id}/sys/commands/#` (which the official SDKs use, and which
+/// also matches `commands/response/...`), so the relay drops them.
+pub fn is_own_uplink(device_id: &str, topic: &str) -> bool {
+    const UPLINKS: [&str; 9] = [
+        "properties/report",
+        "gateway/",
+        "messages/up",
+        "events/up",
+        "commands/response/",
+        "properties/set/response/",
+        "properties/get/response/",
+        "shadow/get/request_id",
+        "shadow/get/?",
+    ];
+    topic
+        .strip_prefix("$oc/devices/")
+        .and_then(|rest| rest.strip_prefix(device_id))
+        .and_then(|rest| rest.strip_prefix("/sys/"))
+        .is_some_and(|rest| UPLINKS.iter().any(|u| rest.starts_with(u)))
+}
+
 /// Whether `topic` (a name or a filter) is under `$oc/devices/{device_id}/`
 /// with at least one more level. A wildcard in the device id's place is not.
 fn is_own(device_id: &str, topic: &str) -> bool {
@@ -393,6 +417,45 @@ mod tests {
         );
         let long = format!("$oc/broadcast/{}", "a".repeat(MAX_BROADCAST_FILTER_LEN));
         assert!(check_subscription(ID, &sub(&long, QoS::AtMostOnce), ProtocolVersion::V5).is_err());
+    }
+
+    #[test]
+    fn own_uplinks_are_recognised_and_downlinks_are_not() {
+        for up in [
+            "properties/report",
+            "messages/up",
+            "events/up",
+            "commands/response/request_id=1",
+            "properties/set/response/request_id=1",
+            "properties/get/response/request_id=1",
+            "shadow/get/request_id=1",
+            "gateway/sub_devices/properties/report",
+        ] {
+            assert!(
+                is_own_uplink(ID, &format!("$oc/devices/{ID}/sys/{up}")),
+                "{up}"
+            );
+        }
+        for down in [
+            "commands/request_id=1",
+            "properties/set/request_id=1",
+            "messages/down",
+            "events/down",
+            "shadow/get/response/request_id=1",
+        ] {
+            assert!(
+                !is_own_uplink(ID, &format!("$oc/devices/{ID}/sys/{down}")),
+                "{down}"
+            );
+        }
+        assert!(!is_own_uplink(
+            ID,
+            "$oc/devices/prod_node-2/sys/messages/up"
+        ));
+        assert!(!is_own_uplink(
+            ID,
+            &format!("$oc/devices/{ID}/user/messages/up")
+        ));
     }
 
     #[test]

@@ -365,6 +365,11 @@ impl Refusal {
         }
     }
 
+    /// The refusal when the registry cannot be asked at all.
+    pub fn registry_unavailable(error: String) -> Self {
+        Self::new(RefusalReason::RegistryUnavailable { error })
+    }
+
     /// The CONNACK to send for a device speaking `version`, and the
     /// version to encode it in. An unsupported protocol is answered in
     /// 3.1.1 form, as [MQTT-3.1.2-2] asks.

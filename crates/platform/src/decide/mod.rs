@@ -15,8 +15,8 @@ mod implicit;
 mod sessions;
 
 pub use acl::{
-    check_publish, check_subscription, PublishAnswer, PublishRefusal, PublishRefusalKind,
-    SubscriptionRefusal, MAX_BROADCAST_FILTER_LEN, MAX_PUBLISH_PAYLOAD,
+    check_publish, check_subscription, is_own_uplink, PublishAnswer, PublishRefusal,
+    PublishRefusalKind, SubscriptionRefusal, MAX_BROADCAST_FILTER_LEN, MAX_PUBLISH_PAYLOAD,
 };
 pub use connect::{
     admit, authenticate, identify, parse_client_id, refusal_for_decode_error, Admitted,

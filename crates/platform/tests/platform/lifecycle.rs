@@ -75,10 +75,11 @@ async fn shutdown_disconnects_devices_and_stops_mosquitto() {
         SignType::NoTimestampCheck,
         hour(0),
     );
-    let (mut device, _) = raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
+    let (mut device, _) =
+        Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
     let pid = p.running().broker().pid().expect("supervised");
     p.stop().await;
-    match read_packet(&mut device, ProtocolVersion::V5).await {
+    match device.next().await {
         Some(Packet::Disconnect(d)) => assert_eq!(d.reason.code(), 0x8B, "server shutting down"),
         other => panic!("expected DISCONNECT 0x8B, got {other:?}"),
     }

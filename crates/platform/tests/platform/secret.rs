@@ -196,23 +196,20 @@ async fn another_devices_topic_and_qos_2_are_refused_per_mqtt_version() {
         "{}",
         text(&out)
     );
-    let (mut raw, ack) = raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
+    let (mut raw, ack) = Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
     assert_eq!(ack.properties.maximum_qos, Some(mqtt::QoS::AtLeastOnce));
     assert_eq!(ack.properties.retain_available, Some(false));
-    let mut qos2 = Vec::new();
-    Packet::Publish(mqtt::Publish::new(
+    raw.send(Packet::Publish(mqtt::Publish::new(
         mqtt::TopicName::new(own.as_str()).expect("topic"),
         mqtt::QosPid::ExactlyOnce(mqtt::Pid::new(1).expect("pid")),
         b"x".to_vec(),
-    ))
-    .encode(ProtocolVersion::V5, &mut qos2)
-    .expect("encode");
-    raw.write_all(&qos2).await.expect("write");
-    match read_packet(&mut raw, ProtocolVersion::V5).await {
+    )))
+    .await;
+    match raw.next().await {
         Some(Packet::Disconnect(d)) => assert_eq!(d.reason.code(), 0x9B),
         other => panic!("expected DISCONNECT 0x9B, got {other:?}"),
     }
-    expect_closed(&mut raw).await;
+    raw.expect_closed().await;
     p.expect_log(&["published with QoS 2", "(DISCONNECT 0x9B)"])
         .await;
 
@@ -272,7 +269,7 @@ async fn a_second_connection_takes_over_and_the_first_is_closed() {
     let p = platform_with_device().await;
     let c = credentials(ID, SECRET, SignType::NoTimestampCheck, hour(0));
     let (mut first, ack) =
-        raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V3_1_1)).await;
+        Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V3_1_1)).await;
     assert_eq!(ack.reason.to_v3(), Some(0));
     p.expect_log(&["connected: device \"prod_node-1\""]).await;
 
@@ -283,7 +280,7 @@ async fn a_second_connection_takes_over_and_the_first_is_closed() {
     )
     .await;
     assert!(out.status.success(), "{}", text(&out));
-    expect_closed(&mut first).await;
+    first.expect_closed().await;
     p.expect_log(&["taken over: device \"prod_node-1\""]).await;
     p.stop().await;
 }
@@ -372,13 +369,10 @@ async fn garbage_a_stalled_connect_and_an_oversized_packet_are_closed_without_ha
 
     // After admission: a PUBLISH header announcing 2 MB.
     let (mut device, ack) =
-        raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V3_1_1)).await;
+        Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V3_1_1)).await;
     assert_eq!(ack.reason.to_v3(), Some(0));
-    device
-        .write_all(&[0x30, 0x80, 0x80, 0x80, 0x01])
-        .await
-        .expect("write");
-    expect_closed(&mut device).await;
+    device.write_bytes(&[0x30, 0x80, 0x80, 0x80, 0x01]).await;
+    device.expect_closed().await;
     p.expect_log(&[
         "disconnected: device \"prod_node-1\"",
         "malformed or oversized packet",
@@ -386,7 +380,47 @@ async fn garbage_a_stalled_connect_and_an_oversized_packet_are_closed_without_ha
     .await;
 
     // The platform still admits devices.
-    let (_ok, ack) = raw_connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
+    let (_ok, ack) = Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V5)).await;
     assert_eq!(ack.reason, mqtt::ConnectReasonCode::Success);
+    p.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_device_subscribed_like_the_sdks_never_gets_its_own_answers_back() {
+    let p = platform_with_device().await;
+    let c = credentials(ID, SECRET, SignType::NoTimestampCheck, hour(0));
+    let (mut device, _) =
+        Raw::connect(p.mqtt_addr(), secret_connect(&c, ProtocolVersion::V3_1_1)).await;
+    let pid = |n| mqtt::Pid::new(n).expect("pid");
+    let filter =
+        mqtt::TopicFilter::new(format!("$oc/devices/{ID}/sys/commands/#")).expect("filter");
+    device
+        .send(Packet::Subscribe(mqtt::Subscribe::new(
+            pid(1),
+            vec![mqtt::Subscription::new(filter, mqtt::QoS::AtLeastOnce)],
+        )))
+        .await;
+    assert!(matches!(device.next().await, Some(Packet::SubAck(_))));
+
+    // The device answers a command; a broker would echo this to it.
+    let response = format!("$oc/devices/{ID}/sys/commands/response/request_id=7");
+    device
+        .send(Packet::Publish(mqtt::Publish::new(
+            mqtt::TopicName::new(response.as_str()).expect("topic"),
+            mqtt::QosPid::AtLeastOnce(pid(2)),
+            br#"{"result_code":0}"#.to_vec(),
+        )))
+        .await;
+    assert!(matches!(device.next().await, Some(Packet::PubAck(_))));
+
+    let command = format!("$oc/devices/{ID}/sys/commands/request_id=8");
+    let mut send = p.broker_args();
+    send.extend(args(&["-t", &command, "-m", "{}", "-q", "1"]));
+    let sent = run("mosquitto_pub", &send).await;
+    assert!(sent.status.success(), "{}", text(&sent));
+    match device.next().await {
+        Some(Packet::Publish(p)) => assert_eq!(p.topic.as_str(), command),
+        other => panic!("expected the command, got {other:?}"),
+    }
     p.stop().await;
 }

@@ -275,19 +275,69 @@ pub fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// A raw client: connects with the core codec and returns the stream and
-/// the CONNACK.
-pub async fn raw_connect(addr: SocketAddr, connect: Connect) -> (TcpStream, mqtt::ConnAck) {
-    let mut s = TcpStream::connect(addr).await.expect("connect");
-    let version = connect.protocol;
-    let mut out = Vec::new();
-    Packet::Connect(connect)
-        .encode(version, &mut out)
-        .expect("encode");
-    s.write_all(&out).await.expect("write");
-    match read_packet(&mut s, version).await {
-        Some(Packet::ConnAck(a)) => (s, a),
-        other => panic!("expected CONNACK, got {other:?}"),
+/// A raw client on the core codec, keeping bytes that arrive together
+/// with a packet for the next one.
+pub struct Raw {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    version: ProtocolVersion,
+}
+
+impl Raw {
+    /// Connects and returns the client and its CONNACK.
+    pub async fn connect(addr: SocketAddr, connect: Connect) -> (Self, mqtt::ConnAck) {
+        let version = connect.protocol;
+        let mut raw = Self {
+            stream: TcpStream::connect(addr).await.expect("connect"),
+            buf: Vec::new(),
+            version,
+        };
+        let mut out = Vec::new();
+        Packet::Connect(connect)
+            .encode(version, &mut out)
+            .expect("encode");
+        raw.write_bytes(&out).await;
+        match raw.next().await {
+            Some(Packet::ConnAck(a)) => (raw, a),
+            other => panic!("expected CONNACK, got {other:?}"),
+        }
+    }
+
+    pub async fn write_bytes(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("write");
+    }
+
+    pub async fn send(&mut self, packet: Packet) {
+        let mut out = Vec::new();
+        packet.encode(self.version, &mut out).expect("encode");
+        self.write_bytes(&out).await;
+    }
+
+    /// The next packet; `None` when the connection closes first.
+    pub async fn next(&mut self) -> Option<Packet> {
+        loop {
+            if let Some((p, used)) =
+                mqtt::decode(&self.buf, 1 << 24, self.version).expect("valid packet")
+            {
+                self.buf.drain(..used);
+                return Some(p);
+            }
+            let read =
+                tokio::time::timeout(Duration::from_secs(10), self.stream.read_buf(&mut self.buf))
+                    .await
+                    .expect("a packet or the close within 10 s");
+            match read {
+                Ok(0) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    /// Waits for the close; returns what was read before.
+    pub async fn expect_closed(&mut self) -> Vec<u8> {
+        let mut got = std::mem::take(&mut self.buf);
+        got.extend(expect_closed(&mut self.stream).await);
+        got
     }
 }
 
@@ -296,23 +346,6 @@ pub fn secret_connect(c: &Credentials, version: ProtocolVersion) -> Connect {
     connect.username = Some(c.username.clone());
     connect.password = Some(c.password.expose().as_bytes().to_vec());
     connect
-}
-
-/// Reads one packet; `None` when the connection closes first.
-pub async fn read_packet(s: &mut TcpStream, version: ProtocolVersion) -> Option<Packet> {
-    let mut buf = Vec::new();
-    loop {
-        if let Some((p, _)) = mqtt::decode(&buf, 1 << 24, version).expect("valid packet") {
-            return Some(p);
-        }
-        let read = tokio::time::timeout(Duration::from_secs(10), s.read_buf(&mut buf))
-            .await
-            .expect("a packet or the close within 10 s");
-        match read {
-            Ok(0) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
 }
 
 /// Waits for the peer to close (EOF or reset) within 10 s; returns what
