@@ -109,7 +109,13 @@ python_tools() {
   if [ ! -x .tools/venv/bin/python ]; then
     say "making the Python venv .tools/venv"
     mkdir -p .tools
-    python3 -m venv .tools/venv
+    # Debian's python3 makes venvs only with python3-venv installed.
+    if ! python3 -m venv .tools/venv 2>/dev/null; then
+      rm -rf .tools/venv
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+      python3 -m venv .tools/venv
+    fi
   fi
   if [ "$(.tools/venv/bin/python -c 'import importlib.metadata as m; print(m.version("paho-mqtt"))' 2>/dev/null || true)" != "$PAHO_MQTT_VERSION" ]; then
     say "installing paho-mqtt $PAHO_MQTT_VERSION into .tools/venv"
