@@ -45,6 +45,8 @@ use stream::DeviceStream;
 
 /// How many ports above a busy one are tried.
 const PORT_SEARCH: u16 = 100;
+/// How long shutdown waits for connections to end before dropping them.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(2);
 /// The WebSocket path, as IoTDA's.
 pub const WS_PATH: &str = "/mqtt";
 
@@ -392,7 +394,13 @@ async fn accept_loop(
         }
     }
     drop(listener);
-    while connections.join_next().await.is_some() {}
+    // Relaying connections end at once (an MQTT 5 device gets DISCONNECT
+    // 0x8B); one still in its handshake or CONNECT is not waited for.
+    let drain = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(SHUTDOWN_GRACE, drain).await.is_err() {
+        connections.abort_all();
+        while connections.join_next().await.is_some() {}
+    }
 }
 
 /// Completes the transport's handshakes (bounded by the connect timeout)

@@ -161,3 +161,18 @@ async fn an_external_broker_with_credentials_carries_the_sessions() {
     );
     p.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn shutdown_does_not_wait_for_a_connect_that_never_comes() {
+    let p = Platform::start_with(|c| {
+        c.broker = nowhere();
+        c.connect_timeout = std::time::Duration::from_secs(600);
+    })
+    .await;
+    let mut stalled = TcpStream::connect(p.mqtt_addr()).await.expect("connect");
+    stalled.write_all(&[0x10]).await.expect("write");
+    tokio::time::timeout(std::time::Duration::from_secs(60), p.stop())
+        .await
+        .expect("shutdown ends although a CONNECT is pending");
+    expect_closed(&mut stalled).await;
+}
