@@ -24,6 +24,9 @@ AXE_CORE_VERSION=4.14.1
 # Huawei's Python SDK for IoTDA (huaweicloudsdkiotda and its core, same
 # version): the local platform's API tests run a client written against it.
 HUAWEICLOUD_SDK_VERSION=3.1.219
+# The third-party MQTT client the local platform's tests drive over
+# WebSocket and through a broker restart (Eclipse Paho for Python).
+PAHO_MQTT_VERSION=2.1.0
 
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export TRUNK_SKIP_VERSION_CHECK=true
@@ -79,27 +82,6 @@ install_toolchain() {
   fi
 }
 
-# install_python_sdk makes .tools/py-iotda, a venv holding Huawei's IoTDA
-# SDK from PyPI (the platform's tests find its python there).
-install_python_sdk() {
-  local venv="$ROOT/.tools/py-iotda" installed
-  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
-    say "installing Debian package: python3-venv"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
-  fi
-  if [ ! -x "$venv/bin/python" ]; then
-    say "creating the Python venv for Huawei's IoTDA SDK"
-    python3 -m venv "$venv"
-  fi
-  installed="$("$venv/bin/python" -m pip show huaweicloudsdkiotda 2>/dev/null | awk '/^Version:/ { print $2 }')"
-  if [ "$installed" != "$HUAWEICLOUD_SDK_VERSION" ]; then
-    say "installing huaweicloudsdkiotda $HUAWEICLOUD_SDK_VERSION from PyPI"
-    "$venv/bin/python" -m pip install -q "huaweicloudsdkiotda==$HUAWEICLOUD_SDK_VERSION" \
-      "huaweicloudsdkcore==$HUAWEICLOUD_SDK_VERSION"
-  fi
-}
-
 install_browser() {
   apt_install chromium:chromium chromedriver:chromium-driver
   # A CJK font, so that the Chinese pages' screenshots show characters.
@@ -123,6 +105,34 @@ npm_tools() {
     mkdir -p .tools
     npm install --prefix .tools --no-audit --no-fund --silent --save-exact "${missing[@]}"
   fi
+}
+
+# python_tools makes the Python venv .tools/venv (once) and installs the
+# platform tests' third-party clients into it at exactly their versions:
+# Eclipse Paho (MQTT) and Huawei's IoTDA SDK (the v5 API). The tests find
+# it at .tools/venv/bin/python.
+python_tools() {
+  if [ ! -x .tools/venv/bin/python ]; then
+    say "making the Python venv .tools/venv"
+    mkdir -p .tools
+    # Debian's python3 makes venvs only with python3-venv installed.
+    if ! python3 -m venv .tools/venv 2>/dev/null; then
+      rm -rf .tools/venv
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv
+      python3 -m venv .tools/venv
+    fi
+  fi
+  local spec name want have
+  for spec in "paho-mqtt==$PAHO_MQTT_VERSION" "huaweicloudsdkcore==$HUAWEICLOUD_SDK_VERSION" \
+    "huaweicloudsdkiotda==$HUAWEICLOUD_SDK_VERSION"; do
+    name="${spec%%==*}" want="${spec##*==}"
+    have="$(.tools/venv/bin/python -c "import importlib.metadata as m; print(m.version('$name'))" 2>/dev/null || true)"
+    if [ "$have" != "$want" ]; then
+      say "installing $spec into .tools/venv"
+      .tools/venv/bin/pip install --quiet --disable-pip-version-check "$spec"
+    fi
+  done
 }
 
 # The MQTT codec benchmark's page in target/bench-page: the workloads as

@@ -42,7 +42,7 @@ if grep -rnE 'SystemTime|Instant::now|TcpStream|TcpListener|UdpSocket|std::fs|th
 fi
 
 say "native tests: core, CLI, platform, app state"
-install_python_sdk
+python_tools
 run_tests --workspace --exclude iotda-kit-e2e
 
 say "browser tests (wasm-bindgen-test in headless Chromium, MQTT against a local mosquitto)"

@@ -19,11 +19,16 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access;
 pub mod api;
 pub mod app_files;
+pub mod broker;
 pub mod client;
+pub mod decide;
 pub mod directory;
 pub mod http_server;
+pub mod log;
 pub mod platform;
 pub mod registry;
 pub mod signer;
+pub mod tls;

@@ -1,5 +1,5 @@
 //! Huawei's own Python SDK (huaweicloudsdkiotda + huaweicloudsdkcore from
-//! PyPI, installed by scripts/lib.sh into .tools/py-iotda) against the
+//! PyPI, installed by scripts/lib.sh into .tools/venv) against the
 //! platform, changing only its endpoint.
 
 use std::path::PathBuf;
@@ -10,10 +10,10 @@ use iotda_testkit::Scratch;
 use crate::Server;
 
 fn python() -> PathBuf {
-    let py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/py-iotda/bin/python");
+    let py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
     assert!(
         py.exists(),
-        "{} is missing: run scripts/test.sh (or `source scripts/lib.sh; install_python_sdk`)",
+        "{} is missing: run scripts/test.sh (or `source scripts/lib.sh; python_tools`)",
         py.display()
     );
     py

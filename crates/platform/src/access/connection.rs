@@ -1,0 +1,669 @@
+//! One device connection: read its CONNECT (bounded in size and time),
+//! decide, open the broker connection on the device's behalf, subscribe
+//! the implicit downlinks, then relay packets both ways, checking each one
+//! the device sends.
+//!
+//! ```text
+//! device --CONNECT--> [decide::admit] --CONNECT(client id = device id,
+//!                                               platform's credentials)--> broker
+//!        <--CONNACK-- (after the broker's CONNACK and the implicit SUBACK,
+//!                      which is swallowed)
+//!        --PUBLISH/SUBSCRIBE--> [decide::check_*] --allowed--> broker
+//!        <--refusal answered here (SUBACK codes spliced in, PUBACK 0x87,
+//!           DISCONNECT, or the connection closed)
+//! ```
+//!
+//! The broker-side client id is the device id, so a device's persistent
+//! session survives ClientIds that change with the hour, and the broker
+//! itself also ends an older connection of the same device.
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use iotda_core::mqtt::{
+    self, ConnAck, Connect, ConnectReasonCode, Disconnect, DisconnectReasonCode, Packet, Pid,
+    ProtocolVersion, PubAck, QoS, SubAck, SubAckReasonCode, Subscribe, Subscription, TopicFilter,
+};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+use tokio::sync::oneshot;
+
+use super::stream::DeviceStream;
+use super::Shared;
+use crate::decide::{self, ConnectRequest, PublishAnswer, Refusal, Transport};
+use crate::directory::DeviceStatus;
+use crate::log::Event;
+
+/// Largest CONNECT read before the device is authenticated.
+pub(crate) const MAX_CONNECT_SIZE: usize = 64 * 1024;
+/// Largest packet a device may send: a 1 MB publish and its header.
+pub(crate) const MAX_DEVICE_PACKET: usize = decide::MAX_PUBLISH_PAYLOAD + 64 * 1024;
+/// Largest packet accepted from the broker.
+const MAX_BROKER_PACKET: usize = 16 * 1024 * 1024;
+/// How long the broker has to answer CONNECT and the implicit SUBSCRIBE.
+const BROKER_TIMEOUT: Duration = Duration::from_secs(10);
+/// The packet id of the implicit SUBSCRIBE (sent before any of the
+/// device's packets, and answered before they are relayed).
+const IMPLICIT_PID: u16 = 1;
+
+/// PINGREQ: the barrier behind held PUBACKs.
+const PINGREQ: [u8; 2] = [0xC0, 0x00];
+
+/// Why a relayed connection ended.
+pub(crate) enum Closer {
+    /// A newer connection of the same device took over.
+    TakenOver,
+}
+
+/// Who the connection is and how it came in.
+pub(crate) struct Origin {
+    pub(crate) listener: &'static str,
+    pub(crate) peer: SocketAddr,
+    pub(crate) transport: Transport,
+    pub(crate) client_chain: Vec<Vec<u8>>,
+}
+
+pub(crate) fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Serves one device connection to its end.
+pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<Shared>) {
+    let dropped = |why: String| {
+        (shared.log)(Event::Dropped {
+            listener: origin.listener,
+            peer: origin.peer,
+            why,
+        })
+    };
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(shared.connect_timeout, read_connect(&mut device, &mut buf));
+    let connect = match read.await {
+        Err(_) => {
+            dropped(format!(
+                "no complete CONNECT within {} s",
+                shared.connect_timeout.as_secs_f32()
+            ));
+            device.close().await;
+            return;
+        }
+        Ok(Err(ConnectError::Closed)) => return dropped("closed before sending CONNECT".into()),
+        Ok(Err(ConnectError::Io(e))) => return dropped(format!("read failed: {e}")),
+        Ok(Err(ConnectError::NotConnect(kind))) => {
+            dropped(format!("the first packet is {kind:?}, not CONNECT"));
+            device.close().await;
+            return;
+        }
+        Ok(Err(ConnectError::Decode(e))) => {
+            match decide::refusal_for_decode_error(&e) {
+                Some(refusal) => {
+                    let (connack, version) = refusal.connack(None);
+                    let _ = send(&mut device, Packet::ConnAck(connack), version).await;
+                    (shared.log)(Event::Refused {
+                        listener: origin.listener,
+                        peer: origin.peer,
+                        client_id: String::new(),
+                        refusal,
+                    });
+                }
+                None => dropped(format!("not a valid MQTT CONNECT: {e}")),
+            }
+            device.close().await;
+            return;
+        }
+        Ok(Ok(connect)) => connect,
+    };
+    buf.clear();
+
+    // The registry may block (SQLite): ask it off the async threads.
+    let decided = {
+        let (connect, chain, transport) = (
+            connect.clone(),
+            origin.client_chain.clone(),
+            origin.transport,
+        );
+        shared
+            .registry(move |directory| {
+                let request = ConnectRequest {
+                    connect: &connect,
+                    transport,
+                    client_chain: &chain,
+                };
+                decide::admit(&request, directory, now())
+            })
+            .await
+            .unwrap_or_else(|error| Err(Refusal::registry_unavailable(error)))
+    };
+    let admitted = match decided {
+        Ok(a) => a,
+        Err(refusal) => {
+            let (connack, version) = refusal.connack(Some(connect.protocol));
+            let _ = send(&mut device, Packet::ConnAck(connack), version).await;
+            (shared.log)(Event::Refused {
+                listener: origin.listener,
+                peer: origin.peer,
+                client_id: connect.client_id.clone(),
+                refusal,
+            });
+            device.close().await;
+            return;
+        }
+    };
+    let device_id = admitted.device_id.clone();
+    if let Some(sha256) = &admitted.bind_fingerprint {
+        let (id, fp) = (device_id.clone(), sha256.clone());
+        let bound = shared
+            .registry(move |directory| {
+                directory
+                    .bind_fingerprint(&id, &fp)
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .and_then(|r| r);
+        match bound {
+            Ok(()) => (shared.log)(Event::FingerprintBound {
+                device_id: device_id.clone(),
+                sha256: sha256.clone(),
+            }),
+            Err(error) => (shared.log)(Event::RegistryError {
+                what: format!("bind the fingerprint of {device_id:?}"),
+                error,
+            }),
+        }
+    }
+
+    // Take over before the broker connection, so the older connection is
+    // closed (and logged as taken over) rather than cut by the broker.
+    let (id, taken_over) = shared.register(&device_id);
+
+    let version = connect.protocol;
+    let opened = tokio::time::timeout(BROKER_TIMEOUT, open_broker(&shared, &connect, &device_id));
+    let (mut broker, connack_and_pending) = match opened.await {
+        Ok(Ok(b)) => b,
+        failed => {
+            let why = match failed {
+                Ok(Err(why)) => why,
+                _ => "the broker did not answer in time".to_string(),
+            };
+            let refusal_code = ConnectReasonCode::ServerUnavailable;
+            let _ = send(
+                &mut device,
+                Packet::ConnAck(ConnAck::new(refusal_code)),
+                version,
+            )
+            .await;
+            dropped(format!(
+                "device {device_id:?} admitted but the broker is unavailable (CONNACK 3): {why}"
+            ));
+            shared.unregister(&device_id, id);
+            device.close().await;
+            return;
+        }
+    };
+    if device.write_all(&connack_and_pending).await.is_err() {
+        shared.unregister(&device_id, id);
+        return;
+    }
+    (shared.log)(Event::Connected {
+        listener: origin.listener,
+        peer: origin.peer,
+        device_id: device_id.clone(),
+    });
+    shared.set_status(&device_id, DeviceStatus::Online).await;
+
+    let mut relay = Relay {
+        device_id: device_id.clone(),
+        version,
+        broker_version: broker_version(version),
+        splices: HashMap::new(),
+        pings: VecDeque::new(),
+        shared: shared.clone(),
+    };
+    let why = relay
+        .run(
+            &mut device,
+            &mut broker,
+            taken_over,
+            &mut shared.shutdown.clone(),
+        )
+        .await;
+    let _ = broker.shutdown().await;
+    device.close().await;
+    match why {
+        End::TakenOver => (shared.log)(Event::TakenOver {
+            device_id: device_id.clone(),
+            peer: origin.peer,
+        }),
+        End::Other(why) => (shared.log)(Event::Disconnected {
+            device_id: device_id.clone(),
+            peer: origin.peer,
+            why,
+        }),
+    }
+    if shared.unregister(&device_id, id) {
+        shared.set_status(&device_id, DeviceStatus::Offline).await;
+    }
+}
+
+enum ConnectError {
+    Closed,
+    Io(std::io::Error),
+    Decode(mqtt::Error),
+    NotConnect(mqtt::PacketType),
+}
+
+async fn read_connect(
+    device: &mut DeviceStream,
+    buf: &mut Vec<u8>,
+) -> Result<Connect, ConnectError> {
+    loop {
+        match mqtt::decode(buf, MAX_CONNECT_SIZE, ProtocolVersion::V3_1_1) {
+            Ok(Some((Packet::Connect(c), _))) => return Ok(c),
+            Ok(Some((other, _))) => return Err(ConnectError::NotConnect(other.packet_type())),
+            Err(e) => return Err(ConnectError::Decode(e)),
+            Ok(None) => {}
+        }
+        match device.read_into(buf).await {
+            Ok(0) => return Err(ConnectError::Closed),
+            Ok(_) => {}
+            Err(e) => return Err(ConnectError::Io(e)),
+        }
+    }
+}
+
+async fn send(
+    device: &mut DeviceStream,
+    packet: Packet,
+    version: ProtocolVersion,
+) -> std::io::Result<()> {
+    let mut out = Vec::new();
+    packet
+        .encode(version, &mut out)
+        .map_err(std::io::Error::other)?;
+    device.write_all(&out).await
+}
+
+/// MQTT 3.1's CONNECT limits ClientIds to 23 characters; every other
+/// packet is the same as 3.1.1, so the broker connection speaks 3.1.1.
+fn broker_version(device: ProtocolVersion) -> ProtocolVersion {
+    match device {
+        ProtocolVersion::V3_1 => ProtocolVersion::V3_1_1,
+        v => v,
+    }
+}
+
+/// Connects to the broker as the device, subscribes the implicit downlinks
+/// and returns the stream with the bytes to send the device first: the
+/// broker's CONNACK and anything it sent before the implicit SUBACK.
+async fn open_broker(
+    shared: &Shared,
+    device_connect: &Connect,
+    device_id: &str,
+) -> Result<(TcpStream, Vec<u8>), String> {
+    let endpoint = &shared.broker;
+    let mut broker = TcpStream::connect(&endpoint.addr)
+        .await
+        .map_err(|e| format!("connect to {}: {e}", endpoint.addr))?;
+    let _ = broker.set_nodelay(true);
+    let version = broker_version(device_connect.protocol);
+    let mut connect = Connect::new(version, device_id, device_connect.keep_alive);
+    connect.clean_start = device_connect.clean_start;
+    connect.username = endpoint.username.clone();
+    connect.password = endpoint.password.clone().map(String::into_bytes);
+    if version.is_v5() {
+        connect.properties = device_connect.properties.clone();
+    }
+    let mut out = Vec::new();
+    Packet::Connect(connect)
+        .encode(version, &mut out)
+        .map_err(|e| e.to_string())?;
+    let filters = decide::implicit_filters(device_id)
+        .into_iter()
+        .map(|f| TopicFilter::new(f).map(|f| Subscription::new(f, QoS::AtMostOnce)))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
+    let pid = Pid::new(IMPLICIT_PID).ok_or("packet id 0")?;
+    Packet::Subscribe(Subscribe::new(pid, filters))
+        .encode(version, &mut out)
+        .map_err(|e| e.to_string())?;
+    broker.write_all(&out).await.map_err(|e| e.to_string())?;
+
+    let mut buf = Vec::new();
+    let mut to_device = Vec::new();
+    let mut connack_seen = false;
+    loop {
+        while let Some((packet, used)) =
+            mqtt::decode(&buf, MAX_BROKER_PACKET, version).map_err(|e| e.to_string())?
+        {
+            match packet {
+                Packet::ConnAck(ack) if !connack_seen => {
+                    if ack.reason != ConnectReasonCode::Success {
+                        return Err(format!("the broker refused: {}", ack.reason));
+                    }
+                    connack_seen = true;
+                    if version.is_v5() {
+                        Packet::ConnAck(advertise_limits(ack))
+                            .encode(version, &mut to_device)
+                            .map_err(|e| e.to_string())?;
+                    } else {
+                        to_device.extend_from_slice(&buf[..used]);
+                    }
+                }
+                Packet::SubAck(ack) if ack.pid == pid => {
+                    buf.drain(..used);
+                    to_device.extend_from_slice(&buf);
+                    return Ok((broker, to_device));
+                }
+                _ => to_device.extend_from_slice(&buf[..used]),
+            }
+            buf.drain(..used);
+        }
+        match broker.read_buf(&mut buf).await {
+            Ok(0) => return Err("the broker closed the connection".into()),
+            Ok(_) => {}
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
+/// Tells an MQTT 5 device IoTDA's limits in its CONNACK: QoS 1 at most,
+/// no retained messages, packets of at most [`MAX_DEVICE_PACKET`], and no
+/// topic aliases (the ACL judges a PUBLISH by its topic name).
+fn advertise_limits(mut ack: ConnAck) -> ConnAck {
+    let p = &mut ack.properties;
+    p.maximum_qos = Some(QoS::AtLeastOnce);
+    p.retain_available = Some(false);
+    p.topic_alias_maximum = None;
+    p.maximum_packet_size = u32::try_from(MAX_DEVICE_PACKET)
+        .ok()
+        .and_then(std::num::NonZeroU32::new);
+    ack
+}
+
+enum End {
+    TakenOver,
+    Other(String),
+}
+
+/// The relay of one admitted device.
+struct Relay {
+    device_id: String,
+    version: ProtocolVersion,
+    broker_version: ProtocolVersion,
+    /// For each SUBSCRIBE relayed with refused filters removed: the codes
+    /// of the refused filters at their places (`None` = the broker's code).
+    splices: HashMap<u16, Vec<Option<SubAckReasonCode>>>,
+    /// Whose PINGREQ each PINGRESP the broker owes answers, in order.
+    pings: VecDeque<Ping>,
+    shared: Arc<Shared>,
+}
+
+/// The sender of a PINGREQ the broker has not answered yet.
+enum Ping {
+    /// The device's: its PINGRESP is relayed.
+    Device,
+    /// The relay's barrier: the PUBACKs held until its PINGRESP.
+    Barrier(Vec<u8>),
+}
+
+/// What to do with one packet from the device.
+enum Verdict {
+    /// Relay it as received.
+    Forward,
+    /// Relay these bytes instead.
+    ForwardAs(Vec<u8>),
+    /// Answer the device with these bytes; relay nothing.
+    Answer(Vec<u8>),
+    /// Send the device these bytes (maybe none), then end the connection.
+    Close(Vec<u8>, String),
+}
+
+impl Relay {
+    async fn run(
+        &mut self,
+        device: &mut DeviceStream,
+        broker: &mut TcpStream,
+        mut taken_over: oneshot::Receiver<Closer>,
+        shutdown: &mut tokio::sync::watch::Receiver<bool>,
+    ) -> End {
+        let mut from_device = Vec::new();
+        let mut from_broker = Vec::new();
+        loop {
+            tokio::select! {
+                read = device.read_into(&mut from_device) => {
+                    match read {
+                        Ok(0) => return End::Other("the device closed the connection".into()),
+                        Err(e) => return End::Other(format!("device read failed: {e}")),
+                        Ok(_) => {}
+                    }
+                    let (to_broker, to_device, close) = self.judge_device_bytes(&mut from_device);
+                    if !to_device.is_empty() && device.write_all(&to_device).await.is_err() {
+                        return End::Other("device write failed".into());
+                    }
+                    if !to_broker.is_empty() && broker.write_all(&to_broker).await.is_err() {
+                        return End::Other("the broker connection failed".into());
+                    }
+                    if let Some(why) = close {
+                        return End::Other(why);
+                    }
+                }
+                read = broker.read_buf(&mut from_broker) => {
+                    match read {
+                        Ok(0) => return End::Other("the broker closed the session".into()),
+                        Err(e) => return End::Other(format!("broker read failed: {e}")),
+                        Ok(_) => {}
+                    }
+                    let (to_device, to_broker) = match self.relay_broker_bytes(&mut from_broker) {
+                        Ok(out) => out,
+                        Err(why) => return End::Other(why),
+                    };
+                    if !to_broker.is_empty() && broker.write_all(&to_broker).await.is_err() {
+                        return End::Other("the broker connection failed".into());
+                    }
+                    if device.write_all(&to_device).await.is_err() {
+                        return End::Other("device write failed".into());
+                    }
+                }
+                _ = &mut taken_over => {
+                    if self.version.is_v5() {
+                        let _ = send(device, Disconnect::new(DisconnectReasonCode::SessionTakenOver).into(), self.version).await;
+                    }
+                    return End::TakenOver;
+                }
+                _ = shutdown.changed() => {
+                    if self.version.is_v5() {
+                        let _ = send(device, Disconnect::new(DisconnectReasonCode::ServerShuttingDown).into(), self.version).await;
+                    }
+                    return End::Other("the platform is shutting down".into());
+                }
+            }
+        }
+    }
+
+    /// Frames and judges what the device sent; returns the bytes for the
+    /// broker, the bytes for the device and, if the connection must end,
+    /// why.
+    fn judge_device_bytes(&mut self, buf: &mut Vec<u8>) -> (Vec<u8>, Vec<u8>, Option<String>) {
+        let mut to_broker = Vec::new();
+        let mut to_device = Vec::new();
+        let mut start = 0;
+        let close = loop {
+            let packet = match mqtt::decode(&buf[start..], MAX_DEVICE_PACKET, self.version) {
+                Ok(Some(p)) => p,
+                Ok(None) => break None,
+                Err(e) => {
+                    if let (mqtt::Error::PacketTooLarge { .. }, true) = (&e, self.version.is_v5()) {
+                        let _ = Packet::from(Disconnect::new(DisconnectReasonCode::PacketTooLarge))
+                            .encode(self.version, &mut to_device);
+                    }
+                    break Some(format!("malformed or oversized packet: {e}"));
+                }
+            };
+            let (packet, used) = packet;
+            let raw = &buf[start..start + used];
+            start += used;
+            match self.judge(packet) {
+                Verdict::Forward => to_broker.extend_from_slice(raw),
+                Verdict::ForwardAs(bytes) => to_broker.extend_from_slice(&bytes),
+                Verdict::Answer(bytes) => to_device.extend_from_slice(&bytes),
+                Verdict::Close(bytes, why) => {
+                    to_device.extend_from_slice(&bytes);
+                    break Some(why);
+                }
+            }
+        };
+        buf.drain(..start);
+        (to_broker, to_device, close)
+    }
+
+    fn judge(&mut self, packet: Packet) -> Verdict {
+        let log = &self.shared.log;
+        match packet {
+            Packet::Publish(p) => match decide::check_publish(&self.device_id, &p, self.version) {
+                Ok(()) => Verdict::Forward,
+                Err(refusal) => {
+                    let answer = refusal.answer;
+                    let pid = p.qos_pid.pid();
+                    log(Event::PublishRefused(refusal.clone()));
+                    match (answer, pid) {
+                        (PublishAnswer::PubAck(code), Some(pid)) => {
+                            let mut ack = PubAck::new(pid);
+                            ack.reason = code;
+                            self.encode_answer(ack.into())
+                        }
+                        (PublishAnswer::Disconnect(code), _) => Verdict::Close(
+                            self.encoded(Disconnect::new(code).into()),
+                            refusal.to_string(),
+                        ),
+                        _ => Verdict::Close(Vec::new(), refusal.to_string()),
+                    }
+                }
+            },
+            Packet::Subscribe(s) => self.judge_subscribe(s),
+            Packet::Connect(_) => Verdict::Close(
+                Vec::new(),
+                "a second CONNECT on the connection [MQTT-3.1.0-2]".into(),
+            ),
+            Packet::Disconnect(_) => Verdict::Close(Vec::new(), "the device disconnected".into()),
+            Packet::PingReq => {
+                self.pings.push_back(Ping::Device);
+                Verdict::Forward
+            }
+            _ => Verdict::Forward,
+        }
+    }
+
+    fn judge_subscribe(&mut self, mut s: Subscribe) -> Verdict {
+        let mut plan = Vec::with_capacity(s.filters.len());
+        let mut allowed = Vec::with_capacity(s.filters.len());
+        let mut changed = false;
+        for sub in &s.filters {
+            match decide::check_subscription(&self.device_id, sub, self.version) {
+                Ok(a) => {
+                    changed |= a != *sub;
+                    allowed.push(a);
+                    plan.push(None);
+                }
+                Err(refusal) => {
+                    changed = true;
+                    plan.push(Some(refusal.code));
+                    (self.shared.log)(Event::SubscriptionRefused(refusal));
+                }
+            }
+        }
+        if allowed.is_empty() {
+            let codes = plan.into_iter().flatten().collect();
+            return self.encode_answer(SubAck::new(s.pid, codes).into());
+        }
+        if !changed {
+            return Verdict::Forward;
+        }
+        if plan.iter().any(Option::is_some) {
+            self.splices.insert(s.pid.get(), plan);
+        }
+        s.filters = allowed;
+        let mut out = Vec::new();
+        match Packet::Subscribe(s).encode(self.broker_version, &mut out) {
+            Ok(()) => Verdict::ForwardAs(out),
+            Err(e) => Verdict::Close(Vec::new(), format!("could not re-encode SUBSCRIBE: {e}")),
+        }
+    }
+
+    fn encoded(&self, packet: Packet) -> Vec<u8> {
+        let mut out = Vec::new();
+        // Answers built here are valid for the device's version.
+        let _ = packet.encode(self.version, &mut out);
+        out
+    }
+
+    fn encode_answer(&self, packet: Packet) -> Verdict {
+        Verdict::Answer(self.encoded(packet))
+    }
+
+    /// Frames what the broker sent; SUBACKs of filtered SUBSCRIBEs get the
+    /// refused filters' codes back in place, and the device's own uplinks
+    /// are not echoed back to it (acknowledged to the broker here). Returns
+    /// the bytes for the device and those for the broker.
+    ///
+    /// PUBACKs for the device's messages are held behind a barrier: a
+    /// PINGREQ sent after them, whose PINGRESP releases them. mosquitto
+    /// answers in one single-threaded loop that writes the PUBACK and then
+    /// saves its database (`autosave_on_changes`) before it reads anything
+    /// else, so the PINGRESP proves the acknowledged message is on disk: a
+    /// device never holds a PUBACK for a message a `kill -9` could lose.
+    fn relay_broker_bytes(&mut self, buf: &mut Vec<u8>) -> Result<(Vec<u8>, Vec<u8>), String> {
+        let mut out = Vec::new();
+        let mut acks = Vec::new();
+        let mut to_broker = Vec::new();
+        let mut start = 0;
+        while let Some((packet, used)) =
+            mqtt::decode(&buf[start..], MAX_BROKER_PACKET, self.broker_version)
+                .map_err(|e| format!("the broker sent a malformed packet: {e}"))?
+        {
+            let raw = &buf[start..start + used];
+            start += used;
+            match packet {
+                Packet::SubAck(mut ack) if self.splices.contains_key(&ack.pid.get()) => {
+                    let plan = self.splices.remove(&ack.pid.get()).unwrap_or_default();
+                    let mut granted = ack.reasons.into_iter();
+                    ack.reasons = plan
+                        .into_iter()
+                        .map(|p| {
+                            p.or_else(|| granted.next())
+                                .unwrap_or(SubAckReasonCode::UnspecifiedError)
+                        })
+                        .collect();
+                    Packet::SubAck(ack)
+                        .encode(self.version, &mut out)
+                        .map_err(|e| e.to_string())?;
+                }
+                Packet::PubAck(_) => acks.extend_from_slice(raw),
+                Packet::Publish(p)
+                    if p.qos_pid.qos() != QoS::ExactlyOnce
+                        && decide::is_own_uplink(&self.device_id, p.topic.as_str()) =>
+                {
+                    if let Some(pid) = p.qos_pid.pid() {
+                        Packet::PubAck(PubAck::new(pid))
+                            .encode(self.broker_version, &mut to_broker)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+                Packet::PingResp => match self.pings.pop_front() {
+                    Some(Ping::Barrier(held)) => out.extend_from_slice(&held),
+                    Some(Ping::Device) | None => out.extend_from_slice(raw),
+                },
+                _ => out.extend_from_slice(raw),
+            }
+        }
+        buf.drain(..start);
+        if !acks.is_empty() {
+            self.pings.push_back(Ping::Barrier(acks));
+            to_broker.extend_from_slice(&PINGREQ);
+        }
+        Ok((out, to_broker))
+    }
+}
