@@ -2,10 +2,15 @@
 //! management API (`product`, `device`, `ca`), signing requests with the
 //! AK/SK kept in the data folder (or given).
 
+use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use clap::{Args, Subcommand};
+use iotda_platform::access::AccessConfig;
+use iotda_platform::broker::{BrokerChoice, BrokerEndpoint};
 use iotda_platform::client::{Client, Reply};
+use iotda_platform::log::Event;
 use iotda_platform::platform::{self, Config, Credentials, API_URL_FILE, DEFAULT_API_PORT};
 use serde_json::{json, Value};
 
@@ -29,6 +34,26 @@ pub struct PlatformArgs {
     /// Accept unsigned API requests from loopback.
     #[arg(long)]
     pub no_auth: bool,
+    /// Serve the built app (trunk's dist/) at / beside the API, one origin.
+    #[arg(long, value_name = "DIR")]
+    pub app: Option<PathBuf>,
+    /// Use this running broker instead of starting mosquitto:
+    /// mqtt://[user[:password]@]host:port.
+    #[arg(long, value_name = "URL")]
+    pub broker: Option<String>,
+    /// MQTT port (IoTDA's non-secure port); the next free one is taken when
+    /// busy; 0 lets the system choose.
+    #[arg(long, default_value_t = 1883, value_name = "N")]
+    pub mqtt_port: u16,
+    /// MQTTS port (IoTDA's secure port).
+    #[arg(long, default_value_t = 8883, value_name = "N")]
+    pub mqtts_port: u16,
+    /// MQTT over plain WebSocket (for the page in the browser), at /mqtt.
+    #[arg(long, default_value_t = 8083, value_name = "N")]
+    pub ws_port: u16,
+    /// MQTT over secure WebSocket (IoTDA's 443), at /mqtt.
+    #[arg(long, default_value_t = 8443, value_name = "N")]
+    pub wss_port: u16,
 }
 
 /// Where the API is and how to sign, for the managing subcommands.
@@ -257,14 +282,40 @@ pub fn run(args: &PlatformArgs) -> Result<(), CliError> {
         None => default_data_dir()?,
     };
     match &args.command {
-        None => serve(Config {
-            data_dir: data,
-            api_port: args.api_port,
-            no_auth: args.no_auth,
-        }),
+        None => serve(config(args, data)?),
         Some(Manage::Product { api, action }) => product(&client(api, &data)?, action),
         Some(Manage::Device { api, action }) => device(&client(api, &data)?, action),
         Some(Manage::Ca { api, action }) => ca(&client(api, &data)?, action),
+    }
+}
+
+/// What to start, from the arguments.
+fn config(args: &PlatformArgs, data: PathBuf) -> Result<Config, CliError> {
+    let mut access = AccessConfig::new(data.clone());
+    if let Some(url) = &args.broker {
+        access.broker = BrokerChoice::External(
+            BrokerEndpoint::parse(url).map_err(|e| CliError::Usage(e.to_string()))?,
+        );
+    }
+    access.mqtt_port = Some(args.mqtt_port);
+    access.mqtts_port = Some(args.mqtts_port);
+    access.ws_port = Some(args.ws_port);
+    access.wss_port = Some(args.wss_port);
+    let mut config = Config::new(data, args.api_port);
+    config.no_auth = args.no_auth;
+    config.app_dir = args.app.clone();
+    config.access = Some(access);
+    Ok(config)
+}
+
+/// Prints the device side's events, one line each (the listeners are in the
+/// banner).
+fn print_event(event: Event) {
+    if !matches!(event, Event::Listening { .. }) {
+        let mut out = std::io::stdout().lock();
+        // A closed stdout must not stop the platform.
+        let _ = writeln!(out, "{event}");
+        let _ = out.flush();
     }
 }
 
@@ -275,7 +326,7 @@ fn serve(config: Config) -> Result<(), CliError> {
         .build()
         .map_err(|e| CliError::Failure(format!("cannot start the runtime: {e}")))?;
     runtime.block_on(async {
-        let running = platform::start(config)
+        let running = platform::start(config, Arc::new(print_event))
             .await
             .map_err(|e| CliError::Failure(e.to_string()))?;
         for line in running.banner() {

@@ -319,9 +319,27 @@ async fn watch_over(
     }
 }
 
+/// util-linux's setpriv, present on every Debian and most Linux systems.
+const SETPRIV: &str = "/usr/bin/setpriv";
+/// setpriv's exit status when the program it runs is not found.
+const NOT_FOUND: i32 = 127;
+
 /// Starts mosquitto with `conf` and waits until it accepts on `addr`.
 async fn spawn(conf: &Path, addr: SocketAddr) -> Result<Child, Error> {
-    let mut child = Command::new("mosquitto")
+    let mut command = if Path::new(SETPRIV).exists() {
+        // The broker goes with the platform even when the platform is
+        // killed (kill -9 leaves no task to stop it): util-linux's setpriv
+        // sets the parent-death signal, then runs mosquitto as the same
+        // process. The signal fires when the spawning thread ends; this
+        // runs on the runtime's worker threads, which live as long as the
+        // platform.
+        let mut c = Command::new(SETPRIV);
+        c.args(["--pdeathsig", "TERM", "mosquitto"]);
+        c
+    } else {
+        Command::new("mosquitto")
+    };
+    let mut child = command
         .arg("-c")
         .arg(conf)
         .stdin(Stdio::null())
@@ -333,9 +351,12 @@ async fn spawn(conf: &Path, addr: SocketAddr) -> Result<Child, Error> {
     let deadline = tokio::time::Instant::now() + START_TIMEOUT;
     loop {
         if let Ok(Some(status)) = child.try_wait() {
-            return Err(Error::DidNotStart {
-                detail: format!("it exited with {status} (port {} taken?)", addr.port()),
-            });
+            let detail = if status.code() == Some(NOT_FOUND) {
+                "mosquitto is not installed (apt-get install mosquitto)".to_string()
+            } else {
+                format!("it exited with {status} (port {} taken?)", addr.port())
+            };
+            return Err(Error::DidNotStart { detail });
         }
         if tokio::net::TcpStream::connect(addr).await.is_ok() {
             return Ok(child);

@@ -12,6 +12,9 @@ use std::sync::Arc;
 
 use crate::decide::{PublishRefusal, Refusal, SubscriptionRefusal};
 
+/// How much of a payload a [`Event::Published`] line shows.
+pub const PAYLOAD_PREVIEW: usize = 200;
+
 /// Receives every event. Called from the connection tasks: keep it short.
 pub type LogSink = Arc<dyn Fn(Event) + Send + Sync>;
 
@@ -68,6 +71,20 @@ pub enum Event {
         peer: SocketAddr,
         /// Why it ended.
         why: String,
+    },
+    /// A device's PUBLISH passed the checks and went to the broker.
+    Published {
+        /// The device.
+        device_id: String,
+        /// The topic.
+        topic: String,
+        /// Its QoS (0 or 1).
+        qos: u8,
+        /// The payload's size in bytes.
+        size: usize,
+        /// The payload's start as text (at most [`PAYLOAD_PREVIEW`] bytes,
+        /// invalid UTF-8 replaced).
+        preview: String,
     },
     /// A PUBLISH was refused.
     PublishRefused(PublishRefusal),
@@ -136,6 +153,22 @@ impl fmt::Display for Event {
                 peer,
                 why,
             } => write!(f, "disconnected: device {device_id:?} from {peer}: {why}"),
+            Self::Published {
+                device_id,
+                topic,
+                qos,
+                size,
+                preview,
+            } => {
+                write!(
+                    f,
+                    "published: device {device_id:?} to {topic} (QoS {qos}, {size} bytes): {preview}"
+                )?;
+                if *size > preview.len() {
+                    f.write_str("...")?;
+                }
+                Ok(())
+            }
             Self::PublishRefused(r) => write!(f, "publish refused: {r}"),
             Self::SubscriptionRefused(r) => write!(f, "subscription refused: {r}"),
             Self::FingerprintBound { device_id, sha256 } => write!(

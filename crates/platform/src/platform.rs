@@ -1,10 +1,10 @@
 //! Starting the local IoTDA: the data folder, the API's AK/SK and project
-//! id (made on first start, kept in the folder), the registry, and one HTTP
-//! server on 127.0.0.1 for the management API.
+//! id (made on first start, kept in the folder), the registry, one HTTP
+//! server on 127.0.0.1 for the management API, the platform CA certificate
+//! and the built app, and the device access layer with the registry as its
+//! directory.
 //!
-//! [`start`] is the one place the platform's parts are put together, so the
-//! device access layer and the app's static files join here (their routers
-//! merged into [`app`], their listeners started beside it).
+//! [`start`] is the one place the platform's parts are put together.
 
 use std::fmt;
 use std::io;
@@ -18,7 +18,12 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+use crate::access::{self, AccessConfig, DeviceAccess};
 use crate::api::{self, ApiState};
+use crate::app_files::{self, AppFilesError};
+use crate::directory::Directory;
+use crate::http_server::{self, Limits};
+use crate::log::LogSink;
 use crate::registry::{self, Registry, Source, SystemSource};
 use crate::signer::AkSk;
 
@@ -31,6 +36,8 @@ pub const CREDENTIALS_FILE: &str = "api-credentials.json";
 /// Where the running platform's API listens (`http://127.0.0.1:PORT`),
 /// written at each start, for `iotda-kit platform product|device|ca`.
 pub const API_URL_FILE: &str = "api-url";
+/// Where the platform CA certificate is offered for download.
+pub const PLATFORM_CA_PATH: &str = "/platform-ca.crt";
 /// How many ports after a busy one are tried.
 const PORT_TRIES: u16 = 20;
 
@@ -43,6 +50,28 @@ pub struct Config {
     pub api_port: u16,
     /// Accept unsigned API requests from loopback.
     pub no_auth: bool,
+    /// The built app (trunk's `dist/`), served at `/` by the API's server,
+    /// so the page and the API share one origin; `None` serves the API
+    /// alone.
+    pub app_dir: Option<PathBuf>,
+    /// Device access (its listeners and broker); `None` runs the registry
+    /// and the API only.
+    pub access: Option<AccessConfig>,
+}
+
+impl Config {
+    /// The registry and API on `api_port` of `data_dir`, signed requests
+    /// only, no app, device access on IoTDA's ports with a supervised
+    /// mosquitto.
+    pub fn new(data_dir: PathBuf, api_port: u16) -> Self {
+        Self {
+            access: Some(AccessConfig::new(data_dir.clone())),
+            data_dir,
+            api_port,
+            no_auth: false,
+            app_dir: None,
+        }
+    }
 }
 
 /// The AK/SK and project id applications use with the API.
@@ -101,6 +130,10 @@ pub enum StartError {
     },
     /// The registry could not be opened.
     Registry(registry::Error),
+    /// The app's folder cannot be served.
+    AppFiles(AppFilesError),
+    /// Device access did not start.
+    Access(access::Error),
     /// No port could be bound.
     Bind {
         /// The first port tried.
@@ -129,6 +162,8 @@ impl fmt::Display for StartError {
                 path.display()
             ),
             Self::Registry(e) => write!(f, "{e}"),
+            Self::AppFiles(e) => write!(f, "{e}"),
+            Self::Access(e) => write!(f, "device access: {e}"),
             Self::Bind { port, error } => write!(
                 f,
                 "cannot listen on 127.0.0.1:{port} or the {PORT_TRIES} ports after it: {error}; choose another --api-port"
@@ -221,10 +256,42 @@ fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
     file.sync_all()
 }
 
-/// The platform's HTTP app: the management API (the app's static files are
-/// merged here too).
-pub fn app(state: ApiState) -> Router {
-    api::router(state)
+/// The platform's HTTP app: the management API, the platform CA
+/// certificate (when device access made one) and, for every other path,
+/// the built app in `app_dir`.
+pub fn app(
+    state: ApiState,
+    platform_ca: Option<&Path>,
+    app_dir: Option<&Path>,
+) -> Result<Router, StartError> {
+    let mut router = api::router(state).route(
+        "/v5/{*rest}",
+        axum::routing::any(|uri: axum::http::Uri| async move {
+            api::ApiError::no_such_operation(uri.path())
+        }),
+    );
+    if let Some(ca) = platform_ca {
+        let pem = std::fs::read(ca).map_err(|error| StartError::DataDir {
+            path: ca.to_path_buf(),
+            error,
+        })?;
+        router = router.route(
+            PLATFORM_CA_PATH,
+            axum::routing::get(move || {
+                let pem = pem.clone();
+                async move {
+                    (
+                        [(axum::http::header::CONTENT_TYPE, "application/x-pem-file")],
+                        pem,
+                    )
+                }
+            }),
+        );
+    }
+    if let Some(dir) = app_dir {
+        router = router.fallback_service(app_files::router(dir).map_err(StartError::AppFiles)?);
+    }
+    Ok(router)
 }
 
 /// Binds 127.0.0.1:`port`, or the next free port after it.
@@ -250,8 +317,12 @@ async fn bind(port: u16) -> Result<TcpListener, StartError> {
 /// A started platform.
 #[derive(Debug)]
 pub struct Running {
-    /// Where the API listens.
+    /// Where the API (and the app, when served) listens.
     pub api_addr: SocketAddr,
+    /// Whether the app is served at `/`.
+    pub serves_app: bool,
+    /// Device access, when started.
+    pub access: Option<access::Running>,
     /// The API's AK/SK and project id.
     pub credentials: Credentials,
     /// The data folder.
@@ -263,21 +334,48 @@ pub struct Running {
 }
 
 impl Running {
-    /// The lines `iotda-kit platform` prints at start.
+    /// The lines `iotda-kit platform` prints at start: every URL on a line
+    /// of its own, then what each is, the keys and the folders.
     pub fn banner(&self) -> Vec<String> {
-        vec![
-            format!("http://{}", self.api_addr),
+        let http = format!("http://{}", self.api_addr);
+        let mut lines = vec![http.clone()];
+        let urls = self.access.as_ref().map(|a| &a.urls);
+        lines.extend(urls.iter().flat_map(|u| {
+            [&u.mqtt, &u.mqtts, &u.ws, &u.wss]
+                .into_iter()
+                .flatten()
+                .cloned()
+        }));
+        if self.serves_app {
+            lines.push(format!("app: {http}/"));
+        }
+        lines.push(format!(
+            "API: {http}/v5/iotda/projects/{}/...",
+            self.credentials.project_id
+        ));
+        if let Some(ca) = self.access.as_ref().and_then(|a| a.platform_ca.as_ref()) {
+            lines.push(format!(
+                "platform CA: {} (also {http}{PLATFORM_CA_PATH})",
+                ca.display()
+            ));
+        }
+        lines.extend([
             format!("AK: {}", self.credentials.ak),
             format!("SK: {}", self.credentials.sk),
             format!("project id: {}", self.credentials.project_id),
             format!("data: {}", self.data_dir.display()),
-        ]
+        ]);
+        lines
     }
 
-    /// Stops accepting, finishes the requests in flight and returns.
+    /// Stops accepting, finishes the requests in flight, closes the
+    /// devices' connections, stops a supervised broker and returns.
     pub async fn stop(self) -> Result<(), StartError> {
         // The server may have ended already; then its result says why.
         let _ = self.shutdown.send(());
+        if let Some(access) = self.access {
+            access.shutdown().await;
+        }
         match self.server.await {
             Ok(result) => result.map_err(StartError::Serve),
             Err(e) => Err(StartError::Serve(io::Error::other(e.to_string()))),
@@ -285,8 +383,10 @@ impl Running {
     }
 }
 
-/// Opens the data folder and the registry and starts the API server.
-pub async fn start(config: Config) -> Result<Running, StartError> {
+/// Opens the data folder and the registry, starts device access (with the
+/// registry as its directory) and the HTTP server. `log` receives the
+/// device side's events.
+pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> {
     let data_dir = config.data_dir;
     let dir_error = |error| StartError::DataDir {
         path: data_dir.clone(),
@@ -309,27 +409,50 @@ pub async fn start(config: Config) -> Result<Running, StartError> {
         Registry::open(&data_dir.join(REGISTRY_FILE), source.clone())
             .map_err(StartError::Registry)?,
     );
-    let listener = bind(config.api_port).await?;
-    let api_addr = listener.local_addr().map_err(StartError::Serve)?;
-    std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
-        .map_err(dir_error)?;
     let state = ApiState {
         registry: registry.clone(),
         keys: credentials.keys(),
         no_auth: config.no_auth,
         source,
     };
+    let listener = bind(config.api_port).await?;
+    let api_addr = listener.local_addr().map_err(StartError::Serve)?;
+    let access = match config.access {
+        Some(access) => {
+            let directory: Arc<dyn Directory> = registry.clone();
+            Some(
+                DeviceAccess::start(access, directory, log)
+                    .await
+                    .map_err(StartError::Access)?,
+            )
+        }
+        None => None,
+    };
+    let platform_ca = access.as_ref().and_then(|a| a.platform_ca.clone());
+    let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
+        Ok(router) => router,
+        Err(e) => {
+            if let Some(access) = access {
+                access.shutdown().await;
+            }
+            return Err(e);
+        }
+    };
+    std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
+        .map_err(dir_error)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let server = tokio::spawn(async move {
-        axum::serve(listener, service)
-            .with_graceful_shutdown(async {
-                let _ = stopped.await;
-            })
-            .await
-    });
+    let server = tokio::spawn(http_server::serve(
+        listener,
+        router,
+        Limits::default(),
+        async {
+            let _ = stopped.await;
+        },
+    ));
     Ok(Running {
         api_addr,
+        serves_app: config.app_dir.is_some(),
+        access,
         credentials,
         data_dir,
         registry,

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use iotda_testkit::http::{self, get};
 use iotda_testkit::{openssl, openssl_ca, openssl_issue, Scratch};
 
 use crate::{kit, ok, text, Running};
@@ -20,20 +21,67 @@ fn start(data: &Path) -> Running {
 
 /// The same with `extra` arguments; also returns the API's URL.
 fn start_with(data: &Path, extra: &[&str]) -> (Running, String) {
-    let mut args = vec![
-        "platform",
-        "--data",
-        data.to_str().unwrap(),
+    let (run, banner) = start_banner(data, extra);
+    let url = banner
+        .iter()
+        .find(|l| l.starts_with("http://127.0.0.1:"))
+        .expect("the HTTP URL")
+        .clone();
+    (run, url)
+}
+
+/// Starts the platform with every port free-chosen and `extra` arguments;
+/// returns it and its banner (every line up to `data: `, the broker's
+/// start among them), after checking
+/// the banner names each URL and key.
+fn start_banner(data: &Path, extra: &[&str]) -> (Running, Vec<String>) {
+    let mut args = vec!["platform", "--data", data.to_str().unwrap()];
+    for port in [
         "--api-port",
-        "0",
-    ];
+        "--mqtt-port",
+        "--mqtts-port",
+        "--ws-port",
+        "--wss-port",
+    ] {
+        args.extend_from_slice(&[port, "0"]);
+    }
     args.extend_from_slice(extra);
     let run = Running::start(&args);
-    let url = run.stdout_until(START, |l| l.starts_with("http://127.0.0.1:"));
-    for label in ["AK: ", "SK: ", "project id: ", "data: "] {
-        run.stdout_until(START, |l| l.starts_with(label));
+    let mut banner = Vec::new();
+    loop {
+        let line = run.stdout_until(START, |_| true);
+        let last = line.starts_with("data: ");
+        banner.push(line);
+        if last {
+            break;
+        }
     }
-    (run, url)
+    for start in [
+        "http://127.0.0.1:",
+        "mqtt://127.0.0.1:",
+        "mqtts://127.0.0.1:",
+        "ws://127.0.0.1:",
+        "wss://127.0.0.1:",
+        "API: http://127.0.0.1:",
+        "platform CA: ",
+        "AK: ",
+        "SK: ",
+        "project id: ",
+    ] {
+        assert!(
+            banner.iter().any(|l| l.starts_with(start)),
+            "no {start:?} in {banner:?}"
+        );
+    }
+    (run, banner)
+}
+
+/// The banner's line starting with `start`, without it.
+fn banner_value<'a>(banner: &'a [String], start: &str) -> &'a str {
+    banner
+        .iter()
+        .find_map(|l| l.strip_prefix(start))
+        .unwrap_or_else(|| panic!("no {start:?} in {banner:?}"))
 }
 
 /// `iotda-kit platform ARGS --data DATA`.
@@ -75,10 +123,10 @@ fn value<'a>(out: &'a str, label: &str) -> &'a str {
 }
 
 #[test]
-fn the_seeds_x509_registration_in_four_commands_then_a_clean_stop() {
+fn the_seeds_x509_flow_registration_connection_report_online_then_a_clean_stop() {
     let dir = Scratch::new("cli-platform-x509");
     let data = dir.join("data");
-    let platform = start(&data);
+    let (platform, banner) = start_banner(&data, &[]);
     ok(&manage(
         &data,
         &["product", "add", "--name", "Meter", "--product-id", "meter"],
@@ -134,6 +182,87 @@ fn the_seeds_x509_registration_in_four_commands_then_a_clean_stop() {
     fails(&dup, 1, "IOTDA.014031");
     let short = add_by_fingerprint(&data, "n2", "abcd");
     fails(&short, 1, "IOTDA.000006");
+
+    // Connect over MQTTS with the device certificate, verifying the server
+    // with the platform CA the banner names (X.509: ClientId
+    // {device_id}_0_{sign type}_{hour}, user name the device id, no
+    // password), and report properties with QoS 1.
+    let mqtts = banner_value(&banner, "mqtts://127.0.0.1:").to_string();
+    let ca_file = banner_value(&banner, "platform CA: ")
+        .split(" (also ")
+        .next()
+        .unwrap()
+        .to_string();
+    let device = |tool: &str, extra: &[&str]| {
+        let mut cmd = std::process::Command::new(tool);
+        cmd.current_dir(dir.path()).args([
+            "-h",
+            "localhost",
+            "-p",
+            &mqtts,
+            "--cafile",
+            &ca_file,
+            "--cert",
+            "device.pem",
+            "--key",
+            "device.key",
+            "-i",
+            "meter_node1_0_0_2026120710",
+            "-u",
+            "meter_node1",
+            "-V",
+            "mqttv311",
+        ]);
+        cmd.args(extra);
+        cmd
+    };
+    let report = r#"{"services":[{"service_id":"BasicData","properties":{"luminance":30}}]}"#;
+    let published = device(
+        "mosquitto_pub",
+        &[
+            "-q",
+            "1",
+            "-t",
+            "$oc/devices/meter_node1/sys/properties/report",
+            "-m",
+            report,
+        ],
+    )
+    .output()
+    .expect("run mosquitto_pub");
+    assert!(published.status.success(), "{}", text(&published.stderr));
+    let logged = platform.stdout_until(START, |l| l.starts_with("published: "));
+    assert!(
+        logged.contains("\"meter_node1\"")
+            && logged.contains("$oc/devices/meter_node1/sys/properties/report")
+            && logged.contains(report),
+        "{logged}"
+    );
+
+    // While the device stays connected, the API shows it ONLINE.
+    let mut listening = device(
+        "mosquitto_sub",
+        &["-t", "$oc/devices/meter_node1/sys/commands/#"],
+    )
+    .stdout(std::process::Stdio::null())
+    .stderr(std::process::Stdio::null())
+    .spawn()
+    .expect("run mosquitto_sub");
+    let online = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        ok(&manage(&data, &["device", "show", "meter_node1"])).contains("\"ONLINE\"")
+    });
+    listening.kill().expect("stop mosquitto_sub");
+    let _ = listening.wait();
+    assert!(online, "the device never showed ONLINE");
+    let offline = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(100));
+        ok(&manage(&data, &["device", "show", "meter_node1"])).contains("\"OFFLINE\"")
+    });
+    assert!(
+        offline,
+        "the device never went OFFLINE after its connection ended"
+    );
 
     platform.signal("TERM");
     let (code, _, stderr) = platform.finish();
@@ -334,4 +463,59 @@ fn no_auth_admits_unsigned_commands() {
         url
     };
     assert!(url.starts_with("http://127.0.0.1:"));
+}
+
+#[test]
+fn one_origin_serves_the_app_the_api_and_the_platform_ca() {
+    let dir = Scratch::new("cli-platform-origin");
+    let app = dir.join("dist");
+    std::fs::create_dir_all(&app).unwrap();
+    std::fs::write(
+        app.join("index.html"),
+        "<!doctype html><html><head><meta http-equiv=\"Content-Security-Policy\" \
+         content=\"default-src 'self'\" /></head><body>the app</body></html>",
+    )
+    .unwrap();
+    let data = dir.join("data");
+    let (run, banner) = start_banner(&data, &["--app", app.to_str().unwrap()]);
+    let http_url = banner
+        .iter()
+        .find(|l| l.starts_with("http://127.0.0.1:"))
+        .unwrap();
+    assert!(banner.contains(&format!("app: {http_url}/")), "{banner:?}");
+    let addr: std::net::SocketAddr = http_url.strip_prefix("http://").unwrap().parse().unwrap();
+
+    // The page, and a client route of it.
+    for path in ["/", "/console"] {
+        let page = get(addr, path, "");
+        assert_eq!(page.status, 200, "{path}");
+        assert!(text(&page.body).contains("the app"), "{path}");
+    }
+    // The platform CA, as the file the banner names.
+    let ca_file = banner_value(&banner, "platform CA: ")
+        .split(" (also ")
+        .next()
+        .unwrap()
+        .to_string();
+    let ca = get(addr, "/platform-ca.crt", "");
+    assert_eq!(ca.status, 200);
+    assert_eq!(ca.body, std::fs::read(&ca_file).unwrap());
+    assert!(text(&ca.body).starts_with("-----BEGIN CERTIFICATE-----"));
+    // An API path that is no operation gets the API's error, never the page.
+    let missing = get(addr, "/v5/iotda/projects/p/no-such-thing", "");
+    assert_eq!(missing.status, 404);
+    let body: serde_json::Value = serde_json::from_slice(&missing.body).unwrap();
+    assert_eq!(body["error_code"], "IOTDA.014910", "{body}");
+    // The API itself, signed, on the same origin.
+    ok(&manage(&data, &["product", "list"]));
+    // Another site's name pointed at 127.0.0.1 is not answered.
+    let rebound = http::raw(
+        addr,
+        b"GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    );
+    assert_eq!(rebound.status, 421);
+
+    run.signal("INT");
+    let (code, _, stderr) = run.finish();
+    assert_eq!(code, Some(0), "{stderr}");
 }

@@ -24,7 +24,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use iotda_core::mqtt::{
     self, ConnAck, Connect, ConnectReasonCode, Disconnect, DisconnectReasonCode, Packet, Pid,
-    ProtocolVersion, PubAck, QoS, SubAck, SubAckReasonCode, Subscribe, Subscription, TopicFilter,
+    ProtocolVersion, PubAck, Publish, QoS, SubAck, SubAckReasonCode, Subscribe, Subscription,
+    TopicFilter,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -34,7 +35,7 @@ use super::stream::DeviceStream;
 use super::Shared;
 use crate::decide::{self, ConnectRequest, PublishAnswer, Refusal, Transport};
 use crate::directory::DeviceStatus;
-use crate::log::Event;
+use crate::log::{Event, PAYLOAD_PREVIEW};
 
 /// Largest CONNECT read before the device is authenticated.
 pub(crate) const MAX_CONNECT_SIZE: usize = 64 * 1024;
@@ -524,7 +525,10 @@ impl Relay {
         let log = &self.shared.log;
         match packet {
             Packet::Publish(p) => match decide::check_publish(&self.device_id, &p, self.version) {
-                Ok(()) => Verdict::Forward,
+                Ok(()) => {
+                    log(published(&self.device_id, &p));
+                    Verdict::Forward
+                }
                 Err(refusal) => {
                     let answer = refusal.answer;
                     let pid = p.qos_pid.pid();
@@ -665,5 +669,17 @@ impl Relay {
             to_broker.extend_from_slice(&PINGREQ);
         }
         Ok((out, to_broker))
+    }
+}
+
+/// The log's line for an accepted uplink.
+fn published(device_id: &str, p: &Publish) -> Event {
+    let shown = &p.payload[..p.payload.len().min(PAYLOAD_PREVIEW)];
+    Event::Published {
+        device_id: device_id.to_string(),
+        topic: p.topic.as_str().to_string(),
+        qos: p.qos_pid.qos() as u8,
+        size: p.payload.len(),
+        preview: String::from_utf8_lossy(shown).into_owned(),
     }
 }

@@ -46,6 +46,18 @@ impl ApiError {
         }
     }
 
+    /// A 404 `IOTDA.014910`: no operation at this path (so that the app
+    /// served beside the API never answers an API client with its page).
+    pub fn no_such_operation(path: &str) -> Self {
+        Self {
+            status: StatusCode::NOT_FOUND,
+            code: "IOTDA.014910",
+            msg: format!(
+                "no operation of this platform's API at {path}; docs/platform-api.md lists them"
+            ),
+        }
+    }
+
     /// A 413: the body is larger than `limit` bytes.
     pub fn too_large(limit: usize) -> Self {
         Self {

@@ -31,11 +31,14 @@ impl Server {
             .build()
             .unwrap();
         let running = runtime
-            .block_on(platform::start(Config {
-                data_dir: data.to_path_buf(),
-                api_port: 0,
-                no_auth,
-            }))
+            .block_on(platform::start(
+                Config {
+                    no_auth,
+                    access: None,
+                    ..Config::new(data.to_path_buf(), 0)
+                },
+                std::sync::Arc::new(|_| {}),
+            ))
             .unwrap();
         Self {
             runtime,
