@@ -519,3 +519,145 @@ fn one_origin_serves_the_app_the_api_and_the_platform_ca() {
     let (code, _, stderr) = run.finish();
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
+    let dir = Scratch::new("cli-platform-kit-clients");
+    let data = dir.join("data");
+    let (run, banner) = start_banner(&data, &[]);
+    let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
+    let mqtts = banner_value(&banner, "mqtts://127.0.0.1:").to_string();
+    let ca_file = banner_value(&banner, "platform CA: ")
+        .split(" (also ")
+        .next()
+        .unwrap()
+        .to_string();
+    ok(&manage(
+        &data,
+        &["product", "add", "--name", "Meter", "--product-id", "meter"],
+    ));
+    ok(&manage(
+        &data,
+        &[
+            "device",
+            "add",
+            "--product-id",
+            "meter",
+            "--node-id",
+            "kit",
+            "--secret",
+            "kit-secret-1",
+            // secure_access false: MQTT on the non-secure port too.
+            "--allow-plain",
+        ],
+    ));
+    let secret_device = |command: &str, port: &str, extra: &[&str]| {
+        let mut args = vec![
+            command,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--device-id",
+            "meter_kit",
+            "--secret",
+            "kit-secret-1",
+        ];
+        args.extend_from_slice(extra);
+        args.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run_kit = |args: Vec<String>| kit(&args.iter().map(String::as_str).collect::<Vec<_>>());
+
+    // pub, over MQTT with the computed password, QoS 1: acknowledged and
+    // logged.
+    let report = r#"{"services":[{"service_id":"BasicData","properties":{"luminance":7}}]}"#;
+    let args = secret_device(
+        "pub",
+        &mqtt,
+        &[
+            "--topic",
+            "$oc/devices/meter_kit/sys/properties/report",
+            "--message",
+            report,
+            "--qos",
+            "1",
+        ],
+    );
+    ok(&run_kit(args));
+    let logged = run.stdout_until(START, |l| l.starts_with("published: "));
+    assert!(
+        logged.contains("\"meter_kit\"") && logged.contains(report),
+        "{logged}"
+    );
+
+    // The same with a wrong secret: refused, and the log says why.
+    let wrong = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &mqtt,
+        "--device-id",
+        "meter_kit",
+        "--secret",
+        "not-the-secret",
+        "--topic",
+        "$oc/devices/meter_kit/sys/properties/report",
+        "--message",
+        "{}",
+    ]);
+    assert_ne!(wrong.status.code(), Some(0));
+    let refused = run.stdout_until(START, |l| l.starts_with("refused: "));
+    assert!(refused.contains("meter_kit"), "{refused}");
+
+    // simulate: two reports of the default model reach the platform.
+    let args = secret_device(
+        "simulate",
+        &mqtt,
+        &["--interval", "1", "--count", "2", "--seed", "7"],
+    );
+    ok(&run_kit(args));
+    for _ in 0..2 {
+        let line = run.stdout_until(START, |l| l.starts_with("published: "));
+        assert!(
+            line.contains("$oc/devices/meter_kit/sys/properties/report"),
+            "{line}"
+        );
+    }
+
+    // sub over MQTTS, verifying the platform CA: its subscription to its
+    // own commands is granted (it waits, then ends with status 0), one to
+    // another device's topic is refused and logged.
+    let args = secret_device(
+        "sub",
+        &mqtts,
+        &[
+            "--ca",
+            &ca_file,
+            "--topic",
+            "$oc/devices/meter_kit/sys/commands/#",
+            "--timeout",
+            "1",
+        ],
+    );
+    ok(&run_kit(args));
+    let args = secret_device(
+        "sub",
+        &mqtts,
+        &[
+            "--ca",
+            &ca_file,
+            "--topic",
+            "$oc/devices/someone_else/sys/commands/#",
+            "--timeout",
+            "1",
+        ],
+    );
+    let other = run_kit(args);
+    assert_ne!(other.status.code(), Some(0), "{}", text(&other.stderr));
+    let refused = run.stdout_until(START, |l| l.starts_with("subscription refused: "));
+    assert!(refused.contains("someone_else"), "{refused}");
+
+    run.signal("TERM");
+    assert_eq!(run.finish().0, Some(0));
+}
