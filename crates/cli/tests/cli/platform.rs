@@ -628,32 +628,15 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
     // sub over MQTTS, verifying the platform CA: its subscription to its
     // own commands is granted (it waits, then ends with status 0), one to
     // another device's topic is refused and logged.
-    let args = secret_device(
-        "sub",
-        &mqtts,
-        &[
-            "--ca",
-            &ca_file,
-            "--topic",
-            "$oc/devices/meter_kit/sys/commands/#",
-            "--timeout",
-            "1",
-        ],
-    );
-    ok(&run_kit(args));
-    let args = secret_device(
-        "sub",
-        &mqtts,
-        &[
-            "--ca",
-            &ca_file,
-            "--topic",
-            "$oc/devices/someone_else/sys/commands/#",
-            "--timeout",
-            "1",
-        ],
-    );
-    let other = run_kit(args);
+    let sub = |filter: &str| {
+        run_kit(secret_device(
+            "sub",
+            &mqtts,
+            &["--ca", &ca_file, "--topic", filter, "--timeout", "1"],
+        ))
+    };
+    ok(&sub("$oc/devices/meter_kit/sys/commands/#"));
+    let other = sub("$oc/devices/someone_else/sys/commands/#");
     assert_ne!(other.status.code(), Some(0), "{}", text(&other.stderr));
     let refused = run.stdout_until(START, |l| l.starts_with("subscription refused: "));
     assert!(refused.contains("someone_else"), "{refused}");
