@@ -31,11 +31,7 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
         TopicName::new(args.topic.clone()).map_err(|e| CliError::Usage(format!("--topic: {e}")))?;
     let qos = qos(args.qos)?;
     let payload = if args.message == "-" {
-        let mut text = Vec::new();
-        io::stdin()
-            .read_to_end(&mut text)
-            .map_err(|e| CliError::Failure(format!("cannot read the message from stdin: {e}")))?;
-        text
+        crate::input::read_stdin("the message")?
     } else {
         args.message.clone().into_bytes()
     };

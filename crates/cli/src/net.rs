@@ -22,7 +22,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
 
 use crate::args::SecretArg;
-use crate::CliError;
+use crate::{read_file, CliError};
 
 /// How to speak TLS, from the command line.
 #[derive(Debug, Default)]
@@ -245,8 +245,7 @@ fn client_identity(
     passphrase: Option<&str>,
 ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), CliError> {
     let chain = read_certificates(cert)?;
-    let bytes = std::fs::read(key)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", key.display())))?;
+    let bytes = read_file(key)?;
     let private = PrivateKey::parse(&bytes, passphrase)
         .map_err(|e| CliError::Usage(format!("{}: {e}", key.display())))?;
     if let Some(first) = chain.first() {
@@ -271,8 +270,7 @@ fn client_identity(
 }
 
 fn read_certificates(path: &Path) -> Result<Vec<Certificate>, CliError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = read_file(path)?;
     let parsed = match std::str::from_utf8(&bytes) {
         Ok(text) => Certificate::parse_all(text),
         Err(_) => Certificate::parse(&bytes).map(|c| vec![c]),

@@ -4,6 +4,7 @@
 
 mod cert;
 mod credentials;
+mod inputs;
 mod model;
 mod mqtt;
 mod packet;
