@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
 use iotda_core::mqtt::session::{
-    Event, Instant, Message, Options, Secret, Session, SubscribeOutcome, SubscribeResult,
+    Event, Instant, Login, Message, Options, Secret, Session, SubscribeOutcome, SubscribeResult,
     TransportAction,
 };
 use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
@@ -271,8 +271,11 @@ impl Client {
         let mut seed = [0u8; 8];
         getrandom::fill(&mut seed)
             .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
-        let session = Session::new(options, u64::from_le_bytes(seed))
+        let mut session = Session::new(options, u64::from_le_bytes(seed))
             .map_err(|e| CliError::Usage(e.to_string()))?;
+        if let Some(source) = login_source(args)? {
+            session.set_login_source(source);
+        }
         let tls = tls.then(|| TlsOptions {
             ca: args.ca.clone(),
             cert: args.cert.clone(),
@@ -499,6 +502,35 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
     options.version = protocol_version(&args.protocol)?;
     options.keep_alive = args.keepalive;
     Ok(options)
+}
+
+/// For an IoTDA device whose hour was not pinned with `--timestamp`: a
+/// login signed with the current UTC hour before every CONNECT, so a
+/// reconnection after the hour is not refused (sign type 1 checks it).
+fn login_source(
+    args: &ConnectionArgs,
+) -> Result<Option<impl FnMut(Instant) -> Option<Login> + Send + 'static>, CliError> {
+    let (Some(device_id), None) = (args.device_id.clone(), &args.timestamp) else {
+        return Ok(None);
+    };
+    let sign_type: SignType = args
+        .sign_type
+        .parse()
+        .map_err(|e| CliError::Usage(format!("--sign-type: {e}")))?;
+    let secret = args.secret.clone();
+    Ok(Some(move |_: Instant| {
+        let hour = Timestamp::from_unix_seconds(unix_now().ok()?).ok()?;
+        match &secret {
+            Some(secret) => Credentials::compute(&device_id, secret.expose(), sign_type, hour)
+                .ok()
+                .map(|c| Login::from(&c)),
+            None => Some(Login {
+                client_id: credentials::client_id(&device_id, sign_type, hour).ok()?,
+                username: Some(device_id.clone()),
+                password: None,
+            }),
+        }
+    }))
 }
 
 /// `--protocol`: 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0).

@@ -87,6 +87,13 @@ pub enum Warning {
     IotdaQos2,
     /// IoTDA does not keep retained messages.
     IotdaRetain,
+    /// The [`LoginSource`](super::LoginSource) gave a login that cannot be
+    /// sent (an empty ClientId, a field over 65535 bytes); the previous one
+    /// is used.
+    LoginUnusable {
+        /// Why, in the codec's words.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -104,6 +111,10 @@ impl fmt::Display for Warning {
             Self::IotdaRetain => {
                 f.write_str("IoTDA does not keep retained messages; the retain flag is ignored")
             }
+            Self::LoginUnusable { reason } => write!(
+                f,
+                "the fresh login cannot be sent ({reason}); connecting with the previous one"
+            ),
         }
     }
 }

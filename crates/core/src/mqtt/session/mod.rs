@@ -86,6 +86,7 @@
 mod error;
 mod event;
 mod inbound;
+mod login;
 mod options;
 mod outbound;
 mod pid;
@@ -99,6 +100,7 @@ pub use event::{
     ConnectRefusal, Connected, Event, LostCause, Message, RequestId, ServerDisconnect,
     SubscribeOutcome, SubscribeResult, TransportAction, UnsubscribeResult, Warning,
 };
+pub use login::{Login, LoginSource};
 pub use options::{Backoff, Options, QueueLimits, Secret};
 pub use time::Instant;
 
@@ -110,6 +112,7 @@ use super::{
     Connect, Disconnect, DisconnectReasonCode, Error as CodecError, Packet, Pid, ProtocolVersion,
     Publish, QoS, Subscribe, Subscription, SubscriptionOptions, TopicFilter, Unsubscribe,
 };
+use login::LoginHook;
 use pid::{PidMap, PidPool, PidSet};
 
 /// The session's connection state, for display.
@@ -280,6 +283,8 @@ pub struct Session {
     /// Server packet identifiers of QoS 2 messages delivered and waiting for
     /// PUBREL: a PUBLISH with one of these is a duplicate.
     incoming_qos2: PidSet,
+    /// Asked for the login before every CONNECT.
+    login: Option<LoginHook>,
 }
 
 /// Any packet identifier, to measure and check packets before the real one
@@ -325,6 +330,7 @@ impl Session {
             unsubscribing: PidMap::default(),
             subscriptions: Vec::new(),
             incoming_qos2: PidSet::new(),
+            login: None,
         };
         session.check_connect()?;
         if session.options.iotda {
@@ -360,6 +366,29 @@ impl Session {
             (self.options.username, self.options.password) = old;
         }
         checked
+    }
+
+    /// Asks `source` for the ClientId, user name and password before every
+    /// CONNECT, so each connection carries fresh ones (IoTDA's sign type 1
+    /// passwords are valid for the hour they were signed in). A login that
+    /// cannot be sent (see [`Session::set_credentials`]) is refused with
+    /// [`Warning::LoginUnusable`], and the previous one is used.
+    pub fn set_login_source(&mut self, source: impl LoginSource + 'static) {
+        self.login = Some(LoginHook(Box::new(source)));
+    }
+
+    /// Takes a fresh login from the [`LoginSource`], if there is one.
+    fn refresh_login(&mut self, now: Instant) {
+        let Some(login) = self.login.as_mut().and_then(|hook| hook.0.login(now)) else {
+            return;
+        };
+        let old_id = std::mem::replace(&mut self.options.client_id, login.client_id);
+        if let Err(e) = self.set_credentials(login.username, login.password) {
+            self.options.client_id = old_id;
+            self.warn(Warning::LoginUnusable {
+                reason: e.to_string(),
+            });
+        }
     }
 
     /// The connection state.
@@ -540,6 +569,7 @@ impl Session {
             deadline: now + self.options.connect_timeout,
             sent: now,
         };
+        self.refresh_login(now);
         let connect = self.connect_packet();
         self.write(now, &Packet::Connect(connect));
     }

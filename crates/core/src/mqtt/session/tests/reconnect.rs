@@ -398,3 +398,78 @@ fn unanswered_subscribe_and_unsubscribe_go_again_in_request_order() {
     );
     h.s.check_invariants();
 }
+
+/// An IoTDA device's login signed with the hour of a wall clock that the
+/// test moves: Unix seconds = `WALL_START` + the session's milliseconds / 1000.
+fn iotda_login(now: Instant) -> Option<Login> {
+    use crate::credentials::{Credentials, SignType, Timestamp};
+    // 2026-12-07T10:59:58Z.
+    const WALL_START: i64 = 1_796_641_198;
+    let wall = WALL_START + i64::try_from(now.as_millis() / 1000).ok()?;
+    let hour = Timestamp::from_unix_seconds(wall).ok()?;
+    let creds =
+        Credentials::compute("5f8d_node1", "12345678", SignType::CheckTimestamp, hour).ok()?;
+    Some(Login::from(&creds))
+}
+
+#[test]
+fn sign_type_1_logins_are_signed_again_on_every_reconnection() {
+    use crate::credentials::{Credentials, SignType, Timestamp};
+    let expected = |hour: u8| {
+        let ts = Timestamp::new(2026, 12, 7, hour).unwrap();
+        Credentials::compute("5f8d_node1", "12345678", SignType::CheckTimestamp, ts).unwrap()
+    };
+    let mut o = backoff_options(ProtocolVersion::V3_1_1);
+    o.client_id = "stale".into();
+    let mut h = Harness::new(o);
+    h.s.set_login_source(iotda_login);
+
+    // 10:59:58: the hour is 10, whatever the options held.
+    let first = h.open();
+    let ten = expected(10);
+    assert_eq!(first.client_id, "5f8d_node1_0_1_2026120710");
+    assert_eq!(first.client_id, ten.client_id);
+    assert_eq!(first.username.as_deref(), Some("5f8d_node1"));
+    assert_eq!(
+        first.password.as_deref(),
+        Some(ten.password.expose().as_bytes())
+    );
+    h.connack(false);
+    h.events();
+
+    // The connection drops at 11:00:00; the reconnection is in hour 11.
+    h.advance_to(2_000);
+    let at = lose(&mut h).expect("reconnects");
+    let again = reconnect(&mut h, at, 1);
+    let eleven = expected(11);
+    assert_eq!(again.client_id, "5f8d_node1_0_1_2026120711");
+    assert_eq!(
+        again.password.as_deref(),
+        Some(eleven.password.expose().as_bytes())
+    );
+    assert_ne!(eleven.password, ten.password);
+}
+
+#[test]
+fn a_login_that_cannot_be_sent_keeps_the_previous_one() {
+    let mut h = Harness::new(options(ProtocolVersion::V3_1_1));
+    let before = options(ProtocolVersion::V3_1_1).client_id;
+    h.s.set_login_source(|_: Instant| {
+        Some(Login {
+            client_id: "c".into(),
+            username: Some("u".repeat(70_000)),
+            password: None,
+        })
+    });
+    h.s.connect(h.at());
+    h.actions();
+    h.s.handle_connected(h.at());
+    match h.sent().as_slice() {
+        [Packet::Connect(c)] => assert_eq!(c.client_id, before),
+        other => panic!("expected CONNECT, got {other:?}"),
+    }
+    assert!(matches!(
+        h.events().as_slice(),
+        [Event::Warning(Warning::LoginUnusable { .. })]
+    ));
+}
