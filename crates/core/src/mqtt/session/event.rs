@@ -94,6 +94,16 @@ pub enum Warning {
         /// Why, in the codec's words.
         reason: String,
     },
+    /// The broker dropped the connection right after accepting it
+    /// [`TAKEOVER_DROPS`](super::TAKEOVER_DROPS) times in a row, or said
+    /// "session taken over" (0x8E): another client is connecting with the
+    /// same ClientId, and each connection ends the other's.
+    ClientIdInUse {
+        /// The ClientId.
+        client_id: String,
+        /// The drops in a row seen.
+        drops: u32,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -111,6 +121,12 @@ impl fmt::Display for Warning {
             Self::IotdaRetain => {
                 f.write_str("IoTDA does not keep retained messages; the retain flag is ignored")
             }
+            Self::ClientIdInUse { client_id, drops } => write!(
+                f,
+                "another client is using this device id: the broker dropped client id {client_id:?} \
+                 right after accepting it ({drops} in a row); stop the other client or device, \
+                 or connect as another device"
+            ),
             Self::LoginUnusable { reason } => write!(
                 f,
                 "the fresh login cannot be sent ({reason}); connecting with the previous one"

@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::super::{
-    decode, ConnAck, ConnectReasonCode, Disconnect, Packet, PacketType, Pid, PubAck, PubComp,
-    PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe, UnsubAck,
-    UnsubAckReasonCode,
+    decode, ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, Packet, PacketType, Pid,
+    PubAck, PubComp, PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe,
+    UnsubAck, UnsubAckReasonCode,
 };
 use super::{
     message_from, Awaiting, ConnectRefusal, Connected, Ending, Event, InFlight, Instant, Link,
     LostCause, PendingSubscribe, Phase, ProtocolError, PublishError, Request, ServerDisconnect,
-    ServerLimits, Session, State, SubscribeOutcome, SubscribeResult, UnsubscribeResult,
+    ServerLimits, Session, State, SubscribeOutcome, SubscribeResult, UnsubscribeResult, Warning,
 };
 
 impl Session {
@@ -115,12 +115,12 @@ impl Session {
             self.assigned_client_id = Some(id.clone());
         }
         let keep_alive = p.server_keep_alive.unwrap_or(self.options.keep_alive);
-        self.attempt = 0;
         self.state = State::Up(Link {
             keep_alive: Duration::from_secs(u64::from(keep_alive)),
             last_sent: sent,
             last_received: now,
             ping_sent: None,
+            since: now,
         });
         self.events.push_back(Event::Connected(Connected {
             session_present: ack.session_present,
@@ -207,6 +207,14 @@ impl Session {
             server_reference: d.properties.server_reference,
         };
         let reconnect = !disconnect.is_permanent();
+        if disconnect.reason == DisconnectReasonCode::SessionTakenOver {
+            self.warn(Warning::ClientIdInUse {
+                client_id: self.connect_packet().client_id,
+                drops: 1,
+            });
+        } else {
+            self.count_drop(now);
+        }
         let cause = LostCause::ServerDisconnect(disconnect);
         self.end(now, Ending::Lost(cause), reconnect, None);
     }

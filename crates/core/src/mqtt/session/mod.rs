@@ -154,7 +154,19 @@ struct Link {
     last_received: Instant,
     /// When the unanswered PINGREQ was sent.
     ping_sent: Option<Instant>,
+    /// When CONNACK accepted the connection.
+    since: Instant,
 }
+
+/// A connection that stays up this long resets the reconnection backoff;
+/// one that ends sooner counts as a drop right after CONNACK (this kit's
+/// choice: long enough that a broker or a rival client dropping every
+/// connection is noticed, short next to IoTDA's advised 120 s keep alive).
+pub const STABLE_AFTER: Duration = Duration::from_secs(30);
+
+/// Drops right after CONNACK in a row that say another client is using the
+/// same ClientId (two clients with one id kick each other off).
+pub const TAKEOVER_DROPS: u32 = 3;
 
 /// A request waiting in the queue.
 #[derive(Debug)]
@@ -257,8 +269,12 @@ pub struct Session {
     /// The application wants a connection (after `connect`, until
     /// `disconnect`).
     want_connected: bool,
-    /// Reconnection attempts since the last successful CONNACK.
+    /// Reconnection attempts since a connection last stayed up for
+    /// [`STABLE_AFTER`] (or since [`Session::connect`]).
     attempt: u32,
+    /// Connections in a row that the broker or transport ended within
+    /// [`STABLE_AFTER`] of CONNACK.
+    short_drops: u32,
     /// MQTT 5: the client id the server assigned, reused on reconnection.
     assigned_client_id: Option<String>,
     limits: ServerLimits,
@@ -314,6 +330,7 @@ impl Session {
             state: State::Down { reconnect_at: None },
             want_connected: false,
             attempt: 0,
+            short_drops: 0,
             assigned_client_id: None,
             limits: ServerLimits::default(),
             rx: Vec::new(),
@@ -445,6 +462,7 @@ impl Session {
     pub fn connect(&mut self, now: Instant) {
         self.want_connected = true;
         self.attempt = 0;
+        self.short_drops = 0;
         match self.state {
             State::Down { .. } => self.open(now),
             State::Closing { .. } => {
@@ -583,6 +601,7 @@ impl Session {
             State::Closing { reconnect_at } => self.state = State::Down { reconnect_at },
             State::Opening { .. } | State::AwaitConnAck { .. } | State::Up(_) => {
                 self.tx.clear();
+                self.count_drop(now);
                 self.connection_ended();
                 let reconnect_at = self.schedule_reconnect(now, true);
                 self.state = State::Down { reconnect_at };
@@ -759,7 +778,34 @@ impl Session {
         self.actions.push_back(TransportAction::Close);
     }
 
+    /// The broker or the transport ended the connection: one ended within
+    /// [`STABLE_AFTER`] of CONNACK is a drop, and [`TAKEOVER_DROPS`] in a
+    /// row are reported as [`Warning::ClientIdInUse`].
+    fn count_drop(&mut self, now: Instant) {
+        let State::Up(link) = self.state else {
+            return;
+        };
+        if now.saturating_duration_since(link.since) >= STABLE_AFTER {
+            self.short_drops = 0;
+            return;
+        }
+        self.short_drops = self.short_drops.saturating_add(1);
+        if self.short_drops == TAKEOVER_DROPS {
+            self.warn(Warning::ClientIdInUse {
+                client_id: self.connect_packet().client_id,
+                drops: self.short_drops,
+            });
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant, allowed: bool) -> Option<Instant> {
+        // The backoff starts again only after a connection that lasted: a
+        // broker that accepts and drops at once is not retried every second.
+        if let State::Up(link) = self.state {
+            if now.saturating_duration_since(link.since) >= STABLE_AFTER {
+                self.attempt = 0;
+            }
+        }
         if !allowed || !self.want_connected {
             return None;
         }

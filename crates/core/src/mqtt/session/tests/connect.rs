@@ -368,8 +368,13 @@ fn mqtt5_server_disconnect_is_reported_in_words() {
     // would only take it back.
     let mut h = Harness::connected(options(ProtocolVersion::V5));
     h.feed(Disconnect::new(DisconnectReasonCode::SessionTakenOver));
+    let events = h.events();
     assert!(matches!(
-        h.event(),
+        &events[0],
+        Event::Warning(Warning::ClientIdInUse { client_id, drops: 1 }) if client_id == "client-1"
+    ));
+    assert!(matches!(
+        &events[1],
         Event::ConnectionLost {
             cause: LostCause::ServerDisconnect(ServerDisconnect {
                 reason: DisconnectReasonCode::SessionTakenOver,

@@ -66,12 +66,78 @@ fn delays_grow_by_the_factor_with_jitter_and_start_again_after_success() {
             }
         );
     }
+    // Accepted and dropped at once: the backoff goes on growing.
     h.s.handle_connected(h.at());
     h.connack(false);
     h.events();
     let at = lose(&mut h).unwrap();
     let delay = at.as_millis() - h.now;
+    assert!((4000..=8000).contains(&delay), "{delay}");
+    reconnect(&mut h, at, 7);
+    h.connack(false);
+    h.events();
+    // Up for STABLE_AFTER, pings answered: the backoff starts again.
+    stay_up(&mut h, STABLE_AFTER);
+    let at = lose(&mut h).unwrap();
+    let delay = at.as_millis() - h.now;
     assert!((500..=1000).contains(&delay), "{delay}");
+}
+
+/// Keeps the connection up for `up`, a second at a time, answering pings.
+fn stay_up(h: &mut Harness, up: Duration) {
+    for _ in 0..up.as_secs() {
+        h.advance_to(h.now + 1000);
+        if h.sent().contains(&Packet::PingReq) {
+            h.feed(Packet::PingResp);
+        }
+        assert!(!h.events().iter().any(|e| matches!(e, Event::ConnectionLost { .. })));
+    }
+}
+
+#[test]
+fn a_client_id_dropped_right_after_connack_again_and_again_is_said_to_be_in_use() {
+    let mut o = backoff_options(ProtocolVersion::V3_1_1);
+    o.client_id = "5f8d_node1_0_0_2026120710".into();
+    let mut h = Harness::connected(o);
+    let mut warnings = Vec::new();
+    for attempt in 1..=TAKEOVER_DROPS + 1 {
+        // Kicked off a second after CONNACK, as a rival with the same id
+        // connects.
+        h.advance_to(h.now + 1000);
+        h.closed();
+        for event in h.events() {
+            match event {
+                Event::Warning(w) => warnings.push((attempt, w)),
+                Event::ConnectionLost { reconnect_at, .. } => {
+                    let at = reconnect_at.expect("reconnects");
+                    reconnect(&mut h, at, attempt);
+                    h.connack(false);
+                    h.events();
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+    }
+    // Said once, at the third drop in a row.
+    assert_eq!(
+        warnings,
+        [(
+            TAKEOVER_DROPS,
+            Warning::ClientIdInUse {
+                client_id: "5f8d_node1_0_0_2026120710".into(),
+                drops: TAKEOVER_DROPS
+            }
+        )]
+    );
+    assert!(warnings[0]
+        .1
+        .to_string()
+        .starts_with("another client is using this device id"));
+
+    // A connection that lasted starts the count again.
+    stay_up(&mut h, STABLE_AFTER);
+    h.closed();
+    assert!(!h.events().iter().any(|e| matches!(e, Event::Warning(_))));
 }
 
 #[test]
