@@ -283,12 +283,23 @@ pub struct ServerDisconnect {
 impl ServerDisconnect {
     /// Whether reconnecting at once would only repeat the problem (the
     /// client was taken over by another connection with its client id, is not
-    /// authorized, or is sent elsewhere): the session does not reconnect.
+    /// authorized, is sent elsewhere, or broke one of the server's limits:
+    /// Receive Maximum, packet size, retain, QoS): the session does not
+    /// reconnect.
     pub fn is_permanent(&self) -> bool {
         use DisconnectReasonCode as D;
+        // The client broke one of the server's limits: reconnecting would
+        // resend the same and be disconnected again.
         matches!(
             self.reason,
-            D::SessionTakenOver | D::NotAuthorized | D::UseAnotherServer | D::ServerMoved
+            D::SessionTakenOver
+                | D::NotAuthorized
+                | D::UseAnotherServer
+                | D::ServerMoved
+                | D::ReceiveMaximumExceeded
+                | D::PacketTooLarge
+                | D::RetainNotSupported
+                | D::QosNotSupported
         )
     }
 }

@@ -136,22 +136,73 @@ impl Session {
     }
 
     /// The server resumed the session: PUBLISH (with DUP) and PUBREL again
-    /// for everything unacknowledged, in the original order [MQTT-4.4.0-1].
+    /// for everything unacknowledged, in the original order [MQTT-4.4.0-1],
+    /// within the new CONNACK's limits. A publish the server now refuses
+    /// (QoS above its Maximum QoS, retain unavailable, over its Maximum
+    /// Packet Size) fails with [`Event::PublishFailed`] instead of being
+    /// sent into a disconnection; beyond its Receive Maximum, publishes
+    /// wait in order for acknowledgements [MQTT-4.9.0-2].
     fn retransmit(&mut self, now: Instant) {
         let mut in_flight = std::mem::take(&mut self.in_flight);
+        let mut window = usize::from(self.limits.receive_maximum);
         for pid in sent_order(&in_flight) {
             let Some(entry) = in_flight.get_mut(&pid) else {
                 continue;
             };
             match &mut entry.stage {
                 Awaiting::Ack(publish) | Awaiting::Rec(publish) => {
+                    let message = message_from(publish.clone());
+                    // It was encoded once already, so its size is known to
+                    // fit the codec: only the server's limits can refuse it.
+                    let refused = match self.packet_size(&message) {
+                        Ok(size) => self.check_limits(&message, size).err(),
+                        Err(_) => None,
+                    };
+                    if let Some(error) = refused {
+                        let id = entry.id;
+                        in_flight.remove(&pid);
+                        self.pids.release(pid);
+                        self.events.push_back(Event::PublishFailed { id, error });
+                        continue;
+                    }
                     publish.dup = true;
-                    self.write_publish(now, publish);
+                    entry.resend = window == 0;
+                    if !entry.resend {
+                        self.write_publish(now, publish);
+                    }
                 }
                 Awaiting::Comp => self.write(now, &Packet::PubRel(PubRel::new(pid))),
             }
+            window = window.saturating_sub(1);
         }
         self.in_flight = in_flight;
+    }
+
+    /// Sends again, in order, the publishes a resumed session holds back,
+    /// as far as the server's Receive Maximum allows.
+    pub(super) fn resend_waiting(&mut self, now: Instant) {
+        if !matches!(self.state, State::Up(_)) {
+            return;
+        }
+        let max = usize::from(self.limits.receive_maximum);
+        let mut active = self.in_flight.values().filter(|f| !f.resend).count();
+        for pid in sent_order(&self.in_flight) {
+            if active >= max {
+                return;
+            }
+            let Some(entry) = self.in_flight.get_mut(&pid) else {
+                continue;
+            };
+            if !entry.resend {
+                continue;
+            }
+            entry.resend = false;
+            active += 1;
+            if let Awaiting::Ack(publish) | Awaiting::Rec(publish) = &entry.stage {
+                let publish = publish.clone();
+                self.write_publish(now, &publish);
+            }
+        }
     }
 
     /// The server has no session for the client: what was in flight is sent
@@ -304,6 +355,8 @@ impl Session {
             // answered again.
             Awaiting::Rec(_) | Awaiting::Comp => {
                 entry.stage = Awaiting::Comp;
+                // Received: nothing of it waits to be sent again.
+                entry.resend = false;
                 self.write(now, &Packet::PubRel(PubRel::new(pid)));
             }
             Awaiting::Ack(_) => self.unknown_pid(now, PacketType::PubRec, pid),

@@ -205,6 +205,9 @@ struct InFlight {
     /// Send order, to retransmit in the same order [MQTT-4.6.0-1].
     seq: u64,
     stage: Awaiting,
+    /// Waiting to be sent again on a resumed session until the server's
+    /// Receive Maximum lets it go.
+    resend: bool,
 }
 
 #[derive(Debug)]

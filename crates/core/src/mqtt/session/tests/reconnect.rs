@@ -1,10 +1,14 @@
 //! Losing and regaining the connection: backoff with jitter, resumed and
 //! new sessions (retransmission, renewal of subscriptions).
 
+use std::num::{NonZeroU16, NonZeroU32};
 use std::time::Duration;
 
 use super::*;
-use crate::mqtt::{PubAck, PubComp, PubRec, PubRel, Publish, QosPid, SubAck, SubAckReasonCode};
+use crate::mqtt::{
+    ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, PubAck, PubComp, PubRec, PubRel,
+    Publish, QosPid, SubAck, SubAckReasonCode,
+};
 
 fn backoff_options(seed_version: ProtocolVersion) -> Options {
     let mut o = options(seed_version);
@@ -90,7 +94,10 @@ fn stay_up(h: &mut Harness, up: Duration) {
         if h.sent().contains(&Packet::PingReq) {
             h.feed(Packet::PingResp);
         }
-        assert!(!h.events().iter().any(|e| matches!(e, Event::ConnectionLost { .. })));
+        assert!(!h
+            .events()
+            .iter()
+            .any(|e| matches!(e, Event::ConnectionLost { .. })));
     }
 }
 
@@ -538,4 +545,133 @@ fn a_login_that_cannot_be_sent_keeps_the_previous_one() {
         h.events().as_slice(),
         [Event::Warning(Warning::LoginUnusable { .. })]
     ));
+}
+
+/// A v5 session, clean start off, with QoS 1 publishes in flight (topics
+/// "m1", "m2", ..., payloads of the given sizes) when the connection drops,
+/// reconnected: the CONNACK is the caller's to feed.
+fn resumed_with_in_flight(sizes: &[usize]) -> (Harness, Vec<RequestId>) {
+    let mut o = backoff_options(ProtocolVersion::V5);
+    o.clean_start = false;
+    let mut h = Harness::connected(o);
+    let ids = (1..)
+        .zip(sizes)
+        .map(|(i, &size)| {
+            let payload = "x".repeat(size);
+            h.s.publish(
+                h.at(),
+                message(&format!("m{i}"), QoS::AtLeastOnce, &payload),
+            )
+            .unwrap()
+        })
+        .collect();
+    h.sent();
+    let at = lose(&mut h).unwrap();
+    reconnect(&mut h, at, 1);
+    (h, ids)
+}
+
+fn resent_topics(h: &mut Harness) -> Vec<String> {
+    h.sent()
+        .into_iter()
+        .map(|p| match p {
+            Packet::Publish(p) if p.dup => p.topic.as_str().to_owned(),
+            other => panic!("expected a PUBLISH with DUP, got {other:?}"),
+        })
+        .collect()
+}
+
+#[test]
+fn a_resumed_session_resends_within_the_new_receive_maximum() {
+    let (mut h, ids) = resumed_with_in_flight(&[1, 1, 1]);
+    let mut ack = ConnAck::new(ConnectReasonCode::Success);
+    ack.session_present = true;
+    ack.properties.receive_maximum = NonZeroU16::new(1);
+    h.feed(ack);
+    h.events();
+    // One at a time, in order, each as the previous is acknowledged.
+    assert_eq!(resent_topics(&mut h), ["m1"]);
+    h.feed(PubAck::new(pid(1)));
+    assert_eq!(resent_topics(&mut h), ["m2"]);
+    h.feed(PubAck::new(pid(2)));
+    assert_eq!(resent_topics(&mut h), ["m3"]);
+    h.feed(PubAck::new(pid(3)));
+    assert_eq!(h.sent(), []);
+    let done: Vec<RequestId> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Published { id, .. } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(done, ids);
+}
+
+#[test]
+fn a_resumed_session_fails_what_the_new_connack_no_longer_allows() {
+    // m2 is 300 bytes: over the new Maximum Packet Size of 200.
+    let (mut h, ids) = resumed_with_in_flight(&[1, 300, 1]);
+    let mut ack = ConnAck::new(ConnectReasonCode::Success);
+    ack.session_present = true;
+    ack.properties.maximum_packet_size = NonZeroU32::new(200);
+    h.feed(ack);
+    assert_eq!(resent_topics(&mut h), ["m1", "m3"]);
+    let failed: Vec<_> = h
+        .events()
+        .into_iter()
+        .filter(|e| matches!(e, Event::PublishFailed { .. }))
+        .collect();
+    assert!(
+        matches!(failed.as_slice(), [Event::PublishFailed { id, error: PublishError::TooLarge { max: 200, .. } }] if *id == ids[1]),
+        "{failed:?}"
+    );
+    assert_eq!(h.s.in_flight(), 2);
+
+    // Maximum QoS 0: QoS 1 publishes fail rather than draw a 0x9B.
+    let (mut h, ids) = resumed_with_in_flight(&[1, 1]);
+    let mut ack = ConnAck::new(ConnectReasonCode::Success);
+    ack.session_present = true;
+    ack.properties.maximum_qos = Some(QoS::AtMostOnce);
+    h.feed(ack);
+    assert_eq!(h.sent(), []);
+    let failed: Vec<RequestId> = h
+        .events()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::PublishFailed {
+                id,
+                error: PublishError::QosNotSupported { .. },
+            } => Some(id),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(failed, ids);
+    assert_eq!(h.s.in_flight(), 0);
+    h.s.check_invariants();
+}
+
+#[test]
+fn a_disconnect_for_breaking_the_servers_limits_is_not_retried() {
+    for reason in [
+        DisconnectReasonCode::ReceiveMaximumExceeded,
+        DisconnectReasonCode::PacketTooLarge,
+        DisconnectReasonCode::QosNotSupported,
+        DisconnectReasonCode::RetainNotSupported,
+    ] {
+        let mut h = Harness::connected(backoff_options(ProtocolVersion::V5));
+        h.feed(Disconnect::new(reason));
+        assert!(
+            h.events().iter().any(|e| matches!(
+                e,
+                Event::ConnectionLost {
+                    reconnect_at: None,
+                    ..
+                }
+            )),
+            "{reason:?}"
+        );
+        h.closed();
+        assert_eq!(h.s.poll_timeout(), None, "{reason:?}");
+    }
 }
