@@ -13,6 +13,7 @@ use std::sync::{Mutex, PoisonError};
 
 use iotda_core::iotda::model::Limit;
 use iotda_core::iotda::{ModelError, ProductModel};
+use iotda_core::mqtt::{self, PropertyId, ProtocolVersion, VarInt};
 use iotda_core::zip::ZipWriter;
 use stats_alloc::{Region, StatsAlloc, INSTRUMENTED_SYSTEM};
 
@@ -93,4 +94,32 @@ fn a_model_at_the_bounds_stays_small() {
     let model = result.unwrap();
     assert_eq!(model.service_capabilities.len(), 30);
     assert!(allocated < 64 * MIB, "{allocated} bytes allocated");
+}
+
+#[test]
+fn a_packet_of_user_properties_is_refused_in_bounded_memory() {
+    // A 2 MB MQTT 5 PUBLISH (the session's default packet limit is 2 MiB)
+    // of 400,000 empty User Properties: some 20 MB of pairs if all were kept.
+    const PAIRS: usize = 400_000;
+    let mut body = vec![0, 1, b't'];
+    VarInt::new(u32::try_from(5 * PAIRS).unwrap())
+        .unwrap()
+        .encode(&mut body);
+    for _ in 0..PAIRS {
+        body.extend_from_slice(&[0x26, 0, 0, 0, 0]);
+    }
+    let mut packet = vec![0x30];
+    VarInt::new(u32::try_from(body.len()).unwrap())
+        .unwrap()
+        .encode(&mut packet);
+    packet.extend_from_slice(&body);
+    let (result, allocated) = measured(|| mqtt::decode(&packet, 2 * MIB, ProtocolVersion::V5));
+    assert_eq!(
+        result.map(|_| ()),
+        Err(mqtt::Error::TooManyProperties {
+            property: PropertyId::UserProperty,
+            max: mqtt::property::MAX_REPEATED_PROPERTIES,
+        })
+    );
+    assert!(allocated < 64 * 1024, "{allocated} bytes allocated");
 }
