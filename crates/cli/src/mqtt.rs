@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
 use iotda_core::mqtt::session::{
-    Event, Instant, Login, Message, Options, Secret, Session, SubscribeOutcome, SubscribeResult,
-    TransportAction,
+    Event, Instant, Login, LostCause, Message, Options, Secret, Session, SubscribeOutcome,
+    SubscribeResult, TransportAction,
 };
 use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
 use serde::Serialize;
@@ -208,6 +208,10 @@ pub(crate) fn report(event: Event) -> Result<(), CliError> {
         Event::Refused { refusal, .. } => {
             eprintln!("the broker refused the connection: {refusal}; trying again");
         }
+        Event::ConnectionLost {
+            cause: cause @ LostCause::OnlyMqtt311,
+            reconnect_at: None,
+        } => return Err(CliError::Failure(format!("{cause} (--protocol 4)"))),
         Event::ConnectionLost {
             cause,
             reconnect_at: None,

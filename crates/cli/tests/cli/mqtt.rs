@@ -349,3 +349,43 @@ fn bad_input_is_one_line_with_exit_2() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot connect to 127.0.0.1:1"));
 }
+
+#[test]
+fn a_broker_speaking_only_mqtt_3_1_1_is_named_and_3_1_1_offered() {
+    use std::io::{Read, Write};
+    // A 3.1.1-only broker, as far as a 5.0 CONNECT sees it: it reads the
+    // CONNECT and answers with a 3.1.1 CONNACK "unacceptable protocol
+    // version" (mosquitto 2.0 speaks 5.0, so it cannot play this part).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port().to_string();
+    let broker = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut connect = [0u8; 2];
+        stream.read_exact(&mut connect).expect("read CONNECT");
+        assert_eq!(connect[0], 0x10, "a CONNECT comes first");
+        stream.write_all(&[0x20, 0x02, 0x00, 0x01]).expect("write");
+        // Until the client closes.
+        let _ = stream.read_to_end(&mut Vec::new());
+    });
+    let out = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--protocol",
+        "5",
+        "--topic",
+        "t",
+        "--message",
+        "m",
+    ]);
+    broker.join().expect("the broker thread");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("the broker speaks only MQTT 3.1.1") && stderr.contains("--protocol 4"),
+        "{stderr}"
+    );
+}

@@ -233,6 +233,18 @@ pub enum ProtocolError {
     /// A PUBLISH with a Topic Alias, which the client never allows (it sends
     /// no Topic Alias Maximum) [MQTT-3.3.2-9].
     TopicAliasNotAllowed(u16),
+    /// A SUBACK grants a topic filter a higher QoS than the SUBSCRIBE asked
+    /// for: a server may grant less, never more [MQTT-3.9.3-1] (5.0:
+    /// 3.9.3, "the Server might grant a lower Maximum QoS"). Likely cause: a
+    /// broken or hostile server.
+    GrantedQosAboveRequested {
+        /// The topic filter.
+        filter: String,
+        /// The QoS asked for.
+        requested: QoS,
+        /// The QoS granted.
+        granted: QoS,
+    },
 }
 
 impl ProtocolError {
@@ -274,6 +286,16 @@ impl fmt::Display for ProtocolError {
             Self::TopicAliasNotAllowed(alias) => write!(
                 f,
                 "the server used topic alias {alias}, though the client allows none"
+            ),
+            Self::GrantedQosAboveRequested {
+                filter,
+                requested,
+                granted,
+            } => write!(
+                f,
+                "the server granted QoS {} to {filter}, though the client asked for at most QoS {}",
+                u8::from(*granted),
+                u8::from(*requested)
             ),
         }
     }

@@ -337,6 +337,11 @@ pub enum LostCause {
     ServerDisconnect(ServerDisconnect),
     /// The server broke the protocol; the client closed the connection.
     Protocol(ProtocolError),
+    /// An MQTT 5.0 CONNECT was answered by an MQTT 3.1.1 CONNACK with return
+    /// code 1, "unacceptable protocol version": the broker speaks only MQTT
+    /// 3.1.1 (a 3.1.1 server answers a CONNECT it cannot read that way
+    /// [MQTT-3.1.2-2]). Not retried: connect with MQTT 3.1.1.
+    OnlyMqtt311,
     /// The session could not encode one of its own packets. This is a bug
     /// in the session; the connection is closed rather than risk a wrong
     /// packet.
@@ -359,6 +364,10 @@ impl fmt::Display for LostCause {
             ),
             Self::ServerDisconnect(d) => d.fmt(f),
             Self::Protocol(e) => write!(f, "{e}; the connection was closed"),
+            Self::OnlyMqtt311 => f.write_str(
+                "the broker speaks only MQTT 3.1.1: it refused the MQTT 5.0 CONNECT with a 3.1.1 \
+                 CONNACK, return code 1 (unacceptable protocol version); connect with MQTT 3.1.1",
+            ),
             Self::Internal(e) => write!(f, "internal error, please report: {e}"),
         }
     }

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::super::{
     decode, ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, Packet, PacketType, Pid,
-    PubAck, PubComp, PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe,
-    UnsubAck, UnsubAckReasonCode,
+    ProtocolVersion, PubAck, PubComp, PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid,
+    SubAck, Subscribe, UnsubAck, UnsubAckReasonCode,
 };
 use super::{
     message_from, Awaiting, ConnectRefusal, Connected, Ending, Event, InFlight, Instant, Link,
@@ -29,10 +29,26 @@ impl Session {
                     self.handle_packet(now, packet);
                 }
                 Ok(None) => break,
+                Err(_) if self.refused_in_mqtt311(rest, max) => {
+                    self.end(now, Ending::Lost(LostCause::OnlyMqtt311), false, None);
+                }
                 Err(e) => self.violation(now, ProtocolError::Malformed(e)),
             }
         }
         used
+    }
+
+    /// Whether `bytes`, which are no MQTT 5 packet, are the 3.1.1 CONNACK
+    /// "unacceptable protocol version" answering this session's MQTT 5
+    /// CONNECT: the broker speaks only 3.1.1.
+    fn refused_in_mqtt311(&self, bytes: &[u8], max: usize) -> bool {
+        self.options.version.is_v5()
+            && matches!(self.state, State::AwaitConnAck { .. })
+            && matches!(
+                decode(bytes, max, ProtocolVersion::V3_1_1),
+                Ok(Some((Packet::ConnAck(ack), _)))
+                    if ack.reason == ConnectReasonCode::UnsupportedProtocolVersion
+            )
     }
 
     fn handle_packet(&mut self, now: Instant, packet: Packet) {
@@ -405,6 +421,27 @@ impl Session {
                     got: ack.reasons.len(),
                 },
             );
+            return;
+        }
+        let granted_too_much = self.subscribing.get(&ack.pid).and_then(|pending| {
+            pending
+                .subscriptions
+                .iter()
+                .zip(&ack.reasons)
+                .find_map(|(s, code)| match SubscribeOutcome::from(*code) {
+                    SubscribeOutcome::Granted(granted) if granted > s.options.qos => {
+                        Some(ProtocolError::GrantedQosAboveRequested {
+                            filter: s.filter.as_str().to_owned(),
+                            requested: s.options.qos,
+                            granted,
+                        })
+                    }
+                    _ => None,
+                })
+        });
+        if let Some(error) = granted_too_much {
+            // The request stays pending, to be sent again after reconnection.
+            self.violation(now, error);
             return;
         }
         let Some(pending) = self.subscribing.remove(&ack.pid) else {
