@@ -1,4 +1,4 @@
-//! `iotda-kit pub` and `sub` against a real mosquitto: plain MQTT 3.1.1 and
+//! `iotda-kit pub` and `sub` against a real mosquitto: plain MQTT 3.1, 3.1.1 and
 //! 5, IoTDA credentials checked by a password file, and mutual TLS with
 //! certificates made by `iotda-kit cert`.
 
@@ -44,10 +44,11 @@ pub fn port(broker: &Mosquitto) -> String {
 }
 
 #[test]
-fn sub_receives_what_pub_sends_at_every_qos_in_mqtt_3_1_1_and_5() {
+fn sub_receives_what_pub_sends_at_every_qos_in_mqtt_3_1_3_1_1_and_5() {
     let broker = Mosquitto::start(&BrokerConfig::default());
     let port = port(&broker);
-    for protocol in ["4", "5"] {
+    // 3 is MQTT 3.1 ("MQIsdp", level 3), which mosquitto also speaks.
+    for protocol in ["3", "4", "5"] {
         let topic = format!("kit/v{protocol}");
         let filter = format!("{topic}/#");
         let sub = Subscriber::start(&[

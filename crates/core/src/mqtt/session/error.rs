@@ -18,9 +18,9 @@ pub enum Error {
     /// field over 65,535 bytes, MQTT 5 properties or options with 3.1.1, a
     /// password without a user name in 3.1.1. The codec error names it.
     Codec(CodecError),
-    /// The session speaks MQTT 3.1.1 and 5.0 only. Use
-    /// [`ProtocolVersion::V3_1_1`] for MQTT 3.1 brokers that also accept it.
-    UnsupportedVersion(ProtocolVersion),
+    /// MQTT 3.1 with an empty client id: only 3.1.1 and 5.0 servers assign
+    /// one (a 3.1 server answers "identifier rejected"). Give a client id.
+    ClientIdRequired(ProtocolVersion),
     /// A reconnection backoff needs `min <= max`, a finite factor of at least
     /// 1 and a jitter between 0 and 1.
     InvalidBackoff(Backoff),
@@ -62,9 +62,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Codec(e) => e.fmt(f),
-            Self::UnsupportedVersion(v) => write!(
+            Self::ClientIdRequired(v) => write!(
                 f,
-                "the session speaks MQTT 3.1.1 and 5.0, not {v}; choose one of those"
+                "{v} servers assign no client id: give the client a non-empty id"
             ),
             Self::InvalidBackoff(b) => write!(
                 f,

@@ -143,7 +143,14 @@ impl Session {
             keep_alive,
             properties: ack.properties,
         }));
-        if ack.session_present {
+        if self.options.version == ProtocolVersion::V3_1 && !self.options.clean_start {
+            // A 3.1 CONNACK has no Session Present: the server may hold the
+            // session or have lost it. Publishes go again with DUP (new to
+            // a server without them), and subscriptions are renewed (the
+            // same subscription again replaces itself).
+            self.retransmit(now);
+            self.renew_subscriptions(now);
+        } else if ack.session_present {
             self.retransmit(now);
         } else {
             self.discard_server_session(now);
@@ -248,6 +255,11 @@ impl Session {
             }
         }
         self.requeue_front(again);
+        self.renew_subscriptions(now);
+    }
+
+    /// Subscribes again to every active subscription, in one SUBSCRIBE.
+    fn renew_subscriptions(&mut self, now: Instant) {
         if self.subscriptions.is_empty() {
             return;
         }

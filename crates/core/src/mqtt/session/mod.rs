@@ -318,8 +318,8 @@ impl Session {
     /// In IoTDA mode, warnings about the options are the first events.
     pub fn new(options: Options, seed: u64) -> Result<Self, Error> {
         let version = options.version;
-        if !matches!(version, ProtocolVersion::V3_1_1 | ProtocolVersion::V5) {
-            return Err(Error::UnsupportedVersion(version));
+        if version == ProtocolVersion::V3_1 && options.client_id.is_empty() {
+            return Err(Error::ClientIdRequired(version));
         }
         if options.session_expiry.is_some() && !version.is_v5() {
             return Err(Error::Codec(CodecError::NotInVersion {

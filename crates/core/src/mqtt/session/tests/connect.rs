@@ -67,10 +67,12 @@ fn connect_is_written_when_the_transport_opens_and_carries_the_options() {
 #[test]
 fn options_are_checked_when_the_session_is_made() {
     let mut o = options(ProtocolVersion::V3_1);
+    o.client_id = String::new();
     assert_eq!(
         Session::new(o.clone(), 0).err(),
-        Some(Error::UnsupportedVersion(ProtocolVersion::V3_1))
+        Some(Error::ClientIdRequired(ProtocolVersion::V3_1))
     );
+    o.client_id = "client-1".into();
     o.version = ProtocolVersion::V3_1_1;
     o.session_expiry = Some(5);
     assert_eq!(

@@ -675,3 +675,43 @@ fn a_disconnect_for_breaking_the_servers_limits_is_not_retried() {
         assert_eq!(h.s.poll_timeout(), None, "{reason:?}");
     }
 }
+
+#[test]
+fn mqtt_3_1_resumes_by_resending_and_renewing_subscriptions() {
+    let mut o = backoff_options(ProtocolVersion::V3_1);
+    o.clean_start = false;
+    let mut h = Harness::new(o);
+    let connect = h.open();
+    assert_eq!(connect.protocol, ProtocolVersion::V3_1);
+    let mut bytes = Vec::new();
+    Packet::Connect(connect)
+        .encode(ProtocolVersion::V3_1, &mut bytes)
+        .unwrap();
+    // Protocol name "MQIsdp", level 3 (MQTT 3.1 §3.1).
+    assert_eq!(&bytes[2..11], b"\x00\x06MQIsdp\x03");
+    h.connack(false);
+    h.events();
+    let d = Subscription::new(filter("d"), QoS::AtLeastOnce);
+    h.s.subscribe(h.at(), vec![d.clone()]).unwrap();
+    h.sent();
+    h.feed(SubAck::new(pid(1), vec![SubAckReasonCode::GrantedQos1]));
+    h.s.publish(h.at(), message("a", QoS::AtLeastOnce, "A"))
+        .unwrap();
+    h.sent();
+    h.events();
+
+    let at = lose(&mut h).unwrap();
+    reconnect(&mut h, at, 1);
+    // A 3.1 CONNACK has no Session Present.
+    h.connack(false);
+    let mut again = Publish::new(topic("a"), QosPid::AtLeastOnce(pid(2)), b"A".to_vec());
+    again.dup = true;
+    assert_eq!(
+        h.sent(),
+        [
+            Packet::Publish(again),
+            Packet::Subscribe(crate::mqtt::Subscribe::new(pid(3), vec![d])),
+        ]
+    );
+    h.s.check_invariants();
+}
