@@ -75,7 +75,8 @@ pub struct ConnectionArgs {
     /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
-    /// Use TLS (implied by --ca, --cert and --insecure).
+    /// Use TLS (implied by --ca, --cert and --insecure, and for IoTDA hosts,
+    /// *.myhuaweicloud.com, unless --port 1883).
     #[arg(long)]
     pub tls: bool,
     /// CA certificates (PEM) to trust for the broker, instead of the

@@ -14,6 +14,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
+use iotda_core::endpoint::is_iotda_host;
 use iotda_core::mqtt::session::{
     Event, Instant, Login, LostCause, Message, Options, Secret, Session, SubscribeOutcome,
     SubscribeResult, TransportAction,
@@ -259,14 +260,17 @@ pub(crate) struct Client {
     timeout: Duration,
     /// Set by SIGINT or SIGTERM after [`Client::stop_on_signals`].
     stop: Option<Arc<AtomicBool>>,
+    /// A password goes without TLS: checked (and said) before the first
+    /// connection only.
+    password_in_clear: bool,
 }
 
 impl Client {
     /// A session for the connection on the command line, asked to connect.
     /// With `reconnect`, a lost connection is opened again.
     pub(crate) fn new(args: &ConnectionArgs, reconnect: bool) -> Result<Self, CliError> {
-        let tls = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
-        let port = args.port.unwrap_or(if tls { 8883 } else { 1883 });
+        let (tls, port) = transport(args);
+        let password_in_clear = !tls && (args.password.is_some() || args.secret.is_some());
         let mut options = options(args)?;
         if !reconnect {
             options.reconnect = None;
@@ -296,6 +300,7 @@ impl Client {
             tls,
             timeout: Duration::from_secs(u64::from(args.connect_timeout.max(1))),
             stop: None,
+            password_in_clear,
         };
         let now = client.now();
         client.session.connect(now);
@@ -421,6 +426,11 @@ impl Client {
             }
             match self.session.poll_transport() {
                 Some(TransportAction::Open) => {
+                    if std::mem::take(&mut self.password_in_clear) {
+                        if let Some(warning) = net::cleartext_warning(&self.host, self.port) {
+                            eprintln!("warning: {warning}");
+                        }
+                    }
                     let opened =
                         net::connect(&self.host, self.port, self.tls.as_ref(), self.timeout);
                     let now = self.now();
@@ -446,6 +456,15 @@ impl Client {
             }
         }
     }
+}
+
+/// TLS or not, and the port: TLS when asked for (`--tls`, `--ca`,
+/// `--cert`, `--insecure`) and, for an IoTDA host, unless `--port 1883`
+/// asks for its plain port; the port defaults to 8883 with TLS, else 1883.
+fn transport(args: &ConnectionArgs) -> (bool, u16) {
+    let asked = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
+    let tls = asked || (is_iotda_host(&args.host) && args.port != Some(1883));
+    (tls, args.port.unwrap_or(if tls { 8883 } else { 1883 }))
 }
 
 fn qos(level: u8) -> Result<QoS, CliError> {
@@ -546,5 +565,48 @@ pub fn protocol_version(text: &str) -> Result<ProtocolVersion, CliError> {
         other => Err(CliError::Usage(format!(
             "--protocol: {other:?} is not 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::args::{Cli, Command};
+
+    fn transport_of(args: &[&str]) -> (bool, u16) {
+        let cli =
+            Cli::try_parse_from([&["iotda-kit", "pub", "-t", "t", "-m", "m"][..], args].concat())
+                .expect("valid arguments");
+        let Command::Pub(args) = cli.command else {
+            panic!("pub");
+        };
+        transport(&args.connection)
+    }
+
+    #[test]
+    fn iotda_hosts_default_to_tls_on_8883() {
+        let iotda = "a1b2.st1.iotda-device.cn-north-4.myhuaweicloud.com";
+        assert_eq!(transport_of(&["--host", iotda]), (true, 8883));
+        assert_eq!(
+            transport_of(&["--host", "iot-mqtts.cn-north-4.myhuaweicloud.com"]),
+            (true, 8883)
+        );
+        assert_eq!(
+            transport_of(&["--host", iotda, "--port", "8883"]),
+            (true, 8883)
+        );
+        // IoTDA's plain port, asked for by name.
+        assert_eq!(
+            transport_of(&["--host", iotda, "--port", "1883"]),
+            (false, 1883)
+        );
+        // Other brokers: plain unless asked.
+        assert_eq!(transport_of(&["--host", "127.0.0.1"]), (false, 1883));
+        assert_eq!(
+            transport_of(&["--host", "127.0.0.1", "--tls"]),
+            (true, 8883)
+        );
     }
 }

@@ -145,6 +145,22 @@ pub fn connect(
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
 }
 
+/// The warning to give before a password goes to `host:port` without
+/// TLS, if any address of the host is not loopback (on loopback it never
+/// leaves the machine). `None` when the host does not resolve: connecting
+/// then says so.
+pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
+    let addr = (host, port)
+        .to_socket_addrs()
+        .ok()?
+        .find(|a| !a.ip().is_loopback())?;
+    Some(format!(
+        "the password goes to {host} ({addr}) in clear text, without TLS: anyone on the way \
+         can read it; use --tls (IoTDA: port 8883; its port 1883 works only where the instance \
+         and the device allow non-secure access)"
+    ))
+}
+
 /// A connection failure in words, with the flag that fixes it.
 pub fn explain(e: &io::Error, host: &str) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};

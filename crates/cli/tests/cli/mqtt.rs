@@ -390,3 +390,68 @@ fn a_broker_speaking_only_mqtt_3_1_1_is_named_and_3_1_1_offered() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_password_in_clear_beyond_loopback_is_warned_about() {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never routed, so nothing is sent;
+    // the warning comes before the connection is tried.
+    let publish = |extra: &[&str]| {
+        kit(&[
+            &[
+                "pub",
+                "--host",
+                "192.0.2.1",
+                "--connect-timeout",
+                "1",
+                "-t",
+                "t",
+                "-m",
+                "m",
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let out = publish(&["--port", "1883", "--username", "u", "--password", "p"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("warning: the password goes to 192.0.2.1 (192.0.2.1:1883) in clear text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--tls"), "{stderr}");
+    // IoTDA credentials too.
+    let out = publish(&["--device-id", "p_n", "--secret", "12345678"]);
+    assert!(text(&out.stderr).starts_with("warning: the password goes to"));
+    // With TLS, or without a password: no warning.
+    for extra in [
+        &["--tls", "--username", "u", "--password", "p"][..],
+        &["--username", "u"][..],
+    ] {
+        let out = publish(extra);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {stderr}");
+        assert!(!stderr.contains("warning"), "{extra:?}: {stderr}");
+    }
+    // On loopback the password never leaves the machine.
+    let broker = Mosquitto::start(&BrokerConfig::default());
+    let out = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port(&broker),
+        "--username",
+        "u",
+        "--password",
+        "p",
+        "-t",
+        "t",
+        "-m",
+        "m",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
