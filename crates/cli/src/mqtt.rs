@@ -524,8 +524,22 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
     };
     options.version = protocol_version(&args.protocol)?;
     options.keep_alive = args.keepalive;
+    options.clean_start = !args.no_clean;
+    if args.session_expiry.is_some() && !options.version.is_v5() {
+        return Err(CliError::Usage(
+            "--session-expiry: only MQTT 5 has it (--protocol 5)".into(),
+        ));
+    }
+    // Without an expiry an MQTT 5 session ends with its connection, and
+    // --no-clean would resume nothing.
+    let resumable = (args.no_clean && options.version.is_v5()).then_some(DEFAULT_SESSION_EXPIRY);
+    options.session_expiry = args.session_expiry.or(resumable);
     Ok(options)
 }
+
+/// The MQTT 5 Session Expiry Interval of `--no-clean` when
+/// `--session-expiry` does not give one: an hour.
+const DEFAULT_SESSION_EXPIRY: u32 = 3600;
 
 /// For an IoTDA device whose hour was not pinned with `--timestamp`: a
 /// login signed with the current UTC hour before every CONNECT, so a

@@ -8,6 +8,7 @@ mod inputs;
 mod model;
 mod mqtt;
 mod packet;
+mod restart;
 mod serve;
 mod simulate;
 

@@ -311,6 +311,7 @@ fn bad_input_is_one_line_with_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (&["--qos", "3"], "--qos"),
         (&["--protocol", "6"], "--protocol"),
+        (&["--session-expiry", "60"], "--session-expiry"),
         (&["--cert", "garbage.pem"], "--key"),
         (
             &["--device-id", "d", "--client-id", "c"],
