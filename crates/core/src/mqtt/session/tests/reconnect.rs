@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use super::*;
 use crate::mqtt::{
-    ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, PubAck, PubComp, PubRec, PubRel,
-    Publish, QosPid, SubAck, SubAckReasonCode,
+    ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, Properties, PubAck, PubComp,
+    PubRec, PubRel, Publish, QosPid, SubAck, SubAckReasonCode,
 };
 
 fn backoff_options(seed_version: ProtocolVersion) -> Options {
@@ -571,6 +571,14 @@ fn resumed_with_in_flight(sizes: &[usize]) -> (Harness, Vec<RequestId>) {
     (h, ids)
 }
 
+/// A CONNACK resuming the session, with these properties.
+fn resumed(properties: Properties) -> ConnAck {
+    let mut ack = ConnAck::new(ConnectReasonCode::Success);
+    ack.session_present = true;
+    ack.properties = properties;
+    ack
+}
+
 fn resent_topics(h: &mut Harness) -> Vec<String> {
     h.sent()
         .into_iter()
@@ -584,10 +592,10 @@ fn resent_topics(h: &mut Harness) -> Vec<String> {
 #[test]
 fn a_resumed_session_resends_within_the_new_receive_maximum() {
     let (mut h, ids) = resumed_with_in_flight(&[1, 1, 1]);
-    let mut ack = ConnAck::new(ConnectReasonCode::Success);
-    ack.session_present = true;
-    ack.properties.receive_maximum = NonZeroU16::new(1);
-    h.feed(ack);
+    h.feed(resumed(Properties {
+        receive_maximum: NonZeroU16::new(1),
+        ..Properties::default()
+    }));
     h.events();
     // One at a time, in order, each as the previous is acknowledged.
     assert_eq!(resent_topics(&mut h), ["m1"]);
@@ -612,10 +620,10 @@ fn a_resumed_session_resends_within_the_new_receive_maximum() {
 fn a_resumed_session_fails_what_the_new_connack_no_longer_allows() {
     // m2 is 300 bytes: over the new Maximum Packet Size of 200.
     let (mut h, ids) = resumed_with_in_flight(&[1, 300, 1]);
-    let mut ack = ConnAck::new(ConnectReasonCode::Success);
-    ack.session_present = true;
-    ack.properties.maximum_packet_size = NonZeroU32::new(200);
-    h.feed(ack);
+    h.feed(resumed(Properties {
+        maximum_packet_size: NonZeroU32::new(200),
+        ..Properties::default()
+    }));
     assert_eq!(resent_topics(&mut h), ["m1", "m3"]);
     let failed: Vec<_> = h
         .events()
@@ -630,10 +638,10 @@ fn a_resumed_session_fails_what_the_new_connack_no_longer_allows() {
 
     // Maximum QoS 0: QoS 1 publishes fail rather than draw a 0x9B.
     let (mut h, ids) = resumed_with_in_flight(&[1, 1]);
-    let mut ack = ConnAck::new(ConnectReasonCode::Success);
-    ack.session_present = true;
-    ack.properties.maximum_qos = Some(QoS::AtMostOnce);
-    h.feed(ack);
+    h.feed(resumed(Properties {
+        maximum_qos: Some(QoS::AtMostOnce),
+        ..Properties::default()
+    }));
     assert_eq!(h.sent(), []);
     let failed: Vec<RequestId> = h
         .events()
