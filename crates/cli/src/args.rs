@@ -83,7 +83,8 @@ pub struct ConnectionArgs {
     /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
-    /// Use TLS (implied by --ca, --cert and --insecure).
+    /// Use TLS (implied by --ca, --cert and --insecure, and for IoTDA hosts,
+    /// *.myhuaweicloud.com, unless --port 1883).
     #[arg(long)]
     pub tls: bool,
     /// CA certificates (PEM) to trust for the broker, instead of the
@@ -145,6 +146,16 @@ pub struct ConnectionArgs {
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5 (5.0).
     #[arg(long, default_value = "4", value_name = "3|4|5")]
     pub protocol: String,
+    /// Resume the broker's session (Clean Session / Clean Start off): what
+    /// was not acknowledged is sent again after a reconnection, and the
+    /// broker keeps the subscriptions and the QoS 1 and 2 messages that
+    /// came while the client was away.
+    #[arg(long)]
+    pub no_clean: bool,
+    /// MQTT 5: seconds the broker keeps the session after the connection
+    /// ends [default: 3600 with --no-clean, else 0].
+    #[arg(long, value_name = "S")]
+    pub session_expiry: Option<u32>,
     /// Keep alive in seconds (IoTDA accepts 30 to 1200).
     #[arg(long, default_value_t = 120, value_name = "S")]
     pub keepalive: u16,

@@ -4,10 +4,12 @@
 
 mod cert;
 mod credentials;
+mod inputs;
 mod model;
 mod mqtt;
 mod packet;
 mod platform;
+mod restart;
 mod serve;
 mod simulate;
 
