@@ -10,6 +10,7 @@
 mod args;
 mod cert;
 mod credentials;
+mod doctor;
 mod model;
 mod mqtt;
 mod net;
@@ -52,6 +53,7 @@ where
     };
     let result = match cli.command {
         args::Command::Credentials(a) => credentials::run(&a),
+        args::Command::Doctor(a) => doctor::run(&a),
         args::Command::Cert(a) => cert::run(&a),
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
         args::Command::Pub(a) => mqtt::publish(&a),

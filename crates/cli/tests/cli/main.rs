@@ -4,6 +4,7 @@
 
 mod cert;
 mod credentials;
+mod doctor;
 mod model;
 mod mqtt;
 mod packet;

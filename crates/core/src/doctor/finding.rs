@@ -185,6 +185,37 @@ pub enum Finding {
     },
 }
 
+impl Finding {
+    /// A stable snake_case name of the rule, for scripts (`--json`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::ClientIdTooLong(_) => "client_id_too_long",
+            Self::ClientIdFields { .. } => "client_id_fields",
+            Self::ClientIdTimestamp { .. } => "client_id_timestamp",
+            Self::SignTypeDigit { .. } => "sign_type_digit",
+            Self::DeviceType { .. } => "device_type",
+            Self::ClientIdDeviceId { .. } => "client_id_device_id",
+            Self::MissingUsername => "missing_username",
+            Self::Username { .. } => "username",
+            Self::SignTypeNotExpected { .. } => "sign_type_not_expected",
+            Self::KeepAlive(_) => "keep_alive",
+            Self::TimestampNotCurrent { .. } => "timestamp_not_current",
+            Self::MissingPassword => "missing_password",
+            Self::WrongPassword { .. } => "wrong_password",
+            Self::CertNotYetValid { .. } => "cert_not_yet_valid",
+            Self::CertExpired { .. } => "cert_expired",
+            Self::NotIssuedByCa { .. } => "not_issued_by_ca",
+            Self::CaSignature { .. } => "ca_signature",
+            Self::KeyNotCertificates => "key_not_certificates",
+            Self::FingerprintLength(_) => "fingerprint_length",
+            Self::FingerprintChar(_) => "fingerprint_char",
+            Self::FingerprintColons => "fingerprint_colons",
+            Self::FingerprintOf(_) => "fingerprint_of",
+            Self::FingerprintUnknown { .. } => "fingerprint_unknown",
+        }
+    }
+}
+
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -106,6 +106,23 @@ impl fmt::Display for Whitespace {
 }
 
 impl Mistake {
+    /// A stable snake_case name, for scripts (`--json`).
+    pub fn code(self) -> String {
+        match self {
+            Self::LocalTime { offset_hours } => format!("local_time_utc{offset_hours:+}"),
+            Self::PreviousHour => "previous_hour".into(),
+            Self::NextHour => "next_hour".into(),
+            Self::KeyMessageSwapped => "key_message_swapped".into(),
+            Self::UpperCaseHex => "upper_case_hex".into(),
+            Self::Base64 => "base64".into(),
+            Self::HmacSha1 => "hmac_sha1".into(),
+            Self::HmacMd5 => "hmac_md5".into(),
+            Self::CutAtZeroByte { .. } => "cut_at_zero_byte".into(),
+            Self::SecretWhitespace(_) => "secret_whitespace".into(),
+            Self::GivenSecretWhitespace => "given_secret_whitespace".into(),
+        }
+    }
+
     /// What to change on the device, as a clause.
     pub fn fix(self) -> &'static str {
         match self {
