@@ -1,8 +1,11 @@
 //! `iotda-kit doctor`: why IoTDA refuses a device, from what it sent (a
 //! ClientId, user name and password, or a captured CONNECT) or from its
-//! certificate files, with the core's [`iotda_core::doctor`]. This module
+//! certificate files, with the core's [`iotda_core::doctor`]; with
+//! `--host`, by trying the connection step by step ([`live`]). This module
 //! reads the files, the clock and the command line; the rules are the
 //! core's.
+
+mod live;
 
 use std::path::PathBuf;
 
@@ -48,15 +51,16 @@ pub struct DoctorArgs {
     /// The password the device sent.
     #[arg(long, value_name = "PASS", requires = "client_id")]
     pub password: Option<SecretArg>,
-    /// The keep alive the device asked for, in seconds.
-    #[arg(long, value_name = "S", requires = "client_id")]
+    /// The keep alive the device asked for, in seconds (with --host: the
+    /// one to send [default: 120]).
+    #[arg(long, value_name = "S")]
     pub keepalive: Option<u16>,
     /// The device's CONNECT packet in hex, as a capture shows it (spaces,
     /// colons and 0x prefixes are ignored).
     #[arg(long, value_name = "HEX")]
     pub connect_hex: Option<String>,
     /// When the device tried, UTC: YYYY-MM-DDTHH:MM:SSZ [default: now].
-    #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SSZ")]
+    #[arg(long, value_name = "YYYY-MM-DDTHH:MM:SSZ", conflicts_with = "host")]
     pub at: Option<String>,
     /// The device certificate (PEM or DER), for a certificate device.
     #[arg(long, value_name = "FILE")]
@@ -79,16 +83,40 @@ pub struct DoctorArgs {
     /// The fingerprint registered for the device in the console.
     #[arg(long, value_name = "HEX", requires = "cert")]
     pub fingerprint: Option<String>,
+    /// Try the connection to this broker step by step (DNS, TCP, TLS,
+    /// CONNECT, CONNACK) with what --device-id/--secret compute, or the
+    /// --client-id/--username/--password given.
+    #[arg(long, value_name = "HOST", conflicts_with = "connect_hex")]
+    pub host: Option<String>,
+    /// With --host: the port [default: 1883, or 8883 with TLS].
+    #[arg(long, value_name = "PORT", requires = "host")]
+    pub port: Option<u16>,
+    /// With --host: speak TLS (implied by --server-ca, --insecure and
+    /// --cert).
+    #[arg(long, requires = "host")]
+    pub tls: bool,
+    /// With --host: CA certificates (PEM) to trust for the broker
+    /// [default: the public roots].
+    #[arg(long, value_name = "FILE", requires = "host")]
+    pub server_ca: Option<PathBuf>,
+    /// With --host: accept any broker certificate (test brokers only).
+    #[arg(long, requires = "host")]
+    pub insecure: bool,
+    /// With --host: seconds to wait at each step.
+    #[arg(long, default_value_t = 10, value_name = "S")]
+    pub connect_timeout: u16,
     /// One JSON object: ok, and when not, rule, diagnosis and the password
-    /// mistakes found.
+    /// mistakes found; with --host also the steps.
     #[arg(long)]
     pub json: bool,
 }
 
 /// The `--json` output.
 #[derive(Serialize)]
-struct JsonOut {
+struct JsonOut<'a> {
     ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    steps: Option<&'a [live::Step]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,8 +132,30 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
         Some(text) => parse_at(text)?,
         None => unix_now()?,
     };
+    if let Some(host) = &args.host {
+        let live = live::run(args, host, at)?;
+        let failed = live.diagnosis.is_some();
+        report(
+            args,
+            Some(&live.steps),
+            live.finding.as_ref(),
+            live.diagnosis,
+        )?;
+        return if failed {
+            Err(CliError::Failure(format!(
+                "the connection to {host} failed"
+            )))
+        } else {
+            Ok(())
+        };
+    }
     let finding = offline(args, at)?;
-    report(args.json, finding.as_ref())?;
+    report(
+        args,
+        None,
+        finding.as_ref(),
+        finding.as_ref().map(ToString::to_string),
+    )?;
     match finding {
         None => Ok(()),
         Some(f) => Err(CliError::Failure(format!(
@@ -115,16 +165,21 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
     }
 }
 
+/// The sign type of `--sign-type`, if given.
+fn sign_type(args: &DoctorArgs) -> Result<Option<SignType>, CliError> {
+    args.sign_type
+        .as_deref()
+        .map(|s| {
+            s.parse::<SignType>()
+                .map_err(|e| CliError::Usage(format!("--sign-type: {e}")))
+        })
+        .transpose()
+}
+
 /// The first broken rule of what the arguments describe.
 fn offline(args: &DoctorArgs, at: i64) -> Result<Option<Finding>, CliError> {
     let attempt = attempt(args)?;
-    let sign_type = match &args.sign_type {
-        Some(s) => Some(
-            s.parse::<SignType>()
-                .map_err(|e| CliError::Usage(format!("--sign-type: {e}")))?,
-        ),
-        None => None,
-    };
+    let sign_type = sign_type(args)?;
     if let Some(attempt) = &attempt {
         let device_id = args.device_id.as_deref().ok_or_else(|| {
             CliError::Usage("--device-id: give the device id the attempt is checked against".into())
@@ -142,11 +197,21 @@ fn offline(args: &DoctorArgs, at: i64) -> Result<Option<Finding>, CliError> {
             return Ok(Some(f));
         }
     }
-    let Some(cert_path) = &args.cert else {
+    if args.cert.is_none() {
         return Err(CliError::Usage(
-            "give what the device sent (--client-id or --connect-hex) or its certificate (--cert)"
+            "give what the device sent (--client-id or --connect-hex), its certificate (--cert), \
+             or a broker to try (--host)"
                 .into(),
         ));
+    }
+    certificate(args, at)
+}
+
+/// The certificate rules on `--cert` and the files that go with it;
+/// `Ok(None)` without `--cert`.
+fn certificate(args: &DoctorArgs, at: i64) -> Result<Option<Finding>, CliError> {
+    let Some(cert_path) = &args.cert else {
+        return Ok(None);
     };
     let cert = read_file(cert_path)?;
     let key = args.key.as_deref().map(read_file).transpose()?;
@@ -212,6 +277,7 @@ fn parse_at(text: &str) -> Result<i64, CliError> {
         })
 }
 
+/// A core input error as a usage error naming the flag.
 fn usage(e: doctor::Error) -> CliError {
     let flag = match &e {
         doctor::Error::DeviceId(_) => "--device-id",
@@ -226,12 +292,19 @@ fn usage(e: doctor::Error) -> CliError {
     CliError::Usage(format!("{flag}: {e}"))
 }
 
-fn report(json: bool, finding: Option<&Finding>) -> Result<(), CliError> {
-    if json {
+/// Prints the outcome: the steps (live), then the diagnosis or "ok".
+fn report(
+    args: &DoctorArgs,
+    steps: Option<&[live::Step]>,
+    finding: Option<&Finding>,
+    diagnosis: Option<String>,
+) -> Result<(), CliError> {
+    if args.json {
         let out = JsonOut {
-            ok: finding.is_none(),
+            ok: diagnosis.is_none(),
+            steps,
             rule: finding.map(Finding::code),
-            diagnosis: finding.map(ToString::to_string),
+            diagnosis,
             mistakes: match finding {
                 Some(Finding::WrongPassword { mistakes }) => {
                     mistakes.iter().map(|m| m.code()).collect()
@@ -244,9 +317,14 @@ fn report(json: bool, finding: Option<&Finding>) -> Result<(), CliError> {
         println!("{line}");
         return Ok(());
     }
-    match finding {
+    for step in steps.unwrap_or_default() {
+        println!("{step}");
+    }
+    match diagnosis {
+        None if steps.is_some() => println!("ok: connected"),
         None => println!("ok: the attempt follows every rule the doctor checks"),
-        Some(f) => println!("{f}"),
+        Some(d) if steps.is_some() => println!("diagnosis: {d}"),
+        Some(d) => println!("{d}"),
     }
     Ok(())
 }

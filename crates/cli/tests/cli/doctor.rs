@@ -7,7 +7,7 @@
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use iotda_testkit::Scratch;
@@ -75,7 +75,11 @@ fn doctor(extra: &[&str]) -> (Option<i32>, Value) {
         "--json",
     ];
     args.extend_from_slice(extra);
-    let out = kit(&args);
+    exit_and_json(&kit(&args))
+}
+
+/// The exit code and the JSON line of a `doctor --json` run.
+pub(super) fn exit_and_json(out: &Output) -> (Option<i32>, Value) {
     let stdout = text(&out.stdout);
     let json = serde_json::from_str(stdout.trim())
         .unwrap_or_else(|e| panic!("{e}: {stdout:?} {}", text(&out.stderr)));
@@ -430,11 +434,7 @@ fn fingerprint(d: &Path, cert: &str, alg: &str) -> String {
 fn cert_doctor(d: &Path, extra: &[&str]) -> (Option<i32>, Value) {
     let mut args = vec!["doctor", "--json", "--cert", "dev.pem"];
     args.extend_from_slice(extra);
-    let out = kit_in(d, &args);
-    let stdout = text(&out.stdout);
-    let json = serde_json::from_str(stdout.trim())
-        .unwrap_or_else(|e| panic!("{e}: {stdout:?} {}", text(&out.stderr)));
-    (out.status.code(), json)
+    exit_and_json(&kit_in(d, &args))
 }
 
 #[test]

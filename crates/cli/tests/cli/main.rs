@@ -5,6 +5,7 @@
 mod cert;
 mod credentials;
 mod doctor;
+mod doctor_live;
 mod model;
 mod mqtt;
 mod packet;

@@ -30,6 +30,7 @@
 
 mod attempt;
 mod cert;
+mod connack;
 mod finding;
 mod password;
 
@@ -37,6 +38,7 @@ use std::fmt;
 
 pub use attempt::{Attempt, ClientId};
 pub use cert::{check_certificate, CertCheck, CertFile};
+pub use connack::explain_refusal;
 pub use finding::{Finding, FingerprintSource, IdMistake};
 pub use password::{utc_offset_zone, Mistake, Whitespace};
 
