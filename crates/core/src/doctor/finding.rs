@@ -272,14 +272,16 @@ impl fmt::Display for Finding {
             ),
             Self::TimestampNotCurrent { timestamp, now } => {
                 let ahead = now.hours_until(*timestamp);
-                let zone = if (-12..=14).contains(&ahead) {
-                    let h = i8::try_from(ahead).unwrap_or(0);
-                    format!(
-                        " (the device's clock looks set to UTC{h:+}, {})",
+                let zone = match i8::try_from(ahead) {
+                    Ok(h @ 1..=14) => format!(
+                        " (the device's clock may be on local time UTC{h:+}, {})",
                         super::utc_offset_zone(h)
-                    )
-                } else {
-                    String::new()
+                    ),
+                    Ok(h @ -12..=-1) => format!(
+                        " (the hour may be an old one reused, or the device's clock on local time UTC{h:+}, {})",
+                        super::utc_offset_zone(h)
+                    ),
+                    _ => String::new(),
                 };
                 write!(
                     f,
