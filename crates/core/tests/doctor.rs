@@ -437,3 +437,166 @@ fn findings_read_as_one_sentence() {
         assert!(text.contains(": "), "{text}");
     }
 }
+
+mod certificates {
+    //! The certificate rules on certificates made with the core's own PKI
+    //! (the CLI tests make them with `openssl`): the cases that need files
+    //! put together by hand, a chain file, a DER file, bad input.
+
+    use iotda_core::doctor::{check_certificate, CertCheck, CertFile, Error, FingerprintSource};
+    use iotda_core::pki::{
+        self, create_ca, create_device_cert, FingerprintAlg, KeyType, PrivateKey, Subject, Validity,
+    };
+    use rand_chacha::rand_core::SeedableRng;
+    use rand_chacha::ChaCha20Rng;
+
+    use super::*;
+
+    /// 2025-06-15T15:06:40Z; the certificates start a day before and last
+    /// ten days.
+    const NOW: i64 = 1_750_000_000;
+
+    struct Files {
+        ca_pem: String,
+        cert_pem: String,
+        cert_der: Vec<u8>,
+        key_pem: String,
+        ca_sha256: String,
+        cert_sha256: String,
+    }
+
+    fn files() -> Files {
+        let mut rng = ChaCha20Rng::seed_from_u64(19);
+        let validity = Validity::new(NOW - 86_400, 10);
+        let ca_key = PrivateKey::generate(KeyType::P256, &mut rng).unwrap();
+        let ca = create_ca(
+            &ca_key,
+            &Subject::with_common_name("CA"),
+            validity,
+            &mut rng,
+        )
+        .unwrap();
+        let key = PrivateKey::generate(KeyType::P256, &mut rng).unwrap();
+        let subject = Subject::with_common_name("meter-7");
+        let (_, cert) =
+            create_device_cert(&ca, &ca_key, &key, &subject, validity, &mut rng).unwrap();
+        Files {
+            ca_pem: ca.pem(),
+            cert_pem: cert.pem(),
+            cert_der: cert.der().to_vec(),
+            key_pem: key.to_pkcs8_pem().unwrap(),
+            ca_sha256: ca.fingerprint(FingerprintAlg::Sha256, false),
+            cert_sha256: cert.fingerprint(FingerprintAlg::Sha256, false),
+        }
+    }
+
+    /// A check of `cert` alone.
+    fn only(cert: &[u8]) -> CertCheck<'_> {
+        CertCheck {
+            cert,
+            key: None,
+            key_passphrase: None,
+            ca: None,
+            fingerprint: None,
+        }
+    }
+
+    fn check(cert: &[u8], ca: Option<&str>, fingerprint: Option<&str>) -> Option<Finding> {
+        let c = CertCheck {
+            ca: ca.map(str::as_bytes),
+            fingerprint,
+            ..only(cert)
+        };
+        check_certificate(&c, NOW).unwrap()
+    }
+
+    #[test]
+    fn right_files_pass_in_pem_and_der() {
+        let f = files();
+        let c = CertCheck {
+            key: Some(f.key_pem.as_bytes()),
+            ca: Some(f.ca_pem.as_bytes()),
+            fingerprint: Some(&f.cert_sha256),
+            ..only(f.cert_pem.as_bytes())
+        };
+        assert_eq!(check_certificate(&c, NOW), Ok(None));
+        assert_eq!(
+            check(&f.cert_der, Some(&f.ca_pem), Some(&f.cert_sha256)),
+            None
+        );
+    }
+
+    #[test]
+    fn fingerprints_of_other_things_are_named() {
+        let f = files();
+        let chain = format!("{}{}", f.cert_pem, f.ca_pem);
+        // The CA's fingerprint: named as the CA's when the CA is given,
+        // as another certificate of the file when only the chain has it.
+        assert_eq!(
+            check(chain.as_bytes(), Some(&f.ca_pem), Some(&f.ca_sha256)),
+            Some(Finding::FingerprintOf(FingerprintSource::CaCertificate))
+        );
+        assert_eq!(
+            check(chain.as_bytes(), None, Some(&f.ca_sha256)),
+            Some(Finding::FingerprintOf(
+                FingerprintSource::OtherCertificateInFile
+            ))
+        );
+        let of_pem = pki::fingerprint(f.cert_pem.as_bytes(), FingerprintAlg::Sha256, false);
+        assert_eq!(
+            check(f.cert_pem.as_bytes(), None, Some(&of_pem)),
+            Some(Finding::FingerprintOf(FingerprintSource::PemText))
+        );
+        let of_sha1_colons = pki::fingerprint(&f.cert_der, FingerprintAlg::Sha1, true);
+        assert_eq!(
+            check(f.cert_pem.as_bytes(), None, Some(&of_sha1_colons)),
+            Some(Finding::FingerprintColons)
+        );
+        assert_eq!(
+            check(f.cert_pem.as_bytes(), None, Some("AB-CD")),
+            Some(Finding::FingerprintChar('-'))
+        );
+    }
+
+    #[test]
+    fn validity_is_judged_at_the_time_given() {
+        let f = files();
+        let c = |at| check_certificate(&only(f.cert_pem.as_bytes()), at).unwrap();
+        assert!(matches!(
+            c(NOW - 2 * 86_400),
+            Some(Finding::CertNotYetValid { .. })
+        ));
+        assert!(matches!(
+            c(NOW + 10 * 86_400),
+            Some(Finding::CertExpired { .. })
+        ));
+        let text = c(NOW + 10 * 86_400).unwrap().to_string();
+        assert!(
+            text.starts_with("The certificate expired at 2025-06-24T15:06:40Z"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_errors_naming_the_file() {
+        let f = files();
+        assert!(matches!(
+            check_certificate(&only(f.key_pem.as_bytes()), NOW),
+            Err(Error::File {
+                file: CertFile::Certificate,
+                ..
+            })
+        ));
+        let c = CertCheck {
+            key: Some(b"not a key"),
+            ..only(f.cert_pem.as_bytes())
+        };
+        assert!(matches!(
+            check_certificate(&c, NOW),
+            Err(Error::File {
+                file: CertFile::Key,
+                ..
+            })
+        ));
+    }
+}

@@ -106,7 +106,7 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
             report.diagnosis = Some(text.clone());
             report.push("rules", Outcome::Failed, text);
         }
-        None if args.device_id.is_some() => report.push(
+        None if args.device_id.is_some() || args.cert.is_some() => report.push(
             "rules",
             Outcome::Ok,
             "what will be sent follows IoTDA's rules",
@@ -114,7 +114,7 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         None => report.push(
             "rules",
             Outcome::Skipped,
-            "no --device-id: IoTDA's rules are not checked",
+            "no --device-id or --cert: IoTDA's rules are not checked",
         ),
     }
     let addr = match (host, port).to_socket_addrs().map(|mut a| a.next()) {
@@ -280,21 +280,21 @@ fn what_to_send(args: &DoctorArgs, now: i64) -> Result<Sent, CliError> {
     })
 }
 
-/// IoTDA's rules on what will be sent, when the device id is known.
+/// IoTDA's rules on what will be sent (when the device id is known) and
+/// on the certificate files (when given).
 fn rules(args: &DoctorArgs, attempt: &Attempt, now: i64) -> Result<Option<Finding>, CliError> {
-    let Some(device_id) = &args.device_id else {
-        return Ok(None);
-    };
-    let sign_type = super::sign_type(args)?;
-    let finding = match &args.secret {
-        Some(secret) => {
-            doctor::diagnose_secret(device_id, secret.expose(), sign_type, attempt, now)
+    if let Some(device_id) = &args.device_id {
+        let sign_type = super::sign_type(args)?;
+        let finding = match &args.secret {
+            Some(secret) => {
+                doctor::diagnose_secret(device_id, secret.expose(), sign_type, attempt, now)
+            }
+            None => doctor::check_identity(device_id, sign_type, attempt, now),
         }
-        None => doctor::check_identity(device_id, sign_type, attempt, now),
-    }
-    .map_err(super::usage)?;
-    if finding.is_some() || args.cert.is_none() {
-        return Ok(finding);
+        .map_err(super::usage)?;
+        if finding.is_some() {
+            return Ok(finding);
+        }
     }
     super::certificate(args, now)
 }

@@ -186,7 +186,7 @@ fn tls_port_and_client_certificates() {
     assert_eq!(
         outcomes(&json),
         [
-            "rules=skipped",
+            "rules=ok",
             "dns=ok",
             "tcp=ok",
             "tls=ok",
