@@ -1,6 +1,11 @@
 //! `iotda-kit doctor --host`: the connection tried step by step (IoTDA's
-//! rules on what will be sent, DNS, TCP, TLS, CONNECT, CONNACK), each
-//! step's outcome, and on failure one diagnosis.
+//! rules on what will be sent, DNS, TCP, TLS, CONNECT, CONNACK, and with
+//! `--hold` staying connected), each step's outcome as it happens, and on
+//! failure one diagnosis.
+//!
+//! A connection dropped soon after the broker accepted it is the takeover
+//! IoTDA (one connection per device id) and MQTT brokers (one session per
+//! ClientId) do when another client connects as the same device.
 //!
 //! When TLS or the CONNACK fails, the port is probed without credentials to
 //! tell a TLS client at a plain MQTT port from a plain client at a TLS
@@ -61,15 +66,22 @@ pub(super) struct Report {
     pub steps: Vec<Step>,
     pub finding: Option<Finding>,
     pub diagnosis: Option<String>,
+    /// Print each step as it ends (the text form), so a slow step shows
+    /// where the doctor is.
+    print: bool,
 }
 
 impl Report {
     fn push(&mut self, step: &'static str, outcome: Outcome, detail: impl Into<String>) {
-        self.steps.push(Step {
+        let step = Step {
             step,
             outcome,
             detail: detail.into(),
-        });
+        };
+        if self.print {
+            println!("{step}");
+        }
+        self.steps.push(step);
     }
 
     /// A failed step: recorded, and its explanation is the diagnosis unless
@@ -99,6 +111,7 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         steps: Vec::new(),
         finding: rules(args, &sent.attempt, now)?,
         diagnosis: None,
+        print: !args.json,
     };
     match &report.finding {
         Some(f) => {
@@ -198,12 +211,11 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         ),
     );
     let answer = read_packet(&mut stream, timeout);
-    stream.shutdown();
-    Ok(match answer {
+    let report = match answer {
         Answer::Packet(packet) => match *packet {
             Packet::ConnAck(ack) if ack.reason == ConnectReasonCode::Success => {
                 report.push("connack", Outcome::Ok, "accepted");
-                report
+                return Ok(hold(report, &mut stream, &sent, args.hold));
             }
             Packet::ConnAck(ack) => {
                 let code = ack
@@ -236,7 +248,82 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
             "connack",
             format!("{why}: the broker refused the connection without a CONNACK"),
         ),
-    })
+    };
+    stream.shutdown();
+    Ok(report)
+}
+
+/// Stays connected for `seconds` (PINGREQ at half the keep alive), then
+/// says DISCONNECT; a connection the broker closes meanwhile is reported as
+/// a takeover.
+fn hold(mut report: Report, stream: &mut Stream, sent: &Sent, seconds: u16) -> Report {
+    if seconds == 0 {
+        report.push("hold", Outcome::Skipped, "no --hold");
+        stream.shutdown();
+        return report;
+    }
+    let start = Instant::now();
+    let end = start + Duration::from_secs(u64::from(seconds));
+    let ping_every = Duration::from_secs(u64::from(sent.keep_alive.max(2) / 2));
+    let mut next_ping = start + ping_every;
+    // Short reads, so pings go out on time.
+    let _ = stream.set_read_timeout(Duration::from_millis(200));
+    let mut chunk = [0u8; 1024];
+    while Instant::now() < end {
+        if Instant::now() >= next_ping {
+            let mut ping = Vec::new();
+            let sent_ping = Packet::PingReq
+                .encode(ProtocolVersion::V3_1_1, &mut ping)
+                .is_ok()
+                && stream
+                    .write_all(&ping)
+                    .and_then(|()| stream.flush())
+                    .is_ok();
+            if !sent_ping {
+                return dropped(report, start.elapsed());
+            }
+            next_ping += ping_every;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => return dropped(report, start.elapsed()),
+            // Pings answered, or messages the broker delivers: fine.
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return dropped(report, start.elapsed()),
+        }
+    }
+    let mut bye = Vec::new();
+    if Packet::Disconnect(mqtt::Disconnect::new(
+        mqtt::DisconnectReasonCode::NormalDisconnection,
+    ))
+    .encode(ProtocolVersion::V3_1_1, &mut bye)
+    .is_ok()
+    {
+        // Leaving anyway; a broker gone already changes nothing.
+        let _ = stream.write_all(&bye);
+    }
+    stream.shutdown();
+    report.push(
+        "hold",
+        Outcome::Ok,
+        format!("stayed connected for {seconds} s"),
+    );
+    report
+}
+
+/// The broker closed an accepted connection after `after`.
+fn dropped(report: Report, after: Duration) -> Report {
+    report.fail(
+        "hold",
+        format!(
+            "the broker closed the connection {:.1} s after accepting it: another client connected with the same ClientId (IoTDA keeps one connection per device id, so two clients with one id take turns kicking each other); stop the other client or give each its own device",
+            after.as_secs_f32()
+        ),
+    )
 }
 
 /// The attempt the doctor makes: the ClientId, user name and password

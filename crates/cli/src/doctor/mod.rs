@@ -102,6 +102,11 @@ pub struct DoctorArgs {
     /// With --host: accept any broker certificate (test brokers only).
     #[arg(long, requires = "host")]
     pub insecure: bool,
+    /// With --host: stay connected this many seconds after the broker
+    /// accepts, to see whether another client with the same id takes the
+    /// connection over.
+    #[arg(long, default_value_t = 0, value_name = "S", requires = "host")]
+    pub hold: u16,
     /// With --host: seconds to wait at each step.
     #[arg(long, default_value_t = 10, value_name = "S")]
     pub connect_timeout: u16,
@@ -317,9 +322,7 @@ fn report(
         println!("{line}");
         return Ok(());
     }
-    for step in steps.unwrap_or_default() {
-        println!("{step}");
-    }
+    // The live steps were printed as they ended.
     match diagnosis {
         None if steps.is_some() => println!("ok: connected"),
         None => println!("ok: the attempt follows every rule the doctor checks"),

@@ -4,13 +4,14 @@
 //! certificate), each case with the step that must fail and why.
 
 use std::process::Command;
+use std::time::Duration;
 
 use iotda_testkit::{chmod, free_port, BrokerConfig, Mosquitto, Scratch};
 use serde_json::Value;
 
 use super::cert::mtls_broker;
 use super::doctor::exit_and_json;
-use super::{kit, kit_in, text};
+use super::{kit, kit_in, text, Running};
 
 const DEVICE: &str = "5f8d_node1";
 const SECRET: &str = "12345678";
@@ -99,7 +100,8 @@ fn secret_device_against_mosquitto() {
             "tcp=ok",
             "tls=skipped",
             "connect=ok",
-            "connack=ok"
+            "connack=ok",
+            "hold=skipped"
         ]
     );
 
@@ -191,7 +193,8 @@ fn tls_port_and_client_certificates() {
             "tcp=ok",
             "tls=ok",
             "connect=ok",
-            "connack=ok"
+            "connack=ok",
+            "hold=skipped"
         ]
     );
 
@@ -234,4 +237,90 @@ fn nothing_listening() {
         "2025-04-14T01:20:00Z",
     ]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A second client with the device's ClientId while the doctor holds the
+/// connection: mosquitto drops the doctor, which says why.
+#[test]
+fn takeover_by_a_second_client() {
+    let dir = Scratch::new("doctor-takeover");
+    let broker = password_broker(&dir);
+    let port = broker.mqtt_port.to_string();
+    let doctor = Running::start(&[
+        "doctor",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--client-id",
+        CLIENT_ID,
+        "--username",
+        DEVICE,
+        "--password",
+        PASSWORD,
+        "--hold",
+        "20",
+    ]);
+    doctor.stdout_until(Duration::from_secs(10), |l| l.starts_with("connack  ok"));
+    let status = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port,
+            "-i",
+            CLIENT_ID,
+            "-u",
+            DEVICE,
+            "-P",
+            PASSWORD,
+        ])
+        .args(["-t", "t", "-m", "m"])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, stdout, _) = doctor.finish();
+    assert_eq!(code, Some(1), "{stdout}");
+    let mut lines = stdout.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("hold     FAILED  the broker closed the connection"),
+        "{stdout}"
+    );
+    let diagnosis = lines.next().unwrap();
+    assert!(
+        diagnosis.contains("another client connected with the same ClientId"),
+        "{diagnosis}"
+    );
+}
+
+/// Keep alive 2 s: mosquitto drops a silent client after 3 s, so staying 5 s
+/// needs the doctor's pings.
+#[test]
+fn hold_stays_connected_with_pings() {
+    let dir = Scratch::new("doctor-hold");
+    let broker = password_broker(&dir);
+    let (code, json) = live(
+        dir.path(),
+        broker.mqtt_port,
+        &[
+            "--client-id",
+            CLIENT_ID,
+            "--username",
+            DEVICE,
+            "--password",
+            PASSWORD,
+            "--keepalive",
+            "2",
+            "--hold",
+            "5",
+        ],
+    );
+    assert_eq!(code, Some(0), "{json}");
+    assert_eq!(
+        json["steps"][6]["detail"], "stayed connected for 5 s",
+        "{json}"
+    );
 }
