@@ -16,7 +16,7 @@ use std::io::{self, Read, Write};
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
+use iotda_core::credentials::{self, Credentials, Timestamp};
 use iotda_core::doctor::{self, Attempt, Finding};
 use iotda_core::mqtt::{self, ConnectReasonCode, Packet, ProtocolVersion};
 use serde::Serialize;
@@ -140,8 +140,10 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         }
     };
     report.push("dns", Outcome::Ok, format!("{host} is {}", addr.ip()));
-    if let Err(e) = TcpStream::connect_timeout(&addr, timeout) {
-        let why = match e.kind() {
+    let tcp = match TcpStream::connect_timeout(&addr, timeout) {
+        Ok(tcp) => tcp,
+        Err(e) => {
+            let why = match e.kind() {
             io::ErrorKind::ConnectionRefused => format!(
                 "nothing listens on {addr}: check the port (IoTDA: 1883 MQTT, 8883 MQTTS)"
             ),
@@ -151,10 +153,13 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
             ),
             _ => format!("cannot connect to {addr}: {e}"),
         };
-        return Ok(report.fail("tcp", why));
-    }
+            return Ok(report.fail("tcp", why));
+        }
+    };
     report.push("tcp", Outcome::Ok, format!("{addr} accepts connections"));
     let mut stream = if tls {
+        // The TLS connection resolves and connects on its own.
+        drop(tcp);
         let opts = TlsOptions {
             ca: args.server_ca.clone(),
             cert: args.cert.clone(),
@@ -183,10 +188,10 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         }
     } else {
         report.push("tls", Outcome::Skipped, "plain MQTT");
-        match TcpStream::connect_timeout(&addr, timeout) {
-            Ok(tcp) => Stream::Plain(tcp),
-            Err(e) => return Ok(report.fail("tcp", format!("cannot connect to {addr}: {e}"))),
+        if let Err(e) = tcp.set_read_timeout(Some(timeout)) {
+            return Ok(report.fail("tcp", format!("cannot use the connection: {e}")));
         }
+        Stream::Plain(tcp)
     };
     let connect = connect_packet(&sent);
     let mut bytes = Vec::new();
@@ -339,12 +344,7 @@ fn what_to_send(args: &DoctorArgs, now: i64) -> Result<Sent, CliError> {
     } else if let Some(device_id) = &args.device_id {
         let hour = Timestamp::from_unix_seconds(now)
             .map_err(|e| CliError::Failure(format!("the system clock gives no hour: {e}")))?;
-        let sign = match &args.sign_type {
-            Some(s) => s
-                .parse()
-                .map_err(|e| CliError::Usage(format!("--sign-type: {e}")))?,
-            None => SignType::NoTimestampCheck,
-        };
+        let sign = super::sign_type(args)?.unwrap_or_default();
         match &args.secret {
             Some(secret) => {
                 let c = Credentials::compute(device_id, secret.expose(), sign, hour)
