@@ -251,7 +251,7 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         ),
         Answer::Nothing(why) => report.fail(
             "connack",
-            format!("{why}: the broker refused the connection without a CONNACK"),
+            format!("{why} and no CONNACK came: not an MQTT broker, or one that refused the CONNECT"),
         ),
     };
     stream.shutdown();
@@ -421,7 +421,7 @@ fn read_packet(stream: &mut impl Read, timeout: Duration) -> Answer {
             Err(e) => return Answer::Nothing(format!("answered bytes that are not MQTT ({e})")),
         }
         if Instant::now() > deadline {
-            return Answer::Nothing(format!("nothing came within {}s", timeout.as_secs()));
+            return Answer::Nothing(format!("nothing answered within {}s", timeout.as_secs()));
         }
         match stream.read(&mut chunk) {
             Ok(0) => {

@@ -324,3 +324,24 @@ fn hold_stays_connected_with_pings() {
         "{json}"
     );
 }
+
+/// A peer that accepts and never answers: the CONNACK step gives up after
+/// --connect-timeout instead of waiting for ever.
+#[test]
+fn silent_peer() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let holder = std::thread::spawn(move || {
+        let held: Vec<_> = listener.incoming().take(2).collect();
+        std::thread::sleep(Duration::from_secs(4));
+        drop(held);
+    });
+    let (code, json) = live(std::path::Path::new("."), port, &["--connect-timeout", "1"]);
+    assert_eq!(code, Some(1), "{json}");
+    let diagnosis = json["diagnosis"].as_str().unwrap();
+    assert!(
+        diagnosis.starts_with("nothing answered within 1s and no CONNACK came"),
+        "{diagnosis}"
+    );
+    holder.join().unwrap();
+}
