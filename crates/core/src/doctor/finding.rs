@@ -12,6 +12,9 @@ pub enum IdMistake {
     NodeId,
     /// It is the product id: the device id starts with it and `_`.
     ProductId,
+    /// The other way round: it ends with `_` and the id given as the device
+    /// id, so the id given is likely only the node id.
+    GivenIsNodeId,
     /// Neither: another device's id, or a typo.
     Other,
 }
@@ -25,18 +28,30 @@ impl IdMistake {
         let starts = device_id
             .strip_prefix(found)
             .is_some_and(|rest| rest.starts_with('_'));
-        match (found.is_empty(), ends, starts) {
-            (false, true, _) => Self::NodeId,
-            (false, _, true) => Self::ProductId,
+        let given_is_node = found
+            .strip_suffix(device_id)
+            .is_some_and(|rest| rest.ends_with('_'));
+        match (found.is_empty(), ends, starts, given_is_node) {
+            (false, true, _, _) => Self::NodeId,
+            (false, _, true, _) => Self::ProductId,
+            (false, _, _, true) => Self::GivenIsNodeId,
             _ => Self::Other,
         }
     }
 
-    fn says(self) -> &'static str {
+    /// What the id sent is, then the fix, for the field `field`.
+    fn says(self, found: &str, expected: &str, field: &str) -> String {
         match self {
-            Self::NodeId => "the node id, not the device id",
-            Self::ProductId => "the product id, not the device id",
-            Self::Other => "not this device's id",
+            Self::NodeId => {
+                format!("the node id, not the device id: send {expected:?} as the {field}")
+            }
+            Self::ProductId => {
+                format!("the product id, not the device id: send {expected:?} as the {field}")
+            }
+            Self::GivenIsNodeId => format!(
+                "a device id whose node id is {expected:?}: if it is this device, give the doctor its full device id {found:?}"
+            ),
+            Self::Other => format!("not this device's id: send {expected:?} as the {field}"),
         }
     }
 }
@@ -245,8 +260,8 @@ impl fmt::Display for Finding {
                 kind,
             } => write!(
                 f,
-                "The ClientId starts with {found:?}, which is {}: start it with {expected:?}.",
-                kind.says()
+                "The ClientId starts with {found:?}, which is {}.",
+                kind.says(found, expected, "ClientId's first field")
             ),
             Self::MissingUsername => f.write_str(
                 "The device sent no user name: IoTDA needs the device id as the MQTT user name.",
@@ -257,8 +272,8 @@ impl fmt::Display for Finding {
                 kind,
             } => write!(
                 f,
-                "The user name {found:?} is {}: send {expected:?} as the user name.",
-                kind.says()
+                "The user name {found:?} is {}.",
+                kind.says(found, expected, "user name")
             ),
             Self::SignTypeNotExpected { expected, found } => write!(
                 f,
@@ -367,5 +382,27 @@ mod tests {
         assert_eq!(IdMistake::of("ode1", "5f8d_node1"), IdMistake::Other);
         assert_eq!(IdMistake::of("", "5f8d_node1"), IdMistake::Other);
         assert_eq!(IdMistake::of("other", "5f8d_node1"), IdMistake::Other);
+        assert_eq!(
+            IdMistake::of("5f8d_node1", "node1"),
+            IdMistake::GivenIsNodeId
+        );
+        let f = Finding::Username {
+            found: "5f8d_node1".into(),
+            expected: "node1".into(),
+            kind: IdMistake::GivenIsNodeId,
+        };
+        assert_eq!(
+            f.to_string(),
+            "The user name \"5f8d_node1\" is a device id whose node id is \"node1\": if it is this device, give the doctor its full device id \"5f8d_node1\"."
+        );
+        let f = Finding::ClientIdDeviceId {
+            found: "node1".into(),
+            expected: "5f8d_node1".into(),
+            kind: IdMistake::NodeId,
+        };
+        assert_eq!(
+            f.to_string(),
+            "The ClientId starts with \"node1\", which is the node id, not the device id: send \"5f8d_node1\" as the ClientId's first field."
+        );
     }
 }
