@@ -25,6 +25,20 @@ pub enum Command {
         iotda-kit credentials --device-id 5f8d_node1 --secret 12345678 --timestamp 2025041401\n  \
         IOTDA_SECRET=12345678 iotda-kit credentials --device-id 5f8d_node1 --sign-type 1 --json")]
     Credentials(CredentialsArgs),
+    /// Explain why IoTDA refuses a device, in one sentence with the fix:
+    /// from what it sent (ClientId, user name, password, or a captured
+    /// CONNECT) or from its certificate files.
+    #[command(
+        after_help = "Exit status: 0 the attempt is right, 1 a rule is broken (the diagnosis \
+        is printed), 2 bad input.\n\n\
+        Examples:\n  \
+        iotda-kit doctor --device-id 5f8d_node1 --secret 12345678 \\\n      \
+        --client-id 5f8d_node1_0_0_2025041401 --username 5f8d_node1 --password c751... \\\n      \
+        --at 2025-04-14T01:20:00Z\n  \
+        iotda-kit doctor --device-id 5f8d_node1 --secret 12345678 --connect-hex '10 3a 00 04 4d 51 ...'\n  \
+        iotda-kit doctor --cert deviceCert.pem --key deviceCert.key --ca rootCA.pem --fingerprint AB12..."
+    )]
+    Doctor(crate::doctor::DoctorArgs),
     /// Make and inspect the X.509 certificates of IoTDA's certificate
     /// onboarding: device CA, verification certificate, device certificates.
     Cert(CertArgs),

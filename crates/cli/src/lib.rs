@@ -10,6 +10,7 @@
 mod args;
 mod cert;
 mod credentials;
+mod doctor;
 mod input;
 mod model;
 mod mqtt;
@@ -55,6 +56,7 @@ where
     };
     let result = match cli.command {
         args::Command::Credentials(a) => credentials::run(&a),
+        args::Command::Doctor(a) => doctor::run(&a),
         args::Command::Cert(a) => cert::run(&a),
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
         args::Command::Pub(a) => mqtt::publish(&a),

@@ -4,6 +4,8 @@
 
 mod cert;
 mod credentials;
+mod doctor;
+mod doctor_live;
 mod inputs;
 mod model;
 mod mqtt;
