@@ -25,6 +25,20 @@ pub enum Command {
         iotda-kit credentials --device-id 5f8d_node1 --secret 12345678 --timestamp 2025041401\n  \
         IOTDA_SECRET=12345678 iotda-kit credentials --device-id 5f8d_node1 --sign-type 1 --json")]
     Credentials(CredentialsArgs),
+    /// Explain why IoTDA refuses a device, in one sentence with the fix:
+    /// from what it sent (ClientId, user name, password, or a captured
+    /// CONNECT) or from its certificate files.
+    #[command(
+        after_help = "Exit status: 0 the attempt is right, 1 a rule is broken (the diagnosis \
+        is printed), 2 bad input.\n\n\
+        Examples:\n  \
+        iotda-kit doctor --device-id 5f8d_node1 --secret 12345678 \\\n      \
+        --client-id 5f8d_node1_0_0_2025041401 --username 5f8d_node1 --password c751... \\\n      \
+        --at 2025-04-14T01:20:00Z\n  \
+        iotda-kit doctor --device-id 5f8d_node1 --secret 12345678 --connect-hex '10 3a 00 04 4d 51 ...'\n  \
+        iotda-kit doctor --cert deviceCert.pem --key deviceCert.key --ca rootCA.pem --fingerprint AB12..."
+    )]
+    Doctor(crate::doctor::DoctorArgs),
     /// Make and inspect the X.509 certificates of IoTDA's certificate
     /// onboarding: device CA, verification certificate, device certificates.
     Cert(CertArgs),
@@ -83,7 +97,8 @@ pub struct ConnectionArgs {
     /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
-    /// Use TLS (implied by --ca, --cert and --insecure).
+    /// Use TLS (implied by --ca, --cert and --insecure, and for IoTDA hosts,
+    /// *.myhuaweicloud.com, unless --port 1883).
     #[arg(long)]
     pub tls: bool,
     /// CA certificates (PEM) to trust for the broker, instead of the
@@ -145,6 +160,16 @@ pub struct ConnectionArgs {
     /// MQTT version: 3 (3.1), 4 (3.1.1) or 5 (5.0).
     #[arg(long, default_value = "4", value_name = "3|4|5")]
     pub protocol: String,
+    /// Resume the broker's session (Clean Session / Clean Start off): what
+    /// was not acknowledged is sent again after a reconnection, and the
+    /// broker keeps the subscriptions and the QoS 1 and 2 messages that
+    /// came while the client was away.
+    #[arg(long)]
+    pub no_clean: bool,
+    /// MQTT 5: seconds the broker keeps the session after the connection
+    /// ends [default: 3600 with --no-clean, else 0].
+    #[arg(long, value_name = "S")]
+    pub session_expiry: Option<u32>,
     /// Keep alive in seconds (IoTDA accepts 30 to 1200).
     #[arg(long, default_value_t = 120, value_name = "S")]
     pub keepalive: u16,

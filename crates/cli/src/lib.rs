@@ -10,6 +10,8 @@
 mod args;
 mod cert;
 mod credentials;
+mod doctor;
+mod input;
 mod model;
 mod mqtt;
 mod net;
@@ -19,13 +21,14 @@ pub mod serve;
 mod simulate;
 
 use std::ffi::OsString;
-use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use clap::Parser;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
+
+use input::read_file;
 
 /// Exit code for bad input or a bad command line.
 pub const EXIT_USAGE: u8 = 2;
@@ -53,6 +56,7 @@ where
     };
     let result = match cli.command {
         args::Command::Credentials(a) => credentials::run(&a),
+        args::Command::Doctor(a) => doctor::run(&a),
         args::Command::Cert(a) => cert::run(&a),
         args::Command::Fingerprint(a) => cert::fingerprint(&a),
         args::Command::Pub(a) => mqtt::publish(&a),
@@ -98,9 +102,4 @@ fn rng() -> Result<ChaCha20Rng, CliError> {
     getrandom::fill(&mut seed)
         .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
     Ok(ChaCha20Rng::from_seed(seed))
-}
-
-/// The bytes of a file the user named; a failure is their input's.
-fn read_file(path: &Path) -> Result<Vec<u8>, CliError> {
-    std::fs::read(path).map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
 }

@@ -5,7 +5,6 @@
 //! line (`<json path>: <sentence>`) when it does not, 2 when a file cannot
 //! be read or is not JSON.
 
-use std::io::{self, Read};
 use std::path::Path;
 
 use iotda_core::iotda::{
@@ -45,11 +44,10 @@ pub(crate) fn load(args: &ModelFileArgs) -> Result<ProductModel, CliError> {
 fn validate(args: &ValidateArgs) -> Result<(), CliError> {
     let model = load(&args.model)?;
     let (name, bytes) = if args.report == Path::new("-") {
-        let mut bytes = Vec::new();
-        io::stdin()
-            .read_to_end(&mut bytes)
-            .map_err(|e| CliError::Usage(format!("cannot read the report from stdin: {e}")))?;
-        ("standard input".to_owned(), bytes)
+        (
+            "standard input".to_owned(),
+            crate::input::read_stdin("the report")?,
+        )
     } else {
         (args.report.display().to_string(), read_file(&args.report)?)
     };

@@ -14,9 +14,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use iotda_core::credentials::{self, Credentials, SignType, Timestamp};
+use iotda_core::endpoint::is_iotda_host;
 use iotda_core::mqtt::session::{
-    Event, Instant, Message, Options, Secret, Session, SubscribeOutcome, SubscribeResult,
-    TransportAction,
+    Event, Instant, Login, LostCause, Message, Options, Secret, Session, SubscribeOutcome,
+    SubscribeResult, TransportAction,
 };
 use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicName};
 use serde::Serialize;
@@ -31,11 +32,7 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
         TopicName::new(args.topic.clone()).map_err(|e| CliError::Usage(format!("--topic: {e}")))?;
     let qos = qos(args.qos)?;
     let payload = if args.message == "-" {
-        let mut text = Vec::new();
-        io::stdin()
-            .read_to_end(&mut text)
-            .map_err(|e| CliError::Failure(format!("cannot read the message from stdin: {e}")))?;
-        text
+        crate::input::read_stdin("the message")?
     } else {
         args.message.clone().into_bytes()
     };
@@ -213,6 +210,10 @@ pub(crate) fn report(event: Event) -> Result<(), CliError> {
             eprintln!("the broker refused the connection: {refusal}; trying again");
         }
         Event::ConnectionLost {
+            cause: cause @ LostCause::OnlyMqtt311,
+            reconnect_at: None,
+        } => return Err(CliError::Failure(format!("{cause} (--protocol 4)"))),
+        Event::ConnectionLost {
             cause,
             reconnect_at: None,
         } => return Err(CliError::Failure(cause.to_string())),
@@ -259,14 +260,17 @@ pub(crate) struct Client {
     timeout: Duration,
     /// Set by SIGINT or SIGTERM after [`Client::stop_on_signals`].
     stop: Option<Arc<AtomicBool>>,
+    /// A password goes without TLS: checked (and said) before the first
+    /// connection only.
+    password_in_clear: bool,
 }
 
 impl Client {
     /// A session for the connection on the command line, asked to connect.
     /// With `reconnect`, a lost connection is opened again.
     pub(crate) fn new(args: &ConnectionArgs, reconnect: bool) -> Result<Self, CliError> {
-        let tls = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
-        let port = args.port.unwrap_or(if tls { 8883 } else { 1883 });
+        let (tls, port) = transport(args);
+        let password_in_clear = !tls && (args.password.is_some() || args.secret.is_some());
         let mut options = options(args)?;
         if !reconnect {
             options.reconnect = None;
@@ -275,8 +279,11 @@ impl Client {
         let mut seed = [0u8; 8];
         getrandom::fill(&mut seed)
             .map_err(|e| CliError::Failure(format!("the system's random source failed: {e}")))?;
-        let session = Session::new(options, u64::from_le_bytes(seed))
+        let mut session = Session::new(options, u64::from_le_bytes(seed))
             .map_err(|e| CliError::Usage(e.to_string()))?;
+        if let Some(source) = login_source(args)? {
+            session.set_login_source(source);
+        }
         let tls = tls.then(|| TlsOptions {
             ca: args.ca.clone(),
             cert: args.cert.clone(),
@@ -293,6 +300,7 @@ impl Client {
             tls,
             timeout: Duration::from_secs(u64::from(args.connect_timeout.max(1))),
             stop: None,
+            password_in_clear,
         };
         let now = client.now();
         client.session.connect(now);
@@ -418,6 +426,11 @@ impl Client {
             }
             match self.session.poll_transport() {
                 Some(TransportAction::Open) => {
+                    if std::mem::take(&mut self.password_in_clear) {
+                        if let Some(warning) = net::cleartext_warning(&self.host, self.port) {
+                            eprintln!("warning: {warning}");
+                        }
+                    }
                     let opened =
                         net::connect(&self.host, self.port, self.tls.as_ref(), self.timeout);
                     let now = self.now();
@@ -443,6 +456,15 @@ impl Client {
             }
         }
     }
+}
+
+/// TLS or not, and the port: TLS when asked for (`--tls`, `--ca`,
+/// `--cert`, `--insecure`) and, for an IoTDA host, unless `--port 1883`
+/// asks for its plain port; the port defaults to 8883 with TLS, else 1883.
+fn transport(args: &ConnectionArgs) -> (bool, u16) {
+    let asked = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
+    let tls = asked || (is_iotda_host(&args.host) && args.port != Some(1883));
+    (tls, args.port.unwrap_or(if tls { 8883 } else { 1883 }))
 }
 
 fn qos(level: u8) -> Result<QoS, CliError> {
@@ -502,7 +524,50 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
     };
     options.version = protocol_version(&args.protocol)?;
     options.keep_alive = args.keepalive;
+    options.clean_start = !args.no_clean;
+    if args.session_expiry.is_some() && !options.version.is_v5() {
+        return Err(CliError::Usage(
+            "--session-expiry: only MQTT 5 has it (--protocol 5)".into(),
+        ));
+    }
+    // Without an expiry an MQTT 5 session ends with its connection, and
+    // --no-clean would resume nothing.
+    let resumable = (args.no_clean && options.version.is_v5()).then_some(DEFAULT_SESSION_EXPIRY);
+    options.session_expiry = args.session_expiry.or(resumable);
     Ok(options)
+}
+
+/// The MQTT 5 Session Expiry Interval of `--no-clean` when
+/// `--session-expiry` does not give one: an hour.
+const DEFAULT_SESSION_EXPIRY: u32 = 3600;
+
+/// For an IoTDA device whose hour was not pinned with `--timestamp`: a
+/// login signed with the current UTC hour before every CONNECT, so a
+/// reconnection after the hour is not refused (sign type 1 checks it).
+fn login_source(
+    args: &ConnectionArgs,
+) -> Result<Option<impl FnMut(Instant) -> Option<Login> + Send + 'static>, CliError> {
+    let (Some(device_id), None) = (args.device_id.clone(), &args.timestamp) else {
+        return Ok(None);
+    };
+    let sign_type: SignType = args
+        .sign_type
+        .parse()
+        .map_err(|e| CliError::Usage(format!("--sign-type: {e}")))?;
+    let secret = args.secret.clone();
+    Ok(Some(move |_: Instant| {
+        let hour = Timestamp::from_unix_seconds(unix_now().ok()?).ok()?;
+        match &secret {
+            Some(secret) => Credentials::compute(&device_id, secret.expose(), sign_type, hour)
+                .ok()
+                .map(|c| Login::from(&c)),
+            None => Some(Login {
+                client_id: credentials::client_id(&device_id, sign_type, hour).ok()?,
+                username: Some(device_id.clone()),
+                password: None,
+            }),
+        }
+    }))
 }
 
 /// `--protocol`: 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0).
@@ -514,5 +579,48 @@ pub fn protocol_version(text: &str) -> Result<ProtocolVersion, CliError> {
         other => Err(CliError::Usage(format!(
             "--protocol: {other:?} is not 3 (MQTT 3.1), 4 (3.1.1) or 5 (5.0)"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+    use crate::args::{Cli, Command};
+
+    fn transport_of(args: &[&str]) -> (bool, u16) {
+        let cli =
+            Cli::try_parse_from([&["iotda-kit", "pub", "-t", "t", "-m", "m"][..], args].concat())
+                .expect("valid arguments");
+        let Command::Pub(args) = cli.command else {
+            panic!("pub");
+        };
+        transport(&args.connection)
+    }
+
+    #[test]
+    fn iotda_hosts_default_to_tls_on_8883() {
+        let iotda = "a1b2.st1.iotda-device.cn-north-4.myhuaweicloud.com";
+        assert_eq!(transport_of(&["--host", iotda]), (true, 8883));
+        assert_eq!(
+            transport_of(&["--host", "iot-mqtts.cn-north-4.myhuaweicloud.com"]),
+            (true, 8883)
+        );
+        assert_eq!(
+            transport_of(&["--host", iotda, "--port", "8883"]),
+            (true, 8883)
+        );
+        // IoTDA's plain port, asked for by name.
+        assert_eq!(
+            transport_of(&["--host", iotda, "--port", "1883"]),
+            (false, 1883)
+        );
+        // Other brokers: plain unless asked.
+        assert_eq!(transport_of(&["--host", "127.0.0.1"]), (false, 1883));
+        assert_eq!(
+            transport_of(&["--host", "127.0.0.1", "--tls"]),
+            (true, 8883)
+        );
     }
 }

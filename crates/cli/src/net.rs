@@ -22,7 +22,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, RootCertStore, StreamOwned};
 
 use crate::args::SecretArg;
-use crate::CliError;
+use crate::{read_file, CliError};
 
 /// How to speak TLS, from the command line.
 #[derive(Debug, Default)]
@@ -145,6 +145,22 @@ pub fn connect(
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
 }
 
+/// The warning to give before a password goes to `host:port` without
+/// TLS, if any address of the host is not loopback (on loopback it never
+/// leaves the machine). `None` when the host does not resolve: connecting
+/// then says so.
+pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
+    let addr = (host, port)
+        .to_socket_addrs()
+        .ok()?
+        .find(|a| !a.ip().is_loopback())?;
+    Some(format!(
+        "the password goes to {host} ({addr}) in clear text, without TLS: anyone on the way \
+         can read it; use --tls (IoTDA: port 8883; its port 1883 works only where the instance \
+         and the device allow non-secure access)"
+    ))
+}
+
 /// A connection failure in words, with the flag that fixes it.
 pub fn explain(e: &io::Error, host: &str) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
@@ -245,8 +261,7 @@ fn client_identity(
     passphrase: Option<&str>,
 ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), CliError> {
     let chain = read_certificates(cert)?;
-    let bytes = std::fs::read(key)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", key.display())))?;
+    let bytes = read_file(key)?;
     let private = PrivateKey::parse(&bytes, passphrase)
         .map_err(|e| CliError::Usage(format!("{}: {e}", key.display())))?;
     if let Some(first) = chain.first() {
@@ -271,8 +286,7 @@ fn client_identity(
 }
 
 fn read_certificates(path: &Path) -> Result<Vec<Certificate>, CliError> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+    let bytes = read_file(path)?;
     let parsed = match std::str::from_utf8(&bytes) {
         Ok(text) => Certificate::parse_all(text),
         Err(_) => Certificate::parse(&bytes).map(|c| vec![c]),

@@ -52,7 +52,7 @@ fn describe(offset: usize, len: usize, packet: &mqtt::Packet) -> String {
 
 /// Hex digits to bytes, ignoring separators people paste (spaces, colons,
 /// commas, dashes) and `0x` prefixes.
-fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+pub(crate) fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     let digits: String = text
         .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-'))
         .map(|word| {

@@ -188,6 +188,16 @@ pub fn parse_port(text: &str) -> Result<u16, EndpointError> {
         .ok_or_else(|| EndpointError::Port(text.to_owned()))
 }
 
+/// Whether `host` is a Huawei Cloud access host (`*.myhuaweicloud.com`,
+/// which covers the per-instance `*.iotda-device.*` hosts and the legacy
+/// [`LEGACY_HOST`]): clients default to TLS for these, as IoTDA's plain
+/// port 1883 works only where the instance and the device allow
+/// non-secure access.
+pub fn is_iotda_host(host: &str) -> bool {
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    host.ends_with(".myhuaweicloud.com")
+}
+
 /// Checks a host name or IP address typed by a user.
 pub fn check_host(host: &str) -> Result<(), EndpointError> {
     if host.is_empty() {
@@ -439,6 +449,25 @@ pub fn mqttfx_profile(endpoint: &Endpoint, login: &Login<'_>) -> Vec<(&'static s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn iotda_hosts_are_recognised_by_their_domain() {
+        for host in [
+            LEGACY_HOST,
+            "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com",
+            "A1B2C3.ST1.IOTDA-DEVICE.CN-EAST-3.MYHUAWEICLOUD.COM.",
+        ] {
+            assert!(is_iotda_host(host), "{host}");
+        }
+        for host in [
+            "127.0.0.1",
+            "localhost",
+            "myhuaweicloud.com.evil.example",
+            "broker.example",
+        ] {
+            assert!(!is_iotda_host(host), "{host}");
+        }
+    }
 
     const LOGIN: Login<'static> = Login {
         client_id: "p_n_0_0_2025041401",

@@ -7,6 +7,7 @@
 //! `wasm32-unknown-unknown` as well as natively.
 //!
 //! - [`credentials`]: IoTDA ClientId / Username / Password for a device secret.
+//! - [`doctor`]: why IoTDA refuses a device, in one sentence with the fix.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
 //! - [`iotda`]: the device side of IoTDA: topics, payloads, `event_time`,
@@ -21,6 +22,7 @@
 #![warn(missing_docs)]
 
 pub mod credentials;
+pub mod doctor;
 pub mod endpoint;
 mod hex;
 pub mod iotda;

@@ -371,4 +371,31 @@ pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
             "30",
         ],
     );
+
+/// The two JSON files of a console-shaped product-model ZIP that amplifies:
+/// `profile/devicetype-capability.json` lists `refs` references to service
+/// type `S`, and `service/S/profile/servicetype-capability.json` defines it
+/// with `properties` properties of 128-character descriptions. Each
+/// reference copies the whole definition when the model is built.
+pub fn amplifying_model(refs: usize, properties: usize) -> [(&'static str, String); 2] {
+    let mut device = String::from(r#"{"devices":[{"serviceTypeCapabilities":["#);
+    for i in 0..refs {
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(device, r#"{comma}{{"serviceId":"S{i}","serviceType":"S"}}"#);
+    }
+    device.push_str("]}]}");
+    let description = "d".repeat(128);
+    let mut service = String::from(r#"{"services":[{"serviceType":"S","properties":["#);
+    for i in 0..properties {
+        let comma = if i == 0 { "" } else { "," };
+        let _ = write!(
+            service,
+            r#"{comma}{{"propertyName":"p{i}","dataType":"int","method":"R","description":"{description}"}}"#
+        );
+    }
+    service.push_str("]}]}");
+    [
+        ("profile/devicetype-capability.json", device),
+        ("service/S/profile/servicetype-capability.json", service),
+    ]
 }

@@ -16,7 +16,7 @@ fn openssl(dir: &Path, args: &[&str]) -> Output {
         .expect("run openssl")
 }
 
-fn openssl_ok(dir: &Path, args: &[&str]) -> String {
+pub(super) fn openssl_ok(dir: &Path, args: &[&str]) -> String {
     let out = openssl(dir, args);
     assert_eq!(
         out.status.code(),
@@ -38,7 +38,7 @@ fn openssl_fingerprint(dir: &Path, cert: &str, alg: &str) -> String {
 }
 
 /// A P-256 key `{name}.key` and CSR `{name}.csr` for `subject`, made by openssl.
-fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
+pub(super) fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
     let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
     openssl_ok(
         dir,

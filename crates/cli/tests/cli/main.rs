@@ -4,10 +4,14 @@
 
 mod cert;
 mod credentials;
+mod doctor;
+mod doctor_live;
+mod inputs;
 mod model;
 mod mqtt;
 mod packet;
 mod platform;
+mod restart;
 mod serve;
 mod simulate;
 

@@ -151,7 +151,7 @@ fn unreadable_files_and_bad_json_are_one_line_with_exit_2() {
         ),
         (
             &["--model", "ok.json", "--report", "ok.json"],
-            "error: ok.json: the product model has no service in service_capabilities; is it a product model?",
+            "error: ok.json: this is a device's property report (it has \"services\"), not a product model",
         ),
         (&["--model", "missing.zip", "--report", "ok.json"], "missing.zip"),
         (&[], "--report"),

@@ -1,4 +1,4 @@
-//! `iotda-kit pub` and `sub` against a real mosquitto: plain MQTT 3.1.1 and
+//! `iotda-kit pub` and `sub` against a real mosquitto: plain MQTT 3.1, 3.1.1 and
 //! 5, IoTDA credentials checked by a password file, and mutual TLS with
 //! certificates made by `iotda-kit cert`.
 
@@ -44,10 +44,11 @@ pub fn port(broker: &Mosquitto) -> String {
 }
 
 #[test]
-fn sub_receives_what_pub_sends_at_every_qos_in_mqtt_3_1_1_and_5() {
+fn sub_receives_what_pub_sends_at_every_qos_in_mqtt_3_1_3_1_1_and_5() {
     let broker = Mosquitto::start(&BrokerConfig::default());
     let port = port(&broker);
-    for protocol in ["4", "5"] {
+    // 3 is MQTT 3.1 ("MQIsdp", level 3), which mosquitto also speaks.
+    for protocol in ["3", "4", "5"] {
         let topic = format!("kit/v{protocol}");
         let filter = format!("{topic}/#");
         let sub = Subscriber::start(&[
@@ -310,6 +311,7 @@ fn bad_input_is_one_line_with_exit_2() {
     let cases: &[(&[&str], &str)] = &[
         (&["--qos", "3"], "--qos"),
         (&["--protocol", "6"], "--protocol"),
+        (&["--session-expiry", "60"], "--session-expiry"),
         (&["--cert", "garbage.pem"], "--key"),
         (
             &["--device-id", "d", "--client-id", "c"],
@@ -348,4 +350,109 @@ fn bad_input_is_one_line_with_exit_2() {
     ]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("cannot connect to 127.0.0.1:1"));
+}
+
+#[test]
+fn a_broker_speaking_only_mqtt_3_1_1_is_named_and_3_1_1_offered() {
+    use std::io::{Read, Write};
+    // A 3.1.1-only broker, as far as a 5.0 CONNECT sees it: it reads the
+    // CONNECT and answers with a 3.1.1 CONNACK "unacceptable protocol
+    // version" (mosquitto 2.0 speaks 5.0, so it cannot play this part).
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port().to_string();
+    let broker = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("accept");
+        let mut connect = [0u8; 2];
+        stream.read_exact(&mut connect).expect("read CONNECT");
+        assert_eq!(connect[0], 0x10, "a CONNECT comes first");
+        stream.write_all(&[0x20, 0x02, 0x00, 0x01]).expect("write");
+        // Until the client closes.
+        let _ = stream.read_to_end(&mut Vec::new());
+    });
+    let out = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--protocol",
+        "5",
+        "--topic",
+        "t",
+        "--message",
+        "m",
+    ]);
+    broker.join().expect("the broker thread");
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("the broker speaks only MQTT 3.1.1") && stderr.contains("--protocol 4"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_password_in_clear_beyond_loopback_is_warned_about() {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never routed, so nothing is sent;
+    // the warning comes before the connection is tried.
+    let publish = |extra: &[&str]| {
+        kit(&[
+            &[
+                "pub",
+                "--host",
+                "192.0.2.1",
+                "--connect-timeout",
+                "1",
+                "-t",
+                "t",
+                "-m",
+                "m",
+            ][..],
+            extra,
+        ]
+        .concat())
+    };
+    let out = publish(&["--port", "1883", "--username", "u", "--password", "p"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("warning: the password goes to 192.0.2.1 (192.0.2.1:1883) in clear text"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--tls"), "{stderr}");
+    // IoTDA credentials too.
+    let out = publish(&["--device-id", "p_n", "--secret", "12345678"]);
+    assert!(text(&out.stderr).starts_with("warning: the password goes to"));
+    // With TLS, or without a password: no warning.
+    for extra in [
+        &["--tls", "--username", "u", "--password", "p"][..],
+        &["--username", "u"][..],
+    ] {
+        let out = publish(extra);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}: {stderr}");
+        assert!(!stderr.contains("warning"), "{extra:?}: {stderr}");
+    }
+    // On loopback the password never leaves the machine.
+    let broker = Mosquitto::start(&BrokerConfig::default());
+    let out = kit(&[
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port(&broker),
+        "--username",
+        "u",
+        "--password",
+        "p",
+        "-t",
+        "t",
+        "-m",
+        "m",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
 }

@@ -316,10 +316,17 @@ impl Credentials {
     /// With sign type 1, a warning when `now` (the caller's current UTC hour)
     /// is not the credentials' hour; `None` otherwise.
     pub fn clock_warning(&self, now: Timestamp) -> Option<Warning> {
-        let hours_behind = self.timestamp.hours_until(now);
-        (self.sign_type == SignType::CheckTimestamp && hours_behind != 0)
-            .then_some(Warning::TimestampNotCurrent { hours_behind })
+        clock_warning(self.sign_type, self.timestamp, now)
     }
+}
+
+/// With sign type 1, a warning when `now` (the current UTC hour) is not the
+/// hour `timestamp` names; `None` otherwise. The platform compares the two
+/// only with sign type 1.
+pub fn clock_warning(sign_type: SignType, timestamp: Timestamp, now: Timestamp) -> Option<Warning> {
+    let hours_behind = timestamp.hours_until(now);
+    (sign_type == SignType::CheckTimestamp && hours_behind != 0)
+        .then_some(Warning::TimestampNotCurrent { hours_behind })
 }
 
 /// The ClientId `{device_id}_0_{sign_type}_{YYYYMMDDHH}`, checked. A device
@@ -368,17 +375,26 @@ pub fn check_client_id(client_id: &str) -> Result<(), Error> {
 
 /// Lowercase hex HMAC-SHA256 with the timestamp's ten digits as the key and
 /// the secret as the message.
-fn password(secret: &str, timestamp: Timestamp) -> String {
-    type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+pub(crate) fn password(secret: &str, timestamp: Timestamp) -> String {
     let key = timestamp.to_string();
-    // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = <HmacSha256 as KeyInit>::new_from_slice(key.as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
-    mac.update(secret.as_bytes());
-    to_lower_hex(&mac.finalize().into_bytes())
+    to_lower_hex(&mac::<hmac::Hmac<sha2::Sha256>>(
+        key.as_bytes(),
+        secret.as_bytes(),
+    ))
 }
 
-fn to_lower_hex(bytes: &[u8]) -> String {
+/// The MAC `M` (an HMAC over some hash) of `message` under `key`. The
+/// password uses HMAC-SHA256; the connection doctor recomputes the others
+/// that devices use by mistake.
+pub(crate) fn mac<M: Mac + KeyInit>(key: &[u8], message: &[u8]) -> Vec<u8> {
+    // HMAC takes keys of any length, so this cannot fail.
+    let mut mac = <M as KeyInit>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+pub(crate) fn to_lower_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {

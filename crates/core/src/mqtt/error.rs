@@ -232,6 +232,16 @@ pub enum Error {
     /// MQTT 5: a property appears twice, though only User Property (and
     /// Subscription Identifier in PUBLISH) may repeat (5.0 §2.2.2.2).
     DuplicateProperty(PropertyId),
+    /// MQTT 5: more User Properties (or, in a PUBLISH, Subscription
+    /// Identifiers) in one packet than
+    /// [`MAX_REPEATED_PROPERTIES`](super::property::MAX_REPEATED_PROPERTIES).
+    /// Likely cause: a hostile or broken peer; on encoding, attach fewer.
+    TooManyProperties {
+        /// The repeated property.
+        property: PropertyId,
+        /// The most one packet may carry.
+        max: usize,
+    },
     /// MQTT 5: a property value outside its range: 0 for Receive Maximum,
     /// Maximum Packet Size, Topic Alias or Subscription Identifier
     /// ([MQTT-3.3.2-8]), or a byte property other than 0 or 1 (Maximum QoS 2
@@ -389,6 +399,11 @@ impl fmt::Display for Error {
                 write!(f, "the {property} property is not allowed in {scope}")
             }
             Self::DuplicateProperty(p) => write!(f, "the {p} property appears more than once"),
+            Self::TooManyProperties { property, max } => write!(
+                f,
+                "the packet carries more than {max} {property} entries, the most accepted in one \
+                 packet"
+            ),
             Self::InvalidPropertyValue { property, value } => {
                 write!(f, "{value} is not a valid value of the {property} property")
             }

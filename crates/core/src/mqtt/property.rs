@@ -335,6 +335,13 @@ pub struct Properties {
     pub shared_subscription_available: Option<bool>,
 }
 
+/// The most User Properties (and, in a PUBLISH, Subscription Identifiers)
+/// one packet may carry, sent or received. MQTT 5 sets no count, only the
+/// packet size; without one, a 2 MiB packet of empty pairs would become
+/// some 400,000 pairs and about 20 MB of memory. 64 is far above what
+/// applications attach (IoTDA documents no User Properties of its own).
+pub const MAX_REPEATED_PROPERTIES: usize = 64;
+
 /// Lists only the properties that are present: a packet rarely carries more
 /// than two or three of the 27, and the rest would bury them.
 impl fmt::Debug for Properties {
@@ -349,6 +356,19 @@ impl fmt::Debug for Properties {
         present!(options: payload_format_indicator, message_expiry_interval, content_type, response_topic, correlation_data, session_expiry_interval, assigned_client_identifier, server_keep_alive, authentication_method, authentication_data, request_problem_information, will_delay_interval, request_response_information, response_information, server_reference, reason_string, receive_maximum, topic_alias_maximum, topic_alias, maximum_qos, retain_available, maximum_packet_size, wildcard_subscription_available, subscription_identifier_available, shared_subscription_available; lists: subscription_identifiers, user_properties);
         d.finish()
     }
+}
+
+/// Adds one more of a repeatable property, refusing the one past
+/// [`MAX_REPEATED_PROPERTIES`] before it is stored.
+fn push_bounded<T>(list: &mut Vec<T>, value: T, id: PropertyId) -> Result<(), Error> {
+    if list.len() >= MAX_REPEATED_PROPERTIES {
+        return Err(Error::TooManyProperties {
+            property: id,
+            max: MAX_REPEATED_PROPERTIES,
+        });
+    }
+    list.push(value);
+    Ok(())
 }
 
 fn set_once<T>(slot: &mut Option<T>, value: T, id: PropertyId) -> Result<(), Error> {
@@ -507,6 +527,20 @@ impl Properties {
                 scope,
             });
         }
+        for (id, count) in [
+            (PropertyId::UserProperty, self.user_properties.len()),
+            (
+                PropertyId::SubscriptionIdentifier,
+                self.subscription_identifiers.len(),
+            ),
+        ] {
+            if count > MAX_REPEATED_PROPERTIES {
+                return Err(Error::TooManyProperties {
+                    property: id,
+                    max: MAX_REPEATED_PROPERTIES,
+                });
+            }
+        }
         if scope == PropertyScope::Subscribe && self.subscription_identifiers.len() > 1 {
             return Err(Error::DuplicateProperty(PropertyId::SubscriptionIdentifier));
         }
@@ -572,7 +606,7 @@ impl Properties {
                     if scope != PropertyScope::Publish && !p.subscription_identifiers.is_empty() {
                         return Err(Error::DuplicateProperty(id));
                     }
-                    p.subscription_identifiers.push(sid);
+                    push_bounded(&mut p.subscription_identifiers, sid, id)?;
                 }
                 P::SessionExpiryInterval => {
                     set_once(&mut p.session_expiry_interval, r.u32(name)?, id)?
@@ -631,7 +665,7 @@ impl Properties {
                 P::UserProperty => {
                     let k = r.string(name)?;
                     let v = r.string(name)?;
-                    p.user_properties.push((k, v));
+                    push_bounded(&mut p.user_properties, (k, v), id)?;
                 }
                 P::MaximumPacketSize => {
                     let v = NonZeroU32::new(r.u32(name)?).ok_or(zero(id))?;
@@ -801,6 +835,52 @@ mod tests {
         let p = Properties::decode(&mut r, scope)?;
         r.finish()?;
         Ok(p)
+    }
+
+    #[test]
+    fn repeated_properties_are_bounded_in_count() {
+        // Property Length, then `n` empty User Properties (0x26, "", "").
+        let user_properties = |n: usize| {
+            let mut out = Vec::new();
+            VarInt::new(u32::try_from(5 * n).unwrap())
+                .unwrap()
+                .encode(&mut out);
+            for _ in 0..n {
+                out.extend_from_slice(&[0x26, 0, 0, 0, 0]);
+            }
+            out
+        };
+        let scope = PropertyScope::Publish;
+        let max = MAX_REPEATED_PROPERTIES;
+        assert_eq!(
+            decode(&user_properties(max), scope).map(|p| p.user_properties.len()),
+            Ok(max)
+        );
+        let too_many = Error::TooManyProperties {
+            property: PropertyId::UserProperty,
+            max,
+        };
+        assert_eq!(
+            decode(&user_properties(max + 1), scope),
+            Err(too_many.clone())
+        );
+        // Nor are more sent.
+        let p = Properties {
+            user_properties: vec![(String::new(), String::new()); max + 1],
+            ..Properties::default()
+        };
+        assert_eq!(p.encode(scope, &mut Vec::new()), Err(too_many));
+        let p = Properties {
+            subscription_identifiers: vec![SubscriptionId::new(1).unwrap(); max + 1],
+            ..Properties::default()
+        };
+        assert_eq!(
+            p.encode(scope, &mut Vec::new()),
+            Err(Error::TooManyProperties {
+                property: PropertyId::SubscriptionIdentifier,
+                max,
+            })
+        );
     }
 
     #[test]

@@ -271,7 +271,8 @@ fn describe_spki(spki_der: &[u8]) -> (String, u32) {
     }
 }
 
-fn iso(t: i64) -> String {
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time.
+pub(crate) fn iso(t: i64) -> String {
     // Days-to-civil conversion (Howard Hinnant's algorithm), valid for all
     // times X.509 can express.
     let days = t.div_euclid(86_400);

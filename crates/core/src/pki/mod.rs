@@ -42,6 +42,7 @@ pub use cert::{
 };
 pub use csr::{create_csr, Csr};
 pub use fingerprint::{check_fingerprint, fingerprint, FingerprintAlg};
+pub(crate) use inspect::iso;
 pub use inspect::{inspect, key_matches, verify_signed_by, CertInfo, CsrInfo, Item, KeyInfo};
 pub use key::{KeyType, PrivateKey, PKCS8_PBKDF2_ITERATIONS};
 pub use p12::{to_pkcs12, P12Mode, P12_ITERATIONS};

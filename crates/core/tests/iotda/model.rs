@@ -1,7 +1,7 @@
 //! Product models: the REST JSON round trip, the console's ZIP (written by
 //! Python, Info-ZIP and in the test), and archives that must be refused.
 
-use iotda_core::iotda::model::{ZipError, MAX_UNZIPPED_LEN};
+use iotda_core::iotda::model::{Limit, ZipError, MAX_UNZIPPED_LEN};
 use iotda_core::iotda::{DataType, Method, ModelError, PayloadError, ProductModel};
 use iotda_core::zip::ZipWriter;
 use serde_json::{json, Number, Value};
@@ -407,5 +407,180 @@ fn rest_form_errors_name_the_field() {
             path: "service_capabilities[0].commands[0].paras[0].min".into(),
             value: "ten".into()
         }
+    );
+}
+
+/// [`iotda_testkit::amplifying_model`], deflated.
+fn amplifying_zip(refs: usize, properties: usize) -> Vec<u8> {
+    let files = iotda_testkit::amplifying_model(refs, properties);
+    let raws: Vec<Raw> = files
+        .iter()
+        .map(|(name, json)| Raw::deflated(name, json.as_bytes()))
+        .collect();
+    build(&raws)
+}
+
+#[test]
+fn zip_amplification_is_refused_before_expansion() {
+    // 5000 references to a 10000-property service: 50 million properties
+    // once expanded, from a ZIP of a few tens of KB.
+    let bomb = amplifying_zip(5000, 10_000);
+    assert!(bomb.len() < 60_000, "{}", bomb.len());
+    let err = ProductModel::from_zip(&bomb).unwrap_err();
+    assert_eq!(
+        err,
+        ModelError::TooLarge {
+            path: "devices[0].serviceTypeCapabilities".into(),
+            limit: Limit::Services,
+            found: 5000
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "devices[0].serviceTypeCapabilities has 5000 services; IoTDA allows at most 500 a product, so it is refused; split it or remove what the devices do not use"
+    );
+
+    // Within every count, but 500 copies of a 500-property service are
+    // more than the model may become.
+    let err = ProductModel::from_zip(&amplifying_zip(500, 500)).unwrap_err();
+    assert!(
+        matches!(err, ModelError::TooLarge { limit: Limit::ModelJson, found, .. } if found > Limit::ModelJson.max()),
+        "{err:?}"
+    );
+
+    // One definition over a per-service bound is named by its file.
+    assert_eq!(
+        ProductModel::from_zip(&amplifying_zip(1, 501)),
+        Err(ModelError::TooLarge {
+            path: "service/S/profile/servicetype-capability.json:services[0].properties".into(),
+            limit: Limit::Properties,
+            found: 501
+        })
+    );
+
+    // At the bounds, the model is read.
+    let model = ProductModel::from_zip(&amplifying_zip(30, 500)).unwrap();
+    assert_eq!(model.service_capabilities.len(), 30);
+    assert_eq!(model.service_capabilities[29].service_id, "S29");
+    assert_eq!(model.service_capabilities[29].properties.len(), 500);
+}
+
+/// A REST-form model of one service holding `property`.
+fn one_property(property: Value) -> Vec<u8> {
+    json!({"service_capabilities": [{"service_id": "S", "properties": [property]}]})
+        .to_string()
+        .into_bytes()
+}
+
+#[test]
+fn rest_form_limits_are_iotdas() {
+    let property = |field: &str, value: Value| {
+        let mut p = json!({"property_name": "p", "data_type": "int", "method": "R"});
+        p[field] = value;
+        ProductModel::from_json(&one_property(p))
+    };
+    let at = |field: &str| format!("service_capabilities[0].properties[0].{field}");
+    for (field, limit, ok, over) in [
+        ("property_name", Limit::Name, 64, 65),
+        ("min", Limit::Bound, 24, 25),
+        ("max", Limit::Bound, 24, 25),
+        ("unit", Limit::Unit, 16, 17),
+        ("description", Limit::Description, 128, 129),
+    ] {
+        // Digits, so min and max stay numbers (and min <= max).
+        let text = |n: usize| Value::from("1".repeat(n));
+        assert!(property(field, text(ok)).is_ok(), "{field} at {ok}");
+        assert_eq!(
+            property(field, text(over)),
+            Err(ModelError::TooLarge {
+                path: at(field),
+                limit,
+                found: over
+            }),
+            "{field}"
+        );
+    }
+    // Characters, not bytes: 64 Chinese characters are a valid name.
+    assert!(property("property_name", Value::from("温".repeat(64))).is_ok());
+    assert_eq!(
+        property("min", Value::from("")),
+        Err(ModelError::TooLarge {
+            path: at("min"),
+            limit: Limit::Bound,
+            found: 0
+        })
+    );
+    let values: Vec<String> = (0..501).map(|i| i.to_string()).collect();
+    assert_eq!(
+        property("enum_list", json!(values)),
+        Err(ModelError::TooLarge {
+            path: at("enum_list"),
+            limit: Limit::EnumValues,
+            found: 501
+        })
+    );
+
+    let services: Vec<Value> = (0..501)
+        .map(|i| json!({"service_id": format!("S{i}")}))
+        .collect();
+    let many = json!({ "service_capabilities": services }).to_string();
+    assert_eq!(
+        ProductModel::from_json(many.as_bytes()),
+        Err(ModelError::TooLarge {
+            path: "service_capabilities".into(),
+            limit: Limit::Services,
+            found: 501
+        })
+    );
+
+    // A service's JSON over 500 KB: 500 properties with large defaults.
+    let big = "x".repeat(1100);
+    let properties: Vec<Value> = (0..500)
+        .map(|i| json!({"property_name": format!("p{i}"), "data_type": "string", "method": "R", "default_value": big}))
+        .collect();
+    let model = json!({"service_capabilities": [{"service_id": "S", "properties": properties}]});
+    let err = ProductModel::from_json(model.to_string().as_bytes()).unwrap_err();
+    assert!(
+        matches!(&err, ModelError::TooLarge { path, limit: Limit::ServiceJson, found } if path == "service_capabilities[0]" && *found > 500 * 1024),
+        "{err:?}"
+    );
+}
+
+#[test]
+fn json_that_is_not_a_model_is_refused_as_such() {
+    let report = br#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#;
+    let err = ProductModel::from_json(report).unwrap_err();
+    assert_eq!(
+        err,
+        ModelError::NotAModel {
+            keys: vec!["services".into()]
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "this is a device's property report (it has \"services\"), not a product model, which has \"service_capabilities\"; export the model from the IoTDA console (JSON or ZIP) and choose that file"
+    );
+    let err = ProductModel::from_json(b"{}").unwrap_err();
+    assert_eq!(err, ModelError::NotAModel { keys: vec![] });
+    assert!(err
+        .to_string()
+        .starts_with("this is an empty JSON object, not a product model"));
+    let err = ProductModel::from_bytes(br#"{"device_id":"d","secret":"s"}"#).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("this is a JSON object with device_id, secret, not a product model"),
+        "{err}"
+    );
+    // Not an object at all: serde's own words, with the path.
+    assert!(matches!(
+        ProductModel::from_json(b"[1]"),
+        Err(ModelError::Json { file: None, .. })
+    ));
+    // A model without services is still a model.
+    assert_eq!(
+        ProductModel::from_json(br#"{"service_capabilities":null}"#)
+            .unwrap()
+            .service_capabilities,
+        vec![]
     );
 }

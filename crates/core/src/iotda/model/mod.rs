@@ -17,6 +17,7 @@
 //! ZIP form and hand-written models use them. Numeric bounds are checked when
 //! a model is read, so validation can rely on them.
 
+mod limits;
 mod profile;
 mod unzip;
 
@@ -31,6 +32,7 @@ use super::decimal::Decimal;
 use super::json_path;
 use super::payload::{decode_json, null_as_default, PayloadError};
 
+pub use limits::Limit;
 pub use unzip::{ZipError, MAX_UNZIPPED_LEN};
 
 /// A product model: the services of a product's devices.
@@ -622,6 +624,24 @@ pub enum ModelError {
         /// The service type looked for.
         service_type: String,
     },
+    /// The model holds more than IoTDA (or this kit, see [`Limit`]) allows.
+    /// Likely cause: a generated or hostile file; in the ZIP form, many
+    /// references to one large service definition.
+    TooLarge {
+        /// JSON path of what is too large (empty: the whole model).
+        path: String,
+        /// The bound exceeded.
+        limit: Limit,
+        /// The count, length or size found.
+        found: usize,
+    },
+    /// The JSON is an object without `service_capabilities`, so it is not a
+    /// product model. Likely cause: a device message (a property report has
+    /// `services`) or another file chosen by mistake.
+    NotAModel {
+        /// The object's first keys (at most 8, each cut to 64 characters).
+        keys: Vec<String>,
+    },
 }
 
 impl fmt::Display for ModelError {
@@ -655,6 +675,20 @@ impl fmt::Display for ModelError {
                 f,
                 "service {service_id:?} needs service/{service_type}/profile/servicetype-capability.json with serviceType {service_type:?}, and the ZIP has none"
             ),
+            Self::TooLarge { path, limit, found } => limits::too_large(f, path, *limit, *found),
+            Self::NotAModel { keys } => {
+                let what = if keys.iter().any(|k| k == "services") {
+                    "a device's property report (it has \"services\")".to_owned()
+                } else if keys.is_empty() {
+                    "an empty JSON object".to_owned()
+                } else {
+                    format!("a JSON object with {}", keys.join(", "))
+                };
+                write!(
+                    f,
+                    "this is {what}, not a product model, which has \"service_capabilities\"; export the model from the IoTDA console (JSON or ZIP) and choose that file"
+                )
+            }
         }
     }
 }
@@ -678,19 +712,27 @@ impl From<ZipError> for ModelError {
 impl ProductModel {
     /// Reads a model in the REST form (`{"service_capabilities": [...]}`)
     /// and checks its numeric bounds.
+    /// An object without `service_capabilities` (`{}`, a property report)
+    /// is refused as [`ModelError::NotAModel`]; the model's size is checked
+    /// against [`Limit`]s.
     pub fn from_json(bytes: &[u8]) -> Result<Self, ModelError> {
+        if let Ok(TopKeys { keys, model: false }) = serde_json::from_slice::<TopKeys>(bytes) {
+            return Err(ModelError::NotAModel { keys });
+        }
         let model: Self =
             decode_json(bytes).map_err(|error| ModelError::Json { file: None, error })?;
-        model.check_bounds()?;
+        model.check()?;
         Ok(model)
     }
 
     /// Reads the console's offline ZIP (`profile/devicetype-capability.json`
     /// and `service/*/profile/servicetype-capability.json`). At most
-    /// [`MAX_UNZIPPED_LEN`] bytes are inflated, so a ZIP bomb is refused.
+    /// [`MAX_UNZIPPED_LEN`] bytes are inflated, so a ZIP bomb is refused;
+    /// service references are counted and sized against the [`Limit`]s
+    /// before any service definition is copied.
     pub fn from_zip(bytes: &[u8]) -> Result<Self, ModelError> {
         let model = profile::read(bytes)?;
-        model.check_bounds()?;
+        model.check()?;
         Ok(model)
     }
 
@@ -718,6 +760,12 @@ impl ProductModel {
             .find(|s| s.service_id == service_id)
     }
 
+    /// Checks the model's size, then its numeric bounds.
+    fn check(&self) -> Result<(), ModelError> {
+        limits::check_model(self)?;
+        self.check_bounds()
+    }
+
     /// Checks that numeric properties and parameters have decimal `min`,
     /// `max` and `step`, with `min <= max`.
     fn check_bounds(&self) -> Result<(), ModelError> {
@@ -741,6 +789,43 @@ impl ProductModel {
             }
         }
         Ok(())
+    }
+}
+
+/// The first keys of a JSON object, and whether `service_capabilities` is
+/// among them; values are skipped unread.
+struct TopKeys {
+    keys: Vec<String>,
+    model: bool,
+}
+
+impl<'de> Deserialize<'de> for TopKeys {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Keys;
+        impl<'de> Visitor<'de> for Keys {
+            type Value = TopKeys;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TopKeys, A::Error> {
+                const SHOWN: usize = 8;
+                let mut top = TopKeys {
+                    keys: Vec::new(),
+                    model: false,
+                };
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    map.next_value::<serde::de::IgnoredAny>()?;
+                    top.model |= key == "service_capabilities";
+                    if top.keys.len() < SHOWN {
+                        top.keys.push(super::excerpt(&key));
+                    }
+                }
+                Ok(top)
+            }
+        }
+        d.deserialize_map(Keys)
     }
 }
 

@@ -20,11 +20,13 @@
 use serde::Deserialize;
 use serde_json::{Number, Value};
 
+use super::limits::{self, Limit};
 use super::unzip::Archive;
 use super::{
     number, string_or_number, CommandDef, DataType, EventDef, Method, ModelError, Para,
     ProductModel, Property, ResponseDef, ServiceCapability,
 };
+use crate::iotda::json_path;
 use crate::iotda::payload::{decode_json, null_as_default};
 
 const DEVICE_FILE: &str = "devicetype-capability.json";
@@ -176,6 +178,15 @@ pub(super) fn read(bytes: &[u8]) -> Result<ProductModel, ModelError> {
         .next()
         .ok_or(ModelError::NoDevice)?;
 
+    let refs = device.service_type_capabilities;
+    if refs.len() > Limit::Services.max() {
+        return Err(ModelError::TooLarge {
+            path: "devices[0].serviceTypeCapabilities".to_owned(),
+            limit: Limit::Services,
+            found: refs.len(),
+        });
+    }
+
     let service_indices: Vec<usize> = archive
         .entries()
         .iter()
@@ -186,24 +197,66 @@ pub(super) fn read(bytes: &[u8]) -> Result<ProductModel, ModelError> {
     let mut definitions = Vec::new();
     for i in service_indices {
         let file: ServiceFile = read_json(&mut archive, i)?;
-        definitions.extend(file.services);
+        let name = archive.entries().get(i).map(|e| e.name.as_str());
+        let name = name.unwrap_or_default();
+        for (k, def) in file.services.into_iter().enumerate() {
+            definitions.push((format!("{name}:{}", json_path::index("services", k)), def));
+        }
     }
 
-    let mut services = Vec::with_capacity(device.service_type_capabilities.len());
-    for r in device.service_type_capabilities {
+    // Each reference copies its whole definition, so references are counted
+    // and the copies' total size summed before anything is copied: a small
+    // ZIP must not expand into millions of properties.
+    let mut templates: Vec<Option<(ServiceCapability, usize)>> = Vec::new();
+    templates.resize_with(definitions.len(), || None);
+    let mut chosen = Vec::with_capacity(refs.len());
+    let mut total = 0usize;
+    for r in refs {
         // Two ids may share a service type (Switch01, Switch02), so each
-        // capability is built from a borrowed definition.
-        let Some(def) = definitions
+        // capability is a copy of one checked template.
+        let Some(d) = definitions
             .iter()
-            .find(|d| d.service_type == r.service_type)
+            .position(|(_, d)| d.service_type == r.service_type)
         else {
             return Err(ModelError::MissingService {
                 service_id: r.service_id,
                 service_type: r.service_type,
             });
         };
-        services.push(capability(def, r));
+        let (Some((path, def)), Some(slot)) = (definitions.get(d), templates.get_mut(d)) else {
+            continue;
+        };
+        let size = match slot {
+            Some((_, size)) => *size,
+            None => {
+                let template = capability(def);
+                let size = limits::check_service(path, &template)?;
+                *slot = Some((template, size));
+                size
+            }
+        };
+        total = total.saturating_add(size);
+        if total > Limit::ModelJson.max() {
+            return Err(ModelError::TooLarge {
+                path: String::new(),
+                limit: Limit::ModelJson,
+                found: total,
+            });
+        }
+        chosen.push((d, r));
     }
+    let services = chosen
+        .into_iter()
+        .filter_map(|(d, r)| {
+            let (template, _) = templates.get(d)?.as_ref()?;
+            Some(ServiceCapability {
+                service_id: r.service_id,
+                service_type: Some(r.service_type),
+                option: r.option,
+                ..template.clone()
+            })
+        })
+        .collect();
 
     Ok(ProductModel {
         product_id: None,
@@ -258,12 +311,14 @@ fn read_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn capability(def: &ServiceEntry, r: ServiceRef) -> ServiceCapability {
+/// A service's definition as a capability; its id, type and option are
+/// the reference's, set by the caller.
+fn capability(def: &ServiceEntry) -> ServiceCapability {
     ServiceCapability {
-        service_id: r.service_id,
-        service_type: Some(r.service_type),
+        service_id: String::new(),
+        service_type: None,
         description: def.description.clone(),
-        option: r.option,
+        option: None,
         properties: def.properties.iter().map(property).collect(),
         commands: def
             .commands

@@ -18,9 +18,9 @@ pub enum Error {
     /// field over 65,535 bytes, MQTT 5 properties or options with 3.1.1, a
     /// password without a user name in 3.1.1. The codec error names it.
     Codec(CodecError),
-    /// The session speaks MQTT 3.1.1 and 5.0 only. Use
-    /// [`ProtocolVersion::V3_1_1`] for MQTT 3.1 brokers that also accept it.
-    UnsupportedVersion(ProtocolVersion),
+    /// MQTT 3.1 with an empty client id: only 3.1.1 and 5.0 servers assign
+    /// one (a 3.1 server answers "identifier rejected"). Give a client id.
+    ClientIdRequired(ProtocolVersion),
     /// A reconnection backoff needs `min <= max`, a finite factor of at least
     /// 1 and a jitter between 0 and 1.
     InvalidBackoff(Backoff),
@@ -62,9 +62,9 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Codec(e) => e.fmt(f),
-            Self::UnsupportedVersion(v) => write!(
+            Self::ClientIdRequired(v) => write!(
                 f,
-                "the session speaks MQTT 3.1.1 and 5.0, not {v}; choose one of those"
+                "{v} servers assign no client id: give the client a non-empty id"
             ),
             Self::InvalidBackoff(b) => write!(
                 f,
@@ -233,6 +233,18 @@ pub enum ProtocolError {
     /// A PUBLISH with a Topic Alias, which the client never allows (it sends
     /// no Topic Alias Maximum) [MQTT-3.3.2-9].
     TopicAliasNotAllowed(u16),
+    /// A SUBACK grants a topic filter a higher QoS than the SUBSCRIBE asked
+    /// for: a server may grant less, never more [MQTT-3.9.3-1] (5.0:
+    /// 3.9.3, "the Server might grant a lower Maximum QoS"). Likely cause: a
+    /// broken or hostile server.
+    GrantedQosAboveRequested {
+        /// The topic filter.
+        filter: String,
+        /// The QoS asked for.
+        requested: QoS,
+        /// The QoS granted.
+        granted: QoS,
+    },
 }
 
 impl ProtocolError {
@@ -274,6 +286,16 @@ impl fmt::Display for ProtocolError {
             Self::TopicAliasNotAllowed(alias) => write!(
                 f,
                 "the server used topic alias {alias}, though the client allows none"
+            ),
+            Self::GrantedQosAboveRequested {
+                filter,
+                requested,
+                granted,
+            } => write!(
+                f,
+                "the server granted QoS {} to {filter}, though the client asked for at most QoS {}",
+                u8::from(*granted),
+                u8::from(*requested)
             ),
         }
     }

@@ -87,6 +87,23 @@ pub enum Warning {
     IotdaQos2,
     /// IoTDA does not keep retained messages.
     IotdaRetain,
+    /// The [`LoginSource`](super::LoginSource) gave a login that cannot be
+    /// sent (an empty ClientId, a field over 65535 bytes); the previous one
+    /// is used.
+    LoginUnusable {
+        /// Why, in the codec's words.
+        reason: String,
+    },
+    /// The broker dropped the connection right after accepting it
+    /// [`TAKEOVER_DROPS`](super::TAKEOVER_DROPS) times in a row, or said
+    /// "session taken over" (0x8E): another client is connecting with the
+    /// same ClientId, and each connection ends the other's.
+    ClientIdInUse {
+        /// The ClientId.
+        client_id: String,
+        /// The drops in a row seen.
+        drops: u32,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -104,6 +121,16 @@ impl fmt::Display for Warning {
             Self::IotdaRetain => {
                 f.write_str("IoTDA does not keep retained messages; the retain flag is ignored")
             }
+            Self::ClientIdInUse { client_id, drops } => write!(
+                f,
+                "another client is using this device id: the broker dropped client id {client_id:?} \
+                 right after accepting it ({drops} in a row); stop the other client or device, \
+                 or connect as another device"
+            ),
+            Self::LoginUnusable { reason } => write!(
+                f,
+                "the fresh login cannot be sent ({reason}); connecting with the previous one"
+            ),
         }
     }
 }
@@ -256,12 +283,23 @@ pub struct ServerDisconnect {
 impl ServerDisconnect {
     /// Whether reconnecting at once would only repeat the problem (the
     /// client was taken over by another connection with its client id, is not
-    /// authorized, or is sent elsewhere): the session does not reconnect.
+    /// authorized, is sent elsewhere, or broke one of the server's limits:
+    /// Receive Maximum, packet size, retain, QoS): the session does not
+    /// reconnect.
     pub fn is_permanent(&self) -> bool {
         use DisconnectReasonCode as D;
+        // The client broke one of the server's limits: reconnecting would
+        // resend the same and be disconnected again.
         matches!(
             self.reason,
-            D::SessionTakenOver | D::NotAuthorized | D::UseAnotherServer | D::ServerMoved
+            D::SessionTakenOver
+                | D::NotAuthorized
+                | D::UseAnotherServer
+                | D::ServerMoved
+                | D::ReceiveMaximumExceeded
+                | D::PacketTooLarge
+                | D::RetainNotSupported
+                | D::QosNotSupported
         )
     }
 }
@@ -299,6 +337,11 @@ pub enum LostCause {
     ServerDisconnect(ServerDisconnect),
     /// The server broke the protocol; the client closed the connection.
     Protocol(ProtocolError),
+    /// An MQTT 5.0 CONNECT was answered by an MQTT 3.1.1 CONNACK with return
+    /// code 1, "unacceptable protocol version": the broker speaks only MQTT
+    /// 3.1.1 (a 3.1.1 server answers a CONNECT it cannot read that way
+    /// [MQTT-3.1.2-2]). Not retried: connect with MQTT 3.1.1.
+    OnlyMqtt311,
     /// The session could not encode one of its own packets. This is a bug
     /// in the session; the connection is closed rather than risk a wrong
     /// packet.
@@ -321,6 +364,10 @@ impl fmt::Display for LostCause {
             ),
             Self::ServerDisconnect(d) => d.fmt(f),
             Self::Protocol(e) => write!(f, "{e}; the connection was closed"),
+            Self::OnlyMqtt311 => f.write_str(
+                "the broker speaks only MQTT 3.1.1: it refused the MQTT 5.0 CONNECT with a 3.1.1 \
+                 CONNACK, return code 1 (unacceptable protocol version); connect with MQTT 3.1.1",
+            ),
             Self::Internal(e) => write!(f, "internal error, please report: {e}"),
         }
     }

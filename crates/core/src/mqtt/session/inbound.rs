@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::super::{
-    decode, ConnAck, ConnectReasonCode, Disconnect, Packet, PacketType, Pid, PubAck, PubComp,
-    PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid, SubAck, Subscribe, UnsubAck,
-    UnsubAckReasonCode,
+    decode, ConnAck, ConnectReasonCode, Disconnect, DisconnectReasonCode, Packet, PacketType, Pid,
+    ProtocolVersion, PubAck, PubComp, PubCompReasonCode, PubRec, PubRel, Publish, QoS, QosPid,
+    SubAck, Subscribe, UnsubAck, UnsubAckReasonCode,
 };
 use super::{
     message_from, Awaiting, ConnectRefusal, Connected, Ending, Event, InFlight, Instant, Link,
     LostCause, PendingSubscribe, Phase, ProtocolError, PublishError, Request, ServerDisconnect,
-    ServerLimits, Session, State, SubscribeOutcome, SubscribeResult, UnsubscribeResult,
+    ServerLimits, Session, State, SubscribeOutcome, SubscribeResult, UnsubscribeResult, Warning,
 };
 
 impl Session {
@@ -29,10 +29,26 @@ impl Session {
                     self.handle_packet(now, packet);
                 }
                 Ok(None) => break,
+                Err(_) if self.refused_in_mqtt311(rest, max) => {
+                    self.end(now, Ending::Lost(LostCause::OnlyMqtt311), false, None);
+                }
                 Err(e) => self.violation(now, ProtocolError::Malformed(e)),
             }
         }
         used
+    }
+
+    /// Whether `bytes`, which are no MQTT 5 packet, are the 3.1.1 CONNACK
+    /// "unacceptable protocol version" answering this session's MQTT 5
+    /// CONNECT: the broker speaks only 3.1.1.
+    fn refused_in_mqtt311(&self, bytes: &[u8], max: usize) -> bool {
+        self.options.version.is_v5()
+            && matches!(self.state, State::AwaitConnAck { .. })
+            && matches!(
+                decode(bytes, max, ProtocolVersion::V3_1_1),
+                Ok(Some((Packet::ConnAck(ack), _)))
+                    if ack.reason == ConnectReasonCode::UnsupportedProtocolVersion
+            )
     }
 
     fn handle_packet(&mut self, now: Instant, packet: Packet) {
@@ -115,19 +131,26 @@ impl Session {
             self.assigned_client_id = Some(id.clone());
         }
         let keep_alive = p.server_keep_alive.unwrap_or(self.options.keep_alive);
-        self.attempt = 0;
         self.state = State::Up(Link {
             keep_alive: Duration::from_secs(u64::from(keep_alive)),
             last_sent: sent,
             last_received: now,
             ping_sent: None,
+            since: now,
         });
         self.events.push_back(Event::Connected(Connected {
             session_present: ack.session_present,
             keep_alive,
             properties: ack.properties,
         }));
-        if ack.session_present {
+        if self.options.version == ProtocolVersion::V3_1 && !self.options.clean_start {
+            // A 3.1 CONNACK has no Session Present: the server may hold the
+            // session or have lost it. Publishes go again with DUP (new to
+            // a server without them), and subscriptions are renewed (the
+            // same subscription again replaces itself).
+            self.retransmit(now);
+            self.renew_subscriptions(now);
+        } else if ack.session_present {
             self.retransmit(now);
         } else {
             self.discard_server_session(now);
@@ -136,22 +159,73 @@ impl Session {
     }
 
     /// The server resumed the session: PUBLISH (with DUP) and PUBREL again
-    /// for everything unacknowledged, in the original order [MQTT-4.4.0-1].
+    /// for everything unacknowledged, in the original order [MQTT-4.4.0-1],
+    /// within the new CONNACK's limits. A publish the server now refuses
+    /// (QoS above its Maximum QoS, retain unavailable, over its Maximum
+    /// Packet Size) fails with [`Event::PublishFailed`] instead of being
+    /// sent into a disconnection; beyond its Receive Maximum, publishes
+    /// wait in order for acknowledgements [MQTT-4.9.0-2].
     fn retransmit(&mut self, now: Instant) {
         let mut in_flight = std::mem::take(&mut self.in_flight);
+        let mut window = usize::from(self.limits.receive_maximum);
         for pid in sent_order(&in_flight) {
             let Some(entry) = in_flight.get_mut(&pid) else {
                 continue;
             };
             match &mut entry.stage {
                 Awaiting::Ack(publish) | Awaiting::Rec(publish) => {
+                    let message = message_from(publish.clone());
+                    // It was encoded once already, so its size is known to
+                    // fit the codec: only the server's limits can refuse it.
+                    let refused = match self.packet_size(&message) {
+                        Ok(size) => self.check_limits(&message, size).err(),
+                        Err(_) => None,
+                    };
+                    if let Some(error) = refused {
+                        let id = entry.id;
+                        in_flight.remove(&pid);
+                        self.pids.release(pid);
+                        self.events.push_back(Event::PublishFailed { id, error });
+                        continue;
+                    }
                     publish.dup = true;
-                    self.write_publish(now, publish);
+                    entry.resend = window == 0;
+                    if !entry.resend {
+                        self.write_publish(now, publish);
+                    }
                 }
                 Awaiting::Comp => self.write(now, &Packet::PubRel(PubRel::new(pid))),
             }
+            window = window.saturating_sub(1);
         }
         self.in_flight = in_flight;
+    }
+
+    /// Sends again, in order, the publishes a resumed session holds back,
+    /// as far as the server's Receive Maximum allows.
+    pub(super) fn resend_waiting(&mut self, now: Instant) {
+        if !matches!(self.state, State::Up(_)) {
+            return;
+        }
+        let max = usize::from(self.limits.receive_maximum);
+        let mut active = self.in_flight.values().filter(|f| !f.resend).count();
+        for pid in sent_order(&self.in_flight) {
+            if active >= max {
+                return;
+            }
+            let Some(entry) = self.in_flight.get_mut(&pid) else {
+                continue;
+            };
+            if !entry.resend {
+                continue;
+            }
+            entry.resend = false;
+            active += 1;
+            if let Awaiting::Ack(publish) | Awaiting::Rec(publish) = &entry.stage {
+                let publish = publish.clone();
+                self.write_publish(now, &publish);
+            }
+        }
     }
 
     /// The server has no session for the client: what was in flight is sent
@@ -181,6 +255,11 @@ impl Session {
             }
         }
         self.requeue_front(again);
+        self.renew_subscriptions(now);
+    }
+
+    /// Subscribes again to every active subscription, in one SUBSCRIBE.
+    fn renew_subscriptions(&mut self, now: Instant) {
         if self.subscriptions.is_empty() {
             return;
         }
@@ -207,6 +286,14 @@ impl Session {
             server_reference: d.properties.server_reference,
         };
         let reconnect = !disconnect.is_permanent();
+        if disconnect.reason == DisconnectReasonCode::SessionTakenOver {
+            self.warn(Warning::ClientIdInUse {
+                client_id: self.connect_packet().client_id,
+                drops: 1,
+            });
+        } else {
+            self.count_drop(now);
+        }
         let cause = LostCause::ServerDisconnect(disconnect);
         self.end(now, Ending::Lost(cause), reconnect, None);
     }
@@ -296,6 +383,8 @@ impl Session {
             // answered again.
             Awaiting::Rec(_) | Awaiting::Comp => {
                 entry.stage = Awaiting::Comp;
+                // Received: nothing of it waits to be sent again.
+                entry.resend = false;
                 self.write(now, &Packet::PubRel(PubRel::new(pid)));
             }
             Awaiting::Ack(_) => self.unknown_pid(now, PacketType::PubRec, pid),
@@ -344,6 +433,27 @@ impl Session {
                     got: ack.reasons.len(),
                 },
             );
+            return;
+        }
+        let granted_too_much = self.subscribing.get(&ack.pid).and_then(|pending| {
+            pending
+                .subscriptions
+                .iter()
+                .zip(&ack.reasons)
+                .find_map(|(s, code)| match SubscribeOutcome::from(*code) {
+                    SubscribeOutcome::Granted(granted) if granted > s.options.qos => {
+                        Some(ProtocolError::GrantedQosAboveRequested {
+                            filter: s.filter.as_str().to_owned(),
+                            requested: s.options.qos,
+                            granted,
+                        })
+                    }
+                    _ => None,
+                })
+        });
+        if let Some(error) = granted_too_much {
+            // The request stays pending, to be sent again after reconnection.
+            self.violation(now, error);
             return;
         }
         let Some(pending) = self.subscribing.remove(&ack.pid) else {

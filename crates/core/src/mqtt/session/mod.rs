@@ -86,6 +86,7 @@
 mod error;
 mod event;
 mod inbound;
+mod login;
 mod options;
 mod outbound;
 mod pid;
@@ -99,6 +100,7 @@ pub use event::{
     ConnectRefusal, Connected, Event, LostCause, Message, RequestId, ServerDisconnect,
     SubscribeOutcome, SubscribeResult, TransportAction, UnsubscribeResult, Warning,
 };
+pub use login::{Login, LoginSource};
 pub use options::{Backoff, Options, QueueLimits, Secret};
 pub use time::Instant;
 
@@ -110,6 +112,7 @@ use super::{
     Connect, Disconnect, DisconnectReasonCode, Error as CodecError, Packet, Pid, ProtocolVersion,
     Publish, QoS, Subscribe, Subscription, SubscriptionOptions, TopicFilter, Unsubscribe,
 };
+use login::LoginHook;
 use pid::{PidMap, PidPool, PidSet};
 
 /// The session's connection state, for display.
@@ -151,7 +154,19 @@ struct Link {
     last_received: Instant,
     /// When the unanswered PINGREQ was sent.
     ping_sent: Option<Instant>,
+    /// When CONNACK accepted the connection.
+    since: Instant,
 }
+
+/// A connection that stays up this long resets the reconnection backoff;
+/// one that ends sooner counts as a drop right after CONNACK (this kit's
+/// choice: long enough that a broker or a rival client dropping every
+/// connection is noticed, short next to IoTDA's advised 120 s keep alive).
+pub const STABLE_AFTER: Duration = Duration::from_secs(30);
+
+/// Drops right after CONNACK in a row that say another client is using the
+/// same ClientId (two clients with one id kick each other off).
+pub const TAKEOVER_DROPS: u32 = 3;
 
 /// A request waiting in the queue.
 #[derive(Debug)]
@@ -190,6 +205,9 @@ struct InFlight {
     /// Send order, to retransmit in the same order [MQTT-4.6.0-1].
     seq: u64,
     stage: Awaiting,
+    /// Waiting to be sent again on a resumed session until the server's
+    /// Receive Maximum lets it go.
+    resend: bool,
 }
 
 #[derive(Debug)]
@@ -254,8 +272,12 @@ pub struct Session {
     /// The application wants a connection (after `connect`, until
     /// `disconnect`).
     want_connected: bool,
-    /// Reconnection attempts since the last successful CONNACK.
+    /// Reconnection attempts since a connection last stayed up for
+    /// [`STABLE_AFTER`] (or since [`Session::connect`]).
     attempt: u32,
+    /// Connections in a row that the broker or transport ended within
+    /// [`STABLE_AFTER`] of CONNACK.
+    short_drops: u32,
     /// MQTT 5: the client id the server assigned, reused on reconnection.
     assigned_client_id: Option<String>,
     limits: ServerLimits,
@@ -280,6 +302,8 @@ pub struct Session {
     /// Server packet identifiers of QoS 2 messages delivered and waiting for
     /// PUBREL: a PUBLISH with one of these is a duplicate.
     incoming_qos2: PidSet,
+    /// Asked for the login before every CONNECT.
+    login: Option<LoginHook>,
 }
 
 /// Any packet identifier, to measure and check packets before the real one
@@ -294,8 +318,8 @@ impl Session {
     /// In IoTDA mode, warnings about the options are the first events.
     pub fn new(options: Options, seed: u64) -> Result<Self, Error> {
         let version = options.version;
-        if !matches!(version, ProtocolVersion::V3_1_1 | ProtocolVersion::V5) {
-            return Err(Error::UnsupportedVersion(version));
+        if version == ProtocolVersion::V3_1 && options.client_id.is_empty() {
+            return Err(Error::ClientIdRequired(version));
         }
         if options.session_expiry.is_some() && !version.is_v5() {
             return Err(Error::Codec(CodecError::NotInVersion {
@@ -309,6 +333,7 @@ impl Session {
             state: State::Down { reconnect_at: None },
             want_connected: false,
             attempt: 0,
+            short_drops: 0,
             assigned_client_id: None,
             limits: ServerLimits::default(),
             rx: Vec::new(),
@@ -325,6 +350,7 @@ impl Session {
             unsubscribing: PidMap::default(),
             subscriptions: Vec::new(),
             incoming_qos2: PidSet::new(),
+            login: None,
         };
         session.check_connect()?;
         if session.options.iotda {
@@ -360,6 +386,29 @@ impl Session {
             (self.options.username, self.options.password) = old;
         }
         checked
+    }
+
+    /// Asks `source` for the ClientId, user name and password before every
+    /// CONNECT, so each connection carries fresh ones (IoTDA's sign type 1
+    /// passwords are valid for the hour they were signed in). A login that
+    /// cannot be sent (see [`Session::set_credentials`]) is refused with
+    /// [`Warning::LoginUnusable`], and the previous one is used.
+    pub fn set_login_source(&mut self, source: impl LoginSource + 'static) {
+        self.login = Some(LoginHook(Box::new(source)));
+    }
+
+    /// Takes a fresh login from the [`LoginSource`], if there is one.
+    fn refresh_login(&mut self, now: Instant) {
+        let Some(login) = self.login.as_mut().and_then(|hook| hook.0.login(now)) else {
+            return;
+        };
+        let old_id = std::mem::replace(&mut self.options.client_id, login.client_id);
+        if let Err(e) = self.set_credentials(login.username, login.password) {
+            self.options.client_id = old_id;
+            self.warn(Warning::LoginUnusable {
+                reason: e.to_string(),
+            });
+        }
     }
 
     /// The connection state.
@@ -416,6 +465,7 @@ impl Session {
     pub fn connect(&mut self, now: Instant) {
         self.want_connected = true;
         self.attempt = 0;
+        self.short_drops = 0;
         match self.state {
             State::Down { .. } => self.open(now),
             State::Closing { .. } => {
@@ -540,6 +590,7 @@ impl Session {
             deadline: now + self.options.connect_timeout,
             sent: now,
         };
+        self.refresh_login(now);
         let connect = self.connect_packet();
         self.write(now, &Packet::Connect(connect));
     }
@@ -553,6 +604,7 @@ impl Session {
             State::Closing { reconnect_at } => self.state = State::Down { reconnect_at },
             State::Opening { .. } | State::AwaitConnAck { .. } | State::Up(_) => {
                 self.tx.clear();
+                self.count_drop(now);
                 self.connection_ended();
                 let reconnect_at = self.schedule_reconnect(now, true);
                 self.state = State::Down { reconnect_at };
@@ -729,7 +781,34 @@ impl Session {
         self.actions.push_back(TransportAction::Close);
     }
 
+    /// The broker or the transport ended the connection: one ended within
+    /// [`STABLE_AFTER`] of CONNACK is a drop, and [`TAKEOVER_DROPS`] in a
+    /// row are reported as [`Warning::ClientIdInUse`].
+    fn count_drop(&mut self, now: Instant) {
+        let State::Up(link) = self.state else {
+            return;
+        };
+        if now.saturating_duration_since(link.since) >= STABLE_AFTER {
+            self.short_drops = 0;
+            return;
+        }
+        self.short_drops = self.short_drops.saturating_add(1);
+        if self.short_drops == TAKEOVER_DROPS {
+            self.warn(Warning::ClientIdInUse {
+                client_id: self.connect_packet().client_id,
+                drops: self.short_drops,
+            });
+        }
+    }
+
     fn schedule_reconnect(&mut self, now: Instant, allowed: bool) -> Option<Instant> {
+        // The backoff starts again only after a connection that lasted: a
+        // broker that accepts and drops at once is not retried every second.
+        if let State::Up(link) = self.state {
+            if now.saturating_duration_since(link.since) >= STABLE_AFTER {
+                self.attempt = 0;
+            }
+        }
         if !allowed || !self.want_connected {
             return None;
         }

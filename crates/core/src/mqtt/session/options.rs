@@ -162,7 +162,10 @@ impl Default for QueueLimits {
 /// defaults. [`Session::new`](super::Session::new) checks the whole set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Options {
-    /// MQTT 3.1.1 or 5.0 ([`ProtocolVersion::V3_1`] is refused).
+    /// MQTT 3.1, 3.1.1 or 5.0. MQTT 3.1 needs a client id, and as its
+    /// CONNACK cannot say whether the server kept a session, one resumed
+    /// with `clean_start` off both resends what is unacknowledged and
+    /// renews the subscriptions.
     pub version: ProtocolVersion,
     /// The client identifier; empty asks the server to assign one (MQTT 5,
     /// or 3.1.1 with a clean session).

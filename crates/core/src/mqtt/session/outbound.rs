@@ -48,6 +48,7 @@ impl Session {
     /// Sends queued requests, in order, while connected, the flow-control
     /// window is open and packet identifiers are free.
     pub(super) fn flush(&mut self, now: Instant) {
+        self.resend_waiting(now);
         while matches!(self.state, State::Up(_)) {
             let Some(front) = self.queue.front() else {
                 return;
@@ -148,7 +149,15 @@ impl Session {
         };
         self.next_seq += 1;
         let seq = self.next_seq;
-        self.in_flight.insert(pid, InFlight { id, seq, stage });
+        self.in_flight.insert(
+            pid,
+            InFlight {
+                id,
+                seq,
+                stage,
+                resend: false,
+            },
+        );
     }
 
     /// The size of `message` as a PUBLISH packet, checking on the way that

@@ -67,10 +67,12 @@ fn connect_is_written_when_the_transport_opens_and_carries_the_options() {
 #[test]
 fn options_are_checked_when_the_session_is_made() {
     let mut o = options(ProtocolVersion::V3_1);
+    o.client_id = String::new();
     assert_eq!(
         Session::new(o.clone(), 0).err(),
-        Some(Error::UnsupportedVersion(ProtocolVersion::V3_1))
+        Some(Error::ClientIdRequired(ProtocolVersion::V3_1))
     );
+    o.client_id = "client-1".into();
     o.version = ProtocolVersion::V3_1_1;
     o.session_expiry = Some(5);
     assert_eq!(
@@ -368,8 +370,13 @@ fn mqtt5_server_disconnect_is_reported_in_words() {
     // would only take it back.
     let mut h = Harness::connected(options(ProtocolVersion::V5));
     h.feed(Disconnect::new(DisconnectReasonCode::SessionTakenOver));
+    let events = h.events();
     assert!(matches!(
-        h.event(),
+        &events[0],
+        Event::Warning(Warning::ClientIdInUse { client_id, drops: 1 }) if client_id == "client-1"
+    ));
+    assert!(matches!(
+        &events[1],
         Event::ConnectionLost {
             cause: LostCause::ServerDisconnect(ServerDisconnect {
                 reason: DisconnectReasonCode::SessionTakenOver,
@@ -527,4 +534,43 @@ fn a_refused_connection_waits_for_the_transport_before_reconnecting() {
     h.advance_to(10_000_000);
     assert_eq!(h.actions(), [TransportAction::Open]);
     assert_eq!(h.event(), Event::Reconnecting { attempt: 1 });
+}
+
+#[test]
+fn a_broker_speaking_only_mqtt_3_1_1_is_named_and_not_retried() {
+    let mut o = options(ProtocolVersion::V5);
+    o.reconnect = Some(Backoff::default());
+    let mut h = Harness::new(o);
+    h.open();
+    // 3.1.1 CONNACK: no session present, return code 1 (unacceptable
+    // protocol version); not a valid MQTT 5 CONNACK (no 0x01 reason code,
+    // no Property Length).
+    h.s.handle_bytes(h.at(), &[0x20, 0x02, 0x00, 0x01]);
+    let Event::ConnectionLost {
+        cause,
+        reconnect_at: None,
+    } = h.event()
+    else {
+        panic!("expected the end of the session");
+    };
+    assert_eq!(cause, LostCause::OnlyMqtt311);
+    assert!(
+        cause
+            .to_string()
+            .starts_with("the broker speaks only MQTT 3.1.1"),
+        "{cause}"
+    );
+    assert_eq!(h.actions(), [TransportAction::Close]);
+    assert_eq!(h.sent(), [], "no MQTT 5 DISCONNECT to a 3.1.1 broker");
+    h.closed();
+    assert_eq!(h.s.poll_timeout(), None);
+
+    // Other bytes a v5 client cannot read stay a malformed packet.
+    let mut h = Harness::new(options(ProtocolVersion::V5));
+    h.open();
+    h.s.handle_bytes(h.at(), &[0x20, 0x02, 0x00, 0x05]);
+    assert!(matches!(
+        closed_for_violation(&mut h),
+        ProtocolError::Malformed(CodecError::InvalidReasonCode { code: 5, .. })
+    ));
 }

@@ -163,6 +163,7 @@ impl Model {
                     ..
                 }
                 | Event::Connected(_)
+                | Event::Warning(Warning::ClientIdInUse { .. })
                 | Event::Subscribed { .. }
                 | Event::Resubscribed { .. }
                 | Event::Message(_) => {}

@@ -300,3 +300,27 @@ fn subscriptions_the_version_cannot_carry_are_refused() {
     h.s.subscribe(h.at(), vec![no_local]).unwrap();
     assert_eq!(h.sent().len(), 1);
 }
+
+#[test]
+fn a_suback_granting_more_than_asked_closes_the_connection() {
+    for version in [ProtocolVersion::V3_1_1, ProtocolVersion::V5] {
+        let mut h = Harness::connected(options(version));
+        h.s.subscribe(
+            h.at(),
+            vec![sub("a", QoS::AtLeastOnce), sub("b", QoS::AtMostOnce)],
+        )
+        .unwrap();
+        h.sent();
+        h.feed(SubAck::new(
+            pid(1),
+            vec![SubAckReasonCode::GrantedQos1, SubAckReasonCode::GrantedQos2],
+        ));
+        let error = closed_for_violation(&mut h);
+        assert_eq!(
+            error.to_string(),
+            "the server granted QoS 2 to b, though the client asked for at most QoS 0"
+        );
+        assert!(active(&h).is_empty(), "{version}: nothing was subscribed");
+        assert_eq!(h.s.queued(), 1, "the request waits for the next connection");
+    }
+}
