@@ -371,6 +371,7 @@ pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
             "30",
         ],
     );
+}
 
 /// The two JSON files of a console-shaped product-model ZIP that amplifies:
 /// `profile/devicetype-capability.json` lists `refs` references to service
