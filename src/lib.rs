@@ -17,5 +17,6 @@ pub mod messages;
 pub mod pages;
 pub mod sim_worker;
 pub mod state;
+pub mod store;
 pub mod web;
 pub mod worker;

@@ -14,6 +14,27 @@ use yew::Reducible;
 /// localStorage key of the model (its REST JSON form).
 pub const MODEL_STORAGE_KEY: &str = "iotda-kit.model.v1";
 
+/// The top level of a product model's REST JSON, read before the model so
+/// that JSON of another kind (a report payload, say) is refused as such
+/// instead of reading as a model with no services.
+#[derive(serde::Deserialize)]
+struct Shape {
+    service_capabilities: Option<serde::de::IgnoredAny>,
+}
+
+/// Reads a product model's REST JSON, refusing JSON that is not one.
+pub fn read_model(bytes: &[u8]) -> Result<ProductModel, String> {
+    if let Ok(Shape {
+        service_capabilities: None,
+    }) = serde_json::from_slice::<Shape>(bytes)
+    {
+        return Err(msg!(
+            "this JSON is not a product model: it has no \"service_capabilities\" (a report or another message?)"
+        ));
+    }
+    ProductModel::from_json(bytes).map_err(|e| e.to_string())
+}
+
 /// One property as typed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PropertyDraft {
@@ -344,7 +365,7 @@ impl Reducible for ModelState {
                 next.import_error = Some(why);
                 next.import_note = None;
             }
-            ModelAction::Import(name, bytes) => match ProductModel::from_json(&bytes) {
+            ModelAction::Import(name, bytes) => match read_model(&bytes) {
                 Ok(model) => {
                     let properties: usize = model
                         .service_capabilities
@@ -533,6 +554,12 @@ mod tests {
             s.import_note.as_deref(),
             Some("model.json: 1 services, 1 properties")
         );
+        assert_eq!(s.draft.services[0].service_id, "Env");
+        // A report payload is JSON, but not a model: refused, draft kept.
+        let report = br#"{"services":[{"service_id":"Env","properties":{"t":21}}]}"#;
+        let s = s.reduce(ModelAction::Import("report.json".into(), report.to_vec()));
+        let error = s.import_error.clone().unwrap_or_default();
+        assert!(error.contains("not a product model"), "{error}");
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Import("bad.json".into(), b"{".to_vec()));
         assert!(s.import_error.as_deref().unwrap().starts_with("bad.json: "));
