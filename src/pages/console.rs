@@ -20,17 +20,18 @@ use yew::prelude::*;
 use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
+use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::state::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogFilter, LogLimits,
-    MessageLog, MqttVersion, PayloadView, PublishForm, SavedConsole, Status, SubStatus,
-    SubscriptionRow, CONSOLE_STORAGE_KEY,
+    MessageLog, MqttVersion, PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
-use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
+use crate::state::ConnectState;
+use crate::store::{Connect, WorkspaceAction};
+use crate::web::clock;
 use crate::web::mqtt::MqttClient;
-use crate::web::{clock, storage};
 use crate::{msg, msg_str};
 use simulator::{DeviceSimulator, Inbox};
 
@@ -82,21 +83,12 @@ fn publish_logged(
     Ok(())
 }
 
-/// The Connection page's form with the secret typed there this visit, and
-/// the credentials it computes now.
-fn connection_page(memory: Option<&SecretMemory>) -> ConnectState {
-    let mut saved = storage::load::<ConnectForm>(CONNECT_STORAGE_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if let Some(secret) = memory.map(SecretMemory::get).filter(|s| !s.is_empty()) {
-        saved.secret = secret;
-    }
-    ConnectState::restore(Some(saved), clock::now_hour())
-}
-
-fn prefill_action(memory: Option<&SecretMemory>) -> ConsoleAction {
-    let connect = connection_page(memory);
+/// The Connection page's form, with the secret typed this visit or the
+/// remembered one, and the credentials it computes now.
+fn prefill_action(connect: &Connect) -> ConsoleAction {
+    let mut form = connect.form.clone();
+    connect.secret().clone_into(&mut form.secret);
+    let connect = ConnectState::restore(Some(form), clock::now_hour());
     let credentials = connect.derive().credentials.ok();
     let (form, note) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
     ConsoleAction::Prefill(Box::new(form), note)
@@ -137,11 +129,10 @@ impl FrameScheduler {
 pub fn ConsolePage() -> Html {
     let t = use_texts();
     let say = use_say();
-    let memory = use_context::<SecretMemory>();
-    let saved = use_memo((), |_| storage::load::<SavedConsole>(CONSOLE_STORAGE_KEY));
+    let workspace = use_workspace();
     let state = {
-        let saved = saved.clone();
-        use_reducer(move || ConsoleState::restore(saved.as_ref().clone().ok().flatten()))
+        let saved = workspace.console.clone();
+        use_reducer(move || ConsoleState::restore(saved))
     };
     let log = use_mut_ref(|| MessageLog::new(LogLimits::default()));
     let client = use_mut_ref(|| None::<MqttClient>);
@@ -158,26 +149,23 @@ pub fn ConsolePage() -> Html {
     let scroll_top = use_state(|| 0usize);
     let selected = use_state(|| None::<u64>);
     let view = use_state(PayloadView::default);
-    let storage_error = use_state(|| saved.as_ref().as_ref().err().cloned());
 
     // First visit: fill the form from the Connection page.
     {
         let dispatcher = state.dispatcher();
-        let first_visit = matches!(saved.as_ref(), Ok(None));
-        let memory = memory.clone();
+        let first_visit = workspace.console.is_none();
+        let connect = workspace.connect.clone();
         use_effect_with((), move |_| {
             if first_visit {
-                dispatcher.dispatch(prefill_action(memory.as_ref()));
+                dispatcher.dispatch(prefill_action(&connect));
             }
         });
     }
     // Save after changes (never the password: see ConsoleForm).
     {
-        let storage_error = storage_error.clone();
+        let workspace = workspace.clone();
         use_effect_with(state.saved(), move |saved| {
-            if let Err(e) = storage::save(CONSOLE_STORAGE_KEY, saved) {
-                storage_error.set(Some(e));
-            }
+            workspace.dispatch(WorkspaceAction::Console(Box::new(saved.clone())));
         });
     }
     // Connected: send the subscriptions that are not active yet.
@@ -249,8 +237,8 @@ pub fn ConsolePage() -> Html {
     };
     let on_prefill = {
         let dispatcher = state.dispatcher();
-        let memory = memory.clone();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(memory.as_ref())))
+        let connect = workspace.connect.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(&connect)))
     };
     let on_local = {
         let dispatcher = state.dispatcher();
@@ -374,9 +362,6 @@ pub fn ConsolePage() -> Html {
             </p>
             if let Some(note) = &state.note {
                 <p class="note" id="console-note">{ say.text(note) }</p>
-            }
-            if let Some(e) = &*storage_error {
-                <p class="note">{ say.text(e) }</p>
             }
             <div class="settings">
                 <TextField id="console-host" label={t.host()} value={form.host.clone()}

@@ -21,13 +21,6 @@ use crate::worker::protocol::{
     Secret, SubjectForm,
 };
 
-/// localStorage key of the saved Certificates form.
-pub const CERTS_STORAGE_KEY: &str = "iotda-kit.certificates.v1";
-
-/// localStorage key of the public parts of the certificates the page holds
-/// ([`IssuedPublic`]): what the Guide checks and a profile keeps.
-pub const ISSUED_STORAGE_KEY: &str = "iotda-kit.certificates.issued.v1";
-
 /// A certificate without its key: its PEM and what it says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicCert {

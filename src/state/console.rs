@@ -20,10 +20,6 @@ use yew::Reducible;
 
 use super::ConnectForm;
 
-/// localStorage key of the saved Console (form without the password,
-/// subscriptions, publish form).
-pub const CONSOLE_STORAGE_KEY: &str = "iotda-kit.console.v1";
-
 /// The MQTT version chosen in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MqttVersion {

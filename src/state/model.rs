@@ -11,9 +11,6 @@ use iotda_core::iotda::{
 use serde_json::Number;
 use yew::Reducible;
 
-/// localStorage key of the model (its REST JSON form).
-pub const MODEL_STORAGE_KEY: &str = "iotda-kit.model.v1";
-
 /// The top level of a product model's REST JSON, read before the model so
 /// that JSON of another kind (a report payload, say) is refused as such
 /// instead of reading as a model with no services.
@@ -303,23 +300,13 @@ pub struct ModelState {
 }
 
 impl ModelState {
-    /// State from a saved model (its JSON), or the guide's example. A saved
-    /// model that no longer reads gives the example and says why.
-    pub fn restore(saved: Option<&str>) -> Self {
-        let (model, import_error) = match saved.map(|s| ProductModel::from_json(s.as_bytes())) {
-            Some(Ok(model)) => (model, None),
-            Some(Err(e)) => (
-                default_model(),
-                Some(msg!(
-                    "the saved model could not be read ({e}); the example is shown"
-                )),
-            ),
-            None => (default_model(), None),
-        };
+    /// State from the workspace's model, or the guide's example. (A saved
+    /// model that does not read is named when the workspace is loaded.)
+    pub fn from_saved(saved: Option<ProductModel>) -> Self {
         Self {
-            draft: ModelDraft::from_model(&model),
+            draft: ModelDraft::from_model(&saved.unwrap_or_else(default_model)),
             paste: String::new(),
-            import_error,
+            import_error: None,
             import_note: None,
         }
     }
@@ -449,7 +436,7 @@ mod tests {
     use super::*;
 
     fn state() -> Rc<ModelState> {
-        Rc::new(ModelState::restore(None))
+        Rc::new(ModelState::from_saved(None))
     }
 
     #[test]
@@ -571,7 +558,5 @@ mod tests {
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Reset);
         assert_eq!(s.draft.to_model().unwrap(), default_model());
-        let broken = ModelState::restore(Some("not json"));
-        assert!(broken.import_error.unwrap().contains("could not be read"));
     }
 }

@@ -20,7 +20,7 @@ use yew::Reducible;
 use crate::state::certs::{CertsForm, IssuedPublic};
 use crate::state::console::SavedConsole;
 use crate::state::guide::Progress;
-use crate::state::profiles::ProfileStore;
+use crate::state::profiles::{ProfileStore, Restored};
 use crate::state::simulator::SavedSimulator;
 use crate::state::ConnectForm;
 pub use secrets::Secret;
@@ -167,6 +167,24 @@ impl Workspace {
     }
 }
 
+impl From<&Restored> for Snapshot {
+    fn from(restored: &Restored) -> Self {
+        Self {
+            connect: Connect {
+                form: restored.connect.clone(),
+                secret: Secret::new(restored.secret.clone()),
+            },
+            certs: Certs {
+                form: restored.certs.saved(),
+                issued: restored.issued.clone(),
+            },
+            model: restored.model.clone(),
+            console: restored.console.clone(),
+            simulator: restored.simulator.clone(),
+        }
+    }
+}
+
 impl Reducible for Workspace {
     type Action = WorkspaceAction;
 
@@ -195,16 +213,16 @@ mod tests {
     #[test]
     fn an_action_that_changes_nothing_keeps_the_same_workspace() {
         let workspace = Rc::new(Workspace::default());
-        let same = changed(
-            &workspace,
-            WorkspaceAction::ConnectForm(Box::default()),
-        );
+        let same = changed(&workspace, WorkspaceAction::ConnectForm(Box::default()));
         assert!(Rc::ptr_eq(&workspace, &same));
         let form = ConnectForm {
             device_id: "dev-1".into(),
             ..ConnectForm::default()
         };
-        let next = changed(&workspace, WorkspaceAction::ConnectForm(Box::new(form.clone())));
+        let next = changed(
+            &workspace,
+            WorkspaceAction::ConnectForm(Box::new(form.clone())),
+        );
         assert!(!Rc::ptr_eq(&workspace, &next));
         assert_eq!(next.connect.form, form);
     }

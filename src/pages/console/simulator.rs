@@ -11,24 +11,23 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use iotda_core::mqtt::session::Message;
 use iotda_core::mqtt::{QoS, TopicName};
-use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::{publish_logged, wall_ms, FrameScheduler};
 use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::msg;
 use crate::state::console::{clock_text, MessageLog};
-use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::simulator::{
-    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, Settings, SimRequest, SimResponse,
-    SimView, Started, CHART_HEIGHT, CHART_WIDTH, SIMULATOR_STORAGE_KEY,
+    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
+    SimRequest, SimResponse, SimView, Started, CHART_HEIGHT, CHART_WIDTH,
 };
+use crate::store::WorkspaceAction;
 use crate::web::mqtt::MqttClient;
-use crate::web::storage;
 use crate::web::worker::SimWorker;
 
 /// Takes a message that arrived: its topic and payload.
@@ -93,6 +92,8 @@ struct Ctx {
     error: UseStateHandle<Option<String>>,
     redraw: Callback<()>,
     say: Say,
+    /// The workspace, where the settings are saved.
+    workspace: WorkspaceHandle,
 }
 
 impl Ctx {
@@ -176,6 +177,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             Callback::from(move |()| update.force_update())
         },
         say,
+        workspace: use_workspace(),
     };
 
     // The worker, and a device of the model for the device id typed above.
@@ -192,16 +194,14 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     Err(e) => ctx.error.set(Some(e)),
                 }
             }
-            let load = |key| {
-                storage::load::<Value>(key)
-                    .ok()
-                    .flatten()
-                    .map(|v| v.to_string())
-            };
+            let workspace = &ctx.workspace;
             ctx.send(SimRequest::Start {
-                model: load(MODEL_STORAGE_KEY),
+                model: workspace.model.as_ref().and_then(|m| m.to_json().ok()),
                 device_id: id.trim().to_owned(),
-                saved: load(SIMULATOR_STORAGE_KEY),
+                saved: workspace
+                    .simulator
+                    .as_ref()
+                    .and_then(|s| serde_json::to_string(s).ok()),
             });
         });
     }
@@ -503,10 +503,10 @@ fn on_response(
                     problem = Some(e);
                 }
             }
-            if let Ok(saved) = serde_json::from_slice::<Value>(v.saved.as_bytes()) {
-                if let Err(e) = storage::save(SIMULATOR_STORAGE_KEY, &saved) {
-                    problem = Some(e);
-                }
+            // Bytes, not `from_str`: one serde_json reader type.
+            if let Ok(saved) = serde_json::from_slice::<SavedSimulator>(v.saved.as_bytes()) {
+                ctx.workspace
+                    .dispatch(WorkspaceAction::Simulator(Box::new(saved)));
             }
             ctx.typed.borrow_mut().take(&v);
             ctx.error.set(problem);

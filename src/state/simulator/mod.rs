@@ -31,8 +31,6 @@ use serde_json::{Map, Number, Value};
 
 use super::console::pretty_json;
 
-/// localStorage key of the simulator's settings and typed values.
-pub const SIMULATOR_STORAGE_KEY: &str = "iotda-kit.simulator.v1";
 /// Requests kept in the list (the oldest go first).
 pub const MAX_REQUESTS: usize = 50;
 /// Points kept per chart.
