@@ -8,6 +8,7 @@ use yew_router::prelude::*;
 use crate::components::language::{self, LanguageSwitch};
 use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
+use crate::hooks::use_mqtt_client::MqttClientProvider;
 use crate::hooks::use_workspace::{use_workspace, WorkspaceProvider};
 use crate::i18n::{Lang, Shown, Texts};
 use crate::messages::Say;
@@ -210,6 +211,7 @@ pub fn App() -> Html {
     let t = shown.texts;
     html! {
         <WorkspaceProvider>
+        <MqttClientProvider>
         <ContextProvider<CertsMemory> context={(*certs).clone()}>
         <ContextProvider<Shown> context={shown}>
         <BrowserRouter>
@@ -246,6 +248,7 @@ pub fn App() -> Html {
         </BrowserRouter>
         </ContextProvider<Shown>>
         </ContextProvider<CertsMemory>>
+        </MqttClientProvider>
         </WorkspaceProvider>
     }
 }

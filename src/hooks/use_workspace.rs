@@ -39,6 +39,7 @@ fn load() -> Loaded {
 fn save(workspace: &Workspace, migrated: &mut Vec<&'static str>) -> Result<(), String> {
     let empty = Workspace {
         problem: workspace.problem.clone(),
+        replaced: workspace.replaced,
         ..Workspace::default()
     };
     if *workspace == empty {

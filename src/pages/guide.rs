@@ -10,6 +10,7 @@
 //! here by delegation.
 
 use gloo_timers::callback::Timeout;
+use serde::Serialize;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
@@ -21,7 +22,7 @@ use crate::state::guide::GuideInput;
 use crate::state::simulator::{SimRequest, SimResponse};
 use crate::store::{Workspace, WorkspaceAction};
 use crate::web::clipboard;
-use crate::web::worker::SimWorker;
+use crate::worker::client::SimWorker;
 
 /// What the page shows.
 #[derive(Clone, PartialEq)]
@@ -31,18 +32,26 @@ enum View {
     Failed(String),
 }
 
+/// A part of the workspace as JSON text; `None` while it is as a new
+/// user's (nothing done there yet).
+fn part<T: Serialize + Default + PartialEq>(value: &T) -> Option<String> {
+    (*value != T::default())
+        .then(|| serde_json::to_string(value).ok())
+        .flatten()
+}
+
 /// What the workspace holds, for the worker ([`GuideInput`]), as JSON
 /// text: the worker parses it, so the page's wasm holds no reader of it.
 fn input(id: u32, lang: Lang, workspace: &Workspace) -> GuideInput {
     GuideInput {
         id,
         lang,
-        connect: serde_json::to_string(&workspace.connect.form).ok(),
+        connect: part(&workspace.connect.form),
         model: workspace.model.as_ref().and_then(|m| m.to_json().ok()),
-        issued: serde_json::to_string(&workspace.certs.issued).ok(),
-        certs: serde_json::to_string(&workspace.certs.form).ok(),
+        issued: part(&workspace.certs.issued),
+        certs: part(&workspace.certs.form),
         secret: workspace.connect.secret.expose().to_owned(),
-        progress: serde_json::to_string(&workspace.guide.0).ok(),
+        progress: part(&workspace.guide.0),
     }
 }
 

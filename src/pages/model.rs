@@ -15,7 +15,7 @@ use crate::hooks::use_workspace::use_workspace;
 use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft};
 use crate::state::simulator::{SimRequest, SimResponse};
 use crate::store::WorkspaceAction;
-use crate::web::worker::SimWorker;
+use crate::worker::client::SimWorker;
 
 /// The Model page.
 #[component]

@@ -76,6 +76,11 @@ pub struct Workspace {
     pub profiles: ProfileStore,
     /// What went wrong reading or writing storage, to say once (not stored).
     pub problem: Option<String>,
+    /// How many times every page's work was replaced at once (a profile
+    /// restored, everything forgotten) since the app started: state the
+    /// app keeps outside the store (the Console's session) reads its part
+    /// again when this moves. Not stored.
+    pub replaced: u32,
 }
 
 /// A profile's work, restored into every page at once by
@@ -149,8 +154,14 @@ impl Workspace {
                 self.model = model;
                 self.console = console;
                 self.simulator = simulator;
+                self.replaced = self.replaced.wrapping_add(1);
             }
-            WorkspaceAction::Forget => *self = Self::default(),
+            WorkspaceAction::Forget => {
+                *self = Self {
+                    replaced: self.replaced.wrapping_add(1),
+                    ..Self::default()
+                }
+            }
             WorkspaceAction::Problem(problem) => self.problem = problem,
         }
     }
@@ -280,7 +291,14 @@ mod tests {
         assert_eq!(workspace.snapshot(), snapshot);
         assert_eq!(workspace.profiles, profiles);
         assert_eq!(workspace.guide.0, ["connect"]);
+        assert_eq!(workspace.replaced, 1);
         workspace.apply(WorkspaceAction::Forget);
-        assert_eq!(workspace, Workspace::default());
+        assert_eq!(
+            workspace,
+            Workspace {
+                replaced: 2,
+                ..Workspace::default()
+            }
+        );
     }
 }

@@ -160,6 +160,7 @@ pub fn decode(text: &str) -> Result<Workspace, PersistError> {
         guide: Progress(stored.guide),
         profiles: stored.profiles,
         problem: None,
+        replaced: 0,
     })
 }
 
@@ -253,6 +254,7 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
         guide: Progress(guide),
         profiles,
         problem,
+        replaced: 0,
     };
     loaded
 }

@@ -14,9 +14,9 @@ use iotda_core::mqtt::{QoS, TopicName};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{publish_logged, wall_ms, FrameScheduler};
 use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_mqtt_client::{publish_logged, FrameScheduler, Handler, Inbox};
 use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::Say;
@@ -27,14 +27,9 @@ use crate::state::simulator::{
     SimRequest, SimResponse, SimView, Started, CHART_HEIGHT, CHART_WIDTH,
 };
 use crate::store::WorkspaceAction;
+use crate::web::clock::wall_ms;
 use crate::web::mqtt::MqttClient;
-use crate::web::worker::SimWorker;
-
-/// Takes a message that arrived: its topic and payload.
-pub type Handler = Rc<dyn Fn(&str, &[u8])>;
-
-/// Where the page hands the simulator each message that arrives.
-pub type Inbox = Rc<RefCell<Option<Handler>>>;
+use crate::worker::client::SimWorker;
 
 /// Props of [`DeviceSimulator`].
 #[derive(Properties)]
