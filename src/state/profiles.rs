@@ -26,7 +26,7 @@ use yew::Reducible;
 
 use iotda_core::iotda::ProductModel;
 
-use crate::state::certs::{CaMode, CertsForm, CertsState, HeldCa, IssuedPublic, PublicCert};
+use crate::state::certs::{CaMode, CertsForm, CertsState, IssuedPublic, PublicCert};
 use crate::state::console::SavedConsole;
 use crate::state::simulator::SavedSimulator;
 use crate::state::ConnectForm;
@@ -348,24 +348,10 @@ impl Profile {
         } else {
             String::new()
         };
-        let mut certs = CertsState::restore(Some(self.restored_certs_form()));
-        let issued = |cert: &PublicCert| Issued {
-            cert_pem: cert.cert_pem.clone(),
-            view: cert.view.clone(),
-            key_pem: None,
-            csr_pem: None,
-        };
-        if let Some(ca) = &self.issued.ca {
-            certs.results.ca = Some(HeldCa {
-                issued: issued(ca),
-                created: false,
-            });
-        }
+        let mut certs = CertsState::from_saved(self.restored_certs_form(), &self.issued);
         if let Some(key) = &self.ca_key {
             certs.secrets.ca_key = key.expose().to_owned();
         }
-        certs.results.verification = self.issued.verification.as_ref().map(issued);
-        certs.results.device = self.issued.device.as_ref().map(issued);
         Restored {
             connect,
             secret,
@@ -967,6 +953,7 @@ fn messages(errors: &[JobError]) -> String {
 mod tests {
     use super::*;
     use crate::state::certs::tests::issued;
+    use crate::state::certs::HeldCa;
     use crate::state::certs::Results;
     use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
 

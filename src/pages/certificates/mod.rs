@@ -49,11 +49,11 @@ pub fn CertificatesPage() -> Html {
     let memory = use_context::<CertsMemory>().unwrap_or_default();
     let workspace = use_workspace();
     let state = {
-        let (memory, form) = (memory.clone(), workspace.certs.form.clone());
+        let (memory, saved) = (memory.clone(), workspace.certs.clone());
         use_reducer(move || {
             memory
                 .get()
-                .unwrap_or_else(|| CertsState::restore(Some(form)))
+                .unwrap_or_else(|| CertsState::from_saved(saved.form, &saved.issued))
         })
     };
     // One effect for the form and the public parts: each effect's type
