@@ -1,8 +1,9 @@
 //! The MQTT session of the app: the Console's state, the client, the
-//! message log and the simulator's inbox live here, provided by the app
-//! shell ([`MqttClientProvider`]), so that leaving the Console keeps the
-//! connection, its log and its settings; the Console shows them through
-//! [`use_mqtt_client`].
+//! message log and the device simulator (its worker, requests, values and
+//! periodic reports) live here, provided by the app shell
+//! ([`MqttClientProvider`]), so that leaving the Console keeps all of
+//! them; the Console shows them through [`use_mqtt_client`] and
+//! [`use_simulator`].
 //!
 //! The Console's settings are kept in the workspace (never the password),
 //! and read back from it when a profile is restored or everything is
@@ -11,6 +12,8 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
+use gloo_timers::callback::Interval;
+use iotda_core::iotda::ProductModel;
 use iotda_core::mqtt::session::{Event as SessionEvent, Message};
 use yew::prelude::*;
 
@@ -20,9 +23,11 @@ use crate::state::console::{
     ConsoleAction, ConsoleState, Dir, FormError, FormField, LogLimits, MessageLog, Status,
     SubStatus, SubscriptionRow,
 };
+use crate::state::simulator::{SimView, Started, Typed};
 use crate::store::WorkspaceAction;
 use crate::web::mqtt::MqttClient;
 use crate::web::{clock, frame};
+use crate::worker::client::SimWorker;
 
 /// Takes a message that arrived: its topic and payload.
 pub type Handler = Rc<dyn Fn(&str, &[u8])>;
@@ -147,6 +152,41 @@ impl MqttSession {
     }
 }
 
+/// What the simulator's device was started for: the device id, the model
+/// (the example one when none is saved) and
+/// [`crate::store::Workspace::replaced`] then.
+pub type StartedFor = (String, ProductModel, u32);
+
+/// The device simulator's part of the session: its worker (started on the
+/// Console's first visit, then kept), what the user typed, the periodic
+/// reports' timer and what the worker last showed (its requests among it).
+#[derive(Clone)]
+pub struct SimSession {
+    /// The simulator's worker, once started.
+    pub worker: Rc<RefCell<Option<SimWorker>>>,
+    /// What the worker's device was started for.
+    pub device: Rc<RefCell<Option<StartedFor>>>,
+    /// What the user typed, shown as typed while the worker catches up.
+    pub typed: Rc<RefCell<Typed>>,
+    /// Periodic reports, while on.
+    pub timer: Rc<RefCell<Option<Interval>>>,
+    /// The device started (or why it could not be).
+    pub started: UseStateHandle<Option<Rc<Started>>>,
+    /// What the worker last showed.
+    pub view: UseStateHandle<Option<Rc<SimView>>>,
+    /// The last problem to say.
+    pub error: UseStateHandle<Option<String>>,
+}
+
+impl PartialEq for SimSession {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.worker, &other.worker)
+            && self.started == other.started
+            && self.view == other.view
+            && self.error == other.error
+    }
+}
+
 /// Publishes `message` and shows it in the log (settled when the broker
 /// acknowledges it); an error when there is no connection.
 pub fn publish_logged(
@@ -258,9 +298,20 @@ pub fn MqttClientProvider(props: &MqttClientProviderProps) -> Html {
             }
         });
     }
+    let simulator = SimSession {
+        worker: use_mut_ref(|| None),
+        device: use_mut_ref(|| None),
+        typed: use_mut_ref(Typed::default),
+        timer: use_mut_ref(|| None),
+        started: use_state(|| None),
+        view: use_state(|| None),
+        error: use_state(|| None),
+    };
     html! {
         <ContextProvider<MqttSession> context={session}>
+        <ContextProvider<SimSession> context={simulator}>
             { props.children.clone() }
+        </ContextProvider<SimSession>>
         </ContextProvider<MqttSession>>
     }
 }
@@ -269,4 +320,11 @@ pub fn MqttClientProvider(props: &MqttClientProviderProps) -> Html {
 #[hook]
 pub fn use_mqtt_client() -> MqttSession {
     use_context::<MqttSession>().expect("the app shell provides the MQTT session")
+}
+
+/// The device simulator's part of the session, from the app's
+/// [`MqttClientProvider`].
+#[hook]
+pub fn use_simulator() -> SimSession {
+    use_context::<SimSession>().expect("the app shell provides the simulator's session")
 }

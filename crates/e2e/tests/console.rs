@@ -217,7 +217,7 @@ fn publish(broker: &Mosquitto, topic: &str, payload: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn leaving_the_console_keeps_the_connection_its_log_and_the_password() {
+async fn leaving_the_console_keeps_the_connection_its_log_the_password_and_the_simulator() {
     let _one_at_a_time = ONE_AT_A_TIME.lock().await;
     let broker = broker();
     let ws_port = broker.ws_port.expect("a WebSocket listener");
@@ -230,6 +230,11 @@ async fn leaving_the_console_keeps_the_connection_its_log_and_the_password() {
     // anyone).
     browser.fill("#console-username", "lab-user").await;
     browser.fill("#console-password", "typed-password").await;
+    browser.fill("#console-device-id", "dev_s").await;
+    browser
+        .wait_text("#sim-title", |t| t.ends_with("dev_s"))
+        .await;
+    browser.click("#console-add-iotda").await;
     browser.fill("#console-new-filter", "lab/#").await;
     browser.click("#console-add-sub").await;
     browser.click("#console-connect").await;
@@ -239,19 +244,27 @@ async fn leaving_the_console_keeps_the_connection_its_log_and_the_password() {
         .await;
     assert_eq!(status, connected);
     let subs = browser
-        .wait_text("#console-sub-list", |t| t.contains("granted QoS 1"))
+        .wait_text("#console-sub-list", |t| {
+            t.matches("granted QoS 1").count() == 7
+        })
         .await;
-    assert!(subs.contains("granted QoS 1"), "{subs}");
+    assert_eq!(subs.matches("granted QoS 1").count(), 7, "{subs}");
     publish(&broker, "lab/before", "one");
     let counts = browser
         .wait_text("#console-counts", |t| t.starts_with("1 received"))
         .await;
     assert!(counts.starts_with("1 received"), "{counts}");
 
-    // Another page, by the app's own link; a message arrives meanwhile.
+    // Another page, by the app's own link; a message and a property
+    // query for the simulated device arrive meanwhile.
     browser.click("a.navlink[href='/model']").await;
     browser.wait_for("#model-paste").await;
     publish(&broker, "lab/while-away", "two");
+    publish(
+        &broker,
+        "$oc/devices/dev_s/sys/properties/get/request_id=7",
+        r#"{"object_device_id":"dev_s","service_id":"Battery"}"#,
+    );
     browser.click("a.navlink[href='/console']").await;
 
     let status = browser
@@ -264,13 +277,18 @@ async fn leaving_the_console_keeps_the_connection_its_log_and_the_password() {
         activity(&browser).await
     );
     let counts = browser
-        .wait_text("#console-counts", |t| t.starts_with("2 received"))
+        .wait_text("#console-counts", |t| t.starts_with("3 received"))
         .await;
-    assert!(counts.starts_with("2 received"), "{counts}");
+    assert!(counts.starts_with("3 received"), "{counts}");
     let log = browser.text("#console-log").await;
-    for topic in ["lab/before", "lab/while-away"] {
+    for topic in ["lab/before", "lab/while-away", "request_id=7"] {
         assert!(log.contains(topic), "{topic} not in the log: {log}");
     }
+    // The simulator kept running: the query is in its requests.
+    let requests = browser
+        .wait_text("#sim-requests", |t| t.contains("request_id=7"))
+        .await;
+    assert!(requests.contains("request_id=7"), "{requests}");
     assert_eq!(browser.value("#console-password").await, "typed-password");
     assert!(
         !activity(&browser).await.contains("(attempt"),

@@ -9,6 +9,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
+use iotda_core::iotda::default_model;
 use iotda_core::mqtt::session::Message;
 use iotda_core::mqtt::{QoS, TopicName};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -16,7 +17,9 @@ use yew::prelude::*;
 
 use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
-use crate::hooks::use_mqtt_client::{publish_logged, FrameScheduler, Handler, Inbox};
+use crate::hooks::use_mqtt_client::{
+    publish_logged, use_simulator, FrameScheduler, Handler, Inbox, SimSession,
+};
 use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::Say;
@@ -24,7 +27,7 @@ use crate::msg;
 use crate::state::console::{clock_text, MessageLog};
 use crate::state::simulator::{
     event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
-    SimRequest, SimResponse, SimView, Started, CHART_HEIGHT, CHART_WIDTH,
+    SimRequest, SimResponse, SimView, Started, Typed, CHART_HEIGHT, CHART_WIDTH,
 };
 use crate::store::WorkspaceAction;
 use crate::web::clock::wall_ms;
@@ -51,27 +54,6 @@ impl PartialEq for SimulatorProps {
         self.device_id == other.device_id
             && Rc::ptr_eq(&self.client, &other.client)
             && Rc::ptr_eq(&self.inbox, &other.inbox)
-    }
-}
-
-/// What the user typed, shown as typed while the worker catches up.
-#[derive(Default)]
-struct Typed {
-    /// Revision of the last change sent to the worker.
-    rev: u64,
-    texts: Vec<String>,
-    include: Vec<bool>,
-    settings: Settings,
-}
-
-impl Typed {
-    /// Takes the worker's values when it has seen every change sent.
-    fn take(&mut self, view: &SimView) {
-        if view.rev == self.rev {
-            self.texts.clone_from(&view.texts);
-            self.include.clone_from(&view.include);
-            self.settings = view.settings.clone();
-        }
     }
 }
 
@@ -152,13 +134,18 @@ impl Ctx {
 pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     let tx = use_texts();
     let say = use_say();
-    let worker = use_mut_ref(|| None::<SimWorker>);
-    let typed = use_mut_ref(Typed::default);
-    let started = use_state(|| None::<Rc<Started>>);
-    let view = use_state(|| None::<Rc<SimView>>);
-    let error = use_state(|| None::<String>);
+    // The app's: leaving the Console keeps the worker, its device, its
+    // requests and its periodic reports.
+    let SimSession {
+        worker,
+        device,
+        typed,
+        timer,
+        started,
+        view,
+        error,
+    } = use_simulator();
     let update = use_force_update();
-    let timer = use_mut_ref(|| None::<Interval>);
     let ctx = Ctx {
         worker: worker.clone(),
         typed: typed.clone(),
@@ -176,11 +163,24 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     };
 
     // The worker, and a device of the model for the device id typed above.
+    // Coming back to the Console keeps the device (its requests, values and
+    // periodic reports) unless the id, the model or the whole work (a
+    // profile) changed meanwhile.
     {
         let ctx = ctx.clone();
         let started = started.clone();
         let view = view.clone();
         use_effect_with(props.device_id.clone(), move |id| {
+            let workspace = &ctx.workspace;
+            let model = workspace.model.as_ref().and_then(|m| m.to_json().ok());
+            // No model is the example one (a visit to the Model page saves
+            // it, which changes nothing for the device).
+            let shown = workspace.model.clone().unwrap_or_else(default_model);
+            let key = (id.clone(), shown, workspace.replaced);
+            if device.borrow().as_ref() == Some(&key) {
+                return;
+            }
+            *device.borrow_mut() = Some(key);
             ctx.timer.borrow_mut().take();
             if ctx.worker.borrow().is_none() {
                 let on_response = on_response(ctx.clone(), started, view);
@@ -189,9 +189,8 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     Err(e) => ctx.error.set(Some(e)),
                 }
             }
-            let workspace = &ctx.workspace;
             ctx.send(SimRequest::Start {
-                model: workspace.model.as_ref().and_then(|m| m.to_json().ok()),
+                model,
                 device_id: id.trim().to_owned(),
                 saved: workspace
                     .simulator
@@ -216,21 +215,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 }
             });
             *inbox.borrow_mut() = Some(handler);
-            move || {
-                inbox.borrow_mut().take();
-            }
         });
-    }
-    // Leaving the page stops periodic reports and the worker.
-    {
-        let timer = timer.clone();
-        let worker = worker.clone();
-        use_effect_with((), move |_| {
-            move || {
-                timer.borrow_mut().take();
-                worker.borrow_mut().take();
-            }
-        })
     }
 
     let (Some(s), Some(v)) = (started.as_ref(), view.as_ref()) else {
