@@ -41,6 +41,9 @@ if grep -rnE 'SystemTime|Instant::now|TcpStream|TcpListener|UdpSocket|std::fs|th
   die "crates/core reads a clock, the network, files or randomness (above); callers pass them in"
 fi
 
+say "the web app's walls: store/ pure, web/ generic, no page touches localStorage"
+scripts/check_walls.sh || die "a wall between the web app's layers is broken (above)"
+
 say "native tests: core, CLI, platform, app state"
 python_tools
 run_tests --workspace --exclude iotda-kit-e2e

@@ -8,6 +8,8 @@ use yew_router::prelude::*;
 use crate::components::language::{self, LanguageSwitch};
 use crate::components::shortcuts::Shortcuts;
 use crate::components::theme::ThemeSwitch;
+use crate::hooks::use_mqtt_client::MqttClientProvider;
+use crate::hooks::use_workspace::{use_workspace, WorkspaceProvider};
 use crate::i18n::{Lang, Shown, Texts};
 use crate::messages::Say;
 use crate::pages::certificates::CertificatesPage;
@@ -17,7 +19,6 @@ use crate::pages::guide::GuidePage;
 use crate::pages::model::ModelPage;
 use crate::pages::profiles::ProfilesPage;
 use crate::state::certs::CertsMemory;
-use crate::state::SecretMemory;
 use crate::web::offline;
 
 /// The app's routes.
@@ -139,10 +140,22 @@ pub fn use_texts() -> &'static Texts {
     use_context::<Shown>().unwrap_or_default().texts
 }
 
+/// What went wrong reading or writing the workspace's storage, said once
+/// for every page.
+#[component]
+fn StorageProblem() -> Html {
+    let say = use_say();
+    match &use_workspace().problem {
+        Some(problem) => html! {
+            <p class="banner warning" id="storage-problem" role="status">{ say.text(problem) }</p>
+        },
+        None => html! {},
+    }
+}
+
 /// The whole app.
 #[component]
 pub fn App() -> Html {
-    let secret = use_memo((), |_| SecretMemory::default());
     let certs = use_memo((), |_| CertsMemory::default());
     let update = use_state(|| false);
     let chosen = use_state(language::initial);
@@ -197,7 +210,8 @@ pub fn App() -> Html {
     };
     let t = shown.texts;
     html! {
-        <ContextProvider<SecretMemory> context={(*secret).clone()}>
+        <WorkspaceProvider>
+        <MqttClientProvider>
         <ContextProvider<CertsMemory> context={(*certs).clone()}>
         <ContextProvider<Shown> context={shown}>
         <BrowserRouter>
@@ -228,12 +242,14 @@ pub fn App() -> Html {
                         </button>
                     </p>
                 }
+                <StorageProblem />
                 <Switch<Route> render={switch} />
             </main>
         </BrowserRouter>
         </ContextProvider<Shown>>
         </ContextProvider<CertsMemory>>
-        </ContextProvider<SecretMemory>>
+        </MqttClientProvider>
+        </WorkspaceProvider>
     }
 }
 

@@ -354,7 +354,7 @@ texts! {
     add_service: "Add service", "添加服务";
     remove: "Remove", "删除";
     // The Console page.
-    console_intro: "MQTT over WebSocket from this page straight to the broker.", "本页面通过 WebSocket 直接连接 MQTT Broker。";
+    console_intro: "MQTT over WebSocket from this page straight to the broker. The connection, its log and the device simulator keep running while you visit other pages.", "本页面通过 WebSocket 直接连接 MQTT Broker。切换到其他页面时，连接、消息日志和设备模拟器会继续运行。";
     fill_from_connection: "Fill from the Connection page", "从连接信息页填入";
     local_broker: "Local broker (scripts/run.sh)", "本地 Broker（scripts/run.sh）";
     path: "Path", "路径";

@@ -1,8 +1,10 @@
 //! IoTDA Kit in the browser: a Yew single-page app over `iotda-core`.
 //!
 //! Only [`web`] touches browser APIs (storage, clock, clipboard, downloads,
-//! the worker); pages and components render state, and [`state`] holds the
-//! pure reducers. Certificate work runs in [`worker`] and the device
+//! the worker); [`store`] holds the one typed workspace every page reads and
+//! changes, [`hooks`] provide it and the MQTT session to the pages, pages
+//! and components render state, and [`state`] holds the pages' pure
+//! reducers (`scripts/check_walls.sh` keeps these walls). Certificate work runs in [`worker`] and the device
 //! simulator in [`sim_worker`], Web Workers built as their own wasm so the
 //! page's first load stays small. Nothing here talks
 //! to any server but the broker the user chooses.
@@ -17,5 +19,6 @@ pub mod messages;
 pub mod pages;
 pub mod sim_worker;
 pub mod state;
+pub mod store;
 pub mod web;
 pub mod worker;

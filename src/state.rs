@@ -21,40 +21,6 @@ use iotda_core::endpoint::{self, Endpoint, EndpointError, Login, Sample, Transpo
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-/// localStorage key of the saved Connection form.
-pub const CONNECT_STORAGE_KEY: &str = "iotda-kit.connect.v1";
-
-/// The device secret typed on the Connection page, kept in memory for this
-/// tab (not in storage unless the user asks): the page gets it back when
-/// the user returns to it, and the Console computes the MQTT password from
-/// it. Provided by the app shell as a context.
-#[derive(Clone, Default)]
-pub struct SecretMemory(Rc<std::cell::RefCell<String>>);
-
-impl SecretMemory {
-    /// The secret last typed (empty if none).
-    pub fn get(&self) -> String {
-        self.0.borrow().clone()
-    }
-
-    /// Remembers `secret`.
-    pub fn set(&self, secret: &str) {
-        secret.clone_into(&mut self.0.borrow_mut());
-    }
-}
-
-impl PartialEq for SecretMemory {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.0, &other.0)
-    }
-}
-
-impl std::fmt::Debug for SecretMemory {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SecretMemory([elided])")
-    }
-}
-
 /// Where the timestamp comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(tag = "mode", content = "text", rename_all = "lowercase")]

@@ -3,8 +3,9 @@
 // Helpers outside #[test] fns: a failing browser call must fail the test loudly.
 #![allow(clippy::unwrap_used)]
 
+use iotda_kit_web::hooks::use_workspace::WorkspaceProvider;
 use iotda_kit_web::pages::connect::ConnectPage;
-use iotda_kit_web::state::CONNECT_STORAGE_KEY;
+use iotda_kit_web::store::persist::{STORAGE_KEY, V1_CONNECT};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlSelectElement};
@@ -21,12 +22,19 @@ fn storage() -> web_sys::Storage {
     web_sys::window().unwrap().local_storage().unwrap().unwrap()
 }
 
+/// The page inside the workspace the app shell provides.
+#[yew::component]
+fn Mounted() -> yew::Html {
+    yew::html! { <WorkspaceProvider><ConnectPage /></WorkspaceProvider> }
+}
+
 /// Mounts a fresh page in its own element, with nothing saved.
 async fn mount() -> Element {
-    storage().remove_item(CONNECT_STORAGE_KEY).unwrap();
+    storage().remove_item(STORAGE_KEY).unwrap();
+    storage().remove_item(V1_CONNECT).unwrap();
     let root = document().create_element("div").unwrap();
     document().body().unwrap().append_child(&root).unwrap();
-    yew::Renderer::<ConnectPage>::with_root(root.clone()).render();
+    yew::Renderer::<Mounted>::with_root(root.clone()).render();
     yew::scheduler::flush().await;
     root
 }
@@ -142,7 +150,7 @@ async fn secret_is_stored_only_when_remembered() {
     let root = mount().await;
     type_into(&root, "#device-id", "keep_me").await;
     type_into(&root, "#secret", "s3cr3t-value").await;
-    let saved = storage().get_item(CONNECT_STORAGE_KEY).unwrap().unwrap();
+    let saved = storage().get_item(STORAGE_KEY).unwrap().unwrap();
     assert!(saved.contains("keep_me"), "{saved}");
     assert!(!saved.contains("s3cr3t-value"), "{saved}");
 
@@ -150,13 +158,13 @@ async fn secret_is_stored_only_when_remembered() {
     remember.set_checked(true);
     fire(&remember, "change");
     yew::scheduler::flush().await;
-    let saved = storage().get_item(CONNECT_STORAGE_KEY).unwrap().unwrap();
+    let saved = storage().get_item(STORAGE_KEY).unwrap().unwrap();
     assert!(saved.contains("s3cr3t-value"), "{saved}");
 
     remember.set_checked(false);
     fire(&remember, "change");
     yew::scheduler::flush().await;
-    let saved = storage().get_item(CONNECT_STORAGE_KEY).unwrap().unwrap();
+    let saved = storage().get_item(STORAGE_KEY).unwrap().unwrap();
     assert!(
         !saved.contains("s3cr3t-value"),
         "unticking forgets it: {saved}"

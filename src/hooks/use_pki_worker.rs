@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::web::worker::PkiWorker;
+use crate::worker::client::PkiWorker;
 use crate::worker::protocol::{Request, Response};
 
 /// Sends jobs to the page's certificate worker.

@@ -11,12 +11,12 @@ use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
+use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::{
-    ConnectAction, ConnectForm, ConnectState, SecretMemory, TimestampInput, CONNECT_STORAGE_KEY,
-};
-use crate::web::{clock, storage};
+use crate::state::{ConnectAction, ConnectState, TimestampInput};
+use crate::store::{Secret, WorkspaceAction};
+use crate::web::clock;
 
 /// How often the current hour is re-read, in milliseconds.
 const CLOCK_TICK_MS: u32 = 30_000;
@@ -26,39 +26,28 @@ const CLOCK_TICK_MS: u32 = 30_000;
 pub fn ConnectPage() -> Html {
     let t = use_texts();
     let say = use_say();
-    let memory = use_context::<SecretMemory>();
-    let loaded = use_memo((), |_| storage::load::<ConnectForm>(CONNECT_STORAGE_KEY));
+    let workspace = use_workspace();
     let state = {
-        let loaded = loaded.clone();
-        let memory = memory.clone();
+        let connect = workspace.connect.clone();
         use_reducer(move || {
-            let mut state =
-                ConnectState::restore(loaded.as_ref().clone().ok().flatten(), clock::now_hour());
-            // The secret typed earlier in this tab, if storage has none.
-            if let Some(secret) = memory.map(|m| m.get()).filter(|s| !s.is_empty()) {
-                if state.form.secret.is_empty() {
-                    state.form.secret = secret;
-                }
+            let mut state = ConnectState::restore(Some(connect.form), clock::now_hour());
+            // The secret typed earlier in this tab, if none is remembered.
+            if state.form.secret.is_empty() {
+                connect.secret.expose().clone_into(&mut state.form.secret);
             }
             state
         })
     };
     {
-        let memory = memory.clone();
+        let workspace = workspace.clone();
         use_effect_with(state.form.secret.clone(), move |secret| {
-            if let Some(memory) = memory {
-                memory.set(secret);
-            }
+            workspace.dispatch(WorkspaceAction::Secret(Secret::new(secret.clone())));
         });
     }
-    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
-
     {
-        let storage_error = storage_error.clone();
+        let workspace = workspace.clone();
         use_effect_with(state.saved(), move |form| {
-            if let Err(e) = storage::save(CONNECT_STORAGE_KEY, form) {
-                storage_error.set(Some(e));
-            }
+            workspace.dispatch(WorkspaceAction::ConnectForm(Box::new(form.clone())));
         });
     }
     {
@@ -124,9 +113,6 @@ pub fn ConnectPage() -> Html {
 
     html! {
         <div class="page connect">
-            if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ say.text(error) }</p>
-            }
             <section class="card" aria-labelledby="device-heading">
                 <h2 id="device-heading">{ t.device() }</h2>
                 <TextField id="device-id" label={t.device_id()} value={form.device_id.clone()}

@@ -4,15 +4,17 @@
 //! bounded, virtualised message log that re-renders at most once per
 //! animation frame however fast messages come. Below them, the device
 //! simulator ([`simulator`]).
+//!
+//! The session (client, log, the Console's state) is the app's
+//! ([`crate::hooks::use_mqtt_client`]): this page shows it, and leaving
+//! the page keeps it.
 
 mod simulator;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use iotda_core::mqtt::session::{Event as SessionEvent, Message};
 use iotda_core::mqtt::TopicFilter;
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
@@ -20,19 +22,23 @@ use yew::prelude::*;
 use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
+use crate::hooks::use_mqtt_client::{
+    publish_logged, subscribe_rows, use_mqtt_client, FrameScheduler, MqttSession,
+};
+use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::state::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
-    ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogFilter, LogLimits,
-    MessageLog, MqttVersion, PayloadView, PublishForm, SavedConsole, Status, SubStatus,
-    SubscriptionRow, CONSOLE_STORAGE_KEY,
+    ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog, MqttVersion,
+    PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
-use crate::state::{ConnectForm, ConnectState, SecretMemory, CONNECT_STORAGE_KEY};
+use crate::state::ConnectState;
+use crate::store::Connect;
+use crate::web::clock;
 use crate::web::mqtt::MqttClient;
-use crate::web::{clock, storage};
 use crate::{msg, msg_str};
-use simulator::{DeviceSimulator, Inbox};
+use simulator::DeviceSimulator;
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
 const ROW_PX: usize = 26;
@@ -58,78 +64,15 @@ fn wasm_memory_bytes() -> u32 {
         .byte_length()
 }
 
-/// Wall-clock milliseconds since the Unix epoch.
-fn wall_ms() -> u64 {
-    js_sys::Date::now().max(0.0) as u64
-}
-
-/// Publishes `message` and shows it in the log (settled when the broker
-/// acknowledges it); an error when there is no connection.
-fn publish_logged(
-    client: &RefCell<Option<MqttClient>>,
-    log: &RefCell<MessageLog>,
-    frames: &FrameScheduler,
-    message: Message,
-) -> Result<(), String> {
-    let id = client
-        .borrow()
-        .as_ref()
-        .ok_or(msg!("connect first (Connection, above)"))?
-        .publish(message.clone())?;
-    log.borrow_mut()
-        .push(Dir::Out, wall_ms(), &message, Some(id));
-    frames.request();
-    Ok(())
-}
-
-/// The Connection page's form with the secret typed there this visit, and
-/// the credentials it computes now.
-fn connection_page(memory: Option<&SecretMemory>) -> ConnectState {
-    let mut saved = storage::load::<ConnectForm>(CONNECT_STORAGE_KEY)
-        .ok()
-        .flatten()
-        .unwrap_or_default();
-    if let Some(secret) = memory.map(SecretMemory::get).filter(|s| !s.is_empty()) {
-        saved.secret = secret;
-    }
-    ConnectState::restore(Some(saved), clock::now_hour())
-}
-
-fn prefill_action(memory: Option<&SecretMemory>) -> ConsoleAction {
-    let connect = connection_page(memory);
+/// The Connection page's form, with the secret typed this visit or the
+/// remembered one, and the credentials it computes now.
+fn prefill_action(connect: &Connect) -> ConsoleAction {
+    let mut form = connect.form.clone();
+    connect.secret().clone_into(&mut form.secret);
+    let connect = ConnectState::restore(Some(form), clock::now_hour());
     let credentials = connect.derive().credentials.ok();
     let (form, note) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
     ConsoleAction::Prefill(Box::new(form), note)
-}
-
-/// Schedules one re-render at the next animation frame, unless one is
-/// already scheduled. Hidden tabs get no frames, and need none: the log is
-/// bounded on its own.
-#[derive(Clone)]
-struct FrameScheduler {
-    pending: Rc<Cell<bool>>,
-    redraw: Callback<()>,
-}
-
-impl FrameScheduler {
-    fn request(&self) {
-        if self.pending.replace(true) {
-            return;
-        }
-        let pending = self.pending.clone();
-        let redraw = self.redraw.clone();
-        let callback = Closure::once_into_js(move || {
-            pending.set(false);
-            redraw.emit(());
-        });
-        let scheduled = web_sys::window()
-            .map(|w| w.request_animation_frame(callback.unchecked_ref()).is_ok())
-            .unwrap_or(false);
-        if !scheduled {
-            self.pending.set(false);
-            self.redraw.emit(());
-        }
-    }
 }
 
 /// The Console page.
@@ -137,74 +80,36 @@ impl FrameScheduler {
 pub fn ConsolePage() -> Html {
     let t = use_texts();
     let say = use_say();
-    let memory = use_context::<SecretMemory>();
-    let saved = use_memo((), |_| storage::load::<SavedConsole>(CONSOLE_STORAGE_KEY));
-    let state = {
-        let saved = saved.clone();
-        use_reducer(move || ConsoleState::restore(saved.as_ref().clone().ok().flatten()))
-    };
-    let log = use_mut_ref(|| MessageLog::new(LogLimits::default()));
-    let client = use_mut_ref(|| None::<MqttClient>);
-    let inbox: Inbox = use_mut_ref(|| None);
-    let update = use_force_update();
-    let frames = use_memo((), {
-        let update = update.clone();
-        move |_| FrameScheduler {
-            pending: Rc::new(Cell::new(false)),
-            redraw: Callback::from(move |()| update.force_update()),
-        }
-    });
+    let workspace = use_workspace();
+    let session = use_mqtt_client();
+    let MqttSession {
+        state,
+        client,
+        log,
+        frames,
+        inbox,
+    } = session.clone();
     let filter = use_state(LogFilter::default);
     let scroll_top = use_state(|| 0usize);
     let selected = use_state(|| None::<u64>);
     let view = use_state(PayloadView::default);
-    let storage_error = use_state(|| saved.as_ref().as_ref().err().cloned());
-
+    // The log redraws this page while it is shown; leaving the page keeps
+    // the session (it is the app's).
+    {
+        let (frames, update) = (frames.clone(), use_force_update());
+        use_effect_with((), move |_| {
+            frames.attach(Some(Callback::from(move |()| update.force_update())));
+            move || frames.attach(None)
+        });
+    }
     // First visit: fill the form from the Connection page.
     {
         let dispatcher = state.dispatcher();
-        let first_visit = matches!(saved.as_ref(), Ok(None));
-        let memory = memory.clone();
+        let first_visit = state.prefill;
+        let connect = workspace.connect.clone();
         use_effect_with((), move |_| {
             if first_visit {
-                dispatcher.dispatch(prefill_action(memory.as_ref()));
-            }
-        });
-    }
-    // Save after changes (never the password: see ConsoleForm).
-    {
-        let storage_error = storage_error.clone();
-        use_effect_with(state.saved(), move |saved| {
-            if let Err(e) = storage::save(CONSOLE_STORAGE_KEY, saved) {
-                storage_error.set(Some(e));
-            }
-        });
-    }
-    // Connected: send the subscriptions that are not active yet.
-    {
-        let client = client.clone();
-        let dispatcher = state.dispatcher();
-        let connected = matches!(state.status, Status::Connected { .. });
-        let idle: Vec<SubscriptionRow> = state
-            .subscriptions
-            .iter()
-            .filter(|r| r.status == SubStatus::Idle)
-            .cloned()
-            .collect();
-        use_effect_with((connected, idle), move |(connected, idle)| {
-            if *connected && !idle.is_empty() {
-                subscribe_rows(client.borrow().as_ref(), &dispatcher, idle);
-            }
-        });
-    }
-    // Leaving the page closes the connection.
-    {
-        let client = client.clone();
-        use_effect_with((), move |_| {
-            move || {
-                if let Some(c) = client.borrow_mut().take() {
-                    let _ = c.disconnect();
-                }
+                dispatcher.dispatch(prefill_action(&connect));
             }
         });
     }
@@ -249,8 +154,8 @@ pub fn ConsolePage() -> Html {
     };
     let on_prefill = {
         let dispatcher = state.dispatcher();
-        let memory = memory.clone();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(memory.as_ref())))
+        let connect = workspace.connect.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(&connect)))
     };
     let on_local = {
         let dispatcher = state.dispatcher();
@@ -260,69 +165,10 @@ pub fn ConsolePage() -> Html {
         })
     };
     let on_connect = {
-        let dispatcher = state.dispatcher();
-        let form = form.clone();
-        let client = client.clone();
-        let log = log.clone();
-        let frames = (*frames).clone();
-        let inbox = inbox.clone();
-        Callback::from(move |_: MouseEvent| {
-            let connection = match form.connection() {
-                Ok(c) => c,
-                Err(e) => return dispatcher.dispatch(ConsoleAction::FormError(Some(e))),
-            };
-            if let Some(old) = client.borrow_mut().take() {
-                let _ = old.disconnect();
-            }
-            let sink = {
-                let dispatcher = dispatcher.clone();
-                let log = log.clone();
-                let frames = frames.clone();
-                let inbox = inbox.clone();
-                move |event: SessionEvent| match event {
-                    SessionEvent::Message(message) => {
-                        log.borrow_mut().push(Dir::In, wall_ms(), &message, None);
-                        frames.request();
-                        let handler = inbox.borrow().clone();
-                        if let Some(handler) = handler {
-                            handler(message.topic.as_str(), &message.payload);
-                        }
-                    }
-                    SessionEvent::Published { id, .. } => {
-                        log.borrow_mut().settle(id, Ok(()));
-                        frames.request();
-                    }
-                    SessionEvent::PublishFailed { id, ref error } => {
-                        log.borrow_mut().settle(id, Err(error.to_string()));
-                        frames.request();
-                        dispatcher.dispatch(ConsoleAction::Session(Box::new(event)));
-                    }
-                    other => dispatcher.dispatch(ConsoleAction::Session(Box::new(other))),
-                }
-            };
-            let url = connection.url.clone();
-            let started = MqttClient::new(connection.options, connection.url, sink)
-                .and_then(|c| c.connect().map(|()| c));
-            match started {
-                Ok(c) => {
-                    dispatcher.dispatch(ConsoleAction::Connecting(url));
-                    *client.borrow_mut() = Some(c);
-                }
-                Err(message) => dispatcher.dispatch(ConsoleAction::FormError(Some(FormError {
-                    field: FormField::Login,
-                    message,
-                }))),
-            }
-        })
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| session.connect())
     };
-    let on_disconnect = {
-        let client = client.clone();
-        Callback::from(move |_: MouseEvent| {
-            if let Some(c) = client.borrow().as_ref() {
-                let _ = c.disconnect();
-            }
-        })
-    };
+    let on_disconnect = Callback::from(move |_: MouseEvent| session.disconnect());
 
     let field_error = |field: FormField| {
         state
@@ -375,9 +221,6 @@ pub fn ConsolePage() -> Html {
             if let Some(note) = &state.note {
                 <p class="note" id="console-note">{ say.text(note) }</p>
             }
-            if let Some(e) = &*storage_error {
-                <p class="note">{ say.text(e) }</p>
-            }
             <div class="settings">
                 <TextField id="console-host" label={t.host()} value={form.host.clone()}
                     oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
@@ -429,39 +272,11 @@ pub fn ConsolePage() -> Html {
         <div class="page console">
             { connection_card }
             <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
-            <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={(*frames).clone()} />
+            <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={frames.clone()} />
             { log_card((t, say), &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
             <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
-                frames={(*frames).clone()} inbox={inbox.clone()} />
+                frames={frames.clone()} inbox={inbox.clone()} />
         </div>
-    }
-}
-
-fn subscribe_rows(
-    client: Option<&MqttClient>,
-    dispatcher: &UseReducerDispatcher<ConsoleState>,
-    rows: &[SubscriptionRow],
-) {
-    let Some(client) = client else { return };
-    let mut subscriptions = Vec::new();
-    let mut filters = Vec::new();
-    for row in rows {
-        match row.subscription() {
-            Ok(s) => {
-                subscriptions.push(s);
-                filters.push(row.filter.clone());
-            }
-            Err(e) => {
-                return dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(format!(
-                    "{}: {e}",
-                    row.filter
-                ))))
-            }
-        }
-    }
-    match client.subscribe(subscriptions) {
-        Ok(id) => dispatcher.dispatch(ConsoleAction::SubscribeSent(filters, id)),
-        Err(e) => dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(e))),
     }
 }
 

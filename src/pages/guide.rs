@@ -3,26 +3,26 @@
 //! other pages left in this browser and the user's own tick.
 //!
 //! The page itself is thin, because its wasm is the first load: it hands
-//! what storage holds to the simulator's worker, which fetches the guide's
+//! what the workspace holds to the simulator's worker, which fetches the guide's
 //! text in the chosen language (`static/guide.{en,zh}.json`), checks the
 //! steps and writes the HTML ([`crate::state::guide::render`]); the page
 //! shows that HTML. Its copy buttons, tick boxes and links are handled
 //! here by delegation.
 
 use gloo_timers::callback::Timeout;
+use serde::Serialize;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use crate::app::{use_lang, use_say, use_texts, Route};
+use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Lang;
-use crate::state::certs::{CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
-use crate::state::guide::{GuideInput, Progress, GUIDE_STORAGE_KEY};
-use crate::state::model::MODEL_STORAGE_KEY;
+use crate::state::guide::GuideInput;
 use crate::state::simulator::{SimRequest, SimResponse};
-use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
-use crate::web::worker::SimWorker;
-use crate::web::{clipboard, storage};
+use crate::store::{Workspace, WorkspaceAction};
+use crate::web::clipboard;
+use crate::worker::client::SimWorker;
 
 /// What the page shows.
 #[derive(Clone, PartialEq)]
@@ -32,25 +32,26 @@ enum View {
     Failed(String),
 }
 
-/// What storage holds, for the worker ([`GuideInput`]): what does not
-/// parse is passed on for the worker to name; storage that cannot be read
-/// at all is said in `problem`.
-fn input(id: u32, lang: Lang, secret: String, problem: &mut Option<String>) -> GuideInput {
-    let mut load = |key| {
-        storage::load_text(key).unwrap_or_else(|e| {
-            *problem = Some(e);
-            None
-        })
-    };
+/// A part of the workspace as JSON text; `None` while it is as a new
+/// user's (nothing done there yet).
+fn part<T: Serialize + Default + PartialEq>(value: &T) -> Option<String> {
+    (*value != T::default())
+        .then(|| serde_json::to_string(value).ok())
+        .flatten()
+}
+
+/// What the workspace holds, for the worker ([`GuideInput`]), as JSON
+/// text: the worker parses it, so the page's wasm holds no reader of it.
+fn input(id: u32, lang: Lang, workspace: &Workspace) -> GuideInput {
     GuideInput {
         id,
         lang,
-        connect: load(CONNECT_STORAGE_KEY),
-        model: load(MODEL_STORAGE_KEY),
-        issued: load(ISSUED_STORAGE_KEY),
-        certs: load(CERTS_STORAGE_KEY),
-        secret,
-        progress: load(GUIDE_STORAGE_KEY),
+        connect: part(&workspace.connect.form),
+        model: workspace.model.as_ref().and_then(|m| m.to_json().ok()),
+        issued: part(&workspace.certs.issued),
+        certs: part(&workspace.certs.form),
+        secret: workspace.connect.secret.expose().to_owned(),
+        progress: part(&workspace.guide.0),
     }
 }
 
@@ -60,10 +61,9 @@ pub fn GuidePage() -> Html {
     let t = use_texts();
     let say = use_say();
     let lang = use_lang();
-    let memory = use_context::<SecretMemory>();
+    let workspace = use_workspace();
     let navigator = use_navigator();
     let view = use_state(|| View::Loading);
-    let storage_error = use_state(|| None::<String>);
     // The number of the last request: an answer to an earlier one (in
     // another language) is dropped.
     let last = use_mut_ref(|| 0u32);
@@ -83,14 +83,11 @@ pub fn GuidePage() -> Html {
     };
     {
         let view = view.clone();
-        let storage_error = storage_error.clone();
+        let workspace = workspace.clone();
         use_effect_with(lang, move |lang| {
             let id = last.borrow().wrapping_add(1);
             *last.borrow_mut() = id;
-            let secret = memory.map(|m| m.get()).unwrap_or_default();
-            let mut problem = None;
-            let input = input(id, *lang, secret, &mut problem);
-            storage_error.set(problem);
+            let input = input(id, *lang, &workspace);
             let sent = (*worker)
                 .as_ref()
                 .map_err(Clone::clone)
@@ -136,28 +133,16 @@ pub fn GuidePage() -> Html {
             );
         }
     });
-    let onchange = {
-        let storage_error = storage_error.clone();
-        Callback::from(move |e: Event| {
-            let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
-                return;
-            };
-            let Some(step) = input.get_attribute("data-step") else {
-                return;
-            };
-            let ticked = storage::load::<Vec<String>>(GUIDE_STORAGE_KEY)
-                .ok()
-                .flatten()
-                .unwrap_or_default();
-            let next = Progress(ticked).with(&step, input.checked());
-            storage_error.set(storage::save(GUIDE_STORAGE_KEY, &next.0).err());
-        })
-    };
+    let onchange = Callback::from(move |e: Event| {
+        let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
+            return;
+        };
+        if let Some(step) = input.get_attribute("data-step") {
+            workspace.dispatch(WorkspaceAction::Tick(step, input.checked()));
+        }
+    });
     html! {
         <div class="guide" {onclick} {onchange}>
-            if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ say.text(error) }</p>
-            }
             { match &*view {
                 View::Loading => html! { <p class="banner intro" role="status">{ t.nav_guide() }{ " …" }</p> },
                 View::Failed(e) => html! {

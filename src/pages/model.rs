@@ -11,40 +11,31 @@ use yew::prelude::*;
 use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::pem_field::PemField;
-use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft, MODEL_STORAGE_KEY};
+use crate::hooks::use_workspace::use_workspace;
+use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft};
 use crate::state::simulator::{SimRequest, SimResponse};
-use crate::web::storage;
-use crate::web::worker::SimWorker;
+use crate::store::WorkspaceAction;
+use crate::worker::client::SimWorker;
 
 /// The Model page.
 #[component]
 pub fn ModelPage() -> Html {
     let t = use_texts();
     let say = use_say();
-    let state = use_reducer(|| {
-        let saved = storage::load::<serde_json::Value>(MODEL_STORAGE_KEY)
-            .ok()
-            .flatten()
-            .map(|v| v.to_string());
-        ModelState::restore(saved.as_deref())
-    });
+    let workspace = use_workspace();
+    let state = {
+        let saved = workspace.model.clone();
+        use_reducer(move || ModelState::from_saved(saved))
+    };
     let checked = state.draft.to_model();
     let json = checked.as_ref().ok().and_then(|m| m.to_json().ok());
-    let storage_error = use_state(|| None::<String>);
-    {
-        let storage_error = storage_error.clone();
-        use_effect_with(json.clone(), move |json| {
-            if let Some(value) = json
-                .as_ref()
-                // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
-                .and_then(|j| serde_json::from_slice::<serde_json::Value>(j.as_bytes()).ok())
-            {
-                if let Err(e) = storage::save(MODEL_STORAGE_KEY, &value) {
-                    storage_error.set(Some(e));
-                }
-            }
-        });
-    }
+    // A model that checks is kept in the workspace (one that does not is
+    // still being typed: the last good one stays).
+    use_effect_with(checked.clone().ok(), move |model| {
+        if let Some(model) = model {
+            workspace.dispatch(WorkspaceAction::Model(Some(Box::new(model.clone()))));
+        }
+    });
     let errors: Vec<DraftError> = checked.err().unwrap_or_default();
 
     let on_paste = {
@@ -170,9 +161,6 @@ pub fn ModelPage() -> Html {
                 </p>
                 if let Some(note) = &state.import_note {
                     <p class="ok" id="model-note" role="status">{ format!("{} {}.", t.imported(), say.text(note)) }</p>
-                }
-                if let Some(e) = &*storage_error {
-                    <p class="note">{ say.text(e) }</p>
                 }
             </section>
             <section class="card" aria-labelledby="model-export">

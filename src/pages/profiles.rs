@@ -11,7 +11,6 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use serde::Serialize;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -19,53 +18,40 @@ use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::text_field::TextField;
 use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::hooks::use_workspace::{forget_stored, use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::certs::{CertsMemory, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY};
-use crate::state::console::CONSOLE_STORAGE_KEY;
-use crate::state::model::MODEL_STORAGE_KEY;
+use crate::state::certs::CertsMemory;
 use crate::state::profiles::{
-    file_name, file_of, keys_to_forget, Confirm, ImportError, Notice, Plan, Profile, ProfileStore,
-    ProfilesAction, ProfilesState, Restored, SaveError, Stored, UnlockProblem, Work,
-    PROFILES_STORAGE_KEY,
+    file_name, file_of, Confirm, ImportError, Notice, Plan, Profile, ProfilesAction, ProfilesState,
+    Restored, SaveError, Stored, UnlockProblem, Work,
 };
-use crate::state::simulator::SIMULATOR_STORAGE_KEY;
-use crate::state::{SecretMemory, CONNECT_STORAGE_KEY};
-use crate::web::{files, storage};
+use crate::store::{Snapshot, Workspace, WorkspaceAction};
+use crate::web::files;
 use crate::worker::protocol::{Request, Secret, UnlockError};
 
-/// The work as it is now: each page's storage, and this tab's memory.
-fn current_work(secret: &SecretMemory, certs: &CertsMemory) -> Work {
+/// The work as it is now: the workspace, and the keys in this tab's memory.
+fn current_work(workspace: &Workspace, certs: &CertsMemory) -> Work {
     let stored = Stored {
-        connect: storage::load(CONNECT_STORAGE_KEY).ok().flatten(),
-        model: storage::load(MODEL_STORAGE_KEY).ok().flatten(),
-        certs: storage::load(CERTS_STORAGE_KEY).ok().flatten(),
-        issued: storage::load(ISSUED_STORAGE_KEY).ok().flatten(),
-        console: storage::load(CONSOLE_STORAGE_KEY).ok().flatten(),
-        simulator: storage::load(SIMULATOR_STORAGE_KEY).ok().flatten(),
+        connect: Some(workspace.connect.form.clone()),
+        model: workspace.model.clone(),
+        certs: Some(workspace.certs.form.clone()),
+        issued: Some(workspace.certs.issued.clone()),
+        console: workspace.console.clone(),
+        simulator: workspace.simulator.clone(),
     };
-    Work::gather(stored, certs.get().as_ref(), secret.get())
+    Work::gather(
+        stored,
+        certs.get().as_ref(),
+        workspace.connect.secret.expose().to_owned(),
+    )
 }
 
-/// Stores `value` under `key`, or removes the key for `None`.
-fn save_or_remove<T: Serialize>(key: &str, value: Option<&T>) -> Result<(), String> {
-    match value {
-        Some(value) => storage::save(key, value),
-        None => storage::remove(key),
-    }
-}
-
-/// Writes a restored profile into each page's storage key and the tab's
-/// memory.
-fn write(restored: &Restored, secret: &SecretMemory, certs: &CertsMemory) -> Result<(), String> {
-    secret.set(&restored.secret);
+/// Restores a profile into every page in one action, and its keys into
+/// the Certificates page's memory.
+fn write(restored: &Restored, workspace: &WorkspaceHandle, certs: &CertsMemory) {
     certs.set(&restored.certs);
-    storage::save(CONNECT_STORAGE_KEY, &restored.connect)?;
-    save_or_remove(MODEL_STORAGE_KEY, restored.model.as_ref())?;
-    storage::save(CERTS_STORAGE_KEY, &restored.certs.saved())?;
-    storage::save(ISSUED_STORAGE_KEY, &restored.issued)?;
-    save_or_remove(CONSOLE_STORAGE_KEY, restored.console.as_ref())?;
-    save_or_remove(SIMULATOR_STORAGE_KEY, restored.simulator.as_ref())
+    workspace.dispatch(WorkspaceAction::Restore(Box::new(Snapshot::from(restored))));
 }
 
 /// The next job id of the page (never 0: that is the worker's own).
@@ -75,45 +61,27 @@ fn next_job_id(next: &Cell<u32>) -> u32 {
     id
 }
 
-/// Removes every key of the app from storage; how many there were.
-fn forget_storage() -> Result<usize, String> {
-    let keys = keys_to_forget(&storage::keys()?);
-    for key in &keys {
-        storage::remove(key)?;
-    }
-    Ok(keys.len())
-}
-
 /// The Profiles page.
 #[component]
 pub fn ProfilesPage() -> Html {
     let t = use_texts();
     let say = use_say();
-    let secret = use_context::<SecretMemory>().unwrap_or_default();
+    let workspace = use_workspace();
     let certs = use_context::<CertsMemory>().unwrap_or_default();
-    let loaded = use_memo((), |_| storage::load::<ProfileStore>(PROFILES_STORAGE_KEY));
     let state = {
-        let loaded = loaded.clone();
-        use_reducer(move || ProfilesState::restore(loaded.as_ref().clone().ok().flatten()))
+        let store = workspace.profiles.clone();
+        use_reducer(move || ProfilesState::restore(Some(store)))
     };
-    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
+    let storage_error = use_state(|| None::<String>);
     // After a change, the store is saved, and keys the worker opened go
     // into the Certificates page's memory. One effect for both: each
     // effect's type costs the page's wasm a kilobyte, and saving a store
     // that did not change is harmless.
     {
-        let (handle, certs, storage_error) = (state.clone(), certs.clone(), storage_error.clone());
+        let (handle, certs, workspace) = (state.clone(), certs.clone(), workspace.clone());
         let deps = (state.store.clone(), state.unlock.opened.clone());
         use_effect_with(deps, move |(store, opened)| {
-            // No profile: no key, so that "Forget everything" leaves none.
-            let saved = if *store == ProfileStore::default() {
-                storage::remove(PROFILES_STORAGE_KEY)
-            } else {
-                storage::save(PROFILES_STORAGE_KEY, store)
-            };
-            if let Err(e) = saved {
-                storage_error.set(Some(e));
-            }
+            workspace.dispatch(WorkspaceAction::Profiles(Box::new(store.clone())));
             if let Some((name, _)) = opened {
                 if let Some(unlocked) = handle.placed(certs.get()) {
                     certs.set(&unlocked);
@@ -158,9 +126,9 @@ pub fn ProfilesPage() -> Html {
     };
     // `true`: the user confirmed overwriting.
     let save = {
-        let (state, secret, certs) = (state.clone(), secret.clone(), certs.clone());
+        let (state, workspace, certs) = (state.clone(), workspace.clone(), certs.clone());
         Callback::from(move |overwrite: bool| {
-            match state.plan(&current_work(&secret, &certs), overwrite) {
+            match state.plan(&current_work(&workspace, &certs), overwrite) {
                 Plan::Invalid(e) => state.dispatch(ProfilesAction::Invalid(e)),
                 Plan::AskOverwrite(name) => {
                     state.dispatch(ProfilesAction::Ask(Confirm::Overwrite(name)))
@@ -182,32 +150,25 @@ pub fn ProfilesPage() -> Html {
     };
     // The profile's name; `true`: the user confirmed losing unsaved work.
     let switch = {
-        let (state, secret, certs, storage_error) = (
-            state.clone(),
-            secret.clone(),
-            certs.clone(),
-            storage_error.clone(),
-        );
+        let (state, workspace, certs) = (state.clone(), workspace.clone(), certs.clone());
         Callback::from(move |(name, confirmed): (String, bool)| {
             let Some(profile) = state.get(&name) else {
                 return;
             };
-            if !confirmed && state.unsaved(&current_work(&secret, &certs)) {
+            if !confirmed && state.unsaved(&current_work(&workspace, &certs)) {
                 return state.dispatch(ProfilesAction::Ask(Confirm::Switch(name)));
             }
-            match write(&profile.restore(), &secret, &certs) {
-                Ok(()) => state.dispatch(ProfilesAction::Switched(name)),
-                Err(e) => storage_error.set(Some(e)),
-            }
+            write(&profile.restore(), &workspace, &certs);
+            state.dispatch(ProfilesAction::Switched(name));
         })
     };
     let locked = state.to_unlock(certs.get().as_ref()).cloned();
     let forget = {
         let (dispatcher, storage_error) = (state.dispatcher(), storage_error.clone());
         Callback::from(move |()| {
-            secret.set("");
             certs.clear();
-            match forget_storage() {
+            workspace.dispatch(WorkspaceAction::Forget);
+            match forget_stored() {
                 Ok(count) => dispatcher.dispatch(ProfilesAction::Forgotten(count)),
                 Err(e) => storage_error.set(Some(e)),
             }

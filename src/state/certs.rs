@@ -21,13 +21,6 @@ use crate::worker::protocol::{
     Secret, SubjectForm,
 };
 
-/// localStorage key of the saved Certificates form.
-pub const CERTS_STORAGE_KEY: &str = "iotda-kit.certificates.v1";
-
-/// localStorage key of the public parts of the certificates the page holds
-/// ([`IssuedPublic`]): what the Guide checks and a profile keeps.
-pub const ISSUED_STORAGE_KEY: &str = "iotda-kit.certificates.issued.v1";
-
 /// A certificate without its key: its PEM and what it says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicCert {
@@ -35,6 +28,19 @@ pub struct PublicCert {
     pub cert_pem: String,
     /// What it says (subject, validity, fingerprints).
     pub view: CertView,
+}
+
+impl PublicCert {
+    /// The certificate as the page holds one it did not make here: no key,
+    /// no CSR.
+    pub fn held(&self) -> Issued {
+        Issued {
+            cert_pem: self.cert_pem.clone(),
+            view: self.view.clone(),
+            key_pem: None,
+            csr_pem: None,
+        }
+    }
 }
 
 impl From<&Issued> for PublicCert {
@@ -578,6 +584,21 @@ impl CertsState {
         }
     }
 
+    /// State from the saved form and the public parts of the certificates
+    /// held before (a reload, a profile): each is shown with its
+    /// fingerprints and can be downloaded again; their keys are gone with
+    /// the tab that held them.
+    pub fn from_saved(form: CertsForm, issued: &IssuedPublic) -> Self {
+        let mut state = Self::restore(Some(form));
+        state.results.ca = issued.ca.as_ref().map(|ca| HeldCa {
+            issued: ca.held(),
+            created: false,
+        });
+        state.results.verification = issued.verification.as_ref().map(PublicCert::held);
+        state.results.device = issued.device.as_ref().map(PublicCert::held);
+        state
+    }
+
     /// The public parts of the certificates held, as they are saved.
     pub fn issued_public(&self) -> IssuedPublic {
         IssuedPublic {
@@ -1046,6 +1067,24 @@ pub(crate) mod tests {
         assert_eq!(
             serde_json::from_str::<IssuedPublic>("{}").unwrap(),
             IssuedPublic::default()
+        );
+    }
+
+    #[test]
+    fn a_reload_shows_the_saved_certificates_without_their_keys() {
+        let made = with_ca_and_device();
+        let public = made.issued_public();
+        let reloaded = CertsState::from_saved(made.saved(), &public);
+        assert_eq!(reloaded.issued_public(), public);
+        assert_eq!(reloaded.form, made.saved());
+        let ca = reloaded.results.ca.as_ref().expect("the CA is shown");
+        assert_eq!((ca.issued.key_pem.is_none(), ca.created), (true, false));
+        let device = reloaded.results.device.as_ref().expect("the device");
+        assert_eq!(device.view.sha256, "AB".repeat(32));
+        assert!(device.key_pem.is_none());
+        assert_eq!(
+            CertsState::from_saved(CertsForm::default(), &IssuedPublic::default()),
+            CertsState::restore(None)
         );
     }
 

@@ -20,10 +20,6 @@ use yew::Reducible;
 
 use super::ConnectForm;
 
-/// localStorage key of the saved Console (form without the password,
-/// subscriptions, publish form).
-pub const CONSOLE_STORAGE_KEY: &str = "iotda-kit.console.v1";
-
 /// The MQTT version chosen in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MqttVersion {
@@ -885,12 +881,15 @@ pub struct ConsoleState {
     /// Recent session events in words, newest last (at most
     /// [`ACTIVITY_LINES`]).
     pub activity: VecDeque<String>,
+    /// Nothing was saved: the Console fills its form from the Connection
+    /// page when it is next shown (and saves nothing before).
+    pub prefill: bool,
 }
 
 /// How many activity lines are kept.
 pub const ACTIVITY_LINES: usize = 50;
 
-/// What the Console saves in localStorage.
+/// What the Console keeps in the workspace.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SavedConsole {
@@ -931,16 +930,22 @@ pub enum ConsoleAction {
     Publish(PublishForm),
     /// A publish was refused before sending.
     PublishError(Option<String>),
+    /// The settings were replaced from outside (a profile restored,
+    /// everything forgotten; `None`: none saved). The connection and its
+    /// status stay; the subscriptions are sent again when connected.
+    Restore(Option<Box<SavedConsole>>),
 }
 
 impl ConsoleState {
     /// State from what was saved.
     pub fn restore(saved: Option<SavedConsole>) -> Self {
+        let prefill = saved.is_none();
         let saved = saved.unwrap_or_default();
         Self {
             form: saved.form,
             subscriptions: saved.subscriptions,
             publish: saved.publish,
+            prefill,
             ..Self::default()
         }
     }
@@ -1066,6 +1071,7 @@ impl Reducible for ConsoleState {
                 next.form = *form;
                 next.note = note;
                 next.form_error = None;
+                next.prefill = false;
                 if next.subscriptions.is_empty() {
                     next.subscriptions = iotda_subscriptions(&next.form.device_id);
                 }
@@ -1111,6 +1117,20 @@ impl Reducible for ConsoleState {
                 next.publish_error = None;
             }
             ConsoleAction::PublishError(e) => next.publish_error = e,
+            ConsoleAction::Restore(saved) => {
+                let Self {
+                    status,
+                    url,
+                    activity,
+                    ..
+                } = next;
+                next = Self {
+                    status,
+                    url,
+                    activity,
+                    ..Self::restore(saved.map(|s| *s))
+                };
+            }
         }
         Rc::new(next)
     }
@@ -1430,5 +1450,48 @@ mod tests {
         assert_eq!(state.subscriptions[0].status, SubStatus::Idle);
         let state = state.reduce(ConsoleAction::RemoveSubscription("a/#".into()));
         assert!(state.subscriptions.is_empty());
+    }
+
+    #[test]
+    fn a_first_visit_prefills_once_and_a_restore_keeps_the_connection() {
+        let state = Rc::new(ConsoleState::restore(None));
+        assert!(
+            state.prefill,
+            "nothing saved: the form is filled on the first visit"
+        );
+        let state = state.reduce(ConsoleAction::Prefill(Box::default(), None));
+        assert!(!state.prefill);
+        assert!(!ConsoleState::restore(Some(SavedConsole::default())).prefill);
+
+        let state = state
+            .reduce(ConsoleAction::Connecting("ws://127.0.0.1:9001/mqtt".into()))
+            .reduce(ConsoleAction::Session(Box::new(Event::Connected(
+                Connected {
+                    session_present: false,
+                    keep_alive: 60,
+                    properties: Default::default(),
+                },
+            ))));
+        let saved = SavedConsole {
+            subscriptions: vec![SubscriptionRow {
+                filter: "lab/#".into(),
+                qos: 1,
+                status: SubStatus::Idle,
+            }],
+            ..SavedConsole::default()
+        };
+        let restored = state.reduce(ConsoleAction::Restore(Some(Box::new(saved.clone()))));
+        assert_eq!(restored.saved(), saved);
+        assert_eq!(
+            restored.status,
+            Status::Connected {
+                session_present: false
+            }
+        );
+        assert_eq!(restored.url, "ws://127.0.0.1:9001/mqtt");
+        assert!(!restored.activity.is_empty());
+        assert!(!restored.prefill);
+        let forgotten = restored.reduce(ConsoleAction::Restore(None));
+        assert!(forgotten.prefill && forgotten.subscriptions.is_empty());
     }
 }

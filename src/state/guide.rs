@@ -2,7 +2,7 @@
 //! each from what the other pages saved, the user's own ticks, and the
 //! page's HTML.
 //!
-//! Pure: the page reads storage and hands it in as a [`GuideInput`], the
+//! Pure: the page reads the workspace and hands it in as a [`GuideInput`], the
 //! worker fetches the guide's text (through `web`); nothing here calls the
 //! browser, so it is tested natively. The page's wasm holds only the
 //! [`GuideInput`] it sends and [`Progress::with`] for its tick boxes:
@@ -14,7 +14,7 @@
 //! (by [`Note::key`] and [`Label::key`]).
 //!
 //! ```text
-//! page: storage ── SimRequest::Guide ──▶ worker: fetch the text, render()
+//! page: workspace ── SimRequest::Guide ──▶ worker: fetch the text, render()
 //! page ◀── SimResponse::Guide (HTML) ── worker
 //! ```
 
@@ -25,14 +25,9 @@ use iotda_core::iotda::{default_model, ProductModel};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::certs::{
-    common_name, CertsForm, IssuedPublic, PublicCert, CERTS_STORAGE_KEY, ISSUED_STORAGE_KEY,
-};
-use super::{ConnectForm, CONNECT_STORAGE_KEY};
+use super::certs::{common_name, CertsForm, IssuedPublic, PublicCert};
+use super::ConnectForm;
 use crate::i18n::Lang;
-
-/// localStorage key of the steps the user ticked (their [`StepId::key`]s).
-pub const GUIDE_STORAGE_KEY: &str = "iotda-kit.guide.v1";
 
 /// An onboarding step, in the guide's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -542,7 +537,7 @@ impl Seen {
 }
 
 /// The steps the user ticked, by [`StepId::key`], in the order they were
-/// ticked (saved under [`GUIDE_STORAGE_KEY`]).
+/// ticked (kept in the workspace).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Progress(pub Vec<String>);
 
@@ -563,7 +558,7 @@ impl Progress {
     }
 }
 
-/// What the Guide is rendered from: the page's storage, as saved. The
+/// What the Guide is rendered from: the workspace's parts, as JSON. The
 /// worker parses it all, and fetches the text, so that the page's wasm
 /// holds none of that.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -573,17 +568,17 @@ pub struct GuideInput {
     pub id: u32,
     /// The language of the text.
     pub lang: Lang,
-    /// The Connection form ([`super::CONNECT_STORAGE_KEY`]).
+    /// The Connection form.
     pub connect: Option<String>,
-    /// The product model ([`super::model::MODEL_STORAGE_KEY`]).
+    /// The product model (its REST JSON).
     pub model: Option<String>,
-    /// The certificates held ([`super::certs::ISSUED_STORAGE_KEY`]).
+    /// The certificates held (their public parts).
     pub issued: Option<String>,
-    /// The Certificates form ([`super::certs::CERTS_STORAGE_KEY`]).
+    /// The Certificates form.
     pub certs: Option<String>,
     /// The device secret known in this tab (typed or remembered).
     pub secret: String,
-    /// The ticks ([`GUIDE_STORAGE_KEY`]).
+    /// The ticks.
     pub progress: Option<String>,
 }
 
@@ -610,16 +605,14 @@ impl GuideInput {
         }
     }
 
-    /// What the app sees, the ticks, and the storage keys whose values do
+    /// What the app sees, the ticks, and the parts whose values do
     /// not read (a model that does not read is a finding of its step).
     pub fn seen(&self) -> (Seen, Progress, Vec<&'static str>) {
         let mut unreadable = Vec::new();
-        let connect: Option<ConnectForm> =
-            parse(&self.connect, CONNECT_STORAGE_KEY, &mut unreadable);
-        let issued: Option<IssuedPublic> = parse(&self.issued, ISSUED_STORAGE_KEY, &mut unreadable);
-        let certs: Option<CertsForm> = parse(&self.certs, CERTS_STORAGE_KEY, &mut unreadable);
-        let progress: Option<Vec<String>> =
-            parse(&self.progress, GUIDE_STORAGE_KEY, &mut unreadable);
+        let connect: Option<ConnectForm> = parse(&self.connect, "connect", &mut unreadable);
+        let issued: Option<IssuedPublic> = parse(&self.issued, "issued", &mut unreadable);
+        let certs: Option<CertsForm> = parse(&self.certs, "certs", &mut unreadable);
+        let progress: Option<Vec<String>> = parse(&self.progress, "guide", &mut unreadable);
         let secret = if self.secret.is_empty() {
             connect
                 .as_ref()
@@ -970,7 +963,7 @@ mod tests {
         let mut bad = input();
         bad.connect = Some("{not json".into());
         let (seen, _, unreadable) = bad.seen();
-        assert_eq!(unreadable, [CONNECT_STORAGE_KEY]);
+        assert_eq!(unreadable, ["connect"]);
         assert_eq!(seen.check(StepId::Access).status, Status::Todo);
     }
 

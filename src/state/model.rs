@@ -11,8 +11,26 @@ use iotda_core::iotda::{
 use serde_json::Number;
 use yew::Reducible;
 
-/// localStorage key of the model (its REST JSON form).
-pub const MODEL_STORAGE_KEY: &str = "iotda-kit.model.v1";
+/// The top level of a product model's REST JSON, read before the model so
+/// that JSON of another kind (a report payload, say) is refused as such
+/// instead of reading as a model with no services.
+#[derive(serde::Deserialize)]
+struct Shape {
+    service_capabilities: Option<serde::de::IgnoredAny>,
+}
+
+/// Reads a product model's REST JSON, refusing JSON that is not one.
+pub fn read_model(bytes: &[u8]) -> Result<ProductModel, String> {
+    if let Ok(Shape {
+        service_capabilities: None,
+    }) = serde_json::from_slice::<Shape>(bytes)
+    {
+        return Err(msg!(
+            "this JSON is not a product model: it has no \"service_capabilities\" (a report or another message?)"
+        ));
+    }
+    ProductModel::from_json(bytes).map_err(|e| e.to_string())
+}
 
 /// One property as typed.
 #[derive(Debug, Clone, PartialEq)]
@@ -282,23 +300,13 @@ pub struct ModelState {
 }
 
 impl ModelState {
-    /// State from a saved model (its JSON), or the guide's example. A saved
-    /// model that no longer reads gives the example and says why.
-    pub fn restore(saved: Option<&str>) -> Self {
-        let (model, import_error) = match saved.map(|s| ProductModel::from_json(s.as_bytes())) {
-            Some(Ok(model)) => (model, None),
-            Some(Err(e)) => (
-                default_model(),
-                Some(msg!(
-                    "the saved model could not be read ({e}); the example is shown"
-                )),
-            ),
-            None => (default_model(), None),
-        };
+    /// State from the workspace's model, or the guide's example. (A saved
+    /// model that does not read is named when the workspace is loaded.)
+    pub fn from_saved(saved: Option<ProductModel>) -> Self {
         Self {
-            draft: ModelDraft::from_model(&model),
+            draft: ModelDraft::from_model(&saved.unwrap_or_else(default_model)),
             paste: String::new(),
-            import_error,
+            import_error: None,
             import_note: None,
         }
     }
@@ -344,7 +352,7 @@ impl Reducible for ModelState {
                 next.import_error = Some(why);
                 next.import_note = None;
             }
-            ModelAction::Import(name, bytes) => match ProductModel::from_json(&bytes) {
+            ModelAction::Import(name, bytes) => match read_model(&bytes) {
                 Ok(model) => {
                     let properties: usize = model
                         .service_capabilities
@@ -428,7 +436,7 @@ mod tests {
     use super::*;
 
     fn state() -> Rc<ModelState> {
-        Rc::new(ModelState::restore(None))
+        Rc::new(ModelState::from_saved(None))
     }
 
     #[test]
@@ -534,6 +542,12 @@ mod tests {
             Some("model.json: 1 services, 1 properties")
         );
         assert_eq!(s.draft.services[0].service_id, "Env");
+        // A report payload is JSON, but not a model: refused, draft kept.
+        let report = br#"{"services":[{"service_id":"Env","properties":{"t":21}}]}"#;
+        let s = s.reduce(ModelAction::Import("report.json".into(), report.to_vec()));
+        let error = s.import_error.clone().unwrap_or_default();
+        assert!(error.contains("not a product model"), "{error}");
+        assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Import("bad.json".into(), b"{".to_vec()));
         assert!(s.import_error.as_deref().unwrap().starts_with("bad.json: "));
         // The draft survives a failed import, and one the worker refused.
@@ -544,7 +558,5 @@ mod tests {
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Reset);
         assert_eq!(s.draft.to_model().unwrap(), default_model());
-        let broken = ModelState::restore(Some("not json"));
-        assert!(broken.import_error.unwrap().contains("could not be read"));
     }
 }

@@ -24,14 +24,15 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
-use crate::state::certs::{CaMode, CertsForm, CertsState, HeldCa, IssuedPublic, PublicCert};
+use iotda_core::iotda::ProductModel;
+
+use crate::state::certs::{CaMode, CertsForm, CertsState, IssuedPublic, PublicCert};
+use crate::state::console::SavedConsole;
+use crate::state::simulator::SavedSimulator;
 use crate::state::ConnectForm;
 use crate::worker::protocol::{
     Issued, Job, JobError, KeySlot, LockedKey, Outcome, ProfileKeys, Response, Secret, UnlockError,
 };
-
-/// localStorage key of the profiles ([`ProfileStore`]).
-pub const PROFILES_STORAGE_KEY: &str = "iotda-kit.profiles.v1";
 
 /// The prefix of every localStorage key the app writes: "Forget
 /// everything" removes them all.
@@ -55,7 +56,7 @@ pub struct Profile {
     pub connect: ConnectForm,
     /// The product model (its REST JSON), if the Model page had one.
     #[serde(default)]
-    pub model: Option<serde_json::Value>,
+    pub model: Option<ProductModel>,
     /// The Certificates form (never with a private key in it).
     #[serde(default)]
     pub certs: CertsForm,
@@ -73,15 +74,12 @@ pub struct Profile {
     pub device_key: Option<Secret>,
     /// The Console's settings (form without the password, subscriptions,
     /// publish form) as it saved them, if it had saved any. Absent from
-    /// files written before profiles kept them. Kept as JSON, as the
-    /// simulator's: the page only copies them, and a second reader of the
-    /// Console's type would cost its wasm.
+    /// files written before profiles kept them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub console: Option<serde_json::Value>,
-    /// The device simulator's settings and typed values, as it saved them
-    /// (its own format, kept as it is: the page never reads it).
+    pub console: Option<SavedConsole>,
+    /// The device simulator's settings and typed values, as it saved them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub simulator: Option<serde_json::Value>,
+    pub simulator: Option<SavedSimulator>,
 }
 
 /// Everything the profiles key holds.
@@ -217,15 +215,15 @@ pub struct Stored {
     /// The Connection form.
     pub connect: Option<ConnectForm>,
     /// The product model.
-    pub model: Option<serde_json::Value>,
+    pub model: Option<ProductModel>,
     /// The Certificates form.
     pub certs: Option<CertsForm>,
     /// The certificates' public parts.
     pub issued: Option<IssuedPublic>,
     /// The Console's settings.
-    pub console: Option<serde_json::Value>,
+    pub console: Option<SavedConsole>,
     /// The simulator's settings.
-    pub simulator: Option<serde_json::Value>,
+    pub simulator: Option<SavedSimulator>,
 }
 
 /// The user's current work, gathered by the page from each page's storage
@@ -236,7 +234,7 @@ pub struct Work {
     /// The Connection form, without the secret.
     pub connect: ConnectForm,
     /// The product model, if one is saved.
-    pub model: Option<serde_json::Value>,
+    pub model: Option<ProductModel>,
     /// The Certificates form.
     pub certs: CertsForm,
     /// The certificates' public parts.
@@ -248,9 +246,9 @@ pub struct Work {
     /// The device private key the Certificates page holds (unencrypted).
     pub device_key: Option<Secret>,
     /// The Console's settings.
-    pub console: Option<serde_json::Value>,
+    pub console: Option<SavedConsole>,
     /// The simulator's settings.
-    pub simulator: Option<serde_json::Value>,
+    pub simulator: Option<SavedSimulator>,
 }
 
 impl Work {
@@ -350,24 +348,10 @@ impl Profile {
         } else {
             String::new()
         };
-        let mut certs = CertsState::restore(Some(self.restored_certs_form()));
-        let issued = |cert: &PublicCert| Issued {
-            cert_pem: cert.cert_pem.clone(),
-            view: cert.view.clone(),
-            key_pem: None,
-            csr_pem: None,
-        };
-        if let Some(ca) = &self.issued.ca {
-            certs.results.ca = Some(HeldCa {
-                issued: issued(ca),
-                created: false,
-            });
-        }
+        let mut certs = CertsState::from_saved(self.restored_certs_form(), &self.issued);
         if let Some(key) = &self.ca_key {
             certs.secrets.ca_key = key.expose().to_owned();
         }
-        certs.results.verification = self.issued.verification.as_ref().map(issued);
-        certs.results.device = self.issued.device.as_ref().map(issued);
         Restored {
             connect,
             secret,
@@ -463,7 +447,7 @@ pub struct Restored {
     /// The secret for the tab's memory (empty: none).
     pub secret: String,
     /// The model to save; `None` removes the saved one.
-    pub model: Option<serde_json::Value>,
+    pub model: Option<ProductModel>,
     /// The Certificates page's state, for the tab's memory; its form is
     /// also saved.
     pub certs: CertsState,
@@ -471,9 +455,9 @@ pub struct Restored {
     pub issued: IssuedPublic,
     /// The Console's settings to save; `None` removes the saved ones, so
     /// that the Console fills its form from the Connection page.
-    pub console: Option<serde_json::Value>,
+    pub console: Option<SavedConsole>,
     /// The simulator's settings to save; `None` removes the saved ones.
-    pub simulator: Option<serde_json::Value>,
+    pub simulator: Option<SavedSimulator>,
 }
 
 impl std::fmt::Debug for Restored {
@@ -969,6 +953,7 @@ fn messages(errors: &[JobError]) -> String {
 mod tests {
     use super::*;
     use crate::state::certs::tests::issued;
+    use crate::state::certs::HeldCa;
     use crate::state::certs::Results;
     use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
 
@@ -986,8 +971,21 @@ mod tests {
 
     /// Console settings for a local broker, with one subscription, as the
     /// Console saves them.
-    fn console() -> serde_json::Value {
-        serde_json::to_value(saved_console()).expect("JSON")
+    fn console() -> SavedConsole {
+        saved_console()
+    }
+
+    fn simulator(walk: bool) -> SavedSimulator {
+        SavedSimulator {
+            interval: "7".into(),
+            walk,
+            ..SavedSimulator::default()
+        }
+    }
+
+    /// A model with no services (what a profile of today's main may hold).
+    fn empty_model() -> ProductModel {
+        ProductModel::from_json(br#"{"service_capabilities": []}"#).expect("a model")
     }
 
     fn saved_console() -> SavedConsole {
@@ -1036,9 +1034,9 @@ mod tests {
         };
         let stored = Stored {
             connect: Some(connect),
-            model: Some(serde_json::json!({"services": []})),
+            model: Some(empty_model()),
             console: Some(console()),
-            simulator: Some(serde_json::json!({"interval": "7", "walk": true})),
+            simulator: Some(simulator(true)),
             ..Stored::default()
         };
         Work::gather(stored, Some(&held), String::new())
@@ -1278,7 +1276,7 @@ mod tests {
         // Remembered before, so saved with the form again.
         assert_eq!(restored.connect.secret, "12345678");
         assert_eq!(restored.secret, "12345678");
-        assert_eq!(restored.model, Some(serde_json::json!({"services": []})));
+        assert_eq!(restored.model, Some(empty_model()));
         assert_eq!(restored.issued, work().issued);
         let certs = &restored.certs;
         assert_eq!(certs.form.ca_mode, CaMode::Import);
@@ -1416,13 +1414,13 @@ mod tests {
     #[test]
     fn forgetting_removes_every_key_of_the_app_and_only_those() {
         let keys: Vec<String> = [
-            PROFILES_STORAGE_KEY,
-            crate::state::CONNECT_STORAGE_KEY,
-            crate::state::certs::CERTS_STORAGE_KEY,
-            crate::state::certs::ISSUED_STORAGE_KEY,
-            crate::state::model::MODEL_STORAGE_KEY,
-            crate::state::console::CONSOLE_STORAGE_KEY,
-            crate::state::simulator::SIMULATOR_STORAGE_KEY,
+            crate::store::persist::STORAGE_KEY,
+            crate::store::persist::V1_PROFILES,
+            crate::store::persist::V1_CONNECT,
+            crate::store::persist::V1_CERTS,
+            crate::store::persist::V1_ISSUED,
+            crate::store::persist::V1_MODEL,
+            crate::store::persist::V1_CONSOLE,
             crate::i18n::LANG_STORAGE_KEY,
             crate::components::theme::THEME_STORAGE_KEY,
             "another-app.settings",
@@ -1447,7 +1445,7 @@ mod tests {
         let mut typed = saved_console();
         typed.form.password = "mqtt-password".into();
         let mut w = work();
-        w.console = Some(serde_json::to_value(&typed).expect("JSON"));
+        w.console = Some(typed);
         let profile = stored(named("lab").plan(&w, false));
         let text = file_of(std::slice::from_ref(&profile));
         for kept in [
@@ -1465,8 +1463,7 @@ mod tests {
         assert_eq!(back[0].simulator, w.simulator);
         // Restored, they read back as the Console's own settings.
         let restored = back[0].restore().console.expect("console settings");
-        let read: SavedConsole = serde_json::from_value(restored).expect("the Console reads them");
-        assert_eq!(read, saved_console());
+        assert_eq!(restored, saved_console());
     }
 
     #[test]
@@ -1480,11 +1477,11 @@ mod tests {
         keys_kept.device_key = None;
         assert!(!s.unsaved(&keys_kept));
         let mut moved = keys_kept.clone();
-        moved.simulator = Some(serde_json::json!({"interval": "7", "walk": false}));
+        moved.simulator = Some(simulator(false));
         assert!(!s.unsaved(&moved), "the simulator moves its values itself");
         let mut changed = keys_kept.clone();
         if let Some(console) = &mut changed.console {
-            console["subscriptions"] = serde_json::json!([]);
+            console.subscriptions.clear();
         }
         assert!(s.unsaved(&changed));
         changed.console = None;

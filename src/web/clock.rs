@@ -10,6 +10,11 @@ pub fn now_hour() -> Option<Timestamp> {
     Timestamp::from_unix_seconds(seconds).ok()
 }
 
+/// Wall-clock milliseconds since the Unix epoch.
+pub fn wall_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
+}
+
 /// The performance mark set when the Connection page is first on screen
 /// and answers input: what the bench times a cold start to.
 pub const INTERACTIVE_MARK: &str = "iotda-kit-interactive";

@@ -1,7 +1,7 @@
-//! The only code that calls browser APIs: clock, storage, clipboard,
-//! downloads, files, fetches of the page's own files, the workers, the
-//! offline service worker, and MQTT over WebSocket with its worker-driven
-//! timer.
+//! The only code that calls browser APIs: clock, animation frames,
+//! storage, clipboard, downloads, files, fetches of the page's own files,
+//! the workers, the offline service worker, and MQTT over WebSocket with
+//! its worker-driven timer.
 //!
 //! Each function returns a `Result` with a message a person can read; none
 //! panics when an API is missing (old browser, private mode, denied access).
@@ -11,6 +11,7 @@ pub mod clock;
 pub mod download;
 pub mod fetch;
 pub mod files;
+pub mod frame;
 pub mod mqtt;
 pub mod offline;
 pub mod storage;

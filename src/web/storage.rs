@@ -35,8 +35,13 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, String> {
 /// Stores `value` under `key` as JSON.
 pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), String> {
     let text = serde_json::to_string(value).map_err(|e| e.to_string())?;
+    save_text(key, &text)
+}
+
+/// Stores `text` under `key` as it is.
+pub fn save_text(key: &str, text: &str) -> Result<(), String> {
     local_storage()?
-        .set_item(key, &text)
+        .set_item(key, text)
         .map_err(|_| msg!("settings could not be saved: local storage is full or blocked"))
 }
 

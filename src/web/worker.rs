@@ -1,9 +1,10 @@
-//! The page's side of a worker that speaks JSON text (the certificate
-//! worker, the device simulator): spawns it, queues requests until it says
-//! it is ready, hands responses to a callback, and terminates it on drop
-//! (which is also how a job is cancelled).
+//! The page's side of a worker that speaks JSON text: spawns it, queues
+//! requests until it says it is ready, hands responses to a callback, and
+//! terminates it on drop (which is also how a job is cancelled). Generic:
+//! the app's two workers and their protocols are typed in
+//! `crate::worker::client`.
 
-use crate::{msg, msg_str};
+use crate::msg;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -15,9 +16,6 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 use yew::Callback;
 
-use crate::state::simulator::{SimRequest, SimResponse};
-use crate::worker::protocol::{Request, Response};
-
 /// A worker's responses, as the page's side needs to know them.
 pub trait WorkerResponse: DeserializeOwned + 'static {
     /// Whether this is the worker saying it is ready for requests.
@@ -26,56 +24,6 @@ pub trait WorkerResponse: DeserializeOwned + 'static {
     fn failed(why: String) -> Self;
     /// Takes the bytes that came beside the JSON (transferred, not copied).
     fn put_bytes(&mut self, bytes: Vec<u8>);
-}
-
-impl WorkerResponse for Response {
-    fn is_ready(&self) -> bool {
-        matches!(self, Self::Ready)
-    }
-    fn failed(why: String) -> Self {
-        Self::worker_failed(why)
-    }
-    fn put_bytes(&mut self, bytes: Vec<u8>) {
-        Response::put_bytes(self, bytes);
-    }
-}
-
-impl WorkerResponse for SimResponse {
-    fn is_ready(&self) -> bool {
-        matches!(self, Self::Ready)
-    }
-    fn failed(why: String) -> Self {
-        Self::worker_failed(why)
-    }
-    fn put_bytes(&mut self, _: Vec<u8>) {}
-}
-
-/// The certificate worker.
-pub type PkiWorker = JsonWorker<Request>;
-
-impl PkiWorker {
-    /// Starts the certificate worker (see `index.html`).
-    pub fn spawn(on_response: Callback<Response>) -> Result<Self, String> {
-        Self::start(
-            "/pki_worker_loader.js",
-            msg_str!("certificate worker"),
-            on_response,
-        )
-    }
-}
-
-/// The device simulator's worker.
-pub type SimWorker = JsonWorker<SimRequest>;
-
-impl SimWorker {
-    /// Starts the simulator's worker (see `index.html`).
-    pub fn spawn(on_response: Callback<SimResponse>) -> Result<Self, String> {
-        Self::start(
-            "/sim_worker_loader.js",
-            msg_str!("device simulator"),
-            on_response,
-        )
-    }
 }
 
 /// A running worker that takes requests `Q` as JSON text.
@@ -92,7 +40,7 @@ pub struct JsonWorker<Q> {
 impl<Q: Serialize> JsonWorker<Q> {
     /// Starts the worker at `url` (`what` names it in errors);
     /// `on_response` gets every message but the one saying it is ready.
-    fn start<R: WorkerResponse>(
+    pub fn start<R: WorkerResponse>(
         url: &str,
         what: &'static str,
         on_response: Callback<R>,

@@ -8,6 +8,7 @@
 //! into the void while its wasm still loads. It keeps no state between
 //! jobs; [`jobs::handle`] does the work with a fresh RNG and the time.
 
+pub mod client;
 pub mod jobs;
 pub mod protocol;
 

@@ -1,8 +1,9 @@
 //! The Console page in headless Chromium against a real mosquitto (started
 //! here, MQTT and WebSocket on 127.0.0.1): prefill from the Connection
 //! page, connect, subscribe, receive what `mosquitto_pub` sends, answer a
-//! command that `mosquitto_sub` reads, filters, errors, and a flood of
-//! 10,000 messages a second.
+//! command that `mosquitto_sub` reads, filters, errors, a session that
+//! outlives a visit to another page, and a flood of 10,000 messages a
+//! second.
 
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -202,6 +203,101 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
         .wait_text("#console-status", |t| t == "Not connected")
         .await;
     assert_eq!(status, "Not connected");
+    browser.close().await;
+}
+
+/// Publishes `payload` to `topic` on the broker, as "the platform" would.
+fn publish(broker: &Mosquitto, topic: &str, payload: &str) {
+    let status = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &broker.mqtt_port.to_string()])
+        .args(["-q", "1", "-t", topic, "-m", payload])
+        .status()
+        .expect("run mosquitto_pub");
+    assert!(status.success(), "mosquitto_pub {topic}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn leaving_the_console_keeps_the_connection_its_log_the_password_and_the_simulator() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
+    let broker = broker();
+    let ws_port = broker.ws_port.expect("a WebSocket listener");
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 2200).await;
+
+    browser.open_console(addr, ws_port, "session-e2e").await;
+    // A password needs a user name in MQTT 3.1.1 (mosquitto here takes
+    // anyone).
+    browser.fill("#console-username", "lab-user").await;
+    browser.fill("#console-password", "typed-password").await;
+    browser.fill("#console-device-id", "dev_s").await;
+    browser
+        .wait_text("#sim-title", |t| t.ends_with("dev_s"))
+        .await;
+    browser.click("#console-add-iotda").await;
+    browser.fill("#console-new-filter", "lab/#").await;
+    browser.click("#console-add-sub").await;
+    browser.click("#console-connect").await;
+    let connected = format!("Connected to ws://127.0.0.1:{ws_port}/mqtt");
+    let status = browser
+        .wait_text("#console-status", |t| t.starts_with("Connected"))
+        .await;
+    assert_eq!(status, connected);
+    let subs = browser
+        .wait_text("#console-sub-list", |t| {
+            t.matches("granted QoS 1").count() == 7
+        })
+        .await;
+    assert_eq!(subs.matches("granted QoS 1").count(), 7, "{subs}");
+    publish(&broker, "lab/before", "one");
+    let counts = browser
+        .wait_text("#console-counts", |t| t.starts_with("1 received"))
+        .await;
+    assert!(counts.starts_with("1 received"), "{counts}");
+
+    // Another page, by the app's own link; a message and a property
+    // query for the simulated device arrive meanwhile.
+    browser.click("a.navlink[href='/model']").await;
+    browser.wait_for("#model-paste").await;
+    publish(&broker, "lab/while-away", "two");
+    publish(
+        &broker,
+        "$oc/devices/dev_s/sys/properties/get/request_id=7",
+        r#"{"object_device_id":"dev_s","service_id":"Battery"}"#,
+    );
+    browser.click("a.navlink[href='/console']").await;
+
+    let status = browser
+        .wait_text("#console-status", |t| t.starts_with("Connected"))
+        .await;
+    assert_eq!(
+        status,
+        connected,
+        "still connected, not a new connection; activity: {}",
+        activity(&browser).await
+    );
+    let counts = browser
+        .wait_text("#console-counts", |t| t.starts_with("3 received"))
+        .await;
+    assert!(counts.starts_with("3 received"), "{counts}");
+    let log = browser.text("#console-log").await;
+    for topic in ["lab/before", "lab/while-away", "request_id=7"] {
+        assert!(log.contains(topic), "{topic} not in the log: {log}");
+    }
+    // The simulator kept running: the query is in its requests.
+    let requests = browser
+        .wait_text("#sim-requests", |t| t.contains("request_id=7"))
+        .await;
+    assert!(requests.contains("request_id=7"), "{requests}");
+    assert_eq!(browser.value("#console-password").await, "typed-password");
+    assert!(
+        !activity(&browser).await.contains("(attempt"),
+        "the session was not dropped and made again"
+    );
+    browser.click("#console-disconnect").await;
+    browser
+        .wait_text("#console-status", |t| t == "Not connected")
+        .await;
     browser.close().await;
 }
 

@@ -307,7 +307,8 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
     let shot = browser.screenshot("certificates").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
 
-    // Reload: the inputs come back; the CA (and its key) do not.
+    // Reload: the inputs come back, and so do the certificates' public
+    // parts and fingerprints (downloadable again); their keys do not.
     browser.client.refresh().await.expect("reload");
     browser.wait_for("#device-cn").await;
     assert_eq!(browser.value("#device-cn").await, "node-0001");
@@ -316,11 +317,34 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
         "0123456789abcdef"
     );
     assert_eq!(browser.value("#ca-cn").await, "IoTDA Kit Test CA");
-    assert!(browser
-        .client
-        .find(Locator::Css("#ca-download-key"))
-        .await
-        .is_err());
+    assert_eq!(
+        browser.text("#ca-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+    assert_eq!(
+        browser.text("#device-fingerprint-sha256").await,
+        shown_sha256
+    );
+    assert_eq!(browser.text("#device-fingerprint-sha1").await, shown_sha1);
+    for (css, file) in [
+        ("#ca-download-cert", "rootCA.pem"),
+        ("#verification-download-cert", "verificationCert.pem"),
+        ("#device-download-cert", "deviceCert.pem"),
+    ] {
+        let again = browser.download(css).await;
+        let before = std::fs::read(dir.join(file)).expect("the first download");
+        assert_eq!(again, before, "{file} after a reload");
+    }
+    for key in [
+        "#ca-download-key",
+        "#verification-download-key",
+        "#device-download-key",
+    ] {
+        assert!(
+            browser.client.find(Locator::Css(key)).await.is_err(),
+            "{key}: no key after a reload"
+        );
+    }
     browser.close().await;
 }
 

@@ -66,6 +66,20 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
     assert!(error.starts_with("the pasted model: "), "{error}");
     assert_eq!(browser.value("#service-0").await, "Env");
 
+    // A property report is JSON but not a model: refused as such, and the
+    // model is kept (on the page and after a reload).
+    let report = r#"{"services":[{"service_id":"Env","properties":{"temperature":21.5}}]}"#;
+    browser.paste("#model-paste", report).await;
+    browser.click("#model-import-button").await;
+    let error = browser.text("#model-paste-error").await;
+    assert!(
+        error.starts_with("the pasted model: this JSON is not a product model"),
+        "{error}"
+    );
+    assert_eq!(browser.value("#service-0").await, "Env");
+    assert_eq!(browser.value("#p-0-0-name").await, "temperature");
+    browser.wait_for("#model-valid").await;
+
     // Kept across a reload.
     browser.client.refresh().await.expect("reload");
     assert_eq!(browser.value("#service-0").await, "Env");

@@ -15,10 +15,13 @@ use serde_json::Value;
 const HOST: &str = "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com";
 const PASSPHRASE: &str = "correct horse battery";
 
-/// The raw text of the profiles key in `localStorage`.
+/// The profiles as the workspace in `localStorage` holds them (JSON text).
 async fn raw_profiles(browser: &Browser) -> String {
     browser
-        .run("return localStorage.getItem('iotda-kit.profiles.v1') || '';")
+        .run(
+            "const w = JSON.parse(localStorage.getItem('iotda-kit.workspace.v2') || '{}');
+             return JSON.stringify(w.profiles || null);",
+        )
         .await
         .as_str()
         .expect("a string")
@@ -131,7 +134,7 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unloc
     browser.fill("#sim-interval", "17").await;
     let interval = wait_script(
         &browser,
-        "return JSON.parse(localStorage.getItem('iotda-kit.simulator.v1') || '{}').interval;",
+        "return ((JSON.parse(localStorage.getItem('iotda-kit.workspace.v2') || '{}').simulator) || {}).interval;",
         "17",
     )
     .await;
@@ -439,7 +442,8 @@ async fn bad_files_are_refused_and_forget_everything_leaves_no_key() {
     browser
         .run("localStorage.setItem('another-app', 'kept');")
         .await;
-    assert!(app_keys(&browser).await.len() >= 3);
+    // The workspace and the language.
+    assert!(app_keys(&browser).await.len() >= 2);
     browser.click("#profiles-forget").await;
     browser.wait_for("#profile-confirm").await;
     browser.click("#profile-confirm-yes").await;

@@ -51,7 +51,9 @@ async fn the_simulator_reports_what_it_previews_and_answers_the_platform() {
     browser
         .client
         .execute(
-            "localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
+            // Under the model's key of version 1, which the app migrates
+            // into its workspace when it loads next (no workspace key yet).
+            "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
             vec![Value::String(model().to_string())],
         )
         .await

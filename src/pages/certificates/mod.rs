@@ -23,13 +23,11 @@ use crate::components::pem_field::PemField;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
 use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::certs::{
-    CertsAction, CertsForm, CertsMemory, CertsState, JobState, Step, Toggle, CERTS_STORAGE_KEY,
-    ISSUED_STORAGE_KEY,
-};
-use crate::web::storage;
+use crate::state::certs::{CertsAction, CertsMemory, CertsState, JobState, Step, Toggle};
+use crate::store::WorkspaceAction;
 use crate::worker::protocol::{CertView, Field, JobError, KeyChoice, Request};
 
 /// What the cards share: the state, and starting or cancelling jobs.
@@ -49,33 +47,24 @@ struct Certs {
 #[component]
 pub fn CertificatesPage() -> Html {
     let memory = use_context::<CertsMemory>().unwrap_or_default();
-    let loaded = use_memo((), |_| storage::load::<CertsForm>(CERTS_STORAGE_KEY));
+    let workspace = use_workspace();
     let state = {
-        let loaded = loaded.clone();
-        let memory = memory.clone();
+        let (memory, saved) = (memory.clone(), workspace.certs.clone());
         use_reducer(move || {
             memory
                 .get()
-                .unwrap_or_else(|| CertsState::restore(loaded.as_ref().clone().ok().flatten()))
+                .unwrap_or_else(|| CertsState::from_saved(saved.form, &saved.issued))
         })
     };
-    let storage_error = use_state(|| loaded.as_ref().as_ref().err().cloned());
-    {
-        let storage_error = storage_error.clone();
-        use_effect_with(state.saved(), move |form| {
-            if let Err(e) = storage::save(CERTS_STORAGE_KEY, form) {
-                storage_error.set(Some(e));
-            }
-        });
-    }
-    {
-        let storage_error = storage_error.clone();
-        use_effect_with(state.issued_public(), move |issued| {
-            if let Err(e) = storage::save(ISSUED_STORAGE_KEY, issued) {
-                storage_error.set(Some(e));
-            }
-        });
-    }
+    // One effect for the form and the public parts: each effect's type
+    // costs the page's wasm a kilobyte.
+    use_effect_with(
+        (state.saved(), state.issued_public()),
+        move |(form, issued)| {
+            workspace.dispatch(WorkspaceAction::CertsForm(Box::new(form.clone())));
+            workspace.dispatch(WorkspaceAction::Issued(Box::new(issued.clone())));
+        },
+    );
     use_effect_with(state.clone(), move |state| memory.set(state));
     let worker = {
         let dispatcher = state.dispatcher();
@@ -122,9 +111,6 @@ pub fn CertificatesPage() -> Html {
     // page's wasm a few KB of Yew machinery.
     html! {
         <div class="page certificates">
-            if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ say.text(error) }</p>
-            }
             <p class="banner intro">{ t.certs_intro() }</p>
             { ca::ca_card(&certs) }
             { ca::verification_card(&certs) }

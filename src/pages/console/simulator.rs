@@ -9,33 +9,30 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
+use iotda_core::iotda::default_model;
 use iotda_core::mqtt::session::Message;
 use iotda_core::mqtt::{QoS, TopicName};
-use serde_json::Value;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use super::{publish_logged, wall_ms, FrameScheduler};
 use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_mqtt_client::{
+    publish_logged, use_simulator, FrameScheduler, Handler, Inbox, SimSession,
+};
+use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::msg;
 use crate::state::console::{clock_text, MessageLog};
-use crate::state::model::MODEL_STORAGE_KEY;
 use crate::state::simulator::{
-    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, Settings, SimRequest, SimResponse,
-    SimView, Started, CHART_HEIGHT, CHART_WIDTH, SIMULATOR_STORAGE_KEY,
+    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
+    SimRequest, SimResponse, SimView, Started, Typed, CHART_HEIGHT, CHART_WIDTH,
 };
+use crate::store::WorkspaceAction;
+use crate::web::clock::wall_ms;
 use crate::web::mqtt::MqttClient;
-use crate::web::storage;
-use crate::web::worker::SimWorker;
-
-/// Takes a message that arrived: its topic and payload.
-pub type Handler = Rc<dyn Fn(&str, &[u8])>;
-
-/// Where the page hands the simulator each message that arrives.
-pub type Inbox = Rc<RefCell<Option<Handler>>>;
+use crate::worker::client::SimWorker;
 
 /// Props of [`DeviceSimulator`].
 #[derive(Properties)]
@@ -60,27 +57,6 @@ impl PartialEq for SimulatorProps {
     }
 }
 
-/// What the user typed, shown as typed while the worker catches up.
-#[derive(Default)]
-struct Typed {
-    /// Revision of the last change sent to the worker.
-    rev: u64,
-    texts: Vec<String>,
-    include: Vec<bool>,
-    settings: Settings,
-}
-
-impl Typed {
-    /// Takes the worker's values when it has seen every change sent.
-    fn take(&mut self, view: &SimView) {
-        if view.rev == self.rev {
-            self.texts.clone_from(&view.texts);
-            self.include.clone_from(&view.include);
-            self.settings = view.settings.clone();
-        }
-    }
-}
-
 /// Everything the callbacks need, cloned into each.
 #[derive(Clone)]
 struct Ctx {
@@ -93,6 +69,8 @@ struct Ctx {
     error: UseStateHandle<Option<String>>,
     redraw: Callback<()>,
     say: Say,
+    /// The workspace, where the settings are saved.
+    workspace: WorkspaceHandle,
 }
 
 impl Ctx {
@@ -156,13 +134,18 @@ impl Ctx {
 pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     let tx = use_texts();
     let say = use_say();
-    let worker = use_mut_ref(|| None::<SimWorker>);
-    let typed = use_mut_ref(Typed::default);
-    let started = use_state(|| None::<Rc<Started>>);
-    let view = use_state(|| None::<Rc<SimView>>);
-    let error = use_state(|| None::<String>);
+    // The app's: leaving the Console keeps the worker, its device, its
+    // requests and its periodic reports.
+    let SimSession {
+        worker,
+        device,
+        typed,
+        timer,
+        started,
+        view,
+        error,
+    } = use_simulator();
     let update = use_force_update();
-    let timer = use_mut_ref(|| None::<Interval>);
     let ctx = Ctx {
         worker: worker.clone(),
         typed: typed.clone(),
@@ -176,14 +159,28 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             Callback::from(move |()| update.force_update())
         },
         say,
+        workspace: use_workspace(),
     };
 
     // The worker, and a device of the model for the device id typed above.
+    // Coming back to the Console keeps the device (its requests, values and
+    // periodic reports) unless the id, the model or the whole work (a
+    // profile) changed meanwhile.
     {
         let ctx = ctx.clone();
         let started = started.clone();
         let view = view.clone();
         use_effect_with(props.device_id.clone(), move |id| {
+            let workspace = &ctx.workspace;
+            let model = workspace.model.as_ref().and_then(|m| m.to_json().ok());
+            // No model is the example one (a visit to the Model page saves
+            // it, which changes nothing for the device).
+            let shown = workspace.model.clone().unwrap_or_else(default_model);
+            let key = (id.clone(), shown, workspace.replaced);
+            if device.borrow().as_ref() == Some(&key) {
+                return;
+            }
+            *device.borrow_mut() = Some(key);
             ctx.timer.borrow_mut().take();
             if ctx.worker.borrow().is_none() {
                 let on_response = on_response(ctx.clone(), started, view);
@@ -192,16 +189,13 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     Err(e) => ctx.error.set(Some(e)),
                 }
             }
-            let load = |key| {
-                storage::load::<Value>(key)
-                    .ok()
-                    .flatten()
-                    .map(|v| v.to_string())
-            };
             ctx.send(SimRequest::Start {
-                model: load(MODEL_STORAGE_KEY),
+                model,
                 device_id: id.trim().to_owned(),
-                saved: load(SIMULATOR_STORAGE_KEY),
+                saved: workspace
+                    .simulator
+                    .as_ref()
+                    .and_then(|s| serde_json::to_string(s).ok()),
             });
         });
     }
@@ -221,21 +215,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 }
             });
             *inbox.borrow_mut() = Some(handler);
-            move || {
-                inbox.borrow_mut().take();
-            }
         });
-    }
-    // Leaving the page stops periodic reports and the worker.
-    {
-        let timer = timer.clone();
-        let worker = worker.clone();
-        use_effect_with((), move |_| {
-            move || {
-                timer.borrow_mut().take();
-                worker.borrow_mut().take();
-            }
-        })
     }
 
     let (Some(s), Some(v)) = (started.as_ref(), view.as_ref()) else {
@@ -503,10 +483,10 @@ fn on_response(
                     problem = Some(e);
                 }
             }
-            if let Ok(saved) = serde_json::from_slice::<Value>(v.saved.as_bytes()) {
-                if let Err(e) = storage::save(SIMULATOR_STORAGE_KEY, &saved) {
-                    problem = Some(e);
-                }
+            // Bytes, not `from_str`: one serde_json reader type.
+            if let Ok(saved) = serde_json::from_slice::<SavedSimulator>(v.saved.as_bytes()) {
+                ctx.workspace
+                    .dispatch(WorkspaceAction::Simulator(Box::new(saved)));
             }
             ctx.typed.borrow_mut().take(&v);
             ctx.error.set(problem);

@@ -31,8 +31,6 @@ use serde_json::{Map, Number, Value};
 
 use super::console::pretty_json;
 
-/// localStorage key of the simulator's settings and typed values.
-pub const SIMULATOR_STORAGE_KEY: &str = "iotda-kit.simulator.v1";
 /// Requests kept in the list (the oldest go first).
 pub const MAX_REQUESTS: usize = 50;
 /// Points kept per chart.
@@ -312,6 +310,30 @@ pub struct SavedSimulator {
     pub auto_answer: bool,
     /// How commands are answered.
     pub reply: ReplyForm,
+}
+
+/// What the user typed, shown as typed while the worker catches up.
+#[derive(Debug, Default)]
+pub struct Typed {
+    /// Revision of the last change sent to the worker.
+    pub rev: u64,
+    /// Each field's text.
+    pub texts: Vec<String>,
+    /// Whether each field goes into a report.
+    pub include: Vec<bool>,
+    /// The settings.
+    pub settings: Settings,
+}
+
+impl Typed {
+    /// Takes the worker's values when it has seen every change sent.
+    pub fn take(&mut self, view: &SimView) {
+        if view.rev == self.rev {
+            self.texts.clone_from(&view.texts);
+            self.include.clone_from(&view.include);
+            self.settings = view.settings.clone();
+        }
+    }
 }
 
 /// The simulator: a device of the model and what the page shows of it.
