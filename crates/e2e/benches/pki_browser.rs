@@ -16,7 +16,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use iotda_kit_e2e::bench::{faster, median, millis, record, worst, Row};
+use iotda_kit_e2e::bench::{faster, median, millis, print_and_record, worst, Row};
 use iotda_kit_e2e::{serve_dir, workspace_root, Chromedriver};
 use serde_json::Value;
 
@@ -229,19 +229,5 @@ async fn main() -> ExitCode {
         "{}",
         out["user_agent"].as_str().unwrap_or("unknown browser")
     );
-    println!("| what | ours | peer | ratio | budget |");
-    println!("| --- | ---: | ---: | ---: | --- |");
-    for r in &rows {
-        println!(
-            "| {} | {} | {} | {} | {} |",
-            r.what, r.ours, r.peer, r.ratio, r.budget
-        );
-    }
-    if !quick {
-        if let Err(e) = record("pki_browser", &rows) {
-            eprintln!("could not record the rows: {e}");
-            return ExitCode::FAILURE;
-        }
-    }
-    ExitCode::SUCCESS
+    print_and_record("pki_browser", &rows, !quick)
 }

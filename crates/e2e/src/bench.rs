@@ -8,17 +8,19 @@
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use serde::{Deserialize, Serialize};
 
 use crate::workspace_root;
 
 /// The sections of the table, in its order.
-pub const SECTIONS: [&str; 4] = [
+pub const SECTIONS: [&str; 5] = [
     "Page weight and start",
     "MQTT codec",
     "Certificates",
     "End to end",
+    "Platform",
 ];
 
 /// One line of the table.
@@ -92,6 +94,27 @@ pub fn record(name: &str, rows: &[Row]) -> std::io::Result<()> {
     std::fs::create_dir_all(&dir)?;
     let json = serde_json::to_string_pretty(rows).map_err(std::io::Error::other)?;
     std::fs::write(dir.join(format!("{name}.json")), json)
+}
+
+/// Prints `rows` as a table (what, ours, peer, ratio, budget) and, when
+/// `keep`, records them as the part `name`: a bench's last step, failing
+/// (said on stderr) if they could not be recorded.
+pub fn print_and_record(name: &str, rows: &[Row], keep: bool) -> ExitCode {
+    println!("| what | ours | peer | ratio | budget |");
+    println!("| --- | ---: | ---: | ---: | --- |");
+    for r in rows {
+        println!(
+            "| {} | {} | {} | {} | {} |",
+            r.what, r.ours, r.peer, r.ratio, r.budget
+        );
+    }
+    if keep {
+        if let Err(e) = record(name, rows) {
+            eprintln!("could not record the rows: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// Every recorded part's rows, in section order (then part name, then the
