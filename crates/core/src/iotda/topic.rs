@@ -21,7 +21,13 @@
 //!
 //! A device subscribes to the downlinks with `#` in place of
 //! `request_id={request_id}` and answers a request on the response topic
-//! with the same request id. Custom topics (`$oc/devices/{id}/user/...`) are
+//! with the same request id.
+//!
+//! A property report and a message up may name their own request id with a
+//! query suffix, `properties/report?request_id={request_id}` and
+//! `messages/up?request_id={request_id}` (Huawei's "Device Reporting
+//! Properties" and "Device Reporting a Message" pages); without one the
+//! platform makes one up. Custom topics (`$oc/devices/{id}/user/...`) are
 //! not system topics and are not classified here.
 
 use std::fmt;
@@ -33,6 +39,8 @@ use super::excerpt;
 const PREFIX: &str = "$oc/devices/";
 const SYS: &str = "/sys/";
 const REQUEST_ID: &str = "request_id=";
+/// The query suffix by which a report names its request id.
+const QUERY_REQUEST_ID: &str = "?request_id=";
 
 /// Longest topic name MQTT can carry: its length is a two-byte integer
 /// (MQTT 3.1.1 §1.5.3).
@@ -124,6 +132,12 @@ impl TopicKind {
     /// Whether the topic ends with `request_id={id}`.
     pub fn has_request_id(self) -> bool {
         self.path().ends_with('/')
+    }
+
+    /// Whether the topic may end with the query `?request_id={id}`: Huawei
+    /// documents it for property reports and messages up.
+    pub fn takes_query_request_id(self) -> bool {
+        matches!(self, Self::PropertiesReport | Self::MessagesUp)
     }
 
     /// Who publishes it.
@@ -219,8 +233,8 @@ pub enum TopicError {
         /// The kind of topic.
         kind: TopicKind,
     },
-    /// A request id was given for a kind that has none (for example a
-    /// property report).
+    /// A request id was given for a kind that has none (for example an
+    /// event up).
     UnexpectedRequestId {
         /// The kind of topic.
         kind: TopicKind,
@@ -231,6 +245,22 @@ pub enum TopicError {
     InvalidRequestId {
         /// The request id (cut to 64 characters).
         request_id: String,
+    },
+    /// The request id of a `?request_id=` suffix has `&`, `?`, `/`, `+`, `#`
+    /// or NUL, which would start another parameter or change the topic's
+    /// levels. Likely cause: two parameters run together.
+    InvalidQueryRequestId {
+        /// The request id (cut to 64 characters).
+        request_id: String,
+    },
+    /// The topic ends with a `?` suffix IoTDA does not define for its kind.
+    /// Likely cause: `?request_id=` on a topic other than a property report
+    /// or a message up, or a misspelt parameter.
+    UnknownParameter {
+        /// The kind of topic.
+        kind: TopicKind,
+        /// The text after `?` (cut to 64 characters).
+        parameter: String,
     },
     /// The text has `+` or `#`: it is a subscription filter, not the topic of
     /// a message.
@@ -274,6 +304,14 @@ impl fmt::Display for TopicError {
                 f,
                 "request id {request_id:?} may not contain '/', '+', '#' or NUL"
             ),
+            Self::InvalidQueryRequestId { request_id } => write!(
+                f,
+                "request id {request_id:?} after ?request_id= may not contain '&', '?', '/', '+', '#' or NUL"
+            ),
+            Self::UnknownParameter { kind, parameter } => write!(
+                f,
+                "?{parameter} is not a suffix IoTDA defines on this {kind} topic; only property reports and messages up take ?request_id={{id}}"
+            ),
             Self::Wildcard { topic } => write!(
                 f,
                 "{topic:?} has a wildcard ('+' or '#'): it is a subscription filter, not a message topic"
@@ -292,8 +330,9 @@ impl std::error::Error for TopicError {}
 /// responses, the request id.
 ///
 /// Always valid: the device id follows IoTDA's rule, the request id is
-/// present exactly when the kind has one and is a single non-empty level, and
-/// the whole topic fits in an MQTT topic name.
+/// present when the kind has one in its path (a single non-empty level),
+/// optional when the kind takes `?request_id=`, absent otherwise, and the
+/// whole topic fits in an MQTT topic name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Topic {
     kind: TopicKind,
@@ -316,18 +355,22 @@ impl Topic {
         })
     }
 
-    /// The topic of `kind` for `device_id` and `request_id`, for requests and
-    /// responses.
+    /// The topic of `kind` for `device_id` and `request_id`: requests and
+    /// responses end with `request_id={id}`, property reports and messages
+    /// up with `?request_id={id}`.
     pub fn with_request_id(
         kind: TopicKind,
         device_id: &str,
         request_id: &str,
     ) -> Result<Self, TopicError> {
-        if !kind.has_request_id() {
+        check_device_id(device_id)?;
+        if kind.has_request_id() {
+            check_request_id(kind, request_id)?;
+        } else if kind.takes_query_request_id() {
+            check_query_request_id(kind, request_id)?;
+        } else {
             return Err(TopicError::UnexpectedRequestId { kind });
         }
-        check_device_id(device_id)?;
-        check_request_id(kind, request_id)?;
         let topic = Self {
             kind,
             device_id: device_id.to_owned(),
@@ -379,7 +422,8 @@ impl Topic {
         &self.device_id
     }
 
-    /// The request id, for requests and responses.
+    /// The request id: always there for requests and responses, and there
+    /// for a property report or message up that named one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -405,7 +449,16 @@ impl Topic {
             + self
                 .request_id
                 .as_ref()
-                .map_or(0, |id| REQUEST_ID.len() + id.len())
+                .map_or(0, |id| self.request_id_prefix().len() + id.len())
+    }
+
+    /// What comes between the path and the request id.
+    fn request_id_prefix(&self) -> &'static str {
+        if self.kind.has_request_id() {
+            REQUEST_ID
+        } else {
+            QUERY_REQUEST_ID
+        }
     }
 }
 
@@ -413,7 +466,7 @@ impl fmt::Display for Topic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{PREFIX}{}{SYS}{}", self.device_id, self.kind.path())?;
         if let Some(id) = &self.request_id {
-            write!(f, "{REQUEST_ID}{id}")?;
+            write!(f, "{}{id}", self.request_id_prefix())?;
         }
         Ok(())
     }
@@ -455,6 +508,9 @@ fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
             if suffix == path {
                 return Ok((kind, None));
             }
+            if let Some(query) = suffix.strip_prefix(path).and_then(|s| s.strip_prefix('?')) {
+                return classify_query(kind, query);
+            }
             continue;
         }
         if suffix == path || Some(suffix) == path.strip_suffix('/') {
@@ -473,6 +529,20 @@ fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
     })
 }
 
+/// The request id of the query after `?` of a report's topic.
+fn classify_query(kind: TopicKind, query: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
+    match query.strip_prefix(REQUEST_ID) {
+        Some(id) if kind.takes_query_request_id() => {
+            check_query_request_id(kind, id)?;
+            Ok((kind, Some(id)))
+        }
+        _ => Err(TopicError::UnknownParameter {
+            kind,
+            parameter: excerpt(query),
+        }),
+    }
+}
+
 fn check_device_id(device_id: &str) -> Result<(), TopicError> {
     credentials::check_device_id(device_id).map_err(|error| TopicError::DeviceId {
         device_id: excerpt(device_id),
@@ -486,6 +556,18 @@ fn check_request_id(kind: TopicKind, request_id: &str) -> Result<(), TopicError>
     }
     if request_id.contains(['/', '+', '#', '\0']) {
         return Err(TopicError::InvalidRequestId {
+            request_id: excerpt(request_id),
+        });
+    }
+    Ok(())
+}
+
+fn check_query_request_id(kind: TopicKind, request_id: &str) -> Result<(), TopicError> {
+    if request_id.is_empty() {
+        return Err(TopicError::EmptyRequestId { kind });
+    }
+    if request_id.contains(['&', '?', '/', '+', '#', '\0']) {
+        return Err(TopicError::InvalidQueryRequestId {
             request_id: excerpt(request_id),
         });
     }
@@ -545,6 +627,100 @@ mod tests {
         assert_eq!(
             Topic::new(TopicKind::EventsUp, DEV).unwrap().response(),
             None
+        );
+    }
+
+    #[test]
+    fn reports_and_messages_up_take_a_query_request_id() {
+        // The documented forms: "Device Reporting Properties"
+        // (support.huaweicloud.com/intl/en-us/api-iothub/iot_06_v5_3010.html)
+        // and "Device Reporting a Message" (.../iot_06_v5_3016.html), with
+        // the placeholders filled in.
+        let cases = [
+            (TopicKind::PropertiesReport, "properties/report"),
+            (TopicKind::MessagesUp, "messages/up"),
+        ];
+        for (kind, path) in cases {
+            let text = format!("$oc/devices/{DEV}/sys/{path}?request_id={REQ}");
+            let topic = Topic::parse(&text).unwrap();
+            assert_eq!(topic.kind(), kind);
+            assert_eq!(topic.device_id(), DEV);
+            assert_eq!(topic.request_id(), Some(REQ));
+            assert_eq!(topic.response(), None);
+            let built = Topic::with_request_id(kind, DEV, REQ).unwrap();
+            assert_eq!(built, topic);
+            assert_eq!(built.to_string(), text);
+            assert_eq!(built.len(), text.len());
+            // Without the suffix: the same kind, no request id.
+            let plain = Topic::parse(&format!("$oc/devices/{DEV}/sys/{path}")).unwrap();
+            assert_eq!((plain.kind(), plain.request_id()), (kind, None));
+        }
+    }
+
+    #[test]
+    fn refuses_query_suffixes_iotda_does_not_define() {
+        use TopicError::*;
+        let cases = [
+            (
+                "events/up?request_id=1",
+                UnknownParameter {
+                    kind: TopicKind::EventsUp,
+                    parameter: "request_id=1".into(),
+                },
+            ),
+            (
+                "messages/down?request_id=1",
+                UnknownParameter {
+                    kind: TopicKind::MessagesDown,
+                    parameter: "request_id=1".into(),
+                },
+            ),
+            (
+                "properties/report?requestid=1",
+                UnknownParameter {
+                    kind: TopicKind::PropertiesReport,
+                    parameter: "requestid=1".into(),
+                },
+            ),
+            (
+                "properties/report?",
+                UnknownParameter {
+                    kind: TopicKind::PropertiesReport,
+                    parameter: "".into(),
+                },
+            ),
+            (
+                "messages/up?request_id=",
+                EmptyRequestId {
+                    kind: TopicKind::MessagesUp,
+                },
+            ),
+            (
+                "messages/up?request_id=1&x=2",
+                InvalidQueryRequestId {
+                    request_id: "1&x=2".into(),
+                },
+            ),
+            (
+                "messages/up?request_id=1/2",
+                InvalidQueryRequestId {
+                    request_id: "1/2".into(),
+                },
+            ),
+        ];
+        for (tail, want) in cases {
+            let text = format!("$oc/devices/{DEV}/sys/{tail}");
+            assert_eq!(Topic::parse(&text), Err(want), "{text}");
+        }
+        // A `?` inside a path request id is part of the id, as before.
+        let topic =
+            Topic::parse(&format!("$oc/devices/{DEV}/sys/commands/request_id=a?b")).unwrap();
+        assert_eq!(topic.request_id(), Some("a?b"));
+        assert_eq!(
+            Topic::parse(&format!("$oc/devices/{DEV}/sys/events/up?request_id=1"))
+                .unwrap_err()
+                .to_string(),
+            "?request_id=1 is not a suffix IoTDA defines on this event up topic; only property reports and messages up take ?request_id={id}"
         );
     }
 
@@ -696,12 +872,31 @@ mod tests {
                 kind: TopicKind::CommandResponse
             })
         );
+        for kind in [
+            TopicKind::GatewaySubDevicesPropertiesReport,
+            TopicKind::MessagesDown,
+            TopicKind::EventsUp,
+            TopicKind::EventsDown,
+        ] {
+            assert_eq!(
+                Topic::with_request_id(kind, DEV, "1"),
+                Err(UnexpectedRequestId { kind })
+            );
+        }
         assert_eq!(
-            Topic::with_request_id(TopicKind::PropertiesReport, DEV, "1"),
-            Err(UnexpectedRequestId {
-                kind: TopicKind::PropertiesReport
+            Topic::with_request_id(TopicKind::MessagesUp, DEV, ""),
+            Err(EmptyRequestId {
+                kind: TopicKind::MessagesUp
             })
         );
+        for bad in ["a&encoding=gzip", "a?", "a/b", "a+", "#", "a\0"] {
+            assert_eq!(
+                Topic::with_request_id(TopicKind::PropertiesReport, DEV, bad),
+                Err(InvalidQueryRequestId {
+                    request_id: bad.into()
+                })
+            );
+        }
         assert_eq!(
             Topic::with_request_id(TopicKind::CommandResponse, DEV, ""),
             Err(EmptyRequestId {

@@ -194,3 +194,22 @@ fn decoding_errors_name_the_field() {
         Err(PayloadError::Syntax { line: 1, .. })
     ));
 }
+
+#[test]
+fn event_id_survives_decode_and_encode() {
+    // Huawei's example of "Platform Responding to a Request for Deleting
+    // Child Devices" (support.huaweicloud.com/api-iothub/iot_06_v5_30184.html),
+    // whose `event_id` is mandatory: it names the gateway's request.
+    let payload: EventsPayload =
+        round_trip("events_sub_device_manager_delete_sub_device_response.json");
+    let event = &payload.services[0];
+    assert_eq!(
+        event.event_id.as_deref(),
+        Some("40cc9ab1-3579-488c-95c6-c18941c99eb4")
+    );
+    // Absent, it is not written.
+    let mut bare = event.clone();
+    bare.event_id = None;
+    let text = String::from_utf8(EventsPayload::single(bare).encode().unwrap()).unwrap();
+    assert!(!text.contains("event_id"), "{text}");
+}

@@ -53,6 +53,11 @@ pub struct Event {
     /// When it happened, `yyyyMMdd'T'HHmmss'Z'` UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
+    /// Identifies the event: optional on requests (the platform makes one up
+    /// when absent), and the platform's answer carries the request's, which
+    /// is how a gateway matches `add_sub_device_response` to its request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
     /// The event's parameters.
     #[serde(default)]
     pub paras: Map<String, Value>,
@@ -204,6 +209,7 @@ impl SystemEvent {
             service_id: self.service_id().to_owned(),
             event_type: self.event_type().to_owned(),
             event_time: event_time.map(|t| t.to_string()),
+            event_id: None,
             paras,
         })
     }
@@ -240,6 +246,7 @@ mod tests {
             service_id: service.into(),
             event_type: kind.into(),
             event_time: None,
+            event_id: None,
             paras: paras.as_object().cloned().unwrap_or_default(),
         };
         assert_eq!(
