@@ -40,11 +40,12 @@ pub use model::{
     Property, ResponseDef, ServiceCapability, ZipError,
 };
 pub use payload::{
-    CommandRequest, CommandResponse, DeviceProperties, Event, EventsPayload,
-    GatewayPropertiesReport, Message, MessageEnvelope, Payload, PayloadError, PropertiesGetRequest,
-    PropertiesGetResponse, PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
-    ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService, SystemEvent,
-    TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport, VersionReport,
+    BatchTask, CommandRequest, CommandResponse, DeviceProperties, Event, EventsPayload,
+    GatewayPropertiesReport, Message, MessageEnvelope, OtaError, Payload, PayloadError, Progress,
+    PropertiesGetRequest, PropertiesGetResponse, PropertiesReport, PropertiesSetRequest,
+    PropertiesSetResponse, ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse,
+    ShadowService, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeNotice, UpgradeNoticeV2,
+    UpgradeProgressReport, UpgradeResult, VersionReport,
 };
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,

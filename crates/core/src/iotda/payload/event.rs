@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::ota::{UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, VersionReport};
 use super::{from_value, Payload, PayloadError};
 use crate::iotda::EventTime;
 
@@ -65,8 +66,8 @@ pub struct Event {
 
 impl Event {
     /// The typed form of a `$time_sync` or `$ota` event; `Ok(None)` for other
-    /// events (including `$ota` upgrade notices this kit does not type), and
-    /// an error naming the parameter when a known event's `paras` do not fit.
+    /// events, and an error naming the parameter when a known event's
+    /// `paras` do not fit.
     pub fn system_event(&self) -> Result<Option<SystemEvent>, PayloadError> {
         let paras = Value::Object(self.paras.clone());
         let event = match (self.service_id.as_str(), self.event_type.as_str()) {
@@ -82,6 +83,18 @@ impl Event {
             }
             (OTA_SERVICE_ID, "upgrade_progress_report") => {
                 SystemEvent::UpgradeProgressReport(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "firmware_upgrade") => {
+                SystemEvent::FirmwareUpgrade(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "software_upgrade") => {
+                SystemEvent::SoftwareUpgrade(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "firmware_upgrade_v2") => {
+                SystemEvent::FirmwareUpgradeV2(from_value("paras", &paras)?)
+            }
+            (OTA_SERVICE_ID, "software_upgrade_v2") => {
+                SystemEvent::SoftwareUpgradeV2(from_value("paras", &paras)?)
             }
             _ => return Ok(None),
         };
@@ -123,34 +136,6 @@ impl TimeSyncResponse {
     }
 }
 
-/// `$ota` / `version_report` (up): the device's current versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionReport {
-    /// Firmware version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fw_version: Option<String>,
-    /// Software version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sw_version: Option<String>,
-}
-
-/// `$ota` / `upgrade_progress_report` (up): how an upgrade is going.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UpgradeProgressReport {
-    /// `0` while going well or when done; IoTDA's upgrade error codes
-    /// otherwise.
-    pub result_code: i64,
-    /// Percent done, 0-100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<u8>,
-    /// The version being installed, or installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// What is happening, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
 /// An event of the platform's own services, typed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SystemEvent {
@@ -164,6 +149,14 @@ pub enum SystemEvent {
     VersionReport(VersionReport),
     /// An upgrade's progress.
     UpgradeProgressReport(UpgradeProgressReport),
+    /// Upgrade the firmware from a package the platform stores.
+    FirmwareUpgrade(UpgradeNotice),
+    /// Upgrade the software from a package the platform stores.
+    SoftwareUpgrade(UpgradeNotice),
+    /// Upgrade the firmware from a package in OBS.
+    FirmwareUpgradeV2(UpgradeNoticeV2),
+    /// Upgrade the software from a package in OBS.
+    SoftwareUpgradeV2(UpgradeNoticeV2),
 }
 
 impl SystemEvent {
@@ -171,9 +164,13 @@ impl SystemEvent {
     pub fn service_id(&self) -> &'static str {
         match self {
             Self::TimeSyncRequest(_) | Self::TimeSyncResponse(_) => TIME_SYNC_SERVICE_ID,
-            Self::VersionQuery | Self::VersionReport(_) | Self::UpgradeProgressReport(_) => {
-                OTA_SERVICE_ID
-            }
+            Self::VersionQuery
+            | Self::VersionReport(_)
+            | Self::UpgradeProgressReport(_)
+            | Self::FirmwareUpgrade(_)
+            | Self::SoftwareUpgrade(_)
+            | Self::FirmwareUpgradeV2(_)
+            | Self::SoftwareUpgradeV2(_) => OTA_SERVICE_ID,
         }
     }
 
@@ -185,6 +182,10 @@ impl SystemEvent {
             Self::VersionQuery => "version_query",
             Self::VersionReport(_) => "version_report",
             Self::UpgradeProgressReport(_) => "upgrade_progress_report",
+            Self::FirmwareUpgrade(_) => "firmware_upgrade",
+            Self::SoftwareUpgrade(_) => "software_upgrade",
+            Self::FirmwareUpgradeV2(_) => "firmware_upgrade_v2",
+            Self::SoftwareUpgradeV2(_) => "software_upgrade_v2",
         }
     }
 
@@ -196,6 +197,8 @@ impl SystemEvent {
             Self::VersionQuery => Ok(Value::Object(Map::new())),
             Self::VersionReport(p) => serde_json::to_value(p),
             Self::UpgradeProgressReport(p) => serde_json::to_value(p),
+            Self::FirmwareUpgrade(p) | Self::SoftwareUpgrade(p) => serde_json::to_value(p),
+            Self::FirmwareUpgradeV2(p) | Self::SoftwareUpgradeV2(p) => serde_json::to_value(p),
         }
         .map_err(|e| PayloadError::Encode {
             detail: e.to_string(),
@@ -258,8 +261,40 @@ mod tests {
             Ok(None)
         );
         assert_eq!(
-            event("$ota", "firmware_upgrade", json!({"url": "x"})).system_event(),
-            Ok(None)
+            event("$ota", "firmware_upgrade", json!({"url": "x"}))
+                .system_event()
+                .unwrap_err()
+                .to_string(),
+            "field paras: missing field `version`"
+        );
+        assert_eq!(
+            event(
+                "$ota",
+                "upgrade_progress_report",
+                json!({"result_code": 0, "progress": 101, "version": "1"})
+            )
+            .system_event()
+            .unwrap_err()
+            .to_string(),
+            "field paras.progress: progress is a percentage from 0 to 100; got 101"
+        );
+        assert_eq!(
+            event("$ota", "upgrade_progress_report", json!({"result_code": 11, "version": "1"}))
+                .system_event()
+                .unwrap_err()
+                .to_string(),
+            "field paras.result_code: result code 11 is not one IoTDA defines for an upgrade; use 0-10 or 255"
+        );
+        assert_eq!(
+            event(
+                "$ota",
+                "upgrade_progress_report",
+                json!({"result_code": 0, "progress": 100})
+            )
+            .system_event()
+            .unwrap_err()
+            .to_string(),
+            "field paras: missing field `version`"
         );
         assert_eq!(
             event(

@@ -23,6 +23,7 @@
 mod command;
 mod event;
 mod message;
+mod ota;
 mod properties;
 mod shadow;
 
@@ -36,10 +37,14 @@ use super::{json_path, MAX_PAYLOAD_LEN};
 
 pub use command::{CommandRequest, CommandResponse};
 pub use event::{
-    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport,
-    VersionReport, OTA_SERVICE_ID, TIME_SYNC_SERVICE_ID,
+    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, OTA_SERVICE_ID,
+    TIME_SYNC_SERVICE_ID,
 };
 pub use message::{Message, MessageEnvelope};
+pub use ota::{
+    BatchTask, OtaError, Progress, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport,
+    UpgradeResult, VersionReport,
+};
 pub use properties::{
     DeviceProperties, GatewayPropertiesReport, PropertiesGetRequest, PropertiesGetResponse,
     PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
