@@ -121,6 +121,16 @@ pub struct TimeSyncResponse {
 }
 
 impl TimeSyncResponse {
+    /// The platform's answer to `request`, stamped with its own clock when
+    /// the request arrived and when the answer leaves (Unix milliseconds).
+    pub fn answer(request: TimeSyncRequest, server_recv_time: i64, server_send_time: i64) -> Self {
+        Self {
+            device_send_time: request.device_send_time,
+            server_recv_time,
+            server_send_time,
+        }
+    }
+
     /// The platform's time when the answer arrived, by Huawei's formula
     /// `(server_recv_time + server_send_time + device_recv_time -
     /// device_send_time) / 2`: the server time plus half the round trip.
@@ -133,6 +143,17 @@ impl TimeSyncResponse {
             - i128::from(self.device_send_time);
         let half = sum.div_euclid(2);
         i64::try_from(half).unwrap_or(if half < 0 { i64::MIN } else { i64::MAX })
+    }
+
+    /// How far the device's clock is behind the platform's, in
+    /// milliseconds (negative when ahead): [`platform_time_at`] minus
+    /// `device_recv_time`. Adding it to the device's clock gives the
+    /// platform's time.
+    ///
+    /// [`platform_time_at`]: Self::platform_time_at
+    pub fn offset_at(&self, device_recv_time: i64) -> i64 {
+        self.platform_time_at(device_recv_time)
+            .saturating_sub(device_recv_time)
     }
 }
 
@@ -315,6 +336,28 @@ mod tests {
                 .to_string(),
             "field paras: missing field `result_code`"
         );
+    }
+
+    #[test]
+    fn time_sync_by_the_documented_example() {
+        // "Platform Responding to a Request for Time Synchronization"
+        // (support.huaweicloud.com/api-iothub/iot_06_v5_3041.html): its
+        // example answer, received 100 ms after the request left on the
+        // device's clock. The formula on that page,
+        // (server_recv + server_send + device_recv - device_send) / 2,
+        // gives (1582685696152 + 1582685708109 + 1582685678889 -
+        // 1582685678789) / 2 = 1582685702180.5, floored.
+        let request = TimeSyncRequest {
+            device_send_time: 1_582_685_678_789,
+        };
+        let r = TimeSyncResponse::answer(request, 1_582_685_696_152, 1_582_685_708_109);
+        assert_eq!(r.device_send_time, request.device_send_time);
+        let device_recv_time = 1_582_685_678_889;
+        assert_eq!(r.platform_time_at(device_recv_time), 1_582_685_702_180);
+        assert_eq!(r.offset_at(device_recv_time), 23_291);
+        // A device clock ahead of the platform's gives a negative offset.
+        let ahead = TimeSyncResponse::answer(request, 1_582_685_600_000, 1_582_685_600_010);
+        assert_eq!(ahead.offset_at(device_recv_time), -78_834);
     }
 
     #[test]
