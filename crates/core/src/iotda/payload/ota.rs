@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! down  version_query                         {}                                        iot_06_v5_3028
-//! up    version_report                        {fw_version, sw_version}                  ("Device Reporting Software and Firmware Versions")
+//! up    version_report                        {fw_version, sw_version}                  iot_06_v5_3029
 //! down  firmware_upgrade / software_upgrade   {version, url, file_size, sign, ...}      iot_06_v5_3030
 //! down  firmware_upgrade_v2 / software_upgrade_v2  {version, url, ...} (package in OBS) iot_06_v5_3030
 //! up    upgrade_progress_report               {result_code, progress, version, ...}     iot_06_v5_3031
