@@ -116,7 +116,10 @@ fn system_events() {
                 server_send_time: 1_582_685_698_088,
             }),
         ),
-        ("events_ota_version_query.json", SystemEvent::VersionQuery),
+        (
+            "events_ota_version_query.json",
+            SystemEvent::VersionQuery(Default::default()),
+        ),
         (
             "events_ota_version_report.json",
             SystemEvent::VersionReport(VersionReport {
@@ -337,4 +340,107 @@ fn upgrade_result_codes_are_the_documented_ones() {
     assert!(progress(json!(-1)).is_err());
     assert!(progress(json!(1000)).is_err());
     assert!(progress(json!(50.5)).is_err());
+}
+
+#[test]
+fn sub_device_manager_events() {
+    use iotda_core::iotda::payload::SUB_DEVICE_SERVICE_ID;
+    use iotda_core::iotda::SubDeviceStatus;
+    // Each fixture is the example of its page in Huawei's "Gateway and Child
+    // Device Management" (support.huaweicloud.com/api-iothub/iot_06_v5_NNNN.html):
+    // add request 30181, delete notification 3020, status update 3022,
+    // status update response 30233, delete response 30184.
+    let names = [
+        "events_sub_device_manager_add_sub_device_request.json",
+        "events_sub_device_manager_delete_sub_device_notify.json",
+        "events_sub_device_manager_sub_device_update_status.json",
+        "events_sub_device_manager_sub_device_update_status_response.json",
+        "events_sub_device_manager_delete_sub_device_response.json",
+    ];
+    let mut typed = Vec::new();
+    for name in names {
+        let payload: EventsPayload = round_trip(name);
+        let event = &payload.services[0];
+        let system = event
+            .system_event()
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap_or_else(|| panic!("{name}: not typed"));
+        assert_eq!(system.service_id(), SUB_DEVICE_SERVICE_ID);
+        assert_eq!(system.event_type(), event.event_type);
+        // Typed back to generic: the same event once its id and time are put back.
+        let mut back = system.to_event(None).unwrap();
+        back.event_id = event.event_id.clone();
+        back.event_time = event.event_time.clone();
+        assert_eq!(&back, event, "{name}");
+        typed.push(system);
+    }
+    let SystemEvent::AddSubDeviceRequest(add) = &typed[0] else {
+        panic!("{:?}", typed[0]);
+    };
+    assert_eq!(add.devices[1].node_id, "subdevice12");
+    assert_eq!(add.devices[1].device_id, None);
+    let SystemEvent::DeleteSubDeviceNotify(gone) = &typed[1] else {
+        panic!("{:?}", typed[1]);
+    };
+    assert_eq!(gone.version, Some(1));
+    assert_eq!(gone.devices[0].status, None);
+    let SystemEvent::SubDeviceUpdateStatus(update) = &typed[2] else {
+        panic!("{:?}", typed[2]);
+    };
+    assert!(update
+        .device_statuses
+        .iter()
+        .all(|s| s.status == SubDeviceStatus::Online));
+    let SystemEvent::SubDeviceUpdateStatusResponse(answer) = &typed[3] else {
+        panic!("{:?}", typed[3]);
+    };
+    assert_eq!(answer.failed_devices[0].error_code, "XXX");
+    let SystemEvent::DeleteSubDeviceResponse(deleted) = &typed[4] else {
+        panic!("{:?}", typed[4]);
+    };
+    assert_eq!(
+        deleted.successful_devices,
+        ["c6b39067b0325db34663d3ef421a42f6_subdevice11"]
+    );
+}
+
+#[test]
+fn sub_device_responses_need_their_event_id() {
+    // Mandatory on the platform's answers (30182, 30184, 30233), optional on
+    // the gateway's requests (30181).
+    for (name, needed) in [
+        (
+            "events_sub_device_manager_delete_sub_device_response.json",
+            true,
+        ),
+        (
+            "events_sub_device_manager_sub_device_update_status_response.json",
+            true,
+        ),
+        (
+            "events_sub_device_manager_add_sub_device_request.json",
+            false,
+        ),
+    ] {
+        let mut event = EventsPayload::decode(&fixture(name)).unwrap().services[0].clone();
+        event.event_id = None;
+        let got = event.system_event();
+        if needed {
+            assert_eq!(
+                got.unwrap_err().to_string(),
+                "the payload does not have the expected shape: missing field `event_id`",
+                "{name}"
+            );
+        } else {
+            assert!(got.unwrap().is_some(), "{name}");
+        }
+    }
+    // A status the platform does not define is refused, naming the field.
+    let bad = br#"{"services":[{"service_id":"$sub_device_manager","event_type":"sub_device_update_status","paras":{"device_statuses":[{"device_id":"d","status":"online"}]}}]}"#;
+    let event = &EventsPayload::decode(bad).unwrap().services[0];
+    let err = event.system_event().unwrap_err().to_string();
+    assert!(
+        err.starts_with("field paras.device_statuses[0].status: unknown variant `online`"),
+        "{err}"
+    );
 }

@@ -1,11 +1,16 @@
 //! Events (`events/up`, `events/down`), with typed parameters for the
-//! platform's own services: time synchronisation (`$time_sync`) and
-//! firmware/software upgrade (`$ota`).
+//! platform's own services: time synchronisation (`$time_sync`),
+//! firmware/software upgrade (`$ota`) and a gateway's sub-devices
+//! (`$sub_device_manager`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::ota::{UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, VersionReport};
+use super::ota::{BatchTask, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, VersionReport};
+use super::sub_device::{
+    AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+};
 use super::{from_value, Payload, PayloadError};
 use crate::iotda::EventTime;
 
@@ -13,6 +18,8 @@ use crate::iotda::EventTime;
 pub const TIME_SYNC_SERVICE_ID: &str = "$time_sync";
 /// The platform's firmware and software upgrade service.
 pub const OTA_SERVICE_ID: &str = "$ota";
+/// The platform's service that manages a gateway's sub-devices.
+pub const SUB_DEVICE_SERVICE_ID: &str = "$sub_device_manager";
 
 /// The body of `events/up` and `events/down`.
 ///
@@ -65,40 +72,20 @@ pub struct Event {
 }
 
 impl Event {
-    /// The typed form of a `$time_sync` or `$ota` event; `Ok(None)` for other
-    /// events, and an error naming the parameter when a known event's
-    /// `paras` do not fit.
+    /// The typed form of a `$time_sync`, `$ota` or `$sub_device_manager`
+    /// event; `Ok(None)` for other events, and an error naming the
+    /// parameter when a known event's `paras` do not fit (or, for the
+    /// platform's sub-device responses, when `event_id` is missing).
     pub fn system_event(&self) -> Result<Option<SystemEvent>, PayloadError> {
         let paras = Value::Object(self.paras.clone());
-        let event = match (self.service_id.as_str(), self.event_type.as_str()) {
-            (TIME_SYNC_SERVICE_ID, "time_sync_request") => {
-                SystemEvent::TimeSyncRequest(from_value("paras", &paras)?)
-            }
-            (TIME_SYNC_SERVICE_ID, "time_sync_response") => {
-                SystemEvent::TimeSyncResponse(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "version_query") => SystemEvent::VersionQuery,
-            (OTA_SERVICE_ID, "version_report") => {
-                SystemEvent::VersionReport(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "upgrade_progress_report") => {
-                SystemEvent::UpgradeProgressReport(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "firmware_upgrade") => {
-                SystemEvent::FirmwareUpgrade(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "software_upgrade") => {
-                SystemEvent::SoftwareUpgrade(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "firmware_upgrade_v2") => {
-                SystemEvent::FirmwareUpgradeV2(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "software_upgrade_v2") => {
-                SystemEvent::SoftwareUpgradeV2(from_value("paras", &paras)?)
-            }
-            _ => return Ok(None),
-        };
-        Ok(Some(event))
+        let event = SystemEvent::decode(&self.service_id, &self.event_type, &paras)?;
+        if event.as_ref().is_some_and(SystemEvent::needs_event_id) && self.event_id.is_none() {
+            return Err(PayloadError::Field {
+                path: String::new(),
+                detail: "missing field `event_id`".to_owned(),
+            });
+        }
+        Ok(event)
     }
 }
 
@@ -157,71 +144,102 @@ impl TimeSyncResponse {
     }
 }
 
-/// An event of the platform's own services, typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SystemEvent {
+/// Declares [`SystemEvent`] from one table of variant, parameter type,
+/// service and event type, so that decoding, naming and encoding cannot
+/// disagree.
+macro_rules! system_events {
+    ($($(#[doc = $doc:literal])* $variant:ident($paras:ty) = $service:ident / $kind:literal;)*) => {
+        /// An event of the platform's own services, typed.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum SystemEvent {
+            $($(#[doc = $doc])* $variant($paras),)*
+        }
+
+        impl SystemEvent {
+            /// The typed event of `service` and `kind`, if it is one.
+            fn decode(service: &str, kind: &str, paras: &Value) -> Result<Option<Self>, PayloadError> {
+                $(if service == $service && kind == $kind {
+                    return Ok(Some(Self::$variant(from_value("paras", paras)?)));
+                })*
+                Ok(None)
+            }
+
+            /// The `service_id` it is sent under.
+            pub fn service_id(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $service,)*
+                }
+            }
+
+            /// Its `event_type`.
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $kind,)*
+                }
+            }
+
+            fn paras(&self) -> Result<Value, serde_json::Error> {
+                match self {
+                    $(Self::$variant(p) => serde_json::to_value(p),)*
+                }
+            }
+        }
+    };
+}
+
+system_events! {
     /// The device asks for the platform's time.
-    TimeSyncRequest(TimeSyncRequest),
+    TimeSyncRequest(TimeSyncRequest) = TIME_SYNC_SERVICE_ID / "time_sync_request";
     /// The platform's time.
-    TimeSyncResponse(TimeSyncResponse),
-    /// The platform asks for the device's versions (no parameters).
-    VersionQuery,
+    TimeSyncResponse(TimeSyncResponse) = TIME_SYNC_SERVICE_ID / "time_sync_response";
+    /// The platform asks for the device's versions (with a gateway's batch
+    /// task, if any).
+    VersionQuery(BatchTask) = OTA_SERVICE_ID / "version_query";
     /// The device's versions.
-    VersionReport(VersionReport),
+    VersionReport(VersionReport) = OTA_SERVICE_ID / "version_report";
     /// An upgrade's progress.
-    UpgradeProgressReport(UpgradeProgressReport),
+    UpgradeProgressReport(UpgradeProgressReport) = OTA_SERVICE_ID / "upgrade_progress_report";
     /// Upgrade the firmware from a package the platform stores.
-    FirmwareUpgrade(UpgradeNotice),
+    FirmwareUpgrade(UpgradeNotice) = OTA_SERVICE_ID / "firmware_upgrade";
     /// Upgrade the software from a package the platform stores.
-    SoftwareUpgrade(UpgradeNotice),
+    SoftwareUpgrade(UpgradeNotice) = OTA_SERVICE_ID / "software_upgrade";
     /// Upgrade the firmware from a package in OBS.
-    FirmwareUpgradeV2(UpgradeNoticeV2),
+    FirmwareUpgradeV2(UpgradeNoticeV2) = OTA_SERVICE_ID / "firmware_upgrade_v2";
     /// Upgrade the software from a package in OBS.
-    SoftwareUpgradeV2(UpgradeNoticeV2),
+    SoftwareUpgradeV2(UpgradeNoticeV2) = OTA_SERVICE_ID / "software_upgrade_v2";
+    /// The platform added sub-devices to this gateway.
+    AddSubDeviceNotify(SubDevicesNotify) = SUB_DEVICE_SERVICE_ID / "add_sub_device_notify";
+    /// The platform deleted sub-devices of this gateway.
+    DeleteSubDeviceNotify(SubDevicesNotify) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_notify";
+    /// The gateway reports its sub-devices' statuses.
+    SubDeviceUpdateStatus(SubDeviceStatusUpdate) = SUB_DEVICE_SERVICE_ID / "sub_device_update_status";
+    /// Which status updates the platform took.
+    SubDeviceUpdateStatusResponse(SubDeviceStatusUpdateResponse) = SUB_DEVICE_SERVICE_ID / "sub_device_update_status_response";
+    /// The gateway asks to register sub-devices.
+    AddSubDeviceRequest(AddSubDeviceRequest) = SUB_DEVICE_SERVICE_ID / "add_sub_device_request";
+    /// What the platform registered.
+    AddSubDeviceResponse(AddSubDeviceResponse) = SUB_DEVICE_SERVICE_ID / "add_sub_device_response";
+    /// The gateway asks to delete sub-devices.
+    DeleteSubDeviceRequest(DeleteSubDeviceRequest) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_request";
+    /// What the platform deleted.
+    DeleteSubDeviceResponse(DeleteSubDeviceResponse) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_response";
 }
 
 impl SystemEvent {
-    /// The `service_id` it is sent under.
-    pub fn service_id(&self) -> &'static str {
-        match self {
-            Self::TimeSyncRequest(_) | Self::TimeSyncResponse(_) => TIME_SYNC_SERVICE_ID,
-            Self::VersionQuery
-            | Self::VersionReport(_)
-            | Self::UpgradeProgressReport(_)
-            | Self::FirmwareUpgrade(_)
-            | Self::SoftwareUpgrade(_)
-            | Self::FirmwareUpgradeV2(_)
-            | Self::SoftwareUpgradeV2(_) => OTA_SERVICE_ID,
-        }
-    }
-
-    /// Its `event_type`.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Self::TimeSyncRequest(_) => "time_sync_request",
-            Self::TimeSyncResponse(_) => "time_sync_response",
-            Self::VersionQuery => "version_query",
-            Self::VersionReport(_) => "version_report",
-            Self::UpgradeProgressReport(_) => "upgrade_progress_report",
-            Self::FirmwareUpgrade(_) => "firmware_upgrade",
-            Self::SoftwareUpgrade(_) => "software_upgrade",
-            Self::FirmwareUpgradeV2(_) => "firmware_upgrade_v2",
-            Self::SoftwareUpgradeV2(_) => "software_upgrade_v2",
-        }
+    /// Whether Huawei makes `event_id` mandatory on it: the platform's
+    /// answers to a gateway's sub-device requests, which name the request.
+    pub fn needs_event_id(&self) -> bool {
+        matches!(
+            self,
+            Self::SubDeviceUpdateStatusResponse(_)
+                | Self::AddSubDeviceResponse(_)
+                | Self::DeleteSubDeviceResponse(_)
+        )
     }
 
     /// The generic [`Event`], stamped with `event_time` when given.
     pub fn to_event(&self, event_time: Option<EventTime>) -> Result<Event, PayloadError> {
-        let paras = match self {
-            Self::TimeSyncRequest(p) => serde_json::to_value(p),
-            Self::TimeSyncResponse(p) => serde_json::to_value(p),
-            Self::VersionQuery => Ok(Value::Object(Map::new())),
-            Self::VersionReport(p) => serde_json::to_value(p),
-            Self::UpgradeProgressReport(p) => serde_json::to_value(p),
-            Self::FirmwareUpgrade(p) | Self::SoftwareUpgrade(p) => serde_json::to_value(p),
-            Self::FirmwareUpgradeV2(p) | Self::SoftwareUpgradeV2(p) => serde_json::to_value(p),
-        }
-        .map_err(|e| PayloadError::Encode {
+        let paras = self.paras().map_err(|e| PayloadError::Encode {
             detail: e.to_string(),
         })?;
         let Value::Object(paras) = paras else {
@@ -275,7 +293,7 @@ mod tests {
         };
         assert_eq!(
             event("$ota", "version_query", json!({})).system_event(),
-            Ok(Some(SystemEvent::VersionQuery))
+            Ok(Some(SystemEvent::VersionQuery(BatchTask::default())))
         );
         assert_eq!(
             event("Battery", "low", json!({"level": 3})).system_event(),

@@ -26,6 +26,7 @@ mod message;
 mod ota;
 mod properties;
 mod shadow;
+mod sub_device;
 
 use std::fmt;
 
@@ -38,7 +39,7 @@ use super::{json_path, MAX_PAYLOAD_LEN};
 pub use command::{CommandRequest, CommandResponse};
 pub use event::{
     Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, OTA_SERVICE_ID,
-    TIME_SYNC_SERVICE_ID,
+    SUB_DEVICE_SERVICE_ID, TIME_SYNC_SERVICE_ID,
 };
 pub use message::{Message, MessageEnvelope};
 pub use ota::{
@@ -50,6 +51,11 @@ pub use properties::{
     PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
 };
 pub use shadow::{ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService};
+pub use sub_device::{
+    AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
+    DeviceStatus, FailedDevice, FailedNewDevice, NewSubDevice, SubDeviceInfo, SubDeviceStatus,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+};
 
 /// Why a payload could not be decoded or encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
