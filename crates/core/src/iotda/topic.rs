@@ -27,7 +27,11 @@
 //! query suffix, `properties/report?request_id={request_id}` and
 //! `messages/up?request_id={request_id}` (Huawei's "Device Reporting
 //! Properties" and "Device Reporting a Message" pages); without one the
-//! platform makes one up. Custom topics (`$oc/devices/{id}/user/...`) are
+//! platform makes one up.
+//!
+//! A message up may instead end with `?encoding=gzip`, its payload then
+//! gzip ([`crate::gzip`]): the form Huawei's Java and C device SDKs publish
+//! compressed messages on. The two suffixes are not combined. Custom topics (`$oc/devices/{id}/user/...`) are
 //! not system topics and are not classified here.
 
 use std::fmt;
@@ -41,6 +45,8 @@ const SYS: &str = "/sys/";
 const REQUEST_ID: &str = "request_id=";
 /// The query suffix by which a report names its request id.
 const QUERY_REQUEST_ID: &str = "?request_id=";
+/// The query by which a message up says its payload is gzip.
+const GZIP: &str = "encoding=gzip";
 
 /// Longest topic name MQTT can carry: its length is a two-byte integer
 /// (MQTT 3.1.1 §1.5.3).
@@ -138,6 +144,13 @@ impl TopicKind {
     /// documents it for property reports and messages up.
     pub fn takes_query_request_id(self) -> bool {
         matches!(self, Self::PropertiesReport | Self::MessagesUp)
+    }
+
+    /// Whether the topic may end with `?encoding=gzip`, its payload then
+    /// compressed with gzip: Huawei's Java and C device SDKs send messages
+    /// up this way.
+    pub fn takes_gzip(self) -> bool {
+        self == Self::MessagesUp
     }
 
     /// Who publishes it.
@@ -310,7 +323,7 @@ impl fmt::Display for TopicError {
             ),
             Self::UnknownParameter { kind, parameter } => write!(
                 f,
-                "?{parameter} is not a suffix IoTDA defines on this {kind} topic; only property reports and messages up take ?request_id={{id}}"
+                "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, messages up also ?encoding=gzip"
             ),
             Self::Wildcard { topic } => write!(
                 f,
@@ -338,6 +351,7 @@ pub struct Topic {
     kind: TopicKind,
     device_id: String,
     request_id: Option<String>,
+    gzip: bool,
 }
 
 impl Topic {
@@ -352,6 +366,7 @@ impl Topic {
             kind,
             device_id: device_id.to_owned(),
             request_id: None,
+            gzip: false,
         })
     }
 
@@ -375,12 +390,33 @@ impl Topic {
             kind,
             device_id: device_id.to_owned(),
             request_id: Some(request_id.to_owned()),
+            gzip: false,
         };
         let len = topic.len();
         if len > MAX_TOPIC_LEN {
             return Err(TopicError::TooLong { len });
         }
         Ok(topic)
+    }
+
+    /// The `?encoding=gzip` form of `kind` for `device_id`, whose payload is
+    /// gzip (see [`crate::gzip`]); only for kinds that
+    /// [take it](TopicKind::takes_gzip).
+    pub fn gzip(kind: TopicKind, device_id: &str) -> Result<Self, TopicError> {
+        if !kind.takes_gzip() {
+            return Err(TopicError::UnknownParameter {
+                kind,
+                parameter: GZIP.to_owned(),
+            });
+        }
+        let mut topic = Self::new(kind, device_id)?;
+        topic.gzip = true;
+        Ok(topic)
+    }
+
+    /// Whether the payload is gzip (the topic ends with `?encoding=gzip`).
+    pub fn is_gzip(&self) -> bool {
+        self.gzip
     }
 
     /// Classifies a topic a message arrived on (or was sent to) and extracts
@@ -404,11 +440,12 @@ impl Topic {
         };
         let suffix = suffix.strip_prefix(SYS).ok_or_else(not_system)?;
         check_device_id(device_id)?;
-        let (kind, request_id) = classify(suffix)?;
+        let (kind, request_id, gzip) = classify(suffix)?;
         Ok(Self {
             kind,
             device_id: device_id.to_owned(),
             request_id: request_id.map(str::to_owned),
+            gzip,
         })
     }
 
@@ -437,6 +474,7 @@ impl Topic {
             kind,
             device_id: self.device_id.clone(),
             request_id: self.request_id.clone(),
+            gzip: false,
         })
     }
 
@@ -450,6 +488,7 @@ impl Topic {
                 .request_id
                 .as_ref()
                 .map_or(0, |id| self.request_id_prefix().len() + id.len())
+            + if self.gzip { GZIP.len() + 1 } else { 0 }
     }
 
     /// What comes between the path and the request id.
@@ -467,6 +506,9 @@ impl fmt::Display for Topic {
         write!(f, "{PREFIX}{}{SYS}{}", self.device_id, self.kind.path())?;
         if let Some(id) = &self.request_id {
             write!(f, "{}{id}", self.request_id_prefix())?;
+        }
+        if self.gzip {
+            write!(f, "?{GZIP}")?;
         }
         Ok(())
     }
@@ -500,13 +542,17 @@ pub fn downlink_filters(device_id: &str) -> Result<Vec<String>, TopicError> {
         .collect()
 }
 
-/// The kind and request id of the part of a topic after `sys/`.
-fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
+/// What a topic's suffix says: its kind, request id and whether its payload
+/// is gzip.
+type Classified<'a> = (TopicKind, Option<&'a str>, bool);
+
+/// The kind, request id and encoding of the part of a topic after `sys/`.
+fn classify(suffix: &str) -> Result<Classified<'_>, TopicError> {
     for kind in TopicKind::ALL {
         let path = kind.path();
         if !kind.has_request_id() {
             if suffix == path {
-                return Ok((kind, None));
+                return Ok((kind, None, false));
             }
             if let Some(query) = suffix.strip_prefix(path).and_then(|s| s.strip_prefix('?')) {
                 return classify_query(kind, query);
@@ -521,7 +567,7 @@ fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
             .and_then(|s| s.strip_prefix(REQUEST_ID))
         {
             check_request_id(kind, id)?;
-            return Ok((kind, Some(id)));
+            return Ok((kind, Some(id), false));
         }
     }
     Err(TopicError::UnknownSuffix {
@@ -529,12 +575,15 @@ fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
     })
 }
 
-/// The request id of the query after `?` of a report's topic.
-fn classify_query(kind: TopicKind, query: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
+/// The request id or encoding of the query after `?` of an uplink's topic.
+fn classify_query(kind: TopicKind, query: &str) -> Result<Classified<'_>, TopicError> {
+    if query == GZIP && kind.takes_gzip() {
+        return Ok((kind, None, true));
+    }
     match query.strip_prefix(REQUEST_ID) {
         Some(id) if kind.takes_query_request_id() => {
             check_query_request_id(kind, id)?;
-            Ok((kind, Some(id)))
+            Ok((kind, Some(id), false))
         }
         _ => Err(TopicError::UnknownParameter {
             kind,
@@ -658,6 +707,35 @@ mod tests {
     }
 
     #[test]
+    fn messages_up_take_encoding_gzip() {
+        // The form Huawei's device SDKs publish compressed messages on: C
+        // SDK `base.h` (TOPIC_SUFFIX_MESSAGEUP + TOPIC_SUFFIX_COMPRESS), Java
+        // SDK `reportCompressedDeviceMessage`.
+        let text = format!("$oc/devices/{DEV}/sys/messages/up?encoding=gzip");
+        let topic = Topic::parse(&text).unwrap();
+        assert_eq!(topic.kind(), TopicKind::MessagesUp);
+        assert!(topic.is_gzip());
+        assert_eq!(topic.request_id(), None);
+        let built = Topic::gzip(TopicKind::MessagesUp, DEV).unwrap();
+        assert_eq!(built, topic);
+        assert_eq!(built.to_string(), text);
+        assert_eq!(built.len(), text.len());
+        assert!(!Topic::new(TopicKind::MessagesUp, DEV).unwrap().is_gzip());
+        for kind in [TopicKind::PropertiesReport, TopicKind::EventsUp] {
+            assert_eq!(
+                Topic::gzip(kind, DEV),
+                Err(TopicError::UnknownParameter {
+                    kind,
+                    parameter: "encoding=gzip".into()
+                })
+            );
+            let path = kind.path();
+            assert!(Topic::parse(&format!("$oc/devices/{DEV}/sys/{path}?encoding=gzip")).is_err());
+        }
+        assert!(Topic::parse(&format!("$oc/devices/{DEV}/sys/messages/up?encoding=br")).is_err());
+    }
+
+    #[test]
     fn refuses_query_suffixes_iotda_does_not_define() {
         use TopicError::*;
         let cases = [
@@ -720,7 +798,7 @@ mod tests {
             Topic::parse(&format!("$oc/devices/{DEV}/sys/events/up?request_id=1"))
                 .unwrap_err()
                 .to_string(),
-            "?request_id=1 is not a suffix IoTDA defines on this event up topic; only property reports and messages up take ?request_id={id}"
+            "?request_id=1 is not a suffix IoTDA defines on this event up topic; property reports and messages up take ?request_id={id}, messages up also ?encoding=gzip"
         );
     }
 
