@@ -10,6 +10,8 @@
 //! - [`doctor`]: why IoTDA refuses a device, in one sentence with the fix.
 //! - [`endpoint`]: broker endpoints and ready-to-paste client settings
 //!   (`mosquitto_pub`, MQTTX CLI, MQTT.fx).
+//! - [`gzip`]: gzip compression and decompression for `?encoding=gzip`
+//!   payloads.
 //! - [`iotda`]: the device side of IoTDA: topics, payloads, `event_time`,
 //!   product models (JSON and the console's ZIP) and checks against a model.
 //! - [`mqtt`]: the MQTT 3.1.1 / 5.0 packet codec (bytes to packets and back)
@@ -24,6 +26,7 @@
 pub mod credentials;
 pub mod doctor;
 pub mod endpoint;
+pub mod gzip;
 mod hex;
 pub mod iotda;
 pub mod mqtt;

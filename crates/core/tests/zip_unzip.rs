@@ -102,3 +102,30 @@ for i in z.infolist():
         ]
     );
 }
+
+/// `iotda_core::gzip` and the real `gzip` read each other's output.
+#[test]
+fn gzip_reads_and_is_read_by_the_gzip_tool() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let data: Vec<u8> = (0..100_000u32).map(|i| (i % 97) as u8).collect();
+    let run = |args: &[&str], input: &[u8]| {
+        let mut child = Command::new("gzip")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("run gzip");
+        child.stdin.take().unwrap().write_all(input).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "gzip {args:?}");
+        out.stdout
+    };
+    let ours = iotda_core::gzip::compress(&data);
+    assert_eq!(run(&["-d", "-c"], &ours), data);
+    let theirs = run(&["-c", "-9"], &data);
+    assert_eq!(
+        iotda_core::gzip::decompress(&theirs, data.len()).unwrap(),
+        data
+    );
+}

@@ -40,11 +40,15 @@ pub use model::{
     Property, ResponseDef, ServiceCapability, ZipError,
 };
 pub use payload::{
-    CommandRequest, CommandResponse, DeviceProperties, Event, EventsPayload,
-    GatewayPropertiesReport, Message, MessageEnvelope, Payload, PayloadError, PropertiesGetRequest,
+    AddSubDeviceRequest, AddSubDeviceResponse, BatchTask, CommandRequest, CommandResponse,
+    DeleteSubDeviceRequest, DeleteSubDeviceResponse, DeviceProperties, DeviceStatus, Event,
+    EventsPayload, FailedDevice, FailedNewDevice, GatewayPropertiesReport, Message,
+    MessageEnvelope, NewSubDevice, OtaError, Payload, PayloadError, Progress, PropertiesGetRequest,
     PropertiesGetResponse, PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
-    ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService, SystemEvent,
-    TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport, VersionReport,
+    ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService,
+    SubDeviceInfo, SubDeviceStatus, SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse,
+    SubDevicesNotify, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeNotice,
+    UpgradeNoticeV2, UpgradeProgressReport, UpgradeResult, VersionReport,
 };
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,

@@ -21,7 +21,17 @@
 //!
 //! A device subscribes to the downlinks with `#` in place of
 //! `request_id={request_id}` and answers a request on the response topic
-//! with the same request id. Custom topics (`$oc/devices/{id}/user/...`) are
+//! with the same request id.
+//!
+//! A property report and a message up may name their own request id with a
+//! query suffix, `properties/report?request_id={request_id}` and
+//! `messages/up?request_id={request_id}` (Huawei's "Device Reporting
+//! Properties" and "Device Reporting a Message" pages); without one the
+//! platform makes one up.
+//!
+//! A message up may instead end with `?encoding=gzip`, its payload then
+//! gzip ([`crate::gzip`]): the form Huawei's Java and C device SDKs publish
+//! compressed messages on. The two suffixes are not combined. Custom topics (`$oc/devices/{id}/user/...`) are
 //! not system topics and are not classified here.
 
 use std::fmt;
@@ -33,6 +43,10 @@ use super::excerpt;
 const PREFIX: &str = "$oc/devices/";
 const SYS: &str = "/sys/";
 const REQUEST_ID: &str = "request_id=";
+/// The query suffix by which a report names its request id.
+const QUERY_REQUEST_ID: &str = "?request_id=";
+/// The query by which a message up says its payload is gzip.
+const GZIP: &str = "encoding=gzip";
 
 /// Longest topic name MQTT can carry: its length is a two-byte integer
 /// (MQTT 3.1.1 §1.5.3).
@@ -124,6 +138,19 @@ impl TopicKind {
     /// Whether the topic ends with `request_id={id}`.
     pub fn has_request_id(self) -> bool {
         self.path().ends_with('/')
+    }
+
+    /// Whether the topic may end with the query `?request_id={id}`: Huawei
+    /// documents it for property reports and messages up.
+    pub fn takes_query_request_id(self) -> bool {
+        matches!(self, Self::PropertiesReport | Self::MessagesUp)
+    }
+
+    /// Whether the topic may end with `?encoding=gzip`, its payload then
+    /// compressed with gzip: Huawei's Java and C device SDKs send messages
+    /// up this way.
+    pub fn takes_gzip(self) -> bool {
+        self == Self::MessagesUp
     }
 
     /// Who publishes it.
@@ -219,8 +246,8 @@ pub enum TopicError {
         /// The kind of topic.
         kind: TopicKind,
     },
-    /// A request id was given for a kind that has none (for example a
-    /// property report).
+    /// A request id was given for a kind that has none (for example an
+    /// event up).
     UnexpectedRequestId {
         /// The kind of topic.
         kind: TopicKind,
@@ -231,6 +258,22 @@ pub enum TopicError {
     InvalidRequestId {
         /// The request id (cut to 64 characters).
         request_id: String,
+    },
+    /// The request id of a `?request_id=` suffix has `&`, `?`, `/`, `+`, `#`
+    /// or NUL, which would start another parameter or change the topic's
+    /// levels. Likely cause: two parameters run together.
+    InvalidQueryRequestId {
+        /// The request id (cut to 64 characters).
+        request_id: String,
+    },
+    /// The topic ends with a `?` suffix IoTDA does not define for its kind.
+    /// Likely cause: `?request_id=` on a topic other than a property report
+    /// or a message up, or a misspelt parameter.
+    UnknownParameter {
+        /// The kind of topic.
+        kind: TopicKind,
+        /// The text after `?` (cut to 64 characters).
+        parameter: String,
     },
     /// The text has `+` or `#`: it is a subscription filter, not the topic of
     /// a message.
@@ -274,6 +317,14 @@ impl fmt::Display for TopicError {
                 f,
                 "request id {request_id:?} may not contain '/', '+', '#' or NUL"
             ),
+            Self::InvalidQueryRequestId { request_id } => write!(
+                f,
+                "request id {request_id:?} after ?request_id= may not contain '&', '?', '/', '+', '#' or NUL"
+            ),
+            Self::UnknownParameter { kind, parameter } => write!(
+                f,
+                "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, messages up also ?encoding=gzip"
+            ),
             Self::Wildcard { topic } => write!(
                 f,
                 "{topic:?} has a wildcard ('+' or '#'): it is a subscription filter, not a message topic"
@@ -292,13 +343,15 @@ impl std::error::Error for TopicError {}
 /// responses, the request id.
 ///
 /// Always valid: the device id follows IoTDA's rule, the request id is
-/// present exactly when the kind has one and is a single non-empty level, and
-/// the whole topic fits in an MQTT topic name.
+/// present when the kind has one in its path (a single non-empty level),
+/// optional when the kind takes `?request_id=`, absent otherwise, and the
+/// whole topic fits in an MQTT topic name.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Topic {
     kind: TopicKind,
     device_id: String,
     request_id: Option<String>,
+    gzip: bool,
 }
 
 impl Topic {
@@ -313,31 +366,57 @@ impl Topic {
             kind,
             device_id: device_id.to_owned(),
             request_id: None,
+            gzip: false,
         })
     }
 
-    /// The topic of `kind` for `device_id` and `request_id`, for requests and
-    /// responses.
+    /// The topic of `kind` for `device_id` and `request_id`: requests and
+    /// responses end with `request_id={id}`, property reports and messages
+    /// up with `?request_id={id}`.
     pub fn with_request_id(
         kind: TopicKind,
         device_id: &str,
         request_id: &str,
     ) -> Result<Self, TopicError> {
-        if !kind.has_request_id() {
+        check_device_id(device_id)?;
+        if kind.has_request_id() {
+            check_request_id(kind, request_id)?;
+        } else if kind.takes_query_request_id() {
+            check_query_request_id(kind, request_id)?;
+        } else {
             return Err(TopicError::UnexpectedRequestId { kind });
         }
-        check_device_id(device_id)?;
-        check_request_id(kind, request_id)?;
         let topic = Self {
             kind,
             device_id: device_id.to_owned(),
             request_id: Some(request_id.to_owned()),
+            gzip: false,
         };
         let len = topic.len();
         if len > MAX_TOPIC_LEN {
             return Err(TopicError::TooLong { len });
         }
         Ok(topic)
+    }
+
+    /// The `?encoding=gzip` form of `kind` for `device_id`, whose payload is
+    /// gzip (see [`crate::gzip`]); only for kinds that
+    /// [take it](TopicKind::takes_gzip).
+    pub fn gzip(kind: TopicKind, device_id: &str) -> Result<Self, TopicError> {
+        if !kind.takes_gzip() {
+            return Err(TopicError::UnknownParameter {
+                kind,
+                parameter: GZIP.to_owned(),
+            });
+        }
+        let mut topic = Self::new(kind, device_id)?;
+        topic.gzip = true;
+        Ok(topic)
+    }
+
+    /// Whether the payload is gzip (the topic ends with `?encoding=gzip`).
+    pub fn is_gzip(&self) -> bool {
+        self.gzip
     }
 
     /// Classifies a topic a message arrived on (or was sent to) and extracts
@@ -361,11 +440,12 @@ impl Topic {
         };
         let suffix = suffix.strip_prefix(SYS).ok_or_else(not_system)?;
         check_device_id(device_id)?;
-        let (kind, request_id) = classify(suffix)?;
+        let (kind, request_id, gzip) = classify(suffix)?;
         Ok(Self {
             kind,
             device_id: device_id.to_owned(),
             request_id: request_id.map(str::to_owned),
+            gzip,
         })
     }
 
@@ -379,7 +459,8 @@ impl Topic {
         &self.device_id
     }
 
-    /// The request id, for requests and responses.
+    /// The request id: always there for requests and responses, and there
+    /// for a property report or message up that named one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
@@ -393,6 +474,7 @@ impl Topic {
             kind,
             device_id: self.device_id.clone(),
             request_id: self.request_id.clone(),
+            gzip: false,
         })
     }
 
@@ -405,7 +487,17 @@ impl Topic {
             + self
                 .request_id
                 .as_ref()
-                .map_or(0, |id| REQUEST_ID.len() + id.len())
+                .map_or(0, |id| self.request_id_prefix().len() + id.len())
+            + if self.gzip { GZIP.len() + 1 } else { 0 }
+    }
+
+    /// What comes between the path and the request id.
+    fn request_id_prefix(&self) -> &'static str {
+        if self.kind.has_request_id() {
+            REQUEST_ID
+        } else {
+            QUERY_REQUEST_ID
+        }
     }
 }
 
@@ -413,7 +505,10 @@ impl fmt::Display for Topic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{PREFIX}{}{SYS}{}", self.device_id, self.kind.path())?;
         if let Some(id) = &self.request_id {
-            write!(f, "{REQUEST_ID}{id}")?;
+            write!(f, "{}{id}", self.request_id_prefix())?;
+        }
+        if self.gzip {
+            write!(f, "?{GZIP}")?;
         }
         Ok(())
     }
@@ -447,13 +542,20 @@ pub fn downlink_filters(device_id: &str) -> Result<Vec<String>, TopicError> {
         .collect()
 }
 
-/// The kind and request id of the part of a topic after `sys/`.
-fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
+/// What a topic's suffix says: its kind, request id and whether its payload
+/// is gzip.
+type Classified<'a> = (TopicKind, Option<&'a str>, bool);
+
+/// The kind, request id and encoding of the part of a topic after `sys/`.
+fn classify(suffix: &str) -> Result<Classified<'_>, TopicError> {
     for kind in TopicKind::ALL {
         let path = kind.path();
         if !kind.has_request_id() {
             if suffix == path {
-                return Ok((kind, None));
+                return Ok((kind, None, false));
+            }
+            if let Some(query) = suffix.strip_prefix(path).and_then(|s| s.strip_prefix('?')) {
+                return classify_query(kind, query);
             }
             continue;
         }
@@ -465,12 +567,29 @@ fn classify(suffix: &str) -> Result<(TopicKind, Option<&str>), TopicError> {
             .and_then(|s| s.strip_prefix(REQUEST_ID))
         {
             check_request_id(kind, id)?;
-            return Ok((kind, Some(id)));
+            return Ok((kind, Some(id), false));
         }
     }
     Err(TopicError::UnknownSuffix {
         suffix: excerpt(suffix),
     })
+}
+
+/// The request id or encoding of the query after `?` of an uplink's topic.
+fn classify_query(kind: TopicKind, query: &str) -> Result<Classified<'_>, TopicError> {
+    if query == GZIP && kind.takes_gzip() {
+        return Ok((kind, None, true));
+    }
+    match query.strip_prefix(REQUEST_ID) {
+        Some(id) if kind.takes_query_request_id() => {
+            check_query_request_id(kind, id)?;
+            Ok((kind, Some(id), false))
+        }
+        _ => Err(TopicError::UnknownParameter {
+            kind,
+            parameter: excerpt(query),
+        }),
+    }
 }
 
 fn check_device_id(device_id: &str) -> Result<(), TopicError> {
@@ -486,6 +605,18 @@ fn check_request_id(kind: TopicKind, request_id: &str) -> Result<(), TopicError>
     }
     if request_id.contains(['/', '+', '#', '\0']) {
         return Err(TopicError::InvalidRequestId {
+            request_id: excerpt(request_id),
+        });
+    }
+    Ok(())
+}
+
+fn check_query_request_id(kind: TopicKind, request_id: &str) -> Result<(), TopicError> {
+    if request_id.is_empty() {
+        return Err(TopicError::EmptyRequestId { kind });
+    }
+    if request_id.contains(['&', '?', '/', '+', '#', '\0']) {
+        return Err(TopicError::InvalidQueryRequestId {
             request_id: excerpt(request_id),
         });
     }
@@ -545,6 +676,129 @@ mod tests {
         assert_eq!(
             Topic::new(TopicKind::EventsUp, DEV).unwrap().response(),
             None
+        );
+    }
+
+    #[test]
+    fn reports_and_messages_up_take_a_query_request_id() {
+        // The documented forms: "Device Reporting Properties"
+        // (support.huaweicloud.com/intl/en-us/api-iothub/iot_06_v5_3010.html)
+        // and "Device Reporting a Message" (.../iot_06_v5_3016.html), with
+        // the placeholders filled in.
+        let cases = [
+            (TopicKind::PropertiesReport, "properties/report"),
+            (TopicKind::MessagesUp, "messages/up"),
+        ];
+        for (kind, path) in cases {
+            let text = format!("$oc/devices/{DEV}/sys/{path}?request_id={REQ}");
+            let topic = Topic::parse(&text).unwrap();
+            assert_eq!(topic.kind(), kind);
+            assert_eq!(topic.device_id(), DEV);
+            assert_eq!(topic.request_id(), Some(REQ));
+            assert_eq!(topic.response(), None);
+            let built = Topic::with_request_id(kind, DEV, REQ).unwrap();
+            assert_eq!(built, topic);
+            assert_eq!(built.to_string(), text);
+            assert_eq!(built.len(), text.len());
+            // Without the suffix: the same kind, no request id.
+            let plain = Topic::parse(&format!("$oc/devices/{DEV}/sys/{path}")).unwrap();
+            assert_eq!((plain.kind(), plain.request_id()), (kind, None));
+        }
+    }
+
+    #[test]
+    fn messages_up_take_encoding_gzip() {
+        // The form Huawei's device SDKs publish compressed messages on: C
+        // SDK `base.h` (TOPIC_SUFFIX_MESSAGEUP + TOPIC_SUFFIX_COMPRESS), Java
+        // SDK `reportCompressedDeviceMessage`.
+        let text = format!("$oc/devices/{DEV}/sys/messages/up?encoding=gzip");
+        let topic = Topic::parse(&text).unwrap();
+        assert_eq!(topic.kind(), TopicKind::MessagesUp);
+        assert!(topic.is_gzip());
+        assert_eq!(topic.request_id(), None);
+        let built = Topic::gzip(TopicKind::MessagesUp, DEV).unwrap();
+        assert_eq!(built, topic);
+        assert_eq!(built.to_string(), text);
+        assert_eq!(built.len(), text.len());
+        assert!(!Topic::new(TopicKind::MessagesUp, DEV).unwrap().is_gzip());
+        for kind in [TopicKind::PropertiesReport, TopicKind::EventsUp] {
+            assert_eq!(
+                Topic::gzip(kind, DEV),
+                Err(TopicError::UnknownParameter {
+                    kind,
+                    parameter: "encoding=gzip".into()
+                })
+            );
+            let path = kind.path();
+            assert!(Topic::parse(&format!("$oc/devices/{DEV}/sys/{path}?encoding=gzip")).is_err());
+        }
+        assert!(Topic::parse(&format!("$oc/devices/{DEV}/sys/messages/up?encoding=br")).is_err());
+    }
+
+    #[test]
+    fn refuses_query_suffixes_iotda_does_not_define() {
+        use TopicError::*;
+        let cases = [
+            (
+                "events/up?request_id=1",
+                UnknownParameter {
+                    kind: TopicKind::EventsUp,
+                    parameter: "request_id=1".into(),
+                },
+            ),
+            (
+                "messages/down?request_id=1",
+                UnknownParameter {
+                    kind: TopicKind::MessagesDown,
+                    parameter: "request_id=1".into(),
+                },
+            ),
+            (
+                "properties/report?requestid=1",
+                UnknownParameter {
+                    kind: TopicKind::PropertiesReport,
+                    parameter: "requestid=1".into(),
+                },
+            ),
+            (
+                "properties/report?",
+                UnknownParameter {
+                    kind: TopicKind::PropertiesReport,
+                    parameter: "".into(),
+                },
+            ),
+            (
+                "messages/up?request_id=",
+                EmptyRequestId {
+                    kind: TopicKind::MessagesUp,
+                },
+            ),
+            (
+                "messages/up?request_id=1&x=2",
+                InvalidQueryRequestId {
+                    request_id: "1&x=2".into(),
+                },
+            ),
+            (
+                "messages/up?request_id=1/2",
+                InvalidQueryRequestId {
+                    request_id: "1/2".into(),
+                },
+            ),
+        ];
+        for (tail, want) in cases {
+            let text = format!("$oc/devices/{DEV}/sys/{tail}");
+            assert_eq!(Topic::parse(&text), Err(want), "{text}");
+        }
+        // A `?` inside a path request id is part of the id, as before.
+        let topic =
+            Topic::parse(&format!("$oc/devices/{DEV}/sys/commands/request_id=a?b")).unwrap();
+        assert_eq!(topic.request_id(), Some("a?b"));
+        assert_eq!(
+            Topic::parse(&format!("$oc/devices/{DEV}/sys/events/up?request_id=1"))
+                .unwrap_err()
+                .to_string(),
+            "?request_id=1 is not a suffix IoTDA defines on this event up topic; property reports and messages up take ?request_id={id}, messages up also ?encoding=gzip"
         );
     }
 
@@ -696,12 +950,31 @@ mod tests {
                 kind: TopicKind::CommandResponse
             })
         );
+        for kind in [
+            TopicKind::GatewaySubDevicesPropertiesReport,
+            TopicKind::MessagesDown,
+            TopicKind::EventsUp,
+            TopicKind::EventsDown,
+        ] {
+            assert_eq!(
+                Topic::with_request_id(kind, DEV, "1"),
+                Err(UnexpectedRequestId { kind })
+            );
+        }
         assert_eq!(
-            Topic::with_request_id(TopicKind::PropertiesReport, DEV, "1"),
-            Err(UnexpectedRequestId {
-                kind: TopicKind::PropertiesReport
+            Topic::with_request_id(TopicKind::MessagesUp, DEV, ""),
+            Err(EmptyRequestId {
+                kind: TopicKind::MessagesUp
             })
         );
+        for bad in ["a&encoding=gzip", "a?", "a/b", "a+", "#", "a\0"] {
+            assert_eq!(
+                Topic::with_request_id(TopicKind::PropertiesReport, DEV, bad),
+                Err(InvalidQueryRequestId {
+                    request_id: bad.into()
+                })
+            );
+        }
         assert_eq!(
             Topic::with_request_id(TopicKind::CommandResponse, DEV, ""),
             Err(EmptyRequestId {

@@ -5,8 +5,8 @@ use iotda_core::iotda::{
     CommandRequest, CommandResponse, EventsPayload, GatewayPropertiesReport, Message,
     MessageEnvelope, Payload, PayloadError, PropertiesGetRequest, PropertiesGetResponse,
     PropertiesReport, PropertiesSetRequest, PropertiesSetResponse, ShadowGetRequest,
-    ShadowGetResponse, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport,
-    VersionReport,
+    ShadowGetResponse, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeNotice,
+    UpgradeNoticeV2, UpgradeProgressReport, UpgradeResult, VersionReport,
 };
 use serde_json::{json, Value};
 
@@ -116,7 +116,10 @@ fn system_events() {
                 server_send_time: 1_582_685_698_088,
             }),
         ),
-        ("events_ota_version_query.json", SystemEvent::VersionQuery),
+        (
+            "events_ota_version_query.json",
+            SystemEvent::VersionQuery(Default::default()),
+        ),
         (
             "events_ota_version_report.json",
             SystemEvent::VersionReport(VersionReport {
@@ -127,9 +130,9 @@ fn system_events() {
         (
             "events_ota_upgrade_progress_report.json",
             SystemEvent::UpgradeProgressReport(UpgradeProgressReport {
-                result_code: 0,
-                progress: Some(80),
-                version: Some("V2.0".into()),
+                result_code: UpgradeResult::Success,
+                progress: Some(80.try_into().unwrap()),
+                version: "V2.0".into(),
                 description: Some("upgrade processing".into()),
             }),
         ),
@@ -152,12 +155,15 @@ fn absent_optional_fields_are_not_written() {
     };
     assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"fw_version":"1"}"#);
     let p = UpgradeProgressReport {
-        result_code: 255,
+        result_code: UpgradeResult::InternalError,
         progress: None,
-        version: None,
+        version: "1.0".into(),
         description: None,
     };
-    assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"result_code":255}"#);
+    assert_eq!(
+        serde_json::to_string(&p).unwrap(),
+        r#"{"result_code":255,"version":"1.0"}"#
+    );
 }
 
 #[test]
@@ -193,4 +199,248 @@ fn decoding_errors_name_the_field() {
         PropertiesReport::decode(b"{\"services\":[{\"service_id\":\"s\""),
         Err(PayloadError::Syntax { line: 1, .. })
     ));
+}
+
+#[test]
+fn event_id_survives_decode_and_encode() {
+    // Huawei's example of "Platform Responding to a Request for Deleting
+    // Child Devices" (support.huaweicloud.com/api-iothub/iot_06_v5_30184.html),
+    // whose `event_id` is mandatory: it names the gateway's request.
+    let payload: EventsPayload =
+        round_trip("events_sub_device_manager_delete_sub_device_response.json");
+    let event = &payload.services[0];
+    assert_eq!(
+        event.event_id.as_deref(),
+        Some("40cc9ab1-3579-488c-95c6-c18941c99eb4")
+    );
+    // Absent, it is not written.
+    let mut bare = event.clone();
+    bare.event_id = None;
+    let text = String::from_utf8(EventsPayload::single(bare).encode().unwrap()).unwrap();
+    assert!(!text.contains("event_id"), "{text}");
+}
+
+#[test]
+fn ota_upgrade_notices() {
+    // Example one of "Platform Delivering an Upgrade Event"
+    // (support.huaweicloud.com/api-iothub/iot_06_v5_3030.html, package
+    // stored on the platform), with the gateway batch-task fields.
+    let payload: EventsPayload = round_trip("events_ota_firmware_upgrade.json");
+    let Ok(Some(SystemEvent::FirmwareUpgrade(notice))) = payload.services[0].system_event() else {
+        panic!("{:?}", payload.services[0].system_event());
+    };
+    assert_eq!(notice.version, "v1.2");
+    assert_eq!(notice.file_size, 81_362_928);
+    assert_eq!(notice.file_name.as_deref(), Some("upgrade.bin"));
+    assert_eq!(notice.expires, Some(86_400));
+    assert_eq!(
+        notice.sign,
+        "595124473f866b033dfa1f7e831c8c99a12f6143f392dfa996a819010842c99d"
+    );
+    assert_eq!(notice.batch.sub_device_count, Some(2));
+    assert_eq!(
+        notice.batch.task_ext_info.as_ref().unwrap()["device_type"],
+        json!("DDC")
+    );
+    let at = iotda_core::iotda::EventTime::parse("20151212T121212Z").unwrap();
+    assert_eq!(
+        SystemEvent::FirmwareUpgrade(notice.clone())
+            .to_event(Some(at))
+            .unwrap(),
+        payload.services[0]
+    );
+
+    // The same page's earlier example, before `file_name` was added: still
+    // an upgrade notice.
+    let older: EventsPayload = round_trip("events_ota_firmware_upgrade_no_file_name.json");
+    let Ok(Some(SystemEvent::FirmwareUpgrade(old))) = older.services[0].system_event() else {
+        panic!("{:?}", older.services[0].system_event());
+    };
+    assert_eq!(old.file_name, None);
+    assert_eq!(old.sign, notice.sign);
+
+    // software_upgrade has the same parameters under another event type.
+    let mut software = payload.services[0].clone();
+    software.event_type = "software_upgrade".into();
+    assert_eq!(
+        software.system_event(),
+        Ok(Some(SystemEvent::SoftwareUpgrade(notice)))
+    );
+}
+
+#[test]
+fn ota_upgrade_notices_v2() {
+    // The page gives no example of the OBS forms; these are its field list
+    // for `firmware_upgrade_v2` / `software_upgrade_v2` (iot_06_v5_3030),
+    // once with every field and once with only the two every version of
+    // the page and of the Java SDK's OTAPackageV2 has.
+    let full = json!({
+        "version": "v1.2",
+        "url": "https://obs.example/package.bin?sig=1",
+        "file_size": 81362928,
+        "file_name": "upgrade.bin",
+        "expires": 86400,
+        "sign": "595124473f866b033dfa1f7e831c8c99a12f6143f392dfa996a819010842c99d",
+        "custom_info": "new features",
+        "task_id": "65d31bf2581ed33a42a58d76",
+        "sub_device_count": 2,
+        "task_ext_info": {"device_type": "DDC"}
+    });
+    let bare = json!({"version": "v1.2", "url": "https://obs.example/package.bin"});
+    for (kind, paras) in [
+        ("firmware_upgrade_v2", &full),
+        ("software_upgrade_v2", &bare),
+    ] {
+        let doc = json!({"services": [{
+            "service_id": "$ota", "event_type": kind, "paras": paras
+        }]});
+        let bytes = serde_json::to_vec(&doc).unwrap();
+        let payload = EventsPayload::decode(&bytes).unwrap();
+        let typed = payload.services[0].system_event().unwrap().unwrap();
+        let notice: UpgradeNoticeV2 = serde_json::from_value(paras.clone()).unwrap();
+        let want = if kind == "firmware_upgrade_v2" {
+            SystemEvent::FirmwareUpgradeV2(notice)
+        } else {
+            SystemEvent::SoftwareUpgradeV2(notice)
+        };
+        assert_eq!(typed, want);
+        assert_eq!(typed.event_type(), kind);
+        assert_eq!(typed.to_event(None).unwrap(), payload.services[0]);
+        let encoded: Value = serde_json::from_slice(&payload.encode().unwrap()).unwrap();
+        assert_eq!(encoded, doc);
+    }
+    // A v1 notice needs size and SHA-256; without them it is refused.
+    let v1: Result<UpgradeNotice, _> = serde_json::from_value(bare);
+    assert!(v1.unwrap_err().to_string().contains("file_size"));
+}
+
+#[test]
+fn upgrade_result_codes_are_the_documented_ones() {
+    // "Device Reporting the Upgrade Status"
+    // (support.huaweicloud.com/api-iothub/iot_06_v5_3031.html): 0-10 and 255.
+    let codes: Vec<i64> = UpgradeResult::ALL.iter().map(|r| r.code()).collect();
+    assert_eq!(codes, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 255]);
+    assert_eq!(
+        UpgradeResult::VerificationFailed.name(),
+        "upgrade package verification failure"
+    );
+    for code in [-1, 11, 127, 254, 256] {
+        assert!(UpgradeResult::try_from(code).is_err(), "{code}");
+    }
+    for r in UpgradeResult::ALL {
+        assert_eq!(UpgradeResult::try_from(r.code()), Ok(r));
+        // On the wire it is the bare number.
+        assert_eq!(serde_json::to_value(r).unwrap(), json!(r.code()));
+    }
+    // Progress is bounded at both ends of the type too.
+    let progress = |v: Value| serde_json::from_value::<iotda_core::iotda::Progress>(v);
+    assert_eq!(progress(json!(100)).unwrap().percent(), 100);
+    assert_eq!(progress(json!(0)).unwrap().percent(), 0);
+    assert!(progress(json!(101)).is_err());
+    assert!(progress(json!(-1)).is_err());
+    assert!(progress(json!(1000)).is_err());
+    assert!(progress(json!(50.5)).is_err());
+}
+
+#[test]
+fn sub_device_manager_events() {
+    use iotda_core::iotda::payload::SUB_DEVICE_SERVICE_ID;
+    use iotda_core::iotda::SubDeviceStatus;
+    // Each fixture is the example of its page in Huawei's "Gateway and Child
+    // Device Management" (support.huaweicloud.com/api-iothub/iot_06_v5_NNNN.html):
+    // add request 30181, delete notification 3020, status update 3022,
+    // status update response 30233, delete response 30184.
+    let names = [
+        "events_sub_device_manager_add_sub_device_request.json",
+        "events_sub_device_manager_delete_sub_device_notify.json",
+        "events_sub_device_manager_sub_device_update_status.json",
+        "events_sub_device_manager_sub_device_update_status_response.json",
+        "events_sub_device_manager_delete_sub_device_response.json",
+    ];
+    let mut typed = Vec::new();
+    for name in names {
+        let payload: EventsPayload = round_trip(name);
+        let event = &payload.services[0];
+        let system = event
+            .system_event()
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .unwrap_or_else(|| panic!("{name}: not typed"));
+        assert_eq!(system.service_id(), SUB_DEVICE_SERVICE_ID);
+        assert_eq!(system.event_type(), event.event_type);
+        // Typed back to generic: the same event once its id and time are put back.
+        let mut back = system.to_event(None).unwrap();
+        back.event_id = event.event_id.clone();
+        back.event_time = event.event_time.clone();
+        assert_eq!(&back, event, "{name}");
+        typed.push(system);
+    }
+    let SystemEvent::AddSubDeviceRequest(add) = &typed[0] else {
+        panic!("{:?}", typed[0]);
+    };
+    assert_eq!(add.devices[1].node_id, "subdevice12");
+    assert_eq!(add.devices[1].device_id, None);
+    let SystemEvent::DeleteSubDeviceNotify(gone) = &typed[1] else {
+        panic!("{:?}", typed[1]);
+    };
+    assert_eq!(gone.version, Some(1));
+    assert_eq!(gone.devices[0].status, None);
+    let SystemEvent::SubDeviceUpdateStatus(update) = &typed[2] else {
+        panic!("{:?}", typed[2]);
+    };
+    assert!(update
+        .device_statuses
+        .iter()
+        .all(|s| s.status == SubDeviceStatus::Online));
+    let SystemEvent::SubDeviceUpdateStatusResponse(answer) = &typed[3] else {
+        panic!("{:?}", typed[3]);
+    };
+    assert_eq!(answer.failed_devices[0].error_code, "XXX");
+    let SystemEvent::DeleteSubDeviceResponse(deleted) = &typed[4] else {
+        panic!("{:?}", typed[4]);
+    };
+    assert_eq!(
+        deleted.successful_devices,
+        ["c6b39067b0325db34663d3ef421a42f6_subdevice11"]
+    );
+}
+
+#[test]
+fn sub_device_responses_need_their_event_id() {
+    // Mandatory on the platform's answers (30182, 30184, 30233), optional on
+    // the gateway's requests (30181).
+    for (name, needed) in [
+        (
+            "events_sub_device_manager_delete_sub_device_response.json",
+            true,
+        ),
+        (
+            "events_sub_device_manager_sub_device_update_status_response.json",
+            true,
+        ),
+        (
+            "events_sub_device_manager_add_sub_device_request.json",
+            false,
+        ),
+    ] {
+        let mut event = EventsPayload::decode(&fixture(name)).unwrap().services[0].clone();
+        event.event_id = None;
+        let got = event.system_event();
+        if needed {
+            assert_eq!(
+                got.unwrap_err().to_string(),
+                "the payload does not have the expected shape: missing field `event_id`",
+                "{name}"
+            );
+        } else {
+            assert!(got.unwrap().is_some(), "{name}");
+        }
+    }
+    // A status the platform does not define is refused, naming the field.
+    let bad = br#"{"services":[{"service_id":"$sub_device_manager","event_type":"sub_device_update_status","paras":{"device_statuses":[{"device_id":"d","status":"online"}]}}]}"#;
+    let event = &EventsPayload::decode(bad).unwrap().services[0];
+    let err = event.system_event().unwrap_err().to_string();
+    assert!(
+        err.starts_with("field paras.device_statuses[0].status: unknown variant `online`"),
+        "{err}"
+    );
 }

@@ -36,6 +36,19 @@ proptest! {
     }
 
     #[test]
+    fn query_request_ids_round_trip(
+        device_id in "[A-Za-z0-9_-]{1,128}",
+        request_id in "[^/+#&?\u{0}]{1,40}",
+        kind in prop::sample::select(vec![TopicKind::PropertiesReport, TopicKind::MessagesUp]),
+    ) {
+        let topic = Topic::with_request_id(kind, &device_id, &request_id).unwrap();
+        let text = topic.to_string();
+        let suffix = format!("?request_id={request_id}");
+        prop_assert!(text.ends_with(&suffix));
+        prop_assert_eq!(Topic::parse(&text).unwrap(), topic);
+    }
+
+    #[test]
     fn any_bytes_decode_or_err(bytes in prop::collection::vec(any::<u8>(), 0..300)) {
         let _ = Message::from_bytes(&bytes);
         let _ = PropertiesReport::decode(&bytes);

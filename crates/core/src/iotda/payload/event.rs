@@ -1,10 +1,16 @@
 //! Events (`events/up`, `events/down`), with typed parameters for the
-//! platform's own services: time synchronisation (`$time_sync`) and
-//! firmware/software upgrade (`$ota`).
+//! platform's own services: time synchronisation (`$time_sync`),
+//! firmware/software upgrade (`$ota`) and a gateway's sub-devices
+//! (`$sub_device_manager`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::ota::{BatchTask, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, VersionReport};
+use super::sub_device::{
+    AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+};
 use super::{from_value, Payload, PayloadError};
 use crate::iotda::EventTime;
 
@@ -12,6 +18,8 @@ use crate::iotda::EventTime;
 pub const TIME_SYNC_SERVICE_ID: &str = "$time_sync";
 /// The platform's firmware and software upgrade service.
 pub const OTA_SERVICE_ID: &str = "$ota";
+/// The platform's service that manages a gateway's sub-devices.
+pub const SUB_DEVICE_SERVICE_ID: &str = "$sub_device_manager";
 
 /// The body of `events/up` and `events/down`.
 ///
@@ -53,34 +61,31 @@ pub struct Event {
     /// When it happened, `yyyyMMdd'T'HHmmss'Z'` UTC.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub event_time: Option<String>,
+    /// Identifies the event: optional on requests (the platform makes one up
+    /// when absent), and the platform's answer carries the request's, which
+    /// is how a gateway matches `add_sub_device_response` to its request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id: Option<String>,
     /// The event's parameters.
     #[serde(default)]
     pub paras: Map<String, Value>,
 }
 
 impl Event {
-    /// The typed form of a `$time_sync` or `$ota` event; `Ok(None)` for other
-    /// events (including `$ota` upgrade notices this kit does not type), and
-    /// an error naming the parameter when a known event's `paras` do not fit.
+    /// The typed form of a `$time_sync`, `$ota` or `$sub_device_manager`
+    /// event; `Ok(None)` for other events, and an error naming the
+    /// parameter when a known event's `paras` do not fit (or, for the
+    /// platform's sub-device responses, when `event_id` is missing).
     pub fn system_event(&self) -> Result<Option<SystemEvent>, PayloadError> {
         let paras = Value::Object(self.paras.clone());
-        let event = match (self.service_id.as_str(), self.event_type.as_str()) {
-            (TIME_SYNC_SERVICE_ID, "time_sync_request") => {
-                SystemEvent::TimeSyncRequest(from_value("paras", &paras)?)
-            }
-            (TIME_SYNC_SERVICE_ID, "time_sync_response") => {
-                SystemEvent::TimeSyncResponse(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "version_query") => SystemEvent::VersionQuery,
-            (OTA_SERVICE_ID, "version_report") => {
-                SystemEvent::VersionReport(from_value("paras", &paras)?)
-            }
-            (OTA_SERVICE_ID, "upgrade_progress_report") => {
-                SystemEvent::UpgradeProgressReport(from_value("paras", &paras)?)
-            }
-            _ => return Ok(None),
-        };
-        Ok(Some(event))
+        let event = SystemEvent::decode(&self.service_id, &self.event_type, &paras)?;
+        if event.as_ref().is_some_and(SystemEvent::needs_event_id) && self.event_id.is_none() {
+            return Err(PayloadError::Field {
+                path: String::new(),
+                detail: "missing field `event_id`".to_owned(),
+            });
+        }
+        Ok(event)
     }
 }
 
@@ -103,6 +108,16 @@ pub struct TimeSyncResponse {
 }
 
 impl TimeSyncResponse {
+    /// The platform's answer to `request`, stamped with its own clock when
+    /// the request arrived and when the answer leaves (Unix milliseconds).
+    pub fn answer(request: TimeSyncRequest, server_recv_time: i64, server_send_time: i64) -> Self {
+        Self {
+            device_send_time: request.device_send_time,
+            server_recv_time,
+            server_send_time,
+        }
+    }
+
     /// The platform's time when the answer arrived, by Huawei's formula
     /// `(server_recv_time + server_send_time + device_recv_time -
     /// device_send_time) / 2`: the server time plus half the round trip.
@@ -116,83 +131,115 @@ impl TimeSyncResponse {
         let half = sum.div_euclid(2);
         i64::try_from(half).unwrap_or(if half < 0 { i64::MIN } else { i64::MAX })
     }
+
+    /// How far the device's clock is behind the platform's, in
+    /// milliseconds (negative when ahead): [`platform_time_at`] minus
+    /// `device_recv_time`. Adding it to the device's clock gives the
+    /// platform's time.
+    ///
+    /// [`platform_time_at`]: Self::platform_time_at
+    pub fn offset_at(&self, device_recv_time: i64) -> i64 {
+        self.platform_time_at(device_recv_time)
+            .saturating_sub(device_recv_time)
+    }
 }
 
-/// `$ota` / `version_report` (up): the device's current versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct VersionReport {
-    /// Firmware version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub fw_version: Option<String>,
-    /// Software version.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sw_version: Option<String>,
+/// Declares [`SystemEvent`] from one table of variant, parameter type,
+/// service and event type, so that decoding, naming and encoding cannot
+/// disagree.
+macro_rules! system_events {
+    ($($(#[doc = $doc:literal])* $variant:ident($paras:ty) = $service:ident / $kind:literal;)*) => {
+        /// An event of the platform's own services, typed.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum SystemEvent {
+            $($(#[doc = $doc])* $variant($paras),)*
+        }
+
+        impl SystemEvent {
+            /// The typed event of `service` and `kind`, if it is one.
+            fn decode(service: &str, kind: &str, paras: &Value) -> Result<Option<Self>, PayloadError> {
+                $(if service == $service && kind == $kind {
+                    return Ok(Some(Self::$variant(from_value("paras", paras)?)));
+                })*
+                Ok(None)
+            }
+
+            /// The `service_id` it is sent under.
+            pub fn service_id(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $service,)*
+                }
+            }
+
+            /// Its `event_type`.
+            pub fn event_type(&self) -> &'static str {
+                match self {
+                    $(Self::$variant(_) => $kind,)*
+                }
+            }
+
+            fn paras(&self) -> Result<Value, serde_json::Error> {
+                match self {
+                    $(Self::$variant(p) => serde_json::to_value(p),)*
+                }
+            }
+        }
+    };
 }
 
-/// `$ota` / `upgrade_progress_report` (up): how an upgrade is going.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct UpgradeProgressReport {
-    /// `0` while going well or when done; IoTDA's upgrade error codes
-    /// otherwise.
-    pub result_code: i64,
-    /// Percent done, 0-100.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub progress: Option<u8>,
-    /// The version being installed, or installed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
-    /// What is happening, in words.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
-/// An event of the platform's own services, typed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SystemEvent {
+system_events! {
     /// The device asks for the platform's time.
-    TimeSyncRequest(TimeSyncRequest),
+    TimeSyncRequest(TimeSyncRequest) = TIME_SYNC_SERVICE_ID / "time_sync_request";
     /// The platform's time.
-    TimeSyncResponse(TimeSyncResponse),
-    /// The platform asks for the device's versions (no parameters).
-    VersionQuery,
+    TimeSyncResponse(TimeSyncResponse) = TIME_SYNC_SERVICE_ID / "time_sync_response";
+    /// The platform asks for the device's versions (with a gateway's batch
+    /// task, if any).
+    VersionQuery(BatchTask) = OTA_SERVICE_ID / "version_query";
     /// The device's versions.
-    VersionReport(VersionReport),
+    VersionReport(VersionReport) = OTA_SERVICE_ID / "version_report";
     /// An upgrade's progress.
-    UpgradeProgressReport(UpgradeProgressReport),
+    UpgradeProgressReport(UpgradeProgressReport) = OTA_SERVICE_ID / "upgrade_progress_report";
+    /// Upgrade the firmware from a package the platform stores.
+    FirmwareUpgrade(UpgradeNotice) = OTA_SERVICE_ID / "firmware_upgrade";
+    /// Upgrade the software from a package the platform stores.
+    SoftwareUpgrade(UpgradeNotice) = OTA_SERVICE_ID / "software_upgrade";
+    /// Upgrade the firmware from a package in OBS.
+    FirmwareUpgradeV2(UpgradeNoticeV2) = OTA_SERVICE_ID / "firmware_upgrade_v2";
+    /// Upgrade the software from a package in OBS.
+    SoftwareUpgradeV2(UpgradeNoticeV2) = OTA_SERVICE_ID / "software_upgrade_v2";
+    /// The platform added sub-devices to this gateway.
+    AddSubDeviceNotify(SubDevicesNotify) = SUB_DEVICE_SERVICE_ID / "add_sub_device_notify";
+    /// The platform deleted sub-devices of this gateway.
+    DeleteSubDeviceNotify(SubDevicesNotify) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_notify";
+    /// The gateway reports its sub-devices' statuses.
+    SubDeviceUpdateStatus(SubDeviceStatusUpdate) = SUB_DEVICE_SERVICE_ID / "sub_device_update_status";
+    /// Which status updates the platform took.
+    SubDeviceUpdateStatusResponse(SubDeviceStatusUpdateResponse) = SUB_DEVICE_SERVICE_ID / "sub_device_update_status_response";
+    /// The gateway asks to register sub-devices.
+    AddSubDeviceRequest(AddSubDeviceRequest) = SUB_DEVICE_SERVICE_ID / "add_sub_device_request";
+    /// What the platform registered.
+    AddSubDeviceResponse(AddSubDeviceResponse) = SUB_DEVICE_SERVICE_ID / "add_sub_device_response";
+    /// The gateway asks to delete sub-devices.
+    DeleteSubDeviceRequest(DeleteSubDeviceRequest) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_request";
+    /// What the platform deleted.
+    DeleteSubDeviceResponse(DeleteSubDeviceResponse) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_response";
 }
 
 impl SystemEvent {
-    /// The `service_id` it is sent under.
-    pub fn service_id(&self) -> &'static str {
-        match self {
-            Self::TimeSyncRequest(_) | Self::TimeSyncResponse(_) => TIME_SYNC_SERVICE_ID,
-            Self::VersionQuery | Self::VersionReport(_) | Self::UpgradeProgressReport(_) => {
-                OTA_SERVICE_ID
-            }
-        }
-    }
-
-    /// Its `event_type`.
-    pub fn event_type(&self) -> &'static str {
-        match self {
-            Self::TimeSyncRequest(_) => "time_sync_request",
-            Self::TimeSyncResponse(_) => "time_sync_response",
-            Self::VersionQuery => "version_query",
-            Self::VersionReport(_) => "version_report",
-            Self::UpgradeProgressReport(_) => "upgrade_progress_report",
-        }
+    /// Whether Huawei makes `event_id` mandatory on it: the platform's
+    /// answers to a gateway's sub-device requests, which name the request.
+    pub fn needs_event_id(&self) -> bool {
+        matches!(
+            self,
+            Self::SubDeviceUpdateStatusResponse(_)
+                | Self::AddSubDeviceResponse(_)
+                | Self::DeleteSubDeviceResponse(_)
+        )
     }
 
     /// The generic [`Event`], stamped with `event_time` when given.
     pub fn to_event(&self, event_time: Option<EventTime>) -> Result<Event, PayloadError> {
-        let paras = match self {
-            Self::TimeSyncRequest(p) => serde_json::to_value(p),
-            Self::TimeSyncResponse(p) => serde_json::to_value(p),
-            Self::VersionQuery => Ok(Value::Object(Map::new())),
-            Self::VersionReport(p) => serde_json::to_value(p),
-            Self::UpgradeProgressReport(p) => serde_json::to_value(p),
-        }
-        .map_err(|e| PayloadError::Encode {
+        let paras = self.paras().map_err(|e| PayloadError::Encode {
             detail: e.to_string(),
         })?;
         let Value::Object(paras) = paras else {
@@ -204,6 +251,7 @@ impl SystemEvent {
             service_id: self.service_id().to_owned(),
             event_type: self.event_type().to_owned(),
             event_time: event_time.map(|t| t.to_string()),
+            event_id: None,
             paras,
         })
     }
@@ -240,19 +288,52 @@ mod tests {
             service_id: service.into(),
             event_type: kind.into(),
             event_time: None,
+            event_id: None,
             paras: paras.as_object().cloned().unwrap_or_default(),
         };
         assert_eq!(
             event("$ota", "version_query", json!({})).system_event(),
-            Ok(Some(SystemEvent::VersionQuery))
+            Ok(Some(SystemEvent::VersionQuery(BatchTask::default())))
         );
         assert_eq!(
             event("Battery", "low", json!({"level": 3})).system_event(),
             Ok(None)
         );
         assert_eq!(
-            event("$ota", "firmware_upgrade", json!({"url": "x"})).system_event(),
-            Ok(None)
+            event("$ota", "firmware_upgrade", json!({"url": "x"}))
+                .system_event()
+                .unwrap_err()
+                .to_string(),
+            "field paras: missing field `version`"
+        );
+        assert_eq!(
+            event(
+                "$ota",
+                "upgrade_progress_report",
+                json!({"result_code": 0, "progress": 101, "version": "1"})
+            )
+            .system_event()
+            .unwrap_err()
+            .to_string(),
+            "field paras.progress: progress is a percentage from 0 to 100; got 101"
+        );
+        assert_eq!(
+            event("$ota", "upgrade_progress_report", json!({"result_code": 11, "version": "1"}))
+                .system_event()
+                .unwrap_err()
+                .to_string(),
+            "field paras.result_code: result code 11 is not one IoTDA defines for an upgrade; use 0-10 or 255"
+        );
+        assert_eq!(
+            event(
+                "$ota",
+                "upgrade_progress_report",
+                json!({"result_code": 0, "progress": 100})
+            )
+            .system_event()
+            .unwrap_err()
+            .to_string(),
+            "field paras: missing field `version`"
         );
         assert_eq!(
             event(
@@ -273,6 +354,28 @@ mod tests {
                 .to_string(),
             "field paras: missing field `result_code`"
         );
+    }
+
+    #[test]
+    fn time_sync_by_the_documented_example() {
+        // "Platform Responding to a Request for Time Synchronization"
+        // (support.huaweicloud.com/api-iothub/iot_06_v5_3041.html): its
+        // example answer, received 100 ms after the request left on the
+        // device's clock. The formula on that page,
+        // (server_recv + server_send + device_recv - device_send) / 2,
+        // gives (1582685696152 + 1582685708109 + 1582685678889 -
+        // 1582685678789) / 2 = 1582685702180.5, floored.
+        let request = TimeSyncRequest {
+            device_send_time: 1_582_685_678_789,
+        };
+        let r = TimeSyncResponse::answer(request, 1_582_685_696_152, 1_582_685_708_109);
+        assert_eq!(r.device_send_time, request.device_send_time);
+        let device_recv_time = 1_582_685_678_889;
+        assert_eq!(r.platform_time_at(device_recv_time), 1_582_685_702_180);
+        assert_eq!(r.offset_at(device_recv_time), 23_291);
+        // A device clock ahead of the platform's gives a negative offset.
+        let ahead = TimeSyncResponse::answer(request, 1_582_685_600_000, 1_582_685_600_010);
+        assert_eq!(ahead.offset_at(device_recv_time), -78_834);
     }
 
     #[test]

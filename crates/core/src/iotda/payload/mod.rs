@@ -23,8 +23,10 @@
 mod command;
 mod event;
 mod message;
+mod ota;
 mod properties;
 mod shadow;
+mod sub_device;
 
 use std::fmt;
 
@@ -36,15 +38,24 @@ use super::{json_path, MAX_PAYLOAD_LEN};
 
 pub use command::{CommandRequest, CommandResponse};
 pub use event::{
-    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeProgressReport,
-    VersionReport, OTA_SERVICE_ID, TIME_SYNC_SERVICE_ID,
+    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, OTA_SERVICE_ID,
+    SUB_DEVICE_SERVICE_ID, TIME_SYNC_SERVICE_ID,
 };
 pub use message::{Message, MessageEnvelope};
+pub use ota::{
+    BatchTask, OtaError, Progress, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport,
+    UpgradeResult, VersionReport,
+};
 pub use properties::{
     DeviceProperties, GatewayPropertiesReport, PropertiesGetRequest, PropertiesGetResponse,
     PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
 };
 pub use shadow::{ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService};
+pub use sub_device::{
+    AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
+    DeviceStatus, FailedDevice, FailedNewDevice, NewSubDevice, SubDeviceInfo, SubDeviceStatus,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+};
 
 /// Why a payload could not be decoded or encoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
