@@ -448,6 +448,25 @@ async fn bad_files_are_refused_and_forget_everything_leaves_no_key() {
             .await;
         assert!(shown.starts_with(error), "{name}: {shown}");
     }
+    // Regression (issue 17, item 2): 780 KB of same-named profiles (the
+    // file that hung the tab) is refused by its count.
+    let one = r#"{"name":"lab","connect":{}}"#;
+    let count = 780 * 1024 / (one.len() + 1);
+    let many = format!(
+        r#"{{"format":"iotda-kit-profiles","version":1,"profiles":[{}]}}"#,
+        vec![one; count].join(",")
+    );
+    std::fs::write(dir.join("many.json"), many).expect("write the file");
+    choose_file(&browser, "#profile-import-file", &dir.join("many.json")).await;
+    let too_many = format!(
+        "This page keeps at most 100 profiles, and the file holds more. Profiles in the file: {count}"
+    );
+    assert_eq!(
+        browser
+            .wait_for_text("#profile-import-error", &too_many)
+            .await,
+        too_many
+    );
     assert_eq!(browser.text("#profile-0-name").await, "lab");
     assert!(browser
         .client
