@@ -495,6 +495,9 @@ texts! {
     import_invalid: "The profiles file is damaged: ", "档案文件已损坏：";
     import_empty: "The profiles file holds no profile.", "档案文件中没有档案。";
     import_unreadable: "The file could not be read: ", "无法读取该文件：";
+    import_too_many: "This page keeps at most 100 profiles, and the file holds more. Profiles in the file: ", "本页面最多保存 100 个档案，该文件中的档案超出此数。文件中的档案数：";
+    import_store_full: "This page keeps at most 100 profiles: delete some before importing. Profiles kept, and in the file: ", "本页面最多保存 100 个档案：请先删除一些再导入。已保存的档案数与文件中的档案数：";
+    save_full: "This page keeps at most 100 profiles: delete one, or save over one of the same name.", "本页面最多保存 100 个档案：请删除一个，或以同名覆盖保存。";
 }
 
 // Natively: the Chinese texts are compiled in only there.

@@ -42,15 +42,19 @@ fn part<T: Serialize + Default + PartialEq>(value: &T) -> Option<String> {
 
 /// What the workspace holds, for the worker ([`GuideInput`]), as JSON
 /// text: the worker parses it, so the page's wasm holds no reader of it.
+/// The device secret stays here: the worker learns only that there is one,
+/// and the Guide's copy button reads it from the workspace.
 fn input(id: u32, lang: Lang, workspace: &Workspace) -> GuideInput {
+    let mut connect = workspace.connect.form.clone();
+    connect.secret.clear();
     GuideInput {
         id,
         lang,
-        connect: part(&workspace.connect.form),
+        connect: part(&connect),
         model: workspace.model.as_ref().and_then(|m| m.to_json().ok()),
         issued: part(&workspace.certs.issued),
         certs: part(&workspace.certs.form),
-        secret: workspace.connect.secret.expose().to_owned(),
+        has_secret: !workspace.connect.secret().is_empty(),
         progress: part(&workspace.guide.0),
     }
 }
@@ -102,37 +106,48 @@ pub fn GuidePage() -> Html {
     // element clicked is the link or the button itself. A copy button then
     // says "Copied" for two seconds, as the app's other copy buttons do.
     let restore = use_mut_ref(|| None::<(Element, Timeout)>);
-    let onclick = Callback::from(move |e: MouseEvent| {
-        let Some(target) = e.target_dyn_into::<Element>() else {
-            return;
-        };
-        if let Some(route) = target
-            .get_attribute("href")
-            .and_then(|h| Route::recognize(&h))
-            .filter(|r| *r != Route::NotFound)
-        {
-            if let Some(navigator) = &navigator {
-                e.prevent_default();
-                navigator.push(&route);
+    let onclick = {
+        let workspace = workspace.clone();
+        Callback::from(move |e: MouseEvent| {
+            let Some(target) = e.target_dyn_into::<Element>() else {
+                return;
+            };
+            if let Some(route) = target
+                .get_attribute("href")
+                .and_then(|h| Route::recognize(&h))
+                .filter(|r| *r != Route::NotFound)
+            {
+                if let Some(navigator) = &navigator {
+                    e.prevent_default();
+                    navigator.push(&route);
+                }
+            } else if let Some(text) = target.get_attribute("data-copy").or_else(|| {
+                target
+                    .has_attribute("data-copy-secret")
+                    .then(|| workspace.connect.secret().to_owned())
+            }) {
+                let restore = restore.clone();
+                clipboard::copy_then(
+                    text,
+                    Box::new(move |ok| {
+                        target.set_text_content(Some(if ok {
+                            t.copied()
+                        } else {
+                            t.copy_failed()
+                        }));
+                        let button = target.clone();
+                        let timer =
+                            Timeout::new(2_000, move || button.set_text_content(Some(t.copy())));
+                        // A button still waiting gets its label back now (its
+                        // timer is dropped, which cancels it).
+                        if let Some((earlier, _)) = restore.borrow_mut().replace((target, timer)) {
+                            earlier.set_text_content(Some(t.copy()));
+                        }
+                    }),
+                );
             }
-        } else if let Some(text) = target.get_attribute("data-copy") {
-            let restore = restore.clone();
-            clipboard::copy_then(
-                text,
-                Box::new(move |ok| {
-                    target.set_text_content(Some(if ok { t.copied() } else { t.copy_failed() }));
-                    let button = target.clone();
-                    let timer =
-                        Timeout::new(2_000, move || button.set_text_content(Some(t.copy())));
-                    // A button still waiting gets its label back now (its
-                    // timer is dropped, which cancels it).
-                    if let Some((earlier, _)) = restore.borrow_mut().replace((target, timer)) {
-                        earlier.set_text_content(Some(t.copy()));
-                    }
-                }),
-            );
-        }
-    });
+        })
+    };
     let onchange = Callback::from(move |e: Event| {
         let Some(input) = e.target_dyn_into::<HtmlInputElement>() else {
             return;
@@ -151,5 +166,38 @@ pub fn GuidePage() -> Html {
                 View::Html(html) => Html::from_html_unchecked(html.clone()),
             } }
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::state::guide::render;
+    use crate::store::Secret;
+
+    const EN: &str = include_str!("../../static/guide.en.json");
+
+    /// Regression (issue 17, item 13): neither the secret typed in this
+    /// tab nor a remembered one goes to the worker or into the Guide's
+    /// HTML; the Register step still offers to copy it.
+    #[test]
+    fn the_device_secret_is_neither_posted_nor_rendered() {
+        for (typed, remembered) in [("typed-s3cr3t", ""), ("", "remembered-s3cr3t")] {
+            let mut workspace = Workspace::default();
+            workspace.connect.form.device_id = "5f8d_node1".into();
+            workspace.connect.form.remember_secret = !remembered.is_empty();
+            workspace.connect.form.secret = remembered.into();
+            workspace.connect.secret = Secret::new(typed);
+            let secret = workspace.connect.secret().to_owned();
+            let sent = input(1, Lang::En, &workspace);
+            let posted = serde_json::to_string(&sent).expect("the request serializes");
+            assert!(!posted.contains("s3cr3t"), "{posted}");
+            assert!(sent.has_secret);
+            let html = render(&sent, EN).expect("the guide renders");
+            assert!(!html.contains("s3cr3t"), "{secret} in the HTML");
+            assert!(html.contains(
+                r#"<button type="button" class="copy" data-copy-secret aria-label="Copy "#
+            ));
+        }
     }
 }

@@ -278,6 +278,7 @@ fn save_error_text((t, say): (&Texts, Say), error: &SaveError) -> String {
         SaveError::ShortPassphrase => t.save_short_passphrase().to_owned(),
         SaveError::PassphraseMismatch => t.save_passphrase_mismatch().to_owned(),
         SaveError::Encrypt(why) => format!("{}{}", t.save_encrypt_failed(), say.text(why)),
+        SaveError::Full => t.save_full().to_owned(),
     }
 }
 
@@ -346,6 +347,10 @@ fn import_error_text((t, say): (&Texts, Say), error: &ImportError) -> String {
         }
         ImportError::Invalid(why) => format!("{}{}", t.import_invalid(), say.text(why)),
         ImportError::Empty => t.import_empty().to_owned(),
+        ImportError::TooMany(found) => format!("{}{found}", t.import_too_many()),
+        ImportError::StoreFull { held, adding } => {
+            format!("{}{held}, {adding}", t.import_store_full())
+        }
         ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.text(why)),
     }
 }

@@ -277,8 +277,9 @@ pub struct Seen {
     pub issued: IssuedPublic,
     /// The verification code typed on the Certificates page.
     pub code: String,
-    /// The device secret known in this tab (typed or remembered).
-    pub secret: String,
+    /// Whether a device secret is known in this tab (typed or remembered).
+    /// Not the secret: the page copies it from its memory.
+    pub has_secret: bool,
 }
 
 fn shown(label: Label, text: impl Into<String>) -> Shown {
@@ -476,14 +477,15 @@ impl Seen {
         if let Some(device) = &self.issued.device {
             values.push(copyable(Label::Fingerprint, &device.view.sha256));
         }
-        if !self.secret.is_empty() {
-            values.push(copyable(Label::Secret, &self.secret));
+        if self.has_secret {
+            // No text: the page's copy button reads the secret from memory.
+            values.push(copyable(Label::Secret, ""));
         }
         let mut notes = Vec::new();
         if self.node_id().is_none() {
             notes.push(Note::NoDeviceId);
         }
-        if self.issued.device.is_none() && self.secret.is_empty() {
+        if self.issued.device.is_none() && !self.has_secret {
             notes.push(Note::NoCredentials);
         }
         let status = match (notes.is_empty(), values.is_empty()) {
@@ -513,7 +515,7 @@ impl Seen {
                 ),
             ));
         }
-        let notes = if self.issued.device.is_none() && self.secret.is_empty() {
+        let notes = if self.issued.device.is_none() && !self.has_secret {
             vec![Note::NoCredentials]
         } else {
             Vec::new()
@@ -576,8 +578,10 @@ pub struct GuideInput {
     pub issued: Option<String>,
     /// The Certificates form.
     pub certs: Option<String>,
-    /// The device secret known in this tab (typed or remembered).
-    pub secret: String,
+    /// Whether a device secret is known in this tab (typed or
+    /// remembered). The secret itself is never sent: the Guide's copy
+    /// button reads it from the page's memory.
+    pub has_secret: bool,
     /// The ticks.
     pub progress: Option<String>,
 }
@@ -613,14 +617,7 @@ impl GuideInput {
         let issued: Option<IssuedPublic> = parse(&self.issued, "issued", &mut unreadable);
         let certs: Option<CertsForm> = parse(&self.certs, "certs", &mut unreadable);
         let progress: Option<Vec<String>> = parse(&self.progress, "guide", &mut unreadable);
-        let secret = if self.secret.is_empty() {
-            connect
-                .as_ref()
-                .map(|f| f.secret.clone())
-                .unwrap_or_default()
-        } else {
-            self.secret.clone()
-        };
+        let has_secret = self.has_secret || connect.as_ref().is_some_and(|f| !f.secret.is_empty());
         let seen = Seen {
             connect,
             model: self
@@ -629,7 +626,7 @@ impl GuideInput {
                 .map(|m| ProductModel::from_json(m.as_bytes()).map_err(|e| e.to_string())),
             issued: issued.unwrap_or_default(),
             code: certs.map(|c| c.code).unwrap_or_default(),
-            secret,
+            has_secret,
         };
         (seen, Progress(progress.unwrap_or_default()), unreadable)
     }
@@ -672,7 +669,8 @@ fn page_of(step: StepId) -> &'static str {
 
 /// The Guide's HTML: an introduction, then each step with its prose, its
 /// live check and its tick box. Copy buttons carry their text in
-/// `data-copy`, tick boxes their step in `data-step`, links a page path:
+/// `data-copy`, but for the device secret's, marked `data-copy-secret`
+/// without it (the page copies the secret from memory); tick boxes their step in `data-step`, links a page path:
 /// the page handles them by delegation. Every value from storage is
 /// escaped; the fetched text is trusted (it is the app's own file).
 ///
@@ -735,10 +733,14 @@ pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
                 r#"<div class="value-row"><span class="value-label" id="{id}-label">{label}</span><output id="{id}" class="value" aria-labelledby="{id}-label">{value}</output>"#
             );
             if shown.copy {
+                let what = if shown.label == Label::Secret {
+                    "data-copy-secret".to_owned()
+                } else {
+                    format!(r#"data-copy="{}""#, escape(&shown.text))
+                };
                 let _ = write!(
                     html,
-                    r#"<button type="button" class="copy" data-copy="{}" aria-label="{copy} {label}" aria-live="polite">{copy}</button>"#,
-                    escape(&shown.text)
+                    r#"<button type="button" class="copy" {what} aria-label="{copy} {label}" aria-live="polite">{copy}</button>"#
                 );
             }
             html.push_str("</div>");
@@ -797,7 +799,7 @@ mod tests {
                 device: Some(cert("/CN=node1", "/CN=Test CA")),
             },
             code: " 0123abcd\n".into(),
-            secret: String::new(),
+            has_secret: false,
         }
     }
 
@@ -893,12 +895,12 @@ mod tests {
         assert!(check.shown.iter().all(|s| s.copy));
         // Secret authentication: the node id from the device id.
         seen.issued.device = None;
-        seen.secret = "12345678".into();
+        seen.has_secret = true;
         let check = seen.check(StepId::Register);
         assert_eq!(check.status, Status::Done);
         assert_eq!(find(&check, Label::NodeId).as_deref(), Some("node1"));
-        assert_eq!(find(&check, Label::Secret).as_deref(), Some("12345678"));
-        seen.secret.clear();
+        assert_eq!(find(&check, Label::Secret).as_deref(), Some(""));
+        seen.has_secret = false;
         assert_eq!(seen.check(StepId::Register).notes, [Note::NoCredentials]);
     }
 
@@ -948,7 +950,7 @@ mod tests {
                 ..CertsForm::default()
             })
             .ok(),
-            secret: String::new(),
+            has_secret: false,
             progress: Some(r#"["ca"]"#.into()),
         }
     }
@@ -1057,21 +1059,18 @@ mod tests {
     }
 
     #[test]
-    fn values_from_storage_are_escaped_and_the_secret_is_not_shown() {
+    fn values_from_storage_are_escaped() {
         let mut input = input();
         input.connect = Some(
             r#"{"device_id":"p_<img src=x onerror=alert(1)>","host":"\"><script>x</script>"}"#
                 .into(),
         );
-        input.secret = "s3cr3t\"&<".into();
         let html = render(&input, EN).unwrap();
         assert!(
             !html.contains("<img src=x") && !html.contains("<script>"),
             "{html}"
         );
         assert!(html.contains("p_&lt;img src=x onerror=alert(1)&gt;"));
-        assert!(html.contains(r#"data-copy="s3cr3t&quot;&amp;&lt;""#));
-        assert!(!html.contains(">s3cr3t"));
         assert_eq!(
             escape(r#"<a href="x">'&'</a>"#),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"

@@ -19,6 +19,7 @@
 //! them into the Certificates page's memory (never into storage).
 
 use crate::{msg, msg_str};
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -46,6 +47,11 @@ pub const FILE_VERSION: u64 = 1;
 
 /// The shortest passphrase that may protect a stored private key.
 pub const MIN_PASSPHRASE: usize = 8;
+
+/// The most profiles this browser keeps, and so the most a file may hold:
+/// every profile is in the one workspace key, written after each change,
+/// and localStorage holds about 5 MB an origin.
+pub const MAX_PROFILES: usize = 100;
 
 /// One named profile, as stored and exported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -110,6 +116,36 @@ pub struct ProfileFile {
 struct FileHeader {
     format: Option<String>,
     version: Option<serde_json::Value>,
+    #[serde(default)]
+    profiles: Count,
+}
+
+/// How many elements a JSON array holds, counted without building them,
+/// so that a file of too many profiles is refused before any is read.
+#[derive(Default)]
+struct Count(usize);
+
+impl<'de> Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Counter;
+        impl<'de> serde::de::Visitor<'de> for Counter {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of profiles")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+        }
+        deserializer.deserialize_seq(Counter)
+    }
 }
 
 /// Why a file could not be imported.
@@ -128,6 +164,16 @@ pub enum ImportError {
     Invalid(String),
     /// A profiles file with no profile in it.
     Empty,
+    /// A profiles file of more than [`MAX_PROFILES`] profiles: how many.
+    TooMany(usize),
+    /// Importing would keep more than [`MAX_PROFILES`] profiles: how many
+    /// are kept and how many the file adds (delete some first).
+    StoreFull {
+        /// The profiles kept already.
+        held: usize,
+        /// The profiles in the file.
+        adding: usize,
+    },
     /// The browser could not read the file: why.
     Unreadable(String),
 }
@@ -147,6 +193,9 @@ pub fn parse_file(bytes: &[u8]) -> Result<Vec<Profile>, ImportError> {
     match header.version.as_ref().and_then(serde_json::Value::as_u64) {
         Some(FILE_VERSION) => {}
         other => return Err(ImportError::Version(other)),
+    }
+    if header.profiles.0 > MAX_PROFILES {
+        return Err(ImportError::TooMany(header.profiles.0));
     }
     let file: ProfileFile =
         serde_json::from_slice(bytes).map_err(|e| ImportError::Invalid(e.to_string()))?;
@@ -195,16 +244,37 @@ pub fn keys_to_forget(keys: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// `name`, or `name (2)`, `name (3)`, ... whichever no profile has yet.
-fn unique_name(name: &str, profiles: &[Profile]) -> String {
-    let taken = |n: &str| profiles.iter().any(|p| p.name == n);
-    if !taken(name) {
-        return name.to_owned();
+/// Names for imported profiles that no profile has yet: `name`, or
+/// `name (2)`, `name (3)`, ... Linear in the names handed out: each base
+/// name remembers the number it tried last, and a taken name is looked up
+/// in a set, so a file of many same-named profiles does not search the
+/// store again from `(2)` for each one.
+struct Namer {
+    taken: HashSet<String>,
+    next: HashMap<String, u64>,
+}
+
+impl Namer {
+    fn new(profiles: &[Profile]) -> Self {
+        Self {
+            taken: profiles.iter().map(|p| p.name.clone()).collect(),
+            next: HashMap::new(),
+        }
     }
-    (2..)
-        .map(|i| format!("{name} ({i})"))
-        .find(|n| !taken(n))
-        .unwrap_or_default()
+
+    fn name(&mut self, name: &str) -> String {
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        let next = self.next.entry(name.to_owned()).or_insert(2);
+        loop {
+            let candidate = format!("{name} ({next})");
+            *next += 1;
+            if self.taken.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
 }
 
 /// What each page keeps under its storage key, as the Profiles page read
@@ -507,6 +577,8 @@ pub enum SaveError {
     PassphraseMismatch,
     /// The certificate worker could not encrypt a key: its words.
     Encrypt(String),
+    /// A new name, but [`MAX_PROFILES`] profiles are kept already.
+    Full,
 }
 
 /// What saving the current work takes.
@@ -683,11 +755,18 @@ impl Reducible for ProfilesState {
                 .map_err(ImportError::Unreadable)
                 .and_then(|bytes| parse_file(&bytes))
             {
+                Ok(profiles) if next.store.profiles.len() + profiles.len() > MAX_PROFILES => {
+                    next.import_error = Some(ImportError::StoreFull {
+                        held: next.store.profiles.len(),
+                        adding: profiles.len(),
+                    });
+                }
                 Ok(profiles) => {
                     next.import_error = None;
+                    let mut namer = Namer::new(&next.store.profiles);
                     let mut names = Vec::new();
                     for mut profile in profiles {
-                        profile.name = unique_name(profile.name.trim(), &next.store.profiles);
+                        profile.name = namer.name(profile.name.trim());
                         names.push(profile.name.clone());
                         next.store.profiles.push(profile);
                     }
@@ -786,6 +865,9 @@ impl ProfilesState {
         ];
         if let Some((_, error)) = check.into_iter().find(|(failed, _)| *failed) {
             return Plan::Invalid(error);
+        }
+        if self.get(name).is_none() && self.store.profiles.len() >= MAX_PROFILES {
+            return Plan::Invalid(SaveError::Full);
         }
         if !overwrite && self.get(name).is_some() {
             return Plan::AskOverwrite(name.to_owned());
@@ -1389,6 +1471,103 @@ mod tests {
             Some(ImportError::Unreadable("too big".into()))
         );
         assert_eq!(s.store.profiles.len(), 3);
+    }
+
+    /// Regression (issue 17, item 2): a file of thousands of same-named
+    /// profiles, the size that hung the tab, is refused by its count
+    /// before any profile is built.
+    #[test]
+    fn a_file_of_thousands_of_profiles_is_refused_by_count() {
+        let one = r#"{"name":"lab","connect":{}},"#;
+        let count = 780 * 1024 / one.len();
+        assert!(count > 20_000, "{count} profiles");
+        let profiles = one.repeat(count);
+        let file = format!(
+            r#"{{"format":"{FILE_FORMAT}","version":{FILE_VERSION},"profiles":[{}]}}"#,
+            profiles.trim_end_matches(',')
+        );
+        assert!(file.len() <= crate::web::files::MAX_FILE_BYTES as usize);
+        let s = apply(
+            ProfilesState::default(),
+            vec![ProfilesAction::Import(Ok(file.into_bytes()))],
+        );
+        assert_eq!(s.import_error, Some(ImportError::TooMany(count)));
+        assert!(s.store.profiles.is_empty());
+        // The same profile, MAX_PROFILES times, imports.
+        let file = format!(
+            r#"{{"format":"{FILE_FORMAT}","version":{FILE_VERSION},"profiles":[{}]}}"#,
+            one.repeat(MAX_PROFILES).trim_end_matches(',')
+        );
+        let s = apply(s, vec![ProfilesAction::Import(Ok(file.into_bytes()))]);
+        assert_eq!(s.import_error, None);
+        assert_eq!(s.store.profiles.len(), MAX_PROFILES);
+    }
+
+    /// Regression (issue 17, item 2): naming is linear. Thousands of
+    /// names taken `lab`, `lab (2)`, ... and thousands more `lab` asked
+    /// for: each gets the next free number (the old search from `(2)` for
+    /// each one took hours here).
+    #[test]
+    fn naming_thousands_of_same_named_profiles_is_linear() {
+        let held: Vec<Profile> = std::iter::once("lab".to_owned())
+            .chain((2..=5000).map(|i| format!("lab ({i})")))
+            .map(|name| Profile {
+                name,
+                ..stored(named("x").plan(&work(), false))
+            })
+            .collect();
+        let mut namer = Namer::new(&held);
+        let names: Vec<String> = (0..5000).map(|_| namer.name("lab")).collect();
+        assert_eq!(names.len(), 5000);
+        assert_eq!(names[0], "lab (5001)");
+        assert_eq!(names[4999], "lab (10000)");
+        assert_eq!(namer.name("other"), "other");
+        assert_eq!(namer.name("other"), "other (2)");
+    }
+
+    /// The store holds at most [`MAX_PROFILES`]: an import that would pass
+    /// it is refused whole, a file of exactly the cap imports with each
+    /// name made unique, and saving a new name at the cap is refused
+    /// (saving over a kept one is not).
+    #[test]
+    fn the_store_holds_at_most_max_profiles() {
+        let profile = stored(named("lab").plan(&work(), false));
+        let s = apply(
+            ProfilesState::default(),
+            vec![
+                ProfilesAction::Store(profile.clone()),
+                ProfilesAction::Import(Ok(
+                    file_of(&vec![profile.clone(); MAX_PROFILES]).into_bytes()
+                )),
+            ],
+        );
+        assert_eq!(
+            s.import_error,
+            Some(ImportError::StoreFull {
+                held: 1,
+                adding: MAX_PROFILES
+            })
+        );
+        assert_eq!(s.store.profiles.len(), 1);
+        let s = apply(
+            s,
+            vec![ProfilesAction::Import(Ok(file_of(&vec![
+                profile.clone();
+                MAX_PROFILES - 1
+            ])
+            .into_bytes()))],
+        );
+        assert_eq!(s.import_error, None);
+        assert_eq!(s.store.profiles.len(), MAX_PROFILES);
+        assert_eq!(
+            s.store.profiles[MAX_PROFILES - 1].name,
+            format!("lab ({MAX_PROFILES})")
+        );
+        let mut full = s.clone();
+        full.form.name = "new".into();
+        assert_eq!(full.plan(&work(), false), Plan::Invalid(SaveError::Full));
+        full.form.name = "lab".into();
+        assert_eq!(full.plan(&work(), false), Plan::AskOverwrite("lab".into()));
     }
 
     #[test]

@@ -293,6 +293,24 @@ impl Browser {
             .unwrap_or_else(|e| panic!("paste into {css}: {e}"));
     }
 
+    /// What the clipboard holds, pasted with a real Ctrl+V into a scratch
+    /// text area (removed again).
+    pub async fn clipboard(&self) -> String {
+        self.run(
+            "const t = document.createElement('textarea'); t.id = 'paste-probe'; document.body.append(t);",
+        )
+        .await;
+        let probe = self.wait_for("#paste-probe").await;
+        probe
+            .send_keys(&format!("{}v", char::from(fantoccini::key::Key::Control)))
+            .await
+            .expect("press Ctrl+V");
+        let pasted = self.value("#paste-probe").await;
+        self.run("document.getElementById('paste-probe').remove();")
+            .await;
+        pasted
+    }
+
     /// The bytes of the file the download link `css` offers, fetched from
     /// its `blob:` URL the way the browser would save it.
     pub async fn download(&self, css: &str) -> Vec<u8> {

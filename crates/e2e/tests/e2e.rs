@@ -1,6 +1,5 @@
 //! End-to-end tests of the trunk-built release page in headless Chromium.
 
-use fantoccini::key::Key;
 use fantoccini::Locator;
 use iotda_core::pki::{Certificate, FingerprintAlg};
 use iotda_kit_e2e::{serve_dist, Chromedriver};
@@ -42,26 +41,7 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
             .await,
         "Copied ✓"
     );
-    // Paste it with a real Ctrl+V into a scratch text area.
-    browser
-        .client
-        .execute(
-            "const t = document.createElement('textarea'); t.id = 'paste-probe'; document.body.append(t);",
-            vec![],
-        )
-        .await
-        .expect("add a text area");
-    let probe = browser.wait_for("#paste-probe").await;
-    probe
-        .send_keys(&format!("{}v", char::from(Key::Control)))
-        .await
-        .expect("press Ctrl+V");
-    let clipboard = browser.value("#paste-probe").await;
-    browser
-        .client
-        .execute("document.getElementById('paste-probe').remove();", vec![])
-        .await
-        .expect("remove the text area");
+    let clipboard = browser.clipboard().await;
     assert_eq!(clipboard, "5f8d_node1_0_0_2025041401");
 
     let shot = browser.screenshot("connect").await;

@@ -4,6 +4,8 @@
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 
+const SECRET: &str = "guide-s3cr3t-42";
+
 const HOST: &str = "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com";
 
 /// Opens the Guide through the navigation (a reload would lose what the
@@ -41,6 +43,24 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
     assert_eq!(browser.text("#guide-access-status").await, "✓ Ready");
     assert_eq!(browser.text("#guide-access-host").await, HOST);
     assert!(browser.text("#guide-access-ports").await.contains("8883"));
+
+    // Regression (issue 17, item 13): the device secret typed is offered
+    // to copy but is nowhere in the Guide's DOM; the copy comes from the
+    // page's memory.
+    browser.click("nav a[href='/connect']").await;
+    browser.fill("#secret", SECRET).await;
+    open_guide(&browser).await;
+    let copy_secret = "#guide-register button[aria-label='Copy Device secret']";
+    browser.wait_for(copy_secret).await;
+    let dom = browser
+        .run("return document.documentElement.outerHTML;")
+        .await;
+    let dom = dom.as_str().expect("the page's HTML");
+    assert!(dom.contains("data-copy-secret"), "{dom}");
+    assert!(!dom.contains(SECRET), "the secret is in the Guide's DOM");
+    browser.click(copy_secret).await;
+    expect_text(&browser, copy_secret, "Copied ✓").await;
+    assert_eq!(browser.clipboard().await, SECRET);
 
     // (3)-(5) A CA, a verification certificate with the console's code
     // and a device certificate on the Certificates page.

@@ -54,14 +54,30 @@ fn openssl_ok(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("openssl prints text")
 }
 
-/// Checks that no unencrypted private key is anywhere in `localStorage`.
+/// Checks that no unencrypted private key is in any `localStorage` value:
+/// no PEM label `PRIVATE KEY` (PKCS#8), `RSA PRIVATE KEY` (PKCS#1) or `EC
+/// PRIVATE KEY` (SEC 1), nor any other `... PRIVATE KEY` but `ENCRYPTED
+/// PRIVATE KEY`.
 async fn assert_no_plain_key_stored(browser: &Browser) {
     let storage = browser
-        .run("return JSON.stringify(Object.assign({}, localStorage));")
+        .run("return Object.keys(localStorage).map(k => [k, localStorage.getItem(k)]);")
         .await;
-    let storage = storage.as_str().expect("the storage as text");
-    for plain in ["BEGIN PRIVATE KEY", "BEGIN EC PRIVATE KEY"] {
-        assert!(!storage.contains(plain), "an unlocked key was stored");
+    let storage: Vec<(String, String)> =
+        serde_json::from_value(storage).expect("the storage's keys and values");
+    assert!(!storage.is_empty(), "the app stored nothing");
+    for (key, value) in &storage {
+        for plain in [
+            "BEGIN PRIVATE KEY",
+            "BEGIN RSA PRIVATE KEY",
+            "BEGIN EC PRIVATE KEY",
+        ] {
+            assert!(!value.contains(plain), "{plain} stored under {key}");
+        }
+        let left = value.replace("ENCRYPTED PRIVATE KEY", "");
+        assert!(
+            !left.contains("PRIVATE KEY"),
+            "an unencrypted private key stored under {key}"
+        );
     }
 }
 
@@ -120,6 +136,8 @@ async fn a_profile_exported_forgotten_and_imported_comes_back_and_its_keys_unloc
     browser.fill("#device-cn", "node1").await;
     browser.click("#device-create").await;
     let device_pem = browser.download_text("#device-download-cert").await;
+    // The CA and device keys are held in the tab, never stored.
+    assert_no_plain_key_stored(&browser).await;
 
     // The Console's settings: a broker, a subscription, the simulator's
     // reporting interval.
@@ -430,6 +448,25 @@ async fn bad_files_are_refused_and_forget_everything_leaves_no_key() {
             .await;
         assert!(shown.starts_with(error), "{name}: {shown}");
     }
+    // Regression (issue 17, item 2): 780 KB of same-named profiles (the
+    // file that hung the tab) is refused by its count.
+    let one = r#"{"name":"lab","connect":{}}"#;
+    let count = 780 * 1024 / (one.len() + 1);
+    let many = format!(
+        r#"{{"format":"iotda-kit-profiles","version":1,"profiles":[{}]}}"#,
+        vec![one; count].join(",")
+    );
+    std::fs::write(dir.join("many.json"), many).expect("write the file");
+    choose_file(&browser, "#profile-import-file", &dir.join("many.json")).await;
+    let too_many = format!(
+        "This page keeps at most 100 profiles, and the file holds more. Profiles in the file: {count}"
+    );
+    assert_eq!(
+        browser
+            .wait_for_text("#profile-import-error", &too_many)
+            .await,
+        too_many
+    );
     assert_eq!(browser.text("#profile-0-name").await, "lab");
     assert!(browser
         .client
