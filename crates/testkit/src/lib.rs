@@ -322,19 +322,10 @@ pub fn openssl_ca(dir: &Path, name: &str, cn: &str) {
     );
 }
 
-/// With `openssl`: `{out}.pem` / `{out}.key` in `dir`, a P-256 certificate
-/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days.
-pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
-    let (key, csr, pem) = (
-        format!("{out}.key"),
-        format!("{out}.csr"),
-        format!("{out}.pem"),
-    );
-    let (ca_pem, ca_key, subj) = (
-        format!("{ca}.pem"),
-        format!("{ca}.key"),
-        format!("/CN={cn}"),
-    );
+/// With `openssl`: a P-256 key `{name}.key` and CSR `{name}.csr` in `dir`
+/// for `subject` (e.g. `/CN=device`).
+pub fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
+    let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
     openssl(
         dir,
         &[
@@ -350,9 +341,17 @@ pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
             "-out",
             &csr,
             "-subj",
-            &subj,
+            subject,
         ],
     );
+}
+
+/// With `openssl`: `{out}.pem` / `{out}.key` in `dir`, a P-256 certificate
+/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days.
+pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
+    let (csr, pem) = (format!("{out}.csr"), format!("{out}.pem"));
+    let (ca_pem, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
+    openssl_key_and_csr(dir, out, &format!("/CN={cn}"));
     openssl(
         dir,
         &[

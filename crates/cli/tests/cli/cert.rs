@@ -4,7 +4,10 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
+// `openssl_ok`: openssl that must succeed, its stdout (the doctor's tests
+// use these too).
 use iotda_testkit::{chmod, BrokerConfig, Mosquitto, Scratch, TlsListener};
+pub(super) use iotda_testkit::{openssl as openssl_ok, openssl_key_and_csr};
 
 use super::{kit_in, ok, text};
 
@@ -16,17 +19,6 @@ fn openssl(dir: &Path, args: &[&str]) -> Output {
         .expect("run openssl")
 }
 
-pub(super) fn openssl_ok(dir: &Path, args: &[&str]) -> String {
-    let out = openssl(dir, args);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "openssl {args:?}: {}",
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
 /// `openssl x509 -fingerprint` output with the colons removed.
 fn openssl_fingerprint(dir: &Path, cert: &str, alg: &str) -> String {
     let out = openssl_ok(dir, &["x509", "-noout", "-fingerprint", alg, "-in", cert]);
@@ -35,29 +27,6 @@ fn openssl_fingerprint(dir: &Path, cert: &str, alg: &str) -> String {
         .expect("Fingerprint=...")
         .1
         .replace(':', "")
-}
-
-/// A P-256 key `{name}.key` and CSR `{name}.csr` for `subject`, made by openssl.
-pub(super) fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
-    let (key, csr) = (format!("{name}.key"), format!("{name}.csr"));
-    openssl_ok(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "ec",
-            "-pkeyopt",
-            "ec_paramgen_curve:P-256",
-            "-nodes",
-            "-keyout",
-            &key,
-            "-out",
-            &csr,
-            "-subj",
-            subject,
-        ],
-    );
 }
 
 fn pubkey_of_key(dir: &Path, key: &str) -> String {
