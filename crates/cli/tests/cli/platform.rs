@@ -22,11 +22,7 @@ fn start(data: &Path) -> Running {
 /// The same with `extra` arguments; also returns the API's URL.
 fn start_with(data: &Path, extra: &[&str]) -> (Running, String) {
     let (run, banner) = start_banner(data, extra);
-    let url = banner
-        .iter()
-        .find(|l| l.starts_with("http://127.0.0.1:"))
-        .expect("the HTTP URL")
-        .clone();
+    let url = http_url(&banner).to_string();
     (run, url)
 }
 
@@ -74,6 +70,23 @@ fn start_banner(data: &Path, extra: &[&str]) -> (Running, Vec<String>) {
         );
     }
     (run, banner)
+}
+
+/// The banner's HTTP URL (the app's and the API's).
+fn http_url(banner: &[String]) -> &str {
+    banner
+        .iter()
+        .find(|l| l.starts_with("http://127.0.0.1:"))
+        .expect("the HTTP URL")
+}
+
+/// The platform CA's file, as the banner names it.
+fn platform_ca(banner: &[String]) -> String {
+    banner_value(banner, "platform CA: ")
+        .split(" (also ")
+        .next()
+        .expect("the platform CA's path")
+        .to_string()
 }
 
 /// The banner's line starting with `start`, without it.
@@ -188,11 +201,7 @@ fn the_seeds_x509_flow_registration_connection_report_online_then_a_clean_stop()
     // {device_id}_0_{sign type}_{hour}, user name the device id, no
     // password), and report properties with QoS 1.
     let mqtts = banner_value(&banner, "mqtts://127.0.0.1:").to_string();
-    let ca_file = banner_value(&banner, "platform CA: ")
-        .split(" (also ")
-        .next()
-        .unwrap()
-        .to_string();
+    let ca_file = platform_ca(&banner);
     let device = |tool: &str, extra: &[&str]| {
         let mut cmd = std::process::Command::new(tool);
         cmd.current_dir(dir.path()).args([
@@ -478,10 +487,7 @@ fn one_origin_serves_the_app_the_api_and_the_platform_ca() {
     .unwrap();
     let data = dir.join("data");
     let (run, banner) = start_banner(&data, &["--app", app.to_str().unwrap()]);
-    let http_url = banner
-        .iter()
-        .find(|l| l.starts_with("http://127.0.0.1:"))
-        .unwrap();
+    let http_url = http_url(&banner);
     assert!(banner.contains(&format!("app: {http_url}/")), "{banner:?}");
     let addr: std::net::SocketAddr = http_url.strip_prefix("http://").unwrap().parse().unwrap();
 
@@ -492,11 +498,7 @@ fn one_origin_serves_the_app_the_api_and_the_platform_ca() {
         assert!(text(&page.body).contains("the app"), "{path}");
     }
     // The platform CA, as the file the banner names.
-    let ca_file = banner_value(&banner, "platform CA: ")
-        .split(" (also ")
-        .next()
-        .unwrap()
-        .to_string();
+    let ca_file = platform_ca(&banner);
     let ca = get(addr, "/platform-ca.crt", "");
     assert_eq!(ca.status, 200);
     assert_eq!(ca.body, std::fs::read(&ca_file).unwrap());
@@ -527,11 +529,7 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
     let (run, banner) = start_banner(&data, &[]);
     let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
     let mqtts = banner_value(&banner, "mqtts://127.0.0.1:").to_string();
-    let ca_file = banner_value(&banner, "platform CA: ")
-        .split(" (also ")
-        .next()
-        .unwrap()
-        .to_string();
+    let ca_file = platform_ca(&banner);
     ok(&manage(
         &data,
         &["product", "add", "--name", "Meter", "--product-id", "meter"],
