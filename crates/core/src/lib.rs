@@ -31,6 +31,7 @@ mod hex;
 pub mod iotda;
 pub mod mqtt;
 pub mod pki;
+pub mod text;
 pub mod zip;
 
 pub use credentials::{Credentials, Password, SignType, Timestamp};

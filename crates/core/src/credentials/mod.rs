@@ -15,6 +15,8 @@ mod timestamp;
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 
@@ -145,36 +147,31 @@ impl Error {
     }
 }
 
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::credentials as k;
+        match self {
+            Self::EmptyDeviceId => Message::new(k::EMPTY_DEVICE_ID),
+            Self::DeviceIdChar { ch, position } => Message::new(k::DEVICE_ID_CHAR)
+                .with("ch", format_args!("{ch:?}"))
+                .with("position", position),
+            Self::DeviceIdTooLong(n) => Message::new(k::DEVICE_ID_TOO_LONG)
+                .with("n", n)
+                .with("max", MAX_DEVICE_ID_LEN),
+            Self::EmptySecret => Message::new(k::EMPTY_SECRET),
+            Self::SignType(s) => Message::new(k::SIGN_TYPE).with("got", format_args!("{s:?}")),
+            Self::Timestamp(e) => e.message(),
+            Self::EmptyClientId => Message::new(k::EMPTY_CLIENT_ID),
+            Self::ClientIdTooLong(n) => Message::new(k::CLIENT_ID_TOO_LONG)
+                .with("n", n)
+                .with("max", MAX_CLIENT_ID_LEN),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::EmptyDeviceId => write!(
-                f,
-                "device id is empty; copy it from the device's details in the IoTDA console"
-            ),
-            Self::DeviceIdChar { ch, position } => write!(
-                f,
-                "device id may contain only letters, digits, '_' and '-'; found {ch:?} at position {position}"
-            ),
-            Self::DeviceIdTooLong(n) => write!(
-                f,
-                "device id is {n} characters long; IoTDA allows at most {MAX_DEVICE_ID_LEN}"
-            ),
-            Self::EmptySecret => write!(
-                f,
-                "secret is empty; enter the device secret set when the device was registered"
-            ),
-            Self::SignType(s) => write!(
-                f,
-                "sign type must be 0 (don't check timestamp) or 1 (check timestamp); got {s:?}"
-            ),
-            Self::Timestamp(e) => e.fmt(f),
-            Self::EmptyClientId => write!(f, "client id is empty"),
-            Self::ClientIdTooLong(n) => write!(
-                f,
-                "client id is {n} characters long; IoTDA allows at most {MAX_CLIENT_ID_LEN}"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -225,29 +222,30 @@ impl Warning {
     }
 }
 
-impl fmt::Display for Warning {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for Warning {
+    fn message(&self) -> Message {
+        use crate::text::keys::credentials as k;
         match self {
-            Self::SecretLength(n) => write!(
-                f,
-                "secret is {n} characters; IoTDA secrets are {MIN_SECRET_LEN}-{MAX_SECRET_LEN}, so the platform will likely reject this password"
-            ),
-            Self::SecretChar { ch, position } => write!(
-                f,
-                "secret contains {ch:?} at position {position}; IoTDA secrets use only letters, digits, '_' and '-'"
-            ),
+            Self::SecretLength(n) => Message::new(k::SECRET_LENGTH)
+                .with("n", n)
+                .with("min", MIN_SECRET_LEN)
+                .with("max", MAX_SECRET_LEN),
+            Self::SecretChar { ch, position } => Message::new(k::SECRET_CHAR)
+                .with("ch", format_args!("{ch:?}"))
+                .with("position", position),
+            Self::TimestampNotCurrent { hours_behind } if *hours_behind >= 0 => {
+                Message::new(k::TIMESTAMP_BEHIND).with("n", hours_behind)
+            }
             Self::TimestampNotCurrent { hours_behind } => {
-                let (n, dir) = if *hours_behind >= 0 {
-                    (*hours_behind, "behind")
-                } else {
-                    (-hours_behind, "ahead of")
-                };
-                write!(
-                    f,
-                    "with sign type 1 the platform checks the timestamp against its clock; this one is {n} hour(s) {dir} the current UTC hour"
-                )
+                Message::new(k::TIMESTAMP_AHEAD).with("n", hours_behind.unsigned_abs())
             }
         }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -5,6 +5,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 /// Earliest year accepted: the platform did not exist before Unix time began.
 const MIN_YEAR: u16 = 1970;
 /// Latest year accepted: the form has room for four digits only.
@@ -52,26 +54,31 @@ pub enum TimestampError {
     Hour(u8),
 }
 
+impl Say for TimestampError {
+    fn message(&self) -> Message {
+        use crate::text::keys::credentials as k;
+        match self {
+            Self::Empty => Message::new(k::TIMESTAMP_EMPTY),
+            Self::Length(n) => Message::new(k::TIMESTAMP_LENGTH).with("n", n),
+            Self::NotDigit { ch, position } => Message::new(k::TIMESTAMP_NOT_DIGIT)
+                .with("ch", format_args!("{ch:?}"))
+                .with("position", position),
+            Self::Year(y) => Message::new(k::TIMESTAMP_YEAR).with("year", y),
+            Self::Month(m) => {
+                Message::new(k::TIMESTAMP_MONTH).with("month", format_args!("{m:02}"))
+            }
+            Self::Day { year, month, day } => Message::new(k::TIMESTAMP_DAY)
+                .with("day", format_args!("{day:02}"))
+                .with("year", format_args!("{year:04}"))
+                .with("month", format_args!("{month:02}")),
+            Self::Hour(h) => Message::new(k::TIMESTAMP_HOUR).with("hour", format_args!("{h:02}")),
+        }
+    }
+}
+
 impl fmt::Display for TimestampError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Empty => write!(f, "timestamp is empty; enter the UTC hour as YYYYMMDDHH"),
-            Self::Length(n) => write!(
-                f,
-                "timestamp must be 10 digits YYYYMMDDHH (UTC hour); got {n} characters"
-            ),
-            Self::NotDigit { ch, position } => write!(
-                f,
-                "timestamp must be digits only (YYYYMMDDHH); found {ch:?} at position {position}"
-            ),
-            Self::Year(y) => write!(f, "timestamp year {y} is outside 1970-9999"),
-            Self::Month(m) => write!(f, "timestamp month {m:02} is not 01-12"),
-            Self::Day { year, month, day } => write!(
-                f,
-                "timestamp day {day:02} does not exist in {year:04}-{month:02}"
-            ),
-            Self::Hour(h) => write!(f, "timestamp hour {h:02} is not 00-23 (UTC)"),
-        }
+        self.message().fmt(f)
     }
 }
 
