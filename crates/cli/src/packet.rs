@@ -1,6 +1,6 @@
 //! `iotda-kit packet decode`: the core's MQTT codec on bytes from a capture.
 
-use iotda_core::mqtt;
+use iotda_core::{doctor, mqtt};
 
 use crate::args::{DecodeArgs, PacketArgs, PacketCommand};
 use crate::CliError;
@@ -17,7 +17,8 @@ pub fn run(args: &PacketArgs) -> Result<(), CliError> {
 
 fn decode(args: &DecodeArgs) -> Result<(), CliError> {
     let version = crate::mqtt::protocol_version(&args.protocol)?;
-    let bytes = parse_hex(&args.hex.join(" ")).map_err(CliError::Usage)?;
+    let bytes = doctor::bytes_from_hex(&args.hex.join(" "), MAX_PACKET)
+        .map_err(|e| CliError::Usage(format!("HEX: {e}")))?;
     let mut offset = 0;
     while offset < bytes.len() {
         let rest = bytes.get(offset..).unwrap_or_default();
@@ -48,54 +49,4 @@ fn describe(offset: usize, len: usize, packet: &mqtt::Packet) -> String {
         "{:?} at byte {offset}, {len} bytes\n{packet:#?}",
         packet.packet_type()
     )
-}
-
-/// Hex digits to bytes, ignoring separators people paste (spaces, colons,
-/// commas, dashes) and `0x` prefixes.
-pub(crate) fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: String = text
-        .split(|c: char| c.is_whitespace() || matches!(c, ':' | ',' | '-'))
-        .map(|word| {
-            word.strip_prefix("0x")
-                .or_else(|| word.strip_prefix("0X"))
-                .unwrap_or(word)
-        })
-        .collect();
-    if digits.is_empty() {
-        return Err("HEX: no hex digits given".into());
-    }
-    if let Some(bad) = digits.chars().find(|c| !c.is_ascii_hexdigit()) {
-        return Err(format!("HEX: {bad:?} is not a hex digit"));
-    }
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!(
-            "HEX: {} hex digits is an odd number: each byte needs two",
-            digits.len()
-        ));
-    }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| {
-            digits
-                .get(i..i + 2)
-                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
-                .ok_or_else(|| "HEX: not hex".to_string())
-        })
-        .collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn hex_with_separators() {
-        assert_eq!(parse_hex("20 02 00 00").unwrap(), [0x20, 2, 0, 0]);
-        assert_eq!(parse_hex("0x20,0x02:00-00").unwrap(), [0x20, 2, 0, 0]);
-        assert_eq!(parse_hex("C000").unwrap(), [0xc0, 0]);
-        assert!(parse_hex("").unwrap_err().contains("no hex digits"));
-        assert!(parse_hex("2g").unwrap_err().contains("'g'"));
-        assert!(parse_hex("200").unwrap_err().contains("odd"));
-        assert!(parse_hex("é0").unwrap_err().contains("'é'"));
-    }
 }

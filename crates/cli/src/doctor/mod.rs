@@ -19,10 +19,6 @@ use serde::Serialize;
 use crate::args::SecretArg;
 use crate::{read_file, unix_now, CliError};
 
-/// The largest CONNECT read from `--connect-hex` (IoTDA's 1 MB message
-/// limit, with room for the header).
-const MAX_CONNECT: usize = 1 << 21;
-
 /// Arguments of `doctor`.
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
@@ -249,22 +245,7 @@ fn attempt(args: &DoctorArgs) -> Result<Option<Attempt>, CliError> {
 
 /// Decodes a CONNECT from hex with the core's codec.
 fn connect_from_hex(hex: &str) -> Result<mqtt::Connect, CliError> {
-    let bytes = crate::packet::parse_hex(hex)
-        .map_err(|e| CliError::Usage(format!("--connect-hex: {e}")))?;
-    match mqtt::decode(&bytes, MAX_CONNECT, mqtt::ProtocolVersion::V3_1_1) {
-        Ok(Some((mqtt::Packet::Connect(c), _))) => Ok(c),
-        Ok(Some((other, _))) => Err(CliError::Usage(format!(
-            "--connect-hex: the bytes are a {:?} packet, not the CONNECT",
-            other.packet_type()
-        ))),
-        Ok(None) => Err(CliError::Usage(format!(
-            "--connect-hex: the CONNECT is incomplete ({} bytes given); copy the whole packet",
-            bytes.len()
-        ))),
-        Err(e) => Err(CliError::Usage(format!(
-            "--connect-hex: not a valid CONNECT: {e}"
-        ))),
-    }
+    doctor::connect_from_hex(hex).map_err(|e| CliError::Usage(format!("--connect-hex: {e}")))
 }
 
 /// `--at`: `YYYY-MM-DDTHH:MM:SSZ`, or either `event_time` form.

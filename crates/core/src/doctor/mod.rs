@@ -29,6 +29,7 @@
 //! here reads a clock, a file or a socket.
 
 mod attempt;
+mod capture;
 mod cert;
 mod connack;
 mod finding;
@@ -37,6 +38,7 @@ mod password;
 use std::fmt;
 
 pub use attempt::{Attempt, ClientId};
+pub use capture::{bytes_from_hex, connect_from_hex, CaptureError, MAX_CONNECT};
 pub use cert::{check_certificate, CertCheck, CertFile};
 pub use connack::explain_refusal;
 pub use finding::{Finding, FingerprintSource, IdMistake};

@@ -25,4 +25,14 @@ crate::catalog! {
         TIMESTAMP_DAY = "timestamp day {day} does not exist in {year}-{month}";
         TIMESTAMP_HOUR = "timestamp hour {hour} is not 00-23 (UTC)";
     }
+    /// A CONNECT read from a hex capture ([`crate::doctor::connect_from_hex`]).
+    mod capture {
+        NO_DIGITS = "no hex digits given";
+        NOT_HEX = "{ch} is not a hex digit";
+        ODD_DIGITS = "{n} hex digits is an odd number: each byte needs two";
+        TOO_LONG = "more than {max} bytes of hex: too long for this";
+        NOT_CONNECT = "the bytes are a {kind} packet, not the CONNECT";
+        INCOMPLETE = "the CONNECT is incomplete ({n} bytes given); copy the whole packet";
+        INVALID = "not a valid CONNECT: {error}";
+    }
 }
