@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use clap::Args;
 use iotda_core::credentials::SignType;
 use iotda_core::doctor::{self, Attempt, CertCheck, CertFile, Finding};
-use iotda_core::iotda::EventTime;
 use iotda_core::mqtt;
 use serde::Serialize;
 
@@ -250,17 +249,11 @@ fn connect_from_hex(hex: &str) -> Result<mqtt::Connect, CliError> {
 
 /// `--at`: `YYYY-MM-DDTHH:MM:SSZ`, or either `event_time` form.
 fn parse_at(text: &str) -> Result<i64, CliError> {
-    let extended = match text.strip_suffix('Z') {
-        Some(head) if text.len() == 20 => format!("{head}.000Z"),
-        _ => text.to_owned(),
-    };
-    EventTime::parse(&extended)
-        .map(EventTime::unix_seconds)
-        .map_err(|e| {
-            CliError::Usage(format!(
-                "--at: {e}; write the UTC time as YYYY-MM-DDTHH:MM:SSZ"
-            ))
-        })
+    doctor::attempt_time(text).map_err(|e| {
+        CliError::Usage(format!(
+            "--at: {e}; write the UTC time as YYYY-MM-DDTHH:MM:SSZ"
+        ))
+    })
 }
 
 /// A core input error as a usage error naming the flag.

@@ -3,6 +3,7 @@
 
 use super::{Finding, SecretText};
 use crate::credentials::{self, SignType, Timestamp};
+use crate::iotda::{EventTime, EventTimeError};
 use crate::mqtt::Connect;
 
 /// One connection attempt as the device made it.
@@ -48,6 +49,18 @@ impl Attempt {
             keep_alive: Some(connect.keep_alive),
         }
     }
+}
+
+/// The time of an attempt in Unix seconds, from `YYYY-MM-DDTHH:MM:SSZ` or
+/// either `event_time` form (`YYYY-MM-DDTHH:MM:SS.sssZ`,
+/// `yyyyMMddTHHmmssZ`), all UTC.
+pub fn attempt_time(text: &str) -> Result<i64, EventTimeError> {
+    let text = text.trim();
+    let parsed = match text.strip_suffix('Z') {
+        Some(head) if text.len() == 20 => EventTime::parse(&format!("{head}.000Z")),
+        _ => EventTime::parse(text),
+    };
+    parsed.map(EventTime::unix_seconds)
 }
 
 /// A ClientId that has IoTDA's form `{device_id}_0_{sign_type}_{YYYYMMDDHH}`.
@@ -199,5 +212,22 @@ mod tests {
         assert_eq!(a.keep_alive, Some(10));
         assert_eq!(a.password.unwrap().expose(), "\u{fffd}a");
         assert!(!format!("{:?}", Attempt::new("x", None, Some("pw-123"))).contains("pw-123"));
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::attempt_time;
+
+    #[test]
+    fn the_time_of_an_attempt_reads_three_utc_forms() {
+        for text in [
+            "2026-12-07T13:05:09Z",
+            "2026-12-07T13:05:09.000Z",
+            "20261207T130509Z",
+        ] {
+            assert_eq!(attempt_time(text), Ok(1_796_648_709), "{text}");
+        }
+        assert!(attempt_time("2026-12-07 13:05").is_err());
     }
 }

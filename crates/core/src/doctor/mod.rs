@@ -37,7 +37,7 @@ mod password;
 
 use std::fmt;
 
-pub use attempt::{Attempt, ClientId};
+pub use attempt::{attempt_time, Attempt, ClientId};
 pub use capture::{bytes_from_hex, connect_from_hex, CaptureError, MAX_CONNECT};
 pub use cert::{check_certificate, CertCheck, CertFile};
 pub use connack::explain_refusal;
