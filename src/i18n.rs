@@ -226,6 +226,22 @@ texts! {
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";
     mqttx_command: "MQTTX command", "MQTTX 命令";
     mqttfx_profile: "MQTT.fx connection profile", "MQTT.fx 连接配置";
+    doctor_heading: "Doctor: my device is refused", "诊断：设备连接被拒绝";
+    doctor_intro: "Paste what the device sent when it was refused. The device id and secret above are taken as right; the answer appears as you type and nothing leaves this page. For a certificate device run iotda-kit doctor --cert --key --ca.", "粘贴设备被拒绝时发送的内容。上面的设备 ID 和密钥视为正确；诊断结果随输入实时显示，内容不会离开本页面。证书认证的设备请运行 iotda-kit doctor --cert --key --ca。";
+    doctor_client_id: "ClientId it sent", "设备发送的 ClientId";
+    doctor_username: "User name it sent", "设备发送的用户名";
+    doctor_password: "Password it sent", "设备发送的密码";
+    doctor_connect_hex: "Or its CONNECT packet in hex, from a capture", "或者抓包得到的 CONNECT 报文（十六进制）";
+    doctor_connect_hex_hint: "Wireshark's or tcpdump's bytes; spaces, colons and 0x are ignored. It replaces the three fields above.", "Wireshark 或 tcpdump 中的字节；空格、冒号和 0x 会被忽略。填写后将代替上面三项。";
+    doctor_at: "When it tried (UTC)", "尝试连接的时间（UTC）";
+    doctor_at_hint: "YYYY-MM-DDTHH:MM:SSZ; empty means now. Sign type 1 checks the hour.", "格式 YYYY-MM-DDTHH:MM:SSZ；留空表示现在。签名类型 1 会校验小时。";
+    doctor_code: "What it got back", "设备收到的回应";
+    doctor_code_unknown: "Not known", "不清楚";
+    doctor_code_means: "What the platform means by it: ", "平台的含义：";
+    doctor_need_truth: "Fill in the device id and secret above first: the doctor compares what the device sent with them.", "请先填写上面的设备 ID 和密钥：诊断会将设备发送的内容与之比较。";
+    doctor_need_attempt: "Paste the ClientId, user name and password the device sent, or its CONNECT in hex.", "请粘贴设备发送的 ClientId、用户名和密码，或十六进制的 CONNECT 报文。";
+    doctor_found: "Found: ", "发现：";
+    doctor_ok: "This attempt follows every rule IoTDA checks. If the platform still refuses it, the secret or the device's registration differs from what is given above.", "这次尝试符合 IoTDA 检查的所有规则。如果平台仍然拒绝，说明密钥或设备的注册信息与上面填写的不同。";
     // The Certificates page.
     certs_intro: "X.509 onboarding in IoTDA's order: upload a device CA, prove you hold its key with a verification certificate, then give each device a certificate and register its fingerprint. Everything is computed in this browser; nothing is uploaded.", "按 IoTDA 的顺序完成 X.509 接入：上传设备 CA 证书，用验证证书证明你持有它的私钥，再为每个设备签发证书并登记其指纹。所有计算都在本浏览器中完成，不会上传任何内容。";
     key_type: "Key type", "密钥类型";

@@ -5,9 +5,13 @@ use iotda_core::Timestamp;
 
 /// The current UTC hour, or `None` if the clock is outside 1970-9999.
 pub fn now_hour() -> Option<Timestamp> {
+    Timestamp::from_unix_seconds(now_seconds()).ok()
+}
+
+/// Whole seconds since the Unix epoch.
+pub fn now_seconds() -> i64 {
     // Date.now() is milliseconds since the epoch as an f64; whole seconds fit.
-    let seconds = (js_sys::Date::now() / 1000.0).floor() as i64;
-    Timestamp::from_unix_seconds(seconds).ok()
+    (js_sys::Date::now() / 1000.0).floor() as i64
 }
 
 /// Wall-clock milliseconds since the Unix epoch.

@@ -1,5 +1,8 @@
 //! The Connection page: device credentials as IoTDA computes them, the
-//! broker endpoint, and settings ready to paste into other MQTT clients.
+//! broker endpoint, settings ready to paste into other MQTT clients, and
+//! the doctor for a refused device.
+
+mod doctor;
 
 use gloo_timers::callback::Interval;
 use iotda_core::credentials::{Field, SignType};
@@ -202,6 +205,8 @@ pub fn ConnectPage() -> Html {
                 <h2 id="settings-heading">{ t.settings() }</h2>
                 { settings_view(t, say, settings) }
             </section>
+
+            <doctor::DoctorCard device_id={form.device_id.clone()} secret={form.secret.clone()} />
         </div>
     }
 }
