@@ -8,6 +8,7 @@
 
 pub mod certs;
 pub mod console;
+pub mod doctor;
 pub mod guide;
 pub mod model;
 pub mod openssl;

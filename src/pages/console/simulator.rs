@@ -467,7 +467,10 @@ fn on_response(
     view: UseStateHandle<Option<Rc<SimView>>>,
 ) -> Callback<SimResponse> {
     Callback::from(move |response: SimResponse| match response {
-        SimResponse::Ready | SimResponse::ZipRead { .. } | SimResponse::Guide(..) => {}
+        SimResponse::Ready
+        | SimResponse::ZipRead { .. }
+        | SimResponse::Guide(..)
+        | SimResponse::Doctor(_) => {}
         SimResponse::Started(s) => {
             if let Some(v) = &s.view {
                 ctx.typed.borrow_mut().take(v);

@@ -19,6 +19,7 @@ use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
+use crate::state::doctor::{self, DoctorAnswer, DoctorRequest};
 use crate::state::guide::GuideInput;
 use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
@@ -96,6 +97,8 @@ pub enum SimRequest {
     /// texts): the worker fetches the text, checks the steps and writes
     /// the HTML (see [`crate::state::guide`]).
     Guide(Box<GuideInput>),
+    /// The Connection page's Doctor card asks for a verdict.
+    Doctor(Box<DoctorRequest>),
 }
 
 /// What the worker tells the page.
@@ -117,6 +120,8 @@ pub enum SimResponse {
     /// For the request [`GuideInput::id`], the Guide page's HTML, or what
     /// is wrong with its text.
     Guide(u32, Result<String, String>),
+    /// The doctor's answer to a [`SimRequest::Doctor`].
+    Doctor(Box<DoctorAnswer>),
     /// The request could not be taken.
     Failed(String),
 }
@@ -283,6 +288,9 @@ impl Host {
             SimRequest::Guide(input) => {
                 return SimResponse::Guide(input.id, Err(msg!("the guide's text was not fetched")))
             }
+            SimRequest::Doctor(request) => {
+                return SimResponse::Doctor(Box::new(doctor::answer(&request)))
+            }
             other => other,
         };
         let Some(sim) = self.sim.as_mut() else {
@@ -291,7 +299,10 @@ impl Host {
         let mut outbox = Vec::new();
         let mut error = None;
         match request {
-            SimRequest::Start { .. } | SimRequest::ReadZip { .. } | SimRequest::Guide(_) => {}
+            SimRequest::Start { .. }
+            | SimRequest::ReadZip { .. }
+            | SimRequest::Guide(_)
+            | SimRequest::Doctor(_) => {}
             SimRequest::Edit { rev, field, text } => {
                 self.rev = rev;
                 sim.edit(field, text);
