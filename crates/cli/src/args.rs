@@ -97,14 +97,21 @@ pub struct ConnectionArgs {
     /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
-    /// Use TLS (implied by --ca, --cert and --insecure, and for IoTDA hosts,
-    /// *.myhuaweicloud.com, unless --port 1883).
+    /// Use TLS (implied by --ca, --cert, --insecure and --tls-name, and for
+    /// IoTDA hosts, *.myhuaweicloud.com, unless --port 1883).
     #[arg(long)]
     pub tls: bool,
     /// CA certificates (PEM) to trust for the broker, instead of the
-    /// built-in public roots.
+    /// built-in public roots. For IoTDA: the platform CA certificate of the
+    /// region and edition, from Huawei's "Obtaining Resources" page; for the
+    /// local platform (iotda-kit platform): its tls/platform-ca.crt.
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
+    /// Verify the broker's certificate against NAME, and send NAME as SNI,
+    /// while connecting to the address --host gives (an IP address, when
+    /// there is no DNS); implies TLS.
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
     /// Client certificate (PEM), for brokers that authenticate devices by
     /// certificate (IoTDA's X.509 devices).
     #[arg(long, value_name = "FILE", requires = "key")]

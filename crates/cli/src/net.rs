@@ -4,10 +4,12 @@
 //!
 //! TLS is rustls with the ring provider. The broker's certificate is checked
 //! against `--ca` when given (like `mosquitto_pub --cafile`), else against
-//! the Mozilla roots compiled in; `--insecure` skips the check of the
-//! certificate (not of the handshake's signatures) for test brokers. Failures
-//! are explained in words: which side refused what, and the flag that fixes
-//! it.
+//! the Mozilla roots compiled in, and against the name `--tls-name` gives
+//! (also sent as SNI) or else `--host`: connecting by IP while verifying the
+//! name the certificate was issued for. `--insecure` skips the check of the
+//! certificate (not of the handshake's signatures) for test brokers.
+//! Failures are explained in words: which side refused what, and the flag
+//! that fixes it.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -37,6 +39,9 @@ pub struct TlsOptions {
     pub key_passphrase: Option<SecretArg>,
     /// Accept any broker certificate (testing only).
     pub insecure: bool,
+    /// The name to verify the broker's certificate against and to send as
+    /// SNI, when it is not the host connected to (`--tls-name`).
+    pub tls_name: Option<String>,
 }
 
 /// A connection to the broker, plain or TLS.
@@ -129,20 +134,30 @@ pub fn connect(
     })?;
     // MQTT packets are small and latency matters more than batching.
     let _ = tcp.set_nodelay(true);
-    let Some(config) = config else {
+    let (Some(config), Some(opts)) = (config, tls) else {
         return Ok(Stream::Plain(tcp));
     };
-    let name = ServerName::try_from(host.to_owned())
-        .map_err(|_| CliError::Usage(format!("--host: {host:?} is not a host name or address")))?;
+    let name = server_name(host, opts)?;
     let mut conn = ClientConnection::new(Arc::new(config), name)
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
     tcp.set_read_timeout(Some(timeout))
         .map_err(|e| CliError::Failure(e.to_string()))?;
     while conn.is_handshaking() {
         conn.complete_io(&mut tcp)
-            .map_err(|e| CliError::Failure(explain(&e, host)))?;
+            .map_err(|e| CliError::Failure(explain(&e, host, Some(opts))))?;
     }
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
+
+/// The name rustls verifies the certificate against and sends as SNI (an
+/// IP address is verified but, as RFC 6066 wants, not sent).
+pub fn server_name(host: &str, opts: &TlsOptions) -> Result<ServerName<'static>, CliError> {
+    let (flag, name) = match &opts.tls_name {
+        Some(name) => ("--tls-name", name.as_str()),
+        None => ("--host", host),
+    };
+    ServerName::try_from(name.to_owned())
+        .map_err(|_| CliError::Usage(format!("{flag}: {name:?} is not a host name or address")))
 }
 
 /// The warning to give before a password goes to `host:port` without
@@ -161,21 +176,25 @@ pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
     ))
 }
 
-/// A connection failure in words, with the flag that fixes it.
-pub fn explain(e: &io::Error, host: &str) -> String {
+/// A connection failure in words, with the flag that fixes it. `tls` is
+/// how the connection to `host` speaks TLS, if it does.
+pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
-    let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
-    match tls {
+    let tls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
+    match tls_error {
         // BadSignature: a CA with the same name but another key.
         Some(Tls::InvalidCertificate(Cert::UnknownIssuer | Cert::BadSignature)) => format!(
             "TLS: the certificate of {host} is not signed by a CA this command trusts: pass \
-             the broker's CA with --ca FILE (or --insecure, for a test broker only)"
+             the broker's CA with --ca FILE (for IoTDA, the platform CA certificate of the \
+             region from Huawei's \"Obtaining Resources\" page; or --insecure, for a test \
+             broker only)"
         ),
-        Some(Tls::InvalidCertificate(Cert::NotValidForName))
-        | Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { .. })) => format!(
-            "TLS: the broker's certificate is not issued for {host}: use the host name it was \
-             issued for (or --insecure, for a test broker only)"
-        ),
+        Some(Tls::InvalidCertificate(Cert::NotValidForName)) => {
+            wrong_name(host, tls.and_then(|t| t.tls_name.as_deref()), &[])
+        }
+        Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { presented, .. })) => {
+            wrong_name(host, tls.and_then(|t| t.tls_name.as_deref()), presented)
+        }
         Some(Tls::InvalidCertificate(Cert::Expired))
         | Some(Tls::InvalidCertificate(Cert::ExpiredContext { .. })) => {
             "TLS: the broker's certificate has expired".to_owned()
@@ -203,6 +222,44 @@ pub fn explain(e: &io::Error, host: &str) -> String {
         }
         None => e.to_string(),
     }
+}
+
+/// The broker's certificate is not issued for the name verified: which
+/// name was verified, which names the certificate holds, and the flag that
+/// fixes it (`--tls-name` when connecting by address).
+fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String]) -> String {
+    let names: Vec<String> = presented.iter().map(|p| plain_name(p)).collect();
+    let holds = match names.as_slice() {
+        [] => String::new(),
+        names => format!(" (it names {})", names.join(", ")),
+    };
+    let first = names.first().map_or("NAME", String::as_str);
+    match tls_name {
+        Some(name) => format!(
+            "TLS: the broker's certificate is not issued for {name} (--tls-name){holds}: \
+             give --tls-name the name it was issued for (or --insecure, for a test broker only)"
+        ),
+        None if host.parse::<std::net::IpAddr>().is_ok() => format!(
+            "TLS: the broker's certificate is not issued for the address {host}{holds}: keep \
+             --host {host} and verify the name it was issued for with --tls-name {first}"
+        ),
+        None => format!(
+            "TLS: the broker's certificate is not issued for {host}{holds}: connect to the \
+             host name it was issued for, or verify that name with --tls-name {first} (or \
+             --insecure, for a test broker only)"
+        ),
+    }
+}
+
+/// `DnsName("localhost")` or `IpAddress(127.0.0.1)`, as webpki lists a
+/// certificate's names, as the bare name.
+fn plain_name(presented: &str) -> String {
+    for prefix in ["DnsName(\"", "IpAddress("] {
+        if let Some(rest) = presented.strip_prefix(prefix) {
+            return rest.trim_end_matches(')').trim_end_matches('"').to_owned();
+        }
+    }
+    presented.to_owned()
 }
 
 fn provider() -> Arc<CryptoProvider> {
@@ -342,5 +399,31 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_webpki_lists_are_shown_bare() {
+        assert_eq!(plain_name("DnsName(\"localhost\")"), "localhost");
+        assert_eq!(plain_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(plain_name("DirectoryName"), "DirectoryName");
+    }
+
+    #[test]
+    fn a_wrong_name_says_which_flag_fixes_it() {
+        let presented = ["DnsName(\"localhost\")".to_owned()];
+        let by_ip = wrong_name("10.0.0.7", None, &presented);
+        assert!(by_ip.contains("--tls-name localhost"), "{by_ip}");
+        let given = wrong_name("10.0.0.7", Some("iot.example"), &presented);
+        assert!(
+            given.contains("iot.example (--tls-name) (it names localhost)"),
+            "{given}"
+        );
+        let by_name = wrong_name("other.example", None, &[]);
+        assert!(by_name.contains("--tls-name NAME"), "{by_name}");
     }
 }

@@ -581,14 +581,16 @@ fn inspect_checks_a_certificate_against_a_ca_and_a_key() {
     assert!(human.contains("Key matches:  yes"), "{human}");
 }
 
-/// A server certificate for 127.0.0.1 signed by the CA, made by openssl.
-fn server_cert(d: &Path) {
+/// `server.pem` / `server.key` in `d`: a server certificate of CN=`cn`
+/// and subject alternative names `san` (openssl's form, `IP:127.0.0.1`)
+/// signed by `rootCA.pem`, made by openssl, readable by the broker.
+pub(super) fn server_cert(d: &Path, cn: &str, san: &str) {
     std::fs::write(
         d.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        format!("subjectAltName={san}\nextendedKeyUsage=serverAuth\n"),
     )
     .unwrap();
-    openssl_key_and_csr(d, "server", "/CN=127.0.0.1");
+    openssl_key_and_csr(d, "server", &format!("/CN={cn}"));
     openssl_ok(
         d,
         &[
@@ -623,13 +625,20 @@ pub(super) fn mtls_broker(d: &Path) -> Mosquitto {
     device(d, ".", "node-mtls", ".");
     ok(&kit_in(d, &["cert", "ca", "--out-dir", "other"]));
     device(d, "other", "intruder", "other");
-    server_cert(d);
+    server_cert(d, "127.0.0.1", "IP:127.0.0.1");
+    tls_broker(d, true)
+}
+
+/// A mosquitto whose TLS listener shows `server.pem` (key `server.key`)
+/// from `d` and, with `require_certificate`, takes only clients with a
+/// certificate issued by `rootCA.pem`.
+pub(super) fn tls_broker(d: &Path, require_certificate: bool) -> Mosquitto {
     Mosquitto::start(&BrokerConfig {
         tls: Some(TlsListener {
             cafile: d.join("rootCA.pem"),
             certfile: d.join("server.pem"),
             keyfile: d.join("server.key"),
-            require_certificate: true,
+            require_certificate,
         }),
         ..BrokerConfig::default()
     })
