@@ -27,7 +27,7 @@ use crate::args::SecretArg;
 use crate::{read_file, CliError};
 
 /// How to speak TLS, from the command line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TlsOptions {
     /// CA certificates (PEM) to trust instead of the built-in roots.
     pub ca: Option<PathBuf>,
@@ -266,7 +266,9 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(ring::default_provider())
 }
 
-fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
+/// The rustls client configuration for `opts`: the roots to trust (or
+/// none, with `--insecure`) and the client certificate.
+pub fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;

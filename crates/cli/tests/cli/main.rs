@@ -2,6 +2,7 @@
 // Helpers outside #[test] functions unwrap too: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod bridge;
 mod cert;
 mod credentials;
 mod doctor;
