@@ -429,7 +429,8 @@ pub enum CertCommand {
     /// rootCA.pem, rootCA.key.
     Ca(CaArgs),
     /// Create the verification certificate for the code the console shows
-    /// after the CA upload: verificationCert.pem, verificationCert.key.
+    /// after the CA upload: verificationCert.pem, verificationCert.key (a
+    /// key of the CA key's algorithm).
     Verification(VerificationArgs),
     /// Create a device key, CSR and certificate signed by the CA:
     /// deviceCert.pem, deviceCert.key, deviceCert.csr.
@@ -482,8 +483,9 @@ pub struct CaArgs {
     /// Where to write rootCA.pem and rootCA.key.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Subject in OpenSSL's form.
     #[arg(
@@ -526,8 +528,9 @@ pub struct DeviceArgs {
     /// Where to write deviceCert.pem, deviceCert.key and deviceCert.csr.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Other subject fields in OpenSSL's form (a CN here is replaced by --cn).
     #[arg(long, value_name = "/C=CN/O=Org")]
@@ -633,8 +636,9 @@ pub struct BatchArgs {
     /// Where to write one folder per device and fingerprints.csv.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Days of validity.
     #[arg(long, default_value_t = 500)]
