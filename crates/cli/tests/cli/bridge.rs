@@ -22,7 +22,7 @@ const WAIT: Duration = Duration::from_secs(20);
 
 /// A bridge to `127.0.0.1:port` as the device of `dir/cert.pem`,
 /// `dir/key`, trusting `ca`, plus `extra`; with the URL of its banner.
-fn bridge(d: &Path, port: u16, files: [&str; 3], extra: &[&str]) -> (Running, String) {
+pub(super) fn bridge(d: &Path, port: u16, files: [&str; 3], extra: &[&str]) -> (Running, String) {
     let abs = |f: &str| d.join(f).display().to_string();
     let (ca, cert, key) = (abs(files[0]), abs(files[1]), abs(files[2]));
     let port = port.to_string();
@@ -71,6 +71,33 @@ fn python() -> PathBuf {
         "paho-mqtt is not installed: run `bash -c 'source scripts/lib.sh && python_tools'` (scripts/test.sh does)"
     );
     python
+}
+
+/// Paho through the bridge at `url` from the kit's page: client id, user
+/// name, filter subscribed and topic published to (`who`), the payload, and
+/// what to wait for; its events, and its output for messages.
+pub(super) fn paho(
+    url: &str,
+    who: [&str; 4],
+    payload: &str,
+    want: &str,
+) -> (Vec<serde_json::Value>, String) {
+    let out = Command::new(python())
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/cli/paho_bridge.py"
+        ))
+        .args([url, PAGE])
+        .args(who)
+        .args([payload, want])
+        .output()
+        .expect("run paho");
+    let lines = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    let events = text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    (events, lines)
 }
 
 /// A 3.1.1 CONNECT of client id `client_id`, user name `u`, and `password`
@@ -183,31 +210,16 @@ fn paho_subscribes_publishes_and_receives_through_the_bridge_on_loopback_only() 
     );
 
     let witness = Witness::start(broker.mqtt_port, "bridge/#");
-    let out = Command::new(python())
-        .arg(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/cli/paho_bridge.py"
-        ))
-        .args([
-            &url,
-            PAGE,
-            "page-device",
-            "ignored",
-            "bridge/test",
-            "through the bridge",
-        ])
-        .output()
-        .expect("run paho");
-    let lines = text(&out.stdout);
-    let events: Vec<serde_json::Value> = lines
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let (events, lines) = paho(
+        &url,
+        ["page-device", "ignored", "bridge/#", "bridge/test"],
+        "through the bridge",
+        "puback+message",
+    );
     assert_eq!(
         events.first(),
         Some(&serde_json::json!({"connack": 0})),
-        "{lines}{}",
-        text(&out.stderr)
+        "{lines}"
     );
     assert!(
         events.contains(&serde_json::json!({"suback": [1]})),

@@ -2,13 +2,13 @@
 over a WebSocket to `iotda-kit bridge`, with the page's Origin and no
 password. Prints one JSON object per line.
 
-  paho_bridge.py URL ORIGIN CLIENT_ID USERNAME TOPIC PAYLOAD
+  paho_bridge.py URL ORIGIN CLIENT_ID USERNAME FILTER TOPIC PAYLOAD WANT
 
-connects, subscribes to TOPIC (QoS 1), publishes PAYLOAD to it (QoS 1) once
-subscribed, and prints {"connack": N}, {"suback": [..]}, {"puback": N} and
-{"message": {"topic": T, "payload": P, "qos": Q}} as they come, or
-{"error": ...} / {"closed": ...}; it exits once it has both the PUBACK and
-the message, or after 20 s.
+connects, subscribes to FILTER (QoS 1), publishes PAYLOAD to TOPIC (QoS 1)
+once subscribed, and prints {"connack": N}, {"suback": [..]}, {"puback": N}
+and {"message": {"topic": T, "payload": P, "qos": Q}} as they come, or
+{"error": ...} / {"closed": ...}; it exits once it has what WANT says
+("puback", or "puback+message"), or after 20 s.
 """
 
 import json
@@ -24,7 +24,7 @@ def say(obj):
     print(json.dumps(obj), flush=True)
 
 
-def main(url, origin, client_id, username, topic, payload):
+def main(url, origin, client_id, username, sub_filter, topic, payload, want):
     u = urlparse(url)
     c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
                     transport="websockets", protocol=mqtt.MQTTv311)
@@ -35,7 +35,7 @@ def main(url, origin, client_id, username, topic, payload):
 
     def saw(what):
         seen.add(what)
-        if seen == {"puback", "message"}:
+        if seen == set(want.split("+")):
             done.set()
 
     def on_connect(client, userdata, flags, reason_code, properties):
@@ -43,7 +43,7 @@ def main(url, origin, client_id, username, topic, payload):
         if reason_code.is_failure:
             done.set()
         else:
-            client.subscribe(topic, qos=1)
+            client.subscribe(sub_filter, qos=1)
 
     def on_subscribe(client, userdata, mid, reason_codes, properties):
         say({"suback": [r.value for r in reason_codes]})
@@ -80,4 +80,4 @@ def main(url, origin, client_id, username, topic, payload):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:7])
+    main(*sys.argv[1:9])
