@@ -3,10 +3,12 @@
 //! is a real mosquitto whose certificate, made by openssl, names only
 //! `localhost` (no IP address), as a device without DNS meets a broker.
 
+use std::net::SocketAddr;
 use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use iotda_testkit::{openssl_ca, Mosquitto, Scratch};
+use iotda_testkit::{free_port, openssl_ca, wait_for_port, Mosquitto, Scratch};
 
 use super::cert::{server_cert, tls_broker};
 use super::doctor_live::{live, outcomes};
@@ -95,6 +97,41 @@ fn pub_and_sub_by_ip_verify_the_name_given_and_refuse_another_in_words() {
 }
 
 #[test]
+fn simulate_reports_by_ip_with_the_name() {
+    let dir = Scratch::new("tls-name-simulate");
+    let d = dir.path();
+    let broker = localhost_broker(d);
+    let port = broker.tls_port.expect("tls port").to_string();
+    let topic = "$oc/devices/dev1/sys/properties/report";
+    let witness = Witness::start(broker.mqtt_port, topic);
+    let out = kit_in(
+        d,
+        &[
+            "simulate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port,
+            "--ca",
+            "rootCA.pem",
+            "--tls-name",
+            "localhost",
+            "--username",
+            "dev1",
+            "--interval",
+            "0",
+            "--count",
+            "1",
+            "--seed",
+            "3",
+        ],
+    );
+    ok(&out);
+    let report = witness.received(Duration::from_secs(20));
+    assert!(report.starts_with(r#"{"services":["#), "{report}");
+}
+
+#[test]
 fn doctor_tries_the_address_with_the_name() {
     let dir = Scratch::new("tls-name-doctor");
     let d = dir.path();
@@ -115,4 +152,74 @@ fn doctor_tries_the_address_with_the_name() {
     assert!(outcomes(&json).contains(&"tls=failed".to_owned()), "{json}");
     let diagnosis = json["diagnosis"].as_str().unwrap_or_default();
     assert!(diagnosis.contains("--tls-name localhost"), "{json}");
+}
+
+/// `openssl s_server` stopped on drop: the process this test started.
+struct SServer(std::process::Child);
+
+impl Drop for SServer {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_name_is_sent_as_sni() {
+    // openssl s_server shows default.pem (default.invalid) unless the client
+    // sends SNI "localhost", for which it shows server.pem (localhost).
+    let dir = Scratch::new("tls-name-sni");
+    let d = dir.path();
+    openssl_ca(d, "rootCA", "Test SNI CA");
+    server_cert(d, "default.invalid", "DNS:default.invalid");
+    for ext in ["pem", "key"] {
+        std::fs::rename(
+            d.join(format!("server.{ext}")),
+            d.join(format!("default.{ext}")),
+        )
+        .unwrap();
+    }
+    server_cert(d, "localhost", "DNS:localhost");
+    let port = free_port();
+    let accept = format!("127.0.0.1:{port}");
+    let _server = SServer(
+        Command::new("openssl")
+            .args(["s_server", "-accept", &accept, "-quiet"])
+            .args(["-cert", "default.pem", "-key", "default.key"])
+            .args(["-cert2", "server.pem", "-key2", "server.key"])
+            .args(["-servername", "localhost"])
+            .current_dir(d)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run openssl s_server"),
+    );
+    assert!(wait_for_port(
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        Duration::from_secs(10)
+    ));
+    let tls_step = |extra: &[&str]| {
+        let args = [
+            &["--server-ca", "rootCA.pem", "--client-id", "sni"][..],
+            &["--connect-timeout", "2"],
+            extra,
+        ]
+        .concat();
+        let (_, json) = live(d, port, &args);
+        json["steps"]
+            .as_array()
+            .and_then(|steps| steps.iter().find(|s| s["step"] == "tls"))
+            .cloned()
+            .unwrap_or_else(|| panic!("no tls step: {json}"))
+    };
+    // With SNI "localhost" the server shows the localhost certificate, which
+    // verifies: the handshake is complete (s_server speaks no MQTT after).
+    let by_name = tls_step(&["--tls-name", "localhost"]);
+    assert_eq!(by_name["outcome"], "ok", "{by_name}");
+    // By address, no SNI is sent (RFC 6066): the default certificate comes,
+    // and it does not name the address.
+    let by_ip = tls_step(&[]);
+    assert_eq!(by_ip["outcome"], "failed", "{by_ip}");
+    assert!(by_ip.to_string().contains("default.invalid"), "{by_ip}");
 }
