@@ -291,6 +291,7 @@ impl Client {
             key_passphrase: args.key_passphrase.clone(),
             insecure: args.insecure,
             tls_name: args.tls_name.clone(),
+            flags: net::Flags::default(),
         });
         let mut client = Self {
             session,

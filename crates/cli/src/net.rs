@@ -42,6 +42,28 @@ pub struct TlsOptions {
     /// The name to verify the broker's certificate against and to send as
     /// SNI, when it is not the host connected to (`--tls-name`).
     pub tls_name: Option<String>,
+    /// The command's flags that failures name.
+    pub flags: Flags,
+}
+
+/// The flags of a command that TLS failures point to, where commands
+/// differ: `doctor` takes the broker's CA as `--server-ca`, and `bridge`
+/// offers no `--insecure`.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags {
+    /// The flag of the broker's CA.
+    pub ca: &'static str,
+    /// Whether `--insecure` is offered.
+    pub insecure: bool,
+}
+
+impl Default for Flags {
+    fn default() -> Self {
+        Self {
+            ca: "--ca",
+            insecure: true,
+        }
+    }
 }
 
 /// A connection to the broker, plain or TLS.
@@ -181,19 +203,22 @@ pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
 pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
     let tls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
+    let flags = tls.map(|t| t.flags).unwrap_or_default();
+    let tls_name = tls.and_then(|t| t.tls_name.as_deref());
     match tls_error {
         // BadSignature: a CA with the same name but another key.
         Some(Tls::InvalidCertificate(Cert::UnknownIssuer | Cert::BadSignature)) => format!(
             "TLS: the certificate of {host} is not signed by a CA this command trusts: pass \
-             the broker's CA with --ca FILE (for IoTDA, the platform CA certificate of the \
-             region from Huawei's \"Obtaining Resources\" page; or --insecure, for a test \
-             broker only)"
+             the broker's CA with {} FILE (for IoTDA, the platform CA certificate of the \
+             region from Huawei's \"Obtaining Resources\" page){}",
+            flags.ca,
+            insecure_hint(flags)
         ),
         Some(Tls::InvalidCertificate(Cert::NotValidForName)) => {
-            wrong_name(host, tls.and_then(|t| t.tls_name.as_deref()), &[])
+            wrong_name(host, tls_name, &[], flags)
         }
         Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { presented, .. })) => {
-            wrong_name(host, tls.and_then(|t| t.tls_name.as_deref()), presented)
+            wrong_name(host, tls_name, presented, flags)
         }
         Some(Tls::InvalidCertificate(Cert::Expired))
         | Some(Tls::InvalidCertificate(Cert::ExpiredContext { .. })) => {
@@ -227,7 +252,7 @@ pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
 /// The broker's certificate is not issued for the name verified: which
 /// name was verified, which names the certificate holds, and the flag that
 /// fixes it (`--tls-name` when connecting by address).
-fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String]) -> String {
+fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String], flags: Flags) -> String {
     let names: Vec<String> = presented.iter().map(|p| plain_name(p)).collect();
     let holds = match names.as_slice() {
         [] => String::new(),
@@ -237,7 +262,8 @@ fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String]) -> Strin
     match tls_name {
         Some(name) => format!(
             "TLS: the broker's certificate is not issued for {name} (--tls-name){holds}: \
-             give --tls-name the name it was issued for (or --insecure, for a test broker only)"
+             give --tls-name the name it was issued for{}",
+            insecure_hint(flags)
         ),
         None if host.parse::<std::net::IpAddr>().is_ok() => format!(
             "TLS: the broker's certificate is not issued for the address {host}{holds}: keep \
@@ -245,9 +271,18 @@ fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String]) -> Strin
         ),
         None => format!(
             "TLS: the broker's certificate is not issued for {host}{holds}: connect to the \
-             host name it was issued for, or verify that name with --tls-name {first} (or \
-             --insecure, for a test broker only)"
+             host name it was issued for, or verify that name with --tls-name {first}{}",
+            insecure_hint(flags)
         ),
+    }
+}
+
+/// The way out for a test broker, where the command offers it.
+fn insecure_hint(flags: Flags) -> &'static str {
+    if flags.insecure {
+        " (or --insecure, for a test broker only)"
+    } else {
+        ""
     }
 }
 
@@ -418,14 +453,22 @@ mod tests {
     #[test]
     fn a_wrong_name_says_which_flag_fixes_it() {
         let presented = ["DnsName(\"localhost\")".to_owned()];
-        let by_ip = wrong_name("10.0.0.7", None, &presented);
+        let flags = Flags::default();
+        let by_ip = wrong_name("10.0.0.7", None, &presented, flags);
         assert!(by_ip.contains("--tls-name localhost"), "{by_ip}");
-        let given = wrong_name("10.0.0.7", Some("iot.example"), &presented);
+        let given = wrong_name("10.0.0.7", Some("iot.example"), &presented, flags);
         assert!(
             given.contains("iot.example (--tls-name) (it names localhost)"),
             "{given}"
         );
-        let by_name = wrong_name("other.example", None, &[]);
+        let by_name = wrong_name("other.example", None, &[], flags);
         assert!(by_name.contains("--tls-name NAME"), "{by_name}");
+        assert!(by_name.contains("--insecure"), "{by_name}");
+        let no_insecure = Flags {
+            ca: "--ca",
+            insecure: false,
+        };
+        let bridge = wrong_name("other.example", None, &[], no_insecure);
+        assert!(!bridge.contains("--insecure"), "{bridge}");
     }
 }

@@ -78,6 +78,10 @@ pub fn run(args: &BridgeArgs) -> Result<(), CliError> {
         key_passphrase: args.key_passphrase.clone(),
         insecure: false,
         tls_name: args.tls_name.clone(),
+        flags: net::Flags {
+            ca: "--ca",
+            insecure: false,
+        },
     };
     // Bad files are found now, not at the first session.
     let config = net::client_config(&tls)?;

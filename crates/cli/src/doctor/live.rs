@@ -171,6 +171,10 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
             key_passphrase: args.key_passphrase.clone(),
             insecure: args.insecure,
             tls_name: args.tls_name.clone(),
+            flags: net::Flags {
+                ca: "--server-ca",
+                insecure: true,
+            },
         };
         match net::connect(host, port, Some(&opts), timeout) {
             Ok(stream) => {

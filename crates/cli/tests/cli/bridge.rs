@@ -294,10 +294,16 @@ fn tls_refusals_reach_the_websocket_client_in_words() {
 
     // The broker's certificate checked against another CA.
     let other_ca = ["other/rootCA.pem", "deviceCert.pem", "deviceCert.key"];
-    let (_bridge_b, url) = bridge(d, tls_port, other_ca, &[]);
+    let (bridge_b, url) = bridge(d, tls_port, other_ca, &[]);
     let (code, reason) = closed_with(&url, PAGE, connect(), false);
     assert_eq!(code, 4001, "{reason}");
     assert!(reason.starts_with("unknown CA"), "{reason}");
+    // In full on stderr, with the bridge's own flags (it has no --insecure).
+    let line = bridge_b.stderr_until(WAIT, |l| l.contains("not signed by a CA"));
+    assert!(
+        line.contains("--ca FILE") && !line.contains("--insecure"),
+        "{line}"
+    );
 
     // A name the broker's certificate (IP 127.0.0.1 only) does not hold.
     let (_bridge_c, url) = bridge(d, tls_port, OURS, &["--tls-name", "broker.example"]);

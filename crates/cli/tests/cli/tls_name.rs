@@ -152,6 +152,15 @@ fn doctor_tries_the_address_with_the_name() {
     assert!(outcomes(&json).contains(&"tls=failed".to_owned()), "{json}");
     let diagnosis = json["diagnosis"].as_str().unwrap_or_default();
     assert!(diagnosis.contains("--tls-name localhost"), "{json}");
+
+    // A CA that did not issue the broker's certificate: the doctor's flag
+    // for the broker's CA is named.
+    openssl_ca(d, "otherCA", "Other CA");
+    let args = ["--server-ca", "otherCA.pem", "--tls-name", "localhost"];
+    let (code, json) = live(d, port, &[&args[..], &["--client-id", "x"]].concat());
+    assert_eq!(code, Some(1), "{json}");
+    let diagnosis = json["diagnosis"].as_str().unwrap_or_default();
+    assert!(diagnosis.contains("with --server-ca FILE"), "{json}");
 }
 
 /// `openssl s_server` stopped on drop: the process this test started.
