@@ -313,7 +313,17 @@ fn tls_refusals_reach_the_websocket_client_in_words() {
 
     // Nothing listening there.
     let closed_port = iotda_testkit::free_port();
-    let (_bridge_d, url) = bridge(d, closed_port, OURS, &[]);
+    let (bridge_d, url) = bridge(d, closed_port, OURS, &[]);
+    // A page's probe (open, then close without a CONNECT) opens nothing
+    // towards the platform, so it succeeds even here.
+    let mut probe = open_session(&url, PAGE);
+    probe.close(None).unwrap();
+    while probe.read().is_ok() {}
+    let line = bridge_d.stderr_until(WAIT, |l| l.contains(": closed, "));
+    assert!(
+        line.ends_with("closed, 1000 closed by the client"),
+        "{line}"
+    );
     let (code, reason) = closed_with(&url, PAGE, connect(), false);
     assert_eq!(code, 4000, "{reason}");
     assert!(reason.starts_with("platform unreachable"), "{reason}");
