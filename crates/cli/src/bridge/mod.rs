@@ -266,7 +266,7 @@ fn offers_mqtt(request: &Request) -> bool {
 async fn relay(ws: &mut WebSocketStream<TcpStream>, shared: &Shared, who: &str) -> Close {
     let mut stop = shared.stop.clone();
     let mut start = Vec::new();
-    let first = tokio::time::timeout(STEP_TIMEOUT, async {
+    let first = until_stopped(&mut stop, STEP_TIMEOUT, async {
         loop {
             match policy::first_packet(&start) {
                 FirstPacket::Partial => {}
@@ -281,16 +281,18 @@ async fn relay(ws: &mut WebSocketStream<TcpStream>, shared: &Shared, who: &str) 
         }
     });
     match first.await {
-        Ok(Ok(())) => {}
-        Ok(Err(close)) => return close,
-        Err(_) => {
+        Step::Done(Ok(())) => {}
+        Step::Done(Err(close)) => return close,
+        Step::Stopped => return Close::Stopping,
+        Step::TimedOut => {
             return Close::NotConnect(format!("no CONNECT within {} s", STEP_TIMEOUT.as_secs()))
         }
     }
-    let mut tls = match tokio::time::timeout(STEP_TIMEOUT, open(shared, who)).await {
-        Ok(Ok(tls)) => tls,
-        Ok(Err(close)) => return close,
-        Err(_) => {
+    let mut tls = match until_stopped(&mut stop, STEP_TIMEOUT, open(shared, who)).await {
+        Step::Done(Ok(tls)) => tls,
+        Step::Done(Err(close)) => return close,
+        Step::Stopped => return Close::Stopping,
+        Step::TimedOut => {
             return Close::Unreachable(format!(
                 "no TLS connection within {} s",
                 STEP_TIMEOUT.as_secs()
@@ -304,17 +306,23 @@ async fn relay(ws: &mut WebSocketStream<TcpStream>, shared: &Shared, who: &str) 
     let mut up = start;
     up.clear();
     let mut answered = false;
-    let mut down = Vec::with_capacity(16 * 1024);
+    let mut down = vec![0u8; 16 * 1024];
     loop {
         tokio::select! {
-            read = tls.read_buf(&mut down) => match read {
+            read = tls.read(&mut down) => match read {
                 Ok(0) if answered => return Close::PlatformClosed,
                 // Closed before a byte: with TLS 1.3 a refused client
                 // certificate can end this way.
-                Ok(0) => return Close::CertificateRefused,
-                Ok(_) => {
+                Ok(0) => {
+                    eprintln!(
+                        "{who}: the platform closed the connection without answering the \
+                         CONNECT: it does not accept the device certificate (--cert/--key)"
+                    );
+                    return Close::CertificateRefused;
+                }
+                Ok(n) => {
                     answered = true;
-                    let bytes = std::mem::take(&mut down);
+                    let bytes = down.get(..n).unwrap_or_default().to_vec();
                     if ws.send(Message::binary(bytes)).await.is_err() {
                         return Close::ClientClosed;
                     }
@@ -342,6 +350,28 @@ async fn relay(ws: &mut WebSocketStream<TcpStream>, shared: &Shared, who: &str) 
                 return Close::Stopping;
             }
         }
+    }
+}
+
+/// How a step before the relay ended.
+enum Step<T> {
+    /// It finished.
+    Done(T),
+    /// The bridge is stopping.
+    Stopped,
+    /// It took longer than allowed.
+    TimedOut,
+}
+
+/// Runs `step` for at most `limit`, or until the bridge stops.
+async fn until_stopped<T>(
+    stop: &mut watch::Receiver<bool>,
+    limit: Duration,
+    step: impl std::future::Future<Output = T>,
+) -> Step<T> {
+    tokio::select! {
+        done = tokio::time::timeout(limit, step) => done.map_or(Step::TimedOut, Step::Done),
+        _ = stop.changed() => Step::Stopped,
     }
 }
 
