@@ -5,11 +5,11 @@
 //! `scripts/lib.sh`'s `python_tools`) and tungstenite.
 
 use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
-use iotda_testkit::{http, Scratch};
+use iotda_testkit::{http, venv_python, Scratch};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::Message;
 
@@ -63,16 +63,6 @@ fn addr_of(url: &str) -> SocketAddr {
     rest.split('/').next().unwrap().parse().expect("an address")
 }
 
-/// The venv's Python, with paho-mqtt.
-fn python() -> PathBuf {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
-    assert!(
-        python.exists(),
-        "paho-mqtt is not installed: run `bash -c 'source scripts/lib.sh && python_tools'` (scripts/test.sh does)"
-    );
-    python
-}
-
 /// Paho through the bridge at `url` from the kit's page: client id, user
 /// name, filter subscribed and topic published to (`who`), the payload, and
 /// what to wait for; its events, and its output for messages.
@@ -82,7 +72,7 @@ pub(super) fn paho(
     payload: &str,
     want: &str,
 ) -> (Vec<serde_json::Value>, String) {
-    let out = Command::new(python())
+    let out = Command::new(venv_python())
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/cli/paho_bridge.py"
