@@ -212,7 +212,11 @@ pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
              the broker's CA with {} FILE (for IoTDA, the platform CA certificate of the \
              region from Huawei's \"Obtaining Resources\" page){}",
             flags.ca,
-            insecure_hint(flags)
+            if flags.insecure {
+                "; or --insecure, for a test broker only"
+            } else {
+                ""
+            }
         ),
         Some(Tls::InvalidCertificate(Cert::NotValidForName)) => {
             wrong_name(host, tls_name, &[], flags)
