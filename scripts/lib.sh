@@ -108,7 +108,7 @@ npm_tools() {
 }
 
 # python_tools makes the Python venv .tools/venv (once) and installs the
-# platform tests' third-party clients into it at exactly their versions:
+# platform and bridge tests' third-party clients into it at exactly their versions:
 # Eclipse Paho (MQTT) and Huawei's IoTDA SDK (the v5 API). The tests find
 # it at .tools/venv/bin/python.
 python_tools() {

@@ -78,6 +78,22 @@ pub enum Command {
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
     Serve(ServeArgs),
+    /// Let the kit's page connect as an X.509 device: a WebSocket on
+    /// 127.0.0.1 whose MQTT is carried over mutual TLS (the device
+    /// certificate) to the platform.
+    #[command(
+        after_help = "The page connects to the ws:// URL printed on start. Only the kit's \
+        page on loopback (http://127.0.0.1, http://localhost, http://[::1], any port) and the \
+        --origin given may open a session; a CONNECT with a password is refused. Why a \
+        session ended is the WebSocket close code and reason (docs/bridge.md) and a line on \
+        stderr. Ctrl-C or SIGTERM stops it.\n\n\
+        Examples:\n  \
+        iotda-kit bridge --host a1b2.st1.iotda-device.cn-north-4.myhuaweicloud.com \\\n      \
+        --ca platform-ca.pem --cert deviceCert.pem --key deviceCert.key\n  \
+        iotda-kit bridge --host 192.0.2.10 --tls-name a1b2.st1.iotda-device.cn-north-4.myhuaweicloud.com \\\n      \
+        --ca platform-ca.pem --cert deviceCert.pem --key deviceCert.key --listen-port 9000"
+    )]
+    Bridge(BridgeArgs),
     /// Run the local IoTDA (registry and management API on 127.0.0.1), or
     /// manage a running one: products, devices, device CA certificates.
     #[command(after_help = "Examples:\n  \
@@ -97,14 +113,21 @@ pub struct ConnectionArgs {
     /// Broker port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT")]
     pub port: Option<u16>,
-    /// Use TLS (implied by --ca, --cert and --insecure, and for IoTDA hosts,
-    /// *.myhuaweicloud.com, unless --port 1883).
+    /// Use TLS (implied by --ca, --cert, --insecure and --tls-name, and for
+    /// IoTDA hosts, *.myhuaweicloud.com, unless --port 1883).
     #[arg(long)]
     pub tls: bool,
     /// CA certificates (PEM) to trust for the broker, instead of the
-    /// built-in public roots.
+    /// built-in public roots. For IoTDA: the platform CA certificate of the
+    /// region and edition, from Huawei's "Obtaining Resources" page; for the
+    /// local platform (iotda-kit platform): its tls/platform-ca.crt.
     #[arg(long, value_name = "FILE")]
     pub ca: Option<PathBuf>,
+    /// Verify the broker's certificate against NAME, and send NAME as SNI,
+    /// while connecting to the address --host gives (an IP address, when
+    /// there is no DNS); implies TLS.
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
     /// Client certificate (PEM), for brokers that authenticate devices by
     /// certificate (IoTDA's X.509 devices).
     #[arg(long, value_name = "FILE", requires = "key")]
@@ -176,6 +199,49 @@ pub struct ConnectionArgs {
     /// Seconds to wait for the connection and the broker's answers.
     #[arg(long, default_value_t = 30, value_name = "S")]
     pub connect_timeout: u16,
+}
+
+/// Arguments of `bridge`.
+#[derive(Debug, Args)]
+pub struct BridgeArgs {
+    /// The platform's MQTTS host name or address.
+    #[arg(long, value_name = "HOST")]
+    pub host: String,
+    /// The platform's MQTTS port.
+    #[arg(long, default_value_t = 8883, value_name = "PORT")]
+    pub port: u16,
+    /// The device certificate (PEM, the device certificate first).
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The device certificate's private key.
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    /// Passphrase of an encrypted --key.
+    #[arg(
+        long,
+        env = "IOTDA_KEY_PASSPHRASE",
+        hide_env_values = true,
+        value_name = "PASS"
+    )]
+    pub key_passphrase: Option<SecretArg>,
+    /// CA certificates (PEM) to trust for the platform, instead of the
+    /// built-in public roots. For IoTDA: the platform CA certificate of the
+    /// region and edition, from Huawei's "Obtaining Resources" page; for the
+    /// local platform: its tls/platform-ca.crt.
+    #[arg(long, value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Verify the platform's certificate against NAME, and send NAME as
+    /// SNI, while connecting to the address --host gives.
+    #[arg(long, value_name = "NAME")]
+    pub tls_name: Option<String>,
+    /// Port on 127.0.0.1 to listen on; 0 picks a free one (the URL is
+    /// printed).
+    #[arg(long, default_value_t = 9883, value_name = "PORT")]
+    pub listen_port: u16,
+    /// Also accept WebSockets from this page origin (scheme://host[:port],
+    /// :* for any port; repeat for more).
+    #[arg(long, value_name = "URL")]
+    pub origin: Vec<String>,
 }
 
 /// Arguments of `pub`.
@@ -363,7 +429,8 @@ pub enum CertCommand {
     /// rootCA.pem, rootCA.key.
     Ca(CaArgs),
     /// Create the verification certificate for the code the console shows
-    /// after the CA upload: verificationCert.pem, verificationCert.key.
+    /// after the CA upload: verificationCert.pem, verificationCert.key (a
+    /// key of the CA key's algorithm).
     Verification(VerificationArgs),
     /// Create a device key, CSR and certificate signed by the CA:
     /// deviceCert.pem, deviceCert.key, deviceCert.csr.
@@ -416,8 +483,9 @@ pub struct CaArgs {
     /// Where to write rootCA.pem and rootCA.key.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Subject in OpenSSL's form.
     #[arg(
@@ -460,8 +528,9 @@ pub struct DeviceArgs {
     /// Where to write deviceCert.pem, deviceCert.key and deviceCert.csr.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Other subject fields in OpenSSL's form (a CN here is replaced by --cn).
     #[arg(long, value_name = "/C=CN/O=Org")]
@@ -567,8 +636,9 @@ pub struct BatchArgs {
     /// Where to write one folder per device and fingerprints.csv.
     #[command(flatten)]
     pub output: OutputArgs,
-    /// Key algorithm: p256, p384, rsa2048, rsa3072 or rsa4096.
-    #[arg(long, default_value = "p256", value_name = "TYPE")]
+    /// Key algorithm: rsa2048 (what IoTDA's guide uses); p256, p384,
+    /// rsa3072 or rsa4096 (not documented by IoTDA).
+    #[arg(long, default_value = "rsa2048", value_name = "TYPE")]
     pub key_type: String,
     /// Days of validity.
     #[arg(long, default_value_t = 500)]

@@ -426,8 +426,18 @@ fn print_certificate(cert: &Certificate) {
     );
 }
 
+/// `--key-type`; a type IoTDA's documents do not use is noted on stderr
+/// (the platform documents no accepted algorithms; its guide uses RSA 2048).
 fn key_type(text: &str) -> Result<KeyType, CliError> {
-    text.parse().map_err(in_arg("--key-type"))
+    let key_type: KeyType = text.parse().map_err(in_arg("--key-type"))?;
+    if !key_type.documented_by_iotda() {
+        eprintln!(
+            "note: {} keys are not documented by IoTDA (its guide and examples use RSA 2048, \
+             --key-type rsa2048)",
+            key_type.description()
+        );
+    }
+    Ok(key_type)
 }
 
 fn validity(days: u32) -> Result<Validity, CliError> {

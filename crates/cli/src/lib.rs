@@ -8,6 +8,7 @@
 #![warn(missing_docs)]
 
 mod args;
+mod bridge;
 mod cert;
 mod credentials;
 mod doctor;
@@ -66,6 +67,7 @@ where
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
         args::Command::Platform(a) => platform::run(&a),
+        args::Command::Bridge(a) => bridge::run(&a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

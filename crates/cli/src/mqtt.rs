@@ -290,6 +290,8 @@ impl Client {
             key: args.key.clone(),
             key_passphrase: args.key_passphrase.clone(),
             insecure: args.insecure,
+            tls_name: args.tls_name.clone(),
+            flags: net::Flags::default(),
         });
         let mut client = Self {
             session,
@@ -402,7 +404,7 @@ impl Client {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             Err(e) => {
                 self.stream = None;
-                let why = net::explain(&e, &self.host);
+                let why = net::explain(&e, &self.host, self.tls.as_ref());
                 self.session.handle_disconnected(now, &why);
             }
         }
@@ -418,7 +420,7 @@ impl Client {
                 };
                 if let Err(e) = stream.write_all(&bytes).and_then(|()| stream.flush()) {
                     self.stream = None;
-                    let why = net::explain(&e, &self.host);
+                    let why = net::explain(&e, &self.host, self.tls.as_ref());
                     let now = self.now();
                     self.session.handle_disconnected(now, &why);
                 }
@@ -459,10 +461,14 @@ impl Client {
 }
 
 /// TLS or not, and the port: TLS when asked for (`--tls`, `--ca`,
-/// `--cert`, `--insecure`) and, for an IoTDA host, unless `--port 1883`
+/// `--cert`, `--insecure`, `--tls-name`) and, for an IoTDA host, unless `--port 1883`
 /// asks for its plain port; the port defaults to 8883 with TLS, else 1883.
 fn transport(args: &ConnectionArgs) -> (bool, u16) {
-    let asked = args.tls || args.ca.is_some() || args.cert.is_some() || args.insecure;
+    let asked = args.tls
+        || args.ca.is_some()
+        || args.cert.is_some()
+        || args.insecure
+        || args.tls_name.is_some();
     let tls = asked || (is_iotda_host(&args.host) && args.port != Some(1883));
     (tls, args.port.unwrap_or(if tls { 8883 } else { 1883 }))
 }

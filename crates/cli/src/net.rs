@@ -4,10 +4,12 @@
 //!
 //! TLS is rustls with the ring provider. The broker's certificate is checked
 //! against `--ca` when given (like `mosquitto_pub --cafile`), else against
-//! the Mozilla roots compiled in; `--insecure` skips the check of the
-//! certificate (not of the handshake's signatures) for test brokers. Failures
-//! are explained in words: which side refused what, and the flag that fixes
-//! it.
+//! the Mozilla roots compiled in, and against the name `--tls-name` gives
+//! (also sent as SNI) or else `--host`: connecting by IP while verifying the
+//! name the certificate was issued for. `--insecure` skips the check of the
+//! certificate (not of the handshake's signatures) for test brokers.
+//! Failures are explained in words: which side refused what, and the flag
+//! that fixes it.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -25,7 +27,7 @@ use crate::args::SecretArg;
 use crate::{read_file, CliError};
 
 /// How to speak TLS, from the command line.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct TlsOptions {
     /// CA certificates (PEM) to trust instead of the built-in roots.
     pub ca: Option<PathBuf>,
@@ -37,6 +39,31 @@ pub struct TlsOptions {
     pub key_passphrase: Option<SecretArg>,
     /// Accept any broker certificate (testing only).
     pub insecure: bool,
+    /// The name to verify the broker's certificate against and to send as
+    /// SNI, when it is not the host connected to (`--tls-name`).
+    pub tls_name: Option<String>,
+    /// The command's flags that failures name.
+    pub flags: Flags,
+}
+
+/// The flags of a command that TLS failures point to, where commands
+/// differ: `doctor` takes the broker's CA as `--server-ca`, and `bridge`
+/// offers no `--insecure`.
+#[derive(Debug, Clone, Copy)]
+pub struct Flags {
+    /// The flag of the broker's CA.
+    pub ca: &'static str,
+    /// Whether `--insecure` is offered.
+    pub insecure: bool,
+}
+
+impl Default for Flags {
+    fn default() -> Self {
+        Self {
+            ca: "--ca",
+            insecure: true,
+        }
+    }
 }
 
 /// A connection to the broker, plain or TLS.
@@ -129,20 +156,30 @@ pub fn connect(
     })?;
     // MQTT packets are small and latency matters more than batching.
     let _ = tcp.set_nodelay(true);
-    let Some(config) = config else {
+    let (Some(config), Some(opts)) = (config, tls) else {
         return Ok(Stream::Plain(tcp));
     };
-    let name = ServerName::try_from(host.to_owned())
-        .map_err(|_| CliError::Usage(format!("--host: {host:?} is not a host name or address")))?;
+    let name = server_name(host, opts)?;
     let mut conn = ClientConnection::new(Arc::new(config), name)
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
     tcp.set_read_timeout(Some(timeout))
         .map_err(|e| CliError::Failure(e.to_string()))?;
     while conn.is_handshaking() {
         conn.complete_io(&mut tcp)
-            .map_err(|e| CliError::Failure(explain(&e, host)))?;
+            .map_err(|e| CliError::Failure(explain(&e, host, Some(opts))))?;
     }
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
+
+/// The name rustls verifies the certificate against and sends as SNI (an
+/// IP address is verified but, as RFC 6066 wants, not sent).
+pub fn server_name(host: &str, opts: &TlsOptions) -> Result<ServerName<'static>, CliError> {
+    let (flag, name) = match &opts.tls_name {
+        Some(name) => ("--tls-name", name.as_str()),
+        None => ("--host", host),
+    };
+    ServerName::try_from(name.to_owned())
+        .map_err(|_| CliError::Usage(format!("{flag}: {name:?} is not a host name or address")))
 }
 
 /// The warning to give before a password goes to `host:port` without
@@ -161,21 +198,32 @@ pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
     ))
 }
 
-/// A connection failure in words, with the flag that fixes it.
-pub fn explain(e: &io::Error, host: &str) -> String {
+/// A connection failure in words, with the flag that fixes it. `tls` is
+/// how the connection to `host` speaks TLS, if it does.
+pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
     use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
-    let tls = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
-    match tls {
+    let tls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
+    let flags = tls.map(|t| t.flags).unwrap_or_default();
+    let tls_name = tls.and_then(|t| t.tls_name.as_deref());
+    match tls_error {
         // BadSignature: a CA with the same name but another key.
         Some(Tls::InvalidCertificate(Cert::UnknownIssuer | Cert::BadSignature)) => format!(
             "TLS: the certificate of {host} is not signed by a CA this command trusts: pass \
-             the broker's CA with --ca FILE (or --insecure, for a test broker only)"
+             the broker's CA with {} FILE (for IoTDA, the platform CA certificate of the \
+             region from Huawei's \"Obtaining Resources\" page){}",
+            flags.ca,
+            if flags.insecure {
+                "; or --insecure, for a test broker only"
+            } else {
+                ""
+            }
         ),
-        Some(Tls::InvalidCertificate(Cert::NotValidForName))
-        | Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { .. })) => format!(
-            "TLS: the broker's certificate is not issued for {host}: use the host name it was \
-             issued for (or --insecure, for a test broker only)"
-        ),
+        Some(Tls::InvalidCertificate(Cert::NotValidForName)) => {
+            wrong_name(host, tls_name, &[], flags)
+        }
+        Some(Tls::InvalidCertificate(Cert::NotValidForNameContext { presented, .. })) => {
+            wrong_name(host, tls_name, presented, flags)
+        }
         Some(Tls::InvalidCertificate(Cert::Expired))
         | Some(Tls::InvalidCertificate(Cert::ExpiredContext { .. })) => {
             "TLS: the broker's certificate has expired".to_owned()
@@ -205,11 +253,61 @@ pub fn explain(e: &io::Error, host: &str) -> String {
     }
 }
 
+/// The broker's certificate is not issued for the name verified: which
+/// name was verified, which names the certificate holds, and the flag that
+/// fixes it (`--tls-name` when connecting by address).
+fn wrong_name(host: &str, tls_name: Option<&str>, presented: &[String], flags: Flags) -> String {
+    let names: Vec<String> = presented.iter().map(|p| plain_name(p)).collect();
+    let holds = match names.as_slice() {
+        [] => String::new(),
+        names => format!(" (it names {})", names.join(", ")),
+    };
+    let first = names.first().map_or("NAME", String::as_str);
+    match tls_name {
+        Some(name) => format!(
+            "TLS: the broker's certificate is not issued for {name} (--tls-name){holds}: \
+             give --tls-name the name it was issued for{}",
+            insecure_hint(flags)
+        ),
+        None if host.parse::<std::net::IpAddr>().is_ok() => format!(
+            "TLS: the broker's certificate is not issued for the address {host}{holds}: keep \
+             --host {host} and verify the name it was issued for with --tls-name {first}"
+        ),
+        None => format!(
+            "TLS: the broker's certificate is not issued for {host}{holds}: connect to the \
+             host name it was issued for, or verify that name with --tls-name {first}{}",
+            insecure_hint(flags)
+        ),
+    }
+}
+
+/// The way out for a test broker, where the command offers it.
+fn insecure_hint(flags: Flags) -> &'static str {
+    if flags.insecure {
+        " (or --insecure, for a test broker only)"
+    } else {
+        ""
+    }
+}
+
+/// `DnsName("localhost")` or `IpAddress(127.0.0.1)`, as webpki lists a
+/// certificate's names, as the bare name.
+fn plain_name(presented: &str) -> String {
+    for prefix in ["DnsName(\"", "IpAddress("] {
+        if let Some(rest) = presented.strip_prefix(prefix) {
+            return rest.trim_end_matches(')').trim_end_matches('"').to_owned();
+        }
+    }
+    presented.to_owned()
+}
+
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(ring::default_provider())
 }
 
-fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
+/// The rustls client configuration for `opts`: the roots to trust (or
+/// none, with `--insecure`) and the client certificate.
+pub fn client_config(opts: &TlsOptions) -> Result<ClientConfig, CliError> {
     let builder = ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
@@ -342,5 +440,39 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_webpki_lists_are_shown_bare() {
+        assert_eq!(plain_name("DnsName(\"localhost\")"), "localhost");
+        assert_eq!(plain_name("IpAddress(127.0.0.1)"), "127.0.0.1");
+        assert_eq!(plain_name("DirectoryName"), "DirectoryName");
+    }
+
+    #[test]
+    fn a_wrong_name_says_which_flag_fixes_it() {
+        let presented = ["DnsName(\"localhost\")".to_owned()];
+        let flags = Flags::default();
+        let by_ip = wrong_name("10.0.0.7", None, &presented, flags);
+        assert!(by_ip.contains("--tls-name localhost"), "{by_ip}");
+        let given = wrong_name("10.0.0.7", Some("iot.example"), &presented, flags);
+        assert!(
+            given.contains("iot.example (--tls-name) (it names localhost)"),
+            "{given}"
+        );
+        let by_name = wrong_name("other.example", None, &[], flags);
+        assert!(by_name.contains("--tls-name NAME"), "{by_name}");
+        assert!(by_name.contains("--insecure"), "{by_name}");
+        let no_insecure = Flags {
+            ca: "--ca",
+            insecure: false,
+        };
+        let bridge = wrong_name("other.example", None, &[], no_insecure);
+        assert!(!bridge.contains("--insecure"), "{bridge}");
     }
 }

@@ -276,6 +276,18 @@ impl Drop for Mosquitto {
     }
 }
 
+/// The Python of the workspace's venv `.tools/venv`, which `scripts/lib.sh`'s
+/// `python_tools` makes with the tests' third-party clients (Eclipse Paho,
+/// Huawei's SDK); panics with how to make it when it is missing.
+pub fn venv_python() -> PathBuf {
+    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
+    assert!(
+        python.exists(),
+        "paho-mqtt is not installed: run `bash -c 'source scripts/lib.sh && python_tools'` (scripts/test.sh does)"
+    );
+    python
+}
+
 /// Runs `openssl` with `args` in `dir`; panics with its stderr if it fails.
 /// Returns its stdout.
 pub fn openssl(dir: &Path, args: &[&str]) -> String {

@@ -103,7 +103,11 @@ struct Sent {
 
 /// Runs the live steps against `host`.
 pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, CliError> {
-    let tls = args.tls || args.server_ca.is_some() || args.insecure || args.cert.is_some();
+    let tls = args.tls
+        || args.server_ca.is_some()
+        || args.insecure
+        || args.cert.is_some()
+        || args.tls_name.is_some();
     let port = args.port.unwrap_or(if tls { 8883 } else { 1883 });
     let timeout = Duration::from_secs(u64::from(args.connect_timeout.max(1)));
     let sent = what_to_send(args, now)?;
@@ -166,6 +170,11 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
             key: args.key.clone(),
             key_passphrase: args.key_passphrase.clone(),
             insecure: args.insecure,
+            tls_name: args.tls_name.clone(),
+            flags: net::Flags {
+                ca: "--server-ca",
+                insecure: true,
+            },
         };
         match net::connect(host, port, Some(&opts), timeout) {
             Ok(stream) => {

@@ -86,17 +86,24 @@ pub struct DoctorArgs {
     /// With --host: the port [default: 1883, or 8883 with TLS].
     #[arg(long, value_name = "PORT", requires = "host")]
     pub port: Option<u16>,
-    /// With --host: speak TLS (implied by --server-ca, --insecure and
-    /// --cert).
+    /// With --host: speak TLS (implied by --server-ca, --insecure, --cert
+    /// and --tls-name).
     #[arg(long, requires = "host")]
     pub tls: bool,
-    /// With --host: CA certificates (PEM) to trust for the broker
+    /// With --host: CA certificates (PEM) to trust for the broker; for
+    /// IoTDA, the platform CA certificate of the region (Huawei's "Obtaining
+    /// Resources" page); for the local platform, its tls/platform-ca.crt
     /// [default: the public roots].
     #[arg(long, value_name = "FILE", requires = "host")]
     pub server_ca: Option<PathBuf>,
     /// With --host: accept any broker certificate (test brokers only).
     #[arg(long, requires = "host")]
     pub insecure: bool,
+    /// With --host: verify the broker's certificate against this name (and
+    /// send it as SNI) while connecting to the address --host gives; implies
+    /// TLS. For a broker reached by IP whose certificate names a host.
+    #[arg(long, value_name = "NAME", requires = "host")]
+    pub tls_name: Option<String>,
     /// With --host: stay connected this many seconds after the broker
     /// accepts, to see whether another client with the same id takes the
     /// connection over.

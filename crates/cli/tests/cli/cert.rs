@@ -211,6 +211,95 @@ fn rsa2048_chain_is_accepted_by_openssl() {
     chain_checked_by_openssl("rsa2048");
 }
 
+/// The algorithm and size line of `openssl x509 -text` (or `pkey -text`
+/// for a key): `rsaEncryption 2048` or `id-ecPublicKey 256`.
+fn algorithm_by_openssl(d: &Path, what: &str, file: &str) -> String {
+    let text = openssl_ok(d, &[what, "-in", file, "-noout", "-text"]);
+    let algorithm = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Public Key Algorithm: "))
+        .unwrap_or("(no algorithm line)");
+    let bits = text
+        .lines()
+        .find_map(|l| {
+            let (_, rest) = l.split_once("Public-Key: (")?;
+            rest.split_once(" bit)").map(|(n, _)| n)
+        })
+        .or_else(|| {
+            // `pkey -text` of a private key: "Private-Key: (2048 bit, 2 primes)".
+            text.lines()
+                .find_map(|l| l.split_once("Private-Key: (")?.1.split_once(" bit"))
+                .map(|(n, _)| n)
+        })
+        .unwrap_or("?");
+    format!("{algorithm} {bits}")
+}
+
+#[test]
+fn defaults_are_rsa_2048_as_iotdas_guide_and_the_verification_key_follows_the_ca() {
+    let dir = Scratch::new("cert-defaults");
+    let d = dir.path();
+    let out = kit_in(d, &["cert", "ca", "--out-dir", "."]);
+    assert!(
+        !text(&out.stderr).contains("not documented"),
+        "{}",
+        text(&out.stderr)
+    );
+    ok(&out);
+    device(d, ".", "node-rsa", ".");
+    for cert in ["rootCA.pem", "deviceCert.pem"] {
+        let text = openssl_ok(d, &["x509", "-in", cert, "-noout", "-text"]);
+        assert!(
+            text.contains("Public-Key: (2048 bit)") && text.contains("rsaEncryption"),
+            "{cert}: {text}"
+        );
+    }
+    let verification = |ca_dir: &str| {
+        ok(&kit_in(
+            d,
+            &[
+                "cert",
+                "verification",
+                "--ca",
+                &format!("{ca_dir}/rootCA.pem"),
+                "--ca-key",
+                &format!("{ca_dir}/rootCA.key"),
+                "--code",
+                "A1B2C3",
+                "--out-dir",
+                ca_dir,
+            ],
+        ));
+    };
+    verification(".");
+    assert_eq!(
+        algorithm_by_openssl(d, "x509", "verificationCert.pem"),
+        "rsaEncryption 2048"
+    );
+    assert!(algorithm_by_openssl(d, "pkey", "verificationCert.key").ends_with(" 2048"));
+
+    // A P-256 CA, asked for: noted as not documented by IoTDA, and its
+    // verification key is P-256 too.
+    let out = kit_in(d, &["cert", "ca", "--out-dir", "ec", "--key-type", "p256"]);
+    ok(&out);
+    assert!(
+        text(&out.stderr).contains("ECDSA P-256 keys are not documented by IoTDA"),
+        "{}",
+        text(&out.stderr)
+    );
+    verification("ec");
+    assert_eq!(
+        algorithm_by_openssl(d, "x509", "ec/verificationCert.pem"),
+        "id-ecPublicKey 256"
+    );
+
+    let help = ok(&kit_in(d, &["cert", "device", "--help"]));
+    assert!(
+        help.contains("not documented by IoTDA") && help.contains("[default: rsa2048]"),
+        "{help}"
+    );
+}
+
 #[test]
 fn signs_a_csr_made_by_openssl() {
     let dir = Scratch::new("sign-csr");
@@ -581,14 +670,16 @@ fn inspect_checks_a_certificate_against_a_ca_and_a_key() {
     assert!(human.contains("Key matches:  yes"), "{human}");
 }
 
-/// A server certificate for 127.0.0.1 signed by the CA, made by openssl.
-fn server_cert(d: &Path) {
+/// `server.pem` / `server.key` in `d`: a server certificate of CN=`cn`
+/// and subject alternative names `san` (openssl's form, `IP:127.0.0.1`)
+/// signed by `rootCA.pem`, made by openssl, readable by the broker.
+pub(super) fn server_cert(d: &Path, cn: &str, san: &str) {
     std::fs::write(
         d.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth\n",
+        format!("subjectAltName={san}\nextendedKeyUsage=serverAuth\n"),
     )
     .unwrap();
-    openssl_key_and_csr(d, "server", "/CN=127.0.0.1");
+    openssl_key_and_csr(d, "server", &format!("/CN={cn}"));
     openssl_ok(
         d,
         &[
@@ -623,13 +714,20 @@ pub(super) fn mtls_broker(d: &Path) -> Mosquitto {
     device(d, ".", "node-mtls", ".");
     ok(&kit_in(d, &["cert", "ca", "--out-dir", "other"]));
     device(d, "other", "intruder", "other");
-    server_cert(d);
+    server_cert(d, "127.0.0.1", "IP:127.0.0.1");
+    tls_broker(d, true)
+}
+
+/// A mosquitto whose TLS listener shows `server.pem` (key `server.key`)
+/// from `d` and, with `require_certificate`, takes only clients with a
+/// certificate issued by `rootCA.pem`.
+pub(super) fn tls_broker(d: &Path, require_certificate: bool) -> Mosquitto {
     Mosquitto::start(&BrokerConfig {
         tls: Some(TlsListener {
             cafile: d.join("rootCA.pem"),
             certfile: d.join("server.pem"),
             keyfile: d.join("server.key"),
-            require_certificate: true,
+            require_certificate,
         }),
         ..BrokerConfig::default()
     })

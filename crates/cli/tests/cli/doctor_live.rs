@@ -37,7 +37,7 @@ fn password_broker(dir: &Scratch) -> Mosquitto {
 
 /// `doctor --json --host 127.0.0.1 --port PORT` and `extra`, run in `dir`:
 /// exit code and the JSON.
-fn live(dir: &std::path::Path, port: u16, extra: &[&str]) -> (Option<i32>, Value) {
+pub(super) fn live(dir: &std::path::Path, port: u16, extra: &[&str]) -> (Option<i32>, Value) {
     let port = port.to_string();
     let mut args = vec!["doctor", "--json", "--host", "127.0.0.1", "--port", &port];
     args.extend_from_slice(extra);
@@ -45,7 +45,7 @@ fn live(dir: &std::path::Path, port: u16, extra: &[&str]) -> (Option<i32>, Value
 }
 
 /// The outcome of each step, as `step=outcome`.
-fn outcomes(json: &Value) -> Vec<String> {
+pub(super) fn outcomes(json: &Value) -> Vec<String> {
     json["steps"]
         .as_array()
         .unwrap()

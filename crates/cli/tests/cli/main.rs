@@ -2,6 +2,7 @@
 // Helpers outside #[test] functions unwrap too: a failure is a test failure.
 #![allow(clippy::unwrap_used)]
 
+mod bridge;
 mod cert;
 mod credentials;
 mod doctor;
@@ -14,6 +15,7 @@ mod platform;
 mod restart;
 mod serve;
 mod simulate;
+mod tls_name;
 
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
@@ -132,6 +134,62 @@ impl Drop for Running {
             let _ = child.kill();
             let _ = child.wait();
         }
+    }
+}
+
+/// `mosquitto_sub -d` on a broker's plain port: the witness, written by
+/// nobody here, that a message reached the broker. Stopped on drop.
+pub struct Witness {
+    child: Child,
+    stdout: Receiver<String>,
+}
+
+impl Witness {
+    /// Subscribes to `topic` (QoS 1) on `127.0.0.1:port`; returns once the
+    /// broker has acknowledged the subscription.
+    pub fn start(port: u16, topic: &str) -> Self {
+        // Line-buffered, or its debug lines wait in a pipe buffer.
+        let mut child = Command::new("stdbuf")
+            .args([
+                "-oL",
+                "mosquitto_sub",
+                "-d",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+            ])
+            .args(["-t", topic, "-q", "1", "-C", "1", "-W", "30"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("run mosquitto_sub");
+        let stdout = lines(child.stdout.take().expect("stdout"));
+        until(
+            &stdout,
+            Duration::from_secs(20),
+            |l| l.contains("received SUBACK"),
+            "mosquitto_sub",
+        );
+        Self { child, stdout }
+    }
+
+    /// The payload of the message it receives (its first line that is not
+    /// debug output).
+    pub fn received(&self, within: Duration) -> String {
+        until(
+            &self.stdout,
+            within,
+            |l| !l.starts_with("Client ") && !l.starts_with("Subscribed "),
+            "mosquitto_sub",
+        )
+    }
+}
+
+impl Drop for Witness {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

@@ -9,7 +9,8 @@ use std::time::Duration;
 use iotda_testkit::http::{self, get};
 use iotda_testkit::{openssl, openssl_ca, openssl_issue, Scratch};
 
-use crate::{kit, ok, text, Running};
+use crate::bridge::{bridge, paho};
+use crate::{kit, kit_in, ok, text, Running};
 
 const START: Duration = Duration::from_secs(20);
 
@@ -641,4 +642,82 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
 
     run.signal("TERM");
     assert_eq!(run.finish().0, Some(0));
+}
+
+#[test]
+fn an_x509_device_made_by_the_kit_reports_through_the_bridge_as_the_page_would() {
+    let dir = Scratch::new("cli-platform-bridge");
+    let d = dir.path();
+    let data = dir.join("data");
+    let (platform, banner) = start_banner(&data, &[]);
+    ok(&manage(
+        &data,
+        &["product", "add", "--name", "Meter", "--product-id", "meter"],
+    ));
+    // The seed's steps with the kit's certificates (RSA 2048 by default):
+    // CA, upload, verification certificate, device certificate, device
+    // registered by fingerprint.
+    let cert = |args: &[&str]| ok(&kit_in(d, &[&["cert"][..], args].concat()));
+    let signer = ["--ca", "rootCA.pem", "--ca-key", "rootCA.key"];
+    cert(&["ca", "--out-dir", "."]);
+    let uploaded = ok(&manage(
+        &data,
+        &["ca", "upload", d.join("rootCA.pem").to_str().unwrap()],
+    ));
+    let id = value(&uploaded, "certificate id:").to_string();
+    let code = value(&uploaded, "verification code:").to_string();
+    cert(
+        &[
+            &["verification"][..],
+            &signer,
+            &["--code", &code, "--out-dir", "."],
+        ]
+        .concat(),
+    );
+    let path = d.join("verificationCert.pem");
+    ok(&manage(
+        &data,
+        &["ca", "verify", &id, path.to_str().unwrap()],
+    ));
+    cert(
+        &[
+            &["device"][..],
+            &signer,
+            &["--cn", "node1", "--out-dir", "."],
+        ]
+        .concat(),
+    );
+    let fp = ok(&kit_in(d, &["fingerprint", "deviceCert.pem"]));
+    ok(&add_by_fingerprint(&data, "node1", fp.trim()));
+
+    // The bridge to the platform's MQTTS port, by address, verifying the
+    // platform CA's server certificate by name; Paho through it as an X.509
+    // device: no password.
+    let mqtts: u16 = banner_value(&banner, "mqtts://127.0.0.1:").parse().unwrap();
+    let ca_file = platform_ca(&banner);
+    let files = [ca_file.as_str(), "deviceCert.pem", "deviceCert.key"];
+    let (_bridge, url) = bridge(d, mqtts, files, &["--tls-name", "localhost"]);
+    let report = r#"{"services":[{"service_id":"BasicData","properties":{"luminance":42}}]}"#;
+    let (events, lines) = paho(
+        &url,
+        [
+            "meter_node1_0_0_2026120710",
+            "meter_node1",
+            "$oc/devices/meter_node1/sys/commands/#",
+            "$oc/devices/meter_node1/sys/properties/report",
+        ],
+        report,
+        "puback",
+    );
+    let want = [
+        serde_json::json!({"connack": 0}),
+        serde_json::json!({"suback": [1]}),
+        serde_json::json!({"puback": 0}),
+    ];
+    assert_eq!(events, want, "{lines}");
+    let logged = platform.stdout_until(START, |l| l.starts_with("published: "));
+    assert!(
+        logged.contains("\"meter_node1\"") && logged.contains(report),
+        "{logged}"
+    );
 }

@@ -444,10 +444,11 @@ pub fn create_device_cert<R: CryptoRng + ?Sized>(
     Ok((csr, cert))
 }
 
-/// Makes the certificate that proves possession of the CA key: a fresh
-/// P-256 key (returned too, as IoTDA's guide makes one) and a certificate
-/// with CN = `code`, the verification code the console shows for the CA,
-/// signed by the CA key.
+/// Makes the certificate that proves possession of the CA key: a fresh key
+/// of the CA key's type (returned too, as IoTDA's guide makes one with
+/// `openssl genrsa` like the CA's; an RSA CA key of a size the kit does not
+/// make gets RSA 2048) and a certificate with CN = `code`, the verification
+/// code the console shows for the CA, signed by the CA key.
 pub fn create_verification_cert<R: CryptoRng + ?Sized>(
     ca_cert: &Certificate,
     ca_key: &PrivateKey,
@@ -456,7 +457,12 @@ pub fn create_verification_cert<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(PrivateKey, Certificate)> {
     check_verification_code(code)?;
-    let key = PrivateKey::generate(KeyType::P256, rng)?;
+    let key_type = ca_key.key_type().unwrap_or(if ca_key.is_rsa() {
+        KeyType::Rsa2048
+    } else {
+        KeyType::P256
+    });
+    let key = PrivateKey::generate(key_type, rng)?;
     let subject = Subject::with_common_name(code);
     let (_, cert) = create_device_cert(ca_cert, ca_key, &key, &subject, validity, rng)?;
     Ok((key, cert))
@@ -588,6 +594,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(vcert.common_name().as_deref(), Some("0123456789ABCDEF"));
+        assert!(super::super::key_matches(&vcert, &vkey));
+        verify_signed_by(&vcert, &ca_cert).unwrap();
+        // The verification key follows the CA's algorithm.
+        assert_eq!(vkey.key_type(), Some(KeyType::P384));
+    }
+
+    #[test]
+    fn an_rsa_ca_gets_an_rsa_verification_key() {
+        let mut rng = rng();
+        let (ca_key, ca_cert) = ca(&mut rng, KeyType::Rsa2048);
+        let validity = Validity::new(NOW, DEFAULT_VERIFICATION_DAYS);
+        let (vkey, vcert) =
+            create_verification_cert(&ca_cert, &ca_key, "CODE42", validity, &mut rng).unwrap();
+        assert_eq!(vkey.key_type(), Some(KeyType::Rsa2048));
         assert!(super::super::key_matches(&vcert, &vkey));
         verify_signed_by(&vcert, &ca_cert).unwrap();
     }

@@ -101,12 +101,14 @@ pub(crate) mod oid {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(into = "String", try_from = "String")]
 pub enum KeyType {
-    /// ECDSA on NIST P-256 (prime256v1): small, fast, what IoTDA's guide uses.
-    #[default]
+    /// ECDSA on NIST P-256 (prime256v1): small and fast; not documented by
+    /// IoTDA, whose guide and examples use RSA 2048.
     P256,
-    /// ECDSA on NIST P-384 (secp384r1).
+    /// ECDSA on NIST P-384 (secp384r1); not documented by IoTDA.
     P384,
-    /// RSA with a 2048-bit modulus.
+    /// RSA with a 2048-bit modulus: what IoTDA's X.509 guide and examples
+    /// use (`openssl genrsa ... 2048`), hence the default.
+    #[default]
     Rsa2048,
     /// RSA with a 3072-bit modulus.
     Rsa3072,
@@ -117,12 +119,19 @@ pub enum KeyType {
 impl KeyType {
     /// Every key type, default first.
     pub const ALL: [KeyType; 5] = [
+        Self::Rsa2048,
         Self::P256,
         Self::P384,
-        Self::Rsa2048,
         Self::Rsa3072,
         Self::Rsa4096,
     ];
+
+    /// Whether IoTDA's documents use this key type (RSA 2048 only: Huawei
+    /// documents no list of accepted algorithms, and its guide and examples
+    /// all make RSA 2048 keys).
+    pub fn documented_by_iotda(self) -> bool {
+        self == Self::Rsa2048
+    }
 
     /// The short name used by [`FromStr`] and [`Display`](fmt::Display):
     /// `p256`, `p384`, `rsa2048`, `rsa3072`, `rsa4096`.
@@ -866,7 +875,10 @@ mod tests {
             "ed25519".parse::<KeyType>(),
             Err(Error::UnsupportedKey { .. })
         ));
-        assert_eq!(KeyType::default(), KeyType::P256);
+        assert_eq!(KeyType::default(), KeyType::Rsa2048);
+        assert_eq!(KeyType::ALL[0], KeyType::default());
+        assert!(KeyType::Rsa2048.documented_by_iotda());
+        assert!(!KeyType::P256.documented_by_iotda());
         assert_eq!(KeyType::Rsa3072.description(), "RSA 3072");
     }
 

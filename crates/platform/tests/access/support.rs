@@ -376,12 +376,7 @@ pub async fn paho(list: &[String]) -> Vec<serde_json::Value> {
 }
 
 pub fn paho_python() -> String {
-    let python = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
-    assert!(
-        python.exists(),
-        "paho-mqtt is not installed: run `bash -c 'source scripts/lib.sh && python_tools'` (scripts/test.sh does)"
-    );
-    python.display().to_string()
+    iotda_testkit::venv_python().display().to_string()
 }
 
 pub fn paho_args(list: &[String]) -> Vec<String> {
