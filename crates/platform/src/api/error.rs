@@ -87,6 +87,7 @@ impl From<RegistryError> for ApiError {
             E::CertificateExists(_) => (StatusCode::CONFLICT, "IOTDA.014907"),
             E::CertificateLimit => (StatusCode::BAD_REQUEST, "IOTDA.014908"),
             E::VerificationFailed(_) => (StatusCode::BAD_REQUEST, "IOTDA.014909"),
+            E::MessageNotFound(_) => (StatusCode::NOT_FOUND, "IOTDA.014911"),
         };
         Self {
             status,

@@ -13,17 +13,20 @@
 
 mod ca;
 mod device;
+mod history;
 mod product;
 mod source;
 
 use std::fmt;
 use std::path::Path;
+use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
 
 pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
 pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
+pub use history::{Direction, MessageRecord, StatusEvent, DEFAULT_HISTORY_LIMIT};
 pub use product::{NewProduct, Product};
 pub use source::{iotda_time, Source, SystemSource};
 
@@ -85,6 +88,8 @@ pub enum Error {
     /// The verification certificate does not prove possession of the CA's
     /// key.
     VerificationFailed(String),
+    /// No message of the device has this id.
+    MessageNotFound(String),
     /// No random bytes could be had from the operating system.
     Randomness,
 }
@@ -131,6 +136,7 @@ impl fmt::Display for Error {
                 "at most {MAX_CA_CERTIFICATES} device CA certificates may be registered; delete one first"
             ),
             Self::VerificationFailed(why) => write!(f, "verification failed: {why}"),
+            Self::MessageNotFound(id) => write!(f, "the message {id} does not exist"),
             Self::Randomness => write!(f, "the operating system gave no random bytes"),
         }
     }
@@ -152,6 +158,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Registry {
     conn: Mutex<Connection>,
     source: Arc<dyn Source>,
+    history_limit: AtomicU32,
 }
 
 impl fmt::Debug for Registry {
@@ -185,6 +192,7 @@ impl Registry {
         Ok(Self {
             conn: Mutex::new(conn),
             source,
+            history_limit: AtomicU32::new(DEFAULT_HISTORY_LIMIT),
         })
     }
 
@@ -206,12 +214,12 @@ impl Registry {
     }
 
     /// Now, from the source.
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.source.now()
     }
 
     /// `len` random lowercase hex digits.
-    fn random_hex(&self, len: usize) -> Result<String> {
+    pub(crate) fn random_hex(&self, len: usize) -> Result<String> {
         let mut bytes = vec![0u8; len.div_ceil(2)];
         if !self.source.fill(&mut bytes) {
             return Err(Error::Randomness);
@@ -356,6 +364,21 @@ pub(crate) mod tests {
 
     pub fn registry() -> Registry {
         Registry::in_memory(FixedSource::new(1_449_922_332)).expect("in-memory registry")
+    }
+
+    /// A registry with product `p1` (no services).
+    pub fn with_product() -> Registry {
+        let r = registry();
+        r.create_product(&NewProduct {
+            product_id: Some("p1".into()),
+            name: "P".into(),
+            device_type: "T".into(),
+            protocol_type: "MQTT".into(),
+            service_capabilities: serde_json::json!([]),
+            ..NewProduct::default()
+        })
+        .expect("product");
+        r
     }
 
     #[test]

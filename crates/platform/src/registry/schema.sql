@@ -51,3 +51,31 @@ CREATE TABLE device (
     UNIQUE (product_id, node_id)
 );
 CREATE INDEX device_by_product ON device (product_id);
+
+-- migration 2: each device's status history and message history
+-- Both are bounded per device (the oldest rows are deleted after each
+-- insert, see registry/history.rs) and go with their device.
+CREATE TABLE device_status_event (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id  TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    status     TEXT NOT NULL CHECK (status IN ('ONLINE', 'OFFLINE')),
+    reason     TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    event_time INTEGER NOT NULL
+);
+CREATE INDEX device_status_event_by_device ON device_status_event (device_id, id);
+
+CREATE TABLE device_message (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id    TEXT NOT NULL UNIQUE,
+    device_id     TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    direction     TEXT NOT NULL CHECK (direction IN ('UP', 'DOWN')),
+    name          TEXT,
+    topic         TEXT NOT NULL,
+    payload       BLOB NOT NULL,
+    -- UP: DELIVERED. DOWN: PENDING until published to the online device.
+    status        TEXT NOT NULL CHECK (status IN ('PENDING', 'DELIVERED')),
+    created_time  INTEGER NOT NULL,
+    finished_time INTEGER
+);
+CREATE INDEX device_message_by_device ON device_message (device_id, id);
