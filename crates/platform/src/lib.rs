@@ -27,6 +27,7 @@ pub mod client;
 pub mod decide;
 pub mod directory;
 pub mod http_server;
+pub mod hub;
 pub mod log;
 pub mod platform;
 pub mod registry;

@@ -105,6 +105,12 @@ pub enum Event {
         /// The registry's error.
         error: String,
     },
+    /// The platform's own broker session (which hears devices and publishes
+    /// to them) failed; it is opened again.
+    SessionFailed {
+        /// Why.
+        why: String,
+    },
     /// The supervised broker started.
     BrokerStarted {
         /// Its process id.
@@ -176,6 +182,7 @@ impl fmt::Display for Event {
                 "bound: device {device_id:?} to certificate fingerprint {sha256} (SHA-256), its first"
             ),
             Self::RegistryError { what, error } => write!(f, "registry: {what}: {error}"),
+            Self::SessionFailed { why } => write!(f, "platform session: {why}"),
             Self::BrokerStarted { pid, addr } => {
                 write!(f, "broker: mosquitto (pid {pid}) listens on {addr}")
             }

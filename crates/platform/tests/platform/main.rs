@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod certificates;
+mod device_side;
 mod devices;
 mod products;
 mod sdk;
@@ -23,22 +24,33 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts on `data` (created if missing).
+    /// Starts on `data` (created if missing), the API only.
     pub fn start(data: &Path, no_auth: bool) -> Self {
+        Self::start_with(data, |c| {
+            c.no_auth = no_auth;
+            c.access = None;
+        })
+    }
+
+    /// Starts on `data` with the configuration changed by `change` (by
+    /// default: signed requests only, device access on free ports with a
+    /// supervised mosquitto).
+    pub fn start_with(data: &Path, change: impl FnOnce(&mut Config)) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
+        let mut config = Config::new(data.to_path_buf(), 0);
+        if let Some(access) = config.access.as_mut() {
+            access.mqtt_port = Some(0);
+            access.mqtts_port = None;
+            access.ws_port = None;
+            access.wss_port = None;
+        }
+        change(&mut config);
         let running = runtime
-            .block_on(platform::start(
-                Config {
-                    no_auth,
-                    access: None,
-                    ..Config::new(data.to_path_buf(), 0)
-                },
-                std::sync::Arc::new(|_| {}),
-            ))
+            .block_on(platform::start(config, std::sync::Arc::new(|_| {})))
             .unwrap();
         Self {
             runtime,
@@ -46,7 +58,8 @@ impl Server {
         }
     }
 
-    fn running(&self) -> &Running {
+    /// The started platform.
+    pub fn running(&self) -> &Running {
         self.running.as_ref().unwrap()
     }
 

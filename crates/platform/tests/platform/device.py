@@ -1,0 +1,69 @@
+"""Eclipse Paho (paho-mqtt 2.x) playing a device of the local platform for
+the application-side tests. Prints one JSON object per line, flushed.
+
+  device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT] [--silent]
+            [--keepalive N]
+
+Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
+publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given
+and prints {"published": "up"} once it is acknowledged. Prints every
+message it receives as {"topic": ..., "payload": ...}; answers each
+command on commands/response/request_id={id} with
+{"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": <the
+command's paras>} unless --silent. Runs until stdin closes.
+"""
+
+import json
+import sys
+import threading
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+
+
+def say(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def main(argv):
+    host, port, client_id, username, password = argv[:5]
+    rest = argv[5:]
+    up = rest[rest.index("--up") + 1] if "--up" in rest else None
+    keepalive = int(rest[rest.index("--keepalive") + 1]) if "--keepalive" in rest else 60
+    silent = "--silent" in rest
+    device_id = username
+    c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
+                    protocol=mqtt.MQTTv311, clean_session=True)
+    c.username_pw_set(username, password)
+
+    def on_connect(client, userdata, flags, reason_code, properties):
+        say({"connack": reason_code.value})
+        if up is not None and not reason_code.is_failure:
+            client.publish("$oc/devices/%s/sys/messages/up" % device_id, up.encode(), qos=1)
+
+    def on_publish(client, userdata, mid, reason_code, properties):
+        say({"published": "up"})
+
+    def on_message(client, userdata, msg):
+        text = msg.payload.decode("utf-8", "replace")
+        say({"topic": msg.topic, "payload": text})
+        marker = "/sys/commands/request_id="
+        if marker in msg.topic and not silent:
+            request_id = msg.topic.split("request_id=", 1)[1]
+            paras = json.loads(text).get("paras", {})
+            answer = {"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": paras}
+            client.publish("$oc/devices/%s/sys/commands/response/request_id=%s"
+                           % (device_id, request_id), json.dumps(answer).encode(), qos=0)
+
+    c.on_connect = on_connect
+    c.on_publish = on_publish
+    c.on_message = on_message
+    c.connect(host, int(port), keepalive=keepalive)
+    c.loop_start()
+    sys.stdin.read()
+    c.disconnect()
+    c.loop_stop()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
