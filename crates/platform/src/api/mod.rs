@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod messages;
 mod products;
+mod shadow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -99,6 +100,14 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/kit/status-events",
             get(messages::kit_status_events),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/shadow",
+            get(shadow::show),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/reports",
+            get(shadow::kit_reports),
         )
         .route(EVENTS_PATH, get(events::stream))
         .route(

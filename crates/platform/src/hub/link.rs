@@ -3,7 +3,9 @@
 //!
 //! ```text
 //! hub --CONNECT (client id $iotda-platform-hub, the platform's broker user)--> broker
-//!     --SUBSCRIBE $oc/devices/+/sys/messages/up, .../commands/response/+ (QoS 0)-->
+//!     --SUBSCRIBE $oc/devices/+/sys/ messages/up, commands/response/+,
+//!                 properties/report, properties/set|get/response/+,
+//!                 shadow/get/+ (QoS 0)-->
 //!     <--PUBLISH what devices send there-- (handed to Hub::heard)
 //!     --PUBLISH downlinks (QoS 0, as IoTDA's implicit subscriptions)-->
 //! ```
@@ -33,9 +35,13 @@ use crate::log::Event;
 /// device's session over.
 pub(crate) const CLIENT_ID: &str = "$iotda-platform-hub";
 /// What the hub hears.
-const FILTERS: [&str; 2] = [
+const FILTERS: [&str; 6] = [
     "$oc/devices/+/sys/messages/up",
     "$oc/devices/+/sys/commands/response/+",
+    "$oc/devices/+/sys/properties/report",
+    "$oc/devices/+/sys/properties/set/response/+",
+    "$oc/devices/+/sys/properties/get/response/+",
+    "$oc/devices/+/sys/shadow/get/+",
 ];
 /// How long to wait before opening the session again.
 const RETRY: Duration = Duration::from_millis(300);

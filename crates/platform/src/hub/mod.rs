@@ -9,6 +9,9 @@
 //! blocking pool.
 
 mod link;
+mod report;
+
+pub use report::judge_report;
 
 use std::collections::HashMap;
 use std::fmt;
@@ -73,6 +76,22 @@ pub enum PlatformEvent {
         /// When it was received or created.
         created_time: String,
     },
+    /// A property report's properties that fit the model were kept.
+    Properties {
+        /// The device.
+        device_id: String,
+        /// `[{service_id, properties, event_time}]`: what was kept.
+        services: Value,
+    },
+    /// A property report had properties that do not fit the model.
+    Dropped {
+        /// The device.
+        device_id: String,
+        /// `[{path, rule}]`.
+        problems: Value,
+        /// The report as text.
+        payload: String,
+    },
     /// A command was answered or timed out.
     Command {
         /// The device.
@@ -91,11 +110,14 @@ pub enum PlatformEvent {
 }
 
 impl PlatformEvent {
-    /// The event's name in the stream: `status`, `message`, `command`.
+    /// The event's name in the stream: `status`, `message`, `properties`,
+    /// `dropped`, `command`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Status { .. } => "status",
             Self::Message { .. } => "message",
+            Self::Properties { .. } => "properties",
+            Self::Dropped { .. } => "dropped",
             Self::Command { .. } => "command",
         }
     }
@@ -475,6 +497,10 @@ impl Hub {
                     }),
                 }
             }
+            TopicKind::PropertiesReport => {
+                self.property_report(topic.device_id().to_string(), payload)
+                    .await;
+            }
             TopicKind::CommandResponse => {
                 let waiter = topic
                     .request_id()
@@ -485,6 +511,86 @@ impl Hub {
             }
             _ => {}
         }
+    }
+}
+
+impl Hub {
+    /// Judges a property report against the device's model, keeps it, and
+    /// tells the log and the event stream.
+    async fn property_report(self: &Arc<Self>, device_id: String, payload: Vec<u8>) {
+        let id = device_id.clone();
+        let judged = self
+            .blocking(move |r| {
+                let d = r.device_full(&id)?;
+                let caps = r.product(&d.product_id)?.service_capabilities;
+                let received = r.now();
+                let record = match model_of(caps) {
+                    Ok(model) => judge_report(&model, &payload, received),
+                    Err(e) => registry::ReportRecord {
+                        payload,
+                        accepted: Vec::new(),
+                        problems: vec![(String::new(), e.to_string())],
+                        received_time: received,
+                    },
+                };
+                r.record_report(&id, &record)?;
+                Ok(record)
+            })
+            .await;
+        let record = match judged {
+            Ok(r) => r,
+            Err(e) => {
+                return (self.log)(crate::log::Event::RegistryError {
+                    what: format!("record a property report of {device_id:?}"),
+                    error: e.to_string(),
+                })
+            }
+        };
+        if !record.accepted.is_empty() {
+            self.emit(PlatformEvent::Properties {
+                device_id: device_id.clone(),
+                services: services_json(&record.accepted),
+            });
+        }
+        if !record.problems.is_empty() {
+            (self.log)(crate::log::Event::ReportDropped {
+                device_id: device_id.clone(),
+                problems: record
+                    .problems
+                    .iter()
+                    .map(|(path, rule)| problem_line(path, rule))
+                    .collect(),
+            });
+            self.emit(PlatformEvent::Dropped {
+                device_id,
+                problems: problems_json(&record.problems),
+                payload: String::from_utf8_lossy(&record.payload).into_owned(),
+            });
+        }
+    }
+}
+
+/// `[{service_id, properties, event_time}]`.
+pub fn services_json(services: &[registry::ServiceReport]) -> Value {
+    services
+        .iter()
+        .map(|s| json!({"service_id": s.service_id, "properties": s.properties, "event_time": s.event_time}))
+        .collect()
+}
+
+/// `[{path, rule}]`.
+pub fn problems_json(problems: &[(String, String)]) -> Value {
+    problems
+        .iter()
+        .map(|(path, rule)| json!({"path": path, "rule": rule}))
+        .collect()
+}
+
+fn problem_line(path: &str, rule: &str) -> String {
+    if path.is_empty() {
+        rule.to_string()
+    } else {
+        format!("{path}: {rule}")
     }
 }
 

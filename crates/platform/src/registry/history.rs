@@ -69,7 +69,7 @@ pub struct MessageRecord {
 }
 
 /// Deletes all but the newest `limit` rows of `device_id` in `table`.
-fn trim(tx: &Transaction<'_>, table: &str, device_id: &str, limit: u32) -> Result<()> {
+pub(super) fn trim(tx: &Transaction<'_>, table: &str, device_id: &str, limit: u32) -> Result<()> {
     // `table` is one of this module's constants, never input.
     tx.execute(
         &format!(

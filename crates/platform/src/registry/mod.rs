@@ -15,6 +15,7 @@ mod ca;
 mod device;
 mod history;
 mod product;
+mod shadow;
 mod source;
 
 use std::fmt;
@@ -28,6 +29,7 @@ pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
 pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
 pub use history::{Direction, MessageRecord, StatusEvent, DEFAULT_HISTORY_LIMIT};
 pub use product::{NewProduct, Product};
+pub use shadow::{ReportRecord, ServiceReport, ShadowService};
 pub use source::{iotda_time, Source, SystemSource};
 
 /// The schema, split into migrations at lines starting `-- migration `.

@@ -79,3 +79,32 @@ CREATE TABLE device_message (
     finished_time INTEGER
 );
 CREATE INDEX device_message_by_device ON device_message (device_id, id);
+
+-- migration 3: device shadows and property reports
+-- One shadow row per device and service: desired and reported properties
+-- (JSON objects) with their event times, and a version counted up at each
+-- change of either.
+CREATE TABLE device_shadow (
+    device_id          TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    service_id         TEXT NOT NULL,
+    desired            TEXT NOT NULL DEFAULT '{}',
+    desired_event_time TEXT,
+    reported           TEXT NOT NULL DEFAULT '{}',
+    reported_event_time TEXT,
+    version            INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (device_id, service_id)
+);
+
+-- Each property report as received, what of it was kept (JSON array of
+-- {service_id, properties, event_time}) and its problems against the
+-- product model (JSON array of {path, rule}; empty when it all fitted).
+-- Bounded per device like the histories.
+CREATE TABLE device_report (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id     TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    payload       BLOB NOT NULL,
+    accepted      TEXT NOT NULL,
+    problems      TEXT NOT NULL,
+    received_time INTEGER NOT NULL
+);
+CREATE INDEX device_report_by_device ON device_report (device_id, id);

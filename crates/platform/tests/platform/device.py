@@ -1,12 +1,13 @@
 """Eclipse Paho (paho-mqtt 2.x) playing a device of the local platform for
 the application-side tests. Prints one JSON object per line, flushed.
 
-  device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT] [--silent]
-            [--keepalive N]
+  device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT]
+            [--report JSON]... [--silent] [--keepalive N]
 
 Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
-publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given
-and prints {"published": "up"} once it is acknowledged. Prints every
+publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given,
+and each --report JSON, in order, on .../sys/properties/report, printing
+{"published": "up"} or {"published": "report"} as each is acknowledged. Prints every
 message it receives as {"topic": ..., "payload": ...}; answers each
 command on commands/response/request_id={id} with
 {"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": <the
@@ -31,6 +32,8 @@ def main(argv):
     up = rest[rest.index("--up") + 1] if "--up" in rest else None
     keepalive = int(rest[rest.index("--keepalive") + 1]) if "--keepalive" in rest else 60
     silent = "--silent" in rest
+    reports = [rest[i + 1] for i, a in enumerate(rest) if a == "--report"]
+    kinds = {}
     device_id = username
     c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
                     protocol=mqtt.MQTTv311, clean_session=True)
@@ -38,11 +41,18 @@ def main(argv):
 
     def on_connect(client, userdata, flags, reason_code, properties):
         say({"connack": reason_code.value})
-        if up is not None and not reason_code.is_failure:
-            client.publish("$oc/devices/%s/sys/messages/up" % device_id, up.encode(), qos=1)
+        if reason_code.is_failure:
+            return
+        if up is not None:
+            info = client.publish("$oc/devices/%s/sys/messages/up" % device_id, up.encode(), qos=1)
+            kinds[info.mid] = "up"
+        for report in reports:
+            info = client.publish("$oc/devices/%s/sys/properties/report" % device_id,
+                                  report.encode(), qos=1)
+            kinds[info.mid] = "report"
 
     def on_publish(client, userdata, mid, reason_code, properties):
-        say({"published": "up"})
+        say({"published": kinds.get(mid, "?")})
 
     def on_message(client, userdata, msg):
         text = msg.payload.decode("utf-8", "replace")

@@ -638,3 +638,77 @@ fn an_unanswered_command_times_out_with_iotda_014111() {
     );
     device.stop();
 }
+
+/// Follows "Reporting device properties" (IoTDA's device topic docs) and
+/// ShowDeviceShadow; what is dropped, and how much, is the kit's choice
+/// (docs/platform-api.md, Property reports).
+#[test]
+fn property_reports_are_judged_by_the_model_kept_in_the_shadow_or_dropped() {
+    let (_dir, server, c) = platform("hub-reports", |_| {});
+    let good = json!({"services": [{"service_id": "Battery",
+        "properties": {"batteryLevel": 50}, "event_time": "20261207T120000Z"}]});
+    let bad = json!({"services": [{"service_id": "Battery", "properties": {"batteryLevel": 150}}]});
+    let device = Device::start(
+        &server,
+        &["--report", &good.to_string(), "--report", &bad.to_string()],
+    );
+    let reports = wait_until(
+        "two reports kept",
+        || {
+            c.call("GET", &format!("devices/{DEVICE}/kit/reports"), None)
+                .unwrap()
+                .body["reports"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        },
+        |r| r.len() == 2,
+    );
+    assert_eq!(reports[0]["problems"], json!([]));
+    assert_eq!(reports[1]["accepted"], json!([]));
+
+    // The shadow's reported section holds the report that fitted; the one
+    // that broke the model did not change it.
+    let r = c
+        .call("GET", &format!("devices/{DEVICE}/shadow"), None)
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["device_id"], DEVICE);
+    let shadow = &r.body["shadow"][0];
+    assert_eq!(shadow["service_id"], "Battery", "{}", r.text);
+    assert_eq!(
+        shadow["reported"]["properties"],
+        json!({"batteryLevel": 50})
+    );
+    assert_eq!(shadow["reported"]["event_time"], "20261207T120000Z");
+    assert_eq!(shadow["version"], 1);
+
+    let r = c
+        .call(
+            "GET",
+            &format!("devices/{DEVICE}/kit/reports?dropped=true"),
+            None,
+        )
+        .unwrap();
+    let dropped = r.body["reports"].as_array().unwrap();
+    assert_eq!(dropped.len(), 1, "{}", r.text);
+    assert_eq!(dropped[0]["payload"], bad.to_string());
+    let problem = &dropped[0]["problems"][0];
+    assert_eq!(problem["path"], "services[0].properties.batteryLevel");
+    assert!(
+        problem["rule"].as_str().unwrap().contains("100"),
+        "{problem}"
+    );
+    let logged = wait_until(
+        "the log line",
+        || server.log(),
+        |l| l.iter().any(|l| l.starts_with("IoTDA may drop this")),
+    );
+    assert!(
+        logged
+            .iter()
+            .any(|l| l.contains("services[0].properties.batteryLevel")),
+        "{logged:?}"
+    );
+    device.stop();
+}

@@ -21,6 +21,7 @@ use tokio::runtime::Runtime;
 pub struct Server {
     runtime: Runtime,
     running: Option<Running>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
@@ -49,13 +50,24 @@ impl Server {
             access.wss_port = None;
         }
         change(&mut config);
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
         let running = runtime
-            .block_on(platform::start(config, std::sync::Arc::new(|_| {})))
+            .block_on(platform::start(
+                config,
+                std::sync::Arc::new(move |e| sink.lock().unwrap().push(e.to_string())),
+            ))
             .unwrap();
         Self {
             runtime,
             running: Some(running),
+            log,
         }
+    }
+
+    /// The log's lines so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
     }
 
     /// The started platform.
