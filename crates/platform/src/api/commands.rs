@@ -13,7 +13,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 use super::{json, ApiError, ApiState};
-use crate::hub::{CommandOutcome, COMMAND_TIMEOUT_CODE};
+use crate::hub::{CommandOutcome, TIMEOUT_CODE};
 
 /// CreateCommand's body.
 #[derive(Deserialize)]
@@ -51,7 +51,7 @@ pub(super) async fn create(
         } => json!({ "command_id": command_id, "response": response }),
         CommandOutcome::TimedOut { command_id } => json!({
             "command_id": command_id,
-            "error_code": COMMAND_TIMEOUT_CODE,
+            "error_code": TIMEOUT_CODE,
             "error_msg": "Command request timed out. Check whether the device returns a response within the specified time after receiving the request.",
         }),
     };

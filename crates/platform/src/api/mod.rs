@@ -15,6 +15,7 @@ mod error;
 mod events;
 mod messages;
 mod products;
+mod properties;
 mod shadow;
 
 use std::net::SocketAddr;
@@ -100,6 +101,10 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/kit/status-events",
             get(messages::kit_status_events),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/properties",
+            get(properties::list).put(properties::update),
         )
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/shadow",

@@ -18,8 +18,12 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use iotda_core::iotda::payload::{CommandRequest, MessageEnvelope};
-use iotda_core::iotda::{validate_command, ProductModel, Topic, TopicKind};
+use iotda_core::iotda::payload::{
+    CommandRequest, MessageEnvelope, PropertiesGetRequest, PropertiesSetRequest,
+};
+use iotda_core::iotda::{
+    validate_command, validate_properties_set, Problem, ProductModel, Topic, TopicKind,
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -92,6 +96,19 @@ pub enum PlatformEvent {
         /// The report as text.
         payload: String,
     },
+    /// A property set or get was answered or timed out.
+    PropertyRequest {
+        /// `set` or `get`.
+        operation: &'static str,
+        /// The device.
+        device_id: String,
+        /// The request id.
+        request_id: String,
+        /// The device's answer.
+        response: Option<Value>,
+        /// `IOTDA.014111` when it timed out.
+        error_code: Option<&'static str>,
+    },
     /// A command was answered or timed out.
     Command {
         /// The device.
@@ -111,13 +128,14 @@ pub enum PlatformEvent {
 
 impl PlatformEvent {
     /// The event's name in the stream: `status`, `message`, `properties`,
-    /// `dropped`, `command`.
+    /// `dropped`, `property_request`, `command`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Status { .. } => "status",
             Self::Message { .. } => "message",
             Self::Properties { .. } => "properties",
             Self::Dropped { .. } => "dropped",
+            Self::PropertyRequest { .. } => "property_request",
             Self::Command { .. } => "command",
         }
     }
@@ -400,6 +418,75 @@ impl Hub {
         device_id: &str,
         request: CommandRequest,
     ) -> Result<CommandOutcome, HubError> {
+        let (device, model) = self.device_and_model(device_id).await?;
+        if request.service_id.is_some() {
+            fits(&validate_command(&model, &request))?;
+        }
+        online(device)?;
+        let body = CommandRequest {
+            object_device_id: Some(device_id.to_string()),
+            ..request.clone()
+        };
+        let (command_id, response) = self
+            .ask(
+                device_id,
+                "commands",
+                serde_json::to_vec(&body).unwrap_or_default(),
+            )
+            .await?;
+        let error_code = response.is_none().then_some(TIMEOUT_CODE);
+        self.emit(PlatformEvent::Command {
+            device_id: device_id.to_string(),
+            command_id: command_id.clone(),
+            service_id: request.service_id,
+            command_name: request.command_name,
+            response: response.clone(),
+            error_code,
+        });
+        Ok(match response {
+            Some(response) => CommandOutcome::Answered {
+                command_id,
+                response,
+            },
+            None => CommandOutcome::TimedOut { command_id },
+        })
+    }
+
+    /// Publishes `body` on `$oc/devices/{device_id}/sys/{path}/request_id={id}`
+    /// and waits for the answer on `.../{path}/response/request_id={id}`:
+    /// the request id and the answer (JSON, or its text as a string), or
+    /// `None` after the timeout.
+    async fn ask(
+        &self,
+        device_id: &str,
+        path: &str,
+        body: Vec<u8>,
+    ) -> Result<(String, Option<Value>), HubError> {
+        let request_id = self.blocking(|r| r.random_hex(32)).await?;
+        let (answered, answer) = oneshot::channel();
+        lock(&self.waiting).insert(request_id.clone(), answered);
+        let _ = self.outbox.send(Outgoing {
+            topic: format!("$oc/devices/{device_id}/sys/{path}/request_id={request_id}"),
+            payload: body,
+        });
+        let response =
+            match tokio::time::timeout(self.command_timeout, answer).await {
+                Ok(Ok(bytes)) => Some(serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
+                })),
+                _ => {
+                    lock(&self.waiting).remove(&request_id);
+                    None
+                }
+            };
+        Ok((request_id, response))
+    }
+
+    /// The device and its product's model.
+    async fn device_and_model(
+        &self,
+        device_id: &str,
+    ) -> Result<(registry::Device, ProductModel), HubError> {
         let id = device_id.to_string();
         let (device, caps) = self
             .blocking(move |r| {
@@ -408,57 +495,68 @@ impl Hub {
                 Ok((d, p.service_capabilities))
             })
             .await?;
-        if request.service_id.is_some() {
-            let model = model_of(caps)?;
-            let problems = validate_command(&model, &request);
-            if !problems.is_empty() {
-                return Err(HubError::Model(
-                    problems.iter().map(ToString::to_string).collect(),
-                ));
+        Ok((device, model_of(caps)?))
+    }
+
+    /// UpdateProperties: checks the values against the model (each property
+    /// defined, writable, its value fitting), refuses an offline device,
+    /// publishes `properties/set` and waits for the answer: the request id
+    /// and the device's answer, `None` after the timeout.
+    pub async fn set_properties(
+        &self,
+        device_id: &str,
+        mut request: PropertiesSetRequest,
+    ) -> Result<(String, Option<Value>), HubError> {
+        let (device, model) = self.device_and_model(device_id).await?;
+        fits(&validate_properties_set(&model, &request))?;
+        online(device)?;
+        request.object_device_id = Some(device_id.to_string());
+        let body = serde_json::to_vec(&request).unwrap_or_default();
+        let (request_id, response) = self.ask(device_id, "properties/set", body).await?;
+        self.emit_property_request("set", device_id, &request_id, &response);
+        Ok((request_id, response))
+    }
+
+    /// ListProperties: asks the online device for its properties (of one
+    /// service, which must be in the model, or all) on `properties/get`.
+    pub async fn get_properties(
+        &self,
+        device_id: &str,
+        service_id: Option<String>,
+    ) -> Result<(String, Option<Value>), HubError> {
+        let (device, model) = self.device_and_model(device_id).await?;
+        if let Some(s) = &service_id {
+            if model.service(s).is_none() {
+                return Err(HubError::Invalid(format!(
+                    "service_id: the product model has no service {s:?}"
+                )));
             }
         }
-        if device.status != DeviceStatus::Online {
-            return Err(HubError::Offline(device.device_id));
-        }
-        let id = device_id.to_string();
-        let command_id = self.blocking(|r| r.random_hex(32)).await?;
-        let (answered, answer) = oneshot::channel();
-        lock(&self.waiting).insert(command_id.clone(), answered);
-        let body = CommandRequest {
-            object_device_id: Some(id.clone()),
-            ..request.clone()
+        online(device)?;
+        let request = PropertiesGetRequest {
+            object_device_id: Some(device_id.to_string()),
+            service_id,
         };
-        let _ = self.outbox.send(Outgoing {
-            topic: format!("$oc/devices/{id}/sys/commands/request_id={command_id}"),
-            payload: serde_json::to_vec(&body).unwrap_or_default(),
+        let body = serde_json::to_vec(&request).unwrap_or_default();
+        let (request_id, response) = self.ask(device_id, "properties/get", body).await?;
+        self.emit_property_request("get", device_id, &request_id, &response);
+        Ok((request_id, response))
+    }
+
+    fn emit_property_request(
+        &self,
+        operation: &'static str,
+        device_id: &str,
+        request_id: &str,
+        response: &Option<Value>,
+    ) {
+        self.emit(PlatformEvent::PropertyRequest {
+            operation,
+            device_id: device_id.to_string(),
+            request_id: request_id.to_string(),
+            response: response.clone(),
+            error_code: response.is_none().then_some(TIMEOUT_CODE),
         });
-        let outcome = match tokio::time::timeout(self.command_timeout, answer).await {
-            Ok(Ok(bytes)) => CommandOutcome::Answered {
-                command_id: command_id.clone(),
-                response: serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-                    Value::String(String::from_utf8_lossy(&bytes).into_owned())
-                }),
-            },
-            _ => {
-                lock(&self.waiting).remove(&command_id);
-                CommandOutcome::TimedOut {
-                    command_id: command_id.clone(),
-                }
-            }
-        };
-        let (response, error_code) = match &outcome {
-            CommandOutcome::Answered { response, .. } => (Some(response.clone()), None),
-            CommandOutcome::TimedOut { .. } => (None, Some(COMMAND_TIMEOUT_CODE)),
-        };
-        self.emit(PlatformEvent::Command {
-            device_id: id,
-            command_id,
-            service_id: request.service_id,
-            command_name: request.command_name,
-            response,
-            error_code,
-        });
-        Ok(outcome)
     }
 
     /// What a device published on a topic the hub hears.
@@ -501,7 +599,9 @@ impl Hub {
                 self.property_report(topic.device_id().to_string(), payload)
                     .await;
             }
-            TopicKind::CommandResponse => {
+            TopicKind::CommandResponse
+            | TopicKind::PropertiesSetResponse
+            | TopicKind::PropertiesGetResponse => {
                 let waiter = topic
                     .request_id()
                     .and_then(|rid| lock(&self.waiting).remove(rid));
@@ -595,8 +695,30 @@ fn problem_line(path: &str, rule: &str) -> String {
 }
 
 /// IoTDA's code for a command the device did not answer in time (error
-/// code list: "Command request timed out", HTTP 200).
-pub const COMMAND_TIMEOUT_CODE: &str = "IOTDA.014111";
+/// code list: "Command request timed out", HTTP 200). The kit gives it to
+/// unanswered property sets and gets too: Huawei documents their 20 s
+/// timeout but no code of their own.
+pub const TIMEOUT_CODE: &str = "IOTDA.014111";
+
+/// `Err` listing the problems, if any.
+fn fits(problems: &[Problem]) -> Result<(), HubError> {
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(HubError::Model(
+            problems.iter().map(ToString::to_string).collect(),
+        ))
+    }
+}
+
+/// `Err` unless the device is online.
+fn online(device: registry::Device) -> Result<(), HubError> {
+    if device.status == DeviceStatus::Online {
+        Ok(())
+    } else {
+        Err(HubError::Offline(device.device_id))
+    }
+}
 
 /// The product model of a product's `service_capabilities`.
 fn model_of(caps: Value) -> Result<ProductModel, HubError> {

@@ -8,10 +8,12 @@ Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
 publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given,
 and each --report JSON, in order, on .../sys/properties/report, printing
 {"published": "up"} or {"published": "report"} as each is acknowledged. Prints every
-message it receives as {"topic": ..., "payload": ...}; answers each
-command on commands/response/request_id={id} with
+message it receives as {"topic": ..., "payload": ...}. Unless --silent it
+answers each command on commands/response/request_id={id} with
 {"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": <the
-command's paras>} unless --silent. Runs until stdin closes.
+command's paras>}, each property set with {"result_code": 0, "result_desc":
+"success"} and each property get with the service's batteryLevel 77.
+Runs until stdin closes.
 """
 
 import json
@@ -57,13 +59,25 @@ def main(argv):
     def on_message(client, userdata, msg):
         text = msg.payload.decode("utf-8", "replace")
         say({"topic": msg.topic, "payload": text})
-        marker = "/sys/commands/request_id="
-        if marker in msg.topic and not silent:
-            request_id = msg.topic.split("request_id=", 1)[1]
-            paras = json.loads(text).get("paras", {})
-            answer = {"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": paras}
-            client.publish("$oc/devices/%s/sys/commands/response/request_id=%s"
-                           % (device_id, request_id), json.dumps(answer).encode(), qos=0)
+        if silent or "request_id=" not in msg.topic:
+            return
+        request_id = msg.topic.split("request_id=", 1)[1]
+        body = json.loads(text)
+        if "/sys/commands/" in msg.topic:
+            kind = "commands"
+            answer = {"result_code": 0, "response_name": "COMMAND_RESPONSE",
+                      "paras": body.get("paras", {})}
+        elif "/sys/properties/set/" in msg.topic:
+            kind = "properties/set"
+            answer = {"result_code": 0, "result_desc": "success"}
+        elif "/sys/properties/get/" in msg.topic:
+            kind = "properties/get"
+            answer = {"services": [{"service_id": body.get("service_id") or "Battery",
+                                    "properties": {"batteryLevel": 77}}]}
+        else:
+            return
+        client.publish("$oc/devices/%s/sys/%s/response/request_id=%s"
+                       % (device_id, kind, request_id), json.dumps(answer).encode(), qos=0)
 
     c.on_connect = on_connect
     c.on_publish = on_publish

@@ -712,3 +712,69 @@ fn property_reports_are_judged_by_the_model_kept_in_the_shadow_or_dropped() {
     );
     device.stop();
 }
+
+/// Follows "Modify Device Properties" and "Query Device Properties" (API
+/// reference; device topics properties/set and properties/get).
+#[test]
+fn properties_are_set_and_got_through_the_device() {
+    let (_dir, server, c) = platform("hub-properties", |config| {
+        config.command_timeout = Duration::from_secs(1);
+    });
+    let path = format!("devices/{DEVICE}/properties");
+    let set = json!({"services": [{"service_id": "Battery", "properties": {"batteryLevel": 60}}]});
+    // Offline first.
+    let r = c.call("PUT", &path, Some(&set)).unwrap();
+    crate::assert_error(&r, 409, "IOTDA.014016");
+    let device = Device::start(&server, &[]);
+    wait_status(&c, "ONLINE");
+
+    let r = c.call("PUT", &path, Some(&set)).unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert!(r.body["request_id"].is_string(), "{}", r.text);
+    assert_eq!(
+        r.body["response"],
+        json!({"result_code": 0, "result_desc": "success"})
+    );
+    let got = device.expect(
+        |v| {
+            v["topic"]
+                .as_str()
+                .is_some_and(|t| t.contains("/sys/properties/set/request_id="))
+        },
+        "the set",
+    );
+    let sent: Value = serde_json::from_str(got["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(sent["object_device_id"], DEVICE);
+    assert_eq!(sent["services"], set["services"]);
+
+    let r = c
+        .call("GET", &format!("{path}?service_id=Battery"), None)
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["response"]["services"][0]["properties"],
+        json!({"batteryLevel": 77})
+    );
+
+    // The model first: out of range, then an unknown service.
+    let bad = json!({"services": [{"service_id": "Battery", "properties": {"batteryLevel": -1}}]});
+    let msg = crate::assert_error(
+        &c.call("PUT", &path, Some(&bad)).unwrap(),
+        400,
+        "IOTDA.000006",
+    );
+    assert!(msg.contains("services[0].properties.batteryLevel"), "{msg}");
+    let r = c
+        .call("GET", &format!("{path}?service_id=Ghost"), None)
+        .unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
+    device.stop();
+
+    // A device that does not answer: the timeout (shortened to 1 s).
+    let silent = Device::start(&server, &["--silent"]);
+    wait_status(&c, "ONLINE");
+    let r = c.call("PUT", &path, Some(&set)).unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["error_code"], "IOTDA.014111", "{}", r.text);
+    silent.stop();
+}
