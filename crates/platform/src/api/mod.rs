@@ -108,7 +108,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/shadow",
-            get(shadow::show),
+            get(shadow::show).put(shadow::update),
         )
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/kit/reports",

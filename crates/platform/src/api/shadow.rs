@@ -1,13 +1,16 @@
-//! ShowDeviceShadow (`GET .../devices/{device_id}/shadow`), as the API
-//! reference and the SDKs' `DeviceShadowData` / `DeviceShadowProperties`
-//! models describe it, and the kit's own list of property reports
-//! (`GET .../devices/{device_id}/kit/reports`).
+//! ShowDeviceShadow (`GET .../devices/{device_id}/shadow`) and
+//! UpdateDeviceShadowDesiredData (`PUT` the same path), as the API
+//! reference and the SDKs' `DeviceShadowData` / `DeviceShadowProperties` /
+//! `UpdateDesireds` models describe them, and the kit's own list of
+//! property reports (`GET .../devices/{device_id}/kit/reports`).
 
+use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::Json;
-use serde_json::{json, Value};
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
 
-use super::{blocking, param, ApiError, ApiState};
+use super::{blocking, json, param, ApiError, ApiState};
 use crate::hub::{problems_json, services_json};
 use crate::registry::{iotda_time, ShadowService};
 
@@ -27,6 +30,41 @@ pub(super) async fn show(
 ) -> Result<Json<Value>, ApiError> {
     let id = device_id.clone();
     let shadow = blocking(&state, move |r| r.shadow(&id)).await?;
+    Ok(Json(json!({
+        "device_id": device_id,
+        "shadow": shadow.iter().map(shadow_json).collect::<Vec<_>>(),
+    })))
+}
+
+/// UpdateDeviceShadowDesiredData's body.
+#[derive(Deserialize)]
+struct UpdateBody {
+    shadow: Vec<UpdateDesired>,
+}
+
+/// One service's desired values, and the version they were read at.
+#[derive(Deserialize)]
+struct UpdateDesired {
+    service_id: String,
+    desired: Map<String, Value>,
+    version: Option<i64>,
+}
+
+pub(super) async fn update(
+    State(state): State<ApiState>,
+    Path((_project, device_id)): Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let b: UpdateBody = json(&body)?;
+    if b.shadow.is_empty() {
+        return Err(ApiError::invalid("shadow must name at least one service"));
+    }
+    let services = b
+        .shadow
+        .into_iter()
+        .map(|s| (s.service_id, s.desired, s.version))
+        .collect();
+    let shadow = state.hub.set_desired(&device_id, services).await?;
     Ok(Json(json!({
         "device_id": device_id,
         "shadow": shadow.iter().map(shadow_json).collect::<Vec<_>>(),

@@ -4,7 +4,7 @@
 use iotda_core::pki::check_fingerprint;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{check_id, check_text, marker_of, Error, Page, Registry, Result};
+use super::{check_id, check_text, iotda_time, marker_of, Error, Page, Registry, Result};
 use crate::directory::{
     CaRecord, DeviceAuth, DeviceRecord, DeviceSecret, DeviceStatus, Directory, DirectoryError,
     StatusChange,
@@ -328,6 +328,7 @@ impl Registry {
                     now,
                 ],
             )?;
+            super::shadow::seed_desired(tx, &device_id, &new.product_id, &iotda_time(now))?;
             Ok(device_id)
         })?;
         self.device_full(&device_id)

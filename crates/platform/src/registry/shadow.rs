@@ -160,6 +160,62 @@ enum Side {
     Reported,
 }
 
+/// Seeds a new device's desired section with the `default_value` of each
+/// property of its product's model that has one (inside the device's
+/// insert).
+pub(super) fn seed_desired(
+    tx: &Transaction<'_>,
+    device_id: &str,
+    product_id: &str,
+    event_time: &str,
+) -> Result<()> {
+    let caps: String = tx.query_row(
+        "SELECT service_capabilities FROM product WHERE product_id = ?1",
+        [product_id],
+        |r| r.get(0),
+    )?;
+    let Ok(Value::Array(services)) = serde_json::from_str::<Value>(&caps) else {
+        return Ok(());
+    };
+    for service in &services {
+        let Some(service_id) = service["service_id"].as_str() else {
+            continue;
+        };
+        let defaults: Map<String, Value> = service["properties"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|p| {
+                let name = p["property_name"].as_str()?;
+                let value = p.get("default_value").filter(|v| !v.is_null())?;
+                Some((name.to_string(), value.clone()))
+            })
+            .collect();
+        if !defaults.is_empty() {
+            merge(
+                tx,
+                device_id,
+                service_id,
+                Side::Desired,
+                &defaults,
+                event_time,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+impl ShadowService {
+    /// The desired properties whose value the device has not reported.
+    pub fn unreported(&self) -> Map<String, Value> {
+        self.desired
+            .iter()
+            .filter(|(k, v)| self.reported.get(*k) != Some(*v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
 impl Registry {
     /// Keeps a property report: what fitted goes into the shadow's
     /// `reported`, and the report with its problems into the device's

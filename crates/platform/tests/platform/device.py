@@ -2,12 +2,14 @@
 the application-side tests. Prints one JSON object per line, flushed.
 
   device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT]
-            [--report JSON]... [--silent] [--keepalive N]
+            [--report JSON]... [--shadow-get] [--silent] [--keepalive N]
 
 Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
 publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given,
 and each --report JSON, in order, on .../sys/properties/report, printing
-{"published": "up"} or {"published": "report"} as each is acknowledged. Prints every
+{"published": "up"} or {"published": "report"} as each is acknowledged;
+with --shadow-get it then asks for its shadow on
+.../sys/shadow/get/request_id=1 (the answer is printed as it arrives). Prints every
 message it receives as {"topic": ..., "payload": ...}. Unless --silent it
 answers each command on commands/response/request_id={id} with
 {"result_code": 0, "response_name": "COMMAND_RESPONSE", "paras": <the
@@ -52,6 +54,9 @@ def main(argv):
             info = client.publish("$oc/devices/%s/sys/properties/report" % device_id,
                                   report.encode(), qos=1)
             kinds[info.mid] = "report"
+        if "--shadow-get" in rest:
+            client.publish("$oc/devices/%s/sys/shadow/get/request_id=1" % device_id,
+                           json.dumps({"object_device_id": device_id}).encode(), qos=0)
 
     def on_publish(client, userdata, mid, reason_code, properties):
         say({"published": kinds.get(mid, "?")})

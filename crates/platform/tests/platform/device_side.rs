@@ -40,7 +40,8 @@ fn script(name: &str) -> String {
 }
 
 /// A product whose model has a `Battery` service with a settable level
-/// and a `setLevel` command, and its device `dp_d1` (secret, plain MQTT
+/// and a `setLevel` command and a `Settings` service whose `mode` has the
+/// default value `eco`, and its device `dp_d1` (secret, plain MQTT
 /// allowed).
 fn product_and_device(c: &Client) {
     let model = json!([{
@@ -56,6 +57,13 @@ fn product_and_device(c: &Client) {
                 "para_name": "level", "data_type": "int", "required": true,
                 "min": "0", "max": "100"
             }]
+        }]
+    }, {
+        "service_id": "Settings",
+        "service_type": "Settings",
+        "properties": [{
+            "property_name": "mode", "data_type": "string", "required": false,
+            "enum_list": ["eco", "fast"], "default_value": "eco", "method": "RW"
         }]
     }]);
     let r = c
@@ -740,6 +748,7 @@ fn properties_are_set_and_got_through_the_device() {
             v["topic"]
                 .as_str()
                 .is_some_and(|t| t.contains("/sys/properties/set/request_id="))
+                && v["payload"].as_str().is_some_and(|p| p.contains("60"))
         },
         "the set",
     );
@@ -777,4 +786,123 @@ fn properties_are_set_and_got_through_the_device() {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["error_code"], "IOTDA.014111", "{}", r.text);
     silent.stop();
+}
+
+/// Follows "Query Device Shadow Data" and "Configure Desired Device Shadow
+/// Data" (API reference) and the device's shadow/get topics; pushing a
+/// desired change as a property set, now or on reconnection, follows
+/// IoTDA's shadow description (the difference is sent to the device when it
+/// comes online).
+#[test]
+fn the_shadow_is_seeded_desired_is_pushed_now_and_on_reconnection() {
+    let (_dir, server, c) = platform("hub-shadow", |_| {});
+    // Seeded at registration from the model's default_value (Huawei's SDK).
+    let r = sdk(&server, &["shadow", DEVICE]);
+    assert_eq!(r["device_id"], DEVICE, "{r}");
+    let settings = r["shadow"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_id"] == "Settings")
+        .cloned()
+        .unwrap_or_else(|| panic!("no Settings in {r}"));
+    assert_eq!(settings["desired"]["properties"], json!({"mode": "eco"}));
+    assert_eq!(settings["version"], 1);
+
+    // Online: what it has not reported is pushed as a property set.
+    let is_set_with = |v: &Value, part: &str| {
+        v["topic"]
+            .as_str()
+            .is_some_and(|t| t.contains("/sys/properties/set/request_id="))
+            && v["payload"].as_str().is_some_and(|p| p.contains(part))
+    };
+    let device = Device::start(&server, &["--shadow-get"]);
+    device.expect(
+        |v| is_set_with(v, "\"mode\":\"eco\""),
+        "the seeded desired pushed",
+    );
+    // Its shadow/get is answered on shadow/get/response.
+    let answer = device.expect(
+        |v| v["topic"] == format!("$oc/devices/{DEVICE}/sys/shadow/get/response/request_id=1"),
+        "the shadow/get answer",
+    );
+    let answer: Value = serde_json::from_str(answer["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(answer["object_device_id"], DEVICE);
+    assert!(
+        answer["shadow"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["service_id"] == "Settings" && s["desired"]["properties"]["mode"] == "eco"),
+        "{answer}"
+    );
+
+    // A desired change while online is pushed at once.
+    let r = sdk(
+        &server,
+        &["desire", DEVICE, "Battery", r#"{"batteryLevel": 30}"#],
+    );
+    let battery = r["shadow"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["service_id"] == "Battery")
+        .cloned()
+        .unwrap_or_else(|| panic!("no Battery in {r}"));
+    assert_eq!(
+        battery["desired"]["properties"],
+        json!({"batteryLevel": 30})
+    );
+    let version = battery["version"].as_i64().unwrap();
+    device.expect(
+        |v| is_set_with(v, "\"batteryLevel\":30"),
+        "the desired change pushed",
+    );
+    device.stop();
+    wait_status(&c, "OFFLINE");
+
+    // Offline: kept, then pushed when it comes online.
+    let r = sdk(
+        &server,
+        &[
+            "desire",
+            DEVICE,
+            "Battery",
+            r#"{"batteryLevel": 40}"#,
+            &version.to_string(),
+        ],
+    );
+    assert!(r.get("refused").is_none(), "{r}");
+    // A stale version is refused.
+    let stale = sdk(
+        &server,
+        &[
+            "desire",
+            DEVICE,
+            "Battery",
+            r#"{"batteryLevel": 41}"#,
+            &version.to_string(),
+        ],
+    );
+    assert_eq!(stale["refused"], 400, "{stale}");
+    assert_eq!(stale["error_code"], "IOTDA.000006", "{stale}");
+    // Desired values are checked as a property set.
+    let bad = sdk(
+        &server,
+        &["desire", DEVICE, "Settings", r#"{"mode": "turbo"}"#],
+    );
+    assert_eq!(bad["error_code"], "IOTDA.000006", "{bad}");
+    let again = Device::start(&server, &[]);
+    let pushed = again.expect(
+        |v| is_set_with(v, "\"batteryLevel\":40"),
+        "pushed on reconnection",
+    );
+    assert!(
+        pushed["payload"]
+            .as_str()
+            .unwrap()
+            .contains("\"mode\":\"eco\""),
+        "every unreported desired value goes: {pushed}"
+    );
+    again.stop();
 }

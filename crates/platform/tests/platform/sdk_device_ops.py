@@ -8,6 +8,10 @@ Environment: IOTDA_ENDPOINT, IOTDA_AK, IOTDA_SK, IOTDA_PROJECT_ID.
       "error_msg"} as the SDK's CreateCommandResponse holds them.
   sdk_device_ops.py message DEVICE_ID MESSAGE_JSON
       CreateMessage; prints {"message_id", "status"}.
+  sdk_device_ops.py shadow DEVICE_ID
+      ShowDeviceShadow; prints {"device_id", "shadow"} as the SDK holds it.
+  sdk_device_ops.py desire DEVICE_ID SERVICE_ID DESIRED_JSON [VERSION]
+      UpdateDeviceShadowDesiredData; prints the same.
 
 A refusal prints {"refused": STATUS, "error_code": ..., "error_msg": ...}.
 """
@@ -20,8 +24,19 @@ from huaweicloudsdkcore.exceptions import exceptions
 from huaweicloudsdkcore.region.region import Region
 from huaweicloudsdkiotda.v5 import (
     CreateCommandRequest, CreateMessageRequest, DeviceCommandRequest, DeviceMessageRequest,
-    IoTDAClient,
+    IoTDAClient, ShowDeviceShadowRequest, UpdateDesired, UpdateDesireds,
+    UpdateDeviceShadowDesiredDataRequest,
 )
+
+
+def shadow_of(r):
+    return {"device_id": r.device_id,
+            "shadow": [{"service_id": s.service_id,
+                        "desired": {"properties": s.desired.properties,
+                                    "event_time": s.desired.event_time},
+                        "reported": {"properties": s.reported.properties,
+                                     "event_time": s.reported.event_time},
+                        "version": s.version} for s in (r.shadow or [])]}
 
 credentials = BasicCredentials(os.environ["IOTDA_AK"], os.environ["IOTDA_SK"],
                                os.environ["IOTDA_PROJECT_ID"])
@@ -44,6 +59,18 @@ try:
         body = DeviceMessageRequest(message=json.loads(message))
         r = client.create_message(CreateMessageRequest(device_id=device_id, body=body))
         print(json.dumps({"message_id": r.message_id, "status": r.result.status}))
+    elif what == "shadow":
+        r = client.show_device_shadow(ShowDeviceShadowRequest(device_id=sys.argv[2]))
+        print(json.dumps(shadow_of(r)))
+    elif what == "desire":
+        device_id, service_id, desired = sys.argv[2:5]
+        version = int(sys.argv[5]) if len(sys.argv) > 5 else None
+        body = UpdateDesireds(shadow=[UpdateDesired(service_id=service_id,
+                                                    desired=json.loads(desired),
+                                                    version=version)])
+        r = client.update_device_shadow_desired_data(
+            UpdateDeviceShadowDesiredDataRequest(device_id=device_id, body=body))
+        print(json.dumps(shadow_of(r)))
 except exceptions.ClientRequestException as e:
     print(json.dumps({"refused": e.status_code, "error_code": e.error_code,
                       "error_msg": e.error_msg}))
