@@ -470,8 +470,8 @@ fn a_silent_device_is_cut_off_after_one_and_a_half_keep_alives() {
 }
 
 #[test]
-fn the_event_stream_sends_status_and_message_events() {
-    let (_dir, server, _c) = platform("hub-events", |config| config.no_auth = true);
+fn the_event_stream_sends_one_event_per_thing_that_happens() {
+    let (_dir, server, c) = platform("hub-events", |config| config.no_auth = true);
     let addr = server.running().api_addr;
     let mut sse = TcpStream::connect(addr).unwrap();
     sse.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
@@ -484,38 +484,80 @@ fn the_event_stream_sends_status_and_message_events() {
     let mut head = String::new();
     reader.read_line(&mut head).unwrap();
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-    let device = Device::start(&server, &["--up", "ping"]);
-    let mut seen = Vec::new();
-    let mut line = String::new();
-    let has = |seen: &[String], part: &str| {
-        seen.iter()
-            .any(|l| l.starts_with("data: ") && l.contains(part))
-    };
-    while !(has(&seen, "\"type\":\"status\"") && has(&seen, "\"type\":\"message\"")) {
-        line.clear();
+    let good = json!({"services": [{"service_id": "Battery", "properties": {"batteryLevel": 5}}]});
+    let bad = json!({"services": [{"service_id": "Battery", "properties": {"batteryLevel": "x"}}]});
+    let device = Device::start(
+        &server,
+        &[
+            "--up",
+            "ping",
+            "--report",
+            &good.to_string(),
+            "--report",
+            &bad.to_string(),
+        ],
+    );
+    wait_status(&c, "ONLINE");
+    let body = json!({"service_id": "Battery", "command_name": "setLevel", "paras": {"level": 1}});
+    let r = c
+        .call("POST", &format!("devices/{DEVICE}/commands"), Some(&body))
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+
+    // Each `event:` line names the type of the `data:` line after it.
+    let wanted = [
+        "status",
+        "message",
+        "properties",
+        "dropped",
+        "desired_pushed",
+        "command",
+    ];
+    let mut events: Vec<(String, Value)> = Vec::new();
+    let mut name = String::new();
+    while !wanted.iter().all(|w| events.iter().any(|(n, _)| n == w)) {
+        let mut line = String::new();
         assert!(
             reader.read_line(&mut line).unwrap() > 0,
-            "stream ended: {seen:?}"
+            "stream ended: {events:?}"
         );
-        seen.push(line.trim_end().to_string());
+        let line = line.trim_end();
+        if let Some(n) = line.strip_prefix("event: ") {
+            name = n.to_string();
+        } else if let Some(d) = line.strip_prefix("data: ") {
+            let data: Value = serde_json::from_str(d).unwrap();
+            assert_eq!(data["type"], name.as_str(), "{line}");
+            events.push((name.clone(), data));
+        }
     }
-    let data: Vec<Value> = seen
-        .iter()
-        .filter_map(|l| l.strip_prefix("data: "))
-        .filter_map(|d| serde_json::from_str(d).ok())
-        .collect();
-    assert!(
-        data.iter().any(|d| d["type"] == "status"
-            && d["device_id"] == DEVICE
-            && d["status"] == "ONLINE"
-            && d["reason"] == "CONNECTED"),
-        "{seen:?}"
+    let find = |n: &str| {
+        events
+            .iter()
+            .find(|(e, _)| e == n)
+            .map(|(_, d)| d.clone())
+            .unwrap()
+    };
+    let status = find("status");
+    assert_eq!(
+        (&status["status"], &status["reason"]),
+        (&json!("ONLINE"), &json!("CONNECTED"))
     );
-    assert!(
-        data.iter()
-            .any(|d| d["type"] == "message" && d["direction"] == "UP" && d["payload"] == "ping"),
-        "{seen:?}"
+    assert_eq!(find("message")["payload"], "ping");
+    assert_eq!(
+        find("properties")["services"][0]["properties"],
+        json!({"batteryLevel": 5})
     );
+    assert_eq!(
+        find("dropped")["problems"][0]["path"],
+        "services[0].properties.batteryLevel"
+    );
+    assert_eq!(
+        find("desired_pushed")["services"],
+        json!([{"service_id": "Settings", "properties": {"mode": "eco"}}])
+    );
+    let command = find("command");
+    assert_eq!(command["command_name"], "setLevel");
+    assert_eq!(command["response"]["result_code"], 0);
     device.stop();
 }
 
