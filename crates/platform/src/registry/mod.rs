@@ -407,6 +407,36 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_first_schema_database_keeps_its_devices_through_the_later_migrations() {
+        let dir = std::env::temp_dir().join(format!("iotda-reg-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("r.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(migrations()[0]).expect("migration 1");
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO product VALUES ('p1', 'P', 'T', 'MQTT', 'json', NULL, NULL, NULL, '[]', 0);
+                 INSERT INTO device (device_id, node_id, product_id, device_name, auth_type, secret,
+                     secure_access, status, create_time)
+                 VALUES ('p1_n1', 'n1', 'p1', 'n1', 'SECRET', '12345678', 1, 'OFFLINE', 0);",
+            )
+            .expect("version 1 data");
+        }
+        let r = Registry::open(&path, FixedSource::new(0)).expect("migrate");
+        assert_eq!(r.schema_version(), Ok(migrations().len() as i64));
+        assert_eq!(
+            r.device_full("p1_n1").expect("kept").status,
+            crate::directory::DeviceStatus::Offline
+        );
+        assert_eq!(r.status_events("p1_n1"), Ok(Vec::new()));
+        assert_eq!(r.shadow("p1_n1"), Ok(Vec::new()));
+        drop(r);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_database_of_a_newer_schema_is_refused() {
         let dir = std::env::temp_dir().join(format!("iotda-reg-new-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
