@@ -12,6 +12,7 @@ use iotda_platform::broker::{BrokerChoice, BrokerEndpoint};
 use iotda_platform::client::{Client, Reply};
 use iotda_platform::log::Event;
 use iotda_platform::platform::{self, Config, Credentials, API_URL_FILE, DEFAULT_API_PORT};
+use iotda_platform::registry::DEFAULT_HISTORY_LIMIT;
 use serde_json::{json, Value};
 
 use crate::CliError;
@@ -54,6 +55,16 @@ pub struct PlatformArgs {
     /// MQTT over secure WebSocket (IoTDA's 443), at /mqtt.
     #[arg(long, default_value_t = 8443, value_name = "N")]
     pub wss_port: u16,
+    /// How many status events and how many messages are kept per device
+    /// (the oldest are dropped first).
+    #[arg(long, default_value_t = DEFAULT_HISTORY_LIMIT, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub history_limit: u32,
+    /// Seconds a command waits for the device's answer before IoTDA's
+    /// timeout error (IoTDA: 20); shorter is a test aid.
+    #[arg(long, default_value_t = 20, value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub command_timeout: u64,
 }
 
 /// Where the API is and how to sign, for the managing subcommands.
@@ -304,6 +315,8 @@ fn config(args: &PlatformArgs, data: PathBuf) -> Result<Config, CliError> {
     let mut config = Config::new(data, args.api_port);
     config.no_auth = args.no_auth;
     config.app_dir = args.app.clone();
+    config.history_limit = args.history_limit;
+    config.command_timeout = std::time::Duration::from_secs(args.command_timeout);
     config.access = Some(access);
     Ok(config)
 }

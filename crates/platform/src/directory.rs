@@ -74,6 +74,59 @@ impl DeviceStatus {
     }
 }
 
+/// Why a device's status changed: what its status history records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StatusReason {
+    /// ONLINE: the device connected.
+    Connected,
+    /// ONLINE: the device connected again while its previous connection
+    /// was open; that one was closed (taken over).
+    TakenOver,
+    /// OFFLINE: the connection ended (the device disconnected or closed
+    /// it, or the connection failed).
+    Disconnected,
+    /// OFFLINE: the device sent nothing for 1.5 times its keep-alive
+    /// ([MQTT-3.1.2-24]).
+    KeepAliveTimeout,
+}
+
+impl StatusReason {
+    /// The spelling the API and the registry use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connected => "CONNECTED",
+            Self::TakenOver => "TAKEN_OVER",
+            Self::Disconnected => "DISCONNECTED",
+            Self::KeepAliveTimeout => "KEEP_ALIVE_TIMEOUT",
+        }
+    }
+
+    /// The reason spelt by [`StatusReason::as_str`].
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Connected,
+            Self::TakenOver,
+            Self::Disconnected,
+            Self::KeepAliveTimeout,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == text)
+    }
+}
+
+/// A status change as device access reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusChange {
+    /// The new status (`Online` or `Offline`).
+    pub status: DeviceStatus,
+    /// Why.
+    pub reason: StatusReason,
+    /// The connection's words (e.g. "the device closed the connection").
+    pub detail: String,
+    /// When, Unix seconds.
+    pub at: i64,
+}
+
 /// One registered device, as the access layer sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeviceRecord {
@@ -129,14 +182,9 @@ pub trait Directory: Send + Sync {
     /// to the certificate it first connected with (SHA-256, lowercase hex).
     fn bind_fingerprint(&self, device_id: &str, sha256: &str) -> Result<(), DirectoryError>;
 
-    /// Records a status change (and, for `Online`, the connection time) at
-    /// `at`, Unix seconds.
-    fn set_status(
-        &self,
-        device_id: &str,
-        status: DeviceStatus,
-        at: i64,
-    ) -> Result<(), DirectoryError>;
+    /// Records a status change (and, for `Online`, the connection time) in
+    /// the device and its status history.
+    fn set_status(&self, device_id: &str, change: &StatusChange) -> Result<(), DirectoryError>;
 }
 
 #[cfg(test)]

@@ -9,7 +9,11 @@
 //!   broker behind it (it never implements a broker);
 //! - the [`directory`] is what the access layer asks of the registry: devices,
 //!   their credentials and the verified device CAs;
-//! - the [`registry`] keeps products, device CAs and devices in SQLite;
+//! - the [`registry`] keeps products, device CAs and devices in SQLite,
+//!   and each device's histories, reports and shadow;
+//! - the [`hub`] is the application side: it hears devices and talks to
+//!   them through its own broker session (messages, commands, property
+//!   reports, sets and gets, the shadow) and streams what happens;
 //! - the management [`api`] speaks IoTDA's v5 paths, fields and errors,
 //!   checking requests signed the way Huawei's cloud SDKs sign them
 //!   ([`signer`]);
@@ -27,6 +31,7 @@ pub mod client;
 pub mod decide;
 pub mod directory;
 pub mod http_server;
+pub mod hub;
 pub mod log;
 pub mod platform;
 pub mod registry;

@@ -105,6 +105,19 @@ pub enum Event {
         /// The registry's error.
         error: String,
     },
+    /// A property report does not fit the device's product model.
+    ReportDropped {
+        /// The device.
+        device_id: String,
+        /// Each problem: its JSON path and what is wrong.
+        problems: Vec<String>,
+    },
+    /// The platform's own broker session (which hears devices and publishes
+    /// to them) failed; it is opened again.
+    SessionFailed {
+        /// Why.
+        why: String,
+    },
     /// The supervised broker started.
     BrokerStarted {
         /// Its process id.
@@ -176,6 +189,15 @@ impl fmt::Display for Event {
                 "bound: device {device_id:?} to certificate fingerprint {sha256} (SHA-256), its first"
             ),
             Self::RegistryError { what, error } => write!(f, "registry: {what}: {error}"),
+            Self::ReportDropped {
+                device_id,
+                problems,
+            } => write!(
+                f,
+                "IoTDA may drop this: property report of device {device_id:?}: {}",
+                problems.join("; ")
+            ),
+            Self::SessionFailed { why } => write!(f, "platform session: {why}"),
             Self::BrokerStarted { pid, addr } => {
                 write!(f, "broker: mosquitto (pid {pid}) listens on {addr}")
             }

@@ -11,11 +11,12 @@ use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use serde::{Deserialize, Serialize};
 use tokio::net::TcpListener;
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::access::{self, AccessConfig, DeviceAccess};
@@ -23,8 +24,9 @@ use crate::api::{self, ApiState};
 use crate::app_files::{self, AppFilesError};
 use crate::directory::Directory;
 use crate::http_server::{self, Limits};
+use crate::hub::{Hub, DEFAULT_COMMAND_TIMEOUT};
 use crate::log::LogSink;
-use crate::registry::{self, Registry, Source, SystemSource};
+use crate::registry::{self, Registry, Source, SystemSource, DEFAULT_HISTORY_LIMIT};
 use crate::signer::AkSk;
 
 /// The API's port when none is given; the next free one is taken if busy.
@@ -57,6 +59,12 @@ pub struct Config {
     /// Device access (its listeners and broker); `None` runs the registry
     /// and the API only.
     pub access: Option<AccessConfig>,
+    /// How many status events and how many messages are kept per device
+    /// (the oldest are dropped first).
+    pub history_limit: u32,
+    /// How long a command waits for the device's answer before IoTDA's
+    /// timeout error (IoTDA: 20 s; shorter values are a test aid).
+    pub command_timeout: Duration,
 }
 
 impl Config {
@@ -70,6 +78,8 @@ impl Config {
             api_port,
             no_auth: false,
             app_dir: None,
+            history_limit: DEFAULT_HISTORY_LIMIT,
+            command_timeout: DEFAULT_COMMAND_TIMEOUT,
         }
     }
 }
@@ -134,6 +144,8 @@ pub enum StartError {
     AppFiles(AppFilesError),
     /// Device access did not start.
     Access(access::Error),
+    /// The platform's own session on the broker did not open.
+    Session(String),
     /// No port could be bound.
     Bind {
         /// The first port tried.
@@ -164,6 +176,7 @@ impl fmt::Display for StartError {
             Self::Registry(e) => write!(f, "{e}"),
             Self::AppFiles(e) => write!(f, "{e}"),
             Self::Access(e) => write!(f, "device access: {e}"),
+            Self::Session(e) => write!(f, "device access: {e}"),
             Self::Bind { port, error } => write!(
                 f,
                 "cannot listen on 127.0.0.1:{port} or the {PORT_TRIES} ports after it: {error}; choose another --api-port"
@@ -327,9 +340,12 @@ pub struct Running {
     pub credentials: Credentials,
     /// The data folder.
     pub data_dir: PathBuf,
-    /// The registry (device access takes it as its `Directory`).
+    /// The registry.
     pub registry: Arc<Registry>,
+    /// The application side (device access takes it as its `Directory`).
+    pub hub: Arc<Hub>,
     shutdown: oneshot::Sender<()>,
+    link: Option<(watch::Sender<bool>, JoinHandle<()>)>,
     server: JoinHandle<io::Result<()>>,
 }
 
@@ -373,6 +389,10 @@ impl Running {
     pub async fn stop(self) -> Result<(), StartError> {
         // The server may have ended already; then its result says why.
         let _ = self.shutdown.send(());
+        if let Some((stop, task)) = self.link {
+            let _ = stop.send(true);
+            let _ = task.await;
+        }
         if let Some(access) = self.access {
             access.shutdown().await;
         }
@@ -409,7 +429,10 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         Registry::open(&data_dir.join(REGISTRY_FILE), source.clone())
             .map_err(StartError::Registry)?,
     );
+    registry.set_history_limit(config.history_limit);
+    let hub = Hub::new(registry.clone(), log.clone(), config.command_timeout);
     let state = ApiState {
+        hub: hub.clone(),
         registry: registry.clone(),
         keys: credentials.keys(),
         no_auth: config.no_auth,
@@ -419,7 +442,7 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
     let api_addr = listener.local_addr().map_err(StartError::Serve)?;
     let access = match config.access {
         Some(access) => {
-            let directory: Arc<dyn Directory> = registry.clone();
+            let directory: Arc<dyn Directory> = hub.clone();
             Some(
                 DeviceAccess::start(access, directory, log)
                     .await
@@ -428,10 +451,29 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         }
         None => None,
     };
+    let link = match &access {
+        Some(a) => {
+            let (stop, stopped) = watch::channel(false);
+            match hub.start_link(a.broker().endpoint().clone(), stopped).await {
+                Ok(task) => Some((stop, task)),
+                Err(e) => {
+                    if let Some(access) = access {
+                        access.shutdown().await;
+                    }
+                    return Err(StartError::Session(e));
+                }
+            }
+        }
+        None => None,
+    };
     let platform_ca = access.as_ref().and_then(|a| a.platform_ca.clone());
     let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
         Ok(router) => router,
         Err(e) => {
+            if let Some((stop, task)) = link {
+                let _ = stop.send(true);
+                let _ = task.await;
+            }
             if let Some(access) = access {
                 access.shutdown().await;
             }
@@ -456,7 +498,9 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         credentials,
         data_dir,
         registry,
+        hub,
         shutdown,
+        link,
         server,
     })
 }

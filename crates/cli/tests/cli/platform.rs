@@ -721,3 +721,74 @@ fn an_x509_device_made_by_the_kit_reports_through_the_bridge_as_the_page_would()
         "{logged}"
     );
 }
+
+#[test]
+fn history_limit_and_command_timeout_are_taken_and_checked() {
+    let dir = Scratch::new("cli-platform-history");
+    let data = dir.join("data");
+    let zero = kit(&[
+        "platform",
+        "--data",
+        data.to_str().unwrap(),
+        "--command-timeout",
+        "0",
+    ]);
+    fails(&zero, 2, "--command-timeout");
+    let zero = kit(&[
+        "platform",
+        "--data",
+        data.to_str().unwrap(),
+        "--history-limit",
+        "0",
+    ]);
+    fails(&zero, 2, "--history-limit");
+
+    let (run, url) = start_with(
+        &data,
+        &[
+            "--no-auth",
+            "--history-limit",
+            "2",
+            "--command-timeout",
+            "1",
+        ],
+    );
+    let added = manage(
+        &data,
+        &["product", "add", "--name", "H", "--product-id", "hp"],
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added.stderr));
+    let added = manage(
+        &data,
+        &[
+            "device",
+            "add",
+            "--product-id",
+            "hp",
+            "--node-id",
+            "n1",
+            "--secret",
+            "12345678",
+        ],
+    );
+    assert_eq!(added.status.code(), Some(0), "{}", text(&added.stderr));
+    let addr = url.trim_start_matches("http://").parse().unwrap();
+    let answer = get(addr, "/v5/iot/any/devices/hp_n1/kit/status-events", "");
+    assert_eq!(answer.status, 200, "{}", text(&answer.body));
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["limit"], 2, "{body}");
+    assert_eq!(body["events"], serde_json::json!([]));
+    // An offline device: the command is refused at once, not timed out.
+    let command = http::raw(
+        addr,
+        format!(
+            "POST /v5/iot/any/devices/hp_n1/commands HTTP/1.1\r\nHost: {addr}\r\n\
+             Content-Type: application/json\r\nContent-Length: 12\r\nConnection: close\r\n\r\n\
+             {{\"paras\":{{}}}}"
+        )
+        .as_bytes(),
+    );
+    assert_eq!(command.status, 409, "{}", text(&command.body));
+    run.signal("TERM");
+    assert_eq!(run.finish().0, Some(0));
+}

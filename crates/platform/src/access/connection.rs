@@ -34,7 +34,7 @@ use tokio::sync::oneshot;
 use super::stream::DeviceStream;
 use super::Shared;
 use crate::decide::{self, ConnectRequest, PublishAnswer, Refusal, Transport};
-use crate::directory::DeviceStatus;
+use crate::directory::{DeviceStatus, StatusReason};
 use crate::log::{Event, PAYLOAD_PREVIEW};
 
 /// Largest CONNECT read before the device is authenticated.
@@ -179,7 +179,7 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
 
     // Take over before the broker connection, so the older connection is
     // closed (and logged as taken over) rather than cut by the broker.
-    let (id, taken_over) = shared.register(&device_id);
+    let (id, taken_over, took_over) = shared.register(&device_id);
 
     let version = connect.protocol;
     let opened = tokio::time::timeout(BROKER_TIMEOUT, open_broker(&shared, &connect, &device_id));
@@ -214,7 +214,23 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         peer: origin.peer,
         device_id: device_id.clone(),
     });
-    shared.set_status(&device_id, DeviceStatus::Online).await;
+    let (reason, detail) = if took_over {
+        (
+            StatusReason::TakenOver,
+            format!(
+                "connected from {} over {}, closing its previous connection",
+                origin.peer, origin.listener
+            ),
+        )
+    } else {
+        (
+            StatusReason::Connected,
+            format!("connected from {} over {}", origin.peer, origin.listener),
+        )
+    };
+    shared
+        .set_status(&device_id, DeviceStatus::Online, reason, detail)
+        .await;
 
     let mut relay = Relay {
         device_id: device_id.clone(),
@@ -223,6 +239,8 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         splices: HashMap::new(),
         pings: VecDeque::new(),
         shared: shared.clone(),
+        keep_alive: keep_alive_limit(connect.keep_alive),
+        last_heard: tokio::time::Instant::now(),
     };
     let why = relay
         .run(
@@ -234,19 +252,49 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         .await;
     let _ = broker.shutdown().await;
     device.close().await;
-    match why {
-        End::TakenOver => (shared.log)(Event::TakenOver {
-            device_id: device_id.clone(),
-            peer: origin.peer,
-        }),
-        End::Other(why) => (shared.log)(Event::Disconnected {
-            device_id: device_id.clone(),
-            peer: origin.peer,
-            why,
-        }),
-    }
+    // The broker enforces the same keep-alive on its side and may close
+    // first: a silent device's end is a keep-alive timeout either way.
+    let why = match (why, relay.keep_alive) {
+        (End::Other(_), Some(limit)) if relay.last_heard.elapsed() >= limit => {
+            End::KeepAlive(limit)
+        }
+        (why, _) => why,
+    };
+    let (reason, detail) = match why {
+        End::TakenOver => {
+            (shared.log)(Event::TakenOver {
+                device_id: device_id.clone(),
+                peer: origin.peer,
+            });
+            (StatusReason::TakenOver, String::new())
+        }
+        End::KeepAlive(limit) => {
+            let why = format!(
+                "nothing heard for {} s, 1.5 times its keep-alive [MQTT-3.1.2-24]",
+                limit.as_secs_f32()
+            );
+            (shared.log)(Event::Disconnected {
+                device_id: device_id.clone(),
+                peer: origin.peer,
+                why: why.clone(),
+            });
+            (StatusReason::KeepAliveTimeout, why)
+        }
+        End::Other(why) => {
+            (shared.log)(Event::Disconnected {
+                device_id: device_id.clone(),
+                peer: origin.peer,
+                why: why.clone(),
+            });
+            (StatusReason::Disconnected, why)
+        }
+    };
+    // A connection taken over is no longer the device's current one: the
+    // device stays online.
     if shared.unregister(&device_id, id) {
-        shared.set_status(&device_id, DeviceStatus::Offline).await;
+        shared
+            .set_status(&device_id, DeviceStatus::Offline, reason, detail)
+            .await;
     }
 }
 
@@ -387,7 +435,14 @@ fn advertise_limits(mut ack: ConnAck) -> ConnAck {
 
 enum End {
     TakenOver,
+    KeepAlive(Duration),
     Other(String),
+}
+
+/// How long a device with this keep-alive may stay silent: 1.5 times it
+/// ([MQTT-3.1.2-24]); `None` for 0 (no keep-alive).
+fn keep_alive_limit(keep_alive: u16) -> Option<Duration> {
+    (keep_alive > 0).then(|| Duration::from_millis(u64::from(keep_alive) * 1500))
 }
 
 /// The relay of one admitted device.
@@ -401,6 +456,10 @@ struct Relay {
     /// Whose PINGREQ each PINGRESP the broker owes answers, in order.
     pings: VecDeque<Ping>,
     shared: Arc<Shared>,
+    /// The silence after which the device is cut off.
+    keep_alive: Option<Duration>,
+    /// When the device last sent anything.
+    last_heard: tokio::time::Instant,
 }
 
 /// The sender of a PINGREQ the broker has not answered yet.
@@ -433,7 +492,10 @@ impl Relay {
     ) -> End {
         let mut from_device = Vec::new();
         let mut from_broker = Vec::new();
+        // Far enough never to fire when there is no keep-alive.
+        let never = Duration::from_secs(86_400 * 365);
         loop {
+            let silence_ends = self.last_heard + self.keep_alive.unwrap_or(never);
             tokio::select! {
                 read = device.read_into(&mut from_device) => {
                     match read {
@@ -441,6 +503,7 @@ impl Relay {
                         Err(e) => return End::Other(format!("device read failed: {e}")),
                         Ok(_) => {}
                     }
+                    self.last_heard = tokio::time::Instant::now();
                     let (to_broker, to_device, close) = self.judge_device_bytes(&mut from_device);
                     if !to_device.is_empty() && device.write_all(&to_device).await.is_err() {
                         return End::Other("device write failed".into());
@@ -468,6 +531,9 @@ impl Relay {
                     if device.write_all(&to_device).await.is_err() {
                         return End::Other("device write failed".into());
                     }
+                }
+                _ = tokio::time::sleep_until(silence_ends), if self.keep_alive.is_some() => {
+                    return End::KeepAlive(self.keep_alive.unwrap_or(never));
                 }
                 _ = &mut taken_over => {
                     if self.version.is_v5() {

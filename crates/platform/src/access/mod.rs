@@ -37,7 +37,7 @@ use tokio_tungstenite::tungstenite::http::{HeaderValue, StatusCode};
 
 use crate::broker::{self, Broker, BrokerChoice, BrokerEndpoint};
 use crate::decide::{ConnectionId, Sessions, Transport};
-use crate::directory::{DeviceStatus, Directory};
+use crate::directory::{DeviceStatus, Directory, StatusChange, StatusReason};
 use crate::log::{Event, LogSink};
 use crate::tls::{self, PlatformTls};
 use connection::{Closer, Origin};
@@ -152,20 +152,24 @@ pub(crate) struct Shared {
 
 impl Shared {
     /// Makes `device_id`'s new connection its current one, closing the one
-    /// it takes over. Returns the new connection's id and the receiver that
-    /// tells it when it is taken over in turn.
-    pub(crate) fn register(&self, device_id: &str) -> (ConnectionId, oneshot::Receiver<Closer>) {
+    /// it takes over. Returns the new connection's id, the receiver that
+    /// tells it when it is taken over in turn, and whether it took over.
+    pub(crate) fn register(
+        &self,
+        device_id: &str,
+    ) -> (ConnectionId, oneshot::Receiver<Closer>, bool) {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         let mut guard = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         let (sessions, closers) = &mut *guard;
-        if let Some(old) = sessions.connect(device_id, id) {
+        let old = sessions.connect(device_id, id);
+        if let Some(old) = old {
             if let Some(close) = closers.remove(&old) {
                 let _ = close.send(Closer::TakenOver);
             }
         }
         closers.insert(id, tx);
-        (id, rx)
+        (id, rx, old.is_some())
     }
 
     /// Runs `ask` on the directory on a blocking thread (the registry may
@@ -180,12 +184,23 @@ impl Shared {
             .map_err(|e| format!("the registry call failed: {e}"))
     }
 
-    /// Records a device's status now; a failure is logged.
-    pub(crate) async fn set_status(&self, device_id: &str, status: DeviceStatus) {
+    /// Records a device's status now, with why; a failure is logged.
+    pub(crate) async fn set_status(
+        &self,
+        device_id: &str,
+        status: DeviceStatus,
+        reason: StatusReason,
+        detail: String,
+    ) {
         let id = device_id.to_string();
-        let at = connection::now();
+        let change = StatusChange {
+            status,
+            reason,
+            detail,
+            at: connection::now(),
+        };
         let result = self
-            .registry(move |d| d.set_status(&id, status, at).map_err(|e| e.to_string()))
+            .registry(move |d| d.set_status(&id, &change).map_err(|e| e.to_string()))
             .await
             .and_then(|r| r);
         if let Err(error) = result {

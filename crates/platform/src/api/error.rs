@@ -5,7 +5,8 @@
 //! `IOTDA.000006` (invalid input), `IOTDA.000008` (malformed request),
 //! `IOTDA.000017` (`limit` out of range); seen in applications written
 //! against IoTDA: `IOTDA.014000` (no such device), `IOTDA.014031` (device
-//! exists); from API Gateway: `APIG.0301` (AK/SK authentication failed).
+//! exists); from API Gateway: `APIG.0301` (AK/SK authentication failed);
+//! from the message API's docs: `IOTDA.014016` (the device is not online).
 //! The `IOTDA.0149xx` codes are this platform's own, for refusals whose
 //! Huawei code is not published (docs/platform-api.md lists them).
 
@@ -13,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 
+use crate::hub::HubError;
 use crate::registry::Error as RegistryError;
 use crate::signer::SignError;
 
@@ -87,11 +89,26 @@ impl From<RegistryError> for ApiError {
             E::CertificateExists(_) => (StatusCode::CONFLICT, "IOTDA.014907"),
             E::CertificateLimit => (StatusCode::BAD_REQUEST, "IOTDA.014908"),
             E::VerificationFailed(_) => (StatusCode::BAD_REQUEST, "IOTDA.014909"),
+            E::MessageNotFound(_) => (StatusCode::NOT_FOUND, "IOTDA.014911"),
         };
         Self {
             status,
             code,
             msg: e.to_string(),
+        }
+    }
+}
+
+impl From<HubError> for ApiError {
+    fn from(e: HubError) -> Self {
+        match e {
+            HubError::Registry(e) => e.into(),
+            HubError::Offline(_) => Self {
+                status: StatusCode::CONFLICT,
+                code: "IOTDA.014016",
+                msg: format!("Operation not allowed. {e}"),
+            },
+            HubError::Model(_) | HubError::Invalid(_) => Self::invalid(e.to_string()),
         }
     }
 }

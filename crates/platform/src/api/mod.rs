@@ -9,9 +9,14 @@
 //! serde's exact reason. Any project id is accepted in paths.
 
 mod certificates;
+mod commands;
 mod devices;
 mod error;
+mod events;
+mod messages;
 mod products;
+mod properties;
+mod shadow;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -26,8 +31,12 @@ use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
 
+use crate::hub::Hub;
 use crate::registry::{Error as RegistryError, Page, Registry, Source};
 use crate::signer::{self, AkSk, Parts};
+
+/// The kit's live event stream (Server-Sent Events), see [`events`].
+pub const EVENTS_PATH: &str = "/kit/events";
 
 /// The largest request body accepted (1 MiB), larger gets 413.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -35,6 +44,8 @@ pub const MAX_BODY: usize = 1024 * 1024;
 /// What the handlers share.
 #[derive(Clone)]
 pub struct ApiState {
+    /// The application side: messages, commands, events.
+    pub hub: Arc<Hub>,
     /// The registry.
     pub registry: Arc<Registry>,
     /// The platform's AK/SK.
@@ -71,6 +82,39 @@ pub fn router(state: ApiState) -> Router {
             "/v5/iot/{project_id}/devices/{device_id}/action",
             post(devices::action),
         )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/messages",
+            post(messages::create).get(messages::list),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/messages/{message_id}",
+            get(messages::show),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/commands",
+            post(commands::create),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/messages",
+            get(messages::kit_messages),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/status-events",
+            get(messages::kit_status_events),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/properties",
+            get(properties::list).put(properties::update),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/shadow",
+            get(shadow::show).put(shadow::update),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/reports",
+            get(shadow::kit_reports),
+        )
+        .route(EVENTS_PATH, get(events::stream))
         .route(
             "/v5/iot/{project_id}/certificates",
             post(certificates::add).get(certificates::list),

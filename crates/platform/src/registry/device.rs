@@ -4,9 +4,10 @@
 use iotda_core::pki::check_fingerprint;
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{check_id, check_text, marker_of, Error, Page, Registry, Result};
+use super::{check_id, check_text, iotda_time, marker_of, Error, Page, Registry, Result};
 use crate::directory::{
     CaRecord, DeviceAuth, DeviceRecord, DeviceSecret, DeviceStatus, Directory, DirectoryError,
+    StatusChange,
 };
 
 /// `auth_info.auth_type`.
@@ -327,6 +328,7 @@ impl Registry {
                     now,
                 ],
             )?;
+            super::shadow::seed_desired(tx, &device_id, &new.product_id, &iotda_time(now))?;
             Ok(device_id)
         })?;
         self.device_full(&device_id)
@@ -502,25 +504,26 @@ impl Directory for Registry {
     fn set_status(
         &self,
         device_id: &str,
-        status: DeviceStatus,
-        at: i64,
+        change: &StatusChange,
     ) -> std::result::Result<(), DirectoryError> {
+        let limit = self.history_limit();
         self.write(|tx| {
-            let changed = if status == DeviceStatus::Online {
+            let status = change.status.as_str();
+            let changed = if change.status == DeviceStatus::Online {
                 tx.execute(
                     "UPDATE device SET status = ?1, last_online_time = ?2 WHERE device_id = ?3",
-                    params![status.as_str(), at, device_id],
+                    params![status, change.at, device_id],
                 )?
             } else {
                 tx.execute(
                     "UPDATE device SET status = ?1 WHERE device_id = ?2",
-                    params![status.as_str(), device_id],
+                    params![status, device_id],
                 )?
             };
-            match changed {
-                0 => Err(Error::DeviceNotFound(device_id.to_string())),
-                _ => Ok(()),
+            if changed == 0 {
+                return Err(Error::DeviceNotFound(device_id.to_string()));
             }
+            super::history::insert_status_event(tx, device_id, change, limit)
         })
         .map_err(directory_error)
     }
@@ -528,23 +531,9 @@ impl Directory for Registry {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::registry;
-    use super::super::NewProduct;
+    use super::super::tests::with_product;
     use super::*;
-
-    fn with_product() -> Registry {
-        let r = registry();
-        r.create_product(&NewProduct {
-            product_id: Some("p1".into()),
-            name: "P".into(),
-            device_type: "T".into(),
-            protocol_type: "MQTT".into(),
-            service_capabilities: serde_json::json!([]),
-            ..NewProduct::default()
-        })
-        .expect("product");
-        r
-    }
+    use crate::directory::StatusReason;
 
     fn secret_device(node: &str) -> NewDevice {
         NewDevice {
@@ -653,14 +642,22 @@ mod tests {
     fn status_and_last_online_time_are_recorded() {
         let r = with_product();
         r.add_device(&secret_device("n1")).expect("add");
-        r.set_status("p1_n1", DeviceStatus::Online, 1000)
+        let change = |status, at| StatusChange {
+            status,
+            reason: StatusReason::Connected,
+            detail: String::new(),
+            at,
+        };
+        r.set_status("p1_n1", &change(DeviceStatus::Online, 1000))
             .expect("online");
-        r.set_status("p1_n1", DeviceStatus::Offline, 2000)
+        r.set_status("p1_n1", &change(DeviceStatus::Offline, 2000))
             .expect("offline");
         let d = r.device_full("p1_n1").expect("show");
         assert_eq!(d.status, DeviceStatus::Offline);
         assert_eq!(d.last_online_time, Some(1000));
-        assert!(r.set_status("nope", DeviceStatus::Online, 1).is_err());
+        assert!(r
+            .set_status("nope", &change(DeviceStatus::Online, 1))
+            .is_err());
     }
 
     #[test]

@@ -13,18 +13,23 @@
 
 mod ca;
 mod device;
+mod history;
 mod product;
+mod shadow;
 mod source;
 
 use std::fmt;
 use std::path::Path;
+use std::sync::atomic::AtomicU32;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, Transaction};
 
 pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
 pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
+pub use history::{Direction, MessageRecord, StatusEvent, DEFAULT_HISTORY_LIMIT};
 pub use product::{NewProduct, Product};
+pub use shadow::{ReportRecord, ServiceReport, ShadowService};
 pub use source::{iotda_time, Source, SystemSource};
 
 /// The schema, split into migrations at lines starting `-- migration `.
@@ -85,6 +90,8 @@ pub enum Error {
     /// The verification certificate does not prove possession of the CA's
     /// key.
     VerificationFailed(String),
+    /// No message of the device has this id.
+    MessageNotFound(String),
     /// No random bytes could be had from the operating system.
     Randomness,
 }
@@ -131,6 +138,7 @@ impl fmt::Display for Error {
                 "at most {MAX_CA_CERTIFICATES} device CA certificates may be registered; delete one first"
             ),
             Self::VerificationFailed(why) => write!(f, "verification failed: {why}"),
+            Self::MessageNotFound(id) => write!(f, "the message {id} does not exist"),
             Self::Randomness => write!(f, "the operating system gave no random bytes"),
         }
     }
@@ -152,6 +160,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 pub struct Registry {
     conn: Mutex<Connection>,
     source: Arc<dyn Source>,
+    history_limit: AtomicU32,
 }
 
 impl fmt::Debug for Registry {
@@ -185,6 +194,7 @@ impl Registry {
         Ok(Self {
             conn: Mutex::new(conn),
             source,
+            history_limit: AtomicU32::new(DEFAULT_HISTORY_LIMIT),
         })
     }
 
@@ -206,12 +216,12 @@ impl Registry {
     }
 
     /// Now, from the source.
-    fn now(&self) -> i64 {
+    pub(crate) fn now(&self) -> i64 {
         self.source.now()
     }
 
     /// `len` random lowercase hex digits.
-    fn random_hex(&self, len: usize) -> Result<String> {
+    pub(crate) fn random_hex(&self, len: usize) -> Result<String> {
         let mut bytes = vec![0u8; len.div_ceil(2)];
         if !self.source.fill(&mut bytes) {
             return Err(Error::Randomness);
@@ -358,6 +368,21 @@ pub(crate) mod tests {
         Registry::in_memory(FixedSource::new(1_449_922_332)).expect("in-memory registry")
     }
 
+    /// A registry with product `p1` (no services).
+    pub fn with_product() -> Registry {
+        let r = registry();
+        r.create_product(&NewProduct {
+            product_id: Some("p1".into()),
+            name: "P".into(),
+            device_type: "T".into(),
+            protocol_type: "MQTT".into(),
+            service_capabilities: serde_json::json!([]),
+            ..NewProduct::default()
+        })
+        .expect("product");
+        r
+    }
+
     #[test]
     fn migrations_are_applied_once_and_counted() {
         let dir = std::env::temp_dir().join(format!("iotda-reg-{}", std::process::id()));
@@ -377,6 +402,36 @@ pub(crate) mod tests {
             .query_row("PRAGMA journal_mode", [], |row| row.get(0))
             .expect("journal mode");
         assert_eq!(mode, "wal");
+        drop(r);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_first_schema_database_keeps_its_devices_through_the_later_migrations() {
+        let dir = std::env::temp_dir().join(format!("iotda-reg-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("r.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).expect("open");
+            conn.execute_batch(migrations()[0]).expect("migration 1");
+            conn.execute_batch(
+                "PRAGMA user_version = 1;
+                 INSERT INTO product VALUES ('p1', 'P', 'T', 'MQTT', 'json', NULL, NULL, NULL, '[]', 0);
+                 INSERT INTO device (device_id, node_id, product_id, device_name, auth_type, secret,
+                     secure_access, status, create_time)
+                 VALUES ('p1_n1', 'n1', 'p1', 'n1', 'SECRET', '12345678', 1, 'OFFLINE', 0);",
+            )
+            .expect("version 1 data");
+        }
+        let r = Registry::open(&path, FixedSource::new(0)).expect("migrate");
+        assert_eq!(r.schema_version(), Ok(migrations().len() as i64));
+        assert_eq!(
+            r.device_full("p1_n1").expect("kept").status,
+            crate::directory::DeviceStatus::Offline
+        );
+        assert_eq!(r.status_events("p1_n1"), Ok(Vec::new()));
+        assert_eq!(r.shadow("p1_n1"), Ok(Vec::new()));
         drop(r);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -51,3 +51,60 @@ CREATE TABLE device (
     UNIQUE (product_id, node_id)
 );
 CREATE INDEX device_by_product ON device (product_id);
+
+-- migration 2: each device's status history and message history
+-- Both are bounded per device (the oldest rows are deleted after each
+-- insert, see registry/history.rs) and go with their device.
+CREATE TABLE device_status_event (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id  TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    status     TEXT NOT NULL CHECK (status IN ('ONLINE', 'OFFLINE')),
+    reason     TEXT NOT NULL,
+    detail     TEXT NOT NULL,
+    event_time INTEGER NOT NULL
+);
+CREATE INDEX device_status_event_by_device ON device_status_event (device_id, id);
+
+CREATE TABLE device_message (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id    TEXT NOT NULL UNIQUE,
+    device_id     TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    direction     TEXT NOT NULL CHECK (direction IN ('UP', 'DOWN')),
+    name          TEXT,
+    topic         TEXT NOT NULL,
+    payload       BLOB NOT NULL,
+    -- UP: DELIVERED. DOWN: PENDING until published to the online device.
+    status        TEXT NOT NULL CHECK (status IN ('PENDING', 'DELIVERED')),
+    created_time  INTEGER NOT NULL,
+    finished_time INTEGER
+);
+CREATE INDEX device_message_by_device ON device_message (device_id, id);
+
+-- migration 3: device shadows and property reports
+-- One shadow row per device and service: desired and reported properties
+-- (JSON objects) with their event times, and a version counted up at each
+-- change of either.
+CREATE TABLE device_shadow (
+    device_id          TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    service_id         TEXT NOT NULL,
+    desired            TEXT NOT NULL DEFAULT '{}',
+    desired_event_time TEXT,
+    reported           TEXT NOT NULL DEFAULT '{}',
+    reported_event_time TEXT,
+    version            INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (device_id, service_id)
+);
+
+-- Each property report as received, what of it was kept (JSON array of
+-- {service_id, properties, event_time}) and its problems against the
+-- product model (JSON array of {path, rule}; empty when it all fitted).
+-- Bounded per device like the histories.
+CREATE TABLE device_report (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id     TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    payload       BLOB NOT NULL,
+    accepted      TEXT NOT NULL,
+    problems      TEXT NOT NULL,
+    received_time INTEGER NOT NULL
+);
+CREATE INDEX device_report_by_device ON device_report (device_id, id);

@@ -14,6 +14,7 @@ use iotda_core::mqtt::{self, Connect, Packet, ProtocolVersion};
 use iotda_platform::access::{AccessConfig, DeviceAccess, Running};
 use iotda_platform::directory::{
     CaRecord, DeviceAuth, DeviceRecord, DeviceSecret, DeviceStatus, Directory, DirectoryError,
+    StatusChange,
 };
 use iotda_platform::log::{Event, LogSink};
 use iotda_testkit::Scratch;
@@ -80,9 +81,9 @@ impl Directory for MemDirectory {
         }
         Ok(())
     }
-    fn set_status(&self, id: &str, status: DeviceStatus, _at: i64) -> Result<(), DirectoryError> {
+    fn set_status(&self, id: &str, change: &StatusChange) -> Result<(), DirectoryError> {
         if let Some(d) = self.devices.lock().expect("lock").get_mut(id) {
-            d.status = status;
+            d.status = change.status;
         }
         Ok(())
     }

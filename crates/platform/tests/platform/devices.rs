@@ -1,6 +1,6 @@
 //! AddDevice, ShowDevice, ListDevices, DeleteDevice, ResetDeviceSecret.
 
-use iotda_platform::directory::{DeviceStatus, Directory};
+use iotda_platform::directory::{DeviceStatus, Directory, StatusChange, StatusReason};
 use iotda_testkit::Scratch;
 use serde_json::{json, Value};
 
@@ -197,7 +197,15 @@ fn lists_filter_by_status_and_product_and_page_by_marker() {
     )
     .unwrap();
     registry
-        .set_status("p1_n2", DeviceStatus::Online, 1_700_000_000)
+        .set_status(
+            "p1_n2",
+            &StatusChange {
+                status: DeviceStatus::Online,
+                reason: StatusReason::Connected,
+                detail: String::new(),
+                at: 1_700_000_000,
+            },
+        )
         .unwrap();
 
     let online = c.call("GET", "devices?status=ONLINE", None).unwrap();

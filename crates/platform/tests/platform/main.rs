@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod certificates;
+mod device_side;
 mod devices;
 mod products;
 mod sdk;
@@ -20,33 +21,57 @@ use tokio::runtime::Runtime;
 pub struct Server {
     runtime: Runtime,
     running: Option<Running>,
+    log: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
 }
 
 impl Server {
-    /// Starts on `data` (created if missing).
+    /// Starts on `data` (created if missing), the API only.
     pub fn start(data: &Path, no_auth: bool) -> Self {
+        Self::start_with(data, |c| {
+            c.no_auth = no_auth;
+            c.access = None;
+        })
+    }
+
+    /// Starts on `data` with the configuration changed by `change` (by
+    /// default: signed requests only, device access on free ports with a
+    /// supervised mosquitto).
+    pub fn start_with(data: &Path, change: impl FnOnce(&mut Config)) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .unwrap();
+        let mut config = Config::new(data.to_path_buf(), 0);
+        if let Some(access) = config.access.as_mut() {
+            access.mqtt_port = Some(0);
+            access.mqtts_port = None;
+            access.ws_port = None;
+            access.wss_port = None;
+        }
+        change(&mut config);
+        let log = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let sink = log.clone();
         let running = runtime
             .block_on(platform::start(
-                Config {
-                    no_auth,
-                    access: None,
-                    ..Config::new(data.to_path_buf(), 0)
-                },
-                std::sync::Arc::new(|_| {}),
+                config,
+                std::sync::Arc::new(move |e| sink.lock().unwrap().push(e.to_string())),
             ))
             .unwrap();
         Self {
             runtime,
             running: Some(running),
+            log,
         }
     }
 
-    fn running(&self) -> &Running {
+    /// The log's lines so far.
+    pub fn log(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// The started platform.
+    pub fn running(&self) -> &Running {
         self.running.as_ref().unwrap()
     }
 

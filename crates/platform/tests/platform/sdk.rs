@@ -9,7 +9,8 @@ use iotda_testkit::Scratch;
 
 use crate::Server;
 
-fn python() -> PathBuf {
+/// The venv's Python, with paho-mqtt and Huawei's SDK.
+pub fn python() -> PathBuf {
     let py = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../.tools/venv/bin/python");
     assert!(
         py.exists(),

@@ -9,7 +9,7 @@ use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use super::*;
-use crate::directory::{DeviceSecret, DeviceStatus, DirectoryError};
+use crate::directory::{DeviceSecret, DeviceStatus, DirectoryError, StatusChange};
 
 /// 2026-12-07T06:30:00Z, the simulated "now".
 const NOW: i64 = 1_796_625_000;
@@ -64,7 +64,7 @@ impl Directory for Dir {
     fn bind_fingerprint(&self, _: &str, _: &str) -> Result<(), DirectoryError> {
         Ok(())
     }
-    fn set_status(&self, _: &str, _: DeviceStatus, _: i64) -> Result<(), DirectoryError> {
+    fn set_status(&self, _: &str, _: &StatusChange) -> Result<(), DirectoryError> {
         Ok(())
     }
 }
