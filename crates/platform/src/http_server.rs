@@ -7,6 +7,13 @@
 //!   `localhost:PORT` or `[::1]:PORT`. Anything else is 421 Misdirected
 //!   Request, so a page on another site whose name was re-pointed at
 //!   127.0.0.1 (DNS rebinding) cannot read the app or call the API.
+//! - A request with an `Origin` header must come from this server's own
+//!   origin (`http://` and one of those names); anything else, `null`
+//!   included, is 403 Forbidden. A page on another site can still make a
+//!   browser send a request here (a form, a `no-cors` fetch), but the
+//!   browser names the page's origin, so the request is refused before any
+//!   handler runs: that is what keeps `--no-auth` from being cross-site
+//!   request forgery's door.
 //! - A request's head (request line and headers) is bounded in bytes and in
 //!   header count (hyper answers 431 beyond them) and must arrive within a
 //!   timeout, which also closes idle keep-alive connections.
@@ -143,6 +150,13 @@ impl LoopbackHosts {
     fn allows(&self, host: &str) -> bool {
         self.0.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
+
+    /// Whether `origin` (an `Origin` header's value) is this server's own.
+    fn is_origin(&self, origin: &str) -> bool {
+        origin
+            .strip_prefix("http://")
+            .is_some_and(|host| self.allows(host))
+    }
 }
 
 /// Refuses a request whose `Host` (or absolute target) is not this server.
@@ -160,14 +174,29 @@ async fn check_host(
         (None, Some(authority)) => hosts.allows(authority),
         _ => false,
     };
-    if allowed {
-        return next.run(request).await;
+    if !allowed {
+        return refusal(
+            StatusCode::MISDIRECTED_REQUEST,
+            "this server answers only to 127.0.0.1, localhost and [::1] on its own port\n",
+        );
     }
-    let mut response = (
-        StatusCode::MISDIRECTED_REQUEST,
-        "this server answers only to 127.0.0.1, localhost and [::1] on its own port\n",
-    )
-        .into_response();
+    let origin = request
+        .headers()
+        .get(header::ORIGIN)
+        .map(HeaderValue::to_str);
+    match origin {
+        None => next.run(request).await,
+        Some(Ok(origin)) if hosts.is_origin(origin) => next.run(request).await,
+        Some(_) => refusal(
+            StatusCode::FORBIDDEN,
+            "this server answers only to pages of its own origin\n",
+        ),
+    }
+}
+
+/// A plain-text refusal with the security headers.
+fn refusal(status: StatusCode, text: &'static str) -> Response {
+    let mut response = (status, text).into_response();
     security_headers(response.headers_mut(), None);
     response
 }
@@ -226,6 +255,17 @@ mod tests {
             "",
         ] {
             assert!(!hosts.allows(bad), "{bad}");
+        }
+        assert!(hosts.is_origin("http://127.0.0.1:8080"));
+        assert!(hosts.is_origin("http://localhost:8080"));
+        for bad in [
+            "null",
+            "https://127.0.0.1:8080",
+            "http://127.0.0.1:8081",
+            "http://evil.example",
+            "http://127.0.0.1:8080/",
+        ] {
+            assert!(!hosts.is_origin(bad), "{bad}");
         }
     }
 }

@@ -75,3 +75,40 @@ fn no_auth_admits_unsigned_loopback_requests_but_still_checks_signed_ones() {
         "APIG.0301",
     );
 }
+
+/// A page on another site can make the browser send a request here (a form
+/// post, a `no-cors` fetch with a text body) but the browser names that
+/// page's origin: with `--no-auth` such a request must not reach a handler.
+#[test]
+fn no_auth_refuses_what_another_sites_page_sends() {
+    let dir = Scratch::new("api-origin");
+    let server = Server::start(dir.path(), true);
+    let addr: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
+    let body = r#"{"name":"Forged","device_type":"Meter","protocol_type":"MQTT","data_format":"json","service_capabilities":[],"product_id":"forged"}"#;
+    let post = |origin: &str| {
+        let request = format!(
+            "POST /v5/iot/p/products HTTP/1.1\r\nHost: {addr}\r\nOrigin: {origin}\r\n\
+             Content-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        iotda_testkit::http::raw(addr, request.as_bytes())
+    };
+    for foreign in ["http://evil.example", "null", "https://127.0.0.1:1"] {
+        let answer = post(foreign);
+        assert_eq!(answer.status, 403, "{foreign}");
+        assert!(
+            String::from_utf8_lossy(&answer.body).contains("its own origin"),
+            "{foreign}"
+        );
+    }
+    let unsigned = Client::new(&server.url(), None, "p");
+    let listed = unsigned.call("GET", "products", None).unwrap();
+    assert_eq!(
+        listed.body["products"],
+        serde_json::json!([]),
+        "nothing was made"
+    );
+    // The platform's own page, at either loopback name, is served.
+    let own = post(&format!("http://{addr}"));
+    assert_eq!(own.status, 201, "{}", String::from_utf8_lossy(&own.body));
+}
