@@ -20,7 +20,7 @@ use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::access::{self, AccessConfig, DeviceAccess};
-use crate::api::{self, ApiState};
+use crate::api::{self, ApiState, PageSession};
 use crate::app_files::{self, AppFilesError};
 use crate::directory::Directory;
 use crate::http_server::{self, Limits};
@@ -431,11 +431,18 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
     );
     registry.set_history_limit(config.history_limit);
     let hub = Hub::new(registry.clone(), log.clone(), config.command_timeout);
+    let page_token = random_text(source.as_ref(), b"0123456789abcdef", 64).ok_or_else(|| {
+        StartError::Credentials {
+            path: data_dir.clone(),
+            reason: "the operating system gave no random bytes".into(),
+        }
+    })?;
     let state = ApiState {
         hub: hub.clone(),
         registry: registry.clone(),
         keys: credentials.keys(),
         no_auth: config.no_auth,
+        page: PageSession::new(page_token, credentials.project_id.clone()),
         source,
     };
     let listener = bind(config.api_port).await?;

@@ -52,8 +52,79 @@ pub struct ApiState {
     pub keys: AkSk,
     /// Accept unsigned requests from loopback.
     pub no_auth: bool,
+    /// The token the platform's own page calls the API with.
+    pub page: PageSession,
     /// The clock signatures' dates are checked against.
     pub source: Arc<dyn Source>,
+}
+
+/// Where the platform's own page gets its [`PageSession`] (the kit's own
+/// path, not IoTDA's).
+pub const PAGE_SESSION_PATH: &str = "/kit/page-session";
+
+/// The header that carries the page's token instead of a signature.
+pub const PAGE_TOKEN_HEADER: &str = "x-kit-token";
+
+/// What lets the app the platform serves call the API without the SK: a
+/// token drawn at each start, handed out at [`PAGE_SESSION_PATH`] and sent
+/// back in [`PAGE_TOKEN_HEADER`].
+///
+/// Only a page of the platform's own origin can use it: another site's
+/// page can neither read the answer (no CORS headers, and
+/// `Cross-Origin-Resource-Policy: same-origin`) nor send a custom header
+/// here (that needs a CORS preflight, which is never granted); a re-pointed
+/// name is refused by the `Host` check. A process on the machine can read
+/// it, as it can read the data folder's AK/SK.
+#[derive(Clone)]
+pub struct PageSession {
+    token: Arc<str>,
+    project_id: Arc<str>,
+}
+
+impl PageSession {
+    /// A session with `token` for the project `project_id`.
+    pub fn new(token: String, project_id: String) -> Self {
+        Self {
+            token: token.into(),
+            project_id: project_id.into(),
+        }
+    }
+
+    /// Whether `presented` is the token (compared in constant time).
+    fn admits(&self, presented: &[u8]) -> bool {
+        let token = self.token.as_bytes();
+        presented.len() == token.len()
+            && presented
+                .iter()
+                .zip(token)
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+impl std::fmt::Debug for PageSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PageSession")
+            .field("token", &"[elided]")
+            .field("project_id", &self.project_id)
+            .finish()
+    }
+}
+
+/// `GET /kit/page-session`: the token and the project id, never cached.
+async fn page_session(State(state): State<ApiState>) -> Response {
+    let body = serde_json::json!({
+        "token": &*state.page.token,
+        "project_id": &*state.page.project_id,
+    });
+    let mut response = axum::Json(body).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    crate::http_server::security_headers(headers, None);
+    response
 }
 
 /// The API's routes, ready to be merged into the platform's one app (the
@@ -128,6 +199,7 @@ pub fn router(state: ApiState) -> Router {
             post(certificates::action),
         )
         .route_layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .route(PAGE_SESSION_PATH, get(page_session))
         .with_state(state)
 }
 
@@ -159,11 +231,15 @@ async fn authenticate(State(state): State<ApiState>, request: Request, next: Nex
     let signed = parts
         .headers
         .contains_key(axum::http::header::AUTHORIZATION);
+    let page = parts
+        .headers
+        .get(PAGE_TOKEN_HEADER)
+        .is_some_and(|t| state.page.admits(t.as_bytes()));
     let loopback = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
-    if signed || !(state.no_auth && loopback) {
+    if signed || !(page || state.no_auth && loopback) {
         let request_parts = Parts {
             method: parts.method.as_str(),
             path: parts.uri.path(),

@@ -112,3 +112,46 @@ fn no_auth_refuses_what_another_sites_page_sends() {
     let own = post(&format!("http://{addr}"));
     assert_eq!(own.status, 201, "{}", String::from_utf8_lossy(&own.body));
 }
+
+/// The platform's own page calls the API with the token it reads at
+/// `/kit/page-session`, not with the SK.
+#[test]
+fn the_page_calls_the_api_with_its_session_token() {
+    let dir = Scratch::new("api-page-token");
+    let server = Server::start(dir.path(), false);
+    let good = server.credentials();
+    let addr: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
+    let get = |path: &str, extra: &str| {
+        let request =
+            format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Connection: close\r\n\r\n");
+        iotda_testkit::http::raw(addr, request.as_bytes())
+    };
+    let session = get("/kit/page-session", "");
+    assert_eq!(session.status, 200);
+    assert_eq!(session.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        session.header("cross-origin-resource-policy"),
+        Some("same-origin")
+    );
+    let body: serde_json::Value = serde_json::from_slice(&session.body).unwrap();
+    let token = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(body["project_id"], good.project_id.as_str());
+    assert!(
+        token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{token}"
+    );
+    assert!(token != good.sk && token != good.ak);
+
+    let products = format!("/v5/iot/{}/products", good.project_id);
+    let with = get(&products, &format!("X-Kit-Token: {token}\r\n"));
+    assert_eq!(with.status, 200, "{}", String::from_utf8_lossy(&with.body));
+    let mut wrong = token.clone().into_bytes();
+    wrong[0] = if wrong[0] == b'0' { b'1' } else { b'0' };
+    let wrong = String::from_utf8(wrong).unwrap();
+    for extra in [format!("X-Kit-Token: {wrong}\r\n"), String::new()] {
+        assert_eq!(get(&products, &extra).status, 401, "{extra}");
+    }
+    // Another site's page cannot ask for it: the browser names its origin.
+    let foreign = get("/kit/page-session", "Origin: http://evil.example\r\n");
+    assert_eq!(foreign.status, 403);
+}
