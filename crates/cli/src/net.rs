@@ -586,6 +586,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_client_certificate_is_asked_for_only_when_none_was_given() {
+        let alert = io::Error::other(rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure,
+        ));
+        let eof = io::Error::from(io::ErrorKind::UnexpectedEof);
+        let without = TlsOptions::default();
+        let with = TlsOptions {
+            cert: Some("device.pem".into()),
+            key: Some("device.key".into()),
+            ..TlsOptions::default()
+        };
+        let asked = explain(&alert, "h", Some(&without));
+        assert!(
+            asked.contains("wants a client certificate (--cert and --key)"),
+            "{asked}"
+        );
+        let given = explain(&alert, "h", Some(&with));
+        assert!(
+            given.contains("does not accept the client certificate given (--cert)")
+                && !given.contains("--cert and --key"),
+            "{given}"
+        );
+        for opts in [&without, &with] {
+            let closed = explain(&eof, "h", Some(opts));
+            assert!(
+                closed.contains("the port may speak plain MQTT, not TLS"),
+                "{closed}"
+            );
+        }
+        assert!(explain(&eof, "h", Some(&with)).contains("client certificate given (--cert)"));
+        assert_eq!(explain(&eof, "h", None), "the broker closed the connection");
+    }
+
+    #[test]
     fn names_webpki_lists_are_shown_bare() {
         assert_eq!(plain_name("DnsName(\"localhost\")"), "localhost");
         assert_eq!(plain_name("IpAddress(127.0.0.1)"), "127.0.0.1");
