@@ -8,7 +8,7 @@
 //! [`Client::stop_on_signals`], Ctrl-C or SIGTERM ends it with a clean
 //! DISCONNECT.
 
-use std::io::{self, Read, Write};
+use std::io::{self, IsTerminal, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -43,6 +43,7 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
     let deadline = client.now() + client.timeout;
     let mut message = Some(message);
     let mut sent = None;
+    let mut done = None;
     let outcome = client.run(Some(deadline), |session, now, event| {
         match event {
             Event::Connected(_) => {
@@ -53,7 +54,10 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
                     sent = Some(id);
                 }
             }
-            Event::Published { id, .. } if Some(id) == sent => session.disconnect(now),
+            Event::Published { id, qos } if Some(id) == sent => {
+                done = Some(qos);
+                session.disconnect(now);
+            }
             Event::PublishFailed { error, .. } => {
                 return Err(CliError::Failure(format!("publish failed: {error}")))
             }
@@ -62,6 +66,10 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
         }
         Ok(Flow::Continue)
     })?;
+    // Scripts rely on silence; a person at a terminal is told.
+    if let Some(qos) = done.filter(|_| io::stderr().is_terminal()) {
+        eprintln!("{}", published(&args.topic, qos));
+    }
     match outcome {
         Outcome::Stopped | Outcome::Interrupted | Outcome::Yielded => Ok(()),
         Outcome::DeadlinePassed => Err(CliError::Failure(format!(
@@ -74,6 +82,17 @@ pub fn publish(args: &PubArgs) -> Result<(), CliError> {
             }
         ))),
     }
+}
+
+/// What `pub` says on a terminal once its message is done: acknowledged
+/// at QoS 1 and 2, only written at QoS 0 (which has no acknowledgement).
+fn published(topic: &str, qos: QoS) -> String {
+    let done = match qos {
+        QoS::AtMostOnce => "sent; QoS 0 is not acknowledged",
+        QoS::AtLeastOnce => "acknowledged",
+        QoS::ExactlyOnce => "completed",
+    };
+    format!("published 1 message to {topic} (QoS {}, {done})", qos as u8)
 }
 
 /// One received message, as `sub --json` prints it.
@@ -497,6 +516,11 @@ fn options(args: &ConnectionArgs) -> Result<Options, CliError> {
                     let creds =
                         Credentials::compute(device_id, secret.expose(), sign_type, timestamp)
                             .map_err(|e| CliError::Usage(format!("--device-id/--secret: {e}")))?;
+                    // As `credentials` warns: a secret IoTDA would not have
+                    // issued (said once, not at every reconnection).
+                    for warning in &creds.warnings {
+                        eprintln!("warning: {warning}");
+                    }
                     Options::iotda(&creds)
                 }
                 None => {
@@ -603,6 +627,18 @@ mod tests {
             panic!("pub");
         };
         transport(&args.connection)
+    }
+
+    #[test]
+    fn pub_says_what_was_acknowledged() {
+        assert_eq!(
+            published("$oc/devices/p_n/sys/messages/up", QoS::AtLeastOnce),
+            "published 1 message to $oc/devices/p_n/sys/messages/up (QoS 1, acknowledged)"
+        );
+        assert_eq!(
+            published("t", QoS::AtMostOnce),
+            "published 1 message to t (QoS 0, sent; QoS 0 is not acknowledged)"
+        );
     }
 
     #[test]

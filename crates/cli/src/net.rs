@@ -12,11 +12,12 @@
 //! that fixes it.
 
 use std::io::{self, Read, Write};
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use iotda_core::mqtt::{self, Packet, ProtocolVersion};
 use iotda_core::pki::{key_matches, Certificate, PrivateKey};
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{ring, verify_tls12_signature, verify_tls13_signature, CryptoProvider};
@@ -82,6 +83,12 @@ impl Stream {
         }
     }
 
+    /// The local address of the connection (what the broker sees as the
+    /// peer, on loopback).
+    pub fn local_addr(&self) -> io::Result<SocketAddr> {
+        self.tcp().local_addr()
+    }
+
     /// How long a read waits before it gives up with `WouldBlock` or
     /// `TimedOut` (the caller's loop then checks its timers).
     pub fn set_read_timeout(&self, timeout: Duration) -> io::Result<()> {
@@ -141,13 +148,13 @@ pub fn connect(
     for addr in addrs {
         match TcpStream::connect_timeout(&addr, timeout) {
             Ok(stream) => {
-                tcp = Some(stream);
+                tcp = Some((stream, addr));
                 break;
             }
             Err(e) => last = Some(e),
         }
     }
-    let mut tcp = tcp.ok_or_else(|| {
+    let (mut tcp, addr) = tcp.ok_or_else(|| {
         let why = last.map_or_else(|| "no address".to_owned(), |e| e.to_string());
         CliError::Failure(format!(
             "cannot connect to {host}:{port}: {why} (is the broker running, and is this its \
@@ -164,11 +171,125 @@ pub fn connect(
         .map_err(|e| CliError::Failure(format!("TLS setup failed: {e}")))?;
     tcp.set_read_timeout(Some(timeout))
         .map_err(|e| CliError::Failure(e.to_string()))?;
+    let mut counted = Counted {
+        inner: &mut tcp,
+        read: 0,
+    };
     while conn.is_handshaking() {
-        conn.complete_io(&mut tcp)
-            .map_err(|e| CliError::Failure(explain(&e, host, Some(opts))))?;
+        if let Err(e) = conn.complete_io(&mut counted) {
+            let why = if counted.read == 0 && closed(&e) {
+                not_tls(addr, host, port, timeout, Some(opts))
+            } else {
+                explain(&e, host, Some(opts))
+            };
+            return Err(CliError::Failure(why));
+        }
     }
     Ok(Stream::Tls(Box::new(StreamOwned::new(conn, tcp))))
+}
+
+/// A stream that counts the bytes read from it: a peer that closes the
+/// TLS handshake having sent nothing at all is no TLS server.
+struct Counted<'a> {
+    inner: &'a mut TcpStream,
+    read: usize,
+}
+
+impl Read for Counted<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read += n;
+        Ok(n)
+    }
+}
+
+impl Write for Counted<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Whether `e` is the peer closing the connection, without a TLS alert.
+fn closed(e: &io::Error) -> bool {
+    let tls_error = e
+        .get_ref()
+        .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some());
+    !tls_error
+        && matches!(
+            e.kind(),
+            io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
+        )
+}
+
+/// The peer at `addr` closed the TLS handshake without sending a byte:
+/// what a plain MQTT port does with a ClientHello. A CONNECT without
+/// credentials tells for sure ([`probe_plain`]); the fix is the port or no
+/// TLS, and only without `--cert` may a client certificate be missing.
+fn not_tls(
+    addr: SocketAddr,
+    host: &str,
+    port: u16,
+    timeout: Duration,
+    tls: Option<&TlsOptions>,
+) -> String {
+    let fix = "check --port (IoTDA: 8883 is MQTTS, 1883 plain MQTT), or connect without TLS \
+               (drop --tls)";
+    match probe_plain(addr, timeout) {
+        Some(found) => format!(
+            "{host}:{port} answers {found}, not TLS (it closed the TLS handshake without a \
+             word): {fix}"
+        ),
+        None => {
+            let cert = if tls.is_some_and(|t| t.cert.is_some()) {
+                ""
+            } else {
+                "; or, if it is a TLS port, it may want a client certificate (--cert and --key)"
+            };
+            format!(
+                "{host}:{port} closed the connection during the TLS handshake without a TLS \
+                 alert: the port likely speaks plain MQTT, not TLS: {fix}{cert}"
+            )
+        }
+    }
+}
+
+/// The ClientId of the probe CONNECT (no user name, no password).
+pub const PROBE_CLIENT_ID: &str = "iotda-kit-doctor-probe";
+
+/// What answers a plain CONNECT without credentials at `addr`: "plain
+/// MQTT", "HTTP", or `None` when nothing recognisable does.
+pub fn probe_plain(addr: SocketAddr, timeout: Duration) -> Option<&'static str> {
+    let mut tcp = TcpStream::connect_timeout(&addr, timeout).ok()?;
+    tcp.set_read_timeout(Some(Duration::from_millis(250)))
+        .ok()?;
+    let mut bytes = Vec::new();
+    Packet::Connect(mqtt::Connect::new(
+        ProtocolVersion::V3_1_1,
+        PROBE_CLIENT_ID,
+        60,
+    ))
+    .encode(ProtocolVersion::V3_1_1, &mut bytes)
+    .ok()?;
+    tcp.write_all(&bytes).ok()?;
+    let mut first = [0u8; 5];
+    let deadline = std::time::Instant::now() + timeout;
+    let n = loop {
+        match tcp.read(&mut first) {
+            Ok(n) => break n,
+            Err(_) if std::time::Instant::now() < deadline => {}
+            Err(_) => return None,
+        }
+    };
+    let _ = tcp.shutdown(std::net::Shutdown::Both);
+    match first.get(..n)? {
+        [0x20, ..] => Some("plain MQTT"),
+        [b'H', b'T', b'T', b'P', ..] => Some("HTTP"),
+        _ => None,
+    }
 }
 
 /// The name rustls verifies the certificate against and sends as SNI (an
@@ -201,10 +322,11 @@ pub fn cleartext_warning(host: &str, port: u16) -> Option<String> {
 /// A connection failure in words, with the flag that fixes it. `tls` is
 /// how the connection to `host` speaks TLS, if it does.
 pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
-    use rustls::{AlertDescription as Alert, CertificateError as Cert, Error as Tls};
+    use rustls::{CertificateError as Cert, Error as Tls};
     let tls_error = e.get_ref().and_then(|inner| inner.downcast_ref::<Tls>());
     let flags = tls.map(|t| t.flags).unwrap_or_default();
     let tls_name = tls.and_then(|t| t.tls_name.as_deref());
+    let has_cert = tls.is_some_and(|t| t.cert.is_some());
     match tls_error {
         // BadSignature: a CA with the same name but another key.
         Some(Tls::InvalidCertificate(Cert::UnknownIssuer | Cert::BadSignature)) => format!(
@@ -228,29 +350,45 @@ pub fn explain(e: &io::Error, host: &str, tls: Option<&TlsOptions>) -> String {
         | Some(Tls::InvalidCertificate(Cert::ExpiredContext { .. })) => {
             "TLS: the broker's certificate has expired".to_owned()
         }
-        Some(Tls::AlertReceived(
-            alert @ (Alert::CertificateRequired
-            | Alert::BadCertificate
-            | Alert::UnknownCA
-            | Alert::CertificateUnknown
-            | Alert::HandshakeFailure
-            | Alert::DecryptError),
-        )) => format!(
+        Some(Tls::AlertReceived(alert)) if has_cert && is_certificate_alert(*alert) => format!(
+            "TLS: the broker refused the handshake ({alert:?}): it does not accept the client \
+             certificate given (--cert): it must be issued by a CA the broker trusts (for IoTDA, \
+             a device CA uploaded and verified on the console), and be valid today"
+        ),
+        Some(Tls::AlertReceived(alert)) if is_certificate_alert(*alert) => format!(
             "TLS: the broker refused the handshake ({alert:?}): it wants a client certificate \
              (--cert and --key) issued by a CA it trusts"
         ),
         Some(other) => format!("TLS: {other}"),
-        None if matches!(
-            e.kind(),
-            io::ErrorKind::ConnectionReset | io::ErrorKind::UnexpectedEof
-        ) =>
-        {
-            "the broker closed the connection (during TLS, this usually means it wants a \
-             client certificate it trusts: --cert and --key)"
+        None if closed(e) && tls.is_some() && has_cert => {
+            "the broker closed the TLS connection without a TLS alert: it may not accept the \
+             client certificate given (--cert), or the port may speak plain MQTT, not TLS \
+             (IoTDA: 8883 is MQTTS, 1883 plain MQTT)"
                 .to_owned()
         }
+        None if closed(e) && tls.is_some() => {
+            "the broker closed the TLS connection without a TLS alert: it may want a client \
+             certificate it trusts (--cert and --key), or the port may speak plain MQTT, not \
+             TLS (IoTDA: 8883 is MQTTS, 1883 plain MQTT)"
+                .to_owned()
+        }
+        None if closed(e) => "the broker closed the connection".to_owned(),
         None => e.to_string(),
     }
+}
+
+/// The alerts a broker sends when it wants a client certificate it trusts.
+fn is_certificate_alert(alert: rustls::AlertDescription) -> bool {
+    use rustls::AlertDescription as Alert;
+    matches!(
+        alert,
+        Alert::CertificateRequired
+            | Alert::BadCertificate
+            | Alert::UnknownCA
+            | Alert::CertificateUnknown
+            | Alert::HandshakeFailure
+            | Alert::DecryptError
+    )
 }
 
 /// The broker's certificate is not issued for the name verified: which
@@ -446,6 +584,40 @@ impl ServerCertVerifier for AcceptAnyCertificate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_client_certificate_is_asked_for_only_when_none_was_given() {
+        let alert = io::Error::other(rustls::Error::AlertReceived(
+            rustls::AlertDescription::HandshakeFailure,
+        ));
+        let eof = io::Error::from(io::ErrorKind::UnexpectedEof);
+        let without = TlsOptions::default();
+        let with = TlsOptions {
+            cert: Some("device.pem".into()),
+            key: Some("device.key".into()),
+            ..TlsOptions::default()
+        };
+        let asked = explain(&alert, "h", Some(&without));
+        assert!(
+            asked.contains("wants a client certificate (--cert and --key)"),
+            "{asked}"
+        );
+        let given = explain(&alert, "h", Some(&with));
+        assert!(
+            given.contains("does not accept the client certificate given (--cert)")
+                && !given.contains("--cert and --key"),
+            "{given}"
+        );
+        for opts in [&without, &with] {
+            let closed = explain(&eof, "h", Some(opts));
+            assert!(
+                closed.contains("the port may speak plain MQTT, not TLS"),
+                "{closed}"
+            );
+        }
+        assert!(explain(&eof, "h", Some(&with)).contains("client certificate given (--cert)"));
+        assert_eq!(explain(&eof, "h", None), "the broker closed the connection");
+    }
 
     #[test]
     fn names_webpki_lists_are_shown_bare() {

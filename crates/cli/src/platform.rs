@@ -409,6 +409,47 @@ fn client(api: &ApiArgs, data: &std::path::Path) -> Result<Client, CliError> {
     Ok(Client::new(&url, signing, &project))
 }
 
+/// The reason the local platform (of `data`, else the default data folder)
+/// logged for refusing `client_id`: its refusal from `peer` when it has one,
+/// else the newest of that ClientId; `None` when it has none on record.
+pub(crate) fn refusal_reason(
+    data: Option<&std::path::Path>,
+    client_id: &str,
+    peer: Option<std::net::SocketAddr>,
+) -> Result<Option<String>, CliError> {
+    let data = match data {
+        Some(d) => d.to_path_buf(),
+        None => default_data_dir()?,
+    };
+    let api = ApiArgs {
+        api_url: None,
+        ak: None,
+        sk: None,
+        project_id: None,
+        unsigned: false,
+    };
+    // All of them (a few hundred at most), matched here: the ClientId is
+    // whatever was sent, and needs no escaping this way.
+    let answer = call(&client(&api, &data)?, "GET", "kit/refusals", None)?;
+    let refusals = answer["refusals"].as_array().cloned().unwrap_or_default();
+    let of_client: Vec<&Value> = refusals
+        .iter()
+        .filter(|r| r["client_id"].as_str() == Some(client_id))
+        .collect();
+    let peer = peer.map(|p| p.to_string());
+    let chosen = of_client
+        .iter()
+        .find(|r| peer.is_some() && r["peer"].as_str() == peer.as_deref())
+        .or_else(|| of_client.first());
+    Ok(chosen.map(|r| {
+        format!(
+            "the platform refused it with CONNACK {}: {}",
+            r["return_code"],
+            text(&r["reason"])
+        )
+    }))
+}
+
 /// Sends a request; an error answer is the command's failure.
 fn call(c: &Client, method: &str, path: &str, body: Option<&Value>) -> Result<Value, CliError> {
     let reply: Reply = c

@@ -34,6 +34,7 @@ pub mod http_server;
 pub mod hub;
 pub mod log;
 pub mod platform;
+pub mod refusals;
 pub mod registry;
 pub mod signer;
 pub mod tls;

@@ -26,6 +26,7 @@ use crate::directory::Directory;
 use crate::http_server::{self, Limits};
 use crate::hub::{Hub, DEFAULT_COMMAND_TIMEOUT};
 use crate::log::LogSink;
+use crate::refusals::{Refusals, REFUSAL_LIMIT};
 use crate::registry::{self, Registry, Source, SystemSource, DEFAULT_HISTORY_LIMIT};
 use crate::signer::AkSk;
 
@@ -424,6 +425,8 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         .map_err(dir_error)?;
     }
     let source: Arc<dyn Source> = Arc::new(SystemSource);
+    let refusals = Arc::new(Refusals::new(REFUSAL_LIMIT));
+    let log = refusals.tap(log, source.clone());
     let credentials = load_or_create_credentials(&data_dir, source.as_ref())?;
     let registry = Arc::new(
         Registry::open(&data_dir.join(REGISTRY_FILE), source.clone())
@@ -444,6 +447,7 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         no_auth: config.no_auth,
         page: PageSession::new(page_token, credentials.project_id.clone()),
         source,
+        refusals,
     };
     let listener = bind(config.api_port).await?;
     let api_addr = listener.local_addr().map_err(StartError::Serve)?;

@@ -13,7 +13,7 @@
 //! user name or password.
 
 use std::io::{self, Read, Write};
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::net::{TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
 use iotda_core::credentials::{self, Credentials, Timestamp};
@@ -23,11 +23,8 @@ use serde::Serialize;
 
 use super::DoctorArgs;
 use crate::args::SecretArg;
-use crate::net::{self, Stream, TlsOptions};
+use crate::net::{self, Stream, TlsOptions, PROBE_CLIENT_ID};
 use crate::CliError;
-
-/// The ClientId of the probe CONNECT (no user name, no password).
-const PROBE_CLIENT_ID: &str = "iotda-kit-doctor-probe";
 
 /// How a step ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -66,6 +63,9 @@ pub(super) struct Report {
     pub steps: Vec<Step>,
     pub finding: Option<Finding>,
     pub diagnosis: Option<String>,
+    /// The local platform's own reason for refusing the CONNECT
+    /// (`--platform`), or why it could not be read.
+    pub platform: Option<String>,
     /// Print each step as it ends (the text form), so a slow step shows
     /// where the doctor is.
     print: bool,
@@ -115,6 +115,7 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
         steps: Vec::new(),
         finding: rules(args, &sent.attempt, now)?,
         diagnosis: None,
+        platform: None,
         print: !args.json,
     };
     match &report.finding {
@@ -182,18 +183,8 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
                 stream
             }
             Err(CliError::Usage(msg)) => return Err(CliError::Usage(msg)),
-            Err(CliError::Failure(msg)) => {
-                let why = if speaks_tls(host, port, timeout) {
-                    msg
-                } else if let Some(found) = probe_plain(addr, timeout) {
-                    format!(
-                        "{addr} answers {found}, not TLS: connect without TLS, or to the broker's TLS port (IoTDA: 8883)"
-                    )
-                } else {
-                    msg
-                };
-                return Ok(report.fail("tls", why));
-            }
+            // A TLS client at a plain port is told apart there.
+            Err(CliError::Failure(msg)) => return Ok(report.fail("tls", msg)),
         }
     } else {
         report.push("tls", Outcome::Skipped, "plain MQTT");
@@ -236,13 +227,17 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
                     .reason
                     .to_v3()
                     .map_or_else(|| format!("0x{:02X}", ack.reason.code()), |c| c.to_string());
-                report.fail(
+                let mut report = report.fail(
                     "connack",
                     format!(
                         "refused with code {code}: {}",
                         doctor::explain_refusal(ack.reason)
                     ),
-                )
+                );
+                if args.platform || args.platform_data.is_some() {
+                    report.platform = Some(platform_reason(args, &sent, &stream));
+                }
+                report
             }
             other => report.fail(
                 "connack",
@@ -265,6 +260,27 @@ pub(super) fn run(args: &DoctorArgs, host: &str, now: i64) -> Result<Report, Cli
     };
     stream.shutdown();
     Ok(report)
+}
+
+/// What the local platform logged when it refused this connection (found
+/// by its ClientId and, when it sees the same address, the doctor's
+/// address), or why that could not be had.
+fn platform_reason(args: &DoctorArgs, sent: &Sent, stream: &Stream) -> String {
+    let found = crate::platform::refusal_reason(
+        args.platform_data.as_deref(),
+        &sent.attempt.client_id,
+        stream.local_addr().ok(),
+    );
+    match found {
+        Ok(Some(reason)) => reason,
+        Ok(None) => format!(
+            "the platform has no refusal of ClientId {:?} on record: is --host that platform?",
+            sent.attempt.client_id
+        ),
+        Err(CliError::Usage(why) | CliError::Failure(why)) => {
+            format!("its own reason could not be read: {why}")
+        }
+    }
 }
 
 /// Stays connected for `seconds` (PINGREQ at half the keep alive), then
@@ -466,36 +482,4 @@ fn speaks_tls(host: &str, port: u16, timeout: Duration) -> bool {
     net::connect(host, port, Some(&probe), timeout)
         .map(|mut s| s.shutdown())
         .is_ok()
-}
-
-/// What answers a plain CONNECT without credentials at `addr`: "plain
-/// MQTT", "HTTP", or `None` when nothing recognisable does.
-fn probe_plain(addr: SocketAddr, timeout: Duration) -> Option<&'static str> {
-    let mut tcp = TcpStream::connect_timeout(&addr, timeout).ok()?;
-    tcp.set_read_timeout(Some(Duration::from_millis(250)))
-        .ok()?;
-    let mut bytes = Vec::new();
-    Packet::Connect(mqtt::Connect::new(
-        ProtocolVersion::V3_1_1,
-        PROBE_CLIENT_ID,
-        60,
-    ))
-    .encode(ProtocolVersion::V3_1_1, &mut bytes)
-    .ok()?;
-    tcp.write_all(&bytes).ok()?;
-    let mut first = [0u8; 5];
-    let deadline = Instant::now() + timeout;
-    let n = loop {
-        match tcp.read(&mut first) {
-            Ok(n) => break n,
-            Err(_) if Instant::now() < deadline => {}
-            Err(_) => return None,
-        }
-    };
-    let _ = tcp.shutdown(std::net::Shutdown::Both);
-    match first.get(..n)? {
-        [0x20, ..] => Some("plain MQTT"),
-        [b'H', b'T', b'T', b'P', ..] => Some("HTTP"),
-        _ => None,
-    }
 }

@@ -109,6 +109,16 @@ pub struct DoctorArgs {
     /// connection over.
     #[arg(long, default_value_t = 0, value_name = "S", requires = "host")]
     pub hold: u16,
+    /// With --host: the broker is a local platform (`iotda-kit platform`):
+    /// when it refuses, ask its API for the exact reason it logged. The
+    /// platform running from the default data folder, or from
+    /// --platform-data.
+    #[arg(long, requires = "host")]
+    pub platform: bool,
+    /// With --host: the data folder of the local platform to ask (implies
+    /// --platform).
+    #[arg(long, value_name = "DIR", requires = "host")]
+    pub platform_data: Option<PathBuf>,
     /// With --host: seconds to wait at each step.
     #[arg(long, default_value_t = 10, value_name = "S")]
     pub connect_timeout: u16,
@@ -130,6 +140,9 @@ struct JsonOut<'a> {
     diagnosis: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     mistakes: Vec<String>,
+    /// The local platform's own reason for its refusal (`--platform`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    platform: Option<&'a str>,
 }
 
 /// Runs `doctor`: exit 0 when the attempt is right, 1 with the diagnosis on
@@ -147,6 +160,7 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
             Some(&live.steps),
             live.finding.as_ref(),
             live.diagnosis,
+            live.platform.as_deref(),
         )?;
         return if failed {
             Err(CliError::Failure(format!(
@@ -162,6 +176,7 @@ pub fn run(args: &DoctorArgs) -> Result<(), CliError> {
         None,
         finding.as_ref(),
         finding.as_ref().map(ToString::to_string),
+        None,
     )?;
     match finding {
         None => Ok(()),
@@ -284,6 +299,7 @@ fn report(
     steps: Option<&[live::Step]>,
     finding: Option<&Finding>,
     diagnosis: Option<String>,
+    platform: Option<&str>,
 ) -> Result<(), CliError> {
     if args.json {
         let out = JsonOut {
@@ -297,6 +313,7 @@ fn report(
                 }
                 _ => Vec::new(),
             },
+            platform,
         };
         let line = serde_json::to_string(&out)
             .map_err(|e| CliError::Failure(format!("cannot write JSON: {e}")))?;
@@ -309,6 +326,9 @@ fn report(
         None => println!("ok: the attempt follows every rule the doctor checks"),
         Some(d) if steps.is_some() => println!("diagnosis: {d}"),
         Some(d) => println!("{d}"),
+    }
+    if let Some(reason) = platform {
+        println!("platform: {reason}");
     }
     Ok(())
 }

@@ -456,3 +456,149 @@ fn a_password_in_clear_beyond_loopback_is_warned_about() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("warning"), "{stderr}");
 }
+
+#[test]
+fn tls_with_a_client_certificate_to_a_plain_port_names_the_port_not_the_certificate() {
+    let dir = Scratch::new("mqtt-tls-plain");
+    let d = dir.path();
+    let broker = mtls_broker(d);
+    // The broker's plain MQTT listener, spoken to in TLS with every file given.
+    let plain = port(&broker);
+    for command in ["pub", "sub"] {
+        // `sub` tries again until its timeout, saying why each time.
+        let what: &[&str] = if command == "pub" {
+            &["--message", "m"]
+        } else {
+            &["--count", "1", "--timeout", "2"]
+        };
+        let out = kit_in(
+            d,
+            &[
+                &[
+                    command,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    &plain,
+                    "--tls",
+                    "--ca",
+                    "rootCA.pem",
+                    "--cert",
+                    "deviceCert.pem",
+                    "--key",
+                    "deviceCert.key",
+                    "--topic",
+                    "t",
+                ][..],
+                what,
+            ]
+            .concat(),
+        );
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "127.0.0.1:{plain} answers plain MQTT, not TLS (it closed the TLS handshake"
+            )),
+            "{command}: {stderr}"
+        );
+        assert!(
+            stderr.contains("check --port (IoTDA: 8883 is MQTTS, 1883 plain MQTT)")
+                && stderr.contains("drop --tls"),
+            "{command}: {stderr}"
+        );
+        assert!(
+            !stderr.contains("client certificate"),
+            "{command}: the certificate was given: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_outside_iotda_s_rule_is_warned_about_once_as_credentials_does() {
+    let broker = Mosquitto::start(&BrokerConfig::default());
+    let port = port(&broker);
+    let warning = "warning: secret is 4 characters; IoTDA secrets are 8-32, so the platform \
+                   will likely reject this password\n";
+    let expected = text(&kit(&["credentials", "--device-id", "p_n", "--secret", "abcd"]).stderr);
+    assert_eq!(expected, warning, "credentials' own warning");
+    // `pub` as `p_n` with `secret` through IOTDA_SECRET.
+    let publish = |secret: &str| {
+        Command::new(env!("CARGO_BIN_EXE_iotda-kit"))
+            .args(["pub", "--host", "127.0.0.1", "--port", &port])
+            .args(["--device-id", "p_n", "--topic", "t", "--message", "m"])
+            .env("IOTDA_SECRET", secret)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run iotda-kit")
+    };
+    // The broker (anonymous) accepts; the warning is all there is on stderr.
+    let out = publish("abcd");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), warning);
+    // Through --secret, to `simulate`: once, however many reports follow.
+    let out = kit(&[
+        "simulate",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--device-id",
+        "p_n",
+        "--secret",
+        "abc def!x",
+        "--interval",
+        "1",
+        "--count",
+        "2",
+    ]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stderr.matches("warning: secret contains").count(),
+        1,
+        "{stderr}"
+    );
+    // A secret within the rule: no warning.
+    let out = publish("12345678");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+}
+
+#[test]
+fn pub_says_what_was_acknowledged_on_a_terminal_and_nothing_to_a_script() {
+    let broker = Mosquitto::start(&BrokerConfig::default());
+    let port = port(&broker);
+    let args = [
+        "pub",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &port,
+        "--topic",
+        "kit/tty",
+        "--message",
+        "hi",
+        "--qos",
+        "1",
+    ];
+    // Not a terminal: silent, as scripts expect.
+    let out = kit(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stderr), "");
+    assert_eq!(text(&out.stdout), "");
+    // A terminal (util-linux `script` gives the command a pseudo-terminal).
+    let line = format!("{} {}", env!("CARGO_BIN_EXE_iotda-kit"), args.join(" "));
+    let out = Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::null())
+        .env_remove("IOTDA_SECRET")
+        .output()
+        .expect("run script (util-linux)");
+    let shown = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{shown}");
+    assert_eq!(
+        shown.trim_end(),
+        "published 1 message to kit/tty (QoS 1, acknowledged)"
+    );
+}

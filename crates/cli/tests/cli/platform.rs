@@ -123,6 +123,29 @@ fn add_by_fingerprint(data: &Path, node: &str, fingerprint: &str) -> std::proces
     )
 }
 
+/// Product `meter` and its device `meter_{node}` with `secret`, allowed on
+/// the non-secure port too (secure_access false).
+fn meter_device(data: &Path, node: &str, secret: &str) {
+    ok(&manage(
+        data,
+        &["product", "add", "--name", "Meter", "--product-id", "meter"],
+    ));
+    ok(&manage(
+        data,
+        &[
+            "device",
+            "add",
+            "--product-id",
+            "meter",
+            "--node-id",
+            node,
+            "--secret",
+            secret,
+            "--allow-plain",
+        ],
+    ));
+}
+
 /// Asserts a command failed with `code` and said `needle` on stderr.
 fn fails(out: &std::process::Output, code: i32, needle: &str) {
     assert_eq!(out.status.code(), Some(code), "{}", text(&out.stderr));
@@ -531,25 +554,7 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
     let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
     let mqtts = banner_value(&banner, "mqtts://127.0.0.1:").to_string();
     let ca_file = platform_ca(&banner);
-    ok(&manage(
-        &data,
-        &["product", "add", "--name", "Meter", "--product-id", "meter"],
-    ));
-    ok(&manage(
-        &data,
-        &[
-            "device",
-            "add",
-            "--product-id",
-            "meter",
-            "--node-id",
-            "kit",
-            "--secret",
-            "kit-secret-1",
-            // secure_access false: MQTT on the non-secure port too.
-            "--allow-plain",
-        ],
-    ));
+    meter_device(&data, "kit", "kit-secret-1");
     let secret_device = |command: &str, port: &str, extra: &[&str]| {
         let mut args = vec![
             command,
@@ -789,6 +794,102 @@ fn history_limit_and_command_timeout_are_taken_and_checked() {
         .as_bytes(),
     );
     assert_eq!(command.status, 409, "{}", text(&command.body));
+    run.signal("TERM");
+    assert_eq!(run.finish().0, Some(0));
+}
+
+#[test]
+fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
+    let dir = Scratch::new("cli-platform-doctor");
+    let data = dir.join("data");
+    // --no-auth: the API is also read here unsigned (the doctor signs).
+    let (run, banner) = start_banner(&data, &["--no-auth"]);
+    let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
+    let addr = http_url(&banner)
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    meter_device(&data, "doc", "doc-secret-1");
+    let doctor = |extra: &[&str]| {
+        let mut args = vec![
+            "doctor",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &mqtt,
+            "--device-id",
+            "meter_doc",
+            "--platform-data",
+            data.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        kit(&args)
+    };
+
+    // A secret the platform does not hold: the CONNACK says only "bad user
+    // name or password", the platform says which.
+    let out = doctor(&["--secret", "not-the-secret"]);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("diagnosis: refused with code 4"))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        lines.get(at + 1).copied(),
+        Some(
+            "platform: the platform refused it with CONNACK 4: wrong secret for device \
+             \"meter_doc\": the password matches neither the primary nor the secondary secret"
+        ),
+        "{stdout}"
+    );
+
+    // Keep alive 10 s: the rule is the diagnosis, and the platform's reason
+    // (it refused with CONNACK 2) is in the JSON.
+    let out = doctor(&["--secret", "doc-secret-1", "--keepalive", "10", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{json}");
+    assert_eq!(json["rule"], "keep_alive", "{json}");
+    assert_eq!(
+        json["platform"],
+        "the platform refused it with CONNACK 2: keep alive 10 s is outside IoTDA's 30..=1200 s",
+        "{json}"
+    );
+
+    // The same API, read directly: newest first, filtered by ClientId.
+    let answer = get(addr, "/v5/iot/any/kit/refusals", "");
+    assert_eq!(answer.status, 200, "{}", text(&answer.body));
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["limit"], 200, "{body}");
+    let refusals = body["refusals"].as_array().unwrap();
+    assert_eq!(refusals.len(), 2, "{body}");
+    assert_eq!(refusals[0]["return_code"], 2, "{body}");
+    assert_eq!(refusals[1]["return_code"], 4, "{body}");
+    assert_eq!(refusals[1]["listener"], "mqtt", "{body}");
+    let client_id = refusals[1]["client_id"].as_str().unwrap();
+    assert!(client_id.starts_with("meter_doc_0_0_"), "{body}");
+    // Both of that ClientId, unless the hour turned between them.
+    let same = refusals
+        .iter()
+        .filter(|r| r["client_id"] == client_id)
+        .count();
+    let answer = get(
+        addr,
+        &format!("/v5/iot/any/kit/refusals?client_id={client_id}"),
+        "",
+    );
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["refusals"].as_array().unwrap().len(), same, "{body}");
+    let answer = get(addr, "/v5/iot/any/kit/refusals?client_id=nobody", "");
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["refusals"], serde_json::json!([]), "{body}");
+
+    // Accepted: nothing to ask the platform.
+    let out = doctor(&["--secret", "doc-secret-1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert!(!text(&out.stdout).contains("platform:"));
+
     run.signal("TERM");
     assert_eq!(run.finish().0, Some(0));
 }

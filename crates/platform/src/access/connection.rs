@@ -103,13 +103,14 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
             match decide::refusal_for_decode_error(&e) {
                 Some(refusal) => {
                     let (connack, version) = refusal.connack(None);
-                    let _ = send(&mut device, Packet::ConnAck(connack), version).await;
+                    // Logged first: whoever reads the CONNACK finds the reason.
                     (shared.log)(Event::Refused {
                         listener: origin.listener,
                         peer: origin.peer,
                         client_id: String::new(),
                         refusal,
                     });
+                    let _ = send(&mut device, Packet::ConnAck(connack), version).await;
                 }
                 None => dropped(format!("not a valid MQTT CONNECT: {e}")),
             }
@@ -143,13 +144,15 @@ pub(crate) async fn serve(mut device: DeviceStream, origin: Origin, shared: Arc<
         Ok(a) => a,
         Err(refusal) => {
             let (connack, version) = refusal.connack(Some(connect.protocol));
-            let _ = send(&mut device, Packet::ConnAck(connack), version).await;
+            // Logged first: whoever reads the CONNACK (the doctor asks the
+            // API at once) finds the reason.
             (shared.log)(Event::Refused {
                 listener: origin.listener,
                 peer: origin.peer,
                 client_id: connect.client_id.clone(),
                 refusal,
             });
+            let _ = send(&mut device, Packet::ConnAck(connack), version).await;
             device.close().await;
             return;
         }

@@ -16,6 +16,7 @@ mod events;
 mod messages;
 mod products;
 mod properties;
+mod refusals;
 mod shadow;
 
 use std::net::SocketAddr;
@@ -32,6 +33,7 @@ use serde::de::DeserializeOwned;
 pub use error::ApiError;
 
 use crate::hub::Hub;
+use crate::refusals::Refusals;
 use crate::registry::{Error as RegistryError, Page, Registry, Source};
 use crate::signer::{self, AkSk, Parts};
 
@@ -56,6 +58,8 @@ pub struct ApiState {
     pub page: PageSession,
     /// The clock signatures' dates are checked against.
     pub source: Arc<dyn Source>,
+    /// The refused connections remembered, see [`refusals`].
+    pub refusals: Arc<Refusals>,
 }
 
 /// Where the platform's own page gets its [`PageSession`] (the kit's own
@@ -185,6 +189,7 @@ pub fn router(state: ApiState) -> Router {
             "/v5/iot/{project_id}/devices/{device_id}/kit/reports",
             get(shadow::kit_reports),
         )
+        .route("/v5/iot/{project_id}/kit/refusals", get(refusals::list))
         .route(EVENTS_PATH, get(events::stream))
         .route(
             "/v5/iot/{project_id}/certificates",
