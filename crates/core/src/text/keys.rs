@@ -123,4 +123,81 @@ crate::catalog! {
         CONTINUE_AUTHENTICATION = "Continue authentication";
         RE_AUTHENTICATE = "Re-authenticate";
     }
+
+    /// What an MQTT session's requests fail with, how a server broke the
+    /// protocol, and what the session warns of or reports
+    /// ([`crate::mqtt::session`]).
+    mod session {
+        CLIENT_ID_REQUIRED = "{v} servers assign no client id: give the client a non-empty id";
+        INVALID_BACKOFF = "invalid reconnect backoff (min {min}, max {max}, factor {factor}, jitter {jitter}): min must not exceed max, the factor must be at least 1 and the jitter between 0 and 1";
+        PACKET_IDS_EXHAUSTED = "all 65,535 packet identifiers are waiting for acknowledgements; try again once some are acknowledged";
+        QUEUE_FULL = "the send queue is full ({messages} of {max_messages} requests, {bytes} of {max_bytes} bytes; this one needs {request} bytes); wait until the session is connected or raise the limits";
+        TOO_LARGE = "the message is {size} bytes as a packet, over the server's maximum of {max}; send a smaller payload";
+        QOS_NOT_SUPPORTED = "the server accepts QoS {maximum} at most, not QoS {qos}; publish with a lower QoS";
+        RETAIN_NOT_SUPPORTED = "the server does not keep retained messages; publish without the retain flag";
+        PUBLISH_REFUSED = "the server refused the message: {reason} ({code})";
+        PUBLISH_REFUSED_SAYING = "the server refused the message: {reason} ({code}), saying {said}";
+        PACKET_IDENTIFIER_NOT_FOUND = "the server no longer knew the message when asked to complete it (PUBCOMP: Packet Identifier not found); it may not have been delivered";
+        MALFORMED = "the server sent a malformed packet: {e}";
+        BEFORE_CONNACK = "before CONNACK";
+        AFTER_CONNACK = "after CONNACK";
+        UNEXPECTED_PACKET = "the server sent {packet} {phase}, which it must not";
+        UNKNOWN_PACKET_ID = "the server sent {packet} for packet identifier {pid}, which is not waiting for it";
+        REASON_COUNT_MISMATCH = "the server's {packet} has {got} reason code(s) for {expected} topic filter(s)";
+        SESSION_PRESENT_ON_CLEAN_START = "the server says it resumed a session, though the client asked for a clean one";
+        TOPIC_ALIAS_NOT_ALLOWED = "the server used topic alias {alias}, though the client allows none";
+        GRANTED_QOS_ABOVE_REQUESTED = "the server granted QoS {granted} to {filter}, though the client asked for at most QoS {requested}";
+        IOTDA_KEEP_ALIVE = "IoTDA accepts a keep alive of 30 to 1200 seconds (120 advised), not {keep_alive}; the platform will refuse the connection with return code 2";
+        IOTDA_WILL = "IoTDA does not support will messages; remove the will";
+        IOTDA_QOS2 = "IoTDA supports QoS 0 and 1 only; QoS 2 will not work as expected";
+        IOTDA_RETAIN = "IoTDA does not keep retained messages; the retain flag is ignored";
+        CLIENT_ID_IN_USE = "another client is using this device id: the broker dropped client id {client_id} right after accepting it ({drops} in a row); stop the other client or device, or connect as another device";
+        LOGIN_UNUSABLE = "the fresh login cannot be sent ({reason}); connecting with the previous one";
+        CONNECT_REFUSED_V5 = "connection refused, CONNACK reason code {code} ({reason}): {sentence}";
+        CONNECT_REFUSED_V3 = "connection refused, CONNACK return code {code} ({reason}): {sentence}";
+        CONNECT_REFUSED_SAYING = "{refusal} The server says: {said}.";
+        SERVER_CLOSED = "the server closed the connection: {reason} ({code})";
+        SERVER_CLOSED_SAYING = "the server closed the connection: {reason} ({code}), saying {said}";
+        SERVER_CLOSED_POINTING = "{closed}; it points to the server {server}";
+        TRANSPORT = "the connection closed: {reason}";
+        CONNECT_TIMEOUT = "no connection within {seconds} s: the broker did not answer";
+        KEEP_ALIVE_TIMEOUT = "nothing received from the broker for {seconds} s despite a ping: the connection is dead";
+        PROTOCOL = "{e}; the connection was closed";
+        ONLY_MQTT311 = "the broker speaks only MQTT 3.1.1: it refused the MQTT 5.0 CONNECT with a 3.1.1 CONNACK, return code 1 (unacceptable protocol version); connect with MQTT 3.1.1";
+        INTERNAL = "internal error, please report: {e}";
+        GRANTED = "granted QoS {qos}";
+        SUBSCRIPTION_REFUSED = "refused: {reason} ({code})";
+    }
+
+    /// What a CONNACK refusal means and what to do, in one sentence
+    /// ([`crate::mqtt::session::ConnectRefusal::sentence`]).
+    mod connack {
+        IOTDA_UNSUPPORTED_PROTOCOL_VERSION = "IoTDA does not support this MQTT version: use MQTT 3.1.1 (MQTT 5.0 only on instances that offer it).";
+        IOTDA_CLIENT_IDENTIFIER_NOT_VALID = "IoTDA rejected the ClientId or the keep alive: the ClientId must be {{device_id}}_0_{{sign_type}}_{{YYYYMMDDHH}} and the keep alive 30 to 1200 seconds.";
+        IOTDA_SERVER_UNAVAILABLE = "The IoTDA platform is unavailable; try again later.";
+        IOTDA_BAD_USER_NAME_OR_PASSWORD = "IoTDA rejected the user name or password: the user name must be the device ID and the password the HMAC-SHA256 of the device secret keyed by the ClientId's timestamp (with sign type 1 the timestamp must also be the platform's current hour).";
+        IOTDA_NOT_AUTHORIZED = "IoTDA did not authorize the device: check that it exists, is not frozen, and that the credentials are its own.";
+        SUCCESS = "The connection was accepted.";
+        UNSPECIFIED_ERROR = "The server refused the connection without saying why.";
+        MALFORMED_PACKET = "The server could not parse the CONNECT packet.";
+        PROTOCOL_ERROR = "The server says the CONNECT packet broke the MQTT protocol.";
+        IMPLEMENTATION_SPECIFIC_ERROR = "The server refused the connection for a reason of its own.";
+        UNSUPPORTED_PROTOCOL_VERSION = "The server does not speak this MQTT version; try MQTT 3.1.1.";
+        CLIENT_IDENTIFIER_NOT_VALID = "The server rejected the client identifier; check its length and characters.";
+        BAD_USER_NAME_OR_PASSWORD = "The user name or password is wrong.";
+        NOT_AUTHORIZED = "The client is not authorized to connect.";
+        SERVER_UNAVAILABLE = "The server is unavailable; try again later.";
+        SERVER_BUSY = "The server is busy; try again later.";
+        BANNED = "The server has banned this client.";
+        BAD_AUTHENTICATION_METHOD = "The server does not support the authentication method.";
+        TOPIC_NAME_INVALID = "The server does not accept the will topic.";
+        PACKET_TOO_LARGE = "The CONNECT packet is larger than the server accepts.";
+        QUOTA_EXCEEDED = "A quota of the server is exhausted; try again later.";
+        PAYLOAD_FORMAT_INVALID = "The will payload does not match its format indicator.";
+        RETAIN_NOT_SUPPORTED = "The server has no retained messages; clear the will's retain flag.";
+        QOS_NOT_SUPPORTED = "The server does not support the will's QoS; lower it.";
+        USE_ANOTHER_SERVER = "The server asks the client to use another server for now.";
+        SERVER_MOVED = "The server has moved; connect to its new address.";
+        CONNECTION_RATE_EXCEEDED = "The client connects too often; wait before retrying.";
+    }
 }
