@@ -200,4 +200,168 @@ crate::catalog! {
         SERVER_MOVED = "The server has moved; connect to its new address.";
         CONNECTION_RATE_EXCEEDED = "The client connects too often; wait before retrying.";
     }
+
+    /// IoTDA system topics and their kinds ([`crate::iotda::TopicError`],
+    /// [`crate::iotda::TopicKind`]).
+    mod topic {
+        NOT_SYSTEM_TOPIC = "topic {topic} is not an IoTDA system topic; those start with $oc/devices/{{device_id}}/sys/";
+        DEVICE_ID = "device id {device_id} in the topic is not valid: {error}";
+        UNKNOWN_SUFFIX = "sys/{suffix} is not a topic IoTDA defines; check the spelling against the topic list";
+        MISSING_REQUEST_ID = "a {kind} topic ends with request_id={{id}}, and this one has no request id";
+        EMPTY_REQUEST_ID = "the request id of this {kind} topic is empty";
+        UNEXPECTED_REQUEST_ID = "a {kind} topic has no request id; leave it out";
+        INVALID_REQUEST_ID = "request id {request_id} may not contain '/', '+', '#' or NUL";
+        INVALID_QUERY_REQUEST_ID = "request id {request_id} after ?request_id= may not contain '&', '?', '/', '+', '#' or NUL";
+        UNKNOWN_PARAMETER = "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, messages up also ?encoding=gzip";
+        WILDCARD = "{topic} has a wildcard ('+' or '#'): it is a subscription filter, not a message topic";
+        TOO_LONG = "the topic would be {len} bytes long; MQTT allows at most {max}";
+        KIND_PROPERTIES_REPORT = "property report";
+        KIND_GATEWAY_SUB_DEVICES_PROPERTIES_REPORT = "sub-device property report";
+        KIND_MESSAGES_UP = "message up";
+        KIND_MESSAGES_DOWN = "message down";
+        KIND_COMMAND_REQUEST = "command request";
+        KIND_COMMAND_RESPONSE = "command response";
+        KIND_PROPERTIES_SET_REQUEST = "property set request";
+        KIND_PROPERTIES_SET_RESPONSE = "property set response";
+        KIND_PROPERTIES_GET_REQUEST = "property get request";
+        KIND_PROPERTIES_GET_RESPONSE = "property get response";
+        KIND_SHADOW_GET_REQUEST = "shadow get request";
+        KIND_SHADOW_GET_RESPONSE = "shadow get response";
+        KIND_EVENTS_UP = "event up";
+        KIND_EVENTS_DOWN = "event down";
+    }
+
+    /// IoTDA message bodies ([`crate::iotda::PayloadError`]).
+    mod payload {
+        SYNTAX = "the payload is not valid JSON: {detail} at line {line}, column {column}";
+        SHAPE = "the payload does not have the expected shape: {detail}";
+        FIELD = "field {path}: {detail}";
+        TOO_LARGE = "the payload is {len} bytes; IoTDA accepts at most {max} bytes for this message";
+        ENCODE = "the payload could not be written as JSON: {detail}";
+    }
+
+    /// Firmware and software upgrades ([`crate::iotda::payload::OtaError`], the
+    /// names of [`crate::iotda::payload::UpgradeResult`]).
+    mod ota {
+        PROGRESS = "progress is a percentage from 0 to 100; got {percent}";
+        RESULT_CODE = "result code {code} is not one IoTDA defines for an upgrade; use 0-10 or 255";
+        RESULT_SUCCESS = "success";
+        RESULT_DEVICE_IN_USE = "device in use";
+        RESULT_POOR_SIGNAL = "poor signal";
+        RESULT_ALREADY_LATEST = "already the latest version";
+        RESULT_LOW_BATTERY = "low battery";
+        RESULT_INSUFFICIENT_STORAGE = "insufficient storage space";
+        RESULT_DOWNLOAD_TIMEOUT = "download timeout";
+        RESULT_VERIFICATION_FAILED = "upgrade package verification failure";
+        RESULT_UNSUPPORTED_PACKAGE = "unsupported upgrade package type";
+        RESULT_INSUFFICIENT_MEMORY = "insufficient memory";
+        RESULT_INSTALL_FAILED = "upgrade package installation failure";
+        RESULT_INTERNAL_ERROR = "internal exception";
+    }
+
+    /// Event times ([`crate::iotda::EventTimeError`]).
+    mod event_time {
+        EMPTY = "the time is empty; write it as yyyyMMdd'T'HHmmss'Z' in UTC, e.g. 20151212T121212Z";
+        SHAPE = "{text} is not a time in the form yyyyMMdd'T'HHmmss'Z' (e.g. 20151212T121212Z) or yyyy-MM-dd'T'HH:mm:ss.SSS'Z' (e.g. 2015-12-12T12:12:12.000Z), in UTC";
+        MONTH = "month {month} is not 01-12";
+        DAY = "day {day} does not exist in {year}-{month}";
+        HOUR = "hour {hour} is not 00-23";
+        MINUTE = "minute {minute} is not 00-59";
+        SECOND = "second {second} is not 00-59";
+        OUT_OF_RANGE = "{unix_millis} ms since 1970 is outside the years 0000-9999; was the time given in microseconds or nanoseconds?";
+    }
+
+    /// The simulated device ([`crate::iotda::device::DeviceError`]).
+    mod device {
+        DEVICE_ID = "device id {device_id} is not valid: {error}";
+        OTHER_DEVICE = "the topic is for device {device_id}, not this one; subscribe to this device's topics only";
+        NOT_DOWNLINK = "a {kind} is sent by the device, not to it, so there is nothing to answer";
+        PAYLOAD = "the {kind} cannot be read: {error}";
+        UNKNOWN_SERVICE = "the product model has no service {service_id} to report; check the service id";
+    }
+
+    /// Product models and their size limits ([`crate::iotda::ModelError`],
+    /// [`crate::iotda::model::Limit`]).
+    mod model {
+        JSON_FILE = "{file} is not a valid product model file: {error}";
+        JSON = "this is not a valid product model: {error}";
+        BAD_NUMBER = "{path} is {value}, which is not a decimal number; write it like 0, -40 or 0.5";
+        MIN_ABOVE_MAX = "{path} has min {min} above max {max}, so no value can be valid; swap them";
+        NO_DEVICE_PROFILE = "the ZIP has no profile/devicetype-capability.json; export the product model from the IoTDA console again";
+        NO_DEVICE = "devicetype-capability.json lists no device in \"devices\"";
+        MISSING_SERVICE = "service {service_id} needs service/{service_type}/profile/servicetype-capability.json with serviceType {quoted_type}, and the ZIP has none";
+        NOT_A_MODEL = "this is {what}, not a product model, which has \"service_capabilities\"; export the model from the IoTDA console (JSON or ZIP) and choose that file";
+        WHAT_REPORT = "a device's property report (it has \"services\")";
+        WHAT_EMPTY = "an empty JSON object";
+        WHAT_OBJECT = "a JSON object with {keys}";
+        LIMIT = "{what} ({bound})";
+        TOO_LARGE = "{at} has {found} {what}; {bound}, so it is refused; split it or remove what the devices do not use";
+        MODEL_TOO_LARGE = "the model has {found} {what}; {bound}, so it is refused; split it or remove what the devices do not use";
+        COUNT_SERVICES = "services";
+        COUNT_PROPERTIES = "properties";
+        COUNT_COMMANDS = "commands";
+        COUNT_EVENTS = "events";
+        COUNT_RESPONSES = "responses";
+        COUNT_PARAMETERS = "parameters";
+        COUNT_ENUM_VALUES = "enum values";
+        COUNT_CHARACTERS = "characters";
+        COUNT_BYTES_AS_JSON = "bytes as JSON";
+        COUNT_BYTES_AS_JSON_PER_REFERENCE = "bytes as JSON, each service copied once per reference";
+        BOUND_SERVICES = "IoTDA allows at most 500 a product";
+        BOUND_PROPERTIES = "IoTDA allows at most 500 a service";
+        BOUND_RESPONSES = "this kit reads at most 500 a command";
+        BOUND_PARAS = "this kit reads at most 500 a command, response or event";
+        BOUND_ENUM_VALUES = "this kit reads at most 500 a list";
+        BOUND_NAME = "IoTDA allows at most 64";
+        BOUND_BOUND = "a bound must have 1 to 24 (IoTDA documents 16)";
+        BOUND_UNIT = "IoTDA allows at most 16";
+        BOUND_DESCRIPTION = "IoTDA allows at most 128";
+        BOUND_SERVICE_JSON = "IoTDA allows at most 500 KB (512000 bytes) a service";
+        BOUND_MODEL_JSON = "this kit reads models of at most 4 MiB";
+    }
+
+    /// The product model ZIP reader ([`crate::iotda::model::ZipError`]).
+    mod unzip {
+        NOT_ZIP = "this is not a ZIP archive (or it was cut short)";
+        DAMAGED = "the ZIP archive is damaged: {what}; download it again";
+        UNSUPPORTED = "the ZIP archive uses {feature}, which this reader does not support";
+        ENCRYPTED = "{name} is encrypted in the ZIP; export it without a password";
+        METHOD = "{name} is compressed with method {method}; only stored and deflate are supported";
+        INFLATE = "{name}'s compressed data is corrupt; download the ZIP again";
+        CHECKSUM = "{name} does not match its recorded size or checksum; download the ZIP again";
+        TOO_LARGE = "the ZIP unpacks to more than {mib} MiB, far more than a product model; refusing it";
+    }
+
+    /// Data checked against a product model ([`crate::iotda::validate::Problem`]).
+    mod validate {
+        AT = "{path}: {problem}";
+        UNDECODABLE = "{detail}";
+        PAYLOAD_TOO_LARGE = "the report is {len} bytes; IoTDA accepts property reports of at most {max} bytes, so split it";
+        UNKNOWN_SERVICE = "the product model has no service {service_id}, so the platform will not store it";
+        UNKNOWN_PROPERTY = "service {service_id} has no property {property} in the product model, so the platform will not store it";
+        UNKNOWN_COMMAND = "service {service_id} has no command {command_name} in the product model";
+        UNKNOWN_PARA = "command {command_name} has no parameter {para} in the product model";
+        MISSING_FIELD = "{field} is missing, so this cannot be matched to the product model";
+        MISSING_PROPERTY = "the required property {property} is missing";
+        MISSING_PARA = "the required parameter {para} is missing";
+        WRONG_TYPE = "must be {words} ({expected}); got {found}";
+        OUT_OF_TYPE_RANGE = "{value} is outside the range of {expected} ({range})";
+        BELOW_MIN = "{value} is below the minimum {min}";
+        ABOVE_MAX = "{value} is above the maximum {max}";
+        OFF_STEP = "{value} is not {base} plus a whole number of steps of {step}";
+        TOO_LONG = "is {len} characters long; the product model allows at most {max_length}";
+        NOT_IN_ENUM = "{value} is not one of the allowed values: {allowed}";
+        BAD_DATE_TIME = "{value} is not a DateTime; write yyyyMMdd'T'HHmmss'Z' in UTC, e.g. 20151212T121212Z";
+        UNREAL_DATE_TIME = "{value} is not a real DateTime: {error}";
+        LIST_ELEMENT_NOT_STRING = "every element of a string list must be a string; got {found}";
+        BAD_EVENT_TIME = "event_time {value} is not valid ({error}); the platform will use the time it receives the report instead";
+        NOT_WRITABLE = "property {property} cannot be set: its method is {method}, and only properties with W are writable";
+        TYPE_WHOLE_NUMBER = "a whole number";
+        TYPE_NUMBER = "a number";
+        TYPE_STRING = "a string";
+        TYPE_DATE_TIME = "a string yyyyMMdd'T'HHmmss'Z'";
+        TYPE_JSON_OBJECT = "a JSON object";
+        TYPE_BOOLEAN = "true or false";
+        TYPE_STRING_LIST = "an array of strings";
+    }
 }

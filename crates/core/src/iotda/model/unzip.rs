@@ -22,6 +22,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 /// Most bytes inflated from one archive (16 MiB): a product model is a few
 /// KB, so anything near this is a ZIP bomb.
 pub const MAX_UNZIPPED_LEN: usize = 16 * 1024 * 1024;
@@ -84,45 +86,29 @@ pub enum ZipError {
     },
 }
 
+impl Say for ZipError {
+    fn message(&self) -> Message {
+        use crate::text::keys::unzip as k;
+        match self {
+            Self::NotZip => Message::new(k::NOT_ZIP),
+            Self::Damaged { what } => Message::new(k::DAMAGED).with("what", what),
+            Self::Unsupported { feature } => Message::new(k::UNSUPPORTED).with("feature", feature),
+            Self::Encrypted { name } => Message::new(k::ENCRYPTED).with("name", name),
+            Self::Method { name, method } => Message::new(k::METHOD)
+                .with("name", name)
+                .with("method", method),
+            Self::Inflate { name } => Message::new(k::INFLATE).with("name", name),
+            Self::Checksum { name } => Message::new(k::CHECKSUM).with("name", name),
+            Self::TooLarge { limit } => {
+                Message::new(k::TOO_LARGE).with("mib", limit / (1024 * 1024))
+            }
+        }
+    }
+}
+
 impl fmt::Display for ZipError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotZip => f.write_str("this is not a ZIP archive (or it was cut short)"),
-            Self::Damaged { what } => {
-                write!(f, "the ZIP archive is damaged: {what}; download it again")
-            }
-            Self::Unsupported { feature } => {
-                write!(
-                    f,
-                    "the ZIP archive uses {feature}, which this reader does not support"
-                )
-            }
-            Self::Encrypted { name } => {
-                write!(
-                    f,
-                    "{name} is encrypted in the ZIP; export it without a password"
-                )
-            }
-            Self::Method { name, method } => write!(
-                f,
-                "{name} is compressed with method {method}; only stored and deflate are supported"
-            ),
-            Self::Inflate { name } => {
-                write!(
-                    f,
-                    "{name}'s compressed data is corrupt; download the ZIP again"
-                )
-            }
-            Self::Checksum { name } => write!(
-                f,
-                "{name} does not match its recorded size or checksum; download the ZIP again"
-            ),
-            Self::TooLarge { limit } => write!(
-                f,
-                "the ZIP unpacks to more than {} MiB, far more than a product model; refusing it",
-                limit / (1024 * 1024)
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -285,7 +285,9 @@ impl Say for ServerDisconnect {
         use crate::text::keys::session as k;
         let closed = match &self.reason_string {
             None => text::Message::new(k::SERVER_CLOSED),
-            Some(s) => text::Message::new(k::SERVER_CLOSED_SAYING).with("said", format_args!("{s:?}")),
+            Some(s) => {
+                text::Message::new(k::SERVER_CLOSED_SAYING).with("said", format_args!("{s:?}"))
+            }
         }
         .with_message("reason", self.reason.message())
         .with("code", format_args!("{:#04x}", self.reason.code()));

@@ -250,7 +250,10 @@ fn refusals_give_the_code_and_a_sentence_in_iotda_terms() {
         assert_eq!(reconnect_at.is_some(), code == 3, "{text}");
     }
     let (r, _) = refusal(ProtocolVersion::V3_1_1, false, 4);
-    assert_eq!(r.sentence().to_string(), "The user name or password is wrong.");
+    assert_eq!(
+        r.sentence().to_string(),
+        "The user name or password is wrong."
+    );
 }
 
 #[test]
