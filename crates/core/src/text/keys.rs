@@ -364,4 +364,156 @@ crate::catalog! {
         TYPE_BOOLEAN = "true or false";
         TYPE_STRING_LIST = "an array of strings";
     }
+
+    /// Certificates, keys, CSRs and subjects ([`crate::pki::Error`]).
+    mod pki {
+        EMPTY_INPUT = "the input is empty: paste PEM text or choose a file";
+        NO_PEM = "no PEM block found: expected -----BEGIN {expected}-----";
+        PEM_MISSING_END = "the PEM block -----BEGIN {label}----- has no -----END {label}----- line: the text looks cut off, copy the whole block";
+        PEM_MISMATCHED_END = "the PEM block -----BEGIN {begin}----- ends with -----END {end}-----: two blocks are mixed up";
+        PEM_BASE64 = "the {label} PEM block is damaged: its body is not valid base64 (a line may be cut short or changed)";
+        LEGACY_ENCRYPTED_PEM = "the {label} block uses OpenSSL's legacy PEM encryption, which is not supported: convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key`";
+        WRONG_PEM_LABEL = "expected {expected}, found a {found} block";
+        UNSUPPORTED_PEM_LABEL = "a {label} PEM block is not something this tool reads";
+        UNRECOGNIZED_INPUT = "the {len} bytes given are not PEM text nor a DER certificate, CSR or key";
+        MALFORMED_DER = "the {what} is malformed ({detail}): the file may be truncated or of another kind";
+        UNSUPPORTED_KEY = "unsupported key type {algorithm}: use ECDSA P-256, P-384 or RSA (2048 to 8192 bits)";
+        UNSUPPORTED_SIGNATURE = "unsupported signature algorithm {algorithm}: only ECDSA and RSA PKCS#1 v1.5 with SHA-256, SHA-384 or SHA-512 are checked";
+        PASSPHRASE_REQUIRED = "the private key is encrypted (ENCRYPTED PRIVATE KEY): enter its passphrase";
+        WRONG_PASSPHRASE = "wrong passphrase for the encrypted private key";
+        INVALID_PASSPHRASE = "unusable passphrase: {reason}";
+        UNSUPPORTED_ENCRYPTION = "the private key is encrypted with {scheme}, which is not supported: re-encrypt it with `openssl pkcs8 -topk8 -v2 aes-256-cbc`";
+        KDF_TOO_EXPENSIVE = "the encrypted key asks for an unreasonable key-derivation cost ({detail}); refusing";
+        KEY_GENERATION = "key generation failed: {detail}";
+        SUBJECT_SYNTAX = "cannot read {part} in the subject: write it as /C=CN/O=Org/CN=name (or C=CN, O=Org, CN=name)";
+        UNKNOWN_SUBJECT_KEY = "unknown subject field {key}: use C, ST, L, O, OU, CN or emailAddress";
+        DUPLICATE_SUBJECT_KEY = "the subject field {key} is given twice: keep one";
+        EMPTY_SUBJECT_VALUE = "the subject field {key} is empty: give a value or leave the field out";
+        INVALID_COUNTRY = "the country (C) must be a two-letter ISO 3166 code such as CN; got {value}";
+        SUBJECT_VALUE_TOO_LONG = "the subject field {key} is {len} characters long; at most {max} are allowed";
+        SUBJECT_CONTROL_CHAR = "the subject field {key} contains a control character (newline, tab...): remove it";
+        INVALID_EMAIL = "the emailAddress {value} is not an ASCII address like name@example.com";
+        MISSING_COMMON_NAME = "the subject needs a common name (CN=...): it names the device or the CA";
+        INVALID_VERIFICATION_CODE = "the verification code {code} {reason}";
+        INVALID_VALIDITY = "cannot make a certificate valid for {days} days from Unix time {not_before}: days must be at least 1 and the dates must fall between 1970 and 9999";
+        CSR_SIGNATURE_INVALID = "the CSR's signature does not verify: it was changed after signing";
+        CERT_SIGNATURE_INVALID = "the certificate's signature does not verify with the CA's public key: it was not issued by this CA, or it was altered";
+        ISSUER_MISMATCH = "the certificate's issuer {issuer} is not the CA's subject {ca_subject}: it was issued by another CA";
+        CA_KEY_MISMATCH = "the CA private key does not belong to the CA certificate: choose the key the CA certificate was made with";
+        KEY_MISMATCH = "the private key does not belong to the certificate: choose the key the certificate was issued for";
+        NOT_A_CA = "the certificate {subject} is not a CA (basicConstraints CA:TRUE and keyCertSign are needed to sign): choose the CA certificate";
+        UNSUPPORTED_NAME = "the name {name} cannot be copied into a new certificate exactly: {reason}";
+        FINGERPRINT_LENGTH = "Fingerprint must be 64 hex digits (SHA-256) or 40 (SHA-1); got {len}";
+        FINGERPRINT_CHAR = "Fingerprint must contain only hex digits 0-9 A-F (colons allowed); found {found}";
+        INVALID_NODE_ID = "line {line}: the node id {id} {reason}";
+        DUPLICATE_NODE_ID = "line {line}: the node id {id} is already on line {first_line}: each device once";
+        NO_NODE_IDS = "no node id found: give one per line, or a CSV with the id first";
+        TOO_MANY_NODE_IDS = "more than {max} node ids: split the list into batches of at most {max}";
+        PKCS12_PASSWORD = "the PKCS#12 password has characters PKCS#12 cannot encode (outside the Basic Multilingual Plane, e.g. emoji): choose another";
+        ENCODING = "internal error while encoding the {what}: {detail}";
+    }
+
+    /// Broker endpoints ([`crate::endpoint::EndpointError`],
+    /// [`crate::endpoint::Unsupported`]).
+    mod endpoint {
+        EMPTY_HOST = "host is empty; copy it from the console's Access Details";
+        HOST_PLACEHOLDER = "replace {{prefix}} with your instance's prefix, shown in the console under Overview > Access Details";
+        HOST_HAS_SCHEME = "enter the host name only, without {scheme}; pick the protocol and port below";
+        HOST_CHAR = "host may contain only letters, digits, '.' and '-'; found {ch} at position {position}";
+        HOST_LABEL = "host part {label} is not valid: each dot-separated part is 1-63 characters and does not start or end with '-'";
+        HOST_TOO_LONG = "host is {n} characters; at most 253 are allowed";
+        PORT = "port must be a number from 1 to 65535; got {port}";
+        PATH = "WebSocket path must start with '/' (IoTDA uses /mqtt); got {path}";
+        MOSQUITTO_WEB_SOCKET = "mosquitto_pub 2.0 has no WebSocket support; choose MQTT or MQTTS, or use the MQTTX command";
+    }
+
+    /// Gzip payloads ([`crate::gzip::GzipError`]).
+    mod gzip {
+        NOT_GZIP = "the payload is not gzip data (it should start with 1f 8b 08); compress it or drop ?encoding=gzip";
+        TRUNCATED = "the gzip data is cut short";
+        CORRUPT = "the gzip data is damaged: its deflate stream does not decode";
+        TOO_LARGE = "the gzip data inflates to more than {max} bytes";
+        CHECKSUM = "the gzip data is damaged: its CRC-32 or length does not match what it inflates to";
+    }
+
+    /// ZIP archives the kit writes ([`crate::zip::Error`]).
+    mod zip {
+        BAD_PATH = "cannot put {path} in a zip: use a relative path of plain names separated by /";
+        DUPLICATE_PATH = "{path} is already in the zip";
+        TOO_LARGE = "the zip would exceed 65,535 files or 4 GiB: split the batch";
+    }
+
+    /// The doctor's findings, the password mistakes it recognises and its
+    /// errors ([`crate::doctor`]).
+    mod doctor {
+        CLIENT_ID_TOO_LONG = "The ClientId is {n} characters long and IoTDA allows {max}: send {{device_id}}_0_{{sign_type}}_{{YYYYMMDDHH}}.";
+        CLIENT_ID_FIELDS = "The ClientId {client_id} does not have IoTDA's four fields: send {{device_id}}_0_{{sign_type}}_{{YYYYMMDDHH}}, for example mydevice_0_0_2025041401.";
+        CLIENT_ID_TIMESTAMP = "The ClientId's last field {found} is not the hour ({error}): end the ClientId with the current UTC hour as YYYYMMDDHH.";
+        SIGN_TYPE_DIGIT = "The ClientId's third field {found} is not a sign type: put 0 (password only) or 1 (the platform also checks the hour) there.";
+        DEVICE_TYPE = "The ClientId's second field is {found} but IoTDA only takes 0 (the id is a device id): put 0 there.";
+        CLIENT_ID_DEVICE_ID = "The ClientId starts with {found}, which is {what}.";
+        MISSING_USERNAME = "The device sent no user name: IoTDA needs the device id as the MQTT user name.";
+        USERNAME = "The user name {found} is {what}.";
+        SIGN_TYPE_NOT_EXPECTED = "The ClientId carries sign type {found} but the device is set up for {expected}: put {expected} in the ClientId's third field.";
+        KEEP_ALIVE = "The keep alive is {keep_alive} s and IoTDA accepts {start}-{end} s (it answers CONNACK 2): set it within that range, 120 s is advised.";
+        TIMESTAMP_NOT_CURRENT = "With sign type 1 the platform checks the ClientId's hour {timestamp} against its clock, and the UTC hour of the attempt was {now}: sign with the current UTC hour, or use sign type 0.";
+        TIMESTAMP_AHEAD = "With sign type 1 the platform checks the ClientId's hour {timestamp} against its clock, and the UTC hour of the attempt was {now} (the device's clock may be on local time UTC{offset}, {zone}): sign with the current UTC hour, or use sign type 0.";
+        TIMESTAMP_BEHIND = "With sign type 1 the platform checks the ClientId's hour {timestamp} against its clock, and the UTC hour of the attempt was {now} (the hour may be an old one reused, or the device's clock on local time UTC{offset}, {zone}): sign with the current UTC hour, or use sign type 0.";
+        MISSING_PASSWORD = "The device sent no password: send the hex HMAC-SHA256 of the secret keyed by the ClientId's hour (or use a certificate).";
+        WRONG_PASSWORD = "The password is not the HMAC-SHA256 of this secret for the ClientId's hour, and no known mistake reproduces it: the device most likely holds another secret; give it the device's secret from the console, or reset the secret there.";
+        PASSWORD_IS = "The password is {mistake}: {fix}.";
+        PASSWORD_IS_ONE_OF = "The password is reproduced exactly by {n} known mistakes, any of which the device may make: {list}.";
+        MISTAKE_WITH_FIX = "{mistake} ({fix})";
+        MISTAKE_OR = "{list}; or {item}";
+        CERT_NOT_YET_VALID = "The certificate is not valid until {not_before} and the attempt was at {at}: set the device's clock right, or issue a certificate whose validity starts earlier.";
+        CERT_EXPIRED = "The certificate expired at {not_after} and the attempt was at {at}: issue the device a new certificate (or set its clock right if that time is wrong).";
+        NOT_ISSUED_BY_CA = "The certificate was issued by {issuer}, not by the CA given ({ca_subject}): issue it with the CA registered in the console, or register its issuer.";
+        CA_SIGNATURE = "The certificate names {ca_subject} as issuer but that CA's key did not sign it (another CA with the same name): issue it with the CA registered in the console.";
+        KEY_NOT_CERTIFICATES = "The private key is not the certificate's key, so the TLS handshake fails: give the device the key the certificate was issued for.";
+        FINGERPRINT_LENGTH = "The registered fingerprint has {n} hex digits and IoTDA takes 64 (SHA-256) or 40 (SHA-1): register the device certificate's SHA-256 fingerprint.";
+        FINGERPRINT_CHAR = "The registered fingerprint contains {ch}: register 64 (SHA-256) or 40 (SHA-1) hex digits and nothing else.";
+        FINGERPRINT_COLONS = "The registered fingerprint is the certificate's but written with colons: register it as hex digits only.";
+        FINGERPRINT_OF = "The registered fingerprint is the hash of {source}: register the device certificate's fingerprint (openssl x509 -noout -fingerprint -sha256, colons removed).";
+        FINGERPRINT_UNKNOWN = "The registered fingerprint is of none of the certificates given: register this certificate's SHA-256 fingerprint {sha256}, or give the device the certificate that was registered.";
+        EMPTY_SECRET = "the secret is empty; give the device secret set when the device was registered";
+        TIME = "the time of the attempt: {error}";
+        FILE = "the {file}: {error}";
+        LOCAL_TIME = "keyed with the local hour of UTC{offset} ({zone})";
+        PREVIOUS_HOUR = "keyed with the hour before the ClientId's";
+        NEXT_HOUR = "keyed with the hour after the ClientId's";
+        KEY_MESSAGE_SWAPPED = "HMAC key and message swapped";
+        UPPER_CASE_HEX = "upper-case hex";
+        BASE64 = "the digest in Base64";
+        HMAC_SHA1 = "HMAC-SHA1 instead of HMAC-SHA256";
+        HMAC_MD5 = "HMAC-MD5 instead of HMAC-SHA256";
+        CUT_AT_ZERO_BYTE = "the digest cut at its first zero byte ({kept_bytes} of 32 bytes kept)";
+        SECRET_WHITESPACE = "the secret with {whitespace}";
+        GIVEN_SECRET_WHITESPACE = "the secret without the whitespace the given secret has";
+        FIELD_CLIENT_ID_FIRST = "ClientId's first field";
+        FIELD_USER_NAME = "user name";
+        ID_IS_NODE_ID = "the node id, not the device id: send {expected} as the {field}";
+        ID_IS_PRODUCT_ID = "the product id, not the device id: send {expected} as the {field}";
+        ID_GIVEN_IS_NODE_ID = "a device id whose node id is {expected}: if it is this device, give the doctor its full device id {found}";
+        ID_OTHER = "not this device's id: send {expected} as the {field}";
+        SOURCE_CA_CERTIFICATE = "the CA certificate";
+        SOURCE_OTHER_CERTIFICATE = "another certificate in the certificate file";
+        SOURCE_PUBLIC_KEY = "the certificate's public key";
+        SOURCE_PEM_TEXT = "the PEM file's text";
+        FILE_CERTIFICATE = "device certificate";
+        FILE_KEY = "private key";
+        FILE_CA = "CA certificate";
+        WHITESPACE_NEWLINE = "a newline after it";
+        WHITESPACE_CR_LF = "a CR LF line end after it";
+        WHITESPACE_SPACE = "a space after it";
+        WHITESPACE_TAB = "a tab after it";
+        WHITESPACE_LEADING_SPACE = "a space before it";
+        FIX_HOUR = "key the HMAC with the same UTC hour the ClientId carries";
+        FIX_SWAPPED = "use the hour as the HMAC key and the secret as the message";
+        FIX_UPPER_CASE = "send the digest as lower-case hex";
+        FIX_BASE64 = "send the digest as 64 lower-case hex digits, not Base64";
+        FIX_HMAC = "use HMAC-SHA256";
+        FIX_CUT = "hex-encode all 32 digest bytes with their length, not as a C string";
+        FIX_SECRET_WHITESPACE = "strip the whitespace from the device's secret";
+        FIX_GIVEN_SECRET_WHITESPACE = "the device is right if the secret has no whitespace; check the secret you gave";
+    }
 }
