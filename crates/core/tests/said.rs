@@ -163,11 +163,11 @@ fn iotda_names_limits_and_words() {
             path: "services[0].properties.level".into(),
             kind: ProblemKind::WrongType {
                 expected: DataType::DateTime,
-                found: "a number",
+                found: iotda_core::text::keys::validate::FOUND_FRACTION,
             },
         },
         "services[0].properties.level: must be a string yyyyMMdd'T'HHmmss'Z' (DateTime); got a \
-         number",
+         number with a fraction or exponent",
     );
     says(
         ProblemKind::NotInEnum {

@@ -127,7 +127,7 @@ pub enum ProblemKind {
         /// The model's data type.
         expected: DataType,
         /// What was found, in words ("a string").
-        found: &'static str,
+        found: Key,
     },
     /// A whole number outside the data type's range (i32 for `int`, i64 for
     /// `long`).
@@ -185,7 +185,7 @@ pub enum ProblemKind {
     /// An element of a `string list` that is not a string.
     ListElementNotString {
         /// What was found, in words.
-        found: &'static str,
+        found: Key,
     },
     /// A malformed `event_time`: the platform will use the time it received
     /// the report instead.
@@ -240,7 +240,7 @@ impl Say for ProblemKind {
             Self::WrongType { expected, found } => Message::new(k::WRONG_TYPE)
                 .with_message("words", Message::new(type_in_words(*expected)))
                 .with("expected", expected)
-                .with("found", found),
+                .with_message("found", Message::new(*found)),
             Self::OutOfTypeRange { expected, value } => {
                 let range = match expected {
                     DataType::Int => "-2147483648 to 2147483647",
@@ -276,7 +276,7 @@ impl Say for ProblemKind {
                     .with_message("error", error.message()),
             },
             Self::ListElementNotString { found } => {
-                Message::new(k::LIST_ELEMENT_NOT_STRING).with("found", found)
+                Message::new(k::LIST_ELEMENT_NOT_STRING).with_message("found", Message::new(*found))
             }
             Self::BadEventTime { value, error } => Message::new(k::BAD_EVENT_TIME)
                 .with("value", format_args!("{value:?}"))
@@ -683,15 +683,16 @@ fn undecodable(e: PayloadError) -> Problem {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+fn json_type(value: &Value) -> Key {
+    use crate::text::keys::validate as k;
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "a whole number",
-        Value::Number(_) => "a number with a fraction or exponent",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => k::FOUND_NULL,
+        Value::Bool(_) => k::FOUND_BOOLEAN,
+        Value::Number(n) if n.is_i64() || n.is_u64() => k::TYPE_WHOLE_NUMBER,
+        Value::Number(_) => k::FOUND_FRACTION,
+        Value::String(_) => k::TYPE_STRING,
+        Value::Array(_) => k::FOUND_ARRAY,
+        Value::Object(_) => k::FOUND_OBJECT,
     }
 }
 

@@ -374,7 +374,7 @@ impl Say for Error {
             }
             Self::PropertyNotAllowed { property, scope } => Message::new(k::PROPERTY_NOT_ALLOWED)
                 .with("property", property)
-                .with("scope", scope),
+                .with_message("scope", scope.message()),
             Self::DuplicateProperty(p) => Message::new(k::DUPLICATE_PROPERTY).with("p", p),
             Self::TooManyProperties { property, max } => Message::new(k::TOO_MANY_PROPERTIES)
                 .with("max", max)

@@ -20,6 +20,8 @@
 use std::fmt;
 use std::num::{NonZeroU16, NonZeroU32};
 
+use crate::text::{Message, Say};
+
 use super::codec::{put_binary, put_str, put_u16, put_u32, with_length_prefix, Reader};
 use super::{Error, QoS, TopicName, VarInt};
 
@@ -116,11 +118,23 @@ pub enum PropertyScope {
     Auth,
 }
 
+/// The will's scope in words; the others are packet names, the same in
+/// every language.
+impl Say for PropertyScope {
+    fn message(&self) -> Message {
+        use crate::text::keys::mqtt_codec as k;
+        match self {
+            Self::Will => Message::new(k::SCOPE_WILL),
+            packet => Message::new(k::SCOPE_PACKET).with("packet", packet),
+        }
+    }
+}
+
 impl fmt::Display for PropertyScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Connect => "CONNECT",
-            Self::Will => "the will properties of CONNECT",
+            Self::Will => crate::text::keys::mqtt_codec::SCOPE_WILL.english(),
             Self::ConnAck => "CONNACK",
             Self::Publish => "PUBLISH",
             Self::PubAck => "PUBACK",

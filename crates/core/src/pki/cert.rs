@@ -393,13 +393,13 @@ pub fn sign_csr<R: CryptoRng + ?Sized>(
     if tbs.issuer() != ca_tbs.subject() {
         return Err(Error::UnsupportedName {
             name: ca_cert.subject(),
-            reason: "its encoding could not be reproduced",
+            reason: crate::text::keys::pki::NAME_NOT_REPRODUCED,
         });
     }
     if tbs.subject() != req_subject {
         return Err(Error::UnsupportedName {
             name: csr.subject(),
-            reason: "its encoding could not be reproduced",
+            reason: crate::text::keys::pki::NAME_NOT_REPRODUCED,
         });
     }
     if cert.public_key_der()? != spki {
@@ -463,6 +463,7 @@ pub fn create_verification_cert<R: CryptoRng + ?Sized>(
 }
 
 fn check_verification_code(code: &str) -> Result<()> {
+    use crate::text::keys::pki as k;
     let bad = |reason| {
         Err(Error::InvalidVerificationCode {
             code: code.to_string(),
@@ -470,16 +471,16 @@ fn check_verification_code(code: &str) -> Result<()> {
         })
     };
     if code.is_empty() {
-        return bad("is empty: copy the code the console shows for the CA");
+        return bad(k::CODE_EMPTY);
     }
     if code.chars().any(char::is_control) {
-        return bad("contains a line break or other control character: copy only the code");
+        return bad(k::CODE_CONTROL);
     }
     if code.trim() != code {
-        return bad("has spaces at its start or end: copy only the code");
+        return bad(k::CODE_SPACES);
     }
     if code.chars().count() > MAX_VERIFICATION_CODE_LEN {
-        return bad("is longer than 64 characters, more than a certificate CN can hold");
+        return bad(k::CODE_TOO_LONG);
     }
     Ok(())
 }
@@ -626,7 +627,7 @@ mod tests {
         ] {
             match create_verification_cert(&ca_cert, &ca_key, code, v, &mut rng) {
                 Err(Error::InvalidVerificationCode { reason, .. }) => {
-                    assert!(reason.contains(needle), "{code:?}: {reason}")
+                    assert!(reason.english().contains(needle), "{code:?}: {reason:?}")
                 }
                 other => panic!("{code:?}: {other:?}"),
             }

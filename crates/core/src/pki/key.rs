@@ -547,7 +547,7 @@ impl PrivateKey {
     ) -> Result<Vec<u8>> {
         if passphrase.is_empty() {
             return Err(Error::InvalidPassphrase {
-                reason: "it is empty",
+                reason: crate::text::keys::pki::PASSPHRASE_EMPTY,
             });
         }
         let params = pbes2_params(iterations.max(1000), rng)?;
@@ -921,7 +921,7 @@ mod tests {
             k.to_encrypted_pkcs8_pem_with_iterations("", 1000, &mut r)
                 .unwrap_err(),
             Error::InvalidPassphrase {
-                reason: "it is empty"
+                reason: crate::text::keys::pki::PASSPHRASE_EMPTY
             }
         );
     }

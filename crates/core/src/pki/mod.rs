@@ -36,7 +36,7 @@ mod subject;
 
 use std::fmt;
 
-use crate::text::{Message, Say};
+use crate::text::{Key, Message, Say};
 
 pub use cert::{
     create_ca, create_device_cert, create_verification_cert, sign_csr, Certificate, Validity,
@@ -141,7 +141,7 @@ pub enum Error {
     /// The passphrase is unusable, e.g. empty.
     InvalidPassphrase {
         /// Why it cannot be used.
-        reason: &'static str,
+        reason: Key,
     },
     /// The private key is encrypted with a scheme this tool does not
     /// support. Likely cause: old PBES1 (DES, RC2) encryption; re-encrypt with
@@ -212,7 +212,7 @@ pub enum Error {
         /// The code given.
         code: String,
         /// Why.
-        reason: &'static str,
+        reason: Key,
     },
     /// The validity period cannot be encoded (days is 0, or the dates fall
     /// outside 1970..=9999).
@@ -254,7 +254,7 @@ pub enum Error {
         /// The name (OpenSSL oneline form).
         name: String,
         /// Why it cannot be reproduced.
-        reason: &'static str,
+        reason: Key,
     },
     /// A fingerprint has the wrong number of hex digits.
     FingerprintLength {
@@ -274,7 +274,7 @@ pub enum Error {
         /// The id (at most 80 characters of it).
         id: String,
         /// What is wrong, completing "the node id ...".
-        reason: &'static str,
+        reason: Key,
     },
     /// A node id appears twice in a batch.
     DuplicateNodeId {
@@ -337,7 +337,7 @@ impl Say for Error {
             Self::PassphraseRequired => Message::new(k::PASSPHRASE_REQUIRED),
             Self::WrongPassphrase => Message::new(k::WRONG_PASSPHRASE),
             Self::InvalidPassphrase { reason } => {
-                Message::new(k::INVALID_PASSPHRASE).with("reason", reason)
+                Message::new(k::INVALID_PASSPHRASE).with_message("reason", Message::new(*reason))
             }
             Self::UnsupportedEncryption { scheme } => {
                 Message::new(k::UNSUPPORTED_ENCRYPTION).with("scheme", scheme)
@@ -377,7 +377,7 @@ impl Say for Error {
             Self::InvalidVerificationCode { code, reason } => {
                 Message::new(k::INVALID_VERIFICATION_CODE)
                     .with("code", format_args!("{code:?}"))
-                    .with("reason", reason)
+                    .with_message("reason", Message::new(*reason))
             }
             Self::InvalidValidity { not_before, days } => Message::new(k::INVALID_VALIDITY)
                 .with("days", days)
@@ -392,7 +392,7 @@ impl Say for Error {
             Self::NotACa { subject } => Message::new(k::NOT_A_CA).with("subject", subject),
             Self::UnsupportedName { name, reason } => Message::new(k::UNSUPPORTED_NAME)
                 .with("name", name)
-                .with("reason", reason),
+                .with_message("reason", Message::new(*reason)),
             Self::FingerprintLength { len } => Message::new(k::FINGERPRINT_LENGTH).with("len", len),
             Self::FingerprintChar { found } => {
                 Message::new(k::FINGERPRINT_CHAR).with("found", format_args!("{found:?}"))
@@ -400,7 +400,7 @@ impl Say for Error {
             Self::InvalidNodeId { line, id, reason } => Message::new(k::INVALID_NODE_ID)
                 .with("line", line)
                 .with("id", format_args!("{id:?}"))
-                .with("reason", reason),
+                .with_message("reason", Message::new(*reason)),
             Self::DuplicateNodeId {
                 id,
                 line,

@@ -80,7 +80,7 @@ pub fn to_pkcs12<R: CryptoRng + ?Sized>(
 ) -> Result<Vec<u8>> {
     if password.is_empty() {
         return Err(Error::InvalidPassphrase {
-            reason: "it is empty",
+            reason: crate::text::keys::pki::PASSPHRASE_EMPTY,
         });
     }
     if !key_matches(cert, key) {

@@ -72,6 +72,8 @@ crate::catalog! {
         TOO_MANY_PROPERTIES = "the packet carries more than {max} {property} entries, the most accepted in one packet";
         INVALID_PROPERTY_VALUE = "{value} is not a valid value of the {property} property";
         NOT_IN_VERSION = "{feature}: not in {version}, only in MQTT 5.0; remove or encode for MQTT 5.0";
+        SCOPE_WILL = "the will properties of CONNECT";
+        SCOPE_PACKET = "{packet}";
     }
 
     /// The names of MQTT reason codes, as the specification writes them
@@ -363,6 +365,11 @@ crate::catalog! {
         TYPE_JSON_OBJECT = "a JSON object";
         TYPE_BOOLEAN = "true or false";
         TYPE_STRING_LIST = "an array of strings";
+        FOUND_NULL = "null";
+        FOUND_BOOLEAN = "a boolean";
+        FOUND_FRACTION = "a number with a fraction or exponent";
+        FOUND_ARRAY = "an array";
+        FOUND_OBJECT = "an object";
     }
 
     /// Certificates, keys, CSRs and subjects ([`crate::pki::Error`]).
@@ -411,6 +418,23 @@ crate::catalog! {
         TOO_MANY_NODE_IDS = "more than {max} node ids: split the list into batches of at most {max}";
         PKCS12_PASSWORD = "the PKCS#12 password has characters PKCS#12 cannot encode (outside the Basic Multilingual Plane, e.g. emoji): choose another";
         ENCODING = "internal error while encoding the {what}: {detail}";
+        NAME_MULTI_VALUED = "it has a multi-valued RDN (A=x+B=y)";
+        NAME_TWICE = "an attribute type appears twice (e.g. two OUs)";
+        NAME_NOT_TEXT = "a value is not valid text";
+        NAME_PRINTABLE = "a PrintableString value is invalid";
+        NAME_IA5 = "an IA5String value is invalid";
+        NAME_TELETEX = "a TeletexString value is not ASCII";
+        NAME_BMP = "a BMPString value is invalid";
+        NAME_STRING_TYPE = "a value has a string type rcgen cannot write";
+        NAME_NOT_REPRODUCED = "its encoding could not be reproduced";
+        CODE_EMPTY = "is empty: copy the code the console shows for the CA";
+        CODE_CONTROL = "contains a line break or other control character: copy only the code";
+        CODE_SPACES = "has spaces at its start or end: copy only the code";
+        CODE_TOO_LONG = "is longer than 64 characters, more than a certificate CN can hold";
+        PASSPHRASE_EMPTY = "it is empty";
+        NODE_ID_EMPTY = "is empty";
+        NODE_ID_TOO_LONG = "is longer than 64 characters";
+        NODE_ID_CHARS = "may contain only letters, digits, _ and -";
     }
 
     /// Broker endpoints ([`crate::endpoint::EndpointError`],
