@@ -4,8 +4,9 @@
 //!
 //! What counts as a message template:
 //! - in the core, every string literal inside an `impl ... Display for`
-//!   block or a `catalog!` of keys (but the MQTT reason-code names of
-//!   `mod mqtt_reason`, which the page shows in English), and every other
+//!   block or a `catalog!` of keys (but the MQTT reason-code and property
+//!   names of `mod mqtt_reason` and `mod mqtt_property`, which the page
+//!   shows in English as the specification writes them), and every other
 //!   literal that reads as prose (three lowercase words in a row:
 //!   `truncated: it announces {promised} bytes`);
 //! - in the page, the template of every [`msg!`](crate::msg) call;
@@ -278,11 +279,13 @@ fn core_templates(src: &str) -> Vec<String> {
         Tok::Punct('!'),
         Tok::Punct('{'),
     ];
-    let reason_names = [
-        Tok::Ident("mod".into()),
-        Tok::Ident("mqtt_reason".into()),
-        Tok::Punct('{'),
-    ];
+    let spec_names = ["mqtt_reason", "mqtt_property"].map(|area| {
+        [
+            Tok::Ident("mod".into()),
+            Tok::Ident(area.into()),
+            Tok::Punct('{'),
+        ]
+    });
     let mut display_until = 0;
     let mut skipped = 0..0;
     let mut found = Vec::new();
@@ -302,7 +305,7 @@ fn core_templates(src: &str) -> Vec<String> {
         if toks[i..].starts_with(&catalog) {
             display_until = block_end(&toks, i + 2);
         }
-        if toks[i..].starts_with(&reason_names) {
+        if spec_names.iter().any(|names| toks[i..].starts_with(names)) {
             skipped = i..block_end(&toks, i + 2);
         }
         if let Tok::Str(s) = t {

@@ -8,7 +8,7 @@
 
 use std::fmt;
 
-use crate::text::{Message, Say};
+use crate::text::{Key, Message, Say};
 
 use super::property::{PropertyId, PropertyScope};
 use super::{PacketType, ProtocolVersion};
@@ -95,7 +95,7 @@ pub enum Error {
         /// The packet type.
         packet: PacketType,
         /// The field that was being read.
-        field: &'static str,
+        field: Key,
     },
     /// Bytes are left in the packet after its last field: the Remaining
     /// Length does not match the content.
@@ -109,19 +109,19 @@ pub enum Error {
     /// encoded surrogates U+D800..U+DFFF) [MQTT-1.5.3-1] (5.0: [MQTT-1.5.4-1]).
     InvalidUtf8 {
         /// The field holding the string.
-        field: &'static str,
+        field: Key,
     },
     /// A UTF-8 Encoded String contains the null character U+0000
     /// [MQTT-1.5.3-2] [MQTT-4.7.3-2] (5.0: [MQTT-1.5.4-2]).
     NullCharacter {
         /// The field holding the string.
-        field: &'static str,
+        field: Key,
     },
     /// Encoding: a string or binary field is longer than the 65,535 bytes
     /// its two-byte length can express [MQTT-4.7.3-3].
     TooLong {
         /// The field.
-        field: &'static str,
+        field: Key,
         /// Its length in bytes.
         len: usize,
     },
@@ -130,7 +130,7 @@ pub enum Error {
     /// (5.0 §3.3.2.3.4).
     EmptyTopic {
         /// The field holding the topic.
-        field: &'static str,
+        field: Key,
     },
     /// A topic name (PUBLISH topic, will topic, Response Topic) contains a
     /// wildcard `+` or `#` [MQTT-3.3.2-2] [MQTT-4.7.1-1] (5.0:
@@ -306,16 +306,22 @@ impl Say for Error {
             }
             Self::UnexpectedEnd { packet, field } => Message::new(k::UNEXPECTED_END)
                 .with("packet", packet)
-                .with("field", field),
+                .with_message("field", Message::new(*field)),
             Self::TrailingBytes { packet, count } => Message::new(k::TRAILING_BYTES)
                 .with("packet", packet)
                 .with("count", count),
-            Self::InvalidUtf8 { field } => Message::new(k::INVALID_UTF8).with("field", field),
-            Self::NullCharacter { field } => Message::new(k::NULL_CHARACTER).with("field", field),
+            Self::InvalidUtf8 { field } => {
+                Message::new(k::INVALID_UTF8).with_message("field", Message::new(*field))
+            }
+            Self::NullCharacter { field } => {
+                Message::new(k::NULL_CHARACTER).with_message("field", Message::new(*field))
+            }
             Self::TooLong { field, len } => Message::new(k::TOO_LONG)
-                .with("field", field)
+                .with_message("field", Message::new(*field))
                 .with("len", len),
-            Self::EmptyTopic { field } => Message::new(k::EMPTY_TOPIC).with("field", field),
+            Self::EmptyTopic { field } => {
+                Message::new(k::EMPTY_TOPIC).with_message("field", Message::new(*field))
+            }
             Self::WildcardInTopicName(t) => {
                 Message::new(k::WILDCARD_IN_TOPIC_NAME).with("t", format_args!("{t:?}"))
             }

@@ -74,6 +74,24 @@ crate::catalog! {
         NOT_IN_VERSION = "{feature}: not in {version}, only in MQTT 5.0; remove or encode for MQTT 5.0";
         SCOPE_WILL = "the will properties of CONNECT";
         SCOPE_PACKET = "{packet}";
+        FIELD_TOPIC_NAME = "topic name";
+        FIELD_TOPIC_FILTER = "topic filter";
+        FIELD_WILL_TOPIC = "will topic";
+        FIELD_REASON_CODE = "reason code";
+        FIELD_CLIENT_IDENTIFIER = "client identifier";
+        FIELD_USER_NAME = "user name";
+        FIELD_SUBSCRIPTION_OPTIONS = "subscription options";
+        FIELD_PROPERTY_LENGTH = "property length";
+        FIELD_PROPERTIES = "properties";
+        FIELD_PACKET_IDENTIFIER = "packet identifier";
+        FIELD_WILL_PAYLOAD = "will payload";
+        FIELD_PROTOCOL_NAME = "protocol name";
+        FIELD_PROTOCOL_LEVEL = "protocol level";
+        FIELD_PROPERTY_IDENTIFIER = "property identifier";
+        FIELD_PASSWORD = "password";
+        FIELD_KEEP_ALIVE = "keep alive";
+        FIELD_CONNECT_FLAGS = "connect flags";
+        FIELD_ACKNOWLEDGE_FLAGS = "acknowledge flags";
     }
 
     /// The names of MQTT reason codes, as the specification writes them
@@ -539,5 +557,37 @@ crate::catalog! {
         FIX_CUT = "hex-encode all 32 digest bytes with their length, not as a C string";
         FIX_SECRET_WHITESPACE = "strip the whitespace from the device's secret";
         FIX_GIVEN_SECRET_WHITESPACE = "the device is right if the secret has no whitespace; check the secret you gave";
+    }
+
+    /// The names of MQTT 5 properties, as the specification writes them
+    /// ([`crate::mqtt::PropertyId`]).
+    mod mqtt_property {
+        PAYLOAD_FORMAT_INDICATOR = "Payload Format Indicator";
+        MESSAGE_EXPIRY_INTERVAL = "Message Expiry Interval";
+        CONTENT_TYPE = "Content Type";
+        RESPONSE_TOPIC = "Response Topic";
+        CORRELATION_DATA = "Correlation Data";
+        SUBSCRIPTION_IDENTIFIER = "Subscription Identifier";
+        SESSION_EXPIRY_INTERVAL = "Session Expiry Interval";
+        ASSIGNED_CLIENT_IDENTIFIER = "Assigned Client Identifier";
+        SERVER_KEEP_ALIVE = "Server Keep Alive";
+        AUTHENTICATION_METHOD = "Authentication Method";
+        AUTHENTICATION_DATA = "Authentication Data";
+        REQUEST_PROBLEM_INFORMATION = "Request Problem Information";
+        WILL_DELAY_INTERVAL = "Will Delay Interval";
+        REQUEST_RESPONSE_INFORMATION = "Request Response Information";
+        RESPONSE_INFORMATION = "Response Information";
+        SERVER_REFERENCE = "Server Reference";
+        REASON_STRING = "Reason String";
+        RECEIVE_MAXIMUM = "Receive Maximum";
+        TOPIC_ALIAS_MAXIMUM = "Topic Alias Maximum";
+        TOPIC_ALIAS = "Topic Alias";
+        MAXIMUM_QOS = "Maximum QoS";
+        RETAIN_AVAILABLE = "Retain Available";
+        USER_PROPERTY = "User Property";
+        MAXIMUM_PACKET_SIZE = "Maximum Packet Size";
+        WILDCARD_SUBSCRIPTION_AVAILABLE = "Wildcard Subscription Available";
+        SUBSCRIPTION_IDENTIFIER_AVAILABLE = "Subscription Identifier Available";
+        SHARED_SUBSCRIPTION_AVAILABLE = "Shared Subscription Available";
     }
 }

@@ -93,7 +93,7 @@ fn options_are_checked_when_the_session_is_made() {
     assert_eq!(
         Session::new(o, 0).err(),
         Some(Error::Codec(CodecError::NullCharacter {
-            field: "client identifier"
+            field: crate::text::keys::mqtt_codec::FIELD_CLIENT_IDENTIFIER
         }))
     );
 }
