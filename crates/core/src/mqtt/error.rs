@@ -260,7 +260,7 @@ pub enum Error {
     /// [`ProtocolVersion::V5`].
     NotInVersion {
         /// What does not exist in that version.
-        feature: &'static str,
+        feature: Key,
         /// The version it was to be encoded for.
         version: ProtocolVersion,
     },
@@ -391,7 +391,7 @@ impl Say for Error {
                     .with("property", property)
             }
             Self::NotInVersion { feature, version } => Message::new(k::NOT_IN_VERSION)
-                .with("feature", feature)
+                .with_message("feature", Message::new(*feature))
                 .with("version", version),
         }
     }

@@ -92,6 +92,11 @@ crate::catalog! {
         FIELD_KEEP_ALIVE = "keep alive";
         FIELD_CONNECT_FLAGS = "connect flags";
         FIELD_ACKNOWLEDGE_FLAGS = "acknowledge flags";
+        FEATURE_UNSUBACK_REASON_CODES = "UNSUBACK reason codes";
+        FEATURE_PROPERTIES = "properties";
+        FEATURE_AUTH_PACKET = "AUTH packet";
+        FEATURE_SUBSCRIPTION_OPTIONS_OTHER_THAN_QOS = "subscription options other than QoS";
+        FEATURE_SESSION_EXPIRY_INTERVAL = "Session Expiry Interval";
     }
 
     /// The names of MQTT reason codes, as the specification writes them
@@ -350,6 +355,12 @@ crate::catalog! {
         INFLATE = "{name}'s compressed data is corrupt; download the ZIP again";
         CHECKSUM = "{name} does not match its recorded size or checksum; download the ZIP again";
         TOO_LARGE = "the ZIP unpacks to more than {mib} MiB, far more than a product model; refusing it";
+        FEATURE_ZIP64 = "ZIP64";
+        FEATURE_SEVERAL_DISKS = "several disks";
+        DAMAGED_AN_ENTRY_THE_DIRECTORY_DOES_NOT_LIST = "an entry the directory does not list";
+        DAMAGED_A_LOCAL_FILE_HEADER = "a local file header";
+        DAMAGED_AN_ENTRY_S_DATA_RUNS_PAST_THE_END_OF_THE_FILE = "an entry's data runs past the end of the file";
+        DAMAGED_THE_CENTRAL_DIRECTORY = "the central directory";
     }
 
     /// Data checked against a product model ([`crate::iotda::validate::Problem`]).

@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(
             Packet::Auth(Auth::default()).encode(ProtocolVersion::V3_1_1, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "AUTH packet",
+                feature: crate::text::keys::mqtt_codec::FEATURE_AUTH_PACKET,
                 version: ProtocolVersion::V3_1_1
             })
         );

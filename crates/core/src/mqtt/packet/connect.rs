@@ -522,7 +522,7 @@ mod tests {
         assert_eq!(
             err,
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: ProtocolVersion::V3_1_1
             })
         );

@@ -52,7 +52,7 @@ pub(crate) fn no_properties(p: &Properties, version: ProtocolVersion) -> Result<
         Ok(())
     } else {
         Err(Error::NotInVersion {
-            feature: "properties",
+            feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
             version,
         })
     }

@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(
             Packet::PubAck(p).encode(v3, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: v3
             })
         );

@@ -410,7 +410,7 @@ mod tests {
         assert_eq!(
             Packet::Publish(p.clone()).encode(ProtocolVersion::V3_1_1, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: ProtocolVersion::V3_1_1
             })
         );

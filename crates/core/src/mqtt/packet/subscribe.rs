@@ -189,7 +189,8 @@ impl Subscribe {
                 s.check_v5()?;
             } else if s.options.to_byte() & !0b11 != 0 {
                 return Err(Error::NotInVersion {
-                    feature: "subscription options other than QoS",
+                    feature:
+                        crate::text::keys::mqtt_codec::FEATURE_SUBSCRIPTION_OPTIONS_OTHER_THAN_QOS,
                     version,
                 });
             }
@@ -405,7 +406,7 @@ mod tests {
         assert_eq!(
             p.encode(v3, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "subscription options other than QoS",
+                feature: crate::text::keys::mqtt_codec::FEATURE_SUBSCRIPTION_OPTIONS_OTHER_THAN_QOS,
                 version: v3
             })
         );

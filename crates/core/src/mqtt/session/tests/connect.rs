@@ -78,7 +78,7 @@ fn options_are_checked_when_the_session_is_made() {
     assert_eq!(
         Session::new(o.clone(), 0).err(),
         Some(Error::Codec(CodecError::NotInVersion {
-            feature: "Session Expiry Interval",
+            feature: crate::text::keys::mqtt_codec::FEATURE_SESSION_EXPIRY_INTERVAL,
             version: ProtocolVersion::V3_1_1
         }))
     );
