@@ -117,7 +117,8 @@ const LABELS: &[&str] = &["CERTIFICATE", "X509 CERTIFICATE"];
 impl Certificate {
     /// Reads a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let cert = x509_cert::Certificate::from_der(der).map_err(malformed("certificate"))?;
+        let cert = x509_cert::Certificate::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_CERTIFICATE))?;
         Ok(Self {
             der: der.to_vec(),
             cert,
@@ -254,7 +255,7 @@ impl Certificate {
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
-            .map_err(encoding("public key"))
+            .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))
     }
 
     /// The fingerprint of the DER: uppercase hex, optionally with colons.
@@ -269,7 +270,7 @@ impl Certificate {
     /// Whether this certificate's signature verifies with `issuer`'s key.
     /// `Err` if the key or algorithm is unsupported.
     pub(crate) fn signature_verifies_with(&self, issuer: &Certificate) -> Result<bool> {
-        let (tbs, alg, sig) = signed_parts(&self.der, "certificate")?;
+        let (tbs, alg, sig) = signed_parts(&self.der, crate::text::keys::pki::WHAT_CERTIFICATE)?;
         let key = PublicKey::from_spki_der(&issuer.public_key_der()?)?;
         key.verify(&alg, tbs, sig)
     }
@@ -320,7 +321,7 @@ pub fn create_ca<R: CryptoRng + ?Sized>(
     let signer = key.rcgen_signer(rng)?;
     let cert = params
         .self_signed(&signer)
-        .map_err(encoding("CA certificate"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CA_CERTIFICATE))?;
     Certificate::from_der(cert.der())
 }
 
@@ -385,7 +386,7 @@ pub fn sign_csr<R: CryptoRng + ?Sized>(
     let issuer = rcgen::Issuer::new(issuer_params, signer);
     let issued = params
         .signed_by(&subject_key, &issuer)
-        .map_err(encoding("certificate"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CERTIFICATE))?;
     let cert = Certificate::from_der(issued.der())?;
 
     // rcgen re-encodes names; make sure nothing changed on the way.
@@ -404,7 +405,7 @@ pub fn sign_csr<R: CryptoRng + ?Sized>(
     }
     if cert.public_key_der()? != spki {
         return Err(Error::Encoding {
-            what: "certificate",
+            what: crate::text::keys::pki::WHAT_CERTIFICATE,
             detail: "the public key was not copied exactly from the CSR".to_string(),
         });
     }
@@ -500,8 +501,8 @@ impl CsrPublicKey {
                 PublicKey::P384(_) => (&rcgen::PKCS_ECDSA_P384_SHA384, false),
                 PublicKey::Rsa(_) => (&rcgen::PKCS_RSA_SHA256, true),
             };
-        let info =
-            spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(malformed("public key"))?;
+        let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
         Ok(Self {
             raw: info.subject_public_key.raw_bytes().to_vec(),
             alg,

@@ -47,7 +47,8 @@ impl Csr {
     /// Reads a DER `CertificationRequest`. The signature is not checked
     /// here; see [`verify_signature`](Self::verify_signature).
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let req = CertReq::from_der(der).map_err(malformed("certificate request"))?;
+        let req = CertReq::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST))?;
         Ok(Self {
             der: der.to_vec(),
             req,
@@ -95,7 +96,7 @@ impl Csr {
             .info
             .public_key
             .to_der()
-            .map_err(encoding("public key"))
+            .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))
     }
 
     /// Checks the CSR's self-signature over its raw info bytes:
@@ -103,7 +104,8 @@ impl Csr {
     /// altered), [`Error::UnsupportedKey`] / [`Error::UnsupportedSignature`]
     /// if it cannot be checked.
     pub fn verify_signature(&self) -> Result<()> {
-        let (info, alg, sig) = signed_parts(&self.der, "certificate request")?;
+        let (info, alg, sig) =
+            signed_parts(&self.der, crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST)?;
         let key = PublicKey::from_spki_der(&self.public_key_der()?)?;
         if key.verify(&alg, info, sig)? {
             Ok(())
@@ -131,7 +133,7 @@ pub fn create_csr<R: CryptoRng + ?Sized>(
     let signer = key.rcgen_signer(rng)?;
     let csr = params
         .serialize_request(&signer)
-        .map_err(encoding("certificate request"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST))?;
     Csr::from_der(csr.der())
 }
 

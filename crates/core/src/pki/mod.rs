@@ -116,7 +116,7 @@ pub enum Error {
     /// truncated or corrupted file, or a different kind of object.
     MalformedDer {
         /// What was being decoded, e.g. "certificate".
-        what: &'static str,
+        what: Key,
         /// The decoder's description of the problem.
         detail: String,
     },
@@ -298,7 +298,7 @@ pub enum Error {
     /// An encoder failed. This points to a bug; the detail says where.
     Encoding {
         /// What was being encoded.
-        what: &'static str,
+        what: Key,
         /// The encoder's message.
         detail: String,
     },
@@ -326,7 +326,7 @@ impl Say for Error {
             }
             Self::UnrecognizedInput { len } => Message::new(k::UNRECOGNIZED_INPUT).with("len", len),
             Self::MalformedDer { what, detail } => Message::new(k::MALFORMED_DER)
-                .with("what", what)
+                .with_message("what", Message::new(*what))
                 .with("detail", detail),
             Self::UnsupportedKey { algorithm } => {
                 Message::new(k::UNSUPPORTED_KEY).with("algorithm", algorithm)
@@ -413,7 +413,7 @@ impl Say for Error {
             Self::TooManyNodeIds { max } => Message::new(k::TOO_MANY_NODE_IDS).with("max", max),
             Self::Pkcs12Password => Message::new(k::PKCS12_PASSWORD),
             Self::Encoding { what, detail } => Message::new(k::ENCODING)
-                .with("what", what)
+                .with_message("what", Message::new(*what))
                 .with("detail", detail),
         }
     }
@@ -431,7 +431,7 @@ impl std::error::Error for Error {}
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Maps a DER decoding error to [`Error::MalformedDer`].
-pub(crate) fn malformed(what: &'static str) -> impl Fn(der::Error) -> Error {
+pub(crate) fn malformed(what: Key) -> impl Fn(der::Error) -> Error {
     move |e| Error::MalformedDer {
         what,
         detail: e.to_string(),
@@ -439,7 +439,7 @@ pub(crate) fn malformed(what: &'static str) -> impl Fn(der::Error) -> Error {
 }
 
 /// Maps an encoder failure (which indicates a bug) to [`Error::Encoding`].
-pub(crate) fn encoding<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
+pub(crate) fn encoding<E: fmt::Display>(what: Key) -> impl Fn(E) -> Error {
     move |e| Error::Encoding {
         what,
         detail: e.to_string(),
@@ -453,7 +453,7 @@ pub(crate) fn encoding<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Err
 /// signatures whenever the signer's encoding differs from ours.
 pub(crate) fn signed_parts<'a>(
     der: &'a [u8],
-    what: &'static str,
+    what: Key,
 ) -> Result<(&'a [u8], der::asn1::ObjectIdentifier, &'a [u8])> {
     use der::Reader;
     let mut reader = der::SliceReader::new(der).map_err(malformed(what))?;

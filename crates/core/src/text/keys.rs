@@ -464,6 +464,19 @@ crate::catalog! {
         NODE_ID_EMPTY = "is empty";
         NODE_ID_TOO_LONG = "is longer than 64 characters";
         NODE_ID_CHARS = "may contain only letters, digits, _ and -";
+        WHAT_CA_CERTIFICATE = "CA certificate";
+        WHAT_PBES2_PARAMETERS = "PBES2 parameters";
+        WHAT_CERTIFICATE_REQUEST = "certificate request";
+        WHAT_CERTIFICATE = "certificate";
+        WHAT_ENCRYPTED_PRIVATE_KEY = "encrypted private key";
+        WHAT_PRIVATE_KEY = "private key";
+        WHAT_PUBLIC_KEY = "public key";
+        WHAT_SIGNATURE = "signature";
+        WHAT_EC_PRIVATE_KEY = "EC private key";
+        WHAT_DER_INPUT = "DER input";
+        WHAT_RSA_PRIVATE_KEY = "RSA private key";
+        WHAT_RSA_PUBLIC_KEY = "RSA public key";
+        WHAT_PKCS12_FILE = "PKCS#12 file";
     }
 
     /// Broker endpoints ([`crate::endpoint::EndpointError`],
