@@ -821,7 +821,7 @@ fn bad_inputs_give_specific_errors() {
     assert_eq!(
         err,
         Error::WrongPemLabel {
-            expected: "a certificate",
+            expected: iotda_core::text::keys::pki::EXPECTED_CERTIFICATE,
             found: "PRIVATE KEY".into()
         }
     );
@@ -832,7 +832,7 @@ fn bad_inputs_give_specific_errors() {
     assert_eq!(
         PrivateKey::from_pem(&cert_pem, None).unwrap_err(),
         Error::WrongPemLabel {
-            expected: "a private key",
+            expected: iotda_core::text::keys::pki::EXPECTED_PRIVATE_KEY,
             found: "CERTIFICATE".into()
         }
     );

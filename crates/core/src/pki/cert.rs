@@ -129,7 +129,13 @@ impl Certificate {
     /// as a key in the same file, are skipped).
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+        let block = pem::find(
+            &blocks,
+            LABELS,
+            &[],
+            "CERTIFICATE",
+            crate::text::keys::pki::EXPECTED_CERTIFICATE,
+        )?;
         Self::from_der(&block.der)
     }
 
@@ -140,7 +146,13 @@ impl Certificate {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE")?;
-            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+            let block = pem::find(
+                &blocks,
+                LABELS,
+                &[],
+                "CERTIFICATE",
+                crate::text::keys::pki::EXPECTED_CERTIFICATE,
+            )?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE")?)
@@ -150,7 +162,13 @@ impl Certificate {
     /// of other kinds. At least one certificate must be present.
     pub fn parse_all(text: &str) -> Result<Vec<Self>> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+        pem::find(
+            &blocks,
+            LABELS,
+            &[],
+            "CERTIFICATE",
+            crate::text::keys::pki::EXPECTED_CERTIFICATE,
+        )?;
         blocks
             .iter()
             .filter(|b| LABELS.contains(&b.label.as_str()))

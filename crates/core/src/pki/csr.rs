@@ -58,7 +58,13 @@ impl Csr {
     /// Reads the first `CERTIFICATE REQUEST` block of PEM text.
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE REQUEST")?;
-        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", "a CSR")?;
+        let block = pem::find(
+            &blocks,
+            LABELS,
+            &[],
+            "CERTIFICATE REQUEST",
+            crate::text::keys::pki::EXPECTED_CSR,
+        )?;
         Self::from_der(&block.der)
     }
 
@@ -69,7 +75,13 @@ impl Csr {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE REQUEST")?;
-            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", "a CSR")?;
+            let block = pem::find(
+                &blocks,
+                LABELS,
+                &[],
+                "CERTIFICATE REQUEST",
+                crate::text::keys::pki::EXPECTED_CSR,
+            )?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE REQUEST")?)

@@ -298,7 +298,7 @@ impl PrivateKey {
             ],
             &["EC PARAMETERS"],
             "PRIVATE KEY",
-            "a private key",
+            crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
         )?;
         Self::from_block(&block.label, &block.der, passphrase)
     }
@@ -317,7 +317,7 @@ impl PrivateKey {
                 Ok((Self::from_encrypted_der(der, pass)?, KeyFormat::Pkcs8))
             }
             other => Err(Error::WrongPemLabel {
-                expected: "a private key",
+                expected: crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
                 found: other.to_string(),
             }),
         }
@@ -942,7 +942,7 @@ mod tests {
         assert_eq!(
             PrivateKey::from_pem(text, None).unwrap_err(),
             Error::WrongPemLabel {
-                expected: "a private key",
+                expected: crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
                 found: "CERTIFICATE".into()
             }
         );

@@ -97,7 +97,7 @@ pub enum Error {
     /// reverse.
     WrongPemLabel {
         /// What was expected, in words ("a certificate").
-        expected: &'static str,
+        expected: Key,
         /// The label of the first block found instead.
         found: String,
     },
@@ -319,7 +319,7 @@ impl Say for Error {
                 Message::new(k::LEGACY_ENCRYPTED_PEM).with("label", label)
             }
             Self::WrongPemLabel { expected, found } => Message::new(k::WRONG_PEM_LABEL)
-                .with("expected", expected)
+                .with_message("expected", Message::new(*expected))
                 .with("found", found),
             Self::UnsupportedPemLabel { label } => {
                 Message::new(k::UNSUPPORTED_PEM_LABEL).with("label", label)

@@ -477,6 +477,9 @@ crate::catalog! {
         WHAT_RSA_PRIVATE_KEY = "RSA private key";
         WHAT_RSA_PUBLIC_KEY = "RSA public key";
         WHAT_PKCS12_FILE = "PKCS#12 file";
+        EXPECTED_CERTIFICATE = "a certificate";
+        EXPECTED_CSR = "a CSR";
+        EXPECTED_PRIVATE_KEY = "a private key";
     }
 
     /// Broker endpoints ([`crate::endpoint::EndpointError`],
