@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
 
+use crate::text::keys::pki::EXPECTED_CERTIFICATE;
+
 use super::key::PublicKey;
 use super::{
     create_csr, encoding, fingerprint, malformed, name, pem, signed_parts, Csr, Error,
@@ -129,13 +131,7 @@ impl Certificate {
     /// as a key in the same file, are skipped).
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        let block = pem::find(
-            &blocks,
-            LABELS,
-            &[],
-            "CERTIFICATE",
-            crate::text::keys::pki::EXPECTED_CERTIFICATE,
-        )?;
+        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
         Self::from_der(&block.der)
     }
 
@@ -146,13 +142,7 @@ impl Certificate {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE")?;
-            let block = pem::find(
-                &blocks,
-                LABELS,
-                &[],
-                "CERTIFICATE",
-                crate::text::keys::pki::EXPECTED_CERTIFICATE,
-            )?;
+            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE")?)
@@ -162,13 +152,7 @@ impl Certificate {
     /// of other kinds. At least one certificate must be present.
     pub fn parse_all(text: &str) -> Result<Vec<Self>> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        pem::find(
-            &blocks,
-            LABELS,
-            &[],
-            "CERTIFICATE",
-            crate::text::keys::pki::EXPECTED_CERTIFICATE,
-        )?;
+        pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
         blocks
             .iter()
             .filter(|b| LABELS.contains(&b.label.as_str()))

@@ -15,6 +15,8 @@ use der::{Decode, Encode};
 use rand_core::CryptoRng;
 use x509_cert::request::CertReq;
 
+use crate::text::keys::pki::EXPECTED_CSR;
+
 use super::key::PublicKey;
 use super::{encoding, malformed, name, pem, signed_parts, Error, PrivateKey, Result, Subject};
 
@@ -58,13 +60,7 @@ impl Csr {
     /// Reads the first `CERTIFICATE REQUEST` block of PEM text.
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE REQUEST")?;
-        let block = pem::find(
-            &blocks,
-            LABELS,
-            &[],
-            "CERTIFICATE REQUEST",
-            crate::text::keys::pki::EXPECTED_CSR,
-        )?;
+        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", EXPECTED_CSR)?;
         Self::from_der(&block.der)
     }
 
@@ -75,13 +71,7 @@ impl Csr {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE REQUEST")?;
-            let block = pem::find(
-                &blocks,
-                LABELS,
-                &[],
-                "CERTIFICATE REQUEST",
-                crate::text::keys::pki::EXPECTED_CSR,
-            )?;
+            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", EXPECTED_CSR)?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE REQUEST")?)
