@@ -4,8 +4,11 @@
 //!
 //! What counts as a message template:
 //! - in the core, every string literal inside an `impl ... Display for`
-//!   block, and every other literal that reads as prose (three lowercase
-//!   words in a row: `truncated: it announces {promised} bytes`);
+//!   block or a `catalog!` of keys (but the MQTT reason-code and property
+//!   names of `mod mqtt_reason` and `mod mqtt_property`, which the page
+//!   shows in English as the specification writes them), and every other
+//!   literal that reads as prose (three lowercase words in a row:
+//!   `truncated: it announces {promised} bytes`);
 //! - in the page, the template of every [`msg!`](crate::msg) call;
 //! - serde_json's syntax errors, which the pages show after "not JSON:"
 //!   (read from serde_json by parsing malformed inputs).
@@ -271,7 +274,20 @@ fn has_words(template: &str) -> bool {
 /// The message templates of the core's source file `src`.
 fn core_templates(src: &str) -> Vec<String> {
     let toks = without_tests(tokens(src));
+    let catalog = [
+        Tok::Ident("catalog".into()),
+        Tok::Punct('!'),
+        Tok::Punct('{'),
+    ];
+    let spec_names = ["mqtt_reason", "mqtt_property"].map(|area| {
+        [
+            Tok::Ident("mod".into()),
+            Tok::Ident(area.into()),
+            Tok::Punct('{'),
+        ]
+    });
     let mut display_until = 0;
+    let mut skipped = 0..0;
     let mut found = Vec::new();
     for (i, t) in toks.iter().enumerate() {
         if *t == Tok::Ident("impl".into()) {
@@ -286,8 +302,14 @@ fn core_templates(src: &str) -> Vec<String> {
                 display_until = block_end(&toks, open);
             }
         }
+        if toks[i..].starts_with(&catalog) {
+            display_until = block_end(&toks, i + 2);
+        }
+        if spec_names.iter().any(|names| toks[i..].starts_with(names)) {
+            skipped = i..block_end(&toks, i + 2);
+        }
         if let Tok::Str(s) = t {
-            if (i < display_until || is_prose(s)) && has_words(s) {
+            if (i < display_until || is_prose(s)) && !skipped.contains(&i) && has_words(s) {
                 found.push(s.clone());
             }
         }
@@ -453,6 +475,10 @@ fn the_reader_finds_literals_in_display_impls_and_prose_and_skips_tests() {
                 }
             }
         }
+        iotda_core::catalog! {
+            mod door { AJAR = "open {cm} cm"; }
+            mod mqtt_reason { OK = "Success"; }
+        }
         // "a comment is not a message at all"
         fn g<'a>(x: &'a str) -> String { format!("truncated: it announces {x} bytes") }
         fn h() -> &'static str { "OK" }
@@ -464,6 +490,7 @@ fn the_reader_finds_literals_in_display_impls_and_prose_and_skips_tests() {
         [
             "value {n} is too big",
             "the \"B\" case",
+            "open {cm} cm",
             "truncated: it announces {x} bytes"
         ]
     );

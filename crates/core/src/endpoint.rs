@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use serde::{Deserialize, Serialize};
 
 /// The platform's legacy shared access host (Beijing 4).
@@ -151,30 +153,31 @@ impl EndpointError {
     }
 }
 
+impl Say for EndpointError {
+    fn message(&self) -> Message {
+        use crate::text::keys::endpoint as k;
+        match self {
+            Self::EmptyHost => Message::new(k::EMPTY_HOST),
+            Self::HostPlaceholder => Message::new(k::HOST_PLACEHOLDER),
+            Self::HostHasScheme(scheme) => {
+                Message::new(k::HOST_HAS_SCHEME).with("scheme", format_args!("{scheme:?}"))
+            }
+            Self::HostChar { ch, position } => Message::new(k::HOST_CHAR)
+                .with("ch", format_args!("{ch:?}"))
+                .with("position", position),
+            Self::HostLabel(label) => {
+                Message::new(k::HOST_LABEL).with("label", format_args!("{label:?}"))
+            }
+            Self::HostTooLong(n) => Message::new(k::HOST_TOO_LONG).with("n", n),
+            Self::Port(p) => Message::new(k::PORT).with("port", format_args!("{p:?}")),
+            Self::Path(p) => Message::new(k::PATH).with("path", format_args!("{p:?}")),
+        }
+    }
+}
+
 impl fmt::Display for EndpointError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::EmptyHost => write!(f, "host is empty; copy it from the console's Access Details"),
-            Self::HostPlaceholder => write!(
-                f,
-                "replace {{prefix}} with your instance's prefix, shown in the console under Overview > Access Details"
-            ),
-            Self::HostHasScheme(scheme) => write!(
-                f,
-                "enter the host name only, without {scheme:?}; pick the protocol and port below"
-            ),
-            Self::HostChar { ch, position } => write!(
-                f,
-                "host may contain only letters, digits, '.' and '-'; found {ch:?} at position {position}"
-            ),
-            Self::HostLabel(label) => write!(
-                f,
-                "host part {label:?} is not valid: each dot-separated part is 1-63 characters and does not start or end with '-'"
-            ),
-            Self::HostTooLong(n) => write!(f, "host is {n} characters; at most 253 are allowed"),
-            Self::Port(p) => write!(f, "port must be a number from 1 to 65535; got {p:?}"),
-            Self::Path(p) => write!(f, "WebSocket path must start with '/' (IoTDA uses /mqtt); got {p:?}"),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -314,14 +317,18 @@ pub enum Unsupported {
     MosquittoWebSocket,
 }
 
+impl Say for Unsupported {
+    fn message(&self) -> Message {
+        use crate::text::keys::endpoint as k;
+        match self {
+            Self::MosquittoWebSocket => Message::new(k::MOSQUITTO_WEB_SOCKET),
+        }
+    }
+}
+
 impl fmt::Display for Unsupported {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::MosquittoWebSocket => write!(
-                f,
-                "mosquitto_pub 2.0 has no WebSocket support; choose MQTT or MQTTS, or use the MQTTX command"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

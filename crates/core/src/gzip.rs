@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use crate::zip::crc32;
 
 const MAGIC: [u8; 2] = [0x1f, 0x8b];
@@ -45,21 +47,22 @@ pub enum GzipError {
     Checksum,
 }
 
+impl Say for GzipError {
+    fn message(&self) -> Message {
+        use crate::text::keys::gzip as k;
+        match self {
+            Self::NotGzip => Message::new(k::NOT_GZIP),
+            Self::Truncated => Message::new(k::TRUNCATED),
+            Self::Corrupt => Message::new(k::CORRUPT),
+            Self::TooLarge { max } => Message::new(k::TOO_LARGE).with("max", max),
+            Self::Checksum => Message::new(k::CHECKSUM),
+        }
+    }
+}
+
 impl fmt::Display for GzipError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::NotGzip => f.write_str(
-                "the payload is not gzip data (it should start with 1f 8b 08); compress it or drop ?encoding=gzip",
-            ),
-            Self::Truncated => f.write_str("the gzip data is cut short"),
-            Self::Corrupt => f.write_str("the gzip data is damaged: its deflate stream does not decode"),
-            Self::TooLarge { max } => {
-                write!(f, "the gzip data inflates to more than {max} bytes")
-            }
-            Self::Checksum => f.write_str(
-                "the gzip data is damaged: its CRC-32 or length does not match what it inflates to",
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 /// Permissions of an ordinary file in the archive.
 pub const MODE_FILE: u32 = 0o644;
 /// Permissions of a private key in the archive.
@@ -48,18 +50,24 @@ pub enum Error {
     TooLarge,
 }
 
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::zip as k;
+        match self {
+            Self::BadPath { path } => {
+                Message::new(k::BAD_PATH).with("path", format_args!("{path:?}"))
+            }
+            Self::DuplicatePath { path } => {
+                Message::new(k::DUPLICATE_PATH).with("path", format_args!("{path:?}"))
+            }
+            Self::TooLarge => Message::new(k::TOO_LARGE),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::BadPath { path } => write!(
-                f,
-                "cannot put {path:?} in a zip: use a relative path of plain names separated by /"
-            ),
-            Self::DuplicatePath { path } => write!(f, "{path:?} is already in the zip"),
-            Self::TooLarge => {
-                f.write_str("the zip would exceed 65,535 files or 4 GiB: split the batch")
-            }
-        }
+        self.message().fmt(f)
     }
 }
 

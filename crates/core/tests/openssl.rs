@@ -813,10 +813,7 @@ fn bad_inputs_give_specific_errors() {
     missing.remove(3);
     assert!(matches!(
         Certificate::from_pem(&missing.join("\n")),
-        Err(Error::MalformedDer {
-            what: "certificate",
-            ..
-        })
+        Err(Error::MalformedDer { what, .. }) if what == iotda_core::text::keys::pki::WHAT_CERTIFICATE
     ));
     // Wrong label: a key where a certificate is expected, and the reverse.
     let key_pem = dev_key.to_pkcs8_pem().unwrap();
@@ -824,7 +821,7 @@ fn bad_inputs_give_specific_errors() {
     assert_eq!(
         err,
         Error::WrongPemLabel {
-            expected: "a certificate",
+            expected: iotda_core::text::keys::pki::EXPECTED_CERTIFICATE,
             found: "PRIVATE KEY".into()
         }
     );
@@ -835,7 +832,7 @@ fn bad_inputs_give_specific_errors() {
     assert_eq!(
         PrivateKey::from_pem(&cert_pem, None).unwrap_err(),
         Error::WrongPemLabel {
-            expected: "a private key",
+            expected: iotda_core::text::keys::pki::EXPECTED_PRIVATE_KEY,
             found: "CERTIFICATE".into()
         }
     );
@@ -847,10 +844,7 @@ fn bad_inputs_give_specific_errors() {
     );
     assert!(matches!(
         Certificate::parse(&garbage),
-        Err(Error::MalformedDer {
-            what: "certificate",
-            ..
-        })
+        Err(Error::MalformedDer { what, .. }) if what == iotda_core::text::keys::pki::WHAT_CERTIFICATE
     ));
     assert_eq!(inspect(b"", NOW), Err(Error::EmptyInput));
     assert_eq!(Certificate::from_pem(""), Err(Error::EmptyInput));

@@ -41,7 +41,7 @@ impl Say for CaptureError {
             Self::TooLong { max_bytes } => Message::new(k::TOO_LONG).with("max", max_bytes),
             Self::NotConnect(kind) => Message::new(k::NOT_CONNECT).with("kind", kind),
             Self::Incomplete(n) => Message::new(k::INCOMPLETE).with("n", n),
-            Self::Invalid(e) => Message::new(k::INVALID).with("error", e),
+            Self::Invalid(e) => Message::new(k::INVALID).with_message("error", e.message()),
         }
     }
 }

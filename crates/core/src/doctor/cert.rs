@@ -9,6 +9,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use super::{Error, Finding, FingerprintSource};
 use crate::pki::{self, Certificate, FingerprintAlg, PrivateKey};
 
@@ -23,13 +25,20 @@ pub enum CertFile {
     Ca,
 }
 
+impl Say for CertFile {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
+        Message::new(match self {
+            Self::Certificate => k::FILE_CERTIFICATE,
+            Self::Key => k::FILE_KEY,
+            Self::Ca => k::FILE_CA,
+        })
+    }
+}
+
 impl fmt::Display for CertFile {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Certificate => "device certificate",
-            Self::Key => "private key",
-            Self::Ca => "CA certificate",
-        })
+        self.message().fmt(f)
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use super::{Mistake, KEEP_ALIVE_RANGE};
 use crate::credentials::{SignType, Timestamp, TimestampError, MAX_CLIENT_ID_LEN};
 
@@ -40,19 +42,20 @@ impl IdMistake {
     }
 
     /// What the id sent is, then the fix, for the field `field`.
-    fn says(self, found: &str, expected: &str, field: &str) -> String {
-        match self {
-            Self::NodeId => {
-                format!("the node id, not the device id: send {expected:?} as the {field}")
+    fn says(self, found: &str, expected: &str, field: Key) -> Message {
+        use crate::text::keys::doctor as k;
+        let said = match self {
+            Self::NodeId => Message::new(k::ID_IS_NODE_ID),
+            Self::ProductId => Message::new(k::ID_IS_PRODUCT_ID),
+            Self::GivenIsNodeId => {
+                return Message::new(k::ID_GIVEN_IS_NODE_ID)
+                    .with("expected", format_args!("{expected:?}"))
+                    .with("found", format_args!("{found:?}"))
             }
-            Self::ProductId => {
-                format!("the product id, not the device id: send {expected:?} as the {field}")
-            }
-            Self::GivenIsNodeId => format!(
-                "a device id whose node id is {expected:?}: if it is this device, give the doctor its full device id {found:?}"
-            ),
-            Self::Other => format!("not this device's id: send {expected:?} as the {field}"),
-        }
+            Self::Other => Message::new(k::ID_OTHER),
+        };
+        said.with("expected", format_args!("{expected:?}"))
+            .with_message("field", Message::new(field))
     }
 }
 
@@ -71,14 +74,21 @@ pub enum FingerprintSource {
     PemText,
 }
 
+impl Say for FingerprintSource {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
+        Message::new(match self {
+            Self::CaCertificate => k::SOURCE_CA_CERTIFICATE,
+            Self::OtherCertificateInFile => k::SOURCE_OTHER_CERTIFICATE,
+            Self::PublicKey => k::SOURCE_PUBLIC_KEY,
+            Self::PemText => k::SOURCE_PEM_TEXT,
+        })
+    }
+}
+
 impl fmt::Display for FingerprintSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::CaCertificate => "the CA certificate",
-            Self::OtherCertificateInFile => "another certificate in the certificate file",
-            Self::PublicKey => "the certificate's public key",
-            Self::PemText => "the PEM file's text",
-        })
+        self.message().fmt(f)
     }
 }
 
@@ -231,142 +241,118 @@ impl Finding {
     }
 }
 
-impl fmt::Display for Finding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for Finding {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
         match self {
-            Self::ClientIdTooLong(n) => write!(
-                f,
-                "The ClientId is {n} characters long and IoTDA allows {MAX_CLIENT_ID_LEN}: send {{device_id}}_0_{{sign_type}}_{{YYYYMMDDHH}}."
-            ),
-            Self::ClientIdFields { client_id } => write!(
-                f,
-                "The ClientId {client_id:?} does not have IoTDA's four fields: send {{device_id}}_0_{{sign_type}}_{{YYYYMMDDHH}}, for example mydevice_0_0_2025041401."
-            ),
-            Self::ClientIdTimestamp { found, error } => write!(
-                f,
-                "The ClientId's last field {found:?} is not the hour ({error}): end the ClientId with the current UTC hour as YYYYMMDDHH."
-            ),
-            Self::SignTypeDigit { found } => write!(
-                f,
-                "The ClientId's third field {found:?} is not a sign type: put 0 (password only) or 1 (the platform also checks the hour) there."
-            ),
-            Self::DeviceType { found } => write!(
-                f,
-                "The ClientId's second field is {found:?} but IoTDA only takes 0 (the id is a device id): put 0 there."
-            ),
+            Self::ClientIdTooLong(n) => Message::new(k::CLIENT_ID_TOO_LONG)
+                .with("n", n)
+                .with("max", MAX_CLIENT_ID_LEN),
+            Self::ClientIdFields { client_id } => {
+                Message::new(k::CLIENT_ID_FIELDS).with("client_id", format_args!("{client_id:?}"))
+            }
+            Self::ClientIdTimestamp { found, error } => Message::new(k::CLIENT_ID_TIMESTAMP)
+                .with("found", format_args!("{found:?}"))
+                .with_message("error", error.message()),
+            Self::SignTypeDigit { found } => {
+                Message::new(k::SIGN_TYPE_DIGIT).with("found", format_args!("{found:?}"))
+            }
+            Self::DeviceType { found } => {
+                Message::new(k::DEVICE_TYPE).with("found", format_args!("{found:?}"))
+            }
             Self::ClientIdDeviceId {
                 found,
                 expected,
                 kind,
-            } => write!(
-                f,
-                "The ClientId starts with {found:?}, which is {}.",
-                kind.says(found, expected, "ClientId's first field")
-            ),
-            Self::MissingUsername => f.write_str(
-                "The device sent no user name: IoTDA needs the device id as the MQTT user name.",
-            ),
+            } => Message::new(k::CLIENT_ID_DEVICE_ID)
+                .with("found", format_args!("{found:?}"))
+                .with_message("what", kind.says(found, expected, k::FIELD_CLIENT_ID_FIRST)),
+            Self::MissingUsername => Message::new(k::MISSING_USERNAME),
             Self::Username {
                 found,
                 expected,
                 kind,
-            } => write!(
-                f,
-                "The user name {found:?} is {}.",
-                kind.says(found, expected, "user name")
-            ),
-            Self::SignTypeNotExpected { expected, found } => write!(
-                f,
-                "The ClientId carries sign type {found} but the device is set up for {expected}: put {expected} in the ClientId's third field."
-            ),
-            Self::KeepAlive(k) => write!(
-                f,
-                "The keep alive is {k} s and IoTDA accepts {}-{} s (it answers CONNACK 2): set it within that range, 120 s is advised.",
-                KEEP_ALIVE_RANGE.start(),
-                KEEP_ALIVE_RANGE.end()
-            ),
-            Self::TimestampNotCurrent { timestamp, now } => {
-                let ahead = now.hours_until(*timestamp);
-                let zone = match i8::try_from(ahead) {
-                    Ok(h @ 1..=14) => format!(
-                        " (the device's clock may be on local time UTC{h:+}, {})",
-                        super::utc_offset_zone(h)
-                    ),
-                    Ok(h @ -12..=-1) => format!(
-                        " (the hour may be an old one reused, or the device's clock on local time UTC{h:+}, {})",
-                        super::utc_offset_zone(h)
-                    ),
-                    _ => String::new(),
-                };
-                write!(
-                    f,
-                    "With sign type 1 the platform checks the ClientId's hour {timestamp} against its clock, and the UTC hour of the attempt was {now}{zone}: sign with the current UTC hour, or use sign type 0."
-                )
+            } => Message::new(k::USERNAME)
+                .with("found", format_args!("{found:?}"))
+                .with_message("what", kind.says(found, expected, k::FIELD_USER_NAME)),
+            Self::SignTypeNotExpected { expected, found } => {
+                Message::new(k::SIGN_TYPE_NOT_EXPECTED)
+                    .with("found", found)
+                    .with("expected", expected)
             }
-            Self::MissingPassword => f.write_str(
-                "The device sent no password: send the hex HMAC-SHA256 of the secret keyed by the ClientId's hour (or use a certificate).",
-            ),
+            Self::KeepAlive(keep_alive) => Message::new(k::KEEP_ALIVE)
+                .with("keep_alive", keep_alive)
+                .with("start", KEEP_ALIVE_RANGE.start())
+                .with("end", KEEP_ALIVE_RANGE.end()),
+            Self::TimestampNotCurrent { timestamp, now } => {
+                let (key, offset) = match i8::try_from(now.hours_until(*timestamp)) {
+                    Ok(h @ 1..=14) => (k::TIMESTAMP_AHEAD, Some(h)),
+                    Ok(h @ -12..=-1) => (k::TIMESTAMP_BEHIND, Some(h)),
+                    _ => (k::TIMESTAMP_NOT_CURRENT, None),
+                };
+                let said = Message::new(key)
+                    .with("timestamp", timestamp)
+                    .with("now", now);
+                match offset {
+                    Some(h) => said
+                        .with("offset", format_args!("{h:+}"))
+                        .with("zone", super::utc_offset_zone(h)),
+                    None => said,
+                }
+            }
+            Self::MissingPassword => Message::new(k::MISSING_PASSWORD),
             Self::WrongPassword { mistakes } => match mistakes.as_slice() {
-                [] => f.write_str(
-                    "The password is not the HMAC-SHA256 of this secret for the ClientId's hour, and no known mistake reproduces it: the device most likely holds another secret; give it the device's secret from the console, or reset the secret there.",
-                ),
-                [one] => write!(f, "The password is {one}: {}.", one.fix()),
-                several => {
-                    write!(
-                        f,
-                        "The password is reproduced exactly by {} known mistakes, any of which the device may make: ",
-                        several.len()
-                    )?;
-                    for (i, m) in several.iter().enumerate() {
-                        let sep = if i == 0 { "" } else { "; or " };
-                        write!(f, "{sep}{m} ({})", m.fix())?;
-                    }
-                    f.write_str(".")
+                [] => Message::new(k::WRONG_PASSWORD),
+                [one] => Message::new(k::PASSWORD_IS)
+                    .with_message("mistake", one.message())
+                    .with_message("fix", Message::new(one.fix_key())),
+                [first, rest @ ..] => {
+                    let item = |m: &Mistake| {
+                        Message::new(k::MISTAKE_WITH_FIX)
+                            .with_message("mistake", m.message())
+                            .with_message("fix", Message::new(m.fix_key()))
+                    };
+                    let list = rest.iter().fold(item(first), |list, m| {
+                        Message::new(k::MISTAKE_OR)
+                            .with_message("list", list)
+                            .with_message("item", item(m))
+                    });
+                    Message::new(k::PASSWORD_IS_ONE_OF)
+                        .with("n", mistakes.len())
+                        .with_message("list", list)
                 }
             },
-            Self::CertNotYetValid { not_before, at } => write!(
-                f,
-                "The certificate is not valid until {} and the attempt was at {}: set the device's clock right, or issue a certificate whose validity starts earlier.",
-                crate::pki::iso(*not_before),
-                crate::pki::iso(*at)
-            ),
-            Self::CertExpired { not_after, at } => write!(
-                f,
-                "The certificate expired at {} and the attempt was at {}: issue the device a new certificate (or set its clock right if that time is wrong).",
-                crate::pki::iso(*not_after),
-                crate::pki::iso(*at)
-            ),
-            Self::NotIssuedByCa { issuer, ca_subject } => write!(
-                f,
-                "The certificate was issued by {issuer:?}, not by the CA given ({ca_subject:?}): issue it with the CA registered in the console, or register its issuer."
-            ),
-            Self::CaSignature { ca_subject } => write!(
-                f,
-                "The certificate names {ca_subject:?} as issuer but that CA's key did not sign it (another CA with the same name): issue it with the CA registered in the console."
-            ),
-            Self::KeyNotCertificates => f.write_str(
-                "The private key is not the certificate's key, so the TLS handshake fails: give the device the key the certificate was issued for.",
-            ),
-            Self::FingerprintLength(n) => write!(
-                f,
-                "The registered fingerprint has {n} hex digits and IoTDA takes 64 (SHA-256) or 40 (SHA-1): register the device certificate's SHA-256 fingerprint."
-            ),
-            Self::FingerprintChar(c) => write!(
-                f,
-                "The registered fingerprint contains {c:?}: register 64 (SHA-256) or 40 (SHA-1) hex digits and nothing else."
-            ),
-            Self::FingerprintColons => f.write_str(
-                "The registered fingerprint is the certificate's but written with colons: register it as hex digits only.",
-            ),
-            Self::FingerprintOf(source) => write!(
-                f,
-                "The registered fingerprint is the hash of {source}: register the device certificate's fingerprint (openssl x509 -noout -fingerprint -sha256, colons removed)."
-            ),
-            Self::FingerprintUnknown { sha256 } => write!(
-                f,
-                "The registered fingerprint is of none of the certificates given: register this certificate's SHA-256 fingerprint {sha256}, or give the device the certificate that was registered."
-            ),
+            Self::CertNotYetValid { not_before, at } => Message::new(k::CERT_NOT_YET_VALID)
+                .with("not_before", crate::pki::iso(*not_before))
+                .with("at", crate::pki::iso(*at)),
+            Self::CertExpired { not_after, at } => Message::new(k::CERT_EXPIRED)
+                .with("not_after", crate::pki::iso(*not_after))
+                .with("at", crate::pki::iso(*at)),
+            Self::NotIssuedByCa { issuer, ca_subject } => Message::new(k::NOT_ISSUED_BY_CA)
+                .with("issuer", format_args!("{issuer:?}"))
+                .with("ca_subject", format_args!("{ca_subject:?}")),
+            Self::CaSignature { ca_subject } => {
+                Message::new(k::CA_SIGNATURE).with("ca_subject", format_args!("{ca_subject:?}"))
+            }
+            Self::KeyNotCertificates => Message::new(k::KEY_NOT_CERTIFICATES),
+            Self::FingerprintLength(n) => Message::new(k::FINGERPRINT_LENGTH).with("n", n),
+            Self::FingerprintChar(c) => {
+                Message::new(k::FINGERPRINT_CHAR).with("ch", format_args!("{c:?}"))
+            }
+            Self::FingerprintColons => Message::new(k::FINGERPRINT_COLONS),
+            Self::FingerprintOf(source) => {
+                Message::new(k::FINGERPRINT_OF).with_message("source", source.message())
+            }
+            Self::FingerprintUnknown { sha256 } => {
+                Message::new(k::FINGERPRINT_UNKNOWN).with("sha256", sha256)
+            }
         }
+    }
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -37,6 +37,8 @@ mod password;
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 pub use attempt::{attempt_time, Attempt, ClientId};
 pub use capture::{bytes_from_hex, connect_from_hex, CaptureError, MAX_CONNECT};
 pub use cert::{check_certificate, CertCheck, CertFile};
@@ -69,17 +71,23 @@ pub enum Error {
     },
 }
 
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
+        match self {
+            Self::DeviceId(e) => e.message(),
+            Self::EmptySecret => Message::new(k::EMPTY_SECRET),
+            Self::Time(e) => Message::new(k::TIME).with_message("error", e.message()),
+            Self::File { file, error } => Message::new(k::FILE)
+                .with_message("file", file.message())
+                .with_message("error", error.message()),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::DeviceId(e) => e.fmt(f),
-            Self::EmptySecret => write!(
-                f,
-                "the secret is empty; give the device secret set when the device was registered"
-            ),
-            Self::Time(e) => write!(f, "the time of the attempt: {e}"),
-            Self::File { file, error } => write!(f, "the {file}: {error}"),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -10,6 +10,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use base64ct::{Base64, Encoding};
 
 use super::Finding;
@@ -93,15 +95,22 @@ impl Whitespace {
     }
 }
 
+impl Say for Whitespace {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
+        Message::new(match self {
+            Self::TrailingNewline => k::WHITESPACE_NEWLINE,
+            Self::TrailingCrLf => k::WHITESPACE_CR_LF,
+            Self::TrailingSpace => k::WHITESPACE_SPACE,
+            Self::TrailingTab => k::WHITESPACE_TAB,
+            Self::LeadingSpace => k::WHITESPACE_LEADING_SPACE,
+        })
+    }
+}
+
 impl fmt::Display for Whitespace {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::TrailingNewline => "a newline after it",
-            Self::TrailingCrLf => "a CR LF line end after it",
-            Self::TrailingSpace => "a space after it",
-            Self::TrailingTab => "a tab after it",
-            Self::LeadingSpace => "a space before it",
-        })
+        self.message().fmt(f)
     }
 }
 
@@ -125,49 +134,53 @@ impl Mistake {
 
     /// What to change on the device, as a clause.
     pub fn fix(self) -> &'static str {
+        self.fix_key().english()
+    }
+
+    /// The key of [`Mistake::fix`].
+    pub fn fix_key(self) -> Key {
+        use crate::text::keys::doctor as k;
         match self {
-            Self::LocalTime { .. } | Self::PreviousHour | Self::NextHour => {
-                "key the HMAC with the same UTC hour the ClientId carries"
+            Self::LocalTime { .. } | Self::PreviousHour | Self::NextHour => k::FIX_HOUR,
+            Self::KeyMessageSwapped => k::FIX_SWAPPED,
+            Self::UpperCaseHex => k::FIX_UPPER_CASE,
+            Self::Base64 => k::FIX_BASE64,
+            Self::HmacSha1 | Self::HmacMd5 => k::FIX_HMAC,
+            Self::CutAtZeroByte { .. } => k::FIX_CUT,
+            Self::SecretWhitespace(_) => k::FIX_SECRET_WHITESPACE,
+            Self::GivenSecretWhitespace => k::FIX_GIVEN_SECRET_WHITESPACE,
+        }
+    }
+}
+
+impl Say for Mistake {
+    fn message(&self) -> Message {
+        use crate::text::keys::doctor as k;
+        match self {
+            Self::LocalTime { offset_hours } => Message::new(k::LOCAL_TIME)
+                .with("offset", format_args!("{offset_hours:+}"))
+                .with("zone", utc_offset_zone(*offset_hours)),
+            Self::PreviousHour => Message::new(k::PREVIOUS_HOUR),
+            Self::NextHour => Message::new(k::NEXT_HOUR),
+            Self::KeyMessageSwapped => Message::new(k::KEY_MESSAGE_SWAPPED),
+            Self::UpperCaseHex => Message::new(k::UPPER_CASE_HEX),
+            Self::Base64 => Message::new(k::BASE64),
+            Self::HmacSha1 => Message::new(k::HMAC_SHA1),
+            Self::HmacMd5 => Message::new(k::HMAC_MD5),
+            Self::CutAtZeroByte { kept_bytes } => {
+                Message::new(k::CUT_AT_ZERO_BYTE).with("kept_bytes", kept_bytes)
             }
-            Self::KeyMessageSwapped => "use the hour as the HMAC key and the secret as the message",
-            Self::UpperCaseHex => "send the digest as lower-case hex",
-            Self::Base64 => "send the digest as 64 lower-case hex digits, not Base64",
-            Self::HmacSha1 | Self::HmacMd5 => "use HMAC-SHA256",
-            Self::CutAtZeroByte { .. } => {
-                "hex-encode all 32 digest bytes with their length, not as a C string"
+            Self::SecretWhitespace(w) => {
+                Message::new(k::SECRET_WHITESPACE).with_message("whitespace", w.message())
             }
-            Self::SecretWhitespace(_) => "strip the whitespace from the device's secret",
-            Self::GivenSecretWhitespace => {
-                "the device is right if the secret has no whitespace; check the secret you gave"
-            }
+            Self::GivenSecretWhitespace => Message::new(k::GIVEN_SECRET_WHITESPACE),
         }
     }
 }
 
 impl fmt::Display for Mistake {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::LocalTime { offset_hours } => write!(
-                f,
-                "keyed with the local hour of UTC{offset_hours:+} ({})",
-                utc_offset_zone(*offset_hours)
-            ),
-            Self::PreviousHour => f.write_str("keyed with the hour before the ClientId's"),
-            Self::NextHour => f.write_str("keyed with the hour after the ClientId's"),
-            Self::KeyMessageSwapped => f.write_str("HMAC key and message swapped"),
-            Self::UpperCaseHex => f.write_str("upper-case hex"),
-            Self::Base64 => f.write_str("the digest in Base64"),
-            Self::HmacSha1 => f.write_str("HMAC-SHA1 instead of HMAC-SHA256"),
-            Self::HmacMd5 => f.write_str("HMAC-MD5 instead of HMAC-SHA256"),
-            Self::CutAtZeroByte { kept_bytes } => write!(
-                f,
-                "the digest cut at its first zero byte ({kept_bytes} of 32 bytes kept)"
-            ),
-            Self::SecretWhitespace(w) => write!(f, "the secret with {w}"),
-            Self::GivenSecretWhitespace => {
-                f.write_str("the secret without the whitespace the given secret has")
-            }
-        }
+        self.message().fmt(f)
     }
 }
 

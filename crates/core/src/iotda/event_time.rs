@@ -12,6 +12,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
 use super::excerpt;
@@ -65,28 +67,30 @@ pub enum EventTimeError {
     },
 }
 
+impl Say for EventTimeError {
+    fn message(&self) -> Message {
+        use crate::text::keys::event_time as k;
+        match self {
+            Self::Empty => Message::new(k::EMPTY),
+            Self::Shape { text } => Message::new(k::SHAPE).with("text", format_args!("{text:?}")),
+            Self::Month(m) => Message::new(k::MONTH).with("month", format_args!("{m:02}")),
+            Self::Day { year, month, day } => Message::new(k::DAY)
+                .with("day", format_args!("{day:02}"))
+                .with("year", format_args!("{year:04}"))
+                .with("month", format_args!("{month:02}")),
+            Self::Hour(h) => Message::new(k::HOUR).with("hour", format_args!("{h:02}")),
+            Self::Minute(m) => Message::new(k::MINUTE).with("minute", format_args!("{m:02}")),
+            Self::Second(s) => Message::new(k::SECOND).with("second", format_args!("{s:02}")),
+            Self::OutOfRange { unix_millis } => {
+                Message::new(k::OUT_OF_RANGE).with("unix_millis", unix_millis)
+            }
+        }
+    }
+}
+
 impl fmt::Display for EventTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Empty => f.write_str(
-                "the time is empty; write it as yyyyMMdd'T'HHmmss'Z' in UTC, e.g. 20151212T121212Z",
-            ),
-            Self::Shape { text } => write!(
-                f,
-                "{text:?} is not a time in the form yyyyMMdd'T'HHmmss'Z' (e.g. 20151212T121212Z) or yyyy-MM-dd'T'HH:mm:ss.SSS'Z' (e.g. 2015-12-12T12:12:12.000Z), in UTC"
-            ),
-            Self::Month(m) => write!(f, "month {m:02} is not 01-12"),
-            Self::Day { year, month, day } => {
-                write!(f, "day {day:02} does not exist in {year:04}-{month:02}")
-            }
-            Self::Hour(h) => write!(f, "hour {h:02} is not 00-23"),
-            Self::Minute(m) => write!(f, "minute {m:02} is not 00-59"),
-            Self::Second(s) => write!(f, "second {s:02} is not 00-59"),
-            Self::OutOfRange { unix_millis } => write!(
-                f,
-                "{unix_millis} ms since 1970 is outside the years 0000-9999; was the time given in microseconds or nanoseconds?"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 

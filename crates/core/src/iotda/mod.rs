@@ -30,6 +30,8 @@ mod validate;
 
 use std::fmt;
 
+use crate::text::{self, Say};
+
 pub use device::{
     Answer, CommandReply, DeviceError, Downlink, Reply, SimulatedDevice, Simulation, Uplink,
     REFUSED_RESULT_CODE,
@@ -79,15 +81,21 @@ pub enum Error {
     Device(DeviceError),
 }
 
+impl Say for Error {
+    fn message(&self) -> text::Message {
+        match self {
+            Self::Topic(e) => e.message(),
+            Self::EventTime(e) => e.message(),
+            Self::Payload(e) => e.message(),
+            Self::Model(e) => e.message(),
+            Self::Device(e) => e.message(),
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Topic(e) => e.fmt(f),
-            Self::EventTime(e) => e.fmt(f),
-            Self::Payload(e) => e.fmt(f),
-            Self::Model(e) => e.fmt(f),
-            Self::Device(e) => e.fmt(f),
-        }
+        self.message().fmt(f)
     }
 }
 

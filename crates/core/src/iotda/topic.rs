@@ -36,6 +36,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use crate::credentials;
 
 use super::excerpt;
@@ -186,22 +188,36 @@ impl TopicKind {
 
     /// A short name for people ("command request").
     pub fn name(self) -> &'static str {
+        self.key().english()
+    }
+
+    /// The key of its name.
+    fn key(self) -> Key {
+        use crate::text::keys::topic as k;
         match self {
-            Self::PropertiesReport => "property report",
-            Self::GatewaySubDevicesPropertiesReport => "sub-device property report",
-            Self::MessagesUp => "message up",
-            Self::MessagesDown => "message down",
-            Self::CommandRequest => "command request",
-            Self::CommandResponse => "command response",
-            Self::PropertiesSetRequest => "property set request",
-            Self::PropertiesSetResponse => "property set response",
-            Self::PropertiesGetRequest => "property get request",
-            Self::PropertiesGetResponse => "property get response",
-            Self::ShadowGetRequest => "shadow get request",
-            Self::ShadowGetResponse => "shadow get response",
-            Self::EventsUp => "event up",
-            Self::EventsDown => "event down",
+            Self::PropertiesReport => k::KIND_PROPERTIES_REPORT,
+            Self::GatewaySubDevicesPropertiesReport => {
+                k::KIND_GATEWAY_SUB_DEVICES_PROPERTIES_REPORT
+            }
+            Self::MessagesUp => k::KIND_MESSAGES_UP,
+            Self::MessagesDown => k::KIND_MESSAGES_DOWN,
+            Self::CommandRequest => k::KIND_COMMAND_REQUEST,
+            Self::CommandResponse => k::KIND_COMMAND_RESPONSE,
+            Self::PropertiesSetRequest => k::KIND_PROPERTIES_SET_REQUEST,
+            Self::PropertiesSetResponse => k::KIND_PROPERTIES_SET_RESPONSE,
+            Self::PropertiesGetRequest => k::KIND_PROPERTIES_GET_REQUEST,
+            Self::PropertiesGetResponse => k::KIND_PROPERTIES_GET_RESPONSE,
+            Self::ShadowGetRequest => k::KIND_SHADOW_GET_REQUEST,
+            Self::ShadowGetResponse => k::KIND_SHADOW_GET_RESPONSE,
+            Self::EventsUp => k::KIND_EVENTS_UP,
+            Self::EventsDown => k::KIND_EVENTS_DOWN,
         }
+    }
+}
+
+impl Say for TopicKind {
+    fn message(&self) -> Message {
+        Message::new(self.key())
     }
 }
 
@@ -289,51 +305,48 @@ pub enum TopicError {
     },
 }
 
-impl fmt::Display for TopicError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for TopicError {
+    fn message(&self) -> Message {
+        use crate::text::keys::topic as k;
         match self {
-            Self::NotSystemTopic { topic } => write!(
-                f,
-                "topic {topic:?} is not an IoTDA system topic; those start with $oc/devices/{{device_id}}/sys/"
-            ),
-            Self::DeviceId { device_id, error } => {
-                write!(f, "device id {device_id:?} in the topic is not valid: {error}")
+            Self::NotSystemTopic { topic } => {
+                Message::new(k::NOT_SYSTEM_TOPIC).with("topic", format_args!("{topic:?}"))
             }
-            Self::UnknownSuffix { suffix } => write!(
-                f,
-                "sys/{suffix} is not a topic IoTDA defines; check the spelling against the topic list"
-            ),
-            Self::MissingRequestId { kind } => write!(
-                f,
-                "a {kind} topic ends with request_id={{id}}, and this one has no request id"
-            ),
+            Self::DeviceId { device_id, error } => Message::new(k::DEVICE_ID)
+                .with("device_id", format_args!("{device_id:?}"))
+                .with_message("error", error.message()),
+            Self::UnknownSuffix { suffix } => {
+                Message::new(k::UNKNOWN_SUFFIX).with("suffix", suffix)
+            }
+            Self::MissingRequestId { kind } => {
+                Message::new(k::MISSING_REQUEST_ID).with_message("kind", kind.message())
+            }
             Self::EmptyRequestId { kind } => {
-                write!(f, "the request id of this {kind} topic is empty")
+                Message::new(k::EMPTY_REQUEST_ID).with_message("kind", kind.message())
             }
             Self::UnexpectedRequestId { kind } => {
-                write!(f, "a {kind} topic has no request id; leave it out")
+                Message::new(k::UNEXPECTED_REQUEST_ID).with_message("kind", kind.message())
             }
-            Self::InvalidRequestId { request_id } => write!(
-                f,
-                "request id {request_id:?} may not contain '/', '+', '#' or NUL"
-            ),
-            Self::InvalidQueryRequestId { request_id } => write!(
-                f,
-                "request id {request_id:?} after ?request_id= may not contain '&', '?', '/', '+', '#' or NUL"
-            ),
-            Self::UnknownParameter { kind, parameter } => write!(
-                f,
-                "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, messages up also ?encoding=gzip"
-            ),
-            Self::Wildcard { topic } => write!(
-                f,
-                "{topic:?} has a wildcard ('+' or '#'): it is a subscription filter, not a message topic"
-            ),
-            Self::TooLong { len } => write!(
-                f,
-                "the topic would be {len} bytes long; MQTT allows at most {MAX_TOPIC_LEN}"
-            ),
+            Self::InvalidRequestId { request_id } => Message::new(k::INVALID_REQUEST_ID)
+                .with("request_id", format_args!("{request_id:?}")),
+            Self::InvalidQueryRequestId { request_id } => Message::new(k::INVALID_QUERY_REQUEST_ID)
+                .with("request_id", format_args!("{request_id:?}")),
+            Self::UnknownParameter { kind, parameter } => Message::new(k::UNKNOWN_PARAMETER)
+                .with("parameter", parameter)
+                .with_message("kind", kind.message()),
+            Self::Wildcard { topic } => {
+                Message::new(k::WILDCARD).with("topic", format_args!("{topic:?}"))
+            }
+            Self::TooLong { len } => Message::new(k::TOO_LONG)
+                .with("len", len)
+                .with("max", MAX_TOPIC_LEN),
         }
+    }
+}
+
+impl fmt::Display for TopicError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

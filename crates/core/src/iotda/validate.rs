@@ -27,6 +27,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use serde_json::{Map, Number, Value};
 
 use super::decimal::Decimal;
@@ -46,13 +48,21 @@ pub struct Problem {
     pub kind: ProblemKind,
 }
 
+impl Say for Problem {
+    fn message(&self) -> Message {
+        if self.path.is_empty() {
+            self.kind.message()
+        } else {
+            Message::new(crate::text::keys::validate::AT)
+                .with("path", &self.path)
+                .with_message("problem", self.kind.message())
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            self.kind.fmt(f)
-        } else {
-            write!(f, "{}: {}", self.path, self.kind)
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -117,7 +127,7 @@ pub enum ProblemKind {
         /// The model's data type.
         expected: DataType,
         /// What was found, in words ("a string").
-        found: &'static str,
+        found: Key,
     },
     /// A whole number outside the data type's range (i32 for `int`, i64 for
     /// `long`).
@@ -175,7 +185,7 @@ pub enum ProblemKind {
     /// An element of a `string list` that is not a string.
     ListElementNotString {
         /// What was found, in words.
-        found: &'static str,
+        found: Key,
     },
     /// A malformed `event_time`: the platform will use the time it received
     /// the report instead.
@@ -194,91 +204,93 @@ pub enum ProblemKind {
     },
 }
 
-impl fmt::Display for ProblemKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for ProblemKind {
+    fn message(&self) -> Message {
+        use crate::text::keys::validate as k;
         match self {
-            Self::PayloadTooLarge { len, max } => write!(
-                f,
-                "the report is {len} bytes; IoTDA accepts property reports of at most {max} bytes, so split it"
-            ),
-            Self::Undecodable { detail } => f.write_str(detail),
-            Self::UnknownService { service_id } => write!(
-                f,
-                "the product model has no service {service_id:?}, so the platform will not store it"
-            ),
+            Self::PayloadTooLarge { len, max } => Message::new(k::PAYLOAD_TOO_LARGE)
+                .with("len", len)
+                .with("max", max),
+            Self::Undecodable { detail } => Message::new(k::UNDECODABLE).with("detail", detail),
+            Self::UnknownService { service_id } => {
+                Message::new(k::UNKNOWN_SERVICE).with("service_id", format_args!("{service_id:?}"))
+            }
             Self::UnknownProperty {
                 service_id,
                 property,
-            } => write!(
-                f,
-                "service {service_id:?} has no property {property:?} in the product model, so the platform will not store it"
-            ),
+            } => Message::new(k::UNKNOWN_PROPERTY)
+                .with("service_id", format_args!("{service_id:?}"))
+                .with("property", format_args!("{property:?}")),
             Self::UnknownCommand {
                 service_id,
                 command_name,
-            } => write!(
-                f,
-                "service {service_id:?} has no command {command_name:?} in the product model"
-            ),
-            Self::UnknownPara { command_name, para } => write!(
-                f,
-                "command {command_name:?} has no parameter {para:?} in the product model"
-            ),
-            Self::MissingField { field } => write!(
-                f,
-                "{field} is missing, so this cannot be matched to the product model"
-            ),
+            } => Message::new(k::UNKNOWN_COMMAND)
+                .with("service_id", format_args!("{service_id:?}"))
+                .with("command_name", format_args!("{command_name:?}")),
+            Self::UnknownPara { command_name, para } => Message::new(k::UNKNOWN_PARA)
+                .with("command_name", format_args!("{command_name:?}"))
+                .with("para", format_args!("{para:?}")),
+            Self::MissingField { field } => Message::new(k::MISSING_FIELD).with("field", field),
             Self::MissingProperty { property } => {
-                write!(f, "the required property {property:?} is missing")
+                Message::new(k::MISSING_PROPERTY).with("property", format_args!("{property:?}"))
             }
-            Self::MissingPara { para } => write!(f, "the required parameter {para:?} is missing"),
-            Self::WrongType { expected, found } => write!(
-                f,
-                "must be {} ({expected}); got {found}",
-                type_in_words(*expected)
-            ),
+            Self::MissingPara { para } => {
+                Message::new(k::MISSING_PARA).with("para", format_args!("{para:?}"))
+            }
+            Self::WrongType { expected, found } => Message::new(k::WRONG_TYPE)
+                .with_message("words", Message::new(type_in_words(*expected)))
+                .with("expected", expected)
+                .with_message("found", Message::new(*found)),
             Self::OutOfTypeRange { expected, value } => {
                 let range = match expected {
                     DataType::Int => "-2147483648 to 2147483647",
                     _ => "-9223372036854775808 to 9223372036854775807",
                 };
-                write!(f, "{value} is outside the range of {expected} ({range})")
+                Message::new(k::OUT_OF_TYPE_RANGE)
+                    .with("value", value)
+                    .with("expected", expected)
+                    .with("range", range)
             }
-            Self::BelowMin { value, min } => write!(f, "{value} is below the minimum {min}"),
-            Self::AboveMax { value, max } => write!(f, "{value} is above the maximum {max}"),
-            Self::OffStep { value, step, base } => write!(
-                f,
-                "{value} is not {base} plus a whole number of steps of {step}"
-            ),
-            Self::TooLong { len, max_length } => write!(
-                f,
-                "is {len} characters long; the product model allows at most {max_length}"
-            ),
-            Self::NotInEnum { value, allowed } => write!(
-                f,
-                "{value:?} is not one of the allowed values: {}",
-                allowed.join(", ")
-            ),
+            Self::BelowMin { value, min } => Message::new(k::BELOW_MIN)
+                .with("value", value)
+                .with("min", min),
+            Self::AboveMax { value, max } => Message::new(k::ABOVE_MAX)
+                .with("value", value)
+                .with("max", max),
+            Self::OffStep { value, step, base } => Message::new(k::OFF_STEP)
+                .with("value", value)
+                .with("base", base)
+                .with("step", step),
+            Self::TooLong { len, max_length } => Message::new(k::TOO_LONG)
+                .with("len", len)
+                .with("max_length", max_length),
+            Self::NotInEnum { value, allowed } => Message::new(k::NOT_IN_ENUM)
+                .with("value", format_args!("{value:?}"))
+                .with("allowed", allowed.join(", ")),
             Self::BadDateTime { value, error } => match error {
-                EventTimeError::Shape { .. } | EventTimeError::Empty => write!(
-                    f,
-                    "{value:?} is not a DateTime; write yyyyMMdd'T'HHmmss'Z' in UTC, e.g. 20151212T121212Z"
-                ),
-                _ => write!(f, "{value:?} is not a real DateTime: {error}"),
+                EventTimeError::Shape { .. } | EventTimeError::Empty => {
+                    Message::new(k::BAD_DATE_TIME).with("value", format_args!("{value:?}"))
+                }
+                _ => Message::new(k::UNREAL_DATE_TIME)
+                    .with("value", format_args!("{value:?}"))
+                    .with_message("error", error.message()),
             },
-            Self::ListElementNotString { found } => write!(
-                f,
-                "every element of a string list must be a string; got {found}"
-            ),
-            Self::BadEventTime { value, error } => write!(
-                f,
-                "event_time {value:?} is not valid ({error}); the platform will use the time it receives the report instead"
-            ),
-            Self::NotWritable { property, method } => write!(
-                f,
-                "property {property:?} cannot be set: its method is {method}, and only properties with W are writable"
-            ),
+            Self::ListElementNotString { found } => {
+                Message::new(k::LIST_ELEMENT_NOT_STRING).with_message("found", Message::new(*found))
+            }
+            Self::BadEventTime { value, error } => Message::new(k::BAD_EVENT_TIME)
+                .with("value", format_args!("{value:?}"))
+                .with_message("error", error.message()),
+            Self::NotWritable { property, method } => Message::new(k::NOT_WRITABLE)
+                .with("property", format_args!("{property:?}"))
+                .with("method", method),
         }
+    }
+}
+
+impl fmt::Display for ProblemKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -671,27 +683,29 @@ fn undecodable(e: PayloadError) -> Problem {
     }
 }
 
-fn json_type(value: &Value) -> &'static str {
+fn json_type(value: &Value) -> Key {
+    use crate::text::keys::validate as k;
     match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "a whole number",
-        Value::Number(_) => "a number with a fraction or exponent",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
+        Value::Null => k::FOUND_NULL,
+        Value::Bool(_) => k::FOUND_BOOLEAN,
+        Value::Number(n) if n.is_i64() || n.is_u64() => k::TYPE_WHOLE_NUMBER,
+        Value::Number(_) => k::FOUND_FRACTION,
+        Value::String(_) => k::TYPE_STRING,
+        Value::Array(_) => k::FOUND_ARRAY,
+        Value::Object(_) => k::FOUND_OBJECT,
     }
 }
 
-fn type_in_words(t: DataType) -> &'static str {
+fn type_in_words(t: DataType) -> Key {
+    use crate::text::keys::validate as k;
     match t {
-        DataType::Int | DataType::Long => "a whole number",
-        DataType::Decimal => "a number",
-        DataType::String | DataType::Enum => "a string",
-        DataType::DateTime => "a string yyyyMMdd'T'HHmmss'Z'",
-        DataType::JsonObject => "a JSON object",
-        DataType::Boolean => "true or false",
-        DataType::StringList => "an array of strings",
+        DataType::Int | DataType::Long => k::TYPE_WHOLE_NUMBER,
+        DataType::Decimal => k::TYPE_NUMBER,
+        DataType::String | DataType::Enum => k::TYPE_STRING,
+        DataType::DateTime => k::TYPE_DATE_TIME,
+        DataType::JsonObject => k::TYPE_JSON_OBJECT,
+        DataType::Boolean => k::TYPE_BOOLEAN,
+        DataType::StringList => k::TYPE_STRING_LIST,
     }
 }
 

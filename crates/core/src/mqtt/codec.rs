@@ -22,6 +22,8 @@
 
 use std::fmt;
 
+use crate::text::Key;
+
 use super::{Error, PacketType};
 
 /// An integer that fits MQTT's Variable Byte Integer: 0 ..= 268,435,455.
@@ -179,14 +181,14 @@ impl<'a> Reader<'a> {
         self.buf.is_empty()
     }
 
-    fn end(&self, field: &'static str) -> Error {
+    fn end(&self, field: Key) -> Error {
         Error::UnexpectedEnd {
             packet: self.packet,
             field,
         }
     }
 
-    pub(crate) fn take(&mut self, n: usize, field: &'static str) -> Result<&'a [u8], Error> {
+    pub(crate) fn take(&mut self, n: usize, field: Key) -> Result<&'a [u8], Error> {
         if n > self.buf.len() {
             return Err(self.end(field));
         }
@@ -196,28 +198,28 @@ impl<'a> Reader<'a> {
     }
 
     /// A reader over the next `n` bytes (a property block), advancing past them.
-    pub(crate) fn sub(&mut self, n: usize, field: &'static str) -> Result<Reader<'a>, Error> {
+    pub(crate) fn sub(&mut self, n: usize, field: Key) -> Result<Reader<'a>, Error> {
         let packet = self.packet;
         Ok(Reader::new(self.take(n, field)?, packet))
     }
 
-    pub(crate) fn u8(&mut self, field: &'static str) -> Result<u8, Error> {
+    pub(crate) fn u8(&mut self, field: Key) -> Result<u8, Error> {
         let (&b, tail) = self.buf.split_first().ok_or_else(|| self.end(field))?;
         self.buf = tail;
         Ok(b)
     }
 
-    pub(crate) fn u16(&mut self, field: &'static str) -> Result<u16, Error> {
+    pub(crate) fn u16(&mut self, field: Key) -> Result<u16, Error> {
         let b = self.take(2, field)?;
         Ok(u16::from_be_bytes([b[0], b[1]]))
     }
 
-    pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32, Error> {
+    pub(crate) fn u32(&mut self, field: Key) -> Result<u32, Error> {
         let b = self.take(4, field)?;
         Ok(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
     }
 
-    pub(crate) fn varint(&mut self, field: &'static str) -> Result<VarInt, Error> {
+    pub(crate) fn varint(&mut self, field: Key) -> Result<VarInt, Error> {
         match VarInt::decode(self.buf).map_err(VarIntError::inside_packet)? {
             Some((v, n)) => {
                 self.take(n, field)?;
@@ -228,14 +230,14 @@ impl<'a> Reader<'a> {
     }
 
     /// Binary Data: a two-byte length and that many bytes.
-    pub(crate) fn binary(&mut self, field: &'static str) -> Result<&'a [u8], Error> {
+    pub(crate) fn binary(&mut self, field: Key) -> Result<&'a [u8], Error> {
         let len = self.u16(field)?;
         self.take(usize::from(len), field)
     }
 
     /// A UTF-8 Encoded String, checked per [MQTT-1.5.4-1] and
     /// [MQTT-1.5.4-2]. A byte order mark is kept as U+FEFF [MQTT-1.5.4-3].
-    pub(crate) fn string(&mut self, field: &'static str) -> Result<String, Error> {
+    pub(crate) fn string(&mut self, field: Key) -> Result<String, Error> {
         let bytes = self.binary(field)?;
         let s = std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { field })?;
         if s.contains('\0') {
@@ -271,7 +273,7 @@ pub(crate) fn put_u32(out: &mut Vec<u8>, v: u32) {
 }
 
 /// Binary Data: checks the length fits two bytes, then appends length and bytes.
-pub(crate) fn put_binary(out: &mut Vec<u8>, field: &'static str, b: &[u8]) -> Result<(), Error> {
+pub(crate) fn put_binary(out: &mut Vec<u8>, field: Key, b: &[u8]) -> Result<(), Error> {
     let len = u16::try_from(b.len()).map_err(|_| Error::TooLong {
         field,
         len: b.len(),
@@ -282,7 +284,7 @@ pub(crate) fn put_binary(out: &mut Vec<u8>, field: &'static str, b: &[u8]) -> Re
 }
 
 /// A UTF-8 Encoded String: checks length and U+0000, then appends it.
-pub(crate) fn put_str(out: &mut Vec<u8>, field: &'static str, s: &str) -> Result<(), Error> {
+pub(crate) fn put_str(out: &mut Vec<u8>, field: Key, s: &str) -> Result<(), Error> {
     if s.contains('\0') {
         return Err(Error::NullCharacter { field });
     }
@@ -394,26 +396,29 @@ mod tests {
     fn reader_reports_the_field_it_ran_out_in() {
         let mut r = Reader::new(&[0x00, 0x05, b'a'], PacketType::Publish);
         assert_eq!(
-            r.string("topic name"),
+            r.string(crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::Publish,
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
     }
 
+    /// A field for the tests that follow.
+    const X: Key = Key::new("test.X", "x");
+
     #[test]
     fn strings_are_checked_for_utf8_and_null() {
         let mut r = Reader::new(&[0x00, 0x02, 0xC3, 0x28], PacketType::Publish);
-        assert_eq!(r.string("x"), Err(Error::InvalidUtf8 { field: "x" }));
+        assert_eq!(r.string(X), Err(Error::InvalidUtf8 { field: X }));
         // An encoded surrogate (U+D800) is ill-formed UTF-8 [MQTT-1.5.4-1].
         let mut r = Reader::new(&[0x00, 0x03, 0xED, 0xA0, 0x80], PacketType::Publish);
-        assert_eq!(r.string("x"), Err(Error::InvalidUtf8 { field: "x" }));
+        assert_eq!(r.string(X), Err(Error::InvalidUtf8 { field: X }));
         let mut r = Reader::new(&[0x00, 0x02, b'a', 0x00], PacketType::Publish);
-        assert_eq!(r.string("x"), Err(Error::NullCharacter { field: "x" }));
+        assert_eq!(r.string(X), Err(Error::NullCharacter { field: X }));
         // The byte order mark is kept, not stripped [MQTT-1.5.4-3].
         let mut r = Reader::new(&[0x00, 0x04, 0xEF, 0xBB, 0xBF, b'a'], PacketType::Publish);
-        assert_eq!(r.string("x").unwrap(), "\u{FEFF}a");
+        assert_eq!(r.string(X).unwrap(), "\u{FEFF}a");
     }
 
     #[test]
@@ -421,18 +426,18 @@ mod tests {
         let mut out = Vec::new();
         let long = "a".repeat(65_536);
         assert_eq!(
-            put_str(&mut out, "x", &long),
+            put_str(&mut out, X, &long),
             Err(Error::TooLong {
-                field: "x",
+                field: X,
                 len: 65_536
             })
         );
         assert_eq!(
-            put_str(&mut out, "x", "a\0"),
-            Err(Error::NullCharacter { field: "x" })
+            put_str(&mut out, X, "a\0"),
+            Err(Error::NullCharacter { field: X })
         );
         assert!(out.is_empty());
-        put_str(&mut out, "x", &long[..65_535]).unwrap();
+        put_str(&mut out, X, &long[..65_535]).unwrap();
         assert_eq!(&out[..2], &[0xFF, 0xFF]);
     }
 }

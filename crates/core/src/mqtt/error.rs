@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use super::property::{PropertyId, PropertyScope};
 use super::{PacketType, ProtocolVersion};
 
@@ -93,7 +95,7 @@ pub enum Error {
         /// The packet type.
         packet: PacketType,
         /// The field that was being read.
-        field: &'static str,
+        field: Key,
     },
     /// Bytes are left in the packet after its last field: the Remaining
     /// Length does not match the content.
@@ -107,19 +109,19 @@ pub enum Error {
     /// encoded surrogates U+D800..U+DFFF) [MQTT-1.5.3-1] (5.0: [MQTT-1.5.4-1]).
     InvalidUtf8 {
         /// The field holding the string.
-        field: &'static str,
+        field: Key,
     },
     /// A UTF-8 Encoded String contains the null character U+0000
     /// [MQTT-1.5.3-2] [MQTT-4.7.3-2] (5.0: [MQTT-1.5.4-2]).
     NullCharacter {
         /// The field holding the string.
-        field: &'static str,
+        field: Key,
     },
     /// Encoding: a string or binary field is longer than the 65,535 bytes
     /// its two-byte length can express [MQTT-4.7.3-3].
     TooLong {
         /// The field.
-        field: &'static str,
+        field: Key,
         /// Its length in bytes.
         len: usize,
     },
@@ -128,7 +130,7 @@ pub enum Error {
     /// (5.0 §3.3.2.3.4).
     EmptyTopic {
         /// The field holding the topic.
-        field: &'static str,
+        field: Key,
     },
     /// A topic name (PUBLISH topic, will topic, Response Topic) contains a
     /// wildcard `+` or `#` [MQTT-3.3.2-2] [MQTT-4.7.1-1] (5.0:
@@ -258,160 +260,146 @@ pub enum Error {
     /// [`ProtocolVersion::V5`].
     NotInVersion {
         /// What does not exist in that version.
-        feature: &'static str,
+        feature: Key,
         /// The version it was to be encoded for.
         version: ProtocolVersion,
     },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::mqtt_codec as k;
         match self {
-            Self::ReservedPacketType { packet_type, version } => write!(
-                f,
-                "packet type {packet_type} is reserved in {version}: the stream is not MQTT, \
-                 is out of step, or the peer speaks another MQTT version"
-            ),
-            Self::InvalidFixedHeaderFlags { packet, flags } => write!(
-                f,
-                "{packet} has fixed-header flags {flags:#06b}, which the specification reserves \
-                 (expected {:#06b}); the packet is malformed",
-                packet.required_flags().unwrap_or(0)
-            ),
-            Self::InvalidQos(q) => write!(f, "QoS {q} does not exist; QoS must be 0, 1 or 2"),
-            Self::DupWithQos0 => f.write_str("a QoS 0 PUBLISH must not set the DUP flag"),
-            Self::MalformedRemainingLength => f.write_str(
-                "the Remaining Length is longer than 4 bytes; the stream is not MQTT or is out of step",
-            ),
-            Self::MalformedVarInt => {
-                f.write_str("a variable byte integer in the packet is longer than 4 bytes")
+            Self::ReservedPacketType {
+                packet_type,
+                version,
+            } => Message::new(k::RESERVED_PACKET_TYPE)
+                .with("packet_type", packet_type)
+                .with("version", version),
+            Self::InvalidFixedHeaderFlags { packet, flags } => {
+                Message::new(k::INVALID_FIXED_HEADER_FLAGS)
+                    .with("packet", packet)
+                    .with("flags", format_args!("{flags:#06b}"))
+                    .with(
+                        "expected",
+                        format_args!("{:#06b}", packet.required_flags().unwrap_or(0)),
+                    )
             }
-            Self::NonMinimalVarInt { value, len } => write!(
-                f,
-                "the variable byte integer {value} is encoded in {len} bytes, more than it needs"
-            ),
-            Self::PacketTooLarge { size, max } => write!(
-                f,
-                "the packet is {size} bytes, over the {max}-byte limit; raise the limit or close the connection"
-            ),
-            Self::RemainingLengthTooLarge(len) => write!(
-                f,
-                "the packet body would be {len} bytes, over MQTT's 268,435,455-byte limit; split the payload"
-            ),
-            Self::VarIntTooLarge(v) => write!(
-                f,
-                "{v} does not fit a variable byte integer (at most 268,435,455)"
-            ),
+            Self::InvalidQos(q) => Message::new(k::INVALID_QOS).with("q", q),
+            Self::DupWithQos0 => Message::new(k::DUP_WITH_QOS0),
+            Self::MalformedRemainingLength => Message::new(k::MALFORMED_REMAINING_LENGTH),
+            Self::MalformedVarInt => Message::new(k::MALFORMED_VAR_INT),
+            Self::NonMinimalVarInt { value, len } => Message::new(k::NON_MINIMAL_VAR_INT)
+                .with("value", value)
+                .with("len", len),
+            Self::PacketTooLarge { size, max } => Message::new(k::PACKET_TOO_LARGE)
+                .with("size", size)
+                .with("max", max),
+            Self::RemainingLengthTooLarge(len) => {
+                Message::new(k::REMAINING_LENGTH_TOO_LARGE).with("len", len)
+            }
+            Self::VarIntTooLarge(v) => Message::new(k::VAR_INT_TOO_LARGE).with("v", v),
             Self::InvalidRemainingLength { packet, len } => {
-                write!(f, "{packet} cannot have a Remaining Length of {len}")
+                Message::new(k::INVALID_REMAINING_LENGTH)
+                    .with("packet", packet)
+                    .with("len", len)
             }
-            Self::UnexpectedEnd { packet, field } => write!(
-                f,
-                "{packet} ends inside its {field}: the Remaining Length is shorter than the content"
-            ),
-            Self::TrailingBytes { packet, count } => write!(
-                f,
-                "{packet} has {count} byte(s) after its last field: the Remaining Length is longer than the content"
-            ),
-            Self::InvalidUtf8 { field } => write!(f, "the {field} is not valid UTF-8"),
+            Self::UnexpectedEnd { packet, field } => Message::new(k::UNEXPECTED_END)
+                .with("packet", packet)
+                .with_message("field", Message::new(*field)),
+            Self::TrailingBytes { packet, count } => Message::new(k::TRAILING_BYTES)
+                .with("packet", packet)
+                .with("count", count),
+            Self::InvalidUtf8 { field } => {
+                Message::new(k::INVALID_UTF8).with_message("field", Message::new(*field))
+            }
             Self::NullCharacter { field } => {
-                write!(f, "the {field} contains the null character U+0000, which MQTT forbids")
+                Message::new(k::NULL_CHARACTER).with_message("field", Message::new(*field))
             }
-            Self::TooLong { field, len } => write!(
-                f,
-                "the {field} is {len} bytes; MQTT strings and binary data hold at most 65,535"
-            ),
-            Self::EmptyTopic { field } => write!(
-                f,
-                "the {field} is empty; topics must be at least one character (an MQTT 5 PUBLISH may \
-                 leave it empty only with a Topic Alias)"
-            ),
-            Self::WildcardInTopicName(t) => write!(
-                f,
-                "the topic name {t:?} contains a wildcard (+ or #); wildcards belong in subscriptions only"
-            ),
-            Self::InvalidMultiLevelWildcard(t) => write!(
-                f,
-                "in the topic filter {t:?}, # must be a whole level and the last one (like a/#)"
-            ),
-            Self::InvalidSingleLevelWildcard(t) => write!(
-                f,
-                "in the topic filter {t:?}, + must be a whole level (like a/+/c)"
-            ),
-            Self::InvalidSharedSubscription(t) => write!(
-                f,
-                "the shared subscription {t:?} must look like $share/NAME/FILTER, with a NAME \
-                 free of /, + and #"
-            ),
+            Self::TooLong { field, len } => Message::new(k::TOO_LONG)
+                .with_message("field", Message::new(*field))
+                .with("len", len),
+            Self::EmptyTopic { field } => {
+                Message::new(k::EMPTY_TOPIC).with_message("field", Message::new(*field))
+            }
+            Self::WildcardInTopicName(t) => {
+                Message::new(k::WILDCARD_IN_TOPIC_NAME).with("t", format_args!("{t:?}"))
+            }
+            Self::InvalidMultiLevelWildcard(t) => {
+                Message::new(k::INVALID_MULTI_LEVEL_WILDCARD).with("t", format_args!("{t:?}"))
+            }
+            Self::InvalidSingleLevelWildcard(t) => {
+                Message::new(k::INVALID_SINGLE_LEVEL_WILDCARD).with("t", format_args!("{t:?}"))
+            }
+            Self::InvalidSharedSubscription(t) => {
+                Message::new(k::INVALID_SHARED_SUBSCRIPTION).with("t", format_args!("{t:?}"))
+            }
             Self::NoLocalOnSharedSubscription(t) => {
-                write!(f, "No Local cannot be set on the shared subscription {t:?}")
+                Message::new(k::NO_LOCAL_ON_SHARED_SUBSCRIPTION).with("t", format_args!("{t:?}"))
             }
-            Self::InvalidProtocolName(n) => write!(
-                f,
-                "the CONNECT protocol name is {n:?}; expected \"MQTT\" (or \"MQIsdp\" for 3.1)"
-            ),
-            Self::UnsupportedProtocolLevel(l) => write!(
-                f,
-                "protocol level {l} is not supported (3 = MQTT 3.1, 4 = 3.1.1, 5 = 5.0)"
-            ),
-            Self::ConnectReservedFlag => f.write_str("the reserved bit 0 of the CONNECT flags is set"),
-            Self::WillFlagsWithoutWill { flags } => write!(
-                f,
-                "the CONNECT flags {flags:#010b} set Will QoS or Will Retain without the Will flag"
-            ),
-            Self::PasswordWithoutUsername => f.write_str(
-                "MQTT 3.1.1 does not allow a password without a user name; add a user name",
-            ),
-            Self::AuthDataWithoutMethod => f.write_str(
-                "Authentication Data needs an Authentication Method in the same packet",
-            ),
+            Self::InvalidProtocolName(n) => {
+                Message::new(k::INVALID_PROTOCOL_NAME).with("n", format_args!("{n:?}"))
+            }
+            Self::UnsupportedProtocolLevel(l) => {
+                Message::new(k::UNSUPPORTED_PROTOCOL_LEVEL).with("l", l)
+            }
+            Self::ConnectReservedFlag => Message::new(k::CONNECT_RESERVED_FLAG),
+            Self::WillFlagsWithoutWill { flags } => Message::new(k::WILL_FLAGS_WITHOUT_WILL)
+                .with("flags", format_args!("{flags:#010b}")),
+            Self::PasswordWithoutUsername => Message::new(k::PASSWORD_WITHOUT_USERNAME),
+            Self::AuthDataWithoutMethod => Message::new(k::AUTH_DATA_WITHOUT_METHOD),
             Self::InvalidConnAckFlags(b) => {
-                write!(f, "the CONNACK flags {b:#010b} set reserved bits 7-1")
+                Message::new(k::INVALID_CONN_ACK_FLAGS).with("b", format_args!("{b:#010b}"))
             }
-            Self::SessionPresentWithError(code) => write!(
-                f,
-                "the CONNACK refuses the connection (code {code:#04x}) yet sets Session Present"
-            ),
-            Self::InvalidReasonCode { packet, code } => {
-                write!(f, "{code:#04x} is not a valid {packet} reason code")
-            }
-            Self::ReasonCodeNotInVersion { packet, code, version } => write!(
-                f,
-                "{packet} reason code {code:#04x} does not exist in {version}; use one of its codes"
-            ),
-            Self::ZeroPacketId { packet } => {
-                write!(f, "{packet} has packet identifier 0; identifiers must be 1..=65535")
-            }
+            Self::SessionPresentWithError(code) => Message::new(k::SESSION_PRESENT_WITH_ERROR)
+                .with("code", format_args!("{code:#04x}")),
+            Self::InvalidReasonCode { packet, code } => Message::new(k::INVALID_REASON_CODE)
+                .with("code", format_args!("{code:#04x}"))
+                .with("packet", packet),
+            Self::ReasonCodeNotInVersion {
+                packet,
+                code,
+                version,
+            } => Message::new(k::REASON_CODE_NOT_IN_VERSION)
+                .with("packet", packet)
+                .with("code", format_args!("{code:#04x}"))
+                .with("version", version),
+            Self::ZeroPacketId { packet } => Message::new(k::ZERO_PACKET_ID).with("packet", packet),
             Self::NoTopicFilters { packet } => {
-                write!(f, "{packet} must carry at least one topic filter")
+                Message::new(k::NO_TOPIC_FILTERS).with("packet", packet)
             }
             Self::NoReasonCodes { packet } => {
-                write!(f, "{packet} must carry one reason code per topic filter, and has none")
+                Message::new(k::NO_REASON_CODES).with("packet", packet)
             }
             Self::InvalidSubscriptionOptions(b) => {
-                write!(f, "the subscription options byte {b:#010b} sets reserved bits")
+                Message::new(k::INVALID_SUBSCRIPTION_OPTIONS).with("b", format_args!("{b:#010b}"))
             }
-            Self::InvalidRetainHandling(v) => {
-                write!(f, "Retain Handling {v} does not exist; it must be 0, 1 or 2")
+            Self::InvalidRetainHandling(v) => Message::new(k::INVALID_RETAIN_HANDLING).with("v", v),
+            Self::UnknownProperty(id) => {
+                Message::new(k::UNKNOWN_PROPERTY).with("id", format_args!("{id:#04x}"))
             }
-            Self::UnknownProperty(id) => write!(f, "property identifier {id:#04x} is not defined by MQTT 5"),
-            Self::PropertyNotAllowed { property, scope } => {
-                write!(f, "the {property} property is not allowed in {scope}")
-            }
-            Self::DuplicateProperty(p) => write!(f, "the {p} property appears more than once"),
-            Self::TooManyProperties { property, max } => write!(
-                f,
-                "the packet carries more than {max} {property} entries, the most accepted in one \
-                 packet"
-            ),
+            Self::PropertyNotAllowed { property, scope } => Message::new(k::PROPERTY_NOT_ALLOWED)
+                .with("property", property)
+                .with_message("scope", scope.message()),
+            Self::DuplicateProperty(p) => Message::new(k::DUPLICATE_PROPERTY).with("p", p),
+            Self::TooManyProperties { property, max } => Message::new(k::TOO_MANY_PROPERTIES)
+                .with("max", max)
+                .with("property", property),
             Self::InvalidPropertyValue { property, value } => {
-                write!(f, "{value} is not a valid value of the {property} property")
+                Message::new(k::INVALID_PROPERTY_VALUE)
+                    .with("value", value)
+                    .with("property", property)
             }
-            Self::NotInVersion { feature, version } => write!(
-                f,
-                "{feature}: not in {version}, only in MQTT 5.0; remove or encode for MQTT 5.0"
-            ),
+            Self::NotInVersion { feature, version } => Message::new(k::NOT_IN_VERSION)
+                .with_message("feature", Message::new(*feature))
+                .with("version", version),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -374,7 +374,7 @@ impl Packet {
         let kind = self.packet_type();
         if kind == PacketType::Auth && !version.is_v5() {
             return Err(Error::NotInVersion {
-                feature: "AUTH packet",
+                feature: crate::text::keys::mqtt_codec::FEATURE_AUTH_PACKET,
                 version,
             });
         }

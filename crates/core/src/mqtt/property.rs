@@ -20,6 +20,8 @@
 use std::fmt;
 use std::num::{NonZeroU16, NonZeroU32};
 
+use crate::text::{Key, Message, Say};
+
 use super::codec::{put_binary, put_str, put_u16, put_u32, with_length_prefix, Reader};
 use super::{Error, QoS, TopicName, VarInt};
 
@@ -116,11 +118,23 @@ pub enum PropertyScope {
     Auth,
 }
 
+/// The will's scope in words; the others are packet names, the same in
+/// every language.
+impl Say for PropertyScope {
+    fn message(&self) -> Message {
+        use crate::text::keys::mqtt_codec as k;
+        match self {
+            Self::Will => Message::new(k::SCOPE_WILL),
+            packet => Message::new(k::SCOPE_PACKET).with("packet", packet),
+        }
+    }
+}
+
 impl fmt::Display for PropertyScope {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::Connect => "CONNECT",
-            Self::Will => "the will properties of CONNECT",
+            Self::Will => crate::text::keys::mqtt_codec::SCOPE_WILL.english(),
             Self::ConnAck => "CONNACK",
             Self::Publish => "PUBLISH",
             Self::PubAck => "PUBACK",
@@ -176,34 +190,40 @@ impl PropertyId {
 
     /// The name the specification uses.
     pub fn name(self) -> &'static str {
+        self.key().english()
+    }
+
+    /// The key of its name, which is also the field an error names.
+    pub(crate) fn key(self) -> Key {
+        use crate::text::keys::mqtt_property as k;
         match self {
-            Self::PayloadFormatIndicator => "Payload Format Indicator",
-            Self::MessageExpiryInterval => "Message Expiry Interval",
-            Self::ContentType => "Content Type",
-            Self::ResponseTopic => "Response Topic",
-            Self::CorrelationData => "Correlation Data",
-            Self::SubscriptionIdentifier => "Subscription Identifier",
-            Self::SessionExpiryInterval => "Session Expiry Interval",
-            Self::AssignedClientIdentifier => "Assigned Client Identifier",
-            Self::ServerKeepAlive => "Server Keep Alive",
-            Self::AuthenticationMethod => "Authentication Method",
-            Self::AuthenticationData => "Authentication Data",
-            Self::RequestProblemInformation => "Request Problem Information",
-            Self::WillDelayInterval => "Will Delay Interval",
-            Self::RequestResponseInformation => "Request Response Information",
-            Self::ResponseInformation => "Response Information",
-            Self::ServerReference => "Server Reference",
-            Self::ReasonString => "Reason String",
-            Self::ReceiveMaximum => "Receive Maximum",
-            Self::TopicAliasMaximum => "Topic Alias Maximum",
-            Self::TopicAlias => "Topic Alias",
-            Self::MaximumQos => "Maximum QoS",
-            Self::RetainAvailable => "Retain Available",
-            Self::UserProperty => "User Property",
-            Self::MaximumPacketSize => "Maximum Packet Size",
-            Self::WildcardSubscriptionAvailable => "Wildcard Subscription Available",
-            Self::SubscriptionIdentifierAvailable => "Subscription Identifier Available",
-            Self::SharedSubscriptionAvailable => "Shared Subscription Available",
+            Self::PayloadFormatIndicator => k::PAYLOAD_FORMAT_INDICATOR,
+            Self::MessageExpiryInterval => k::MESSAGE_EXPIRY_INTERVAL,
+            Self::ContentType => k::CONTENT_TYPE,
+            Self::ResponseTopic => k::RESPONSE_TOPIC,
+            Self::CorrelationData => k::CORRELATION_DATA,
+            Self::SubscriptionIdentifier => k::SUBSCRIPTION_IDENTIFIER,
+            Self::SessionExpiryInterval => k::SESSION_EXPIRY_INTERVAL,
+            Self::AssignedClientIdentifier => k::ASSIGNED_CLIENT_IDENTIFIER,
+            Self::ServerKeepAlive => k::SERVER_KEEP_ALIVE,
+            Self::AuthenticationMethod => k::AUTHENTICATION_METHOD,
+            Self::AuthenticationData => k::AUTHENTICATION_DATA,
+            Self::RequestProblemInformation => k::REQUEST_PROBLEM_INFORMATION,
+            Self::WillDelayInterval => k::WILL_DELAY_INTERVAL,
+            Self::RequestResponseInformation => k::REQUEST_RESPONSE_INFORMATION,
+            Self::ResponseInformation => k::RESPONSE_INFORMATION,
+            Self::ServerReference => k::SERVER_REFERENCE,
+            Self::ReasonString => k::REASON_STRING,
+            Self::ReceiveMaximum => k::RECEIVE_MAXIMUM,
+            Self::TopicAliasMaximum => k::TOPIC_ALIAS_MAXIMUM,
+            Self::TopicAlias => k::TOPIC_ALIAS,
+            Self::MaximumQos => k::MAXIMUM_QOS,
+            Self::RetainAvailable => k::RETAIN_AVAILABLE,
+            Self::UserProperty => k::USER_PROPERTY,
+            Self::MaximumPacketSize => k::MAXIMUM_PACKET_SIZE,
+            Self::WildcardSubscriptionAvailable => k::WILDCARD_SUBSCRIPTION_AVAILABLE,
+            Self::SubscriptionIdentifierAvailable => k::SUBSCRIPTION_IDENTIFIER_AVAILABLE,
+            Self::SharedSubscriptionAvailable => k::SHARED_SUBSCRIPTION_AVAILABLE,
         }
     }
 
@@ -380,7 +400,7 @@ fn set_once<T>(slot: &mut Option<T>, value: T, id: PropertyId) -> Result<(), Err
 }
 
 fn read_bool(r: &mut Reader<'_>, id: PropertyId) -> Result<bool, Error> {
-    match r.u8(id.name())? {
+    match r.u8(id.key())? {
         0 => Ok(false),
         1 => Ok(true),
         v => Err(Error::InvalidPropertyValue {
@@ -556,7 +576,7 @@ impl Properties {
             .is_some_and(TopicName::is_empty)
         {
             return Err(Error::EmptyTopic {
-                field: "Response Topic",
+                field: crate::text::keys::mqtt_property::RESPONSE_TOPIC,
             });
         }
         if scope == PropertyScope::Connect
@@ -572,11 +592,13 @@ impl Properties {
     /// against `scope`.
     pub(crate) fn decode(r: &mut Reader<'_>, scope: PropertyScope) -> Result<Self, Error> {
         use PropertyId as P;
-        let len = r.varint("property length")?.get() as usize;
-        let mut r = r.sub(len, "properties")?;
+        let len = r
+            .varint(crate::text::keys::mqtt_codec::FIELD_PROPERTY_LENGTH)?
+            .get() as usize;
+        let mut r = r.sub(len, crate::text::keys::mqtt_codec::FIELD_PROPERTIES)?;
         let mut p = Properties::default();
         while !r.is_empty() {
-            let byte = r.u8("property identifier")?;
+            let byte = r.u8(crate::text::keys::mqtt_codec::FIELD_PROPERTY_IDENTIFIER)?;
             let id = P::from_u8(byte).ok_or(Error::UnknownProperty(byte))?;
             if !id.allowed_in(scope) {
                 return Err(Error::PropertyNotAllowed {
@@ -584,7 +606,7 @@ impl Properties {
                     scope,
                 });
             }
-            let name = id.name();
+            let name = id.key();
             match id {
                 P::PayloadFormatIndicator => {
                     set_once(&mut p.payload_format_indicator, read_bool(&mut r, id)?, id)?
@@ -718,14 +740,14 @@ impl Properties {
             let string = |out: &mut Vec<u8>, id: P, v: Option<&str>| -> Result<(), Error> {
                 if let Some(v) = v {
                     out.push(id as u8);
-                    put_str(out, id.name(), v)?;
+                    put_str(out, id.key(), v)?;
                 }
                 Ok(())
             };
             let binary = |out: &mut Vec<u8>, id: P, v: Option<&[u8]>| -> Result<(), Error> {
                 if let Some(v) = v {
                     out.push(id as u8);
-                    put_binary(out, id.name(), v)?;
+                    put_binary(out, id.key(), v)?;
                 }
                 Ok(())
             };
@@ -797,8 +819,8 @@ impl Properties {
             flag(out, P::RetainAvailable, self.retain_available);
             for (k, v) in &self.user_properties {
                 out.push(P::UserProperty as u8);
-                put_str(out, P::UserProperty.name(), k)?;
-                put_str(out, P::UserProperty.name(), v)?;
+                put_str(out, P::UserProperty.key(), k)?;
+                put_str(out, P::UserProperty.key(), v)?;
             }
             int4(
                 out,
@@ -1041,7 +1063,7 @@ mod tests {
             decode(&[5, 0x23, 0, 1], S::Publish),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::Publish,
-                field: "properties"
+                field: crate::text::keys::mqtt_codec::FIELD_PROPERTIES
             })
         );
         // A value runs past the Property Length.
@@ -1049,7 +1071,7 @@ mod tests {
             decode(&[2, 0x23, 0, 1], S::Publish),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::Publish,
-                field: "Topic Alias"
+                field: crate::text::keys::mqtt_property::TOPIC_ALIAS
             })
         );
         // A non-minimal Property Length.

@@ -1,6 +1,7 @@
 //! Reason codes: one enum per packet family, holding exactly the codes the
-//! specification allows there (5.0 §2.4 and the tables of §3), with `Display`
-//! in words.
+//! specification allows there (5.0 §2.4 and the tables of §3), each saying
+//! its name in words ([`Say`], keys in
+//! [`keys::mqtt_reason`](crate::text::keys::mqtt_reason)).
 //!
 //! MQTT 3.1.1 has fewer codes: CONNACK return codes 0-5, SUBACK 0, 1, 2 and
 //! 0x80, and none in the other packets. They map onto the 5.0 enums:
@@ -12,11 +13,13 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 macro_rules! reason_codes {
     (
         $(#[$meta:meta])*
         pub enum $name:ident {
-            $($(#[$vmeta:meta])* $variant:ident = $value:literal => $text:literal,)+
+            $($(#[$vmeta:meta])* $variant:ident = $value:literal => $key:ident,)+
         }
     ) => {
         $(#[$meta])*
@@ -24,7 +27,7 @@ macro_rules! reason_codes {
         #[repr(u8)]
         pub enum $name {
             $(
-                #[doc = concat!("`", stringify!($value), "`: ", $text, ".")]
+                #[doc = concat!("`", stringify!($value), "`: [`", stringify!($key), "`](crate::text::keys::mqtt_reason::", stringify!($key), ").")]
                 $(#[$vmeta])*
                 $variant = $value,
             )+
@@ -53,11 +56,18 @@ macro_rules! reason_codes {
             }
         }
 
+        impl Say for $name {
+            fn message(&self) -> Message {
+                use crate::text::keys::mqtt_reason as k;
+                Message::new(match self {
+                    $(Self::$variant => k::$key,)+
+                })
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(match self {
-                    $(Self::$variant => $text,)+
-                })
+                self.message().fmt(f)
             }
         }
 
@@ -74,28 +84,28 @@ reason_codes! {
     /// of them.
     pub enum ConnectReasonCode {
         #[default]
-        Success = 0x00 => "Success",
-        UnspecifiedError = 0x80 => "Unspecified error",
-        MalformedPacket = 0x81 => "Malformed Packet",
-        ProtocolError = 0x82 => "Protocol Error",
-        ImplementationSpecificError = 0x83 => "Implementation specific error",
-        UnsupportedProtocolVersion = 0x84 => "Unsupported Protocol Version",
-        ClientIdentifierNotValid = 0x85 => "Client Identifier not valid",
-        BadUserNameOrPassword = 0x86 => "Bad User Name or Password",
-        NotAuthorized = 0x87 => "Not authorized",
-        ServerUnavailable = 0x88 => "Server unavailable",
-        ServerBusy = 0x89 => "Server busy",
-        Banned = 0x8A => "Banned",
-        BadAuthenticationMethod = 0x8C => "Bad authentication method",
-        TopicNameInvalid = 0x90 => "Topic Name invalid",
-        PacketTooLarge = 0x95 => "Packet too large",
-        QuotaExceeded = 0x97 => "Quota exceeded",
-        PayloadFormatInvalid = 0x99 => "Payload format invalid",
-        RetainNotSupported = 0x9A => "Retain not supported",
-        QosNotSupported = 0x9B => "QoS not supported",
-        UseAnotherServer = 0x9C => "Use another server",
-        ServerMoved = 0x9D => "Server moved",
-        ConnectionRateExceeded = 0x9F => "Connection rate exceeded",
+        Success = 0x00 => SUCCESS,
+        UnspecifiedError = 0x80 => UNSPECIFIED_ERROR,
+        MalformedPacket = 0x81 => MALFORMED_PACKET,
+        ProtocolError = 0x82 => PROTOCOL_ERROR,
+        ImplementationSpecificError = 0x83 => IMPLEMENTATION_SPECIFIC_ERROR,
+        UnsupportedProtocolVersion = 0x84 => UNSUPPORTED_PROTOCOL_VERSION,
+        ClientIdentifierNotValid = 0x85 => CLIENT_IDENTIFIER_NOT_VALID,
+        BadUserNameOrPassword = 0x86 => BAD_USER_NAME_OR_PASSWORD,
+        NotAuthorized = 0x87 => NOT_AUTHORIZED,
+        ServerUnavailable = 0x88 => SERVER_UNAVAILABLE,
+        ServerBusy = 0x89 => SERVER_BUSY,
+        Banned = 0x8A => BANNED,
+        BadAuthenticationMethod = 0x8C => BAD_AUTHENTICATION_METHOD,
+        TopicNameInvalid = 0x90 => TOPIC_NAME_INVALID,
+        PacketTooLarge = 0x95 => PACKET_TOO_LARGE,
+        QuotaExceeded = 0x97 => QUOTA_EXCEEDED,
+        PayloadFormatInvalid = 0x99 => PAYLOAD_FORMAT_INVALID,
+        RetainNotSupported = 0x9A => RETAIN_NOT_SUPPORTED,
+        QosNotSupported = 0x9B => QOS_NOT_SUPPORTED,
+        UseAnotherServer = 0x9C => USE_ANOTHER_SERVER,
+        ServerMoved = 0x9D => SERVER_MOVED,
+        ConnectionRateExceeded = 0x9F => CONNECTION_RATE_EXCEEDED,
     }
 }
 
@@ -133,15 +143,15 @@ reason_codes! {
     /// PUBACK and PUBREC reason codes (5.0 Tables 3-4 and 3-5).
     pub enum PubAckReasonCode {
         #[default]
-        Success = 0x00 => "Success",
-        NoMatchingSubscribers = 0x10 => "No matching subscribers",
-        UnspecifiedError = 0x80 => "Unspecified error",
-        ImplementationSpecificError = 0x83 => "Implementation specific error",
-        NotAuthorized = 0x87 => "Not authorized",
-        TopicNameInvalid = 0x90 => "Topic Name invalid",
-        PacketIdentifierInUse = 0x91 => "Packet Identifier in use",
-        QuotaExceeded = 0x97 => "Quota exceeded",
-        PayloadFormatInvalid = 0x99 => "Payload format invalid",
+        Success = 0x00 => SUCCESS,
+        NoMatchingSubscribers = 0x10 => NO_MATCHING_SUBSCRIBERS,
+        UnspecifiedError = 0x80 => UNSPECIFIED_ERROR,
+        ImplementationSpecificError = 0x83 => IMPLEMENTATION_SPECIFIC_ERROR,
+        NotAuthorized = 0x87 => NOT_AUTHORIZED,
+        TopicNameInvalid = 0x90 => TOPIC_NAME_INVALID,
+        PacketIdentifierInUse = 0x91 => PACKET_IDENTIFIER_IN_USE,
+        QuotaExceeded = 0x97 => QUOTA_EXCEEDED,
+        PayloadFormatInvalid = 0x99 => PAYLOAD_FORMAT_INVALID,
     }
 }
 
@@ -152,8 +162,8 @@ reason_codes! {
     /// PUBREL and PUBCOMP reason codes (5.0 Tables 3-6 and 3-7).
     pub enum PubRelReasonCode {
         #[default]
-        Success = 0x00 => "Success",
-        PacketIdentifierNotFound = 0x92 => "Packet Identifier not found",
+        Success = 0x00 => SUCCESS,
+        PacketIdentifierNotFound = 0x92 => PACKET_IDENTIFIER_NOT_FOUND,
     }
 }
 
@@ -165,18 +175,18 @@ reason_codes! {
     /// 0x80 (Failure) with the same bytes.
     pub enum SubAckReasonCode {
         #[default]
-        GrantedQos0 = 0x00 => "Granted QoS 0",
-        GrantedQos1 = 0x01 => "Granted QoS 1",
-        GrantedQos2 = 0x02 => "Granted QoS 2",
-        UnspecifiedError = 0x80 => "Unspecified error",
-        ImplementationSpecificError = 0x83 => "Implementation specific error",
-        NotAuthorized = 0x87 => "Not authorized",
-        TopicFilterInvalid = 0x8F => "Topic Filter invalid",
-        PacketIdentifierInUse = 0x91 => "Packet Identifier in use",
-        QuotaExceeded = 0x97 => "Quota exceeded",
-        SharedSubscriptionsNotSupported = 0x9E => "Shared Subscriptions not supported",
-        SubscriptionIdentifiersNotSupported = 0xA1 => "Subscription Identifiers not supported",
-        WildcardSubscriptionsNotSupported = 0xA2 => "Wildcard Subscriptions not supported",
+        GrantedQos0 = 0x00 => GRANTED_QOS0,
+        GrantedQos1 = 0x01 => GRANTED_QOS1,
+        GrantedQos2 = 0x02 => GRANTED_QOS2,
+        UnspecifiedError = 0x80 => UNSPECIFIED_ERROR,
+        ImplementationSpecificError = 0x83 => IMPLEMENTATION_SPECIFIC_ERROR,
+        NotAuthorized = 0x87 => NOT_AUTHORIZED,
+        TopicFilterInvalid = 0x8F => TOPIC_FILTER_INVALID,
+        PacketIdentifierInUse = 0x91 => PACKET_IDENTIFIER_IN_USE,
+        QuotaExceeded = 0x97 => QUOTA_EXCEEDED,
+        SharedSubscriptionsNotSupported = 0x9E => SHARED_SUBSCRIPTIONS_NOT_SUPPORTED,
+        SubscriptionIdentifiersNotSupported = 0xA1 => SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+        WildcardSubscriptionsNotSupported = 0xA2 => WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED,
     }
 }
 
@@ -195,13 +205,13 @@ reason_codes! {
     /// UNSUBACK reason codes (5.0 Table 3-9). MQTT 3.1.1 UNSUBACK has none.
     pub enum UnsubAckReasonCode {
         #[default]
-        Success = 0x00 => "Success",
-        NoSubscriptionExisted = 0x11 => "No subscription existed",
-        UnspecifiedError = 0x80 => "Unspecified error",
-        ImplementationSpecificError = 0x83 => "Implementation specific error",
-        NotAuthorized = 0x87 => "Not authorized",
-        TopicFilterInvalid = 0x8F => "Topic Filter invalid",
-        PacketIdentifierInUse = 0x91 => "Packet Identifier in use",
+        Success = 0x00 => SUCCESS,
+        NoSubscriptionExisted = 0x11 => NO_SUBSCRIPTION_EXISTED,
+        UnspecifiedError = 0x80 => UNSPECIFIED_ERROR,
+        ImplementationSpecificError = 0x83 => IMPLEMENTATION_SPECIFIC_ERROR,
+        NotAuthorized = 0x87 => NOT_AUTHORIZED,
+        TopicFilterInvalid = 0x8F => TOPIC_FILTER_INVALID,
+        PacketIdentifierInUse = 0x91 => PACKET_IDENTIFIER_IN_USE,
     }
 }
 
@@ -209,35 +219,35 @@ reason_codes! {
     /// DISCONNECT reason codes (5.0 Table 3-10). MQTT 3.1.1 DISCONNECT has none.
     pub enum DisconnectReasonCode {
         #[default]
-        NormalDisconnection = 0x00 => "Normal disconnection",
-        DisconnectWithWillMessage = 0x04 => "Disconnect with Will Message",
-        UnspecifiedError = 0x80 => "Unspecified error",
-        MalformedPacket = 0x81 => "Malformed Packet",
-        ProtocolError = 0x82 => "Protocol Error",
-        ImplementationSpecificError = 0x83 => "Implementation specific error",
-        NotAuthorized = 0x87 => "Not authorized",
-        ServerBusy = 0x89 => "Server busy",
-        ServerShuttingDown = 0x8B => "Server shutting down",
-        KeepAliveTimeout = 0x8D => "Keep Alive timeout",
-        SessionTakenOver = 0x8E => "Session taken over",
-        TopicFilterInvalid = 0x8F => "Topic Filter invalid",
-        TopicNameInvalid = 0x90 => "Topic Name invalid",
-        ReceiveMaximumExceeded = 0x93 => "Receive Maximum exceeded",
-        TopicAliasInvalid = 0x94 => "Topic Alias invalid",
-        PacketTooLarge = 0x95 => "Packet too large",
-        MessageRateTooHigh = 0x96 => "Message rate too high",
-        QuotaExceeded = 0x97 => "Quota exceeded",
-        AdministrativeAction = 0x98 => "Administrative action",
-        PayloadFormatInvalid = 0x99 => "Payload format invalid",
-        RetainNotSupported = 0x9A => "Retain not supported",
-        QosNotSupported = 0x9B => "QoS not supported",
-        UseAnotherServer = 0x9C => "Use another server",
-        ServerMoved = 0x9D => "Server moved",
-        SharedSubscriptionsNotSupported = 0x9E => "Shared Subscriptions not supported",
-        ConnectionRateExceeded = 0x9F => "Connection rate exceeded",
-        MaximumConnectTime = 0xA0 => "Maximum connect time",
-        SubscriptionIdentifiersNotSupported = 0xA1 => "Subscription Identifiers not supported",
-        WildcardSubscriptionsNotSupported = 0xA2 => "Wildcard Subscriptions not supported",
+        NormalDisconnection = 0x00 => NORMAL_DISCONNECTION,
+        DisconnectWithWillMessage = 0x04 => DISCONNECT_WITH_WILL_MESSAGE,
+        UnspecifiedError = 0x80 => UNSPECIFIED_ERROR,
+        MalformedPacket = 0x81 => MALFORMED_PACKET,
+        ProtocolError = 0x82 => PROTOCOL_ERROR,
+        ImplementationSpecificError = 0x83 => IMPLEMENTATION_SPECIFIC_ERROR,
+        NotAuthorized = 0x87 => NOT_AUTHORIZED,
+        ServerBusy = 0x89 => SERVER_BUSY,
+        ServerShuttingDown = 0x8B => SERVER_SHUTTING_DOWN,
+        KeepAliveTimeout = 0x8D => KEEP_ALIVE_TIMEOUT,
+        SessionTakenOver = 0x8E => SESSION_TAKEN_OVER,
+        TopicFilterInvalid = 0x8F => TOPIC_FILTER_INVALID,
+        TopicNameInvalid = 0x90 => TOPIC_NAME_INVALID,
+        ReceiveMaximumExceeded = 0x93 => RECEIVE_MAXIMUM_EXCEEDED,
+        TopicAliasInvalid = 0x94 => TOPIC_ALIAS_INVALID,
+        PacketTooLarge = 0x95 => PACKET_TOO_LARGE,
+        MessageRateTooHigh = 0x96 => MESSAGE_RATE_TOO_HIGH,
+        QuotaExceeded = 0x97 => QUOTA_EXCEEDED,
+        AdministrativeAction = 0x98 => ADMINISTRATIVE_ACTION,
+        PayloadFormatInvalid = 0x99 => PAYLOAD_FORMAT_INVALID,
+        RetainNotSupported = 0x9A => RETAIN_NOT_SUPPORTED,
+        QosNotSupported = 0x9B => QOS_NOT_SUPPORTED,
+        UseAnotherServer = 0x9C => USE_ANOTHER_SERVER,
+        ServerMoved = 0x9D => SERVER_MOVED,
+        SharedSubscriptionsNotSupported = 0x9E => SHARED_SUBSCRIPTIONS_NOT_SUPPORTED,
+        ConnectionRateExceeded = 0x9F => CONNECTION_RATE_EXCEEDED,
+        MaximumConnectTime = 0xA0 => MAXIMUM_CONNECT_TIME,
+        SubscriptionIdentifiersNotSupported = 0xA1 => SUBSCRIPTION_IDENTIFIERS_NOT_SUPPORTED,
+        WildcardSubscriptionsNotSupported = 0xA2 => WILDCARD_SUBSCRIPTIONS_NOT_SUPPORTED,
     }
 }
 
@@ -245,9 +255,9 @@ reason_codes! {
     /// AUTH reason codes (5.0 Table 3-11).
     pub enum AuthReasonCode {
         #[default]
-        Success = 0x00 => "Success",
-        ContinueAuthentication = 0x18 => "Continue authentication",
-        ReAuthenticate = 0x19 => "Re-authenticate",
+        Success = 0x00 => SUCCESS,
+        ContinueAuthentication = 0x18 => CONTINUE_AUTHENTICATION,
+        ReAuthenticate = 0x19 => RE_AUTHENTICATE,
     }
 }
 

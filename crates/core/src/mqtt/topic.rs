@@ -9,12 +9,14 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::text::Key;
+
 use super::Error;
 
 /// Longest string MQTT can carry: its length is two bytes.
 const MAX_LEN: usize = 65_535;
 
-fn check_string(s: &str, field: &'static str) -> Result<(), Error> {
+fn check_string(s: &str, field: Key) -> Result<(), Error> {
     if s.len() > MAX_LEN {
         return Err(Error::TooLong {
             field,
@@ -40,7 +42,7 @@ impl TopicName {
     /// Checks `name` and wraps it.
     pub fn new(name: impl Into<String>) -> Result<Self, Error> {
         let name = name.into();
-        check_string(&name, "topic name")?;
+        check_string(&name, crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME)?;
         if name.contains(['+', '#']) {
             return Err(Error::WildcardInTopicName(name));
         }
@@ -77,10 +79,10 @@ impl TopicFilter {
     /// Checks `filter` and wraps it.
     pub fn new(filter: impl Into<String>) -> Result<Self, Error> {
         let filter = filter.into();
-        check_string(&filter, "topic filter")?;
+        check_string(&filter, crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER)?;
         if filter.is_empty() {
             return Err(Error::EmptyTopic {
-                field: "topic filter",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER,
             });
         }
         let levels = filter.split('/').count();
@@ -213,13 +215,13 @@ mod tests {
         assert_eq!(
             TopicName::new("a\0b"),
             Err(Error::NullCharacter {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         assert_eq!(
             TopicName::new("a".repeat(65_536)),
             Err(Error::TooLong {
-                field: "topic name",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
                 len: 65_536
             })
         );
@@ -255,13 +257,13 @@ mod tests {
         assert_eq!(
             TopicFilter::new(""),
             Err(Error::EmptyTopic {
-                field: "topic filter"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER
             })
         );
         assert_eq!(
             TopicFilter::new("a\0"),
             Err(Error::NullCharacter {
-                field: "topic filter"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER
             })
         );
     }

@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use rand_core::CryptoRng;
 
+use crate::text::Key;
+
 use super::{
     create_device_cert, Certificate, Csr, Error, FingerprintAlg, KeyType, PrivateKey, Result,
     Subject, Validity,
@@ -82,18 +84,19 @@ fn is_header(first_column: &str) -> bool {
 
 /// Checks one node id against IoTDA's rule; the reason completes the
 /// sentence "the node id ... ".
-pub fn check_node_id(id: &str) -> std::result::Result<(), &'static str> {
+pub fn check_node_id(id: &str) -> std::result::Result<(), Key> {
+    use crate::text::keys::pki as k;
     if id.is_empty() {
-        return Err("is empty");
+        return Err(k::NODE_ID_EMPTY);
     }
     if id.chars().count() > MAX_NODE_ID_LEN {
-        return Err("is longer than 64 characters");
+        return Err(k::NODE_ID_TOO_LONG);
     }
     if !id
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        return Err("may contain only letters, digits, _ and -");
+        return Err(k::NODE_ID_CHARS);
     }
     Ok(())
 }
@@ -193,7 +196,7 @@ mod tests {
                 Error::InvalidNodeId {
                     line: 2,
                     id: "../etc".into(),
-                    reason: "may contain only letters, digits, _ and -",
+                    reason: crate::text::keys::pki::NODE_ID_CHARS,
                 },
             ),
             (

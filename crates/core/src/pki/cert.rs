@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, KeyUsages, SubjectKeyIdentifier};
 
+use crate::text::keys::pki::EXPECTED_CERTIFICATE;
+
 use super::key::PublicKey;
 use super::{
     create_csr, encoding, fingerprint, malformed, name, pem, signed_parts, Csr, Error,
@@ -117,7 +119,8 @@ const LABELS: &[&str] = &["CERTIFICATE", "X509 CERTIFICATE"];
 impl Certificate {
     /// Reads a DER certificate.
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let cert = x509_cert::Certificate::from_der(der).map_err(malformed("certificate"))?;
+        let cert = x509_cert::Certificate::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_CERTIFICATE))?;
         Ok(Self {
             der: der.to_vec(),
             cert,
@@ -128,7 +131,7 @@ impl Certificate {
     /// as a key in the same file, are skipped).
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
         Self::from_der(&block.der)
     }
 
@@ -139,7 +142,7 @@ impl Certificate {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE")?;
-            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE")?)
@@ -149,7 +152,7 @@ impl Certificate {
     /// of other kinds. At least one certificate must be present.
     pub fn parse_all(text: &str) -> Result<Vec<Self>> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE")?;
-        pem::find(&blocks, LABELS, &[], "CERTIFICATE", "a certificate")?;
+        pem::find(&blocks, LABELS, &[], "CERTIFICATE", EXPECTED_CERTIFICATE)?;
         blocks
             .iter()
             .filter(|b| LABELS.contains(&b.label.as_str()))
@@ -254,7 +257,7 @@ impl Certificate {
             .tbs_certificate()
             .subject_public_key_info()
             .to_der()
-            .map_err(encoding("public key"))
+            .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))
     }
 
     /// The fingerprint of the DER: uppercase hex, optionally with colons.
@@ -269,7 +272,7 @@ impl Certificate {
     /// Whether this certificate's signature verifies with `issuer`'s key.
     /// `Err` if the key or algorithm is unsupported.
     pub(crate) fn signature_verifies_with(&self, issuer: &Certificate) -> Result<bool> {
-        let (tbs, alg, sig) = signed_parts(&self.der, "certificate")?;
+        let (tbs, alg, sig) = signed_parts(&self.der, crate::text::keys::pki::WHAT_CERTIFICATE)?;
         let key = PublicKey::from_spki_der(&issuer.public_key_der()?)?;
         key.verify(&alg, tbs, sig)
     }
@@ -320,7 +323,7 @@ pub fn create_ca<R: CryptoRng + ?Sized>(
     let signer = key.rcgen_signer(rng)?;
     let cert = params
         .self_signed(&signer)
-        .map_err(encoding("CA certificate"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CA_CERTIFICATE))?;
     Certificate::from_der(cert.der())
 }
 
@@ -385,7 +388,7 @@ pub fn sign_csr<R: CryptoRng + ?Sized>(
     let issuer = rcgen::Issuer::new(issuer_params, signer);
     let issued = params
         .signed_by(&subject_key, &issuer)
-        .map_err(encoding("certificate"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CERTIFICATE))?;
     let cert = Certificate::from_der(issued.der())?;
 
     // rcgen re-encodes names; make sure nothing changed on the way.
@@ -393,18 +396,18 @@ pub fn sign_csr<R: CryptoRng + ?Sized>(
     if tbs.issuer() != ca_tbs.subject() {
         return Err(Error::UnsupportedName {
             name: ca_cert.subject(),
-            reason: "its encoding could not be reproduced",
+            reason: crate::text::keys::pki::NAME_NOT_REPRODUCED,
         });
     }
     if tbs.subject() != req_subject {
         return Err(Error::UnsupportedName {
             name: csr.subject(),
-            reason: "its encoding could not be reproduced",
+            reason: crate::text::keys::pki::NAME_NOT_REPRODUCED,
         });
     }
     if cert.public_key_der()? != spki {
         return Err(Error::Encoding {
-            what: "certificate",
+            what: crate::text::keys::pki::WHAT_CERTIFICATE,
             detail: "the public key was not copied exactly from the CSR".to_string(),
         });
     }
@@ -469,6 +472,7 @@ pub fn create_verification_cert<R: CryptoRng + ?Sized>(
 }
 
 fn check_verification_code(code: &str) -> Result<()> {
+    use crate::text::keys::pki as k;
     let bad = |reason| {
         Err(Error::InvalidVerificationCode {
             code: code.to_string(),
@@ -476,16 +480,16 @@ fn check_verification_code(code: &str) -> Result<()> {
         })
     };
     if code.is_empty() {
-        return bad("is empty: copy the code the console shows for the CA");
+        return bad(k::CODE_EMPTY);
     }
     if code.chars().any(char::is_control) {
-        return bad("contains a line break or other control character: copy only the code");
+        return bad(k::CODE_CONTROL);
     }
     if code.trim() != code {
-        return bad("has spaces at its start or end: copy only the code");
+        return bad(k::CODE_SPACES);
     }
     if code.chars().count() > MAX_VERIFICATION_CODE_LEN {
-        return bad("is longer than 64 characters, more than a certificate CN can hold");
+        return bad(k::CODE_TOO_LONG);
     }
     Ok(())
 }
@@ -505,8 +509,8 @@ impl CsrPublicKey {
                 PublicKey::P384(_) => (&rcgen::PKCS_ECDSA_P384_SHA384, false),
                 PublicKey::Rsa(_) => (&rcgen::PKCS_RSA_SHA256, true),
             };
-        let info =
-            spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(malformed("public key"))?;
+        let info = spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
         Ok(Self {
             raw: info.subject_public_key.raw_bytes().to_vec(),
             alg,
@@ -646,7 +650,7 @@ mod tests {
         ] {
             match create_verification_cert(&ca_cert, &ca_key, code, v, &mut rng) {
                 Err(Error::InvalidVerificationCode { reason, .. }) => {
-                    assert!(reason.contains(needle), "{code:?}: {reason}")
+                    assert!(reason.english().contains(needle), "{code:?}: {reason:?}")
                 }
                 other => panic!("{code:?}: {other:?}"),
             }

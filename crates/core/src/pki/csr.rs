@@ -15,6 +15,8 @@ use der::{Decode, Encode};
 use rand_core::CryptoRng;
 use x509_cert::request::CertReq;
 
+use crate::text::keys::pki::EXPECTED_CSR;
+
 use super::key::PublicKey;
 use super::{encoding, malformed, name, pem, signed_parts, Error, PrivateKey, Result, Subject};
 
@@ -47,7 +49,8 @@ impl Csr {
     /// Reads a DER `CertificationRequest`. The signature is not checked
     /// here; see [`verify_signature`](Self::verify_signature).
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let req = CertReq::from_der(der).map_err(malformed("certificate request"))?;
+        let req = CertReq::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST))?;
         Ok(Self {
             der: der.to_vec(),
             req,
@@ -57,7 +60,7 @@ impl Csr {
     /// Reads the first `CERTIFICATE REQUEST` block of PEM text.
     pub fn from_pem(text: &str) -> Result<Self> {
         let blocks = pem::parse_text(text.as_bytes(), "CERTIFICATE REQUEST")?;
-        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", "a CSR")?;
+        let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", EXPECTED_CSR)?;
         Self::from_der(&block.der)
     }
 
@@ -68,7 +71,7 @@ impl Csr {
         }
         if pem::looks_like_pem(input) {
             let blocks = pem::parse_text(input, "CERTIFICATE REQUEST")?;
-            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", "a CSR")?;
+            let block = pem::find(&blocks, LABELS, &[], "CERTIFICATE REQUEST", EXPECTED_CSR)?;
             return Self::from_der(&block.der);
         }
         Self::from_der(pem::der_input(input, "CERTIFICATE REQUEST")?)
@@ -95,7 +98,7 @@ impl Csr {
             .info
             .public_key
             .to_der()
-            .map_err(encoding("public key"))
+            .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))
     }
 
     /// Checks the CSR's self-signature over its raw info bytes:
@@ -103,7 +106,8 @@ impl Csr {
     /// altered), [`Error::UnsupportedKey`] / [`Error::UnsupportedSignature`]
     /// if it cannot be checked.
     pub fn verify_signature(&self) -> Result<()> {
-        let (info, alg, sig) = signed_parts(&self.der, "certificate request")?;
+        let (info, alg, sig) =
+            signed_parts(&self.der, crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST)?;
         let key = PublicKey::from_spki_der(&self.public_key_der()?)?;
         if key.verify(&alg, info, sig)? {
             Ok(())
@@ -131,7 +135,7 @@ pub fn create_csr<R: CryptoRng + ?Sized>(
     let signer = key.rcgen_signer(rng)?;
     let csr = params
         .serialize_request(&signer)
-        .map_err(encoding("certificate request"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_CERTIFICATE_REQUEST))?;
     Csr::from_der(csr.der())
 }
 

@@ -183,8 +183,9 @@ fn inspect_block(label: &str, der: &[u8], now: i64) -> Result<Option<Item>> {
             Item::PrivateKey(private_key_info(&key, format)?)
         }
         "ENCRYPTED PRIVATE KEY" => {
-            pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
-                .map_err(malformed("encrypted private key"))?;
+            pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(malformed(
+                crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY,
+            ))?;
             Item::EncryptedPrivateKey
         }
         "PUBLIC KEY" => Item::PublicKey(public_key_info(der)?),
@@ -208,7 +209,7 @@ fn inspect_der(input: &[u8], now: i64) -> Result<Item> {
         let promised = usize::try_from(u32::from(header.length())).unwrap_or(usize::MAX);
         if promised > input.len() {
             return Err(Error::MalformedDer {
-                what: "DER input",
+                what: crate::text::keys::pki::WHAT_DER_INPUT,
                 detail: format!(
                     "truncated: it announces {promised} bytes of content but has {} in all",
                     input.len()
@@ -372,7 +373,8 @@ fn private_key_info(key: &PrivateKey, format: KeyFormat) -> Result<KeyInfo> {
 }
 
 fn public_key_info(spki_der: &[u8]) -> Result<KeyInfo> {
-    spki::SubjectPublicKeyInfoRef::from_der(spki_der).map_err(malformed("public key"))?;
+    spki::SubjectPublicKeyInfoRef::from_der(spki_der)
+        .map_err(malformed(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
     let (key, bits) = describe_spki(spki_der);
     Ok(KeyInfo {
         key,
@@ -386,12 +388,12 @@ fn rsa_public_key_info(pkcs1_der: &[u8]) -> Result<KeyInfo> {
     use rsa::pkcs1::DecodeRsaPublicKey;
     use rsa::pkcs8::EncodePublicKey;
     let key = rsa::PublicKey::from_pkcs1_der(pkcs1_der).map_err(|e| Error::MalformedDer {
-        what: "RSA public key",
+        what: crate::text::keys::pki::WHAT_RSA_PUBLIC_KEY,
         detail: e.to_string(),
     })?;
     let spki = key
         .to_public_key_der()
-        .map_err(super::encoding("public key"))?;
+        .map_err(super::encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
     let mut info = public_key_info(spki.as_bytes())?;
     info.format = "PKCS#1".to_string();
     Ok(info)
@@ -509,10 +511,7 @@ mod tests {
         );
         assert!(matches!(
             inspect(&[0x30, 0x82, 0x01, 0x00, 0x02], 0),
-            Err(Error::MalformedDer {
-                what: "DER input",
-                ..
-            })
+            Err(Error::MalformedDer { what, .. }) if what == crate::text::keys::pki::WHAT_DER_INPUT
         ));
     }
 }

@@ -26,6 +26,8 @@ use serde::{Deserialize, Serialize};
 use sha2::Digest;
 use spki::SubjectPublicKeyInfoRef;
 
+use crate::text::Key;
+
 use super::{encoding, malformed, pem, Error, Result};
 
 /// PBKDF2-HMAC-SHA256 iterations for [`PrivateKey::to_encrypted_pkcs8_pem`]
@@ -305,7 +307,7 @@ impl PrivateKey {
             ],
             &["EC PARAMETERS"],
             "PRIVATE KEY",
-            "a private key",
+            crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
         )?;
         Self::from_block(&block.label, &block.der, passphrase)
     }
@@ -324,7 +326,7 @@ impl PrivateKey {
                 Ok((Self::from_encrypted_der(der, pass)?, KeyFormat::Pkcs8))
             }
             other => Err(Error::WrongPemLabel {
-                expected: "a private key",
+                expected: crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
                 found: other.to_string(),
             }),
         }
@@ -351,15 +353,16 @@ impl PrivateKey {
 
     /// Reads an unencrypted PKCS#8 `PrivateKeyInfo` in DER.
     pub fn from_der(der: &[u8]) -> Result<Self> {
-        let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(malformed("private key"))?;
+        let info = pkcs8::PrivateKeyInfoRef::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_PRIVATE_KEY))?;
         let alg = &info.algorithm;
         let bad = |e: pkcs8::Error| Error::MalformedDer {
-            what: "private key",
+            what: crate::text::keys::pki::WHAT_PRIVATE_KEY,
             detail: e.to_string(),
         };
         let inner = if alg.oid == oid::EC_PUBLIC_KEY {
             let curve = alg.parameters_oid().map_err(|e| Error::MalformedDer {
-                what: "private key",
+                what: crate::text::keys::pki::WHAT_PRIVATE_KEY,
                 detail: e.to_string(),
             })?;
             match curve {
@@ -388,9 +391,10 @@ impl PrivateKey {
 
     /// Reads a SEC1 `ECPrivateKey` in DER (`EC PRIVATE KEY`).
     pub(crate) fn from_sec1_der(der: &[u8]) -> Result<Self> {
-        let key = sec1::EcPrivateKey::from_der(der).map_err(malformed("EC private key"))?;
+        let key = sec1::EcPrivateKey::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_EC_PRIVATE_KEY))?;
         let curve = key.parameters.and_then(|p| p.named_curve());
-        let bad = encoding_free_malformed("EC private key");
+        let bad = encoding_free_malformed(crate::text::keys::pki::WHAT_EC_PRIVATE_KEY);
         let inner = match curve {
             Some(c) if c == oid::P256 => {
                 Inner::P256(p256::SecretKey::from_sec1_der(der).map_err(bad)?.into())
@@ -421,7 +425,7 @@ impl PrivateKey {
     pub(crate) fn from_pkcs1_der(der: &[u8]) -> Result<Self> {
         use rsa::pkcs1::DecodeRsaPrivateKey;
         let key = rsa::PrivateKey::from_pkcs1_der(der).map_err(|e| Error::MalformedDer {
-            what: "RSA private key",
+            what: crate::text::keys::pki::WHAT_RSA_PRIVATE_KEY,
             detail: e.to_string(),
         })?;
         Ok(Self {
@@ -431,8 +435,9 @@ impl PrivateKey {
 
     /// Decrypts an `EncryptedPrivateKeyInfo` (PKCS#8 with PBES2) in DER.
     pub(crate) fn from_encrypted_der(der: &[u8], passphrase: &str) -> Result<Self> {
-        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der)
-            .map_err(malformed("encrypted private key"))?;
+        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der).map_err(malformed(
+            crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY,
+        ))?;
         let params = match &info.encryption_algorithm {
             pkcs5::EncryptionScheme::Pbes2(p) => p,
             other => {
@@ -453,7 +458,7 @@ impl PrivateKey {
                 oid,
             })) => {
                 return Err(Error::MalformedDer {
-                    what: "encrypted private key",
+                    what: crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY,
                     detail: format!("invalid parameters for {oid}"),
                 })
             }
@@ -514,7 +519,7 @@ impl PrivateKey {
             Inner::P384(k) => k.to_pkcs8_der(),
             Inner::Rsa(k) => k.to_pkcs8_der(),
         }
-        .map_err(encoding("private key"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_PRIVATE_KEY))?;
         Ok(doc.as_bytes().to_vec())
     }
 
@@ -556,20 +561,21 @@ impl PrivateKey {
     ) -> Result<Vec<u8>> {
         if passphrase.is_empty() {
             return Err(Error::InvalidPassphrase {
-                reason: "it is empty",
+                reason: crate::text::keys::pki::PASSPHRASE_EMPTY,
             });
         }
         let params = pbes2_params(iterations.max(1000), rng)?;
         let plain = self.to_pkcs8_der()?;
         let ciphertext = params
             .encrypt(passphrase, &plain)
-            .map_err(encoding("encrypted private key"))?;
+            .map_err(encoding(crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY))?;
         let info = pkcs8::EncryptedPrivateKeyInfoRef {
             encryption_algorithm: pkcs5::EncryptionScheme::Pbes2(params),
             encrypted_data: der::asn1::OctetStringRef::new(&ciphertext)
-                .map_err(encoding("encrypted private key"))?,
+                .map_err(encoding(crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY))?,
         };
-        info.to_der().map_err(encoding("encrypted private key"))
+        info.to_der()
+            .map_err(encoding(crate::text::keys::pki::WHAT_ENCRYPTED_PRIVATE_KEY))
     }
 
     /// The public key as a DER `SubjectPublicKeyInfo` (what
@@ -580,7 +586,7 @@ impl PrivateKey {
             Inner::P384(k) => k.verifying_key().to_public_key_der(),
             Inner::Rsa(k) => k.to_public_key().to_public_key_der(),
         }
-        .map_err(encoding("public key"))?;
+        .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
         Ok(doc.as_bytes().to_vec())
     }
 
@@ -588,7 +594,8 @@ impl PrivateKey {
     /// the PKCS#1 `RSAPublicKey`), which is what rcgen calls `der_bytes`.
     fn raw_public_key(&self) -> Result<Vec<u8>> {
         let spki = self.public_key_der()?;
-        let info = SubjectPublicKeyInfoRef::from_der(&spki).map_err(encoding("public key"))?;
+        let info = SubjectPublicKeyInfoRef::from_der(&spki)
+            .map_err(encoding(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
         Ok(info.subject_public_key.raw_bytes().to_vec())
     }
 
@@ -606,20 +613,22 @@ impl PrivateKey {
         use signature::{RandomizedSigner, SignatureEncoding, Signer};
         match &self.inner {
             Inner::P256(k) => {
-                let sig: p256::ecdsa::DerSignature =
-                    k.try_sign(msg).map_err(encoding("signature"))?;
+                let sig: p256::ecdsa::DerSignature = k
+                    .try_sign(msg)
+                    .map_err(encoding(crate::text::keys::pki::WHAT_SIGNATURE))?;
                 Ok(sig.to_vec())
             }
             Inner::P384(k) => {
-                let sig: p384::ecdsa::DerSignature =
-                    k.try_sign(msg).map_err(encoding("signature"))?;
+                let sig: p384::ecdsa::DerSignature = k
+                    .try_sign(msg)
+                    .map_err(encoding(crate::text::keys::pki::WHAT_SIGNATURE))?;
                 Ok(sig.to_vec())
             }
             Inner::Rsa(k) => {
                 let signer = rsa::pkcs1v15::SigningKey::<sha2::Sha256>::new((**k).clone());
                 let sig = signer
                     .try_sign_with_rng(rng, msg)
-                    .map_err(encoding("signature"))?;
+                    .map_err(encoding(crate::text::keys::pki::WHAT_SIGNATURE))?;
                 Ok(sig.to_vec())
             }
         }
@@ -718,7 +727,7 @@ pub(crate) fn pbes2_params<R: CryptoRng + ?Sized>(
     rng.fill_bytes(&mut salt);
     rng.fill_bytes(&mut iv);
     pkcs5::pbes2::Parameters::generate_pbkdf2_sha256_aes256cbc(iterations, &salt, iv)
-        .map_err(encoding("PBES2 parameters"))
+        .map_err(encoding(crate::text::keys::pki::WHAT_PBES2_PARAMETERS))
 }
 
 /// A public key read from a `SubjectPublicKeyInfo`, able to verify X.509
@@ -732,24 +741,25 @@ pub(crate) enum PublicKey {
 impl PublicKey {
     /// Reads a DER `SubjectPublicKeyInfo`.
     pub(crate) fn from_spki_der(der: &[u8]) -> Result<Self> {
-        let info = SubjectPublicKeyInfoRef::from_der(der).map_err(malformed("public key"))?;
+        let info = SubjectPublicKeyInfoRef::from_der(der)
+            .map_err(malformed(crate::text::keys::pki::WHAT_PUBLIC_KEY))?;
         let alg = &info.algorithm;
         let raw = info
             .subject_public_key
             .as_bytes()
             .ok_or(Error::MalformedDer {
-                what: "public key",
+                what: crate::text::keys::pki::WHAT_PUBLIC_KEY,
                 detail: "the key's BIT STRING has unused bits".to_string(),
             })?;
         let bad = |what: &'static str| {
             move |_| Error::MalformedDer {
-                what: "public key",
+                what: crate::text::keys::pki::WHAT_PUBLIC_KEY,
                 detail: format!("not a valid {what} point"),
             }
         };
         if alg.oid == oid::EC_PUBLIC_KEY {
             let curve = alg.parameters_oid().map_err(|e| Error::MalformedDer {
-                what: "public key",
+                what: crate::text::keys::pki::WHAT_PUBLIC_KEY,
                 detail: e.to_string(),
             })?;
             if curve == oid::P256 {
@@ -848,7 +858,7 @@ impl PublicKey {
 }
 
 /// Like [`malformed`] for decoders whose error type is not `der::Error`.
-fn encoding_free_malformed<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
+fn encoding_free_malformed<E: fmt::Display>(what: Key) -> impl Fn(E) -> Error {
     move |e| Error::MalformedDer {
         what,
         detail: e.to_string(),
@@ -933,7 +943,7 @@ mod tests {
             k.to_encrypted_pkcs8_pem_with_iterations("", 1000, &mut r)
                 .unwrap_err(),
             Error::InvalidPassphrase {
-                reason: "it is empty"
+                reason: crate::text::keys::pki::PASSPHRASE_EMPTY
             }
         );
     }
@@ -944,7 +954,7 @@ mod tests {
         assert_eq!(
             PrivateKey::from_pem(text, None).unwrap_err(),
             Error::WrongPemLabel {
-                expected: "a private key",
+                expected: crate::text::keys::pki::EXPECTED_PRIVATE_KEY,
                 found: "CERTIFICATE".into()
             }
         );

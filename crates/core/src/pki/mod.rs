@@ -36,6 +36,8 @@ mod subject;
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 pub use cert::{
     create_ca, create_device_cert, create_verification_cert, sign_csr, Certificate, Validity,
     DEFAULT_CA_DAYS, DEFAULT_DEVICE_DAYS, DEFAULT_VERIFICATION_DAYS, MAX_VERIFICATION_CODE_LEN,
@@ -95,7 +97,7 @@ pub enum Error {
     /// reverse.
     WrongPemLabel {
         /// What was expected, in words ("a certificate").
-        expected: &'static str,
+        expected: Key,
         /// The label of the first block found instead.
         found: String,
     },
@@ -114,7 +116,7 @@ pub enum Error {
     /// truncated or corrupted file, or a different kind of object.
     MalformedDer {
         /// What was being decoded, e.g. "certificate".
-        what: &'static str,
+        what: Key,
         /// The decoder's description of the problem.
         detail: String,
     },
@@ -139,7 +141,7 @@ pub enum Error {
     /// The passphrase is unusable, e.g. empty.
     InvalidPassphrase {
         /// Why it cannot be used.
-        reason: &'static str,
+        reason: Key,
     },
     /// The private key is encrypted with a scheme this tool does not
     /// support. Likely cause: old PBES1 (DES, RC2) encryption; re-encrypt with
@@ -210,7 +212,7 @@ pub enum Error {
         /// The code given.
         code: String,
         /// Why.
-        reason: &'static str,
+        reason: Key,
     },
     /// The validity period cannot be encoded (days is 0, or the dates fall
     /// outside 1970..=9999).
@@ -252,7 +254,7 @@ pub enum Error {
         /// The name (OpenSSL oneline form).
         name: String,
         /// Why it cannot be reproduced.
-        reason: &'static str,
+        reason: Key,
     },
     /// A fingerprint has the wrong number of hex digits.
     FingerprintLength {
@@ -272,7 +274,7 @@ pub enum Error {
         /// The id (at most 80 characters of it).
         id: String,
         /// What is wrong, completing "the node id ...".
-        reason: &'static str,
+        reason: Key,
     },
     /// A node id appears twice in a batch.
     DuplicateNodeId {
@@ -296,184 +298,130 @@ pub enum Error {
     /// An encoder failed. This points to a bug; the detail says where.
     Encoding {
         /// What was being encoded.
-        what: &'static str,
+        what: Key,
         /// The encoder's message.
         detail: String,
     },
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::pki as k;
         match self {
-            Self::EmptyInput => f.write_str("the input is empty: paste PEM text or choose a file"),
-            Self::NoPem { expected } => write!(
-                f,
-                "no PEM block found: expected -----BEGIN {expected}-----"
-            ),
-            Self::PemMissingEnd { label } => write!(
-                f,
-                "the PEM block -----BEGIN {label}----- has no -----END {label}----- line: \
-                 the text looks cut off, copy the whole block"
-            ),
-            Self::PemMismatchedEnd { begin, end } => write!(
-                f,
-                "the PEM block -----BEGIN {begin}----- ends with -----END {end}-----: \
-                 two blocks are mixed up"
-            ),
-            Self::PemBase64 { label } => write!(
-                f,
-                "the {label} PEM block is damaged: its body is not valid base64 \
-                 (a line may be cut short or changed)"
-            ),
-            Self::LegacyEncryptedPem { label } => write!(
-                f,
-                "the {label} block uses OpenSSL's legacy PEM encryption, which is not supported: \
-                 convert it with `openssl pkcs8 -topk8 -v2 aes-256-cbc -in old.key -out new.key`"
-            ),
-            Self::WrongPemLabel { expected, found } => {
-                write!(f, "expected {expected}, found a {found} block")
+            Self::EmptyInput => Message::new(k::EMPTY_INPUT),
+            Self::NoPem { expected } => Message::new(k::NO_PEM).with("expected", expected),
+            Self::PemMissingEnd { label } => Message::new(k::PEM_MISSING_END).with("label", label),
+            Self::PemMismatchedEnd { begin, end } => Message::new(k::PEM_MISMATCHED_END)
+                .with("begin", begin)
+                .with("end", end),
+            Self::PemBase64 { label } => Message::new(k::PEM_BASE64).with("label", label),
+            Self::LegacyEncryptedPem { label } => {
+                Message::new(k::LEGACY_ENCRYPTED_PEM).with("label", label)
             }
+            Self::WrongPemLabel { expected, found } => Message::new(k::WRONG_PEM_LABEL)
+                .with_message("expected", Message::new(*expected))
+                .with("found", found),
             Self::UnsupportedPemLabel { label } => {
-                write!(f, "a {label} PEM block is not something this tool reads")
+                Message::new(k::UNSUPPORTED_PEM_LABEL).with("label", label)
             }
-            Self::UnrecognizedInput { len } => write!(
-                f,
-                "the {len} bytes given are not PEM text nor a DER certificate, CSR or key"
-            ),
-            Self::MalformedDer { what, detail } => write!(
-                f,
-                "the {what} is malformed ({detail}): the file may be truncated or of another kind"
-            ),
-            Self::UnsupportedKey { algorithm } => write!(
-                f,
-                "unsupported key type {algorithm}: use ECDSA P-256, P-384 or RSA (2048 to 8192 bits)"
-            ),
-            Self::UnsupportedSignature { algorithm } => write!(
-                f,
-                "unsupported signature algorithm {algorithm}: only ECDSA and RSA PKCS#1 v1.5 \
-                 with SHA-256, SHA-384 or SHA-512 are checked"
-            ),
-            Self::PassphraseRequired => f.write_str(
-                "the private key is encrypted (ENCRYPTED PRIVATE KEY): enter its passphrase",
-            ),
-            Self::WrongPassphrase => f.write_str("wrong passphrase for the encrypted private key"),
-            Self::InvalidPassphrase { reason } => write!(f, "unusable passphrase: {reason}"),
-            Self::UnsupportedEncryption { scheme } => write!(
-                f,
-                "the private key is encrypted with {scheme}, which is not supported: re-encrypt it \
-                 with `openssl pkcs8 -topk8 -v2 aes-256-cbc`"
-            ),
-            Self::KdfTooExpensive { detail } => write!(
-                f,
-                "the encrypted key asks for an unreasonable key-derivation cost ({detail}); refusing"
-            ),
-            Self::KeyGeneration { detail } => write!(f, "key generation failed: {detail}"),
-            Self::SubjectSyntax { part } => write!(
-                f,
-                "cannot read {part:?} in the subject: write it as /C=CN/O=Org/CN=name \
-                 (or C=CN, O=Org, CN=name)"
-            ),
-            Self::UnknownSubjectKey { key } => write!(
-                f,
-                "unknown subject field {key:?}: use C, ST, L, O, OU, CN or emailAddress"
-            ),
+            Self::UnrecognizedInput { len } => Message::new(k::UNRECOGNIZED_INPUT).with("len", len),
+            Self::MalformedDer { what, detail } => Message::new(k::MALFORMED_DER)
+                .with_message("what", Message::new(*what))
+                .with("detail", detail),
+            Self::UnsupportedKey { algorithm } => {
+                Message::new(k::UNSUPPORTED_KEY).with("algorithm", algorithm)
+            }
+            Self::UnsupportedSignature { algorithm } => {
+                Message::new(k::UNSUPPORTED_SIGNATURE).with("algorithm", algorithm)
+            }
+            Self::PassphraseRequired => Message::new(k::PASSPHRASE_REQUIRED),
+            Self::WrongPassphrase => Message::new(k::WRONG_PASSPHRASE),
+            Self::InvalidPassphrase { reason } => {
+                Message::new(k::INVALID_PASSPHRASE).with_message("reason", Message::new(*reason))
+            }
+            Self::UnsupportedEncryption { scheme } => {
+                Message::new(k::UNSUPPORTED_ENCRYPTION).with("scheme", scheme)
+            }
+            Self::KdfTooExpensive { detail } => {
+                Message::new(k::KDF_TOO_EXPENSIVE).with("detail", detail)
+            }
+            Self::KeyGeneration { detail } => {
+                Message::new(k::KEY_GENERATION).with("detail", detail)
+            }
+            Self::SubjectSyntax { part } => {
+                Message::new(k::SUBJECT_SYNTAX).with("part", format_args!("{part:?}"))
+            }
+            Self::UnknownSubjectKey { key } => {
+                Message::new(k::UNKNOWN_SUBJECT_KEY).with("key", format_args!("{key:?}"))
+            }
             Self::DuplicateSubjectKey { key } => {
-                write!(f, "the subject field {key} is given twice: keep one")
+                Message::new(k::DUPLICATE_SUBJECT_KEY).with("key", key)
             }
-            Self::EmptySubjectValue { key } => write!(
-                f,
-                "the subject field {key} is empty: give a value or leave the field out"
-            ),
-            Self::InvalidCountry { value } => write!(
-                f,
-                "the country (C) must be a two-letter ISO 3166 code such as CN; got {value:?}"
-            ),
-            Self::SubjectValueTooLong { key, max, len } => write!(
-                f,
-                "the subject field {key} is {len} characters long; at most {max} are allowed"
-            ),
-            Self::SubjectControlChar { key } => write!(
-                f,
-                "the subject field {key} contains a control character (newline, tab...): remove it"
-            ),
-            Self::InvalidEmail { value } => write!(
-                f,
-                "the emailAddress {value:?} is not an ASCII address like name@example.com"
-            ),
-            Self::MissingCommonName => f.write_str(
-                "the subject needs a common name (CN=...): it names the device or the CA",
-            ),
+            Self::EmptySubjectValue { key } => {
+                Message::new(k::EMPTY_SUBJECT_VALUE).with("key", key)
+            }
+            Self::InvalidCountry { value } => {
+                Message::new(k::INVALID_COUNTRY).with("value", format_args!("{value:?}"))
+            }
+            Self::SubjectValueTooLong { key, max, len } => Message::new(k::SUBJECT_VALUE_TOO_LONG)
+                .with("key", key)
+                .with("len", len)
+                .with("max", max),
+            Self::SubjectControlChar { key } => {
+                Message::new(k::SUBJECT_CONTROL_CHAR).with("key", key)
+            }
+            Self::InvalidEmail { value } => {
+                Message::new(k::INVALID_EMAIL).with("value", format_args!("{value:?}"))
+            }
+            Self::MissingCommonName => Message::new(k::MISSING_COMMON_NAME),
             Self::InvalidVerificationCode { code, reason } => {
-                write!(f, "the verification code {code:?} {reason}")
+                Message::new(k::INVALID_VERIFICATION_CODE)
+                    .with("code", format_args!("{code:?}"))
+                    .with_message("reason", Message::new(*reason))
             }
-            Self::InvalidValidity { not_before, days } => write!(
-                f,
-                "cannot make a certificate valid for {days} days from Unix time {not_before}: \
-                 days must be at least 1 and the dates must fall between 1970 and 9999"
-            ),
-            Self::CsrSignatureInvalid => f.write_str(
-                "the CSR's signature does not verify: it was changed after signing",
-            ),
-            Self::CertSignatureInvalid => f.write_str(
-                "the certificate's signature does not verify with the CA's public key: \
-                 it was not issued by this CA, or it was altered",
-            ),
-            Self::IssuerMismatch { issuer, ca_subject } => write!(
-                f,
-                "the certificate's issuer {issuer} is not the CA's subject {ca_subject}: \
-                 it was issued by another CA"
-            ),
-            Self::CaKeyMismatch => f.write_str(
-                "the CA private key does not belong to the CA certificate: choose the key \
-                 the CA certificate was made with",
-            ),
-            Self::KeyMismatch => f.write_str(
-                "the private key does not belong to the certificate: choose the key the \
-                 certificate was issued for",
-            ),
-            Self::NotACa { subject } => write!(
-                f,
-                "the certificate {subject} is not a CA (basicConstraints CA:TRUE and keyCertSign \
-                 are needed to sign): choose the CA certificate"
-            ),
-            Self::UnsupportedName { name, reason } => write!(
-                f,
-                "the name {name} cannot be copied into a new certificate exactly: {reason}"
-            ),
-            Self::FingerprintLength { len } => write!(
-                f,
-                "Fingerprint must be 64 hex digits (SHA-256) or 40 (SHA-1); got {len}"
-            ),
-            Self::FingerprintChar { found } => write!(
-                f,
-                "Fingerprint must contain only hex digits 0-9 A-F (colons allowed); found {found:?}"
-            ),
-            Self::InvalidNodeId { line, id, reason } => {
-                write!(f, "line {line}: the node id {id:?} {reason}")
+            Self::InvalidValidity { not_before, days } => Message::new(k::INVALID_VALIDITY)
+                .with("days", days)
+                .with("not_before", not_before),
+            Self::CsrSignatureInvalid => Message::new(k::CSR_SIGNATURE_INVALID),
+            Self::CertSignatureInvalid => Message::new(k::CERT_SIGNATURE_INVALID),
+            Self::IssuerMismatch { issuer, ca_subject } => Message::new(k::ISSUER_MISMATCH)
+                .with("issuer", issuer)
+                .with("ca_subject", ca_subject),
+            Self::CaKeyMismatch => Message::new(k::CA_KEY_MISMATCH),
+            Self::KeyMismatch => Message::new(k::KEY_MISMATCH),
+            Self::NotACa { subject } => Message::new(k::NOT_A_CA).with("subject", subject),
+            Self::UnsupportedName { name, reason } => Message::new(k::UNSUPPORTED_NAME)
+                .with("name", name)
+                .with_message("reason", Message::new(*reason)),
+            Self::FingerprintLength { len } => Message::new(k::FINGERPRINT_LENGTH).with("len", len),
+            Self::FingerprintChar { found } => {
+                Message::new(k::FINGERPRINT_CHAR).with("found", format_args!("{found:?}"))
             }
+            Self::InvalidNodeId { line, id, reason } => Message::new(k::INVALID_NODE_ID)
+                .with("line", line)
+                .with("id", format_args!("{id:?}"))
+                .with_message("reason", Message::new(*reason)),
             Self::DuplicateNodeId {
                 id,
                 line,
                 first_line,
-            } => write!(
-                f,
-                "line {line}: the node id {id:?} is already on line {first_line}: each device once"
-            ),
-            Self::NoNodeIds => {
-                f.write_str("no node id found: give one per line, or a CSV with the id first")
-            }
-            Self::TooManyNodeIds { max } => write!(
-                f,
-                "more than {max} node ids: split the list into batches of at most {max}"
-            ),
-            Self::Pkcs12Password => f.write_str(
-                "the PKCS#12 password has characters PKCS#12 cannot encode (outside the Basic \
-                 Multilingual Plane, e.g. emoji): choose another",
-            ),
-            Self::Encoding { what, detail } => {
-                write!(f, "internal error while encoding the {what}: {detail}")
-            }
+            } => Message::new(k::DUPLICATE_NODE_ID)
+                .with("line", line)
+                .with("id", format_args!("{id:?}"))
+                .with("first_line", first_line),
+            Self::NoNodeIds => Message::new(k::NO_NODE_IDS),
+            Self::TooManyNodeIds { max } => Message::new(k::TOO_MANY_NODE_IDS).with("max", max),
+            Self::Pkcs12Password => Message::new(k::PKCS12_PASSWORD),
+            Self::Encoding { what, detail } => Message::new(k::ENCODING)
+                .with_message("what", Message::new(*what))
+                .with("detail", detail),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -483,7 +431,7 @@ impl std::error::Error for Error {}
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Maps a DER decoding error to [`Error::MalformedDer`].
-pub(crate) fn malformed(what: &'static str) -> impl Fn(der::Error) -> Error {
+pub(crate) fn malformed(what: Key) -> impl Fn(der::Error) -> Error {
     move |e| Error::MalformedDer {
         what,
         detail: e.to_string(),
@@ -491,7 +439,7 @@ pub(crate) fn malformed(what: &'static str) -> impl Fn(der::Error) -> Error {
 }
 
 /// Maps an encoder failure (which indicates a bug) to [`Error::Encoding`].
-pub(crate) fn encoding<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Error {
+pub(crate) fn encoding<E: fmt::Display>(what: Key) -> impl Fn(E) -> Error {
     move |e| Error::Encoding {
         what,
         detail: e.to_string(),
@@ -505,7 +453,7 @@ pub(crate) fn encoding<E: fmt::Display>(what: &'static str) -> impl Fn(E) -> Err
 /// signatures whenever the signer's encoding differs from ours.
 pub(crate) fn signed_parts<'a>(
     der: &'a [u8],
-    what: &'static str,
+    what: Key,
 ) -> Result<(&'a [u8], der::asn1::ObjectIdentifier, &'a [u8])> {
     use der::Reader;
     let mut reader = der::SliceReader::new(der).map_err(malformed(what))?;

@@ -13,6 +13,8 @@ use der::{Tag, Tagged};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::name::Name;
 
+use crate::text::Key;
+
 use super::{Error, Result};
 
 const SHORT_NAMES: &[(&str, &str)] = &[
@@ -104,52 +106,49 @@ pub(crate) fn common_name(name: &Name) -> Option<String> {
 /// explains why that is impossible. The caller still compares the encoded
 /// result, since rcgen re-encodes every value.
 pub(crate) fn to_rcgen(name: &Name) -> Result<rcgen::DistinguishedName> {
+    use crate::text::keys::pki as k;
     use rcgen::{DnType, DnValue};
-    let unsupported = |reason: &'static str| Error::UnsupportedName {
+    let unsupported = |reason: Key| Error::UnsupportedName {
         name: oneline(name),
         reason,
     };
     let mut dn = rcgen::DistinguishedName::new();
     for rdn in name.iter_rdn() {
         if rdn.len() != 1 {
-            return Err(unsupported("it has a multi-valued RDN (A=x+B=y)"));
+            return Err(unsupported(k::NAME_MULTI_VALUED));
         }
         for atv in rdn.iter() {
             let arcs: Vec<u64> = atv.oid.arcs().map(u64::from).collect();
             let ty = DnType::from_oid(&arcs);
             if dn.get(&ty).is_some() {
-                return Err(unsupported(
-                    "an attribute type appears twice (e.g. two OUs)",
-                ));
+                return Err(unsupported(k::NAME_TWICE));
             }
             let bytes = atv.value.value();
             let text = || {
                 std::str::from_utf8(bytes)
                     .map(str::to_string)
-                    .map_err(|_| unsupported("a value is not valid text"))
+                    .map_err(|_| unsupported(k::NAME_NOT_TEXT))
             };
             let value = match atv.value.tag() {
                 Tag::Utf8String => DnValue::Utf8String(text()?),
                 Tag::PrintableString => DnValue::PrintableString(
                     text()?
                         .try_into()
-                        .map_err(|_| unsupported("a PrintableString value is invalid"))?,
+                        .map_err(|_| unsupported(k::NAME_PRINTABLE))?,
                 ),
-                Tag::Ia5String => DnValue::Ia5String(
-                    text()?
-                        .try_into()
-                        .map_err(|_| unsupported("an IA5String value is invalid"))?,
-                ),
+                Tag::Ia5String => {
+                    DnValue::Ia5String(text()?.try_into().map_err(|_| unsupported(k::NAME_IA5))?)
+                }
                 Tag::TeletexString => DnValue::TeletexString(
                     text()?
                         .try_into()
-                        .map_err(|_| unsupported("a TeletexString value is not ASCII"))?,
+                        .map_err(|_| unsupported(k::NAME_TELETEX))?,
                 ),
                 Tag::BmpString => DnValue::BmpString(
                     rcgen::string::BmpString::from_utf16be(bytes.to_vec())
-                        .map_err(|_| unsupported("a BMPString value is invalid"))?,
+                        .map_err(|_| unsupported(k::NAME_BMP))?,
                 ),
-                _ => return Err(unsupported("a value has a string type rcgen cannot write")),
+                _ => return Err(unsupported(k::NAME_STRING_TYPE)),
             };
             dn.push(ty, value);
         }

@@ -37,6 +37,8 @@ use sha2::Digest;
 use spki::AlgorithmIdentifierOwned;
 use x509_cert::attr::{Attribute, Attributes};
 
+use crate::text::Key;
+
 use super::key::pbes2_params;
 use super::{encoding, key_matches, Certificate, Error, PrivateKey, Result};
 
@@ -45,7 +47,7 @@ use super::{encoding, key_matches, Certificate, Error, PrivateKey, Result};
 pub const P12_ITERATIONS: u32 = 2048;
 
 /// What [`Error::Encoding`] names if an encoder fails here.
-const WHAT: &str = "PKCS#12 file";
+const WHAT: Key = crate::text::keys::pki::WHAT_PKCS12_FILE;
 
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
 const ID_ENCRYPTED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.6");
@@ -80,7 +82,7 @@ pub fn to_pkcs12<R: CryptoRng + ?Sized>(
 ) -> Result<Vec<u8>> {
     if password.is_empty() {
         return Err(Error::InvalidPassphrase {
-            reason: "it is empty",
+            reason: crate::text::keys::pki::PASSPHRASE_EMPTY,
         });
     }
     if !key_matches(cert, key) {

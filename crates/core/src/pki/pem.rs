@@ -18,6 +18,8 @@
 
 use base64ct::{Base64, Encoding};
 
+use crate::text::Key;
+
 use super::{Error, Result};
 
 /// One decoded PEM block.
@@ -150,7 +152,7 @@ pub(crate) fn find<'a>(
     labels: &[&str],
     skip: &[&str],
     pem_label: &'static str,
-    expected: &'static str,
+    expected: Key,
 ) -> Result<&'a Block> {
     if let Some(b) = blocks.iter().find(|b| labels.contains(&b.label.as_str())) {
         return Ok(b);

@@ -7,6 +7,7 @@ use iotda_core::iotda::{
     validate_properties_set, CommandRequest, DataType, EventTime, EventTimeError, Method, Payload,
     Problem, ProblemKind, ProductModel, PropertiesReport, PropertiesSetRequest,
 };
+use iotda_core::text::keys::validate as found;
 use proptest::prelude::*;
 use serde_json::{json, Map, Number, Value};
 
@@ -231,7 +232,7 @@ proptest! {
             }
             3 => {
                 props.insert("n".into(), json!(text(n.min, n.scale)));
-                one(N, ProblemKind::WrongType { expected: n.data_type, found: "a string" })
+                one(N, ProblemKind::WrongType { expected: n.data_type, found: found::TYPE_STRING })
             }
             4 => match n.data_type {
                 DataType::Int => {
@@ -244,7 +245,7 @@ proptest! {
                 }
                 _ => {
                     props.insert("n".into(), json!(true));
-                    one(N, ProblemKind::WrongType { expected: DataType::Decimal, found: "a boolean" })
+                    one(N, ProblemKind::WrongType { expected: DataType::Decimal, found: found::FOUND_BOOLEAN })
                 }
             },
             5 => {
@@ -273,7 +274,7 @@ proptest! {
                 tags.push(json!(5));
                 props.insert("tags".into(), json!(tags));
                 one(&format!("services[0].properties.tags[{at}]"), ProblemKind::ListElementNotString {
-                    found: "a whole number",
+                    found: found::TYPE_WHOLE_NUMBER,
                 })
             }
             9 => {
@@ -299,13 +300,13 @@ proptest! {
             13 => {
                 props.insert("on".into(), json!("true"));
                 one("services[0].properties.on", ProblemKind::WrongType {
-                    expected: DataType::Boolean, found: "a string",
+                    expected: DataType::Boolean, found: found::TYPE_STRING,
                 })
             }
             14 => {
                 props.insert("cfg".into(), json!([]));
                 one("services[0].properties.cfg", ProblemKind::WrongType {
-                    expected: DataType::JsonObject, found: "an array",
+                    expected: DataType::JsonObject, found: found::FOUND_ARRAY,
                 })
             }
             _ => {

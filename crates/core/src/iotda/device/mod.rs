@@ -43,6 +43,8 @@ mod tests;
 use std::collections::BTreeSet;
 use std::fmt;
 
+use crate::text::{self, Say};
+
 use rand_core::Rng;
 use serde_json::{Map, Value};
 
@@ -243,28 +245,33 @@ pub enum DeviceError {
     Encode(PayloadError),
 }
 
+impl Say for DeviceError {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::device as k;
+        match self {
+            Self::DeviceId { device_id, error } => text::Message::new(k::DEVICE_ID)
+                .with("device_id", format_args!("{device_id:?}"))
+                .with_message("error", error.message()),
+            Self::Topic(e) => e.message(),
+            Self::OtherDevice { device_id } => {
+                text::Message::new(k::OTHER_DEVICE).with("device_id", format_args!("{device_id:?}"))
+            }
+            Self::NotDownlink { kind } => {
+                text::Message::new(k::NOT_DOWNLINK).with_message("kind", kind.message())
+            }
+            Self::Payload { kind, error } => text::Message::new(k::PAYLOAD)
+                .with_message("kind", kind.message())
+                .with_message("error", error.message()),
+            Self::UnknownService { service_id } => text::Message::new(k::UNKNOWN_SERVICE)
+                .with("service_id", format_args!("{service_id:?}")),
+            Self::Encode(e) => e.message(),
+        }
+    }
+}
+
 impl fmt::Display for DeviceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::DeviceId { device_id, error } => {
-                write!(f, "device id {device_id:?} is not valid: {error}")
-            }
-            Self::Topic(e) => e.fmt(f),
-            Self::OtherDevice { device_id } => write!(
-                f,
-                "the topic is for device {device_id:?}, not this one; subscribe to this device's topics only"
-            ),
-            Self::NotDownlink { kind } => write!(
-                f,
-                "a {kind} is sent by the device, not to it, so there is nothing to answer"
-            ),
-            Self::Payload { kind, error } => write!(f, "the {kind} cannot be read: {error}"),
-            Self::UnknownService { service_id } => write!(
-                f,
-                "the product model has no service {service_id:?} to report; check the service id"
-            ),
-            Self::Encode(e) => e.fmt(f),
-        }
+        self.message().fmt(f)
     }
 }
 

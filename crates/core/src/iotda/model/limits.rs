@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use super::{CommandDef, EventDef, ModelError, Para, ProductModel, Property, ServiceCapability};
 use crate::iotda::json_path;
+use crate::text::{Key, Message, Say};
 
 /// A bound on what a product model may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,57 +82,55 @@ impl Limit {
     }
 
     /// What is counted, and where the bound comes from, for messages.
-    fn describe(self) -> (&'static str, &'static str) {
+    /// What is counted and the bound, as keys.
+    fn describe(self) -> (Key, Key) {
+        use crate::text::keys::model as k;
         match self {
-            Self::Services => ("services", "IoTDA allows at most 500 a product"),
-            Self::Properties => ("properties", "IoTDA allows at most 500 a service"),
-            Self::Commands => ("commands", "IoTDA allows at most 500 a service"),
-            Self::Events => ("events", "IoTDA allows at most 500 a service"),
-            Self::Responses => ("responses", "this kit reads at most 500 a command"),
-            Self::Paras => (
-                "parameters",
-                "this kit reads at most 500 a command, response or event",
-            ),
-            Self::EnumValues => ("enum values", "this kit reads at most 500 a list"),
-            Self::Name => ("characters", "IoTDA allows at most 64"),
-            Self::Bound => (
-                "characters",
-                "a bound must have 1 to 24 (IoTDA documents 16)",
-            ),
-            Self::Unit => ("characters", "IoTDA allows at most 16"),
-            Self::Description => ("characters", "IoTDA allows at most 128"),
-            Self::ServiceJson => (
-                "bytes as JSON",
-                "IoTDA allows at most 500 KB (512000 bytes) a service",
-            ),
-            Self::ModelJson => (
-                "bytes as JSON, each service copied once per reference",
-                "this kit reads models of at most 4 MiB",
-            ),
+            Self::Services => (k::COUNT_SERVICES, k::BOUND_SERVICES),
+            Self::Properties => (k::COUNT_PROPERTIES, k::BOUND_PROPERTIES),
+            Self::Commands => (k::COUNT_COMMANDS, k::BOUND_PROPERTIES),
+            Self::Events => (k::COUNT_EVENTS, k::BOUND_PROPERTIES),
+            Self::Responses => (k::COUNT_RESPONSES, k::BOUND_RESPONSES),
+            Self::Paras => (k::COUNT_PARAMETERS, k::BOUND_PARAS),
+            Self::EnumValues => (k::COUNT_ENUM_VALUES, k::BOUND_ENUM_VALUES),
+            Self::Name => (k::COUNT_CHARACTERS, k::BOUND_NAME),
+            Self::Bound => (k::COUNT_CHARACTERS, k::BOUND_BOUND),
+            Self::Unit => (k::COUNT_CHARACTERS, k::BOUND_UNIT),
+            Self::Description => (k::COUNT_CHARACTERS, k::BOUND_DESCRIPTION),
+            Self::ServiceJson => (k::COUNT_BYTES_AS_JSON, k::BOUND_SERVICE_JSON),
+            Self::ModelJson => (k::COUNT_BYTES_AS_JSON_PER_REFERENCE, k::BOUND_MODEL_JSON),
         }
+    }
+}
+
+impl Say for Limit {
+    fn message(&self) -> Message {
+        let (what, bound) = self.describe();
+        Message::new(crate::text::keys::model::LIMIT)
+            .with_message("what", Message::new(what))
+            .with_message("bound", Message::new(bound))
     }
 }
 
 impl fmt::Display for Limit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (what, bound) = self.describe();
-        write!(f, "{what} ({bound})")
+        self.message().fmt(f)
     }
 }
 
-/// The message of [`ModelError::TooLarge`].
-pub(super) fn too_large(
-    f: &mut fmt::Formatter<'_>,
-    path: &str,
-    limit: Limit,
-    found: usize,
-) -> fmt::Result {
+/// Why the thing at `path` (the whole model if empty) is refused.
+pub(super) fn too_large(path: &str, limit: Limit, found: usize) -> Message {
+    use crate::text::keys::model as k;
     let (what, bound) = limit.describe();
-    let at = if path.is_empty() { "the model" } else { path };
-    write!(
-        f,
-        "{at} has {found} {what}; {bound}, so it is refused; split it or remove what the devices do not use"
-    )
+    let refused = if path.is_empty() {
+        Message::new(k::MODEL_TOO_LARGE)
+    } else {
+        Message::new(k::TOO_LARGE).with("at", path)
+    };
+    refused
+        .with("found", found)
+        .with_message("what", Message::new(what))
+        .with_message("bound", Message::new(bound))
 }
 
 fn refuse(path: &str, limit: Limit, found: usize) -> ModelError {

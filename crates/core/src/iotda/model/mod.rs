@@ -23,6 +23,8 @@ mod unzip;
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -644,52 +646,54 @@ pub enum ModelError {
     },
 }
 
-impl fmt::Display for ModelError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for ModelError {
+    fn message(&self) -> Message {
+        use crate::text::keys::model as k;
         match self {
-            Self::Json { file: Some(file), error } => {
-                write!(f, "{file} is not a valid product model file: {error}")
-            }
+            Self::Json {
+                file: Some(file),
+                error,
+            } => Message::new(k::JSON_FILE)
+                .with("file", file)
+                .with_message("error", error.message()),
             Self::Json { file: None, error } => {
-                write!(f, "this is not a valid product model: {error}")
+                Message::new(k::JSON).with_message("error", error.message())
             }
-            Self::BadNumber { path, value } => write!(
-                f,
-                "{path} is {value:?}, which is not a decimal number; write it like 0, -40 or 0.5"
-            ),
-            Self::MinAboveMax { path, min, max } => write!(
-                f,
-                "{path} has min {min} above max {max}, so no value can be valid; swap them"
-            ),
-            Self::Zip(e) => e.fmt(f),
-            Self::NoDeviceProfile => f.write_str(
-                "the ZIP has no profile/devicetype-capability.json; export the product model from the IoTDA console again",
-            ),
-            Self::NoDevice => {
-                f.write_str("devicetype-capability.json lists no device in \"devices\"")
-            }
+            Self::BadNumber { path, value } => Message::new(k::BAD_NUMBER)
+                .with("path", path)
+                .with("value", format_args!("{value:?}")),
+            Self::MinAboveMax { path, min, max } => Message::new(k::MIN_ABOVE_MAX)
+                .with("path", path)
+                .with("min", min)
+                .with("max", max),
+            Self::Zip(e) => e.message(),
+            Self::NoDeviceProfile => Message::new(k::NO_DEVICE_PROFILE),
+            Self::NoDevice => Message::new(k::NO_DEVICE),
             Self::MissingService {
                 service_id,
                 service_type,
-            } => write!(
-                f,
-                "service {service_id:?} needs service/{service_type}/profile/servicetype-capability.json with serviceType {service_type:?}, and the ZIP has none"
-            ),
-            Self::TooLarge { path, limit, found } => limits::too_large(f, path, *limit, *found),
+            } => Message::new(k::MISSING_SERVICE)
+                .with("service_id", format_args!("{service_id:?}"))
+                .with("service_type", service_type)
+                .with("quoted_type", format_args!("{service_type:?}")),
+            Self::TooLarge { path, limit, found } => limits::too_large(path, *limit, *found),
             Self::NotAModel { keys } => {
                 let what = if keys.iter().any(|k| k == "services") {
-                    "a device's property report (it has \"services\")".to_owned()
+                    Message::new(k::WHAT_REPORT)
                 } else if keys.is_empty() {
-                    "an empty JSON object".to_owned()
+                    Message::new(k::WHAT_EMPTY)
                 } else {
-                    format!("a JSON object with {}", keys.join(", "))
+                    Message::new(k::WHAT_OBJECT).with("keys", keys.join(", "))
                 };
-                write!(
-                    f,
-                    "this is {what}, not a product model, which has \"service_capabilities\"; export the model from the IoTDA console (JSON or ZIP) and choose that file"
-                )
+                Message::new(k::NOT_A_MODEL).with_message("what", what)
             }
         }
+    }
+}
+
+impl fmt::Display for ModelError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -22,6 +22,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 /// Most bytes inflated from one archive (16 MiB): a product model is a few
 /// KB, so anything near this is a ZIP bomb.
 pub const MAX_UNZIPPED_LEN: usize = 16 * 1024 * 1024;
@@ -46,12 +48,12 @@ pub enum ZipError {
     /// signature. Likely cause: a truncated or corrupted download.
     Damaged {
         /// What was found damaged.
-        what: &'static str,
+        what: Key,
     },
     /// ZIP64 or a multi-disk archive, which a product model never needs.
     Unsupported {
         /// Which feature.
-        feature: &'static str,
+        feature: Key,
     },
     /// The entry is encrypted.
     Encrypted {
@@ -84,45 +86,33 @@ pub enum ZipError {
     },
 }
 
-impl fmt::Display for ZipError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for ZipError {
+    fn message(&self) -> Message {
+        use crate::text::keys::unzip as k;
         match self {
-            Self::NotZip => f.write_str("this is not a ZIP archive (or it was cut short)"),
+            Self::NotZip => Message::new(k::NOT_ZIP),
             Self::Damaged { what } => {
-                write!(f, "the ZIP archive is damaged: {what}; download it again")
+                Message::new(k::DAMAGED).with_message("what", Message::new(*what))
             }
             Self::Unsupported { feature } => {
-                write!(
-                    f,
-                    "the ZIP archive uses {feature}, which this reader does not support"
-                )
+                Message::new(k::UNSUPPORTED).with_message("feature", Message::new(*feature))
             }
-            Self::Encrypted { name } => {
-                write!(
-                    f,
-                    "{name} is encrypted in the ZIP; export it without a password"
-                )
+            Self::Encrypted { name } => Message::new(k::ENCRYPTED).with("name", name),
+            Self::Method { name, method } => Message::new(k::METHOD)
+                .with("name", name)
+                .with("method", method),
+            Self::Inflate { name } => Message::new(k::INFLATE).with("name", name),
+            Self::Checksum { name } => Message::new(k::CHECKSUM).with("name", name),
+            Self::TooLarge { limit } => {
+                Message::new(k::TOO_LARGE).with("mib", limit / (1024 * 1024))
             }
-            Self::Method { name, method } => write!(
-                f,
-                "{name} is compressed with method {method}; only stored and deflate are supported"
-            ),
-            Self::Inflate { name } => {
-                write!(
-                    f,
-                    "{name}'s compressed data is corrupt; download the ZIP again"
-                )
-            }
-            Self::Checksum { name } => write!(
-                f,
-                "{name} does not match its recorded size or checksum; download the ZIP again"
-            ),
-            Self::TooLarge { limit } => write!(
-                f,
-                "the ZIP unpacks to more than {} MiB, far more than a product model; refusing it",
-                limit / (1024 * 1024)
-            ),
         }
+    }
+}
+
+impl fmt::Display for ZipError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -159,11 +149,13 @@ impl<'a> Archive<'a> {
         let (here, count) = (field16(8)?, field16(10)?);
         let (cd_size, cd_offset) = (field32(12)?, field32(16)?);
         if count == u16::MAX || cd_size == u32::MAX || cd_offset == u32::MAX {
-            return Err(ZipError::Unsupported { feature: "ZIP64" });
+            return Err(ZipError::Unsupported {
+                feature: crate::text::keys::unzip::FEATURE_ZIP64,
+            });
         }
         if disk != 0 || cd_disk != 0 || here != count {
             return Err(ZipError::Unsupported {
-                feature: "several disks",
+                feature: crate::text::keys::unzip::FEATURE_SEVERAL_DISKS,
             });
         }
         let mut at = to_usize(cd_offset);
@@ -188,7 +180,7 @@ impl<'a> Archive<'a> {
     /// The contents of entry `index`, counted against the archive's budget.
     pub(crate) fn read(&mut self, index: usize) -> Result<Vec<u8>, ZipError> {
         let entry = self.entries.get(index).ok_or(ZipError::Damaged {
-            what: "an entry the directory does not list",
+            what: crate::text::keys::unzip::DAMAGED_AN_ENTRY_THE_DIRECTORY_DOES_NOT_LIST,
         })?;
         let name = || entry.name.clone();
         if entry.flags & FLAG_ENCRYPTED != 0 {
@@ -197,7 +189,7 @@ impl<'a> Archive<'a> {
         let local = entry.offset;
         if u32_at(self.bytes, local) != Some(LOCAL_HEADER) {
             return Err(ZipError::Damaged {
-                what: "a local file header",
+                what: crate::text::keys::unzip::DAMAGED_A_LOCAL_FILE_HEADER,
             });
         }
         let name_len = u16_at(self.bytes, local + 26).map(usize::from);
@@ -208,7 +200,8 @@ impl<'a> Archive<'a> {
         let data = start
             .and_then(|s| self.bytes.get(s..s.checked_add(entry.compressed)?))
             .ok_or(ZipError::Damaged {
-                what: "an entry's data runs past the end of the file",
+                what:
+                    crate::text::keys::unzip::DAMAGED_AN_ENTRY_S_DATA_RUNS_PAST_THE_END_OF_THE_FILE,
             })?;
         let out = match entry.method {
             STORED => {
@@ -255,7 +248,7 @@ fn find_end(bytes: &[u8]) -> Option<usize> {
 /// The central directory entry at `at` and the offset of the next one.
 fn read_central(bytes: &[u8], at: usize) -> Result<(Entry, usize), ZipError> {
     const DAMAGED: ZipError = ZipError::Damaged {
-        what: "the central directory",
+        what: crate::text::keys::unzip::DAMAGED_THE_CENTRAL_DIRECTORY,
     };
     // Once the signature is known to lie inside `bytes`, `at` is below its
     // length, so adding a header's few dozen bytes to it cannot overflow.
@@ -269,7 +262,9 @@ fn read_central(bytes: &[u8], at: usize) -> Result<(Entry, usize), ZipError> {
     let (name_len, extra_len, comment_len) = (f16(28)?, f16(30)?, f16(32)?);
     let offset = f32(42)?;
     if compressed == u32::MAX || size == u32::MAX || offset == u32::MAX {
-        return Err(ZipError::Unsupported { feature: "ZIP64" });
+        return Err(ZipError::Unsupported {
+            feature: crate::text::keys::unzip::FEATURE_ZIP64,
+        });
     }
     let name_start = at + CENTRAL_LEN;
     let name_end = name_start + usize::from(name_len);

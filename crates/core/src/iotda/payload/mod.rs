@@ -30,6 +30,8 @@ mod sub_device;
 
 use std::fmt;
 
+use crate::text::{self, Say};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -94,29 +96,35 @@ pub enum PayloadError {
     },
 }
 
-impl fmt::Display for PayloadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for PayloadError {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::payload as k;
         match self {
             Self::Syntax {
                 line,
                 column,
                 detail,
-            } => write!(
-                f,
-                "the payload is not valid JSON: {detail} at line {line}, column {column}"
-            ),
+            } => text::Message::new(k::SYNTAX)
+                .with("detail", detail)
+                .with("line", line)
+                .with("column", column),
             Self::Field { path, detail } if path.is_empty() => {
-                write!(f, "the payload does not have the expected shape: {detail}")
+                text::Message::new(k::SHAPE).with("detail", detail)
             }
-            Self::Field { path, detail } => write!(f, "field {path}: {detail}"),
-            Self::TooLarge { len, max } => write!(
-                f,
-                "the payload is {len} bytes; IoTDA accepts at most {max} bytes for this message"
-            ),
-            Self::Encode { detail } => {
-                write!(f, "the payload could not be written as JSON: {detail}")
-            }
+            Self::Field { path, detail } => text::Message::new(k::FIELD)
+                .with("path", path)
+                .with("detail", detail),
+            Self::TooLarge { len, max } => text::Message::new(k::TOO_LARGE)
+                .with("len", len)
+                .with("max", max),
+            Self::Encode { detail } => text::Message::new(k::ENCODE).with("detail", detail),
         }
+    }
+}
+
+impl fmt::Display for PayloadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

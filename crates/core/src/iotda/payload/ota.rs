@@ -15,6 +15,8 @@
 
 use std::fmt;
 
+use crate::text::{Key, Message, Say};
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
@@ -31,15 +33,19 @@ pub enum OtaError {
     ResultCode(i64),
 }
 
+impl Say for OtaError {
+    fn message(&self) -> Message {
+        use crate::text::keys::ota as k;
+        match self {
+            Self::Progress(p) => Message::new(k::PROGRESS).with("percent", p),
+            Self::ResultCode(c) => Message::new(k::RESULT_CODE).with("code", c),
+        }
+    }
+}
+
 impl fmt::Display for OtaError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Progress(p) => write!(f, "progress is a percentage from 0 to 100; got {p}"),
-            Self::ResultCode(c) => write!(
-                f,
-                "result code {c} is not one IoTDA defines for an upgrade; use 0-10 or 255"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -202,19 +208,25 @@ impl UpgradeResult {
 
     /// Huawei's name for the code ("upgrade package verification failure").
     pub fn name(self) -> &'static str {
+        self.key().english()
+    }
+
+    /// The key of its name.
+    fn key(self) -> Key {
+        use crate::text::keys::ota as k;
         match self {
-            Self::Success => "success",
-            Self::DeviceInUse => "device in use",
-            Self::PoorSignal => "poor signal",
-            Self::AlreadyLatest => "already the latest version",
-            Self::LowBattery => "low battery",
-            Self::InsufficientStorage => "insufficient storage space",
-            Self::DownloadTimeout => "download timeout",
-            Self::VerificationFailed => "upgrade package verification failure",
-            Self::UnsupportedPackage => "unsupported upgrade package type",
-            Self::InsufficientMemory => "insufficient memory",
-            Self::InstallFailed => "upgrade package installation failure",
-            Self::InternalError => "internal exception",
+            Self::Success => k::RESULT_SUCCESS,
+            Self::DeviceInUse => k::RESULT_DEVICE_IN_USE,
+            Self::PoorSignal => k::RESULT_POOR_SIGNAL,
+            Self::AlreadyLatest => k::RESULT_ALREADY_LATEST,
+            Self::LowBattery => k::RESULT_LOW_BATTERY,
+            Self::InsufficientStorage => k::RESULT_INSUFFICIENT_STORAGE,
+            Self::DownloadTimeout => k::RESULT_DOWNLOAD_TIMEOUT,
+            Self::VerificationFailed => k::RESULT_VERIFICATION_FAILED,
+            Self::UnsupportedPackage => k::RESULT_UNSUPPORTED_PACKAGE,
+            Self::InsufficientMemory => k::RESULT_INSUFFICIENT_MEMORY,
+            Self::InstallFailed => k::RESULT_INSTALL_FAILED,
+            Self::InternalError => k::RESULT_INTERNAL_ERROR,
         }
     }
 }
@@ -235,9 +247,15 @@ impl From<UpgradeResult> for i64 {
     }
 }
 
+impl Say for UpgradeResult {
+    fn message(&self) -> Message {
+        Message::new(self.key())
+    }
+}
+
 impl fmt::Display for UpgradeResult {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+        self.message().fmt(f)
     }
 }
 

@@ -43,7 +43,7 @@ impl Auth {
         if r.is_empty() {
             return Ok(Self::default());
         }
-        let code = r.u8("reason code")?;
+        let code = r.u8(crate::text::keys::mqtt_codec::FIELD_REASON_CODE)?;
         let reason = AuthReasonCode::from_u8(code).ok_or(Error::InvalidReasonCode {
             packet: PacketType::Auth,
             code,
@@ -135,7 +135,7 @@ mod tests {
         assert_eq!(
             Packet::Auth(Auth::default()).encode(ProtocolVersion::V3_1_1, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "AUTH packet",
+                feature: crate::text::keys::mqtt_codec::FEATURE_AUTH_PACKET,
                 version: ProtocolVersion::V3_1_1
             })
         );

@@ -48,11 +48,11 @@ impl ConnAck {
                 len: r.remaining(),
             });
         }
-        let flags = r.u8("acknowledge flags")?;
+        let flags = r.u8(crate::text::keys::mqtt_codec::FIELD_ACKNOWLEDGE_FLAGS)?;
         if flags & 0xFE != 0 {
             return Err(Error::InvalidConnAckFlags(flags));
         }
-        let code = r.u8("reason code")?;
+        let code = r.u8(crate::text::keys::mqtt_codec::FIELD_REASON_CODE)?;
         let reason = if version.is_v5() {
             ConnectReasonCode::from_u8(code)
         } else {
@@ -253,7 +253,7 @@ mod tests {
             decode(&[0x20, 2, 0, 0], 99, v5),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::ConnAck,
-                field: "property length"
+                field: crate::text::keys::mqtt_codec::FIELD_PROPERTY_LENGTH
             })
         );
         assert_eq!(

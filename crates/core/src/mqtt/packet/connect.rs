@@ -77,8 +77,8 @@ impl Connect {
     }
 
     pub(crate) fn decode(mut r: Reader<'_>) -> Result<Self, Error> {
-        let name = r.string("protocol name")?;
-        let level = r.u8("protocol level")?;
+        let name = r.string(crate::text::keys::mqtt_codec::FIELD_PROTOCOL_NAME)?;
+        let level = r.u8(crate::text::keys::mqtt_codec::FIELD_PROTOCOL_LEVEL)?;
         let protocol = match (name.as_str(), level) {
             ("MQTT", 4) => ProtocolVersion::V3_1_1,
             ("MQTT", 5) => ProtocolVersion::V5,
@@ -86,7 +86,7 @@ impl Connect {
             ("MQTT" | "MQIsdp", other) => return Err(Error::UnsupportedProtocolLevel(other)),
             _ => return Err(Error::InvalidProtocolName(name)),
         };
-        let flags = r.u8("connect flags")?;
+        let flags = r.u8(crate::text::keys::mqtt_codec::FIELD_CONNECT_FLAGS)?;
         if flags & 0x01 != 0 {
             return Err(Error::ConnectReservedFlag);
         }
@@ -102,26 +102,28 @@ impl Connect {
         if !protocol.is_v5() && has_password && !has_username {
             return Err(Error::PasswordWithoutUsername);
         }
-        let keep_alive = r.u16("keep alive")?;
+        let keep_alive = r.u16(crate::text::keys::mqtt_codec::FIELD_KEEP_ALIVE)?;
         let properties = if protocol.is_v5() {
             Properties::decode(&mut r, PropertyScope::Connect)?
         } else {
             Properties::default()
         };
-        let client_id = r.string("client identifier")?;
+        let client_id = r.string(crate::text::keys::mqtt_codec::FIELD_CLIENT_IDENTIFIER)?;
         let will = if has_will {
             let properties = if protocol.is_v5() {
                 Properties::decode(&mut r, PropertyScope::Will)?
             } else {
                 Properties::default()
             };
-            let topic = TopicName::new(r.string("will topic")?)?;
+            let topic = TopicName::new(r.string(crate::text::keys::mqtt_codec::FIELD_WILL_TOPIC)?)?;
             if topic.is_empty() {
                 return Err(Error::EmptyTopic {
-                    field: "will topic",
+                    field: crate::text::keys::mqtt_codec::FIELD_WILL_TOPIC,
                 });
             }
-            let payload = r.binary("will payload")?.to_vec();
+            let payload = r
+                .binary(crate::text::keys::mqtt_codec::FIELD_WILL_PAYLOAD)?
+                .to_vec();
             Some(Will {
                 topic,
                 payload,
@@ -133,12 +135,15 @@ impl Connect {
             None
         };
         let username = if has_username {
-            Some(r.string("user name")?)
+            Some(r.string(crate::text::keys::mqtt_codec::FIELD_USER_NAME)?)
         } else {
             None
         };
         let password = if has_password {
-            Some(r.binary("password")?.to_vec())
+            Some(
+                r.binary(crate::text::keys::mqtt_codec::FIELD_PASSWORD)?
+                    .to_vec(),
+            )
         } else {
             None
         };
@@ -166,7 +171,11 @@ impl Connect {
                 return Err(Error::PasswordWithoutUsername);
             }
         }
-        put_str(out, "protocol name", v.protocol_name())?;
+        put_str(
+            out,
+            crate::text::keys::mqtt_codec::FIELD_PROTOCOL_NAME,
+            v.protocol_name(),
+        )?;
         out.push(v.level());
         let mut flags = 0u8;
         if self.clean_start {
@@ -189,24 +198,40 @@ impl Connect {
         if v.is_v5() {
             self.properties.encode(PropertyScope::Connect, out)?;
         }
-        put_str(out, "client identifier", &self.client_id)?;
+        put_str(
+            out,
+            crate::text::keys::mqtt_codec::FIELD_CLIENT_IDENTIFIER,
+            &self.client_id,
+        )?;
         if let Some(will) = &self.will {
             if v.is_v5() {
                 will.properties.encode(PropertyScope::Will, out)?;
             }
             if will.topic.is_empty() {
                 return Err(Error::EmptyTopic {
-                    field: "will topic",
+                    field: crate::text::keys::mqtt_codec::FIELD_WILL_TOPIC,
                 });
             }
-            put_str(out, "will topic", will.topic.as_str())?;
-            put_binary(out, "will payload", &will.payload)?;
+            put_str(
+                out,
+                crate::text::keys::mqtt_codec::FIELD_WILL_TOPIC,
+                will.topic.as_str(),
+            )?;
+            put_binary(
+                out,
+                crate::text::keys::mqtt_codec::FIELD_WILL_PAYLOAD,
+                &will.payload,
+            )?;
         }
         if let Some(username) = &self.username {
-            put_str(out, "user name", username)?;
+            put_str(
+                out,
+                crate::text::keys::mqtt_codec::FIELD_USER_NAME,
+                username,
+            )?;
         }
         if let Some(password) = &self.password {
-            put_binary(out, "password", password)?;
+            put_binary(out, crate::text::keys::mqtt_codec::FIELD_PASSWORD, password)?;
         }
         Ok(())
     }
@@ -438,7 +463,7 @@ mod tests {
         assert_eq!(
             d(&connect_311(0b0000_0100, &[0, 1, b'c', 0, 0, 0, 0])),
             Err(Error::EmptyTopic {
-                field: "will topic"
+                field: crate::text::keys::mqtt_codec::FIELD_WILL_TOPIC
             })
         );
         // A will topic with a wildcard.
@@ -451,7 +476,7 @@ mod tests {
             d(&connect_311(0b1000_0000, &id)),
             Err(Error::UnexpectedEnd {
                 packet: crate::mqtt::PacketType::Connect,
-                field: "user name"
+                field: crate::text::keys::mqtt_codec::FIELD_USER_NAME
             })
         );
         // A byte after the last field.
@@ -497,7 +522,7 @@ mod tests {
         assert_eq!(
             err,
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: ProtocolVersion::V3_1_1
             })
         );

@@ -47,7 +47,7 @@ impl Disconnect {
         if r.is_empty() {
             return Ok(Self::default());
         }
-        let code = r.u8("reason code")?;
+        let code = r.u8(crate::text::keys::mqtt_codec::FIELD_REASON_CODE)?;
         let reason =
             DisconnectReasonCode::from_u8(code).ok_or(Error::InvalidReasonCode { packet, code })?;
         let properties = if r.is_empty() {

@@ -42,7 +42,8 @@ use super::{Error, PacketType, Pid, Properties, PropertyScope, ProtocolVersion};
 /// Reads a packet identifier, which must not be 0 [MQTT-2.3.1-1].
 pub(crate) fn read_pid(r: &mut Reader<'_>) -> Result<Pid, Error> {
     let packet = r.packet();
-    Pid::new(r.u16("packet identifier")?).ok_or(Error::ZeroPacketId { packet })
+    Pid::new(r.u16(crate::text::keys::mqtt_codec::FIELD_PACKET_IDENTIFIER)?)
+        .ok_or(Error::ZeroPacketId { packet })
 }
 
 /// MQTT 3.1.x has no properties: encoding any is an error.
@@ -51,7 +52,7 @@ pub(crate) fn no_properties(p: &Properties, version: ProtocolVersion) -> Result<
         Ok(())
     } else {
         Err(Error::NotInVersion {
-            feature: "properties",
+            feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
             version,
         })
     }
@@ -84,7 +85,7 @@ pub(crate) fn decode_ack<C>(
     if r.is_empty() {
         return Ok((pid, success, Properties::default()));
     }
-    let code = r.u8("reason code")?;
+    let code = r.u8(crate::text::keys::mqtt_codec::FIELD_REASON_CODE)?;
     let reason = from_u8(code).ok_or(Error::InvalidReasonCode { packet, code })?;
     let properties = if r.is_empty() {
         Properties::default()

@@ -138,7 +138,7 @@ mod tests {
             decode(&[0x40, 1, 0], 99, v5),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::PubAck,
-                field: "packet identifier"
+                field: crate::text::keys::mqtt_codec::FIELD_PACKET_IDENTIFIER
             })
         );
         assert_eq!(
@@ -189,7 +189,7 @@ mod tests {
         assert_eq!(
             Packet::PubAck(p).encode(v3, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: v3
             })
         );

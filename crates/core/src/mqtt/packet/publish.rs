@@ -127,7 +127,7 @@ impl Publish {
     fn check_topic(&self, version: ProtocolVersion) -> Result<(), Error> {
         if self.topic.is_empty() && !(version.is_v5() && self.properties.topic_alias.is_some()) {
             return Err(Error::EmptyTopic {
-                field: "topic name",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
             });
         }
         Ok(())
@@ -141,7 +141,7 @@ impl Publish {
     ) -> Result<Self, Error> {
         let dup = flags & 0b1000 != 0;
         let retain = flags & 0b0001 != 0;
-        let topic = TopicName::new(r.string("topic name")?)?;
+        let topic = TopicName::new(r.string(crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME)?)?;
         let qos_pid = match QoS::try_from((flags >> 1) & 0b11)? {
             QoS::AtMostOnce => QosPid::AtMostOnce,
             QoS::AtLeastOnce => QosPid::AtLeastOnce(read_pid(&mut r)?),
@@ -171,7 +171,11 @@ impl Publish {
     ) -> Result<(), Error> {
         self.check_topic(version)?;
         let start = out.len();
-        put_str(out, "topic name", self.topic.as_str())?;
+        put_str(
+            out,
+            crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
+            self.topic.as_str(),
+        )?;
         if let Some(pid) = self.qos_pid.pid() {
             put_u16(out, pid.get());
         }
@@ -347,13 +351,13 @@ mod tests {
         assert_eq!(
             decode(&[0x30, 3, 0, 1, 0], 99, v3),
             Err(Error::NullCharacter {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         assert_eq!(
             decode(&[0x30, 4, 0, 2, 0xC3, 0x28], 99, v3),
             Err(Error::InvalidUtf8 {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         assert_eq!(
@@ -365,14 +369,14 @@ mod tests {
         assert_eq!(
             decode(&[0x30, 2, 0, 0], 99, v3),
             Err(Error::EmptyTopic {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         // 5.0: an empty topic name needs a Topic Alias.
         assert_eq!(
             decode(&[0x30, 3, 0, 0, 0], 99, v5),
             Err(Error::EmptyTopic {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         // 5.0: a CONNECT-only property in a PUBLISH.
@@ -388,7 +392,7 @@ mod tests {
             decode(&[0x30, 3, 0, 9, b't'], 99, v3),
             Err(Error::UnexpectedEnd {
                 packet: PacketType::Publish,
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
     }
@@ -406,7 +410,7 @@ mod tests {
         assert_eq!(
             Packet::Publish(p.clone()).encode(ProtocolVersion::V3_1_1, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "properties",
+                feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
                 version: ProtocolVersion::V3_1_1
             })
         );
@@ -415,7 +419,7 @@ mod tests {
         assert_eq!(
             Packet::Publish(p).encode(ProtocolVersion::V5, &mut Vec::new()),
             Err(Error::EmptyTopic {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
     }
@@ -442,7 +446,7 @@ mod tests {
         assert_eq!(
             bad.encode(ProtocolVersion::V3_1_1, &mut out),
             Err(Error::EmptyTopic {
-                field: "topic name"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
             })
         );
         assert_eq!(out, [0xAA]);

@@ -144,8 +144,12 @@ impl Subscribe {
         };
         let mut filters = Vec::new();
         while !r.is_empty() {
-            let filter = TopicFilter::new(r.string("topic filter")?)?;
-            let options = SubscriptionOptions::from_byte(r.u8("subscription options")?, version)?;
+            let filter =
+                TopicFilter::new(r.string(crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER)?)?;
+            let options = SubscriptionOptions::from_byte(
+                r.u8(crate::text::keys::mqtt_codec::FIELD_SUBSCRIPTION_OPTIONS)?,
+                version,
+            )?;
             let s = Subscription { filter, options };
             if version.is_v5() {
                 s.check_v5()?;
@@ -185,11 +189,16 @@ impl Subscribe {
                 s.check_v5()?;
             } else if s.options.to_byte() & !0b11 != 0 {
                 return Err(Error::NotInVersion {
-                    feature: "subscription options other than QoS",
+                    feature:
+                        crate::text::keys::mqtt_codec::FEATURE_SUBSCRIPTION_OPTIONS_OTHER_THAN_QOS,
                     version,
                 });
             }
-            put_str(out, "topic filter", s.filter.as_str())?;
+            put_str(
+                out,
+                crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER,
+                s.filter.as_str(),
+            )?;
             out.push(s.options.to_byte());
         }
         Ok(())
@@ -337,7 +346,7 @@ mod tests {
             decode(&[0x82, 5, 0, 1, 0, 1, b'a'], 99, v3),
             Err(Error::UnexpectedEnd {
                 packet: sub,
-                field: "subscription options"
+                field: crate::text::keys::mqtt_codec::FIELD_SUBSCRIPTION_OPTIONS
             })
         );
         // 5.0: No Local on a shared subscription; a bad share name.
@@ -397,7 +406,7 @@ mod tests {
         assert_eq!(
             p.encode(v3, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "subscription options other than QoS",
+                feature: crate::text::keys::mqtt_codec::FEATURE_SUBSCRIPTION_OPTIONS_OTHER_THAN_QOS,
                 version: v3
             })
         );

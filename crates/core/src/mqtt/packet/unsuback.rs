@@ -77,7 +77,7 @@ impl UnsubAck {
             super::no_properties(&self.properties, version)?;
             if !self.reasons.is_empty() {
                 return Err(Error::NotInVersion {
-                    feature: "UNSUBACK reason codes",
+                    feature: crate::text::keys::mqtt_codec::FEATURE_UNSUBACK_REASON_CODES,
                     version,
                 });
             }
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(
             p.encode(v3, &mut Vec::new()),
             Err(Error::NotInVersion {
-                feature: "UNSUBACK reason codes",
+                feature: crate::text::keys::mqtt_codec::FEATURE_UNSUBACK_REASON_CODES,
                 version: v3
             })
         );

@@ -45,7 +45,8 @@ impl Unsubscribe {
         };
         let mut filters = Vec::new();
         while !r.is_empty() {
-            let filter = TopicFilter::new(r.string("topic filter")?)?;
+            let filter =
+                TopicFilter::new(r.string(crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER)?)?;
             if version.is_v5() {
                 filter.check_shared()?;
             }
@@ -83,7 +84,11 @@ impl Unsubscribe {
             if version.is_v5() {
                 f.check_shared()?;
             }
-            put_str(out, "topic filter", f.as_str())?;
+            put_str(
+                out,
+                crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER,
+                f.as_str(),
+            )?;
         }
         Ok(())
     }
@@ -166,7 +171,7 @@ mod tests {
         assert_eq!(
             decode(&[0xA2, 4, 0, 1, 0, 0], 99, v3),
             Err(Error::EmptyTopic {
-                field: "topic filter"
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER
             })
         );
         assert_eq!(

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::text::{Message, Say};
+
 use super::super::{
     DisconnectReasonCode, Error as CodecError, PacketType, Pid, ProtocolVersion, PubAckReasonCode,
     QoS,
@@ -58,40 +60,37 @@ impl From<PublishError> for Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for Error {
+    fn message(&self) -> Message {
+        use crate::text::keys::session as k;
         match self {
-            Self::Codec(e) => e.fmt(f),
-            Self::ClientIdRequired(v) => write!(
-                f,
-                "{v} servers assign no client id: give the client a non-empty id"
-            ),
-            Self::InvalidBackoff(b) => write!(
-                f,
-                "invalid reconnect backoff (min {:?}, max {:?}, factor {}, jitter {}): min must not \
-                 exceed max, the factor must be at least 1 and the jitter between 0 and 1",
-                b.min(),
-                b.max(),
-                b.factor(),
-                b.jitter()
-            ),
-            Self::PacketIdsExhausted => f.write_str(
-                "all 65,535 packet identifiers are waiting for acknowledgements; try again once \
-                 some are acknowledged",
-            ),
+            Self::Codec(e) => e.message(),
+            Self::ClientIdRequired(v) => Message::new(k::CLIENT_ID_REQUIRED).with("v", v),
+            Self::InvalidBackoff(b) => Message::new(k::INVALID_BACKOFF)
+                .with("min", format_args!("{:?}", b.min()))
+                .with("max", format_args!("{:?}", b.max()))
+                .with("factor", b.factor())
+                .with("jitter", b.jitter()),
+            Self::PacketIdsExhausted => Message::new(k::PACKET_IDS_EXHAUSTED),
             Self::QueueFull {
                 limits,
                 messages,
                 bytes,
                 request,
-            } => write!(
-                f,
-                "the send queue is full ({messages} of {} requests, {bytes} of {} bytes; this one \
-                 needs {request} bytes); wait until the session is connected or raise the limits",
-                limits.messages, limits.bytes
-            ),
-            Self::Publish(e) => e.fmt(f),
+            } => Message::new(k::QUEUE_FULL)
+                .with("messages", messages)
+                .with("max_messages", limits.messages)
+                .with("bytes", bytes)
+                .with("max_bytes", limits.bytes)
+                .with("request", request),
+            Self::Publish(e) => e.message(),
         }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -131,42 +130,36 @@ pub enum PublishError {
     PacketIdentifierNotFound,
 }
 
-impl fmt::Display for PublishError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for PublishError {
+    fn message(&self) -> Message {
+        use crate::text::keys::session as k;
         match self {
-            Self::TooLarge { size, max } => write!(
-                f,
-                "the message is {size} bytes as a packet, over the server's maximum of {max}; \
-                 send a smaller payload"
-            ),
-            Self::QosNotSupported { qos, maximum } => write!(
-                f,
-                "the server accepts QoS {} at most, not QoS {}; publish with a lower QoS",
-                u8::from(*maximum),
-                u8::from(*qos)
-            ),
-            Self::RetainNotSupported => f.write_str(
-                "the server does not keep retained messages; publish without the retain flag",
-            ),
+            Self::TooLarge { size, max } => Message::new(k::TOO_LARGE)
+                .with("size", size)
+                .with("max", max),
+            Self::QosNotSupported { qos, maximum } => Message::new(k::QOS_NOT_SUPPORTED)
+                .with("maximum", u8::from(*maximum))
+                .with("qos", u8::from(*qos)),
+            Self::RetainNotSupported => Message::new(k::RETAIN_NOT_SUPPORTED),
             Self::Refused {
                 reason,
                 reason_string,
-            } => {
-                write!(
-                    f,
-                    "the server refused the message: {reason} ({:#04x})",
-                    reason.code()
-                )?;
-                if let Some(s) = reason_string {
-                    write!(f, ", saying {s:?}")?;
+            } => match reason_string {
+                None => Message::new(k::PUBLISH_REFUSED),
+                Some(s) => {
+                    Message::new(k::PUBLISH_REFUSED_SAYING).with("said", format_args!("{s:?}"))
                 }
-                Ok(())
             }
-            Self::PacketIdentifierNotFound => f.write_str(
-                "the server no longer knew the message when asked to complete it (PUBCOMP: \
-                 Packet Identifier not found); it may not have been delivered",
-            ),
+            .with_message("reason", reason.message())
+            .with("code", format_args!("{:#04x}", reason.code())),
+            Self::PacketIdentifierNotFound => Message::new(k::PACKET_IDENTIFIER_NOT_FOUND),
         }
+    }
+}
+
+impl fmt::Display for PublishError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 
@@ -181,12 +174,19 @@ pub enum Phase {
     Connected,
 }
 
+impl Say for Phase {
+    fn message(&self) -> Message {
+        use crate::text::keys::session as k;
+        Message::new(match self {
+            Self::AwaitingConnAck => k::BEFORE_CONNACK,
+            Self::Connected => k::AFTER_CONNACK,
+        })
+    }
+}
+
 impl fmt::Display for Phase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::AwaitingConnAck => "before CONNACK",
-            Self::Connected => "after CONNACK",
-        })
+        self.message().fmt(f)
     }
 }
 
@@ -261,43 +261,44 @@ impl ProtocolError {
     }
 }
 
-impl fmt::Display for ProtocolError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Say for ProtocolError {
+    fn message(&self) -> Message {
+        use crate::text::keys::session as k;
         match self {
-            Self::Malformed(e) => write!(f, "the server sent a malformed packet: {e}"),
-            Self::UnexpectedPacket { packet, phase } => {
-                write!(f, "the server sent {packet} {phase}, which it must not")
-            }
-            Self::UnknownPacketId { packet, pid } => write!(
-                f,
-                "the server sent {packet} for packet identifier {pid}, which is not waiting for it"
-            ),
+            Self::Malformed(e) => Message::new(k::MALFORMED).with_message("e", e.message()),
+            Self::UnexpectedPacket { packet, phase } => Message::new(k::UNEXPECTED_PACKET)
+                .with("packet", packet)
+                .with_message("phase", phase.message()),
+            Self::UnknownPacketId { packet, pid } => Message::new(k::UNKNOWN_PACKET_ID)
+                .with("packet", packet)
+                .with("pid", pid),
             Self::ReasonCountMismatch {
                 packet,
                 expected,
                 got,
-            } => write!(
-                f,
-                "the server's {packet} has {got} reason code(s) for {expected} topic filter(s)"
-            ),
-            Self::SessionPresentOnCleanStart => f.write_str(
-                "the server says it resumed a session, though the client asked for a clean one",
-            ),
-            Self::TopicAliasNotAllowed(alias) => write!(
-                f,
-                "the server used topic alias {alias}, though the client allows none"
-            ),
+            } => Message::new(k::REASON_COUNT_MISMATCH)
+                .with("packet", packet)
+                .with("got", got)
+                .with("expected", expected),
+            Self::SessionPresentOnCleanStart => Message::new(k::SESSION_PRESENT_ON_CLEAN_START),
+            Self::TopicAliasNotAllowed(alias) => {
+                Message::new(k::TOPIC_ALIAS_NOT_ALLOWED).with("alias", alias)
+            }
             Self::GrantedQosAboveRequested {
                 filter,
                 requested,
                 granted,
-            } => write!(
-                f,
-                "the server granted QoS {} to {filter}, though the client asked for at most QoS {}",
-                u8::from(*granted),
-                u8::from(*requested)
-            ),
+            } => Message::new(k::GRANTED_QOS_ABOVE_REQUESTED)
+                .with("granted", u8::from(*granted))
+                .with("filter", filter)
+                .with("requested", u8::from(*requested)),
         }
+    }
+}
+
+impl fmt::Display for ProtocolError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

@@ -2,6 +2,8 @@
 //! [`TransportAction`]s for the code that owns the connection.
 
 use std::fmt;
+
+use crate::text::{self, Say};
 use std::time::Duration;
 
 use super::super::{
@@ -106,32 +108,29 @@ pub enum Warning {
     },
 }
 
+impl Say for Warning {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::session as k;
+        match self {
+            Self::IotdaKeepAlive { keep_alive } => {
+                text::Message::new(k::IOTDA_KEEP_ALIVE).with("keep_alive", keep_alive)
+            }
+            Self::IotdaWill => text::Message::new(k::IOTDA_WILL),
+            Self::IotdaQos2 => text::Message::new(k::IOTDA_QOS2),
+            Self::IotdaRetain => text::Message::new(k::IOTDA_RETAIN),
+            Self::ClientIdInUse { client_id, drops } => text::Message::new(k::CLIENT_ID_IN_USE)
+                .with("client_id", format_args!("{client_id:?}"))
+                .with("drops", drops),
+            Self::LoginUnusable { reason } => {
+                text::Message::new(k::LOGIN_UNUSABLE).with("reason", reason)
+            }
+        }
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::IotdaKeepAlive { keep_alive } => write!(
-                f,
-                "IoTDA accepts a keep alive of 30 to 1200 seconds (120 advised), not {keep_alive}; \
-                 the platform will refuse the connection with return code 2"
-            ),
-            Self::IotdaWill => f.write_str("IoTDA does not support will messages; remove the will"),
-            Self::IotdaQos2 => {
-                f.write_str("IoTDA supports QoS 0 and 1 only; QoS 2 will not work as expected")
-            }
-            Self::IotdaRetain => {
-                f.write_str("IoTDA does not keep retained messages; the retain flag is ignored")
-            }
-            Self::ClientIdInUse { client_id, drops } => write!(
-                f,
-                "another client is using this device id: the broker dropped client id {client_id:?} \
-                 right after accepting it ({drops} in a row); stop the other client or device, \
-                 or connect as another device"
-            ),
-            Self::LoginUnusable { reason } => write!(
-                f,
-                "the fresh login cannot be sent ({reason}); connecting with the previous one"
-            ),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -168,67 +167,39 @@ pub struct ConnectRefusal {
 
 impl ConnectRefusal {
     /// A plain sentence saying what the code means and what to do.
-    pub fn sentence(&self) -> &'static str {
+    pub fn sentence(&self) -> text::Message {
+        use crate::text::keys::connack as k;
         use ConnectReasonCode as C;
-        if self.iotda {
-            match self.reason {
-                C::UnsupportedProtocolVersion => {
-                    return "IoTDA does not support this MQTT version: use MQTT 3.1.1 (MQTT 5.0 \
-                            only on instances that offer it).";
-                }
-                C::ClientIdentifierNotValid => {
-                    return "IoTDA rejected the ClientId or the keep alive: the ClientId must be \
-                            {device_id}_0_{sign_type}_{YYYYMMDDHH} and the keep alive 30 to 1200 \
-                            seconds.";
-                }
-                C::ServerUnavailable => {
-                    return "The IoTDA platform is unavailable; try again later.";
-                }
-                C::BadUserNameOrPassword => {
-                    return "IoTDA rejected the user name or password: the user name must be the \
-                            device ID and the password the HMAC-SHA256 of the device secret keyed \
-                            by the ClientId's timestamp (with sign type 1 the timestamp must also \
-                            be the platform's current hour).";
-                }
-                C::NotAuthorized => {
-                    return "IoTDA did not authorize the device: check that it exists, is not \
-                            frozen, and that the credentials are its own.";
-                }
-                _ => {}
-            }
-        }
-        match self.reason {
-            C::Success => "The connection was accepted.",
-            C::UnspecifiedError => "The server refused the connection without saying why.",
-            C::MalformedPacket => "The server could not parse the CONNECT packet.",
-            C::ProtocolError => "The server says the CONNECT packet broke the MQTT protocol.",
-            C::ImplementationSpecificError => {
-                "The server refused the connection for a reason of its own."
-            }
-            C::UnsupportedProtocolVersion => {
-                "The server does not speak this MQTT version; try MQTT 3.1.1."
-            }
-            C::ClientIdentifierNotValid => {
-                "The server rejected the client identifier; check its length and characters."
-            }
-            C::BadUserNameOrPassword => "The user name or password is wrong.",
-            C::NotAuthorized => "The client is not authorized to connect.",
-            C::ServerUnavailable => "The server is unavailable; try again later.",
-            C::ServerBusy => "The server is busy; try again later.",
-            C::Banned => "The server has banned this client.",
-            C::BadAuthenticationMethod => "The server does not support the authentication method.",
-            C::TopicNameInvalid => "The server does not accept the will topic.",
-            C::PacketTooLarge => "The CONNECT packet is larger than the server accepts.",
-            C::QuotaExceeded => "A quota of the server is exhausted; try again later.",
-            C::PayloadFormatInvalid => "The will payload does not match its format indicator.",
-            C::RetainNotSupported => {
-                "The server has no retained messages; clear the will's retain flag."
-            }
-            C::QosNotSupported => "The server does not support the will's QoS; lower it.",
-            C::UseAnotherServer => "The server asks the client to use another server for now.",
-            C::ServerMoved => "The server has moved; connect to its new address.",
-            C::ConnectionRateExceeded => "The client connects too often; wait before retrying.",
-        }
+        let key = match (self.iotda, self.reason) {
+            (true, C::UnsupportedProtocolVersion) => k::IOTDA_UNSUPPORTED_PROTOCOL_VERSION,
+            (true, C::ClientIdentifierNotValid) => k::IOTDA_CLIENT_IDENTIFIER_NOT_VALID,
+            (true, C::ServerUnavailable) => k::IOTDA_SERVER_UNAVAILABLE,
+            (true, C::BadUserNameOrPassword) => k::IOTDA_BAD_USER_NAME_OR_PASSWORD,
+            (true, C::NotAuthorized) => k::IOTDA_NOT_AUTHORIZED,
+            (_, C::Success) => k::SUCCESS,
+            (_, C::UnspecifiedError) => k::UNSPECIFIED_ERROR,
+            (_, C::MalformedPacket) => k::MALFORMED_PACKET,
+            (_, C::ProtocolError) => k::PROTOCOL_ERROR,
+            (_, C::ImplementationSpecificError) => k::IMPLEMENTATION_SPECIFIC_ERROR,
+            (_, C::UnsupportedProtocolVersion) => k::UNSUPPORTED_PROTOCOL_VERSION,
+            (_, C::ClientIdentifierNotValid) => k::CLIENT_IDENTIFIER_NOT_VALID,
+            (_, C::BadUserNameOrPassword) => k::BAD_USER_NAME_OR_PASSWORD,
+            (_, C::NotAuthorized) => k::NOT_AUTHORIZED,
+            (_, C::ServerUnavailable) => k::SERVER_UNAVAILABLE,
+            (_, C::ServerBusy) => k::SERVER_BUSY,
+            (_, C::Banned) => k::BANNED,
+            (_, C::BadAuthenticationMethod) => k::BAD_AUTHENTICATION_METHOD,
+            (_, C::TopicNameInvalid) => k::TOPIC_NAME_INVALID,
+            (_, C::PacketTooLarge) => k::PACKET_TOO_LARGE,
+            (_, C::QuotaExceeded) => k::QUOTA_EXCEEDED,
+            (_, C::PayloadFormatInvalid) => k::PAYLOAD_FORMAT_INVALID,
+            (_, C::RetainNotSupported) => k::RETAIN_NOT_SUPPORTED,
+            (_, C::QosNotSupported) => k::QOS_NOT_SUPPORTED,
+            (_, C::UseAnotherServer) => k::USE_ANOTHER_SERVER,
+            (_, C::ServerMoved) => k::SERVER_MOVED,
+            (_, C::ConnectionRateExceeded) => k::CONNECTION_RATE_EXCEEDED,
+        };
+        text::Message::new(key)
     }
 
     /// Whether trying again with the same options is pointless (wrong
@@ -248,24 +219,29 @@ impl ConnectRefusal {
     }
 }
 
+impl Say for ConnectRefusal {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::session as k;
+        let code = self.code;
+        let refusal = if self.version.is_v5() {
+            text::Message::new(k::CONNECT_REFUSED_V5).with("code", format_args!("{code:#04x}"))
+        } else {
+            text::Message::new(k::CONNECT_REFUSED_V3).with("code", code)
+        }
+        .with_message("reason", self.reason.message())
+        .with_message("sentence", self.sentence());
+        match &self.reason_string {
+            None => refusal,
+            Some(s) => text::Message::new(k::CONNECT_REFUSED_SAYING)
+                .with_message("refusal", refusal)
+                .with("said", format_args!("{s:?}")),
+        }
+    }
+}
+
 impl fmt::Display for ConnectRefusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let (code, reason, sentence) = (self.code, self.reason, self.sentence());
-        if self.version.is_v5() {
-            write!(
-                f,
-                "connection refused, CONNACK reason code {code:#04x} ({reason}): {sentence}"
-            )?;
-        } else {
-            write!(
-                f,
-                "connection refused, CONNACK return code {code} ({reason}): {sentence}"
-            )?;
-        }
-        if let Some(s) = &self.reason_string {
-            write!(f, " The server says: {s:?}.")?;
-        }
-        Ok(())
+        self.message().fmt(f)
     }
 }
 
@@ -304,21 +280,29 @@ impl ServerDisconnect {
     }
 }
 
+impl Say for ServerDisconnect {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::session as k;
+        let closed = match &self.reason_string {
+            None => text::Message::new(k::SERVER_CLOSED),
+            Some(s) => {
+                text::Message::new(k::SERVER_CLOSED_SAYING).with("said", format_args!("{s:?}"))
+            }
+        }
+        .with_message("reason", self.reason.message())
+        .with("code", format_args!("{:#04x}", self.reason.code()));
+        match &self.server_reference {
+            None => closed,
+            Some(s) => text::Message::new(k::SERVER_CLOSED_POINTING)
+                .with_message("closed", closed)
+                .with("server", format_args!("{s:?}")),
+        }
+    }
+}
+
 impl fmt::Display for ServerDisconnect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "the server closed the connection: {} ({:#04x})",
-            self.reason,
-            self.reason.code()
-        )?;
-        if let Some(s) = &self.reason_string {
-            write!(f, ", saying {s:?}")?;
-        }
-        if let Some(s) = &self.server_reference {
-            write!(f, "; it points to the server {s:?}")?;
-        }
-        Ok(())
+        self.message().fmt(f)
     }
 }
 
@@ -348,28 +332,28 @@ pub enum LostCause {
     Internal(super::super::Error),
 }
 
+impl Say for LostCause {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::session as k;
+        match self {
+            Self::Transport(reason) => text::Message::new(k::TRANSPORT).with("reason", reason),
+            Self::ConnectTimeout(t) => {
+                text::Message::new(k::CONNECT_TIMEOUT).with("seconds", t.as_secs_f64())
+            }
+            Self::KeepAliveTimeout(t) => {
+                text::Message::new(k::KEEP_ALIVE_TIMEOUT).with("seconds", t.as_secs_f64())
+            }
+            Self::ServerDisconnect(d) => d.message(),
+            Self::Protocol(e) => text::Message::new(k::PROTOCOL).with_message("e", e.message()),
+            Self::OnlyMqtt311 => text::Message::new(k::ONLY_MQTT311),
+            Self::Internal(e) => text::Message::new(k::INTERNAL).with_message("e", e.message()),
+        }
+    }
+}
+
 impl fmt::Display for LostCause {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Transport(reason) => write!(f, "the connection closed: {reason}"),
-            Self::ConnectTimeout(t) => write!(
-                f,
-                "no connection within {} s: the broker did not answer",
-                t.as_secs_f64()
-            ),
-            Self::KeepAliveTimeout(t) => write!(
-                f,
-                "nothing received from the broker for {} s despite a ping: the connection is dead",
-                t.as_secs_f64()
-            ),
-            Self::ServerDisconnect(d) => d.fmt(f),
-            Self::Protocol(e) => write!(f, "{e}; the connection was closed"),
-            Self::OnlyMqtt311 => f.write_str(
-                "the broker speaks only MQTT 3.1.1: it refused the MQTT 5.0 CONNECT with a 3.1.1 \
-                 CONNACK, return code 1 (unacceptable protocol version); connect with MQTT 3.1.1",
-            ),
-            Self::Internal(e) => write!(f, "internal error, please report: {e}"),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -393,12 +377,21 @@ impl From<SubAckReasonCode> for SubscribeOutcome {
     }
 }
 
+impl Say for SubscribeOutcome {
+    fn message(&self) -> text::Message {
+        use crate::text::keys::session as k;
+        match self {
+            Self::Granted(qos) => text::Message::new(k::GRANTED).with("qos", u8::from(*qos)),
+            Self::Refused(reason) => text::Message::new(k::SUBSCRIPTION_REFUSED)
+                .with_message("reason", reason.message())
+                .with("code", format_args!("{:#04x}", reason.code())),
+        }
+    }
+}
+
 impl fmt::Display for SubscribeOutcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Granted(qos) => write!(f, "granted QoS {}", u8::from(*qos)),
-            Self::Refused(reason) => write!(f, "refused: {reason} ({:#04x})", reason.code()),
-        }
+        self.message().fmt(f)
     }
 }
 

@@ -323,7 +323,7 @@ impl Session {
         }
         if options.session_expiry.is_some() && !version.is_v5() {
             return Err(Error::Codec(CodecError::NotInVersion {
-                feature: "Session Expiry Interval",
+                feature: crate::text::keys::mqtt_codec::FEATURE_SESSION_EXPIRY_INTERVAL,
                 version,
             }));
         }

@@ -173,7 +173,7 @@ fn cases() -> Vec<Case> {
             &[0x30, 3, 0, 5, b't'],
             Error::UnexpectedEnd {
                 packet: T::Publish,
-                field: "topic name",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
             },
         ),
         case(
@@ -209,7 +209,7 @@ fn cases() -> Vec<Case> {
             &[0x40, 5, 0, 1, 0x80, 9, 0x1F],
             Error::UnexpectedEnd {
                 packet: T::PubAck,
-                field: "properties",
+                field: crate::text::keys::mqtt_codec::FIELD_PROPERTIES,
             },
         ),
         // Size.
@@ -226,7 +226,7 @@ fn cases() -> Vec<Case> {
             V3_1_1,
             &[0x30, 4, 0, 2, 0xFF, b'a'],
             Error::InvalidUtf8 {
-                field: "topic name",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
             },
         ),
         case(
@@ -236,7 +236,7 @@ fn cases() -> Vec<Case> {
                 0x10, 15, 0, 4, b'M', b'Q', b'T', b'T', 4, 2, 0, 0, 0, 3, 0xED, 0xA0, 0x80,
             ],
             Error::InvalidUtf8 {
-                field: "client identifier",
+                field: crate::text::keys::mqtt_codec::FIELD_CLIENT_IDENTIFIER,
             },
         ),
         case(
@@ -244,7 +244,7 @@ fn cases() -> Vec<Case> {
             V3_1_1,
             &[0x30, 5, 0, 3, b'a', 0, b'b'],
             Error::NullCharacter {
-                field: "topic name",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME,
             },
         ),
         case(
@@ -252,7 +252,7 @@ fn cases() -> Vec<Case> {
             V5,
             &[0x82, 7, 0, 1, 0, 0, 1, 0, 0],
             Error::NullCharacter {
-                field: "topic filter",
+                field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER,
             },
         ),
         case(
@@ -260,7 +260,7 @@ fn cases() -> Vec<Case> {
             V5,
             &[0xE0, 9, 0x80, 7, 0x26, 0, 1, 0, 0, 1, b'v'],
             Error::NullCharacter {
-                field: "User Property",
+                field: crate::text::keys::mqtt_property::USER_PROPERTY,
             },
         ),
         case(

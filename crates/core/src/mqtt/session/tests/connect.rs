@@ -78,7 +78,7 @@ fn options_are_checked_when_the_session_is_made() {
     assert_eq!(
         Session::new(o.clone(), 0).err(),
         Some(Error::Codec(CodecError::NotInVersion {
-            feature: "Session Expiry Interval",
+            feature: crate::text::keys::mqtt_codec::FEATURE_SESSION_EXPIRY_INTERVAL,
             version: ProtocolVersion::V3_1_1
         }))
     );
@@ -93,7 +93,7 @@ fn options_are_checked_when_the_session_is_made() {
     assert_eq!(
         Session::new(o, 0).err(),
         Some(Error::Codec(CodecError::NullCharacter {
-            field: "client identifier"
+            field: crate::text::keys::mqtt_codec::FIELD_CLIENT_IDENTIFIER
         }))
     );
 }
@@ -250,7 +250,10 @@ fn refusals_give_the_code_and_a_sentence_in_iotda_terms() {
         assert_eq!(reconnect_at.is_some(), code == 3, "{text}");
     }
     let (r, _) = refusal(ProtocolVersion::V3_1_1, false, 4);
-    assert_eq!(r.sentence(), "The user name or password is wrong.");
+    assert_eq!(
+        r.sentence().to_string(),
+        "The user name or password is wrong."
+    );
 }
 
 #[test]
@@ -263,7 +266,7 @@ fn mqtt5_refusals_are_reason_codes_in_words() {
     );
     assert_eq!(reconnect_at, None);
     let (r, reconnect_at) = refusal(ProtocolVersion::V5, true, 0x86);
-    assert!(r.sentence().contains("device ID"), "{r}");
+    assert!(r.sentence().to_string().contains("device ID"), "{r}");
     assert_eq!(reconnect_at, None);
     let (r, reconnect_at) = refusal(ProtocolVersion::V5, false, 0x89);
     assert_eq!(r.reason, ConnectReasonCode::ServerBusy);
@@ -277,7 +280,7 @@ fn mqtt5_refusals_are_reason_codes_in_words() {
             iotda: false,
             reason_string: Some("because".into()),
         };
-        assert!(r.sentence().ends_with('.'), "{reason}");
+        assert!(r.sentence().to_string().ends_with('.'), "{reason}");
         assert!(r.to_string().ends_with("The server says: \"because\"."));
     }
 }

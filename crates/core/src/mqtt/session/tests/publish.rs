@@ -474,7 +474,7 @@ fn publishes_that_cannot_be_encoded_are_refused_at_once() {
     assert_eq!(
         h.s.publish(h.at(), message("", QoS::AtMostOnce, "")),
         Err(Error::Codec(CodecError::EmptyTopic {
-            field: "topic name"
+            field: crate::text::keys::mqtt_codec::FIELD_TOPIC_NAME
         }))
     );
     let mut m = message("t", QoS::AtMostOnce, "");
@@ -482,7 +482,7 @@ fn publishes_that_cannot_be_encoded_are_refused_at_once() {
     assert_eq!(
         h.s.publish(h.at(), m),
         Err(Error::Codec(CodecError::NotInVersion {
-            feature: "properties",
+            feature: crate::text::keys::mqtt_codec::FEATURE_PROPERTIES,
             version: ProtocolVersion::V3_1_1
         }))
     );

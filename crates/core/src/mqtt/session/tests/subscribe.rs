@@ -240,13 +240,13 @@ fn topic_filters_follow_the_wildcard_rules() {
     assert_eq!(
         TopicFilter::new(""),
         Err(CodecError::EmptyTopic {
-            field: "topic filter"
+            field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER
         })
     );
     assert_eq!(
         TopicFilter::new("a\0"),
         Err(CodecError::NullCharacter {
-            field: "topic filter"
+            field: crate::text::keys::mqtt_codec::FIELD_TOPIC_FILTER
         })
     );
     for good in [
