@@ -1051,6 +1051,57 @@ mod tests {
         (*rc).clone()
     }
 
+    #[test]
+    fn debug_of_profiles_work_and_forms_elides_secrets_keys_and_passphrases() {
+        let connect = ConnectForm {
+            secret: "s3cret-remembered".into(),
+            ..ConnectForm::default()
+        };
+        let profile = Profile {
+            name: "p".into(),
+            connect: connect.clone(),
+            model: None,
+            certs: CertsForm::default(),
+            issued: IssuedPublic::default(),
+            secret: Some("s3cret-device".into()),
+            ca_key: Some(ENCRYPTED.into()),
+            device_key: Some(KEY.into()),
+            console: None,
+            simulator: None,
+        };
+        let work = Work {
+            connect,
+            secret: "s3cret-device".into(),
+            ca_key: Some(KEY.into()),
+            device_key: Some(KEY.into()),
+            ..Work::default()
+        };
+        let state = apply(
+            ProfilesState {
+                store: ProfileStore {
+                    active: None,
+                    profiles: vec![profile.clone()],
+                },
+                pending: Some((profile, Vec::new())),
+                ..ProfilesState::default()
+            },
+            vec![
+                ProfilesAction::Passphrase("pass-phrase-1".into()),
+                ProfilesAction::PassphraseAgain("pass-phrase-1".into()),
+                ProfilesAction::UnlockPassphrase("pass-phrase-2".into()),
+            ],
+        );
+        assert_eq!(state.form.passphrase.expose(), "pass-phrase-1");
+        let shown = format!(
+            "{state:?} {work:?} {:?}",
+            ProfilesAction::Passphrase("pass-phrase-1".into())
+        );
+        for secret in ["s3cret", "MIGH", "MIIB", "pass-phrase"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("[elided]"), "{shown}");
+    }
+
     /// Console settings for a local broker, with one subscription, as the
     /// Console saves them.
     fn console() -> SavedConsole {

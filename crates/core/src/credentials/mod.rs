@@ -17,6 +17,7 @@ use std::fmt;
 
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 pub use timestamp::{Timestamp, TimestampError};
 
@@ -252,9 +253,18 @@ impl fmt::Display for Warning {
 }
 
 /// The derived password. `Debug` never shows it; read it with
-/// [`Password::expose`] when it must be displayed or sent.
+/// [`Password::expose`] when it must be displayed or sent. It is
+/// overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
+
+impl Drop for Password {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Password {}
 
 impl Password {
     /// The 64 lowercase hex digits.
