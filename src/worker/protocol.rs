@@ -362,6 +362,12 @@ pub enum Job {
         /// The passphrase they were encrypted with.
         passphrase: Secret,
     },
+    /// Read certificates (an imported profile's): what each says,
+    /// computed from its bytes rather than taken from the file.
+    ReadCerts {
+        /// The certificates, PEM, one each.
+        pems: Vec<String>,
+    },
     /// Issue one device key and certificate per node id, as a zip, with
     /// progress after each device.
     Batch {
@@ -597,6 +603,10 @@ pub enum Outcome {
     /// `decrypt_keys` ran, but the keys stay locked: why, for the page
     /// to say in the user's language.
     KeysLocked(UnlockError),
+    /// What `read_certs` read, in order: each certificate (its PEM
+    /// written again from its bytes, and its view; no key), or why it
+    /// cannot be read.
+    CertsRead(Vec<Result<Issued, String>>),
     /// A batch of devices.
     Batch {
         /// `devices.zip`: a folder per node id with `deviceCert.pem`,
