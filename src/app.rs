@@ -279,6 +279,28 @@ mod tests {
         NotFound,
     }
 
+    /// The service worker answers navigations to the app's routes only
+    /// (`static/sw.js`'s ROUTES): every route but the not-found one is
+    /// there, and nothing else.
+    #[test]
+    fn the_service_worker_knows_every_route() {
+        let sw = include_str!("../static/sw.js");
+        let line = sw
+            .lines()
+            .find(|l| l.starts_with("const ROUTES = "))
+            .expect("sw.js has its ROUTES");
+        let listed = line
+            .trim_start_matches("const ROUTES = ")
+            .trim_end_matches(';');
+        let listed: Vec<String> = serde_json::from_str(listed).expect("ROUTES is a JSON list");
+        let routes: Vec<String> = Route::routes()
+            .into_iter()
+            .filter(|at| *at != Route::NotFound.to_path())
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(listed, routes);
+    }
+
     #[test]
     fn paths_match_as_the_derive_matched_them() {
         let paths = [

@@ -15,12 +15,15 @@ pub mod openssl;
 pub mod profiles;
 pub mod simulator;
 
+use std::fmt;
 use std::rc::Rc;
 
 use iotda_core::credentials::{Credentials, Error as CredentialsError, Field, SignType, Timestamp};
 use iotda_core::endpoint::{self, Endpoint, EndpointError, Login, Sample, Transport};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
+
+use crate::store::secrets::Secret;
 
 /// Where the timestamp comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -33,8 +36,9 @@ pub enum TimestampInput {
     Fixed(String),
 }
 
-/// The fields of the Connection page, as typed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// The fields of the Connection page, as typed. `Debug` prints `[elided]`
+/// for the secret.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ConnectForm {
     /// Device id.
@@ -55,6 +59,22 @@ pub struct ConnectForm {
     pub port: String,
     /// WebSocket path.
     pub path: String,
+}
+
+impl fmt::Debug for ConnectForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectForm")
+            .field("device_id", &self.device_id)
+            .field("secret", &"[elided]")
+            .field("remember_secret", &self.remember_secret)
+            .field("sign_type", &self.sign_type)
+            .field("timestamp", &self.timestamp)
+            .field("host", &self.host)
+            .field("transport", &self.transport)
+            .field("port", &self.port)
+            .field("path", &self.path)
+            .finish()
+    }
 }
 
 impl Default for ConnectForm {
@@ -101,8 +121,8 @@ pub struct Touched {
 pub enum ConnectAction {
     /// Device id typed.
     DeviceId(String),
-    /// Secret typed.
-    Secret(String),
+    /// Secret typed (`Debug` prints `[elided]`).
+    Secret(Secret),
     /// Show or hide the secret.
     ToggleShowSecret,
     /// Tick or untick "remember secret on this device".
@@ -137,7 +157,7 @@ impl Reducible for ConnectState {
                 next.touched.device_id = true;
             }
             ConnectAction::Secret(v) => {
-                form.secret = v;
+                v.expose().clone_into(&mut form.secret);
                 next.touched.secret = true;
             }
             ConnectAction::ToggleShowSecret => next.show_secret = !next.show_secret,
@@ -313,6 +333,22 @@ mod tests {
     }
 
     #[test]
+    fn debug_of_the_form_and_its_actions_elides_the_secret() {
+        let state = apply(
+            ConnectState::default(),
+            vec![ConnectAction::Secret("s3cret-typed".into())],
+        );
+        assert_eq!(state.form.secret, "s3cret-typed");
+        for shown in [
+            format!("{state:?}"),
+            format!("{:?}", ConnectAction::Secret("s3cret-typed".into())),
+        ] {
+            assert!(!shown.contains("s3cret-typed"), "{shown}");
+            assert!(shown.contains("[elided]"), "{shown}");
+        }
+    }
+
+    #[test]
     fn typing_computes_the_published_vector() {
         let s = apply(
             ConnectState::restore(None, Some(ts("2026112813"))),
@@ -389,7 +425,7 @@ mod tests {
             .starts_with("device id is empty"));
         let s = apply(s, vec![ConnectAction::DeviceId("d".into())]);
         assert_eq!(s.derive().error_for(Field::Secret), None);
-        let s = apply(s, vec![ConnectAction::Secret(String::new())]);
+        let s = apply(s, vec![ConnectAction::Secret(Secret::default())]);
         assert!(s.derive().error_for(Field::Secret).is_some());
     }
 

@@ -237,6 +237,7 @@ pub fn ConsolePage() -> Html {
                 <TextField id="console-password" label={t.password()} input_type="password"
                     value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
                     error={field_error(FormField::Login)}
+                    warnings={form.cleartext_warning().into_iter().collect::<Vec<_>>()}
                     hint={t.password_kept()} />
                 <TextField id="console-keepalive" label={t.keep_alive()} value={form.keep_alive.clone()}
                     oninput={edit(|f, v| f.keep_alive = v)} error={field_error(FormField::KeepAlive)} />

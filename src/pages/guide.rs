@@ -192,6 +192,8 @@ mod tests {
             let sent = input(1, Lang::En, &workspace);
             let posted = serde_json::to_string(&sent).expect("the request serializes");
             assert!(!posted.contains("s3cr3t"), "{posted}");
+            let shown = format!("{sent:?} {workspace:?}");
+            assert!(!shown.contains("s3cr3t"), "{shown}");
             assert!(sent.has_secret);
             let html = render(&sent, EN).expect("the guide renders");
             assert!(!html.contains("s3cr3t"), "{secret} in the HTML");

@@ -23,12 +23,13 @@ use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::state::certs::CertsMemory;
 use crate::state::profiles::{
-    file_name, file_of, Confirm, ImportError, Notice, Plan, Profile, ProfilesAction, ProfilesState,
-    Restored, SaveError, Stored, UnlockProblem, Work,
+    file_name, file_of, Confirm, ImportError, ImportPlan, Notice, Plan, Profile, ProfilesAction,
+    ProfilesState, Restored, SaveError, Stored, UnlockProblem, Work,
 };
 use crate::store::{Snapshot, Workspace, WorkspaceAction};
 use crate::web::files;
-use crate::worker::protocol::{Request, Secret, UnlockError};
+use crate::worker::protocol::{KeySlot, Request, Secret, UnlockError};
+use crate::{msg, msg_str};
 
 /// The work as it is now: the workspace, and the keys in this tab's memory.
 fn current_work(workspace: &Workspace, certs: &CertsMemory) -> Work {
@@ -124,6 +125,28 @@ pub fn ProfilesPage() -> Html {
             }
         })
     };
+    // A file read (or why it could not be): its certificates go to the
+    // worker to be read again before its profiles are kept.
+    let import = {
+        let (state, worker, next_id) = (state.clone(), worker.clone(), next_id.clone());
+        Callback::from(
+            move |read: Result<Vec<u8>, String>| match state.import_plan(read) {
+                ImportPlan::Refused(e) => state.dispatch(ProfilesAction::ImportRefused(e)),
+                ImportPlan::Store(profiles) => {
+                    state.dispatch(ProfilesAction::ImportStore(profiles))
+                }
+                ImportPlan::Check(profiles, job) => {
+                    let id = next_job_id(&next_id);
+                    match worker.send(&Request { id, job }) {
+                        Ok(()) => state.dispatch(ProfilesAction::Importing(id, profiles)),
+                        Err(e) => {
+                            state.dispatch(ProfilesAction::ImportRefused(ImportError::Check(e)))
+                        }
+                    }
+                }
+            },
+        )
+    };
     // `true`: the user confirmed overwriting.
     let save = {
         let (state, workspace, certs) = (state.clone(), workspace.clone(), certs.clone());
@@ -188,7 +211,7 @@ pub fn ProfilesPage() -> Html {
             }
             { save_card((t, say), &state, &save) }
             { list_card(t, &state, &switch) }
-            { import_card((t, say), &state) }
+            { import_card((t, say), &state, &import) }
             <section class="card" aria-labelledby="forget-heading">
                 <h2 id="forget-heading">{ t.forget_title() }</h2>
                 <p class="hint">{ t.forget_hint() }</p>
@@ -352,6 +375,27 @@ fn import_error_text((t, say): (&Texts, Say), error: &ImportError) -> String {
             format!("{}{held}, {adding}", t.import_store_full())
         }
         ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.text(why)),
+        ImportError::PlainKey { profile, slot } => {
+            let key = match slot {
+                Some(KeySlot::Ca) => msg_str!("an unencrypted CA private key"),
+                Some(KeySlot::Device) => msg_str!("an unencrypted device private key"),
+                None => msg_str!("an unencrypted private key in its forms"),
+            };
+            say.text(&msg!(
+                "Profile “{}” holds {}: a profile may keep private keys only encrypted (ENCRYPTED PRIVATE KEY). Nothing was imported. Save the keys into a profile here, with a passphrase, and export it again.",
+                profile,
+                key
+            ))
+        }
+        ImportError::BadCertificate { profile, why } => say.text(&msg!(
+            "Profile “{}” holds a certificate that cannot be read ({}). Nothing was imported.",
+            profile,
+            why
+        )),
+        ImportError::Check(why) => say.text(&msg!(
+            "The file's certificates could not be checked ({}). Nothing was imported.",
+            why
+        )),
     }
 }
 
@@ -517,15 +561,19 @@ fn row(
     }
 }
 
-fn import_card((t, say): (&Texts, Say), state: &UseReducerHandle<ProfilesState>) -> Html {
+fn import_card(
+    (t, say): (&Texts, Say),
+    state: &UseReducerHandle<ProfilesState>,
+    import: &Callback<Result<Vec<u8>, String>>,
+) -> Html {
     let onchange = {
-        let dispatcher = state.dispatcher();
+        let import = import.clone();
         Callback::from(move |e: Event| {
             let input = e.target_unchecked_into::<HtmlInputElement>();
             if let Some(file) = input.files().and_then(|list| list.get(0)) {
-                let dispatcher = dispatcher.clone();
+                let import = import.clone();
                 wasm_bindgen_futures::spawn_local(async move {
-                    dispatcher.dispatch(ProfilesAction::Import(files::read(&file).await));
+                    import.emit(files::read(&file).await);
                 });
             }
             // Choosing the same file again must fire another change.

@@ -20,6 +20,16 @@ use yew::Reducible;
 
 use super::ConnectForm;
 
+/// Whether `host` is this machine by its name or address (`localhost`,
+/// `*.localhost`, `127.0.0.0/8`, `::1`).
+fn is_loopback(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+        || host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost")
+}
+
 /// The MQTT version chosen in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MqttVersion {
@@ -220,6 +230,21 @@ impl ConsoleForm {
             iotda: false,
             ..self.clone()
         }
+    }
+
+    /// The warning to show while a password would go to a host that is not
+    /// loopback over `ws://`, in clear: anyone on the way can read it. The
+    /// page cannot resolve names, so only `localhost` (and `*.localhost`)
+    /// and loopback addresses count as loopback.
+    pub fn cleartext_warning(&self) -> Option<String> {
+        let host = self.host.trim();
+        if self.tls || self.password.is_empty() || host.is_empty() || is_loopback(host) {
+            return None;
+        }
+        Some(msg!(
+            "the password goes to {} in clear text over ws://, without TLS: anyone on the way can read it; tick TLS (wss://, IoTDA: port 443)",
+            host
+        ))
     }
 
     /// Checks the form and builds the URL and session options.
@@ -1237,6 +1262,51 @@ mod tests {
             f.password = "p".into();
         });
         assert_eq!(login.field, FormField::Login, "{login:?}");
+    }
+
+    /// Issue 17, item 11 (the page's half): a password about to go over
+    /// `ws://` to a host that is not loopback is warned about; over TLS,
+    /// without a password or on loopback nothing is said.
+    #[test]
+    fn a_password_in_clear_beyond_loopback_is_warned_about() {
+        let form = |host: &str, tls: bool, password: &str| ConsoleForm {
+            host: host.into(),
+            tls,
+            password: password.into(),
+            ..ConsoleForm::default()
+        };
+        for host in [
+            "broker.example.com",
+            "192.168.1.20",
+            "10.0.0.1",
+            "[2001:db8::1]",
+            "localhost.example",
+        ] {
+            let warning = form(host, false, "pw").cleartext_warning();
+            let warning = warning.unwrap_or_else(|| panic!("no warning for {host}"));
+            assert!(
+                warning.starts_with(&format!("the password goes to {host} in clear text")),
+                "{warning}"
+            );
+        }
+        for (host, tls, password) in [
+            ("broker.example.com", true, "pw"),
+            ("broker.example.com", false, ""),
+            ("127.0.0.1", false, "pw"),
+            ("127.8.9.10", false, "pw"),
+            ("localhost", false, "pw"),
+            ("LOCALHOST", false, "pw"),
+            ("dev.localhost", false, "pw"),
+            ("[::1]", false, "pw"),
+            ("::1", false, "pw"),
+            ("", false, "pw"),
+        ] {
+            assert_eq!(
+                form(host, tls, password).cleartext_warning(),
+                None,
+                "{host} {tls} {password:?}"
+            );
+        }
     }
 
     #[test]

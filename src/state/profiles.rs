@@ -17,6 +17,12 @@
 //! through [`ProfilesState::unlock_job`]: the worker decrypts them and
 //! checks each against its certificate, and [`ProfilesState::placed`] puts
 //! them into the Certificates page's memory (never into storage).
+//!
+//! An imported file is held to the same rules: [`ProfilesState::import_plan`]
+//! refuses a profile with a private key that is not encrypted (in
+//! `ca_key`/`device_key` or anywhere else in it), and has the worker read
+//! every certificate again, so what a profile shows (subject, fingerprints,
+//! validity) comes from the certificate and not from the file.
 
 use crate::{msg, msg_str};
 use std::collections::{HashMap, HashSet};
@@ -176,6 +182,91 @@ pub enum ImportError {
     },
     /// The browser could not read the file: why.
     Unreadable(String),
+    /// A profile holds a private key that is not encrypted: in its CA or
+    /// device key (`slot`), or elsewhere (`None`: pasted into a form).
+    PlainKey {
+        /// The profile's name in the file.
+        profile: String,
+        /// Which kept key, if it is one.
+        slot: Option<KeySlot>,
+    },
+    /// A profile's certificate cannot be read: the library's words.
+    BadCertificate {
+        /// The profile's name in the file.
+        profile: String,
+        /// Why.
+        why: String,
+    },
+    /// The certificate worker could not check the file's certificates.
+    Check(String),
+}
+
+/// What importing a file takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ImportPlan {
+    /// The file is refused.
+    Refused(ImportError),
+    /// Store these profiles (they hold no certificate).
+    Store(Vec<Profile>),
+    /// Have the worker read the certificates again with this job, then
+    /// store these profiles with what it read.
+    Check(Vec<Profile>, Job),
+}
+
+/// The PEM label of an encrypted PKCS#8 key, the only form of private key
+/// a profile may hold.
+const ENCRYPTED_KEY: &str = "ENCRYPTED PRIVATE KEY";
+
+/// Whether `text` holds a private key PEM block that is not encrypted
+/// PKCS#8 (`PRIVATE KEY`, `RSA PRIVATE KEY`, `EC PRIVATE KEY`, ...).
+fn holds_plain_key(text: &str) -> bool {
+    text.match_indices("PRIVATE KEY-----")
+        .any(|(at, _)| !text[..at].ends_with("ENCRYPTED "))
+}
+
+/// Whether `key` is one encrypted PKCS#8 PEM block and nothing else.
+fn is_encrypted_key(key: &str) -> bool {
+    let key = key.trim();
+    key.starts_with(&format!("-----BEGIN {ENCRYPTED_KEY}-----"))
+        && key.ends_with(&format!("-----END {ENCRYPTED_KEY}-----"))
+        && key.matches("-----BEGIN ").count() == 1
+}
+
+impl Profile {
+    /// Why this imported profile may not be kept as it is, if it may not:
+    /// a kept key that is not encrypted, or a private key anywhere else.
+    fn plain_key(&self) -> Option<ImportError> {
+        let refuse = |slot| {
+            Some(ImportError::PlainKey {
+                profile: self.name.clone(),
+                slot,
+            })
+        };
+        for (slot, key) in [
+            (KeySlot::Ca, &self.ca_key),
+            (KeySlot::Device, &self.device_key),
+        ] {
+            if key.as_ref().is_some_and(|k| !is_encrypted_key(k.expose())) {
+                return refuse(Some(slot));
+            }
+        }
+        let rest = Self {
+            ca_key: None,
+            device_key: None,
+            ..self.clone()
+        };
+        if holds_plain_key(&serde_json::to_string(&rest).unwrap_or_default()) {
+            return refuse(None);
+        }
+        None
+    }
+
+    /// The certificates of this profile, in the order
+    /// [`ProfilesState::import_plan`] sends them to be read.
+    fn certs_mut(&mut self) -> [&mut Option<PublicCert>; 3] {
+        let issued = &mut self.issued;
+        [&mut issued.ca, &mut issued.verification, &mut issued.device]
+    }
 }
 
 /// Reads an exported file.
@@ -672,6 +763,9 @@ pub struct ProfilesState {
     pub import_error: Option<ImportError>,
     /// Unlocking the active profile's kept keys.
     pub unlock: UnlockForm,
+    /// An import whose certificates the worker is reading: the job and
+    /// the profiles.
+    pub importing: Option<(u32, Vec<Profile>)>,
 }
 
 /// A change to the page state.
@@ -701,8 +795,12 @@ pub enum ProfilesAction {
     Encrypting(Profile, Vec<(u32, KeySlot)>),
     /// A message from the certificate worker.
     Worker(Response),
-    /// A file was read: its bytes, or why it could not be.
-    Import(Result<Vec<u8>, String>),
+    /// An import is refused.
+    ImportRefused(ImportError),
+    /// Store these imported profiles (they hold no certificate).
+    ImportStore(Vec<Profile>),
+    /// The job reading these imported profiles' certificates was sent.
+    Importing(u32, Vec<Profile>),
     /// The page wrote this profile's parts everywhere.
     Switched(String),
     /// Delete this profile.
@@ -749,31 +847,18 @@ impl Reducible for ProfilesState {
             ProfilesAction::Worker(response) => {
                 // Ids are unique on the page: each job sees only its own.
                 next.unlock_receive(&response);
+                next.import_receive(&response);
                 next.receive(response);
             }
-            ProfilesAction::Import(read) => match read
-                .map_err(ImportError::Unreadable)
-                .and_then(|bytes| parse_file(&bytes))
-            {
-                Ok(profiles) if next.store.profiles.len() + profiles.len() > MAX_PROFILES => {
-                    next.import_error = Some(ImportError::StoreFull {
-                        held: next.store.profiles.len(),
-                        adding: profiles.len(),
-                    });
-                }
-                Ok(profiles) => {
-                    next.import_error = None;
-                    let mut namer = Namer::new(&next.store.profiles);
-                    let mut names = Vec::new();
-                    for mut profile in profiles {
-                        profile.name = namer.name(profile.name.trim());
-                        names.push(profile.name.clone());
-                        next.store.profiles.push(profile);
-                    }
-                    next.notice = Some(Notice::Imported(names));
-                }
-                Err(e) => next.import_error = Some(e),
-            },
+            ProfilesAction::ImportRefused(e) => {
+                next.importing = None;
+                next.import_error = Some(e);
+            }
+            ProfilesAction::ImportStore(profiles) => next.import(profiles),
+            ProfilesAction::Importing(id, profiles) => {
+                next.import_error = None;
+                next.importing = Some((id, profiles));
+            }
             ProfilesAction::Switched(name) => {
                 next.confirm = None;
                 // A decryption still running is for the profile left.
@@ -815,6 +900,105 @@ impl Reducible for ProfilesState {
 }
 
 impl ProfilesState {
+    /// What importing the file `read` takes: it is parsed and its
+    /// profiles checked for plain private keys here; their certificates
+    /// are read again by the worker ([`ImportPlan::Check`]).
+    pub fn import_plan(&self, read: Result<Vec<u8>, String>) -> ImportPlan {
+        let profiles = match read
+            .map_err(ImportError::Unreadable)
+            .and_then(|bytes| parse_file(&bytes))
+        {
+            Ok(profiles) => profiles,
+            Err(e) => return ImportPlan::Refused(e),
+        };
+        if let Some(e) = self.store_full(profiles.len()) {
+            return ImportPlan::Refused(e);
+        }
+        if let Some(e) = profiles.iter().find_map(Profile::plain_key) {
+            return ImportPlan::Refused(e);
+        }
+        let pems: Vec<String> = profiles
+            .iter()
+            .flat_map(|p| [&p.issued.ca, &p.issued.verification, &p.issued.device])
+            .flatten()
+            .map(|c| c.cert_pem.clone())
+            .collect();
+        if pems.is_empty() {
+            ImportPlan::Store(profiles)
+        } else {
+            ImportPlan::Check(profiles, Job::ReadCerts { pems })
+        }
+    }
+
+    /// Why `adding` more profiles may not be kept, if they may not.
+    fn store_full(&self, adding: usize) -> Option<ImportError> {
+        let held = self.store.profiles.len();
+        (held + adding > MAX_PROFILES).then_some(ImportError::StoreFull { held, adding })
+    }
+
+    /// Keeps imported profiles under names no profile has yet.
+    fn import(&mut self, profiles: Vec<Profile>) {
+        self.importing = None;
+        // The store may have grown while the worker read the certificates.
+        if let Some(e) = self.store_full(profiles.len()) {
+            self.import_error = Some(e);
+            return;
+        }
+        self.import_error = None;
+        let mut namer = Namer::new(&self.store.profiles);
+        let mut names = Vec::new();
+        for mut profile in profiles {
+            profile.name = namer.name(profile.name.trim());
+            names.push(profile.name.clone());
+            self.store.profiles.push(profile);
+        }
+        self.notice = Some(Notice::Imported(names));
+    }
+
+    /// The worker's reading of an import's certificates: each replaces
+    /// the file's copy (its PEM and what it says), then the profiles are
+    /// kept; one unreadable certificate refuses the file.
+    fn import_receive(&mut self, response: &Response) {
+        let Some((pending, _)) = &self.importing else {
+            return;
+        };
+        let read = match response {
+            Response::Done { id, result } if id == pending => match &**result {
+                Outcome::CertsRead(read) => read,
+                _ => return self.import_failed(ImportError::Check(WRONG_RESULT.to_owned())),
+            },
+            Response::Failed { id, errors } if *id == 0 || id == pending => {
+                return self.import_failed(ImportError::Check(messages(errors)));
+            }
+            _ => return,
+        };
+        let Some((_, mut profiles)) = self.importing.take() else {
+            return;
+        };
+        let mut read = read.iter();
+        for profile in &mut profiles {
+            let name = profile.name.clone();
+            for cert in profile.certs_mut().into_iter().flatten() {
+                match read.next() {
+                    Some(Ok(issued)) => *cert = PublicCert::from(issued),
+                    Some(Err(why)) => {
+                        return self.import_failed(ImportError::BadCertificate {
+                            profile: name,
+                            why: why.clone(),
+                        })
+                    }
+                    None => return self.import_failed(ImportError::Check(WRONG_RESULT.to_owned())),
+                }
+            }
+        }
+        self.import(profiles);
+    }
+
+    fn import_failed(&mut self, error: ImportError) {
+        self.importing = None;
+        self.import_error = Some(error);
+    }
+
     /// State from the stored profiles, if any.
     pub fn restore(store: Option<ProfileStore>) -> Self {
         Self {
@@ -1038,6 +1222,7 @@ mod tests {
     use crate::state::certs::HeldCa;
     use crate::state::certs::Results;
     use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
+    use crate::worker::protocol::{CertView, KeyChoice, Request, SubjectForm};
 
     const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
     const ENCRYPTED: &str =
@@ -1049,6 +1234,264 @@ mod tests {
             rc = rc.reduce(a);
         }
         (*rc).clone()
+    }
+
+    /// The job id [`import_with`] gives the worker's job.
+    const IMPORT_JOB: u32 = 9;
+
+    /// 2026-11-28T12:00:00Z, the worker's clock in these tests.
+    const NOW: i64 = 1_795_867_200;
+
+    /// Imports `read` as the page does, `worker` answering the job that
+    /// reads the certificates again.
+    fn import_with(
+        state: ProfilesState,
+        read: Result<Vec<u8>, String>,
+        worker: impl Fn(Job) -> Response,
+    ) -> ProfilesState {
+        let (profiles, job) = match state.import_plan(read) {
+            ImportPlan::Refused(e) => return apply(state, vec![ProfilesAction::ImportRefused(e)]),
+            ImportPlan::Store(profiles) => {
+                return apply(state, vec![ProfilesAction::ImportStore(profiles)])
+            }
+            ImportPlan::Check(profiles, job) => (profiles, job),
+        };
+        let state = apply(state, vec![ProfilesAction::Importing(IMPORT_JOB, profiles)]);
+        assert!(state.importing.is_some());
+        apply(state, vec![ProfilesAction::Worker(worker(job))])
+    }
+
+    /// The certificate worker, run natively.
+    fn pki_worker(job: Job) -> Response {
+        let mut rng =
+            <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(7);
+        let mut last = None;
+        crate::worker::jobs::handle(
+            Request {
+                id: IMPORT_JOB,
+                job,
+            },
+            NOW,
+            &mut rng,
+            &mut |r| last = Some(r),
+        );
+        last.expect("the worker answers")
+    }
+
+    /// A stand-in for the worker that reads the test's made-up
+    /// certificates (`CERT {subject}`) back as they were written.
+    fn echo_worker(job: Job) -> Response {
+        let Job::ReadCerts { pems } = job else {
+            panic!("not a read: {job:?}");
+        };
+        let read = pems
+            .iter()
+            .map(|pem| Ok(issued(pem.trim_start_matches("CERT "), None)))
+            .collect();
+        Response::Done {
+            id: IMPORT_JOB,
+            result: Box::new(Outcome::CertsRead(read)),
+        }
+    }
+
+    fn import(state: ProfilesState, read: Result<Vec<u8>, String>) -> ProfilesState {
+        import_with(state, read, echo_worker)
+    }
+
+    /// A certificate made by the worker.
+    fn real_cert(job: Job) -> PublicCert {
+        let Response::Done { result, .. } = pki_worker(job) else {
+            panic!("the worker failed");
+        };
+        match *result {
+            Outcome::Ca { ca, .. } => PublicCert::from(&ca),
+            Outcome::Issued(issued) => PublicCert::from(&issued),
+            other => panic!("not a certificate: {other:?}"),
+        }
+    }
+
+    /// Regression (issue 17, item 12): an imported profile may not bring
+    /// a private key in unencrypted, as a kept key (any PEM label but
+    /// `ENCRYPTED PRIVATE KEY`) or pasted into a form; the file is refused
+    /// whole, in one sentence naming the profile and the key.
+    #[test]
+    fn an_imported_profile_with_an_unencrypted_key_is_refused() {
+        let base = stored(named("lab").plan(&work(), false));
+        let with = |edit: &dyn Fn(&mut Profile)| {
+            let mut profile = base.clone();
+            edit(&mut profile);
+            file_of(&[base.clone(), profile]).into_bytes()
+        };
+        let rsa = "-----BEGIN RSA PRIVATE KEY-----\nMIIE\n-----END RSA PRIVATE KEY-----\n";
+        let ec = "-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n";
+        let cases: [(Vec<u8>, Option<KeySlot>); 6] = [
+            (with(&|p| p.ca_key = Some(KEY.into())), Some(KeySlot::Ca)),
+            (
+                with(&|p| p.device_key = Some(rsa.into())),
+                Some(KeySlot::Device),
+            ),
+            (
+                with(&|p| p.ca_key = Some(format!("{ENCRYPTED}{ec}").as_str().into())),
+                Some(KeySlot::Ca),
+            ),
+            (
+                with(&|p| p.device_key = Some("MIGH".into())),
+                Some(KeySlot::Device),
+            ),
+            (with(&|p| p.certs.inspect = ec.into()), None),
+            (with(&|p| p.connect.host = KEY.into()), None),
+        ];
+        for (file, slot) in cases {
+            let s = import(ProfilesState::default(), Ok(file));
+            assert_eq!(
+                s.import_error,
+                Some(ImportError::PlainKey {
+                    profile: "lab".into(),
+                    slot
+                })
+            );
+            assert!(s.store.profiles.is_empty() && s.importing.is_none());
+        }
+        let s = import(
+            ProfilesState::default(),
+            Ok(with(&|p| {
+                p.ca_key = Some(ENCRYPTED.into());
+                p.device_key = Some(ENCRYPTED.into());
+            })),
+        );
+        assert_eq!(s.import_error, None);
+        assert_eq!(s.store.profiles.len(), 2);
+        assert!(s.store.profiles[1].ca_key.is_some());
+    }
+
+    /// Regression (issue 17, item 12): what an imported profile shows of
+    /// its certificates (subject, fingerprints, validity) is read from
+    /// the certificates by the worker, not taken from the file; a
+    /// certificate that cannot be read refuses the file.
+    #[test]
+    fn imported_certificates_are_read_again_not_taken_from_the_file() {
+        let ca = real_cert(Job::CreateCa {
+            key_type: KeyChoice::P256,
+            subject: SubjectForm {
+                cn: "Real Root".into(),
+                ..SubjectForm::default()
+            },
+            days: 365,
+        });
+        let forged = |real: &PublicCert| PublicCert {
+            cert_pem: real.cert_pem.clone(),
+            view: CertView {
+                subject: "CN = Forged".into(),
+                sha256: "00".repeat(32),
+                sha1: "00".repeat(20),
+                not_after: "2099-01-01T00:00:00Z".into(),
+                expired: true,
+                ..real.view.clone()
+            },
+        };
+        let profile = Profile {
+            issued: IssuedPublic {
+                ca: Some(forged(&ca)),
+                verification: None,
+                device: None,
+            },
+            ..stored(named("lab").plan(&work(), false))
+        };
+        let s = import_with(
+            ProfilesState::default(),
+            Ok(file_of(std::slice::from_ref(&profile)).into_bytes()),
+            pki_worker,
+        );
+        assert_eq!(s.import_error, None);
+        assert_eq!(s.store.profiles[0].issued.ca, Some(ca.clone()));
+        assert!(s.store.profiles[0]
+            .issued
+            .ca
+            .as_ref()
+            .unwrap()
+            .view
+            .subject
+            .contains("Real Root"));
+        assert_eq!(s.notice, Some(Notice::Imported(vec!["lab".into()])));
+
+        let mut damaged = profile.clone();
+        damaged.issued.device = Some(PublicCert {
+            cert_pem: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n".into(),
+            view: ca.view.clone(),
+        });
+        let s = import_with(
+            ProfilesState::default(),
+            Ok(file_of(&[profile.clone(), damaged]).into_bytes()),
+            pki_worker,
+        );
+        assert!(
+            matches!(&s.import_error, Some(ImportError::BadCertificate { profile, .. }) if profile == "lab"),
+            "{:?}",
+            s.import_error
+        );
+        assert!(s.store.profiles.is_empty() && s.importing.is_none());
+
+        let s = import_with(
+            ProfilesState::default(),
+            Ok(file_of(&[profile]).into_bytes()),
+            |_| Response::worker_failed("the worker died"),
+        );
+        assert_eq!(
+            s.import_error,
+            Some(ImportError::Check("the worker died".into()))
+        );
+        assert!(s.store.profiles.is_empty());
+    }
+
+    #[test]
+    fn debug_of_profiles_work_and_forms_elides_secrets_keys_and_passphrases() {
+        let connect = ConnectForm {
+            secret: "s3cret-remembered".into(),
+            ..ConnectForm::default()
+        };
+        let profile = Profile {
+            name: "p".into(),
+            connect: connect.clone(),
+            model: None,
+            certs: CertsForm::default(),
+            issued: IssuedPublic::default(),
+            secret: Some("s3cret-device".into()),
+            ca_key: Some(ENCRYPTED.into()),
+            device_key: Some(KEY.into()),
+            console: None,
+            simulator: None,
+        };
+        let work = Work {
+            connect,
+            secret: "s3cret-device".into(),
+            ca_key: Some(KEY.into()),
+            device_key: Some(KEY.into()),
+            ..Work::default()
+        };
+        let state = apply(
+            ProfilesState {
+                store: ProfileStore {
+                    active: None,
+                    profiles: vec![profile.clone()],
+                },
+                pending: Some((profile, Vec::new())),
+                ..ProfilesState::default()
+            },
+            vec![
+                ProfilesAction::Passphrase("pass-phrase-1".into()),
+                ProfilesAction::PassphraseAgain("pass-phrase-1".into()),
+                ProfilesAction::UnlockPassphrase("pass-phrase-2".into()),
+            ],
+        );
+        assert_eq!(state.form.passphrase.expose(), "pass-phrase-1");
+        let shown = format!(
+            "{state:?} {work:?} {:?}",
+            ProfilesAction::Passphrase("pass-phrase-1".into())
+        );
+        for secret in ["s3cret", "MIGH", "MIIB", "pass-phrase"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("[elided]"), "{shown}");
     }
 
     /// Console settings for a local broker, with one subscription, as the
@@ -1452,20 +1895,18 @@ mod tests {
         let file = file_of(&[profile.clone(), profile.clone()]);
         let s = apply(
             ProfilesState::default(),
-            vec![
-                ProfilesAction::Store(profile),
-                ProfilesAction::Import(Ok(file.into_bytes())),
-            ],
+            vec![ProfilesAction::Store(profile)],
         );
+        let s = import(s, Ok(file.into_bytes()));
         let names: Vec<&str> = s.store.profiles.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["lab", "lab (2)", "lab (3)"]);
         assert_eq!(
             s.notice,
             Some(Notice::Imported(vec!["lab (2)".into(), "lab (3)".into()]))
         );
-        let s = apply(s, vec![ProfilesAction::Import(Ok(b"nonsense".to_vec()))]);
+        let s = import(s, Ok(b"nonsense".to_vec()));
         assert!(matches!(s.import_error, Some(ImportError::NotJson(_))));
-        let s = apply(s, vec![ProfilesAction::Import(Err("too big".into()))]);
+        let s = import(s, Err("too big".into()));
         assert_eq!(
             s.import_error,
             Some(ImportError::Unreadable("too big".into()))
@@ -1487,10 +1928,7 @@ mod tests {
             profiles.trim_end_matches(',')
         );
         assert!(file.len() <= crate::web::files::MAX_FILE_BYTES as usize);
-        let s = apply(
-            ProfilesState::default(),
-            vec![ProfilesAction::Import(Ok(file.into_bytes()))],
-        );
+        let s = import(ProfilesState::default(), Ok(file.into_bytes()));
         assert_eq!(s.import_error, Some(ImportError::TooMany(count)));
         assert!(s.store.profiles.is_empty());
         // The same profile, MAX_PROFILES times, imports.
@@ -1498,7 +1936,7 @@ mod tests {
             r#"{{"format":"{FILE_FORMAT}","version":{FILE_VERSION},"profiles":[{}]}}"#,
             one.repeat(MAX_PROFILES).trim_end_matches(',')
         );
-        let s = apply(s, vec![ProfilesAction::Import(Ok(file.into_bytes()))]);
+        let s = import(s, Ok(file.into_bytes()));
         assert_eq!(s.import_error, None);
         assert_eq!(s.store.profiles.len(), MAX_PROFILES);
     }
@@ -1534,12 +1972,11 @@ mod tests {
         let profile = stored(named("lab").plan(&work(), false));
         let s = apply(
             ProfilesState::default(),
-            vec![
-                ProfilesAction::Store(profile.clone()),
-                ProfilesAction::Import(Ok(
-                    file_of(&vec![profile.clone(); MAX_PROFILES]).into_bytes()
-                )),
-            ],
+            vec![ProfilesAction::Store(profile.clone())],
+        );
+        let s = import(
+            s,
+            Ok(file_of(&vec![profile.clone(); MAX_PROFILES]).into_bytes()),
         );
         assert_eq!(
             s.import_error,
@@ -1549,13 +1986,9 @@ mod tests {
             })
         );
         assert_eq!(s.store.profiles.len(), 1);
-        let s = apply(
+        let s = import(
             s,
-            vec![ProfilesAction::Import(Ok(file_of(&vec![
-                profile.clone();
-                MAX_PROFILES - 1
-            ])
-            .into_bytes()))],
+            Ok(file_of(&vec![profile.clone(); MAX_PROFILES - 1]).into_bytes()),
         );
         assert_eq!(s.import_error, None);
         assert_eq!(s.store.profiles.len(), MAX_PROFILES);

@@ -1,13 +1,35 @@
 //! The one secret type of the workspace: the device secret typed in this
 //! tab. It is never serialized (no `Serialize`: a remembered secret is
 //! written out explicitly by [`super::persist`], when the user asks) and
-//! its `Debug` prints `[elided]`.
+//! its `Debug` prints `[elided]`; it is overwritten with zeros when dropped.
 
 use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
 
 /// A secret text held in memory.
 #[derive(Clone, PartialEq, Eq, Default)]
 pub struct Secret(String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Secret {}
+
+impl From<&str> for Secret {
+    fn from(text: &str) -> Self {
+        Self::new(text)
+    }
+}
+
+impl From<String> for Secret {
+    fn from(text: String) -> Self {
+        Self::new(text)
+    }
+}
 
 impl Secret {
     /// Holds `text`.
@@ -44,5 +66,12 @@ mod tests {
         assert_eq!(secret.expose(), "hunter2-device-secret");
         assert!(!secret.is_empty());
         assert!(Secret::default().is_empty());
+    }
+
+    #[test]
+    fn secrets_are_zeroed_on_drop() {
+        fn zeroed_on_drop<T: ZeroizeOnDrop>() {}
+        zeroed_on_drop::<Secret>();
+        zeroed_on_drop::<crate::worker::protocol::Secret>();
     }
 }

@@ -20,11 +20,37 @@ use iotda_core::mqtt::session::{
 use iotda_core::mqtt::{Subscription, TopicFilter};
 
 use super::ticker::{TickSource, Ticker};
-use super::ws::{WsEvent, WsTransport};
+use super::ws::{Refusal, WsEvent, WsTransport};
 
 /// How often the session's timers are checked, in milliseconds: fine enough
 /// for keep-alive pings (seconds) and reconnection delays.
 const TICK_MS: u32 = 250;
+
+/// A frame is given to the session this many bytes at a time, and the
+/// events of each piece are delivered before the next is read: a frame of
+/// many small packets never becomes all its events at once.
+const CHUNK_BYTES: usize = 16 * 1024;
+
+/// The most events one WebSocket frame may make; past it the broker sends
+/// faster than the page can take, and the connection is closed
+/// ([`Refusal::Backlog`]). A broker sends one packet a frame or a few.
+pub const MAX_FRAME_EVENTS: usize = 10_000;
+
+/// Cuts a frame into the pieces the session is given, and stops when the
+/// events so far pass [`MAX_FRAME_EVENTS`]. Pure, for the tests.
+fn feed(bytes: &[u8], mut read: impl FnMut(&[u8]) -> Option<usize>) -> Result<(), Refusal> {
+    let mut events = 0usize;
+    for chunk in bytes.chunks(CHUNK_BYTES) {
+        let Some(made) = read(chunk) else {
+            return Ok(());
+        };
+        events = events.saturating_add(made);
+        if events > MAX_FRAME_EVENTS {
+            return Err(Refusal::Backlog(MAX_FRAME_EVENTS));
+        }
+    }
+    Ok(())
+}
 
 /// An MQTT client over WebSocket. Dropping it closes the connection
 /// (without DISCONNECT; call [`MqttClient::disconnect`] first for a clean
@@ -163,16 +189,41 @@ fn input<T>(
     driver: &Weak<RefCell<Driver>>,
     f: impl FnOnce(&mut Driver, Instant) -> T,
 ) -> Option<T> {
+    input_counted(driver, f).map(|(result, _)| result)
+}
+
+/// [`input`], and how many events it delivered.
+fn input_counted<T>(
+    driver: &Weak<RefCell<Driver>>,
+    f: impl FnOnce(&mut Driver, Instant) -> T,
+) -> Option<(T, usize)> {
     let driver = driver.upgrade()?;
     let mut guard = driver.try_borrow_mut().ok()?;
     let result = f(&mut guard, now());
     let events = guard.pump();
     let sink = guard.sink.clone();
     drop(guard);
+    let count = events.len();
     for event in events {
         sink(event);
     }
-    Some(result)
+    Some((result, count))
+}
+
+/// Hands one frame to the session piece by piece (see [`feed`]); a frame
+/// that makes too many events closes the connection.
+fn receive(driver: &Weak<RefCell<Driver>>, bytes: &[u8]) {
+    let fed = feed(bytes, |chunk| {
+        input_counted(driver, |d, now| {
+            d.session.handle_bytes(now, chunk);
+            d.ws.is_some()
+        })
+        .filter(|(open, _)| *open)
+        .map(|(_, events)| events)
+    });
+    if let Err(refusal) = fed {
+        let _ = input(driver, |d, now| d.refuse(now, refusal));
+    }
 }
 
 impl Driver {
@@ -213,15 +264,28 @@ impl Driver {
         }
     }
 
+    /// Closes the connection for a refused frame and tells the session
+    /// why (it reconnects as after any loss).
+    fn refuse(&mut self, now: Instant, refusal: Refusal) {
+        if let Some(ws) = self.ws.take() {
+            ws.refuse(refusal);
+        }
+        self.session.handle_disconnected(now, &refusal.to_string());
+    }
+
     fn open(&mut self) {
         self.ws = None;
         let this = self.this.clone();
         let on_event: Rc<dyn Fn(WsEvent)> = Rc::new(move |event| {
             // A WebSocket event never arrives during another input (the
             // browser queues it), so the driver is free here.
+            if let WsEvent::Data(bytes) = &event {
+                return receive(&this, bytes);
+            }
             let _ = input(&this, |d, now| match event {
                 WsEvent::Open => d.session.handle_connected(now),
-                WsEvent::Data(bytes) => d.session.handle_bytes(now, &bytes),
+                WsEvent::Data(_) => {}
+                WsEvent::Refused(refusal) => d.refuse(now, refusal),
                 WsEvent::Closed(info) => {
                     d.ws = None;
                     d.session.handle_disconnected(now, &info.in_words());
@@ -232,5 +296,59 @@ impl Driver {
             Ok(ws) => self.ws = Some(ws),
             Err(why) => self.session.handle_disconnected(now(), &why),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 17, item 3): a frame is read piece by piece, each
+    /// piece's events delivered before the next is read, and a frame that
+    /// makes more than [`MAX_FRAME_EVENTS`] events is refused as soon as it
+    /// has: of a 10 MB frame of 5-byte PUBLISHes, no more than one piece
+    /// past the bound is read.
+    #[test]
+    fn a_frame_is_read_in_pieces_and_refused_past_the_event_bound() {
+        let publish = [0x30, 0x03, 0x00, 0x01, b't'];
+        let frame: Vec<u8> = publish
+            .iter()
+            .copied()
+            .cycle()
+            .take(10 * 1024 * 1024)
+            .collect();
+        let mut pieces = Vec::new();
+        let fed = feed(&frame, |chunk| {
+            pieces.push(chunk.len());
+            Some(chunk.len() / publish.len())
+        });
+        assert_eq!(fed, Err(Refusal::Backlog(MAX_FRAME_EVENTS)));
+        assert!(pieces.iter().all(|&n| n <= CHUNK_BYTES));
+        let read: usize = pieces.iter().sum();
+        assert!(
+            read <= (MAX_FRAME_EVENTS + 1) * publish.len() + CHUNK_BYTES,
+            "{read} bytes read"
+        );
+
+        // A frame of a few packets is read whole; one whose connection
+        // closes while it is read stops there.
+        let mut read = 0;
+        assert_eq!(
+            feed(&frame[..100_000], |c| {
+                read += c.len();
+                Some(1)
+            }),
+            Ok(())
+        );
+        assert_eq!(read, 100_000);
+        let mut calls = 0;
+        assert_eq!(
+            feed(&frame, |_| {
+                calls += 1;
+                None
+            }),
+            Ok(())
+        );
+        assert_eq!(calls, 1);
     }
 }

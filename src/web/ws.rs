@@ -3,7 +3,10 @@
 //!
 //! It only moves bytes. MQTT packets may be split across frames or several
 //! may share one; the session's decoder reassembles them, so frames are
-//! handed on as they come.
+//! handed on as they come. Two kinds of frame are refused, and the
+//! connection closed, before a byte of them enters the page's memory
+//! ([`check_frame`]): a text frame, which MQTT forbids [MQTT-6.0.0-1], and
+//! a frame over [`MAX_FRAME_BYTES`].
 
 use crate::{msg, msg_str};
 use std::fmt;
@@ -16,6 +19,64 @@ use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
 /// The WebSocket subprotocol MQTT brokers expect [MQTT-6.0.0-3].
 pub const SUBPROTOCOL: &str = "mqtt";
 
+/// The largest WebSocket frame the page takes: twice the session's
+/// largest packet (2 MiB, room for IoTDA's 1 MB messages), so a frame of a
+/// few whole packets passes and one that would fill the page's memory
+/// (a 10 MB frame of tiny PUBLISHes is a million events) does not.
+pub const MAX_FRAME_BYTES: u32 = 4 * 1024 * 1024;
+
+/// A frame the page refuses, closing the connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A binary frame of this many bytes, over [`MAX_FRAME_BYTES`].
+    TooLarge(u32),
+    /// A text frame: MQTT over WebSocket is binary only [MQTT-6.0.0-1].
+    Text,
+    /// One frame held more packets than the page takes from one frame
+    /// (see `super::mqtt`): the broker sends faster than the page can
+    /// take.
+    Backlog(usize),
+}
+
+impl Refusal {
+    /// The WebSocket close code sent with it (RFC 6455 §7.4.1).
+    pub fn close_code(self) -> u16 {
+        match self {
+            Self::TooLarge(_) | Self::Backlog(_) => 1009,
+            Self::Text => 1003,
+        }
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::TooLarge(len) => f.write_str(&msg!(
+                "frame too large: the broker sent a WebSocket frame of {} bytes and the page takes at most {} at a time, so it closed the connection",
+                len,
+                MAX_FRAME_BYTES
+            )),
+            Self::Text => f.write_str(msg_str!(
+                "the broker sent a text WebSocket frame, which MQTT forbids (MQTT over WebSocket is binary only), so the page closed the connection"
+            )),
+            Self::Backlog(packets) => f.write_str(&msg!(
+                "the broker sends faster than the page can take: one WebSocket frame held more than {} packets, so the page closed the connection",
+                packets
+            )),
+        }
+    }
+}
+
+/// Whether to take a frame: the length of a binary one (read before any
+/// byte of it is copied), `None` for a text one.
+pub fn check_frame(binary_len: Option<u32>) -> Result<(), Refusal> {
+    match binary_len {
+        None => Err(Refusal::Text),
+        Some(len) if len > MAX_FRAME_BYTES => Err(Refusal::TooLarge(len)),
+        Some(_) => Ok(()),
+    }
+}
+
 /// What a [`WsTransport`] reports.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WsEvent {
@@ -23,6 +84,9 @@ pub enum WsEvent {
     Open,
     /// One binary frame's bytes.
     Data(Vec<u8>),
+    /// A frame was refused (its bytes were not read): the connection
+    /// is being closed, and no [`WsEvent::Closed`] follows.
+    Refused(Refusal),
     /// The connection closed, or never opened.
     Closed(CloseInfo),
 }
@@ -136,14 +200,16 @@ impl WsTransport {
         let on_message = {
             let on_event = on_event.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                // Text frames are not MQTT; a broker that sends one is
-                // broken, and the decoder will say so on the bytes.
                 let data = event.data();
-                let bytes = match data.dyn_ref::<js_sys::ArrayBuffer>() {
-                    Some(buffer) => js_sys::Uint8Array::new(buffer).to_vec(),
-                    None => data.as_string().unwrap_or_default().into_bytes(),
-                };
-                on_event(WsEvent::Data(bytes));
+                let buffer = data.dyn_ref::<js_sys::ArrayBuffer>();
+                let frame = check_frame(buffer.map(js_sys::ArrayBuffer::byte_length));
+                on_event(match (frame, buffer) {
+                    (Ok(()), Some(buffer)) => {
+                        WsEvent::Data(js_sys::Uint8Array::new(buffer).to_vec())
+                    }
+                    (Err(refusal), _) => WsEvent::Refused(refusal),
+                    (Ok(()), None) => WsEvent::Refused(Refusal::Text),
+                });
             })
         };
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
@@ -176,6 +242,12 @@ impl WsTransport {
     pub fn close(&self) {
         let _ = self.socket.close_with_code(1000);
     }
+
+    /// Closes the connection for a refused frame, with its close code
+    /// (dropping the transport then hears no more of it).
+    pub fn refuse(&self, refusal: Refusal) {
+        let _ = self.socket.close_with_code(refusal.close_code());
+    }
 }
 
 impl Drop for WsTransport {
@@ -184,5 +256,38 @@ impl Drop for WsTransport {
         self.socket.set_onmessage(None);
         self.socket.set_onclose(None);
         let _ = self.socket.close_with_code(1000);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression (issue 17, items 3 and 9): a text frame and a frame over
+    /// the bound are refused from their kind and length, each with its
+    /// sentence and close code.
+    #[test]
+    fn text_frames_and_frames_over_the_bound_are_refused() {
+        assert_eq!(check_frame(Some(0)), Ok(()));
+        assert_eq!(check_frame(Some(MAX_FRAME_BYTES)), Ok(()));
+        assert_eq!(
+            check_frame(Some(MAX_FRAME_BYTES + 1)),
+            Err(Refusal::TooLarge(MAX_FRAME_BYTES + 1))
+        );
+        assert_eq!(
+            check_frame(Some(10 * 1024 * 1024)),
+            Err(Refusal::TooLarge(10 * 1024 * 1024))
+        );
+        assert_eq!(check_frame(None), Err(Refusal::Text));
+        let too_large = Refusal::TooLarge(10_485_760).to_string();
+        assert!(too_large.starts_with("frame too large: "), "{too_large}");
+        assert!(too_large.contains("10485760 bytes"), "{too_large}");
+        assert!(Refusal::Text.to_string().contains("text WebSocket frame"));
+        assert!(Refusal::Backlog(10_000)
+            .to_string()
+            .starts_with("the broker sends faster than the page can take"));
+        assert_eq!(Refusal::TooLarge(1).close_code(), 1009);
+        assert_eq!(Refusal::Backlog(1).close_code(), 1009);
+        assert_eq!(Refusal::Text.close_code(), 1003);
     }
 }

@@ -90,6 +90,9 @@ pub fn handle<R: CryptoRng + ?Sized>(
             Ok(keys) => Outcome::KeysUnlocked(keys),
             Err(why) => Outcome::KeysLocked(why),
         }),
+        Job::ReadCerts { pems } => Ok(Outcome::CertsRead(
+            pems.iter().map(|pem| read_cert(pem, now)).collect(),
+        )),
         Job::Batch {
             ca,
             node_ids,
@@ -218,6 +221,19 @@ fn view(cert: &Certificate, now: i64) -> JobResult<CertView> {
             "internal error: a certificate just made could not be read back"
         ))]),
     }
+}
+
+/// A certificate the page was handed, read again: its PEM and what it says,
+/// or why it cannot be read.
+fn read_cert(pem: &str, now: i64) -> Result<Issued, String> {
+    let cert = Certificate::from_pem(pem).map_err(|e| e.to_string())?;
+    issued(&cert, None, None, now).map_err(|errors| {
+        errors
+            .into_iter()
+            .map(|e| e.message)
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
 }
 
 fn issued(

@@ -114,14 +114,24 @@ pub struct SubjectForm {
     pub email: String,
 }
 
-/// An input that may be pasted text or an uploaded file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An input that may be pasted text or an uploaded file. It may be a
+/// private key, so `Debug` prints only its kind and size.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Data {
     /// PEM (or other) text.
     Text(String),
     /// The bytes of a binary (DER) file.
     Bytes(Vec<u8>),
+}
+
+impl fmt::Debug for Data {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Text(text) => write!(f, "Text([elided], {} bytes)", text.len()),
+            Self::Bytes(bytes) => write!(f, "Bytes([elided], {} bytes)", bytes.len()),
+        }
+    }
 }
 
 impl Data {
@@ -135,10 +145,18 @@ impl Data {
 }
 
 /// A private key or password: serialised as a plain string, but `Debug`
-/// never shows it.
+/// never shows it, and it is overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Secret(pub String);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Secret {}
 
 impl Secret {
     /// The secret text.
@@ -343,6 +361,12 @@ pub enum Job {
         keys: ProfileKeys<LockedKey>,
         /// The passphrase they were encrypted with.
         passphrase: Secret,
+    },
+    /// Read certificates (an imported profile's): what each says,
+    /// computed from its bytes rather than taken from the file.
+    ReadCerts {
+        /// The certificates, PEM, one each.
+        pems: Vec<String>,
     },
     /// Issue one device key and certificate per node id, as a zip, with
     /// progress after each device.
@@ -579,6 +603,10 @@ pub enum Outcome {
     /// `decrypt_keys` ran, but the keys stay locked: why, for the page
     /// to say in the user's language.
     KeysLocked(UnlockError),
+    /// What `read_certs` read, in order: each certificate (its PEM
+    /// written again from its bytes, and its view; no key), or why it
+    /// cannot be read.
+    CertsRead(Vec<Result<Issued, String>>),
     /// A batch of devices.
     Batch {
         /// `devices.zip`: a folder per node id with `deviceCert.pem`,
@@ -721,6 +749,120 @@ mod tests {
         back.put_bytes(vec![0x50, 0x4b]);
         assert_eq!(back.take_bytes(), Some(vec![0x50, 0x4b]));
         assert_eq!(Response::Ready.take_bytes(), None);
+    }
+
+    /// Every job and outcome that carries a key, a passphrase or a password
+    /// (and any input that may be a key) prints none of it.
+    #[test]
+    fn debug_of_every_job_and_outcome_elides_keys_and_passphrases() {
+        const KEY: &str = "-----BEGIN PRIVATE KEY-----MIGHAgEAMBMG";
+        const PASS: &str = "pass-phrase-1";
+        let ca = || CaPems {
+            cert_pem: "CERT".into(),
+            key_pem: KEY.into(),
+        };
+        let locked = || LockedKey {
+            cert_pem: "CERT".into(),
+            key_pem: KEY.into(),
+        };
+        let jobs = [
+            Job::ImportCa {
+                cert: Data::Text("CERT".into()),
+                key: Data::Text(KEY.into()),
+                passphrase: Some(PASS.into()),
+            },
+            Job::ImportCa {
+                cert: Data::Bytes(b"CERT".to_vec()),
+                key: Data::Bytes(KEY.as_bytes().to_vec()),
+                passphrase: None,
+            },
+            Job::Verification {
+                ca: ca(),
+                code: "code".into(),
+                days: 1,
+            },
+            Job::Device {
+                ca: ca(),
+                common_name: "n".into(),
+                key_type: KeyChoice::P256,
+                days: 1,
+            },
+            Job::SignCsr {
+                ca: ca(),
+                csr: Data::Text("CSR".into()),
+                days: 1,
+            },
+            Job::Inspect {
+                input: Data::Text(KEY.into()),
+                ca: None,
+                key: Some(Data::Text(KEY.into())),
+                key_passphrase: Some(PASS.into()),
+            },
+            Job::Pkcs12 {
+                key_pem: KEY.into(),
+                cert_pem: "CERT".into(),
+                chain_pem: None,
+                password: PASS.into(),
+                compat: false,
+                friendly_name: "f".into(),
+            },
+            Job::EncryptKey {
+                key_pem: KEY.into(),
+                passphrase: PASS.into(),
+            },
+            Job::DecryptKeys {
+                keys: ProfileKeys {
+                    ca: Some(locked()),
+                    device: Some(locked()),
+                },
+                passphrase: PASS.into(),
+            },
+            Job::Batch {
+                ca: ca(),
+                node_ids: "n".into(),
+                key_type: KeyChoice::P256,
+                days: 1,
+            },
+        ];
+        let issued = Issued {
+            cert_pem: "CERT".into(),
+            view: serde_json::from_value(serde_json::json!({
+                "subject": "", "issuer": "", "serial": "", "not_before": "", "not_after": "",
+                "key": "", "signature_algorithm": "", "is_ca": false, "self_signed": false,
+                "sha256": "", "sha1": "", "expired": false, "not_yet_valid": false,
+                "expires_soon": false
+            }))
+            .unwrap(),
+            key_pem: Some(KEY.into()),
+            csr_pem: None,
+        };
+        let outcomes = [
+            Outcome::Ca {
+                ca: issued.clone(),
+                created: true,
+            },
+            Outcome::Issued(issued),
+            Outcome::KeysUnlocked(ProfileKeys {
+                ca: Some(KEY.into()),
+                device: Some(KEY.into()),
+            }),
+        ];
+        let shown = jobs
+            .iter()
+            .map(|job| format!("{job:?}"))
+            .chain(outcomes.iter().map(|o| format!("{o:?}")))
+            .collect::<Vec<_>>();
+        for shown in shown {
+            assert!(
+                !shown.contains("MIGHAgEA") && !shown.contains(PASS),
+                "{shown}"
+            );
+            assert!(shown.contains("[elided]"), "{shown}");
+        }
+        assert_eq!(
+            format!("{:?}", Data::Text(KEY.into())),
+            "Text([elided], 39 bytes)"
+        );
     }
 
     #[test]

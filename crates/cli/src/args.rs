@@ -701,9 +701,18 @@ pub struct ServeArgs {
 
 /// A secret from the command line or the environment (device secret, MQTT
 /// password, key passphrase, PKCS#12 password): `Debug` prints `[elided]`,
-/// so a debug print of the arguments shows none.
+/// so a debug print of the arguments shows none; the text is overwritten
+/// with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretArg(String);
+
+impl Drop for SecretArg {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for SecretArg {}
 
 impl SecretArg {
     /// The secret itself, for the one place that needs it.
@@ -793,6 +802,51 @@ mod tests {
         assert!(!debug.contains("s3cret-value"), "{debug}");
         assert!(!debug.contains("pass-phrase"), "{debug}");
         assert!(debug.contains("[elided]"), "{debug}");
+    }
+
+    #[test]
+    fn platform_secrets_are_elided_in_debug() {
+        let commands: [&[&str]; 2] = [
+            &[
+                "iotda-kit",
+                "platform",
+                "device",
+                "--sk",
+                "sk-value-1",
+                "add",
+                "--product-id",
+                "p",
+                "--node-id",
+                "n",
+                "--secret",
+                "s3cret-one",
+                "--secondary-secret",
+                "s3cret-two",
+            ],
+            &[
+                "iotda-kit",
+                "platform",
+                "device",
+                "reset-secret",
+                "d",
+                "--secret",
+                "s3cret-new",
+            ],
+        ];
+        for argv in commands {
+            let cli = Cli::try_parse_from(argv).unwrap();
+            let debug = format!("{cli:?}");
+            for secret in ["sk-value-1", "s3cret-one", "s3cret-two", "s3cret-new"] {
+                assert!(!debug.contains(secret), "{debug}");
+            }
+            assert!(debug.contains("Some([elided])"), "{debug}");
+        }
+    }
+
+    #[test]
+    fn secret_arguments_are_zeroed_on_drop() {
+        fn zeroed_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroed_on_drop::<SecretArg>();
     }
 
     #[test]

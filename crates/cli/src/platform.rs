@@ -15,6 +15,7 @@ use iotda_platform::platform::{self, Config, Credentials, API_URL_FILE, DEFAULT_
 use iotda_platform::registry::DEFAULT_HISTORY_LIMIT;
 use serde_json::{json, Value};
 
+use crate::args::SecretArg;
 use crate::CliError;
 
 /// Arguments of `platform`.
@@ -90,7 +91,7 @@ pub struct ApiArgs {
         hide_env_values = true,
         value_name = "SK"
     )]
-    pub sk: Option<crate::args::SecretArg>,
+    pub sk: Option<SecretArg>,
     /// Project id to put in paths [default: the platform's].
     #[arg(long, global = true, value_name = "ID")]
     pub project_id: Option<String>,
@@ -195,10 +196,10 @@ pub enum DeviceAction {
         name: Option<String>,
         /// Secret (8-32 of A-Za-z0-9_-) [default: generated].
         #[arg(long, conflicts_with_all = ["fingerprint", "secondary_fingerprint"])]
-        secret: Option<String>,
+        secret: Option<SecretArg>,
         /// A secondary secret.
         #[arg(long, conflicts_with_all = ["fingerprint", "secondary_fingerprint"])]
-        secondary_secret: Option<String>,
+        secondary_secret: Option<SecretArg>,
         /// Certificate fingerprint (SHA-256 or SHA-1 hex): a certificate
         /// device.
         #[arg(long)]
@@ -243,7 +244,7 @@ pub enum DeviceAction {
         id: String,
         /// The new secret [default: generated].
         #[arg(long)]
-        secret: Option<String>,
+        secret: Option<SecretArg>,
         /// Reset the secondary secret instead of the primary.
         #[arg(long)]
         secondary: bool,
@@ -404,7 +405,7 @@ fn client(api: &ApiArgs, data: &std::path::Path) -> Result<Client, CliError> {
     let project = api
         .project_id
         .clone()
-        .or_else(|| stored.ok().map(|c| c.project_id))
+        .or_else(|| stored.ok().map(|c| c.project_id.clone()))
         .unwrap_or_else(|| "local".into());
     Ok(Client::new(&url, signing, &project))
 }
@@ -556,10 +557,13 @@ fn device(c: &Client, action: &DeviceAction) -> Result<(), CliError> {
                 "secure_access": !allow_plain,
             });
             for (field, value) in [
-                ("secret", secret),
-                ("secondary_secret", secondary_secret),
-                ("fingerprint", fingerprint),
-                ("secondary_fingerprint", secondary_fingerprint),
+                ("secret", secret.as_ref().map(SecretArg::expose)),
+                (
+                    "secondary_secret",
+                    secondary_secret.as_ref().map(SecretArg::expose),
+                ),
+                ("fingerprint", fingerprint.as_deref()),
+                ("secondary_fingerprint", secondary_fingerprint.as_deref()),
             ] {
                 if let Some(v) = value {
                     auth[field] = json!(v);
@@ -630,7 +634,7 @@ fn device(c: &Client, action: &DeviceAction) -> Result<(), CliError> {
             let mut body =
                 json!({ "secret_type": if *secondary { "SECONDARY" } else { "PRIMARY" } });
             if let Some(s) = secret {
-                body["secret"] = json!(s);
+                body["secret"] = json!(s.expose());
             }
             let r = call(
                 c,

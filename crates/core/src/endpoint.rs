@@ -290,8 +290,9 @@ impl Endpoint {
     }
 }
 
-/// What a client presents in CONNECT.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What a client presents in CONNECT. `Debug` prints `[elided]` for the
+/// password.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Login<'a> {
     /// MQTT ClientId.
     pub client_id: &'a str,
@@ -299,6 +300,16 @@ pub struct Login<'a> {
     pub username: &'a str,
     /// MQTT password; `None` for certificate (X.509) devices.
     pub password: Option<&'a str>,
+}
+
+impl fmt::Debug for Login<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Login")
+            .field("client_id", &self.client_id)
+            .field("username", &self.username)
+            .field("password", &self.password.map(|_| "[elided]"))
+            .finish()
+    }
 }
 
 /// A message to publish in the generated commands.
@@ -585,6 +596,19 @@ mod tests {
             mosquitto_pub(&e, &LOGIN, &SAMPLE),
             Err(Unsupported::MosquittoWebSocket)
         );
+    }
+
+    #[test]
+    fn debug_of_a_login_elides_the_password() {
+        let login = Login {
+            client_id: "dev_0_0_2025041401",
+            username: "dev",
+            password: Some("c75150e6cb84"),
+        };
+        let shown = format!("{login:?}");
+        assert!(!shown.contains("c75150e6cb84"), "{shown}");
+        assert!(shown.contains("password: Some(\"[elided]\")"), "{shown}");
+        assert!(shown.contains("dev_0_0_2025041401"), "{shown}");
     }
 
     #[test]

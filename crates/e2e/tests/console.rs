@@ -537,3 +537,59 @@ async fn console_keeps_alive_in_a_background_tab() {
     assert!(pings >= 30, "only {pings} pings in 6 minutes: {activity}");
     browser.close().await;
 }
+
+/// Whether the Console shows no cleartext warning, once it has rendered
+/// (up to 2 s for one to go, after a change that removes it).
+async fn no_cleartext_warning(browser: &Browser) -> bool {
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let shown = browser
+            .client
+            .find(fantoccini::Locator::Css("#console-password-warning"))
+            .await
+            .is_ok();
+        if !shown {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Issue 17, item 11 (the page's half): while a password would go over
+/// `ws://` to a host that is not loopback, the Console says so under the
+/// password; on loopback, over TLS or without a password it says nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_password_in_clear_beyond_loopback_is_warned_about() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1000).await;
+    browser.open_console(addr, 9001, "cleartext-test").await;
+    browser.fill("#console-password", "hunter2").await;
+    assert!(
+        no_cleartext_warning(&browser).await,
+        "a warning on loopback"
+    );
+    browser.fill("#console-host", "broker.example.com").await;
+    let warning = browser
+        .wait_text("#console-password-warning", |t| !t.is_empty())
+        .await;
+    assert_eq!(
+        warning,
+        "the password goes to broker.example.com in clear text over ws://, without TLS: \
+         anyone on the way can read it; tick TLS (wss://, IoTDA: port 443)"
+    );
+    browser.click("#console-tls").await;
+    assert!(no_cleartext_warning(&browser).await, "a warning over TLS");
+    browser.click("#console-tls").await;
+    browser.wait_for("#console-password-warning").await;
+    browser.paste("#console-password", "").await;
+    assert!(
+        no_cleartext_warning(&browser).await,
+        "a warning without a password"
+    );
+    browser.close().await;
+}

@@ -179,3 +179,35 @@ async fn after_one_visit_the_app_works_with_the_server_down() {
     assert_eq!(browser.text("#ca-heading").await, "1. 设备 CA 证书");
     browser.close().await;
 }
+
+/// Regression (issue 17, item 18): the service worker answers only for the
+/// app. Once it controls the origin, another page served there at a path
+/// that is not one of the app's routes comes from the server, not from
+/// the app's cached `index.html`; the app's own routes still come from its
+/// cache.
+#[tokio::test(flavor = "multi_thread")]
+async fn another_page_on_the_origin_is_not_answered_with_the_app() {
+    let root = Scratch::new("e2e-sw-scope");
+    copy_dir(&workspace_root().join("dist"), root.path());
+    std::fs::create_dir_all(root.join("other")).expect("create the other app's folder");
+    std::fs::write(
+        root.join("other").join("index.html"),
+        "<!doctype html><html lang=\"en\"><title>Another app</title><p id=\"other\">another app</p></html>",
+    )
+    .expect("write the other app's page");
+    let (server, _driver, browser, caches) = first_visit(root.path()).await;
+    assert_eq!(caches.len(), 1, "{caches:?}");
+    for path in ["/other/", "/other/index.html"] {
+        browser
+            .goto(&format!("http://{}{path}", server.addr()))
+            .await;
+        assert_eq!(browser.text("#other").await, "another app", "{path}");
+    }
+    // An app route is still the app, served by the service worker even
+    // with the server down.
+    let addr = server.addr();
+    drop(server);
+    browser.goto(&format!("http://{addr}/console")).await;
+    browser.wait_for("#console-host").await;
+    browser.close().await;
+}

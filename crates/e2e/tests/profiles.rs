@@ -504,3 +504,86 @@ async fn bad_files_are_refused_and_forget_everything_leaves_no_key() {
     assert_eq!(browser.value("#secret").await, "");
     browser.close().await;
 }
+
+/// Regression (issue 17, item 12): an imported profile is held to the
+/// rules of a saved one. A file whose profile keeps its CA key
+/// unencrypted is refused whole in one sentence (and nothing of it is
+/// stored); a file whose certificate's subject and fingerprint were
+/// edited shows what the certificate says, read again by the worker.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imported_profile_with_a_plain_key_is_refused_and_its_certificates_read_again() {
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 1800).await;
+    let dir = Scratch::new("e2e-profiles-import-rules");
+    iotda_testkit::openssl_ca(dir.path(), "rootCA", "Real Root");
+    let cert = std::fs::read_to_string(dir.join("rootCA.pem")).expect("the CA certificate");
+    let key = std::fs::read_to_string(dir.join("rootCA.key")).expect("the CA key");
+    assert!(key.starts_with("-----BEGIN PRIVATE KEY-----"), "{key}");
+    let sha256 = openssl_ok(
+        dir.path(),
+        &[
+            "x509",
+            "-in",
+            "rootCA.pem",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    )
+    .trim()
+    .rsplit('=')
+    .next()
+    .expect("a fingerprint")
+    .replace(':', "");
+    let forged_view = serde_json::json!({
+        "subject": "CN = Forged", "issuer": "CN = Forged", "serial": "01",
+        "not_before": "2000-01-01T00:00:00Z", "not_after": "2099-01-01T00:00:00Z",
+        "key": "ECDSA P-256", "signature_algorithm": "ecdsa-with-SHA256", "is_ca": true,
+        "self_signed": true, "sha256": "00".repeat(32), "sha1": "00".repeat(20),
+        "expired": false, "not_yet_valid": false, "expires_soon": false
+    });
+    let file = |profile: Value| {
+        serde_json::json!({"format": "iotda-kit-profiles", "version": 1, "profiles": [profile]})
+            .to_string()
+    };
+
+    browser.goto(&format!("http://{addr}/profiles")).await;
+    let plain = file(serde_json::json!({
+        "name": "plain", "connect": {"device_id": "p_node1"},
+        "issued": {"ca": {"cert_pem": cert, "view": forged_view}},
+        "ca_key": key,
+    }));
+    std::fs::write(dir.join("plain.json"), plain).expect("write the file");
+    choose_file(&browser, "#profile-import-file", &dir.join("plain.json")).await;
+    let refused = "Profile “plain” holds an unencrypted CA private key: a profile may keep \
+        private keys only encrypted (ENCRYPTED PRIVATE KEY). Nothing was imported.";
+    let shown = browser
+        .wait_text("#profile-import-error", |t| t.starts_with(refused))
+        .await;
+    assert!(shown.starts_with(refused), "{shown}");
+    browser.wait_for("#profiles-none").await;
+    assert_no_plain_key_stored(&browser).await;
+
+    let forged = file(serde_json::json!({
+        "name": "forged", "connect": {"device_id": "p_node1"},
+        "issued": {"ca": {"cert_pem": cert, "view": forged_view}},
+    }));
+    std::fs::write(dir.join("forged.json"), forged).expect("write the file");
+    choose_file(&browser, "#profile-import-file", &dir.join("forged.json")).await;
+    browser
+        .wait_for_text("#profile-notice", "Imported: forged")
+        .await;
+    let row = browser.text("#profile-0").await;
+    assert!(row.contains("Real Root") && row.contains(&sha256), "{row}");
+    assert!(
+        !row.contains("Forged") && !row.contains(&"00".repeat(32)),
+        "{row}"
+    );
+    assert!(browser
+        .client
+        .find(fantoccini::Locator::Css("#profile-import-error"))
+        .await
+        .is_err());
+    browser.close().await;
+}

@@ -7,9 +7,18 @@
 
 use std::fmt;
 
-/// A device secret as stored by the platform. `Debug` never shows it.
+/// A device secret as stored by the platform. `Debug` never shows it; it
+/// is overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct DeviceSecret(String);
+
+impl Drop for DeviceSecret {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.0);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for DeviceSecret {}
 
 impl DeviceSecret {
     /// Wraps a secret (checked by the caller against IoTDA's rule).

@@ -85,7 +85,8 @@ impl Config {
     }
 }
 
-/// The AK/SK and project id applications use with the API.
+/// The AK/SK and project id applications use with the API. `Debug` elides
+/// the secret key; it is overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Credentials {
     /// The access key id.
@@ -95,6 +96,14 @@ pub struct Credentials {
     /// The project id to put in paths (any is accepted).
     pub project_id: String,
 }
+
+impl Drop for Credentials {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.sk);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Credentials {}
 
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -514,4 +523,36 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         link,
         server,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_the_api_credentials_elides_the_secret_key() {
+        let credentials = Credentials {
+            ak: "AKVALUE".into(),
+            sk: "SKSECRETVALUE".into(),
+            project_id: "local".into(),
+        };
+        for shown in [
+            format!("{credentials:?}"),
+            format!("{:?}", credentials.keys()),
+        ] {
+            assert!(!shown.contains("SKSECRETVALUE"), "{shown}");
+            assert!(
+                shown.contains("AKVALUE") && shown.contains("[elided]"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_are_zeroed_on_drop() {
+        fn zeroed_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroed_on_drop::<Credentials>();
+        zeroed_on_drop::<crate::signer::AkSk>();
+        zeroed_on_drop::<crate::directory::DeviceSecret>();
+    }
 }

@@ -50,7 +50,8 @@ const ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 
 type HmacSha256 = hmac::Hmac<Sha256>;
 
-/// An access key and its secret. `Debug` elides the secret.
+/// An access key and its secret. `Debug` elides the secret; it is
+/// overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct AkSk {
     /// The access key id.
@@ -58,6 +59,14 @@ pub struct AkSk {
     /// The secret access key.
     pub sk: String,
 }
+
+impl Drop for AkSk {
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.sk);
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for AkSk {}
 
 impl fmt::Debug for AkSk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -489,7 +498,7 @@ mod tests {
             assert_eq!(verify(&parts, &keys(), now), Ok(()));
             let wrong = AkSk {
                 sk: "OTHER".into(),
-                ..keys()
+                ak: keys().ak.clone(),
             };
             assert_eq!(verify(&parts, &wrong, now), Err(SignError::Mismatch));
             let tampered = Parts {

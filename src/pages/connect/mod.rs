@@ -125,7 +125,7 @@ pub fn ConnectPage() -> Html {
                 <TextField id="secret" label={t.secret()} value={form.secret.clone()}
                     input_type={if state.show_secret { "text" } else { "password" }}
                     autocomplete="off"
-                    oninput={text_action(ConnectAction::Secret)}
+                    oninput={text_action(|v| ConnectAction::Secret(v.into()))}
                     error={derived.error_for(Field::Secret)}
                     warnings={derived.warnings_for(Field::Secret, state.now)}>
                     <button type="button" class="secondary" id="toggle-secret"

@@ -19,6 +19,7 @@ use crate::text::{Message, Say};
 
 use hmac::{KeyInit, Mac};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroize;
 
 pub use timestamp::{Timestamp, TimestampError};
 
@@ -250,9 +251,18 @@ impl fmt::Display for Warning {
 }
 
 /// The derived password. `Debug` never shows it; read it with
-/// [`Password::expose`] when it must be displayed or sent.
+/// [`Password::expose`] when it must be displayed or sent. It is
+/// overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
+
+impl Drop for Password {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for Password {}
 
 impl Password {
     /// The 64 lowercase hex digits.

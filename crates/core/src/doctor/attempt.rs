@@ -146,6 +146,14 @@ mod tests {
     use crate::credentials::TimestampError;
 
     #[test]
+    fn debug_of_an_attempt_elides_the_password() {
+        let attempt = Attempt::new("dev_0_0_2025041401", Some("dev"), Some("c75150e6cb84"));
+        let shown = format!("{attempt:?}");
+        assert!(!shown.contains("c75150e6cb84"), "{shown}");
+        assert!(shown.contains("password: Some([elided])"), "{shown}");
+    }
+
+    #[test]
     fn reads_device_ids_with_underscores() {
         let c = ClientId::parse("5f8d_node_1_0_1_2025041401").unwrap();
         assert_eq!(c.device_id, "5f8d_node_1");

@@ -48,6 +48,7 @@ pub use password::{utc_offset_zone, Mistake, Whitespace};
 
 use crate::credentials::{self, SignType, TimestampError};
 use crate::pki;
+use zeroize::Zeroize;
 
 /// Keep alive IoTDA accepts, in seconds (outside it: CONNACK 2).
 pub const KEEP_ALIVE_RANGE: std::ops::RangeInclusive<u16> = 30..=1200;
@@ -93,9 +94,18 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// A secret or a password: `Debug` prints `[elided]`.
+/// A secret or a password: `Debug` prints `[elided]`; the text is
+/// overwritten with zeros when dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SecretText(String);
+
+impl Drop for SecretText {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl zeroize::ZeroizeOnDrop for SecretText {}
 
 impl SecretText {
     /// Wraps `text`.

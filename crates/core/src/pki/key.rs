@@ -223,10 +223,16 @@ enum Inner {
 /// A private key: ECDSA P-256, P-384 or RSA.
 ///
 /// `Debug` never shows key material. The concrete key types stay private so
-/// the public API does not depend on the RustCrypto crates' versions.
+/// the public API does not depend on the RustCrypto crates' versions. The key
+/// material is overwritten with zeros when dropped: each RustCrypto key type
+/// held here does that itself.
 pub struct PrivateKey {
     inner: Inner,
 }
+
+// Every variant of `Inner` zeroes itself on drop (checked by
+// `key_material_is_zeroed_on_drop`).
+impl zeroize::ZeroizeOnDrop for PrivateKey {}
 
 impl fmt::Debug for PrivateKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -898,6 +904,20 @@ mod tests {
         let d = format!("{k:?}");
         assert!(d.contains("[elided]"), "{d}");
         assert_eq!(d, "PrivateKey(ECDSA P-256, [elided])");
+    }
+
+    /// `PrivateKey` claims `ZeroizeOnDrop` on the strength of its parts:
+    /// this stops compiling if a key type it holds stops zeroing itself.
+    #[test]
+    fn key_material_is_zeroed_on_drop() {
+        fn zeroed_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+        zeroed_on_drop::<p256::ecdsa::SigningKey>();
+        zeroed_on_drop::<p384::ecdsa::SigningKey>();
+        zeroed_on_drop::<rsa::PrivateKey>();
+        zeroed_on_drop::<PrivateKey>();
+        zeroed_on_drop::<crate::mqtt::session::Secret>();
+        zeroed_on_drop::<crate::credentials::Password>();
+        zeroed_on_drop::<crate::doctor::SecretText>();
     }
 
     #[test]

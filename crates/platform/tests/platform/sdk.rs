@@ -45,7 +45,7 @@ fn run(server: &Server, sk: &str, derived: bool) -> (bool, String) {
 fn huaweis_python_sdk_creates_a_product_adds_and_lists_devices() {
     let dir = Scratch::new("api-sdk");
     let server = Server::start(dir.path(), false);
-    let sk = server.credentials().sk;
+    let sk = server.credentials().sk.clone();
     let (ok, out) = run(&server, &sk, false);
     assert!(ok, "{out}");
     assert!(out.contains("created sdkproduct"), "{out}");

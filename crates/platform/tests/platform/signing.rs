@@ -2,7 +2,6 @@
 //! API Gateway's error; `--no-auth` admits unsigned requests from loopback.
 
 use iotda_platform::client::Client;
-use iotda_platform::platform::Credentials;
 use iotda_testkit::Scratch;
 
 use crate::{assert_error, Server};
@@ -19,28 +18,18 @@ fn unsigned_and_wrongly_signed_requests_are_refused() {
         "APIG.0301",
     );
     assert!(msg.contains("not signed"), "{msg}");
-    let wrong_sk = Client::new(
-        &server.url(),
-        Some(Credentials {
-            sk: "x".repeat(40),
-            ..good.clone()
-        }),
-        &good.project_id,
-    );
+    let mut wrong = good.clone();
+    wrong.sk = "x".repeat(40);
+    let wrong_sk = Client::new(&server.url(), Some(wrong), &good.project_id);
     let msg = assert_error(
         &wrong_sk.call("GET", "products", None).unwrap(),
         401,
         "APIG.0301",
     );
     assert!(msg.contains("signature"), "{msg}");
-    let wrong_ak = Client::new(
-        &server.url(),
-        Some(Credentials {
-            ak: "AKNOTTHEPLATFORMS000".into(),
-            ..good.clone()
-        }),
-        &good.project_id,
-    );
+    let mut wrong = good.clone();
+    wrong.ak = "AKNOTTHEPLATFORMS000".into();
+    let wrong_ak = Client::new(&server.url(), Some(wrong), &good.project_id);
     assert_error(
         &wrong_ak.call("GET", "products", None).unwrap(),
         401,
@@ -61,14 +50,9 @@ fn no_auth_admits_unsigned_loopback_requests_but_still_checks_signed_ones() {
     let good = server.credentials();
     let unsigned = Client::new(&server.url(), None, "p");
     assert_eq!(unsigned.call("GET", "products", None).unwrap().status, 200);
-    let wrong_sk = Client::new(
-        &server.url(),
-        Some(Credentials {
-            sk: "y".repeat(40),
-            ..good
-        }),
-        "p",
-    );
+    let mut wrong = good;
+    wrong.sk = "y".repeat(40);
+    let wrong_sk = Client::new(&server.url(), Some(wrong), "p");
     assert_error(
         &wrong_sk.call("GET", "products", None).unwrap(),
         401,

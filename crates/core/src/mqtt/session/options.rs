@@ -6,6 +6,8 @@ use std::fmt;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
 use super::super::{ProtocolVersion, Will};
 use super::Error;
 use crate::credentials::Credentials;
@@ -13,9 +15,18 @@ use crate::credentials::Credentials;
 /// The MQTT password: binary data, kept out of logs.
 ///
 /// `Debug` prints `[elided]`, so anything that holds one ([`Options`], the
-/// session) can be logged safely.
+/// session) can be logged safely. Its bytes are overwritten with zeros when
+/// it is dropped.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Secret(Vec<u8>);
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for Secret {}
 
 impl Secret {
     /// Wraps the password bytes.
