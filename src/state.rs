@@ -18,7 +18,7 @@ pub mod simulator;
 use std::rc::Rc;
 
 use iotda_core::credentials::{Credentials, Error as CredentialsError, Field, SignType, Timestamp};
-use iotda_core::endpoint::{self, Endpoint, EndpointError, Login, Sample, Transport};
+use iotda_core::endpoint::{self, Auth, Endpoint, EndpointError, Login, Sample, Transport};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -217,7 +217,7 @@ impl Derived {
         let login = Login {
             client_id: &creds.client_id,
             username: &creds.username,
-            password: Some(creds.password.expose()),
+            auth: Auth::Password(creds.password.expose()),
         };
         let (topic, payload) = endpoint::sample_report(&creds.username);
         let sample = Sample {

@@ -2,6 +2,12 @@
 //! the same: a `mosquitto_pub` command line, an MQTTX CLI command and the
 //! fields of MQTT.fx's connection profile.
 //!
+//! A device logs in with a password computed from its secret, or with an
+//! X.509 certificate: then the TLS handshake authenticates it, the ClientId
+//! and user name stay as for a secret and the password is left blank (the
+//! seed: "Leave it blank when the X.509 certificate is used"). The files
+//! the generated settings name are those the Certificates page downloads.
+//!
 //! Pure text generation: nothing here resolves names or opens sockets.
 
 use std::fmt;
@@ -12,6 +18,16 @@ use serde::{Deserialize, Serialize};
 pub const LEGACY_HOST: &str = "iot-mqtts.cn-north-4.myhuaweicloud.com";
 /// The path IoTDA serves MQTT over WebSocket on.
 pub const DEFAULT_WS_PATH: &str = "/mqtt";
+
+/// The device certificate file, as the Certificates page downloads it.
+pub const DEVICE_CERT_FILE: &str = "deviceCert.pem";
+/// The device key file, as the Certificates page downloads it.
+pub const DEVICE_KEY_FILE: &str = "deviceCert.key";
+/// The platform CA certificate the device trusts: Huawei's "Obtaining
+/// Resources" page publishes it per region and edition without a fixed file
+/// name, so the settings use the name the local platform gives its own
+/// (`tls/platform-ca.crt`).
+pub const PLATFORM_CA_FILE: &str = "platform-ca.crt";
 
 /// A broker host offered in the host field's suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,12 +153,19 @@ pub enum EndpointError {
     Port(String),
     /// A WebSocket path that does not start with '/'.
     Path(String),
+    /// An X.509 device over a transport without TLS.
+    CertificateNeedsTls(Transport),
 }
 
 impl EndpointError {
     /// Whether the error is about the port field (else host or path).
     pub fn is_port(&self) -> bool {
         matches!(self, Self::Port(_))
+    }
+
+    /// Whether the error is about the transport field.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::CertificateNeedsTls(_))
     }
 
     /// Whether the error is about the WebSocket path field.
@@ -174,6 +197,11 @@ impl fmt::Display for EndpointError {
             Self::HostTooLong(n) => write!(f, "host is {n} characters; at most 253 are allowed"),
             Self::Port(p) => write!(f, "port must be a number from 1 to 65535; got {p:?}"),
             Self::Path(p) => write!(f, "WebSocket path must start with '/' (IoTDA uses /mqtt); got {p:?}"),
+            Self::CertificateNeedsTls(t) => write!(
+                f,
+                "an X.509 device authenticates in the TLS handshake, which {} has not; choose MQTTS (8883)",
+                t.scheme()
+            ),
         }
     }
 }
@@ -271,6 +299,16 @@ impl Endpoint {
         Ok(())
     }
 
+    /// [`Endpoint::check`], and for a certificate device, that the
+    /// transport has TLS.
+    pub fn check_for(&self, auth: &Auth<'_>) -> Result<(), EndpointError> {
+        self.check()?;
+        if matches!(auth, Auth::Certificate) && !self.transport.is_tls() {
+            return Err(EndpointError::CertificateNeedsTls(self.transport));
+        }
+        Ok(())
+    }
+
     /// The URL form, e.g. `mqtts://host:8883` or `wss://host:443/mqtt`.
     pub fn url(&self) -> String {
         let host = if self.host.contains(':') {
@@ -287,6 +325,26 @@ impl Endpoint {
     }
 }
 
+/// How a device proves who it is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Auth<'a> {
+    /// The MQTT password computed from the device secret.
+    Password(&'a str),
+    /// An X.509 device certificate ([`DEVICE_CERT_FILE`], [`DEVICE_KEY_FILE`])
+    /// presented in the TLS handshake, trusting [`PLATFORM_CA_FILE`]; no
+    /// password.
+    Certificate,
+}
+
+impl fmt::Debug for Auth<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Password(_) => f.write_str("Password([elided])"),
+            Self::Certificate => f.write_str("Certificate"),
+        }
+    }
+}
+
 /// What a client presents in CONNECT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Login<'a> {
@@ -294,8 +352,8 @@ pub struct Login<'a> {
     pub client_id: &'a str,
     /// MQTT user name.
     pub username: &'a str,
-    /// MQTT password; `None` for certificate (X.509) devices.
-    pub password: Option<&'a str>,
+    /// Password or certificate.
+    pub auth: Auth<'a>,
 }
 
 /// A message to publish in the generated commands.
@@ -359,7 +417,8 @@ fn command(words: &[&str]) -> String {
 
 /// A `mosquitto_pub` command line (MQTT 3.1.1, QoS 1) publishing `sample`.
 ///
-/// TLS uses the operating system's trusted CAs (`--tls-use-os-certs`).
+/// With a password, TLS uses the operating system's trusted CAs
+/// (`--tls-use-os-certs`); with a certificate, the platform CA file.
 pub fn mosquitto_pub(
     endpoint: &Endpoint,
     login: &Login<'_>,
@@ -382,11 +441,21 @@ pub fn mosquitto_pub(
         "-u",
         login.username,
     ];
-    if let Some(password) = login.password {
-        words.extend(["-P", password]);
-    }
-    if endpoint.transport.is_tls() {
-        words.push("--tls-use-os-certs");
+    match login.auth {
+        Auth::Password(password) => {
+            words.extend(["-P", password]);
+            if endpoint.transport.is_tls() {
+                words.push("--tls-use-os-certs");
+            }
+        }
+        Auth::Certificate => words.extend([
+            "--cafile",
+            PLATFORM_CA_FILE,
+            "--cert",
+            DEVICE_CERT_FILE,
+            "--key",
+            DEVICE_KEY_FILE,
+        ]),
     }
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     Ok(command(&words))
@@ -409,37 +478,61 @@ pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) ->
         words.extend(["--path", &endpoint.path]);
     }
     words.extend(["-V", "3.1.1", "-i", login.client_id, "-u", login.username]);
-    if let Some(password) = login.password {
-        words.extend(["-P", password]);
+    match login.auth {
+        Auth::Password(password) => words.extend(["-P", password]),
+        Auth::Certificate => words.extend([
+            "--ca",
+            PLATFORM_CA_FILE,
+            "--cert",
+            DEVICE_CERT_FILE,
+            "--key",
+            DEVICE_KEY_FILE,
+        ]),
     }
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     command(&words)
 }
 
 /// The fields of an MQTT.fx connection profile, as (label, value) pairs in
-/// the order MQTT.fx shows them.
+/// the order MQTT.fx shows them, with the labels of Huawei's MQTT.fx guides:
+/// a secret device trusts the platform's "CA certificate file"; a
+/// certificate device leaves the password blank and uses "Self signed
+/// certificates" with the CA, client certificate and client key files,
+/// "PEM formatted".
 pub fn mqttfx_profile(endpoint: &Endpoint, login: &Login<'_>) -> Vec<(&'static str, String)> {
-    let tls = if endpoint.transport.is_tls() {
-        "Enable SSL/TLS: yes; TLS 1.2; CA signed server certificate"
-    } else {
-        "Enable SSL/TLS: no"
+    let tls = match (endpoint.transport.is_tls(), login.auth) {
+        (false, _) => "Enable SSL/TLS: no".to_owned(),
+        (true, Auth::Password(_)) => {
+            format!("Enable SSL/TLS: yes; TLS 1.2; CA certificate file: {PLATFORM_CA_FILE}")
+        }
+        (true, Auth::Certificate) => {
+            "Enable SSL/TLS: yes; TLS 1.2; Self signed certificates".to_owned()
+        }
+    };
+    let password = match login.auth {
+        Auth::Password(password) => password.to_owned(),
+        Auth::Certificate => String::new(),
     };
     let mut rows = vec![
         ("Broker Address", endpoint.host.clone()),
         ("Broker Port", endpoint.port.to_string()),
         ("Client ID", login.client_id.to_owned()),
         ("User Name", login.username.to_owned()),
-        (
-            "Password",
-            login
-                .password
-                .unwrap_or("(none: X.509 certificate)")
-                .to_owned(),
-        ),
-        ("SSL/TLS", tls.to_owned()),
+        ("Password", password),
+        ("SSL/TLS", tls),
+    ];
+    if let (true, Auth::Certificate) = (endpoint.transport.is_tls(), login.auth) {
+        rows.extend([
+            ("CA file", PLATFORM_CA_FILE.to_owned()),
+            ("Client certificate file", DEVICE_CERT_FILE.to_owned()),
+            ("Client key file", DEVICE_KEY_FILE.to_owned()),
+            ("PEM formatted", "yes".to_owned()),
+        ]);
+    }
+    rows.extend([
         ("MQTT Version", "3.1.1".to_owned()),
         ("Keep Alive Interval", "120".to_owned()),
-    ];
+    ]);
     if endpoint.transport.is_websocket() {
         rows.push(("WebSocket path", endpoint.path.clone()));
     }
@@ -472,7 +565,11 @@ mod tests {
     const LOGIN: Login<'static> = Login {
         client_id: "p_n_0_0_2025041401",
         username: "p_n",
-        password: Some("c751"),
+        auth: Auth::Password("c751"),
+    };
+    const CERT_LOGIN: Login<'static> = Login {
+        auth: Auth::Certificate,
+        ..LOGIN
     };
     const SAMPLE: Sample<'static> = Sample {
         topic: "$oc/devices/p_n/sys/properties/report",
@@ -572,6 +669,46 @@ mod tests {
     }
 
     #[test]
+    fn mosquitto_command_with_a_certificate_has_files_and_no_password() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Mqtts);
+        let cmd = mosquitto_pub(&e, &CERT_LOGIN, &SAMPLE).unwrap();
+        assert!(
+            cmd.starts_with(
+                "mosquitto_pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 8883 -V mqttv311 \
+             -i p_n_0_0_2025041401 -u p_n --cafile platform-ca.crt --cert deviceCert.pem \
+             --key deviceCert.key -q 1 -t "
+            ),
+            "{cmd}"
+        );
+        assert!(
+            !cmd.contains(" -P ") && !cmd.contains("--tls-use-os-certs"),
+            "{cmd}"
+        );
+    }
+
+    #[test]
+    fn a_certificate_needs_tls() {
+        let mut e = Endpoint::new("h.example", Transport::Mqtt);
+        assert_eq!(e.check_for(&LOGIN.auth), Ok(()));
+        let err = e.check_for(&Auth::Certificate).unwrap_err();
+        assert!(err.is_transport());
+        assert!(err.to_string().contains("mqtt has not"), "{err}");
+        e.transport = Transport::Mqtts;
+        assert_eq!(e.check_for(&Auth::Certificate), Ok(()));
+        e.port = 0;
+        assert!(e.check_for(&Auth::Certificate).unwrap_err().is_port());
+    }
+
+    #[test]
+    fn debug_of_a_password_is_elided() {
+        let shown = format!("{LOGIN:?}");
+        assert!(
+            !shown.contains("c751") && shown.contains("[elided]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
     fn mosquitto_has_no_websocket() {
         let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
         assert_eq!(
@@ -583,13 +720,10 @@ mod tests {
     #[test]
     fn mqttx_command_over_wss_without_password() {
         let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
-        let login = Login {
-            password: None,
-            ..LOGIN
-        };
-        let cmd = mqttx_pub(&e, &login, &SAMPLE);
+        let cmd = mqttx_pub(&e, &CERT_LOGIN, &SAMPLE);
         assert!(cmd.starts_with(
-            "mqttx pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 443 -l wss --path /mqtt -V 3.1.1 -i p_n_0_0_2025041401 -u p_n -q 1 "
+            "mqttx pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 443 -l wss --path /mqtt -V 3.1.1 -i p_n_0_0_2025041401 -u p_n \
+             --ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key -q 1 "
         ), "{cmd}");
         assert!(!cmd.contains(" -P "));
     }
@@ -605,6 +739,42 @@ mod tests {
         assert_eq!(rows.len(), 8);
         let wss = mqttfx_profile(&Endpoint::new("h.example", Transport::Wss), &LOGIN);
         assert_eq!(wss.last(), Some(&("WebSocket path", "/mqtt".to_owned())));
+        assert_eq!(
+            wss[5],
+            (
+                "SSL/TLS",
+                "Enable SSL/TLS: yes; TLS 1.2; CA certificate file: platform-ca.crt".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn mqttfx_rows_for_a_certificate() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Mqtts);
+        let rows = mqttfx_profile(&e, &CERT_LOGIN);
+        let labels: Vec<_> = rows.iter().map(|(label, _)| *label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Broker Address",
+                "Broker Port",
+                "Client ID",
+                "User Name",
+                "Password",
+                "SSL/TLS",
+                "CA file",
+                "Client certificate file",
+                "Client key file",
+                "PEM formatted",
+                "MQTT Version",
+                "Keep Alive Interval",
+            ]
+        );
+        assert_eq!(rows[1].1, "8883");
+        assert_eq!(rows[4].1, "", "the password is left blank");
+        assert!(rows[5].1.ends_with("Self signed certificates"));
+        assert_eq!(rows[7].1, "deviceCert.pem");
+        assert_eq!(rows[8].1, "deviceCert.key");
     }
 
     #[test]
