@@ -62,12 +62,7 @@ async fn certificates_from_the_page(
     addr: std::net::SocketAddr,
     dir: &Path,
 ) -> Vec<u8> {
-    browser.goto(&format!("http://{addr}/certificates")).await;
-    browser.fill("#ca-c", "CN").await;
-    browser.fill("#ca-o", "IoTDA Kit Test").await;
-    browser.fill("#ca-cn", "IoTDA Kit Test CA").await;
-    browser.click("#ca-create").await;
-    browser.wait_for("#ca-download-cert").await;
+    browser.create_test_ca(addr).await;
     browser
         .make_verification_and_device("0123456789abcdef", "node-0001")
         .await;
@@ -75,14 +70,7 @@ async fn certificates_from_the_page(
         ("#device-download-cert", "deviceCert.pem"),
         ("#device-download-key", "deviceCert.key"),
     ] {
-        let name = browser
-            .wait_for(css)
-            .await
-            .attr("download")
-            .await
-            .expect("read the download attribute");
-        assert_eq!(name.as_deref(), Some(file));
-        std::fs::write(dir.join(file), browser.download(css).await).expect("save the download");
+        browser.save_download(css, dir, file).await;
     }
     browser.download("#ca-download-cert").await
 }
