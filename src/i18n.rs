@@ -229,6 +229,7 @@ texts! {
     broker_url: "Broker URL: ", "Broker 地址：";
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";
     mqttx_command: "MQTTX command", "MQTTX 命令";
+    iotda_kit_command: "iotda-kit command", "iotda-kit 命令";
     mqttfx_profile: "MQTT.fx connection profile", "MQTT.fx 连接配置";
     leave_blank: "(leave blank)", "（留空）";
     doctor_heading: "Doctor: my device is refused", "诊断：设备连接被拒绝";

@@ -286,6 +286,8 @@ impl Derived {
             mosquitto_pub: endpoint::mosquitto_pub(endpoint, &login, &sample)
                 .map_err(|e| e.to_string()),
             mqttx: endpoint::mqttx_pub(endpoint, &login, &sample),
+            iotda_kit: endpoint::iotda_kit_pub(endpoint, &login, &sample)
+                .map_err(|e| e.to_string()),
             mqttfx: endpoint::mqttfx_profile(endpoint, &login),
         })
     }
@@ -300,6 +302,8 @@ pub struct Settings {
     pub mosquitto_pub: Result<String, String>,
     /// MQTTX CLI command.
     pub mqttx: String,
+    /// `iotda-kit pub` command, or why there is none.
+    pub iotda_kit: Result<String, String>,
     /// MQTT.fx profile fields.
     pub mqttfx: Vec<(&'static str, String)>,
 }
@@ -588,6 +592,12 @@ mod tests {
             "{cmd}"
         );
         assert!(!cmd.contains(" -P ") && !settings.mqttx.contains(" -P "));
+        let kit = settings.iotda_kit.unwrap();
+        assert!(
+            kit.contains("--cert deviceCert.pem --key deviceCert.key"),
+            "{kit}"
+        );
+        assert!(!kit.contains("--password"), "{kit}");
         assert!(settings.mqttfx.contains(&("Password", String::new())));
         // A certificate needs TLS; the error is on the transport.
         let s = apply(s, vec![ConnectAction::Transport(Transport::Mqtt)]);

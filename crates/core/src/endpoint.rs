@@ -370,6 +370,8 @@ pub struct Sample<'a> {
 pub enum Unsupported {
     /// `mosquitto_pub` 2.0 speaks MQTT over TCP only.
     MosquittoWebSocket,
+    /// `iotda-kit pub` speaks MQTT over TCP only.
+    IotdaKitWebSocket,
 }
 
 impl fmt::Display for Unsupported {
@@ -378,6 +380,10 @@ impl fmt::Display for Unsupported {
             Self::MosquittoWebSocket => write!(
                 f,
                 "mosquitto_pub 2.0 has no WebSocket support; choose MQTT or MQTTS, or use the MQTTX command"
+            ),
+            Self::IotdaKitWebSocket => write!(
+                f,
+                "iotda-kit pub speaks MQTT over TCP only; choose MQTT or MQTTS, or use the MQTTX command"
             ),
         }
     }
@@ -491,6 +497,51 @@ pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) ->
     }
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     command(&words)
+}
+
+/// An `iotda-kit pub` command (QoS 1) publishing `sample`: with a
+/// password over TLS it trusts the built-in public roots (`--tls`); with a
+/// certificate it trusts [`PLATFORM_CA_FILE`] and presents the device's
+/// files.
+pub fn iotda_kit_pub(
+    endpoint: &Endpoint,
+    login: &Login<'_>,
+    sample: &Sample<'_>,
+) -> Result<String, Unsupported> {
+    if endpoint.transport.is_websocket() {
+        return Err(Unsupported::IotdaKitWebSocket);
+    }
+    let port = endpoint.port.to_string();
+    let mut words = vec![
+        "iotda-kit",
+        "pub",
+        "--host",
+        &endpoint.host,
+        "--port",
+        &port,
+        "--client-id",
+        login.client_id,
+        "--username",
+        login.username,
+    ];
+    match login.auth {
+        Auth::Password(password) => {
+            words.extend(["--password", password]);
+            if endpoint.transport.is_tls() {
+                words.push("--tls");
+            }
+        }
+        Auth::Certificate => words.extend([
+            "--ca",
+            PLATFORM_CA_FILE,
+            "--cert",
+            DEVICE_CERT_FILE,
+            "--key",
+            DEVICE_KEY_FILE,
+        ]),
+    }
+    words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
+    Ok(command(&words))
 }
 
 /// The fields of an MQTT.fx connection profile, as (label, value) pairs in
@@ -705,6 +756,23 @@ mod tests {
         assert!(
             !shown.contains("c751") && shown.contains("[elided]"),
             "{shown}"
+        );
+    }
+
+    #[test]
+    fn iotda_kit_commands() {
+        let e = Endpoint::new("127.0.0.1", Transport::Mqtts);
+        let cmd = iotda_kit_pub(&e, &CERT_LOGIN, &SAMPLE).unwrap();
+        assert!(cmd.starts_with(
+            "iotda-kit pub --host 127.0.0.1 --port 8883 --client-id p_n_0_0_2025041401 --username p_n \
+             --ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key -q 1 -t "
+        ), "{cmd}");
+        assert!(!cmd.contains("--password"), "{cmd}");
+        let cmd = iotda_kit_pub(&e, &LOGIN, &SAMPLE).unwrap();
+        assert!(cmd.contains(" --password c751 --tls -q 1 "), "{cmd}");
+        assert_eq!(
+            iotda_kit_pub(&Endpoint::new("h.example", Transport::Wss), &LOGIN, &SAMPLE),
+            Err(Unsupported::IotdaKitWebSocket)
         );
     }
 

@@ -270,6 +270,11 @@ fn settings_view(t: &Texts, say: Say, settings: Option<crate::state::Settings>) 
             } }
             <h3>{ "MQTTX CLI" }</h3>
             { command_block("mqttx-cmd", t.mqttx_command(), &s.mqttx) }
+            <h3>{ "iotda-kit" }</h3>
+            { match &s.iotda_kit {
+                Ok(cmd) => command_block("iotda-kit-cmd", t.iotda_kit_command(), cmd),
+                Err(why) => html! { <p class="hint" id="iotda-kit-cmd-unavailable">{ say.text(why) }</p> },
+            } }
             <h3>{ t.mqttfx_profile() }</h3>
             <table class="settings-table" id="mqttfx-table">
                 <tbody>
