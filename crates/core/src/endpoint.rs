@@ -413,6 +413,33 @@ pub fn shell_quote(word: &str) -> String {
     }
 }
 
+/// A client's words for how the device authenticates; `flags` are the
+/// client's password flag, its flag for TLS with the system's CAs (used
+/// only when `transport` has TLS) and its CA file flag.
+fn auth_words<'a>(
+    login: &Login<'a>,
+    transport: Transport,
+    [password_flag, system_tls_flag, ca_flag]: [&'static str; 3],
+) -> Vec<&'a str> {
+    match login.auth {
+        Auth::Password(password) => {
+            let mut words = vec![password_flag, password];
+            if transport.is_tls() {
+                words.push(system_tls_flag);
+            }
+            words
+        }
+        Auth::Certificate => vec![
+            ca_flag,
+            PLATFORM_CA_FILE,
+            "--cert",
+            DEVICE_CERT_FILE,
+            "--key",
+            DEVICE_KEY_FILE,
+        ],
+    }
+}
+
 fn command(words: &[&str]) -> String {
     words
         .iter()
@@ -447,22 +474,11 @@ pub fn mosquitto_pub(
         "-u",
         login.username,
     ];
-    match login.auth {
-        Auth::Password(password) => {
-            words.extend(["-P", password]);
-            if endpoint.transport.is_tls() {
-                words.push("--tls-use-os-certs");
-            }
-        }
-        Auth::Certificate => words.extend([
-            "--cafile",
-            PLATFORM_CA_FILE,
-            "--cert",
-            DEVICE_CERT_FILE,
-            "--key",
-            DEVICE_KEY_FILE,
-        ]),
-    }
+    words.extend(auth_words(
+        login,
+        endpoint.transport,
+        ["-P", "--tls-use-os-certs", "--cafile"],
+    ));
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     Ok(command(&words))
 }
@@ -484,17 +500,8 @@ pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) ->
         words.extend(["--path", &endpoint.path]);
     }
     words.extend(["-V", "3.1.1", "-i", login.client_id, "-u", login.username]);
-    match login.auth {
-        Auth::Password(password) => words.extend(["-P", password]),
-        Auth::Certificate => words.extend([
-            "--ca",
-            PLATFORM_CA_FILE,
-            "--cert",
-            DEVICE_CERT_FILE,
-            "--key",
-            DEVICE_KEY_FILE,
-        ]),
-    }
+    // The scheme (`-l mqtts`) already says TLS: no flag for it.
+    words.extend(auth_words(login, Transport::Mqtt, ["-P", "", "--ca"]));
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     command(&words)
 }
@@ -524,22 +531,11 @@ pub fn iotda_kit_pub(
         "--username",
         login.username,
     ];
-    match login.auth {
-        Auth::Password(password) => {
-            words.extend(["--password", password]);
-            if endpoint.transport.is_tls() {
-                words.push("--tls");
-            }
-        }
-        Auth::Certificate => words.extend([
-            "--ca",
-            PLATFORM_CA_FILE,
-            "--cert",
-            DEVICE_CERT_FILE,
-            "--key",
-            DEVICE_KEY_FILE,
-        ]),
-    }
+    words.extend(auth_words(
+        login,
+        endpoint.transport,
+        ["--password", "--tls", "--ca"],
+    ));
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     Ok(command(&words))
 }
