@@ -144,6 +144,11 @@ async fn certificate_mode_shows_no_password_and_its_mosquitto_pub_line_gets_thro
         mqttx.contains("--ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key"),
         "{mqttx}"
     );
+    let kit = browser.text("#iotda-kit-cmd").await;
+    assert!(
+        kit.contains("--ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key"),
+        "{kit}"
+    );
     assert_eq!(
         browser.text("#client-id").await.split_whitespace().next(),
         Some(format!("{DEVICE_ID}_0_0_2025041401").as_str())
@@ -159,7 +164,7 @@ async fn certificate_mode_shows_no_password_and_its_mosquitto_pub_line_gets_thro
         assert!(!dom.contains(gone), "{gone} in certificate mode");
     }
     assert!(!dom.contains(&password), "the password is on the page");
-    assert!(!command.contains(" -P ") && !mqttx.contains(" -P "));
+    assert!(!command.contains(" -P ") && !mqttx.contains(" -P ") && !kit.contains("--password"));
     let mqttfx = browser.text("#mqttfx-table").await;
     for row in [
         "Broker Port\n".to_owned() + &tls_port.to_string(),
