@@ -196,6 +196,10 @@ texts! {
     device: "Device", "设备";
     device_id: "Device ID", "设备 ID";
     device_id_hint: "As shown in the console, usually {product_id}_{node_id}.", "与控制台显示的一致，通常为 {product_id}_{node_id}。";
+    auth_mode: "Authentication", "认证方式";
+    auth_secret: "Secret", "密钥";
+    auth_x509: "X.509 certificate", "X.509 证书";
+    auth_x509_hint: "The device presents deviceCert.pem and deviceCert.key from the Certificates page in the TLS handshake and trusts the platform CA saved as platform-ca.crt. No password is sent: ClientId and Username are computed as for a secret.", "设备在 TLS 握手中出示证书页下载的 deviceCert.pem 和 deviceCert.key，并信任保存为 platform-ca.crt 的平台 CA 证书。不发送密码：ClientId 和用户名的计算方式与密钥认证相同。";
     secret: "Device secret", "设备密钥";
     show: "Show", "显示";
     hide: "Hide", "隐藏";
@@ -225,7 +229,9 @@ texts! {
     broker_url: "Broker URL: ", "Broker 地址：";
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";
     mqttx_command: "MQTTX command", "MQTTX 命令";
+    iotda_kit_command: "iotda-kit command", "iotda-kit 命令";
     mqttfx_profile: "MQTT.fx connection profile", "MQTT.fx 连接配置";
+    leave_blank: "(leave blank)", "（留空）";
     doctor_heading: "Doctor: my device is refused", "诊断：设备连接被拒绝";
     doctor_intro: "Paste what the device sent when it was refused. The device id and secret above are taken as right; the answer appears as you type and nothing leaves this page. For a certificate device run iotda-kit doctor --cert --key --ca.", "粘贴设备被拒绝时发送的内容。上面的设备 ID 和密钥视为正确；诊断结果随输入实时显示，内容不会离开本页面。证书认证的设备请运行 iotda-kit doctor --cert --key --ca。";
     doctor_client_id: "ClientId it sent", "设备发送的 ClientId";

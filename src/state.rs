@@ -18,8 +18,10 @@ pub mod simulator;
 use std::fmt;
 use std::rc::Rc;
 
-use iotda_core::credentials::{Credentials, Error as CredentialsError, Field, SignType, Timestamp};
-use iotda_core::endpoint::{self, Endpoint, EndpointError, Login, Sample, Transport};
+use iotda_core::credentials::{
+    self, Credentials, Error as CredentialsError, Field, Password, SignType, Timestamp,
+};
+use iotda_core::endpoint::{self, Auth, Endpoint, EndpointError, Login, Sample, Transport};
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
@@ -36,6 +38,25 @@ pub enum TimestampInput {
     Fixed(String),
 }
 
+/// How the device authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthMode {
+    /// A password computed from the device secret.
+    #[default]
+    Secret,
+    /// An X.509 device certificate in the TLS handshake; no password.
+    X509,
+}
+
+impl AuthMode {
+    /// Whether this is the default, secret mode (not written to storage,
+    /// so a secret-mode form is stored as before the mode existed).
+    pub fn is_secret(&self) -> bool {
+        *self == Self::Secret
+    }
+}
+
 /// The fields of the Connection page, as typed. `Debug` prints `[elided]`
 /// for the secret.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +64,9 @@ pub enum TimestampInput {
 pub struct ConnectForm {
     /// Device id.
     pub device_id: String,
+    /// Secret or X.509 certificate.
+    #[serde(skip_serializing_if = "AuthMode::is_secret")]
+    pub auth: AuthMode,
     /// Device secret (saved only when `remember_secret`).
     pub secret: String,
     /// Whether the secret is saved in this browser.
@@ -65,6 +89,7 @@ impl fmt::Debug for ConnectForm {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ConnectForm")
             .field("device_id", &self.device_id)
+            .field("auth", &self.auth)
             .field("secret", &"[elided]")
             .field("remember_secret", &self.remember_secret)
             .field("sign_type", &self.sign_type)
@@ -81,6 +106,7 @@ impl Default for ConnectForm {
     fn default() -> Self {
         Self {
             device_id: String::new(),
+            auth: AuthMode::Secret,
             secret: String::new(),
             remember_secret: false,
             sign_type: SignType::NoTimestampCheck,
@@ -121,6 +147,8 @@ pub struct Touched {
 pub enum ConnectAction {
     /// Device id typed.
     DeviceId(String),
+    /// Authentication mode chosen.
+    Auth(AuthMode),
     /// Secret typed (`Debug` prints `[elided]`).
     Secret(Secret),
     /// Show or hide the secret.
@@ -156,6 +184,7 @@ impl Reducible for ConnectState {
                 form.device_id = v;
                 next.touched.device_id = true;
             }
+            ConnectAction::Auth(v) => form.auth = v,
             ConnectAction::Secret(v) => {
                 v.expose().clone_into(&mut form.secret);
                 next.touched.secret = true;
@@ -185,13 +214,34 @@ impl Reducible for ConnectState {
     }
 }
 
+/// What the device presents in CONNECT, in either mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceLogin {
+    /// `{device_id}_0_{sign_type}_{YYYYMMDDHH}` in both modes.
+    pub client_id: String,
+    /// The device id.
+    pub username: String,
+    /// The password, for a secret device only.
+    pub password: Option<Password>,
+    /// The hour in the ClientId.
+    pub timestamp: Timestamp,
+    /// The sign type in the ClientId.
+    pub sign_type: SignType,
+}
+
 /// Everything the page shows that follows from the state.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Derived {
     /// The timestamp text shown in its field.
     pub timestamp_text: String,
-    /// Credentials, or the first input error.
+    /// The authentication mode.
+    pub auth: AuthMode,
+    /// Secret-mode credentials, or the first input error (in certificate
+    /// mode, the error of the missing secret).
     pub credentials: Result<Credentials, CredentialsError>,
+    /// What the device presents in the form's mode, or the first input
+    /// error.
+    pub login: Result<DeviceLogin, CredentialsError>,
     /// The endpoint, or what is wrong with it.
     pub endpoint: Result<Endpoint, EndpointError>,
     /// Which fields were typed in (see [`ConnectState::touched`]).
@@ -202,7 +252,7 @@ impl Derived {
     /// The credential error about `field`, if any. "Empty" is not reported
     /// for a field the user has not typed in yet: a fresh form is not wrong.
     pub fn error_for(&self, field: Field) -> Option<String> {
-        self.credentials
+        self.login
             .as_ref()
             .err()
             .filter(|e| e.field() == field)
@@ -216,14 +266,19 @@ impl Derived {
 
     /// Warnings about `field` (secret rules, sign type 1 clock check).
     pub fn warnings_for(&self, field: Field, now: Option<Timestamp>) -> Vec<String> {
-        let Ok(creds) = &self.credentials else {
+        let Ok(login) = &self.login else {
             return Vec::new();
         };
-        creds
-            .warnings
+        let secret_warnings = match (&self.credentials, self.auth) {
+            (Ok(creds), AuthMode::Secret) => creds.warnings.as_slice(),
+            _ => &[],
+        };
+        secret_warnings
             .iter()
             .cloned()
-            .chain(now.and_then(|n| creds.clock_warning(n)))
+            .chain(
+                now.and_then(|n| credentials::clock_warning(login.sign_type, login.timestamp, n)),
+            )
             .filter(|w| w.field() == field)
             .map(|w| w.to_string())
             .collect()
@@ -231,15 +286,18 @@ impl Derived {
 
     /// The ready-to-paste settings, when credentials and endpoint are valid.
     pub fn settings(&self) -> Option<Settings> {
-        let (Ok(creds), Ok(endpoint)) = (&self.credentials, &self.endpoint) else {
+        let (Ok(device), Ok(endpoint)) = (&self.login, &self.endpoint) else {
             return None;
         };
         let login = Login {
-            client_id: &creds.client_id,
-            username: &creds.username,
-            password: Some(creds.password.expose()),
+            client_id: &device.client_id,
+            username: &device.username,
+            auth: device
+                .password
+                .as_ref()
+                .map_or(Auth::Certificate, |p| Auth::Password(p.expose())),
         };
-        let (topic, payload) = endpoint::sample_report(&creds.username);
+        let (topic, payload) = endpoint::sample_report(&device.username);
         let sample = Sample {
             topic: &topic,
             payload,
@@ -249,6 +307,8 @@ impl Derived {
             mosquitto_pub: endpoint::mosquitto_pub(endpoint, &login, &sample)
                 .map_err(|e| e.to_string()),
             mqttx: endpoint::mqttx_pub(endpoint, &login, &sample),
+            iotda_kit: endpoint::iotda_kit_pub(endpoint, &login, &sample)
+                .map_err(|e| e.to_string()),
             mqttfx: endpoint::mqttfx_profile(endpoint, &login),
         })
     }
@@ -263,6 +323,8 @@ pub struct Settings {
     pub mosquitto_pub: Result<String, String>,
     /// MQTTX CLI command.
     pub mqttx: String,
+    /// `iotda-kit pub` command, or why there is none.
+    pub iotda_kit: Result<String, String>,
     /// MQTT.fx profile fields.
     pub mqttfx: Vec<(&'static str, String)>,
 }
@@ -295,9 +357,32 @@ impl ConnectState {
             TimestampInput::Fixed(text) => text.clone(),
             TimestampInput::Current => self.now.map(|t| t.to_string()).unwrap_or_default(),
         };
-        let credentials = Timestamp::parse(&timestamp_text)
-            .map_err(CredentialsError::from)
+        let timestamp = Timestamp::parse(&timestamp_text).map_err(CredentialsError::from);
+        let credentials = timestamp
+            .clone()
             .and_then(|ts| Credentials::compute(&form.device_id, &form.secret, form.sign_type, ts));
+        let login = match form.auth {
+            AuthMode::Secret => credentials.clone().map(|c| DeviceLogin {
+                client_id: c.client_id,
+                username: c.username,
+                password: Some(c.password),
+                timestamp: c.timestamp,
+                sign_type: c.sign_type,
+            }),
+            AuthMode::X509 => timestamp.and_then(|ts| {
+                Ok(DeviceLogin {
+                    client_id: credentials::client_id(&form.device_id, form.sign_type, ts)?,
+                    username: form.device_id.clone(),
+                    password: None,
+                    timestamp: ts,
+                    sign_type: form.sign_type,
+                })
+            }),
+        };
+        let auth = match form.auth {
+            AuthMode::Secret => Auth::Password(""),
+            AuthMode::X509 => Auth::Certificate,
+        };
         let endpoint = endpoint::parse_port(&form.port).and_then(|port| {
             let endpoint = Endpoint {
                 host: form.host.clone(),
@@ -305,11 +390,13 @@ impl ConnectState {
                 port,
                 path: form.path.clone(),
             };
-            endpoint.check().map(|()| endpoint)
+            endpoint.check_for(&auth).map(|()| endpoint)
         });
         Derived {
             timestamp_text,
+            auth: form.auth,
             credentials,
+            login,
             endpoint,
             touched: self.touched,
         }
@@ -515,7 +602,70 @@ mod tests {
     fn old_or_partial_saved_forms_still_load() {
         let form: ConnectForm = serde_json::from_str(r#"{"device_id":"x"}"#).unwrap();
         assert_eq!(form.device_id, "x");
+        assert_eq!(form.auth, AuthMode::Secret);
         assert_eq!(form.transport, Transport::Mqtts);
+    }
+
+    #[test]
+    fn certificate_mode_has_no_password_and_needs_no_secret() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("p_n".into()),
+                ConnectAction::Timestamp("2025041401".into()),
+                ConnectAction::Auth(AuthMode::X509),
+            ],
+        );
+        let d = s.derive();
+        let login = d.login.clone().unwrap();
+        assert_eq!(login.client_id, "p_n_0_0_2025041401");
+        assert_eq!(login.username, "p_n");
+        assert_eq!(login.password, None);
+        assert_eq!(d.error_for(Field::Secret), None);
+        let settings = d.settings().unwrap();
+        let cmd = settings.mosquitto_pub.unwrap();
+        assert!(
+            cmd.contains("--cert deviceCert.pem --key deviceCert.key"),
+            "{cmd}"
+        );
+        assert!(!cmd.contains(" -P ") && !settings.mqttx.contains(" -P "));
+        let kit = settings.iotda_kit.unwrap();
+        assert!(
+            kit.contains("--cert deviceCert.pem --key deviceCert.key"),
+            "{kit}"
+        );
+        assert!(!kit.contains("--password"), "{kit}");
+        assert!(settings.mqttfx.contains(&("Password", String::new())));
+        // A certificate needs TLS; the error is on the transport.
+        let s = apply(s, vec![ConnectAction::Transport(Transport::Mqtt)]);
+        assert!(s.derive().endpoint.unwrap_err().is_transport());
+        // Back to secret mode, the secret is asked for again.
+        let s = apply(
+            s,
+            vec![
+                ConnectAction::Auth(AuthMode::Secret),
+                ConnectAction::Secret(Secret::default()),
+            ],
+        );
+        assert!(s.derive().error_for(Field::Secret).is_some());
+    }
+
+    #[test]
+    fn the_mode_is_stored_only_when_not_secret() {
+        let secret = serde_json::to_value(ConnectForm::default()).unwrap();
+        assert_eq!(
+            secret.get("auth"),
+            None,
+            "secret-mode forms store as before"
+        );
+        let form = ConnectForm {
+            auth: AuthMode::X509,
+            ..ConnectForm::default()
+        };
+        let json = serde_json::to_string(&form).unwrap();
+        assert!(json.contains(r#""auth":"x509""#), "{json}");
+        let back: ConnectForm = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, form);
     }
 
     #[test]

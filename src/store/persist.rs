@@ -350,6 +350,7 @@ mod tests {
         );
         // Spot checks of what the user sees.
         assert_eq!(w.connect.form.device_id, "6543_dev-01");
+        assert_eq!(w.connect.form.auth, crate::state::AuthMode::Secret);
         assert_eq!(w.connect.secret(), "s3cret-remembered");
         let ca = w.certs.issued.ca.as_ref().expect("the CA");
         assert!(ca.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));

@@ -2,6 +2,12 @@
 //! the same: a `mosquitto_pub` command line, an MQTTX CLI command and the
 //! fields of MQTT.fx's connection profile.
 //!
+//! A device logs in with a password computed from its secret, or with an
+//! X.509 certificate: then the TLS handshake authenticates it, the ClientId
+//! and user name stay as for a secret and the password is left blank (the
+//! seed: "Leave it blank when the X.509 certificate is used"). The files
+//! the generated settings name are those the Certificates page downloads.
+//!
 //! Pure text generation: nothing here resolves names or opens sockets.
 
 use std::fmt;
@@ -14,6 +20,16 @@ use serde::{Deserialize, Serialize};
 pub const LEGACY_HOST: &str = "iot-mqtts.cn-north-4.myhuaweicloud.com";
 /// The path IoTDA serves MQTT over WebSocket on.
 pub const DEFAULT_WS_PATH: &str = "/mqtt";
+
+/// The device certificate file, as the Certificates page downloads it.
+pub const DEVICE_CERT_FILE: &str = "deviceCert.pem";
+/// The device key file, as the Certificates page downloads it.
+pub const DEVICE_KEY_FILE: &str = "deviceCert.key";
+/// The platform CA certificate the device trusts: Huawei's "Obtaining
+/// Resources" page publishes it per region and edition without a fixed file
+/// name, so the settings use the name the local platform gives its own
+/// (`tls/platform-ca.crt`).
+pub const PLATFORM_CA_FILE: &str = "platform-ca.crt";
 
 /// A broker host offered in the host field's suggestions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,12 +155,19 @@ pub enum EndpointError {
     Port(String),
     /// A WebSocket path that does not start with '/'.
     Path(String),
+    /// An X.509 device over a transport without TLS.
+    CertificateNeedsTls(Transport),
 }
 
 impl EndpointError {
     /// Whether the error is about the port field (else host or path).
     pub fn is_port(&self) -> bool {
         matches!(self, Self::Port(_))
+    }
+
+    /// Whether the error is about the transport field.
+    pub fn is_transport(&self) -> bool {
+        matches!(self, Self::CertificateNeedsTls(_))
     }
 
     /// Whether the error is about the WebSocket path field.
@@ -171,6 +194,9 @@ impl Say for EndpointError {
             Self::HostTooLong(n) => Message::new(k::HOST_TOO_LONG).with("n", n),
             Self::Port(p) => Message::new(k::PORT).with("port", format_args!("{p:?}")),
             Self::Path(p) => Message::new(k::PATH).with("path", format_args!("{p:?}")),
+            Self::CertificateNeedsTls(t) => {
+                Message::new(k::CERTIFICATE_NEEDS_TLS).with("scheme", t.scheme())
+            }
         }
     }
 }
@@ -274,6 +300,16 @@ impl Endpoint {
         Ok(())
     }
 
+    /// [`Endpoint::check`], and for a certificate device, that the
+    /// transport has TLS.
+    pub fn check_for(&self, auth: &Auth<'_>) -> Result<(), EndpointError> {
+        self.check()?;
+        if matches!(auth, Auth::Certificate) && !self.transport.is_tls() {
+            return Err(EndpointError::CertificateNeedsTls(self.transport));
+        }
+        Ok(())
+    }
+
     /// The URL form, e.g. `mqtts://host:8883` or `wss://host:443/mqtt`.
     pub fn url(&self) -> String {
         let host = if self.host.contains(':') {
@@ -290,26 +326,35 @@ impl Endpoint {
     }
 }
 
-/// What a client presents in CONNECT. `Debug` prints `[elided]` for the
-/// password.
+/// How a device proves who it is.
 #[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Auth<'a> {
+    /// The MQTT password computed from the device secret.
+    Password(&'a str),
+    /// An X.509 device certificate ([`DEVICE_CERT_FILE`], [`DEVICE_KEY_FILE`])
+    /// presented in the TLS handshake, trusting [`PLATFORM_CA_FILE`]; no
+    /// password.
+    Certificate,
+}
+
+impl fmt::Debug for Auth<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Password(_) => f.write_str("Password([elided])"),
+            Self::Certificate => f.write_str("Certificate"),
+        }
+    }
+}
+
+/// What a client presents in CONNECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Login<'a> {
     /// MQTT ClientId.
     pub client_id: &'a str,
     /// MQTT user name.
     pub username: &'a str,
-    /// MQTT password; `None` for certificate (X.509) devices.
-    pub password: Option<&'a str>,
-}
-
-impl fmt::Debug for Login<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Login")
-            .field("client_id", &self.client_id)
-            .field("username", &self.username)
-            .field("password", &self.password.map(|_| "[elided]"))
-            .finish()
-    }
+    /// Password or certificate.
+    pub auth: Auth<'a>,
 }
 
 /// A message to publish in the generated commands.
@@ -326,6 +371,8 @@ pub struct Sample<'a> {
 pub enum Unsupported {
     /// `mosquitto_pub` 2.0 speaks MQTT over TCP only.
     MosquittoWebSocket,
+    /// `iotda-kit pub` speaks MQTT over TCP only.
+    IotdaKitWebSocket,
 }
 
 impl Say for Unsupported {
@@ -333,6 +380,7 @@ impl Say for Unsupported {
         use crate::text::keys::endpoint as k;
         match self {
             Self::MosquittoWebSocket => Message::new(k::MOSQUITTO_WEB_SOCKET),
+            Self::IotdaKitWebSocket => Message::new(k::IOTDA_KIT_WEB_SOCKET),
         }
     }
 }
@@ -367,6 +415,33 @@ pub fn shell_quote(word: &str) -> String {
     }
 }
 
+/// A client's words for how the device authenticates; `flags` are the
+/// client's password flag, its flag for TLS with the system's CAs (used
+/// only when `transport` has TLS) and its CA file flag.
+fn auth_words<'a>(
+    login: &Login<'a>,
+    transport: Transport,
+    [password_flag, system_tls_flag, ca_flag]: [&'static str; 3],
+) -> Vec<&'a str> {
+    match login.auth {
+        Auth::Password(password) => {
+            let mut words = vec![password_flag, password];
+            if transport.is_tls() {
+                words.push(system_tls_flag);
+            }
+            words
+        }
+        Auth::Certificate => vec![
+            ca_flag,
+            PLATFORM_CA_FILE,
+            "--cert",
+            DEVICE_CERT_FILE,
+            "--key",
+            DEVICE_KEY_FILE,
+        ],
+    }
+}
+
 fn command(words: &[&str]) -> String {
     words
         .iter()
@@ -377,7 +452,8 @@ fn command(words: &[&str]) -> String {
 
 /// A `mosquitto_pub` command line (MQTT 3.1.1, QoS 1) publishing `sample`.
 ///
-/// TLS uses the operating system's trusted CAs (`--tls-use-os-certs`).
+/// With a password, TLS uses the operating system's trusted CAs
+/// (`--tls-use-os-certs`); with a certificate, the platform CA file.
 pub fn mosquitto_pub(
     endpoint: &Endpoint,
     login: &Login<'_>,
@@ -400,12 +476,11 @@ pub fn mosquitto_pub(
         "-u",
         login.username,
     ];
-    if let Some(password) = login.password {
-        words.extend(["-P", password]);
-    }
-    if endpoint.transport.is_tls() {
-        words.push("--tls-use-os-certs");
-    }
+    words.extend(auth_words(
+        login,
+        endpoint.transport,
+        ["-P", "--tls-use-os-certs", "--cafile"],
+    ));
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     Ok(command(&words))
 }
@@ -427,37 +502,86 @@ pub fn mqttx_pub(endpoint: &Endpoint, login: &Login<'_>, sample: &Sample<'_>) ->
         words.extend(["--path", &endpoint.path]);
     }
     words.extend(["-V", "3.1.1", "-i", login.client_id, "-u", login.username]);
-    if let Some(password) = login.password {
-        words.extend(["-P", password]);
-    }
+    // The scheme (`-l mqtts`) already says TLS: no flag for it.
+    words.extend(auth_words(login, Transport::Mqtt, ["-P", "", "--ca"]));
     words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
     command(&words)
 }
 
+/// An `iotda-kit pub` command (QoS 1) publishing `sample`: with a
+/// password over TLS it trusts the built-in public roots (`--tls`); with a
+/// certificate it trusts [`PLATFORM_CA_FILE`] and presents the device's
+/// files.
+pub fn iotda_kit_pub(
+    endpoint: &Endpoint,
+    login: &Login<'_>,
+    sample: &Sample<'_>,
+) -> Result<String, Unsupported> {
+    if endpoint.transport.is_websocket() {
+        return Err(Unsupported::IotdaKitWebSocket);
+    }
+    let port = endpoint.port.to_string();
+    let mut words = vec![
+        "iotda-kit",
+        "pub",
+        "--host",
+        &endpoint.host,
+        "--port",
+        &port,
+        "--client-id",
+        login.client_id,
+        "--username",
+        login.username,
+    ];
+    words.extend(auth_words(
+        login,
+        endpoint.transport,
+        ["--password", "--tls", "--ca"],
+    ));
+    words.extend(["-q", "1", "-t", sample.topic, "-m", sample.payload]);
+    Ok(command(&words))
+}
+
 /// The fields of an MQTT.fx connection profile, as (label, value) pairs in
-/// the order MQTT.fx shows them.
+/// the order MQTT.fx shows them, with the labels of Huawei's MQTT.fx guides:
+/// a secret device trusts the platform's "CA certificate file"; a
+/// certificate device leaves the password blank and uses "Self signed
+/// certificates" with the CA, client certificate and client key files,
+/// "PEM formatted".
 pub fn mqttfx_profile(endpoint: &Endpoint, login: &Login<'_>) -> Vec<(&'static str, String)> {
-    let tls = if endpoint.transport.is_tls() {
-        "Enable SSL/TLS: yes; TLS 1.2; CA signed server certificate"
-    } else {
-        "Enable SSL/TLS: no"
+    let tls = match (endpoint.transport.is_tls(), login.auth) {
+        (false, _) => "Enable SSL/TLS: no".to_owned(),
+        (true, Auth::Password(_)) => {
+            format!("Enable SSL/TLS: yes; TLS 1.2; CA certificate file: {PLATFORM_CA_FILE}")
+        }
+        (true, Auth::Certificate) => {
+            "Enable SSL/TLS: yes; TLS 1.2; Self signed certificates".to_owned()
+        }
+    };
+    let password = match login.auth {
+        Auth::Password(password) => password.to_owned(),
+        Auth::Certificate => String::new(),
     };
     let mut rows = vec![
         ("Broker Address", endpoint.host.clone()),
         ("Broker Port", endpoint.port.to_string()),
         ("Client ID", login.client_id.to_owned()),
         ("User Name", login.username.to_owned()),
-        (
-            "Password",
-            login
-                .password
-                .unwrap_or("(none: X.509 certificate)")
-                .to_owned(),
-        ),
-        ("SSL/TLS", tls.to_owned()),
+        ("Password", password),
+        ("SSL/TLS", tls),
+    ];
+    if let (true, Auth::Certificate) = (endpoint.transport.is_tls(), login.auth) {
+        rows.extend([
+            ("CA file", PLATFORM_CA_FILE.to_owned()),
+            ("Client certificate file", DEVICE_CERT_FILE.to_owned()),
+            ("Client key file", DEVICE_KEY_FILE.to_owned()),
+            ("PEM formatted", "yes".to_owned()),
+        ]);
+    }
+    rows.extend([
         ("MQTT Version", "3.1.1".to_owned()),
         ("Keep Alive Interval", "120".to_owned()),
-    ];
+    ]);
     if endpoint.transport.is_websocket() {
         rows.push(("WebSocket path", endpoint.path.clone()));
     }
@@ -490,7 +614,11 @@ mod tests {
     const LOGIN: Login<'static> = Login {
         client_id: "p_n_0_0_2025041401",
         username: "p_n",
-        password: Some("c751"),
+        auth: Auth::Password("c751"),
+    };
+    const CERT_LOGIN: Login<'static> = Login {
+        auth: Auth::Certificate,
+        ..LOGIN
     };
     const SAMPLE: Sample<'static> = Sample {
         topic: "$oc/devices/p_n/sys/properties/report",
@@ -590,6 +718,63 @@ mod tests {
     }
 
     #[test]
+    fn mosquitto_command_with_a_certificate_has_files_and_no_password() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Mqtts);
+        let cmd = mosquitto_pub(&e, &CERT_LOGIN, &SAMPLE).unwrap();
+        assert!(
+            cmd.starts_with(
+                "mosquitto_pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 8883 -V mqttv311 \
+             -i p_n_0_0_2025041401 -u p_n --cafile platform-ca.crt --cert deviceCert.pem \
+             --key deviceCert.key -q 1 -t "
+            ),
+            "{cmd}"
+        );
+        assert!(
+            !cmd.contains(" -P ") && !cmd.contains("--tls-use-os-certs"),
+            "{cmd}"
+        );
+    }
+
+    #[test]
+    fn a_certificate_needs_tls() {
+        let mut e = Endpoint::new("h.example", Transport::Mqtt);
+        assert_eq!(e.check_for(&LOGIN.auth), Ok(()));
+        let err = e.check_for(&Auth::Certificate).unwrap_err();
+        assert!(err.is_transport());
+        assert!(err.to_string().contains("mqtt has not"), "{err}");
+        e.transport = Transport::Mqtts;
+        assert_eq!(e.check_for(&Auth::Certificate), Ok(()));
+        e.port = 0;
+        assert!(e.check_for(&Auth::Certificate).unwrap_err().is_port());
+    }
+
+    #[test]
+    fn debug_of_a_password_is_elided() {
+        let shown = format!("{LOGIN:?}");
+        assert!(
+            !shown.contains("c751") && shown.contains("[elided]"),
+            "{shown}"
+        );
+    }
+
+    #[test]
+    fn iotda_kit_commands() {
+        let e = Endpoint::new("127.0.0.1", Transport::Mqtts);
+        let cmd = iotda_kit_pub(&e, &CERT_LOGIN, &SAMPLE).unwrap();
+        assert!(cmd.starts_with(
+            "iotda-kit pub --host 127.0.0.1 --port 8883 --client-id p_n_0_0_2025041401 --username p_n \
+             --ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key -q 1 -t "
+        ), "{cmd}");
+        assert!(!cmd.contains("--password"), "{cmd}");
+        let cmd = iotda_kit_pub(&e, &LOGIN, &SAMPLE).unwrap();
+        assert!(cmd.contains(" --password c751 --tls -q 1 "), "{cmd}");
+        assert_eq!(
+            iotda_kit_pub(&Endpoint::new("h.example", Transport::Wss), &LOGIN, &SAMPLE),
+            Err(Unsupported::IotdaKitWebSocket)
+        );
+    }
+
+    #[test]
     fn mosquitto_has_no_websocket() {
         let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
         assert_eq!(
@@ -603,24 +788,21 @@ mod tests {
         let login = Login {
             client_id: "dev_0_0_2025041401",
             username: "dev",
-            password: Some("c75150e6cb84"),
+            auth: Auth::Password("c75150e6cb84"),
         };
         let shown = format!("{login:?}");
         assert!(!shown.contains("c75150e6cb84"), "{shown}");
-        assert!(shown.contains("password: Some(\"[elided]\")"), "{shown}");
+        assert!(shown.contains("Password([elided])"), "{shown}");
         assert!(shown.contains("dev_0_0_2025041401"), "{shown}");
     }
 
     #[test]
     fn mqttx_command_over_wss_without_password() {
         let e = Endpoint::new(LEGACY_HOST, Transport::Wss);
-        let login = Login {
-            password: None,
-            ..LOGIN
-        };
-        let cmd = mqttx_pub(&e, &login, &SAMPLE);
+        let cmd = mqttx_pub(&e, &CERT_LOGIN, &SAMPLE);
         assert!(cmd.starts_with(
-            "mqttx pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 443 -l wss --path /mqtt -V 3.1.1 -i p_n_0_0_2025041401 -u p_n -q 1 "
+            "mqttx pub -h iot-mqtts.cn-north-4.myhuaweicloud.com -p 443 -l wss --path /mqtt -V 3.1.1 -i p_n_0_0_2025041401 -u p_n \
+             --ca platform-ca.crt --cert deviceCert.pem --key deviceCert.key -q 1 "
         ), "{cmd}");
         assert!(!cmd.contains(" -P "));
     }
@@ -636,6 +818,42 @@ mod tests {
         assert_eq!(rows.len(), 8);
         let wss = mqttfx_profile(&Endpoint::new("h.example", Transport::Wss), &LOGIN);
         assert_eq!(wss.last(), Some(&("WebSocket path", "/mqtt".to_owned())));
+        assert_eq!(
+            wss[5],
+            (
+                "SSL/TLS",
+                "Enable SSL/TLS: yes; TLS 1.2; CA certificate file: platform-ca.crt".to_owned()
+            )
+        );
+    }
+
+    #[test]
+    fn mqttfx_rows_for_a_certificate() {
+        let e = Endpoint::new(LEGACY_HOST, Transport::Mqtts);
+        let rows = mqttfx_profile(&e, &CERT_LOGIN);
+        let labels: Vec<_> = rows.iter().map(|(label, _)| *label).collect();
+        assert_eq!(
+            labels,
+            [
+                "Broker Address",
+                "Broker Port",
+                "Client ID",
+                "User Name",
+                "Password",
+                "SSL/TLS",
+                "CA file",
+                "Client certificate file",
+                "Client key file",
+                "PEM formatted",
+                "MQTT Version",
+                "Keep Alive Interval",
+            ]
+        );
+        assert_eq!(rows[1].1, "8883");
+        assert_eq!(rows[4].1, "", "the password is left blank");
+        assert!(rows[5].1.ends_with("Self signed certificates"));
+        assert_eq!(rows[7].1, "deviceCert.pem");
+        assert_eq!(rows[8].1, "deviceCert.key");
     }
 
     #[test]

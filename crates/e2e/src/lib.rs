@@ -438,6 +438,30 @@ impl Browser {
         self.untick("#console-tls").await;
     }
 
+    /// Opens the Certificates page served at `addr` and makes the CA
+    /// "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA".
+    pub async fn create_test_ca(&self, addr: SocketAddr) {
+        self.goto(&format!("http://{addr}/certificates")).await;
+        self.fill("#ca-c", "CN").await;
+        self.fill("#ca-o", "IoTDA Kit Test").await;
+        self.fill("#ca-cn", "IoTDA Kit Test CA").await;
+        self.click("#ca-create").await;
+        self.wait_for("#ca-download-cert").await;
+    }
+
+    /// Saves the file the download link `css` offers as `dir/file`, after
+    /// checking that the link names it `file`.
+    pub async fn save_download(&self, css: &str, dir: &Path, file: &str) {
+        let name = self
+            .wait_for(css)
+            .await
+            .attr("download")
+            .await
+            .expect("read the download attribute");
+        assert_eq!(name.as_deref(), Some(file), "{css}");
+        std::fs::write(dir.join(file), self.download(css).await).expect("save the download");
+    }
+
     /// On the Certificates page, which holds a CA: makes the verification
     /// certificate for `code` and a device certificate for `node_id`, and
     /// returns the device certificate's SHA-256 fingerprint as the page

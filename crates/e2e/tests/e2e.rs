@@ -126,12 +126,7 @@ fn openssl(dir: &std::path::Path, args: &[&str]) -> String {
 
 /// Opens /certificates in a fresh session and makes a P-256 CA there.
 async fn certificates_page_with_ca(browser: &iotda_kit_e2e::Browser, addr: std::net::SocketAddr) {
-    browser.goto(&format!("http://{addr}/certificates")).await;
-    browser.fill("#ca-c", "CN").await;
-    browser.fill("#ca-o", "IoTDA Kit Test").await;
-    browser.fill("#ca-cn", "IoTDA Kit Test CA").await;
-    browser.click("#ca-create").await;
-    browser.wait_for("#ca-download-cert").await;
+    browser.create_test_ca(addr).await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -192,14 +187,7 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
         ("#device-download-key", "deviceCert.key"),
         ("#device-download-csr", "deviceCert.csr"),
     ] {
-        let name = browser
-            .wait_for(css)
-            .await
-            .attr("download")
-            .await
-            .expect("read the download attribute");
-        assert_eq!(name.as_deref(), Some(file));
-        std::fs::write(dir.join(file), browser.download(css).await).expect("save the download");
+        browser.save_download(css, dir.path(), file).await;
     }
 
     // The fingerprint on the page is the one the core and OpenSSL compute.

@@ -17,7 +17,7 @@ use crate::components::value_row::ValueRow;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::{ConnectAction, ConnectState, TimestampInput};
+use crate::state::{AuthMode, ConnectAction, ConnectState, TimestampInput};
 use crate::store::{Secret, WorkspaceAction};
 use crate::web::clock;
 
@@ -82,6 +82,18 @@ pub fn ConnectPage() -> Html {
             }
         })
     };
+    let on_auth = {
+        let dispatcher = state.dispatcher();
+        Callback::from(move |e: Event| {
+            let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+            let mode = if value == "x509" {
+                AuthMode::X509
+            } else {
+                AuthMode::Secret
+            };
+            dispatcher.dispatch(ConnectAction::Auth(mode));
+        })
+    };
     let on_transport = {
         let dispatcher = state.dispatcher();
         Callback::from(move |e: Event| {
@@ -101,11 +113,13 @@ pub fn ConnectPage() -> Html {
 
     let form = &state.form;
     let derived = state.derive();
-    let creds = derived.credentials.as_ref().ok();
+    let login = derived.login.as_ref().ok();
+    let x509 = form.auth == AuthMode::X509;
     let endpoint_error = derived.endpoint.as_ref().err();
     let endpoint_error_where = |pick: fn(&iotda_core::endpoint::EndpointError) -> bool| {
         endpoint_error.filter(|e| pick(e)).map(ToString::to_string)
     };
+    let transport_error = endpoint_error_where(|e| e.is_transport());
     let following_clock = form.timestamp == TimestampInput::Current;
     let timestamp_hint = if following_clock {
         t.timestamp_following()
@@ -122,6 +136,17 @@ pub fn ConnectPage() -> Html {
                     oninput={text_action(ConnectAction::DeviceId)}
                     hint={t.device_id_hint()}
                     error={derived.error_for(Field::DeviceId)} />
+                <div class="field">
+                    <label for="auth-mode">{ t.auth_mode() }</label>
+                    <select id="auth-mode" onchange={on_auth}>
+                        <option value="secret" selected={!x509}>{ t.auth_secret() }</option>
+                        <option value="x509" selected={x509}>{ t.auth_x509() }</option>
+                    </select>
+                    if x509 {
+                        <span class="hint" id="auth-x509-hint">{ t.auth_x509_hint() }</span>
+                    }
+                </div>
+                if !x509 {
                 <TextField id="secret" label={t.secret()} value={form.secret.clone()}
                     input_type={if state.show_secret { "text" } else { "password" }}
                     autocomplete="off"
@@ -140,6 +165,7 @@ pub fn ConnectPage() -> Html {
                     <label for="remember-secret">{ t.remember_secret() }</label>
                     <span class="hint">{ t.remember_secret_hint() }</span>
                 </div>
+                }
                 <div class="field">
                     <label for="sign-type">{ t.sign_type() }</label>
                     <select id="sign-type" onchange={on_sign_type}>
@@ -169,17 +195,20 @@ pub fn ConnectPage() -> Html {
                 <TextField id="host" label={t.host()} value={form.host.clone()} list="host-presets"
                     oninput={text_action(ConnectAction::Host)}
                     hint={t.host_hint()}
-                    error={endpoint_error_where(|e| !e.is_port() && !e.is_path())} />
+                    error={endpoint_error_where(|e| !e.is_port() && !e.is_path() && !e.is_transport())} />
                 <datalist id="host-presets">
                     { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={say.text(p.label)} /> }) }
                 </datalist>
-                <div class="field">
+                <div class={classes!("field", transport_error.as_ref().map(|_| "invalid"))}>
                     <label for="transport">{ t.protocol() }</label>
                     <select id="transport" onchange={on_transport}>
                         { for Transport::ALL.iter().map(|tr| html! {
                             <option value={tr.scheme()} selected={*tr == form.transport}>{ transport_label(t, *tr) }</option>
                         }) }
                     </select>
+                    if let Some(error) = &transport_error {
+                        <p class="field-error" id="transport-error" role="alert">{ say.text(error) }</p>
+                    }
                 </div>
                 <TextField id="port" label={t.port()} value={form.port.clone()}
                     oninput={text_action(ConnectAction::Port)}
@@ -193,10 +222,13 @@ pub fn ConnectPage() -> Html {
 
             <section class="card wide" aria-labelledby="credentials-heading">
                 <h2 id="credentials-heading">{ t.credentials() }</h2>
-                <ValueRow id="client-id" label="ClientId" value={creds.map(|c| AttrValue::from(c.client_id.clone()))} />
-                <ValueRow id="username" label={t.username()} value={creds.map(|c| AttrValue::from(c.username.clone()))} />
-                <ValueRow id="password" label={t.password()} value={creds.map(|c| AttrValue::from(c.password.expose().to_owned()))} />
-                if creds.is_none() {
+                <ValueRow id="client-id" label="ClientId" value={login.map(|c| AttrValue::from(c.client_id.clone()))} />
+                <ValueRow id="username" label={t.username()} value={login.map(|c| AttrValue::from(c.username.clone()))} />
+                if !x509 {
+                    <ValueRow id="password" label={t.password()}
+                        value={login.and_then(|c| c.password.as_ref()).map(|p| AttrValue::from(p.expose().to_owned()))} />
+                }
+                if login.is_none() {
                     <p class="hint">{ t.credentials_pending() }</p>
                 }
             </section>
@@ -206,7 +238,11 @@ pub fn ConnectPage() -> Html {
                 { settings_view(t, say, settings) }
             </section>
 
-            <doctor::DoctorCard device_id={form.device_id.clone()} secret={form.secret.clone()} />
+            // The doctor checks secret logins; a certificate device is
+            // checked with `iotda-kit doctor --cert --key --ca`.
+            if !x509 {
+                <doctor::DoctorCard device_id={form.device_id.clone()} secret={form.secret.clone()} />
+            }
         </div>
     }
 }
@@ -238,15 +274,31 @@ fn settings_view(t: &Texts, say: Say, settings: Option<crate::state::Settings>) 
             } }
             <h3>{ "MQTTX CLI" }</h3>
             { command_block("mqttx-cmd", t.mqttx_command(), &s.mqttx) }
+            <h3>{ "iotda-kit" }</h3>
+            { match &s.iotda_kit {
+                Ok(cmd) => command_block("iotda-kit-cmd", t.iotda_kit_command(), cmd),
+                Err(why) => html! { <p class="hint" id="iotda-kit-cmd-unavailable">{ say.text(why) }</p> },
+            } }
             <h3>{ t.mqttfx_profile() }</h3>
             <table class="settings-table" id="mqttfx-table">
                 <tbody>
-                    { for s.mqttfx.iter().map(|(label, value)| html! {
-                        <tr>
-                            <th scope="row">{ *label }</th>
-                            <td><code>{ value.clone() }</code></td>
-                            <td><CopyButton text={value.clone()} what={*label} /></td>
-                        </tr>
+                    { for s.mqttfx.iter().map(|(label, value)| if value.is_empty() {
+                        // MQTT.fx's password of a certificate device.
+                        html! {
+                            <tr>
+                                <th scope="row">{ *label }</th>
+                                <td class="hint">{ t.leave_blank() }</td>
+                                <td></td>
+                            </tr>
+                        }
+                    } else {
+                        html! {
+                            <tr>
+                                <th scope="row">{ *label }</th>
+                                <td><code>{ value.clone() }</code></td>
+                                <td><CopyButton text={value.clone()} what={*label} /></td>
+                            </tr>
+                        }
                     }) }
                 </tbody>
             </table>

@@ -504,6 +504,8 @@ crate::catalog! {
         PORT = "port must be a number from 1 to 65535; got {port}";
         PATH = "WebSocket path must start with '/' (IoTDA uses /mqtt); got {path}";
         MOSQUITTO_WEB_SOCKET = "mosquitto_pub 2.0 has no WebSocket support; choose MQTT or MQTTS, or use the MQTTX command";
+        IOTDA_KIT_WEB_SOCKET = "iotda-kit pub speaks MQTT over TCP only; choose MQTT or MQTTS, or use the MQTTX command";
+        CERTIFICATE_NEEDS_TLS = "an X.509 device authenticates in the TLS handshake, which {scheme} has not; choose MQTTS (8883)";
     }
 
     /// Gzip payloads ([`crate::gzip::GzipError`]).
