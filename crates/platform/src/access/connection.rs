@@ -500,6 +500,7 @@ impl Relay {
         loop {
             let silence_ends = self.last_heard + self.keep_alive.unwrap_or(never);
             tokio::select! {
+                _ = &mut taken_over => return self.taken_over(device).await,
                 read = device.read_into(&mut from_device) => {
                     match read {
                         Ok(0) => return End::Other("the device closed the connection".into()),
@@ -520,6 +521,13 @@ impl Relay {
                 }
                 read = broker.read_buf(&mut from_broker) => {
                     match read {
+                        // A takeover is signalled before the newer
+                        // connection reaches the broker: the broker's close
+                        // it causes may be seen first when this task runs
+                        // late, and is still the takeover.
+                        Ok(0) | Err(_) if taken_over.try_recv().is_ok() => {
+                            return self.taken_over(device).await;
+                        }
                         Ok(0) => return End::Other("the broker closed the session".into()),
                         Err(e) => return End::Other(format!("broker read failed: {e}")),
                         Ok(_) => {}
@@ -538,12 +546,6 @@ impl Relay {
                 _ = tokio::time::sleep_until(silence_ends), if self.keep_alive.is_some() => {
                     return End::KeepAlive(self.keep_alive.unwrap_or(never));
                 }
-                _ = &mut taken_over => {
-                    if self.version.is_v5() {
-                        let _ = send(device, Disconnect::new(DisconnectReasonCode::SessionTakenOver).into(), self.version).await;
-                    }
-                    return End::TakenOver;
-                }
                 _ = shutdown.changed() => {
                     if self.version.is_v5() {
                         let _ = send(device, Disconnect::new(DisconnectReasonCode::ServerShuttingDown).into(), self.version).await;
@@ -552,6 +554,15 @@ impl Relay {
                 }
             }
         }
+    }
+
+    /// Ends a connection another took over: an MQTT 5 device is told why.
+    async fn taken_over(&self, device: &mut DeviceStream) -> End {
+        if self.version.is_v5() {
+            let disconnect = Disconnect::new(DisconnectReasonCode::SessionTakenOver);
+            let _ = send(device, disconnect.into(), self.version).await;
+        }
+        End::TakenOver
     }
 
     /// Frames and judges what the device sent; returns the bytes for the
