@@ -423,17 +423,17 @@ pub fn verify(parts: &Parts<'_>, keys: &AkSk, now: i64) -> Result<(), SignError>
         }
     };
     // Compared in constant time: the signature is a secret-derived value.
-    let same = expected.len() == auth.signature.len()
-        && expected
-            .bytes()
-            .zip(auth.signature.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0;
-    if same {
+    if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         Ok(())
     } else {
         Err(SignError::Mismatch)
     }
+}
+
+/// Compares without an early exit, so the time taken does not tell how many
+/// leading bytes of a secret-derived value were right.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]

@@ -96,13 +96,7 @@ impl PageSession {
 
     /// Whether `presented` is the token (compared in constant time).
     fn admits(&self, presented: &[u8]) -> bool {
-        let token = self.token.as_bytes();
-        presented.len() == token.len()
-            && presented
-                .iter()
-                .zip(token)
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        signer::constant_time_eq(presented, self.token.as_bytes())
     }
 }
 

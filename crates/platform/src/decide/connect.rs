@@ -526,7 +526,9 @@ pub fn authenticate(
             })?;
             let matches = |s: &crate::directory::DeviceSecret| {
                 Credentials::compute(device_id, s.expose(), parts.sign_type, parts.timestamp)
-                    .is_ok_and(|c| constant_time_eq(c.password.expose().as_bytes(), password))
+                    .is_ok_and(|c| {
+                        crate::signer::constant_time_eq(c.password.expose().as_bytes(), password)
+                    })
             };
             if !(matches(secret) || secondary.as_ref().is_some_and(matches)) {
                 return Err(Refusal::new(RefusalReason::WrongSecret {
@@ -680,12 +682,6 @@ fn normalise_fingerprint(f: &str) -> String {
         .filter(|c| *c != ':')
         .map(|c| c.to_ascii_lowercase())
         .collect()
-}
-
-/// Compares without an early exit, so the time taken does not tell how many
-/// leading characters of a password were right.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 #[cfg(test)]
