@@ -4,10 +4,7 @@
 //! attempt is said to follow the rules, and a CONNACK code is explained, in
 //! English and in Chinese.
 
-use std::io::Read;
-use std::net::TcpListener;
-use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use iotda_core::credentials::{Credentials, SignType, Timestamp};
 use iotda_kit_e2e::{serve_dist, Chromedriver};
@@ -18,39 +15,9 @@ const SECRET: &str = "d0ct0rS3cret";
 /// The bytes `mosquitto_pub` sends as its CONNECT with these credentials,
 /// captured by a listener that never answers, as hex.
 fn captured_connect(client_id: &str, username: &str, password: &str) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a capture port");
-    let port = listener.local_addr().expect("its port").port();
-    let mut publisher = Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-V", "mqttv311"])
-        .args(["-i", client_id, "-u", username, "-P", password])
-        .args(["-k", "60", "-t", "t", "-m", "m"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("run mosquitto_pub (apt-get install mosquitto-clients)");
-    let (mut stream, _) = listener.accept().expect("mosquitto_pub connects");
-    // mosquitto_pub sends its CONNECT and waits for a CONNACK: the
-    // capture is whatever came before half a second of silence.
-    stream
-        .set_read_timeout(Some(Duration::from_millis(500)))
-        .expect("a read timeout");
-    let mut bytes = vec![0u8; 1024];
-    let mut len = 0;
-    loop {
-        match stream.read(&mut bytes[len..]) {
-            Ok(0) => break,
-            Ok(n) => len += n,
-            Err(_) if len > 0 => break,
-            Err(e) => panic!("no CONNECT from mosquitto_pub: {e}"),
-        }
-    }
-    publisher.kill().expect("stop mosquitto_pub");
-    publisher.wait().expect("reap mosquitto_pub");
-    bytes[..len]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    iotda_testkit::capture_mosquitto_pub_connect(&[
+        "-V", "mqttv311", "-i", client_id, "-u", username, "-P", password, "-k", "60",
+    ])
 }
 
 fn credentials(sign_type: SignType, unix_seconds: i64) -> Credentials {

@@ -288,6 +288,57 @@ pub fn venv_python() -> PathBuf {
     python
 }
 
+/// Runs `mosquitto_pub` (a client nobody here wrote) with `args` against a
+/// listener that only reads its CONNECT, never answers, and returns that
+/// packet's bytes in hex, space-separated, as a capture shows them.
+pub fn capture_mosquitto_pub_connect(args: &[&str]) -> String {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a capture port");
+    let port = listener.local_addr().expect("its port").port().to_string();
+    let mut publisher = Command::new("mosquitto_pub")
+        .args(["-h", "127.0.0.1", "-p", &port, "-t", "t", "-m", "m"])
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("run mosquitto_pub (apt-get install mosquitto-clients)");
+    let (mut stream, _) = listener.accept().expect("mosquitto_pub connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("a read timeout");
+    let mut bytes = Vec::new();
+    let mut buf = [0u8; 512];
+    // The fixed header: the type byte, then the Remaining Length, a
+    // variable-length integer of up to four bytes.
+    let whole = |bytes: &[u8]| {
+        let (mut length, mut shift) = (0usize, 0);
+        for (i, b) in bytes.iter().enumerate().skip(1).take(4) {
+            length |= usize::from(b & 0x7f) << shift;
+            shift += 7;
+            if b & 0x80 == 0 {
+                return bytes.len() >= i + 1 + length;
+            }
+        }
+        false
+    };
+    while !whole(&bytes) {
+        let n = stream.read(&mut buf).expect("read the CONNECT");
+        assert!(
+            n > 0,
+            "mosquitto_pub closed before its CONNECT was complete"
+        );
+        bytes.extend_from_slice(&buf[..n]);
+    }
+    drop(stream);
+    let _ = publisher.kill();
+    let _ = publisher.wait();
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Runs `openssl` with `args` in `dir`; panics with its stderr if it fails.
 /// Returns its stdout.
 pub fn openssl(dir: &Path, args: &[&str]) -> String {

@@ -4,11 +4,9 @@
 //! wrong with `openssl` (expired, another CA, another key, fingerprints of
 //! other things). Each must get exactly its diagnosis and exit code.
 
-use std::io::{Read, Write};
-use std::net::TcpListener;
+use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
 use iotda_testkit::Scratch;
 use serde_json::Value;
@@ -258,38 +256,9 @@ fn identity_mistakes() {
     );
 }
 
-/// Runs `mosquitto_pub` against a listener that only reads its CONNECT,
-/// and returns those bytes in hex.
+/// The CONNECT `mosquitto_pub` sends with `args`, in hex.
 fn capture_connect(args: &[&str]) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port().to_string();
-    let mut child = Command::new("mosquitto_pub")
-        .args(["-h", "127.0.0.1", "-p", &port, "-t", "t", "-m", "m"])
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let (mut stream, _) = listener.accept().unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    let mut bytes = Vec::new();
-    let mut buf = [0u8; 512];
-    // Fixed header: the type byte, then the remaining length (one byte for
-    // these short CONNECTs).
-    while bytes.len() < 2 || bytes.len() < 2 + usize::from(bytes[1]) {
-        let n = stream.read(&mut buf).unwrap();
-        assert!(
-            n > 0,
-            "mosquitto_pub closed before its CONNECT was complete"
-        );
-        bytes.extend_from_slice(&buf[..n]);
-    }
-    drop(stream);
-    let _ = child.kill();
-    let _ = child.wait();
-    bytes.iter().map(|b| format!("{b:02x} ")).collect()
+    iotda_testkit::capture_mosquitto_pub_connect(args)
 }
 
 #[test]
