@@ -38,7 +38,8 @@ pub use custom_topic::{
     MAX_IOTDA_TOPIC_LEN,
 };
 pub use device::{
-    Answer, CommandReply, DeviceError, Downlink, Reply, SimulatedDevice, Simulation, Uplink,
+    Answer, CommandReply, DeviceError, Downlink, Fetch, FetchError, Reply, SimulatedDevice,
+    Simulation, SubDevice, SystemAction, SystemDevice, UpgradeKind, Uplink, MAX_PACKAGE,
     REFUSED_RESULT_CODE,
 };
 pub use event_time::{EventTime, EventTimeError, EventTimeForm};
