@@ -74,6 +74,8 @@ pub enum Command {
         iotda-kit simulate --host 127.0.0.1 --username 5f8d_node1 --interval 1 --count 3 --seed 7"
     )]
     Simulate(SimulateArgs),
+    /// Work with IoTDA message bodies.
+    Payload(PayloadArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
@@ -381,6 +383,45 @@ pub struct SimulateArgs {
     /// the model's first response of the command, with first values].
     #[arg(long, value_name = "JSON")]
     pub response_paras: Option<String>,
+}
+
+/// Arguments of `payload`.
+#[derive(Debug, Args)]
+pub struct PayloadArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PayloadCommand,
+}
+
+/// The `payload` commands.
+#[derive(Debug, Subcommand)]
+pub enum PayloadCommand {
+    /// Check what a device would publish on a topic: its size and shape,
+    /// against the product model when one is given (properties, gateway
+    /// reports of at most 100 sub-devices, command responses, events), the
+    /// event_time forms, custom and broadcast topics.
+    #[command(
+        after_help = "Exit status: 0 nothing the platform would drop (warnings may be         printed), 1 problems (one a line), 2 bad input or a topic IoTDA does not take.\n\n\
+        Examples:\n  \
+        iotda-kit payload check report.json --topic '$oc/devices/p_n/sys/properties/report' --model model.zip\n  \
+        iotda-kit payload check - --topic '$oc/devices/p_gw/sys/gateway/sub_devices/properties/report' < batch.json"
+    )]
+    Check(PayloadCheckArgs),
+}
+
+/// Arguments of `payload check`.
+#[derive(Debug, Args)]
+pub struct PayloadCheckArgs {
+    /// The payload file ("-" for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The topic it would be published on.
+    #[arg(long, short = 't', value_name = "TOPIC")]
+    pub topic: String,
+    /// The product model (REST JSON or the console's ZIP) [default: none;
+    /// only sizes, shapes, system events and times are checked].
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// Arguments of `packet`.

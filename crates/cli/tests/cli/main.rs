@@ -11,6 +11,7 @@ mod inputs;
 mod model;
 mod mqtt;
 mod packet;
+mod payload;
 mod platform;
 mod restart;
 mod serve;
