@@ -383,6 +383,19 @@ pub struct SimulateArgs {
     /// the model's first response of the command, with first values].
     #[arg(long, value_name = "JSON")]
     pub response_paras: Option<String>,
+    /// The firmware and software version the device starts at (reported on
+    /// connect and to version_query; an upgrade changes it).
+    #[arg(long, default_value = "1.0", value_name = "V")]
+    pub firmware_version: String,
+    /// Fail every upgrade with this upgrade_progress_report result code
+    /// (1-10 or 255, as IoTDA defines them) instead of downloading it.
+    #[arg(long, value_name = "CODE")]
+    pub fail_upgrade: Option<i64>,
+    /// Act as a gateway of N sub-devices: ask the platform to add them
+    /// (node ids {device}_sub1...), report their statuses and their
+    /// properties with the gateway's batch report.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub gateway: u32,
 }
 
 /// Arguments of `payload`.

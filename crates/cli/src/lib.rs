@@ -12,6 +12,7 @@ mod bridge;
 mod cert;
 mod credentials;
 mod doctor;
+mod download;
 mod input;
 mod model;
 mod mqtt;

@@ -10,6 +10,7 @@ mod doctor_live;
 mod inputs;
 mod model;
 mod mqtt;
+mod ota;
 mod packet;
 mod payload;
 mod platform;
