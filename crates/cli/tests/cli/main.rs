@@ -7,6 +7,7 @@ mod cert;
 mod credentials;
 mod doctor;
 mod doctor_live;
+mod gateway;
 mod inputs;
 mod model;
 mod mqtt;
