@@ -620,7 +620,20 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
         &mqtt,
         &["--interval", "1", "--count", "2", "--seed", "7"],
     );
-    ok(&run_kit(args));
+    let simulated = run_kit(args);
+    ok(&simulated);
+    // The platform answered its time sync request (page 3041's formula
+    // applied by the device: a local platform's clock is the device's).
+    let stderr = text(&simulated.stderr);
+    let offset = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("time offset "))
+        .unwrap_or_else(|| panic!("no time sync answer: {stderr}"));
+    let ms: i64 = offset
+        .trim_end_matches(" ms")
+        .parse()
+        .expect("milliseconds");
+    assert!(ms.abs() < 2_000, "{offset}");
     for _ in 0..2 {
         // On connect it also publishes its system events (time, shadow,
         // versions); the reports are what this counts.
