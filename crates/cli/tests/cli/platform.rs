@@ -910,3 +910,66 @@ fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
     run.signal("TERM");
     assert_eq!(run.finish().0, Some(0));
 }
+
+#[test]
+fn a_broadcast_through_the_api_reaches_a_subscribed_device() {
+    let dir = Scratch::new("cli-platform-broadcast");
+    let data = dir.join("data");
+    let (run, banner) = start_banner(&data, &["--no-auth"]);
+    let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
+    let addr = http_url(&banner)
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    meter_device(&data, "bc", "bc-secret-1");
+    // The device subscribes to a broadcast topic, as the ACL allows.
+    let sub = crate::mqtt::Subscriber::start(&[
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &mqtt,
+        "--device-id",
+        "meter_bc",
+        "--secret",
+        "bc-secret-1",
+        "--topic",
+        "$oc/broadcast/test",
+    ]);
+    let post = |body: &str| {
+        http::raw(
+            addr,
+            format!(
+                "POST /v5/iot/any/broadcast-messages HTTP/1.1\r\nHost: {addr}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+    };
+    // The user guide's example: {"a":1} as Base64 "eyJhIjoxfQ==".
+    let answer = post(r#"{"topic_full_name":"$oc/broadcast/test","message":"eyJhIjoxfQ=="}"#);
+    assert_eq!(answer.status, 201, "{}", text(&answer.body));
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["topic_full_name"], "$oc/broadcast/test");
+    assert_eq!(
+        body["message_id"].as_str().map(str::len),
+        Some(32),
+        "{body}"
+    );
+    assert_eq!(
+        sub.next(Duration::from_secs(20)),
+        r#"$oc/broadcast/test {"a":1}"#
+    );
+    // Not a broadcast topic, not Base64, a cached broadcast: IoTDA's 400.
+    for bad in [
+        r#"{"topic_full_name":"$oc/devices/meter_bc/sys/messages/down","message":"eyJhIjoxfQ=="}"#,
+        r#"{"topic_full_name":"$oc/broadcast/test","message":"not base64!"}"#,
+        r#"{"topic_full_name":"$oc/broadcast/test","message":"eyJhIjoxfQ==","ttl":5}"#,
+    ] {
+        let answer = post(bad);
+        assert_eq!(answer.status, 400, "{bad}: {}", text(&answer.body));
+    }
+    let _ = sub.interrupt();
+    run.signal("TERM");
+    assert_eq!(run.finish().0, Some(0));
+}

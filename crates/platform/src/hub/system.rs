@@ -19,6 +19,15 @@ fn now_millis() -> i64 {
 }
 
 impl Hub {
+    /// BroadcastMessage: publishes `payload` once on `topic` (a
+    /// `$oc/broadcast/...` topic the API checked) to whoever subscribed.
+    pub fn broadcast(&self, topic: &str, payload: Vec<u8>) {
+        let _ = self.outbox.send(Outgoing {
+            topic: topic.to_owned(),
+            payload,
+        });
+    }
+
     /// Answers each `time_sync_request` of `payload`, which `device_id`
     /// published on its `events/up`.
     pub(super) fn events_up(&self, device_id: &str, payload: &[u8]) {
