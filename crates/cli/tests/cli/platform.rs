@@ -815,17 +815,24 @@ fn history_limit_and_command_timeout_are_taken_and_checked() {
     assert_eq!(run.finish().0, Some(0));
 }
 
-#[test]
-fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
-    let dir = Scratch::new("cli-platform-doctor");
-    let data = dir.join("data");
-    // --no-auth: the API is also read here unsigned (the doctor signs).
-    let (run, banner) = start_banner(&data, &["--no-auth"]);
+/// The platform with `--no-auth` (an API read unsigned): its run, its MQTT
+/// port and its API's address.
+fn start_unsigned(data: &Path) -> (Running, String, std::net::SocketAddr) {
+    let (run, banner) = start_banner(data, &["--no-auth"]);
     let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
     let addr = http_url(&banner)
         .trim_start_matches("http://")
         .parse()
         .unwrap();
+    (run, mqtt, addr)
+}
+
+#[test]
+fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
+    let dir = Scratch::new("cli-platform-doctor");
+    let data = dir.join("data");
+    // --no-auth: the API is also read here unsigned (the doctor signs).
+    let (run, mqtt, addr) = start_unsigned(&data);
     meter_device(&data, "doc", "doc-secret-1");
     let doctor = |extra: &[&str]| {
         let mut args = vec![
@@ -915,12 +922,7 @@ fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
 fn a_broadcast_through_the_api_reaches_a_subscribed_device() {
     let dir = Scratch::new("cli-platform-broadcast");
     let data = dir.join("data");
-    let (run, banner) = start_banner(&data, &["--no-auth"]);
-    let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
-    let addr = http_url(&banner)
-        .trim_start_matches("http://")
-        .parse()
-        .unwrap();
+    let (run, mqtt, addr) = start_unsigned(&data);
     meter_device(&data, "bc", "bc-secret-1");
     // The device subscribes to a broadcast topic, as the ACL allows.
     let sub = crate::mqtt::Subscriber::start(&[
