@@ -28,6 +28,20 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The built `iotda-kit` (`cargo build -p iotda-kit-cli --bin iotda-kit`),
+/// in the workspace's target folder or `CARGO_TARGET_DIR`.
+pub fn kit_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let kit = target.join("debug/iotda-kit");
+    assert!(
+        kit.exists(),
+        "{} is missing: cargo build -p iotda-kit-cli --bin iotda-kit",
+        kit.display()
+    );
+    kit
+}
+
 /// Where tests write their artifacts (screenshots).
 pub fn artifacts_dir() -> PathBuf {
     let dir = workspace_root().join("target/e2e");
@@ -680,6 +694,49 @@ impl Drop for Subscriber {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// With `openssl`: the broker's key and certificate `server.key` /
+/// `server.pem` for IP 127.0.0.1 (a subjectAltName, as `mosquitto_pub`
+/// checks the address it connects to), issued by the CA `platform-ca`.
+pub fn openssl_server_certificate(dir: &Path) {
+    iotda_testkit::openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\n").expect("write");
+    iotda_testkit::openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "platform-ca.pem",
+            "-CAkey",
+            "platform-ca.key",
+            "-CAcreateserial",
+            "-extfile",
+            "server.ext",
+            "-days",
+            "30",
+            "-out",
+            "server.pem",
+        ],
+    );
 }
 
 /// Publishes `payload` on `topic` at QoS 1 with `mosquitto_pub`, as the

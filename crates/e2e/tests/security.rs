@@ -2,7 +2,7 @@
 //! Content-Security-Policy is enforced (an injected inline script does
 //! not run) and nothing the app does breaks it, and every request of every
 //! page goes to the page's own origin, WebSockets only to the broker the
-//! user chose.
+//! user chose and, in certificate mode, to `iotda-kit bridge` on loopback.
 
 use iotda_kit_e2e::{serve_dist, Chromedriver};
 use iotda_testkit::{BrokerConfig, Mosquitto};
@@ -100,10 +100,27 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser.click("#profile-save").await;
     browser.wait_for_text("#profile-notice", "Saved: csp").await;
 
+    // Certificate mode: the Console looks for `iotda-kit bridge`, on
+    // loopback only.
+    browser.click("nav a[href='/connect']").await;
+    browser.select("#auth-mode", "x509").await;
+    browser.click("nav a[href='/console']").await;
+    browser
+        .wait_for("#console-bridge-status:not([data-probe='Checking'])")
+        .await;
+
     let violations = strings(&browser.run("return window.violations;").await);
     assert_eq!(violations, Vec::<String>::new());
     let sockets = strings(&browser.run("return window.sockets;").await);
-    assert_eq!(sockets, [format!("ws://127.0.0.1:{ws_port}/mqtt")]);
+    assert_eq!(
+        sockets.first(),
+        Some(&format!("ws://127.0.0.1:{ws_port}/mqtt"))
+    );
+    assert!(
+        sockets.contains(&"ws://127.0.0.1:9883/mqtt".to_owned())
+            && sockets.iter().all(|s| s.starts_with("ws://127.0.0.1:")),
+        "only loopback WebSockets, the bridge's among them: {sockets:?}"
+    );
     let requests = strings(
         &browser
             .run(

@@ -99,8 +99,8 @@ pub struct BrokerConfig {
     pub websocket: bool,
     /// Also listen for MQTT over TLS.
     pub tls: Option<TlsListener>,
-    /// A `mosquitto_passwd` file: the plain MQTT listener then refuses
-    /// clients without a user name and password from it.
+    /// A `mosquitto_passwd` file: the plain MQTT and WebSocket listeners
+    /// then refuse clients without a user name and password from it.
     pub password_file: Option<PathBuf>,
     /// Keep sessions and queued messages across [`Mosquitto::restart`]
     /// (mosquitto saves them when it is stopped with SIGTERM).
@@ -172,21 +172,16 @@ impl Mosquitto {
             conf.push_str("max_queued_messages 0\n");
         }
         let _ = writeln!(conf, "listener {mqtt_port} 127.0.0.1");
-        match &config.password_file {
-            Some(file) => {
-                let _ = write!(
-                    conf,
-                    "allow_anonymous false\npassword_file {}\n",
-                    file.display()
-                );
-            }
-            None => conf.push_str("allow_anonymous true\n"),
-        }
+        let auth = match &config.password_file {
+            Some(file) => format!("allow_anonymous false\npassword_file {}\n", file.display()),
+            None => "allow_anonymous true\n".to_owned(),
+        };
+        conf.push_str(&auth);
         let ws_port = config.websocket.then(free_port);
         if let Some(port) = ws_port {
             let _ = write!(
                 conf,
-                "listener {port} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\nallow_anonymous true\n"
+                "listener {port} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n{auth}"
             );
         }
         let tls_port = config.tls.as_ref().map(|_| free_port());
