@@ -1131,11 +1131,10 @@ impl Reducible for ConsoleState {
             ConsoleAction::SessionAt(event, at) => {
                 match &*event {
                     Event::Connected(_) => next.watch.connected(at),
-                    Event::ConnectionLost { .. } | Event::Refused { .. } => {
-                        // A refusal breaks the count: no CONNACK 0 before it.
-                        if next.watch.lost(at) {
-                            next.takeover = Some(dropped::takeover(next.form.client_id.trim()));
-                        }
+                    // A refusal breaks the count: no CONNACK 0 before it.
+                    // (`lost` is called once: a false guard goes to `_`.)
+                    Event::ConnectionLost { .. } | Event::Refused { .. } if next.watch.lost(at) => {
+                        next.takeover = Some(dropped::takeover(next.form.client_id.trim()));
                     }
                     _ => {}
                 }

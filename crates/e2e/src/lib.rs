@@ -440,6 +440,21 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Opens the page served at `addr` with its storage emptied but for
+    /// `model`, saved under the Model page's key of version 1, which the
+    /// app migrates into its workspace when it loads next (no workspace key
+    /// yet).
+    pub async fn save_model(&self, addr: SocketAddr, model: &serde_json::Value) {
+        self.goto(&format!("http://{addr}/connect")).await;
+        self.client
+            .execute(
+                "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
+                vec![serde_json::Value::String(model.to_string())],
+            )
+            .await
+            .expect("save the model");
+    }
+
     /// Opens the Console page served at `addr` and fills its form for a
     /// local broker's plain WebSocket listener on `ws_port`, with
     /// `client_id` (not connected yet).

@@ -117,15 +117,7 @@ async fn console_in_certificate_mode(
     tls_port: u16,
     bridge_port: u16,
 ) -> String {
-    browser.goto(&format!("http://{addr}/connect")).await;
-    browser
-        .client
-        .execute(
-            "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
-            vec![Value::String(model().to_string())],
-        )
-        .await
-        .expect("save the model");
+    browser.save_model(addr, &model()).await;
     browser.goto(&format!("http://{addr}/connect")).await;
     browser.fill("#device-id", DEV).await;
     browser.select("#auth-mode", "x509").await;
