@@ -18,7 +18,7 @@ use iotda_kit_e2e::{
     Browser, Chromedriver, Subscriber,
 };
 use iotda_testkit::{
-    chmod, openssl, openssl_ca, openssl_key_and_csr, BrokerConfig, Mosquitto, Scratch, TlsListener,
+    chmod, openssl_ca, openssl_issue_client, BrokerConfig, Mosquitto, Scratch, TlsListener,
 };
 use serde_json::{json, Value};
 
@@ -70,40 +70,6 @@ fn topic(tail: &str) -> String {
     format!("$oc/devices/{DEV}/sys/{tail}")
 }
 
-/// With openssl: `{out}.pem` / `{out}.key`, an X.509 v3 certificate of
-/// CN=`DEV` issued by the CA `{ca}` (rustls, in the bridge, takes no v1
-/// certificate, which `openssl x509 -req` makes without extensions).
-fn device_certificate(d: &Path, ca: &str, out: &str) {
-    openssl_key_and_csr(d, out, &format!("/CN={DEV}"));
-    std::fs::write(
-        d.join("device.ext"),
-        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n",
-    )
-    .expect("write the extensions");
-    let (csr, pem) = (format!("{out}.csr"), format!("{out}.pem"));
-    let (ca_pem, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
-    openssl(
-        d,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &ca_pem,
-            "-CAkey",
-            &ca_key,
-            "-CAcreateserial",
-            "-extfile",
-            "device.ext",
-            "-days",
-            "30",
-            "-out",
-            &pem,
-        ],
-    );
-}
-
 /// The platform's side (a CA and a server certificate for 127.0.0.1), the
 /// device CA the broker trusts for client certificates and its device
 /// certificate, and an intruder's from another CA; all with openssl.
@@ -114,9 +80,9 @@ fn mtls_broker(dir: &Scratch) -> (Mosquitto, PathBuf) {
     openssl_ca(d, "platform-ca", "Local Platform CA");
     openssl_server_certificate(d);
     openssl_ca(d, "device-ca", "Device CA");
-    device_certificate(d, "device-ca", "deviceCert");
+    openssl_issue_client(d, "device-ca", DEV, "deviceCert");
     openssl_ca(d, "other-ca", "Another CA");
-    device_certificate(d, "other-ca", "intruder");
+    openssl_issue_client(d, "other-ca", DEV, "intruder");
     for file in ["server.key", "server.pem", "device-ca.pem"] {
         chmod(&d.join(file), 0o644);
     }

@@ -405,29 +405,45 @@ pub fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
 }
 
 /// With `openssl`: `{out}.pem` / `{out}.key` in `dir`, a P-256 certificate
-/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days.
+/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days (an
+/// X.509 v1 certificate: `openssl x509 -req` adds no extensions).
 pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
+    issue(dir, ca, cn, out, &[]);
+}
+
+/// [`openssl_issue`] as an X.509 v3 client certificate (basic constraints
+/// CA:FALSE, digital signature, client authentication), which rustls
+/// requires of a client it presents.
+pub fn openssl_issue_client(dir: &Path, ca: &str, cn: &str, out: &str) {
+    let ext = format!("{out}.ext");
+    std::fs::write(
+        dir.join(&ext),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n",
+    )
+    .expect("write the extensions");
+    issue(dir, ca, cn, out, &["-extfile", &ext]);
+}
+
+fn issue(dir: &Path, ca: &str, cn: &str, out: &str, extra: &[&str]) {
     let (csr, pem) = (format!("{out}.csr"), format!("{out}.pem"));
     let (ca_pem, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
     openssl_key_and_csr(dir, out, &format!("/CN={cn}"));
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &ca_pem,
-            "-CAkey",
-            &ca_key,
-            "-CAcreateserial",
-            "-out",
-            &pem,
-            "-days",
-            "30",
-        ],
-    );
+    let args = [
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca_pem,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &pem,
+        "-days",
+        "30",
+    ];
+    openssl(dir, &[&args[..], extra].concat());
 }
 
 /// The two JSON files of a console-shaped product-model ZIP that amplifies:
