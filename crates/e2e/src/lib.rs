@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 pub use iotda_testkit::{free_port, wait_for_port};
 
 pub mod bench;
+pub mod netlog;
 
 use fantoccini::error::CmdError;
 use fantoccini::wd::TimeoutConfiguration;
@@ -120,7 +121,15 @@ impl Chromedriver {
     /// Opens a headless Chromium session with a fresh profile and the given
     /// window size.
     pub async fn session(&self, width: u32, height: u32) -> Browser {
-        self.open_session(width, height, None).await
+        self.open_session(width, height, None, None).await
+    }
+
+    /// A session whose Chromium writes its NetLog to `log`: every request
+    /// of the browser, the page's and its workers' alike, with the headers
+    /// of each response (read it with [`NetLog::read`] after
+    /// [`Browser::close`]).
+    pub async fn session_logging_network(&self, width: u32, height: u32, log: &Path) -> Browser {
+        self.open_session(width, height, None, Some(log)).await
     }
 
     /// A session that emulates a phone's screen, `width` × `height` CSS
@@ -129,7 +138,7 @@ impl Chromedriver {
         let metrics = serde_json::json!({
             "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
         });
-        self.open_session(width.max(500), height, Some(metrics))
+        self.open_session(width.max(500), height, Some(metrics), None)
             .await
     }
 
@@ -138,13 +147,14 @@ impl Chromedriver {
         width: u32,
         height: u32,
         emulation: Option<serde_json::Value>,
+        net_log: Option<&Path>,
     ) -> Browser {
         let profile = std::env::temp_dir().join(format!(
             "iotda-e2e-profile-{}-{}",
             std::process::id(),
             free_port()
         ));
-        let args = vec![
+        let mut args = vec![
             "--headless".to_owned(),
             "--no-sandbox".to_owned(),
             "--disable-gpu".to_owned(),
@@ -158,6 +168,9 @@ impl Chromedriver {
             format!("--window-size={width},{height}"),
             format!("--user-data-dir={}", profile.display()),
         ];
+        if let Some(log) = net_log {
+            args.push(format!("--log-net-log={}", log.display()));
+        }
         let mut caps = serde_json::Map::new();
         let mut options = serde_json::json!({ "args": args, "binary": "/usr/bin/chromium" });
         if let Some(emulation) = emulation {
