@@ -317,10 +317,24 @@ fn core_templates(src: &str) -> Vec<String> {
     found
 }
 
-/// The templates of the page's `msg!` and `msg_str!` calls in `src`.
+/// The templates of the page's `msg!` and `msg_str!` calls in `src`, and
+/// the English of the keys its `catalog!`s declare.
 fn page_templates(src: &str) -> Vec<String> {
     let toks = without_tests(tokens(src));
-    toks.windows(4)
+    let catalog = [
+        Tok::Ident("catalog".into()),
+        Tok::Punct('!'),
+        Tok::Punct('{'),
+    ];
+    let keys = (0..toks.len())
+        .filter(|&i| toks[i..].starts_with(&catalog))
+        .flat_map(|i| &toks[i..block_end(&toks, i + 2)])
+        .filter_map(|t| match t {
+            Tok::Str(s) if has_words(s) => Some(s.clone()),
+            _ => None,
+        });
+    let calls = toks
+        .windows(4)
         .filter_map(|w| match w {
             [Tok::Ident(m), Tok::Punct('!'), Tok::Punct('('), Tok::Str(s)] if m == "msg" => {
                 Some(s.clone())
@@ -334,8 +348,8 @@ fn page_templates(src: &str) -> Vec<String> {
             }
             _ => None,
         })
-        .filter(|s| has_words(s))
-        .collect()
+        .filter(|s| has_words(s));
+    keys.chain(calls).collect()
 }
 
 /// The `.rs` files under `dir`, sorted, without test files.
