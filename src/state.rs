@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod guide;
 pub mod model;
 pub mod openssl;
+pub mod platform;
 pub mod profiles;
 pub mod simulator;
 
