@@ -7,11 +7,11 @@
 //! verification certificate with the code it shows and verifies it; the
 //! Certificates page makes the device certificate; the Platform page
 //! registers the device by its fingerprint in one click. `iotda-kit
-//! simulate --answer` connects with the certificate over MQTTS and
+//! simulate --auto-respond` connects with the certificate over MQTTS and
 //! reports; the device-detail view shows its properties live; a command
 //! from the page gets the device's answer. Then the device is stopped: a
 //! command gets IoTDA.014016 (offline); a device that connects and does
-//! not answer (`simulate` without `--answer`) makes the command time out
+//! not answer (`simulate` without `--auto-respond`) makes the command time out
 //! with IoTDA.014111. The platform runs with `--command-timeout 3`
 //! (IoTDA's is 20 s) so that the timeout comes in 3 s.
 //!
@@ -182,7 +182,7 @@ fn device(platform: &Platform, dir: &Path, answer: bool) -> Running {
         "7",
     ];
     if answer {
-        args.push("--answer");
+        args.push("--auto-respond");
     }
     Running(
         kit(&args)
