@@ -92,9 +92,9 @@ fn start_platform(data: &Path) -> Platform {
     let mut args = vec![
         "platform",
         "--data",
-        data.to_str().unwrap(),
+        data.to_str().expect("a UTF-8 path"),
         "--app",
-        dist.to_str().unwrap(),
+        dist.to_str().expect("a UTF-8 path"),
     ];
     for port in [
         "--api-port",
@@ -146,7 +146,7 @@ fn start_platform(data: &Path) -> Platform {
         ca: find("platform CA: ")
             .split(" (also ")
             .next()
-            .unwrap()
+            .expect("the platform CA's path")
             .to_owned(),
         run,
     }
@@ -171,11 +171,11 @@ fn device(platform: &Platform, dir: &Path, answer: bool) -> Running {
         "--device-id",
         "meter_n1",
         "--cert",
-        cert.to_str().unwrap(),
+        cert.to_str().expect("a UTF-8 path"),
         "--key",
-        key.to_str().unwrap(),
+        key.to_str().expect("a UTF-8 path"),
         "--model",
-        model.to_str().unwrap(),
+        model.to_str().expect("a UTF-8 path"),
         "--interval",
         "1",
         "--seed",
@@ -210,7 +210,7 @@ async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
 
 async fn the_onboarding_on_the_platform_page() {
     let dir = Scratch::new("e2e-platform-page");
-    std::fs::write(dir.join("model.json"), MODEL).unwrap();
+    std::fs::write(dir.join("model.json"), MODEL).expect("write the model");
     let platform = start_platform(&dir.join("data"));
     let url = platform.http.clone();
     let driver = Chromedriver::start();
@@ -221,7 +221,7 @@ async fn the_onboarding_on_the_platform_page() {
     browser
         .run(&format!(
             "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', {});",
-            serde_json::to_string(MODEL).unwrap()
+            serde_json::to_string(MODEL).expect("a JSON string")
         ))
         .await;
 
