@@ -14,6 +14,7 @@ pub mod dropped;
 pub mod guide;
 pub mod model;
 pub mod openssl;
+pub mod platform;
 pub mod profiles;
 pub mod simulator;
 

@@ -9,7 +9,8 @@
 //!   shows in English as the specification writes them), and every other
 //!   literal that reads as prose (three lowercase words in a row:
 //!   `truncated: it announces {promised} bytes`);
-//! - in the page, the template of every [`msg!`](crate::msg) call;
+//! - in the page, the template of every [`msg!`](crate::msg) call and the
+//!   English of every key of a `catalog!`;
 //! - serde_json's syntax errors, which the pages show after "not JSON:"
 //!   (read from serde_json by parsing malformed inputs).
 //!
@@ -352,6 +353,29 @@ fn page_templates(src: &str) -> Vec<String> {
     keys.chain(calls).collect()
 }
 
+/// The templates of the page's `catalog!` keys in `src` (a page's
+/// messages as keys, read as the core's are).
+fn page_catalog_templates(src: &str) -> Vec<String> {
+    let toks = without_tests(tokens(src));
+    let catalog = [
+        Tok::Ident("catalog".into()),
+        Tok::Punct('!'),
+        Tok::Punct('{'),
+    ];
+    let mut found = Vec::new();
+    let mut until = 0;
+    for (i, t) in toks.iter().enumerate() {
+        if toks[i..].starts_with(&catalog) {
+            until = block_end(&toks, i + 2);
+        }
+        match t {
+            Tok::Str(s) if i < until && has_words(s) => found.push(s.clone()),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// The `.rs` files under `dir`, sorted, without test files.
 fn rust_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
@@ -419,9 +443,12 @@ fn templates() -> Vec<String> {
     let core = rust_files(&root.join("crates/core/src"))
         .into_iter()
         .flat_map(|f| core_templates(&std::fs::read_to_string(f).unwrap()));
-    let page = rust_files(&root.join("src"))
-        .into_iter()
-        .flat_map(|f| page_templates(&std::fs::read_to_string(f).unwrap()));
+    let page = rust_files(&root.join("src")).into_iter().flat_map(|f| {
+        let src = std::fs::read_to_string(f).unwrap();
+        let mut found = page_templates(&src);
+        found.extend(page_catalog_templates(&src));
+        found
+    });
     for t in core.chain(page).chain(serde_json_templates()) {
         if seen.insert(t.clone()) {
             all.push(t);

@@ -14,7 +14,7 @@ use iotda_core::iotda::ProductModel;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Certs, Connect, Workspace};
+use super::{Certs, Connect, Platform, Workspace};
 use crate::msg;
 use crate::state::certs::{CertsForm, IssuedPublic};
 use crate::state::console::SavedConsole;
@@ -81,6 +81,8 @@ struct Stored {
     guide: Vec<String>,
     #[serde(default)]
     profiles: ProfileStore,
+    #[serde(default)]
+    platform: Platform,
 }
 
 /// The version field alone, read first so that a later version is named as
@@ -132,6 +134,7 @@ pub fn encode(workspace: &Workspace) -> String {
         simulator: workspace.simulator.clone(),
         guide: workspace.guide.0.clone(),
         profiles: workspace.profiles.clone(),
+        platform: workspace.platform.clone(),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -159,6 +162,7 @@ pub fn decode(text: &str) -> Result<Workspace, PersistError> {
         simulator: stored.simulator,
         guide: Progress(stored.guide),
         profiles: stored.profiles,
+        platform: stored.platform,
         problem: None,
         replaced: 0,
     })
@@ -253,6 +257,7 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
         simulator,
         guide: Progress(guide),
         profiles,
+        platform: Platform::default(),
         problem,
         replaced: 0,
     };
