@@ -87,10 +87,19 @@ pub fn use_get<T: DeserializeOwned + 'static>(
     tick: u64,
 ) -> UseStateHandle<Fetched<T>> {
     let got = use_state(|| None);
+    // The number of the latest request: an answer to an earlier one (for a
+    // path since changed, such as a product id not yet known) arrives late
+    // at times and must not overwrite the latest.
+    let latest = use_mut_ref(|| 0u64);
     {
         let (api, got) = (api.clone(), got.clone());
         use_effect_with((path, tick), move |(path, _)| {
             let path = path.clone();
+            let mine = {
+                let mut latest = latest.borrow_mut();
+                *latest += 1;
+                *latest
+            };
             wasm_bindgen_futures::spawn_local(async move {
                 let read =
                     api.call("GET", &path, None)
@@ -103,7 +112,9 @@ pub fn use_get<T: DeserializeOwned + 'static>(
                                 }),
                             None => platform::parse(&body),
                         });
-                got.set(Some(read.map(Rc::new)));
+                if *latest.borrow() == mine {
+                    got.set(Some(read.map(Rc::new)));
+                }
             });
         });
     }
