@@ -35,13 +35,13 @@ use std::collections::BTreeMap;
 use sha2::{Digest, Sha256};
 
 use super::{SimulatedDevice, Uplink};
-use crate::iotda::payload::DeviceStatus;
 use crate::iotda::payload::{
     AddSubDeviceRequest, DeleteSubDeviceRequest, DeviceProperties, Event, EventsPayload,
     GatewayPropertiesReport, NewSubDevice, Payload, PayloadError, Progress, ShadowGetRequest,
     ShadowGetResponse, SubDeviceStatus, SubDeviceStatusUpdate, SystemEvent, TimeSyncRequest,
     UpgradeProgressReport, UpgradeResult, VersionReport,
 };
+use crate::iotda::payload::{DeviceStatus, SubDeviceInfo};
 use crate::iotda::{EventTime, Problem, Topic, TopicKind};
 
 /// Which version an upgrade changes.
@@ -275,17 +275,7 @@ impl SystemDevice {
                 out.push(SystemAction::TimeOffset(r.offset_at(now)));
             }
             SystemEvent::AddSubDeviceNotify(n) => {
-                for d in n.devices {
-                    self.sub_devices.insert(
-                        d.device_id,
-                        SubDevice {
-                            node_id: d.node_id,
-                            product_id: d.product_id,
-                            status: SubDeviceStatus::Online,
-                        },
-                    );
-                }
-                out.push(SystemAction::Publish(self.status_update(now)?));
+                out.push(SystemAction::Publish(self.added(n.devices, now)?));
             }
             SystemEvent::DeleteSubDeviceNotify(n) => {
                 for d in n.devices {
@@ -293,17 +283,9 @@ impl SystemDevice {
                 }
             }
             SystemEvent::AddSubDeviceResponse(r) => {
-                for d in r.successful_devices {
-                    self.sub_devices.insert(
-                        d.device_id,
-                        SubDevice {
-                            node_id: d.node_id,
-                            product_id: d.product_id,
-                            status: SubDeviceStatus::Online,
-                        },
-                    );
-                }
-                out.push(SystemAction::Publish(self.status_update(now)?));
+                out.push(SystemAction::Publish(
+                    self.added(r.successful_devices, now)?,
+                ));
             }
             SystemEvent::DeleteSubDeviceResponse(r) => {
                 for id in r.successful_devices {
@@ -519,6 +501,22 @@ impl SystemDevice {
             .map(Some)
     }
 
+    /// Keeps `devices` as online sub-devices (the platform added them) and
+    /// reports the statuses of all.
+    fn added(&mut self, devices: Vec<SubDeviceInfo>, now: i64) -> Result<Uplink, PayloadError> {
+        for d in devices {
+            self.sub_devices.insert(
+                d.device_id,
+                SubDevice {
+                    node_id: d.node_id,
+                    product_id: d.product_id,
+                    status: SubDeviceStatus::Online,
+                },
+            );
+        }
+        self.status_update(now)
+    }
+
     fn status_update(&mut self, now: i64) -> Result<Uplink, PayloadError> {
         let update = SubDeviceStatusUpdate {
             device_statuses: self
@@ -649,7 +647,6 @@ fn topic(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::iotda::payload::SubDeviceInfo;
     use serde_json::{json, Value};
 
     const NOW: i64 = 1_582_685_678_789;
