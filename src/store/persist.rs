@@ -376,6 +376,20 @@ mod tests {
     }
 
     #[test]
+    fn a_workspace_saved_before_the_platform_page_loads_whole() {
+        // The previous main wrote the one key without `platform`.
+        let mut workspace = load(&reader(&v1_storage())).workspace;
+        workspace.platform = Platform::default();
+        let mut stored: serde_json::Value = serde_json::from_str(&encode(&workspace)).unwrap();
+        assert!(stored.as_object_mut().unwrap().remove("platform").is_some());
+        let text = stored.to_string();
+        let only_new = HashMap::from([(STORAGE_KEY, text.as_str())]);
+        let loaded = load(&move |key: &str| only_new.get(key).map(|s| (*s).to_owned()));
+        assert_eq!(loaded.workspace, workspace);
+        assert!(loaded.unreadable.is_empty());
+    }
+
+    #[test]
     fn the_new_key_wins_and_old_keys_are_not_read_again() {
         let mut storage = v1_storage();
         let mut workspace = Workspace::default();
