@@ -1216,6 +1216,9 @@ fn messages(errors: &[JobError]) -> String {
 }
 
 #[cfg(test)]
+mod fuzz;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::state::certs::tests::issued;

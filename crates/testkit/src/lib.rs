@@ -1,11 +1,12 @@
 //! Helpers for the workspace's tests: a real mosquitto broker started on
 //! 127.0.0.1 from a generated config, free loopback ports, scratch
-//! folders, and a raw HTTP client ([`http`]). Everything started here is stopped when its guard drops.
+//! folders, a raw HTTP client ([`http`]) and a short fuzz run ([`fuzz`]). Everything started here is stopped when its guard drops.
 //!
 //! Not a product crate; only tests depend on it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod fuzz;
 pub mod http;
 
 use std::fmt::Write as _;
