@@ -47,6 +47,16 @@ fn session_tails_and_nested_names() {
         "the server closed the connection: Use another server (0x9c), saying \"bye\"",
     );
     says(
+        LostCause::ServerDisconnect(ServerDisconnect {
+            reason: DisconnectReasonCode::SessionTakenOver,
+            reason_string: None,
+            server_reference: None,
+        }),
+        "the server closed the connection: Session taken over (0x8e). From IoTDA this means: \
+         another client connected with this device's id: IoTDA keeps one connection per directly \
+         connected device, so two clients with one id push each other out; stop the other one",
+    );
+    says(
         PublishError::Refused {
             reason: PubAckReasonCode::QuotaExceeded,
             reason_string: None,

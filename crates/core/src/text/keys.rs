@@ -194,6 +194,7 @@ crate::catalog! {
         SERVER_CLOSED = "the server closed the connection: {reason} ({code})";
         SERVER_CLOSED_SAYING = "the server closed the connection: {reason} ({code}), saying {said}";
         SERVER_CLOSED_POINTING = "{closed}; it points to the server {server}";
+        IOTDA_MEANS = "{closed}. From IoTDA this means: {meaning}";
         TRANSPORT = "the connection closed: {reason}";
         CONNECT_TIMEOUT = "no connection within {seconds} s: the broker did not answer";
         KEEP_ALIVE_TIMEOUT = "nothing received from the broker for {seconds} s despite a ping: the connection is dead";
@@ -651,5 +652,20 @@ crate::catalog! {
         EVENT_TIME_LOCAL_OFFSET = "{value} is off from now by a whole time-zone offset ({offset}): it looks like a local time written with Z; write the UTC time";
         NOT_UPLINK = "a {kind} topic carries messages from the platform to the device; a device does not publish on it";
         BROADCAST = "a broadcast topic carries messages from the platform to devices; devices subscribe to it and do not publish on it";
+    }
+
+    /// A DISCONNECT from the platform in IoTDA's terms
+    /// ([`crate::doctor::disconnect_key`]).
+    mod disconnect {
+        TAKEN_OVER = "another client connected with this device's id: IoTDA keeps one connection per directly connected device, so two clients with one id push each other out; stop the other one";
+        KEEP_ALIVE = "nothing arrived within 1.5 keep-alive intervals: send a PINGREQ or data within the keep alive, which IoTDA takes between 30-1200 s";
+        NOT_AUTHORIZED = "the platform ended this device's session: the device may have been deleted or frozen, or its secret or certificate changed; check it in the console";
+        TOPIC = "the topic is not one this device may use: system topics carry this device's own id ($oc/devices/{{device_id}}/sys/...), custom topics must be defined in the product";
+        TOO_LARGE = "a message over IoTDA's 1 MB limit; send less in one message";
+        RATE = "over IoTDA's limits for one connection (50 upstream messages a second, 1 MB a second) or the account's; send less often";
+        QOS = "IoTDA takes QoS 0 and 1, not QoS 2";
+        RETAIN = "IoTDA takes no retained messages: publish with retain off";
+        UNAVAILABLE = "the platform is busy or restarting: reconnect after a while, with a growing delay";
+        MALFORMED = "the device sent a packet that breaks MQTT: check the client library and what it sends";
     }
 }

@@ -291,11 +291,17 @@ impl Say for ServerDisconnect {
         }
         .with_message("reason", self.reason.message())
         .with("code", format_args!("{:#04x}", self.reason.code()));
-        match &self.server_reference {
+        let closed = match &self.server_reference {
             None => closed,
             Some(s) => text::Message::new(k::SERVER_CLOSED_POINTING)
                 .with_message("closed", closed)
                 .with("server", format_args!("{s:?}")),
+        };
+        match crate::doctor::disconnect_key(self.reason) {
+            None => closed,
+            Some(meaning) => text::Message::new(k::IOTDA_MEANS)
+                .with_message("closed", closed)
+                .with_message("meaning", text::Message::new(meaning)),
         }
     }
 }

@@ -363,7 +363,9 @@ fn mqtt5_server_disconnect_is_reported_in_words() {
     };
     assert_eq!(
         cause.to_string(),
-        "the server closed the connection: Server shutting down (0x8b), saying \"maintenance\""
+        "the server closed the connection: Server shutting down (0x8b), saying \"maintenance\". \
+         From IoTDA this means: the platform is busy or restarting: reconnect after a while, \
+         with a growing delay"
     );
     assert!(reconnect_at.is_some());
     assert_eq!(h.actions(), [TransportAction::Close]);
