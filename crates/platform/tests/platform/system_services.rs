@@ -476,3 +476,60 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
     assert_eq!(kept["response"]["paras"], json!({"level": 5}), "{}", h.text);
     device.stop();
 }
+
+/// `tests/data/registry-main-6a3ae1a.sqlite` was written by `iotda-kit
+/// platform` built from main at 6a3ae1a (schema 3): product `mp` with a
+/// `default_value`, device `mp_d1` (secret), a message sent while it was
+/// offline and delivered when `simulate` connected, two reports, two status
+/// events. The platform opens it, migrates it, and keeps it all.
+#[test]
+fn a_registry_written_by_main_6a3ae1a_keeps_all_its_data() {
+    let dir = iotda_testkit::Scratch::new("registry-main");
+    std::fs::copy(
+        concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/data/registry-main-6a3ae1a.sqlite"
+        ),
+        dir.path().join("registry.sqlite"),
+    )
+    .unwrap();
+    let server = Server::start(dir.path(), false);
+    assert_eq!(server.running().registry.schema_version(), Ok(4));
+    let c = server.client();
+    let d = show(&c, "mp_d1");
+    assert_eq!(d["status"], "OFFLINE", "{d}");
+    assert_eq!(d["auth_info"]["secret"], "12345678", "{d}");
+    assert_eq!(d["node_type"], "GATEWAY", "{d}");
+    assert_eq!(d["gateway_id"], "mp_d1", "{d}");
+    assert_eq!(d["fw_version"], Value::Null, "{d}");
+    let r = c
+        .call("GET", "devices/mp_d1/kit/status-events", None)
+        .unwrap();
+    let reasons: Vec<&str> = r.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(reasons, ["CONNECTED", "DISCONNECTED"], "{}", r.text);
+    let r = c.call("GET", "devices/mp_d1/kit/messages", None).unwrap();
+    assert_eq!(r.body["messages"][0]["status"], "DELIVERED", "{}", r.text);
+    assert!(r.text.contains("kept pending"), "{}", r.text);
+    let r = c.call("GET", "devices/mp_d1/kit/reports", None).unwrap();
+    assert_eq!(r.body["reports"].as_array().unwrap().len(), 2, "{}", r.text);
+    let r = c.call("GET", "devices/mp_d1/shadow", None).unwrap();
+    assert_eq!(
+        r.body["shadow"][0]["desired"]["properties"]["batteryLevel"], 50,
+        "{}",
+        r.text
+    );
+    assert!(r.body["shadow"][0]["reported"]["properties"]["batteryLevel"].is_i64());
+    // The new tables and columns work on it.
+    let r = c.call("GET", "devices/mp_d1/kit/events", None).unwrap();
+    assert_eq!(r.body["events"], json!([]), "{}", r.text);
+    let r = c.call("GET", "devices/mp_d1/kit/commands", None).unwrap();
+    assert_eq!(r.body["commands"], json!([]), "{}", r.text);
+    let sub = add_sub_device(&c, "mp_d1", "mp", "s1");
+    assert_eq!(sub["status"], "INACTIVE");
+    assert_eq!(sub_devices(&c, "mp_d1").len(), 1);
+}
