@@ -405,9 +405,10 @@ fn a_gateway_with_three_sub_devices_added_reported_for_and_one_deleted() {
 }
 
 /// Paho as a gateway (`dp_d1` of the device-side tests): its
-/// `add_sub_device_request` and `sub_device_update_status` are answered
-/// with the request's `event_id`, and a command's request and answer are
-/// kept in the device's history.
+/// `add_sub_device_request`, `sub_device_update_status`,
+/// `sub_device_sync_request` and `delete_sub_device_request` are answered
+/// (the responses under the request's `event_id`), and a command's request
+/// and answer are kept in the device's history.
 #[test]
 fn pahos_gateway_requests_are_answered_and_commands_kept() {
     let (_dir, server, c) = platform("gateway-paho", |_| {});
@@ -419,9 +420,24 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
         "event_type": "sub_device_update_status", "event_id": "e-st-1",
         "paras": {"device_statuses": [{"device_id": "dp_paho-s1", "status": "ONLINE"},
                                       {"device_id": "dp_stranger", "status": "ONLINE"}]}}]});
+    let sync = json!({"services": [{"service_id": "$sub_device_manager",
+        "event_type": "sub_device_sync_request", "paras": {}}]});
+    let delete = json!({"services": [{"service_id": "$sub_device_manager",
+        "event_type": "delete_sub_device_request", "event_id": "e-del-1",
+        "paras": {"devices": ["dp_paho-s1", "dp_nobody"]}}]});
+    // Published in this order; the platform handles one after the other.
     let device = Device::start(
         &server,
-        &["--event", &add.to_string(), "--event", &status.to_string()],
+        &[
+            "--event",
+            &add.to_string(),
+            "--event",
+            &status.to_string(),
+            "--event",
+            &sync.to_string(),
+            "--event",
+            &delete.to_string(),
+        ],
     );
     let answer = |kind: &str| {
         let kind = kind.to_owned();
@@ -458,7 +474,26 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
         event["paras"]["failed_devices"][0]["device_id"],
         "dp_stranger"
     );
-    assert_eq!(show(&c, "dp_paho-s1")["status"], "ONLINE");
+    // The sync answer lists the sub-device, ONLINE as the gateway said.
+    let synced = answer("add_sub_device_notify");
+    let listed = &synced["services"][0]["paras"]["devices"];
+    assert_eq!(listed.as_array().unwrap().len(), 1, "{synced}");
+    assert_eq!(listed[0]["device_id"], "dp_paho-s1", "{synced}");
+    assert_eq!(listed[0]["status"], "ONLINE", "{synced}");
+    let deleted = answer("delete_sub_device_response");
+    let event = &deleted["services"][0];
+    assert_eq!(event["event_id"], "e-del-1", "{deleted}");
+    assert_eq!(event["paras"]["successful_devices"], json!(["dp_paho-s1"]));
+    assert_eq!(
+        event["paras"]["failed_devices"][0]["device_id"],
+        "dp_nobody"
+    );
+    assert_eq!(
+        event["paras"]["failed_devices"][0]["error_code"],
+        "IOTDA.014000"
+    );
+    let r = c.call("GET", "devices/dp_paho-s1", None).unwrap();
+    assert_eq!(r.status, 404, "{}", r.text);
     // A command answered by Paho is kept with its answer.
     let r = c
         .call(
