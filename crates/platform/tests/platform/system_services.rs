@@ -439,58 +439,55 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
             &delete.to_string(),
         ],
     );
-    let answer = |kind: &str| {
+    // The `paras` of the answer `kind`, which carries `event_id` (if any).
+    let answer = |kind: &str, event_id: Option<&str>| {
         let kind = kind.to_owned();
         let line = device.expect(
             |v| v["payload"].as_str().is_some_and(|p| p.contains(&kind)),
             &kind,
         );
-        serde_json::from_str::<Value>(line["payload"].as_str().unwrap()).unwrap()
+        let body: Value = serde_json::from_str(line["payload"].as_str().unwrap()).unwrap();
+        if let Some(id) = event_id {
+            assert_eq!(body["services"][0]["event_id"], id, "{body}");
+        }
+        body["services"][0]["paras"].clone()
     };
-    let added = answer("add_sub_device_response");
-    let event = &added["services"][0];
-    assert_eq!(event["event_id"], "e-add-1", "{added}");
+    // `field` of each entry of `list`.
+    let pick = |list: &Value, field: &str| -> Vec<Value> {
+        list.as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d[field].clone())
+            .collect()
+    };
+    let added = answer("add_sub_device_response", Some("e-add-1"));
+    let ok = &added["successful_devices"];
+    assert_eq!(pick(ok, "device_id"), [json!("dp_paho-s1")], "{added}");
+    assert_eq!(pick(ok, "parent_device_id"), [json!("dp_d1")], "{added}");
+    let failed = &added["failed_devices"];
+    assert_eq!(pick(failed, "node_id"), [json!("paho-s2")], "{added}");
     assert_eq!(
-        event["paras"]["successful_devices"][0]["device_id"],
-        "dp_paho-s1"
+        pick(failed, "error_code"),
+        [json!("IOTDA.014901")],
+        "{added}"
     );
-    assert_eq!(
-        event["paras"]["successful_devices"][0]["parent_device_id"],
-        "dp_d1"
-    );
-    assert_eq!(event["paras"]["failed_devices"][0]["node_id"], "paho-s2");
-    assert_eq!(
-        event["paras"]["failed_devices"][0]["error_code"],
-        "IOTDA.014901"
-    );
-    let statuses = answer("sub_device_update_status_response");
-    let event = &statuses["services"][0];
-    assert_eq!(event["event_id"], "e-st-1", "{statuses}");
-    assert_eq!(
-        event["paras"]["successful_devices"][0]["device_id"],
-        "dp_paho-s1"
-    );
-    assert_eq!(
-        event["paras"]["failed_devices"][0]["device_id"],
-        "dp_stranger"
-    );
+    let statuses = answer("sub_device_update_status_response", Some("e-st-1"));
+    let ok = pick(&statuses["successful_devices"], "device_id");
+    assert_eq!(ok, [json!("dp_paho-s1")], "{statuses}");
+    let failed = pick(&statuses["failed_devices"], "device_id");
+    assert_eq!(failed, [json!("dp_stranger")], "{statuses}");
     // The sync answer lists the sub-device, ONLINE as the gateway said.
-    let synced = answer("add_sub_device_notify");
-    let listed = &synced["services"][0]["paras"]["devices"];
-    assert_eq!(listed.as_array().unwrap().len(), 1, "{synced}");
-    assert_eq!(listed[0]["device_id"], "dp_paho-s1", "{synced}");
-    assert_eq!(listed[0]["status"], "ONLINE", "{synced}");
-    let deleted = answer("delete_sub_device_response");
-    let event = &deleted["services"][0];
-    assert_eq!(event["event_id"], "e-del-1", "{deleted}");
-    assert_eq!(event["paras"]["successful_devices"], json!(["dp_paho-s1"]));
+    let synced = answer("add_sub_device_notify", None);
+    assert_eq!(pick(&synced["devices"], "device_id"), [json!("dp_paho-s1")]);
+    assert_eq!(pick(&synced["devices"], "status"), [json!("ONLINE")]);
+    let deleted = answer("delete_sub_device_response", Some("e-del-1"));
+    assert_eq!(deleted["successful_devices"], json!(["dp_paho-s1"]));
+    let failed = &deleted["failed_devices"];
+    assert_eq!(pick(failed, "device_id"), [json!("dp_nobody")], "{deleted}");
     assert_eq!(
-        event["paras"]["failed_devices"][0]["device_id"],
-        "dp_nobody"
-    );
-    assert_eq!(
-        event["paras"]["failed_devices"][0]["error_code"],
-        "IOTDA.014000"
+        pick(failed, "error_code"),
+        [json!("IOTDA.014000")],
+        "{deleted}"
     );
     let r = c.call("GET", "devices/dp_paho-s1", None).unwrap();
     assert_eq!(r.status, 404, "{}", r.text);
