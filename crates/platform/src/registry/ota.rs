@@ -470,3 +470,126 @@ impl Registry {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::Ordering;
+
+    use super::super::tests::FixedSource;
+    use super::super::{AuthType, NewDevice, NewProduct};
+    use super::*;
+    use iotda_core::iotda::payload::Progress;
+
+    /// Product `p1`, its device `p1_n1`, a firmware package 1.1 and a task
+    /// for the device with tokens valid 10 s; the clock to move.
+    fn task() -> (Registry, std::sync::Arc<FixedSource>, UpgradeTask) {
+        let clock = FixedSource::new(1_000);
+        let r = Registry::in_memory(clock.clone()).expect("registry");
+        r.create_product(&NewProduct {
+            product_id: Some("p1".into()),
+            name: "P".into(),
+            device_type: "T".into(),
+            protocol_type: "MQTT".into(),
+            service_capabilities: serde_json::json!([]),
+            ..NewProduct::default()
+        })
+        .expect("product");
+        r.add_device(&NewDevice {
+            node_id: "n1".into(),
+            product_id: "p1".into(),
+            auth_type: AuthType::Secret,
+            ..NewDevice::default()
+        })
+        .expect("device");
+        let p = r
+            .create_package(&NewPackage {
+                package_type: PackageType::Firmware,
+                product_id: "p1".into(),
+                version: "1.1".into(),
+                file_name: "fw.bin".into(),
+                file: b"abc".to_vec(),
+                description: None,
+            })
+            .expect("package");
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        assert_eq!(
+            p.sha256,
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let t = r
+            .create_upgrade_task("t", &p.package_id, &["p1_n1".into()], 10)
+            .expect("task");
+        (r, clock, t)
+    }
+
+    fn report(code: UpgradeResult, progress: u64, version: &str) -> UpgradeProgressReport {
+        UpgradeProgressReport {
+            result_code: code,
+            progress: Progress::try_from(progress).ok(),
+            version: version.into(),
+            description: None,
+        }
+    }
+
+    #[test]
+    fn a_download_token_opens_its_package_until_it_expires() {
+        let (r, clock, t) = task();
+        let token = &t.subtasks[0].access_token;
+        assert_eq!(token.len(), 64);
+        assert_eq!(
+            r.package_file(&t.package_id, token),
+            Ok(Some(b"abc".to_vec()))
+        );
+        assert_eq!(
+            r.package_file(&t.package_id, "0".repeat(64).as_str()),
+            Ok(None)
+        );
+        assert_eq!(r.package_file("000000000000000000000000", token), Ok(None));
+        clock.now.store(1_010, Ordering::SeqCst);
+        assert_eq!(r.package_file(&t.package_id, token), Ok(None));
+    }
+
+    #[test]
+    fn progress_moves_a_started_subtask_to_success_with_the_version() {
+        let (r, _, t) = task();
+        // Nothing under way before the notice is sent.
+        let early = r.upgrade_progress("p1_n1", &report(UpgradeResult::Success, 0, "1.0"));
+        assert_eq!(early, Ok(None));
+        assert_eq!(r.start_upgrades("p1_n1").expect("start").len(), 1);
+        assert_eq!(r.start_upgrades("p1_n1").expect("again").len(), 0);
+        let s = r
+            .upgrade_progress("p1_n1", &report(UpgradeResult::Success, 50, "1.0"))
+            .expect("progress")
+            .expect("subtask");
+        assert_eq!((s.status.as_str(), s.progress), ("Processing", Some(50)));
+        let s = r
+            .upgrade_progress("p1_n1", &report(UpgradeResult::Success, 100, "1.1"))
+            .expect("done")
+            .expect("subtask");
+        assert_eq!(s.status, "Success");
+        assert_eq!(s.version.as_deref(), Some("1.1"));
+        assert_eq!(
+            r.device_full("p1_n1")
+                .expect("device")
+                .fw_version
+                .as_deref(),
+            Some("1.1")
+        );
+        assert_eq!(r.upgrade_task(&t.task_id).expect("task").subtasks, vec![s]);
+    }
+
+    #[test]
+    fn a_failure_code_fails_the_subtask_and_keeps_the_old_version() {
+        let (r, _, _) = task();
+        r.start_upgrades("p1_n1").expect("start");
+        let s = r
+            .upgrade_progress(
+                "p1_n1",
+                &report(UpgradeResult::VerificationFailed, 0, "1.0"),
+            )
+            .expect("progress")
+            .expect("subtask");
+        assert_eq!((s.status.as_str(), s.result_code), ("Fail", Some(7)));
+        assert_eq!(r.device_full("p1_n1").expect("device").fw_version, None);
+    }
+}
