@@ -226,6 +226,35 @@ fn progress_reports(c: &Client, device_id: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `GET path` over TLS by `openssl s_client`, trusting `ca`: the response's
+/// status code and body length.
+fn https_get(ca: &Path, port: u16, path: &str) -> (u16, usize) {
+    use std::io::Write;
+    let mut child = Command::new("openssl")
+        .args(["s_client", "-quiet", "-verify_return_error", "-connect"])
+        .arg(format!("127.0.0.1:{port}"))
+        .arg("-CAfile")
+        .arg(ca)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let request =
+        format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(request.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap().stdout;
+    let split = out.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&out[..split]).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, out.len() - split - 4)
+}
+
 #[test]
 fn an_upgrade_from_1_0_to_1_1_succeeds_with_its_progress_and_the_new_version() {
     let (dir, server, c) = platform("ota-success", with_tls);
@@ -259,6 +288,32 @@ fn an_upgrade_from_1_0_to_1_1_succeeds_with_its_progress_and_the_new_version() {
             .any(|l| l.contains("upgrade success (code 0): version 1.1")),
         "{:?}",
         device.stderr()
+    );
+    // The package's URL, as the device got it: served over the platform's
+    // TLS to its token (openssl checking the certificate against the
+    // platform CA), refused without it or with another.
+    let line = device
+        .stderr()
+        .into_iter()
+        .find(|l| l.starts_with("download https://"))
+        .unwrap();
+    let url = line.trim_start_matches("download https://127.0.0.1:");
+    let (port, path) = url.split_at(url.find('/').unwrap());
+    let port: u16 = port.parse().unwrap();
+    let ca = server
+        .running()
+        .access
+        .as_ref()
+        .unwrap()
+        .platform_ca
+        .clone()
+        .unwrap();
+    assert_eq!(https_get(&ca, port, path), (200, file.len()));
+    let bare = path.split('?').next().unwrap();
+    assert_eq!(https_get(&ca, port, bare).0, 403);
+    assert_eq!(
+        https_get(&ca, port, &format!("{bare}?token={}", "0".repeat(64))).0,
+        403
     );
 }
 
