@@ -462,7 +462,8 @@ fn a_gateway_with_three_sub_devices_added_reported_for_and_one_deleted() {
 /// Paho as a gateway (`dp_d1` of the device-side tests): its
 /// `add_sub_device_request`, `sub_device_update_status`,
 /// `sub_device_sync_request` and `delete_sub_device_request` are answered
-/// (the responses under the request's `event_id`), and a command's request
+/// (the responses under the request's `event_id`), its gateway report is
+/// judged entry by entry as each sub-device's own, and a command's request
 /// and answer are kept in the device's history.
 #[test]
 fn pahos_gateway_requests_are_answered_and_commands_kept() {
@@ -470,7 +471,8 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
     let add = json!({"services": [{"service_id": "$sub_device_manager",
         "event_type": "add_sub_device_request", "event_id": "e-add-1",
         "paras": {"devices": [{"node_id": "paho-s1", "product_id": "dp"},
-                              {"node_id": "paho-s2", "product_id": "nope"}]}}]});
+                              {"node_id": "paho-s2", "product_id": "nope"},
+                              {"node_id": "paho-s3", "product_id": "dp"}]}}]});
     let status = json!({"services": [{"service_id": "$sub_device_manager",
         "event_type": "sub_device_update_status", "event_id": "e-st-1",
         "paras": {"device_statuses": [{"device_id": "dp_paho-s1", "status": "ONLINE"},
@@ -479,7 +481,16 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
         "event_type": "sub_device_sync_request", "paras": {}}]});
     let delete = json!({"services": [{"service_id": "$sub_device_manager",
         "event_type": "delete_sub_device_request", "event_id": "e-del-1",
-        "paras": {"devices": ["dp_paho-s1", "dp_nobody"]}}]});
+        "paras": {"devices": ["dp_paho-s3", "dp_nobody"]}}]});
+    // One sub-device's report that breaks the model, one that fits, and
+    // one for a device that is not this gateway's sub-device (itself).
+    let batch = json!({"devices": [
+        {"device_id": "dp_paho-s1", "services": [{"service_id": "Battery",
+            "properties": {"batteryLevel": 150}}]},
+        {"device_id": "dp_paho-s1", "services": [{"service_id": "Battery",
+            "properties": {"batteryLevel": 60}}]},
+        {"device_id": "dp_d1", "services": [{"service_id": "Battery",
+            "properties": {"batteryLevel": 1}}]}]});
     // Published in this order; the platform handles one after the other.
     let device = Device::start(
         &server,
@@ -492,6 +503,8 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
             &sync.to_string(),
             "--event",
             &delete.to_string(),
+            "--gateway-report",
+            &batch.to_string(),
         ],
     );
     // The `paras` of the answer `kind`, which carries `event_id` (if any).
@@ -517,8 +530,9 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
     };
     let added = answer("add_sub_device_response", Some("e-add-1"));
     let ok = &added["successful_devices"];
-    assert_eq!(pick(ok, "device_id"), [json!("dp_paho-s1")], "{added}");
-    assert_eq!(pick(ok, "parent_device_id"), [json!("dp_d1")], "{added}");
+    let both = [json!("dp_paho-s1"), json!("dp_paho-s3")];
+    assert_eq!(pick(ok, "device_id"), both, "{added}");
+    assert_eq!(pick(ok, "parent_device_id")[0], "dp_d1", "{added}");
     let failed = &added["failed_devices"];
     assert_eq!(pick(failed, "node_id"), [json!("paho-s2")], "{added}");
     assert_eq!(
@@ -531,12 +545,13 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
     assert_eq!(ok, [json!("dp_paho-s1")], "{statuses}");
     let failed = pick(&statuses["failed_devices"], "device_id");
     assert_eq!(failed, [json!("dp_stranger")], "{statuses}");
-    // The sync answer lists the sub-device, ONLINE as the gateway said.
+    // The sync answer lists the sub-devices, s1 ONLINE as the gateway said.
     let synced = answer("add_sub_device_notify", None);
-    assert_eq!(pick(&synced["devices"], "device_id"), [json!("dp_paho-s1")]);
-    assert_eq!(pick(&synced["devices"], "status"), [json!("ONLINE")]);
+    assert_eq!(pick(&synced["devices"], "device_id"), both);
+    let statuses = pick(&synced["devices"], "status");
+    assert_eq!(statuses, [json!("ONLINE"), json!("INACTIVE")]);
     let deleted = answer("delete_sub_device_response", Some("e-del-1"));
-    assert_eq!(deleted["successful_devices"], json!(["dp_paho-s1"]));
+    assert_eq!(deleted["successful_devices"], json!(["dp_paho-s3"]));
     let failed = &deleted["failed_devices"];
     assert_eq!(pick(failed, "device_id"), [json!("dp_nobody")], "{deleted}");
     assert_eq!(
@@ -544,8 +559,34 @@ fn pahos_gateway_requests_are_answered_and_commands_kept() {
         [json!("IOTDA.014000")],
         "{deleted}"
     );
-    let r = c.call("GET", "devices/dp_paho-s1", None).unwrap();
+    let r = c.call("GET", "devices/dp_paho-s3", None).unwrap();
     assert_eq!(r.status, 404, "{}", r.text);
+    // The gateway's report: each entry judged as the sub-device's own.
+    let level = wait_until(
+        "the sub-device's report kept",
+        || {
+            let r = c.call("GET", "devices/dp_paho-s1/shadow", None).unwrap();
+            r.body["shadow"][0]["reported"]["properties"]["batteryLevel"].clone()
+        },
+        |v| !v.is_null(),
+    );
+    assert_eq!(level, 60);
+    let r = c
+        .call("GET", "devices/dp_paho-s1/kit/reports?dropped=true", None)
+        .unwrap();
+    let dropped = &r.body["reports"][0]["problems"][0];
+    assert_eq!(
+        dropped["path"], "services[0].properties.batteryLevel",
+        "{}",
+        r.text
+    );
+    wait_until(
+        "the third entry dropped and logged",
+        || server.log().join("\n"),
+        |log| log.contains("devices[2].device_id"),
+    );
+    let r = c.call("GET", "devices/dp_d1/kit/reports", None).unwrap();
+    assert_eq!(r.body["reports"], json!([]), "{}", r.text);
     // A command answered by Paho is kept with its answer.
     let r = c
         .call(
