@@ -483,6 +483,11 @@ mod tests {
     /// Product `p1`, its device `p1_n1`, a firmware package 1.1 and a task
     /// for the device with tokens valid 10 s; the clock to move.
     fn task() -> (Registry, std::sync::Arc<FixedSource>, UpgradeTask) {
+        task_of(PackageType::Firmware)
+    }
+
+    /// [`task`] with a package of `kind`.
+    fn task_of(kind: PackageType) -> (Registry, std::sync::Arc<FixedSource>, UpgradeTask) {
         let clock = FixedSource::new(1_000);
         let r = Registry::in_memory(clock.clone()).expect("registry");
         r.create_product(&NewProduct {
@@ -503,7 +508,7 @@ mod tests {
         .expect("device");
         let p = r
             .create_package(&NewPackage {
-                package_type: PackageType::Firmware,
+                package_type: kind,
                 product_id: "p1".into(),
                 version: "1.1".into(),
                 file_name: "fw.bin".into(),
@@ -591,5 +596,16 @@ mod tests {
             .expect("subtask");
         assert_eq!((s.status.as_str(), s.result_code), ("Fail", Some(7)));
         assert_eq!(r.device_full("p1_n1").expect("device").fw_version, None);
+    }
+
+    #[test]
+    fn a_software_upgrade_keeps_the_software_version() {
+        let (r, _, t) = task_of(PackageType::Software);
+        assert_eq!(t.task_type, "softwareUpgrade");
+        r.start_upgrades("p1_n1").expect("start");
+        r.upgrade_progress("p1_n1", &report(UpgradeResult::Success, 100, "1.1"))
+            .expect("done");
+        let d = r.device_full("p1_n1").expect("device");
+        assert_eq!((d.sw_version.as_deref(), d.fw_version), (Some("1.1"), None));
     }
 }

@@ -156,12 +156,24 @@ fn with_tls(config: &mut iotda_platform::platform::Config) {
 /// Uploads `file` as firmware `version` of `product` and starts an upgrade
 /// task of `device`: the task id.
 fn upgrade(c: &Client, product: &str, version: &str, file: &[u8], device: &str) -> String {
+    upgrade_of("firmware", c, product, version, file, device)
+}
+
+/// [`upgrade`] of `kind` (`firmware` or `software`).
+fn upgrade_of(
+    kind: &str,
+    c: &Client,
+    product: &str,
+    version: &str,
+    file: &[u8],
+    device: &str,
+) -> String {
     let r = c
         .call(
             "POST",
             "ota-upgrades/packages",
             Some(&json!({
-                "package_type": "firmwarePackage", "product_id": product, "version": version,
+                "package_type": format!("{kind}Package"), "product_id": product, "version": version,
                 "file_location": {"file": Base64::encode_string(file), "file_name": "fw.bin"},
             })),
         )
@@ -176,7 +188,7 @@ fn upgrade(c: &Client, product: &str, version: &str, file: &[u8], device: &str) 
             "POST",
             "batchtasks",
             Some(&json!({
-                "task_name": "upgrade", "task_type": "firmwareUpgrade",
+                "task_name": "upgrade", "task_type": format!("{kind}Upgrade"),
                 "targets": [device], "document": {"package_ids": [package_id]},
             })),
         )
@@ -315,6 +327,54 @@ fn an_upgrade_from_1_0_to_1_1_succeeds_with_its_progress_and_the_new_version() {
         https_get(&ca, port, &format!("{bare}?token={}", "0".repeat(64))).0,
         403
     );
+}
+
+#[test]
+fn a_software_upgrade_changes_the_software_version_only() {
+    let (dir, server, c) = platform("ota-software", with_tls);
+    let model = product_and_model(&c, dir.path(), "op", &["d1"]);
+    let device = Simulator::start(&server, "op_d1", &model, &["--firmware-version", "1.0"]);
+    wait_until(
+        "version 1.0 reported",
+        || show(&c, "op_d1"),
+        |d| d["sw_version"] == "1.0",
+    );
+    let task = upgrade_of("software", &c, "op", "2.0", b"software 2.0", "op_d1");
+    let t = finished(&c, &task);
+    assert_eq!(
+        t["task_details"][0]["status"],
+        "Success",
+        "{t}\n{:?}",
+        device.stderr()
+    );
+    assert_eq!(t["batchtask"]["task_type"], "softwareUpgrade", "{t}");
+    let d = show(&c, "op_d1");
+    assert_eq!(
+        (d["sw_version"].as_str(), d["fw_version"].as_str()),
+        (Some("2.0"), Some("1.0"))
+    );
+    // A firmware package cannot be installed by a software task.
+    let r = c
+        .call(
+            "POST",
+            "ota-upgrades/packages",
+            Some(&json!({
+                "package_type": "firmwarePackage", "product_id": "op", "version": "9",
+                "file_location": {"file": Base64::encode_string(b"x")},
+            })),
+        )
+        .unwrap();
+    let r = c
+        .call(
+            "POST",
+            "batchtasks",
+            Some(&json!({
+                "task_name": "wrong", "task_type": "softwareUpgrade", "targets": ["op_d1"],
+                "document": {"package_ids": [r.body["package_id"]]},
+            })),
+        )
+        .unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
 }
 
 #[test]
