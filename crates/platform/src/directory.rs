@@ -97,6 +97,9 @@ pub enum StatusReason {
     /// OFFLINE: the device sent nothing for 1.5 times its keep-alive
     /// ([MQTT-3.1.2-24]).
     KeepAliveTimeout,
+    /// ONLINE or OFFLINE of a sub-device: its gateway said so
+    /// (`sub_device_update_status`).
+    GatewayReported,
 }
 
 impl StatusReason {
@@ -107,6 +110,7 @@ impl StatusReason {
             Self::TakenOver => "TAKEN_OVER",
             Self::Disconnected => "DISCONNECTED",
             Self::KeepAliveTimeout => "KEEP_ALIVE_TIMEOUT",
+            Self::GatewayReported => "GATEWAY_REPORTED",
         }
     }
 
@@ -117,6 +121,7 @@ impl StatusReason {
             Self::TakenOver,
             Self::Disconnected,
             Self::KeepAliveTimeout,
+            Self::GatewayReported,
         ]
         .into_iter()
         .find(|r| r.as_str() == text)

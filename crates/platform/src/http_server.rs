@@ -21,7 +21,8 @@
 //!   [`Limits::max_connections`] at a time; beyond that, new connections
 //!   wait in the kernel's backlog until one ends. No thread per connection.
 //!
-//! HTTP/1.1 only: the clients are a browser and tools on the same machine.
+//! HTTP/1.1 only: the clients are a browser and tools on the same machine
+//! (and, over TLS, devices downloading upgrade packages, see [`serve_tls`]).
 
 use std::future::Future;
 use std::io;
@@ -39,6 +40,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
+use tokio_rustls::TlsAcceptor;
 use tower::ServiceExt;
 
 /// The bounds of a server.
@@ -83,6 +85,29 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    run(listener, router, limits, None, shutdown).await
+}
+
+/// [`serve`] over TLS with `acceptor`'s identity (the handshake bounded by
+/// the head timeout): how the platform serves upgrade packages, with the
+/// certificate devices already trust for MQTTS.
+pub async fn serve_tls(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    acceptor: TlsAcceptor,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    run(listener, router, limits, Some(acceptor), shutdown).await
+}
+
+async fn run(
+    listener: TcpListener,
+    router: Router,
+    limits: Limits,
+    tls: Option<TlsAcceptor>,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
     let port = listener.local_addr()?.port();
     let app = router.layer(middleware::from_fn_with_state(
         Arc::new(LoopbackHosts::new(port)),
@@ -123,11 +148,23 @@ pub async fn serve(
                 request
             },
         ));
-        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let (http, tls) = (http.clone(), tls.clone());
         tokio::spawn(async move {
             // A client that hangs up or sends garbage ends its own
             // connection; nothing to report.
-            let _ = connection.await;
+            match tls {
+                None => {
+                    let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                }
+                Some(acceptor) => {
+                    let handshake = acceptor.accept(stream);
+                    if let Ok(Ok(stream)) =
+                        tokio::time::timeout(limits.head_timeout, handshake).await
+                    {
+                        let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                    }
+                }
+            }
             drop(permit);
         });
     }

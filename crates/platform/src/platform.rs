@@ -354,9 +354,12 @@ pub struct Running {
     pub registry: Arc<Registry>,
     /// The application side (device access takes it as its `Directory`).
     pub hub: Arc<Hub>,
+    /// Where upgrade packages are served over HTTPS (with device access).
+    pub ota_addr: Option<SocketAddr>,
     shutdown: oneshot::Sender<()>,
     link: Option<(watch::Sender<bool>, JoinHandle<()>)>,
     server: JoinHandle<io::Result<()>>,
+    ota: Option<(oneshot::Sender<()>, JoinHandle<io::Result<()>>)>,
 }
 
 impl Running {
@@ -374,6 +377,11 @@ impl Running {
         }));
         if self.serves_app {
             lines.push(format!("app: {http}/"));
+        }
+        if let Some(ota) = self.ota_addr {
+            lines.push(format!(
+                "upgrade packages: https://{ota}/kit/ota/packages/..."
+            ));
         }
         lines.push(format!(
             "API: {http}/v5/iotda/projects/{}/...",
@@ -399,6 +407,10 @@ impl Running {
     pub async fn stop(self) -> Result<(), StartError> {
         // The server may have ended already; then its result says why.
         let _ = self.shutdown.send(());
+        if let Some((stop, task)) = self.ota {
+            let _ = stop.send(());
+            let _ = task.await;
+        }
         if let Some((stop, task)) = self.link {
             let _ = stop.send(true);
             let _ = task.await;
@@ -500,6 +512,10 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
             return Err(e);
         }
     };
+    let ota = match &access {
+        Some(_) => Some(start_ota(&data_dir, &hub).await?),
+        None => None,
+    };
     std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
         .map_err(dir_error)?;
     let (shutdown, stopped) = oneshot::channel::<()>();
@@ -519,10 +535,36 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         data_dir,
         registry,
         hub,
+        ota_addr: ota.as_ref().map(|o| o.0),
         shutdown,
         link,
         server,
+        ota: ota.map(|(_, stop, task)| (stop, task)),
     })
+}
+
+/// Starts the HTTPS server of upgrade packages on a free loopback port,
+/// with the platform's TLS identity (the CA devices trust for MQTTS).
+async fn start_ota(
+    data_dir: &Path,
+    hub: &Arc<Hub>,
+) -> Result<(SocketAddr, oneshot::Sender<()>, JoinHandle<io::Result<()>>), StartError> {
+    let tls = crate::tls::PlatformTls::load_or_create(data_dir)
+        .map_err(|e| StartError::Access(access::Error::Tls(e)))?;
+    let listener = bind(0).await?;
+    let addr = listener.local_addr().map_err(StartError::Serve)?;
+    hub.set_ota_base(format!("https://{addr}"));
+    let (stop, stopped) = oneshot::channel::<()>();
+    let task = tokio::spawn(http_server::serve_tls(
+        listener,
+        api::package_router(hub.registry().clone()),
+        Limits::default(),
+        tokio_rustls::TlsAcceptor::from(tls.server_config),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    Ok((addr, stop, task))
 }
 
 #[cfg(test)]

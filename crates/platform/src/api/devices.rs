@@ -9,6 +9,7 @@ use serde_json::{json, Value};
 
 use super::{blocking, json, page, param, ApiError, ApiState};
 use crate::directory::{DeviceAuth, DeviceSecret};
+use crate::hub::SubDeviceChange;
 use crate::registry::{
     iotda_time, parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind,
 };
@@ -26,10 +27,13 @@ struct AuthInfo {
 }
 
 /// AddDevice's body (IoTDA fields this platform does not use, such as
-/// `gateway_id` or `extension_info`, are accepted and ignored).
+/// `extension_info`, are accepted and ignored). With `gateway_id` the
+/// device is that gateway's sub-device, and the gateway is sent
+/// `add_sub_device_notify`.
 #[derive(Deserialize)]
 struct AddBody {
     device_id: Option<String>,
+    gateway_id: Option<String>,
     node_id: String,
     device_name: Option<String>,
     product_id: String,
@@ -50,8 +54,12 @@ fn summary(d: &Device) -> Value {
         "device_id": d.device_id,
         "node_id": d.node_id,
         "device_name": d.device_name,
-        // A device that connects directly is a gateway in IoTDA's terms.
-        "node_type": "GATEWAY",
+        // A device that connects directly is a gateway in IoTDA's terms, a
+        // sub-device an endpoint.
+        "node_type": if d.gateway_id.is_some() { "ENDPOINT" } else { "GATEWAY" },
+        "gateway_id": d.gateway_id.as_ref().unwrap_or(&d.device_id),
+        "fw_version": d.fw_version,
+        "sw_version": d.sw_version,
         "description": d.description,
         "product_id": d.product_id,
         "product_name": d.product_name,
@@ -114,8 +122,19 @@ pub(super) async fn add(
         fingerprint: auth.fingerprint,
         secondary_fingerprint: auth.secondary_fingerprint,
         secure_access: auth.secure_access.unwrap_or(true),
+        gateway_id: b.gateway_id,
     };
     let device = blocking(&state, move |r| r.add_device(&new)).await?;
+    if let Some(gateway) = &device.gateway_id {
+        state
+            .hub
+            .notify_sub_devices(
+                gateway,
+                SubDeviceChange::Added,
+                std::slice::from_ref(&device),
+            )
+            .await?;
+    }
     Ok((StatusCode::CREATED, Json(full(&device))))
 }
 
@@ -146,6 +165,7 @@ pub(super) async fn list(
         node_id: param(&query, "node_id").map(String::from),
         device_name: param(&query, "device_name").map(String::from),
         status,
+        gateway_id: param(&query, "gateway_id").map(String::from),
         page,
     };
     let (count, devices) = blocking(&state, move |r| r.devices(&filter)).await?;
@@ -159,7 +179,17 @@ pub(super) async fn delete(
     State(state): State<ApiState>,
     Path((_project, device_id)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    blocking(&state, move |r| r.delete_device(&device_id)).await?;
+    let device = blocking(&state, move |r| {
+        let d = r.device_full(&device_id)?;
+        r.delete_device(&device_id).map(|()| d)
+    })
+    .await?;
+    if let Some(gateway) = device.gateway_id.clone() {
+        state
+            .hub
+            .notify_sub_devices(&gateway, SubDeviceChange::Deleted, &[device])
+            .await?;
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

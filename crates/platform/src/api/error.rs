@@ -90,6 +90,8 @@ impl From<RegistryError> for ApiError {
             E::CertificateLimit => (StatusCode::BAD_REQUEST, "IOTDA.014908"),
             E::VerificationFailed(_) => (StatusCode::BAD_REQUEST, "IOTDA.014909"),
             E::MessageNotFound(_) => (StatusCode::NOT_FOUND, "IOTDA.014911"),
+            E::PackageNotFound(_) => (StatusCode::NOT_FOUND, "IOTDA.014912"),
+            E::TaskNotFound(_) => (StatusCode::NOT_FOUND, "IOTDA.014913"),
         };
         Self {
             status,

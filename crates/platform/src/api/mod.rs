@@ -14,7 +14,9 @@ mod commands;
 mod devices;
 mod error;
 mod events;
+mod history;
 mod messages;
+mod ota;
 mod products;
 mod properties;
 mod refusals;
@@ -32,6 +34,7 @@ use axum::Router;
 use serde::de::DeserializeOwned;
 
 pub use error::ApiError;
+pub use ota::package_router;
 
 use crate::hub::Hub;
 use crate::refusals::Refusals;
@@ -187,6 +190,27 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/kit/reports",
             get(shadow::kit_reports),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/events",
+            get(history::events),
+        )
+        .route(
+            "/v5/iot/{project_id}/devices/{device_id}/kit/commands",
+            get(history::commands),
+        )
+        .route(
+            "/v5/iot/{project_id}/ota-upgrades/packages",
+            post(ota::create_package),
+        )
+        .route(
+            "/v5/iot/{project_id}/ota-upgrades/packages/{package_id}",
+            get(ota::show_package),
+        )
+        .route("/v5/iot/{project_id}/batchtasks", post(ota::create_task))
+        .route(
+            "/v5/iot/{project_id}/batchtasks/{task_id}",
+            get(ota::show_task),
         )
         .route("/v5/iot/{project_id}/kit/refusals", get(refusals::list))
         .route(EVENTS_PATH, get(events::stream))

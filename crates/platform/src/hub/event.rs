@@ -96,11 +96,28 @@ pub enum PlatformEvent {
         /// `IOTDA.014111` when it timed out.
         error_code: Option<&'static str>,
     },
+    /// An upgrade's subtask moved (the device reported its progress).
+    Upgrade {
+        /// The device.
+        device_id: String,
+        /// The upgrade task.
+        task_id: String,
+        /// `Processing`, `Success` or `Fail`.
+        status: String,
+        /// The reported progress (0-100).
+        progress: Option<u8>,
+        /// The reported result code.
+        result_code: Option<i64>,
+        /// The result code's documented name.
+        result: &'static str,
+        /// The reported version.
+        version: Option<String>,
+    },
 }
 
 impl PlatformEvent {
     /// The event's name in the stream: `status`, `message`, `properties`,
-    /// `dropped`, `property_request`, `desired_pushed`, `command`.
+    /// `dropped`, `property_request`, `desired_pushed`, `command`, `upgrade`.
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Status { .. } => "status",
@@ -110,6 +127,7 @@ impl PlatformEvent {
             Self::PropertyRequest { .. } => "property_request",
             Self::DesiredPushed { .. } => "desired_pushed",
             Self::Command { .. } => "command",
+            Self::Upgrade { .. } => "upgrade",
         }
     }
 

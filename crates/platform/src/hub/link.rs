@@ -4,7 +4,8 @@
 //! ```text
 //! hub --CONNECT (client id $iotda-platform-hub, the platform's broker user)--> broker
 //!     --SUBSCRIBE $oc/devices/+/sys/ messages/up, commands/response/+,
-//!                 properties/report, properties/set|get/response/+,
+//!                 properties/report, gateway/sub_devices/properties/report,
+//!                 properties/set|get/response/+,
 //!                 shadow/get/+ (QoS 0)-->
 //!     <--PUBLISH what devices send there-- (handed to Hub::heard)
 //!     --PUBLISH downlinks (QoS 0, as IoTDA's implicit subscriptions)-->
@@ -35,11 +36,12 @@ use crate::log::Event;
 /// device's session over.
 pub(crate) const CLIENT_ID: &str = "$iotda-platform-hub";
 /// What the hub hears.
-const FILTERS: [&str; 7] = [
+const FILTERS: [&str; 8] = [
     "$oc/devices/+/sys/messages/up",
     "$oc/devices/+/sys/events/up",
     "$oc/devices/+/sys/commands/response/+",
     "$oc/devices/+/sys/properties/report",
+    "$oc/devices/+/sys/gateway/sub_devices/properties/report",
     "$oc/devices/+/sys/properties/set/response/+",
     "$oc/devices/+/sys/properties/get/response/+",
     "$oc/devices/+/sys/shadow/get/+",

@@ -12,15 +12,19 @@
 //! blocking pool; the judgement of a report is a pure function.
 
 mod event;
+mod gateway;
 mod link;
 mod messages;
+mod ota;
 mod report;
 mod requests;
 mod shadow;
 mod system;
 
 pub use event::{problems_json, services_json, PlatformEvent};
+pub use gateway::SubDeviceChange;
 pub use messages::DownMessage;
+pub use ota::{package_path, result_name, TOKEN_TTL};
 pub use report::judge_report;
 pub use requests::{CommandOutcome, TIMEOUT_CODE};
 
@@ -102,6 +106,8 @@ pub struct Hub {
     /// Held while pending downlinks are published, so none goes twice.
     flushing: Mutex<()>,
     command_timeout: Duration,
+    /// Where the HTTPS server serves packages, once it runs.
+    ota_base: Mutex<Option<String>>,
 }
 
 impl fmt::Debug for Hub {
@@ -131,6 +137,7 @@ impl Hub {
             waiting: Mutex::new(HashMap::new()),
             flushing: Mutex::new(()),
             command_timeout,
+            ota_base: Mutex::new(None),
         })
     }
 
@@ -238,7 +245,10 @@ impl Hub {
                 self.property_report(topic.device_id().to_string(), payload)
                     .await;
             }
-            TopicKind::EventsUp => self.events_up(topic.device_id(), &payload),
+            TopicKind::EventsUp => self.events_up(topic.device_id(), &payload).await,
+            TopicKind::GatewaySubDevicesPropertiesReport => {
+                self.gateway_report(topic.device_id(), &payload).await;
+            }
             TopicKind::CommandResponse
             | TopicKind::PropertiesSetResponse
             | TopicKind::PropertiesGetResponse => {
@@ -344,6 +354,7 @@ impl Directory for Hub {
         if change.status == DeviceStatus::Online {
             self.deliver_pending(device_id);
             self.push_desired(device_id);
+            self.start_upgrades(device_id);
         }
         Ok(())
     }

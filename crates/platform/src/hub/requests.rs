@@ -1,6 +1,7 @@
 //! Requests a device answers: commands, property sets and gets, each
 //! checked against the product model, refused for an offline device, and
-//! waited for up to the command timeout.
+//! waited for up to the command timeout. Each command is kept in the
+//! device's command history: sent, then answered or timed out.
 
 use iotda_core::iotda::payload::{CommandRequest, PropertiesGetRequest, PropertiesSetRequest};
 use iotda_core::iotda::{validate_command, validate_properties_set, Problem, ProductModel};
@@ -10,7 +11,7 @@ use tokio::sync::oneshot;
 use super::link::Outgoing;
 use super::{lock, model_of, Hub, HubError, PlatformEvent};
 use crate::directory::DeviceStatus;
-use crate::registry;
+use crate::registry::{self, CommandRecord, CommandStatus};
 
 /// What a command came to.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,12 +74,29 @@ impl Hub {
             object_device_id: Some(device_id.to_string()),
             ..request.clone()
         };
-        let (command_id, response) = self
+        let sent = CommandRecord {
+            command_id: self.blocking(|r| r.random_hex(32)).await?,
+            device_id: device_id.to_string(),
+            service_id: request.service_id.clone(),
+            command_name: request.command_name.clone(),
+            paras: Value::Object(request.paras.clone()),
+            status: CommandStatus::Sent,
+            response: None,
+            created_time: self.registry.now(),
+            finished_time: None,
+        };
+        let command_id = sent.command_id.clone();
+        self.blocking(move |r| r.record_command(&sent)).await?;
+        let response = self
             .ask(
                 device_id,
                 "commands",
                 serde_json::to_vec(&body).unwrap_or_default(),
+                command_id.clone(),
             )
+            .await;
+        let (id, answer) = (command_id.clone(), response.clone());
+        self.blocking(move |r| r.finish_command(&id, answer.as_ref()))
             .await?;
         let error_code = response.is_none().then_some(TIMEOUT_CODE);
         self.emit(PlatformEvent::Command {
@@ -100,15 +118,15 @@ impl Hub {
 
     /// Publishes `body` on `$oc/devices/{device_id}/sys/{path}/request_id={id}`
     /// and waits for the answer on `.../{path}/response/request_id={id}`:
-    /// the request id and the answer (JSON, or its text as a string), or
-    /// `None` after the timeout.
+    /// the answer (JSON, or its text as a string), or `None` after the
+    /// timeout.
     async fn ask(
         &self,
         device_id: &str,
         path: &str,
         body: Vec<u8>,
-    ) -> Result<(String, Option<Value>), HubError> {
-        let request_id = self.blocking(|r| r.random_hex(32)).await?;
+        request_id: String,
+    ) -> Option<Value> {
         let (answered, answer) = oneshot::channel();
         lock(&self.waiting).insert(request_id.clone(), answered);
         let _ = self.outbox.send(Outgoing {
@@ -125,7 +143,7 @@ impl Hub {
                     None
                 }
             };
-        Ok((request_id, response))
+        response
     }
 
     /// The device and its product's model.
@@ -158,7 +176,10 @@ impl Hub {
         online(device)?;
         request.object_device_id = Some(device_id.to_string());
         let body = serde_json::to_vec(&request).unwrap_or_default();
-        let (request_id, response) = self.ask(device_id, "properties/set", body).await?;
+        let request_id = self.blocking(|r| r.random_hex(32)).await?;
+        let response = self
+            .ask(device_id, "properties/set", body, request_id.clone())
+            .await;
         self.emit_property_request("set", device_id, &request_id, &response);
         Ok((request_id, response))
     }
@@ -184,7 +205,10 @@ impl Hub {
             service_id,
         };
         let body = serde_json::to_vec(&request).unwrap_or_default();
-        let (request_id, response) = self.ask(device_id, "properties/get", body).await?;
+        let request_id = self.blocking(|r| r.random_hex(32)).await?;
+        let response = self
+            .ask(device_id, "properties/get", body, request_id.clone())
+            .await;
         self.emit_property_request("get", device_id, &request_id, &response);
         Ok((request_id, response))
     }

@@ -76,6 +76,8 @@ pub struct NewDevice {
     pub secondary_fingerprint: Option<String>,
     /// Only TLS connections; IoTDA's default is `true`.
     pub secure_access: bool,
+    /// AddDevice's `gateway_id`: the device is this gateway's sub-device.
+    pub gateway_id: Option<String>,
 }
 
 /// A registered device, as the API shows it.
@@ -105,6 +107,12 @@ pub struct Device {
     pub last_online_time: Option<i64>,
     /// The list's position marker (24 hex digits).
     pub marker: String,
+    /// Its gateway, when it is a sub-device.
+    pub gateway_id: Option<String>,
+    /// The firmware version it last reported.
+    pub fw_version: Option<String>,
+    /// The software version it last reported.
+    pub sw_version: Option<String>,
 }
 
 /// ListDevices' filters and page.
@@ -118,6 +126,8 @@ pub struct DeviceFilter {
     pub device_name: Option<String>,
     /// Only devices in this status.
     pub status: Option<DeviceStatus>,
+    /// Only this gateway's sub-devices.
+    pub gateway_id: Option<String>,
     /// Which page.
     pub page: Page,
 }
@@ -125,7 +135,8 @@ pub struct DeviceFilter {
 const COLUMNS: &str =
     "d.device_id, d.node_id, d.product_id, p.name, d.device_name, d.description, \
     d.auth_type, d.secret, d.secondary_secret, d.fingerprint, d.secondary_fingerprint, \
-    d.secure_access, d.status, d.create_time, d.last_online_time, d.rowid";
+    d.secure_access, d.status, d.create_time, d.last_online_time, d.rowid, \
+    d.gateway_id, d.fw_version, d.sw_version";
 
 fn status_from(text: &str) -> DeviceStatus {
     match text {
@@ -173,6 +184,9 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<Device> {
         create_time: row.get(13)?,
         last_online_time: row.get(14)?,
         marker: marker_of(rowid),
+        gateway_id: row.get(16)?,
+        fw_version: row.get(17)?,
+        sw_version: row.get(18)?,
     })
 }
 
@@ -308,11 +322,14 @@ impl Registry {
                     node_id: new.node_id.clone(),
                 });
             }
+            if let Some(gateway) = &new.gateway_id {
+                super::gateway::check_gateway(tx, gateway)?;
+            }
             tx.execute(
                 "INSERT INTO device (device_id, node_id, product_id, device_name, description, \
                  auth_type, secret, secondary_secret, fingerprint, secondary_fingerprint, \
-                 secure_access, status, create_time) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'INACTIVE', ?12)",
+                 secure_access, status, create_time, gateway_id) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 'INACTIVE', ?12, ?13)",
                 params![
                     device_id,
                     new.node_id,
@@ -326,6 +343,7 @@ impl Registry {
                     secondary_fingerprint,
                     new.secure_access,
                     now,
+                    new.gateway_id,
                 ],
             )?;
             super::shadow::seed_desired(tx, &device_id, &new.product_id, &iotda_time(now))?;
@@ -355,7 +373,8 @@ impl Registry {
         let marker = filter.page.below()?;
         let status = filter.status.map(DeviceStatus::as_str);
         let conditions = "(?1 IS NULL OR d.product_id = ?1) AND (?2 IS NULL OR d.node_id = ?2) \
-            AND (?3 IS NULL OR d.device_name = ?3) AND (?4 IS NULL OR d.status = ?4)";
+            AND (?3 IS NULL OR d.device_name = ?3) AND (?4 IS NULL OR d.status = ?4) \
+            AND (?5 IS NULL OR d.gateway_id = ?5)";
         let conn = self.lock();
         let count = conn.query_row(
             &format!("SELECT COUNT(*) FROM device d WHERE {conditions}"),
@@ -363,13 +382,14 @@ impl Registry {
                 filter.product_id,
                 filter.node_id,
                 filter.device_name,
-                status
+                status,
+                filter.gateway_id
             ],
             |r| r.get(0),
         )?;
         let mut stmt = conn.prepare(&format!(
             "SELECT {COLUMNS} FROM device d JOIN product p USING (product_id) \
-             WHERE {conditions} AND d.rowid < ?5 ORDER BY d.rowid DESC LIMIT ?6 OFFSET ?7"
+             WHERE {conditions} AND d.rowid < ?6 ORDER BY d.rowid DESC LIMIT ?7 OFFSET ?8"
         ))?;
         let rows = stmt
             .query_map(
@@ -378,6 +398,7 @@ impl Registry {
                     filter.node_id,
                     filter.device_name,
                     status,
+                    filter.gateway_id,
                     marker,
                     filter.page.limit,
                     filter.page.offset
@@ -391,6 +412,7 @@ impl Registry {
     /// DeleteDevice.
     pub fn delete_device(&self, device_id: &str) -> Result<()> {
         self.write(|tx| {
+            super::gateway::check_no_sub_devices(tx, device_id)?;
             match tx.execute("DELETE FROM device WHERE device_id = ?1", [device_id])? {
                 0 => Err(Error::DeviceNotFound(device_id.to_string())),
                 _ => Ok(()),

@@ -108,3 +108,83 @@ CREATE TABLE device_report (
     received_time INTEGER NOT NULL
 );
 CREATE INDEX device_report_by_device ON device_report (device_id, id);
+
+-- migration 4: gateways' sub-devices, versions, events and commands
+-- Only adds: a registry of migration 3 keeps every row. A device with a
+-- gateway_id is that gateway's sub-device (it does not connect itself);
+-- fw_version and sw_version are what the device last reported.
+ALTER TABLE device ADD COLUMN gateway_id TEXT;
+ALTER TABLE device ADD COLUMN fw_version TEXT;
+ALTER TABLE device ADD COLUMN sw_version TEXT;
+CREATE INDEX device_by_gateway ON device (gateway_id);
+
+-- Each event a device published on events/up, as received (paras JSON).
+CREATE TABLE device_event (
+    id             INTEGER PRIMARY KEY AUTOINCREMENT,
+    device_id      TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    service_id     TEXT NOT NULL,
+    event_type     TEXT NOT NULL,
+    event_id       TEXT,
+    event_time     TEXT,
+    paras          TEXT NOT NULL,
+    received_time  INTEGER NOT NULL
+);
+CREATE INDEX device_event_by_device ON device_event (device_id, id);
+
+-- Each command sent to a device (CreateCommand): SENT until the device
+-- answers (SUCCESSFUL, with its response) or the timeout passes (TIMEOUT).
+CREATE TABLE device_command (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    command_id    TEXT NOT NULL UNIQUE,
+    device_id     TEXT NOT NULL REFERENCES device (device_id) ON DELETE CASCADE,
+    service_id    TEXT,
+    command_name  TEXT,
+    paras         TEXT NOT NULL,
+    status        TEXT NOT NULL CHECK (status IN ('SENT', 'SUCCESSFUL', 'TIMEOUT')),
+    response      TEXT,
+    created_time  INTEGER NOT NULL,
+    finished_time INTEGER
+);
+CREATE INDEX device_command_by_device ON device_command (device_id, id);
+
+-- Software and firmware packages (the file kept here, with its SHA-256),
+-- upgrade tasks (CreateBatchTask of type firmwareUpgrade or
+-- softwareUpgrade, one package) and one subtask per target device: its
+-- status (Waitting, Processing, Success, Fail as IoTDA spells them), the
+-- device's last progress report, and the token its download must carry.
+CREATE TABLE ota_package (
+    package_id   TEXT PRIMARY KEY,
+    package_type TEXT NOT NULL CHECK (package_type IN ('softwarePackage', 'firmwarePackage')),
+    product_id   TEXT NOT NULL REFERENCES product (product_id),
+    version      TEXT NOT NULL,
+    file_name    TEXT NOT NULL,
+    file         BLOB NOT NULL,
+    sha256       TEXT NOT NULL,
+    description  TEXT,
+    create_time  INTEGER NOT NULL,
+    UNIQUE (product_id, package_type, version)
+);
+
+CREATE TABLE ota_task (
+    task_id     TEXT PRIMARY KEY,
+    task_name   TEXT NOT NULL,
+    task_type   TEXT NOT NULL CHECK (task_type IN ('firmwareUpgrade', 'softwareUpgrade')),
+    package_id  TEXT NOT NULL REFERENCES ota_package (package_id),
+    create_time INTEGER NOT NULL
+);
+
+CREATE TABLE ota_subtask (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id      TEXT NOT NULL REFERENCES ota_task (task_id) ON DELETE CASCADE,
+    device_id    TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('Waitting', 'Processing', 'Success', 'Fail')),
+    progress     INTEGER,
+    result_code  INTEGER,
+    version      TEXT,
+    description  TEXT,
+    access_token TEXT NOT NULL UNIQUE,
+    expires_at   INTEGER NOT NULL,
+    updated_time INTEGER NOT NULL,
+    UNIQUE (task_id, device_id)
+);
+CREATE INDEX ota_subtask_by_device ON ota_subtask (device_id, id);

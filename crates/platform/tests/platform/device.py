@@ -2,12 +2,16 @@
 the application-side tests. Prints one JSON object per line, flushed.
 
   device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT]
-            [--report JSON]... [--shadow-get] [--silent] [--keepalive N]
+            [--report JSON]... [--event JSON]... [--gateway-report JSON]...
+            [--shadow-get] [--silent] [--keepalive N]
 
 Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
 publishes TEXT on $oc/devices/{device_id}/sys/messages/up if --up is given,
-and each --report JSON, in order, on .../sys/properties/report, printing
-{"published": "up"} or {"published": "report"} as each is acknowledged;
+and each --report JSON, in order, on .../sys/properties/report, then each --event
+JSON on .../sys/events/up, then each --gateway-report JSON on
+.../sys/gateway/sub_devices/properties/report, printing {"published":
+"up"}, {"published": "report"}, {"published": "event"} or {"published":
+"gateway-report"} as each is acknowledged;
 with --shadow-get it then asks for its shadow on
 .../sys/shadow/get/request_id=1 (the answer is printed as it arrives). Prints every
 message it receives as {"topic": ..., "payload": ...}. Unless --silent it
@@ -37,6 +41,8 @@ def main(argv):
     keepalive = int(rest[rest.index("--keepalive") + 1]) if "--keepalive" in rest else 60
     silent = "--silent" in rest
     reports = [rest[i + 1] for i, a in enumerate(rest) if a == "--report"]
+    events = [rest[i + 1] for i, a in enumerate(rest) if a == "--event"]
+    batches = [rest[i + 1] for i, a in enumerate(rest) if a == "--gateway-report"]
     kinds = {}
     device_id = username
     c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
@@ -54,6 +60,14 @@ def main(argv):
             info = client.publish("$oc/devices/%s/sys/properties/report" % device_id,
                                   report.encode(), qos=1)
             kinds[info.mid] = "report"
+        for event in events:
+            info = client.publish("$oc/devices/%s/sys/events/up" % device_id,
+                                  event.encode(), qos=1)
+            kinds[info.mid] = "event"
+        for batch in batches:
+            info = client.publish("$oc/devices/%s/sys/gateway/sub_devices/properties/report"
+                                  % device_id, batch.encode(), qos=1)
+            kinds[info.mid] = "gateway-report"
         if "--shadow-get" in rest:
             client.publish("$oc/devices/%s/sys/shadow/get/request_id=1" % device_id,
                            json.dumps({"object_device_id": device_id}).encode(), qos=0)

@@ -43,7 +43,7 @@ fn script(name: &str) -> String {
 /// and a `setLevel` command and a `Settings` service whose `mode` has the
 /// default value `eco`, and its device `dp_d1` (secret, plain MQTT
 /// allowed).
-fn product_and_device(c: &Client) {
+pub(crate) fn product_and_device(c: &Client) {
     let model = json!([{
         "service_id": "Battery",
         "service_type": "Battery",
@@ -93,7 +93,7 @@ fn product_and_device(c: &Client) {
 
 /// A platform started on a new folder with `change` made to its
 /// configuration, its client, and the product and device above.
-fn platform(label: &str, change: impl FnOnce(&mut Config)) -> (Scratch, Server, Client) {
+pub(crate) fn platform(label: &str, change: impl FnOnce(&mut Config)) -> (Scratch, Server, Client) {
     let dir = Scratch::new(label);
     let server = Server::start_with(dir.path(), change);
     let c = server.client();
@@ -101,7 +101,7 @@ fn platform(label: &str, change: impl FnOnce(&mut Config)) -> (Scratch, Server, 
     (dir, server, c)
 }
 
-fn mqtt_port(server: &Server) -> u16 {
+pub(crate) fn mqtt_port(server: &Server) -> u16 {
     let url = server
         .running()
         .access
@@ -129,7 +129,7 @@ fn credentials() -> Credentials {
 }
 
 /// Waits up to 10 s for `ready` to hold of what `read` returns.
-fn wait_until<T: std::fmt::Debug>(
+pub(crate) fn wait_until<T: std::fmt::Debug>(
     what: &str,
     read: impl Fn() -> T,
     ready: impl Fn(&T) -> bool,
@@ -146,13 +146,13 @@ fn wait_until<T: std::fmt::Debug>(
 }
 
 /// The device, played by Paho; its printed lines are collected.
-struct Device {
+pub(crate) struct Device {
     child: Child,
     lines: Arc<Mutex<Vec<Value>>>,
 }
 
 impl Device {
-    fn start(server: &Server, extra: &[&str]) -> Self {
+    pub(crate) fn start(server: &Server, extra: &[&str]) -> Self {
         let c = credentials();
         let mut child = Command::new(crate::sdk::python())
             .arg(script("device.py"))
@@ -178,18 +178,18 @@ impl Device {
         device
     }
 
-    fn lines(&self) -> Vec<Value> {
+    pub(crate) fn lines(&self) -> Vec<Value> {
         self.lines.lock().unwrap().clone()
     }
 
     /// Waits for a printed line matching `pred`.
-    fn expect(&self, pred: impl Fn(&Value) -> bool, what: &str) -> Value {
+    pub(crate) fn expect(&self, pred: impl Fn(&Value) -> bool, what: &str) -> Value {
         let found = wait_until(what, || self.lines(), |l| l.iter().any(&pred));
         found.into_iter().find(|v| pred(v)).unwrap()
     }
 
     /// Disconnects (closing stdin ends the script).
-    fn stop(mut self) {
+    pub(crate) fn stop(mut self) {
         drop(self.child.stdin.take());
         let _ = self.child.wait();
     }
@@ -686,6 +686,16 @@ fn an_unanswered_command_times_out_with_iotda_014111() {
         },
         "the unanswered command",
     );
+    // The command is in the device's history: its request, and the timeout.
+    let h = c
+        .call("GET", &format!("devices/{DEVICE}/kit/commands"), None)
+        .unwrap();
+    assert_eq!(h.status, 200, "{}", h.text);
+    let kept = &h.body["commands"][0];
+    assert_eq!(kept["command_id"], r["command_id"], "{}", h.text);
+    assert_eq!(kept["status"], "TIMEOUT", "{}", h.text);
+    assert_eq!(kept["paras"], json!({"level": 7}), "{}", h.text);
+    assert_eq!(kept["response"], Value::Null, "{}", h.text);
     device.stop();
 }
 

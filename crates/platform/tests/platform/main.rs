@@ -9,6 +9,7 @@ mod devices;
 mod products;
 mod sdk;
 mod signing;
+mod system_services;
 
 use std::path::Path;
 

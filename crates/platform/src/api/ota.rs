@@ -1,0 +1,273 @@
+//! Software and firmware upgrades: CreateOtaPackage / ShowOtaPackage
+//! (`/ota-upgrades/packages`) and CreateBatchTask / ShowBatchTask
+//! (`/batchtasks`) of types `firmwareUpgrade` and `softwareUpgrade`, with
+//! the field names of Huawei's API reference and SDK models (`Task`,
+//! `TaskDetail`, `TaskProgress`).
+//!
+//! The kit's choices: Huawei's CreateOtaPackage points at an OBS object
+//! (`file_location.obs_location`); here the file itself comes in the body,
+//! Base64 in `file_location.file` (with `file_name`), and the answer adds
+//! the kit's `file_size` and `sign` (SHA-256). A batch task here is an
+//! upgrade task with one package (`document.package_ids` of one id) and
+//! `targets` (device ids); each subtask's `output` is the device's last
+//! progress, and a failed one's `error` carries the device's result code
+//! and its documented name.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::Json;
+use base64ct::{Base64, Encoding};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{blocking, json, ApiError, ApiState};
+use crate::hub::result_name;
+use crate::registry::{iotda_time, NewPackage, Package, PackageType, UpgradeTask};
+
+/// `file_location` of CreateOtaPackage, the kit's form.
+#[derive(Deserialize)]
+struct FileLocation {
+    file: String,
+    file_name: Option<String>,
+}
+
+/// CreateOtaPackage's body.
+#[derive(Deserialize)]
+struct PackageBody {
+    package_type: String,
+    product_id: String,
+    version: String,
+    description: Option<String>,
+    file_location: FileLocation,
+}
+
+fn package_json(p: &Package) -> Value {
+    json!({
+        "package_id": p.package_id,
+        "package_type": p.package_type.as_str(),
+        "product_id": p.product_id,
+        "version": p.version,
+        "description": p.description,
+        "create_time": iotda_time(p.create_time),
+        "file_location": { "file_name": p.file_name },
+        "file_size": p.file_size,
+        "sign": p.sha256,
+    })
+}
+
+/// `POST .../ota-upgrades/packages`.
+pub(super) async fn create_package(
+    State(state): State<ApiState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let b: PackageBody = json(&body)?;
+    let package_type = PackageType::parse(&b.package_type).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "package_type must be softwarePackage or firmwarePackage; got {:?}",
+            b.package_type
+        ))
+    })?;
+    let file = Base64::decode_vec(b.file_location.file.trim())
+        .map_err(|e| ApiError::invalid(format!("file_location.file must be Base64: {e}")))?;
+    let new = NewPackage {
+        package_type,
+        file_name: b
+            .file_location
+            .file_name
+            .unwrap_or_else(|| format!("{}.bin", b.version)),
+        product_id: b.product_id,
+        version: b.version,
+        file,
+        description: b.description,
+    };
+    let package = blocking(&state, move |r| r.create_package(&new)).await?;
+    Ok((StatusCode::CREATED, Json(package_json(&package))))
+}
+
+/// `GET .../ota-upgrades/packages/{package_id}`.
+pub(super) async fn show_package(
+    State(state): State<ApiState>,
+    Path((_project, package_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let p = blocking(&state, move |r| r.package(&package_id)).await?;
+    Ok(Json(package_json(&p)))
+}
+
+/// CreateBatchTask's body.
+#[derive(Deserialize)]
+struct TaskBody {
+    task_name: String,
+    task_type: String,
+    targets: Option<Vec<String>>,
+    document: Option<Document>,
+}
+
+/// `document` of an upgrade task.
+#[derive(Deserialize)]
+struct Document {
+    package_ids: Vec<String>,
+}
+
+/// `Task`: the task with its status and `task_progress`.
+fn task_json(t: &UpgradeTask) -> Value {
+    let count = |s: &str| t.subtasks.iter().filter(|d| d.status == s).count();
+    let (success, fail) = (count("Success"), count("Fail"));
+    let (processing, waitting) = (count("Processing"), count("Waitting"));
+    let total = t.subtasks.len();
+    let status = if processing + waitting > 0 {
+        "Processing"
+    } else if success == total {
+        "Success"
+    } else if fail == total {
+        "Fail"
+    } else {
+        "PartialSuccess"
+    };
+    json!({
+        "task_id": t.task_id,
+        "task_name": t.task_name,
+        "task_type": t.task_type,
+        "targets": t.subtasks.iter().map(|s| &s.device_id).collect::<Vec<_>>(),
+        "document": { "package_ids": [t.package_id] },
+        "status": status,
+        "task_progress": {
+            "total": total,
+            "processing": processing,
+            "success": success,
+            "fail": fail,
+            "waitting": waitting,
+            "fail_wait_retry": 0,
+            "stopped": 0,
+        },
+        "create_time": iotda_time(t.create_time),
+    })
+}
+
+/// `TaskDetail` of each target, with the kit's `progress`, `result_code`
+/// and `version`.
+fn details_json(t: &UpgradeTask) -> Value {
+    t.subtasks
+        .iter()
+        .map(|s| {
+            let error = (s.status == "Fail").then(|| {
+                json!({
+                    "error_code": s.result_code.map(|c| c.to_string()),
+                    "error_msg": s.result_code.and_then(result_name),
+                })
+            });
+            json!({
+                "target": s.device_id,
+                "status": s.status,
+                "output": s.description,
+                "error": error,
+                "progress": s.progress,
+                "result_code": s.result_code,
+                "version": s.version,
+            })
+        })
+        .collect()
+}
+
+/// `POST .../batchtasks`: an upgrade task.
+pub(super) async fn create_task(
+    State(state): State<ApiState>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let b: TaskBody = json(&body)?;
+    if !matches!(b.task_type.as_str(), "firmwareUpgrade" | "softwareUpgrade") {
+        return Err(ApiError::invalid(format!(
+            "task_type: the kit's batch tasks are firmwareUpgrade and softwareUpgrade; got {:?}",
+            b.task_type
+        )));
+    }
+    let package_id = match b.document.map(|d| d.package_ids).as_deref() {
+        Some([one]) => one.clone(),
+        _ => {
+            return Err(ApiError::invalid(
+                "document.package_ids must name one package",
+            ))
+        }
+    };
+    let package = {
+        let id = package_id.clone();
+        blocking(&state, move |r| r.package(&id)).await?
+    };
+    if package.package_type.task_type() != b.task_type {
+        return Err(ApiError::invalid(format!(
+            "task_type {} cannot install a {}",
+            b.task_type,
+            package.package_type.as_str()
+        )));
+    }
+    let task = state
+        .hub
+        .create_upgrade_task(b.task_name, package_id, b.targets.unwrap_or_default())
+        .await?;
+    Ok((StatusCode::CREATED, Json(task_json(&task))))
+}
+
+/// `GET .../batchtasks/{task_id}`: `{batchtask, task_details}`.
+pub(super) async fn show_task(
+    State(state): State<ApiState>,
+    Path((_project, task_id)): Path<(String, String)>,
+) -> Result<Json<Value>, ApiError> {
+    let t = blocking(&state, move |r| r.upgrade_task(&task_id)).await?;
+    Ok(Json(json!({
+        "batchtask": task_json(&t),
+        "task_details": details_json(&t),
+    })))
+}
+
+/// The query of a package download.
+#[derive(Deserialize)]
+struct Download {
+    token: Option<String>,
+}
+
+/// The router of the platform's HTTPS package server: `GET
+/// /kit/ota/packages/{package_id}` with a subtask's unexpired token in
+/// the URL (`?token=`) or as `Authorization: Bearer` (as Huawei's device
+/// SDKs send `access_token`); anything else is 403 or 404.
+pub fn package_router(registry: std::sync::Arc<crate::registry::Registry>) -> axum::Router {
+    use axum::extract::Query;
+    use axum::http::HeaderMap;
+    use axum::response::IntoResponse;
+    axum::Router::new()
+        .route(
+            &crate::hub::package_path("{package_id}"),
+            axum::routing::get(
+                |Path(package_id): Path<String>,
+                 Query(q): Query<Download>,
+                 headers: HeaderMap,
+                 State(registry): State<std::sync::Arc<crate::registry::Registry>>| async move {
+                    let bearer = headers
+                        .get(axum::http::header::AUTHORIZATION)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.strip_prefix("Bearer "))
+                        .map(str::to_owned);
+                    let Some(token) = q.token.or(bearer) else {
+                        return (StatusCode::FORBIDDEN, "a download token is required").into_response();
+                    };
+                    let found = tokio::task::spawn_blocking(move || {
+                        registry.package_file(&package_id, &token)
+                    })
+                    .await;
+                    match found {
+                        Ok(Ok(Some(file))) => (
+                            [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+                            file,
+                        )
+                            .into_response(),
+                        Ok(Ok(None)) => (
+                            StatusCode::FORBIDDEN,
+                            "the token is unknown or expired for this package",
+                        )
+                            .into_response(),
+                        _ => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+                    }
+                },
+            ),
+        )
+        .with_state(registry)
+}

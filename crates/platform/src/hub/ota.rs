@@ -1,0 +1,154 @@
+//! Software and firmware upgrades, after Huawei's "Platform Delivering an
+//! Upgrade Event" (iot_06_v5_3030) and "Device Reporting the Upgrade
+//! Status" (iot_06_v5_3031): an upgrade task's targets are sent
+//! `firmware_upgrade` or `software_upgrade` (at once when online, else when
+//! they next connect) with the package's URL on the platform's HTTPS
+//! server, a download token and its lifetime, the size and the SHA-256
+//! `sign`; each `upgrade_progress_report` moves the target's subtask (see
+//! [`crate::registry::Subtask`]).
+
+use std::sync::Arc;
+
+use iotda_core::iotda::payload::{
+    BatchTask, SystemEvent, UpgradeNotice, UpgradeProgressReport, UpgradeResult,
+};
+
+use super::link::Outgoing;
+use super::{lock, Hub, HubError, PlatformEvent};
+use crate::directory::DeviceStatus;
+use crate::registry::{Package, PackageType, Subtask, UpgradeTask};
+
+/// How long a download token is valid, in seconds (the kit's choice: a
+/// day, so a device that comes online later still has time).
+pub const TOKEN_TTL: i64 = 86_400;
+
+/// The path the HTTPS server serves a package at.
+pub fn package_path(package_id: &str) -> String {
+    format!("/kit/ota/packages/{package_id}")
+}
+
+impl Hub {
+    /// Where packages are served (`https://127.0.0.1:PORT`), once the
+    /// HTTPS server runs.
+    pub fn set_ota_base(&self, base: String) {
+        *lock(&self.ota_base) = Some(base);
+    }
+
+    /// CreateBatchTask of an upgrade: the task, with the notices sent to
+    /// the targets that are online.
+    pub async fn create_upgrade_task(
+        self: &Arc<Self>,
+        task_name: String,
+        package_id: String,
+        targets: Vec<String>,
+    ) -> Result<UpgradeTask, HubError> {
+        if lock(&self.ota_base).is_none() {
+            return Err(HubError::Invalid(
+                "upgrades need device access (the packages are served over its TLS); \
+                 start the platform with device access"
+                    .into(),
+            ));
+        }
+        let targets = targets.clone();
+        let (task_id, online) = self
+            .blocking(move |r| {
+                let task = r.create_upgrade_task(&task_name, &package_id, &targets, TOKEN_TTL)?;
+                let mut online = Vec::new();
+                for s in &task.subtasks {
+                    if r.device_full(&s.device_id)?.status == DeviceStatus::Online {
+                        online.push(s.device_id.clone());
+                    }
+                }
+                Ok((task.task_id, online))
+            })
+            .await?;
+        let hub = self.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            for device in online {
+                hub.start_upgrades(&device);
+            }
+        })
+        .await;
+        self.blocking(move |r| r.upgrade_task(&task_id)).await
+    }
+
+    /// Sends the device the notices of its waiting subtasks. Called on a
+    /// blocking thread (also when the device comes online).
+    pub(super) fn start_upgrades(&self, device_id: &str) {
+        let Some(base) = lock(&self.ota_base).clone() else {
+            return;
+        };
+        let started = match self.registry.start_upgrades(device_id) {
+            Ok(s) => s,
+            Err(e) => return self.registry_failed("start upgrades", e),
+        };
+        for (subtask, package) in started {
+            let event = notice(&base, &subtask, &package, self.registry.now());
+            match self.events_payload(device_id, event, None) {
+                Ok(payload) => {
+                    let _ = self.outbox.send(Outgoing {
+                        topic: format!("$oc/devices/{device_id}/sys/events/down"),
+                        payload,
+                    });
+                }
+                Err(e) => (self.log)(crate::log::Event::RegistryError {
+                    what: format!("send an upgrade to {device_id:?}"),
+                    error: e.to_string(),
+                }),
+            }
+        }
+    }
+
+    /// `upgrade_progress_report`: moves the device's subtask under way.
+    pub(super) async fn upgrade_progress(&self, device_id: &str, report: UpgradeProgressReport) {
+        let id = device_id.to_owned();
+        let result = report.result_code;
+        let followed = self
+            .blocking(move |r| r.upgrade_progress(&id, &report))
+            .await;
+        match followed {
+            Ok(Some(s)) => self.emit(PlatformEvent::Upgrade {
+                device_id: device_id.to_owned(),
+                task_id: s.task_id,
+                status: s.status,
+                progress: s.progress,
+                result_code: s.result_code,
+                result: result.name(),
+                version: s.version,
+            }),
+            Ok(None) => {}
+            Err(e) => (self.log)(crate::log::Event::RegistryError {
+                what: format!("follow the upgrade of {device_id:?}"),
+                error: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// The upgrade notice of `subtask`.
+fn notice(base: &str, subtask: &Subtask, package: &Package, now: i64) -> SystemEvent {
+    let notice = UpgradeNotice {
+        version: package.version.clone(),
+        url: format!(
+            "{base}{}?token={}",
+            package_path(&package.package_id),
+            subtask.access_token
+        ),
+        file_size: package.file_size,
+        file_name: Some(package.file_name.clone()),
+        access_token: Some(subtask.access_token.clone()),
+        expires: Some((subtask.expires_at - now).max(0)),
+        sign: package.sha256.clone(),
+        custom_info: None,
+        batch: BatchTask::default(),
+    };
+    match package.package_type {
+        PackageType::Firmware => SystemEvent::FirmwareUpgrade(notice),
+        PackageType::Software => SystemEvent::SoftwareUpgrade(notice),
+    }
+}
+
+/// The documented name of a result code (`None` for an unknown one).
+pub fn result_name(code: i64) -> Option<&'static str> {
+    UpgradeResult::try_from(code).ok().map(UpgradeResult::name)
+}
