@@ -565,7 +565,7 @@ texts! {
     platform_by_fingerprint: "X.509 certificate (fingerprint)", "X.509 证书（指纹）";
     platform_fingerprint: "Fingerprint (SHA-256 or SHA-1)", "指纹（SHA-256 或 SHA-1）";
     platform_secret: "Secret", "密钥";
-    platform_secret_hint: "8-32 letters, digits, '_' or '-'; generated when empty.", "8-32 位字母、数字、'_' 或 '-'；留空时自动生成。";
+    platform_secret_hint: "8-32 letters, digits, '_' or '-'; when empty, the platform generates one and it appears here.", "8-32 位字母、数字、'_' 或 '-'；留空时由平台生成，并显示在此处。";
     platform_use_device_cert: "Use the Certificates page's device certificate", "使用证书页的设备证书";
     platform_device_add: "Register", "注册";
     platform_device: "Device", "设备";

@@ -225,6 +225,35 @@ pub fn refusal(status: u16, body: &str) -> Message {
     }
 }
 
+/// How a device to register authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth<'a> {
+    /// By a secret; the platform generates one when it is empty.
+    Secret(&'a str),
+    /// By its certificate's fingerprint.
+    Fingerprint(&'a str),
+}
+
+/// AddDevice's body for the device `node_id` of `product_id`.
+pub fn register_body(product_id: &str, node_id: &str, auth: Auth) -> String {
+    let auth_info = match auth {
+        Auth::Fingerprint(f) => {
+            serde_json::json!({ "auth_type": "CERTIFICATES", "fingerprint": f })
+        }
+        Auth::Secret("") => serde_json::json!({ "auth_type": "SECRET" }),
+        Auth::Secret(s) => serde_json::json!({ "auth_type": "SECRET", "secret": s }),
+    };
+    serde_json::json!({ "product_id": product_id, "node_id": node_id, "auth_info": auth_info })
+        .to_string()
+}
+
+/// The secret in AddDevice's answer: the one given, or the one the
+/// platform generated.
+pub fn registered_secret(body: &str) -> Option<String> {
+    let added: Value = serde_json::from_slice(body.as_bytes()).ok()?;
+    added["auth_info"]["secret"].as_str().map(str::to_owned)
+}
+
 /// What a command, property set or get answered: the device's answer as
 /// pretty JSON, or the platform's `error_code` (a timeout) said.
 pub fn answer(body: &str) -> Result<String, Message> {
@@ -681,6 +710,30 @@ mod tests {
             body.unwrap(),
             r#"{"command_name":"c","paras":{},"service_id":"S"}"#
         );
+    }
+
+    #[test]
+    fn a_device_is_registered_by_a_secret_given_or_generated_or_a_fingerprint() {
+        let body = |auth| serde_json::from_str::<Value>(&register_body("p", "n", auth)).unwrap();
+        assert_eq!(
+            body(Auth::Secret("s3cret-one")),
+            serde_json::json!({"product_id": "p", "node_id": "n",
+                "auth_info": {"auth_type": "SECRET", "secret": "s3cret-one"}})
+        );
+        assert_eq!(
+            body(Auth::Secret(""))["auth_info"],
+            serde_json::json!({"auth_type": "SECRET"})
+        );
+        assert_eq!(
+            body(Auth::Fingerprint("AB12"))["auth_info"],
+            serde_json::json!({"auth_type": "CERTIFICATES", "fingerprint": "AB12"})
+        );
+        let added = r#"{"device_id":"p_n","auth_info":{"auth_type":"SECRET","secret":"f00dcafe1234","secure_access":true}}"#;
+        assert_eq!(registered_secret(added).as_deref(), Some("f00dcafe1234"));
+        let by_cert =
+            r#"{"device_id":"p_n","auth_info":{"auth_type":"CERTIFICATES","fingerprint":"AB"}}"#;
+        assert_eq!(registered_secret(by_cert), None);
+        assert_eq!(registered_secret("<html>"), None);
     }
 
     #[test]

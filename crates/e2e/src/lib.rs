@@ -18,6 +18,7 @@ pub use iotda_testkit::{free_port, wait_for_port};
 
 pub mod bench;
 pub mod netlog;
+pub mod platform;
 
 use fantoccini::error::CmdError;
 use fantoccini::wd::TimeoutConfiguration;
@@ -411,10 +412,11 @@ impl Browser {
     /// Waits (up to 10 s) until the element `css` has exactly `want` as its
     /// text.
     pub async fn wait_for_text(&self, css: &str, want: &str) -> String {
-        self.poll_text(
+        self.poll(
             css,
             Duration::from_secs(10),
             Duration::from_millis(50),
+            false,
             |t| t == want,
         )
         .await
@@ -423,22 +425,46 @@ impl Browser {
     /// Waits (up to 20 s) until the text of `css` satisfies `ok`, and
     /// returns it (the last text seen if it never does: the caller asserts).
     pub async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
-        self.poll_text(css, Duration::from_secs(20), Duration::from_millis(100), ok)
-            .await
+        self.poll(
+            css,
+            Duration::from_secs(20),
+            Duration::from_millis(100),
+            false,
+            ok,
+        )
+        .await
     }
 
-    /// Reads the text of `css` every `every` until `ok` holds or `within`
-    /// has passed; returns the last text read.
-    async fn poll_text(
+    /// Waits (up to 20 s) until the value of the input `css` satisfies
+    /// `ok`, and returns it (the last value seen if it never does).
+    pub async fn wait_value(&self, css: &str, ok: impl Fn(&str) -> bool) -> String {
+        self.poll(
+            css,
+            Duration::from_secs(20),
+            Duration::from_millis(100),
+            true,
+            ok,
+        )
+        .await
+    }
+
+    /// Reads the text of `css` (its value, when `value`) every `every`
+    /// until `ok` holds or `within` has passed; returns the last read.
+    async fn poll(
         &self,
         css: &str,
         within: Duration,
         every: Duration,
+        value: bool,
         ok: impl Fn(&str) -> bool,
     ) -> String {
         let deadline = Instant::now() + within;
         loop {
-            let text = self.text(css).await;
+            let text = if value {
+                self.value(css).await
+            } else {
+                self.text(css).await
+            };
             if ok(&text) || Instant::now() > deadline {
                 return text;
             }

@@ -1,21 +1,31 @@
 //! Devices: the list with status and last connection, a device opened in
-//! the detail view, and a new device by secret or by fingerprint (the
-//! Certificates page's device certificate in one click).
+//! the detail view, and the registration form ([`super::register`]).
 
-use iotda_core::text::Message;
 use yew::prelude::*;
 
-use super::products::ListProps;
-use super::{use_get, Api, Said};
+use super::register::Register;
+use super::{use_get, Api, Fetched, Said};
 use crate::app::use_texts;
-use crate::components::text_field::TextField;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{said::platform as key, Device, Product};
+use crate::state::platform::{Device, Product};
 use crate::store::WorkspaceAction;
+
+/// Props of [`Devices`].
+#[derive(Properties, PartialEq)]
+pub struct DevicesProps {
+    /// The API.
+    pub api: Api,
+    /// Moves when the list should be read again.
+    pub tick: u64,
+    /// The products, for the registration form.
+    pub products: Fetched<Vec<Product>>,
+    /// Called after the page changed the platform.
+    pub on_changed: Callback<()>,
+}
 
 /// The devices card.
 #[component]
-pub fn Devices(props: &ListProps) -> Html {
+pub fn Devices(props: &DevicesProps) -> Html {
     let t = use_texts();
     let devices = use_get::<Vec<Device>>(
         &props.api,
@@ -41,7 +51,7 @@ pub fn Devices(props: &ListProps) -> Html {
                     },
                 }
             }
-            <Register api={props.api.clone()} tick={props.tick} on_changed={props.on_changed.clone()} />
+            <Register api={props.api.clone()} products={props.products.clone()} on_changed={props.on_changed.clone()} />
         </section>
     }
 }
@@ -84,117 +94,5 @@ fn DeviceRow(props: &RowProps) -> Html {
             <td>{ seen }</td>
             <td><button type="button" class="platform-device-open" id={format!("platform-open-{}", d.device_id)} onclick={open}>{ t.platform_open() }</button></td>
         </tr>
-    }
-}
-
-/// The form that registers a device.
-#[component]
-fn Register(props: &ListProps) -> Html {
-    let t = use_texts();
-    let workspace = use_workspace();
-    let products = use_get::<Vec<Product>>(
-        &props.api,
-        "products?limit=50".into(),
-        Some("products"),
-        props.tick,
-    );
-    let product = use_state(String::new);
-    let node = use_state(String::new);
-    let by_cert = use_state(|| false);
-    let secret = use_state(String::new);
-    let fingerprint = use_state(String::new);
-    let error = use_state(|| None::<Message>);
-    let on = |s: &UseStateHandle<String>| {
-        let s = s.clone();
-        Callback::from(move |v: String| s.set(v))
-    };
-    let options: Vec<String> = (*products)
-        .as_ref()
-        .and_then(|p| p.as_ref().ok())
-        .map(|p| p.iter().map(|p| p.product_id.clone()).collect())
-        .unwrap_or_default();
-    let chosen = if product.is_empty() {
-        options.first().cloned().unwrap_or_default()
-    } else {
-        (*product).clone()
-    };
-    let on_product = {
-        let product = product.clone();
-        Callback::from(move |e: Event| {
-            product.set(
-                e.target_unchecked_into::<web_sys::HtmlSelectElement>()
-                    .value(),
-            )
-        })
-    };
-    let use_cert = {
-        let (fingerprint, by_cert, error) = (fingerprint.clone(), by_cert.clone(), error.clone());
-        let device = workspace.certs.issued.device.clone();
-        Callback::from(move |_: MouseEvent| match &device {
-            Some(d) => {
-                by_cert.set(true);
-                fingerprint.set(d.view.sha256.clone());
-            }
-            None => error.set(Some(Message::new(key::NO_DEVICE_CERT))),
-        })
-    };
-    let add = {
-        let (api, node, secret, fingerprint, by_cert, error, done) = (
-            props.api.clone(),
-            node.clone(),
-            secret.clone(),
-            fingerprint.clone(),
-            by_cert.clone(),
-            error.clone(),
-            props.on_changed.clone(),
-        );
-        let chosen = chosen.clone();
-        Callback::from(move |_: MouseEvent| {
-            let auth = if *by_cert {
-                serde_json::json!({ "auth_type": "CERTIFICATES", "fingerprint": fingerprint.trim() })
-            } else if secret.trim().is_empty() {
-                serde_json::json!({ "auth_type": "SECRET" })
-            } else {
-                serde_json::json!({ "auth_type": "SECRET", "secret": secret.trim() })
-            };
-            let body = serde_json::json!({ "product_id": chosen, "node_id": node.trim(), "auth_info": auth }).to_string();
-            let (api, error, done) = (api.clone(), error.clone(), done.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                let added = api.call("POST", "devices", Some(body)).await;
-                error.set(added.err());
-                done.emit(());
-            });
-        })
-    };
-    let mode = |cert: bool| {
-        let by_cert = by_cert.clone();
-        Callback::from(move |_: Event| by_cert.set(cert))
-    };
-    html! {
-        <fieldset class="platform-register">
-            <legend>{ t.platform_register() }</legend>
-            <label for="platform-device-product">{ t.platform_product_id() }</label>
-            <select id="platform-device-product" onchange={on_product}>
-                { for options.iter().map(|p| html! { <option value={p.clone()} selected={*p == chosen}>{ p.clone() }</option> }) }
-            </select>
-            <TextField id="platform-device-node" label={t.platform_node_id()} value={(*node).clone()} oninput={on(&node)} />
-            <div class="choice" role="radiogroup" aria-label={t.platform_auth()}>
-                <label><input type="radio" name="platform-auth" id="platform-auth-secret" checked={!*by_cert} onchange={mode(false)} />{ t.platform_by_secret() }</label>
-                <label><input type="radio" name="platform-auth" id="platform-auth-cert" checked={*by_cert} onchange={mode(true)} />{ t.platform_by_fingerprint() }</label>
-            </div>
-            if *by_cert {
-                <TextField id="platform-device-fingerprint" label={t.platform_fingerprint()} value={(*fingerprint).clone()} oninput={on(&fingerprint)} />
-            } else {
-                <TextField id="platform-device-secret" label={t.platform_secret()} value={(*secret).clone()} oninput={on(&secret)}
-                    hint={AttrValue::Static(t.platform_secret_hint())} />
-            }
-            <div class="actions">
-                <button type="button" id="platform-use-device-cert" onclick={use_cert}>{ t.platform_use_device_cert() }</button>
-                <button type="button" id="platform-device-add" onclick={add}>{ t.platform_device_add() }</button>
-            </div>
-            if let Some(e) = &*error {
-                <Said id="platform-device-error" message={e.clone()} />
-            }
-        </fieldset>
     }
 }

@@ -17,6 +17,7 @@ mod control;
 mod detail;
 mod devices;
 mod products;
+mod register;
 mod shadow;
 
 use std::rc::Rc;
@@ -27,7 +28,7 @@ use yew::prelude::*;
 
 use crate::app::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{self, said::platform as key, Live, Session, Sse, SseReader};
+use crate::state::platform::{self, said::platform as key, Live, Product, Session, Sse, SseReader};
 use crate::web::http::{self, HttpError};
 
 /// The platform's API as the page calls it.
@@ -304,6 +305,13 @@ fn Served(props: &ServedProps) -> Html {
         Callback::from(move |()| heard.dispatch(HeardAction::Changed(None)))
     };
     let api = props.api.clone();
+    // Read once for the products card and the registration form alike.
+    let products = use_get::<Vec<Product>>(
+        &api,
+        "products?limit=50".into(),
+        Some("products"),
+        heard.all,
+    );
     html! {
         <>
             if let Some(problem) = &heard.problem {
@@ -312,9 +320,9 @@ fn Served(props: &ServedProps) -> Html {
             if let Some(device) = &workspace.platform.device {
                 <detail::DeviceDetail api={api.clone()} device_id={device.clone()} heard={heard.tick_for(device)} />
             }
-            <products::Products api={api.clone()} tick={heard.all} on_changed={on_changed.clone()} />
+            <products::Products api={api.clone()} products={(*products).clone()} on_changed={on_changed.clone()} />
             <cas::Cas api={api.clone()} tick={heard.all} on_changed={on_changed.clone()} />
-            <devices::Devices api={api} tick={heard.tick} on_changed={on_changed} />
+            <devices::Devices api={api} tick={heard.tick} products={(*products).clone()} on_changed={on_changed} />
         </>
     }
 }

@@ -1,13 +1,11 @@
 //! Products and their models: the list, and a new product, with the Model
 //! page's model in one click.
 
-use std::rc::Rc;
-
 use iotda_core::iotda::default_model;
 use iotda_core::text::Message;
 use yew::prelude::*;
 
-use super::{use_get, Api, Said};
+use super::{use_get, Api, Fetched, Said};
 use crate::app::use_texts;
 use crate::components::text_field::TextField;
 use crate::hooks::use_workspace::use_workspace;
@@ -24,17 +22,23 @@ pub struct ListProps {
     pub on_changed: Callback<()>,
 }
 
+/// Props of the cards that show or choose the products, which the page
+/// reads once for them all.
+#[derive(Properties, PartialEq)]
+pub struct ProductsProps {
+    /// The API.
+    pub api: Api,
+    /// The products.
+    pub products: Fetched<Vec<Product>>,
+    /// Called after the page changed the platform.
+    pub on_changed: Callback<()>,
+}
+
 /// The products card.
 #[component]
-pub fn Products(props: &ListProps) -> Html {
+pub fn Products(props: &ProductsProps) -> Html {
     let t = use_texts();
     let workspace = use_workspace();
-    let products = use_get::<Vec<Product>>(
-        &props.api,
-        "products?limit=50".into(),
-        Some("products"),
-        props.tick,
-    );
     let name = use_state(String::new);
     let id = use_state(String::new);
     let error = use_state(|| None::<Message>);
@@ -77,7 +81,7 @@ pub fn Products(props: &ListProps) -> Html {
     html! {
         <section class="card wide" id="platform-products" aria-labelledby="platform-products-heading">
             <h2 id="platform-products-heading">{ t.platform_products() }</h2>
-            { list(t, &props.api, &products) }
+            { list(t, &props.api, &props.products) }
             <TextField id="platform-product-name" label={t.platform_product_name()} value={(*name).clone()} oninput={on(&name)} />
             <TextField id="platform-product-id" label={t.platform_product_id()} value={(*id).clone()} oninput={on(&id)}
                 hint={AttrValue::Static(t.platform_product_id_hint())} />
@@ -92,11 +96,7 @@ pub fn Products(props: &ListProps) -> Html {
     }
 }
 
-fn list(
-    t: &crate::i18n::Texts,
-    api: &Api,
-    products: &Option<Result<Rc<Vec<Product>>, Message>>,
-) -> Html {
+fn list(t: &crate::i18n::Texts, api: &Api, products: &Fetched<Vec<Product>>) -> Html {
     match products {
         None => html! {},
         Some(Err(e)) => html! { <Said id="platform-products-error" message={e.clone()} /> },

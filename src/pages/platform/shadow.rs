@@ -92,8 +92,10 @@ pub fn Shadow(props: &ShadowProps) -> Html {
                         <table class="platform-table" id="platform-shadow-table">
                             <thead><tr><th>{ t.platform_service() }</th><th>{ t.platform_desired() }</th><th>{ t.platform_reported() }</th><th>{ t.platform_version() }</th></tr></thead>
                             <tbody>{ for list.iter().map(|s| html! {
-                                <tr><td>{ s.service_id.clone() }</td><td><code>{ props_text(&s.desired.properties) }</code></td>
-                                <td><code>{ props_text(&s.reported.properties) }</code></td><td>{ s.version }</td></tr>
+                                <tr id={format!("platform-shadow-{}", s.service_id)}><td>{ s.service_id.clone() }</td>
+                                <td><code class="platform-shadow-desired">{ props_text(&s.desired.properties) }</code></td>
+                                <td><code class="platform-shadow-reported">{ props_text(&s.reported.properties) }</code></td>
+                                <td class="platform-shadow-version">{ s.version }</td></tr>
                             }) }</tbody>
                         </table>
                     },
@@ -102,11 +104,13 @@ pub fn Shadow(props: &ShadowProps) -> Html {
             <label for="platform-shadow-service">{ t.platform_service() }</label>
             <input id="platform-shadow-service" value={(*service).clone()} oninput={on(&service)} />
             <label for="platform-shadow-desired">{ t.platform_desired_json() }</label>
-            <input id="platform-shadow-desired" value={(*desired).clone()} oninput={on(&desired)} placeholder="{\"level\": 5}" />
-            <button type="button" id="platform-shadow-apply" onclick={apply}>{ t.platform_shadow_apply() }</button>
+            <input id="platform-shadow-desired" value={(*desired).clone()} oninput={on(&desired)} placeholder="{\"level\": 5}"
+                aria-invalid={error.is_some().to_string()} aria-describedby={error.is_some().then_some("platform-shadow-error")} />
+            // At the field: what was refused is the desired values.
             if let Some(e) = &*error {
                 <Said id="platform-shadow-error" message={e.clone()} />
             }
+            <button type="button" id="platform-shadow-apply" onclick={apply}>{ t.platform_shadow_apply() }</button>
         </section>
     }
 }

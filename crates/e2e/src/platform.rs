@@ -1,0 +1,291 @@
+//! The Platform page's tests' shared parts: a real `iotda-kit platform` on
+//! free ports (with its own mosquitto), `iotda-kit simulate` as a device,
+//! and the steps on the page that more than one test takes.
+//!
+//! The `iotda-kit` command is the test's own binary: the `main` of such a
+//! test (`harness = false`) is [`test_main`], which runs the CLI when the
+//! binary was started as the command. So no separately built binary is
+//! needed.
+//!
+//! The platform runs with `--command-timeout` [`COMMAND_TIMEOUT`] (IoTDA's
+//! is 20 s), so that a timeout is seen in seconds.
+
+use std::future::Future;
+use std::io::{BufRead, BufReader};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::{workspace_root, Browser};
+
+/// Set when the test's binary is started as the `iotda-kit` command.
+const KIT_ENV: &str = "IOTDA_E2E_KIT";
+
+/// The seconds a command, property set or get waits for the device here
+/// (IoTDA's documented 20 s, shortened by `--command-timeout`).
+pub const COMMAND_TIMEOUT: &str = "3";
+
+/// The model of the Platform page's tests: Battery with a reported level,
+/// a writable threshold, and a command that sets the level.
+pub const MODEL: &str = r#"{"service_capabilities": [{"service_id": "Battery", "service_type": "Battery",
+  "properties": [
+    {"property_name": "batteryLevel", "data_type": "int", "min": "0", "max": "100", "step": 1, "unit": "%", "method": "R", "required": false},
+    {"property_name": "threshold", "data_type": "int", "min": "0", "max": "100", "method": "RW", "required": false}
+  ],
+  "commands": [{"command_name": "setLevel",
+    "paras": [{"para_name": "level", "data_type": "int", "min": "0", "max": "100", "required": true}],
+    "responses": [{"response_name": "result", "paras": [{"para_name": "applied", "data_type": "int", "min": "0", "max": "100", "required": false}]}]
+  }]
+}]}"#;
+
+/// A test's own `main`: the CLI when the binary was started as the
+/// `iotda-kit` command, else `test` on a tokio runtime, said passed as
+/// the standard harness would (a failure panics).
+pub fn test_main(name: &str, test: impl Future<Output = ()>) -> ExitCode {
+    if std::env::var_os(KIT_ENV).is_some() {
+        return iotda_kit_cli::main(std::env::args_os());
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(test);
+    println!("test {name} ... ok");
+    ExitCode::SUCCESS
+}
+
+/// The `iotda-kit` command: the test's own binary, started as the command.
+pub fn kit(args: &[&str]) -> Command {
+    let mut command = Command::new(std::env::current_exe().expect("the test's binary"));
+    command.env(KIT_ENV, "1").args(args);
+    command
+}
+
+/// A process of the test, ended (SIGTERM by its id, then waited for) on
+/// drop.
+pub struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+/// A running `iotda-kit platform` serving `dist/`, and its addresses from
+/// its banner. Stopped on drop.
+pub struct Platform {
+    /// The platform's process.
+    pub run: Running,
+    /// The API's and the page's address.
+    pub addr: SocketAddr,
+    /// The same as a URL, `http://127.0.0.1:PORT`.
+    pub http: String,
+    /// The MQTTS port.
+    pub mqtts_port: String,
+    /// The platform CA's file, which devices trust.
+    pub ca: String,
+}
+
+impl Platform {
+    /// Starts the platform with its data under `data`, every port free,
+    /// and the timeout [`COMMAND_TIMEOUT`].
+    pub fn start(data: &Path) -> Self {
+        let dist = workspace_root().join("dist");
+        let mut args = vec![
+            "platform",
+            "--data",
+            data.to_str().expect("a UTF-8 path"),
+            "--app",
+            dist.to_str().expect("a UTF-8 path"),
+            "--command-timeout",
+            COMMAND_TIMEOUT,
+        ];
+        for port in [
+            "--api-port",
+            "--mqtt-port",
+            "--mqtts-port",
+            "--ws-port",
+            "--wss-port",
+        ] {
+            args.extend_from_slice(&[port, "0"]);
+        }
+        let mut child = kit(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start iotda-kit platform");
+        let stdout = child.stdout.take().expect("its stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let run = Running(child);
+        let mut banner = Vec::new();
+        loop {
+            let line = rx
+                .recv_timeout(Duration::from_secs(30))
+                .unwrap_or_else(|_| panic!("the platform's banner ended early: {banner:?}"));
+            let last = line.starts_with("data: ");
+            banner.push(line);
+            if last {
+                break;
+            }
+        }
+        // Keep draining its log so that it never blocks on a full pipe.
+        std::thread::spawn(move || rx.iter().for_each(drop));
+        let find = |start: &str| {
+            banner
+                .iter()
+                .find_map(|l| l.strip_prefix(start))
+                .unwrap_or_else(|| panic!("no {start:?} in {banner:?}"))
+                .to_owned()
+        };
+        let http = format!("http://127.0.0.1:{}", find("http://127.0.0.1:"));
+        Self {
+            addr: http["http://".len()..]
+                .parse()
+                .unwrap_or_else(|e| panic!("{http}: {e}")),
+            http,
+            mqtts_port: find("mqtts://127.0.0.1:"),
+            ca: find("platform CA: ")
+                .split(" (also ")
+                .next()
+                .expect("the platform CA's path")
+                .to_owned(),
+            run,
+        }
+    }
+
+    /// `iotda-kit simulate` as `device_id` over MQTTS with `credentials`
+    /// (`--secret S`, or `--cert C --key K`) and the model in `model`,
+    /// reporting every second, answering what comes down when `answer`.
+    pub fn simulate(
+        &self,
+        device_id: &str,
+        credentials: &[&str],
+        model: &Path,
+        answer: bool,
+    ) -> Running {
+        let mut args = vec![
+            "simulate",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &self.mqtts_port,
+            "--ca",
+            &self.ca,
+            "--device-id",
+            device_id,
+            "--model",
+            model.to_str().expect("a UTF-8 path"),
+            "--interval",
+            "1",
+            "--seed",
+            "7",
+        ];
+        args.extend_from_slice(credentials);
+        if answer {
+            args.push("--auto-respond");
+        }
+        Running(
+            kit(&args)
+                .stdout(Stdio::null())
+                .spawn()
+                .expect("start iotda-kit simulate"),
+        )
+    }
+}
+
+/// On the Platform page: makes the product `id` named `name` with the
+/// Model page's model, and returns the product list's text once it shows
+/// the model's service.
+pub async fn create_product(browser: &Browser, name: &str, id: &str) -> String {
+    browser.fill("#platform-product-name", name).await;
+    browser.fill("#platform-product-id", id).await;
+    browser.click("#platform-product-create-model").await;
+    browser
+        .wait_text("#platform-product-list", |t| t.contains("Battery"))
+        .await
+}
+
+/// Waits until the device-detail view shows the status `want`.
+pub async fn wait_status(browser: &Browser, want: &str) {
+    let status = browser
+        .wait_text("#platform-detail-status", |t| t == want)
+        .await;
+    assert_eq!(status, want, "the device's status");
+}
+
+/// Waits for the latest reported value of the Battery service's
+/// `property` in the device-detail view, and returns it (a number of the
+/// model's range, 0 to 100).
+pub async fn reported(browser: &Browser, property: &str) -> u32 {
+    let css = format!("#platform-property-Battery-{property} .platform-value");
+    let value = browser.wait_text(&css, |t| !t.is_empty()).await;
+    value
+        .parse()
+        .ok()
+        .filter(|n| *n <= 100)
+        .unwrap_or_else(|| panic!("{property}: {value:?}"))
+}
+
+/// The answer of the control form and its errors, the new ones only.
+const FRESH_ANSWER: &str =
+    "#platform-control-response:not([data-stale]), #platform-control-error:not([data-stale])";
+
+/// Clicks the control form's send button. What the form showed before is
+/// marked, so that [`control_answer`] reads only the answer to this click.
+async fn click_send(browser: &Browser) {
+    browser
+        .run(
+            "document.querySelectorAll('#platform-control-response, #platform-control-error')
+                 .forEach(e => e.dataset.stale = '1');",
+        )
+        .await;
+    browser.click("#platform-control-send").await;
+}
+
+/// The control form's answer since [`click_send`].
+async fn control_answer(browser: &Browser) -> Result<String, String> {
+    browser.wait_for(FRESH_ANSWER).await;
+    let shown = browser
+        .client
+        .execute(
+            "const all = [...document.querySelectorAll(arguments[0])];
+             return [all[0].id === 'platform-control-response', all.map(e => e.innerText).join('\\n')];",
+            vec![FRESH_ANSWER.into()],
+        )
+        .await
+        .expect("read the control form's answer");
+    let (answered, text): (bool, String) = serde_json::from_value(shown).expect("[answered, text]");
+    if answered {
+        Ok(text)
+    } else {
+        Err(text)
+    }
+}
+
+/// Sends the control form as it is filled and returns its answer: the
+/// device's answer as shown, or the errors shown (joined by a new line).
+pub async fn send_control(browser: &Browser) -> Result<String, String> {
+    click_send(browser).await;
+    control_answer(browser).await
+}
+
+/// Sends the control form to a device that does not answer: the form
+/// says it waits, then shows the timeout (`IOTDA.014111`), whose error
+/// this returns.
+pub async fn send_unanswered(browser: &Browser) -> String {
+    click_send(browser).await;
+    browser.wait_for("#platform-control-waiting").await;
+    let timeout = control_answer(browser).await.expect_err("a timeout");
+    assert!(timeout.contains("IOTDA.014111"), "{timeout}");
+    timeout
+}
