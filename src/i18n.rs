@@ -145,13 +145,15 @@ macro_rules! texts {
             /// The texts of a language from their list in field order (the
             /// fetched `zh.json`). They live as long as the page: a
             /// language is read once.
-            pub fn from_list(list: Vec<String>) -> Result<&'static Texts, String> {
+            pub fn from_list(
+                list: Vec<String>,
+            ) -> Result<&'static Texts, iotda_core::text::Message> {
                 let count = list.len();
                 let list: Vec<&'static str> = list.into_iter().map(|t| &*t.leak()).collect();
                 let list: [&'static str; COUNT] = list.try_into().map_err(|_| {
-                    format!(
-                        "the language file has {count} texts, this version of the page needs {COUNT}"
-                    )
+                    iotda_core::text::Message::new(crate::messages::keys::language::COUNT)
+                        .with("count", count)
+                        .with("needs", COUNT)
                 })?;
                 Ok(Box::leak(Box::new(Texts(list))))
             }
@@ -584,7 +586,7 @@ mod tests {
     #[test]
     fn a_language_file_of_another_version_is_refused() {
         let short = vec!["一".to_owned(); COUNT - 1];
-        let error = Texts::from_list(short).err().expect("refused");
+        let error = Texts::from_list(short).err().expect("refused").to_string();
         assert!(error.contains(&format!("needs {COUNT}")), "{error}");
         assert!(Texts::from_list(vec!["一".to_owned(); COUNT + 1]).is_err());
     }

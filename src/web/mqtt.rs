@@ -9,7 +9,9 @@
 //! events. The events are handed to the caller's function only after the
 //! session is released, so that function may call the client again.
 
-use crate::{msg, msg_str};
+use iotda_core::text::{Message as Said, Say as Words};
+
+use super::said::ws as said;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::{Rc, Weak};
@@ -111,8 +113,8 @@ impl MqttClient {
         options: Options,
         url: impl Into<String>,
         on_event: impl Fn(Event) + 'static,
-    ) -> Result<Self, String> {
-        let session = Session::new(options, random_seed()).map_err(|e| e.to_string())?;
+    ) -> Result<Self, Said> {
+        let session = Session::new(options, random_seed()).map_err(|e| e.message())?;
         let driver = Rc::new_cyclic(|this| {
             RefCell::new(Driver {
                 session,
@@ -139,31 +141,31 @@ impl MqttClient {
 
     /// Connects, and keeps reconnecting after losses until
     /// [`MqttClient::disconnect`].
-    pub fn connect(&self) -> Result<(), String> {
+    pub fn connect(&self) -> Result<(), Said> {
         self.run(|d, now| d.session.connect(now))
     }
 
     /// Closes the connection cleanly (DISCONNECT) and stops reconnecting.
-    pub fn disconnect(&self) -> Result<(), String> {
+    pub fn disconnect(&self) -> Result<(), Said> {
         self.run(|d, now| d.session.disconnect(now))
     }
 
     /// Publishes `message` (queued while disconnected).
-    pub fn publish(&self, message: Message) -> Result<RequestId, String> {
+    pub fn publish(&self, message: Message) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.publish(now, message))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Subscribes (queued while disconnected).
-    pub fn subscribe(&self, subscriptions: Vec<Subscription>) -> Result<RequestId, String> {
+    pub fn subscribe(&self, subscriptions: Vec<Subscription>) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.subscribe(now, subscriptions))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Unsubscribes (queued while disconnected).
-    pub fn unsubscribe(&self, filters: Vec<TopicFilter>) -> Result<RequestId, String> {
+    pub fn unsubscribe(&self, filters: Vec<TopicFilter>) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.unsubscribe(now, filters))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Where the timer ticks come from (a Worker unless the browser refused
@@ -175,9 +177,8 @@ impl MqttClient {
             .and_then(|d| d.ticker.as_ref().map(Ticker::source))
     }
 
-    fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
-        input(&Rc::downgrade(&self.driver), f)
-            .ok_or_else(|| msg!("the MQTT client is busy; try again"))
+    fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, Said> {
+        input(&Rc::downgrade(&self.driver), f).ok_or(Said::new(said::BUSY))
     }
 }
 
@@ -237,7 +238,7 @@ impl Driver {
                 let sent = self.ws.as_ref().map(|ws| ws.send(&bytes));
                 if let Some(Err(why)) = sent {
                     self.ws = None;
-                    self.session.handle_disconnected(now(), &why);
+                    self.session.handle_disconnected(now(), why);
                 }
             }
             while let Some(action) = self.session.poll_transport() {
@@ -249,7 +250,7 @@ impl Driver {
                             ws.close();
                         } else {
                             self.session
-                                .handle_disconnected(now(), msg_str!("closed by the client"));
+                                .handle_disconnected(now(), Said::new(said::CLOSED_BY_CLIENT));
                         }
                     }
                 }
@@ -270,7 +271,7 @@ impl Driver {
         if let Some(ws) = self.ws.take() {
             ws.refuse(refusal);
         }
-        self.session.handle_disconnected(now, &refusal.to_string());
+        self.session.handle_disconnected(now, refusal.message());
     }
 
     fn open(&mut self) {
@@ -288,13 +289,13 @@ impl Driver {
                 WsEvent::Refused(refusal) => d.refuse(now, refusal),
                 WsEvent::Closed(info) => {
                     d.ws = None;
-                    d.session.handle_disconnected(now, &info.in_words());
+                    d.session.handle_disconnected(now, info.in_words());
                 }
             });
         });
         match WsTransport::open(&self.url, on_event) {
             Ok(ws) => self.ws = Some(ws),
-            Err(why) => self.session.handle_disconnected(now(), &why),
+            Err(why) => self.session.handle_disconnected(now(), why),
         }
     }
 }

@@ -188,6 +188,13 @@ pub trait Say {
     fn message(&self) -> Message;
 }
 
+/// A message says itself, so a function can take any [`Say`].
+impl Say for Message {
+    fn message(&self) -> Message {
+        self.clone()
+    }
+}
+
 /// A piece of a template.
 #[derive(Debug, PartialEq, Eq)]
 enum Piece<'a> {
