@@ -17,6 +17,7 @@ use crate::pages::connect::ConnectPage;
 use crate::pages::console::ConsolePage;
 use crate::pages::guide::GuidePage;
 use crate::pages::model::ModelPage;
+use crate::pages::platform::PlatformPage;
 use crate::pages::profiles::ProfilesPage;
 use crate::state::certs::CertsMemory;
 use crate::web::offline;
@@ -41,13 +42,15 @@ pub enum Route {
     Profiles,
     /// The onboarding steps as a checklist (`/guide`), each checked live.
     Guide,
+    /// The local platform's application side (`/platform`).
+    Platform,
     /// Anything else (`/404`).
     NotFound,
 }
 
 impl Route {
     /// Each route and the path it is at.
-    const ALL: [(Route, &'static str); 8] = [
+    const ALL: [(Route, &'static str); 9] = [
         (Self::Home, "/"),
         (Self::Connect, "/connect"),
         (Self::Certificates, "/certificates"),
@@ -55,6 +58,7 @@ impl Route {
         (Self::Model, "/model"),
         (Self::Profiles, "/profiles"),
         (Self::Guide, "/guide"),
+        (Self::Platform, "/platform"),
         (Self::NotFound, "/404"),
     ];
 }
@@ -106,6 +110,7 @@ fn switch(route: Route) -> Html {
         Route::Model => html! { <ModelPage /> },
         Route::Profiles => html! { <ProfilesPage /> },
         Route::Guide => html! { <GuidePage /> },
+        Route::Platform => html! { <PlatformPage /> },
         Route::NotFound => html! { <NotFound /> },
     }
 }
@@ -224,6 +229,7 @@ pub fn App() -> Html {
                     <Link<Route> to={Route::Console} classes="navlink">{ t.nav_console() }</Link<Route>>
                     <Link<Route> to={Route::Profiles} classes="navlink">{ t.nav_profiles() }</Link<Route>>
                     <Link<Route> to={Route::Guide} classes="navlink">{ t.nav_guide() }</Link<Route>>
+                    <Link<Route> to={Route::Platform} classes="navlink">{ t.nav_platform() }</Link<Route>>
                 </nav>
                 <p class="tagline">{ t.tagline() }</p>
                 <Shortcuts />
@@ -274,6 +280,8 @@ mod tests {
         Profiles,
         #[at("/guide")]
         Guide,
+        #[at("/platform")]
+        Platform,
         #[not_found]
         #[at("/404")]
         NotFound,

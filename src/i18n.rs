@@ -169,6 +169,7 @@ texts! {
     nav_console: "Console", "MQTT 控制台";
     nav_profiles: "Profiles", "设备档案";
     nav_guide: "Guide", "接入指南";
+    nav_platform: "Platform", "本地平台";
     nav_label: "Pages", "页面";
     tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
     language: "Language", "语言";
@@ -379,6 +380,14 @@ texts! {
     remove: "Remove", "删除";
     // The Console page.
     console_intro: "MQTT over WebSocket from this page straight to the broker. The connection, its log and the device simulator keep running while you visit other pages.", "本页面通过 WebSocket 直接连接 MQTT Broker。切换到其他页面时，连接、消息日志和设备模拟器会继续运行。";
+    bridge_heading: "X.509 device: connect through the local bridge", "X.509 设备：通过本地桥接连接";
+    bridge_intro: "A page cannot present a client certificate, so a certificate device connects through iotda-kit bridge on this computer: it listens on 127.0.0.1 only and carries the session to the platform over mutual TLS with deviceCert.pem and deviceCert.key. No password is sent. Run this in the folder holding the files from the Certificates page and the platform CA saved as platform-ca.crt:", "网页无法出示客户端证书，因此证书认证的设备要通过本机的 iotda-kit bridge 连接：它只监听 127.0.0.1，并用 deviceCert.pem 和 deviceCert.key 通过双向 TLS 把会话转发到平台。不发送密码。请在存放证书页所下载文件及平台 CA 证书（保存为 platform-ca.crt）的文件夹中运行：";
+    bridge_port: "Bridge port (--listen-port)", "桥接端口（--listen-port）";
+    bridge_checking: "Looking for the bridge…", "正在检查桥接是否运行…";
+    bridge_use: "Connect through the local bridge", "通过本地桥接连接";
+    bridge_check: "Check again", "重新检查";
+    bridge_command: "bridge command", "桥接命令";
+    console_doctor_need_truth: "Type the device id and secret on the Connection page, and the doctor checks the ClientId, user name and password sent here against them.", "在连接页填写设备 ID 和密钥后，诊断会将这里发送的 ClientId、用户名和密码与之比较。";
     fill_from_connection: "Fill from the Connection page", "从连接信息页填入";
     local_broker: "Local broker (scripts/run.sh)", "本地 Broker（scripts/run.sh）";
     path: "Path", "路径";
@@ -522,6 +531,65 @@ texts! {
     import_too_many: "This page keeps at most 100 profiles, and the file holds more. Profiles in the file: ", "本页面最多保存 100 个档案，该文件中的档案超出此数。文件中的档案数：";
     import_store_full: "This page keeps at most 100 profiles: delete some before importing. Profiles kept, and in the file: ", "本页面最多保存 100 个档案：请先删除一些再导入。已保存的档案数与文件中的档案数：";
     save_full: "This page keeps at most 100 profiles: delete one, or save over one of the same name.", "本页面最多保存 100 个档案：请删除一个，或以同名覆盖保存。";
+
+    // The Platform page.
+    platform_title: "Local platform", "本地 IoTDA 平台";
+    platform_intro: "The local IoTDA's application side: products, device CAs, devices, and each device's data, shadow and commands, as Huawei's console shows them. Nothing here reaches Huawei Cloud.", "本地 IoTDA 的应用侧：产品、设备 CA 证书、设备，以及每台设备的数据、影子和命令，与华为云控制台的展示方式一致。这里的操作不会连接华为云。";
+    platform_probing: "Looking for the local platform…", "正在查找本地平台……";
+    platform_not_served: "Not served by the local platform", "当前页面不是由本地平台提供的";
+    platform_not_served_why: "This page manages the local IoTDA (iotda-kit platform) when the app is served by it. Start it from the repository with:", "只有当应用由本地 IoTDA（iotda-kit platform）提供时，本页面才能管理它。请在代码仓库中运行：";
+    platform_not_served_or: "or, with a built app, run the platform yourself and open the address it prints:", "或者在应用构建完成后自行启动平台，然后打开它输出的地址：";
+    platform_products: "Products", "产品";
+    platform_product_name: "Product name", "产品名称";
+    platform_product_id: "Product ID", "产品 ID";
+    platform_product_id_hint: "Optional: 24 hex digits are allocated when empty.", "可选：留空时自动分配 24 位十六进制 ID。";
+    platform_product_create: "Create product", "创建产品";
+    platform_product_create_model: "Create with the Model page's model", "使用产品模型页的模型创建";
+    platform_none_yet: "None yet.", "暂无。";
+    platform_services: "Services", "服务";
+    platform_cas: "Device CA certificates", "设备 CA 证书";
+    platform_cas_hint: "Upload the Certificates page's CA, then prove you hold its key: the verification certificate is made with the code shown and checked by the platform.", "上传证书页的 CA 证书，然后证明你持有它的私钥：平台会用显示的验证码生成验证证书并进行校验。";
+    platform_status: "Status", "状态";
+    platform_ca_upload: "Upload the Certificates page's CA", "上传证书页的 CA 证书";
+    platform_verified: "Verified", "已验证";
+    platform_not_verified: "Not verified", "未验证";
+    platform_ca_verify: "Make the verification certificate and verify", "生成验证证书并验证";
+    platform_devices: "Devices", "设备";
+    platform_device_id: "Device ID", "设备 ID";
+    platform_last_seen: "Last connected", "最近连接";
+    platform_open: "Open", "查看";
+    platform_register: "Register a device", "注册设备";
+    platform_node_id: "Node ID", "设备标识码";
+    platform_auth: "Authentication", "认证方式";
+    platform_by_secret: "Secret", "密钥";
+    platform_by_fingerprint: "X.509 certificate (fingerprint)", "X.509 证书（指纹）";
+    platform_fingerprint: "Fingerprint (SHA-256 or SHA-1)", "指纹（SHA-256 或 SHA-1）";
+    platform_secret: "Secret", "密钥";
+    platform_secret_hint: "8-32 letters, digits, '_' or '-'; generated when empty.", "8-32 位字母、数字、'_' 或 '-'；留空时自动生成。";
+    platform_use_device_cert: "Use the Certificates page's device certificate", "使用证书页的设备证书";
+    platform_device_add: "Register", "注册";
+    platform_device: "Device", "设备";
+    platform_close: "Close", "关闭";
+    platform_properties: "Latest properties", "最新属性";
+    platform_service: "Service", "服务";
+    platform_property: "Property", "属性";
+    platform_value: "Value", "值";
+    platform_time: "Time (UTC)", "时间（UTC）";
+    platform_recent: "Recent values", "近期取值";
+    platform_dropped: "Dropped data", "被丢弃的数据";
+    platform_messages: "Messages", "消息";
+    platform_shadow: "Device shadow", "设备影子";
+    platform_desired: "Desired", "期望值";
+    platform_reported: "Reported", "上报值";
+    platform_version: "Version", "版本";
+    platform_desired_json: "Desired values (JSON object)", "期望值（JSON 对象）";
+    platform_shadow_apply: "Set desired values", "设置期望值";
+    platform_control: "Command and properties", "命令与属性";
+    platform_command: "Command", "命令";
+    platform_property_set: "Set properties", "设置属性";
+    platform_property_get: "Get properties", "查询属性";
+    platform_send: "Send", "发送";
+    platform_waiting: "Waiting for the device's answer…", "正在等待设备响应……";
 }
 
 // Natively: the Chinese texts are compiled in only there.

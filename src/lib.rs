@@ -7,7 +7,8 @@
 //! reducers (`scripts/check_walls.sh` keeps these walls). Certificate work runs in [`worker`] and the device
 //! simulator in [`sim_worker`], Web Workers built as their own wasm so the
 //! page's first load stays small. Nothing here talks
-//! to any server but the broker the user chooses.
+//! to any server but the broker the user chooses and, on the Platform
+//! page, the local platform that served it.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

@@ -6,12 +6,15 @@
 //! form in `use_reducer`'s initializer, feeds the clock in through
 //! [`ConnectAction::Tick`] and saves [`ConnectState::saved`] after changes.
 
+pub mod bridge;
 pub mod certs;
 pub mod console;
 pub mod doctor;
+pub mod dropped;
 pub mod guide;
 pub mod model;
 pub mod openssl;
+pub mod platform;
 pub mod profiles;
 pub mod simulator;
 

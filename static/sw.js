@@ -12,7 +12,7 @@
 // path the app does not have) goes to the network, untouched.
 const VERSION = "__VERSION__";
 const ASSETS = __ASSETS__;
-const ROUTES = ["/", "/connect", "/certificates", "/console", "/model", "/profiles", "/guide"];
+const ROUTES = ["/", "/connect", "/certificates", "/console", "/model", "/profiles", "/guide", "/platform"];
 const CACHE = "iotda-kit-" + VERSION;
 
 self.addEventListener("install", (event) => {

@@ -20,9 +20,10 @@ use yew::prelude::*;
 
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::console as said;
+use crate::state::bridge;
 use crate::state::console::{
-    ConsoleAction, ConsoleState, Dir, FormError, FormField, LogLimits, MessageLog, Status,
-    SubStatus, SubscriptionRow,
+    ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogLimits, MessageLog,
+    Status, SubStatus, SubscriptionRow,
 };
 use crate::state::simulator::{SimView, Started, Typed};
 use crate::store::WorkspaceAction;
@@ -97,8 +98,14 @@ impl MqttSession {
     /// Connects with the form's settings (closing any connection first);
     /// a form that does not check is shown at its field.
     pub fn connect(&self) {
+        self.connect_with(&self.state.form);
+    }
+
+    /// Connects with `form` (which the caller has just put in the state,
+    /// as the state this handle holds may not show it yet).
+    pub fn connect_with(&self, form: &ConsoleForm) {
         let dispatcher = self.state.dispatcher();
-        let connection = match self.state.form.connection() {
+        let connection = match form.connection() {
             Ok(c) => c,
             Err(e) => return dispatcher.dispatch(ConsoleAction::FormError(Some(e))),
         };
@@ -127,11 +134,20 @@ impl MqttSession {
                     frames.request();
                     dispatcher.dispatch(ConsoleAction::Session(Box::new(event)));
                 }
-                other => dispatcher.dispatch(ConsoleAction::Session(Box::new(other))),
+                other => {
+                    dispatcher.dispatch(ConsoleAction::SessionAt(Box::new(other), clock::wall_ms()))
+                }
             }
         };
         let url = connection.url.clone();
+        let bridge = bridge::may_be_bridge(form);
         let started = MqttClient::new(connection.options, connection.url, sink)
+            .map(|c| {
+                if !bridge {
+                    return c;
+                }
+                c.with_close_words(Rc::new(bridge::close_words))
+            })
             .and_then(|c| c.connect().map(|()| c));
         match started {
             Ok(c) => {

@@ -206,4 +206,46 @@ iotda_core::catalog! {
         NOT_A_LIST = "{url} is not a list of texts ({why})";
         COUNT = "the language file has {count} texts, this version of the page needs {needs}";
     }
+    /// The bridge's close codes (docs/bridge.md), with what to do
+    /// ([`crate::state::bridge`]).
+    mod bridge {
+        UNREACHABLE = "the bridge could not reach the platform (name not resolved, connection refused or no answer in 30 s): check the host and port the bridge was started with";
+        UNKNOWN_CA = "the bridge does not trust the platform's certificate (unknown CA): start it again with --ca naming the platform's CA certificate ({ca})";
+        NAME_MISMATCH = "the platform's certificate is not issued for the name the bridge checks: start the bridge with the platform's host name, or add --tls-name NAME when --host is an address";
+        CERTIFICATE_REFUSED = "the platform refused the device certificate in the TLS handshake: its CA is not uploaded and verified on the platform, the device is not registered with this certificate, or --cert and --key are another device's";
+        TLS = "the TLS connection from the bridge to the platform failed (an expired platform certificate or a protocol error)";
+        PASSWORD = "the bridge refused the CONNECT because it carries a password: an X.509 device sends none; connect with “Connect through the local bridge”, which sends none";
+        NOT_CONNECT = "the bridge did not get an MQTT CONNECT as the first packet in time";
+        LOST = "the bridge lost its connection to the platform";
+        STOPPING = "the bridge was stopped (Ctrl-C): start it again to reconnect";
+        CLOSED = "{words} (bridge close code {code}; it said: {said})";
+        RUNNING = "The bridge is running at {url}.";
+        NOT_RUNNING = "The bridge does not answer at {url}. Start it with the command above; this page checks again every 3 seconds.";
+    }
+    /// The Console's takeover loop ([`crate::state::dropped`]).
+    mod dropped {
+        TAKEOVER = "another client is using this device id: the broker accepted the connection and closed it within seconds, {count} times in a row, as it does when a second client connects with the same ClientId {client_id}. IoTDA keeps one connection per device: stop the other client (or the device itself), or try with another device. The Console stopped reconnecting.";
+    }
+    /// The Platform page ([`crate::state::platform`],
+    /// [`crate::pages::platform`]).
+    mod platform {
+        NO_ANSWER = "the local platform did not answer: the network is off or it stopped";
+        NO_BROWSER = "the browser could not make the request";
+        BODY = "the local platform's answer could not be read to its end";
+        REFUSED = "the local platform refused: {code}: {why}";
+        STATUS = "the local platform answered HTTP {status}";
+        UNEXPECTED = "the local platform's answer is not what this page reads: {why}";
+        NO_CA = "make or import a CA on the Certificates page first";
+        NO_CA_KEY = "the CA's key is not in this tab: make or import the CA on the Certificates page again";
+        NO_DEVICE_CERT = "make a device certificate on the Certificates page first";
+        NOT_A_NUMBER = "{name}: {value} is not a number";
+        NOT_A_BOOLEAN = "{name}: {value} is neither true nor false";
+        NOT_JSON = "{name}: {value} is not JSON";
+        STREAM_ENDED = "live updates stopped ({why}); reload the page to read them again";
+        STREAM_LAGGED = "live updates missed {n} events: the lists were read again";
+        STREAM_LAGGED_ONE = "live updates missed an event: the lists were read again";
+        STREAM_TOO_LONG = "an event of the live updates is over {max} bytes and was skipped";
+        WORKER = "the certificate worker failed: {why}";
+        NO_DEVICE_ANSWER = "no answer from the device: {code}: {why}";
+    }
 }

@@ -9,6 +9,8 @@
 //! ([`crate::hooks::use_mqtt_client`]): this page shows it, and leaving
 //! the page keeps it.
 
+mod bridge;
+mod explain;
 mod simulator;
 
 use std::cell::RefCell;
@@ -29,15 +31,18 @@ use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::keys::console as said;
 use crate::messages::Say;
+use crate::state::bridge::{through_bridge, BRIDGE_PORT};
 use crate::state::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog, MqttVersion,
     PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
-use crate::state::ConnectState;
+use crate::state::{AuthMode, ConnectState};
 use crate::store::Connect;
 use crate::web::clock;
 use crate::web::mqtt::MqttClient;
+use bridge::BridgeCard;
+use explain::Explain;
 use iotda_core::text::Message as Said;
 use simulator::DeviceSimulator;
 
@@ -71,8 +76,15 @@ fn prefill_action(connect: &Connect) -> ConsoleAction {
     let mut form = connect.form.clone();
     connect.secret().clone_into(&mut form.secret);
     let connect = ConnectState::restore(Some(form), clock::now_hour());
-    let credentials = connect.derive().credentials.ok();
+    let derived = connect.derive();
+    let credentials = derived.credentials.ok();
     let (form, note) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
+    if connect.form.auth == AuthMode::X509 {
+        // Through the local bridge, as the device, without a password.
+        let login = derived.login.ok();
+        let form = through_bridge(&form, BRIDGE_PORT, &connect.form.device_id, login.as_ref());
+        return ConsoleAction::Prefill(Box::new(form), None);
+    }
     ConsoleAction::Prefill(Box::new(form), note)
 }
 
@@ -222,6 +234,9 @@ pub fn ConsolePage() -> Html {
             if let Some(note) = &state.note {
                 <p class="note" id="console-note">{ say.message(note) }</p>
             }
+            if workspace.connect.form.auth == AuthMode::X509 {
+                <BridgeCard />
+            }
             <div class="settings">
                 <TextField id="console-host" label={t.host()} value={form.host.clone()}
                     oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
@@ -235,11 +250,14 @@ pub fn ConsolePage() -> Html {
                     oninput={edit(|f, v| f.client_id = v)} />
                 <TextField id="console-username" label={t.username()} value={form.username.clone()}
                     oninput={edit(|f, v| f.username = v)} />
-                <TextField id="console-password" label={t.password()} input_type="password"
-                    value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
-                    error={field_error(FormField::Login)}
-                    warnings={form.cleartext_warning().iter().map(|w| say.message(w)).collect::<Vec<_>>()}
-                    hint={t.password_kept()} />
+                // A certificate device sends no password: no field for one.
+                if workspace.connect.form.auth == AuthMode::Secret {
+                    <TextField id="console-password" label={t.password()} input_type="password"
+                        value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
+                        error={field_error(FormField::Login)}
+                        warnings={form.cleartext_warning().iter().map(|w| say.message(w)).collect::<Vec<_>>()}
+                        hint={t.password_kept()} />
+                }
                 <TextField id="console-keepalive" label={t.keep_alive()} value={form.keep_alive.clone()}
                     oninput={edit(|f, v| f.keep_alive = v)} error={field_error(FormField::KeepAlive)} />
                 <div class="field">
@@ -261,6 +279,7 @@ pub fn ConsolePage() -> Html {
                 <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect() }</button>
             </p>
             <p id="console-status" class={status_class} role="status">{ status_text }</p>
+            <Explain />
             <details>
                 <summary>{ t.activity() }</summary>
                 <ol id="console-activity" class="activity">

@@ -5,4 +5,5 @@ pub mod connect;
 pub mod console;
 pub mod guide;
 pub mod model;
+pub mod platform;
 pub mod profiles;

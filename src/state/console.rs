@@ -19,6 +19,7 @@ use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicNam
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
+use super::dropped::{self, Refused, TakeoverWatch};
 use super::ConnectForm;
 
 /// Whether `host` is this machine by its name or address (`localhost`,
@@ -899,6 +900,13 @@ pub struct ConsoleState {
     /// Nothing was saved: the Console fills its form from the Connection
     /// page when it is next shown (and saves nothing before).
     pub prefill: bool,
+    /// The broker's last refusal of the connection (the doctor is asked
+    /// about it), until the next connection is accepted.
+    pub refused: Option<Refused>,
+    /// The takeover loop, once seen: another client uses the ClientId.
+    pub takeover: Option<iotda_core::text::Message>,
+    /// Counts the connections dropped right after CONNACK.
+    pub watch: TakeoverWatch,
 }
 
 /// How many activity lines are kept.
@@ -929,6 +937,9 @@ pub enum ConsoleAction {
     Connecting(String),
     /// A session event (messages go to the log, not here).
     Session(Box<Event>),
+    /// A session event and when it came (the page's clock, in ms): what
+    /// [`ConsoleAction::Session`] does, and the takeover loop is watched.
+    SessionAt(Box<Event>, u64),
     /// The add-subscription field changed.
     NewFilter(String),
     /// Add a subscription row.
@@ -991,6 +1002,7 @@ impl ConsoleState {
                 self.log(Said::new(said::RECONNECTING).with("attempt", attempt));
             }
             Event::Connected(c) => {
+                self.refused = None;
                 self.status = Status::Connected {
                     session_present: c.session_present,
                 };
@@ -1004,6 +1016,11 @@ impl ConsoleState {
                 refusal,
                 reconnect_at,
             } => {
+                let seq = self.refused.as_ref().map_or(1, |r| r.seq.wrapping_add(1));
+                self.refused = Some(Refused {
+                    seq,
+                    refusal: refusal.clone(),
+                });
                 let why = Said::new(said::REFUSED).with_message("refusal", refusal.message());
                 self.log(why.clone());
                 self.status = Status::ended(why, reconnect_at);
@@ -1100,8 +1117,23 @@ impl Reducible for ConsoleState {
                 next.status = Status::Connecting;
                 next.url = url;
                 next.form_error = None;
+                next.refused = None;
+                next.takeover = None;
+                next.watch.reset();
             }
             ConsoleAction::Session(event) => next.event(*event),
+            ConsoleAction::SessionAt(event, at) => {
+                match &*event {
+                    Event::Connected(_) => next.watch.connected(at),
+                    // A refusal breaks the count: no CONNACK 0 before it.
+                    // (`lost` is called once: a false guard goes to `_`.)
+                    Event::ConnectionLost { .. } | Event::Refused { .. } if next.watch.lost(at) => {
+                        next.takeover = Some(dropped::takeover(next.form.client_id.trim()));
+                    }
+                    _ => {}
+                }
+                next.event(*event);
+            }
             ConsoleAction::NewFilter(text) => {
                 next.new_filter = text;
                 next.subscription_error = None;
@@ -1570,5 +1602,61 @@ mod tests {
         assert!(!restored.prefill);
         let forgotten = restored.reduce(ConsoleAction::Restore(None));
         assert!(forgotten.prefill && forgotten.subscriptions.is_empty());
+    }
+
+    #[test]
+    fn drops_right_after_connack_are_said_as_a_takeover_and_refusals_are_kept_for_the_doctor() {
+        use iotda_core::mqtt::session::{ConnectRefusal, LostCause};
+        use iotda_core::mqtt::ConnectReasonCode;
+        let connected = || {
+            Box::new(Event::Connected(Connected {
+                session_present: false,
+                keep_alive: 60,
+                properties: Default::default(),
+            }))
+        };
+        let lost = || {
+            Box::new(Event::ConnectionLost {
+                cause: LostCause::Transport(crate::messages::plain("closed")),
+                reconnect_at: Some(Instant::from_millis(1)),
+            })
+        };
+        let mut state =
+            Rc::new(ConsoleState::default()).reduce(ConsoleAction::Form(Box::new(ConsoleForm {
+                client_id: "d_0_0_2026120716".into(),
+                ..ConsoleForm::default()
+            })));
+        for round in 0..dropped::DROPS {
+            assert_eq!(state.takeover, None);
+            let t = u64::from(round) * 2_500;
+            state = state.reduce(ConsoleAction::SessionAt(connected(), t));
+            state = state.reduce(ConsoleAction::SessionAt(lost(), t + 1_000));
+        }
+        let said = state.takeover.as_ref().unwrap().to_string();
+        assert!(said.contains("d_0_0_2026120716"), "{said}");
+        // Connecting again forgets it.
+        let state = state.reduce(ConsoleAction::Connecting("ws://x/mqtt".into()));
+        assert_eq!(state.takeover, None);
+
+        let refusal = ConnectRefusal {
+            reason: ConnectReasonCode::NotAuthorized,
+            code: 5,
+            version: ProtocolVersion::V3_1_1,
+            iotda: true,
+            reason_string: None,
+        };
+        let refused = || {
+            Box::new(Event::Refused {
+                refusal: refusal.clone(),
+                reconnect_at: None,
+            })
+        };
+        let state = state.reduce(ConsoleAction::SessionAt(refused(), 10));
+        let first = state.refused.clone().unwrap();
+        assert_eq!((first.seq, first.code_choice().as_str()), (1, "v3:5"));
+        let state = state.reduce(ConsoleAction::SessionAt(refused(), 20));
+        assert_eq!(state.refused.as_ref().unwrap().seq, 2);
+        let state = state.reduce(ConsoleAction::SessionAt(connected(), 30));
+        assert_eq!(state.refused, None);
     }
 }

@@ -56,6 +56,15 @@ pub struct Certs {
     pub issued: IssuedPublic,
 }
 
+/// The Platform page's lasting part (the platform's data is fetched, not
+/// kept).
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Platform {
+    /// The device open in the detail view.
+    pub device: Option<String>,
+}
+
 /// Everything the app keeps for the user, one field per page.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Workspace {
@@ -74,6 +83,8 @@ pub struct Workspace {
     pub guide: Progress,
     /// The named profiles.
     pub profiles: ProfileStore,
+    /// The Platform page.
+    pub platform: Platform,
     /// What went wrong reading or writing storage, to say once (not stored).
     pub problem: Option<iotda_core::text::Message>,
     /// How many times every page's work was replaced at once (a profile
@@ -122,6 +133,8 @@ pub enum WorkspaceAction {
     Profiles(Box<ProfileStore>),
     /// Every page's work from a profile, in one step.
     Restore(Box<Snapshot>),
+    /// The device open on the Platform page (`None`: none).
+    PlatformDevice(Option<String>),
     /// "Forget everything": back to a new user's workspace.
     Forget,
     /// A storage problem to say (`None`: clears it).
@@ -141,6 +154,7 @@ impl Workspace {
             WorkspaceAction::Simulator(simulator) => self.simulator = Some(*simulator),
             WorkspaceAction::Tick(step, done) => self.guide = self.guide.with(&step, done),
             WorkspaceAction::Profiles(profiles) => self.profiles = *profiles,
+            WorkspaceAction::PlatformDevice(device) => self.platform.device = device,
             WorkspaceAction::Restore(snapshot) => {
                 let Snapshot {
                     connect,

@@ -14,7 +14,7 @@ use iotda_core::iotda::ProductModel;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::{Certs, Connect, Workspace};
+use super::{Certs, Connect, Platform, Workspace};
 use crate::messages::keys::storage as said;
 use crate::state::certs::{CertsForm, IssuedPublic};
 use crate::state::console::SavedConsole;
@@ -82,6 +82,8 @@ struct Stored {
     guide: Vec<String>,
     #[serde(default)]
     profiles: ProfileStore,
+    #[serde(default)]
+    platform: Platform,
 }
 
 /// The version field alone, read first so that a later version is named as
@@ -133,6 +135,7 @@ pub fn encode(workspace: &Workspace) -> String {
         simulator: workspace.simulator.clone(),
         guide: workspace.guide.0.clone(),
         profiles: workspace.profiles.clone(),
+        platform: workspace.platform.clone(),
     };
     serde_json::to_string(&stored).unwrap_or_default()
 }
@@ -160,6 +163,7 @@ pub fn decode(text: &str) -> Result<Workspace, PersistError> {
         simulator: stored.simulator,
         guide: Progress(stored.guide),
         profiles: stored.profiles,
+        platform: stored.platform,
         problem: None,
         replaced: 0,
     })
@@ -254,6 +258,7 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
         simulator,
         guide: Progress(guide),
         profiles,
+        platform: Platform::default(),
         problem,
         replaced: 0,
     };
@@ -371,6 +376,20 @@ mod tests {
         let again = load(&move |key: &str| only_new.get(key).map(|s| (*s).to_owned()));
         assert_eq!(again.workspace, migrated);
         assert!(again.migrated.is_empty());
+    }
+
+    #[test]
+    fn a_workspace_saved_before_the_platform_page_loads_whole() {
+        // The previous main wrote the one key without `platform`.
+        let mut workspace = load(&reader(&v1_storage())).workspace;
+        workspace.platform = Platform::default();
+        let mut stored: serde_json::Value = serde_json::from_str(&encode(&workspace)).unwrap();
+        assert!(stored.as_object_mut().unwrap().remove("platform").is_some());
+        let text = stored.to_string();
+        let only_new = HashMap::from([(STORAGE_KEY, text.as_str())]);
+        let loaded = load(&move |key: &str| only_new.get(key).map(|s| (*s).to_owned()));
+        assert_eq!(loaded.workspace, workspace);
+        assert!(loaded.unreadable.is_empty());
     }
 
     #[test]

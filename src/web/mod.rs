@@ -13,6 +13,7 @@ pub mod download;
 pub mod fetch;
 pub mod files;
 pub mod frame;
+pub mod http;
 pub mod mqtt;
 pub mod offline;
 pub mod said;

@@ -79,7 +79,14 @@ struct Driver {
     this: Weak<RefCell<Driver>>,
     /// What the client reports to its owner.
     sink: Rc<dyn Fn(Event)>,
+    /// The owner's words for a close code and reason, where it knows the
+    /// peer's own codes better than RFC 6455 does.
+    close_words: Option<CloseWords>,
 }
+
+/// Words for a WebSocket close (code, reason), or `None` for the generic
+/// ones of [`super::ws::CloseInfo::in_words`].
+pub type CloseWords = Rc<dyn Fn(u16, &str) -> Option<Said>>;
 
 /// The page's monotonic clock.
 fn now() -> Instant {
@@ -123,6 +130,7 @@ impl MqttClient {
                 ticker: None,
                 this: this.clone(),
                 sink: Rc::new(on_event),
+                close_words: None,
             })
         });
         let ticker = {
@@ -137,6 +145,15 @@ impl MqttClient {
         };
         driver.borrow_mut().ticker = Some(ticker);
         Ok(Self { driver })
+    }
+
+    /// Says the peer's close codes with `words` (a code it returns `None`
+    /// for keeps the generic words).
+    pub fn with_close_words(self, words: CloseWords) -> Self {
+        if let Ok(mut d) = self.driver.try_borrow_mut() {
+            d.close_words = Some(words);
+        }
+        self
     }
 
     /// Connects, and keeps reconnecting after losses until
@@ -289,7 +306,12 @@ impl Driver {
                 WsEvent::Refused(refusal) => d.refuse(now, refusal),
                 WsEvent::Closed(info) => {
                     d.ws = None;
-                    d.session.handle_disconnected(now, info.in_words());
+                    let words = d
+                        .close_words
+                        .as_ref()
+                        .and_then(|f| f(info.code, &info.reason))
+                        .unwrap_or_else(|| info.in_words());
+                    d.session.handle_disconnected(now, words);
                 }
             });
         });

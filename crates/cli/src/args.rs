@@ -74,6 +74,8 @@ pub enum Command {
         iotda-kit simulate --host 127.0.0.1 --username 5f8d_node1 --interval 1 --count 3 --seed 7"
     )]
     Simulate(SimulateArgs),
+    /// Work with IoTDA message bodies.
+    Payload(PayloadArgs),
     /// Work with raw MQTT packets.
     Packet(PacketArgs),
     /// Serve the built web app (trunk's dist/ folder) on 127.0.0.1 only.
@@ -381,6 +383,58 @@ pub struct SimulateArgs {
     /// the model's first response of the command, with first values].
     #[arg(long, value_name = "JSON")]
     pub response_paras: Option<String>,
+    /// The firmware and software version the device starts at (reported on
+    /// connect and to version_query; an upgrade changes it).
+    #[arg(long, default_value = "1.0", value_name = "V")]
+    pub firmware_version: String,
+    /// Fail every upgrade with this upgrade_progress_report result code
+    /// (1-10 or 255, as IoTDA defines them) instead of downloading it.
+    #[arg(long, value_name = "CODE")]
+    pub fail_upgrade: Option<i64>,
+    /// Act as a gateway of N sub-devices: ask the platform to add them
+    /// (node ids {device}_sub1...), report their statuses and their
+    /// properties with the gateway's batch report.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub gateway: u32,
+}
+
+/// Arguments of `payload`.
+#[derive(Debug, Args)]
+pub struct PayloadArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: PayloadCommand,
+}
+
+/// The `payload` commands.
+#[derive(Debug, Subcommand)]
+pub enum PayloadCommand {
+    /// Check what a device would publish on a topic: its size and shape,
+    /// against the product model when one is given (properties, gateway
+    /// reports of at most 100 sub-devices, command responses, events), the
+    /// event_time forms, custom and broadcast topics.
+    #[command(
+        after_help = "Exit status: 0 nothing the platform would drop (warnings may be         printed), 1 problems (one a line), 2 bad input or a topic IoTDA does not take.\n\n\
+        Examples:\n  \
+        iotda-kit payload check report.json --topic '$oc/devices/p_n/sys/properties/report' --model model.zip\n  \
+        iotda-kit payload check - --topic '$oc/devices/p_gw/sys/gateway/sub_devices/properties/report' < batch.json"
+    )]
+    Check(PayloadCheckArgs),
+}
+
+/// Arguments of `payload check`.
+#[derive(Debug, Args)]
+pub struct PayloadCheckArgs {
+    /// The payload file ("-" for standard input).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// The topic it would be published on.
+    #[arg(long, short = 't', value_name = "TOPIC")]
+    pub topic: String,
+    /// The product model (REST JSON or the console's ZIP) [default: none;
+    /// only sizes, shapes, system events and times are checked].
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
 }
 
 /// Arguments of `packet`.

@@ -12,11 +12,13 @@ mod bridge;
 mod cert;
 mod credentials;
 mod doctor;
+mod download;
 mod input;
 mod model;
 mod mqtt;
 mod net;
 mod packet;
+mod payload;
 mod platform;
 pub mod serve;
 mod simulate;
@@ -64,6 +66,7 @@ where
         args::Command::Sub(a) => mqtt::subscribe(&a),
         args::Command::Model(a) => model::run(&a),
         args::Command::Simulate(a) => simulate::run(&a),
+        args::Command::Payload(a) => payload::run(&a),
         args::Command::Packet(a) => packet::run(&a),
         args::Command::Serve(a) => serve::run(&a),
         args::Command::Platform(a) => platform::run(&a),

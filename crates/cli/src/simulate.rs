@@ -17,12 +17,31 @@
 //! Without `--auto-respond` requests are printed and left unanswered (and a
 //! property set is not applied). Everything the simulator publishes is QoS
 //! 1. Connection news goes to stderr, as with `sub`.
+//!
+//! The platform's system services are the core's `SystemDevice`: on every
+//! connection it asks for the time and the shadow (whose `desired` values
+//! it applies) and reports its versions (`--firmware-version`); it answers
+//! `version_query`, and performs an upgrade on `firmware_upgrade` /
+//! `software_upgrade`, downloading the package here (`download.rs`,
+//! trusting `--ca`), or fails it with `--fail-upgrade CODE`. With
+//! `--gateway N` it asks the platform to add N sub-devices and reports for
+//! those the platform added.
+//!
+//! What the system services publish and do goes to stderr, beside the
+//! connection news, so stdout keeps one line per report and request:
+//!
+//! ```text
+//! event up {"services":[{"service_id":"$ota","event_type":"upgrade_progress_report",...}]}
+//! download https://.../1.1.bin
+//! upgrade success (code 0): version 1.1
+//! time offset 23291 ms
+//! ```
 
 use std::time::Duration;
 
 use iotda_core::iotda::{
     downlink_filters, CommandReply, DeviceError, Downlink, EventTime, Message as IotdaMessage,
-    SimulatedDevice, Simulation, Uplink,
+    SimulatedDevice, Simulation, SystemAction, SystemDevice, UpgradeResult, Uplink,
 };
 use iotda_core::mqtt::session::{Event, Instant, Message, RequestId, Session};
 use iotda_core::mqtt::{QoS, Subscription, TopicFilter, TopicName};
@@ -52,6 +71,19 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
     let mut device =
         SimulatedDevice::new(model, device_id).map_err(|e| CliError::Usage(e.to_string()))?;
     device.set_command_reply(command_reply(args)?);
+    let mut system = SystemDevice::new(device_id, &args.firmware_version);
+    if let Some(code) = args.fail_upgrade {
+        let result = UpgradeResult::try_from(code)
+            .ok()
+            .filter(|r| *r != UpgradeResult::Success)
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--fail-upgrade: {code} is not a failure code IoTDA defines; use 1-10 or 255"
+                ))
+            })?;
+        system.fail_upgrades_with(Some(result));
+    }
+    system.set_gateway(args.gateway > 0);
     let services = device
         .report(&args.service, None)
         .map_err(|e| CliError::Usage(format!("--service: {e}")))?
@@ -107,6 +139,8 @@ pub fn run(args: &SimulateArgs) -> Result<(), CliError> {
     let mut sim = Simulator {
         args,
         device,
+        system,
+        gateway_asked: false,
         rng,
         simulation,
         subscriptions: Some(subscriptions),
@@ -150,6 +184,11 @@ fn command_reply(args: &SimulateArgs) -> Result<CommandReply, CliError> {
 struct Simulator<'a> {
     args: &'a SimulateArgs,
     device: SimulatedDevice,
+    /// The platform's system services: versions, upgrades, time, shadow,
+    /// sub-devices.
+    system: SystemDevice,
+    /// Whether the gateway asked for its sub-devices.
+    gateway_asked: bool,
     rng: ChaCha20Rng,
     simulation: Simulation,
     /// The downlink subscriptions, until they are asked for.
@@ -181,6 +220,7 @@ impl Simulator<'_> {
             }
             Event::Subscribed { results, .. } => {
                 mqtt::subscribed(&results)?;
+                self.on_connected(session, now)?;
                 if self.reports == 0 {
                     // The first report is due: back to the loop, which
                     // runs again with that deadline.
@@ -188,7 +228,10 @@ impl Simulator<'_> {
                     return Ok(Flow::Yield);
                 }
             }
-            Event::Resubscribed { results } => mqtt::subscribed(&results)?,
+            Event::Resubscribed { results } => {
+                mqtt::subscribed(&results)?;
+                self.on_connected(session, now)?;
+            }
             Event::Message(m) => self.downlink(session, now, &m),
             Event::Published { id, .. } if Some(id) == self.last_report => session.disconnect(now),
             Event::PublishFailed { id, error } => {
@@ -215,6 +258,16 @@ impl Simulator<'_> {
         let id = publish(session, now, &uplink);
         self.reports += 1;
         println!("report {} {}", self.reports, text(&uplink.payload));
+        if self.args.gateway > 0 {
+            let reports = self
+                .system
+                .gateway_reports(&self.device, EventTime::from_unix_millis(unix_millis).ok())
+                .map_err(|e| CliError::Failure(format!("cannot make a gateway report: {e}")))?;
+            for r in reports {
+                publish(session, now, &r);
+                println!("gateway report {}", text(&r.payload));
+            }
+        }
         let interval = Duration::from_secs(self.args.interval);
         if self.args.count.is_some_and(|n| self.reports >= n) {
             self.next_report = None;
@@ -245,6 +298,23 @@ impl Simulator<'_> {
             }
         };
         let what = describe(&downlink);
+        match &downlink {
+            Downlink::Events(events) => {
+                println!("{what}");
+                let ms = unix_now_millis().unwrap_or_default();
+                let actions = self.system.handle_events(events, ms);
+                self.act(session, now, actions);
+                return;
+            }
+            Downlink::ShadowResponse { response, .. } => {
+                println!("{what}");
+                for problem in SystemDevice::apply_shadow(&mut self.device, response) {
+                    eprintln!("warning: a desired value was not applied: {problem}");
+                }
+                return;
+            }
+            _ => {}
+        }
         if !self.args.auto_respond {
             if downlink.kind().response().is_some() {
                 println!("{what}: not answered (--auto-respond answers)");
@@ -266,6 +336,83 @@ impl Simulator<'_> {
             Ok(None) => println!("{what}"),
             Err(e) => eprintln!("warning: cannot answer {what}: {e}"),
         }
+    }
+}
+
+impl Simulator<'_> {
+    /// What a device does on every connection: ask for the time and the
+    /// shadow, report its versions; a gateway asks for its sub-devices once.
+    fn on_connected(&mut self, session: &mut Session, now: Instant) -> Result<(), CliError> {
+        let ms = unix_now_millis()?;
+        let uplinks = self
+            .system
+            .on_connected(ms)
+            .map_err(|e| CliError::Failure(format!("cannot make the connect events: {e}")))?;
+        for u in &uplinks {
+            publish(session, now, u);
+            eprintln!("{} {}", up_name(u), text(&u.payload));
+        }
+        if self.args.gateway > 0 && !self.gateway_asked {
+            self.gateway_asked = true;
+            let id = self.device.device_id().to_owned();
+            let (product, node) = id.split_once('_').unwrap_or((id.as_str(), id.as_str()));
+            let nodes: Vec<(String, String)> = (1..=self.args.gateway)
+                .map(|i| (format!("{node}-sub{i}"), product.to_owned()))
+                .collect();
+            let u = self
+                .system
+                .add_sub_devices(&nodes, ms)
+                .map_err(|e| CliError::Failure(format!("cannot ask for sub-devices: {e}")))?;
+            publish(session, now, &u);
+            eprintln!("event up {}", text(&u.payload));
+        }
+        Ok(())
+    }
+
+    /// Does what the system services asked: publish, download, show.
+    fn act(&mut self, session: &mut Session, now: Instant, actions: Vec<SystemAction>) {
+        for action in actions {
+            match action {
+                SystemAction::Publish(u) => {
+                    publish(session, now, &u);
+                    eprintln!("{} {}", up_name(&u), text(&u.payload));
+                }
+                SystemAction::Fetch(f) => {
+                    eprintln!("download {}", f.url);
+                    let timeout = Duration::from_secs(
+                        u64::from(self.args.connection.connect_timeout.max(1)) * 4,
+                    );
+                    let got =
+                        crate::download::fetch(&f, self.args.connection.ca.as_deref(), timeout);
+                    if let Err(e) = &got {
+                        eprintln!("warning: download of {} failed: {e:?}", f.url);
+                    }
+                    let ms = unix_now_millis().unwrap_or_default();
+                    match self.system.handle_fetched(got, ms) {
+                        Ok(more) => self.act(session, now, more),
+                        Err(e) => eprintln!("warning: cannot report the upgrade: {e}"),
+                    }
+                }
+                SystemAction::TimeOffset(ms) => eprintln!("time offset {ms} ms"),
+                SystemAction::Upgraded { result, version } => {
+                    eprintln!(
+                        "upgrade {result} (code {}): version {version}",
+                        result.code()
+                    );
+                }
+                SystemAction::Refused { event, error } => {
+                    eprintln!("warning: ignored {event}: {error}");
+                }
+            }
+        }
+    }
+}
+
+/// How an uplink is named on stdout.
+fn up_name(u: &Uplink) -> &'static str {
+    match u.topic.kind() {
+        iotda_core::iotda::TopicKind::ShadowGetRequest => "shadow request",
+        _ => "event up",
     }
 }
 

@@ -29,6 +29,20 @@ pub fn workspace_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The built `iotda-kit` (`cargo build -p iotda-kit-cli --bin iotda-kit`),
+/// in the workspace's target folder or `CARGO_TARGET_DIR`.
+pub fn kit_binary() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    let kit = target.join("debug/iotda-kit");
+    assert!(
+        kit.exists(),
+        "{} is missing: cargo build -p iotda-kit-cli --bin iotda-kit",
+        kit.display()
+    );
+    kit
+}
+
 /// Where tests write their artifacts (screenshots).
 pub fn artifacts_dir() -> PathBuf {
     let dir = workspace_root().join("target/e2e");
@@ -439,6 +453,21 @@ impl Browser {
             .unwrap_or_default()
     }
 
+    /// Opens the page served at `addr` with its storage emptied but for
+    /// `model`, saved under the Model page's key of version 1, which the
+    /// app migrates into its workspace when it loads next (no workspace key
+    /// yet).
+    pub async fn save_model(&self, addr: SocketAddr, model: &serde_json::Value) {
+        self.goto(&format!("http://{addr}/connect")).await;
+        self.client
+            .execute(
+                "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
+                vec![serde_json::Value::String(model.to_string())],
+            )
+            .await
+            .expect("save the model");
+    }
+
     /// Opens the Console page served at `addr` and fills its form for a
     /// local broker's plain WebSocket listener on `ws_port`, with
     /// `client_id` (not connected yet).
@@ -693,6 +722,49 @@ impl Drop for Subscriber {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// With `openssl`: the broker's key and certificate `server.key` /
+/// `server.pem` for IP 127.0.0.1 (a subjectAltName, as `mosquitto_pub`
+/// checks the address it connects to), issued by the CA `platform-ca`.
+pub fn openssl_server_certificate(dir: &Path) {
+    iotda_testkit::openssl(
+        dir,
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "server.key",
+            "-out",
+            "server.csr",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+    );
+    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\n").expect("write");
+    iotda_testkit::openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "platform-ca.pem",
+            "-CAkey",
+            "platform-ca.key",
+            "-CAcreateserial",
+            "-extfile",
+            "server.ext",
+            "-days",
+            "30",
+            "-out",
+            "server.pem",
+        ],
+    );
 }
 
 /// Publishes `payload` on `topic` at QoS 1 with `mosquitto_pub`, as the

@@ -83,6 +83,14 @@ async fn no_page_has_a_serious_accessibility_violation_in_either_language_or_the
         check("guide", serious_violations(&browser, &axe).await);
         browser.screenshot(&shot("guide")).await;
 
+        // Served here by `iotda-kit serve`, not the platform: the Platform
+        // page says what it is and how to start it (its served views are
+        // checked in tests/platform_page.rs).
+        browser.click("nav a[href='/platform']").await;
+        browser.wait_for("#platform-not-served").await;
+        check("platform", serious_violations(&browser, &axe).await);
+        browser.screenshot(&shot("platform-not-served")).await;
+
         browser.click("nav a[href='/console']").await;
         browser.click("#console-local").await;
         browser.fill("#console-port", &ws_port.to_string()).await;

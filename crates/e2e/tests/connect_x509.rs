@@ -6,53 +6,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use iotda_kit_e2e::{serve_dist, Browser, Chromedriver, Subscriber};
-use iotda_testkit::{openssl, openssl_ca, BrokerConfig, Mosquitto, Scratch, TlsListener};
+use iotda_kit_e2e::{openssl_server_certificate, serve_dist, Browser, Chromedriver, Subscriber};
+use iotda_testkit::{openssl_ca, BrokerConfig, Mosquitto, Scratch, TlsListener};
 
 const DEVICE_ID: &str = "5f8d_node-0001";
-
-/// With `openssl`: the broker's key and certificate `server.key` /
-/// `server.pem` for IP 127.0.0.1 (a subjectAltName, as `mosquitto_pub`
-/// checks the address it connects to), issued by the CA `platform-ca`.
-fn server_certificate(dir: &Path) {
-    openssl(
-        dir,
-        &[
-            "req",
-            "-new",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            "server.key",
-            "-out",
-            "server.csr",
-            "-subj",
-            "/CN=127.0.0.1",
-        ],
-    );
-    std::fs::write(dir.join("server.ext"), "subjectAltName=IP:127.0.0.1\n").expect("write");
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            "server.csr",
-            "-CA",
-            "platform-ca.pem",
-            "-CAkey",
-            "platform-ca.key",
-            "-CAcreateserial",
-            "-extfile",
-            "server.ext",
-            "-days",
-            "30",
-            "-out",
-            "server.pem",
-        ],
-    );
-}
 
 /// The CA, verification and device certificates made on the Certificates
 /// page, the device's two files downloaded into `dir` under the names the
@@ -88,7 +45,7 @@ async fn certificate_mode_shows_no_password_and_its_mosquitto_pub_line_gets_thro
     // and the page's CA as the only one client certificates may chain to.
     let broker_dir = Scratch::new("e2e-x509-broker");
     openssl_ca(broker_dir.path(), "platform-ca", "Local Platform CA");
-    server_certificate(broker_dir.path());
+    openssl_server_certificate(broker_dir.path());
     std::fs::write(broker_dir.join("device-ca.pem"), &device_ca).expect("write");
     for file in ["server.key", "server.pem", "device-ca.pem"] {
         iotda_testkit::chmod(&broker_dir.join(file), 0o644);

@@ -2,7 +2,8 @@
 //! Content-Security-Policy is enforced (an injected inline script does
 //! not run) and nothing the app does breaks it, every request of every
 //! page and of its workers goes to the page's own origin, WebSockets only
-//! to the broker the user chose, and each worker's script comes with the
+//! to the broker the user chose and, in certificate mode, to
+//! `iotda-kit bridge` on loopback, and each worker's script comes with the
 //! page's policy as a header (a worker takes its policy from its script's
 //! response, not from the page's `<meta>`). The workers' requests are
 //! read from Chromium's NetLog, which sees every request of the browser.
@@ -106,10 +107,27 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser.click("#profile-save").await;
     browser.wait_for_text("#profile-notice", "Saved: csp").await;
 
+    // Certificate mode: the Console looks for `iotda-kit bridge`, on
+    // loopback only.
+    browser.click("nav a[href='/connect']").await;
+    browser.select("#auth-mode", "x509").await;
+    browser.click("nav a[href='/console']").await;
+    browser
+        .wait_for("#console-bridge-status:not([data-probe='Checking'])")
+        .await;
+
     let violations = strings(&browser.run("return window.violations;").await);
     assert_eq!(violations, Vec::<String>::new());
     let sockets = strings(&browser.run("return window.sockets;").await);
-    assert_eq!(sockets, [format!("ws://127.0.0.1:{ws_port}/mqtt")]);
+    assert_eq!(
+        sockets.first(),
+        Some(&format!("ws://127.0.0.1:{ws_port}/mqtt"))
+    );
+    assert!(
+        sockets.contains(&"ws://127.0.0.1:9883/mqtt".to_owned())
+            && sockets.iter().all(|s| s.starts_with("ws://127.0.0.1:")),
+        "only loopback WebSockets, the bridge's among them: {sockets:?}"
+    );
     let requests = strings(
         &browser
             .run(
@@ -143,16 +161,18 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     // what a page or a worker asked for has its origin.
     let log = NetLog::read(&net_log).unwrap_or_else(|e| panic!("{e}"));
     let socket = format!("ws://127.0.0.1:{ws_port}/mqtt");
+    // The certificate mode's look for the local bridge, on loopback.
+    let bridge = "ws://127.0.0.1:9883/mqtt";
     let elsewhere: Vec<&str> = log
         .requests
         .iter()
         .filter(|r| r.initiator.is_some())
         .map(|r| r.url.as_str())
-        .filter(|url| !url.starts_with(&origin) && *url != socket)
+        .filter(|url| !url.starts_with(&origin) && *url != socket && *url != bridge)
         .collect();
     assert!(
         elsewhere.is_empty(),
-        "the app asked elsewhere than its origin and the chosen broker: {elsewhere:?} (NetLog {})",
+        "the app asked elsewhere than its origin, the chosen broker and the bridge: {elsewhere:?} (NetLog {})",
         net_log.display()
     );
     assert!(

@@ -47,17 +47,7 @@ async fn the_simulator_reports_what_it_previews_and_answers_the_platform() {
     let browser = driver.session(1280, 3000).await;
 
     // The Model page's saved model, then the Console for device dev_1.
-    browser.goto(&format!("http://{addr}/connect")).await;
-    browser
-        .client
-        .execute(
-            // Under the model's key of version 1, which the app migrates
-            // into its workspace when it loads next (no workspace key yet).
-            "localStorage.clear(); localStorage.setItem('iotda-kit.model.v1', arguments[0]);",
-            vec![Value::String(model().to_string())],
-        )
-        .await
-        .expect("save the model");
+    browser.save_model(addr, &model()).await;
     browser.open_console(addr, ws_port, "simulator-e2e").await;
     browser.fill("#console-device-id", DEV).await;
     let title = browser.wait_text("#sim-title", |t| t.ends_with(DEV)).await;

@@ -99,8 +99,8 @@ pub struct BrokerConfig {
     pub websocket: bool,
     /// Also listen for MQTT over TLS.
     pub tls: Option<TlsListener>,
-    /// A `mosquitto_passwd` file: the plain MQTT listener then refuses
-    /// clients without a user name and password from it.
+    /// A `mosquitto_passwd` file: the plain MQTT and WebSocket listeners
+    /// then refuse clients without a user name and password from it.
     pub password_file: Option<PathBuf>,
     /// Keep sessions and queued messages across [`Mosquitto::restart`]
     /// (mosquitto saves them when it is stopped with SIGTERM).
@@ -172,21 +172,16 @@ impl Mosquitto {
             conf.push_str("max_queued_messages 0\n");
         }
         let _ = writeln!(conf, "listener {mqtt_port} 127.0.0.1");
-        match &config.password_file {
-            Some(file) => {
-                let _ = write!(
-                    conf,
-                    "allow_anonymous false\npassword_file {}\n",
-                    file.display()
-                );
-            }
-            None => conf.push_str("allow_anonymous true\n"),
-        }
+        let auth = match &config.password_file {
+            Some(file) => format!("allow_anonymous false\npassword_file {}\n", file.display()),
+            None => "allow_anonymous true\n".to_owned(),
+        };
+        conf.push_str(&auth);
         let ws_port = config.websocket.then(free_port);
         if let Some(port) = ws_port {
             let _ = write!(
                 conf,
-                "listener {port} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\nallow_anonymous true\n"
+                "listener {port} 127.0.0.1\nprotocol websockets\nsocket_domain ipv4\n{auth}"
             );
         }
         let tls_port = config.tls.as_ref().map(|_| free_port());
@@ -410,29 +405,45 @@ pub fn openssl_key_and_csr(dir: &Path, name: &str, subject: &str) {
 }
 
 /// With `openssl`: `{out}.pem` / `{out}.key` in `dir`, a P-256 certificate
-/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days.
+/// of CN=`cn` issued by the CA `{ca}.pem` / `{ca}.key`, valid 30 days (an
+/// X.509 v1 certificate: `openssl x509 -req` adds no extensions).
 pub fn openssl_issue(dir: &Path, ca: &str, cn: &str, out: &str) {
+    issue(dir, ca, cn, out, &[]);
+}
+
+/// [`openssl_issue`] as an X.509 v3 client certificate (basic constraints
+/// CA:FALSE, digital signature, client authentication), which rustls
+/// requires of a client it presents.
+pub fn openssl_issue_client(dir: &Path, ca: &str, cn: &str, out: &str) {
+    let ext = format!("{out}.ext");
+    std::fs::write(
+        dir.join(&ext),
+        "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n",
+    )
+    .expect("write the extensions");
+    issue(dir, ca, cn, out, &["-extfile", &ext]);
+}
+
+fn issue(dir: &Path, ca: &str, cn: &str, out: &str, extra: &[&str]) {
     let (csr, pem) = (format!("{out}.csr"), format!("{out}.pem"));
     let (ca_pem, ca_key) = (format!("{ca}.pem"), format!("{ca}.key"));
     openssl_key_and_csr(dir, out, &format!("/CN={cn}"));
-    openssl(
-        dir,
-        &[
-            "x509",
-            "-req",
-            "-in",
-            &csr,
-            "-CA",
-            &ca_pem,
-            "-CAkey",
-            &ca_key,
-            "-CAcreateserial",
-            "-out",
-            &pem,
-            "-days",
-            "30",
-        ],
-    );
+    let args = [
+        "x509",
+        "-req",
+        "-in",
+        &csr,
+        "-CA",
+        &ca_pem,
+        "-CAkey",
+        &ca_key,
+        "-CAcreateserial",
+        "-out",
+        &pem,
+        "-days",
+        "30",
+    ];
+    openssl(dir, &[&args[..], extra].concat());
 }
 
 /// The two JSON files of a console-shaped product-model ZIP that amplifies:

@@ -166,7 +166,7 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
 
 /// Sends `request` to the simulator's worker, started on the first
 /// request; its answer to the latest request goes to `answer`.
-fn ask(
+pub(crate) fn ask(
     worker: &Rc<RefCell<Option<SimWorker>>>,
     answer: &UseStateHandle<Option<DoctorAnswer>>,
     failed: &UseStateHandle<Option<Msg>>,

@@ -2,7 +2,7 @@
 //! broker endpoint, settings ready to paste into other MQTT clients, and
 //! the doctor for a refused device.
 
-mod doctor;
+pub(crate) mod doctor;
 
 use gloo_timers::callback::Interval;
 use iotda_core::credentials::{Field, SignType};

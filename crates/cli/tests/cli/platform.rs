@@ -620,9 +620,26 @@ fn the_kits_own_pub_sub_and_simulate_are_admitted_as_iotda_devices() {
         &mqtt,
         &["--interval", "1", "--count", "2", "--seed", "7"],
     );
-    ok(&run_kit(args));
+    let simulated = run_kit(args);
+    ok(&simulated);
+    // The platform answered its time sync request (page 3041's formula
+    // applied by the device: a local platform's clock is the device's).
+    let stderr = text(&simulated.stderr);
+    let offset = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("time offset "))
+        .unwrap_or_else(|| panic!("no time sync answer: {stderr}"));
+    let ms: i64 = offset
+        .trim_end_matches(" ms")
+        .parse()
+        .expect("milliseconds");
+    assert!(ms.abs() < 2_000, "{offset}");
     for _ in 0..2 {
-        let line = run.stdout_until(START, |l| l.starts_with("published: "));
+        // On connect it also publishes its system events (time, shadow,
+        // versions); the reports are what this counts.
+        let line = run.stdout_until(START, |l| {
+            l.starts_with("published: ") && l.contains("/sys/properties/report")
+        });
         assert!(
             line.contains("$oc/devices/meter_kit/sys/properties/report"),
             "{line}"
@@ -798,17 +815,24 @@ fn history_limit_and_command_timeout_are_taken_and_checked() {
     assert_eq!(run.finish().0, Some(0));
 }
 
-#[test]
-fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
-    let dir = Scratch::new("cli-platform-doctor");
-    let data = dir.join("data");
-    // --no-auth: the API is also read here unsigned (the doctor signs).
-    let (run, banner) = start_banner(&data, &["--no-auth"]);
+/// The platform with `--no-auth` (an API read unsigned): its run, its MQTT
+/// port and its API's address.
+fn start_unsigned(data: &Path) -> (Running, String, std::net::SocketAddr) {
+    let (run, banner) = start_banner(data, &["--no-auth"]);
     let mqtt = banner_value(&banner, "mqtt://127.0.0.1:").to_string();
     let addr = http_url(&banner)
         .trim_start_matches("http://")
         .parse()
         .unwrap();
+    (run, mqtt, addr)
+}
+
+#[test]
+fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
+    let dir = Scratch::new("cli-platform-doctor");
+    let data = dir.join("data");
+    // --no-auth: the API is also read here unsigned (the doctor signs).
+    let (run, mqtt, addr) = start_unsigned(&data);
     meter_device(&data, "doc", "doc-secret-1");
     let doctor = |extra: &[&str]| {
         let mut args = vec![
@@ -890,6 +914,64 @@ fn the_doctor_reads_the_platforms_exact_reason_for_a_refusal() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert!(!text(&out.stdout).contains("platform:"));
 
+    run.signal("TERM");
+    assert_eq!(run.finish().0, Some(0));
+}
+
+#[test]
+fn a_broadcast_through_the_api_reaches_a_subscribed_device() {
+    let dir = Scratch::new("cli-platform-broadcast");
+    let data = dir.join("data");
+    let (run, mqtt, addr) = start_unsigned(&data);
+    meter_device(&data, "bc", "bc-secret-1");
+    // The device subscribes to a broadcast topic, as the ACL allows.
+    let sub = crate::mqtt::Subscriber::start(&[
+        "--host",
+        "127.0.0.1",
+        "--port",
+        &mqtt,
+        "--device-id",
+        "meter_bc",
+        "--secret",
+        "bc-secret-1",
+        "--topic",
+        "$oc/broadcast/test",
+    ]);
+    let post = |body: &str| {
+        http::raw(
+            addr,
+            format!(
+                "POST /v5/iot/any/broadcast-messages HTTP/1.1\r\nHost: {addr}\r\n\
+                 Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+    };
+    // The user guide's example: {"a":1} as Base64 "eyJhIjoxfQ==".
+    let answer = post(r#"{"topic_full_name":"$oc/broadcast/test","message":"eyJhIjoxfQ=="}"#);
+    assert_eq!(answer.status, 201, "{}", text(&answer.body));
+    let body: serde_json::Value = serde_json::from_slice(&answer.body).unwrap();
+    assert_eq!(body["topic_full_name"], "$oc/broadcast/test");
+    assert_eq!(
+        body["message_id"].as_str().map(str::len),
+        Some(32),
+        "{body}"
+    );
+    assert_eq!(
+        sub.next(Duration::from_secs(20)),
+        r#"$oc/broadcast/test {"a":1}"#
+    );
+    // Not a broadcast topic, not Base64, a cached broadcast: IoTDA's 400.
+    for bad in [
+        r#"{"topic_full_name":"$oc/devices/meter_bc/sys/messages/down","message":"eyJhIjoxfQ=="}"#,
+        r#"{"topic_full_name":"$oc/broadcast/test","message":"not base64!"}"#,
+        r#"{"topic_full_name":"$oc/broadcast/test","message":"eyJhIjoxfQ==","ttl":5}"#,
+    ] {
+        let answer = post(bad);
+        assert_eq!(answer.status, 400, "{bad}: {}", text(&answer.body));
+    }
+    let _ = sub.interrupt();
     run.signal("TERM");
     assert_eq!(run.finish().0, Some(0));
 }

@@ -1,9 +1,18 @@
 //! IoTDA's `event_time`: the UTC instant a report or event describes.
 //!
 //! ```text
-//! compact   yyyyMMdd'T'HHmmss'Z'          20151212T121212Z           what devices send
-//! extended  yyyy-MM-dd'T'HH:mm:ss.SSS'Z'  2015-12-12T12:12:12.000Z   also accepted in reports
+//! compact   yyyyMMdd'T'HHmmss'Z'          20151212T121212Z           Huawei's pages, every event and report
+//! extended  yyyy-MM-dd'T'HH:mm:ss.SSS'Z'  2015-12-12T12:12:12.000Z   Huawei's property-report page
+//! seconds   yyyy-MM-dd'T'HH:mm:ss'Z'      2015-12-12T12:12:12Z       Huawei's Python device SDK (get_event_time),
+//!                                                                    and an older log_config page's end_time
 //! ```
+//!
+//! All three are recognised ([`EventTimeForm`] says which one a text is in,
+//! and whether the pages list it for events). The Python SDK formats its
+//! local clock (`datetime.now()`) and appends `Z`, so on a machine that is
+//! not on UTC its times are off by the local offset:
+//! [`EventTime::local_offset_from`] flags a time that is off from "now" by a
+//! whole offset (a multiple of 15 minutes, as time zones are).
 //!
 //! The platform uses its own receive time when a report's `event_time` is
 //! malformed, so the kit checks it before sending. Times are built from Unix
@@ -96,6 +105,41 @@ impl fmt::Display for EventTimeError {
 
 impl std::error::Error for EventTimeError {}
 
+/// The form an `event_time` text is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum EventTimeForm {
+    /// `yyyyMMdd'T'HHmmss'Z'`: the form every Huawei page gives.
+    Compact,
+    /// `yyyy-MM-dd'T'HH:mm:ss.SSS'Z'`: listed on the property-report page.
+    Extended,
+    /// `yyyy-MM-dd'T'HH:mm:ss'Z'`: written by Huawei's Python device SDK;
+    /// no current page lists it for `event_time`.
+    ExtendedSeconds,
+}
+
+impl EventTimeForm {
+    /// Whether Huawei's pages list this form for `event_time`.
+    pub fn documented(self) -> bool {
+        !matches!(self, Self::ExtendedSeconds)
+    }
+
+    /// The pattern, as Huawei writes patterns.
+    pub fn pattern(self) -> &'static str {
+        match self {
+            Self::Compact => "yyyyMMdd'T'HHmmss'Z'",
+            Self::Extended => "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'",
+            Self::ExtendedSeconds => "yyyy-MM-dd'T'HH:mm:ss'Z'",
+        }
+    }
+}
+
+/// Time-zone offsets run from UTC-12:00 to UTC+14:00.
+const MAX_OFFSET_MINUTES: i64 = 14 * 60;
+const MIN_OFFSET_MINUTES: i64 = -12 * 60;
+/// How far from a whole offset a time may be and still count as one: a
+/// report is sent a moment after its time was read.
+const OFFSET_TOLERANCE_MILLIS: i64 = 2 * 60 * 1000;
+
 impl EventTime {
     /// The instant `unix_millis` milliseconds after 1970-01-01T00:00:00Z.
     pub fn from_unix_millis(unix_millis: i64) -> Result<Self, EventTimeError> {
@@ -120,14 +164,51 @@ impl EventTime {
         self.unix_millis.div_euclid(1000)
     }
 
-    /// Parses either form: `20151212T121212Z` or `2015-12-12T12:12:12.000Z`.
-    /// Nothing is trimmed; letters are upper case as IoTDA writes them.
+    /// Parses any of the three forms: `20151212T121212Z`,
+    /// `2015-12-12T12:12:12.000Z` or `2015-12-12T12:12:12Z`. Nothing is
+    /// trimmed; letters are upper case as IoTDA writes them.
     pub fn parse(text: &str) -> Result<Self, EventTimeError> {
+        Self::parse_form(text).map(|(t, _)| t)
+    }
+
+    /// Parses any of the three forms and says which one it was.
+    pub fn parse_form(text: &str) -> Result<(Self, EventTimeForm), EventTimeError> {
         match text.len() {
             0 => Err(EventTimeError::Empty),
-            24 => Self::parse_extended(text),
-            _ => Self::parse_compact(text),
+            24 => Self::parse_extended(text).map(|t| (t, EventTimeForm::Extended)),
+            20 => Self::parse_extended_seconds(text).map(|t| (t, EventTimeForm::ExtendedSeconds)),
+            _ => Self::parse_compact(text).map(|t| (t, EventTimeForm::Compact)),
         }
+    }
+
+    /// Parses only `yyyy-MM-dd'T'HH:mm:ss'Z'`, the Python device SDK's form.
+    pub fn parse_extended_seconds(text: &str) -> Result<Self, EventTimeError> {
+        let f = Fields::new(text, "dddd_dd_dd_dd_dd_dd_", b"--T::Z")?;
+        from_parts(
+            f.num(0..4),
+            f.num(5..7),
+            f.num(8..10),
+            f.num(11..13),
+            f.num(14..16),
+            f.num(17..19),
+            0,
+        )
+    }
+
+    /// The local offset, in minutes, that `self` seems to carry compared
+    /// with `now_unix_millis` (the caller's clock, UTC): `Some(480)` when it
+    /// is 8 hours ahead of now, within two minutes, as a device on UTC+08:00
+    /// that writes its local clock with a `Z` produces. `None` when it is
+    /// within 15 minutes of now, or not near a multiple of 15 minutes from
+    /// UTC-12:00 to UTC+14:00.
+    pub fn local_offset_from(self, now_unix_millis: i64) -> Option<i64> {
+        let diff = self.unix_millis.saturating_sub(now_unix_millis);
+        let quarter = 15 * 60 * 1000;
+        let minutes = diff.saturating_add(quarter / 2).div_euclid(quarter) * 15;
+        let off_by = diff.saturating_sub(minutes.saturating_mul(60 * 1000)).abs();
+        let plausible =
+            minutes != 0 && (MIN_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&minutes);
+        (plausible && off_by <= OFFSET_TOLERANCE_MILLIS).then_some(minutes)
     }
 
     /// Parses only the compact form `yyyyMMdd'T'HHmmss'Z'`, the one IoTDA
@@ -416,7 +497,8 @@ mod tests {
             "2015121T121212Z",
             "20151212T121212Z ",
             " 20151212T121212Z",
-            "2015-12-12T12:12:12Z",
+            "2015-12-12T12:12:12z",
+            "2015-12-12 12:12:12Z",
             "2015-12-12T12:12:12.000+08:00",
             "2015-12-12 12:12:12.000Z",
             "1449922332",
@@ -442,6 +524,63 @@ mod tests {
         assert!(EventTime::from_unix_seconds(i64::MAX).is_err());
         assert!(EventTime::from_unix_millis(MIN_UNIX_MILLIS).is_ok());
         assert!(EventTime::from_unix_millis(MAX_UNIX_MILLIS).is_ok());
+    }
+
+    #[test]
+    fn recognises_the_python_sdk_form_and_names_each_form() {
+        // Huawei's Python device SDK, utils/iot_util.py get_event_time():
+        // datetime.now().strftime("%Y-%m-%dT%H:%M:%SZ").
+        assert_eq!(
+            EventTime::parse_form("2015-12-12T12:12:12Z"),
+            Ok((
+                EventTime::from_unix_seconds(1_449_922_332).unwrap(),
+                EventTimeForm::ExtendedSeconds
+            ))
+        );
+        assert_eq!(
+            EventTime::parse_form("20151212T121212Z").unwrap().1,
+            EventTimeForm::Compact
+        );
+        assert_eq!(
+            EventTime::parse_form("2015-12-12T12:12:12.000Z").unwrap().1,
+            EventTimeForm::Extended
+        );
+        assert!(EventTimeForm::Compact.documented());
+        assert!(EventTimeForm::Extended.documented());
+        assert!(!EventTimeForm::ExtendedSeconds.documented());
+        assert_eq!(
+            EventTime::parse("2025-02-30T00:00:00Z"),
+            Err(EventTimeError::Day {
+                year: 2025,
+                month: 2,
+                day: 30
+            })
+        );
+    }
+
+    #[test]
+    fn flags_a_z_time_off_by_a_whole_local_offset() {
+        let now = 1_449_922_332_000; // 2015-12-12T12:12:12Z
+        let at = |text: &str| EventTime::parse(text).unwrap();
+        // The Python SDK on a UTC+08:00 machine at that instant.
+        assert_eq!(at("2015-12-12T20:12:12Z").local_offset_from(now), Some(480));
+        // Read a second before it was sent: still the offset.
+        assert_eq!(at("2015-12-12T20:12:11Z").local_offset_from(now), Some(480));
+        // UTC-05:00, and India's +05:30.
+        assert_eq!(at("20151212T071212Z").local_offset_from(now), Some(-300));
+        assert_eq!(at("20151212T174212Z").local_offset_from(now), Some(330));
+        // Right, or a few seconds or minutes old: nothing to say.
+        assert_eq!(at("20151212T121212Z").local_offset_from(now), None);
+        assert_eq!(at("20151212T121000Z").local_offset_from(now), None);
+        // Seven minutes off a whole offset, or beyond any time zone.
+        assert_eq!(at("20151212T201912Z").local_offset_from(now), None);
+        assert_eq!(at("20151213T121212Z").local_offset_from(now), None);
+        assert_eq!(
+            EventTime::from_unix_millis(MAX_UNIX_MILLIS)
+                .unwrap()
+                .local_offset_from(i64::MIN),
+            None
+        );
     }
 
     #[test]

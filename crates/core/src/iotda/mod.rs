@@ -19,6 +19,7 @@
 //! randomness, no files and no sockets. Nothing panics on hostile input; every
 //! failure is a typed error whose message says what was wrong.
 
+mod custom_topic;
 mod decimal;
 pub mod device;
 mod event_time;
@@ -32,32 +33,40 @@ use std::fmt;
 
 use crate::text::{self, Say};
 
+pub use custom_topic::{
+    BroadcastTopic, CustomTopic, CustomTopicError, TopicClass, MAX_CUSTOM_NAME_LEN,
+    MAX_IOTDA_TOPIC_LEN,
+};
 pub use device::{
-    Answer, CommandReply, DeviceError, Downlink, Reply, SimulatedDevice, Simulation, Uplink,
+    Answer, CommandReply, DeviceError, Downlink, Fetch, FetchError, Reply, SimulatedDevice,
+    Simulation, SubDevice, SystemAction, SystemDevice, UpgradeKind, Uplink, MAX_PACKAGE,
     REFUSED_RESULT_CODE,
 };
-pub use event_time::{EventTime, EventTimeError};
+pub use event_time::{EventTime, EventTimeError, EventTimeForm};
 pub use model::{
     default_model, CommandDef, DataType, EventDef, Method, ModelError, Para, ProductModel,
     Property, ResponseDef, ServiceCapability, ZipError,
 };
 pub use payload::{
     AddSubDeviceRequest, AddSubDeviceResponse, BatchTask, CommandRequest, CommandResponse,
-    DeleteSubDeviceRequest, DeleteSubDeviceResponse, DeviceProperties, DeviceStatus, Event,
-    EventsPayload, FailedDevice, FailedNewDevice, GatewayPropertiesReport, Message,
+    ConfigUpdate, DeleteSubDeviceRequest, DeleteSubDeviceResponse, DeviceProperties, DeviceStatus,
+    Event, EventsPayload, FailedDevice, FailedNewDevice, FileResultReport, FileUrlRequest,
+    FileUrlResponse, GatewayPropertiesReport, LogConfig, LogReport, LogSwitch, Message,
     MessageEnvelope, NewSubDevice, OtaError, Payload, PayloadError, Progress, PropertiesGetRequest,
     PropertiesGetResponse, PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
-    ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService,
-    SubDeviceInfo, SubDeviceStatus, SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse,
-    SubDevicesNotify, SystemEvent, TimeSyncRequest, TimeSyncResponse, UpgradeNotice,
-    UpgradeNoticeV2, UpgradeProgressReport, UpgradeResult, VersionReport,
+    SdkInfoReport, ServiceProperties, ShadowData, ShadowGetRequest, ShadowGetResponse,
+    ShadowService, SubDeviceInfo, SubDeviceStatus, SubDeviceStatusUpdate,
+    SubDeviceStatusUpdateResponse, SubDeviceSyncRequest, SubDevicesNotify, SystemEvent,
+    TimeSyncRequest, TimeSyncResponse, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport,
+    UpgradeResult, VersionReport,
 };
 pub use topic::{
     downlink_filters, subscription_filter, Direction, Topic, TopicError, TopicKind, MAX_TOPIC_LEN,
 };
 pub use validate::{
-    validate_command, validate_properties_report, validate_properties_report_json,
-    validate_properties_set, Problem, ProblemKind,
+    check_uplink, validate_command, validate_command_response, validate_events,
+    validate_gateway_report, validate_properties_report, validate_properties_report_json,
+    validate_properties_set, Problem, ProblemKind, UplinkCheck, MAX_SUB_DEVICES_A_REPORT,
 };
 
 /// Largest MQTT PUBLISH payload IoTDA accepts from a device (1 MB).

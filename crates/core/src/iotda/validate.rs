@@ -39,6 +39,13 @@ use super::payload::{
 };
 use super::{EventTime, EventTimeError, ProductModel, MAX_PROPERTIES_REPORT_LEN};
 
+mod uplink;
+
+pub use uplink::{
+    check_uplink, validate_command_response, validate_events, validate_gateway_report, UplinkCheck,
+    MAX_SUB_DEVICES_A_REPORT,
+};
+
 /// One way data does not fit the model, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -202,6 +209,56 @@ pub enum ProblemKind {
         /// Its method.
         method: Method,
     },
+    /// A gateway report for more sub-devices than IoTDA takes at once (100).
+    TooManySubDevices {
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The service has no such event in the model, or a `$` service has no
+    /// such system event.
+    UnknownEvent {
+        /// The service.
+        service_id: String,
+        /// The event type given.
+        event_type: String,
+    },
+    /// No command of the model has a response of this name.
+    UnknownResponse {
+        /// The response name given.
+        response_name: String,
+    },
+    /// A warning: an `event_time` in a form Huawei's pages do not list for
+    /// events (the Python device SDK's `yyyy-MM-dd'T'HH:mm:ss'Z'`).
+    UndocumentedEventTimeForm {
+        /// The value (cut to 64 characters).
+        value: String,
+        /// Its pattern.
+        pattern: &'static str,
+    },
+    /// A warning: an `event_time` off from now by a whole time-zone offset.
+    /// Likely cause: the local clock written with a `Z`, as Huawei's Python
+    /// device SDK does.
+    EventTimeLocalOffset {
+        /// The value (cut to 64 characters).
+        value: String,
+        /// The offset, in minutes (480 for UTC+08:00).
+        offset_minutes: i64,
+    },
+    /// The topic carries messages from the platform to the device.
+    NotUplink {
+        /// The topic's kind.
+        kind: super::TopicKind,
+    },
+    /// A broadcast topic: the platform publishes on it, devices subscribe.
+    BroadcastIsDownlink,
+    /// A warning: a custom topic, which works only when the product defines
+    /// it.
+    CustomTopicUndefined {
+        /// The name after `user/`.
+        name: String,
+    },
 }
 
 impl Say for ProblemKind {
@@ -284,6 +341,46 @@ impl Say for ProblemKind {
             Self::NotWritable { property, method } => Message::new(k::NOT_WRITABLE)
                 .with("property", format_args!("{property:?}"))
                 .with("method", method),
+            Self::TooManySubDevices { count, max } => {
+                use crate::text::keys::uplink as u;
+                Message::new(u::TOO_MANY_SUB_DEVICES)
+                    .with("count", count)
+                    .with("max", max)
+            }
+            Self::UnknownEvent {
+                service_id,
+                event_type,
+            } => Message::new(crate::text::keys::uplink::UNKNOWN_EVENT)
+                .with("service_id", format_args!("{service_id:?}"))
+                .with("event_type", format_args!("{event_type:?}")),
+            Self::UnknownResponse { response_name } => {
+                Message::new(crate::text::keys::uplink::UNKNOWN_RESPONSE)
+                    .with("response_name", format_args!("{response_name:?}"))
+            }
+            Self::UndocumentedEventTimeForm { value, pattern } => {
+                Message::new(crate::text::keys::uplink::UNDOCUMENTED_EVENT_TIME_FORM)
+                    .with("value", format_args!("{value:?}"))
+                    .with("pattern", pattern)
+            }
+            Self::EventTimeLocalOffset {
+                value,
+                offset_minutes,
+            } => {
+                let sign = if *offset_minutes < 0 { '-' } else { '+' };
+                let m = offset_minutes.unsigned_abs();
+                Message::new(crate::text::keys::uplink::EVENT_TIME_LOCAL_OFFSET)
+                    .with("value", format_args!("{value:?}"))
+                    .with(
+                        "offset",
+                        format_args!("UTC{sign}{:02}:{:02}", m / 60, m % 60),
+                    )
+            }
+            Self::NotUplink { kind } => Message::new(crate::text::keys::uplink::NOT_UPLINK)
+                .with_message("kind", kind.message()),
+            Self::BroadcastIsDownlink => Message::new(crate::text::keys::uplink::BROADCAST),
+            Self::CustomTopicUndefined { name } => {
+                Message::new(crate::text::keys::custom_topic::DEFINE_IN_PRODUCT).with("name", name)
+            }
         }
     }
 }
@@ -427,8 +524,19 @@ pub fn validate_properties_set(
 }
 
 fn check_report(model: &ProductModel, report: &PropertiesReport, out: &mut Vec<Problem>) {
-    for (i, s) in report.services.iter().enumerate() {
-        let at = json_path::index("services", i);
+    check_services(model, &report.services, "services", out);
+}
+
+/// Checks reported services (each `event_time`, service, property and
+/// required property) against `model`; paths start at `base`.
+fn check_services(
+    model: &ProductModel,
+    services: &[super::ServiceProperties],
+    base: &str,
+    out: &mut Vec<Problem>,
+) {
+    for (i, s) in services.iter().enumerate() {
+        let at = json_path::index(base, i);
         if let Some(text) = &s.event_time {
             if let Err(error) = EventTime::parse(text) {
                 out.push(problem(

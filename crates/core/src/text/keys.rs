@@ -643,4 +643,27 @@ crate::catalog! {
         SUBSCRIPTION_IDENTIFIER_AVAILABLE = "Subscription Identifier Available";
         SHARED_SUBSCRIPTION_AVAILABLE = "Shared Subscription Available";
     }
+
+    /// Custom (`$oc/devices/{id}/user/...`) and broadcast (`$oc/broadcast/...`)
+    /// topics ([`crate::iotda::CustomTopicError`], [`crate::iotda::TopicClass`]).
+    mod custom_topic {
+        TOO_LONG = "the topic is {len} bytes long; IoTDA takes topics of at most {max} bytes";
+        EMPTY_NAME = "the topic has no name after user/ or $oc/broadcast/";
+        NAME_TOO_LONG = "the name after user/ is {len} characters long; IoTDA allows {max} at most";
+        NAME_CHAR = "a custom or broadcast topic name may contain only letters, digits, '_' and '/'; found {ch} at position {position} (variables such as {{type}} are not supported)";
+        EMPTY_LEVEL = "a custom or broadcast topic name has an empty level: no '//' and no '/' at either end";
+        DEVICE_ID = "the device id in the custom topic is not valid: {error}";
+        DEFINE_IN_PRODUCT = "custom topic user/{name} works only if the product defines it (console: the product's Topic Management, Custom Topic) with the permission to publish or subscribe";
+    }
+
+    /// Checking any message a device sends ([`crate::iotda::check_uplink`]).
+    mod uplink {
+        TOO_MANY_SUB_DEVICES = "the report is for {count} sub-devices; IoTDA takes at most {max} in one report, so split it";
+        UNKNOWN_EVENT = "service {service_id} has no event {event_type}";
+        UNKNOWN_RESPONSE = "no command of the model has a response named {response_name}";
+        UNDOCUMENTED_EVENT_TIME_FORM = "{value} is in the form {pattern}, which Huawei's Python device SDK writes but no IoTDA page lists for event_time; write yyyyMMdd'T'HHmmss'Z' (20151212T121212Z)";
+        EVENT_TIME_LOCAL_OFFSET = "{value} is off from now by a whole time-zone offset ({offset}): it looks like a local time written with Z; write the UTC time";
+        NOT_UPLINK = "a {kind} topic carries messages from the platform to the device; a device does not publish on it";
+        BROADCAST = "a broadcast topic carries messages from the platform to devices; devices subscribe to it and do not publish on it";
+    }
 }

@@ -8,6 +8,7 @@
 //! parses the JSON itself so that a malformed body gets IoTDA's error with
 //! serde's exact reason. Any project id is accepted in paths.
 
+mod broadcast;
 mod certificates;
 mod commands;
 mod devices;
@@ -150,6 +151,10 @@ pub fn router(state: ApiState) -> Router {
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/action",
             post(devices::action),
+        )
+        .route(
+            "/v5/iot/{project_id}/broadcast-messages",
+            post(broadcast::create),
         )
         .route(
             "/v5/iot/{project_id}/devices/{device_id}/messages",

@@ -35,8 +35,9 @@ use crate::log::Event;
 /// device's session over.
 pub(crate) const CLIENT_ID: &str = "$iotda-platform-hub";
 /// What the hub hears.
-const FILTERS: [&str; 6] = [
+const FILTERS: [&str; 7] = [
     "$oc/devices/+/sys/messages/up",
+    "$oc/devices/+/sys/events/up",
     "$oc/devices/+/sys/commands/response/+",
     "$oc/devices/+/sys/properties/report",
     "$oc/devices/+/sys/properties/set/response/+",

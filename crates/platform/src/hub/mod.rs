@@ -17,6 +17,7 @@ mod messages;
 mod report;
 mod requests;
 mod shadow;
+mod system;
 
 pub use event::{problems_json, services_json, PlatformEvent};
 pub use messages::DownMessage;
@@ -237,6 +238,7 @@ impl Hub {
                 self.property_report(topic.device_id().to_string(), payload)
                     .await;
             }
+            TopicKind::EventsUp => self.events_up(topic.device_id(), &payload),
             TopicKind::CommandResponse
             | TopicKind::PropertiesSetResponse
             | TopicKind::PropertiesGetResponse => {

@@ -35,6 +35,7 @@
 //! its own (the caller passes a [`rand_core::Rng`]), no I/O. Malformed input
 //! is a typed error, never a panic.
 
+mod system;
 mod value;
 
 #[cfg(test)]
@@ -48,6 +49,9 @@ use crate::text::{self, Say};
 use rand_core::Rng;
 use serde_json::{Map, Value};
 
+pub use system::{
+    Fetch, FetchError, SubDevice, SystemAction, SystemDevice, UpgradeKind, MAX_PACKAGE,
+};
 pub use value::Simulation;
 
 use super::payload::{

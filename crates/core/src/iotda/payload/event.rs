@@ -1,15 +1,21 @@
 //! Events (`events/up`, `events/down`), with typed parameters for the
 //! platform's own services: time synchronisation (`$time_sync`),
-//! firmware/software upgrade (`$ota`) and a gateway's sub-devices
-//! (`$sub_device_manager`).
+//! firmware/software upgrade (`$ota`), a gateway's sub-devices
+//! (`$sub_device_manager`), files (`$file_manager`), SDK versions
+//! (`$sdk_info`), log collection (`$log`) and remote configuration
+//! (`$device_config`).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ota::{BatchTask, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, VersionReport};
+use super::services::{
+    ConfigUpdate, FileResultReport, FileUrlRequest, FileUrlResponse, LogConfig, LogReport,
+    SdkInfoReport,
+};
 use super::sub_device::{
     AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
-    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDeviceSyncRequest, SubDevicesNotify,
 };
 use super::{from_value, Payload, PayloadError};
 use crate::iotda::EventTime;
@@ -20,6 +26,14 @@ pub const TIME_SYNC_SERVICE_ID: &str = "$time_sync";
 pub const OTA_SERVICE_ID: &str = "$ota";
 /// The platform's service that manages a gateway's sub-devices.
 pub const SUB_DEVICE_SERVICE_ID: &str = "$sub_device_manager";
+/// The platform's file upload and download service.
+pub const FILE_SERVICE_ID: &str = "$file_manager";
+/// The service a device reports its SDK and versions under.
+pub const SDK_INFO_SERVICE_ID: &str = "$sdk_info";
+/// The platform's log collection service.
+pub const LOG_SERVICE_ID: &str = "$log";
+/// The platform's remote configuration service.
+pub const DEVICE_CONFIG_SERVICE_ID: &str = "$device_config";
 
 /// The body of `events/up` and `events/down`.
 ///
@@ -223,6 +237,29 @@ system_events! {
     DeleteSubDeviceRequest(DeleteSubDeviceRequest) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_request";
     /// What the platform deleted.
     DeleteSubDeviceResponse(DeleteSubDeviceResponse) = SUB_DEVICE_SERVICE_ID / "delete_sub_device_response";
+    /// The gateway asks for the sub-devices added or deleted since a
+    /// version (the platform answers with add and delete notifications).
+    SubDeviceSyncRequest(SubDeviceSyncRequest) = SUB_DEVICE_SERVICE_ID / "sub_device_sync_request";
+    /// The device asks where to upload a file.
+    GetUploadUrl(FileUrlRequest) = FILE_SERVICE_ID / "get_upload_url";
+    /// Where to upload it.
+    GetUploadUrlResponse(FileUrlResponse) = FILE_SERVICE_ID / "get_upload_url_response";
+    /// How the upload went.
+    UploadResultReport(FileResultReport) = FILE_SERVICE_ID / "upload_result_report";
+    /// The device asks where to download a file from.
+    GetDownloadUrl(FileUrlRequest) = FILE_SERVICE_ID / "get_download_url";
+    /// Where to download it from.
+    GetDownloadUrlResponse(FileUrlResponse) = FILE_SERVICE_ID / "get_download_url_response";
+    /// How the download went.
+    DownloadResultReport(FileResultReport) = FILE_SERVICE_ID / "download_result_report";
+    /// The device's SDK, software and firmware versions.
+    SdkInfoReport(SdkInfoReport) = SDK_INFO_SERVICE_ID / "sdk_info_report";
+    /// Start or stop log collection.
+    LogConfig(LogConfig) = LOG_SERVICE_ID / "log_config";
+    /// A log line.
+    LogReport(LogReport) = LOG_SERVICE_ID / "log_report";
+    /// New configuration for the device.
+    ConfigUpdate(ConfigUpdate) = DEVICE_CONFIG_SERVICE_ID / "config_update";
 }
 
 impl SystemEvent {

@@ -25,6 +25,7 @@ mod event;
 mod message;
 mod ota;
 mod properties;
+mod services;
 mod shadow;
 mod sub_device;
 
@@ -40,8 +41,9 @@ use super::{json_path, MAX_PAYLOAD_LEN};
 
 pub use command::{CommandRequest, CommandResponse};
 pub use event::{
-    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, OTA_SERVICE_ID,
-    SUB_DEVICE_SERVICE_ID, TIME_SYNC_SERVICE_ID,
+    Event, EventsPayload, SystemEvent, TimeSyncRequest, TimeSyncResponse, DEVICE_CONFIG_SERVICE_ID,
+    FILE_SERVICE_ID, LOG_SERVICE_ID, OTA_SERVICE_ID, SDK_INFO_SERVICE_ID, SUB_DEVICE_SERVICE_ID,
+    TIME_SYNC_SERVICE_ID,
 };
 pub use message::{Message, MessageEnvelope};
 pub use ota::{
@@ -52,11 +54,15 @@ pub use properties::{
     DeviceProperties, GatewayPropertiesReport, PropertiesGetRequest, PropertiesGetResponse,
     PropertiesReport, PropertiesSetRequest, PropertiesSetResponse,
 };
+pub use services::{
+    ConfigUpdate, FileResultReport, FileUrlRequest, FileUrlResponse, LogConfig, LogReport,
+    LogSwitch, SdkInfoReport,
+};
 pub use shadow::{ShadowData, ShadowGetRequest, ShadowGetResponse, ShadowService};
 pub use sub_device::{
     AddSubDeviceRequest, AddSubDeviceResponse, DeleteSubDeviceRequest, DeleteSubDeviceResponse,
     DeviceStatus, FailedDevice, FailedNewDevice, NewSubDevice, SubDeviceInfo, SubDeviceStatus,
-    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDevicesNotify,
+    SubDeviceStatusUpdate, SubDeviceStatusUpdateResponse, SubDeviceSyncRequest, SubDevicesNotify,
 };
 
 /// Why a payload could not be decoded or encoded.

@@ -10,6 +10,7 @@
 //! down  add_sub_device_response                            {successful_devices, failed_devices}  30182
 //! up    delete_sub_device_request                          {devices: [device_id]}                -
 //! down  delete_sub_device_response                         {successful_devices, failed_devices}  30184
+//! up    sub_device_sync_request                            {version?}                            3021
 //! ```
 //!
 //! The three responses carry the request's `event_id`, which Huawei makes
@@ -186,4 +187,14 @@ pub struct DeleteSubDeviceResponse {
     pub successful_devices: Vec<String>,
     /// The deletions refused.
     pub failed_devices: Vec<FailedDevice>,
+}
+
+/// `sub_device_sync_request` (up): a gateway back online asks for the
+/// sub-devices added or deleted since `version`; the platform answers with
+/// `add_sub_device_notify` and `delete_sub_device_notify`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubDeviceSyncRequest {
+    /// The `version` of the last notification the gateway received.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<i64>,
 }
