@@ -10,16 +10,18 @@
 //! key's id to its template in that language, with the same holes, fetched
 //! when the language is chosen. Nothing is matched by its English.
 //!
-//! Between the page and its workers a message travels as its key's id and
-//! its arguments ([`wire`]); the id is looked up in [`key`], the union of
-//! the lists of keys (the core's, the page's and the browser adapters',
-//! [`crate::web::said`]).
+//! Between the page and its workers a message travels as its key's id, its
+//! English template and its arguments ([`wire`]): the receiver makes the
+//! key again from the first two, so a binary carries the words of the keys
+//! it uses itself, not a table of every key (the page would otherwise carry
+//! the certificate worker's and the simulator's English too).
 //!
 //! The test of this module fails while the Chinese file lacks a key, has a
 //! key no list declares, or has a template whose holes differ from the
 //! English one. `IOTDA_WRITE_MESSAGES=1 cargo test -p iotda-kit-web --lib
 //! messages` adds an empty entry for each new key and drops stale ones.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use iotda_core::text::{Key, Message, Say as Words};
@@ -30,14 +32,42 @@ pub mod keys;
 /// (`static/messages.zh.json`).
 pub const ZH_MESSAGES_URL: &str = "/messages.zh.json";
 
-/// The key whose id is `id`, among the core's and the page's.
-pub fn key(id: &str) -> Option<Key> {
-    iotda_core::text::keys::ALL
-        .iter()
-        .chain(keys::ALL)
-        .chain(crate::web::said::ALL)
-        .find(|k| k.id() == id)
-        .copied()
+thread_local! {
+    /// The keys made from messages off the wire, one per id.
+    static RECEIVED: RefCell<Vec<Key>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The key a message off the wire names by its `id` and English
+/// `template`. It is made once per id and lives as long as the page (a key
+/// is `'static`); the ids are those the sending binary was built with, so
+/// they are few. An id that is not `area.NAME` or a template with a stray
+/// brace is an error.
+fn received_key(id: String, template: String) -> Result<Key, CatalogError> {
+    let is_id = id.split_once('.').is_some_and(|(area, name)| {
+        !area.is_empty()
+            && !name.is_empty()
+            && area
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if !is_id || !iotda_core::text::well_formed(&template) {
+        return Err(CatalogError::BadKey(id));
+    }
+    RECEIVED.with(|received| {
+        let mut received = received.borrow_mut();
+        if let Some(key) = received.iter().find(|k| k.id() == id) {
+            return Ok(*key);
+        }
+        let key = Key::new(
+            Box::leak(id.into_boxed_str()),
+            Box::leak(template.into_boxed_str()),
+        );
+        received.push(key);
+        Ok(key)
+    })
 }
 
 /// Text shown as it is in every language (a name, a value, a library's
@@ -117,8 +147,8 @@ pub enum CatalogError {
     NotAMap(String),
     /// A template has a stray brace or a bad hole name.
     Malformed(String),
-    /// No list declares this id.
-    UnknownKey(String),
+    /// A message off the wire names a key by a malformed id or template.
+    BadKey(String),
     /// The key has no hole of this name.
     UnknownHole {
         /// The key's id.
@@ -134,7 +164,7 @@ impl Words for CatalogError {
         match self {
             Self::NotAMap(why) => Message::new(m::NOT_A_MAP).with("why", why),
             Self::Malformed(id) => Message::new(m::MALFORMED).with("id", id),
-            Self::UnknownKey(id) => Message::new(m::UNKNOWN_KEY).with("id", id),
+            Self::BadKey(id) => Message::new(m::BAD_KEY).with("id", id),
             Self::UnknownHole { key, hole } => Message::new(m::UNKNOWN_HOLE)
                 .with("id", key)
                 .with("hole", hole),
@@ -221,10 +251,12 @@ pub mod wire {
 
     use super::CatalogError;
 
-    /// A message in its wire form.
+    /// A message in its wire form: its key's id and English template, and
+    /// its arguments.
     #[derive(Serialize, Deserialize)]
     struct Form {
         k: String,
+        e: String,
         #[serde(default, skip_serializing_if = "Vec::is_empty")]
         a: Vec<(String, Value)>,
     }
@@ -239,6 +271,7 @@ pub mod wire {
     fn form(m: &Message) -> Form {
         Form {
             k: m.key().id().to_owned(),
+            e: m.key().english().to_owned(),
             a: m.args()
                 .iter()
                 .map(|(name, arg)| {
@@ -253,7 +286,7 @@ pub mod wire {
     }
 
     fn message(f: Form) -> Result<Message, CatalogError> {
-        let key = super::key(&f.k).ok_or(CatalogError::UnknownKey(f.k))?;
+        let key = super::received_key(f.k, f.e)?;
         let holes = key.holes();
         let mut out = Message::new(key);
         for (name, value) in f.a {
@@ -488,12 +521,12 @@ mod tests {
     #[test]
     fn chinese_is_looked_up_by_id_and_nested_messages_too() {
         let catalog = Catalog::from_json(
-            r#"{"messages.UNKNOWN_KEY": "未知的消息键 {id}", "messages.NOT_A_MAP": ""}"#.as_bytes(),
+            r#"{"messages.BAD_KEY": "键格式错误 {id}", "messages.NOT_A_MAP": ""}"#.as_bytes(),
         )
         .unwrap();
         let say = Say::by(catalog);
-        let m = CatalogError::UnknownKey("x.Y".into()).message();
-        assert_eq!(say.message(&m), "未知的消息键 x.Y");
+        let m = CatalogError::BadKey("x.Y".into()).message();
+        assert_eq!(say.message(&m), "键格式错误 x.Y");
         assert_eq!(Say::default().message(&m), m.to_string());
         let english = CatalogError::NotAMap("e".into()).message();
         assert_eq!(say.message(&english), english.to_string());
@@ -535,7 +568,7 @@ mod tests {
     }
 
     #[test]
-    fn a_message_crosses_the_wire_by_id_and_an_unknown_id_is_an_error() {
+    fn a_message_crosses_the_wire_with_its_key_and_is_said_by_id() {
         let m = Message::new(keys::messages::UNKNOWN_HOLE)
             .with("id", "a.B")
             .with_message(
@@ -548,11 +581,30 @@ mod tests {
         assert!(json.contains("credentials.DEVICE_ID_TOO_LONG"), "{json}");
         let back: Msg = serde_json::from_str(&json).unwrap();
         assert_eq!(back.0, m);
-        let e = serde_json::from_str::<Msg>(r#"{"k":"no.SUCH"}"#).unwrap_err();
-        assert!(e.to_string().contains("no.SUCH"), "{e}");
-        let e =
-            serde_json::from_str::<Msg>(r#"{"k":"messages.UNKNOWN_KEY","a":[["zzz",{"T":"1"}]]}"#)
-                .unwrap_err();
+        assert_eq!(back.to_string(), m.to_string());
+
+        // A key the receiver does not declare (the worker's own) is made
+        // from the wire, once per id, and said in Chinese by its id.
+        let sent =
+            r#"{"k":"w.ONLY_THERE","e":"only the worker says {x}","a":[["x",{"T":"this"}]]}"#;
+        let back: Msg = serde_json::from_str(sent).unwrap();
+        assert_eq!(back.to_string(), "only the worker says this");
+        let again: Msg = serde_json::from_str(sent).unwrap();
+        assert!(std::ptr::eq(back.key().id(), again.key().id()));
+        let zh =
+            Catalog::from_json(r#"{"w.ONLY_THERE": "只有工作线程说 {x}"}"#.as_bytes()).unwrap();
+        assert_eq!(Say::by(zh).message(&back), "只有工作线程说 this");
+
+        for bad in [
+            r#"{"k":"no_dot","e":"x"}"#,
+            r#"{"k":"a.lower","e":"x"}"#,
+            r#"{"k":"a.B","e":"x {"}"#,
+        ] {
+            let e = serde_json::from_str::<Msg>(bad).unwrap_err();
+            assert!(e.to_string().contains("malformed key"), "{bad}: {e}");
+        }
+        let e = serde_json::from_str::<Msg>(r#"{"k":"a.B","e":"b {y}","a":[["zzz",{"T":"1"}]]}"#)
+            .unwrap_err();
         assert!(e.to_string().contains("zzz"), "{e}");
     }
 }

@@ -9,7 +9,7 @@ iotda_core::catalog! {
     mod messages {
         NOT_A_MAP = "the messages file is not a map of ids to templates ({why})";
         MALFORMED = "the messages file has a malformed template for {id}";
-        UNKNOWN_KEY = "no message has the id {id}";
+        BAD_KEY = "a message from a worker has a malformed key: {id}";
         UNKNOWN_HOLE = "the message {id} has no hole {hole}";
         AND = "{a}; {b}";
         LINES = "{a}\n{b}";

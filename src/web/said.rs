@@ -1,7 +1,7 @@
 //! What the browser adapters say when an API is missing or refuses: the
 //! keys of [`iotda_core::text::Message`]s, declared here because `web/`
-//! imports no module of the app. The page's catalog checks them with the
-//! rest ([`crate::messages::key`]).
+//! imports no module of the app. The page's Chinese file is checked
+//! against them with the rest ([`crate::messages`]).
 
 iotda_core::catalog! {
     /// The browser's own APIs.
