@@ -5,8 +5,7 @@
 #   wasm_bindgen) and nothing of the layers above it (web, hooks, pages,
 #   components, app), so it builds and is tested natively;
 # - src/web/ is generic browser adapters: it imports no module of the app
-#   (the crate's `msg!`/`msg_str!` macros, which only mark English text for
-#   the Chinese catalog, are not modules);
+#   (its messages' keys are its own, in src/web/said.rs);
 # - no page touches localStorage: pages read and change the workspace
 #   (hooks/use_workspace.rs stores it through web/storage.rs).
 # Comment lines are not code and are skipped.

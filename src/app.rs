@@ -152,7 +152,7 @@ fn StorageProblem() -> Html {
     let say = use_say();
     match &use_workspace().problem {
         Some(problem) => html! {
-            <p class="banner warning" id="storage-problem" role="status">{ say.text(problem) }</p>
+            <p class="banner warning" id="storage-problem" role="status">{ say.message(problem) }</p>
         },
         None => html! {},
     }
@@ -167,7 +167,7 @@ pub fn App() -> Html {
     // English is in the page; Chinese is fetched, and nothing is shown
     // until it is there (a blink, not a page of the wrong language).
     let shown = use_state(|| (*chosen == Lang::En).then(Shown::default));
-    let lang_error = use_state(|| None::<String>);
+    let lang_error = use_state(|| None::<iotda_core::text::Message>);
     let latest = use_mut_ref(|| *chosen);
     {
         let shown = shown.clone();
@@ -238,7 +238,7 @@ pub fn App() -> Html {
             </header>
             <main>
                 if let Some(error) = &*lang_error {
-                    <p class="banner warning" id="lang-error" role="alert">{ t.lang_failed() }{ " " }{ error.clone() }</p>
+                    <p class="banner warning" id="lang-error" role="alert">{ t.lang_failed() }{ " " }{ error.to_string() }</p>
                 }
                 if *update {
                     <p class="banner update" id="update" role="status">

@@ -145,13 +145,15 @@ macro_rules! texts {
             /// The texts of a language from their list in field order (the
             /// fetched `zh.json`). They live as long as the page: a
             /// language is read once.
-            pub fn from_list(list: Vec<String>) -> Result<&'static Texts, String> {
+            pub fn from_list(
+                list: Vec<String>,
+            ) -> Result<&'static Texts, iotda_core::text::Message> {
                 let count = list.len();
                 let list: Vec<&'static str> = list.into_iter().map(|t| &*t.leak()).collect();
                 let list: [&'static str; COUNT] = list.try_into().map_err(|_| {
-                    format!(
-                        "the language file has {count} texts, this version of the page needs {COUNT}"
-                    )
+                    iotda_core::text::Message::new(crate::messages::keys::language::COUNT)
+                        .with("count", count)
+                        .with("needs", COUNT)
                 })?;
                 Ok(Box::leak(Box::new(Texts(list))))
             }
@@ -382,11 +384,9 @@ texts! {
     bridge_intro: "A page cannot present a client certificate, so a certificate device connects through iotda-kit bridge on this computer: it listens on 127.0.0.1 only and carries the session to the platform over mutual TLS with deviceCert.pem and deviceCert.key. No password is sent. Run this in the folder holding the files from the Certificates page and the platform CA saved as platform-ca.crt:", "网页无法出示客户端证书，因此证书认证的设备要通过本机的 iotda-kit bridge 连接：它只监听 127.0.0.1，并用 deviceCert.pem 和 deviceCert.key 通过双向 TLS 把会话转发到平台。不发送密码。请在存放证书页所下载文件及平台 CA 证书（保存为 platform-ca.crt）的文件夹中运行：";
     bridge_port: "Bridge port (--listen-port)", "桥接端口（--listen-port）";
     bridge_checking: "Looking for the bridge…", "正在检查桥接是否运行…";
-    bridge_running: "The bridge is running at", "桥接正在运行：";
-    bridge_not_running: "The bridge does not answer at", "桥接没有响应：";
-    bridge_start_it: "Start it with the command above; this page checks again every 3 seconds.", "请用上面的命令启动它；本页面每 3 秒重新检查一次。";
     bridge_use: "Connect through the local bridge", "通过本地桥接连接";
     bridge_check: "Check again", "重新检查";
+    bridge_command: "bridge command", "桥接命令";
     console_doctor_need_truth: "Type the device id and secret on the Connection page, and the doctor checks the ClientId, user name and password sent here against them.", "在连接页填写设备 ID 和密钥后，诊断会将这里发送的 ClientId、用户名和密码与之比较。";
     fill_from_connection: "Fill from the Connection page", "从连接信息页填入";
     local_broker: "Local broker (scripts/run.sh)", "本地 Broker（scripts/run.sh）";
@@ -654,7 +654,7 @@ mod tests {
     #[test]
     fn a_language_file_of_another_version_is_refused() {
         let short = vec!["一".to_owned(); COUNT - 1];
-        let error = Texts::from_list(short).err().expect("refused");
+        let error = Texts::from_list(short).err().expect("refused").to_string();
         assert!(error.contains(&format!("needs {COUNT}")), "{error}");
         assert!(Texts::from_list(vec!["一".to_owned(); COUNT + 1]).is_err());
     }

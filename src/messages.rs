@@ -1,427 +1,610 @@
 //! Messages in the reader's language. The labels of the interface are
 //! [`crate::i18n::Texts`]; the messages are what the core, the workers and
 //! the pages' checks say about what was typed or what happened (a field's
-//! error, a refused connection, a worker's failed job). They are written
-//! in English where they arise: the core's `Display` impls, which the CLI
-//! prints too, and the page's [`msg!`](crate::msg) calls. The page
-//! translates them as it shows them, by template: `static/messages.zh.json`
-//! pairs each English template (the format string as written in the
-//! source) with its Chinese, holes numbered `{0}`, `{1}` in the order of
-//! the English holes. A message matches a template when it is the template
-//! with each hole filled; the filling is translated too, so a message made
-//! of messages ("connection lost: {why}") is translated throughout. When
-//! no template matches the whole, a message is read as a message and what
-//! the server added after it (a template starting with `, `, `; ` or a
-//! space), as `label: message`, as the items of a ` · ` list, or line by
-//! line, in that order. A message none of that matches is shown as it is.
+//! error, a refused connection, a worker's failed job).
 //!
-//! The test of this module reads every message template in the sources and
-//! fails while one has no Chinese or the file has one the sources no
-//! longer write.
+//! A message is an [`iotda_core::text::Message`]: a key and the values of
+//! its named holes. The core's keys are [`iotda_core::text::keys`], the
+//! page's are [`keys`]; English is each key's template, compiled in. Another
+//! language is a [`Catalog`], `static/messages.zh.json`: a map from each
+//! key's id to its template in that language, with the same holes, fetched
+//! when the language is chosen. Nothing is matched by its English.
+//!
+//! Between the page and its workers a message travels as its key's id, its
+//! English template and its arguments ([`wire`]): the receiver makes the
+//! key again from the first two, so a binary carries the words of the keys
+//! it uses itself, not a table of every key (the page would otherwise carry
+//! the certificate worker's and the simulator's English too).
+//!
+//! The test of this module fails while the Chinese file lacks a key, has a
+//! key no list declares, or has a template whose holes differ from the
+//! English one. `IOTDA_WRITE_MESSAGES=1 cargo test -p iotda-kit-web --lib
+//! messages` adds an empty entry for each new key and drops stale ones.
 
-use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use iotda_core::text::{Key, Message, Say as Words};
+
+pub mod keys;
 
 /// Where the page fetches the Chinese messages from
 /// (`static/messages.zh.json`).
 pub const ZH_MESSAGES_URL: &str = "/messages.zh.json";
 
-/// What separates the items of a list the page writes (`int · 0 … 100 ·
-/// step 1`): a message no template matches whole is read item by item.
-const LIST: &str = " · ";
-
-/// How deep a message's fillings are translated in turn.
-const MAX_DEPTH: usize = 4;
-
-/// Writes a message as `format!` does and marks its template for
-/// translation: `static/messages.zh.json` must have every template written
-/// with it (the test of [`crate::messages`] checks).
-#[macro_export]
-macro_rules! msg {
-    ($($arg:tt)*) => {
-        ::std::fmt::format(::std::format_args!($($arg)*))
-    };
+thread_local! {
+    /// The keys made from messages off the wire, one per id.
+    static RECEIVED: RefCell<Vec<Key>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Marks a message with no hole for translation and is the `&'static str`
-/// itself, for where a `String` will not do (a `match` of fixed texts). The
-/// test of [`crate::messages`] refuses a brace in it: a hole needs
-/// [`msg!`](crate::msg).
-#[macro_export]
-macro_rules! msg_str {
-    ($text:literal) => {
-        $text
-    };
-}
-
-/// A piece of a translated template.
-#[derive(Debug)]
-enum Piece {
-    /// Text as it is.
-    Text(String),
-    /// The filling of the English template's hole with this index.
-    Hole(usize),
-}
-
-/// One template and its translation.
-#[derive(Debug)]
-struct Entry {
-    /// The English template's literal parts: one more than its holes.
-    parts: Vec<String>,
-    /// The translation.
-    pieces: Vec<Piece>,
-    /// How many characters of the English are literal: a longer match is
-    /// a more specific one and is tried first.
-    weight: usize,
-    /// Whether the English has more than one line: only such a template
-    /// may match a message of several lines, which is otherwise read line
-    /// by line.
-    lines: bool,
-    /// Whether the English goes on a sentence (starts with `, `, `; ` or a
-    /// space), as the core writes what the server added: `, saying {s:?}`.
-    tail: bool,
-}
-
-/// The messages of one language: English templates and their translations.
-#[derive(Debug)]
-pub struct Catalog {
-    /// The entries, most specific first.
-    entries: Vec<Entry>,
-}
-
-/// One pair of the file: the English template and its translation.
-#[derive(Deserialize)]
-struct Pair(String, String);
-
-impl Catalog {
-    /// The catalog of a file: a JSON list of `[english, translation]`
-    /// pairs. It lives as long as the page: a language is read once.
-    pub fn from_json(bytes: &[u8]) -> Result<&'static Catalog, String> {
-        let pairs: Vec<Pair> = serde_json::from_slice(bytes)
-            .map_err(|e| format!("the messages file is not a list of pairs ({e})"))?;
-        let mut entries = Vec::with_capacity(pairs.len());
-        for Pair(en, zh) in pairs {
-            entries.push(entry(&en, &zh)?);
-        }
-        entries.sort_by_key(|e| std::cmp::Reverse(e.weight));
-        Ok(Box::leak(Box::new(Catalog { entries })))
+/// The key a message off the wire names by its `id` and English
+/// `template`. It is made once per id and lives as long as the page (a key
+/// is `'static`); the ids are those the sending binary was built with, so
+/// they are few. An id that is not `area.NAME` or a template with a stray
+/// brace is an error.
+fn received_key(id: String, template: String) -> Result<Key, CatalogError> {
+    let is_id = id.split_once('.').is_some_and(|(area, name)| {
+        !area.is_empty()
+            && !name.is_empty()
+            && area
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
+    });
+    if !is_id || !iotda_core::text::well_formed(&template) {
+        return Err(CatalogError::BadKey(id));
     }
-
-    /// `message` in this catalog's language, or as it is when no template
-    /// matches it. A message of several lines is translated line by line
-    /// unless a template of several lines matches it whole.
-    pub fn say(&self, message: &str) -> String {
-        self.say_at(message, 0)
-    }
-
-    fn say_at(&self, message: &str, depth: usize) -> String {
-        if depth > MAX_DEPTH || message.is_empty() {
-            return message.to_owned();
+    RECEIVED.with(|received| {
+        let mut received = received.borrow_mut();
+        if let Some(key) = received.iter().find(|k| k.id() == id) {
+            return Ok(*key);
         }
-        let lines = message.contains('\n');
-        for e in &self.entries {
-            if lines && !e.lines {
-                continue;
-            }
-            if let Some(fillings) = fill(&e.parts, message) {
-                let mut out = String::with_capacity(message.len());
-                for piece in &e.pieces {
-                    match piece {
-                        Piece::Text(t) => out.push_str(t),
-                        Piece::Hole(i) => {
-                            let filling = fillings.get(*i).copied().unwrap_or_default();
-                            out.push_str(&self.say_at(filling, depth + 1));
-                        }
-                    }
-                }
-                return out;
-            }
-        }
-        if let Some(said) = self.with_tail(message, depth) {
-            return said;
-        }
-        if let Some((label, rest)) = message.split_once(": ") {
-            let said = self.say_at(rest, depth + 1);
-            if said != rest {
-                return format!("{label}: {said}");
-            }
-        }
-        if message.contains(LIST) {
-            return message
-                .split(LIST)
-                .map(|item| self.say_at(item, depth + 1))
-                .collect::<Vec<_>>()
-                .join(LIST);
-        }
-        if lines {
-            return message
-                .split('\n')
-                .map(|line| self.say_at(line, depth + 1))
-                .collect::<Vec<_>>()
-                .join("\n");
-        }
-        message.to_owned()
-    }
-}
-
-impl Catalog {
-    /// `message` read as a message and a tail template after it, the tail
-    /// taken as late in the message as one matches.
-    fn with_tail(&self, message: &str, depth: usize) -> Option<String> {
-        for e in self.entries.iter().filter(|e| e.tail) {
-            let start = e.parts.first()?;
-            for (at, _) in message.rmatch_indices(start.as_str()) {
-                let (head, tail) = message.split_at(at);
-                if at > 0 && fill(&e.parts, tail).is_some() {
-                    let head = self.say_at(head, depth + 1);
-                    return Some(head + &self.say_at(tail, depth + 1));
-                }
-            }
-        }
-        None
-    }
-}
-
-/// The entry of one pair, checked: the translation uses holes the English
-/// has, each once at most.
-fn entry(en: &str, zh: &str) -> Result<Entry, String> {
-    let bad = |why: &str| format!("the message template {en:?}: {why}");
-    let parts = parts(en).ok_or_else(|| bad("is not a format string"))?;
-    let holes = parts.len() - 1;
-    if parts
-        .iter()
-        .skip(1)
-        .take(holes.saturating_sub(1))
-        .any(String::is_empty)
-    {
-        return Err(bad(
-            "has two holes side by side, which cannot be told apart",
-        ));
-    }
-    let pieces = pieces(zh, holes).ok_or_else(|| bad("has a translation with a bad hole"))?;
-    let weight = parts.iter().map(|p| p.chars().count()).sum();
-    let lines = en.contains('\n');
-    let tail = [", ", "; ", " "].iter().any(|t| en.starts_with(t));
-    Ok(Entry {
-        parts,
-        pieces,
-        weight,
-        lines,
-        tail,
+        let key = Key::new(
+            Box::leak(id.into_boxed_str()),
+            Box::leak(template.into_boxed_str()),
+        );
+        received.push(key);
+        Ok(key)
     })
 }
 
-/// The literal parts of a Rust format string, split at its holes (`{}`,
-/// `{name}`, `{:?}`, ...), with `{{` and `}}` read as braces.
-fn parts(template: &str) -> Option<Vec<String>> {
-    let mut parts = vec![String::new()];
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.peek() == Some(&'{') => {
-                chars.next();
-                parts.last_mut()?.push('{');
-            }
-            '{' => {
-                chars.by_ref().find(|&c| c == '}')?;
-                parts.push(String::new());
-            }
-            '}' if chars.next_if_eq(&'}').is_some() => parts.last_mut()?.push('}'),
-            '}' => return None,
-            c => parts.last_mut()?.push(c),
+/// Text shown as it is in every language (a name, a value, a library's
+/// own words) as a message.
+pub fn plain(text: impl std::fmt::Display) -> Message {
+    Message::new(keys::plain::TEXT).with("text", text)
+}
+
+/// Messages said one after the other (`a; b; c`), or `None` for none.
+pub fn joined(list: impl IntoIterator<Item = Message>) -> Option<Message> {
+    list.into_iter().reduce(|a, b| {
+        Message::new(keys::messages::AND)
+            .with_message("a", a)
+            .with_message("b", b)
+    })
+}
+
+/// Messages a line each, or `None` for none.
+pub fn lines(list: impl IntoIterator<Item = Message>) -> Option<Message> {
+    list.into_iter().reduce(|a, b| {
+        Message::new(keys::messages::LINES)
+            .with_message("a", a)
+            .with_message("b", b)
+    })
+}
+
+/// A JSON syntax error as a message: serde_json's words for what is wrong
+/// (its error codes, which it shows only as English text: the one place
+/// the page reads a library's English, to give each code a key of
+/// [`keys::json`]) and where. A data error (a wrong type) has no code and
+/// is shown as serde_json writes it.
+pub fn json(e: &serde_json::Error) -> Message {
+    use keys::json as k;
+    const CODES: [Key; 18] = [
+        k::EOF_LIST,
+        k::EOF_OBJECT,
+        k::EOF_STRING,
+        k::EOF_VALUE,
+        k::EXPECTED_COLON,
+        k::EXPECTED_LIST_COMMA,
+        k::EXPECTED_OBJECT_COMMA,
+        k::EXPECTED_IDENT,
+        k::EXPECTED_VALUE,
+        k::INVALID_ESCAPE,
+        k::INVALID_NUMBER,
+        k::NUMBER_OUT_OF_RANGE,
+        k::LONE_SURROGATE,
+        k::CONTROL_CHARACTER,
+        k::KEY_NOT_STRING,
+        k::TRAILING_COMMA,
+        k::TRAILING_CHARACTERS,
+        k::RECURSION_LIMIT,
+    ];
+    let text = e.to_string();
+    let at = format!(" at line {} column {}", e.line(), e.column());
+    let what = text.strip_suffix(at.as_str()).unwrap_or(&text);
+    let said = CODES
+        .iter()
+        .find(|k| Message::new(**k).to_string() == what)
+        .map_or_else(
+            || Message::new(keys::plain::TEXT).with("text", what),
+            |k| Message::new(*k),
+        );
+    if e.line() == 0 {
+        return said;
+    }
+    Message::new(k::AT)
+        .with_message("what", said)
+        .with("line", e.line())
+        .with("column", e.column())
+}
+
+/// Why a messages file or a message off the wire cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CatalogError {
+    /// The file is not a JSON map of ids to templates.
+    NotAMap(String),
+    /// A template has a stray brace or a bad hole name.
+    Malformed(String),
+    /// A message off the wire names a key by a malformed id or template.
+    BadKey(String),
+    /// The key has no hole of this name.
+    UnknownHole {
+        /// The key's id.
+        key: &'static str,
+        /// The hole's name.
+        hole: String,
+    },
+}
+
+impl Words for CatalogError {
+    fn message(&self) -> Message {
+        use keys::messages as m;
+        match self {
+            Self::NotAMap(why) => Message::new(m::NOT_A_MAP).with("why", why),
+            Self::Malformed(id) => Message::new(m::MALFORMED).with("id", id),
+            Self::BadKey(id) => Message::new(m::BAD_KEY).with("id", id),
+            Self::UnknownHole { key, hole } => Message::new(m::UNKNOWN_HOLE)
+                .with("id", key)
+                .with("hole", hole),
         }
     }
-    Some(parts)
 }
 
-/// The pieces of a translation with `holes` holes written `{0}`, `{1}`...
-fn pieces(template: &str, holes: usize) -> Option<Vec<Piece>> {
-    let mut pieces = Vec::new();
-    let mut text = String::new();
-    let mut used = vec![false; holes];
-    let mut chars = template.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '{' if chars.next_if_eq(&'{').is_some() => text.push('{'),
-            '{' => {
-                let digits: String = chars.by_ref().take_while(|&c| c != '}').collect();
-                let i: usize = digits.parse().ok()?;
-                if std::mem::replace(used.get_mut(i)?, true) {
-                    return None;
-                }
-                if !text.is_empty() {
-                    pieces.push(Piece::Text(std::mem::take(&mut text)));
-                }
-                pieces.push(Piece::Hole(i));
-            }
-            '}' if chars.next_if_eq(&'}').is_some() => text.push('}'),
-            '}' => return None,
-            c => text.push(c),
+/// The messages of one language: each key's template, by id.
+#[derive(Debug)]
+pub struct Catalog {
+    templates: HashMap<String, String>,
+}
+
+impl Catalog {
+    /// The catalog of a file: a JSON map of ids to templates. It lives as
+    /// long as the page: a language is read once. An empty template counts
+    /// as missing (English is shown).
+    pub fn from_json(bytes: &[u8]) -> Result<&'static Catalog, CatalogError> {
+        let mut templates: HashMap<String, String> =
+            serde_json::from_slice(bytes).map_err(|e| CatalogError::NotAMap(e.to_string()))?;
+        templates.retain(|_, t| !t.is_empty());
+        if let Some((id, _)) = templates
+            .iter()
+            .find(|(_, t)| !iotda_core::text::well_formed(t))
+        {
+            return Err(CatalogError::Malformed(id.clone()));
         }
+        Ok(Box::leak(Box::new(Catalog { templates })))
     }
-    if !text.is_empty() {
-        pieces.push(Piece::Text(text));
+
+    /// The template of `key` in this language, if it has one.
+    pub fn template(&self, key: Key) -> Option<&str> {
+        self.templates.get(key.id()).map(String::as_str)
     }
-    Some(pieces)
 }
 
-/// The fillings of the holes when `message` is the template of `parts`
-/// filled in, taking each hole as short as it can be.
-fn fill<'m>(parts: &[String], message: &'m str) -> Option<Vec<&'m str>> {
-    let (first, rest) = parts.split_first()?;
-    let after = message.strip_prefix(first.as_str())?;
-    let Some((last, middle)) = rest.split_last() else {
-        return after.is_empty().then(Vec::new);
-    };
-    let mut body = after.strip_suffix(last.as_str())?;
-    let mut fillings = Vec::with_capacity(rest.len());
-    for part in middle {
-        let at = body.find(part.as_str())?;
-        fillings.push(&body[..at]);
-        body = &body[at + part.len()..];
-    }
-    fillings.push(body);
-    Some(fillings)
-}
-
-/// Says messages in the language on screen: English as they are, another
-/// language by its catalog. Part of the app's context
+/// Says messages in the language on screen: English as the keys write it,
+/// another language by its catalog. Part of the app's context
 /// ([`crate::i18n::Shown`]).
 #[derive(Clone, Copy, Default)]
-pub struct Say(Option<&'static Catalog>);
+pub struct Say {
+    keyed: Option<&'static Catalog>,
+}
 
 impl Say {
     /// Says messages by `catalog`.
     pub fn by(catalog: &'static Catalog) -> Self {
-        Self(Some(catalog))
+        Self {
+            keyed: Some(catalog),
+        }
     }
 
     /// `message` in the language on screen.
-    pub fn text(self, message: &str) -> String {
-        match self.0 {
-            Some(catalog) => catalog.say(message),
-            None => message.to_owned(),
+    pub fn message(self, message: &Message) -> String {
+        match self.keyed {
+            Some(catalog) => message.render(&|k| catalog.template(k)),
+            None => message.to_string(),
         }
+    }
+
+    /// What `words` say, in the language on screen.
+    pub fn say(self, words: &impl Words) -> String {
+        self.message(&words.message())
     }
 }
 
 impl std::fmt::Debug for Say {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_some() {
+        f.write_str(if self.keyed.is_some() {
             "Say(catalog)"
         } else {
-            "Say(as written)"
+            "Say(English)"
         })
     }
 }
 
+/// A message as it crosses to and from a worker: its key's id and its
+/// arguments, each a text or a message. Use as
+/// `#[serde(with = "crate::messages::wire")]` on a `Message` field, or
+/// [`Msg`] to hold one in a container.
+pub mod wire {
+    use iotda_core::text::{Arg, Message};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::CatalogError;
+
+    /// A message in its wire form: its key's id and English template, and
+    /// its arguments.
+    #[derive(Serialize, Deserialize)]
+    struct Form {
+        k: String,
+        e: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        a: Vec<(String, Value)>,
+    }
+
+    /// A hole's value in its wire form.
+    #[derive(Serialize, Deserialize)]
+    enum Value {
+        T(String),
+        M(Form),
+    }
+
+    fn form(m: &Message) -> Form {
+        Form {
+            k: m.key().id().to_owned(),
+            e: m.key().english().to_owned(),
+            a: m.args()
+                .iter()
+                .map(|(name, arg)| {
+                    let v = match arg {
+                        Arg::Text(t) => Value::T(t.clone()),
+                        Arg::Message(m) => Value::M(form(m)),
+                    };
+                    ((*name).to_owned(), v)
+                })
+                .collect(),
+        }
+    }
+
+    fn message(f: Form) -> Result<Message, CatalogError> {
+        let key = super::received_key(f.k, f.e)?;
+        let holes = key.holes();
+        let mut out = Message::new(key);
+        for (name, value) in f.a {
+            let Some(hole) = holes.iter().find(|h| **h == name).copied() else {
+                return Err(CatalogError::UnknownHole {
+                    key: key.id(),
+                    hole: name,
+                });
+            };
+            out = match value {
+                Value::T(t) => out.with(hole, t),
+                Value::M(m) => out.with_message(hole, message(m)?),
+            };
+        }
+        Ok(out)
+    }
+
+    /// Writes `m` as its id and arguments.
+    pub fn serialize<S: Serializer>(m: &Message, s: S) -> Result<S::Ok, S::Error> {
+        form(m).serialize(s)
+    }
+
+    /// Reads a message written by [`serialize`]; an unknown id or hole is
+    /// an error.
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Message, D::Error> {
+        message(Form::deserialize(d)?)
+            .map_err(|e| serde::de::Error::custom(iotda_core::text::Say::message(&e)))
+    }
+
+    /// [`serialize`] and [`deserialize`] for an `Option<Message>`.
+    pub mod opt {
+        use super::*;
+
+        /// Writes `m`, or nothing.
+        pub fn serialize<S: Serializer>(m: &Option<Message>, s: S) -> Result<S::Ok, S::Error> {
+            m.as_ref().map(form).serialize(s)
+        }
+
+        /// Reads what [`serialize`] wrote.
+        pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Message>, D::Error> {
+            Option::<Form>::deserialize(d)?
+                .map(message)
+                .transpose()
+                .map_err(|e| serde::de::Error::custom(iotda_core::text::Say::message(&e)))
+        }
+    }
+}
+
+/// A message that crosses to and from a worker by its key's id
+/// ([`wire`]): what the workers' protocols and the state they share with
+/// the page hold. It is the [`Message`] it wraps (`Deref`), and says it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Msg(#[serde(with = "wire")] pub Message);
+
+impl From<Message> for Msg {
+    fn from(m: Message) -> Self {
+        Self(m)
+    }
+}
+
+impl std::ops::Deref for Msg {
+    type Target = Message;
+    fn deref(&self) -> &Message {
+        &self.0
+    }
+}
+
+impl Words for Msg {
+    fn message(&self) -> Message {
+        self.0.clone()
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// What tests of the states ask of a message they hold: its English.
 #[cfg(test)]
-mod sources;
+pub(crate) mod english {
+    use super::{plain, Message, Msg};
+
+    /// A message's English, searched as text (tests only).
+    pub(crate) trait English {
+        /// Whether its English contains `s`.
+        fn contains(&self, s: &str) -> bool;
+        /// Whether its English starts with `s`.
+        fn starts_with(&self, s: &str) -> bool;
+    }
+
+    impl English for Message {
+        fn contains(&self, s: &str) -> bool {
+            self.to_string().contains(s)
+        }
+
+        fn starts_with(&self, s: &str) -> bool {
+            self.to_string().starts_with(s)
+        }
+    }
+
+    impl Msg {
+        /// Whether its English contains `s`.
+        pub fn contains(&self, s: &str) -> bool {
+            self.to_string().contains(s)
+        }
+
+        /// Whether its English starts with `s`.
+        pub fn starts_with(&self, s: &str) -> bool {
+            self.to_string().starts_with(s)
+        }
+    }
+
+    impl PartialEq<&str> for Msg {
+        fn eq(&self, other: &&str) -> bool {
+            self.to_string().as_str() == *other
+        }
+    }
+
+    impl PartialEq<String> for Msg {
+        fn eq(&self, other: &String) -> bool {
+            self.to_string().as_str() == other.as_str()
+        }
+    }
+
+    impl From<&str> for Msg {
+        fn from(s: &str) -> Self {
+            Msg(plain(s))
+        }
+    }
+}
 
 #[cfg(test)]
 mod tests {
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::PathBuf;
+
     use super::*;
 
-    fn catalog(pairs: &[(&str, &str)]) -> &'static Catalog {
-        let json = serde_json::to_vec(pairs).unwrap();
-        Catalog::from_json(&json).unwrap()
+    fn file() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("static/messages.zh.json")
+    }
+
+    fn every_key() -> Vec<Key> {
+        iotda_core::text::keys::ALL
+            .iter()
+            .chain(keys::ALL)
+            .chain(crate::web::said::ALL)
+            .copied()
+            .collect()
+    }
+
+    /// What is wrong with a catalog against the keys: ids missing (or
+    /// empty), ids no list declares, and ids whose holes differ.
+    fn problems(
+        file: &BTreeMap<String, String>,
+        keys: &[Key],
+    ) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let missing = keys
+            .iter()
+            .filter(|k| file.get(k.id()).is_none_or(String::is_empty))
+            .map(|k| k.id().to_owned())
+            .collect();
+        let stale = file
+            .keys()
+            .filter(|id| !keys.iter().any(|k| k.id() == *id))
+            .cloned()
+            .collect();
+        let bad_holes = keys
+            .iter()
+            .filter_map(|k| {
+                let t = file.get(k.id()).filter(|t| !t.is_empty())?;
+                let theirs: BTreeSet<_> = iotda_core::text::holes(t).into_iter().collect();
+                let ours: BTreeSet<_> = k.holes().into_iter().collect();
+                (theirs != ours || !iotda_core::text::well_formed(t)).then(|| k.id().to_owned())
+            })
+            .collect();
+        (missing, stale, bad_holes)
     }
 
     #[test]
-    fn a_message_is_translated_with_its_fillings_in_their_places() {
-        let c = catalog(&[
-            (
-                "device id is {n} characters long; IoTDA allows at most {MAX}",
-                "设备 ID 长 {0} 个字符；IoTDA 最多允许 {1} 个",
-            ),
-            ("{a} comes before {b}", "{1} 在 {0} 之后"),
-        ]);
-        assert_eq!(
-            c.say("device id is 300 characters long; IoTDA allows at most 128"),
-            "设备 ID 长 300 个字符；IoTDA 最多允许 128 个"
+    fn every_key_has_chinese_with_the_same_holes_and_no_key_is_stale() {
+        let text = std::fs::read_to_string(file()).unwrap();
+        let mut zh: BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+        let keys = every_key();
+        if std::env::var_os("IOTDA_WRITE_MESSAGES").is_some() {
+            zh.retain(|id, _| keys.iter().any(|k| k.id() == id));
+            for k in &keys {
+                zh.entry(k.id().to_owned()).or_default();
+            }
+            let mut out = serde_json::to_string_pretty(&zh).unwrap();
+            out.push('\n');
+            std::fs::write(file(), out).unwrap();
+        }
+        let (missing, stale, bad_holes) = problems(&zh, &keys);
+        assert!(
+            missing.is_empty() && stale.is_empty() && bad_holes.is_empty(),
+            "static/messages.zh.json lacks Chinese for {missing:?}, has keys no list declares \
+             {stale:?}, and has templates whose holes differ from the English for {bad_holes:?}"
         );
-        assert_eq!(c.say("x comes before y"), "y 在 x 之后");
-        assert_eq!(c.say("no template says this"), "no template says this");
+        assert!(Catalog::from_json(text.as_bytes()).is_ok());
     }
 
     #[test]
-    fn fillings_that_are_messages_are_translated_too() {
-        let c = catalog(&[
-            ("connection lost: {why}", "连接断开：{0}"),
-            ("refused: {refusal}", "被拒绝：{0}"),
-            (
-                "The server is busy; try again later.",
-                "服务器繁忙，请稍后再试。",
-            ),
-        ]);
-        assert_eq!(
-            c.say("connection lost: refused: The server is busy; try again later."),
-            "连接断开：被拒绝：服务器繁忙，请稍后再试。"
-        );
+    fn every_id_is_declared_once_across_the_lists() {
+        let keys = every_key();
+        for (i, k) in keys.iter().enumerate() {
+            assert!(
+                !keys[..i].iter().any(|o| o.id() == k.id()),
+                "{} is declared twice",
+                k.id()
+            );
+            assert!(iotda_core::text::well_formed(k.english()), "{}", k.id());
+        }
     }
 
     #[test]
-    fn the_most_specific_template_wins_and_lines_are_read_one_by_one() {
-        let c = catalog(&[
-            ("{what}: {why}", "{0}：{1}"),
-            ("topic: {e}", "主题：{0}"),
-            ("the topic is empty", "主题为空"),
-        ]);
-        assert_eq!(c.say("topic: the topic is empty"), "主题：主题为空");
-        assert_eq!(c.say("a: the topic is empty"), "a：主题为空");
-        assert_eq!(c.say("int · the topic is empty · R"), "int · 主题为空 · R");
-        assert_eq!(
-            c.say("the topic is empty\nunknown\ntopic: x"),
-            "主题为空\nunknown\n主题：x"
-        );
+    fn the_check_fails_on_a_missing_a_stale_and_a_mismatched_key() {
+        const A: Key = Key::new("t.A", "a {x}");
+        const B: Key = Key::new("t.B", "b");
+        let file: BTreeMap<String, String> = [("t.A", "甲 {y}"), ("t.C", "丙")]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        let (missing, stale, bad) = problems(&file, &[A, B]);
+        assert_eq!(missing, ["t.B"]);
+        assert_eq!(stale, ["t.C"]);
+        assert_eq!(bad, ["t.A"]);
     }
 
     #[test]
-    fn what_the_server_added_is_translated_after_the_message_it_follows() {
-        let c = catalog(&[
-            (
-                "the server refused the message: {reason} ({:#04x})",
-                "服务器拒绝了消息：{0}（{1}）",
-            ),
-            (", saying {s:?}", "，说明：{0}"),
-            ("; it points to the server {s:?}", "；并指引改用服务器 {0}"),
-            ("refused: {why}", "被拒绝：{0}"),
-            ("The server is busy.", "服务器繁忙。"),
-            (" The server says: {s:?}.", " 服务器说明：{0}。"),
-        ]);
-        assert_eq!(
-            c.say("the server refused the message: Quota exceeded (0x97), saying \"x\"; it points to the server \"b\""),
-            "服务器拒绝了消息：Quota exceeded（0x97），说明：\"x\"；并指引改用服务器 \"b\""
-        );
-        assert_eq!(
-            c.say("refused: The server is busy. The server says: \"later\"."),
-            "被拒绝：服务器繁忙。 服务器说明：\"later\"。"
-        );
-        assert_eq!(c.say(", saying \"x\""), "，说明：\"x\"");
-        assert_eq!(c.say("a/#: The server is busy."), "a/#: 服务器繁忙。");
-        assert_eq!(c.say("a/#: not a message"), "a/#: not a message");
+    fn chinese_is_looked_up_by_id_and_nested_messages_too() {
+        let catalog = Catalog::from_json(
+            r#"{"messages.BAD_KEY": "键格式错误 {id}", "messages.NOT_A_MAP": ""}"#.as_bytes(),
+        )
+        .unwrap();
+        let say = Say::by(catalog);
+        let m = CatalogError::BadKey("x.Y".into()).message();
+        assert_eq!(say.message(&m), "键格式错误 x.Y");
+        assert_eq!(Say::default().message(&m), m.to_string());
+        let english = CatalogError::NotAMap("e".into()).message();
+        assert_eq!(say.message(&english), english.to_string());
+        assert!(matches!(
+            Catalog::from_json(br#"{"a.B": "x {"}"#),
+            Err(CatalogError::Malformed(id)) if id == "a.B"
+        ));
+        assert!(matches!(
+            Catalog::from_json(b"[]"),
+            Err(CatalogError::NotAMap(_))
+        ));
     }
 
     #[test]
-    fn braces_and_format_specs_are_read_as_rust_writes_them() {
-        let c = catalog(&[
-            ("flags {flags:#06b} ({{reserved}})", "标志 {0}（{{保留}}）"),
-            ("got {:?}", "得到 {0}"),
-        ]);
-        assert_eq!(c.say("flags 0b0010 ({reserved})"), "标志 0b0010（{保留}）");
-        assert_eq!(c.say("got \"x\""), "得到 \"x\"");
-        assert_eq!(c.say(""), "");
+    fn serde_json_errors_are_keyed_by_code_and_place() {
+        let e = serde_json::from_str::<serde_json::Value>("{1: 2}").unwrap_err();
+        let m = json(&e);
+        assert_eq!(m.key(), keys::json::AT);
+        assert_eq!(m.to_string(), e.to_string());
+        for bad in [
+            "[1",
+            "{\"a\" 1}",
+            "[1 2]",
+            "{\"a\": 1 2}",
+            "tru",
+            "\"\\q\"",
+            "[1,]",
+            "1 2",
+            "\"\u{1}\"",
+        ] {
+            let e = serde_json::from_str::<serde_json::Value>(bad).unwrap_err();
+            let m = json(&e);
+            assert_eq!(m.to_string(), e.to_string(), "{bad}");
+            let Some((_, iotda_core::text::Arg::Message(what))) = m.args().first() else {
+                panic!("{bad}: {m:?}");
+            };
+            assert_ne!(what.key(), keys::plain::TEXT, "{bad}: {e}");
+        }
     }
 
     #[test]
-    fn a_bad_file_or_template_is_refused_with_its_reason() {
-        let refused = |pairs: &[(&str, &str)]| {
-            Catalog::from_json(&serde_json::to_vec(pairs).unwrap()).unwrap_err()
-        };
-        assert!(refused(&[("a {x} b", "{1}")]).contains("bad hole"));
-        assert!(refused(&[("a {x} b", "{0}{0}")]).contains("bad hole"));
-        assert!(refused(&[("a {x}{y} b", "{0}{1}")]).contains("side by side"));
-        assert!(refused(&[("a } b", "x")]).contains("not a format string"));
-        let e = Catalog::from_json(b"{\"a\": 1}").unwrap_err();
-        assert!(e.contains("not a list of pairs"), "{e}");
+    fn a_message_crosses_the_wire_with_its_key_and_is_said_by_id() {
+        let m = Message::new(keys::messages::UNKNOWN_HOLE)
+            .with("id", "a.B")
+            .with_message(
+                "hole",
+                Message::new(iotda_core::text::keys::credentials::DEVICE_ID_TOO_LONG)
+                    .with("n", 300)
+                    .with("max", 128),
+            );
+        let json = serde_json::to_string(&Msg(m.clone())).unwrap();
+        assert!(json.contains("credentials.DEVICE_ID_TOO_LONG"), "{json}");
+        let back: Msg = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.0, m);
+        assert_eq!(back.to_string(), m.to_string());
+
+        // A key the receiver does not declare (the worker's own) is made
+        // from the wire, once per id, and said in Chinese by its id.
+        let sent =
+            r#"{"k":"w.ONLY_THERE","e":"only the worker says {x}","a":[["x",{"T":"this"}]]}"#;
+        let back: Msg = serde_json::from_str(sent).unwrap();
+        assert_eq!(back.to_string(), "only the worker says this");
+        let again: Msg = serde_json::from_str(sent).unwrap();
+        assert!(std::ptr::eq(back.key().id(), again.key().id()));
+        let zh =
+            Catalog::from_json(r#"{"w.ONLY_THERE": "只有工作线程说 {x}"}"#.as_bytes()).unwrap();
+        assert_eq!(Say::by(zh).message(&back), "只有工作线程说 this");
+
+        for bad in [
+            r#"{"k":"no_dot","e":"x"}"#,
+            r#"{"k":"a.lower","e":"x"}"#,
+            r#"{"k":"a.B","e":"x {"}"#,
+        ] {
+            let e = serde_json::from_str::<Msg>(bad).unwrap_err();
+            assert!(e.to_string().contains("malformed key"), "{bad}: {e}");
+        }
+        let e = serde_json::from_str::<Msg>(r#"{"k":"a.B","e":"b {y}","a":[["zzz",{"T":"1"}]]}"#)
+            .unwrap_err();
+        assert!(e.to_string().contains("zzz"), "{e}");
     }
 }

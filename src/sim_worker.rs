@@ -6,7 +6,11 @@
 //! ([`crate::state::guide`]). The worker says [`SimResponse::Ready`] once
 //! it listens.
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use crate::messages::Msg;
+
+use crate::messages::keys::console as said;
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
@@ -33,8 +37,11 @@ pub fn run() {
         let request = event
             .data()
             .as_string()
-            .ok_or_else(|| msg!("the device simulator expects JSON text"))
-            .and_then(|t| serde_json::from_str::<SimRequest>(&t).map_err(|e| e.to_string()));
+            .ok_or(Message::new(said::EXPECTS_JSON))
+            .and_then(|t| {
+                serde_json::from_str::<SimRequest>(&t)
+                    .map_err(|e| Message::new(said::UNREADABLE_REQUEST).with("why", e))
+            });
         let response = match request {
             Ok(SimRequest::Guide(input)) => {
                 return wasm_bindgen_futures::spawn_local(guide(reply_scope.clone(), *input))
@@ -55,7 +62,7 @@ pub fn run() {
 async fn guide(scope: DedicatedWorkerGlobalScope, input: GuideInput) {
     let html = match fetch::text(&scope, input.url()).await {
         Ok(text) => render(&input, &text),
-        Err(e) => Err(e),
+        Err(e) => Err(Msg(e)),
     };
     post(&scope, &SimResponse::Guide(input.id, html));
 }

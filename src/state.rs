@@ -18,6 +18,7 @@ pub mod platform;
 pub mod profiles;
 pub mod simulator;
 
+use iotda_core::text::{Message, Say};
 use std::fmt;
 use std::rc::Rc;
 
@@ -254,7 +255,7 @@ pub struct Derived {
 impl Derived {
     /// The credential error about `field`, if any. "Empty" is not reported
     /// for a field the user has not typed in yet: a fresh form is not wrong.
-    pub fn error_for(&self, field: Field) -> Option<String> {
+    pub fn error_for(&self, field: Field) -> Option<Message> {
         self.login
             .as_ref()
             .err()
@@ -264,11 +265,11 @@ impl Derived {
                 CredentialsError::EmptySecret => self.touched.secret,
                 _ => true,
             })
-            .map(ToString::to_string)
+            .map(Say::message)
     }
 
     /// Warnings about `field` (secret rules, sign type 1 clock check).
-    pub fn warnings_for(&self, field: Field, now: Option<Timestamp>) -> Vec<String> {
+    pub fn warnings_for(&self, field: Field, now: Option<Timestamp>) -> Vec<Message> {
         let Ok(login) = &self.login else {
             return Vec::new();
         };
@@ -283,7 +284,7 @@ impl Derived {
                 now.and_then(|n| credentials::clock_warning(login.sign_type, login.timestamp, n)),
             )
             .filter(|w| w.field() == field)
-            .map(|w| w.to_string())
+            .map(|w| w.message())
             .collect()
     }
 
@@ -308,10 +309,9 @@ impl Derived {
         Some(Settings {
             url: endpoint.url(),
             mosquitto_pub: endpoint::mosquitto_pub(endpoint, &login, &sample)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| e.message()),
             mqttx: endpoint::mqttx_pub(endpoint, &login, &sample),
-            iotda_kit: endpoint::iotda_kit_pub(endpoint, &login, &sample)
-                .map_err(|e| e.to_string()),
+            iotda_kit: endpoint::iotda_kit_pub(endpoint, &login, &sample).map_err(|e| e.message()),
             mqttfx: endpoint::mqttfx_profile(endpoint, &login),
         })
     }
@@ -323,11 +323,11 @@ pub struct Settings {
     /// Broker URL.
     pub url: String,
     /// `mosquitto_pub` command, or why there is none.
-    pub mosquitto_pub: Result<String, String>,
+    pub mosquitto_pub: Result<String, Message>,
     /// MQTTX CLI command.
     pub mqttx: String,
     /// `iotda-kit pub` command, or why there is none.
-    pub iotda_kit: Result<String, String>,
+    pub iotda_kit: Result<String, Message>,
     /// MQTT.fx profile fields.
     pub mqttfx: Vec<(&'static str, String)>,
 }
@@ -409,6 +409,8 @@ impl ConnectState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
 
     fn ts(s: &str) -> Timestamp {
         Timestamp::parse(s).unwrap()
@@ -490,7 +492,7 @@ mod tests {
             ],
         );
         assert_eq!(
-            s.derive().error_for(Field::Timestamp).unwrap(),
+            s.derive().error_for(Field::Timestamp).unwrap().to_string(),
             "timestamp day 30 does not exist in 2025-02"
         );
         assert_eq!(s.derive().settings(), None);

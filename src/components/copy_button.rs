@@ -3,7 +3,7 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
+use crate::app::use_texts;
 
 use crate::web::clipboard;
 
@@ -30,7 +30,6 @@ enum Status {
 #[component]
 pub fn CopyButton(props: &CopyButtonProps) -> Html {
     let t = use_texts();
-    let say = use_say();
     let status = use_state(|| Status::Idle);
     let reset = use_mut_ref(|| None::<Timeout>);
     let onclick = {
@@ -56,7 +55,7 @@ pub fn CopyButton(props: &CopyButtonProps) -> Html {
     };
     html! {
         <button type="button" {class} {onclick} disabled={props.disabled}
-                aria-label={format!("{} {}", t.copy(), say.text(&props.what))} aria-live="polite">
+                aria-label={format!("{} {}", t.copy(), props.what)} aria-live="polite">
             { label }
         </button>
     }

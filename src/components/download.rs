@@ -38,7 +38,7 @@ pub fn Download(props: &DownloadProps) -> Html {
         },
         Err(e) => html! {
             <span id={props.id.clone()} class="field-error" role="alert">
-                { format!("{}: {}", props.filename, say.text(e)) }
+                { format!("{}: {}", props.filename, say.message(e)) }
             </span>
         },
     }

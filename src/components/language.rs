@@ -10,8 +10,10 @@ use yew::prelude::*;
 
 use crate::app::use_texts;
 use crate::i18n::{Lang, Shown, Texts, LANG_STORAGE_KEY, ZH_URL};
+use crate::messages::keys::language as said;
 use crate::messages::{Catalog, Say, ZH_MESSAGES_URL};
 use crate::web::{fetch, storage};
+use iotda_core::text::{Message, Say as Words};
 
 thread_local! {
     /// Chinese, once fetched.
@@ -20,7 +22,7 @@ thread_local! {
 
 /// `lang` with its texts and messages: English at once, Chinese fetched
 /// the first time.
-pub async fn language(lang: Lang) -> Result<Shown, String> {
+pub async fn language(lang: Lang) -> Result<Shown, Message> {
     match lang {
         Lang::En => Ok(Shown::default()),
         Lang::Zh => {
@@ -28,12 +30,19 @@ pub async fn language(lang: Lang) -> Result<Shown, String> {
                 return Ok(shown);
             }
             let bytes = fetch::fetch_bytes(ZH_URL).await?;
-            let list = serde_json::from_slice(&bytes)
-                .map_err(|e| format!("{ZH_URL} is not a list of texts ({e})"))?;
+            let list = serde_json::from_slice(&bytes).map_err(|e| {
+                Message::new(said::NOT_A_LIST)
+                    .with("url", ZH_URL)
+                    .with_message("why", crate::messages::json(&e))
+            })?;
             let texts = Texts::from_list(list)?;
             let bytes = fetch::fetch_bytes(ZH_MESSAGES_URL).await?;
-            let say = Say::by(Catalog::from_json(&bytes)?);
-            let shown = Shown { lang, texts, say };
+            let catalog = Catalog::from_json(&bytes).map_err(|e| e.message())?;
+            let shown = Shown {
+                lang,
+                texts,
+                say: Say::by(catalog),
+            };
             ZH.with(|zh| zh.set(Some(shown)));
             Ok(shown)
         }

@@ -44,6 +44,7 @@ pub struct PemFieldProps {
 #[component]
 pub fn PemField(props: &PemFieldProps) -> Html {
     let t = use_texts();
+    let say = use_say();
     let read_error = use_state(|| None::<String>);
     let load = {
         let onfile = props.onfile.clone();
@@ -57,7 +58,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
                         read_error.set(None);
                         onfile.emit((file.name(), bytes));
                     }
-                    Err(e) => read_error.set(Some(e)),
+                    Err(e) => read_error.set(Some(say.message(&e))),
                 }
             });
         }
@@ -90,7 +91,6 @@ pub fn PemField(props: &PemFieldProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlTextAreaElement>().value())
         })
     };
-    let say = use_say();
     let error = props.error.clone().or_else(|| (*read_error).clone());
     let error_id = format!("{}-error", props.id);
     let placeholder = match &props.file_name {
@@ -113,7 +113,7 @@ pub fn PemField(props: &PemFieldProps) -> Html {
                     accept={props.accept.clone()} />
             </label>
             if let Some(error) = error {
-                <p class="field-error" id={error_id} role="alert">{ say.text(&error) }</p>
+                <p class="field-error" id={error_id} role="alert">{ error }</p>
             }
         </div>
     }

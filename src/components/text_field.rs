@@ -4,8 +4,6 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::use_say;
-
 /// Props of [`TextField`].
 #[derive(Properties, PartialEq)]
 pub struct TextFieldProps {
@@ -52,7 +50,6 @@ pub fn TextField(props: &TextFieldProps) -> Html {
             cb.emit(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
-    let say = use_say();
     let error_id = format!("{}-error", props.id);
     let warn_id = format!("{}-warning", props.id);
     let described = [
@@ -78,11 +75,11 @@ pub fn TextField(props: &TextFieldProps) -> Html {
                 { props.children.clone() }
             </div>
             if let Some(error) = &props.error {
-                <p class="field-error" id={error_id} role="alert">{ say.text(error) }</p>
+                <p class="field-error" id={error_id} role="alert">{ error }</p>
             }
             if !props.warnings.is_empty() {
                 <div class="field-warning" id={warn_id}>
-                    { for props.warnings.iter().map(|w| html! { <p>{ say.text(w) }</p> }) }
+                    { for props.warnings.iter().map(|w| html! { <p>{ w }</p> }) }
                 </div>
             }
         </div>

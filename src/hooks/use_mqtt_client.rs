@@ -15,10 +15,11 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use iotda_core::iotda::ProductModel;
 use iotda_core::mqtt::session::{Event as SessionEvent, Message};
+use iotda_core::text::{Message as Said, Say as Words};
 use yew::prelude::*;
 
 use crate::hooks::use_workspace::use_workspace;
-use crate::msg;
+use crate::messages::keys::console as said;
 use crate::state::bridge;
 use crate::state::console::{
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogLimits, MessageLog,
@@ -129,7 +130,7 @@ impl MqttSession {
                     frames.request();
                 }
                 SessionEvent::PublishFailed { id, ref error } => {
-                    log.borrow_mut().settle(id, Err(error.to_string()));
+                    log.borrow_mut().settle(id, Err(error.message()));
                     frames.request();
                     dispatcher.dispatch(ConsoleAction::Session(Box::new(event)));
                 }
@@ -145,9 +146,7 @@ impl MqttSession {
                 if !bridge {
                     return c;
                 }
-                c.with_close_words(Rc::new(|code, reason| {
-                    bridge::close_words(code, reason).map(|m| m.to_string())
-                }))
+                c.with_close_words(Rc::new(bridge::close_words))
             })
             .and_then(|c| c.connect().map(|()| c));
         match started {
@@ -193,7 +192,7 @@ pub struct SimSession {
     /// What the worker last showed.
     pub view: UseStateHandle<Option<Rc<SimView>>>,
     /// The last problem to say.
-    pub error: UseStateHandle<Option<String>>,
+    pub error: UseStateHandle<Option<crate::messages::Msg>>,
 }
 
 impl PartialEq for SimSession {
@@ -212,11 +211,11 @@ pub fn publish_logged(
     log: &RefCell<MessageLog>,
     frames: &FrameScheduler,
     message: Message,
-) -> Result<(), String> {
+) -> Result<(), Said> {
     let id = client
         .borrow()
         .as_ref()
-        .ok_or(msg!("connect first (Connection, above)"))?
+        .ok_or(Said::new(said::CONNECT_FIRST))?
         .publish(message.clone())?;
     log.borrow_mut()
         .push(Dir::Out, clock::wall_ms(), &message, Some(id));
@@ -241,10 +240,11 @@ pub fn subscribe_rows(
                 filters.push(row.filter.clone());
             }
             Err(e) => {
-                return dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(format!(
-                    "{}: {e}",
-                    row.filter
-                ))))
+                return dispatcher.dispatch(ConsoleAction::SubscriptionError(Some(
+                    Said::new(said::FILTER_ERROR)
+                        .with("filter", &row.filter)
+                        .with_message("why", e),
+                )))
             }
         }
     }

@@ -1,7 +1,7 @@
 //! The certificate worker of a page: started when the page mounts, ended
 //! when it unmounts, restarted to cancel or after it failed.
 
-use crate::msg;
+use iotda_core::text::Message;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -19,14 +19,14 @@ pub struct WorkerHandle {
 
 impl WorkerHandle {
     /// Sends `request`, starting a worker if none runs.
-    pub fn send(&self, request: &Request) -> Result<(), String> {
+    pub fn send(&self, request: &Request) -> Result<(), Message> {
         let mut slot = self.slot.borrow_mut();
         if slot.is_none() {
             *slot = Some(PkiWorker::spawn(self.on_response.clone())?);
         }
         match slot.as_ref() {
             Some(worker) => worker.send(request),
-            None => Err(msg!("the certificate worker is not running")),
+            None => Err(Message::new(crate::messages::keys::console::NO_PKI)),
         }
     }
 

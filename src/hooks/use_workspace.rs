@@ -3,6 +3,7 @@
 //! its one key after every change, and read and changed by the pages
 //! through [`use_workspace`].
 
+use iotda_core::text::Message;
 use yew::prelude::*;
 
 use crate::state::profiles::keys_to_forget;
@@ -14,7 +15,7 @@ use crate::web::storage;
 pub type WorkspaceHandle = UseReducerHandle<Workspace>;
 
 /// The workspace of a new user, with `problem` to say.
-fn with_problem(problem: String) -> Loaded {
+fn with_problem(problem: Message) -> Loaded {
     Loaded {
         workspace: Workspace {
             problem: Some(problem),
@@ -36,7 +37,7 @@ fn load() -> Loaded {
 /// Writes `workspace` under its key (or removes the key when there is
 /// nothing to keep, so that "Forget everything" leaves no key), then
 /// removes the version-1 keys it now holds.
-fn save(workspace: &Workspace, migrated: &mut Vec<&'static str>) -> Result<(), String> {
+fn save(workspace: &Workspace, migrated: &mut Vec<&'static str>) -> Result<(), Message> {
     let empty = Workspace {
         problem: workspace.problem.clone(),
         replaced: workspace.replaced,
@@ -56,7 +57,7 @@ fn save(workspace: &Workspace, migrated: &mut Vec<&'static str>) -> Result<(), S
 /// Removes every key of the app from storage ("Forget everything": the
 /// workspace, the language, the theme, and version-1 keys kept because
 /// they did not read); how many there were.
-pub fn forget_stored() -> Result<usize, String> {
+pub fn forget_stored() -> Result<usize, Message> {
     let keys = keys_to_forget(&storage::keys()?);
     for key in &keys {
         storage::remove(key)?;

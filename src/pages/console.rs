@@ -29,6 +29,7 @@ use crate::hooks::use_mqtt_client::{
 };
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
+use crate::messages::keys::console as said;
 use crate::messages::Say;
 use crate::state::bridge::{through_bridge, BRIDGE_PORT};
 use crate::state::console::{
@@ -40,9 +41,9 @@ use crate::state::{AuthMode, ConnectState};
 use crate::store::Connect;
 use crate::web::clock;
 use crate::web::mqtt::MqttClient;
-use crate::{msg, msg_str};
 use bridge::BridgeCard;
 use explain::Explain;
+use iotda_core::text::Message as Said;
 use simulator::DeviceSimulator;
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
@@ -187,7 +188,7 @@ pub fn ConsolePage() -> Html {
             .form_error
             .as_ref()
             .filter(|e| e.field == field)
-            .map(|e| e.message.clone())
+            .map(|e| say.message(&e.message))
     };
     let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
     let url = &state.url;
@@ -207,13 +208,13 @@ pub fn ConsolePage() -> Html {
             format!(
                 "{} {}. {}",
                 t.connection_lost(),
-                say.text(why),
+                say.message(why),
                 t.reconnecting()
             ),
         ),
         Status::Failed(why) => (
             "status invalid",
-            format!("{} {}", t.not_connected_because(), say.text(why)),
+            format!("{} {}", t.not_connected_because(), say.message(why)),
         ),
     };
 
@@ -231,7 +232,7 @@ pub fn ConsolePage() -> Html {
                 </button>
             </p>
             if let Some(note) = &state.note {
-                <p class="note" id="console-note">{ say.text(note) }</p>
+                <p class="note" id="console-note">{ say.message(note) }</p>
             }
             if workspace.connect.form.auth == AuthMode::X509 {
                 <BridgeCard />
@@ -254,7 +255,7 @@ pub fn ConsolePage() -> Html {
                     <TextField id="console-password" label={t.password()} input_type="password"
                         value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
                         error={field_error(FormField::Login)}
-                        warnings={form.cleartext_warning().into_iter().collect::<Vec<_>>()}
+                        warnings={form.cleartext_warning().iter().map(|w| say.message(w)).collect::<Vec<_>>()}
                         hint={t.password_kept()} />
                 }
                 <TextField id="console-keepalive" label={t.keep_alive()} value={form.keep_alive.clone()}
@@ -282,7 +283,7 @@ pub fn ConsolePage() -> Html {
             <details>
                 <summary>{ t.activity() }</summary>
                 <ol id="console-activity" class="activity">
-                    { for state.activity.iter().map(|line| html! { <li>{ say.text(line) }</li> }) }
+                    { for state.activity.iter().map(|line| html! { <li>{ say.message(line) }</li> }) }
                 </ol>
             </details>
         </section>
@@ -323,6 +324,7 @@ impl PartialEq for SectionProps {
 #[component]
 fn Subscriptions(props: &SectionProps) -> Html {
     let t = use_texts();
+    let say = use_say();
     let state = &props.state;
     let qos = use_state(|| 1u8);
     let on_filter = {
@@ -390,7 +392,7 @@ fn Subscriptions(props: &SectionProps) -> Html {
                         SubStatus::Idle => t.not_subscribed().to_owned(),
                         SubStatus::Pending(_) => t.subscribing().to_owned(),
                         SubStatus::Granted(q) => format!("{} QoS {q}", t.granted()),
-                        SubStatus::Refused(why) => why.clone(),
+                        SubStatus::Refused(why) => say.message(why),
                     };
                     html! {
                         <li class="sub-row" data-filter={row.filter.clone()}>
@@ -406,7 +408,7 @@ fn Subscriptions(props: &SectionProps) -> Html {
             <div class="sub-add">
                 <TextField id="console-new-filter" label={t.topic_filter()} value={state.new_filter.clone()}
                     oninput={on_filter} placeholder="$oc/devices/{device_id}/sys/messages/down"
-                    error={state.subscription_error.clone()} />
+                    error={state.subscription_error.as_ref().map(|e| say.message(e))} />
                 <div class="field">
                     <label for="console-new-qos">{ "QoS" }</label>
                     <select id="console-new-qos" onchange={on_qos}>
@@ -550,7 +552,7 @@ fn Publish(props: &SectionProps) -> Html {
                     rows="8" spellcheck="false" value={publish.payload.clone()} oninput={on_payload} onkeydown={on_key}
                     aria-describedby="console-payload-error" />
                 if let Some(e) = &json_error {
-                    <p class="field-error" id="console-payload-error">{ say.text(e) }</p>
+                    <p class="field-error" id="console-payload-error">{ say.message(e) }</p>
                 }
             </div>
             <p class="actions">
@@ -558,7 +560,7 @@ fn Publish(props: &SectionProps) -> Html {
                 <button type="button" class="secondary" id="console-pretty" onclick={on_pretty}>{ t.pretty_print() }</button>
             </p>
             if let Some(e) = &state.publish_error {
-                <p class="field-error" id="console-publish-error" role="alert">{ say.text(e) }</p>
+                <p class="field-error" id="console-publish-error" role="alert">{ say.message(e) }</p>
             }
         </section>
     }
@@ -670,14 +672,14 @@ fn log_card(
             <div class="log-detail" id="console-detail">
                 <p>
                     <code class="mono" id="console-detail-topic">{ &entry.topic }</code>
-                    <CopyButton text={entry.topic.clone()} what={msg_str!("topic")} />
+                    <CopyButton text={entry.topic.clone()} what={say.message(&Said::new(said::TOPIC_WORD))} />
                 </p>
                 <p class="hint">{ format!("{} · {} · QoS {}{} · {}",
-                    say.text(if entry.dir == Dir::In { msg_str!("received") } else { msg_str!("published") }),
+                    say.message(&Said::new(if entry.dir == Dir::In { said::RECEIVED } else { said::PUBLISHED })),
                     clock_text(entry.at_ms, offset), entry.qos,
-                    if entry.retain { say.text(msg_str!(" · retained")) } else { String::new() },
+                    if entry.retain { say.message(&Said::new(said::RETAINED)) } else { String::new() },
                     size_text(entry.payload.len())) }</p>
-                if let Some(e) = failure { <p class="field-error">{ say.text(&e) }</p> }
+                if let Some(e) = failure { <p class="field-error">{ say.message(&e) }</p> }
                 <div class="field">
                     <label for="console-view">{ t.show_as() }</label>
                     <select id="console-view" onchange={on_view}>
@@ -686,7 +688,7 @@ fn log_card(
                 </div>
                 <pre class="mono payload" id="console-detail-payload">{ &text }</pre>
                 <p class="actions">
-                    <CopyButton text={text.clone()} what={msg_str!("payload")} />
+                    <CopyButton text={text.clone()} what={say.message(&Said::new(said::PAYLOAD_WORD))} />
                     if let Some(onclick) = reply {
                         <button type="button" id="console-answer" {onclick}>{ t.answer_request() }</button>
                     }
@@ -699,8 +701,7 @@ fn log_card(
             <h2 id="console-messages">{ t.messages() }</h2>
             <p class="hint" id="console-counts" data-received={log.received().to_string()}
                 data-held={log.len().to_string()} data-wasm-bytes={wasm_memory_bytes().to_string()}>
-                { say.text(&msg!("{} received, {} published; showing {} of {} kept ({}), {} older ones dropped",
-                    log.received(), log.sent(), seqs.len(), log.len(), size_text(log.bytes()), log.dropped())) }
+                { say.message(&counts(&log, seqs.len())) }
             </p>
             <div class="log-filters">
                 <TextField id="console-filter-topic" label={t.filter_topic()} value={filter.topic.clone()}
@@ -716,5 +717,22 @@ fn log_card(
             </div>
             { detail.unwrap_or_default() }
         </section>
+    }
+}
+
+/// The counts line of the log: one keyed message (a plural form when one
+/// older message was dropped), rendered once per frame without matching.
+fn counts(log: &MessageLog, shown: usize) -> Said {
+    let counts = |key| {
+        Said::new(key)
+            .with("received", log.received())
+            .with("published", log.sent())
+            .with("shown", shown)
+            .with("kept", log.len())
+            .with("size", size_text(log.bytes()))
+    };
+    match log.dropped() {
+        1 => counts(said::COUNTS_ONE_DROPPED),
+        dropped => counts(said::COUNTS).with("dropped", dropped),
     }
 }

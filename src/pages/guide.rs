@@ -9,6 +9,7 @@
 //! shows that HTML. Its copy buttons, tick boxes and links are handled
 //! here by delegation.
 
+use crate::messages::Msg;
 use gloo_timers::callback::Timeout;
 use serde::Serialize;
 use web_sys::{Element, HtmlInputElement};
@@ -29,7 +30,7 @@ use crate::worker::client::SimWorker;
 enum View {
     Loading,
     Html(AttrValue),
-    Failed(String),
+    Failed(Msg),
 }
 
 /// A part of the workspace as JSON text; `None` while it is as a new
@@ -98,7 +99,7 @@ pub fn GuidePage() -> Html {
                 .and_then(|w| w.send(&SimRequest::Guide(Box::new(input))));
             view.set(match sent {
                 Ok(()) => View::Loading,
-                Err(e) => View::Failed(e),
+                Err(e) => View::Failed(Msg(e)),
             });
         });
     }
@@ -161,7 +162,7 @@ pub fn GuidePage() -> Html {
             { match &*view {
                 View::Loading => html! { <p class="banner intro" role="status">{ t.nav_guide() }{ " …" }</p> },
                 View::Failed(e) => html! {
-                    <p class="banner warning" id="guide-error" role="alert">{ format!("{}: {}", t.nav_guide(), say.text(e)) }</p>
+                    <p class="banner warning" id="guide-error" role="alert">{ format!("{}: {}", t.nav_guide(), say.say(e)) }</p>
                 },
                 View::Html(html) => Html::from_html_unchecked(html.clone()),
             } }

@@ -12,7 +12,7 @@ use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::pem_field::PemField;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::model::{DraftError, ModelAction, ModelState, PropertyDraft};
+use crate::state::model::{named, DraftError, ModelAction, ModelState, PropertyDraft};
 use crate::state::simulator::{SimRequest, SimResponse};
 use crate::store::WorkspaceAction;
 use crate::worker::client::SimWorker;
@@ -61,9 +61,9 @@ pub fn ModelPage() -> Html {
                         json: Ok(json),
                     } => to_page.dispatch(ModelAction::Import(name, json.into_bytes())),
                     SimResponse::ZipRead { name, json: Err(e) } => {
-                        to_page.dispatch(ModelAction::ImportFailed(format!("{name}: {e}")))
+                        to_page.dispatch(ModelAction::ImportFailed(named(&name, e.0)))
                     }
-                    SimResponse::Failed(e) => to_page.dispatch(ModelAction::ImportFailed(e)),
+                    SimResponse::Failed(e) => to_page.dispatch(ModelAction::ImportFailed(e.0)),
                     _ => {}
                 });
                 match SimWorker::spawn(on_response) {
@@ -153,14 +153,14 @@ pub fn ModelPage() -> Html {
                 <PemField id="model-paste" label={t.model_paste()}
                     value={state.paste.clone()} oninput={on_paste} onfile={on_file}
                     accept=".json,.zip,application/json,application/zip" rows={6}
-                    error={state.import_error.clone()} />
+                    error={state.import_error.as_ref().map(|e| say.message(e))} />
                 <p class="actions">
                     <button type="button" id="model-import-button" onclick={on_import}
                         disabled={state.paste.trim().is_empty()}>{ t.model_import() }</button>
                     <button type="button" class="secondary" id="model-reset" onclick={on_reset}>{ t.model_reset() }</button>
                 </p>
                 if let Some(note) = &state.import_note {
-                    <p class="ok" id="model-note" role="status">{ format!("{} {}.", t.imported(), say.text(note)) }</p>
+                    <p class="ok" id="model-note" role="status">{ format!("{} {}.", t.imported(), say.message(note)) }</p>
                 }
             </section>
             <section class="card" aria-labelledby="model-export">
@@ -170,7 +170,7 @@ pub fn ModelPage() -> Html {
                 } else {
                     <ul id="model-errors" class="field-error" role="alert">
                         { for errors.iter().map(|e| html! {
-                            <li>{ if e.at.is_empty() { say.text(&e.message) } else { format!("{} ({}): {}", say.text(&e.at), e.field, say.text(&e.message)) } }</li>
+                            <li>{ match &e.at { None => say.message(&e.message), Some(at) => format!("{} ({}): {}", say.message(at), e.field, say.message(&e.message)) } }</li>
                         }) }
                     </ul>
                 }

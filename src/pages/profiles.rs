@@ -20,6 +20,7 @@ use crate::components::text_field::TextField;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::{forget_stored, use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
+use crate::messages::keys::profiles as said;
 use crate::messages::Say;
 use crate::state::certs::CertsMemory;
 use crate::state::profiles::{
@@ -29,7 +30,7 @@ use crate::state::profiles::{
 use crate::store::{Snapshot, Workspace, WorkspaceAction};
 use crate::web::files;
 use crate::worker::protocol::{KeySlot, Request, Secret, UnlockError};
-use crate::{msg, msg_str};
+use iotda_core::text::Message;
 
 /// The work as it is now: the workspace, and the keys in this tab's memory.
 fn current_work(workspace: &Workspace, certs: &CertsMemory) -> Work {
@@ -73,7 +74,7 @@ pub fn ProfilesPage() -> Html {
         let store = workspace.profiles.clone();
         use_reducer(move || ProfilesState::restore(Some(store)))
     };
-    let storage_error = use_state(|| None::<String>);
+    let storage_error = use_state(|| None::<Message>);
     // After a change, the store is saved, and keys the worker opened go
     // into the Certificates page's memory. One effect for both: each
     // effect's type costs the page's wasm a kilobyte, and saving a store
@@ -130,7 +131,7 @@ pub fn ProfilesPage() -> Html {
     let import = {
         let (state, worker, next_id) = (state.clone(), worker.clone(), next_id.clone());
         Callback::from(
-            move |read: Result<Vec<u8>, String>| match state.import_plan(read) {
+            move |read: Result<Vec<u8>, Message>| match state.import_plan(read) {
                 ImportPlan::Refused(e) => state.dispatch(ProfilesAction::ImportRefused(e)),
                 ImportPlan::Store(profiles) => {
                     state.dispatch(ProfilesAction::ImportStore(profiles))
@@ -201,7 +202,7 @@ pub fn ProfilesPage() -> Html {
     html! {
         <div class="page profiles">
             if let Some(error) = &*storage_error {
-                <p class="banner warning" role="status">{ say.text(error) }</p>
+                <p class="banner warning" role="status">{ say.message(error) }</p>
             }
             <p class="banner intro">{ t.profiles_intro() }</p>
             { confirm_view(t, &state, &save, &switch, &forget) }
@@ -300,7 +301,7 @@ fn save_error_text((t, say): (&Texts, Say), error: &SaveError) -> String {
         SaveError::NoDeviceKey => t.save_no_device_key().to_owned(),
         SaveError::ShortPassphrase => t.save_short_passphrase().to_owned(),
         SaveError::PassphraseMismatch => t.save_passphrase_mismatch().to_owned(),
-        SaveError::Encrypt(why) => format!("{}{}", t.save_encrypt_failed(), say.text(why)),
+        SaveError::Encrypt(why) => format!("{}{}", t.save_encrypt_failed(), say.message(why)),
         SaveError::Full => t.save_full().to_owned(),
     }
 }
@@ -314,9 +315,9 @@ fn unlock_problem_text((t, say): (&Texts, Say), problem: &UnlockProblem) -> Stri
         UnlockProblem::Locked(UnlockError::CaMismatch) => t.unlock_ca_mismatch().to_owned(),
         UnlockProblem::Locked(UnlockError::DeviceMismatch) => t.unlock_device_mismatch().to_owned(),
         UnlockProblem::Locked(UnlockError::Damaged(why)) => {
-            format!("{}{}", t.unlock_unreadable(), say.text(why))
+            format!("{}{}", t.unlock_unreadable(), say.message(why))
         }
-        UnlockProblem::Failed(why) => format!("{}{}", t.unlock_failed(), say.text(why)),
+        UnlockProblem::Failed(why) => format!("{}{}", t.unlock_failed(), say.message(why)),
     }
 }
 
@@ -362,40 +363,39 @@ fn unlock_card(
 
 fn import_error_text((t, say): (&Texts, Say), error: &ImportError) -> String {
     match error {
-        ImportError::NotJson(why) => format!("{}{}", t.import_not_json(), say.text(why)),
+        ImportError::NotJson(why) => format!("{}{}", t.import_not_json(), say.message(why)),
         ImportError::NotProfiles => t.import_not_profiles().to_owned(),
         ImportError::Version(Some(v)) => format!("{}{v}", t.import_version()),
         ImportError::Version(None) => {
             format!("{}{}", t.import_version(), t.import_version_missing())
         }
-        ImportError::Invalid(why) => format!("{}{}", t.import_invalid(), say.text(why)),
+        ImportError::Invalid(why) => format!("{}{}", t.import_invalid(), say.message(why)),
         ImportError::Empty => t.import_empty().to_owned(),
         ImportError::TooMany(found) => format!("{}{found}", t.import_too_many()),
         ImportError::StoreFull { held, adding } => {
             format!("{}{held}, {adding}", t.import_store_full())
         }
-        ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.text(why)),
+        ImportError::Unreadable(why) => format!("{}{}", t.import_unreadable(), say.message(why)),
         ImportError::PlainKey { profile, slot } => {
             let key = match slot {
-                Some(KeySlot::Ca) => msg_str!("an unencrypted CA private key"),
-                Some(KeySlot::Device) => msg_str!("an unencrypted device private key"),
-                None => msg_str!("an unencrypted private key in its forms"),
+                Some(KeySlot::Ca) => said::CA_KEY,
+                Some(KeySlot::Device) => said::DEVICE_KEY,
+                None => said::FORM_KEY,
             };
-            say.text(&msg!(
-                "Profile “{}” holds {}: a profile may keep private keys only encrypted (ENCRYPTED PRIVATE KEY). Nothing was imported. Save the keys into a profile here, with a passphrase, and export it again.",
-                profile,
-                key
-            ))
+            say.message(
+                &Message::new(said::PLAIN_KEY)
+                    .with("profile", profile)
+                    .with_message("key", Message::new(key)),
+            )
         }
-        ImportError::BadCertificate { profile, why } => say.text(&msg!(
-            "Profile “{}” holds a certificate that cannot be read ({}). Nothing was imported.",
-            profile,
-            why
-        )),
-        ImportError::Check(why) => say.text(&msg!(
-            "The file's certificates could not be checked ({}). Nothing was imported.",
-            why
-        )),
+        ImportError::BadCertificate { profile, why } => say.message(
+            &Message::new(said::BAD_CERTIFICATE)
+                .with("profile", profile)
+                .with_message("why", why.clone()),
+        ),
+        ImportError::Check(why) => {
+            say.message(&Message::new(said::CHECK).with_message("why", why.clone()))
+        }
     }
 }
 
@@ -564,7 +564,7 @@ fn row(
 fn import_card(
     (t, say): (&Texts, Say),
     state: &UseReducerHandle<ProfilesState>,
-    import: &Callback<Result<Vec<u8>, String>>,
+    import: &Callback<Result<Vec<u8>, Message>>,
 ) -> Html {
     let onchange = {
         let import = import.clone();

@@ -23,25 +23,6 @@ pub fn bridge_url(port: u16) -> String {
     format!("ws://127.0.0.1:{port}{DEFAULT_WS_PATH}")
 }
 
-/// What the Console says about the bridge.
-pub mod said {
-    iotda_core::catalog! {
-        /// The bridge's close codes (docs/bridge.md), with what to do.
-        mod bridge {
-            UNREACHABLE = "the bridge could not reach the platform (name not resolved, connection refused or no answer in 30 s): check the host and port the bridge was started with";
-            UNKNOWN_CA = "the bridge does not trust the platform's certificate (unknown CA): start it again with --ca naming the platform's CA certificate ({ca})";
-            NAME_MISMATCH = "the platform's certificate is not issued for the name the bridge checks: start the bridge with the platform's host name, or add --tls-name NAME when --host is an address";
-            CERTIFICATE_REFUSED = "the platform refused the device certificate in the TLS handshake: its CA is not uploaded and verified on the platform, the device is not registered with this certificate, or --cert and --key are another device's";
-            TLS = "the TLS connection from the bridge to the platform failed (an expired platform certificate or a protocol error)";
-            PASSWORD = "the bridge refused the CONNECT because it carries a password: an X.509 device sends none; connect with “Connect through the local bridge”, which sends none";
-            NOT_CONNECT = "the bridge did not get an MQTT CONNECT as the first packet in time";
-            LOST = "the bridge lost its connection to the platform";
-            STOPPING = "the bridge was stopped (Ctrl-C): start it again to reconnect";
-            CLOSED = "{words} (bridge close code {code}; it said: {said})";
-        }
-    }
-}
-
 /// The command that starts the bridge for the Connection page's platform:
 /// its host, its MQTTS port (8883 when the page is set to another
 /// transport), the platform CA and the device's files under the names the
@@ -122,7 +103,7 @@ pub fn may_be_bridge(form: &ConsoleForm) -> bool {
 /// The bridge's close `code` in words, with the reason it gave; `None` for
 /// a code that is not one of the bridge's own.
 pub fn close_words(code: u16, reason: &str) -> Option<Message> {
-    use said::bridge as k;
+    use crate::messages::keys::bridge as k;
     let words = match code {
         1001 => Message::new(k::STOPPING),
         4000 => Message::new(k::UNREACHABLE),

@@ -7,7 +7,8 @@
 //! [`CertsAction::Worker`], and saves [`CertsState::saved`] after changes.
 //! Keys, passphrases and passwords are kept in memory only.
 
-use crate::msg;
+use crate::messages::keys::certs as said;
+use iotda_core::text::Message as Said;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::Rc;
@@ -307,7 +308,7 @@ pub enum JobState {
         progress: Option<(u32, u32)>,
     },
     /// Failed for a reason not about one input.
-    Failed(String),
+    Failed(Said),
     /// Stopped by the user (or by a restart of the worker).
     Cancelled,
 }
@@ -413,7 +414,7 @@ pub struct CertsState {
     /// Jobs running, failed or cancelled, by step.
     pub jobs: SmallMap<Step, JobState>,
     /// Errors shown next to inputs.
-    pub errors: SmallMap<Field, String>,
+    pub errors: SmallMap<Field, Said>,
     /// What finished jobs returned.
     pub results: Results,
 }
@@ -570,7 +571,7 @@ fn days(field: Field, text: &str) -> Result<u32, JobError> {
         Ok(days) if days > 0 => Ok(days),
         _ => Err(JobError::at(
             field,
-            msg!("enter the validity as a whole number of days, at least 1; got {text:?}"),
+            Said::new(said::DAYS).with("text", format!("{text:?}")),
         )),
     }
 }
@@ -730,14 +731,16 @@ impl CertsState {
 
     /// The CA, for jobs that sign.
     pub fn ca_pems(&self) -> Result<CaPems, JobError> {
-        let ca = self.results.ca.as_ref().ok_or_else(|| {
-            JobError::general(msg!("create or import the device CA in step 1 first"))
-        })?;
+        let ca = self
+            .results
+            .ca
+            .as_ref()
+            .ok_or_else(|| JobError::general(Said::new(said::NO_CA)))?;
         let key_pem = ca
             .issued
             .key_pem
             .clone()
-            .ok_or_else(|| JobError::general(msg!("the CA has no key: import it again")))?;
+            .ok_or_else(|| JobError::general(Said::new(said::CA_NO_KEY)))?;
         Ok(CaPems {
             cert_pem: ca.issued.cert_pem.clone(),
             key_pem,
@@ -746,15 +749,15 @@ impl CertsState {
 
     /// The device certificate and its key, for the exports.
     fn device_with_key(&self) -> Result<(&Issued, Secret), JobError> {
-        let device =
-            self.results.device.as_ref().ok_or_else(|| {
-                JobError::general(msg!("generate a device certificate above first"))
-            })?;
-        let key = device.key_pem.clone().ok_or_else(|| {
-            JobError::general(msg!(
-                "this certificate was signed from a CSR: its private key is not on this page"
-            ))
-        })?;
+        let device = self
+            .results
+            .device
+            .as_ref()
+            .ok_or_else(|| JobError::general(Said::new(said::NO_DEVICE)))?;
+        let key = device
+            .key_pem
+            .clone()
+            .ok_or_else(|| JobError::general(Said::new(said::FROM_CSR)))?;
         Ok((device, key))
     }
 
@@ -782,12 +785,9 @@ impl CertsState {
             Step::Device => {
                 let ca = self.ca_pems();
                 let cn = form.device_cn.trim();
-                let cn_error = cn.is_empty().then(|| {
-                    JobError::at(
-                        Field::DeviceCn,
-                        msg!("enter the node ID: it becomes the certificate's CN"),
-                    )
-                });
+                let cn_error = cn
+                    .is_empty()
+                    .then(|| JobError::at(Field::DeviceCn, Said::new(said::NODE_ID)));
                 let days = days(Field::DeviceDays, &form.device_days);
                 let errors: Vec<JobError> = [ca.clone().err(), cn_error, days.clone().err()]
                     .into_iter()
@@ -869,7 +869,7 @@ impl CertsState {
     }
 
     /// The error to show next to `field`.
-    pub fn error(&self, field: Field) -> Option<String> {
+    pub fn error(&self, field: Field) -> Option<Said> {
         self.errors.get(&field).cloned()
     }
 
@@ -889,7 +889,9 @@ impl CertsState {
             }
         }
         if !general.is_empty() {
-            self.jobs.insert(step, JobState::Failed(general.join("; ")));
+            if let Some(m) = crate::messages::joined(general) {
+                self.jobs.insert(step, JobState::Failed(m));
+            }
         }
     }
 
@@ -916,11 +918,8 @@ impl CertsState {
             }
             // The worker itself failed: every job it had is lost.
             Response::Failed { id: 0, errors } => {
-                let message = errors
-                    .into_iter()
-                    .map(|e| e.message)
-                    .collect::<Vec<_>>()
-                    .join("; ");
+                let message = crate::messages::joined(errors.into_iter().map(|e| e.message))
+                    .unwrap_or_else(|| Said::new(said::WORKER_FAILED));
                 for state in self.jobs.values_mut() {
                     if matches!(state, JobState::Running { .. }) {
                         *state = JobState::Failed(message.clone());
@@ -968,12 +967,8 @@ impl CertsState {
                 })
             }
             (step, _) => {
-                self.jobs.insert(
-                    step,
-                    JobState::Failed(msg!(
-                        "the certificate worker answered with the wrong result"
-                    )),
-                );
+                self.jobs
+                    .insert(step, JobState::Failed(Said::new(said::WRONG_RESULT)));
             }
         }
     }
@@ -987,6 +982,9 @@ impl CertsState {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
+    use crate::messages::plain;
     use crate::worker::protocol::CertView;
 
     fn apply(state: CertsState, actions: Vec<CertsAction>) -> CertsState {
@@ -1096,7 +1094,7 @@ pub(crate) mod tests {
             with_ca_and_device(),
             vec![
                 CertsAction::Started(Step::Inspect, 3),
-                CertsAction::Rejected(Step::Batch, vec![JobError::general("no ids")]),
+                CertsAction::Rejected(Step::Batch, vec![JobError::general(plain("no ids"))]),
                 CertsAction::Edit(Field::P12Password, "pw".into()),
             ],
         );
@@ -1116,7 +1114,7 @@ pub(crate) mod tests {
         let s = apply(
             CertsState::default(),
             vec![
-                CertsAction::Rejected(Step::Ca, vec![JobError::at(Field::CaDays, "bad")]),
+                CertsAction::Rejected(Step::Ca, vec![JobError::at(Field::CaDays, plain("bad"))]),
                 CertsAction::Edit(Field::CaDays, "365".into()),
                 CertsAction::Edit(Field::CaCn, "Root".into()),
                 CertsAction::Edit(Field::CaKeyType, "rsa4096".into()),
@@ -1212,13 +1210,19 @@ pub(crate) mod tests {
         s.form.ca_days = "ten".into();
         let errors = s.job(Step::Ca).unwrap_err();
         assert_eq!(errors[0].field, Some(Field::CaDays));
-        assert!(errors[0].message.contains("\"ten\""), "{errors:?}");
+        assert!(
+            errors[0].message.to_string().contains("\"ten\""),
+            "{errors:?}"
+        );
         s.form.ca_days = "0".into();
         assert!(s.job(Step::Ca).is_err());
 
         let errors = s.job(Step::Verification).unwrap_err();
         assert_eq!(errors[0].field, None);
-        assert!(errors[0].message.contains("step 1"), "{errors:?}");
+        assert!(
+            errors[0].message.to_string().contains("step 1"),
+            "{errors:?}"
+        );
 
         s.form.device_days = "-1".into();
         let errors = s.job(Step::Device).unwrap_err();
@@ -1229,12 +1233,14 @@ pub(crate) mod tests {
         );
 
         let s = apply(s, vec![CertsAction::Rejected(Step::Device, errors)]);
-        assert!(s.error(Field::DeviceCn).unwrap().contains("node ID"));
+        assert!(s
+            .error(Field::DeviceCn)
+            .unwrap()
+            .to_string()
+            .contains("node ID"));
         assert_eq!(
             s.job_state(Step::Device),
-            Some(&JobState::Failed(
-                "create or import the device CA in step 1 first".into()
-            ))
+            Some(&JobState::Failed(Said::new(said::NO_CA)))
         );
     }
 
@@ -1301,7 +1307,7 @@ pub(crate) mod tests {
         );
         let errors = s.job(Step::KeyExport).unwrap_err();
         assert!(
-            errors[0].message.contains("signed from a CSR"),
+            errors[0].message.to_string().contains("signed from a CSR"),
             "{errors:?}"
         );
         assert!(CertsState::default().job(Step::Pkcs12).is_err());
@@ -1323,7 +1329,10 @@ pub(crate) mod tests {
             vec![
                 CertsAction::Worker(Response::Failed {
                     id: 2,
-                    errors: vec![JobError::at(Field::InspectInput, "no PEM block found")],
+                    errors: vec![JobError::at(
+                        Field::InspectInput,
+                        plain("no PEM block found"),
+                    )],
                 }),
                 done(1, ca_outcome()),
                 // A late answer to a job nobody waits for changes nothing.
@@ -1332,8 +1341,8 @@ pub(crate) mod tests {
         );
         assert_eq!(s.job_state(Step::Inspect), None);
         assert_eq!(
-            s.error(Field::InspectInput).as_deref(),
-            Some("no PEM block found")
+            s.error(Field::InspectInput),
+            Some(plain("no PEM block found"))
         );
         assert!(s.results.ca.as_ref().unwrap().created);
         assert_eq!(s.job_state(Step::Ca), None);
@@ -1386,16 +1395,16 @@ pub(crate) mod tests {
             s,
             vec![
                 CertsAction::Started(Step::Device, 3),
-                CertsAction::Worker(Response::worker_failed(
+                CertsAction::Worker(Response::worker_failed(plain(
                     "the certificate worker failed: boom",
-                )),
+                ))),
             ],
         );
         assert_eq!(
             s.job_state(Step::Device),
-            Some(&JobState::Failed(
-                "the certificate worker failed: boom".into()
-            ))
+            Some(&JobState::Failed(plain(
+                "the certificate worker failed: boom"
+            )))
         );
         assert_eq!(s.job_state(Step::Ca), Some(&JobState::Cancelled));
     }

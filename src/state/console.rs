@@ -3,7 +3,8 @@
 //! tested natively. The page owns the MQTT client (`web::mqtt`) and feeds
 //! its events in; nothing here calls the browser.
 
-use crate::msg;
+use crate::messages::keys::console as said;
+use iotda_core::text::{Message as Said, Say as Words};
 use std::collections::VecDeque;
 use std::fmt;
 use std::rc::Rc;
@@ -144,7 +145,7 @@ pub struct FormError {
     /// The field.
     pub field: FormField,
     /// In words.
-    pub message: String,
+    pub message: Said,
 }
 
 /// A checked connection: where and how.
@@ -165,7 +166,7 @@ impl ConsoleForm {
     pub fn from_connection_page(
         connect: &ConnectForm,
         credentials: Option<&Credentials>,
-    ) -> (Self, Option<String>) {
+    ) -> (Self, Option<Said>) {
         let (tls, port, note) = match connect.transport {
             Transport::Ws | Transport::Wss => (
                 connect.transport == Transport::Wss,
@@ -175,12 +176,11 @@ impl ConsoleForm {
             Transport::Mqtt | Transport::Mqtts => (
                 true,
                 Transport::Wss.default_port().to_string(),
-                Some(msg!(
-                    "The Connection page uses {} on port {}; a browser can only use MQTT over \
-                     WebSocket, so the console connects with wss on port 443.",
-                    connect.transport.scheme(),
-                    connect.port
-                )),
+                Some(
+                    Said::new(said::WSS_ONLY)
+                        .with("scheme", connect.transport.scheme())
+                        .with("port", &connect.port),
+                ),
             ),
         };
         let mut form = Self {
@@ -203,18 +203,9 @@ impl ConsoleForm {
                 form.password = c.password.expose().to_owned();
                 note
             }
-            None => Some(
-                [
-                    note.unwrap_or_default(),
-                    msg!(
-                        "No credentials yet: type the device id and secret on the Connection page \
-                     (or the ClientId, user name and password here)."
-                    ),
-                ]
-                .join("\n")
-                .trim()
-                .to_owned(),
-            ),
+            None => {
+                crate::messages::lines(note.into_iter().chain([Said::new(said::NO_CREDENTIALS)]))
+            }
         };
         (form, note)
     }
@@ -237,15 +228,12 @@ impl ConsoleForm {
     /// loopback over `ws://`, in clear: anyone on the way can read it. The
     /// page cannot resolve names, so only `localhost` (and `*.localhost`)
     /// and loopback addresses count as loopback.
-    pub fn cleartext_warning(&self) -> Option<String> {
+    pub fn cleartext_warning(&self) -> Option<Said> {
         let host = self.host.trim();
         if self.tls || self.password.is_empty() || host.is_empty() || is_loopback(host) {
             return None;
         }
-        Some(msg!(
-            "the password goes to {} in clear text over ws://, without TLS: anyone on the way can read it; tick TLS (wss://, IoTDA: port 443)",
-            host
-        ))
+        Some(Said::new(said::CLEARTEXT).with("host", host))
     }
 
     /// Checks the form and builds the URL and session options.
@@ -256,7 +244,7 @@ impl ConsoleForm {
                 EndpointError::Path(_) => FormField::Path,
                 _ => FormField::Host,
             },
-            message: e.to_string(),
+            message: e.message(),
         };
         let port = iotda_core::endpoint::parse_port(self.port.trim()).map_err(endpoint_error)?;
         let endpoint = Endpoint {
@@ -276,10 +264,7 @@ impl ConsoleForm {
             .parse::<u16>()
             .map_err(|_| FormError {
                 field: FormField::KeepAlive,
-                message: msg!(
-                    "keep alive is whole seconds from 0 (off) to 65535, not {:?}",
-                    self.keep_alive
-                ),
+                message: Said::new(said::KEEP_ALIVE).with("got", format!("{:?}", self.keep_alive)),
             })?;
         let mut options = Options::new(self.client_id.trim());
         options.version = self.version.protocol();
@@ -293,7 +278,7 @@ impl ConsoleForm {
         // without user name in 3.1.1, ...) and says what is wrong.
         Session::new(options.clone(), 0).map_err(|e| FormError {
             field: FormField::Login,
-            message: e.to_string(),
+            message: e.message(),
         })?;
         Ok(Connection {
             url: endpoint.url(),
@@ -313,7 +298,7 @@ pub enum SubStatus {
     /// Granted with this QoS.
     Granted(u8),
     /// Refused by the broker, in words.
-    Refused(String),
+    Refused(Said),
 }
 
 /// One row of the subscription list.
@@ -330,9 +315,9 @@ pub struct SubscriptionRow {
 
 impl SubscriptionRow {
     /// The subscription to send, or why the row cannot be sent.
-    pub fn subscription(&self) -> Result<Subscription, String> {
-        let filter = TopicFilter::new(self.filter.trim()).map_err(|e| e.to_string())?;
-        let qos = QoS::try_from(self.qos).map_err(|e| e.to_string())?;
+    pub fn subscription(&self) -> Result<Subscription, Said> {
+        let filter = TopicFilter::new(self.filter.trim()).map_err(|e| e.message())?;
+        let qos = QoS::try_from(self.qos).map_err(|e| e.message())?;
         Ok(Subscription::new(filter, qos))
     }
 }
@@ -382,9 +367,10 @@ impl Default for PublishForm {
 impl PublishForm {
     /// The message to send, or what is wrong (topic, or JSON with its line
     /// and column).
-    pub fn message(&self) -> Result<Message, String> {
-        let topic = TopicName::new(self.topic.trim()).map_err(|e| msg!("topic: {e}"))?;
-        let qos = QoS::try_from(self.qos).map_err(|e| e.to_string())?;
+    pub fn message(&self) -> Result<Message, Said> {
+        let topic = TopicName::new(self.topic.trim())
+            .map_err(|e| Said::new(said::TOPIC).with_message("why", e.message()))?;
+        let qos = QoS::try_from(self.qos).map_err(|e| e.message())?;
         if self.json {
             check_json(&self.payload)?;
         }
@@ -396,18 +382,22 @@ impl PublishForm {
 
 /// `Ok` if `text` is one JSON value, else the parser's complaint with line
 /// and column.
-pub fn check_json(text: &str) -> Result<(), String> {
+pub fn check_json(text: &str) -> Result<(), Said> {
     // Bytes, not `from_str`: one serde_json reader (see `storage::load`).
     serde_json::from_slice::<serde::de::IgnoredAny>(text.as_bytes())
         .map(|_| ())
-        .map_err(|e| msg!("not JSON: {e}"))
+        .map_err(|e| not_json(&e))
+}
+
+fn not_json(e: &serde_json::Error) -> Said {
+    Said::new(said::NOT_JSON).with_message("why", crate::messages::json(e))
 }
 
 /// `text` as indented JSON, or the parser's complaint.
-pub fn pretty_json(text: &str) -> Result<String, String> {
+pub fn pretty_json(text: &str) -> Result<String, Said> {
     let value: serde_json::Value =
-        serde_json::from_slice(text.as_bytes()).map_err(|e| msg!("not JSON: {e}"))?;
-    serde_json::to_string_pretty(&value).map_err(|e| e.to_string())
+        serde_json::from_slice(text.as_bytes()).map_err(|e| not_json(&e))?;
+    serde_json::to_string_pretty(&value).map_err(|e| not_json(&e))
 }
 
 /// A ready-made message for an IoTDA uplink topic.
@@ -513,7 +503,7 @@ pub struct LogEntry {
     /// Payload.
     pub payload: Rc<[u8]>,
     /// For a publish: its request, and how it ended (`None` while waiting).
-    pub outcome: Option<(RequestId, Option<Result<(), String>>)>,
+    pub outcome: Option<(RequestId, Option<Result<(), Said>>)>,
 }
 
 impl LogEntry {
@@ -601,7 +591,7 @@ impl MessageLog {
     }
 
     /// Records how a publish ended.
-    pub fn settle(&mut self, id: RequestId, outcome: Result<(), String>) {
+    pub fn settle(&mut self, id: RequestId, outcome: Result<(), Said>) {
         let found = self
             .entries
             .iter_mut()
@@ -771,9 +761,9 @@ pub fn render_payload(payload: &[u8], view: PayloadView) -> String {
             Err(_) => hex_dump(payload),
         },
         PayloadView::Json => std::str::from_utf8(payload)
-            .map_err(|e| msg!("not UTF-8 text: {e}"))
+            .map_err(|e| Said::new(said::NOT_UTF8).with("why", e))
             .and_then(pretty_json)
-            .unwrap_or_else(|e| e),
+            .unwrap_or_else(|e| e.to_string()),
         PayloadView::Text => String::from_utf8_lossy(payload).into_owned(),
         PayloadView::Hex => hex_dump(payload),
     }
@@ -855,15 +845,15 @@ pub enum Status {
     },
     /// The connection ended; the session reconnects by itself. Why, in
     /// words.
-    Waiting(String),
+    Waiting(Said),
     /// Refused for good or closed on a problem that retrying will not fix.
-    Failed(String),
+    Failed(Said),
 }
 
 impl Status {
     /// After a connection ended for `why`: waiting if the session will try
     /// again, failed if it will not.
-    fn ended(why: String, reconnect_at: Option<Instant>) -> Self {
+    fn ended(why: Said, reconnect_at: Option<Instant>) -> Self {
         match reconnect_at {
             Some(_) => Self::Waiting(why),
             None => Self::Failed(why),
@@ -875,7 +865,7 @@ impl From<SubscribeOutcome> for SubStatus {
     fn from(outcome: SubscribeOutcome) -> Self {
         match outcome {
             SubscribeOutcome::Granted(q) => Self::Granted(u8::from(q)),
-            SubscribeOutcome::Refused(_) => Self::Refused(outcome.to_string()),
+            SubscribeOutcome::Refused(_) => Self::Refused(outcome.message()),
         }
     }
 }
@@ -887,7 +877,7 @@ pub struct ConsoleState {
     /// The connection form.
     pub form: ConsoleForm,
     /// Note from filling the form from the Connection page.
-    pub note: Option<String>,
+    pub note: Option<Said>,
     /// Form error shown after Connect was pressed.
     pub form_error: Option<FormError>,
     /// Subscriptions.
@@ -895,18 +885,18 @@ pub struct ConsoleState {
     /// The filter typed in "add subscription".
     pub new_filter: String,
     /// Why the last subscription change failed.
-    pub subscription_error: Option<String>,
+    pub subscription_error: Option<Said>,
     /// The publish form.
     pub publish: PublishForm,
     /// Why the last publish was refused before sending.
-    pub publish_error: Option<String>,
+    pub publish_error: Option<Said>,
     /// Connection status.
     pub status: Status,
     /// The URL of the connection the client was last asked to make.
     pub url: String,
     /// Recent session events in words, newest last (at most
     /// [`ACTIVITY_LINES`]).
-    pub activity: VecDeque<String>,
+    pub activity: VecDeque<Said>,
     /// Nothing was saved: the Console fills its form from the Connection
     /// page when it is next shown (and saves nothing before).
     pub prefill: bool,
@@ -940,7 +930,7 @@ pub enum ConsoleAction {
     /// A form field changed.
     Form(Box<ConsoleForm>),
     /// The form was filled from the Connection page.
-    Prefill(Box<ConsoleForm>, Option<String>),
+    Prefill(Box<ConsoleForm>, Option<Said>),
     /// Connect was refused by the form check.
     FormError(Option<FormError>),
     /// The client was asked to connect to this URL.
@@ -961,11 +951,11 @@ pub enum ConsoleAction {
     /// A SUBSCRIBE was sent for these filters.
     SubscribeSent(Vec<String>, RequestId),
     /// A subscription change failed before sending.
-    SubscriptionError(Option<String>),
+    SubscriptionError(Option<Said>),
     /// The publish form changed.
     Publish(PublishForm),
     /// A publish was refused before sending.
-    PublishError(Option<String>),
+    PublishError(Option<Said>),
     /// The settings were replaced from outside (a profile restored,
     /// everything forgotten; `None`: none saved). The connection and its
     /// status stay; the subscriptions are sent again when connected.
@@ -995,7 +985,7 @@ impl ConsoleState {
         }
     }
 
-    fn log(&mut self, line: String) {
+    fn log(&mut self, line: Said) {
         self.activity.push_back(line);
         while self.activity.len() > ACTIVITY_LINES {
             self.activity.pop_front();
@@ -1004,21 +994,23 @@ impl ConsoleState {
 
     fn event(&mut self, event: Event) {
         match event {
-            Event::Warning(w) => self.log(msg!("warning: {w}")),
+            Event::Warning(w) => {
+                self.log(Said::new(said::WARNING).with_message("w", w.message()));
+            }
             Event::Reconnecting { attempt } => {
                 self.status = Status::Connecting;
-                self.log(msg!("reconnecting (attempt {attempt})"));
+                self.log(Said::new(said::RECONNECTING).with("attempt", attempt));
             }
             Event::Connected(c) => {
                 self.refused = None;
                 self.status = Status::Connected {
                     session_present: c.session_present,
                 };
-                self.log(if c.session_present {
-                    msg!("connected; the broker kept the session")
+                self.log(Said::new(if c.session_present {
+                    said::CONNECTED_KEPT
                 } else {
-                    "connected".into()
-                });
+                    said::CONNECTED
+                }));
             }
             Event::Refused {
                 refusal,
@@ -1029,7 +1021,7 @@ impl ConsoleState {
                     seq,
                     refusal: refusal.clone(),
                 });
-                let why = msg!("refused: {refusal}");
+                let why = Said::new(said::REFUSED).with_message("refusal", refusal.message());
                 self.log(why.clone());
                 self.status = Status::ended(why, reconnect_at);
                 self.reset_subscriptions();
@@ -1038,25 +1030,25 @@ impl ConsoleState {
                 cause,
                 reconnect_at,
             } => {
-                let why = cause.to_string();
-                self.log(msg!("connection lost: {why}"));
+                let why = cause.message();
+                self.log(Said::new(said::LOST).with_message("why", why.clone()));
                 self.status = Status::ended(why, reconnect_at);
                 // Subscriptions stay active in the session; it renews them.
             }
             Event::Disconnected => {
                 self.status = Status::Disconnected;
-                self.log("disconnected".into());
+                self.log(Said::new(said::DISCONNECTED));
                 self.reset_subscriptions();
             }
             Event::Subscribed { id, results } => {
                 for result in results {
                     self.log(match result.outcome {
-                        SubscribeOutcome::Granted(_) => {
-                            msg!("subscribed to {}: {}", result.filter, result.outcome)
-                        }
-                        SubscribeOutcome::Refused(_) => {
-                            msg!("subscription to {} {}", result.filter, result.outcome)
-                        }
+                        SubscribeOutcome::Granted(_) => Said::new(said::SUBSCRIBED)
+                            .with("filter", &result.filter)
+                            .with_message("outcome", result.outcome.message()),
+                        SubscribeOutcome::Refused(_) => Said::new(said::SUBSCRIPTION_REFUSED)
+                            .with("filter", &result.filter)
+                            .with_message("outcome", result.outcome.message()),
                     });
                     let status = SubStatus::from(result.outcome);
                     for row in &mut self.subscriptions {
@@ -1077,16 +1069,18 @@ impl ConsoleState {
                         }
                     }
                 }
-                self.log(msg!("subscriptions renewed after reconnecting"));
+                self.log(Said::new(said::RENEWED));
             }
             Event::Unsubscribed { results, .. } => {
                 for result in results {
-                    self.log(msg!("unsubscribed from {}", result.filter));
+                    self.log(Said::new(said::UNSUBSCRIBED).with("filter", &result.filter));
                 }
             }
-            Event::PublishFailed { error, .. } => self.log(msg!("publish failed: {error}")),
+            Event::PublishFailed { error, .. } => {
+                self.log(Said::new(said::PUBLISH_FAILED).with_message("error", error.message()));
+            }
             Event::Pong { round_trip } => {
-                self.log(msg!("ping answered in {} ms", round_trip.as_millis()));
+                self.log(Said::new(said::PONG).with("ms", round_trip.as_millis()));
             }
             Event::Published { .. } | Event::Message(_) => {}
         }
@@ -1196,6 +1190,8 @@ impl Reducible for ConsoleState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
     use iotda_core::credentials::{SignType, Timestamp};
     use iotda_core::mqtt::session::{Connected, SubscribeResult};
 
@@ -1234,7 +1230,7 @@ mod tests {
         assert_eq!(form.username, "dev_1");
         assert_eq!(form.password, creds.password.expose());
         assert!(form.iotda);
-        assert!(note.unwrap().contains("wss on port 443"));
+        assert!(note.unwrap().to_string().contains("wss on port 443"));
         let conn = form.connection().unwrap();
         assert_eq!(
             conn.url,
@@ -1252,7 +1248,7 @@ mod tests {
         assert!(!form.tls);
         assert_eq!(form.port, "9001");
         assert!(form.client_id.is_empty());
-        assert!(note.unwrap().contains("No credentials yet"));
+        assert!(note.unwrap().to_string().contains("No credentials yet"));
         assert_eq!(form.connection().unwrap().url, "ws://127.0.0.1:9001/mqtt");
     }
 
@@ -1287,7 +1283,7 @@ mod tests {
         let keep_alive = form(|f| f.keep_alive = "-1".into());
         assert_eq!(keep_alive.field, FormField::KeepAlive);
         assert!(
-            keep_alive.message.contains("0 (off) to 65535"),
+            keep_alive.message.to_string().contains("0 (off) to 65535"),
             "{keep_alive:?}"
         );
         let login = form(|f| {
@@ -1315,7 +1311,9 @@ mod tests {
             "localhost.example",
         ] {
             let warning = form(host, false, "pw").cleartext_warning();
-            let warning = warning.unwrap_or_else(|| panic!("no warning for {host}"));
+            let warning = warning
+                .unwrap_or_else(|| panic!("no warning for {host}"))
+                .to_string();
             assert!(
                 warning.starts_with(&format!("the password goes to {host} in clear text")),
                 "{warning}"
@@ -1363,12 +1361,16 @@ mod tests {
             payload: "{\"a\":\n 1,}".into(),
             ..PublishForm::default()
         };
-        let error = form.message().unwrap_err();
+        let error = form.message().unwrap_err().to_string();
         assert!(error.contains("line 2"), "{error}");
         form.json = false;
         assert_eq!(form.message().unwrap().payload, b"{\"a\":\n 1,}");
         form.topic = "a/+".into();
-        assert!(form.message().unwrap_err().starts_with("topic:"));
+        assert!(form
+            .message()
+            .unwrap_err()
+            .to_string()
+            .starts_with("topic:"));
         form.topic = "a/b".into();
         form.qos = 3;
         assert!(form.message().is_err());
@@ -1443,10 +1445,10 @@ mod tests {
         let id = session.publish(t, message("a", b"x")).unwrap();
         let seq = log.push(Dir::Out, 0, &message("a", b"x"), Some(id));
         assert_eq!(log.get(seq).unwrap().outcome, Some((id, None)));
-        log.settle(id, Err("refused".into()));
+        log.settle(id, Err(crate::messages::plain("refused")));
         assert_eq!(
             log.get(seq).unwrap().outcome,
-            Some((id, Some(Err("refused".into()))))
+            Some((id, Some(Err(crate::messages::plain("refused")))))
         );
     }
 
@@ -1533,7 +1535,12 @@ mod tests {
             }],
         })));
         assert_eq!(state.subscriptions[0].status, SubStatus::Granted(0));
-        assert!(state.activity.back().unwrap().contains("granted QoS 0"));
+        assert!(state
+            .activity
+            .back()
+            .unwrap()
+            .to_string()
+            .contains("granted QoS 0"));
         let state = state.reduce(ConsoleAction::Session(Box::new(Event::Connected(
             Connected {
                 session_present: false,
@@ -1610,7 +1617,7 @@ mod tests {
         };
         let lost = || {
             Box::new(Event::ConnectionLost {
-                cause: LostCause::Transport("closed".into()),
+                cause: LostCause::Transport(crate::messages::plain("closed")),
                 reconnect_at: Some(Instant::from_millis(1)),
             })
         };

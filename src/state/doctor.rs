@@ -5,6 +5,8 @@
 //! nothing. The device's secret and password cross to the worker in the
 //! request and are kept nowhere; `Debug` elides them.
 
+use crate::messages::Msg;
+use iotda_core::text::{Message, Say};
 use std::fmt;
 
 use iotda_core::doctor::{self, Attempt};
@@ -48,8 +50,8 @@ pub struct DoctorAnswer {
     pub id: u32,
     /// The verdict on the attempt.
     pub verdict: Verdict,
-    /// What the platform means by the code it got, in English.
-    pub means: Option<String>,
+    /// What the platform means by the code it got.
+    pub means: Option<Msg>,
 }
 
 /// Answers `request`.
@@ -62,7 +64,7 @@ pub fn answer(request: &DoctorRequest) -> DoctorAnswer {
             &request.input,
             request.now,
         ),
-        means: code_of(&request.code).map(|c| doctor::explain_refusal(c).to_owned()),
+        means: code_of(&request.code).map(|c| Msg(Message::new(doctor::refusal_key(c)))),
     }
 }
 
@@ -103,11 +105,11 @@ pub enum Verdict {
     Unreadable {
         /// Which input.
         field: Input,
-        /// Why, in English (shown through the message catalog).
-        why: String,
+        /// Why.
+        why: Msg,
     },
-    /// The first broken rule, in English.
-    Found(String),
+    /// The first broken rule.
+    Found(Msg),
     /// Every rule holds.
     FollowsTheRules,
 }
@@ -167,16 +169,16 @@ pub fn verdict(device_id: &str, secret: &str, input: &AttemptInput, now: i64) ->
         }
     };
     match doctor::diagnose_secret(device_id.trim(), secret, None, &attempt, at) {
-        Ok(Some(finding)) => Verdict::Found(finding.to_string()),
+        Ok(Some(finding)) => Verdict::Found(Msg(finding.message())),
         Ok(None) => Verdict::FollowsTheRules,
         Err(e) => unreadable(Input::Truth, e),
     }
 }
 
-fn unreadable(field: Input, why: impl ToString) -> Verdict {
+fn unreadable(field: Input, why: impl Say) -> Verdict {
     Verdict::Unreadable {
         field,
-        why: why.to_string(),
+        why: Msg(why.message()),
     }
 }
 
@@ -220,13 +222,13 @@ mod tests {
         let Verdict::Found(finding) = verdict(DEVICE, SECRET, &sent("2026120721"), NOW) else {
             panic!("a local hour is a finding");
         };
-        assert!(finding.contains("UTC"), "{finding}");
+        assert!(finding.to_string().contains("UTC"), "{finding}");
         let mut swapped = sent("2026120713");
         swapped.username = "sensor01".into();
         let Verdict::Found(finding) = verdict(DEVICE, SECRET, &swapped, NOW) else {
             panic!("a node id as user name is a finding");
         };
-        assert!(finding.contains("node id"), "{finding}");
+        assert!(finding.to_string().contains("node id"), "{finding}");
     }
 
     #[test]
@@ -242,7 +244,7 @@ mod tests {
         let answer = answer(&request);
         assert_eq!(answer.id, 7);
         assert_eq!(answer.verdict, Verdict::FollowsTheRules);
-        assert!(answer.means.unwrap().contains("not authorized"));
+        assert!(answer.means.unwrap().to_string().contains("not authorized"));
         let password = request.input.password.clone();
         let debug = format!("{request:?}");
         assert!(
@@ -287,7 +289,7 @@ mod tests {
             panic!("a CONNACK is not a CONNECT");
         };
         assert_eq!(field, Input::Capture);
-        assert!(why.contains("CONNACK"), "{why}");
+        assert!(why.to_string().contains("CONNACK"), "{why}");
         // CONNECT 3.1.1 with ClientId "d", no user name: the ClientId is not
         // IoTDA's form.
         input.connect_hex = "10 0d 00 04 4d 51 54 54 04 02 00 3c 00 01 64".into();

@@ -13,16 +13,6 @@
 use iotda_core::mqtt::session::ConnectRefusal;
 use iotda_core::text::Message;
 
-/// What the Console says about a dropped connection.
-pub mod said {
-    iotda_core::catalog! {
-        /// The takeover loop.
-        mod dropped {
-            TAKEOVER = "another client is using this device id: the broker accepted the connection and closed it within seconds, {count} times in a row, as it does when a second client connects with the same ClientId {client_id}. IoTDA keeps one connection per device: stop the other client (or the device itself), or try with another device. The Console stopped reconnecting.";
-        }
-    }
-}
-
 /// A drop this soon after CONNACK counts towards the takeover loop.
 pub const SOON_MS: u64 = 5_000;
 
@@ -68,7 +58,7 @@ impl TakeoverWatch {
 
 /// The takeover loop in words, for the ClientId `client_id`.
 pub fn takeover(client_id: &str) -> Message {
-    Message::new(said::dropped::TAKEOVER)
+    Message::new(crate::messages::keys::dropped::TAKEOVER)
         .with("count", DROPS)
         .with("client_id", client_id)
 }

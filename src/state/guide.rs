@@ -18,6 +18,9 @@
 //! page ◀── SimResponse::Guide (HTML) ── worker
 //! ```
 
+use crate::messages::keys::guide as said;
+use crate::messages::Msg;
+use iotda_core::text::{Message, Say as Words};
 use std::fmt::Write;
 
 use iotda_core::endpoint::{self, shell_quote, Transport};
@@ -272,7 +275,7 @@ pub struct Seen {
     /// The saved Connection form.
     pub connect: Option<ConnectForm>,
     /// The saved product model, or why it does not read.
-    pub model: Option<Result<ProductModel, String>>,
+    pub model: Option<Result<ProductModel, Msg>>,
     /// The certificates the Certificates page holds (public parts).
     pub issued: IssuedPublic,
     /// The verification code typed on the Certificates page.
@@ -623,7 +626,7 @@ impl GuideInput {
             model: self
                 .model
                 .as_deref()
-                .map(|m| ProductModel::from_json(m.as_bytes()).map_err(|e| e.to_string())),
+                .map(|m| ProductModel::from_json(m.as_bytes()).map_err(|e| Msg(e.message()))),
             issued: issued.unwrap_or_default(),
             code: certs.map(|c| c.code).unwrap_or_default(),
             has_secret,
@@ -649,11 +652,11 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The text at `path` in the fetched JSON.
-fn text_at<'a>(value: &'a Value, path: &[&str]) -> Result<&'a str, String> {
+fn text_at<'a>(value: &'a Value, path: &[&str]) -> Result<&'a str, Msg> {
     path.iter()
         .try_fold(value, |v, key| v.get(key))
         .and_then(Value::as_str)
-        .ok_or_else(|| format!("the guide's text has nothing at {}", path.join(".")))
+        .ok_or_else(|| Msg(Message::new(said::NOTHING_AT).with("path", path.join("."))))
 }
 
 /// The page the step's check links to (its name is under `pages` in the
@@ -676,9 +679,10 @@ fn page_of(step: StepId) -> &'static str {
 ///
 /// `text` is the guide's text (JSON) fetched from [`GuideInput::url`]; the
 /// error says what it lacks.
-pub fn render(input: &GuideInput, text: &str) -> Result<String, String> {
-    let text: Value = serde_json::from_str(text)
-        .map_err(|e| format!("the guide's text is not valid JSON: {e}"))?;
+pub fn render(input: &GuideInput, text: &str) -> Result<String, Msg> {
+    let text: Value = serde_json::from_str(text).map_err(|e| {
+        Msg(Message::new(said::NOT_JSON).with_message("why", crate::messages::json(&e)))
+    })?;
     let at = |path: &[&str]| text_at(&text, path);
     let (seen, progress, unreadable) = input.seen();
     let copy = at(&["ui", "copy"])?;
@@ -846,7 +850,7 @@ mod tests {
         let check = seen.check(StepId::Product);
         assert_eq!(check.status, Status::Done);
         assert_eq!(check.shown[1].text, properties.to_string());
-        seen.model = Some(Err("bad".into()));
+        seen.model = Some(Err(Msg(Message::new(said::NOT_JSON))));
         assert_eq!(seen.check(StepId::Product).status, Status::Warn);
     }
 
@@ -1081,6 +1085,9 @@ mod tests {
     fn bad_text_is_an_error_that_says_what_is_missing() {
         assert!(render(&input(), "<html>").is_err());
         let err = render(&input(), r#"{"intro":"x","steps":{},"ui":{"copy":"Copy"}}"#).unwrap_err();
-        assert_eq!(err, "the guide's text has nothing at steps.access.title");
+        assert_eq!(
+            err.to_string(),
+            "the guide's text has nothing at steps.access.title"
+        );
     }
 }

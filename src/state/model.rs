@@ -2,7 +2,8 @@
 //! (a draft), turned back into a checked [`ProductModel`] with every
 //! problem named by service, property and field. Pure, tested natively.
 
-use crate::msg;
+use crate::messages::keys::{model_page as said, plain};
+use iotda_core::text::{Message, Say as Words};
 use std::rc::Rc;
 
 use iotda_core::iotda::{
@@ -20,16 +21,26 @@ struct Shape {
 }
 
 /// Reads a product model's REST JSON, refusing JSON that is not one.
-pub fn read_model(bytes: &[u8]) -> Result<ProductModel, String> {
+pub fn read_model(bytes: &[u8]) -> Result<ProductModel, Message> {
     if let Ok(Shape {
         service_capabilities: None,
     }) = serde_json::from_slice::<Shape>(bytes)
     {
-        return Err(msg!(
-            "this JSON is not a product model: it has no \"service_capabilities\" (a report or another message?)"
-        ));
+        return Err(Message::new(said::NOT_A_MODEL));
     }
-    ProductModel::from_json(bytes).map_err(|e| e.to_string())
+    ProductModel::from_json(bytes).map_err(|e| e.message())
+}
+
+/// `n` with its noun: `1 service`, `2 services`.
+fn counted(n: usize, one: iotda_core::text::Key, many: iotda_core::text::Key) -> Message {
+    Message::new(if n == 1 { one } else { many }).with("n", n)
+}
+
+/// What is wrong with the file `name`: `name: why`.
+pub fn named(name: &str, why: Message) -> Message {
+    Message::new(said::NAMED)
+        .with("name", name)
+        .with_message("why", why)
 }
 
 /// One property as typed.
@@ -99,23 +110,23 @@ impl PropertyDraft {
         })
     }
 
-    fn to_property(&self, at: &str, errors: &mut Vec<DraftError>) -> Property {
-        let mut error = |field: &'static str, message: String| {
+    fn to_property(&self, at: &Message, errors: &mut Vec<DraftError>) -> Property {
+        let mut error = |field: &'static str, message: Message| {
             errors.push(DraftError {
-                at: at.to_owned(),
+                at: Some(at.clone()),
                 field,
                 message,
             })
         };
         let name = self.name.trim();
         if name.is_empty() {
-            error("name", msg!("a property needs a name"));
+            error("name", Message::new(said::PROPERTY_NAME));
         }
         let text = |s: &str| Some(s.trim().to_owned()).filter(|s| !s.is_empty());
         let step = text(&self.step).and_then(|s| match s.parse::<Number>() {
             Ok(n) => Some(n),
             Err(_) => {
-                error("step", msg!("step must be a number, not {s:?}"));
+                error("step", Message::new(said::STEP).with("s", format!("{s:?}")));
                 None
             }
         });
@@ -124,7 +135,7 @@ impl PropertyDraft {
             Err(_) => {
                 error(
                     "max_length",
-                    msg!("max length must be a whole number, not {s:?}"),
+                    Message::new(said::MAX_LENGTH).with("s", format!("{s:?}")),
                 );
                 None
             }
@@ -132,10 +143,7 @@ impl PropertyDraft {
         let method = Method::parse(self.method.trim()).unwrap_or_else(|| {
             error(
                 "method",
-                msg!(
-                    "access is R, W and/or E (for example RW), not {:?}",
-                    self.method
-                ),
+                Message::new(said::ACCESS).with("got", format!("{:?}", self.method)),
             );
             self.base.method
         });
@@ -175,13 +183,12 @@ pub struct ServiceDraft {
 /// What is wrong with a draft, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftError {
-    /// `Battery` or `Battery.batteryLevel` (or a JSON path from the model
-    /// check).
-    pub at: String,
+    /// `Battery` or `Battery.batteryLevel` (`None`: the whole model).
+    pub at: Option<Message>,
     /// The field (`name`, `min`, ...), or `model` for the whole.
     pub field: &'static str,
     /// In words.
-    pub message: String,
+    pub message: Message,
 }
 
 /// The whole model as typed.
@@ -223,39 +230,43 @@ impl ModelDraft {
         for (i, s) in self.services.iter().enumerate() {
             let id = s.service_id.trim();
             let at = if id.is_empty() {
-                msg!("service {}", i + 1)
+                Message::new(said::SERVICE_N).with("n", i + 1)
             } else {
-                id.to_owned()
+                Message::new(plain::TEXT).with("text", id)
             };
             if id.is_empty() {
                 errors.push(DraftError {
-                    at: at.clone(),
+                    at: Some(at.clone()),
                     field: "service_id",
-                    message: msg!("a service needs an id"),
+                    message: Message::new(said::SERVICE_ID),
                 });
             } else if self.services[..i].iter().any(|o| o.service_id.trim() == id) {
                 errors.push(DraftError {
-                    at: at.clone(),
+                    at: Some(at.clone()),
                     field: "service_id",
-                    message: msg!("two services are called {id}"),
+                    message: Message::new(said::TWO_SERVICES).with("id", id),
                 });
             }
             let mut properties = Vec::new();
             for (j, p) in s.properties.iter().enumerate() {
                 let name = p.name.trim();
-                let p_at = format!(
-                    "{at}.{}",
-                    if name.is_empty() {
-                        format!("#{}", j + 1)
-                    } else {
-                        name.to_owned()
-                    }
-                );
+                let p_at = Message::new(said::PROPERTY_AT)
+                    .with_message("service", at.clone())
+                    .with(
+                        "property",
+                        if name.is_empty() {
+                            format!("#{}", j + 1)
+                        } else {
+                            name.to_owned()
+                        },
+                    );
                 if !name.is_empty() && s.properties[..j].iter().any(|o| o.name.trim() == name) {
                     errors.push(DraftError {
-                        at: p_at.clone(),
+                        at: Some(p_at.clone()),
                         field: "name",
-                        message: msg!("two properties of {at} are called {name}"),
+                        message: Message::new(said::TWO_PROPERTIES)
+                            .with_message("at", at.clone())
+                            .with("name", name),
                     });
                 }
                 properties.push(p.to_property(&p_at, &mut errors));
@@ -274,15 +285,15 @@ impl ModelDraft {
             ..self.base.clone()
         };
         // The core's own checks, through the JSON form it reads.
-        let whole = |message: String| {
+        let whole = |message: Message| {
             vec![DraftError {
-                at: String::new(),
+                at: None,
                 field: "model",
                 message,
             }]
         };
-        let json = model.to_json().map_err(|e| whole(e.to_string()))?;
-        ProductModel::from_json(json.as_bytes()).map_err(|e| whole(e.to_string()))
+        let json = model.to_json().map_err(|e| whole(e.message()))?;
+        ProductModel::from_json(json.as_bytes()).map_err(|e| whole(e.message()))
     }
 }
 
@@ -294,9 +305,9 @@ pub struct ModelState {
     /// Text in the paste box.
     pub paste: String,
     /// Why the last import failed.
-    pub import_error: Option<String>,
+    pub import_error: Option<Message>,
     /// What the last import brought.
-    pub import_note: Option<String>,
+    pub import_note: Option<Message>,
 }
 
 impl ModelState {
@@ -321,7 +332,7 @@ pub enum ModelAction {
     /// console's ZIP read into it by a worker first).
     Import(String, Vec<u8>),
     /// An import that could not be read: why.
-    ImportFailed(String),
+    ImportFailed(Message),
     /// Back to the guide's example.
     Reset,
     /// A service id typed.
@@ -359,22 +370,31 @@ impl Reducible for ModelState {
                         .iter()
                         .map(|s| s.properties.len())
                         .sum();
-                    next.import_note = Some(msg!(
-                        "{name}: {} services, {properties} properties",
-                        model.service_capabilities.len()
-                    ));
+                    let services = model.service_capabilities.len();
+                    next.import_note = Some(
+                        Message::new(said::IMPORTED)
+                            .with("name", &name)
+                            .with_message(
+                                "services",
+                                counted(services, said::SERVICE, said::SERVICES),
+                            )
+                            .with_message(
+                                "properties",
+                                counted(properties, said::PROPERTY, said::PROPERTIES),
+                            ),
+                    );
                     next.draft = ModelDraft::from_model(&model);
                     next.import_error = None;
                 }
                 Err(e) => {
-                    next.import_error = Some(format!("{name}: {e}"));
+                    next.import_error = Some(named(&name, e));
                     next.import_note = None;
                 }
             },
             ModelAction::Reset => {
                 next.draft = ModelDraft::from_model(&default_model());
                 next.import_error = None;
-                next.import_note = Some(msg!("the guide's example model"));
+                next.import_note = Some(Message::new(said::EXAMPLE));
             }
             ModelAction::ServiceId(i, id) => {
                 if let Some(s) = next.draft.services.get_mut(i) {
@@ -434,6 +454,8 @@ impl Reducible for ModelState {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
 
     fn state() -> Rc<ModelState> {
         Rc::new(ModelState::from_saved(None))
@@ -495,18 +517,26 @@ mod tests {
         let s = s.reduce(ModelAction::Property(1, 0, Box::new(p)));
         let s = s.reduce(ModelAction::ServiceId(0, "Battery".into()));
         let errors = s.draft.to_model().unwrap_err();
-        let fields: Vec<(&str, &str)> = errors.iter().map(|e| (e.at.as_str(), e.field)).collect();
+        let fields: Vec<(String, &str)> = errors
+            .iter()
+            .map(|e| {
+                (
+                    e.at.as_ref().map(ToString::to_string).unwrap_or_default(),
+                    e.field,
+                )
+            })
+            .collect();
         assert_eq!(
             fields,
             [
-                ("Battery", "service_id"),
-                ("Battery.batteryLevel", "step"),
-                ("Battery.batteryLevel", "max_length"),
-                ("Battery.batteryLevel", "method"),
+                ("Battery".to_owned(), "service_id"),
+                ("Battery.batteryLevel".to_owned(), "step"),
+                ("Battery.batteryLevel".to_owned(), "max_length"),
+                ("Battery.batteryLevel".to_owned(), "method"),
             ],
             "{errors:?}"
         );
-        assert!(errors[3].message.contains("R, W and/or E"));
+        assert!(errors[3].message.to_string().contains("R, W and/or E"));
 
         let s = state();
         let mut p = s.draft.services[1].properties[0].clone();
@@ -516,15 +546,18 @@ mod tests {
         let errors = s.draft.to_model().unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "model");
-        assert!(errors[0].message.contains("min"), "{errors:?}");
+        assert!(errors[0].message.to_string().contains("min"), "{errors:?}");
 
         let mut p = s.draft.services[1].properties[0].clone();
         p.name = " ".into();
         let s = s.reduce(ModelAction::Property(1, 0, Box::new(p)));
         let errors = s.draft.to_model().unwrap_err();
         assert_eq!(
-            (errors[0].at.as_str(), errors[0].field),
-            ("Battery.#1", "name")
+            (
+                errors[0].at.as_ref().map(ToString::to_string),
+                errors[0].field
+            ),
+            (Some("Battery.#1".to_owned()), "name")
         );
     }
 
@@ -538,22 +571,36 @@ mod tests {
             json.as_bytes().to_vec(),
         ));
         assert_eq!(
-            s.import_note.as_deref(),
-            Some("model.json: 1 services, 1 properties")
+            s.import_note.as_ref().map(ToString::to_string).as_deref(),
+            Some("model.json: 1 service, 1 property")
         );
         assert_eq!(s.draft.services[0].service_id, "Env");
         // A report payload is JSON, but not a model: refused, draft kept.
         let report = br#"{"services":[{"service_id":"Env","properties":{"t":21}}]}"#;
         let s = s.reduce(ModelAction::Import("report.json".into(), report.to_vec()));
-        let error = s.import_error.clone().unwrap_or_default();
+        let error = s
+            .import_error
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
         assert!(error.contains("not a product model"), "{error}");
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Import("bad.json".into(), b"{".to_vec()));
-        assert!(s.import_error.as_deref().unwrap().starts_with("bad.json: "));
+        assert!(s
+            .import_error
+            .as_ref()
+            .unwrap()
+            .to_string()
+            .starts_with("bad.json: "));
         // The draft survives a failed import, and one the worker refused.
         assert_eq!(s.draft.services[0].service_id, "Env");
-        let s = s.reduce(ModelAction::ImportFailed("m.zip: not a ZIP".into()));
-        assert_eq!(s.import_error.as_deref(), Some("m.zip: not a ZIP"));
+        let s = s.reduce(ModelAction::ImportFailed(crate::messages::plain(
+            "m.zip: not a ZIP",
+        )));
+        assert_eq!(
+            s.import_error.as_ref().map(ToString::to_string).as_deref(),
+            Some("m.zip: not a ZIP")
+        );
         assert_eq!(s.import_note, None);
         assert_eq!(s.draft.services[0].service_id, "Env");
         let s = s.reduce(ModelAction::Reset);

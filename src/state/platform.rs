@@ -12,33 +12,7 @@ use iotda_core::text::Message;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-/// What the page says, as keys.
-pub mod said {
-    iotda_core::catalog! {
-        /// The Platform page's messages.
-        mod platform {
-            NO_ANSWER = "the local platform did not answer: the network is off or it stopped";
-            NO_BROWSER = "the browser could not make the request";
-            BODY = "the local platform's answer could not be read to its end";
-            REFUSED = "the local platform refused: {code}: {why}";
-            STATUS = "the local platform answered HTTP {status}";
-            UNEXPECTED = "the local platform's answer is not what this page reads: {why}";
-            NO_CA = "make or import a CA on the Certificates page first";
-            NO_CA_KEY = "the CA's key is not in this tab: make or import the CA on the Certificates page again";
-            NO_DEVICE_CERT = "make a device certificate on the Certificates page first";
-            NOT_A_NUMBER = "{name}: {value} is not a number";
-            NOT_A_BOOLEAN = "{name}: {value} is neither true nor false";
-            NOT_JSON = "{name}: {value} is not JSON";
-            STREAM_ENDED = "live updates stopped ({why}); reload the page to read them again";
-            STREAM_LAGGED = "live updates missed {n} events: the lists were read again";
-            STREAM_TOO_LONG = "an event of the live updates is over {max} bytes and was skipped";
-            WORKER = "the certificate worker failed: {why}";
-            NO_DEVICE_ANSWER = "no answer from the device: {code}: {why}";
-        }
-    }
-}
-
-use said::platform as key;
+use crate::messages::keys::platform as key;
 
 /// The page's session with the platform (`GET /kit/page-session`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]

@@ -24,7 +24,8 @@
 //! every certificate again, so what a profile shows (subject, fingerprints,
 //! validity) comes from the certificate and not from the file.
 
-use crate::{msg, msg_str};
+use crate::messages::keys::{certs as certs_said, profiles as said};
+use iotda_core::text::Message;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -158,7 +159,7 @@ impl<'de> Deserialize<'de> for Count {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
     /// Not JSON at all (a wrong file, or cut short): the parser's words.
-    NotJson(String),
+    NotJson(Message),
     /// JSON, but not an exported profiles file (no `"format":
     /// "iotda-kit-profiles"`).
     NotProfiles,
@@ -167,7 +168,7 @@ pub enum ImportError {
     Version(Option<u64>),
     /// A profiles file with a field missing or of the wrong type (edited
     /// by hand?): the parser's words, which name the field.
-    Invalid(String),
+    Invalid(Message),
     /// A profiles file with no profile in it.
     Empty,
     /// A profiles file of more than [`MAX_PROFILES`] profiles: how many.
@@ -181,7 +182,7 @@ pub enum ImportError {
         adding: usize,
     },
     /// The browser could not read the file: why.
-    Unreadable(String),
+    Unreadable(Message),
     /// A profile holds a private key that is not encrypted: in its CA or
     /// device key (`slot`), or elsewhere (`None`: pasted into a form).
     PlainKey {
@@ -195,10 +196,10 @@ pub enum ImportError {
         /// The profile's name in the file.
         profile: String,
         /// Why.
-        why: String,
+        why: Message,
     },
     /// The certificate worker could not check the file's certificates.
-    Check(String),
+    Check(Message),
 }
 
 /// What importing a file takes.
@@ -275,7 +276,7 @@ pub fn parse_file(bytes: &[u8]) -> Result<Vec<Profile>, ImportError> {
         if e.is_data() {
             ImportError::NotProfiles
         } else {
-            ImportError::NotJson(e.to_string())
+            ImportError::NotJson(crate::messages::json(&e))
         }
     })?;
     if header.format.as_deref() != Some(FILE_FORMAT) {
@@ -288,13 +289,13 @@ pub fn parse_file(bytes: &[u8]) -> Result<Vec<Profile>, ImportError> {
     if header.profiles.0 > MAX_PROFILES {
         return Err(ImportError::TooMany(header.profiles.0));
     }
-    let file: ProfileFile =
-        serde_json::from_slice(bytes).map_err(|e| ImportError::Invalid(e.to_string()))?;
+    let file: ProfileFile = serde_json::from_slice(bytes)
+        .map_err(|e| ImportError::Invalid(crate::messages::json(&e)))?;
     if file.profiles.is_empty() {
         return Err(ImportError::Empty);
     }
     if file.profiles.iter().any(|p| p.name.trim().is_empty()) {
-        return Err(ImportError::Invalid(msg!("a profile has an empty name")));
+        return Err(ImportError::Invalid(Message::new(said::EMPTY_NAME)));
     }
     Ok(file.profiles)
 }
@@ -667,7 +668,7 @@ pub enum SaveError {
     /// The passphrase was typed differently the second time.
     PassphraseMismatch,
     /// The certificate worker could not encrypt a key: its words.
-    Encrypt(String),
+    Encrypt(Message),
     /// A new name, but [`MAX_PROFILES`] profiles are kept already.
     Full,
 }
@@ -706,7 +707,7 @@ pub enum UnlockProblem {
     /// The worker opened none of them: why.
     Locked(UnlockError),
     /// The worker could not be asked, or failed: its words.
-    Failed(String),
+    Failed(Message),
 }
 
 /// The "Unlock keys" input, and where unlocking is.
@@ -903,7 +904,7 @@ impl ProfilesState {
     /// What importing the file `read` takes: it is parsed and its
     /// profiles checked for plain private keys here; their certificates
     /// are read again by the worker ([`ImportPlan::Check`]).
-    pub fn import_plan(&self, read: Result<Vec<u8>, String>) -> ImportPlan {
+    pub fn import_plan(&self, read: Result<Vec<u8>, Message>) -> ImportPlan {
         let profiles = match read
             .map_err(ImportError::Unreadable)
             .and_then(|bytes| parse_file(&bytes))
@@ -965,7 +966,7 @@ impl ProfilesState {
         let read = match response {
             Response::Done { id, result } if id == pending => match &**result {
                 Outcome::CertsRead(read) => read,
-                _ => return self.import_failed(ImportError::Check(WRONG_RESULT.to_owned())),
+                _ => return self.import_failed(ImportError::Check(wrong_result())),
             },
             Response::Failed { id, errors } if *id == 0 || id == pending => {
                 return self.import_failed(ImportError::Check(messages(errors)));
@@ -984,10 +985,10 @@ impl ProfilesState {
                     Some(Err(why)) => {
                         return self.import_failed(ImportError::BadCertificate {
                             profile: name,
-                            why: why.clone(),
+                            why: why.0.clone(),
                         })
                     }
-                    None => return self.import_failed(ImportError::Check(WRONG_RESULT.to_owned())),
+                    None => return self.import_failed(ImportError::Check(wrong_result())),
                 }
             }
         }
@@ -1107,7 +1108,7 @@ impl ProfilesState {
         }
         let profile = self
             .to_unlock(held)
-            .ok_or_else(|| UnlockProblem::Failed(msg!("no kept key is waiting to be unlocked")))?;
+            .ok_or_else(|| UnlockProblem::Failed(Message::new(said::NOTHING_TO_UNLOCK)))?;
         let job = Job::DecryptKeys {
             keys: profile.locked_keys(held),
             passphrase: passphrase.clone(),
@@ -1135,7 +1136,7 @@ impl ProfilesState {
                     return;
                 }
                 Outcome::KeysLocked(why) => UnlockProblem::Locked(why.clone()),
-                _ => UnlockProblem::Failed(WRONG_RESULT.to_owned()),
+                _ => UnlockProblem::Failed(wrong_result()),
             },
             Response::Failed { id, errors } if *id == 0 || *id == pending => {
                 UnlockProblem::Failed(messages(errors))
@@ -1184,7 +1185,7 @@ impl ProfilesState {
                         return self.store_profile(profile);
                     }
                 }
-                (Some(_), _) => return self.encrypt_failed(WRONG_RESULT.to_owned()),
+                (Some(_), _) => return self.encrypt_failed(wrong_result()),
                 (None, _) => {}
             },
             Response::Failed { id, errors } if id == 0 || waited(id).is_some() => {
@@ -1195,7 +1196,7 @@ impl ProfilesState {
         self.pending = Some((profile, waiting));
     }
 
-    fn encrypt_failed(&mut self, message: String) {
+    fn encrypt_failed(&mut self, message: Message) {
         self.pending = None;
         self.notice = None;
         self.save_error = Some(SaveError::Encrypt(message));
@@ -1204,23 +1205,26 @@ impl ProfilesState {
 
 /// What the page says when the worker answers a job with another job's
 /// kind of result.
-const WRONG_RESULT: &str = msg_str!("the certificate worker answered with the wrong result");
-
-/// A failed job's messages, a line each (each is translated on its own).
-fn messages(errors: &[JobError]) -> String {
-    errors
-        .iter()
-        .map(|e| e.message.clone())
-        .collect::<Vec<_>>()
-        .join("\n")
+fn wrong_result() -> Message {
+    Message::new(certs_said::WRONG_RESULT)
 }
 
-#[cfg(test)]
+/// A failed job's messages, a line each (each is translated on its own).
+fn messages(errors: &[JobError]) -> Message {
+    crate::messages::lines(errors.iter().map(|e| e.message.clone()))
+        .unwrap_or_else(|| Message::new(certs_said::WORKER_FAILED))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod fuzz;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
+    use crate::messages::keys::json;
+    use crate::messages::plain;
     use crate::state::certs::tests::issued;
     use crate::state::certs::HeldCa;
     use crate::state::certs::Results;
@@ -1249,7 +1253,7 @@ mod tests {
     /// reads the certificates again.
     fn import_with(
         state: ProfilesState,
-        read: Result<Vec<u8>, String>,
+        read: Result<Vec<u8>, Message>,
         worker: impl Fn(Job) -> Response,
     ) -> ProfilesState {
         let (profiles, job) = match state.import_plan(read) {
@@ -1297,7 +1301,7 @@ mod tests {
         }
     }
 
-    fn import(state: ProfilesState, read: Result<Vec<u8>, String>) -> ProfilesState {
+    fn import(state: ProfilesState, read: Result<Vec<u8>, Message>) -> ProfilesState {
         import_with(state, read, echo_worker)
     }
 
@@ -1437,11 +1441,11 @@ mod tests {
         let s = import_with(
             ProfilesState::default(),
             Ok(file_of(&[profile]).into_bytes()),
-            |_| Response::worker_failed("the worker died"),
+            |_| Response::worker_failed(plain("the worker died")),
         );
         assert_eq!(
             s.import_error,
-            Some(ImportError::Check("the worker died".into()))
+            Some(ImportError::Check(plain("the worker died")))
         );
         assert!(s.store.profiles.is_empty());
     }
@@ -1755,7 +1759,7 @@ mod tests {
                 ProfilesAction::Encrypting(profile, vec![(3, KeySlot::Ca)]),
                 ProfilesAction::Worker(Response::Failed {
                     id: 3,
-                    errors: vec![JobError::general("the key could not be read")],
+                    errors: vec![JobError::general(plain("the key could not be read"))],
                 }),
             ],
         );
@@ -1763,7 +1767,7 @@ mod tests {
         assert_eq!(s.pending, None);
         assert_eq!(
             s.save_error,
-            Some(SaveError::Encrypt("the key could not be read".into()))
+            Some(SaveError::Encrypt(plain("the key could not be read")))
         );
     }
 
@@ -1863,9 +1867,16 @@ mod tests {
 
     #[test]
     fn bad_files_are_named_not_panicked_on() {
+        let at = |what: Message, line: usize, column: usize| {
+            Message::new(json::AT)
+                .with_message("what", what)
+                .with("line", line)
+                .with("column", column)
+        };
+        let eof = || Message::new(json::EOF_VALUE);
         let cases: [(&str, ImportError); 8] = [
-            ("", ImportError::NotJson("EOF while parsing a value at line 1 column 0".into())),
-            ("{\"format\":", ImportError::NotJson("EOF while parsing a value at line 1 column 10".into())),
+            ("", ImportError::NotJson(at(eof(), 1, 0))),
+            ("{\"format\":", ImportError::NotJson(at(eof(), 1, 10))),
             ("[1, 2]", ImportError::NotProfiles),
             ("{\"services\": []}", ImportError::NotProfiles),
             ("{\"format\": \"iotda-kit-profiles\"}", ImportError::Version(None)),
@@ -1873,7 +1884,7 @@ mod tests {
             ("{\"format\": \"iotda-kit-profiles\", \"version\": 1, \"profiles\": []}", ImportError::Empty),
             (
                 "{\"format\": \"iotda-kit-profiles\", \"version\": 1, \"profiles\": [{\"name\": \"x\"}]}",
-                ImportError::Invalid("missing field `connect` at line 1 column 73".into()),
+                ImportError::Invalid(at(plain("missing field `connect`"), 1, 73)),
             ),
         ];
         for (text, want) in cases {
@@ -1909,10 +1920,10 @@ mod tests {
         );
         let s = import(s, Ok(b"nonsense".to_vec()));
         assert!(matches!(s.import_error, Some(ImportError::NotJson(_))));
-        let s = import(s, Err("too big".into()));
+        let s = import(s, Err(plain("too big")));
         assert_eq!(
             s.import_error,
-            Some(ImportError::Unreadable("too big".into()))
+            Some(ImportError::Unreadable(plain("too big")))
         );
         assert_eq!(s.store.profiles.len(), 3);
     }
@@ -2273,12 +2284,12 @@ mod tests {
             mismatch,
             vec![
                 ProfilesAction::Unlocking(6, "lab".into()),
-                ProfilesAction::Worker(Response::worker_failed("out of memory")),
+                ProfilesAction::Worker(Response::worker_failed(plain("out of memory"))),
             ],
         );
         assert_eq!(
             died.unlock.problem,
-            Some(UnlockProblem::Failed("out of memory".into()))
+            Some(UnlockProblem::Failed(plain("out of memory")))
         );
         assert_eq!(died.unlock.pending, None);
     }

@@ -86,7 +86,7 @@ pub struct Workspace {
     /// The Platform page.
     pub platform: Platform,
     /// What went wrong reading or writing storage, to say once (not stored).
-    pub problem: Option<String>,
+    pub problem: Option<iotda_core::text::Message>,
     /// How many times every page's work was replaced at once (a profile
     /// restored, everything forgotten) since the app started: state the
     /// app keeps outside the store (the Console's session) reads its part
@@ -138,7 +138,7 @@ pub enum WorkspaceAction {
     /// "Forget everything": back to a new user's workspace.
     Forget,
     /// A storage problem to say (`None`: clears it).
-    Problem(Option<String>),
+    Problem(Option<iotda_core::text::Message>),
 }
 
 impl Workspace {

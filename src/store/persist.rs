@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::{Certs, Connect, Platform, Workspace};
-use crate::msg;
+use crate::messages::keys::storage as said;
 use crate::state::certs::{CertsForm, IssuedPublic};
 use crate::state::console::SavedConsole;
 use crate::state::guide::Progress;
@@ -23,6 +23,7 @@ use crate::state::model::read_model;
 use crate::state::profiles::ProfileStore;
 use crate::state::simulator::SavedSimulator;
 use crate::state::ConnectForm;
+use iotda_core::text::{Message, Say as Words};
 
 /// The storage key of the workspace.
 pub const STORAGE_KEY: &str = "iotda-kit.workspace.v2";
@@ -96,24 +97,24 @@ struct Header {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersistError {
     /// Not JSON, or a field of the wrong type: the parser's words.
-    Unreadable(String),
+    Unreadable(Message),
     /// Written by a build with another format version (`None`: none said).
     Version(Option<u64>),
 }
 
+impl Words for PersistError {
+    fn message(&self) -> Message {
+        match self {
+            Self::Unreadable(e) => Message::new(said::UNREADABLE).with_message("why", e.clone()),
+            Self::Version(Some(v)) => Message::new(said::VERSION).with("v", v),
+            Self::Version(None) => Message::new(said::NO_VERSION),
+        }
+    }
+}
+
 impl fmt::Display for PersistError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Unreadable(e) => f.write_str(&msg!(
-                "saved settings could not be read ({e}); they will be replaced"
-            )),
-            Self::Version(Some(v)) => f.write_str(&msg!(
-                "saved settings are of version {v}, which this version of the app does not read; they will be replaced"
-            )),
-            Self::Version(None) => f.write_str(&msg!(
-                "saved settings have no version; they will be replaced"
-            )),
-        }
+        self.message().fmt(f)
     }
 }
 
@@ -142,7 +143,7 @@ pub fn encode(workspace: &Workspace) -> String {
 /// Reads the stored text of a workspace.
 pub fn decode(text: &str) -> Result<Workspace, PersistError> {
     // Bytes, not `from_str`: one serde_json reader type in the page's wasm.
-    let unreadable = |e: serde_json::Error| PersistError::Unreadable(e.to_string());
+    let unreadable = |e: serde_json::Error| PersistError::Unreadable(crate::messages::json(&e));
     let header: Header = serde_json::from_slice(text.as_bytes()).map_err(unreadable)?;
     if header.version != Some(VERSION) {
         return Err(PersistError::Version(header.version));
@@ -212,7 +213,7 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
             },
             Err(e) => Loaded {
                 workspace: Workspace {
-                    problem: Some(e.to_string()),
+                    problem: Some(e.message()),
                     ..Workspace::default()
                 },
                 ..Loaded::default()
@@ -241,7 +242,7 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
     let profiles = v1::<ProfileStore>(read, V1_PROFILES, &mut loaded).unwrap_or_default();
     let problem = (!loaded.unreadable.is_empty()).then(|| {
         let keys = loaded.unreadable.join(", ");
-        msg!("some saved settings could not be read and are kept as they were: {keys}")
+        Message::new(said::KEPT_UNREAD).with("keys", keys)
     });
     loaded.workspace = Workspace {
         connect: Connect {
@@ -267,6 +268,8 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
     use crate::state::certs::CertsState;
     use crate::state::profiles::parse_file;
     use crate::store::{Secret, WorkspaceAction};
@@ -413,7 +416,11 @@ mod tests {
         assert_eq!(loaded.workspace.console, None);
         assert_eq!(loaded.workspace.model, None);
         assert_eq!(loaded.workspace.connect.form.device_id, "6543_dev-01");
-        let problem = loaded.workspace.problem.expect("a problem is said");
+        let problem = loaded
+            .workspace
+            .problem
+            .expect("a problem is said")
+            .to_string();
         assert!(
             problem.contains(V1_CONSOLE) && problem.contains(V1_MODEL),
             "{problem}"
@@ -435,7 +442,12 @@ mod tests {
             ("{}", "no version"),
         ] {
             let loaded = load(&|key: &str| (key == STORAGE_KEY).then(|| text.to_owned()));
-            let problem = loaded.workspace.problem.clone().expect("a problem");
+            let problem = loaded
+                .workspace
+                .problem
+                .clone()
+                .expect("a problem")
+                .to_string();
             assert!(problem.contains(expected), "{text}: {problem}");
             assert_eq!(loaded.workspace.connect, Connect::default());
         }

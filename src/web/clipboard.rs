@@ -1,23 +1,27 @@
 //! Copying text to the system clipboard.
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use super::said::web as said;
 use wasm_bindgen_futures::JsFuture;
 
 /// Writes `text` to the clipboard; the error says why it could not.
-pub async fn copy(text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
+pub async fn copy(text: &str) -> Result<(), Message> {
+    let window = web_sys::window().ok_or(Message::new(said::NO_WINDOW))?;
     let clipboard = window.navigator().clipboard();
     JsFuture::from(clipboard.write_text(text))
         .await
         .map(|_| ())
         .map_err(|e| {
-            e.as_string()
-                .or_else(|| {
-                    js_sys::Reflect::get(&e, &"message".into())
-                        .ok()
-                        .and_then(|m| m.as_string())
-                })
-                .unwrap_or_else(|| msg!("the browser refused clipboard access"))
+            let words = e.as_string().or_else(|| {
+                js_sys::Reflect::get(&e, &"message".into())
+                    .ok()
+                    .and_then(|m| m.as_string())
+            });
+            match words {
+                Some(words) => Message::new(said::BROWSER_SAID).with("words", words),
+                None => Message::new(said::CLIPBOARD_REFUSED),
+            }
         })
 }
 

@@ -1,7 +1,9 @@
 //! Files offered for download: a `Blob` behind an object URL that is
 //! revoked when the [`ObjectUrl`] is dropped.
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use super::said::web as said;
 use web_sys::{Blob, BlobPropertyBag, Url};
 
 /// An object URL for some bytes; revoked on drop.
@@ -10,15 +12,15 @@ pub struct ObjectUrl(String);
 
 impl ObjectUrl {
     /// Wraps `bytes` in a Blob of type `mime` and gives it a URL.
-    pub fn new(bytes: &[u8], mime: &str) -> Result<Self, String> {
+    pub fn new(bytes: &[u8], mime: &str) -> Result<Self, Message> {
         let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
         let options = BlobPropertyBag::new();
         options.set_type(mime);
         let blob = Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-            .map_err(|_| msg!("the browser could not make a file of it"))?;
+            .map_err(|_| Message::new(said::NO_FILE))?;
         Url::create_object_url_with_blob(&blob)
             .map(Self)
-            .map_err(|_| msg!("the browser could not give the file a URL"))
+            .map_err(|_| Message::new(said::NO_FILE_URL))
     }
 
     /// The `blob:` URL.

@@ -3,23 +3,25 @@
 //! that neither is part of the page's first load. The service worker caches
 //! them with the rest of the build, so they load offline too.
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use super::said::fetch as said;
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Response, WorkerGlobalScope};
 
 /// The response to the fetch `fetched` of `url`, if it is a success.
-async fn ok_response(fetched: Promise, url: &str) -> Result<Response, String> {
+async fn ok_response(fetched: Promise, url: &str) -> Result<Response, Message> {
     let response: Response = JsFuture::from(fetched)
         .await
-        .map_err(|_| {
-            msg!("{url} could not be fetched: the network is off and it is not cached yet")
-        })?
+        .map_err(|_| Message::new(said::OFFLINE).with("url", url))?
         .dyn_into()
-        .map_err(|_| msg!("{url}: the browser gave no response"))?;
+        .map_err(|_| Message::new(said::NO_RESPONSE).with("url", url))?;
     if !response.ok() {
-        return Err(msg!("{url}: the server answered {}", response.status()));
+        return Err(Message::new(said::STATUS)
+            .with("url", url)
+            .with("status", response.status()));
     }
     Ok(response)
 }
@@ -28,16 +30,16 @@ async fn ok_response(fetched: Promise, url: &str) -> Result<Response, String> {
 async fn body(
     read: Result<Promise, wasm_bindgen::JsValue>,
     url: &str,
-) -> Result<wasm_bindgen::JsValue, String> {
-    let unreadable = || msg!("{url}: the body could not be read");
+) -> Result<wasm_bindgen::JsValue, Message> {
+    let unreadable = || Message::new(said::BODY_UNREADABLE).with("url", url);
     JsFuture::from(read.map_err(|_| unreadable())?)
         .await
         .map_err(|_| unreadable())
 }
 
 /// The bytes at `url` (a path of this origin), fetched by the page.
-pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
-    let window = web_sys::window().ok_or("no window")?;
+pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, Message> {
+    let window = web_sys::window().ok_or(Message::new(super::said::web::NO_WINDOW))?;
     let response = ok_response(window.fetch_with_str(url), url).await?;
     let buffer = body(response.array_buffer(), url).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
@@ -45,10 +47,10 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
 
 /// The text of the file at `url` (a path on the page's origin), fetched
 /// from the worker `scope`; the error says why there is none.
-pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, String> {
+pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, Message> {
     let response = ok_response(scope.fetch_with_str(url), url).await?;
     body(response.text(), url)
         .await?
         .as_string()
-        .ok_or_else(|| msg!("{url}: the body is not text"))
+        .ok_or_else(|| Message::new(said::NOT_TEXT).with("url", url))
 }

@@ -1,6 +1,8 @@
 //! Reading files the user chose or dropped.
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use super::said::web as said;
 use wasm_bindgen_futures::JsFuture;
 
 /// The largest file read: certificates, keys and CSRs are a few KB, and a
@@ -8,18 +10,17 @@ use wasm_bindgen_futures::JsFuture;
 pub const MAX_FILE_BYTES: u32 = 1024 * 1024;
 
 /// The bytes of `file`, or why they could not be read.
-pub async fn read(file: &web_sys::File) -> Result<Vec<u8>, String> {
+pub async fn read(file: &web_sys::File) -> Result<Vec<u8>, Message> {
     if file.size() > f64::from(MAX_FILE_BYTES) {
         // Whole kilobytes, formatted as an integer: float formatting would
         // add kilobytes of code to the page.
         let kb = (file.size() / 1024.0) as u64;
-        return Err(msg!(
-            "{} is {kb} KB; certificates, keys and CSRs are a few KB, choose the right file",
-            file.name(),
-        ));
+        return Err(Message::new(said::FILE_TOO_LARGE)
+            .with("name", file.name())
+            .with("kb", kb));
     }
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| msg!("{} could not be read", file.name()))?;
+        .map_err(|_| Message::new(said::FILE_UNREADABLE).with("name", file.name()))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }

@@ -3,7 +3,8 @@
 //! the workers, the offline service worker, and MQTT over WebSocket with
 //! its worker-driven timer.
 //!
-//! Each function returns a `Result` with a message a person can read; none
+//! Each function returns a `Result` with a message a person can read (a
+//! keyed [`iotda_core::text::Message`], its keys in [`said`]); none
 //! panics when an API is missing (old browser, private mode, denied access).
 
 pub mod clipboard;
@@ -15,6 +16,7 @@ pub mod frame;
 pub mod http;
 pub mod mqtt;
 pub mod offline;
+pub mod said;
 pub mod storage;
 pub mod ticker;
 pub mod worker;

@@ -9,7 +9,9 @@
 //! events. The events are handed to the caller's function only after the
 //! session is released, so that function may call the client again.
 
-use crate::{msg, msg_str};
+use iotda_core::text::{Message as Said, Say as Words};
+
+use super::said::ws as said;
 use std::cell::RefCell;
 use std::fmt;
 use std::rc::{Rc, Weak};
@@ -84,7 +86,7 @@ struct Driver {
 
 /// Words for a WebSocket close (code, reason), or `None` for the generic
 /// ones of [`super::ws::CloseInfo::in_words`].
-pub type CloseWords = Rc<dyn Fn(u16, &str) -> Option<String>>;
+pub type CloseWords = Rc<dyn Fn(u16, &str) -> Option<Said>>;
 
 /// The page's monotonic clock.
 fn now() -> Instant {
@@ -118,8 +120,8 @@ impl MqttClient {
         options: Options,
         url: impl Into<String>,
         on_event: impl Fn(Event) + 'static,
-    ) -> Result<Self, String> {
-        let session = Session::new(options, random_seed()).map_err(|e| e.to_string())?;
+    ) -> Result<Self, Said> {
+        let session = Session::new(options, random_seed()).map_err(|e| e.message())?;
         let driver = Rc::new_cyclic(|this| {
             RefCell::new(Driver {
                 session,
@@ -156,31 +158,31 @@ impl MqttClient {
 
     /// Connects, and keeps reconnecting after losses until
     /// [`MqttClient::disconnect`].
-    pub fn connect(&self) -> Result<(), String> {
+    pub fn connect(&self) -> Result<(), Said> {
         self.run(|d, now| d.session.connect(now))
     }
 
     /// Closes the connection cleanly (DISCONNECT) and stops reconnecting.
-    pub fn disconnect(&self) -> Result<(), String> {
+    pub fn disconnect(&self) -> Result<(), Said> {
         self.run(|d, now| d.session.disconnect(now))
     }
 
     /// Publishes `message` (queued while disconnected).
-    pub fn publish(&self, message: Message) -> Result<RequestId, String> {
+    pub fn publish(&self, message: Message) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.publish(now, message))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Subscribes (queued while disconnected).
-    pub fn subscribe(&self, subscriptions: Vec<Subscription>) -> Result<RequestId, String> {
+    pub fn subscribe(&self, subscriptions: Vec<Subscription>) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.subscribe(now, subscriptions))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Unsubscribes (queued while disconnected).
-    pub fn unsubscribe(&self, filters: Vec<TopicFilter>) -> Result<RequestId, String> {
+    pub fn unsubscribe(&self, filters: Vec<TopicFilter>) -> Result<RequestId, Said> {
         self.run(|d, now| d.session.unsubscribe(now, filters))?
-            .map_err(|e| e.to_string())
+            .map_err(|e| e.message())
     }
 
     /// Where the timer ticks come from (a Worker unless the browser refused
@@ -192,9 +194,8 @@ impl MqttClient {
             .and_then(|d| d.ticker.as_ref().map(Ticker::source))
     }
 
-    fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, String> {
-        input(&Rc::downgrade(&self.driver), f)
-            .ok_or_else(|| msg!("the MQTT client is busy; try again"))
+    fn run<T>(&self, f: impl FnOnce(&mut Driver, Instant) -> T) -> Result<T, Said> {
+        input(&Rc::downgrade(&self.driver), f).ok_or(Said::new(said::BUSY))
     }
 }
 
@@ -254,7 +255,7 @@ impl Driver {
                 let sent = self.ws.as_ref().map(|ws| ws.send(&bytes));
                 if let Some(Err(why)) = sent {
                     self.ws = None;
-                    self.session.handle_disconnected(now(), &why);
+                    self.session.handle_disconnected(now(), why);
                 }
             }
             while let Some(action) = self.session.poll_transport() {
@@ -266,7 +267,7 @@ impl Driver {
                             ws.close();
                         } else {
                             self.session
-                                .handle_disconnected(now(), msg_str!("closed by the client"));
+                                .handle_disconnected(now(), Said::new(said::CLOSED_BY_CLIENT));
                         }
                     }
                 }
@@ -287,7 +288,7 @@ impl Driver {
         if let Some(ws) = self.ws.take() {
             ws.refuse(refusal);
         }
-        self.session.handle_disconnected(now, &refusal.to_string());
+        self.session.handle_disconnected(now, refusal.message());
     }
 
     fn open(&mut self) {
@@ -310,13 +311,13 @@ impl Driver {
                         .as_ref()
                         .and_then(|f| f(info.code, &info.reason))
                         .unwrap_or_else(|| info.in_words());
-                    d.session.handle_disconnected(now, &words);
+                    d.session.handle_disconnected(now, words);
                 }
             });
         });
         match WsTransport::open(&self.url, on_event) {
             Ok(ws) => self.ws = Some(ws),
-            Err(why) => self.session.handle_disconnected(now(), &why),
+            Err(why) => self.session.handle_disconnected(now(), why),
         }
     }
 }

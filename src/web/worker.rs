@@ -4,7 +4,6 @@
 //! the app's two workers and their protocols are typed in
 //! `crate::worker::client`.
 
-use crate::msg;
 use std::cell::RefCell;
 use std::marker::PhantomData;
 use std::rc::Rc;
@@ -16,12 +15,16 @@ use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
 use yew::Callback;
 
+use iotda_core::text::Message;
+
+use super::said::worker as said;
+
 /// A worker's responses, as the page's side needs to know them.
 pub trait WorkerResponse: DeserializeOwned + 'static {
     /// Whether this is the worker saying it is ready for requests.
     fn is_ready(&self) -> bool;
     /// The worker failed, or sent what cannot be read.
-    fn failed(why: String) -> Self;
+    fn failed(why: Message) -> Self;
     /// Takes the bytes that came beside the JSON (transferred, not copied).
     fn put_bytes(&mut self, bytes: Vec<u8>);
 }
@@ -33,7 +36,7 @@ pub struct JsonWorker<Q> {
     _onmessage: Closure<dyn FnMut(MessageEvent)>,
     _onerror: Closure<dyn FnMut(web_sys::ErrorEvent)>,
     queue: Rc<RefCell<Option<Vec<String>>>>,
-    what: &'static str,
+    what: Message,
     _requests: PhantomData<Q>,
 }
 
@@ -42,16 +45,18 @@ impl<Q: Serialize> JsonWorker<Q> {
     /// `on_response` gets every message but the one saying it is ready.
     pub fn start<R: WorkerResponse>(
         url: &str,
-        what: &'static str,
+        what: Message,
         on_response: Callback<R>,
-    ) -> Result<Self, String> {
-        let worker = Worker::new(url).map_err(|_| msg!("this browser cannot start the {what}"))?;
+    ) -> Result<Self, Message> {
+        let worker = Worker::new(url)
+            .map_err(|_| Message::new(said::CANNOT_START).with_message("what", what.clone()))?;
         // `Some(queue)` until the worker is ready, then `None`.
         let queue: Rc<RefCell<Option<Vec<String>>>> = Rc::new(RefCell::new(Some(Vec::new())));
         let onmessage = {
             let worker = worker.clone();
             let queue = queue.clone();
             let on_response = on_response.clone();
+            let what = what.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
                 // JSON text, or [JSON text, Uint8Array] for a result
                 // carrying a file (see worker::protocol).
@@ -79,16 +84,22 @@ impl<Q: Serialize> JsonWorker<Q> {
                         }
                     }
                     Some(response) => on_response.emit(response),
-                    None => {
-                        on_response.emit(R::failed(msg!("the {what} sent an unreadable message")))
-                    }
+                    None => on_response.emit(R::failed(
+                        Message::new(said::UNREADABLE).with_message("what", what.clone()),
+                    )),
                 }
             })
         };
-        let onerror =
+        let onerror = {
+            let what = what.clone();
             Closure::<dyn FnMut(web_sys::ErrorEvent)>::new(move |e: web_sys::ErrorEvent| {
-                on_response.emit(R::failed(msg!("the {what} failed: {}", e.message())));
-            });
+                on_response.emit(R::failed(
+                    Message::new(said::FAILED)
+                        .with_message("what", what.clone())
+                        .with("why", e.message()),
+                ));
+            })
+        };
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
         Ok(Self {
@@ -102,15 +113,19 @@ impl<Q: Serialize> JsonWorker<Q> {
     }
 
     /// Sends a request (queued until the worker is ready).
-    pub fn send(&self, request: &Q) -> Result<(), String> {
-        let text = serde_json::to_string(request).map_err(|e| e.to_string())?;
+    pub fn send(&self, request: &Q) -> Result<(), Message> {
+        let text = serde_json::to_string(request).map_err(|e| {
+            Message::new(said::NOT_SENT)
+                .with_message("what", self.what.clone())
+                .with("why", e)
+        })?;
         if let Some(queue) = self.queue.borrow_mut().as_mut() {
             queue.push(text);
             return Ok(());
         }
         self.worker
             .post_message(&JsValue::from_str(&text))
-            .map_err(|_| msg!("the {} did not take the request", self.what))
+            .map_err(|_| Message::new(said::NOT_TAKEN).with_message("what", self.what.clone()))
     }
 }
 

@@ -8,13 +8,16 @@
 //! ([`check_frame`]): a text frame, which MQTT forbids [MQTT-6.0.0-1], and
 //! a frame over [`MAX_FRAME_BYTES`].
 
-use crate::{msg, msg_str};
 use std::fmt;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, MessageEvent, WebSocket};
+
+use iotda_core::text::{Key, Message, Say as Words};
+
+use super::said::ws as said;
 
 /// The WebSocket subprotocol MQTT brokers expect [MQTT-6.0.0-3].
 pub const SUBPROTOCOL: &str = "mqtt";
@@ -48,21 +51,14 @@ impl Refusal {
     }
 }
 
-impl fmt::Display for Refusal {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Words for Refusal {
+    fn message(&self) -> Message {
         match *self {
-            Self::TooLarge(len) => f.write_str(&msg!(
-                "frame too large: the broker sent a WebSocket frame of {} bytes and the page takes at most {} at a time, so it closed the connection",
-                len,
-                MAX_FRAME_BYTES
-            )),
-            Self::Text => f.write_str(msg_str!(
-                "the broker sent a text WebSocket frame, which MQTT forbids (MQTT over WebSocket is binary only), so the page closed the connection"
-            )),
-            Self::Backlog(packets) => f.write_str(&msg!(
-                "the broker sends faster than the page can take: one WebSocket frame held more than {} packets, so the page closed the connection",
-                packets
-            )),
+            Self::TooLarge(len) => Message::new(said::TOO_LARGE)
+                .with("len", len)
+                .with("max", MAX_FRAME_BYTES),
+            Self::Text => Message::new(said::TEXT_FRAME),
+            Self::Backlog(packets) => Message::new(said::BACKLOG).with("packets", packets),
         }
     }
 }
@@ -106,53 +102,44 @@ pub struct CloseInfo {
 
 impl CloseInfo {
     /// The close in words, for the status line and the log.
-    pub fn in_words(&self) -> String {
-        let mut words = if !self.was_open && self.code == 1006 {
-            msg!(
-                "the WebSocket did not open: the host, port or path is wrong, the broker is down \
-             or has no WebSocket listener there, or the browser does not trust its TLS \
-             certificate (open https://host:port in a tab to check)"
-            )
-            .to_owned()
+    pub fn in_words(&self) -> Message {
+        let words = if !self.was_open && self.code == 1006 {
+            Message::new(said::DID_NOT_OPEN)
         } else {
-            msg!("{} (code {})", close_code_in_words(self.code), self.code)
+            Message::new(said::CLOSE_CODE)
+                .with_message("meaning", Message::new(close_code_in_words(self.code)))
+                .with("code", self.code)
         };
-        if !self.reason.is_empty() {
-            words.push_str(": ");
-            words.push_str(&self.reason);
+        if self.reason.is_empty() {
+            words
+        } else {
+            Message::new(said::WITH_REASON)
+                .with_message("close", words)
+                .with("reason", &self.reason)
         }
-        words
-    }
-}
-
-impl fmt::Display for CloseInfo {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.in_words())
     }
 }
 
 /// The meaning of a WebSocket close code (RFC 6455 section 7.4).
-pub fn close_code_in_words(code: u16) -> &'static str {
+pub fn close_code_in_words(code: u16) -> Key {
     match code {
-        1000 => msg_str!("closed normally"),
-        1001 => msg_str!("the broker is going away (restart or shutdown)"),
-        1002 => msg_str!("the broker saw a WebSocket protocol error"),
-        1003 => msg_str!("the broker does not accept this kind of data"),
-        1005 => msg_str!("closed without a code"),
-        1006 => msg_str!(
-            "the connection was cut without a close frame (network, broker or TLS failure)"
-        ),
-        1007 => msg_str!("the broker received data it could not read"),
-        1008 => msg_str!("the broker's policy refused the connection"),
-        1009 => msg_str!("a message was too big for the broker"),
-        1010 => msg_str!("the broker lacks an extension the client needs"),
-        1011 => msg_str!("the broker hit an internal error"),
-        1012 => msg_str!("the broker is restarting"),
-        1013 => msg_str!("the broker is overloaded; try again later"),
-        1015 => msg_str!("the TLS handshake failed"),
-        3000..=3999 => msg_str!("closed by the broker's library or framework"),
-        4000..=4999 => msg_str!("closed by the broker's application"),
-        _ => msg_str!("closed with an unknown code"),
+        1000 => said::CODE_1000,
+        1001 => said::CODE_1001,
+        1002 => said::CODE_1002,
+        1003 => said::CODE_1003,
+        1005 => said::CODE_1005,
+        1006 => said::CODE_1006,
+        1007 => said::CODE_1007,
+        1008 => said::CODE_1008,
+        1009 => said::CODE_1009,
+        1010 => said::CODE_1010,
+        1011 => said::CODE_1011,
+        1012 => said::CODE_1012,
+        1013 => said::CODE_1013,
+        1015 => said::CODE_1015,
+        3000..=3999 => said::CODE_LIBRARY,
+        4000..=4999 => said::CODE_APPLICATION,
+        _ => said::CODE_UNKNOWN,
     }
 }
 
@@ -178,13 +165,15 @@ impl WsTransport {
     /// Starts opening `url` (`ws://` or `wss://`) with subprotocol `mqtt`;
     /// `on_event` hears the outcome and everything after. An unusable URL
     /// is an error here, not an event.
-    pub fn open(url: &str, on_event: Rc<dyn Fn(WsEvent)>) -> Result<Self, String> {
+    pub fn open(url: &str, on_event: Rc<dyn Fn(WsEvent)>) -> Result<Self, Message> {
         let socket = WebSocket::new_with_str(url, SUBPROTOCOL).map_err(|e| {
             let detail = e
                 .dyn_ref::<js_sys::Error>()
                 .map(|e| String::from(e.message()))
                 .unwrap_or_default();
-            msg!("cannot open a WebSocket to {url}: {detail}")
+            Message::new(said::CANNOT_OPEN)
+                .with("url", url)
+                .with("detail", detail)
         })?;
         socket.set_binary_type(BinaryType::Arraybuffer);
         let opened = Rc::new(std::cell::Cell::new(false));
@@ -232,10 +221,10 @@ impl WsTransport {
     }
 
     /// Sends `bytes` as one binary frame.
-    pub fn send(&self, bytes: &[u8]) -> Result<(), String> {
+    pub fn send(&self, bytes: &[u8]) -> Result<(), Message> {
         self.socket
             .send_with_u8_array(bytes)
-            .map_err(|_| msg!("the WebSocket is not open"))
+            .map_err(|_| Message::new(said::NOT_OPEN))
     }
 
     /// Starts the closing handshake; [`WsEvent::Closed`] follows.
@@ -279,11 +268,15 @@ mod tests {
             Err(Refusal::TooLarge(10 * 1024 * 1024))
         );
         assert_eq!(check_frame(None), Err(Refusal::Text));
-        let too_large = Refusal::TooLarge(10_485_760).to_string();
+        let too_large = Refusal::TooLarge(10_485_760).message().to_string();
         assert!(too_large.starts_with("frame too large: "), "{too_large}");
         assert!(too_large.contains("10485760 bytes"), "{too_large}");
-        assert!(Refusal::Text.to_string().contains("text WebSocket frame"));
+        assert!(Refusal::Text
+            .message()
+            .to_string()
+            .contains("text WebSocket frame"));
         assert!(Refusal::Backlog(10_000)
+            .message()
             .to_string()
             .starts_with("the broker sends faster than the page can take"));
         assert_eq!(Refusal::TooLarge(1).close_code(), 1009);

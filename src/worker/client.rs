@@ -3,7 +3,9 @@
 
 use yew::Callback;
 
-use crate::msg_str;
+use iotda_core::text::Message;
+
+use crate::messages::keys::worker_name as said;
 use crate::state::simulator::{SimRequest, SimResponse};
 use crate::web::worker::{JsonWorker, WorkerResponse};
 use crate::worker::protocol::{Request, Response};
@@ -12,7 +14,7 @@ impl WorkerResponse for Response {
     fn is_ready(&self) -> bool {
         matches!(self, Self::Ready)
     }
-    fn failed(why: String) -> Self {
+    fn failed(why: Message) -> Self {
         Self::worker_failed(why)
     }
     fn put_bytes(&mut self, bytes: Vec<u8>) {
@@ -24,7 +26,7 @@ impl WorkerResponse for SimResponse {
     fn is_ready(&self) -> bool {
         matches!(self, Self::Ready)
     }
-    fn failed(why: String) -> Self {
+    fn failed(why: Message) -> Self {
         Self::worker_failed(why)
     }
     fn put_bytes(&mut self, _: Vec<u8>) {}
@@ -35,10 +37,10 @@ pub type PkiWorker = JsonWorker<Request>;
 
 impl PkiWorker {
     /// Starts the certificate worker (see `index.html`).
-    pub fn spawn(on_response: Callback<Response>) -> Result<Self, String> {
+    pub fn spawn(on_response: Callback<Response>) -> Result<Self, Message> {
         Self::start(
             "/pki_worker_loader.js",
-            msg_str!("certificate worker"),
+            Message::new(said::PKI),
             on_response,
         )
     }
@@ -49,10 +51,10 @@ pub type SimWorker = JsonWorker<SimRequest>;
 
 impl SimWorker {
     /// Starts the simulator's worker (see `index.html`).
-    pub fn spawn(on_response: Callback<SimResponse>) -> Result<Self, String> {
+    pub fn spawn(on_response: Callback<SimResponse>) -> Result<Self, Message> {
         Self::start(
             "/sim_worker_loader.js",
-            msg_str!("device simulator"),
+            Message::new(said::SIM),
             on_response,
         )
     }

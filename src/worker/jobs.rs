@@ -5,12 +5,14 @@
 //! the RNG, so every job is tested natively. Only the worker binary calls
 //! [`handle`], which keeps the PKI library out of the page's wasm.
 
-use crate::msg;
+use crate::messages::keys::pki_job as said;
+use crate::messages::Msg;
 use iotda_core::pki::batch::{fingerprints_csv, issue_device, parse_node_ids};
 use iotda_core::pki::{
     self, CertInfo, Certificate, Error as PkiError, FingerprintAlg, Item, KeyType, P12Mode,
     PrivateKey, Subject, Validity,
 };
+use iotda_core::text::{Message, Say as Words};
 use iotda_core::zip::{ZipWriter, MODE_SECRET};
 use pki::rand_core::CryptoRng;
 
@@ -141,7 +143,7 @@ fn place(field: Option<Field>, days: Option<Field>) -> impl Fn(PkiError) -> Vec<
         };
         vec![JobError {
             field,
-            message: e.to_string(),
+            message: e.message(),
         }]
     }
 }
@@ -217,22 +219,19 @@ fn view(cert: &Certificate, now: i64) -> JobResult<CertView> {
         .next()
     {
         Some(Item::Certificate(info)) => Ok(info.into()),
-        _ => Err(vec![JobError::general(msg!(
-            "internal error: a certificate just made could not be read back"
-        ))]),
+        _ => Err(vec![JobError::general(Message::new(said::READ_BACK))]),
     }
 }
 
 /// A certificate the page was handed, read again: its PEM and what it says,
 /// or why it cannot be read.
-fn read_cert(pem: &str, now: i64) -> Result<Issued, String> {
-    let cert = Certificate::from_pem(pem).map_err(|e| e.to_string())?;
+fn read_cert(pem: &str, now: i64) -> Result<Issued, Msg> {
+    let cert = Certificate::from_pem(pem).map_err(|e| Msg(e.message()))?;
     issued(&cert, None, None, now).map_err(|errors| {
-        errors
-            .into_iter()
-            .map(|e| e.message)
-            .collect::<Vec<_>>()
-            .join("; ")
+        Msg(
+            crate::messages::joined(errors.into_iter().map(|e| e.message))
+                .unwrap_or_else(|| Message::new(said::READ_BACK)),
+        )
     })
 }
 
@@ -435,11 +434,11 @@ fn inspect(
                         .map(|(ca, cert)| match pki::verify_signed_by(cert, ca) {
                             Ok(()) => Check {
                                 ok: true,
-                                detail: String::new(),
+                                detail: None,
                             },
                             Err(e) => Check {
                                 ok: false,
-                                detail: e.to_string(),
+                                detail: Some(e.message()),
                             },
                         });
                 let key_matches = key
@@ -463,7 +462,11 @@ fn inspect(
             },
             Item::EncryptedPrivateKey => ItemView::EncryptedPrivateKey,
             Item::PublicKey(k) => ItemView::PublicKey { key: k.key },
-            Item::Unreadable { label, error } => ItemView::Unreadable { label, error },
+            Item::Unreadable { label, error } => ItemView::Unreadable {
+                label,
+                // The core gives this one in its words only.
+                error: Message::new(crate::messages::keys::plain::TEXT).with("text", error),
+            },
         })
         .collect();
     Ok(Outcome::Inspected { items })
@@ -548,10 +551,16 @@ fn decrypt_key(
     passphrase: &Secret,
 ) -> Result<Secret, UnlockError> {
     let (whose, mismatch) = match slot {
-        KeySlot::Ca => ("CA", UnlockError::CaMismatch),
-        KeySlot::Device => ("device", UnlockError::DeviceMismatch),
+        KeySlot::Ca => (said::CA, UnlockError::CaMismatch),
+        KeySlot::Device => (said::DEVICE, UnlockError::DeviceMismatch),
     };
-    let damaged = |e: PkiError| UnlockError::Damaged(format!("{whose}: {e}"));
+    let damaged = |e: PkiError| {
+        UnlockError::Damaged(
+            Message::new(said::WHOSE)
+                .with_message("whose", Message::new(whose))
+                .with_message("why", e.message()),
+        )
+    };
     let cert = Certificate::from_pem(&locked.cert_pem).map_err(damaged)?;
     let key =
         PrivateKey::from_pem(locked.key_pem.expose(), Some(passphrase.expose())).map_err(|e| {
@@ -594,7 +603,11 @@ fn batch<R: CryptoRng + ?Sized>(
                 match e {
                     PkiError::InvalidValidity { .. } => vec![JobError::at(Field::BatchDays, e)],
                     PkiError::KeyGeneration { .. } => vec![JobError::at(Field::BatchKeyType, e)],
-                    e => vec![JobError::general(format!("{id}: {e}"))],
+                    e => vec![JobError::general(
+                        Message::new(said::WHOSE)
+                            .with("whose", id)
+                            .with_message("why", e.message()),
+                    )],
                 }
             })?;
         let key_pem = device.key.to_pkcs8_pem().map_err(general)?;
@@ -640,6 +653,8 @@ fn batch<R: CryptoRng + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[allow(unused_imports)]
+    use crate::messages::english::English as _;
     use pki::rand_core::SeedableRng;
     use rand_chacha::ChaCha20Rng;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -820,7 +835,7 @@ mod tests {
             assert_eq!(e.field, Some(Field::CaPassphrase), "{wrong:?}: {e:?}");
         }
         assert_eq!(
-            only_error(import(Some("nope"))).message,
+            only_error(import(Some("nope"))).message.to_string(),
             "wrong passphrase for the encrypted private key"
         );
     }
@@ -845,7 +860,7 @@ mod tests {
 
         let e = import(&ca.cert_pem, other.key_pem.expose());
         assert_eq!(e.field, Some(Field::CaKey));
-        assert_eq!(e.message, PkiError::CaKeyMismatch.to_string());
+        assert_eq!(e.message, PkiError::CaKeyMismatch.message());
 
         let device = issued(
             run(Job::Device {
@@ -975,7 +990,7 @@ mod tests {
             days: 30,
         }));
         assert_eq!(e.field, Some(Field::Csr));
-        assert_eq!(e.message, PkiError::CsrSignatureInvalid.to_string());
+        assert_eq!(e.message, PkiError::CsrSignatureInvalid.message());
 
         let e = only_error(run(Job::SignCsr {
             ca: ca.clone(),
@@ -1072,8 +1087,9 @@ mod tests {
         };
         assert!(!check.ok);
         assert!(
-            check.detail.contains("issued by another CA")
-                || check.detail.contains("does not verify"),
+            check.detail.as_ref().is_some_and(|d| {
+                d.contains("issued by another CA") || d.contains("does not verify")
+            }),
             "{check:?}"
         );
 
@@ -1197,7 +1213,7 @@ mod tests {
             friendly_name: String::new(),
         }));
         assert_eq!(e.field, None);
-        assert_eq!(e.message, PkiError::KeyMismatch.to_string());
+        assert_eq!(e.message, PkiError::KeyMismatch.message());
     }
 
     #[test]
@@ -1413,7 +1429,9 @@ mod tests {
             ];
             for job in jobs {
                 let errors = run(job).expect_err("hostile input is refused");
-                assert!(!errors.is_empty() && errors.iter().all(|e| !e.message.is_empty()));
+                assert!(
+                    !errors.is_empty() && errors.iter().all(|e| !e.message.to_string().is_empty())
+                );
             }
         }
     }

@@ -12,7 +12,9 @@ pub mod client;
 pub mod jobs;
 pub mod protocol;
 
-use crate::msg;
+use iotda_core::text::Message;
+
+use crate::messages::keys::pki_job as said;
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use wasm_bindgen::prelude::*;
@@ -22,14 +24,12 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, WorkerGlobalScope};
 use protocol::{Request, Response};
 
 /// A ChaCha20 RNG seeded from the browser's `crypto.getRandomValues`.
-pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, String> {
-    let crypto = scope
-        .crypto()
-        .map_err(|_| msg!("this browser gives workers no crypto.getRandomValues"))?;
+pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, Message> {
+    let crypto = scope.crypto().map_err(|_| Message::new(said::NO_RANDOM))?;
     let mut seed = [0u8; 32];
     crypto
         .get_random_values_with_u8_array(&mut seed)
-        .map_err(|_| msg!("crypto.getRandomValues failed"))?;
+        .map_err(|_| Message::new(said::RANDOM_FAILED))?;
     Ok(ChaCha20Rng::from_seed(seed))
 }
 
@@ -63,8 +63,11 @@ pub fn run() {
         let request = event
             .data()
             .as_string()
-            .ok_or_else(|| msg!("the worker expects JSON text"))
-            .and_then(|text| serde_json::from_str::<Request>(&text).map_err(|e| e.to_string()));
+            .ok_or(Message::new(said::NOT_JSON))
+            .and_then(|text| {
+                serde_json::from_str::<Request>(&text)
+                    .map_err(|e| Message::new(said::UNREADABLE_REQUEST).with("why", e))
+            });
         let (request, mut rng) = match request.and_then(|r| Ok((r, seeded_rng(&reply_scope)?))) {
             Ok(ready) => ready,
             Err(error) => return post(&reply_scope, Response::worker_failed(error)),

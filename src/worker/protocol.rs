@@ -24,8 +24,11 @@
 //! The worker keeps nothing between jobs: the page sends the CA certificate
 //! and key it holds with every job that signs.
 
-use crate::msg_str;
 use std::fmt;
+
+use iotda_core::text::{Message, Say as Words};
+
+use crate::messages::Msg;
 
 use serde::{Deserialize, Serialize};
 
@@ -77,14 +80,15 @@ impl KeyChoice {
     }
 
     /// The label shown in a select.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::P256 => msg_str!("ECDSA P-256 (recommended)"),
-            Self::P384 => "ECDSA P-384",
-            Self::Rsa2048 => "RSA 2048",
-            Self::Rsa3072 => msg_str!("RSA 3072 (slow)"),
-            Self::Rsa4096 => msg_str!("RSA 4096 (very slow)"),
-        }
+    pub fn label(self) -> Message {
+        use crate::messages::keys::key_choice as k;
+        Message::new(match self {
+            Self::P256 => k::P256,
+            Self::P384 => k::P384,
+            Self::Rsa2048 => k::RSA2048,
+            Self::Rsa3072 => k::RSA3072,
+            Self::Rsa4096 => k::RSA4096,
+        })
     }
 
     /// The choice named `name` (see [`name`](Self::name)).
@@ -265,7 +269,7 @@ pub enum UnlockError {
     DeviceMismatch,
     /// A key or its certificate cannot be read (a damaged file): whose,
     /// and the library's words.
-    Damaged(String),
+    Damaged(#[serde(with = "crate::messages::wire")] Message),
 }
 
 /// The jobs.
@@ -447,23 +451,24 @@ pub struct JobError {
     /// The input to show it next to; `None` for the job as a whole.
     pub field: Option<Field>,
     /// The sentence to show.
-    pub message: String,
+    #[serde(with = "crate::messages::wire")]
+    pub message: Message,
 }
 
 impl JobError {
     /// An error about `field`.
-    pub fn at(field: Field, message: impl fmt::Display) -> Self {
+    pub fn at(field: Field, words: impl Words) -> Self {
         Self {
             field: Some(field),
-            message: message.to_string(),
+            message: words.message(),
         }
     }
 
     /// An error about the job as a whole.
-    pub fn general(message: impl fmt::Display) -> Self {
+    pub fn general(words: impl Words) -> Self {
         Self {
             field: None,
-            message: message.to_string(),
+            message: words.message(),
         }
     }
 }
@@ -519,8 +524,9 @@ pub struct Issued {
 pub struct Check {
     /// Whether the check passed.
     pub ok: bool,
-    /// Why it failed (empty when it passed).
-    pub detail: String,
+    /// Why it failed (`None` when it passed).
+    #[serde(with = "crate::messages::wire::opt")]
+    pub detail: Option<Message>,
 }
 
 /// One object found by an inspection.
@@ -564,7 +570,8 @@ pub enum ItemView {
         /// Its PEM label.
         label: String,
         /// Why.
-        error: String,
+        #[serde(with = "crate::messages::wire")]
+        error: Message,
     },
 }
 
@@ -606,7 +613,7 @@ pub enum Outcome {
     /// What `read_certs` read, in order: each certificate (its PEM
     /// written again from its bytes, and its view; no key), or why it
     /// cannot be read.
-    CertsRead(Vec<Result<Issued, String>>),
+    CertsRead(Vec<Result<Issued, Msg>>),
     /// A batch of devices.
     Batch {
         /// `devices.zip`: a folder per node id with `deviceCert.pem`,
@@ -676,7 +683,7 @@ impl Response {
     }
 
     /// A failure of the worker itself rather than of one job.
-    pub fn worker_failed(message: impl fmt::Display) -> Self {
+    pub fn worker_failed(message: impl Words) -> Self {
         Self::Failed {
             id: 0,
             errors: vec![JobError::general(message)],

@@ -410,7 +410,7 @@ impl Client {
             Ok(0) => {
                 self.stream = None;
                 self.session
-                    .handle_disconnected(now, "the broker closed the connection");
+                    .handle_disconnected(now, LostCause::said("the broker closed the connection"));
             }
             Ok(n) => self
                 .session
@@ -424,7 +424,7 @@ impl Client {
             Err(e) => {
                 self.stream = None;
                 let why = net::explain(&e, &self.host, self.tls.as_ref());
-                self.session.handle_disconnected(now, &why);
+                self.session.handle_disconnected(now, LostCause::said(&why));
             }
         }
     }
@@ -441,7 +441,7 @@ impl Client {
                     self.stream = None;
                     let why = net::explain(&e, &self.host, self.tls.as_ref());
                     let now = self.now();
-                    self.session.handle_disconnected(now, &why);
+                    self.session.handle_disconnected(now, LostCause::said(&why));
                 }
                 continue;
             }
@@ -462,7 +462,9 @@ impl Client {
                         }
                         // Bad TLS files: no point in trying again.
                         Err(CliError::Usage(msg)) => return Err(CliError::Usage(msg)),
-                        Err(CliError::Failure(msg)) => self.session.handle_disconnected(now, &msg),
+                        Err(CliError::Failure(msg)) => {
+                            self.session.handle_disconnected(now, LostCause::said(&msg))
+                        }
                     }
                 }
                 Some(TransportAction::Close) => {
@@ -471,7 +473,7 @@ impl Client {
                     }
                     let now = self.now();
                     self.session
-                        .handle_disconnected(now, "closed by the client");
+                        .handle_disconnected(now, LostCause::said("closed by the client"));
                 }
                 None => return Ok(()),
             }

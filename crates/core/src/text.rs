@@ -126,7 +126,15 @@ impl Message {
     }
 
     /// Fills the hole `name` with text shown as it is.
-    pub fn with(mut self, name: &'static str, value: impl fmt::Display) -> Self {
+    pub fn with(self, name: &'static str, value: impl fmt::Display) -> Self {
+        self.with_text(name, &value)
+    }
+
+    /// What [`Message::with`] does, once for every type of value: a copy
+    /// of the formatting and the push per type would cost the page's wasm
+    /// its bytes for each of the dozens of types a hole is filled with.
+    #[inline(never)]
+    fn with_text(mut self, name: &'static str, value: &dyn fmt::Display) -> Self {
         self.args.push((name, Arg::Text(value.to_string())));
         self
     }
@@ -186,6 +194,13 @@ impl fmt::Display for Message {
 pub trait Say {
     /// What it says.
     fn message(&self) -> Message;
+}
+
+/// A message says itself, so a function can take any [`Say`].
+impl Say for Message {
+    fn message(&self) -> Message {
+        self.clone()
+    }
 }
 
 /// A piece of a template.

@@ -65,12 +65,14 @@ impl Client {
                         self.stream = Some(stream);
                         self.session.handle_connected(self.now());
                     }
-                    Err(e) => self.session.handle_disconnected(self.now(), &e.to_string()),
+                    Err(e) => self
+                        .session
+                        .handle_disconnected(self.now(), LostCause::said(&e)),
                 },
                 Some(TransportAction::Close) => {
                     self.stream = None;
                     self.session
-                        .handle_disconnected(self.now(), "closed as asked");
+                        .handle_disconnected(self.now(), LostCause::said("closed as asked"));
                 }
                 None => break,
             }
@@ -95,14 +97,17 @@ impl Client {
         match read {
             Ok(0) => {
                 self.stream = None;
-                self.session
-                    .handle_disconnected(self.now(), "the broker closed the connection");
+                self.session.handle_disconnected(
+                    self.now(),
+                    LostCause::said("the broker closed the connection"),
+                );
             }
             Ok(n) => self.session.handle_bytes(self.now(), &buf[..n]),
             Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {}
             Err(e) => {
                 self.stream = None;
-                self.session.handle_disconnected(self.now(), &e.to_string());
+                self.session
+                    .handle_disconnected(self.now(), LostCause::said(&e));
             }
         }
         self.pump();

@@ -52,7 +52,7 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
     browser.click("#model-import-button").await;
     assert_eq!(
         browser.text("#model-note").await,
-        "Imported the pasted model: 1 services, 1 properties."
+        "Imported the pasted model: 1 service, 1 property."
     );
     assert_eq!(browser.value("#service-0").await, "Env");
     assert_eq!(browser.value("#p-0-0-method").await, "RW");
@@ -110,11 +110,14 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
     let note = browser
         .wait_text("#model-note", |t| t.contains("product_model_profile.zip"))
         .await;
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     assert_eq!(
         note,
         format!(
-            "Imported product_model_profile.zip: {} services, {properties} properties.",
-            expected.service_capabilities.len()
+            "Imported product_model_profile.zip: {}, {}.",
+            plural(expected.service_capabilities.len(), "service", "services"),
+            plural(properties, "property", "properties")
         )
     );
     assert_eq!(

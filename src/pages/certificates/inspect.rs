@@ -60,7 +60,7 @@ fn item_view((t, say): (&Texts, Say), i: usize, item: &ItemView, colons: bool) -
                     if let Some(check) = signed_by_ca {
                         <p id={format!("{id}-signed-by")} class={if check.ok { "ok" } else { "field-error" }}>
                             { format!("{} {}", t.signed_by_ca(), yes_no(t, check.ok)) }
-                            if !check.ok { { format!(" ({})", say.text(&check.detail)) } }
+                            if let Some(detail) = &check.detail { { format!(" ({})", say.message(detail)) } }
                         </p>
                     }
                     if let Some(matches) = key_matches {
@@ -97,7 +97,7 @@ fn item_view((t, say): (&Texts, Say), i: usize, item: &ItemView, colons: bool) -
         ItemView::PublicKey { key } => (t.item_public_key(), html! { <p>{ key.clone() }</p> }),
         ItemView::Unreadable { label, error } => (
             t.item_unreadable(),
-            html! { <p class="field-error">{ format!("{label}: {}", say.text(error)) }</p> },
+            html! { <p class="field-error">{ format!("{label}: {}", say.message(error)) }</p> },
         ),
     };
     html! {

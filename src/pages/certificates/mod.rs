@@ -179,7 +179,7 @@ impl Certs {
     ) -> Html {
         html! {
             <TextField id={field_id(field)} {label} value={self.state.text(field).to_owned()}
-                oninput={self.edit(field)} error={self.state.error(field)}
+                oninput={self.edit(field)} error={self.state.error(field).map(|e| self.say.message(&e))}
                 hint={hint.map(AttrValue::Static)} {input_type}
                 autocomplete={if input_type == "password" { "new-password" } else { "off" }} />
         }
@@ -210,7 +210,7 @@ impl Certs {
         html! {
             <PemField id={field_id(field)} {label} hint={hint} value={self.state.text(field).to_owned()}
                 file_name={self.state.files.get(&field).map(|f| AttrValue::from(f.name.clone()))}
-                oninput={self.edit(field)} {onfile} error={self.state.error(field)}
+                oninput={self.edit(field)} {onfile} error={self.state.error(field).map(|e| self.say.message(&e))}
                 {placeholder} {accept} />
         }
     }
@@ -227,11 +227,11 @@ impl Certs {
                 <label for={id}>{ self.t.key_type() }</label>
                 <select {id} {onchange}>
                     { for KeyChoice::ALL.iter().map(|k| html! {
-                        <option value={k.name()} selected={*k == current}>{ self.say.text(k.label()) }</option>
+                        <option value={k.name()} selected={*k == current}>{ self.say.message(&k.label()) }</option>
                     }) }
                 </select>
                 if let Some(error) = error {
-                    <p class="field-error" id={format!("{id}-error")} role="alert">{ self.say.text(&error) }</p>
+                    <p class="field-error" id={format!("{id}-error")} role="alert">{ self.say.message(&error) }</p>
                 }
             </div>
         }
@@ -291,7 +291,7 @@ impl Certs {
             },
             Some(JobState::Failed(message)) => html! {
                 <p id={format!("{}-error", step.id())} class="field-error" role="alert">
-                    { self.say.text(message) }
+                    { self.say.message(message) }
                 </p>
             },
         }

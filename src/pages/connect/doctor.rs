@@ -3,6 +3,7 @@
 //! answer shown as the user types. The check runs in the simulator's worker
 //! ([`crate::state::doctor`]), started when the card is first used.
 
+use crate::messages::Msg;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -55,7 +56,7 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
     let input = use_state(AttemptInput::default);
     let chosen = use_state(String::new);
     let answer = use_state(|| None::<DoctorAnswer>);
-    let failed = use_state(|| None::<String>);
+    let failed = use_state(|| None::<Msg>);
     let worker = use_mut_ref(|| None::<SimWorker>);
     let last = use_mut_ref(|| 0u32);
     {
@@ -102,7 +103,7 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
     // Until the worker answers the latest request, the earlier answer stays.
     let verdict = answer.as_ref().map(|a| &a.verdict);
     let error_at = |at: Input| match verdict {
-        Some(Verdict::Unreadable { field, why }) if *field == at => Some(say.text(why)),
+        Some(Verdict::Unreadable { field, why }) if *field == at => Some(say.say(why)),
         _ => None,
     };
     let typed = *input != AttemptInput::default();
@@ -114,13 +115,13 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
             html! { <p class="hint">{ t.doctor_need_attempt() }</p> }
         }
         Some(Verdict::Found(finding)) => html! {
-            <p class="finding error">{ t.doctor_found() }{ say.text(finding) }</p>
+            <p class="finding error">{ t.doctor_found() }{ say.say(finding) }</p>
         },
         Some(Verdict::FollowsTheRules) => html! { <p class="finding ok">{ t.doctor_ok() }</p> },
         Some(Verdict::Unreadable {
             field: Input::Truth,
             why,
-        }) => html! { <p class="error">{ say.text(why) }</p> },
+        }) => html! { <p class="error">{ say.say(why) }</p> },
         _ => html! {},
     };
     html! {
@@ -145,7 +146,7 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
                     <option value="" selected={chosen.is_empty()}>{ t.doctor_code_unknown() }</option>
                     { for code_choices().into_iter().map(|(value, c, label)| html! {
                         <option selected={*chosen == value} value={value.clone()}>
-                            { format!("{label} {}", say.text(&c.to_string())) }
+                            { format!("{label} {}", say.say(&c)) }
                         </option>
                     }) }
                 </select>
@@ -153,10 +154,10 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
             <div id="doctor-answer" role="status" aria-live="polite">
                 { shown }
                 if let Some(means) = answer.as_ref().and_then(|a| a.means.as_ref()).filter(|_| !chosen.is_empty()) {
-                    <p class="hint" id="doctor-code-means">{ t.doctor_code_means() }{ say.text(means) }</p>
+                    <p class="hint" id="doctor-code-means">{ t.doctor_code_means() }{ say.say(means) }</p>
                 }
                 if let Some(why) = &*failed {
-                    <p class="error">{ say.text(why) }</p>
+                    <p class="error">{ say.say(why) }</p>
                 }
             </div>
         </section>
@@ -168,10 +169,10 @@ pub fn DoctorCard(props: &DoctorCardProps) -> Html {
 pub(crate) fn ask(
     worker: &Rc<RefCell<Option<SimWorker>>>,
     answer: &UseStateHandle<Option<DoctorAnswer>>,
-    failed: &UseStateHandle<Option<String>>,
+    failed: &UseStateHandle<Option<Msg>>,
     last: &Rc<RefCell<u32>>,
     request: DoctorRequest,
-) -> Result<(), String> {
+) -> Result<(), Msg> {
     if worker.borrow().is_none() {
         let (answer, failed, last) = (answer.clone(), failed.clone(), last.clone());
         let spawned = SimWorker::spawn(Callback::from(move |response| match response {
@@ -181,11 +182,12 @@ pub(crate) fn ask(
             }
             SimResponse::Failed(why) => failed.set(Some(why)),
             _ => {}
-        }))?;
+        }))
+        .map_err(Msg)?;
         *worker.borrow_mut() = Some(spawned);
     }
     match &*worker.borrow() {
-        Some(w) => w.send(&SimRequest::Doctor(Box::new(request))),
+        Some(w) => w.send(&SimRequest::Doctor(Box::new(request))).map_err(Msg),
         None => Ok(()),
     }
 }

@@ -7,6 +7,7 @@ pub(crate) mod doctor;
 use gloo_timers::callback::Interval;
 use iotda_core::credentials::{Field, SignType};
 use iotda_core::endpoint::{Transport, HOST_PRESETS};
+use iotda_core::text::Message;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -117,7 +118,7 @@ pub fn ConnectPage() -> Html {
     let x509 = form.auth == AuthMode::X509;
     let endpoint_error = derived.endpoint.as_ref().err();
     let endpoint_error_where = |pick: fn(&iotda_core::endpoint::EndpointError) -> bool| {
-        endpoint_error.filter(|e| pick(e)).map(ToString::to_string)
+        endpoint_error.filter(|e| pick(e)).map(|e| say.say(e))
     };
     let transport_error = endpoint_error_where(|e| e.is_transport());
     let following_clock = form.timestamp == TimestampInput::Current;
@@ -135,7 +136,7 @@ pub fn ConnectPage() -> Html {
                 <TextField id="device-id" label={t.device_id()} value={form.device_id.clone()}
                     oninput={text_action(ConnectAction::DeviceId)}
                     hint={t.device_id_hint()}
-                    error={derived.error_for(Field::DeviceId)} />
+                    error={derived.error_for(Field::DeviceId).map(|e| say.message(&e))} />
                 <div class="field">
                     <label for="auth-mode">{ t.auth_mode() }</label>
                     <select id="auth-mode" onchange={on_auth}>
@@ -151,8 +152,8 @@ pub fn ConnectPage() -> Html {
                     input_type={if state.show_secret { "text" } else { "password" }}
                     autocomplete="off"
                     oninput={text_action(|v| ConnectAction::Secret(v.into()))}
-                    error={derived.error_for(Field::Secret)}
-                    warnings={derived.warnings_for(Field::Secret, state.now)}>
+                    error={derived.error_for(Field::Secret).map(|e| say.message(&e))}
+                    warnings={derived.warnings_for(Field::Secret, state.now).iter().map(|w| say.message(w)).collect::<Vec<_>>()}>
                     <button type="button" class="secondary" id="toggle-secret"
                         aria-pressed={state.show_secret.to_string()}
                         onclick={click_action(ConnectAction::ToggleShowSecret)}>
@@ -180,8 +181,8 @@ pub fn ConnectPage() -> Html {
                 <TextField id="timestamp" label={t.timestamp()} value={derived.timestamp_text.clone()}
                     oninput={text_action(ConnectAction::Timestamp)}
                     hint={timestamp_hint}
-                    error={derived.error_for(Field::Timestamp)}
-                    warnings={derived.warnings_for(Field::Timestamp, state.now)}>
+                    error={derived.error_for(Field::Timestamp).map(|e| say.message(&e))}
+                    warnings={derived.warnings_for(Field::Timestamp, state.now).iter().map(|w| say.message(w)).collect::<Vec<_>>()}>
                     <button type="button" class="secondary" id="timestamp-now"
                         onclick={click_action(ConnectAction::UseCurrentHour)}
                         disabled={following_clock}>
@@ -197,7 +198,7 @@ pub fn ConnectPage() -> Html {
                     hint={t.host_hint()}
                     error={endpoint_error_where(|e| !e.is_port() && !e.is_path() && !e.is_transport())} />
                 <datalist id="host-presets">
-                    { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={say.text(p.label)} /> }) }
+                    { for HOST_PRESETS.iter().map(|p| html! { <option value={p.host} label={say.message(&host_label(p.host, p.label))} /> }) }
                 </datalist>
                 <div class={classes!("field", transport_error.as_ref().map(|_| "invalid"))}>
                     <label for="transport">{ t.protocol() }</label>
@@ -207,7 +208,7 @@ pub fn ConnectPage() -> Html {
                         }) }
                     </select>
                     if let Some(error) = &transport_error {
-                        <p class="field-error" id="transport-error" role="alert">{ say.text(error) }</p>
+                        <p class="field-error" id="transport-error" role="alert">{ error }</p>
                     }
                 </div>
                 <TextField id="port" label={t.port()} value={form.port.clone()}
@@ -270,14 +271,14 @@ fn settings_view(t: &Texts, say: Say, settings: Option<crate::state::Settings>) 
             <h3>{ "mosquitto_pub" }</h3>
             { match &s.mosquitto_pub {
                 Ok(cmd) => command_block("mosquitto-cmd", t.mosquitto_command(), cmd),
-                Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ say.text(why) }</p> },
+                Err(why) => html! { <p class="hint" id="mosquitto-cmd-unavailable">{ say.message(why) }</p> },
             } }
             <h3>{ "MQTTX CLI" }</h3>
             { command_block("mqttx-cmd", t.mqttx_command(), &s.mqttx) }
             <h3>{ "iotda-kit" }</h3>
             { match &s.iotda_kit {
                 Ok(cmd) => command_block("iotda-kit-cmd", t.iotda_kit_command(), cmd),
-                Err(why) => html! { <p class="hint" id="iotda-kit-cmd-unavailable">{ say.text(why) }</p> },
+                Err(why) => html! { <p class="hint" id="iotda-kit-cmd-unavailable">{ say.message(why) }</p> },
             } }
             <h3>{ t.mqttfx_profile() }</h3>
             <table class="settings-table" id="mqttfx-table">
@@ -313,4 +314,19 @@ fn command_block(id: &'static str, what: &'static str, command: &str) -> Html {
             <CopyButton text={command.to_owned()} {what} />
         </div>
     }
+}
+
+/// The label of a host preset, keyed by its host (the core names the
+/// presets in English only).
+fn host_label(host: &str, english: &str) -> Message {
+    use crate::messages::keys::host_preset as k;
+    let key = match host {
+        h if h.contains("cn-north-4") => k::BEIJING,
+        h if h.contains("cn-east-3") => k::SHANGHAI,
+        h if h.contains("cn-south-1") => k::GUANGZHOU,
+        iotda_core::endpoint::LEGACY_HOST => k::LEGACY,
+        "127.0.0.1" => k::LOCAL,
+        _ => return Message::new(crate::messages::keys::plain::TEXT).with("text", english),
+    };
+    Message::new(key)
 }

@@ -8,14 +8,15 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
+use iotda_core::text::Message;
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
-use crate::msg_str;
+use crate::messages::keys::bridge as said;
 use crate::state::bridge::{bridge_command, bridge_url, through_bridge, Probe, BRIDGE_PORT};
 use crate::state::console::ConsoleAction;
 use crate::state::ConnectState;
@@ -68,6 +69,7 @@ fn start_probe(
 #[component]
 pub fn BridgeCard() -> Html {
     let t = use_texts();
+    let say = use_say();
     let workspace = use_workspace();
     let session = use_mqtt_client();
     let port = use_state(|| BRIDGE_PORT);
@@ -133,10 +135,13 @@ pub fn BridgeCard() -> Html {
     let command = bridge_command(&workspace.connect.form, *port);
     let (class, status) = match *probe {
         Probe::Checking => ("status", t.bridge_checking().to_owned()),
-        Probe::Running => ("status ok", format!("{} {url}", t.bridge_running())),
+        Probe::Running => (
+            "status ok",
+            say.message(&Message::new(said::RUNNING).with("url", &url)),
+        ),
         Probe::NotRunning => (
             "status invalid",
-            format!("{} {url}. {}", t.bridge_not_running(), t.bridge_start_it()),
+            say.message(&Message::new(said::NOT_RUNNING).with("url", &url)),
         ),
     };
     html! {
@@ -145,7 +150,7 @@ pub fn BridgeCard() -> Html {
             <p class="hint">{ t.bridge_intro() }</p>
             <pre class="mono" id="console-bridge-cmd">{ &command }</pre>
             <p class="actions">
-                <CopyButton text={command.clone()} what={msg_str!("command")} />
+                <CopyButton text={command.clone()} what={t.bridge_command()} />
             </p>
             <TextField id="console-bridge-port" label={t.bridge_port()} value={(*port_text).clone()}
                 oninput={on_port} />

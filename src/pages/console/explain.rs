@@ -14,6 +14,7 @@ use yew::prelude::*;
 use crate::app::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
+use crate::messages::Msg;
 use crate::pages::connect::doctor::ask;
 use crate::state::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Verdict};
 use crate::state::AuthMode;
@@ -29,7 +30,7 @@ pub fn Explain() -> Html {
     let session = use_mqtt_client();
     let state = &session.state;
     let answer = use_state(|| None::<DoctorAnswer>);
-    let failed = use_state(|| None::<String>);
+    let failed = use_state(|| None::<Msg>);
     let worker = use_mut_ref(|| None::<SimWorker>);
     let last = use_mut_ref(|| 0u32);
     {
@@ -73,7 +74,7 @@ pub fn Explain() -> Html {
     let answer = answer.as_ref().filter(|_| state.refused.is_some());
     let finding = answer.map(|a| match &a.verdict {
         Verdict::Found(f) => html! {
-            <p class="finding error" id="console-doctor">{ t.doctor_found() }{ say.text(f) }</p>
+            <p class="finding error" id="console-doctor">{ t.doctor_found() }{ say.say(f) }</p>
         },
         Verdict::FollowsTheRules => html! {
             <p class="finding ok" id="console-doctor">{ t.doctor_ok() }</p>
@@ -82,22 +83,22 @@ pub fn Explain() -> Html {
             <p class="hint" id="console-doctor">{ t.console_doctor_need_truth() }</p>
         },
         Verdict::Unreadable { why, .. } => html! {
-            <p class="hint" id="console-doctor">{ say.text(why) }</p>
+            <p class="hint" id="console-doctor">{ say.say(why) }</p>
         },
         Verdict::NeedTruth | Verdict::NeedAttempt => Html::default(),
     });
     let means = answer.and_then(|a| a.means.as_ref()).map(|m| {
-        html! { <p class="hint" id="console-doctor-means">{ t.doctor_code_means() }{ say.text(m) }</p> }
+        html! { <p class="hint" id="console-doctor-means">{ t.doctor_code_means() }{ say.say(m) }</p> }
     });
     html! {
         <div id="console-explain" aria-live="polite">
             if let Some(takeover) = &state.takeover {
-                <p class="finding error" id="console-takeover">{ say.text(&takeover.to_string()) }</p>
+                <p class="finding error" id="console-takeover">{ say.message(takeover) }</p>
             }
             { finding.unwrap_or_default() }
             { means.unwrap_or_default() }
             if let Some(why) = &*failed {
-                <p class="error">{ say.text(why) }</p>
+                <p class="error">{ say.say(why) }</p>
             }
         </div>
     }

@@ -22,8 +22,9 @@ use crate::hooks::use_mqtt_client::{
 };
 use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
+use crate::messages::keys::{console as said, sim as sim_said};
+use crate::messages::Msg;
 use crate::messages::Say;
-use crate::msg;
 use crate::state::console::{clock_text, MessageLog};
 use crate::state::simulator::{
     event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
@@ -33,6 +34,7 @@ use crate::store::WorkspaceAction;
 use crate::web::clock::wall_ms;
 use crate::web::mqtt::MqttClient;
 use crate::worker::client::SimWorker;
+use iotda_core::text::{Message as Said, Say as Words};
 
 /// Props of [`DeviceSimulator`].
 #[derive(Properties)]
@@ -66,7 +68,7 @@ struct Ctx {
     log: Rc<RefCell<MessageLog>>,
     frames: FrameScheduler,
     timer: Rc<RefCell<Option<Interval>>>,
-    error: UseStateHandle<Option<String>>,
+    error: UseStateHandle<Option<Msg>>,
     redraw: Callback<()>,
     say: Say,
     /// The workspace, where the settings are saved.
@@ -77,10 +79,10 @@ impl Ctx {
     fn send(&self, request: SimRequest) {
         let sent = match self.worker.borrow().as_ref() {
             Some(w) => w.send(&request),
-            None => Err(msg!("the device simulator is not running")),
+            None => Err(Said::new(said::NO_SIMULATOR)),
         };
         if let Err(e) = sent {
-            self.error.set(Some(e));
+            self.error.set(Some(Msg(e)));
         }
     }
 
@@ -108,8 +110,7 @@ impl Ctx {
     /// Asks for a report (by hand, or a periodic one) if connected.
     fn report(&self, request: SimRequest) -> bool {
         if self.client.borrow().is_none() {
-            self.error
-                .set(Some(msg!("connect first (Connection, above)")));
+            self.error.set(Some(Msg(Said::new(said::CONNECT_FIRST))));
             return false;
         }
         self.send(request);
@@ -117,8 +118,8 @@ impl Ctx {
     }
 
     /// Publishes what the worker hands back (QoS 1) and logs it.
-    fn publish(&self, topic: &str, payload: String) -> Result<(), String> {
-        let topic = TopicName::new(topic).map_err(|e| e.to_string())?;
+    fn publish(&self, topic: &str, payload: String) -> Result<(), Said> {
+        let topic = TopicName::new(topic).map_err(|e| e.message())?;
         let message = Message::new(topic, QoS::AtLeastOnce, payload.into_bytes());
         publish_logged(&self.client, &self.log, &self.frames, message)
     }
@@ -186,7 +187,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 let on_response = on_response(ctx.clone(), started, view);
                 match SimWorker::spawn(on_response) {
                     Ok(w) => *ctx.worker.borrow_mut() = Some(w),
-                    Err(e) => ctx.error.set(Some(e)),
+                    Err(e) => ctx.error.set(Some(Msg(e))),
                 }
             }
             ctx.send(SimRequest::Start {
@@ -222,7 +223,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         let why = started
             .as_ref()
             .and_then(|s| s.device_error.clone())
-            .map(|e| format!("{} {}", tx.sim_needs_device(), say.text(&e)));
+            .map(|e| format!("{} {}", tx.sim_needs_device(), say.say(&e)));
         return html! {
             <section class="card wide simulator" aria-labelledby="sim-title">
                 <h2 id="sim-title">{ tx.sim_title() }</h2>
@@ -230,7 +231,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     { why.unwrap_or_else(|| tx.sim_starting().into()) }
                 </p>
                 if let Some(e) = &*error {
-                    <p class="field-error" role="alert">{ say.text(e) }</p>
+                    <p class="field-error" role="alert">{ say.say(e) }</p>
                 }
             </section>
         };
@@ -319,7 +320,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
         v.reply_error
             .as_ref()
             .filter(|(f, _)| *f == field)
-            .map(|(_, e)| e.clone())
+            .map(|(_, e)| say.say(e))
     };
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
     let settings = &t.settings;
@@ -334,7 +335,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 { tx.sim_subscribe_hint() }
             </p>
             if let Some(note) = &s.model_note {
-                <p class="note">{ say.text(note) }</p>
+                <p class="note">{ say.say(note) }</p>
             }
             <h3>{ tx.sim_report() }</h3>
             <div class="report-fields">
@@ -354,7 +355,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             </div>
             if problems {
                 <ul id="sim-problems" class="field-error" role="alert">
-                    { for v.problems.iter().map(|p| html! { <li>{ say.text(p) }</li> }) }
+                    { for v.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
                 </ul>
             } else {
                 <p class="ok" id="sim-valid">{ tx.sim_valid() }</p>
@@ -370,7 +371,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             <h3>{ tx.sim_periodic() }</h3>
             <div class="settings">
                 <TextField id="sim-interval" label={tx.sim_every()} value={settings.interval.clone()}
-                    oninput={on_interval} error={v.interval_ms.clone().err()} />
+                    oninput={on_interval} error={v.interval_ms.as_ref().err().map(|e| say.say(e))} />
                 <div class="field">
                     <label for="sim-walk">{ tx.sim_values() }</label>
                     <select id="sim-walk" onchange={on_walk}>
@@ -388,15 +389,15 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                 </span>
             </p>
             if let Some(e) = &*error {
-                <p class="field-error" id="sim-error" role="alert">{ say.text(e) }</p>
+                <p class="field-error" id="sim-error" role="alert">{ say.say(e) }</p>
             }
             <div class="charts">
                 { for v.charts.iter().map(|c| html! {
                     <figure class="chart" data-series={c.label.clone()} data-points={c.count.to_string()}>
-                        <figcaption><code>{ &c.label }</code>{ " " }{ say.text(&c.caption) }</figcaption>
+                        <figcaption><code>{ &c.label }</code>{ " " }{ say.say(&c.caption) }</figcaption>
                         <svg viewBox={format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")} width={CHART_WIDTH.to_string()}
                             height={CHART_HEIGHT.to_string()} role="img"
-                            aria-label={say.text(&msg!("{} over the last {} reports", c.label, c.count))}>
+                            aria-label={say.message(&over_last(&c.label, c.count))}>
                             <polyline points={c.points.clone()} fill="none" stroke="currentColor" stroke-width="1.5" />
                         </svg>
                     </figure>
@@ -415,7 +416,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
                         oninput={on_reply_paras} />
                     if let Some(e) = reply_error(ReplyField::Paras) {
-                        <p class="field-error" id="sim-paras-error">{ say.text(&e) }</p>
+                        <p class="field-error" id="sim-paras-error">{ e }</p>
                     }
                 </div>
             </div>
@@ -432,16 +433,16 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
                     html! {
                         <li class="item request" data-request-id={r.request_id.clone()}>
                             <h4>
-                                { say.text(&r.title) }
+                                { say.say(&r.title) }
                                 if let Some(id) = &r.request_id {
                                     <span class="badge">{ format!("request_id={id}") }</span>
                                 }
                                 <span class="hint">{ format!(" {}", clock_text(r.at_ms, offset)) }</span>
                             </h4>
-                            <pre class="mono">{ &r.body }</pre>
+                            <pre class="mono">{ say.say(&r.body) }</pre>
                             if !r.problems.is_empty() {
                                 <ul class="field-error">
-                                    { for r.problems.iter().map(|p| html! { <li>{ say.text(p) }</li> }) }
+                                    { for r.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
                                 </ul>
                             }
                             if let Some(a) = &r.answered {
@@ -483,7 +484,7 @@ fn on_response(
             let mut problem = v.error.clone();
             for out in &v.outbox {
                 if let Err(e) = ctx.publish(&out.topic, out.payload.clone()) {
-                    problem = Some(e);
+                    problem = Some(Msg(e));
                 }
             }
             // Bytes, not `from_str`: one serde_json reader type.
@@ -584,10 +585,20 @@ fn field_input(ctx: &Ctx, tx: &Texts, t: &Typed, v: &SimView, i: usize, f: &Fiel
                 <label class="include"><input type="checkbox" id={format!("{id}-include")}
                     checked={t.include.get(i).copied().unwrap_or_default()} onchange={on_include} />{ " " }{ tx.sim_include() }</label>
             </div>
-            <span class="hint" id={format!("{id}-hint")}>{ ctx.say.text(&f.hint) }</span>
+            <span class="hint" id={format!("{id}-hint")}>{ f.hint.iter().map(|h| ctx.say.say(h)).collect::<Vec<_>>().join(" · ") }</span>
             if let Some(e) = error {
-                <p class="field-error">{ ctx.say.text(&e) }</p>
+                <p class="field-error">{ ctx.say.say(&e) }</p>
             }
         </div>
+    }
+}
+
+/// A chart's accessible name: its series over the last reports.
+fn over_last(label: &str, count: usize) -> Said {
+    match count {
+        1 => Said::new(sim_said::OVER_LAST_ONE).with("label", label),
+        n => Said::new(sim_said::OVER_LAST)
+            .with("label", label)
+            .with("n", n),
     }
 }

@@ -12,8 +12,10 @@ use super::{use_get, Api, Said};
 use crate::app::use_texts;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::use_workspace;
+use crate::messages::joined;
+use crate::messages::keys::platform as key;
 use crate::state::certs::CertsMemory;
-use crate::state::platform::{said::platform as key, Certificate};
+use crate::state::platform::Certificate;
 use crate::worker::protocol::{Job, Outcome, Request, Response};
 
 /// Posts the verification certificate `pem` for the CA `id`.
@@ -59,8 +61,8 @@ pub fn Cas(props: &ListProps) -> Html {
                     }
                 }
                 (Response::Failed { errors, .. }, _) => {
-                    let why: Vec<String> = errors.into_iter().map(|e| e.message).collect();
-                    error.set(Some(Message::new(key::WORKER).with("why", why.join("; "))));
+                    let why = joined(errors.into_iter().map(|e| e.message));
+                    error.set(why.map(|why| Message::new(key::WORKER).with_message("why", why)));
                 }
                 (_, id) => *pending.borrow_mut() = id,
             }

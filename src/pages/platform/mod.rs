@@ -28,7 +28,8 @@ use yew::prelude::*;
 
 use crate::app::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{self, said::platform as key, Live, Product, Session, Sse, SseReader};
+use crate::messages::keys::platform as key;
+use crate::state::platform::{self, Live, Product, Session, Sse, SseReader};
 use crate::web::http::{self, HttpError};
 
 /// The platform's API as the page calls it.
@@ -135,7 +136,7 @@ pub struct SaidProps {
 #[component]
 pub fn Said(props: &SaidProps) -> Html {
     let say = use_say();
-    html! { <p class="field-error" role="alert" id={props.id.clone()}>{ say.text(&props.message.to_string()) }</p> }
+    html! { <p class="field-error" role="alert" id={props.id.clone()}>{ say.message(&props.message) }</p> }
 }
 
 /// Whether the app is served by the platform.
@@ -272,9 +273,10 @@ fn Served(props: &ServedProps) -> Html {
                         )),
                         Sse::Event(name, data) => match platform::live(&name, &data) {
                             Some(Live::Device(id)) => to.dispatch(HeardAction::Changed(Some(id))),
-                            Some(Live::Lagged(n)) => to.dispatch(HeardAction::Problem(
-                                Message::new(key::STREAM_LAGGED).with("n", n),
-                            )),
+                            Some(Live::Lagged(n)) => to.dispatch(HeardAction::Problem(match n {
+                                1 => Message::new(key::STREAM_LAGGED_ONE),
+                                n => Message::new(key::STREAM_LAGGED).with("n", n),
+                            })),
                             None => {}
                         },
                     }

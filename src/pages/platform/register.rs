@@ -11,7 +11,8 @@ use super::Said;
 use crate::app::use_texts;
 use crate::components::text_field::TextField;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{register_body, registered_secret, said::platform as key, Auth};
+use crate::messages::keys::platform as key;
+use crate::state::platform::{register_body, registered_secret, Auth};
 
 /// The registration form.
 #[component]

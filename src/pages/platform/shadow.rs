@@ -7,7 +7,8 @@ use yew::prelude::*;
 
 use super::{use_get, Api, Said};
 use crate::app::use_texts;
-use crate::state::platform::{said::platform as key, ShadowEntry};
+use crate::messages::keys::platform as key;
+use crate::state::platform::ShadowEntry;
 
 /// Props of [`Shadow`].
 #[derive(Properties, PartialEq)]

@@ -14,7 +14,9 @@
 //! echoes: the page shows a view's texts only when no newer edit is on its
 //! way, so nothing typed while the worker answers is lost.
 
-use crate::msg;
+use crate::messages::keys::sim as said;
+use crate::messages::Msg;
+use iotda_core::text::{Message, Say as Words};
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -115,21 +117,21 @@ pub enum SimResponse {
         /// The file's name.
         name: String,
         /// The model's REST JSON, or what is wrong with the ZIP.
-        json: Result<String, String>,
+        json: Result<String, Msg>,
     },
     /// For the request [`GuideInput::id`], the Guide page's HTML, or what
     /// is wrong with its text.
-    Guide(u32, Result<String, String>),
+    Guide(u32, Result<String, Msg>),
     /// The doctor's answer to a [`SimRequest::Doctor`].
     Doctor(Box<DoctorAnswer>),
     /// The request could not be taken.
-    Failed(String),
+    Failed(Msg),
 }
 
 impl SimResponse {
     /// A failure of the worker itself.
-    pub fn worker_failed(why: impl Into<String>) -> Self {
-        Self::Failed(why.into())
+    pub fn worker_failed(why: impl Words) -> Self {
+        Self::Failed(Msg(why.message()))
     }
 }
 
@@ -175,8 +177,8 @@ pub struct FieldDef {
     pub id: String,
     /// `service · property`.
     pub label: String,
-    /// What the model allows, in words.
-    pub hint: String,
+    /// What the model allows, in words, one item each.
+    pub hint: Vec<Msg>,
     /// How it is typed.
     pub kind: FieldKind,
 }
@@ -187,9 +189,9 @@ pub struct Started {
     /// The device id.
     pub device_id: String,
     /// Why there is no device (an invalid id), if there is none.
-    pub device_error: Option<String>,
+    pub device_error: Option<Msg>,
     /// Why the saved model was not used, if it was not.
-    pub model_note: Option<String>,
+    pub model_note: Option<Msg>,
     /// Services of the model.
     pub services: usize,
     /// Where reports go.
@@ -215,7 +217,7 @@ pub struct Chart {
     /// `service.property`.
     pub label: String,
     /// Last value, unit, range and count in words.
-    pub caption: String,
+    pub caption: Msg,
     /// SVG polyline points.
     pub points: String,
     /// How many reports it shows.
@@ -232,17 +234,17 @@ pub struct SimView {
     /// Whether each field is reported.
     pub include: Vec<bool>,
     /// Why each field's value does not fit the model.
-    pub errors: Vec<Option<String>>,
+    pub errors: Vec<Option<Msg>>,
     /// The settings.
     pub settings: Settings,
     /// The interval in milliseconds, or why it cannot be used.
-    pub interval_ms: Result<u32, String>,
+    pub interval_ms: Result<u32, Msg>,
     /// What is wrong with the command reply, and in which field.
-    pub reply_error: Option<(ReplyField, String)>,
+    pub reply_error: Option<(ReplyField, Msg)>,
     /// The exact report JSON.
     pub preview: String,
     /// Its problems.
-    pub problems: Vec<String>,
+    pub problems: Vec<Msg>,
     /// Requests from the platform, newest first.
     pub requests: Vec<Request>,
     /// Charts of the numeric properties reported so far.
@@ -250,7 +252,7 @@ pub struct SimView {
     /// What to publish now.
     pub outbox: Vec<Outgoing>,
     /// What the request could not do, if anything.
-    pub error: Option<String>,
+    pub error: Option<Msg>,
     /// [`SavedSimulator`] as JSON, for the page to keep.
     pub saved: String,
 }
@@ -279,14 +281,17 @@ impl Host {
             }
             SimRequest::ReadZip { name, bytes } => {
                 let json = ProductModel::from_zip(&bytes)
-                    .map_err(|e| e.to_string())
-                    .and_then(|m| m.to_json().map_err(|e| e.to_string()));
+                    .map_err(|e| Msg(e.message()))
+                    .and_then(|m| m.to_json().map_err(|e| Msg(e.message())));
                 return SimResponse::ZipRead { name, json };
             }
             // The worker's entry fetches the guide's text and renders it
             // (`crate::sim_worker`): the host never sees this request.
             SimRequest::Guide(input) => {
-                return SimResponse::Guide(input.id, Err(msg!("the guide's text was not fetched")))
+                return SimResponse::Guide(
+                    input.id,
+                    Err(Msg(Message::new(said::GUIDE_NOT_FETCHED))),
+                )
             }
             SimRequest::Doctor(request) => {
                 return SimResponse::Doctor(Box::new(doctor::answer(&request)))
@@ -294,7 +299,7 @@ impl Host {
             other => other,
         };
         let Some(sim) = self.sim.as_mut() else {
-            return SimResponse::Failed(msg!("no device yet: type a valid device id"));
+            return SimResponse::Failed(Msg(Message::new(said::NO_DEVICE)));
         };
         let mut outbox = Vec::new();
         let mut error = None;
@@ -368,7 +373,7 @@ impl Host {
         let mut sim = match Simulator::new(model, device_id) {
             Ok(sim) => sim,
             Err(e) => {
-                started.device_error = Some(e.to_string());
+                started.device_error = Some(Msg(e.message()));
                 return started;
             }
         };
@@ -413,7 +418,7 @@ fn field_def(f: &super::Field) -> FieldDef {
     }
 }
 
-fn view(sim: &Simulator, rev: u64, outbox: Vec<Outgoing>, error: Option<String>) -> SimView {
+fn view(sim: &Simulator, rev: u64, outbox: Vec<Outgoing>, error: Option<Msg>) -> SimView {
     let preview = sim.preview();
     SimView {
         rev,
@@ -539,7 +544,7 @@ mod tests {
         let mut rng = ChaCha20Rng::seed_from_u64(1);
         assert_eq!(
             host.handle(SimRequest::Report { now_ms: 0 }, &mut rng),
-            SimResponse::Failed("no device yet: type a valid device id".into())
+            SimResponse::Failed(Msg(Message::new(said::NO_DEVICE)))
         );
     }
 
@@ -569,7 +574,7 @@ mod tests {
         assert_eq!(v.charts.len(), 2);
         assert_eq!(v.charts[1].label, "Battery.batteryLevel");
         assert_eq!(v.charts[1].count, 1);
-        assert_eq!(v.charts[1].caption, "55 % (min 55, max 55, last 1 reports)");
+        assert_eq!(v.charts[1].caption, "55 % (min 55, max 55, last report)");
         let settings = Settings {
             event_time: None,
             interval: "0".into(),
@@ -599,7 +604,7 @@ mod tests {
         assert!(!v.requests[0].awaits_answer);
         let v = ask(&mut host, SimRequest::Answer { seq: 0 });
         assert_eq!(
-            v.error.as_deref(),
+            v.error.as_ref().map(ToString::to_string).as_deref(),
             Some("that request needs no answer, or has one")
         );
         let v = ask(&mut host, SimRequest::Tick { now_ms: 6000 });

@@ -17,7 +17,9 @@
 
 mod host;
 
-use crate::{msg, msg_str};
+use crate::messages::keys::{plain, sim as said};
+use crate::messages::Msg;
+use iotda_core::text::{Message, Say as Words};
 use std::collections::VecDeque;
 
 use iotda_core::iotda::{
@@ -61,7 +63,7 @@ pub struct Field {
     /// Whether the report carries it.
     pub include: bool,
     /// Why the typed value does not fit the model, if it does not.
-    pub error: Option<String>,
+    pub error: Option<Msg>,
 }
 
 impl Field {
@@ -72,32 +74,33 @@ impl Field {
 
     /// What the model allows, in a few words: `int · 0 … 65535 · step 1 ·
     /// s · R`.
-    pub fn hint(&self) -> String {
+    pub fn hint(&self) -> Vec<Msg> {
         let p = &self.property;
-        let mut parts = vec![p.data_type.as_str().to_owned()];
+        let text = |t: String| Msg(Message::new(plain::TEXT).with("text", t));
+        let mut parts = vec![text(p.data_type.as_str().to_owned())];
         match (&p.min, &p.max) {
-            (Some(min), Some(max)) => parts.push(format!("{min} … {max}")),
-            (Some(min), None) => parts.push(format!("≥ {min}")),
-            (None, Some(max)) => parts.push(format!("≤ {max}")),
+            (Some(min), Some(max)) => parts.push(text(format!("{min} … {max}"))),
+            (Some(min), None) => parts.push(text(format!("≥ {min}"))),
+            (None, Some(max)) => parts.push(text(format!("≤ {max}"))),
             (None, None) => {}
         }
         if let Some(step) = &p.step {
-            parts.push(msg!("step {step}"));
+            parts.push(Msg(Message::new(said::STEP).with("step", step)));
         }
         if let Some(n) = p.max_length {
-            parts.push(msg!("at most {n} characters"));
+            parts.push(Msg(Message::new(said::MAX_LENGTH).with("n", n)));
         }
         if let Some(list) = &p.enum_list {
-            parts.push(msg!("one of {}", list.join(", ")));
+            parts.push(Msg(Message::new(said::ONE_OF).with("list", list.join(", "))));
         }
         if let Some(unit) = p.unit.as_deref().filter(|u| !u.is_empty()) {
-            parts.push(unit.to_owned());
+            parts.push(text(unit.to_owned()));
         }
-        parts.push(p.method.to_string());
+        parts.push(text(p.method.to_string()));
         if p.required {
-            parts.push(msg!("required"));
+            parts.push(Msg(Message::new(said::REQUIRED)));
         }
-        parts.join(" · ")
+        parts
     }
 }
 
@@ -162,14 +165,11 @@ impl Default for ReplyForm {
 
 impl ReplyForm {
     /// The reply, or the field that is wrong and why.
-    pub fn reply(&self) -> Result<CommandReply, (ReplyField, String)> {
+    pub fn reply(&self) -> Result<CommandReply, (ReplyField, Msg)> {
         let result_code = self.result_code.trim().parse::<i64>().map_err(|_| {
             (
                 ReplyField::ResultCode,
-                msg!(
-                    "result_code must be a whole number (0 for success), not {:?}",
-                    self.result_code
-                ),
+                Msg(Message::new(said::RESULT_CODE).with("got", format!("{:?}", self.result_code))),
             )
         })?;
         let paras = match self.paras.trim() {
@@ -177,12 +177,15 @@ impl ReplyForm {
             text => match serde_json::from_str::<Value>(text) {
                 Ok(Value::Object(map)) => Some(map),
                 Ok(_) => {
+                    return Err((ReplyField::Paras, Msg(Message::new(said::PARAS_NOT_OBJECT))))
+                }
+                Err(e) => {
                     return Err((
                         ReplyField::Paras,
-                        "paras must be a JSON object, such as {\"result\": \"done\"}".into(),
+                        Msg(Message::new(said::PARAS_NOT_JSON)
+                            .with_message("why", crate::messages::json(&e))),
                     ))
                 }
-                Err(e) => return Err((ReplyField::Paras, msg!("paras is not JSON: {e}"))),
             },
         };
         let name = self.response_name.trim();
@@ -214,14 +217,14 @@ pub struct Request {
     /// When it came (Unix milliseconds).
     pub at_ms: u64,
     /// What it is: `Command SET_LEVEL of Meter`, `Property set`, ...
-    pub title: String,
+    pub title: Msg,
     /// The request id of its topic, if it has one.
     pub request_id: Option<String>,
-    /// The payload, pretty-printed when it is JSON.
-    pub body: String,
+    /// The payload, pretty-printed when it is JSON (and cut when long).
+    pub body: Msg,
     /// Why it does not fit the model (commands and property sets), or why
     /// it could not be read.
-    pub problems: Vec<String>,
+    pub problems: Vec<Msg>,
     /// The request, decoded; `None` when it could not be read.
     #[serde(skip)]
     pub downlink: Option<Downlink>,
@@ -269,16 +272,24 @@ impl Series {
             .collect::<Vec<_>>()
             .join(" ");
         let caption = match self.points.back() {
-            Some((_, last)) => msg!(
-                "{last} {} (min {lo}, max {hi}, last {} reports)",
-                self.unit,
-                self.points.len()
-            ),
-            None => msg!("no report yet"),
+            Some((_, last)) => {
+                let caption = |key| {
+                    Message::new(key)
+                        .with("last", last)
+                        .with("unit", &self.unit)
+                        .with("lo", lo)
+                        .with("hi", hi)
+                };
+                match self.points.len() {
+                    1 => caption(said::CHART_CAPTION_ONE),
+                    n => caption(said::CHART_CAPTION).with("n", n),
+                }
+            }
+            None => Message::new(said::NO_REPORT),
         };
         Chart {
             label: self.label.clone(),
-            caption,
+            caption: Msg(caption),
             points,
             count: self.points.len(),
         }
@@ -291,7 +302,7 @@ pub struct Preview {
     /// The exact JSON that is sent.
     pub payload: String,
     /// What the product model says is wrong with it (empty: nothing).
-    pub problems: Vec<String>,
+    pub problems: Vec<Msg>,
 }
 
 /// What the page saves: settings and typed values, not the requests.
@@ -353,7 +364,7 @@ pub struct Simulator {
     /// How commands are answered, as typed.
     pub reply: ReplyForm,
     /// Why the reply form cannot be used, if it cannot.
-    pub reply_error: Option<(ReplyField, String)>,
+    pub reply_error: Option<(ReplyField, Msg)>,
     /// What came from the platform, newest last, at most
     /// [`MAX_REQUESTS`].
     pub requests: VecDeque<Request>,
@@ -511,13 +522,12 @@ impl Simulator {
     }
 
     /// The reporting interval in milliseconds, or why it cannot be used.
-    pub fn interval_ms(&self) -> Result<u32, String> {
+    pub fn interval_ms(&self) -> Result<u32, Msg> {
         match self.interval.trim().parse::<u32>() {
             Ok(s) if (1..=MAX_INTERVAL_S).contains(&s) => Ok(s * 1000),
-            _ => Err(msg!(
-                "the interval is whole seconds from 1 to {MAX_INTERVAL_S}, not {:?}",
-                self.interval
-            )),
+            _ => Err(Msg(Message::new(said::INTERVAL)
+                .with("max", MAX_INTERVAL_S)
+                .with("got", format!("{:?}", self.interval)))),
         }
     }
 
@@ -546,13 +556,13 @@ impl Simulator {
             }
         }
         let payload = serde_json::to_string(&PropertiesReport { services }).unwrap_or_default();
-        let mut problems: Vec<String> =
+        let mut problems: Vec<Msg> =
             validate_properties_report_json(self.model(), payload.as_bytes())
                 .iter()
-                .map(ToString::to_string)
+                .map(|p| Msg(p.message()))
                 .collect();
         if !self.fields.iter().any(|f| f.include) {
-            problems.push(msg!("no property is included: tick at least one"));
+            problems.push(Msg(Message::new(said::NONE_INCLUDED)));
         }
         Preview { payload, problems }
     }
@@ -603,30 +613,28 @@ impl Simulator {
                 let problems = self.problems_of(&d);
                 (Some(d), problems)
             }
-            Err(e @ DeviceError::Payload { .. }) => (None, vec![e.to_string()]),
+            Err(e @ DeviceError::Payload { .. }) => (None, vec![Msg(e.message())]),
             Err(_) => return None,
         };
         let title = match &downlink {
-            Some(Downlink::Command { request, .. }) => msg!(
-                "Command {} of {}",
-                request
-                    .command_name
-                    .as_deref()
-                    .unwrap_or(msg_str!("(no name)")),
-                request
-                    .service_id
-                    .as_deref()
-                    .unwrap_or(msg_str!("(no service)"))
-            ),
-            Some(Downlink::PropertiesSet { .. }) => msg!("Property set"),
+            Some(Downlink::Command { request, .. }) => {
+                let or = |v: &Option<String>, none| match v {
+                    Some(v) => Message::new(plain::TEXT).with("text", v),
+                    None => Message::new(none),
+                };
+                Message::new(said::COMMAND)
+                    .with_message("name", or(&request.command_name, said::NO_NAME))
+                    .with_message("service", or(&request.service_id, said::NO_SERVICE))
+            }
+            Some(Downlink::PropertiesSet { .. }) => Message::new(said::PROPERTY_SET),
             Some(Downlink::PropertiesGet { request, .. }) => match &request.service_id {
-                Some(s) => msg!("Property get of {s}"),
-                None => msg!("Property get of every service"),
+                Some(s) => Message::new(said::PROPERTY_GET).with("s", s),
+                None => Message::new(said::PROPERTY_GET_ALL),
             },
-            Some(Downlink::Message(_)) => msg!("Message"),
-            Some(Downlink::Events(_)) => msg!("Events"),
-            Some(Downlink::ShadowResponse { .. }) => msg!("Device shadow"),
-            None => msg!("Unreadable request"),
+            Some(Downlink::Message(_)) => Message::new(said::MESSAGE),
+            Some(Downlink::Events(_)) => Message::new(said::EVENTS),
+            Some(Downlink::ShadowResponse { .. }) => Message::new(said::SHADOW),
+            None => Message::new(said::UNREADABLE),
         };
         let text = String::from_utf8_lossy(payload);
         let seq = self.next_seq;
@@ -645,7 +653,7 @@ impl Simulator {
         self.requests.push_back(Request {
             seq,
             at_ms: now_ms,
-            title,
+            title: Msg(title),
             request_id: downlink
                 .as_ref()
                 .and_then(Downlink::request_id)
@@ -664,24 +672,24 @@ impl Simulator {
     }
 
     /// Answers request `seq`: returns what to publish, and records it.
-    pub fn answer(&mut self, seq: u64) -> Result<Uplink, String> {
+    pub fn answer(&mut self, seq: u64) -> Result<Uplink, Msg> {
         let request = self
             .requests
             .iter_mut()
             .find(|r| r.seq == seq)
-            .ok_or(msg!("that request is no longer in the list"))?;
+            .ok_or(Msg(Message::new(said::GONE)))?;
         if !request.awaits_answer {
-            return Err(msg!("that request needs no answer, or has one"));
+            return Err(Msg(Message::new(said::NO_ANSWER_OR_ANSWERED)));
         }
         let downlink = request
             .downlink
             .as_ref()
-            .ok_or(msg!("unreadable request"))?;
+            .ok_or(Msg(Message::new(said::UNREADABLE_REQUEST)))?;
         let reply = self
             .device
             .answer(downlink)
-            .map_err(|e| e.to_string())?
-            .ok_or(msg!("that request needs no answer"))?;
+            .map_err(|e| Msg(e.message()))?
+            .ok_or(Msg(Message::new(said::NO_ANSWER)))?;
         request.awaits_answer = false;
         request.answered = Some(Answered {
             topic: reply.uplink.topic.to_string(),
@@ -692,7 +700,7 @@ impl Simulator {
         Ok(reply.uplink)
     }
 
-    fn problems_of(&self, downlink: &Downlink) -> Vec<String> {
+    fn problems_of(&self, downlink: &Downlink) -> Vec<Msg> {
         let problems = match downlink {
             Downlink::Command { request, .. } => validate_command(self.model(), request),
             Downlink::PropertiesSet { request, .. } => {
@@ -700,7 +708,7 @@ impl Simulator {
             }
             _ => Vec::new(),
         };
-        problems.iter().map(ToString::to_string).collect()
+        problems.iter().map(|p| Msg(p.message())).collect()
     }
 
     /// Shows the device's values in the fields.
@@ -718,27 +726,25 @@ impl Simulator {
 }
 
 /// `body` cut to [`MAX_BODY_CHARS`], saying how much was left out.
-fn shorten(body: String) -> String {
-    match body.char_indices().nth(MAX_BODY_CHARS) {
-        Some((at, _)) => msg!(
-            "{}… ({} more bytes not shown)",
-            &body[..at],
-            body.len() - at
-        ),
-        None => body,
-    }
+fn shorten(body: String) -> Msg {
+    Msg(match body.char_indices().nth(MAX_BODY_CHARS) {
+        Some((at, _)) => Message::new(said::CUT)
+            .with("body", &body[..at])
+            .with("more", body.len() - at),
+        None => Message::new(plain::TEXT).with("text", body),
+    })
 }
 
 /// The model the Model page saved (its REST JSON), or the default model
 /// with a note saying why the saved one was not used.
-pub fn saved_model(saved: Option<&str>) -> (ProductModel, Option<String>) {
+pub fn saved_model(saved: Option<&str>) -> (ProductModel, Option<Msg>) {
     match saved.map(|text| ProductModel::from_json(text.as_bytes())) {
         None => (iotda_core::iotda::default_model(), None),
         Some(Ok(model)) => (model, None),
         Some(Err(e)) => (
             iotda_core::iotda::default_model(),
-            Some(msg!(
-                "the model saved by the Model page cannot be read ({e}); using the default model"
+            Some(Msg(
+                Message::new(said::SAVED_MODEL_UNREADABLE).with_message("why", e.message())
             )),
         ),
     }
@@ -753,12 +759,11 @@ pub fn event_time_text(now_ms: u64) -> String {
         .unwrap_or_default()
 }
 
-fn sentences(problems: &[iotda_core::iotda::Problem]) -> String {
-    problems
-        .iter()
-        .map(|p| p.kind.to_string())
-        .collect::<Vec<_>>()
-        .join("; ")
+fn sentences(problems: &[iotda_core::iotda::Problem]) -> Msg {
+    Msg(
+        crate::messages::joined(problems.iter().map(|p| p.kind.message()))
+            .unwrap_or_else(|| Message::new(said::NO_PROBLEM)),
+    )
 }
 
 #[cfg(test)]
@@ -805,7 +810,17 @@ mod tests {
     #[test]
     fn the_default_model_gives_one_field_per_property_and_a_valid_report() {
         let sim = default_sim();
-        let hints: Vec<String> = sim.fields.iter().map(Field::hint).collect();
+        let hints: Vec<String> = sim
+            .fields
+            .iter()
+            .map(|f| {
+                f.hint()
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            })
+            .collect();
         assert_eq!(
             hints,
             [
@@ -866,7 +881,11 @@ mod tests {
         let i = field(&sim, "batteryLevel");
         sim.edit(i, "101".into());
         assert_eq!(
-            sim.fields[i].error.as_deref(),
+            sim.fields[i]
+                .error
+                .as_ref()
+                .map(ToString::to_string)
+                .as_deref(),
             Some("101 is above the maximum 100")
         );
         let preview = sim.preview();

@@ -4,32 +4,28 @@
 //! meaning).
 
 use crate::mqtt::ConnectReasonCode;
+use crate::text::Key;
 
 /// What a CONNACK code means from IoTDA, and what to check; one clause.
 pub fn explain_refusal(code: ConnectReasonCode) -> &'static str {
+    refusal_key(code).english()
+}
+
+/// The key of [`explain_refusal`]'s clause, for a page that shows it in
+/// another language.
+pub fn refusal_key(code: ConnectReasonCode) -> Key {
+    use crate::text::keys::refusal as k;
     use ConnectReasonCode as C;
     match code {
-        C::Success => "accepted",
-        C::UnsupportedProtocolVersion => {
-            "the MQTT version is not accepted: IoTDA takes 3.1, 3.1.1 and (on some editions) 5.0"
-        }
-        C::ClientIdentifierNotValid => {
-            "the ClientId is malformed or the keep alive is outside 30-1200 s: check both"
-        }
-        C::ServerUnavailable | C::ServerBusy => {
-            "the platform is unavailable or busy: try again later"
-        }
-        C::BadUserNameOrPassword => {
-            "the user name or password is wrong: the ClientId, user name and password must come from this device's id and secret"
-        }
-        C::NotAuthorized => {
-            "not authorized: the device is unknown, frozen, or its credentials do not match what is registered"
-        }
-        C::Banned | C::ConnectionRateExceeded | C::QuotaExceeded => {
-            "the platform limits this device or account: slow down reconnects"
-        }
-        C::UseAnotherServer | C::ServerMoved => "the device must connect to another server",
-        _ => "the broker refused the CONNECT itself (a malformed packet or an option it does not take)",
+        C::Success => k::ACCEPTED,
+        C::UnsupportedProtocolVersion => k::VERSION,
+        C::ClientIdentifierNotValid => k::CLIENT_ID,
+        C::ServerUnavailable | C::ServerBusy => k::UNAVAILABLE,
+        C::BadUserNameOrPassword => k::BAD_LOGIN,
+        C::NotAuthorized => k::NOT_AUTHORIZED,
+        C::Banned | C::ConnectionRateExceeded | C::QuotaExceeded => k::LIMITED,
+        C::UseAnotherServer | C::ServerMoved => k::OTHER_SERVER,
+        _ => k::MALFORMED,
     }
 }
 

@@ -43,7 +43,7 @@ use crate::text::{Message, Say};
 pub use attempt::{attempt_time, Attempt, ClientId};
 pub use capture::{bytes_from_hex, connect_from_hex, CaptureError, MAX_CONNECT};
 pub use cert::{check_certificate, CertCheck, CertFile};
-pub use connack::explain_refusal;
+pub use connack::{explain_refusal, refusal_key};
 pub use disconnect::{disconnect_key, explain_disconnect};
 pub use finding::{Finding, FingerprintSource, IdMistake};
 pub use password::{utc_offset_zone, Mistake, Whitespace};

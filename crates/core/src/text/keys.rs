@@ -25,6 +25,19 @@ crate::catalog! {
         TIMESTAMP_DAY = "timestamp day {day} does not exist in {year}-{month}";
         TIMESTAMP_HOUR = "timestamp hour {hour} is not 00-23 (UTC)";
     }
+    /// What IoTDA means by a CONNACK refusal, in the doctor's words
+    /// ([`crate::doctor::explain_refusal`]).
+    mod refusal {
+        ACCEPTED = "accepted";
+        VERSION = "the MQTT version is not accepted: IoTDA takes 3.1, 3.1.1 and (on some editions) 5.0";
+        CLIENT_ID = "the ClientId is malformed or the keep alive is outside 30-1200 s: check both";
+        UNAVAILABLE = "the platform is unavailable or busy: try again later";
+        BAD_LOGIN = "the user name or password is wrong: the ClientId, user name and password must come from this device's id and secret";
+        NOT_AUTHORIZED = "not authorized: the device is unknown, frozen, or its credentials do not match what is registered";
+        LIMITED = "the platform limits this device or account: slow down reconnects";
+        OTHER_SERVER = "the device must connect to another server";
+        MALFORMED = "the broker refused the CONNECT itself (a malformed packet or an option it does not take)";
+    }
     /// A CONNECT read from a hex capture ([`crate::doctor::connect_from_hex`]).
     mod capture {
         NO_DIGITS = "no hex digits given";
@@ -196,6 +209,7 @@ crate::catalog! {
         SERVER_CLOSED_POINTING = "{closed}; it points to the server {server}";
         IOTDA_MEANS = "{closed}. From IoTDA this means: {meaning}";
         TRANSPORT = "the connection closed: {reason}";
+        TRANSPORT_SAID = "{words}";
         CONNECT_TIMEOUT = "no connection within {seconds} s: the broker did not answer";
         KEEP_ALIVE_TIMEOUT = "nothing received from the broker for {seconds} s despite a ping: the connection is dead";
         PROTOCOL = "{e}; the connection was closed";

@@ -315,8 +315,10 @@ impl fmt::Display for ServerDisconnect {
 /// Why a connection ended without the client asking.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LostCause {
-    /// The transport closed or failed to open; the text is the transport's.
-    Transport(String),
+    /// The transport closed or failed to open, in the transport's words
+    /// (a keyed message, or [`LostCause::said`] for a transport that has
+    /// only its own text).
+    Transport(text::Message),
     /// The transport did not open, or CONNACK did not come, within
     /// [`Options::connect_timeout`](super::Options::connect_timeout).
     ConnectTimeout(Duration),
@@ -338,11 +340,21 @@ pub enum LostCause {
     Internal(super::super::Error),
 }
 
+impl LostCause {
+    /// The words of a transport that has no keyed message for why it
+    /// closed (an operating system's error text), shown as they are.
+    pub fn said(words: impl fmt::Display) -> text::Message {
+        text::Message::new(crate::text::keys::session::TRANSPORT_SAID).with("words", words)
+    }
+}
+
 impl Say for LostCause {
     fn message(&self) -> text::Message {
         use crate::text::keys::session as k;
         match self {
-            Self::Transport(reason) => text::Message::new(k::TRANSPORT).with("reason", reason),
+            Self::Transport(reason) => {
+                text::Message::new(k::TRANSPORT).with_message("reason", reason.clone())
+            }
             Self::ConnectTimeout(t) => {
                 text::Message::new(k::CONNECT_TIMEOUT).with("seconds", t.as_secs_f64())
             }

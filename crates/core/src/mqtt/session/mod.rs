@@ -598,7 +598,7 @@ impl Session {
     /// The transport closed, or could not be opened; `reason` says why in
     /// the transport's words. Unless the session ended the connection itself,
     /// this is [`Event::ConnectionLost`] and a reconnection is scheduled.
-    pub fn handle_disconnected(&mut self, now: Instant, reason: &str) {
+    pub fn handle_disconnected(&mut self, now: Instant, reason: crate::text::Message) {
         match self.state {
             State::Down { .. } => {}
             State::Closing { reconnect_at } => self.state = State::Down { reconnect_at },
@@ -609,7 +609,7 @@ impl Session {
                 let reconnect_at = self.schedule_reconnect(now, true);
                 self.state = State::Down { reconnect_at };
                 self.events.push_back(Event::ConnectionLost {
-                    cause: LostCause::Transport(reason.to_owned()),
+                    cause: LostCause::Transport(reason),
                     reconnect_at,
                 });
             }

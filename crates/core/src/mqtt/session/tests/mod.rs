@@ -141,7 +141,8 @@ impl Harness {
 
     /// The transport reports the connection closed.
     pub(super) fn closed(&mut self) {
-        self.s.handle_disconnected(self.at(), "closed by test");
+        self.s
+            .handle_disconnected(self.at(), LostCause::said("closed by test"));
     }
 
     /// The one event there is (and no other).

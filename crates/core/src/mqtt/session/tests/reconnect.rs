@@ -25,7 +25,7 @@ fn lose(h: &mut Harness) -> Option<Instant> {
             cause: LostCause::Transport(reason),
             reconnect_at,
         } => {
-            assert_eq!(reason, "closed by test");
+            assert_eq!(reason, LostCause::said("closed by test"));
             reconnect_at
         }
         other => panic!("expected ConnectionLost, got {other:?}"),
@@ -155,7 +155,7 @@ fn the_same_seed_gives_the_same_delays() {
         s.connect(now);
         (0..5)
             .map(|_| {
-                s.handle_disconnected(now, "refused");
+                s.handle_disconnected(now, LostCause::said("refused"));
                 let at = s.poll_timeout().unwrap();
                 let delay = at.as_millis() - now.as_millis();
                 now = at;
