@@ -127,7 +127,14 @@ pub fn ControlForm(props: &ControlProps) -> Html {
                 match &*answered {
                     None => html! {},
                     Some(Ok(text)) => html! { <pre id="platform-control-response">{ text.clone() }</pre> },
-                    Some(Err(errors)) => errors.iter().map(|e| html! { <Said id="platform-control-error" message={e.clone()} /> }).collect::<Html>(),
+                    Some(Err(errors)) => errors.iter().enumerate().map(|(i, e)| {
+                        // One id each: the first keeps the plain one.
+                        let id = match i {
+                            0 => AttrValue::from("platform-control-error"),
+                            _ => AttrValue::from(format!("platform-control-error-{i}")),
+                        };
+                        html! { <Said {id} message={e.clone()} /> }
+                    }).collect::<Html>(),
                 }
             }
         </section>
