@@ -228,6 +228,7 @@ texts! {
     password: "Password", "密码";
     credentials_pending: "Fill in the device fields above; the values update as you type.", "请填写上面的设备信息，这里的值会随输入实时更新。";
     settings: "Ready-to-paste settings", "可直接粘贴的配置";
+    platform_ca_heading: "Platform CA certificate", "平台 CA 证书";
     settings_pending: "Settings appear here once the device and endpoint fields are valid.", "设备和接入地址填写正确后，这里会显示配置。";
     broker_url: "Broker URL: ", "Broker 地址：";
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";

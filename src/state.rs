@@ -115,7 +115,7 @@ impl Default for ConnectForm {
             remember_secret: false,
             sign_type: SignType::NoTimestampCheck,
             timestamp: TimestampInput::Current,
-            host: endpoint::LEGACY_HOST.to_owned(),
+            host: endpoint::DEFAULT_HOST.to_owned(),
             transport: Transport::Mqtts,
             port: Transport::Mqtts.default_port().to_string(),
             path: endpoint::DEFAULT_WS_PATH.to_owned(),
@@ -557,12 +557,46 @@ mod tests {
     }
 
     #[test]
+    fn a_fresh_form_asks_for_the_instance_prefix_and_does_not_connect() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("p_n".into()),
+                ConnectAction::Secret("12345678".into()),
+            ],
+        );
+        assert_eq!(s.form.host, endpoint::DEFAULT_HOST);
+        assert_eq!(
+            s.derive().endpoint.unwrap_err(),
+            endpoint::EndpointError::HostPlaceholder
+        );
+        assert!(s.derive().settings().is_none());
+        let s = apply(
+            s,
+            vec![ConnectAction::Host(
+                endpoint::DEFAULT_HOST.replace("{prefix}", "a1b2c3"),
+            )],
+        );
+        assert!(s.derive().settings().is_some());
+    }
+
+    #[test]
+    fn a_stored_form_keeps_its_host() {
+        let stored = r#"{"device_id":"d","host":"iot-mqtts.cn-north-4.myhuaweicloud.com"}"#;
+        let form: ConnectForm = serde_json::from_str(stored).unwrap();
+        assert_eq!(form.host, endpoint::LEGACY_HOST);
+        let form: ConnectForm = serde_json::from_str(r#"{"host":"10.0.0.2"}"#).unwrap();
+        assert_eq!(form.host, "10.0.0.2");
+    }
+
+    #[test]
     fn endpoint_errors_and_settings() {
         let s = apply(
             ConnectState::restore(None, Some(ts("2026112813"))),
             vec![
                 ConnectAction::DeviceId("p_n".into()),
                 ConnectAction::Secret("12345678".into()),
+                ConnectAction::Host(endpoint::LEGACY_HOST.into()),
                 ConnectAction::Port("99999".into()),
             ],
         );
@@ -617,6 +651,7 @@ mod tests {
             ConnectState::restore(None, Some(ts("2026112813"))),
             vec![
                 ConnectAction::DeviceId("p_n".into()),
+                ConnectAction::Host(endpoint::LEGACY_HOST.into()),
                 ConnectAction::Timestamp("2025041401".into()),
                 ConnectAction::Auth(AuthMode::X509),
             ],
@@ -678,7 +713,7 @@ mod tests {
         let rc = Rc::new(ConnectState::default());
         let same = rc
             .clone()
-            .reduce(ConnectAction::Host(endpoint::LEGACY_HOST.to_owned()));
+            .reduce(ConnectAction::Host(endpoint::DEFAULT_HOST.to_owned()));
         assert!(Rc::ptr_eq(&rc, &same));
     }
 }

@@ -193,13 +193,38 @@ iotda_core::catalog! {
         CHECK = "The file's certificates could not be checked ({why}). Nothing was imported.";
     }
     /// The Connection page's host suggestions
-    /// ([`iotda_core::endpoint::HOST_PRESETS`]).
+    /// ([`iotda_core::endpoint::HostPreset`]).
     mod host_preset {
-        BEIJING = "IoTDA instance, Beijing 4 (replace {{prefix}} from Overview > Access Details)";
-        SHANGHAI = "IoTDA instance, Shanghai 1";
-        GUANGZHOU = "IoTDA instance, Guangzhou";
-        LEGACY = "IoTDA legacy shared host, Beijing 4";
+        INSTANCE = "IoTDA instance, {region} ({id}): replace {{prefix}} with the instance's, from Overview > Access Details";
+        LEGACY = "IoTDA legacy shared host, CN North-Beijing4 (basic edition)";
         LOCAL = "Local mosquitto started by the kit's run command";
+    }
+    /// The regions of IoTDA's device access, as Huawei's console names
+    /// them ([`iotda_core::endpoint::Region`]).
+    mod region {
+        CN_NORTH_4 = "CN North-Beijing4";
+        CN_EAST_3 = "CN East-Shanghai1";
+        CN_SOUTH_1 = "CN South-Guangzhou";
+        AP_SOUTHEAST_1 = "CN-Hong Kong";
+        AP_SOUTHEAST_2 = "AP-Bangkok";
+        AP_SOUTHEAST_3 = "AP-Singapore";
+        AP_SOUTHEAST_4 = "AP-Jakarta";
+        AF_SOUTH_1 = "AF-Johannesburg";
+        LA_SOUTH_2 = "LA-Santiago";
+        SA_BRAZIL_1 = "LA-Sao Paulo1";
+        LA_NORTH_2 = "LA-Mexico City2";
+        ME_EAST_1 = "ME-Riyadh";
+    }
+    /// The CA certificate a device trusts, on the Connection page
+    /// ([`iotda_core::endpoint::PlatformCa`]).
+    mod platform_ca {
+        BASIC = "The legacy shared host is the CN North-Beijing4 basic edition: the device trusts Huawei's device-side “certificate” package for the Beijing4 basic edition, from “Obtaining Resources”. Save its PEM file as {file}.";
+        MAINLAND = "An instance in {region}: the device trusts Huawei's device-side “certificate” package for the Beijing4, Shanghai1 and Guangzhou standard edition, from “Obtaining Resources”. Save its PEM file as {file}.";
+        INTERNATIONAL = "An instance in {region}: the device trusts Huawei's device-side “certificate” package for the regions outside the Chinese mainland, from “Obtaining Resources”. Save its PEM file as {file}.";
+        LOCAL = "A broker on this computer: the device trusts the local platform's own CA, tls/platform-ca.crt in its data folder (iotda-kit platform prints where), or the CA of the broker you started. Save it as {file}.";
+        OTHER = "The device trusts the CA certificate that issued this broker's certificate, from its operator. Save it as {file}.";
+        PLAIN = "This transport is not encrypted: the device trusts no CA certificate and sends everything in clear. Use MQTTS or WSS with IoTDA.";
+        HOW = "Give each client {file}: mosquitto_pub --cafile, MQTTX CLI --ca, iotda-kit --ca, MQTT.fx “CA certificate file” (“CA file” under “Self signed certificates” for a certificate device). With a secret, the commands below trust the system's CA store instead (--tls-use-os-certs, --tls): if the platform's certificate is refused as from an unknown CA, give them {file}.";
     }
     /// The language files ([`crate::components::language`]).
     mod language {

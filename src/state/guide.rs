@@ -99,7 +99,7 @@ pub enum Note {
     NoConnection,
     /// The saved host is not a valid host name.
     BadHost,
-    /// The saved host is the old shared default.
+    /// The saved host is the legacy shared host.
     DefaultHost,
     /// No product model saved.
     NoModel,
@@ -827,8 +827,14 @@ mod tests {
             "abc.st1.iotda-device.cn-north-4.myhuaweicloud.com"
         );
         assert!(check.shown[1].text.contains("8883") && check.shown[1].text.contains("443"));
-        seen.connect = Some(ConnectForm::default());
+        seen.connect = Some(ConnectForm {
+            host: endpoint::LEGACY_HOST.into(),
+            ..ConnectForm::default()
+        });
         assert_eq!(seen.check(StepId::Access).notes, [Note::DefaultHost]);
+        // A fresh form's host still has its `{prefix}`.
+        seen.connect = Some(ConnectForm::default());
+        assert_eq!(seen.check(StepId::Access).notes, [Note::BadHost]);
         seen.connect = Some(ConnectForm {
             host: "bad host".into(),
             ..ConnectForm::default()

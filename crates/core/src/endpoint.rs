@@ -16,7 +16,9 @@ use crate::text::{Message, Say};
 
 use serde::{Deserialize, Serialize};
 
-/// The platform's legacy shared access host (Beijing 4).
+/// The platform's legacy shared access host (CN North-Beijing4, basic
+/// edition): "Obtaining Resources" says instances subscribed before 14 July
+/// 2020 can still use it.
 pub const LEGACY_HOST: &str = "iot-mqtts.cn-north-4.myhuaweicloud.com";
 /// The path IoTDA serves MQTT over WebSocket on.
 pub const DEFAULT_WS_PATH: &str = "/mqtt";
@@ -31,39 +33,50 @@ pub const DEVICE_KEY_FILE: &str = "deviceCert.key";
 /// (`tls/platform-ca.crt`).
 pub const PLATFORM_CA_FILE: &str = "platform-ca.crt";
 
-/// A broker host offered in the host field's suggestions.
+mod regions;
+
+pub use regions::{
+    platform_ca, region_of, PlatformCa, Region, OBTAINING_RESOURCES, OBTAINING_RESOURCES_INTL,
+};
+
+/// The per-instance device access host of CN North-Beijing4, with the
+/// `{prefix}` the user must fill: the Connection page's default host.
+///
+/// Huawei's Java demo of the IoTDA developer guide connects to
+/// `ssl://******.st1.iotda-device.cn-north-4.myhuaweicloud.com:8883`; the
+/// prefix is the instance's, shown under Overview > Access Details.
+pub const DEFAULT_HOST: &str = "{prefix}.st1.iotda-device.cn-north-4.myhuaweicloud.com";
+
+/// What a host suggestion is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HostPreset {
-    /// What the suggestion is.
-    pub label: &'static str,
-    /// The host; `{prefix}` marks the part to replace.
-    pub host: &'static str,
+pub enum HostPreset {
+    /// The per-instance host of an IoTDA region.
+    Instance(Region),
+    /// The legacy shared host ([`LEGACY_HOST`]).
+    Legacy,
+    /// The local broker of the kit's run command (`127.0.0.1`).
+    Local,
 }
 
-/// Host suggestions: the per-instance form, the legacy host and the local
-/// broker started by the kit's run command.
-pub const HOST_PRESETS: &[HostPreset] = &[
-    HostPreset {
-        label: "IoTDA instance, Beijing 4 (replace {prefix} from Overview > Access Details)",
-        host: "{prefix}.st1.iotda-device.cn-north-4.myhuaweicloud.com",
-    },
-    HostPreset {
-        label: "IoTDA instance, Shanghai 1",
-        host: "{prefix}.st1.iotda-device.cn-east-3.myhuaweicloud.com",
-    },
-    HostPreset {
-        label: "IoTDA instance, Guangzhou",
-        host: "{prefix}.st1.iotda-device.cn-south-1.myhuaweicloud.com",
-    },
-    HostPreset {
-        label: "IoTDA legacy shared host, Beijing 4",
-        host: LEGACY_HOST,
-    },
-    HostPreset {
-        label: "Local mosquitto started by the kit's run command",
-        host: "127.0.0.1",
-    },
-];
+impl HostPreset {
+    /// Every suggestion, in the order offered: each region's instance host,
+    /// the legacy host, the local broker.
+    pub fn all() -> impl Iterator<Item = HostPreset> {
+        Region::ALL
+            .into_iter()
+            .map(Self::Instance)
+            .chain([Self::Legacy, Self::Local])
+    }
+
+    /// The host; `{prefix}` marks the part to replace.
+    pub fn host(self) -> String {
+        match self {
+            Self::Instance(region) => region.instance_host(),
+            Self::Legacy => LEGACY_HOST.to_owned(),
+            Self::Local => "127.0.0.1".to_owned(),
+        }
+    }
+}
 
 /// The transport a client speaks to the broker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -626,6 +639,21 @@ mod tests {
     };
 
     #[test]
+    fn presets_are_distinct_valid_hosts_once_the_prefix_is_filled() {
+        let hosts: std::collections::BTreeSet<String> =
+            HostPreset::all().map(|p| p.host()).collect();
+        assert_eq!(hosts.len(), HostPreset::all().count());
+        assert_eq!(hosts.len(), 14);
+        for host in &hosts {
+            assert_eq!(check_host(&host.replace("{prefix}", "a1b2c3d4e5")), Ok(()));
+        }
+        assert_eq!(
+            HostPreset::all().next().map(|p| p.host()).as_deref(),
+            Some(DEFAULT_HOST)
+        );
+    }
+
+    #[test]
     fn host_checks() {
         assert_eq!(check_host(LEGACY_HOST), Ok(()));
         assert_eq!(check_host("127.0.0.1"), Ok(()));
@@ -633,7 +661,7 @@ mod tests {
         assert_eq!(check_host("example.com."), Ok(()));
         assert_eq!(check_host(""), Err(EndpointError::EmptyHost));
         assert_eq!(
-            check_host(HOST_PRESETS[0].host),
+            check_host(DEFAULT_HOST),
             Err(EndpointError::HostPlaceholder)
         );
         assert_eq!(

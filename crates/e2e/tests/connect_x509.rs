@@ -179,6 +179,10 @@ async fn certificate_mode_shows_no_password_and_its_mosquitto_pub_line_gets_thro
     assert_eq!(browser.text("label[for='auth-mode']").await, "认证方式");
     let mqttfx_zh = browser.text("#mqttfx-table").await;
     assert!(mqttfx_zh.contains("（留空）"), "{mqttfx_zh}");
+    let ca_zh = browser
+        .wait_text("#platform-ca-which", |t| t.contains("本地平台"))
+        .await;
+    assert!(ca_zh.contains("platform-ca.crt"), "{ca_zh}");
     let shot = browser.screenshot("connect-x509-zh").await;
     assert!(shot.exists());
     browser.select("#lang", "en").await;

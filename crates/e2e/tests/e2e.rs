@@ -16,6 +16,17 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     browser.fill("#device-id", "5f8d_node1").await;
     browser.fill("#secret", "12345678").await;
     browser.fill("#timestamp", "2025041401").await;
+    // A fresh form's host is Beijing 4's per-instance form: no settings
+    // until its `{prefix}` is replaced.
+    let error = browser.text("#host-error").await;
+    assert!(error.contains("{prefix}"), "{error}");
+    browser.wait_for("#settings-pending").await;
+    browser
+        .fill(
+            "#host",
+            "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com",
+        )
+        .await;
 
     assert_eq!(
         browser
@@ -27,6 +38,64 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     assert_eq!(browser.text("#password").await, VECTOR_PASSWORD);
     let mosquitto = browser.text("#mosquitto-cmd").await;
     assert!(mosquitto.contains(VECTOR_PASSWORD), "{mosquitto}");
+
+    // The CA the device trusts: the package "Obtaining Resources" lists for
+    // Beijing4's standard edition, then the local platform's own, then
+    // none over plain MQTT; each host suggestion names its region.
+    let which = browser.text("#platform-ca-which").await;
+    assert!(
+        which.contains("CN North-Beijing4") && which.contains("standard edition"),
+        "{which}"
+    );
+    let link = browser.wait_for("#platform-ca-link").await;
+    assert_eq!(
+        link.attr("href").await.expect("href").as_deref(),
+        Some(iotda_core::endpoint::OBTAINING_RESOURCES)
+    );
+    assert!(browser
+        .text("#platform-ca-how")
+        .await
+        .contains("--cafile platform-ca.crt"));
+    let presets = browser
+        .client
+        .find_all(Locator::Css("#host-presets option"))
+        .await
+        .expect("presets");
+    assert_eq!(presets.len(), 14);
+    let mut labels = Vec::new();
+    for option in presets {
+        labels.push(
+            option
+                .attr("label")
+                .await
+                .expect("label")
+                .unwrap_or_default(),
+        );
+    }
+    assert!(
+        labels.iter().any(|l| l.contains("ME-Riyadh (me-east-1)")),
+        "{labels:?}"
+    );
+    browser
+        .fill(
+            "#host",
+            "a1b2c3.st1.iotda-device.ap-southeast-3.myhuaweicloud.com",
+        )
+        .await;
+    let which = browser
+        .wait_text("#platform-ca-which", |t| t.contains("AP-Singapore"))
+        .await;
+    assert!(which.contains("outside the Chinese mainland"), "{which}");
+    browser.fill("#host", "127.0.0.1").await;
+    browser
+        .wait_text("#platform-ca-which", |t| t.contains("tls/platform-ca.crt"))
+        .await;
+    browser
+        .fill(
+            "#host",
+            "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com",
+        )
+        .await;
 
     // Copy: the button confirms, and the clipboard holds the ClientId.
     browser
