@@ -248,6 +248,10 @@ pub struct Derived {
     pub login: Result<DeviceLogin, CredentialsError>,
     /// The endpoint, or what is wrong with it.
     pub endpoint: Result<Endpoint, EndpointError>,
+    /// Every input error of the device fields, at most one a field.
+    pub errors: Vec<CredentialsError>,
+    /// Every endpoint error, at most one a field.
+    pub endpoint_errors: Vec<EndpointError>,
     /// Which fields were typed in (see [`ConnectState::touched`]).
     pub touched: Touched,
 }
@@ -256,16 +260,20 @@ impl Derived {
     /// The credential error about `field`, if any. "Empty" is not reported
     /// for a field the user has not typed in yet: a fresh form is not wrong.
     pub fn error_for(&self, field: Field) -> Option<Message> {
-        self.login
-            .as_ref()
-            .err()
+        self.errors
+            .iter()
             .filter(|e| e.field() == field)
-            .filter(|e| match e {
+            .find(|e| match e {
                 CredentialsError::EmptyDeviceId => self.touched.device_id,
                 CredentialsError::EmptySecret => self.touched.secret,
                 _ => true,
             })
             .map(Say::message)
+    }
+
+    /// The endpoint error `pick` selects (a field's), if any.
+    pub fn endpoint_error(&self, pick: fn(&EndpointError) -> bool) -> Option<&EndpointError> {
+        self.endpoint_errors.iter().find(|e| pick(e))
     }
 
     /// Warnings about `field` (secret rules, sign type 1 clock check).
@@ -361,6 +369,15 @@ impl ConnectState {
             TimestampInput::Current => self.now.map(|t| t.to_string()).unwrap_or_default(),
         };
         let timestamp = Timestamp::parse(&timestamp_text).map_err(CredentialsError::from);
+        let errors: Vec<CredentialsError> = [
+            credentials::check_device_id(&form.device_id).err(),
+            (form.auth == AuthMode::Secret && form.secret.is_empty())
+                .then_some(CredentialsError::EmptySecret),
+            timestamp.as_ref().err().cloned(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let credentials = timestamp
             .clone()
             .and_then(|ts| Credentials::compute(&form.device_id, &form.secret, form.sign_type, ts));
@@ -386,21 +403,34 @@ impl ConnectState {
             AuthMode::Secret => Auth::Password(""),
             AuthMode::X509 => Auth::Certificate,
         };
-        let endpoint = endpoint::parse_port(&form.port).and_then(|port| {
-            let endpoint = Endpoint {
-                host: form.host.clone(),
-                transport: form.transport,
-                port,
-                path: form.path.clone(),
-            };
-            endpoint.check_for(&auth).map(|()| endpoint)
-        });
+        // A port that does not parse is its field's error; the other
+        // fields are still checked, with a stand-in port.
+        let port = endpoint::parse_port(&form.port);
+        let candidate = Endpoint {
+            host: form.host.clone(),
+            transport: form.transport,
+            port: *port.as_ref().unwrap_or(&1),
+            path: form.path.clone(),
+        };
+        let endpoint_errors: Vec<EndpointError> = port
+            .as_ref()
+            .err()
+            .cloned()
+            .into_iter()
+            .chain(candidate.problems(&auth))
+            .collect();
+        let endpoint = match endpoint_errors.first() {
+            Some(e) => Err(e.clone()),
+            None => Ok(candidate),
+        };
         Derived {
             timestamp_text,
             auth: form.auth,
             credentials,
             login,
             endpoint,
+            errors,
+            endpoint_errors,
             touched: self.touched,
         }
     }
@@ -496,6 +526,39 @@ mod tests {
             "timestamp day 30 does not exist in 2025-02"
         );
         assert_eq!(s.derive().settings(), None);
+    }
+
+    #[test]
+    fn every_field_shows_its_own_error_at_once() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::DeviceId("bad id".into()),
+                ConnectAction::Secret("x".into()),
+                ConnectAction::Secret(Secret::default()),
+                ConnectAction::Timestamp("2025023001".into()),
+                ConnectAction::Host("bad host".into()),
+                ConnectAction::Transport(Transport::Ws),
+                ConnectAction::Port("0x".into()),
+                ConnectAction::Path("mqtt".into()),
+            ],
+        );
+        let derived = s.derive();
+        for field in [Field::DeviceId, Field::Secret, Field::Timestamp] {
+            assert!(derived.error_for(field).is_some(), "{field:?}");
+        }
+        assert_eq!(derived.errors.len(), 3);
+        assert!(derived.endpoint_error(|e| e.is_port()).is_some());
+        assert!(derived.endpoint_error(|e| e.is_path()).is_some());
+        assert!(derived
+            .endpoint_error(|e| !e.is_port() && !e.is_path() && !e.is_transport())
+            .is_some());
+        assert_eq!(derived.endpoint_errors.len(), 3);
+        assert_eq!(
+            derived.endpoint.as_ref().unwrap_err(),
+            &derived.endpoint_errors[0]
+        );
+        assert_eq!(derived.settings(), None);
     }
 
     #[test]

@@ -110,9 +110,10 @@ impl PropertyDraft {
         })
     }
 
-    fn to_property(&self, at: &Message, errors: &mut Vec<DraftError>) -> Property {
+    fn to_property(&self, place: Place, at: &Message, errors: &mut Vec<DraftError>) -> Property {
         let mut error = |field: &'static str, message: Message| {
             errors.push(DraftError {
+                place,
                 at: Some(at.clone()),
                 field,
                 message,
@@ -180,9 +181,22 @@ pub struct ServiceDraft {
     pub properties: Vec<PropertyDraft>,
 }
 
+/// Where in the draft an error belongs, to be shown at its field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The whole model (the core's checks).
+    Model,
+    /// The service at this index (its id).
+    Service(usize),
+    /// The property at (service index, property index).
+    Property(usize, usize),
+}
+
 /// What is wrong with a draft, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DraftError {
+    /// Where it is shown.
+    pub place: Place,
     /// `Battery` or `Battery.batteryLevel` (`None`: the whole model).
     pub at: Option<Message>,
     /// The field (`name`, `min`, ...), or `model` for the whole.
@@ -236,12 +250,14 @@ impl ModelDraft {
             };
             if id.is_empty() {
                 errors.push(DraftError {
+                    place: Place::Service(i),
                     at: Some(at.clone()),
                     field: "service_id",
                     message: Message::new(said::SERVICE_ID),
                 });
             } else if self.services[..i].iter().any(|o| o.service_id.trim() == id) {
                 errors.push(DraftError {
+                    place: Place::Service(i),
                     at: Some(at.clone()),
                     field: "service_id",
                     message: Message::new(said::TWO_SERVICES).with("id", id),
@@ -262,6 +278,7 @@ impl ModelDraft {
                     );
                 if !name.is_empty() && s.properties[..j].iter().any(|o| o.name.trim() == name) {
                     errors.push(DraftError {
+                        place: Place::Property(i, j),
                         at: Some(p_at.clone()),
                         field: "name",
                         message: Message::new(said::TWO_PROPERTIES)
@@ -269,7 +286,7 @@ impl ModelDraft {
                             .with("name", name),
                     });
                 }
-                properties.push(p.to_property(&p_at, &mut errors));
+                properties.push(p.to_property(Place::Property(i, j), &p_at, &mut errors));
             }
             services.push(ServiceCapability {
                 service_id: id.to_owned(),
@@ -287,6 +304,7 @@ impl ModelDraft {
         // The core's own checks, through the JSON form it reads.
         let whole = |message: Message| {
             vec![DraftError {
+                place: Place::Model,
                 at: None,
                 field: "model",
                 message,
@@ -537,6 +555,16 @@ mod tests {
             "{errors:?}"
         );
         assert!(errors[3].message.to_string().contains("R, W and/or E"));
+        let places: Vec<Place> = errors.iter().map(|e| e.place).collect();
+        assert_eq!(
+            places,
+            [
+                Place::Service(1),
+                Place::Property(1, 0),
+                Place::Property(1, 0),
+                Place::Property(1, 0)
+            ]
+        );
 
         let s = state();
         let mut p = s.draft.services[1].properties[0].clone();
@@ -546,6 +574,7 @@ mod tests {
         let errors = s.draft.to_model().unwrap_err();
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].field, "model");
+        assert_eq!(errors[0].place, Place::Model);
         assert!(errors[0].message.to_string().contains("min"), "{errors:?}");
 
         let mut p = s.draft.services[1].properties[0].clone();

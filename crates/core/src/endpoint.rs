@@ -303,24 +303,32 @@ impl Endpoint {
 
     /// Checks the host, port and (for WebSocket) the path.
     pub fn check(&self) -> Result<(), EndpointError> {
-        check_host(&self.host)?;
-        if self.port == 0 {
-            return Err(EndpointError::Port("0".to_owned()));
-        }
-        if self.transport.is_websocket() && !self.path.starts_with('/') {
-            return Err(EndpointError::Path(self.path.clone()));
-        }
-        Ok(())
+        self.check_for(&Auth::Password(""))
     }
 
     /// [`Endpoint::check`], and for a certificate device, that the
     /// transport has TLS.
     pub fn check_for(&self, auth: &Auth<'_>) -> Result<(), EndpointError> {
-        self.check()?;
-        if matches!(auth, Auth::Certificate) && !self.transport.is_tls() {
-            return Err(EndpointError::CertificateNeedsTls(self.transport));
+        self.problems(auth).into_iter().next().map_or(Ok(()), Err)
+    }
+
+    /// Every problem [`Endpoint::check_for`] finds, not only the first: at
+    /// most one a field, in the order host, port, path, transport.
+    pub fn problems(&self, auth: &Auth<'_>) -> Vec<EndpointError> {
+        let mut problems = Vec::new();
+        if let Err(e) = check_host(&self.host) {
+            problems.push(e);
         }
-        Ok(())
+        if self.port == 0 {
+            problems.push(EndpointError::Port("0".to_owned()));
+        }
+        if self.transport.is_websocket() && !self.path.starts_with('/') {
+            problems.push(EndpointError::Path(self.path.clone()));
+        }
+        if matches!(auth, Auth::Certificate) && !self.transport.is_tls() {
+            problems.push(EndpointError::CertificateNeedsTls(self.transport));
+        }
+        problems
     }
 
     /// The URL form, e.g. `mqtts://host:8883` or `wss://host:443/mqtt`.
@@ -651,6 +659,37 @@ mod tests {
             HostPreset::all().next().map(|p| p.host()).as_deref(),
             Some(DEFAULT_HOST)
         );
+    }
+
+    #[test]
+    fn every_problem_is_found_one_a_field() {
+        let endpoint = Endpoint {
+            host: "bad host".into(),
+            transport: Transport::Ws,
+            port: 0,
+            path: "mqtt".into(),
+        };
+        let problems = endpoint.problems(&Auth::Certificate);
+        assert_eq!(
+            problems,
+            [
+                EndpointError::HostChar {
+                    ch: ' ',
+                    position: 4
+                },
+                EndpointError::Port("0".into()),
+                EndpointError::Path("mqtt".into()),
+                EndpointError::CertificateNeedsTls(Transport::Ws),
+            ]
+        );
+        assert_eq!(
+            endpoint.check_for(&Auth::Certificate),
+            Err(problems[0].clone())
+        );
+        assert_eq!(endpoint.problems(&Auth::Password("p")).len(), 3);
+        let good = Endpoint::new("127.0.0.1", Transport::Mqtts);
+        assert!(good.problems(&Auth::Certificate).is_empty());
+        assert_eq!(good.check(), Ok(()));
     }
 
     #[test]

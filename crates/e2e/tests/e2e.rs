@@ -137,6 +137,19 @@ async fn deep_links_and_unknown_paths_load_the_app() {
     browser.fill("#device-id", "bad id").await;
     let error = browser.text("#device-id-error").await;
     assert!(error.contains("found ' ' at position 4"), "{error}");
+    // Every wrong field shows its own error at once, not only the first.
+    browser.fill("#timestamp", "2025023001").await;
+    browser.fill("#port", "0x").await;
+    for css in [
+        "#device-id-error",
+        "#timestamp-error",
+        "#port-error",
+        "#host-error",
+    ] {
+        assert!(!browser.text(css).await.is_empty(), "{css}");
+    }
+    browser.fill("#timestamp", "2025041401").await;
+    browser.fill("#port", "8883").await;
     browser.screenshot("connect-narrow").await;
 
     browser.goto(&format!("http://{addr}/no/such/page")).await;

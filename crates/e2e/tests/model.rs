@@ -39,6 +39,18 @@ async fn model_page_edits_imports_keeps_and_exports_the_model() {
         errors.contains("Battery.batteryLevel (method): access is R, W and/or E"),
         "{errors}"
     );
+    // Every error at once, each at its own field.
+    browser.fill("#p-1-0-step", "x").await;
+    let at_row = browser
+        .wait_text("#p-1-0-errors", |t| t.contains("step"))
+        .await;
+    assert!(at_row.contains("R, W and/or E"), "{at_row}");
+    for field in ["step", "method"] {
+        let css = format!("#p-1-0-{field}");
+        assert_eq!(browser.attr(&css, "aria-invalid").await, "true", "{field}");
+    }
+    assert_eq!(browser.attr("#p-1-0-max", "aria-invalid").await, "");
+    browser.fill("#p-1-0-step", "1").await;
     assert!(browser
         .client
         .find(fantoccini::Locator::Css("#model-download"))

@@ -1,0 +1,236 @@
+//! A service of the Model page: its id and its properties, each input with
+//! its own error beside it.
+
+use iotda_core::iotda::DataType;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::app::{use_say, use_texts};
+use crate::messages::Say;
+use crate::state::model::{
+    DraftError, ModelAction, ModelState, Place, PropertyDraft, ServiceDraft,
+};
+
+/// Props of [`ServiceCard`].
+#[derive(Properties, PartialEq)]
+pub struct ServiceCardProps {
+    /// The service's index in the draft.
+    pub index: usize,
+    /// The service as typed.
+    pub service: ServiceDraft,
+    /// The draft's errors about this service and its properties.
+    pub errors: Vec<DraftError>,
+    /// Changes the page's state.
+    pub dispatcher: UseReducerDispatcher<ModelState>,
+}
+
+/// The messages of `errors`, one a line, under the id `id`.
+fn error_list(say: Say, id: String, errors: &[&DraftError]) -> Html {
+    if errors.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <ul {id} class="field-error" role="alert">
+            { for errors.iter().map(|e| html! { <li>{ say.message(&e.message) }</li> }) }
+        </ul>
+    }
+}
+
+/// One service: its id, its properties' table, and buttons.
+#[component]
+pub fn ServiceCard(props: &ServiceCardProps) -> Html {
+    let t = use_texts();
+    let say = use_say();
+    let i = props.index;
+    let service = &props.service;
+    let action = |make: fn(usize) -> ModelAction| {
+        let dispatcher = props.dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(make(i)))
+    };
+    let on_id = {
+        let dispatcher = props.dispatcher.clone();
+        Callback::from(move |e: InputEvent| {
+            let v = e.target_unchecked_into::<HtmlInputElement>().value();
+            dispatcher.dispatch(ModelAction::ServiceId(i, v))
+        })
+    };
+    let id_errors: Vec<&DraftError> = props
+        .errors
+        .iter()
+        .filter(|e| e.place == Place::Service(i))
+        .collect();
+    let rows = service.properties.iter().enumerate().map(|(j, p)| {
+        let errors: Vec<DraftError> = props
+            .errors
+            .iter()
+            .filter(|e| e.place == Place::Property(i, j))
+            .cloned()
+            .collect();
+        html! { <PropertyRow service={i} index={j} draft={p.clone()} {errors} dispatcher={props.dispatcher.clone()} /> }
+    });
+    let commands = service.base.commands.len();
+    html! {
+        <section class="card wide service" aria-label={format!("{} {}", t.service_id(), service.service_id)}>
+            <div class="service-head">
+                <label for={format!("service-{i}")}>{ t.service_id() }</label>
+                <input id={format!("service-{i}")} class="mono" value={service.service_id.clone()} oninput={on_id}
+                    aria-invalid={(!id_errors.is_empty()).then_some("true")}
+                    aria-describedby={(!id_errors.is_empty()).then(|| format!("service-{i}-error"))} />
+                <button type="button" class="secondary" onclick={action(ModelAction::RemoveService)}>{ t.remove_service() }</button>
+            </div>
+            { error_list(say, format!("service-{i}-error"), &id_errors) }
+            if commands > 0 {
+                <p class="hint">{ format!("{commands} {}", t.commands_kept()) }</p>
+            }
+            <div class="table-scroll">
+                <table class="model-table">
+                    <thead><tr>
+                        <th>{ t.property() }</th><th>{ t.data_type() }</th><th>{ t.min() }</th><th>{ t.max() }</th>
+                        <th>{ t.step() }</th><th>{ t.max_length() }</th><th>{ t.unit() }</th><th>{ t.access() }</th>
+                        <th>{ t.enum_list() }</th><th>{ t.required() }</th><th></th>
+                    </tr></thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </div>
+            <p class="actions"><button type="button" class="secondary" onclick={action(ModelAction::AddProperty)}>{ t.add_property() }</button></p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct PropertyRowProps {
+    service: usize,
+    index: usize,
+    draft: PropertyDraft,
+    errors: Vec<DraftError>,
+    dispatcher: UseReducerDispatcher<ModelState>,
+}
+
+/// The draft's field behind each text input: (input id suffix, the
+/// field's name in [`DraftError::field`]).
+const TEXT_FIELDS: [(&str, &str); 8] = [
+    ("name", "name"),
+    ("min", "min"),
+    ("max", "max"),
+    ("step", "step"),
+    ("maxlen", "max_length"),
+    ("unit", "unit"),
+    ("method", "method"),
+    ("enum", "enum_list"),
+];
+
+/// Writes `value` into the draft's field named `field`.
+fn set_field(draft: &mut PropertyDraft, field: &str, value: String) {
+    let slot = match field {
+        "name" => &mut draft.name,
+        "min" => &mut draft.min,
+        "max" => &mut draft.max,
+        "step" => &mut draft.step,
+        "max_length" => &mut draft.max_length,
+        "unit" => &mut draft.unit,
+        "method" => &mut draft.method,
+        _ => &mut draft.enum_list,
+    };
+    *slot = value;
+}
+
+/// The draft's text in the field named `field`.
+fn field_text<'a>(draft: &'a PropertyDraft, field: &str) -> &'a str {
+    match field {
+        "name" => &draft.name,
+        "min" => &draft.min,
+        "max" => &draft.max,
+        "step" => &draft.step,
+        "max_length" => &draft.max_length,
+        "unit" => &draft.unit,
+        "method" => &draft.method,
+        _ => &draft.enum_list,
+    }
+}
+
+#[component]
+fn PropertyRow(props: &PropertyRowProps) -> Html {
+    let t = use_texts();
+    let say = use_say();
+    let (i, j) = (props.service, props.index);
+    let change = |apply: fn(&mut PropertyDraft, &Event)| {
+        let dispatcher = props.dispatcher.clone();
+        let draft = props.draft.clone();
+        Callback::from(move |e: Event| {
+            let mut draft = draft.clone();
+            apply(&mut draft, &e);
+            dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
+        })
+    };
+    let id = |name: &str| format!("p-{i}-{j}-{name}");
+    let label = |field: &str| match field {
+        "name" => t.property().to_owned(),
+        "min" => t.min().to_owned(),
+        "max" => t.max().to_owned(),
+        "step" => t.step().to_owned(),
+        "max_length" => t.max_length().to_owned(),
+        "unit" => t.unit().to_owned(),
+        "method" => format!("{} (R, W, E)", t.access()),
+        _ => t.enum_list().to_owned(),
+    };
+    let cell = |(suffix, field): (&'static str, &'static str)| {
+        let invalid = props.errors.iter().any(|e| e.field == field);
+        let oninput = {
+            let dispatcher = props.dispatcher.clone();
+            let draft = props.draft.clone();
+            Callback::from(move |e: InputEvent| {
+                let mut draft = draft.clone();
+                set_field(
+                    &mut draft,
+                    field,
+                    e.target_unchecked_into::<HtmlInputElement>().value(),
+                );
+                dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
+            })
+        };
+        let class = match suffix {
+            "name" => "mono",
+            "enum" => "",
+            _ => "num",
+        };
+        html! {
+            <td><input id={id(suffix)} {class} aria-label={label(field)} value={field_text(&props.draft, field).to_owned()} {oninput}
+                aria-invalid={invalid.then_some("true")}
+                aria-describedby={invalid.then(|| id("errors"))} /></td>
+        }
+    };
+    let on_type = change(|draft, e| {
+        if let Some(t) = DataType::parse(&e.target_unchecked_into::<HtmlSelectElement>().value()) {
+            draft.data_type = t;
+        }
+    });
+    let on_required = change(|draft, e| {
+        draft.required = e.target_unchecked_into::<HtmlInputElement>().checked();
+    });
+    let on_remove = {
+        let dispatcher = props.dispatcher.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(ModelAction::RemoveProperty(i, j)))
+    };
+    let p = &props.draft;
+    let errors: Vec<&DraftError> = props.errors.iter().collect();
+    html! {
+        <>
+            <tr>
+                { cell(TEXT_FIELDS[0]) }
+                <td>
+                    <select id={id("type")} aria-label={t.data_type()} onchange={on_type}>
+                        { for DataType::ALL.iter().map(|t| html! {
+                            <option value={t.as_str()} selected={*t == p.data_type}>{ t.as_str() }</option>
+                        }) }
+                    </select>
+                </td>
+                { for TEXT_FIELDS[1..].iter().copied().map(cell) }
+                <td><input type="checkbox" id={id("required")} aria-label={t.required()} checked={p.required} onchange={on_required} /></td>
+                <td><button type="button" class="secondary" onclick={on_remove} aria-label={format!("{} {}", t.remove(), p.name)}>{ "✕" }</button></td>
+            </tr>
+            if !errors.is_empty() {
+                <tr class="row-errors"><td colspan="11">{ error_list(say, id("errors"), &errors) }</td></tr>
+            }
+        </>
+    }
+}
