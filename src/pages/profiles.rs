@@ -17,7 +17,7 @@ use yew::prelude::*;
 use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::text_field::TextField;
-use crate::hooks::use_pki_worker::use_pki_worker;
+use crate::hooks::use_pki_worker::{use_pki_worker, WorkerHandle};
 use crate::hooks::use_workspace::{forget_stored, use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
 use crate::messages::keys::profiles as said;
@@ -63,6 +63,99 @@ fn next_job_id(next: &Cell<u32>) -> u32 {
     id
 }
 
+/// What the page's buttons do, with the handles they need.
+#[derive(Clone)]
+struct Actions {
+    state: UseReducerHandle<ProfilesState>,
+    workspace: WorkspaceHandle,
+    certs: CertsMemory,
+    worker: WorkerHandle,
+    next_id: Rc<Cell<u32>>,
+}
+
+impl Actions {
+    /// A callback running `act` on a copy of the handles.
+    fn callback<T: 'static>(&self, act: fn(&Actions, T)) -> Callback<T> {
+        let actions = self.clone();
+        Callback::from(move |value| act(&actions, value))
+    }
+
+    /// Sends the job that opens the kept keys of the profile to unlock.
+    fn unlock(&self) {
+        let state = &self.state;
+        // Enter pressed again while the worker decrypts: one job is enough.
+        if state.unlock.pending.is_some() {
+            return;
+        }
+        match state.unlock_job(self.certs.get().as_ref()) {
+            Ok((name, job)) => {
+                let id = next_job_id(&self.next_id);
+                match self.worker.send(&Request { id, job }) {
+                    Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
+                    Err(e) => {
+                        state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
+                    }
+                }
+            }
+            Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
+        }
+    }
+
+    /// A file read (or why it could not be): its certificates go to the
+    /// worker to be read again before its profiles are kept.
+    fn import(&self, read: Result<Vec<u8>, Message>) {
+        let state = &self.state;
+        match state.import_plan(read) {
+            ImportPlan::Refused(e) => state.dispatch(ProfilesAction::ImportRefused(e)),
+            ImportPlan::Store(profiles) => state.dispatch(ProfilesAction::ImportStore(profiles)),
+            ImportPlan::Check(profiles, job) => {
+                let id = next_job_id(&self.next_id);
+                match self.worker.send(&Request { id, job }) {
+                    Ok(()) => state.dispatch(ProfilesAction::Importing(id, profiles)),
+                    Err(e) => state.dispatch(ProfilesAction::ImportRefused(ImportError::Check(e))),
+                }
+            }
+        }
+    }
+
+    /// Saves the current work; `overwrite`: the user confirmed overwriting.
+    fn save(&self, overwrite: bool) {
+        let state = &self.state;
+        match state.plan(&current_work(&self.workspace, &self.certs), overwrite) {
+            Plan::Invalid(e) => state.dispatch(ProfilesAction::Invalid(e)),
+            Plan::AskOverwrite(name) => {
+                state.dispatch(ProfilesAction::Ask(Confirm::Overwrite(name)))
+            }
+            Plan::Store(profile) => state.dispatch(ProfilesAction::Store(profile)),
+            Plan::Encrypt(profile, jobs) => {
+                let mut sent = Vec::new();
+                for (slot, job) in jobs {
+                    let id = next_job_id(&self.next_id);
+                    if let Err(e) = self.worker.send(&Request { id, job }) {
+                        return state.dispatch(ProfilesAction::Invalid(SaveError::Encrypt(e)));
+                    }
+                    sent.push((id, slot));
+                }
+                state.dispatch(ProfilesAction::Encrypting(profile, sent));
+            }
+        }
+    }
+
+    /// Switches to profile `name`; `confirmed`: the user accepted losing
+    /// unsaved work.
+    fn switch(&self, name: String, confirmed: bool) {
+        let state = &self.state;
+        let Some(profile) = state.get(&name) else {
+            return;
+        };
+        if !confirmed && state.unsaved(&current_work(&self.workspace, &self.certs)) {
+            return state.dispatch(ProfilesAction::Ask(Confirm::Switch(name)));
+        }
+        write(&profile.restore(), &self.workspace, &self.certs);
+        state.dispatch(ProfilesAction::Switched(name));
+    }
+}
+
 /// The Profiles page.
 #[component]
 pub fn ProfilesPage() -> Html {
@@ -99,93 +192,17 @@ pub fn ProfilesPage() -> Html {
         }))
     };
     let next_id = use_memo((), |_| Cell::new(1u32));
-
-    let unlock = {
-        let (state, certs, worker, next_id) = (
-            state.clone(),
-            certs.clone(),
-            worker.clone(),
-            next_id.clone(),
-        );
-        Callback::from(move |()| {
-            // Enter pressed again while the worker decrypts: one job is enough.
-            if state.unlock.pending.is_some() {
-                return;
-            }
-            match state.unlock_job(certs.get().as_ref()) {
-                Ok((name, job)) => {
-                    let id = next_job_id(&next_id);
-                    match worker.send(&Request { id, job }) {
-                        Ok(()) => state.dispatch(ProfilesAction::Unlocking(id, name)),
-                        Err(e) => {
-                            state.dispatch(ProfilesAction::UnlockFailed(UnlockProblem::Failed(e)))
-                        }
-                    }
-                }
-                Err(problem) => state.dispatch(ProfilesAction::UnlockFailed(problem)),
-            }
-        })
+    let actions = Actions {
+        state: state.clone(),
+        workspace: workspace.clone(),
+        certs: certs.clone(),
+        worker,
+        next_id,
     };
-    // A file read (or why it could not be): its certificates go to the
-    // worker to be read again before its profiles are kept.
-    let import = {
-        let (state, worker, next_id) = (state.clone(), worker.clone(), next_id.clone());
-        Callback::from(
-            move |read: Result<Vec<u8>, Message>| match state.import_plan(read) {
-                ImportPlan::Refused(e) => state.dispatch(ProfilesAction::ImportRefused(e)),
-                ImportPlan::Store(profiles) => {
-                    state.dispatch(ProfilesAction::ImportStore(profiles))
-                }
-                ImportPlan::Check(profiles, job) => {
-                    let id = next_job_id(&next_id);
-                    match worker.send(&Request { id, job }) {
-                        Ok(()) => state.dispatch(ProfilesAction::Importing(id, profiles)),
-                        Err(e) => {
-                            state.dispatch(ProfilesAction::ImportRefused(ImportError::Check(e)))
-                        }
-                    }
-                }
-            },
-        )
-    };
-    // `true`: the user confirmed overwriting.
-    let save = {
-        let (state, workspace, certs) = (state.clone(), workspace.clone(), certs.clone());
-        Callback::from(move |overwrite: bool| {
-            match state.plan(&current_work(&workspace, &certs), overwrite) {
-                Plan::Invalid(e) => state.dispatch(ProfilesAction::Invalid(e)),
-                Plan::AskOverwrite(name) => {
-                    state.dispatch(ProfilesAction::Ask(Confirm::Overwrite(name)))
-                }
-                Plan::Store(profile) => state.dispatch(ProfilesAction::Store(profile)),
-                Plan::Encrypt(profile, jobs) => {
-                    let mut sent = Vec::new();
-                    for (slot, job) in jobs {
-                        let id = next_job_id(&next_id);
-                        if let Err(e) = worker.send(&Request { id, job }) {
-                            return state.dispatch(ProfilesAction::Invalid(SaveError::Encrypt(e)));
-                        }
-                        sent.push((id, slot));
-                    }
-                    state.dispatch(ProfilesAction::Encrypting(profile, sent));
-                }
-            }
-        })
-    };
-    // The profile's name; `true`: the user confirmed losing unsaved work.
-    let switch = {
-        let (state, workspace, certs) = (state.clone(), workspace.clone(), certs.clone());
-        Callback::from(move |(name, confirmed): (String, bool)| {
-            let Some(profile) = state.get(&name) else {
-                return;
-            };
-            if !confirmed && state.unsaved(&current_work(&workspace, &certs)) {
-                return state.dispatch(ProfilesAction::Ask(Confirm::Switch(name)));
-            }
-            write(&profile.restore(), &workspace, &certs);
-            state.dispatch(ProfilesAction::Switched(name));
-        })
-    };
+    let unlock = actions.callback(|a, ()| a.unlock());
+    let import = actions.callback(Actions::import);
+    let save = actions.callback(Actions::save);
+    let switch = actions.callback(|a, (name, confirmed)| a.switch(name, confirmed));
     let locked = state.to_unlock(certs.get().as_ref()).cloned();
     let forget = {
         let (dispatcher, storage_error) = (state.dispatcher(), storage_error.clone());
