@@ -55,7 +55,7 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     assert!(browser
         .text("#platform-ca-how")
         .await
-        .contains("--cafile platform-ca.crt"));
+        .contains("mosquitto_pub --cafile"));
     let presets = browser
         .client
         .find_all(Locator::Css("#host-presets option"))

@@ -31,9 +31,8 @@ pub fn EndpointCard(props: &EndpointCardProps) -> Html {
     let say = use_say();
     let state = &props.state;
     let form = &state.form;
-    let endpoint_error = props.derived.endpoint.as_ref().err();
     let error_where =
-        |pick: fn(&EndpointError) -> bool| endpoint_error.filter(|e| pick(e)).map(|e| say.say(e));
+        |pick: fn(&EndpointError) -> bool| props.derived.endpoint_error(pick).map(|e| say.say(e));
     let transport_error = error_where(|e| e.is_transport());
     let text_action = |make| text_action(state, make);
     let on_transport = {
