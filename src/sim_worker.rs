@@ -1,14 +1,10 @@
 //! The device simulator's worker: the product model, the simulated
 //! device, its reports and its answers to the platform run here, in their
 //! own wasm (see [`crate::state::simulator::Host`] for the protocol), so
-//! the page's first load carries none of it. It also renders the Guide
-//! page: it fetches the guide's text and checks the steps
-//! ([`crate::state::guide`]). The worker says [`SimResponse::Ready`] once
-//! it listens.
+//! the page's first load carries none of it. The worker says
+//! [`SimResponse::Ready`] once it listens.
 
 use iotda_core::text::Message;
-
-use crate::messages::Msg;
 
 use crate::messages::keys::console as said;
 use std::cell::RefCell;
@@ -17,9 +13,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::state::guide::{render, GuideInput};
 use crate::state::simulator::{Host, SimRequest, SimResponse};
-use crate::web::fetch;
 use crate::worker::seeded_rng;
 
 /// Entry point of the worker binary: installs the message handler.
@@ -43,9 +37,6 @@ pub fn run() {
                     .map_err(|e| Message::new(said::UNREADABLE_REQUEST).with("why", e))
             });
         let response = match request {
-            Ok(SimRequest::Guide(input)) => {
-                return wasm_bindgen_futures::spawn_local(guide(reply_scope.clone(), *input))
-            }
             Ok(r) => host.borrow_mut().handle(r, &mut *rng.borrow_mut()),
             Err(e) => SimResponse::worker_failed(e),
         };
@@ -56,15 +47,6 @@ pub fn run() {
     // purpose; the page ends the worker with terminate().
     onmessage.forget();
     post(&scope, &SimResponse::Ready);
-}
-
-/// Fetches the guide's text and answers with the Guide's HTML.
-async fn guide(scope: DedicatedWorkerGlobalScope, input: GuideInput) {
-    let html = match fetch::text(&scope, input.url()).await {
-        Ok(text) => render(&input, &text),
-        Err(e) => Err(Msg(e)),
-    };
-    post(&scope, &SimResponse::Guide(input.id, html));
 }
 
 fn post(scope: &DedicatedWorkerGlobalScope, response: &SimResponse) {

@@ -13,19 +13,29 @@ pub struct ValueRowProps {
     pub label: AttrValue,
     /// The value, or `None` while the inputs are not valid.
     pub value: Option<AttrValue>,
+    /// Shown in place of the value, which is then only copied (a secret's
+    /// dots: the value is never in the page's DOM).
+    #[prop_or_default]
+    pub shown: Option<AttrValue>,
+    /// Whether the row has a copy button.
+    #[prop_or(true)]
+    pub copy: bool,
 }
 
 /// Label, value and copy button on one row.
 #[component]
 pub fn ValueRow(props: &ValueRowProps) -> Html {
     let text = props.value.clone().unwrap_or_default();
+    let shown = props.shown.clone().or_else(|| props.value.clone());
     html! {
         <div class="value-row">
             <span class="value-label" id={format!("{}-label", props.id)}>{ props.label.clone() }</span>
             <output id={props.id.clone()} class="value" aria-labelledby={format!("{}-label", props.id)}>
-                { props.value.clone().unwrap_or(AttrValue::Static("—")) }
+                { shown.unwrap_or(AttrValue::Static("—")) }
             </output>
-            <CopyButton {text} what={props.label.clone()} disabled={props.value.is_none()} />
+            if props.copy {
+                <CopyButton {text} what={props.label.clone()} disabled={props.value.is_none()} />
+            }
         </div>
     }
 }

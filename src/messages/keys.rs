@@ -75,7 +75,6 @@ iotda_core::catalog! {
         CUT = "{body}… ({more} more bytes not shown)";
         SAVED_MODEL_UNREADABLE = "the model saved by the Model page cannot be read ({why}); using the default model";
         NO_PROBLEM = "no problem";
-        GUIDE_NOT_FETCHED = "the guide's text was not fetched";
         NO_DEVICE = "no device yet: type a valid device id";
         OVER_LAST = "{label} over the last {n} reports";
         OVER_LAST_ONE = "{label} over the last report";
@@ -151,7 +150,6 @@ iotda_core::catalog! {
     }
     /// The Guide's text ([`crate::state::guide`]).
     mod guide {
-        NOTHING_AT = "the guide's text has nothing at {path}";
         NOT_JSON = "the guide's text is not valid JSON: {why}";
     }
     /// The stored workspace ([`crate::store::persist`]).

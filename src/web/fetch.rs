@@ -1,6 +1,5 @@
-//! Same-origin files fetched when needed: the Chinese texts (by the page)
-//! and the Guide's text (by the simulator's worker, which renders it), so
-//! that neither is part of the page's first load. The service worker caches
+//! Same-origin files fetched when needed: the Chinese texts and the
+//! Guide's text, so that neither is part of the page's first load. The service worker caches
 //! them with the rest of the build, so they load offline too.
 
 use iotda_core::text::Message;
@@ -9,7 +8,7 @@ use super::said::fetch as said;
 use js_sys::{Promise, Uint8Array};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{Response, WorkerGlobalScope};
+use web_sys::Response;
 
 /// The response to the fetch `fetched` of `url`, if it is a success.
 async fn ok_response(fetched: Promise, url: &str) -> Result<Response, Message> {
@@ -43,14 +42,4 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, Message> {
     let response = ok_response(window.fetch_with_str(url), url).await?;
     let buffer = body(response.array_buffer(), url).await?;
     Ok(Uint8Array::new(&buffer).to_vec())
-}
-
-/// The text of the file at `url` (a path on the page's origin), fetched
-/// from the worker `scope`; the error says why there is none.
-pub async fn text(scope: &WorkerGlobalScope, url: &str) -> Result<String, Message> {
-    let response = ok_response(scope.fetch_with_str(url), url).await?;
-    body(response.text(), url)
-        .await?
-        .as_string()
-        .ok_or_else(|| Message::new(said::NOT_TEXT).with("url", url))
 }

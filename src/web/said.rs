@@ -27,7 +27,6 @@ iotda_core::catalog! {
         NO_RESPONSE = "{url}: the browser gave no response";
         STATUS = "{url}: the server answered {status}";
         BODY_UNREADABLE = "{url}: the body could not be read";
-        NOT_TEXT = "{url}: the body is not text";
     }
     /// The workers.
     mod worker {

@@ -1,6 +1,6 @@
 //! The Guide page in headless Chromium: each step's check follows what the
-//! other pages did, the ticks survive a reload, the Chinese text is
-//! fetched, and none of the guide's prose is in the page's wasm.
+//! other pages did, the ticks survive a reload, the Chinese text and
+//! diagrams are fetched, and none of the guide's prose is in any wasm.
 
 use iotda_kit_e2e::{serve_dist, workspace_root, Browser, Chromedriver};
 
@@ -9,7 +9,7 @@ const SECRET: &str = "guide-s3cr3t-42";
 const HOST: &str = "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com";
 
 /// Opens the Guide through the navigation (a reload would lose what the
-/// tab holds in memory) and waits until the worker has rendered it.
+/// tab holds in memory) and waits until its text is fetched and shown.
 async fn open_guide(browser: &Browser) {
     browser.click("nav a[href='/guide']").await;
     browser.wait_for("#guide-report-status").await;
@@ -18,6 +18,32 @@ async fn open_guide(browser: &Browser) {
 /// Waits until `css` reads `want`, and fails if it never does.
 async fn expect_text(browser: &Browser, css: &str, want: &str) {
     assert_eq!(browser.wait_for_text(css, want).await, want, "{css}");
+}
+
+/// The language of each diagram, once every one is loaded (an image that
+/// failed has no width) and described for assistive technology.
+async fn diagrams(browser: &Browser) -> Vec<String> {
+    let script = "const imgs = [...document.querySelectorAll('.guide .charts img')]; \
+        return imgs.every(i => i.complete) ? imgs.map(i => [i.naturalWidth > 0, i.alt.length > 20, i.getAttribute('src')]) : null;";
+    loop {
+        let found = browser.run(script).await;
+        if let Some(imgs) = found.as_array() {
+            return imgs
+                .iter()
+                .map(|i| {
+                    assert_eq!(i[0], true, "{i}: not loaded");
+                    assert_eq!(i[1], true, "{i}: no description");
+                    let src = i[2].as_str().expect("a src");
+                    src.trim_end_matches(".svg")
+                        .rsplit('.')
+                        .next()
+                        .expect("a language")
+                        .to_owned()
+                })
+                .collect();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
 }
 
 async fn checked(browser: &Browser, css: &str) -> bool {
@@ -56,8 +82,8 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
         .run("return document.documentElement.outerHTML;")
         .await;
     let dom = dom.as_str().expect("the page's HTML");
-    assert!(dom.contains("data-copy-secret"), "{dom}");
     assert!(!dom.contains(SECRET), "the secret is in the Guide's DOM");
+    assert_eq!(browser.text("#guide-register-secret").await, "••••••••");
     browser.click(copy_secret).await;
     expect_text(&browser, copy_secret, "Copied ✓").await;
     assert_eq!(browser.clipboard().await, SECRET);
@@ -95,10 +121,15 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
         "5f8d_node-0001"
     );
     let copy = "#guide-register button[aria-label='Copy Fingerprint (SHA-256)']";
-    assert_eq!(browser.attr(copy, "data-copy").await, fingerprint);
     browser.click(copy).await;
     expect_text(&browser, copy, "Copied ✓").await;
+    assert_eq!(browser.clipboard().await, fingerprint);
     expect_text(&browser, copy, "Copy").await;
+    // (7) The browser Console through the bridge, and the command line.
+    assert_eq!(
+        browser.text("#guide-connect-bridge").await,
+        format!("iotda-kit bridge --host {HOST} --cert deviceCert.pem --key deviceCert.key")
+    );
     // (7) The command line for the X.509 device.
     let cli = browser.text("#guide-connect-cli").await;
     assert!(
@@ -150,6 +181,7 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
         .await
         .contains("浏览器页面做不到这一点"));
     assert!(checked(&browser, "#guide-access-done").await);
+    assert_eq!(diagrams(&browser).await, ["zh"; 3]);
     browser.screenshot("guide-zh").await;
     browser.select("#lang", "en").await;
     expect_text(
@@ -158,6 +190,7 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
         "1. Access details: host and ports",
     )
     .await;
+    assert_eq!(diagrams(&browser).await, ["en"; 3]);
     browser.screenshot("guide").await;
     browser
         .screenshot_of("#guide-connect .charts", "guide-authentication")
@@ -169,7 +202,9 @@ async fn guide_checks_the_steps_live_keeps_ticks_and_speaks_chinese() {
 }
 
 /// The prose is fetched, not compiled into the page: phrases of both
-/// languages are in the built text files and in no wasm of the build.
+/// languages are in the built text files and in no wasm of the build, and
+/// the diagrams are files of the build in both languages (so the service
+/// worker caches them with the rest).
 #[test]
 fn the_guide_prose_is_in_its_text_files_not_in_any_wasm() {
     let dist = workspace_root().join("dist");
@@ -182,6 +217,17 @@ fn the_guide_prose_is_in_its_text_files_not_in_any_wasm() {
     ];
     for phrase in phrases {
         assert!(en.contains(phrase) || zh.contains(phrase), "{phrase}");
+    }
+    let sw = std::fs::read_to_string(dist.join("sw.js")).expect("dist/sw.js");
+    for name in ["one-way", "two-way", "flow"] {
+        for lang in ["en", "zh"] {
+            let file = format!("guide-{name}.{lang}.svg");
+            assert!(dist.join(&file).is_file(), "dist/{file}");
+            assert!(
+                sw.contains(&format!("\"/{file}\"")),
+                "{file} is not cached offline"
+            );
+        }
     }
     let mut wasms = 0;
     for entry in std::fs::read_dir(&dist).expect("dist/") {

@@ -72,7 +72,7 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     );
 
     // Every page, used: a CA made in the certificate worker, the model, the
-    // guide (rendered in the simulator's worker from its fetched text), the
+    // guide (its text fetched, its diagrams images of this origin), the
     // console connected to the local broker with its simulator worker, a
     // profile saved.
     browser.click("nav a[href='/certificates']").await;
@@ -82,8 +82,8 @@ async fn every_page_keeps_to_its_csp_and_its_own_origin() {
     browser.click("nav a[href='/model']").await;
     browser.wait_for("#model-reset").await;
     browser.click("nav a[href='/guide']").await;
-    // Its diagrams are inline SVG, styled by attributes the policy allows.
-    browser.wait_for("#guide-connect svg[role='img']").await;
+    // Its diagrams are SVG files shown as images, which img-src allows.
+    browser.wait_for("#guide-connect .charts img").await;
     browser.click("nav a[href='/console']").await;
     browser.wait_for("#console-host").await;
     browser.click("#console-local").await;

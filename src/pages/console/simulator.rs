@@ -468,10 +468,7 @@ fn on_response(
     view: UseStateHandle<Option<Rc<SimView>>>,
 ) -> Callback<SimResponse> {
     Callback::from(move |response: SimResponse| match response {
-        SimResponse::Ready
-        | SimResponse::ZipRead { .. }
-        | SimResponse::Guide(..)
-        | SimResponse::Doctor(_) => {}
+        SimResponse::Ready | SimResponse::ZipRead { .. } | SimResponse::Doctor(_) => {}
         SimResponse::Started(s) => {
             if let Some(v) = &s.view {
                 ctx.typed.borrow_mut().take(v);

@@ -6,8 +6,8 @@
 //! ```text
 //! page ── SimRequest (JSON) ──▶ worker: Host::handle ── SimResponse (JSON) ──▶ page
 //!        Start, Edit, Include, Settings,              Started, View (with what to publish),
-//!        Report, Tick, Receive, Answer,               ZipRead, Guide (its HTML)
-//!        ReadZip, Guide
+//!        Report, Tick, Receive, Answer,               ZipRead, Doctor
+//!        ReadZip, Doctor
 //! ```
 //!
 //! Everything the user types carries a revision number that the view
@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
 use crate::state::doctor::{self, DoctorAnswer, DoctorRequest};
-use crate::state::guide::GuideInput;
 use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
@@ -95,10 +94,6 @@ pub enum SimRequest {
         /// The ZIP.
         bytes: Vec<u8>,
     },
-    /// Renders the Guide page (which then carries none of its checks or
-    /// texts): the worker fetches the text, checks the steps and writes
-    /// the HTML (see [`crate::state::guide`]).
-    Guide(Box<GuideInput>),
     /// The Connection page's Doctor card asks for a verdict.
     Doctor(Box<DoctorRequest>),
 }
@@ -119,9 +114,6 @@ pub enum SimResponse {
         /// The model's REST JSON, or what is wrong with the ZIP.
         json: Result<String, Msg>,
     },
-    /// For the request [`GuideInput::id`], the Guide page's HTML, or what
-    /// is wrong with its text.
-    Guide(u32, Result<String, Msg>),
     /// The doctor's answer to a [`SimRequest::Doctor`].
     Doctor(Box<DoctorAnswer>),
     /// The request could not be taken.
@@ -285,14 +277,6 @@ impl Host {
                     .and_then(|m| m.to_json().map_err(|e| Msg(e.message())));
                 return SimResponse::ZipRead { name, json };
             }
-            // The worker's entry fetches the guide's text and renders it
-            // (`crate::sim_worker`): the host never sees this request.
-            SimRequest::Guide(input) => {
-                return SimResponse::Guide(
-                    input.id,
-                    Err(Msg(Message::new(said::GUIDE_NOT_FETCHED))),
-                )
-            }
             SimRequest::Doctor(request) => {
                 return SimResponse::Doctor(Box::new(doctor::answer(&request)))
             }
@@ -304,10 +288,7 @@ impl Host {
         let mut outbox = Vec::new();
         let mut error = None;
         match request {
-            SimRequest::Start { .. }
-            | SimRequest::ReadZip { .. }
-            | SimRequest::Guide(_)
-            | SimRequest::Doctor(_) => {}
+            SimRequest::Start { .. } | SimRequest::ReadZip { .. } | SimRequest::Doctor(_) => {}
             SimRequest::Edit { rev, field, text } => {
                 self.rev = rev;
                 sim.edit(field, text);
