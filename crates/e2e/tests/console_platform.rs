@@ -10,7 +10,8 @@
 //!   the page's origin with the page's session) is answered by the page's
 //!   device simulator, and the API returns that answer;
 //! - the `secure_access` device is filled for `wss://`, and the note says
-//!   that the browser must trust the platform's CA.
+//!   that the browser must trust the platform's CA;
+//! - the preset and its note pass axe-core in both languages and themes.
 //!
 //! The test binary is also the `iotda-kit` command (a harness of its own,
 //! `harness = false`; see `iotda_kit_e2e::platform`).
@@ -18,7 +19,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use iotda_kit_e2e::platform::{kit, test_main, Platform, MODEL};
+use iotda_kit_e2e::platform::{axe_core, every_look, kit, test_main, Platform, MODEL};
 use iotda_kit_e2e::{Browser, Chromedriver};
 use iotda_testkit::Scratch;
 use serde_json::Value;
@@ -129,6 +130,16 @@ async fn the_console_connects_to_the_local_platform_in_one_click() {
     assert!(client_id.starts_with("meter_s1_0_0_"), "{client_id}");
     assert_eq!(browser.value("#console-password").await.len(), 64);
     assert_eq!(browser.value("#console-device-id").await, "meter_s1");
+    // The preset and its note pass axe-core in both languages and themes.
+    let found = every_look(
+        &browser,
+        &axe_core(),
+        "#console-platform-device",
+        "console",
+        None,
+    )
+    .await;
+    assert!(found.is_empty(), "axe-core: {found:#?}");
 
     // Connected as the device, its downlinks subscribed.
     browser.click("#console-connect").await;
