@@ -391,6 +391,9 @@ texts! {
     console_doctor_need_truth: "Type the device id and secret on the Connection page, and the doctor checks the ClientId, user name and password sent here against them.", "在连接页填写设备 ID 和密钥后，诊断会将这里发送的 ClientId、用户名和密码与之比较。";
     fill_from_connection: "Fill from the Connection page", "从连接信息页填入";
     local_broker: "Local broker (scripts/run.sh)", "本地 Broker（scripts/run.sh）";
+    console_local_platform: "Local platform", "本地平台";
+    console_platform_device: "Device of the local platform", "本地平台的设备";
+    console_platform_none: "No device is registered on the local platform yet: register one on the Platform page.", "本地平台上还没有注册设备：请先在平台页面注册设备。";
     path: "Path", "路径";
     tls: "TLS (wss://)", "使用 TLS（wss://）";
     password_kept: "Kept in this tab only, never saved.", "只保留在此标签页中，从不保存。";

@@ -12,6 +12,7 @@ pub mod console;
 pub mod doctor;
 pub mod dropped;
 pub mod guide;
+pub mod local_platform;
 pub mod model;
 pub mod openssl;
 pub mod platform;

@@ -249,6 +249,15 @@ iotda_core::catalog! {
     mod dropped {
         TAKEOVER = "another client is using this device id: the broker accepted the connection and closed it within seconds, {count} times in a row, as it does when a second client connects with the same ClientId {client_id}. IoTDA keeps one connection per device: stop the other client (or the device itself), or try with another device. The Console stopped reconnecting.";
     }
+    /// The Console's "Local platform" preset
+    /// ([`crate::state::local_platform`]).
+    mod local_platform {
+        FILLED = "Filled for {device} of the local platform: {url}, with its secret and sign type 0 (the platform does not check the hour).";
+        FILLED_WSS = "Filled for {device} of the local platform: {url}. The device is registered with secure_access, so the platform takes it over wss:// only: the browser must trust the platform's CA ({ca}, imported as an authority), or the connection fails.";
+        CERTIFICATE_DEVICE = "{device} authenticates with a certificate, which a page cannot present: connect it with iotda-kit simulate --cert --key, or choose a device registered by secret.";
+        NO_LISTENER = "the local platform has no {scheme}:// listener for devices";
+        BAD_URL = "the local platform named its WebSocket listener {url}, which is not ws://host:port/path";
+    }
     /// The Platform page ([`crate::state::platform`],
     /// [`crate::pages::platform`]).
     mod platform {

@@ -11,6 +11,7 @@
 
 mod bridge;
 mod explain;
+mod local_platform;
 mod simulator;
 
 use std::cell::RefCell;
@@ -37,13 +38,14 @@ use crate::state::console::{
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog, MqttVersion,
     PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
-use crate::state::{AuthMode, ConnectState};
+use crate::state::{AuthMode, ConnectForm, ConnectState};
 use crate::store::Connect;
 use crate::web::clock;
 use crate::web::mqtt::MqttClient;
 use bridge::BridgeCard;
 use explain::Explain;
 use iotda_core::text::Message as Said;
+use local_platform::LocalPlatform;
 use simulator::DeviceSimulator;
 
 /// Height of one log row in pixels (matches `.log-row` in the style sheet).
@@ -75,17 +77,23 @@ fn wasm_memory_bytes() -> u32 {
 fn prefill_action(connect: &Connect) -> ConsoleAction {
     let mut form = connect.form.clone();
     connect.secret().clone_into(&mut form.secret);
+    prefill_from(form, None)
+}
+
+/// The Console filled from a Connection page's `form` with the credentials
+/// it computes now; `note` is said unless the form needs a note of its own.
+fn prefill_from(form: ConnectForm, note: Option<Said>) -> ConsoleAction {
     let connect = ConnectState::restore(Some(form), clock::now_hour());
     let derived = connect.derive();
     let credentials = derived.credentials.ok();
-    let (form, note) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
+    let (form, own) = ConsoleForm::from_connection_page(&connect.form, credentials.as_ref());
     if connect.form.auth == AuthMode::X509 {
         // Through the local bridge, as the device, without a password.
         let login = derived.login.ok();
         let form = through_bridge(&form, BRIDGE_PORT, &connect.form.device_id, login.as_ref());
-        return ConsoleAction::Prefill(Box::new(form), None);
+        return ConsoleAction::Prefill(Box::new(form), note);
     }
-    ConsoleAction::Prefill(Box::new(form), note)
+    ConsoleAction::Prefill(Box::new(form), own.or(note))
 }
 
 /// The Console page.
@@ -191,32 +199,7 @@ pub fn ConsolePage() -> Html {
             .map(|e| say.message(&e.message))
     };
     let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
-    let url = &state.url;
-    let (status_class, status_text) = match &state.status {
-        Status::Disconnected => ("status", t.not_connected().to_owned()),
-        Status::Connecting => ("status", format!("{} {url} …", t.connecting_to())),
-        Status::Connected { session_present } => (
-            "status ok",
-            if *session_present {
-                format!("{} {url} {}", t.connected_to(), t.session_kept())
-            } else {
-                format!("{} {url}", t.connected_to())
-            },
-        ),
-        Status::Waiting(why) => (
-            "status invalid",
-            format!(
-                "{} {}. {}",
-                t.connection_lost(),
-                say.message(why),
-                t.reconnecting()
-            ),
-        ),
-        Status::Failed(why) => (
-            "status invalid",
-            format!("{} {}", t.not_connected_because(), say.message(why)),
-        ),
-    };
+    let (status_class, status_text) = status_line(t, say, &state);
 
     let connection_card = html! {
         <section class="card" aria-labelledby="console-connection">
@@ -231,6 +214,7 @@ pub fn ConsolePage() -> Html {
                     { t.local_broker() }
                 </button>
             </p>
+            <LocalPlatform />
             if let Some(note) = &state.note {
                 <p class="note" id="console-note">{ say.message(note) }</p>
             }
@@ -298,6 +282,36 @@ pub fn ConsolePage() -> Html {
             <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
                 frames={frames.clone()} inbox={inbox.clone()} />
         </div>
+    }
+}
+
+/// The connection's status line: its class and its text.
+fn status_line(t: &Texts, say: Say, state: &ConsoleState) -> (&'static str, String) {
+    let url = &state.url;
+    match &state.status {
+        Status::Disconnected => ("status", t.not_connected().to_owned()),
+        Status::Connecting => ("status", format!("{} {url} …", t.connecting_to())),
+        Status::Connected { session_present } => (
+            "status ok",
+            if *session_present {
+                format!("{} {url} {}", t.connected_to(), t.session_kept())
+            } else {
+                format!("{} {url}", t.connected_to())
+            },
+        ),
+        Status::Waiting(why) => (
+            "status invalid",
+            format!(
+                "{} {}. {}",
+                t.connection_lost(),
+                say.message(why),
+                t.reconnecting()
+            ),
+        ),
+        Status::Failed(why) => (
+            "status invalid",
+            format!("{} {}", t.not_connected_because(), say.message(why)),
+        ),
     }
 }
 

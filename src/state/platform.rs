@@ -21,6 +21,13 @@ pub struct Session {
     pub token: String,
     /// The project id of the API's paths.
     pub project_id: String,
+    /// Where devices connect over WebSocket (`ws://127.0.0.1:P/mqtt`),
+    /// when the platform runs device access.
+    #[serde(default)]
+    pub ws_url: Option<String>,
+    /// The same over TLS (`wss://127.0.0.1:P/mqtt`).
+    #[serde(default)]
+    pub wss_url: Option<String>,
 }
 
 /// A product of `ListProducts` / `ShowProduct`.

@@ -289,3 +289,62 @@ pub async fn send_unanswered(browser: &Browser) -> String {
     assert!(timeout.contains("IOTDA.014111"), "{timeout}");
     timeout
 }
+
+/// axe-core's script (installed into `.tools` by `scripts/test.sh`).
+pub fn axe_core() -> String {
+    let path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The page in both languages and both themes: for each, once `css` is
+/// shown, axe-core's serious and critical violations (each said with
+/// `label`, the language and the theme) and, with `shots`, the screenshot
+/// `{shots}-{en|zh}-{theme}`. Ends in English and light.
+pub async fn every_look(
+    browser: &Browser,
+    axe: &str,
+    css: &str,
+    label: &str,
+    shots: Option<&str>,
+) -> Vec<String> {
+    let mut found = Vec::new();
+    for (lang, theme) in [
+        ("en", "light"),
+        ("en", "dark"),
+        ("zh-CN", "light"),
+        ("zh-CN", "dark"),
+    ] {
+        browser.select("#lang", lang).await;
+        browser.select("#theme", theme).await;
+        browser.wait_for(css).await;
+        let seen = violations(browser, axe).await;
+        found.extend(
+            seen.into_iter()
+                .map(|v| format!("{label} {lang} {theme}: {v}")),
+        );
+        if let Some(shots) = shots {
+            browser
+                .screenshot(&format!("{shots}-{}-{theme}", &lang[..2]))
+                .await;
+        }
+    }
+    browser.select("#lang", "en").await;
+    browser.select("#theme", "light").await;
+    found
+}
+
+/// axe-core's serious and critical violations on the page now.
+async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
+    let script = format!(
+        "{axe}
+         const r = await axe.run(document, {{ resultTypes: ['violations'] }});
+         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+             .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));"
+    );
+    let found = browser
+        .client
+        .execute(&script, vec![])
+        .await
+        .expect("run axe-core");
+    serde_json::from_value(found).expect("a list of strings")
+}

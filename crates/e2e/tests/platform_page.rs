@@ -26,10 +26,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use iotda_kit_e2e::platform::{
-    create_product, reported, send_control, send_unanswered, test_main, wait_status, Platform,
-    Running, MODEL,
+    axe_core, create_product, every_look, reported, send_control, send_unanswered, test_main,
+    wait_status, Platform, Running, MODEL,
 };
-use iotda_kit_e2e::{workspace_root, Browser, Chromedriver};
+use iotda_kit_e2e::Chromedriver;
 use iotda_testkit::Scratch;
 
 fn main() -> ExitCode {
@@ -50,22 +50,6 @@ fn device(platform: &Platform, dir: &Path, answer: bool) -> Running {
         key.to_str().expect("a UTF-8 path"),
     ];
     platform.simulate("meter_n1", &credentials, &dir.join("model.json"), answer)
-}
-
-/// axe-core's serious and critical violations on the page now.
-async fn violations(browser: &Browser, axe: &str) -> Vec<String> {
-    let script = format!(
-        "{axe}
-         const r = await axe.run(document, {{ resultTypes: ['violations'] }});
-         return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-             .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));"
-    );
-    let found = browser
-        .client
-        .execute(&script, vec![])
-        .await
-        .expect("run axe-core");
-    serde_json::from_value(found).expect("a list of strings")
 }
 
 async fn the_onboarding_on_the_platform_page() {
@@ -148,31 +132,15 @@ async fn the_onboarding_on_the_platform_page() {
     let answer = send_control(&browser).await.expect("the device's answer");
     assert!(answer.contains("\"result_code\": 0"), "{answer}");
 
-    let axe_path = workspace_root().join(".tools/node_modules/axe-core/axe.min.js");
-    let axe = std::fs::read_to_string(&axe_path)
-        .unwrap_or_else(|e| panic!("{}: {e}", axe_path.display()));
-    let mut found = Vec::new();
-    for (lang, theme) in [
-        ("en", "light"),
-        ("en", "dark"),
-        ("zh-CN", "light"),
-        ("zh-CN", "dark"),
-    ] {
-        browser.select("#lang", lang).await;
-        browser.select("#theme", theme).await;
-        browser.wait_for("#platform-detail").await;
-        found.extend(
-            violations(&browser, &axe)
-                .await
-                .into_iter()
-                .map(|v| format!("device {lang} {theme}: {v}")),
-        );
-        browser
-            .screenshot(&format!("platform-device-{}-{theme}", &lang[..2]))
-            .await;
-    }
-    browser.select("#lang", "en").await;
-    browser.select("#theme", "light").await;
+    let axe = axe_core();
+    let mut found = every_look(
+        &browser,
+        &axe,
+        "#platform-detail",
+        "device",
+        Some("platform-device"),
+    )
+    .await;
 
     // Stopped: a command gets IoTDA's "not online".
     drop(answering);
@@ -187,25 +155,16 @@ async fn the_onboarding_on_the_platform_page() {
     assert!(timeout.contains("no answer from the device"), "{timeout}");
 
     browser.click("#platform-detail-close").await;
-    for (lang, theme) in [
-        ("en", "light"),
-        ("en", "dark"),
-        ("zh-CN", "light"),
-        ("zh-CN", "dark"),
-    ] {
-        browser.select("#lang", lang).await;
-        browser.select("#theme", theme).await;
-        browser.wait_for("#platform-device-list").await;
-        found.extend(
-            violations(&browser, &axe)
-                .await
-                .into_iter()
-                .map(|v| format!("page {lang} {theme}: {v}")),
-        );
-        browser
-            .screenshot(&format!("platform-{}-{theme}", &lang[..2]))
-            .await;
-    }
+    found.extend(
+        every_look(
+            &browser,
+            &axe,
+            "#platform-device-list",
+            "page",
+            Some("platform"),
+        )
+        .await,
+    );
     assert!(found.is_empty(), "axe-core: {found:#?}");
     browser.close().await;
     drop(platform.run);

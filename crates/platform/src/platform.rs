@@ -461,7 +461,7 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
             reason: "the operating system gave no random bytes".into(),
         }
     })?;
-    let state = ApiState {
+    let mut state = ApiState {
         hub: hub.clone(),
         registry: registry.clone(),
         keys: credentials.keys(),
@@ -499,6 +499,11 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         None => None,
     };
     let platform_ca = access.as_ref().and_then(|a| a.platform_ca.clone());
+    let urls = access.as_ref().map(|a| &a.urls);
+    state.page = state.page.with_websockets(
+        urls.and_then(|u| u.ws.as_deref()),
+        urls.and_then(|u| u.wss.as_deref()),
+    );
     let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
         Ok(router) => router,
         Err(e) => {

@@ -51,6 +51,11 @@ fn http_error(e: HttpError) -> Message {
 }
 
 impl Api {
+    /// The page's session with the platform.
+    pub fn session(&self) -> &Session {
+        &self.0
+    }
+
     /// `method /v5/iot/{project}/{path}` with `body`: the answer's body on
     /// a success, else what the platform said.
     pub async fn call(
@@ -121,6 +126,17 @@ pub fn use_get<T: DeserializeOwned + 'static>(
         });
     }
     got
+}
+
+/// Whether the app is served by the platform: its API when
+/// `GET /kit/page-session` answers with a session.
+pub async fn probe() -> Option<Api> {
+    let reply = http::request("GET", "/kit/page-session", &[], None).await;
+    reply
+        .ok()
+        .filter(|r| r.status == 200)
+        .and_then(|r| platform::parse::<Session>(&r.body).ok())
+        .map(|s| Api(Rc::new(s)))
 }
 
 /// A message in the reader's language, as an alert.
@@ -208,12 +224,7 @@ pub fn PlatformPage() -> Html {
         let probe = probe.clone();
         use_effect_with((), move |_| {
             wasm_bindgen_futures::spawn_local(async move {
-                let reply = http::request("GET", "/kit/page-session", &[], None).await;
-                let session = reply
-                    .ok()
-                    .filter(|r| r.status == 200)
-                    .and_then(|r| platform::parse::<Session>(&r.body).ok());
-                probe.set(session.map_or(Probe::NotServed, |s| Probe::Served(Api(Rc::new(s)))));
+                probe.set(self::probe().await.map_or(Probe::NotServed, Probe::Served));
             });
         });
     }

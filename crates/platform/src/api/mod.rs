@@ -87,6 +87,8 @@ pub const PAGE_TOKEN_HEADER: &str = "x-kit-token";
 pub struct PageSession {
     token: Arc<str>,
     project_id: Arc<str>,
+    ws_url: Option<Arc<str>>,
+    wss_url: Option<Arc<str>>,
 }
 
 impl PageSession {
@@ -95,6 +97,19 @@ impl PageSession {
         Self {
             token: token.into(),
             project_id: project_id.into(),
+            ws_url: None,
+            wss_url: None,
+        }
+    }
+
+    /// The same, telling the page where devices connect over WebSocket
+    /// (`ws://127.0.0.1:P/mqtt` and `wss://127.0.0.1:P/mqtt`), so that its
+    /// Console can connect as a registered device.
+    pub fn with_websockets(self, ws_url: Option<&str>, wss_url: Option<&str>) -> Self {
+        Self {
+            ws_url: ws_url.map(Arc::from),
+            wss_url: wss_url.map(Arc::from),
+            ..self
         }
     }
 
@@ -109,15 +124,20 @@ impl std::fmt::Debug for PageSession {
         f.debug_struct("PageSession")
             .field("token", &"[elided]")
             .field("project_id", &self.project_id)
+            .field("ws_url", &self.ws_url)
+            .field("wss_url", &self.wss_url)
             .finish()
     }
 }
 
-/// `GET /kit/page-session`: the token and the project id, never cached.
+/// `GET /kit/page-session`: the token, the project id and the WebSocket
+/// listeners' URLs (`null` without one), never cached.
 async fn page_session(State(state): State<ApiState>) -> Response {
     let body = serde_json::json!({
         "token": &*state.page.token,
         "project_id": &*state.page.project_id,
+        "ws_url": state.page.ws_url.as_deref(),
+        "wss_url": state.page.wss_url.as_deref(),
     });
     let mut response = axum::Json(body).into_response();
     let headers = response.headers_mut();

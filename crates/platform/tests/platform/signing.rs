@@ -120,6 +120,9 @@ fn the_page_calls_the_api_with_its_session_token() {
     let body: serde_json::Value = serde_json::from_slice(&session.body).unwrap();
     let token = body["token"].as_str().unwrap().to_owned();
     assert_eq!(body["project_id"], good.project_id.as_str());
+    // No device access, so no WebSocket listener to tell of.
+    assert_eq!(body["ws_url"], serde_json::Value::Null);
+    assert_eq!(body["wss_url"], serde_json::Value::Null);
     assert!(
         token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
         "{token}"
@@ -138,4 +141,35 @@ fn the_page_calls_the_api_with_its_session_token() {
     // Another site's page cannot ask for it: the browser names its origin.
     let foreign = get("/kit/page-session", "Origin: http://evil.example\r\n");
     assert_eq!(foreign.status, 403);
+}
+
+/// With device access, the page session tells the page where devices
+/// connect over WebSocket (the Console's "Local platform").
+#[test]
+fn the_page_session_names_the_websocket_listener() {
+    let dir = Scratch::new("api-page-ws");
+    let server = Server::start_with(dir.path(), |c| {
+        if let Some(access) = c.access.as_mut() {
+            access.ws_port = Some(0);
+            access.wss_port = Some(0);
+        }
+    });
+    let addr: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
+    let request =
+        format!("GET /kit/page-session HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+    let session = iotda_testkit::http::raw(addr, request.as_bytes());
+    assert_eq!(session.status, 200);
+    let body: serde_json::Value = serde_json::from_slice(&session.body).unwrap();
+    let urls = &server.running().access.as_ref().unwrap().urls;
+    let (ws, wss) = (urls.ws.clone().unwrap(), urls.wss.clone().unwrap());
+    assert!(
+        ws.starts_with("ws://127.0.0.1:") && ws.ends_with("/mqtt"),
+        "{ws}"
+    );
+    assert!(
+        wss.starts_with("wss://127.0.0.1:") && wss.ends_with("/mqtt"),
+        "{wss}"
+    );
+    assert_eq!(body["ws_url"], ws.as_str());
+    assert_eq!(body["wss_url"], wss.as_str());
 }
