@@ -190,6 +190,8 @@ pub enum Label {
     Cli,
     /// The command that starts the bridge for the Console.
     Bridge,
+    /// Where the platform CA the device trusts comes from.
+    PlatformCa,
     /// The property report topic.
     Topic,
     /// A sample property report.
@@ -214,13 +216,14 @@ impl Label {
             Self::Secret => "secret",
             Self::Cli => "cli",
             Self::Bridge => "bridge",
+            Self::PlatformCa => "platform_ca",
             Self::Topic => "topic",
             Self::Sample => "sample",
         }
     }
 
     /// Every label, for checks of the fetched text.
-    pub const ALL: [Label; 16] = [
+    pub const ALL: [Label; 17] = [
         Self::Host,
         Self::Ports,
         Self::Services,
@@ -235,6 +238,7 @@ impl Label {
         Self::Secret,
         Self::Cli,
         Self::Bridge,
+        Self::PlatformCa,
         Self::Topic,
         Self::Sample,
     ];
@@ -396,10 +400,15 @@ impl Seen {
         } else if host == endpoint::LEGACY_HOST {
             notes.push(Note::DefaultHost);
         }
-        Check::from_notes(
-            notes,
-            vec![copyable(Label::Host, host), shown(Label::Ports, ports())],
-        )
+        // Huawei's package: the page it is downloaded from; the local
+        // platform: its own CA's file.
+        let ca = match endpoint::platform_ca(host) {
+            endpoint::PlatformCa::Local => Some("tls/platform-ca.crt"),
+            other => other.download_page(),
+        };
+        let mut shown_rows = vec![copyable(Label::Host, host), shown(Label::Ports, ports())];
+        shown_rows.extend(ca.map(|ca| copyable(Label::PlatformCa, ca)));
+        Check::from_notes(notes, shown_rows)
     }
 
     fn product(&self) -> Check {
@@ -763,6 +772,9 @@ mod tests {
             "abc.st1.iotda-device.cn-north-4.myhuaweicloud.com"
         );
         assert!(check.shown[1].text.contains("8883") && check.shown[1].text.contains("443"));
+        // "Obtaining Resources", where Beijing4's standard edition package is.
+        assert_eq!(check.shown[2].label, Label::PlatformCa);
+        assert_eq!(check.shown[2].text, endpoint::OBTAINING_RESOURCES);
         seen.connect = Some(ConnectForm {
             host: endpoint::LEGACY_HOST.into(),
             ..ConnectForm::default()
