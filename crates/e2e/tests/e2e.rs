@@ -124,7 +124,8 @@ fn openssl(dir: &std::path::Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("openssl prints text")
 }
 
-/// Opens /certificates in a fresh session and makes a P-256 CA there.
+/// Opens /certificates in a fresh session and makes a CA there, with the
+/// page's default key (RSA 2048).
 async fn certificates_page_with_ca(browser: &iotda_kit_e2e::Browser, addr: std::net::SocketAddr) {
     browser.create_test_ca(addr).await;
 }
@@ -230,6 +231,21 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
         ],
     );
     assert_eq!(verified, "deviceCert.pem: OK\nverificationCert.pem: OK\n");
+    // RSA 2048 by default, as Huawei's guide makes them (issue 18): the
+    // CA's, and the verification and device keys after it.
+    for cert in ["rootCA.pem", "verificationCert.pem", "deviceCert.pem"] {
+        let text = openssl(dir.path(), &["x509", "-in", cert, "-noout", "-text"]);
+        assert!(
+            text.contains("Public Key Algorithm: rsaEncryption")
+                && text.contains("Public-Key: (2048 bit)")
+                && text.contains("Signature Algorithm: sha256WithRSAEncryption"),
+            "{cert}: {text}"
+        );
+    }
+    for key in ["rootCA.key", "verificationCert.key", "deviceCert.key"] {
+        let checked = openssl(dir.path(), &["pkey", "-in", key, "-check", "-noout"]);
+        assert!(checked.contains("Key is valid"), "{key}: {checked}");
+    }
     let subject = openssl(
         dir.path(),
         &[
