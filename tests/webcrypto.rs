@@ -34,8 +34,8 @@ struct Watched {
 }
 
 impl KeySource for Watched {
-    async fn rsa_pkcs8(&mut self, bits: u32) -> Result<Vec<u8>, Message> {
-        self.keys.rsa_pkcs8(bits).await
+    async fn rsa_pkcs8(&mut self, bits: u32, then: usize) -> Result<Vec<u8>, Message> {
+        self.keys.rsa_pkcs8(bits, then).await
     }
 
     fn fell_back(&mut self, why: Message) {
@@ -84,7 +84,7 @@ async fn webcrypto_gives_an_rsa_2048_pkcs8_key_the_core_reads() {
 }
 
 #[wasm_bindgen_test]
-async fn the_worker_makes_rsa_ca_and_verification_keys_with_webcrypto() {
+async fn the_worker_makes_rsa_ca_verification_and_batch_keys_with_webcrypto() {
     let mut keys = Watched {
         keys: BrowserKeys::of(&scope()),
         fell_back: Vec::new(),
@@ -111,6 +111,21 @@ async fn the_worker_makes_rsa_ca_and_verification_keys_with_webcrypto() {
     let cert = Certificate::from_pem(&verification.cert_pem).unwrap();
     let ca_cert = Certificate::from_pem(&ca.cert_pem).unwrap();
     iotda_core::pki::verify_signed_by(&cert, &ca_cert).unwrap();
+    // A batch's keys, asked for ahead of the device that takes them.
+    let batch = run(
+        Job::Batch {
+            ca,
+            node_ids: "a\nb\nc\nd".into(),
+            key_type: KeyChoice::Rsa2048,
+            days: 30,
+        },
+        &mut keys,
+    )
+    .await;
+    assert!(
+        matches!(batch, Outcome::Batch { count: 4, .. }),
+        "{batch:?}"
+    );
     assert!(keys.fell_back.is_empty(), "{:?}", keys.fell_back);
 }
 

@@ -7,6 +7,8 @@
 //! localhost): elsewhere, and in browsers without it, every call says
 //! [`SubtleError::Unavailable`] and the caller makes the key itself.
 
+use std::future::Future;
+
 use iotda_core::text::Message;
 use js_sys::{Array, ArrayBuffer, Object, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
@@ -116,11 +118,37 @@ fn rsa_algorithm(bits: u32) -> Result<Object, SubtleError> {
 }
 
 /// A fresh RSA private key of `bits` (e = 65537) from `crypto.subtle`,
-/// as PKCS#8 `PrivateKeyInfo` DER.
-pub async fn generate_rsa_pkcs8(
+/// as PKCS#8 `PrivateKeyInfo` DER. WebCrypto starts on it at once, on its
+/// own threads: several asked for before the first is awaited are made
+/// side by side.
+pub fn generate_rsa_pkcs8(
     crypto: &web_sys::Crypto,
     bits: u32,
-) -> Result<Vec<u8>, SubtleError> {
+) -> impl Future<Output = Result<Vec<u8>, SubtleError>> + 'static {
+    let started = start(crypto, bits);
+    async move {
+        let (subtle, generating) = started?;
+        let pair = settle(Step::Generate, Ok(generating)).await?;
+        let private = Reflect::get(&pair, &"privateKey".into())
+            .ok()
+            .and_then(|k| k.dyn_into::<web_sys::CryptoKey>().ok())
+            .ok_or(SubtleError::Unexpected {
+                step: Step::Generate,
+            })?;
+        let der = settle(Step::Export, subtle.export_key("pkcs8", &private)).await?;
+        let der = der
+            .dyn_into::<ArrayBuffer>()
+            .map_err(|_| SubtleError::Unexpected { step: Step::Export })?;
+        Ok(Uint8Array::new(&der).to_vec())
+    }
+}
+
+/// Calls `generateKey`: the promise of the key pair, and the `subtle` to
+/// export it with.
+fn start(
+    crypto: &web_sys::Crypto,
+    bits: u32,
+) -> Result<(web_sys::SubtleCrypto, js_sys::Promise), SubtleError> {
     // `crypto.subtle` is undefined outside secure contexts, though the
     // binding types it as always there.
     let subtle = Reflect::get(crypto, &"subtle".into())
@@ -129,20 +157,11 @@ pub async fn generate_rsa_pkcs8(
         .ok_or(SubtleError::Unavailable)?
         .unchecked_into::<web_sys::SubtleCrypto>();
     let usages = Array::of2(&"sign".into(), &"verify".into());
-    let pair = settle(
-        Step::Generate,
-        subtle.generate_key_with_object(&rsa_algorithm(bits)?, true, &usages),
-    )
-    .await?;
-    let private = Reflect::get(&pair, &"privateKey".into())
-        .ok()
-        .and_then(|k| k.dyn_into::<web_sys::CryptoKey>().ok())
-        .ok_or(SubtleError::Unexpected {
+    let generating = subtle
+        .generate_key_with_object(&rsa_algorithm(bits)?, true, &usages)
+        .map_err(|e| SubtleError::Refused {
             step: Step::Generate,
+            words: words(&e),
         })?;
-    let der = settle(Step::Export, subtle.export_key("pkcs8", &private)).await?;
-    let der = der
-        .dyn_into::<ArrayBuffer>()
-        .map_err(|_| SubtleError::Unexpected { step: Step::Export })?;
-    Ok(Uint8Array::new(&der).to_vec())
+    Ok((subtle, generating))
 }

@@ -39,22 +39,29 @@ type JobResult<T = Outcome> = Result<T, Vec<JobError>>;
 /// Where new RSA keys come from before our own generator makes them.
 pub trait KeySource {
     /// A fresh RSA key of `bits` as PKCS#8 `PrivateKeyInfo` DER, or why
-    /// there is none.
-    fn rsa_pkcs8(&mut self, bits: u32) -> impl Future<Output = Result<Vec<u8>, Message>>;
+    /// there is none. `then` more of the same will be asked for right
+    /// after (a batch's devices), for a source that can make them ahead.
+    fn rsa_pkcs8(
+        &mut self,
+        bits: u32,
+        then: usize,
+    ) -> impl Future<Output = Result<Vec<u8>, Message>>;
 
     /// Our own generator made the key instead, for the reason `why`.
     fn fell_back(&mut self, why: Message);
 }
 
 /// A new key of `key_type`: an RSA key from `keys` when it gives one of
-/// that size, else (and for ECDSA) one from our generator.
+/// that size, else (and for ECDSA) one from our generator. `then`: as in
+/// [`KeySource::rsa_pkcs8`].
 async fn new_key<R: CryptoRng + ?Sized, K: KeySource>(
     key_type: KeyType,
+    then: usize,
     rng: &mut R,
     keys: &mut K,
 ) -> Result<PrivateKey, PkiError> {
     if key_type.is_rsa() {
-        let given = keys.rsa_pkcs8(key_type.bits()).await.and_then(|der| {
+        let given = keys.rsa_pkcs8(key_type.bits(), then).await.and_then(|der| {
             let key = PrivateKey::from_der(&der).map_err(|e| e.message())?;
             if key.key_type() == Some(key_type) {
                 Ok(key)
@@ -362,7 +369,7 @@ async fn create_ca<R: CryptoRng + ?Sized, K: KeySource>(
     keys: &mut K,
 ) -> JobResult {
     let subject = subject(form)?;
-    let key = new_key(key_type(choice), rng, keys)
+    let key = new_key(key_type(choice), 0, rng, keys)
         .await
         .map_err(at(Field::CaKeyType))?;
     let cert =
@@ -408,7 +415,7 @@ async fn verification<R: CryptoRng + ?Sized, K: KeySource>(
     };
     // A wrong code is said before a key is made for it.
     pki::check_verification_code(code).map_err(placed)?;
-    let key = new_key(pki::verification_key_type(&ca_key), rng, keys)
+    let key = new_key(pki::verification_key_type(&ca_key), 0, rng, keys)
         .await
         .map_err(general)?;
     let cert = pki::create_verification_cert_for(&ca_cert, &ca_key, &key, code, validity, rng)
@@ -430,7 +437,7 @@ async fn device<R: CryptoRng + ?Sized, K: KeySource>(
     subject
         .validate_for_certificate()
         .map_err(at(Field::DeviceCn))?;
-    let key = new_key(key_type(choice), rng, keys)
+    let key = new_key(key_type(choice), 0, rng, keys)
         .await
         .map_err(at(Field::DeviceKeyType))?;
     let (csr, cert) = pki::create_device_cert(&ca_cert, &ca_key, &key, &subject, validity, rng)
@@ -688,7 +695,8 @@ async fn batch<R: CryptoRng + ?Sized, K: KeySource>(
         )],
     };
     for (i, id) in ids.iter().enumerate() {
-        let key = new_key(key_type(choice), rng, keys)
+        let then = ids.len() - i - 1;
+        let key = new_key(key_type(choice), then, rng, keys)
             .await
             .map_err(|e| placed(id, e))?;
         let device = issue_device_with_key(&ca_cert, &ca_key, id, key, validity, rng)
@@ -756,7 +764,7 @@ pub(crate) mod testing {
     }
 
     impl KeySource for Given {
-        async fn rsa_pkcs8(&mut self, _bits: u32) -> Result<Vec<u8>, Message> {
+        async fn rsa_pkcs8(&mut self, _bits: u32, _then: usize) -> Result<Vec<u8>, Message> {
             self.ders
                 .pop_front()
                 .unwrap_or_else(|| Err(crate::messages::plain("no key given")))

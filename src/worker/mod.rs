@@ -13,6 +13,9 @@ pub mod client;
 pub mod jobs;
 pub mod protocol;
 
+use std::collections::VecDeque;
+use std::future::Future;
+
 use iotda_core::text::Message;
 
 use crate::messages::keys::pki_job as said;
@@ -35,11 +38,22 @@ pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, Messa
     Ok(ChaCha20Rng::from_seed(seed))
 }
 
+/// How many RSA keys a batch has WebCrypto make ahead of the one it
+/// waits for: WebCrypto makes them on its own threads while the worker
+/// signs, two side by side on a two-core machine.
+const KEYS_AHEAD: usize = 2;
+
+/// A key WebCrypto is making.
+type Making = std::pin::Pin<Box<dyn Future<Output = Result<Vec<u8>, SubtleError>>>>;
+
 /// RSA keys from the worker's `crypto.subtle` (see [`crate::web::crypto`]);
 /// when it gives none, [`jobs`] makes the key with our generator and the
 /// reason goes to the browser's console.
 pub struct BrowserKeys {
     crypto: Option<web_sys::Crypto>,
+    /// Keys asked for ahead (a batch's next devices), oldest first, with
+    /// their size.
+    ahead: VecDeque<(u32, Making)>,
 }
 
 impl BrowserKeys {
@@ -47,19 +61,29 @@ impl BrowserKeys {
     pub fn of(scope: &WorkerGlobalScope) -> Self {
         Self {
             crypto: scope.crypto().ok(),
+            ahead: VecDeque::new(),
         }
     }
 }
 
 impl jobs::KeySource for BrowserKeys {
-    async fn rsa_pkcs8(&mut self, bits: u32) -> Result<Vec<u8>, Message> {
+    async fn rsa_pkcs8(&mut self, bits: u32, then: usize) -> Result<Vec<u8>, Message> {
         let crypto = self
             .crypto
-            .as_ref()
+            .clone()
             .ok_or_else(|| SubtleError::Unavailable.message())?;
-        generate_rsa_pkcs8(crypto, bits)
-            .await
-            .map_err(|e| e.message())
+        let make = || -> Making { Box::pin(generate_rsa_pkcs8(&crypto, bits)) };
+        let next = match self.ahead.pop_front() {
+            Some((size, making)) if size == bits => making,
+            _ => {
+                self.ahead.clear();
+                make()
+            }
+        };
+        while self.ahead.len() < then.min(KEYS_AHEAD) {
+            self.ahead.push_back((bits, make()));
+        }
+        next.await.map_err(|e| e.message())
     }
 
     fn fell_back(&mut self, why: Message) {
