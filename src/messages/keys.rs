@@ -17,11 +17,11 @@ iotda_core::catalog! {
     /// The key types of the certificate forms
     /// ([`crate::worker::protocol::KeyChoice`]).
     mod key_choice {
-        P256 = "ECDSA P-256 (recommended)";
-        P384 = "ECDSA P-384";
-        RSA2048 = "RSA 2048";
-        RSA3072 = "RSA 3072 (slow)";
-        RSA4096 = "RSA 4096 (very slow)";
+        P256 = "ECDSA P-256 (not documented by IoTDA)";
+        P384 = "ECDSA P-384 (not documented by IoTDA)";
+        RSA2048 = "RSA 2048 (IoTDA's guide)";
+        RSA3072 = "RSA 3072 (slow; not documented by IoTDA)";
+        RSA4096 = "RSA 4096 (very slow; not documented by IoTDA)";
     }
     /// The certificate worker's jobs ([`crate::worker::jobs`]).
     mod pki_job {
@@ -33,6 +33,8 @@ iotda_core::catalog! {
         RANDOM_FAILED = "crypto.getRandomValues failed";
         NOT_JSON = "the worker expects JSON text";
         UNREADABLE_REQUEST = "the worker could not read the request ({why})";
+        NOT_ASKED_FOR = "the browser made an {made} key where {asked} was asked for";
+        OWN_RSA_KEY = "the RSA key was made by the kit's own generator, slower than the browser's: {why}";
     }
     /// The app's two workers, as errors name them
     /// ([`crate::worker::client`]).

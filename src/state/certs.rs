@@ -244,13 +244,13 @@ impl Default for CertsForm {
     fn default() -> Self {
         Self {
             ca_mode: CaMode::Create,
-            ca_key_type: KeyChoice::P256,
+            ca_key_type: KeyChoice::default(),
             subject: SubjectForm::default(),
             ca_days: DEFAULT_CA_DAYS.to_string(),
             ca_cert: String::new(),
             code: String::new(),
             device_cn: String::new(),
-            device_key_type: KeyChoice::P256,
+            device_key_type: KeyChoice::default(),
             device_days: DEFAULT_DEVICE_DAYS.to_string(),
             csr: String::new(),
             p12_compat: false,
@@ -259,7 +259,7 @@ impl Default for CertsForm {
             inspect_ca: String::new(),
             colons: false,
             batch_ids: String::new(),
-            batch_key_type: KeyChoice::P256,
+            batch_key_type: KeyChoice::default(),
             batch_days: DEFAULT_DEVICE_DAYS.to_string(),
         }
     }
@@ -1125,7 +1125,7 @@ pub(crate) mod tests {
         assert_eq!(s.form.ca_days, "365");
         assert_eq!(s.text(Field::CaCn), "Root");
         assert_eq!(s.form.ca_key_type, KeyChoice::Rsa4096);
-        assert_eq!(s.form.device_key_type, KeyChoice::P256);
+        assert_eq!(s.form.device_key_type, KeyChoice::Rsa2048);
         assert_eq!(s.text(Field::P12Password), "pw");
         assert_eq!(s.error(Field::CaDays), None);
     }
@@ -1258,7 +1258,7 @@ pub(crate) mod tests {
             Job::Device {
                 ca: ca.clone(),
                 common_name: "node-9".into(),
-                key_type: KeyChoice::P256,
+                key_type: KeyChoice::Rsa2048,
                 days: 500,
             }
         );

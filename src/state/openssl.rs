@@ -68,13 +68,25 @@ fn genkey(key: KeyChoice, out: &str) -> String {
     format!("openssl genpkey -algorithm {opts} -out {out}")
 }
 
+/// The CA's key type: the held CA's, else the form's. The verification
+/// key is of this type, as the worker makes it (an RSA key of another size
+/// gets RSA 2048, anything else P-256).
+fn ca_key(state: &CertsState) -> KeyChoice {
+    let Some(ca) = &state.results.ca else {
+        return state.form.ca_key_type;
+    };
+    match ca.issued.view.key.as_str() {
+        "ECDSA P-384" => KeyChoice::P384,
+        "RSA 3072" => KeyChoice::Rsa3072,
+        "RSA 4096" => KeyChoice::Rsa4096,
+        key if key.starts_with("RSA") => KeyChoice::Rsa2048,
+        _ => KeyChoice::P256,
+    }
+}
+
 /// The digest the CA signs with: SHA-384 for a P-384 CA, else SHA-256.
 fn ca_digest(state: &CertsState) -> &'static str {
-    let p384 = match &state.results.ca {
-        Some(ca) => ca.issued.view.key.contains("P-384"),
-        None => state.form.ca_key_type == KeyChoice::P384,
-    };
-    if p384 {
+    if ca_key(state) == KeyChoice::P384 {
         "-sha384"
     } else {
         "-sha256"
@@ -138,7 +150,7 @@ openssl pkey -in rootCA.key -pubout | openssl sha256"
         Step::Verification => issue(
             state,
             "verificationCert",
-            KeyChoice::P256,
+            ca_key(state),
             nonempty(&form.code, "VERIFICATION_CODE"),
             &DEFAULT_VERIFICATION_DAYS.to_string(),
         ),
@@ -270,6 +282,12 @@ mod tests {
             "{cmd}"
         );
         assert!(cmd.contains("-sha384 -days 3650"), "{cmd}");
+        // The verification key follows the CA's.
+        let verification = commands(&state, Step::Verification);
+        assert!(
+            verification.contains("ec_paramgen_curve:P-384 -out verificationCert.key"),
+            "{verification}"
+        );
         assert!(
             cmd.contains("-subj '/C=CN/O=Acme Inc/CN=Acme Root'"),
             "{cmd}"
@@ -306,7 +324,7 @@ mod tests {
             "{verification}"
         );
         assert!(
-            verification.contains("ec_paramgen_curve:P-256"),
+            verification.contains("rsa_keygen_bits:2048 -out verificationCert.key"),
             "{verification}"
         );
         let fresh = commands(&CertsState::default(), Step::Device);

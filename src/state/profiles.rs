@@ -1273,15 +1273,18 @@ mod tests {
         let mut rng =
             <rand_chacha::ChaCha20Rng as rand_chacha::rand_core::SeedableRng>::seed_from_u64(7);
         let mut last = None;
-        crate::worker::jobs::handle(
-            Request {
-                id: IMPORT_JOB,
-                job,
-            },
+        let request = Request {
+            id: IMPORT_JOB,
+            job,
+        };
+        let mut keys = crate::worker::jobs::testing::Given::default();
+        crate::worker::jobs::testing::at_once(crate::worker::jobs::handle(
+            request,
             NOW,
             &mut rng,
+            &mut keys,
             &mut |r| last = Some(r),
-        );
+        ));
         last.expect("the worker answers")
     }
 

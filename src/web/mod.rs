@@ -1,7 +1,7 @@
 //! The only code that calls browser APIs: clock, animation frames,
-//! storage, clipboard, downloads, files, fetches of the page's own files,
-//! the workers, the offline service worker, and MQTT over WebSocket with
-//! its worker-driven timer.
+//! storage, clipboard, WebCrypto's RSA keys, downloads, files, fetches of
+//! the page's own files, the workers, the offline service worker, and
+//! MQTT over WebSocket with its worker-driven timer.
 //!
 //! Each function returns a `Result` with a message a person can read (a
 //! keyed [`iotda_core::text::Message`], its keys in [`said`]); none
@@ -9,6 +9,7 @@
 
 pub mod clipboard;
 pub mod clock;
+pub mod crypto;
 pub mod download;
 pub mod fetch;
 pub mod files;

@@ -21,6 +21,13 @@ iotda_core::catalog! {
         SETTINGS_UNREADABLE = "saved settings could not be read ({why}); they will be replaced";
         NOT_SERIALIZABLE = "the settings could not be written as JSON ({why})";
     }
+    /// The browser's WebCrypto ([`super::crypto`]).
+    mod crypto {
+        UNAVAILABLE = "this browser offers no WebCrypto here (crypto.subtle needs a secure context: https, or http from localhost)";
+        REFUSED = "WebCrypto's {step} failed";
+        REFUSED_SAYING = "WebCrypto's {step} failed: {words}";
+        UNEXPECTED = "WebCrypto's {step} answered with something else than a key";
+    }
     /// Fetches of the page's own files.
     mod fetch {
         OFFLINE = "{url} could not be fetched: the network is off and it is not cached yet";

@@ -1,13 +1,22 @@
 //! The worker's job runner: maps each [`Job`] onto `iotda_core::pki` and
 //! says which input an error is about.
 //!
-//! Pure like the core: the caller passes the time (`now`, Unix seconds) and
-//! the RNG, so every job is tested natively. Only the worker binary calls
-//! [`handle`], which keeps the PKI library out of the page's wasm.
+//! Pure like the core: the caller passes the time (`now`, Unix seconds),
+//! the RNG and a [`KeySource`] for RSA keys, so every job is tested
+//! natively. Only the worker binary calls [`handle`], which keeps the PKI
+//! library out of the page's wasm.
+//!
+//! New RSA keys come from the [`KeySource`] first (the worker's is the
+//! browser's WebCrypto, several times faster than our generator in wasm)
+//! and from our own generator when it has none or gives something that is
+//! not the key asked for; the source is told why ([`KeySource::fell_back`]).
+//! ECDSA keys are always ours: they take milliseconds.
 
 use crate::messages::keys::pki_job as said;
 use crate::messages::Msg;
-use iotda_core::pki::batch::{fingerprints_csv, issue_device, parse_node_ids};
+use std::future::Future;
+
+use iotda_core::pki::batch::{fingerprints_csv, issue_device_with_key, parse_node_ids};
 use iotda_core::pki::{
     self, CertInfo, Certificate, Error as PkiError, FingerprintAlg, Item, KeyType, P12Mode,
     PrivateKey, Subject, Validity,
@@ -27,11 +36,57 @@ pub const BACKDATE_SECONDS: i64 = 300;
 
 type JobResult<T = Outcome> = Result<T, Vec<JobError>>;
 
-/// Runs one job and sends its progress and result through `send`.
-pub fn handle<R: CryptoRng + ?Sized>(
+/// Where new RSA keys come from before our own generator makes them.
+pub trait KeySource {
+    /// A fresh RSA key of `bits` as PKCS#8 `PrivateKeyInfo` DER, or why
+    /// there is none. `then` more of the same will be asked for right
+    /// after (a batch's devices), for a source that can make them ahead.
+    fn rsa_pkcs8(
+        &mut self,
+        bits: u32,
+        then: usize,
+    ) -> impl Future<Output = Result<Vec<u8>, Message>>;
+
+    /// Our own generator made the key instead, for the reason `why`.
+    fn fell_back(&mut self, why: Message);
+}
+
+/// A new key of `key_type`: an RSA key from `keys` when it gives one of
+/// that size, else (and for ECDSA) one from our generator. `then`: as in
+/// [`KeySource::rsa_pkcs8`].
+async fn new_key<R: CryptoRng + ?Sized, K: KeySource>(
+    key_type: KeyType,
+    then: usize,
+    rng: &mut R,
+    keys: &mut K,
+) -> Result<PrivateKey, PkiError> {
+    if key_type.is_rsa() {
+        let given = keys.rsa_pkcs8(key_type.bits(), then).await.and_then(|der| {
+            let key = PrivateKey::from_der(&der).map_err(|e| e.message())?;
+            if key.key_type() == Some(key_type) {
+                Ok(key)
+            } else {
+                Err(Message::new(said::NOT_ASKED_FOR)
+                    .with("made", key.description())
+                    .with("asked", key_type.description()))
+            }
+        });
+        match given {
+            Ok(key) => return Ok(key),
+            Err(why) => keys.fell_back(why),
+        }
+    }
+    PrivateKey::generate(key_type, rng)
+}
+
+/// Runs one job and sends its progress and result through `send`. Only
+/// the jobs that make keys wait (for `keys`); the others are done when
+/// first polled.
+pub async fn handle<R: CryptoRng + ?Sized, K: KeySource>(
     request: Request,
     now: i64,
     rng: &mut R,
+    keys: &mut K,
     send: &mut dyn FnMut(Response),
 ) {
     let id = request.id;
@@ -40,21 +95,24 @@ pub fn handle<R: CryptoRng + ?Sized>(
             key_type,
             subject,
             days,
-        } => create_ca(key_type, &subject, validity(now, days), now, rng),
+        } => create_ca(key_type, &subject, validity(now, days), now, rng, keys).await,
         Job::ImportCa {
             cert,
             key,
             passphrase,
         } => import_ca(&cert, &key, passphrase.as_ref(), now),
         Job::Verification { ca, code, days } => {
-            verification(&ca, &code, validity(now, days), now, rng)
+            verification(&ca, &code, validity(now, days), now, rng, keys).await
         }
         Job::Device {
             ca,
             common_name,
             key_type,
             days,
-        } => device(&ca, &common_name, key_type, validity(now, days), now, rng),
+        } => {
+            let validity = validity(now, days);
+            device(&ca, &common_name, key_type, validity, now, rng, keys).await
+        }
         Job::SignCsr { ca, csr, days } => sign_csr(&ca, &csr, validity(now, days), now, rng),
         Job::Inspect {
             input,
@@ -100,15 +158,18 @@ pub fn handle<R: CryptoRng + ?Sized>(
             node_ids,
             key_type,
             days,
-        } => batch(
-            &ca,
-            &node_ids,
-            key_type,
-            validity(now, days),
-            now,
-            rng,
-            &mut |done, total| send(Response::Progress { id, done, total }),
-        ),
+        } => {
+            let batch_job = BatchJob {
+                node_ids: &node_ids,
+                choice: key_type,
+                validity: validity(now, days),
+                now,
+            };
+            batch(&ca, batch_job, rng, keys, &mut |done, total| {
+                send(Response::Progress { id, done, total })
+            })
+            .await
+        }
     };
     send(match result {
         Ok(result) => Response::Done {
@@ -299,15 +360,18 @@ fn subject(form: &SubjectForm) -> JobResult<Subject> {
     }
 }
 
-fn create_ca<R: CryptoRng + ?Sized>(
+async fn create_ca<R: CryptoRng + ?Sized, K: KeySource>(
     choice: KeyChoice,
     form: &SubjectForm,
     validity: Validity,
     now: i64,
     rng: &mut R,
+    keys: &mut K,
 ) -> JobResult {
     let subject = subject(form)?;
-    let key = PrivateKey::generate(key_type(choice), rng).map_err(at(Field::CaKeyType))?;
+    let key = new_key(key_type(choice), 0, rng, keys)
+        .await
+        .map_err(at(Field::CaKeyType))?;
     let cert =
         pki::create_ca(&key, &subject, validity, rng).map_err(place(None, Some(Field::CaDays)))?;
     Ok(Outcome::Ca {
@@ -334,36 +398,48 @@ fn import_ca(cert: &Data, key: &Data, passphrase: Option<&Secret>, now: i64) -> 
     })
 }
 
-fn verification<R: CryptoRng + ?Sized>(
+/// The verification certificate: a key of the CA key's type (as
+/// `pki::create_verification_cert` makes it), from `keys` when RSA.
+async fn verification<R: CryptoRng + ?Sized, K: KeySource>(
     ca: &CaPems,
     code: &str,
     validity: Validity,
     now: i64,
     rng: &mut R,
+    keys: &mut K,
 ) -> JobResult {
     let (ca_cert, ca_key) = held_ca(ca)?;
-    let (key, cert) = pki::create_verification_cert(&ca_cert, &ca_key, code, validity, rng)
-        .map_err(|e| match e {
-            PkiError::InvalidVerificationCode { .. } => vec![JobError::at(Field::Code, e)],
-            e => general(e),
-        })?;
+    let placed = |e| match e {
+        PkiError::InvalidVerificationCode { .. } => vec![JobError::at(Field::Code, e)],
+        e => general(e),
+    };
+    // A wrong code is said before a key is made for it.
+    pki::check_verification_code(code).map_err(placed)?;
+    let key = new_key(pki::verification_key_type(&ca_key), 0, rng, keys)
+        .await
+        .map_err(general)?;
+    let cert = pki::create_verification_cert_for(&ca_cert, &ca_key, &key, code, validity, rng)
+        .map_err(placed)?;
     Ok(Outcome::Issued(issued(&cert, Some(&key), None, now)?))
 }
 
-fn device<R: CryptoRng + ?Sized>(
+async fn device<R: CryptoRng + ?Sized, K: KeySource>(
     ca: &CaPems,
     common_name: &str,
     choice: KeyChoice,
     validity: Validity,
     now: i64,
     rng: &mut R,
+    keys: &mut K,
 ) -> JobResult {
     let (ca_cert, ca_key) = held_ca(ca)?;
     let subject = Subject::with_common_name(common_name);
     subject
         .validate_for_certificate()
         .map_err(at(Field::DeviceCn))?;
-    let key = PrivateKey::generate(key_type(choice), rng).map_err(at(Field::DeviceKeyType))?;
+    let key = new_key(key_type(choice), 0, rng, keys)
+        .await
+        .map_err(at(Field::DeviceKeyType))?;
     let (csr, cert) = pki::create_device_cert(&ca_cert, &ca_key, &key, &subject, validity, rng)
         .map_err(place(None, Some(Field::DeviceDays)))?;
     Ok(Outcome::Issued(issued(
@@ -580,15 +656,27 @@ fn decrypt_key(
 /// one per device would flood the page for a batch of thousands.
 const PROGRESS_STEPS: usize = 200;
 
-fn batch<R: CryptoRng + ?Sized>(
-    ca: &CaPems,
-    node_ids: &str,
+/// A batch's inputs besides the CA.
+struct BatchJob<'a> {
+    node_ids: &'a str,
     choice: KeyChoice,
     validity: Validity,
     now: i64,
+}
+
+async fn batch<R: CryptoRng + ?Sized, K: KeySource>(
+    ca: &CaPems,
+    job: BatchJob<'_>,
     rng: &mut R,
+    keys: &mut K,
     progress: &mut dyn FnMut(u32, u32),
 ) -> JobResult {
+    let BatchJob {
+        node_ids,
+        choice,
+        validity,
+        now,
+    } = job;
     let (ca_cert, ca_key) = held_ca(ca)?;
     let ids = parse_node_ids(node_ids).map_err(at(Field::BatchIds))?;
     let total = u32::try_from(ids.len()).unwrap_or(u32::MAX);
@@ -597,19 +685,22 @@ fn batch<R: CryptoRng + ?Sized>(
     let mut zip = ZipWriter::new();
     let mut rows = Vec::with_capacity(ids.len());
     let zip_error = |e: iotda_core::zip::Error| vec![JobError::general(e)];
+    let placed = |id: &str, e: PkiError| match e {
+        PkiError::InvalidValidity { .. } => vec![JobError::at(Field::BatchDays, e)],
+        PkiError::KeyGeneration { .. } => vec![JobError::at(Field::BatchKeyType, e)],
+        e => vec![JobError::general(
+            Message::new(said::WHOSE)
+                .with("whose", id)
+                .with_message("why", e.message()),
+        )],
+    };
     for (i, id) in ids.iter().enumerate() {
-        let device =
-            issue_device(&ca_cert, &ca_key, id, key_type(choice), validity, rng).map_err(|e| {
-                match e {
-                    PkiError::InvalidValidity { .. } => vec![JobError::at(Field::BatchDays, e)],
-                    PkiError::KeyGeneration { .. } => vec![JobError::at(Field::BatchKeyType, e)],
-                    e => vec![JobError::general(
-                        Message::new(said::WHOSE)
-                            .with("whose", id)
-                            .with_message("why", e.message()),
-                    )],
-                }
-            })?;
+        let then = ids.len() - i - 1;
+        let key = new_key(key_type(choice), then, rng, keys)
+            .await
+            .map_err(|e| placed(id, e))?;
+        let device = issue_device_with_key(&ca_cert, &ca_key, id, key, validity, rng)
+            .map_err(|e| placed(id, e))?;
         let key_pem = device.key.to_pkcs8_pem().map_err(general)?;
         zip.add_file(
             &format!("{id}/deviceCert.pem"),
@@ -650,8 +741,54 @@ fn batch<R: CryptoRng + ?Sized>(
     })
 }
 
+/// Running jobs natively in tests: keys at hand, no waiting.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::{Future, KeySource, Message, PrivateKey};
+
+    /// RSA keys given as PKCS#8 DER, one per request, as the worker's
+    /// WebCrypto gives them; the reasons our generator was used instead.
+    #[derive(Default)]
+    pub(crate) struct Given {
+        pub(crate) ders: std::collections::VecDeque<Result<Vec<u8>, Message>>,
+        pub(crate) fell_back: Vec<Message>,
+    }
+
+    impl Given {
+        pub(crate) fn keys(keys: &[&PrivateKey]) -> Self {
+            Self {
+                ders: keys.iter().map(|k| Ok(k.to_pkcs8_der().unwrap())).collect(),
+                fell_back: Vec::new(),
+            }
+        }
+    }
+
+    impl KeySource for Given {
+        async fn rsa_pkcs8(&mut self, _bits: u32, _then: usize) -> Result<Vec<u8>, Message> {
+            self.ders
+                .pop_front()
+                .unwrap_or_else(|| Err(crate::messages::plain("no key given")))
+        }
+
+        fn fell_back(&mut self, why: Message) {
+            self.fell_back.push(why);
+        }
+    }
+
+    /// Polls `job` once: with its keys at hand it never waits.
+    pub(crate) fn at_once<F: Future>(job: F) -> F::Output {
+        let mut job = std::pin::pin!(job);
+        let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+        match job.as_mut().poll(&mut context) {
+            std::task::Poll::Ready(out) => out,
+            std::task::Poll::Pending => panic!("a job waited with its keys at hand"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::testing::{at_once, Given};
     use super::*;
     #[allow(unused_imports)]
     use crate::messages::english::English as _;
@@ -663,17 +800,28 @@ mod tests {
     const NOW: i64 = 1_795_867_200;
 
     /// Each job gets its own seed, so two CAs made in one test differ.
-    fn run_all(job: Job) -> Vec<Response> {
+    fn run_all_with(job: Job, keys: &mut Given) -> Vec<Response> {
         static SEED: AtomicU64 = AtomicU64::new(0);
         let mut rng = ChaCha20Rng::seed_from_u64(SEED.fetch_add(1, Ordering::Relaxed));
         let mut out = Vec::new();
-        handle(Request { id: 3, job }, NOW, &mut rng, &mut |r| out.push(r));
+        let request = Request { id: 3, job };
+        at_once(handle(request, NOW, &mut rng, keys, &mut |r| out.push(r)));
         out
+    }
+
+    /// The job with our generator making every key.
+    fn run_all(job: Job) -> Vec<Response> {
+        run_all_with(job, &mut Given::default())
     }
 
     /// The job's result, after any progress messages.
     fn run(job: Job) -> Result<Outcome, Vec<JobError>> {
-        let mut responses = run_all(job);
+        run_with(job, &mut Given::default())
+    }
+
+    /// The job's result with `keys`, after any progress messages.
+    fn run_with(job: Job, keys: &mut Given) -> Result<Outcome, Vec<JobError>> {
+        let mut responses = run_all_with(job, keys);
         responses.retain(|r| !matches!(r, Response::Progress { .. }));
         match responses.as_slice() {
             [Response::Done { id: 3, result }] => Ok((**result).clone()),
@@ -1490,15 +1638,19 @@ mod tests {
         let ca = new_ca(KeyChoice::P256);
         let ids: String = (0..=PROGRESS_STEPS).map(|i| format!("n{i}\n")).collect();
         let mut rng = ChaCha20Rng::seed_from_u64(11);
-        let outcome = batch(
+        let job = BatchJob {
+            node_ids: &ids,
+            choice: KeyChoice::P256,
+            validity: validity(NOW, 10),
+            now: NOW,
+        };
+        let outcome = at_once(batch(
             &ca,
-            &ids,
-            KeyChoice::P256,
-            validity(NOW, 10),
-            NOW,
+            job,
             &mut rng,
+            &mut Given::default(),
             &mut |done, total| calls.push((done, total)),
-        )
+        ))
         .unwrap();
         assert!(matches!(outcome, Outcome::Batch { count: 201, .. }));
         assert!(calls.len() <= PROGRESS_STEPS + 2, "{}", calls.len());
@@ -1525,5 +1677,116 @@ mod tests {
         assert_eq!(e.field, Some(Field::BatchIds));
         let e = only_error(run(job("a\n", 0)));
         assert_eq!(e.field, Some(Field::BatchDays));
+    }
+
+    fn rsa_key(seed: u64) -> PrivateKey {
+        PrivateKey::generate(KeyType::Rsa2048, &mut ChaCha20Rng::seed_from_u64(seed)).unwrap()
+    }
+
+    fn public(pem: &str) -> Vec<u8> {
+        Certificate::from_pem(pem)
+            .unwrap()
+            .public_key_der()
+            .unwrap()
+    }
+
+    #[test]
+    fn rsa_keys_of_ca_verification_device_and_batch_come_from_the_source() {
+        let (ca_key, verify_key, device_key) = (rsa_key(99), rsa_key(98), rsa_key(97));
+        let mut keys = Given::keys(&[&ca_key, &verify_key, &device_key, &ca_key]);
+        let Ok(Outcome::Ca { ca, created: true }) = run_with(
+            Job::CreateCa {
+                key_type: KeyChoice::Rsa2048,
+                subject: subject_form("WebCrypto Root"),
+                days: 30,
+            },
+            &mut keys,
+        ) else {
+            panic!("no CA");
+        };
+        assert_eq!(public(&ca.cert_pem), ca_key.public_key_der().unwrap());
+        assert_eq!(ca.view.key, "RSA 2048");
+        let ca = CaPems {
+            cert_pem: ca.cert_pem,
+            key_pem: ca.key_pem.unwrap(),
+        };
+        // The verification key follows the CA's type: RSA, so it is asked for.
+        let mut issue = |job| issued(run_with(job, &mut keys).unwrap());
+        let verification = issue(Job::Verification {
+            ca: ca.clone(),
+            code: "0123456789abcdef".into(),
+            days: 30,
+        });
+        let device = issue(Job::Device {
+            ca: ca.clone(),
+            common_name: "node-1".into(),
+            key_type: KeyChoice::Rsa2048,
+            days: 30,
+        });
+        for (made, given) in [(&verification, &verify_key), (&device, &device_key)] {
+            assert_eq!(public(&made.cert_pem), given.public_key_der().unwrap());
+        }
+        let Ok(Outcome::Batch { count: 2, .. }) = run_with(
+            Job::Batch {
+                ca,
+                node_ids: "a\nb".into(),
+                key_type: KeyChoice::Rsa2048,
+                days: 30,
+            },
+            &mut keys,
+        ) else {
+            panic!("no batch");
+        };
+        // The batch's first key was given, the second made by us.
+        assert!(keys.ders.is_empty());
+        assert_eq!(keys.fell_back.len(), 1, "{:?}", keys.fell_back);
+        assert!(keys.fell_back[0].contains("no key given"));
+    }
+
+    #[test]
+    fn our_generator_makes_the_key_when_the_source_fails_or_gives_another_key() {
+        let p256 = PrivateKey::generate(KeyType::P256, &mut ChaCha20Rng::seed_from_u64(1)).unwrap();
+        let mut keys = Given {
+            ders: [
+                Err(crate::messages::plain("no crypto.subtle")),
+                Ok(b"not DER".to_vec()),
+                Ok(p256.to_pkcs8_der().unwrap()),
+                Ok(rsa_key(99).to_pkcs8_der().unwrap()),
+            ]
+            .into(),
+            fell_back: Vec::new(),
+        };
+        let job = |key_type| Job::CreateCa {
+            key_type,
+            subject: subject_form("Fallback Root"),
+            days: 30,
+        };
+        for choice in [KeyChoice::Rsa2048, KeyChoice::Rsa2048, KeyChoice::Rsa2048] {
+            let Ok(Outcome::Ca { ca, .. }) = run_with(job(choice), &mut keys) else {
+                panic!("no CA");
+            };
+            assert_eq!(ca.view.key, "RSA 2048");
+        }
+        // An RSA 2048 key where 3072 is asked for is not taken either.
+        let Ok(Outcome::Ca { ca, .. }) = run_with(job(KeyChoice::Rsa3072), &mut keys) else {
+            panic!("no CA");
+        };
+        assert_eq!(ca.view.key, "RSA 3072");
+        let why: Vec<String> = keys.fell_back.iter().map(ToString::to_string).collect();
+        assert_eq!(why.len(), 4, "{why:?}");
+        assert_eq!(why[0], "no crypto.subtle");
+        assert!(why[1].contains("private key"), "{why:?}");
+        assert_eq!(
+            why[2],
+            "the browser made an ECDSA P-256 key where RSA 2048 was asked for"
+        );
+        assert_eq!(
+            why[3],
+            "the browser made an RSA 2048 key where RSA 3072 was asked for"
+        );
+        // ECDSA keys are never asked for.
+        let mut keys = Given::default();
+        run_with(job(KeyChoice::P256), &mut keys).unwrap();
+        assert!(keys.fell_back.is_empty());
     }
 }

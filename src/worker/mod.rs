@@ -6,15 +6,20 @@
 //! [`protocol::Response`]s back, tagged with the request's id. The worker
 //! says [`protocol::Response::Ready`] once it listens, so nothing is sent
 //! into the void while its wasm still loads. It keeps no state between
-//! jobs; [`jobs::handle`] does the work with a fresh RNG and the time.
+//! jobs; [`jobs::handle`] does the work with a fresh RNG, the time, and
+//! RSA keys from the browser's WebCrypto ([`BrowserKeys`]).
 
 pub mod client;
 pub mod jobs;
 pub mod protocol;
 
+use std::collections::VecDeque;
+use std::future::Future;
+
 use iotda_core::text::Message;
 
 use crate::messages::keys::pki_job as said;
+use crate::web::crypto::{generate_rsa_pkcs8, SubtleError};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use wasm_bindgen::prelude::*;
@@ -31,6 +36,60 @@ pub(crate) fn seeded_rng(scope: &WorkerGlobalScope) -> Result<ChaCha20Rng, Messa
         .get_random_values_with_u8_array(&mut seed)
         .map_err(|_| Message::new(said::RANDOM_FAILED))?;
     Ok(ChaCha20Rng::from_seed(seed))
+}
+
+/// How many RSA keys a batch has WebCrypto make ahead of the one it
+/// waits for: WebCrypto makes them on its own threads while the worker
+/// signs, two side by side on a two-core machine.
+const KEYS_AHEAD: usize = 2;
+
+/// A key WebCrypto is making.
+type Making = std::pin::Pin<Box<dyn Future<Output = Result<Vec<u8>, SubtleError>>>>;
+
+/// RSA keys from the worker's `crypto.subtle` (see [`crate::web::crypto`]);
+/// when it gives none, [`jobs`] makes the key with our generator and the
+/// reason goes to the browser's console.
+pub struct BrowserKeys {
+    crypto: Option<web_sys::Crypto>,
+    /// Keys asked for ahead (a batch's next devices), oldest first, with
+    /// their size.
+    ahead: VecDeque<(u32, Making)>,
+}
+
+impl BrowserKeys {
+    /// The keys of `scope`'s `crypto`.
+    pub fn of(scope: &WorkerGlobalScope) -> Self {
+        Self {
+            crypto: scope.crypto().ok(),
+            ahead: VecDeque::new(),
+        }
+    }
+}
+
+impl jobs::KeySource for BrowserKeys {
+    async fn rsa_pkcs8(&mut self, bits: u32, then: usize) -> Result<Vec<u8>, Message> {
+        let crypto = self
+            .crypto
+            .clone()
+            .ok_or_else(|| SubtleError::Unavailable.message())?;
+        let make = || -> Making { Box::pin(generate_rsa_pkcs8(&crypto, bits)) };
+        let next = match self.ahead.pop_front() {
+            Some((size, making)) if size == bits => making,
+            _ => {
+                self.ahead.clear();
+                make()
+            }
+        };
+        while self.ahead.len() < then.min(KEYS_AHEAD) {
+            self.ahead.push_back((bits, make()));
+        }
+        next.await.map_err(|e| e.message())
+    }
+
+    fn fell_back(&mut self, why: Message) {
+        let said = Message::new(said::OWN_RSA_KEY).with_message("why", why);
+        web_sys::console::warn_1(&JsValue::from_str(&said.to_string()));
+    }
 }
 
 /// Posts `response` to the page: JSON text, or `[json, Uint8Array]` with
@@ -74,7 +133,13 @@ pub fn run() {
         };
         // Whole seconds since the epoch fit an f64 exactly.
         let now = (js_sys::Date::now() / 1000.0).floor() as i64;
-        jobs::handle(request, now, &mut rng, &mut |r| post(&reply_scope, r));
+        let mut keys = BrowserKeys::of(&reply_scope);
+        let scope = reply_scope.clone();
+        // Jobs that wait for WebCrypto's keys let the next message in
+        // meanwhile: the jobs share nothing, and each answer carries its id.
+        wasm_bindgen_futures::spawn_local(async move {
+            jobs::handle(request, now, &mut rng, &mut keys, &mut |r| post(&scope, r)).await;
+        });
     });
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The worker lives as long as its handler: leak this one closure on

@@ -422,6 +422,87 @@ fn large_rsa_keys_and_cas() {
     }
 }
 
+/// Keys made elsewhere as PKCS#8 DER (as the browser's WebCrypto exports
+/// them, here by `openssl genpkey` and `openssl pkcs8 -topk8`) are imported with
+/// `PrivateKey::from_der` and make a CA, its verification certificate and
+/// a device certificate that OpenSSL accepts.
+#[test]
+fn pkcs8_der_rsa_keys_make_the_whole_chain() {
+    let tmp = Tmp::new("pkcs8-der");
+    let mut rng = rng(6);
+    // OpenSSL writes an RSA key's DER as PKCS#1: `pkcs8 -topk8` makes it
+    // the PKCS#8 `PrivateKeyInfo` WebCrypto exports.
+    let imported = |file: &str| {
+        tmp.openssl(&[
+            "genpkey",
+            "-algorithm",
+            "RSA",
+            "-pkeyopt",
+            "rsa_keygen_bits:2048",
+            "-out",
+            "new.pem",
+        ]);
+        tmp.openssl(&[
+            "pkcs8", "-topk8", "-nocrypt", "-in", "new.pem", "-outform", "DER", "-out", file,
+        ]);
+        let key = PrivateKey::from_der(&tmp.read(file)).unwrap();
+        assert_eq!(key.key_type(), Some(KeyType::Rsa2048));
+        key
+    };
+    let (ca_key, verify_key, device_key) = (
+        imported("ca.der"),
+        imported("verify.der"),
+        imported("device.der"),
+    );
+    let ca = create_ca(
+        &ca_key,
+        &Subject::with_common_name("Imported CA"),
+        validity(30),
+        &mut rng,
+    )
+    .unwrap();
+    assert_eq!(pki::verification_key_type(&ca_key), KeyType::Rsa2048);
+    let verify = pki::create_verification_cert_for(
+        &ca,
+        &ca_key,
+        &verify_key,
+        "0123456789abcdef",
+        validity(30),
+        &mut rng,
+    )
+    .unwrap();
+    let device = pki::batch::issue_device_with_key(
+        &ca,
+        &ca_key,
+        "node-1",
+        device_key,
+        validity(30),
+        &mut rng,
+    )
+    .unwrap();
+    tmp.write("ca.pem", ca.pem());
+    tmp.write("verify.pem", verify.pem());
+    tmp.write("device.pem", device.cert.pem());
+    tmp.write("device.key", device.key.to_pkcs8_pem().unwrap());
+    let out = tmp.openssl(&[
+        "verify",
+        "-attime",
+        AT,
+        "-CAfile",
+        "ca.pem",
+        "verify.pem",
+        "device.pem",
+    ]);
+    assert_eq!(out, "verify.pem: OK\ndevice.pem: OK\n");
+    for file in ["ca.pem", "verify.pem", "device.pem"] {
+        let text = tmp.openssl(&["x509", "-noout", "-text", "-in", file]);
+        assert!(text.contains("Public-Key: (2048 bit)"), "{file}: {text}");
+    }
+    assert_openssl_key_matches(&tmp, "device.key", "device.pem", None);
+    // The verification certificate holds the imported key, not a new one.
+    assert!(key_matches(&verify, &verify_key));
+}
+
 /// Keys, CSRs and certificates made by OpenSSL are read, inspected and
 /// signed by us, and OpenSSL accepts what we sign.
 #[test]

@@ -131,12 +131,22 @@ pub fn issue_device<R: CryptoRng + ?Sized>(
     validity: Validity,
     rng: &mut R,
 ) -> Result<DeviceBundle> {
-    check_node_id(node_id).map_err(|reason| Error::InvalidNodeId {
-        line: 1,
-        id: node_id.chars().take(80).collect(),
-        reason,
-    })?;
+    check_device_node_id(node_id)?;
     let key = PrivateKey::generate(key_type, rng)?;
+    issue_device_with_key(ca_cert, ca_key, node_id, key, validity, rng)
+}
+
+/// Like [`issue_device`] with a key the caller made (for instance by the
+/// browser's WebCrypto).
+pub fn issue_device_with_key<R: CryptoRng + ?Sized>(
+    ca_cert: &Certificate,
+    ca_key: &PrivateKey,
+    node_id: &str,
+    key: PrivateKey,
+    validity: Validity,
+    rng: &mut R,
+) -> Result<DeviceBundle> {
+    check_device_node_id(node_id)?;
     let subject = Subject::with_common_name(node_id);
     let (csr, cert) = create_device_cert(ca_cert, ca_key, &key, &subject, validity, rng)?;
     Ok(DeviceBundle {
@@ -144,6 +154,15 @@ pub fn issue_device<R: CryptoRng + ?Sized>(
         key,
         csr,
         cert,
+    })
+}
+
+/// [`check_node_id`] as the error of a single device (line 1).
+fn check_device_node_id(node_id: &str) -> Result<()> {
+    check_node_id(node_id).map_err(|reason| Error::InvalidNodeId {
+        line: 1,
+        id: node_id.chars().take(80).collect(),
+        reason,
     })
 }
 

@@ -448,10 +448,10 @@ pub fn create_device_cert<R: CryptoRng + ?Sized>(
 }
 
 /// Makes the certificate that proves possession of the CA key: a fresh key
-/// of the CA key's type (returned too, as IoTDA's guide makes one with
-/// `openssl genrsa` like the CA's; an RSA CA key of a size the kit does not
-/// make gets RSA 2048) and a certificate with CN = `code`, the verification
-/// code the console shows for the CA, signed by the CA key.
+/// of the CA key's type ([`verification_key_type`]; returned too, as
+/// IoTDA's guide makes one with `openssl genrsa` like the CA's) and a
+/// certificate with CN = `code`, the verification code the console shows
+/// for the CA, signed by the CA key.
 pub fn create_verification_cert<R: CryptoRng + ?Sized>(
     ca_cert: &Certificate,
     ca_key: &PrivateKey,
@@ -460,18 +460,42 @@ pub fn create_verification_cert<R: CryptoRng + ?Sized>(
     rng: &mut R,
 ) -> Result<(PrivateKey, Certificate)> {
     check_verification_code(code)?;
-    let key_type = ca_key.key_type().unwrap_or(if ca_key.is_rsa() {
-        KeyType::Rsa2048
-    } else {
-        KeyType::P256
-    });
-    let key = PrivateKey::generate(key_type, rng)?;
-    let subject = Subject::with_common_name(code);
-    let (_, cert) = create_device_cert(ca_cert, ca_key, &key, &subject, validity, rng)?;
+    let key = PrivateKey::generate(verification_key_type(ca_key), rng)?;
+    let cert = create_verification_cert_for(ca_cert, ca_key, &key, code, validity, rng)?;
     Ok((key, cert))
 }
 
-fn check_verification_code(code: &str) -> Result<()> {
+/// The type of key [`create_verification_cert`] makes for a CA key: the
+/// CA key's own, RSA 2048 for an RSA key of a size the kit does not make.
+pub fn verification_key_type(ca_key: &PrivateKey) -> KeyType {
+    ca_key.key_type().unwrap_or(if ca_key.is_rsa() {
+        KeyType::Rsa2048
+    } else {
+        KeyType::P256
+    })
+}
+
+/// Like [`create_verification_cert`] with a key the caller made (for
+/// instance by the browser's WebCrypto): the certificate for `key` with
+/// CN = `code`, signed by the CA key.
+pub fn create_verification_cert_for<R: CryptoRng + ?Sized>(
+    ca_cert: &Certificate,
+    ca_key: &PrivateKey,
+    key: &PrivateKey,
+    code: &str,
+    validity: Validity,
+    rng: &mut R,
+) -> Result<Certificate> {
+    check_verification_code(code)?;
+    let subject = Subject::with_common_name(code);
+    let (_, cert) = create_device_cert(ca_cert, ca_key, key, &subject, validity, rng)?;
+    Ok(cert)
+}
+
+/// Checks a verification code as [`create_verification_cert`] does: not
+/// empty, no control characters, no spaces around it, at most
+/// [`MAX_VERIFICATION_CODE_LEN`] characters.
+pub fn check_verification_code(code: &str) -> Result<()> {
     use crate::text::keys::pki as k;
     let bad = |reason| {
         Err(Error::InvalidVerificationCode {

@@ -39,7 +39,8 @@ use std::fmt;
 use crate::text::{Key, Message, Say};
 
 pub use cert::{
-    create_ca, create_device_cert, create_verification_cert, sign_csr, Certificate, Validity,
+    check_verification_code, create_ca, create_device_cert, create_verification_cert,
+    create_verification_cert_for, sign_csr, verification_key_type, Certificate, Validity,
     DEFAULT_CA_DAYS, DEFAULT_DEVICE_DAYS, DEFAULT_VERIFICATION_DAYS, MAX_VERIFICATION_CODE_LEN,
 };
 pub use csr::{create_csr, Csr};
