@@ -18,6 +18,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod messages;
 pub mod pages;
+pub mod route;
 pub mod sim_worker;
 pub mod state;
 pub mod store;

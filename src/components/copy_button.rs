@@ -3,7 +3,7 @@
 use gloo_timers::callback::Timeout;
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 
 use crate::web::clipboard;
 

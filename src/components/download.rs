@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::use_say;
+use crate::hooks::use_i18n::use_say;
 use crate::web::download::ObjectUrl;
 
 /// Props of [`Download`].

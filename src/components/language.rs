@@ -8,7 +8,7 @@ use std::cell::Cell;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::i18n::{Lang, Shown, Texts, LANG_STORAGE_KEY, ZH_URL};
 use crate::messages::keys::language as said;
 use crate::messages::{Catalog, Say, ZH_MESSAGES_URL};

@@ -4,7 +4,7 @@
 use web_sys::{DragEvent, File, HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::web::files;
 
 /// Props of [`PemField`].

@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlDialogElement, HtmlElement, KeyboardEvent};
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::i18n::Texts;
 
 /// Every shortcut of the app: keys and what they do, in `t`'s language.

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::web::storage;
 
 /// localStorage key of the theme.

@@ -22,9 +22,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::{
     publish_logged, subscribe_rows, use_mqtt_client, FrameScheduler, MqttSession,
 };

@@ -14,9 +14,9 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_pki_worker::{use_pki_worker, WorkerHandle};
 use crate::hooks::use_workspace::{forget_stored, use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;

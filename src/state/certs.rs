@@ -972,11 +972,6 @@ impl CertsState {
             }
         }
     }
-
-    /// The OpenSSL commands that do what `step` does with the current inputs.
-    pub fn openssl(&self, step: Step) -> String {
-        crate::state::openssl::commands(self, step)
-    }
 }
 
 #[cfg(test)]

@@ -18,10 +18,10 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::pem_field::PemField;
 use crate::components::text_field::TextField;
 use crate::components::value_row::ValueRow;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
@@ -301,7 +301,7 @@ impl Certs {
         html! {
             <details class="openssl">
                 <summary>{ self.t.openssl_equivalent() }</summary>
-                <pre id={format!("{}-openssl", step.id())}><code>{ self.state.openssl(step) }</code></pre>
+                <pre id={format!("{}-openssl", step.id())}><code>{ crate::state::openssl::commands(&self.state, step) }</code></pre>
             </details>
         }
     }

@@ -7,8 +7,8 @@ use iotda_core::credentials::{Field, SignType};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::state::{AuthMode, ConnectAction, ConnectState, Derived, TimestampInput};
 
 /// Props of [`DeviceCard`].

@@ -11,8 +11,8 @@ use iotda_core::mqtt::ConnectReasonCode;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::state::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Input, Verdict};
 use crate::state::simulator::{SimRequest, SimResponse};
 use crate::web::clock;

@@ -9,8 +9,8 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::device::text_action;
-use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::i18n::Texts;
 use crate::messages::keys::{host_preset, region as region_key};
 use crate::state::{ConnectAction, ConnectState, Derived};

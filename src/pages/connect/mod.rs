@@ -12,8 +12,8 @@ use std::rc::Rc;
 use gloo_timers::callback::Interval;
 use yew::prelude::*;
 
-use crate::app::use_texts;
 use crate::components::value_row::ValueRow;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::state::{AuthMode, ConnectAction, ConnectState};
 use crate::store::{Secret, WorkspaceAction};

@@ -6,8 +6,8 @@ use iotda_core::text::Message;
 use yew::prelude::*;
 
 use super::endpoint::region_name;
-use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::messages::keys::platform_ca as k;
 use crate::state::Settings;
 

@@ -11,9 +11,9 @@ use gloo_timers::callback::Interval;
 use iotda_core::text::Message;
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::copy_button::CopyButton;
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::bridge as said;

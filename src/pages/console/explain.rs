@@ -11,7 +11,7 @@
 
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::Msg;

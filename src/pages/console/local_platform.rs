@@ -10,7 +10,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::prefill_from;
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::pages::platform::{probe, use_get, Api, Said};

@@ -15,8 +15,8 @@ use iotda_core::mqtt::{QoS, TopicName};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::{
     publish_logged, use_simulator, FrameScheduler, Handler, Inbox, SimSession,
 };

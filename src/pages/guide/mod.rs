@@ -15,7 +15,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::{use_lang, use_say, use_texts};
+use crate::hooks::use_i18n::{use_lang, use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Lang;
 use crate::messages::keys::guide as said;

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::use_lang;
+use crate::hooks::use_i18n::use_lang;
 use crate::state::guide::{figure_url, prose, Block, GuideText, Span};
 
 /// Props of [`Prose`].

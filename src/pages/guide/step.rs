@@ -9,10 +9,11 @@ use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::prose::Prose;
-use crate::app::{use_texts, Route};
 use crate::components::value_row::ValueRow;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
+use crate::route::Route;
 use crate::state::guide::{Check, GuideText, Label, Status, StepId};
 use crate::store::WorkspaceAction;
 

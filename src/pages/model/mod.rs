@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
 use crate::components::download::Download;
 use crate::components::pem_field::PemField;
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
 use crate::state::model::{named, DraftError, ModelAction, ModelState, Place};
 use crate::state::simulator::{SimRequest, SimResponse};

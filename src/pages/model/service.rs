@@ -5,7 +5,7 @@ use iotda_core::iotda::DataType;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::messages::Say;
 use crate::state::model::{
     DraftError, ModelAction, ModelState, Place, PropertyDraft, ServiceDraft,

@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::products::ListProps;
 use super::{use_get, Api, Said};
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::joined;

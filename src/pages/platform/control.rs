@@ -8,7 +8,7 @@ use iotda_core::text::Message;
 use yew::prelude::*;
 
 use super::{Api, Said};
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::state::platform::{answer, choices, control_request, fields, object, Control};
 
 /// Props of [`ControlForm`].

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::register::Register;
 use super::{use_get, Api, Fetched, Said};
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::state::platform::{Device, Product};
 use crate::store::WorkspaceAction;

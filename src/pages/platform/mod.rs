@@ -26,7 +26,7 @@ use iotda_core::text::Message;
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
-use crate::app::{use_say, use_texts};
+use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::platform as key;
 use crate::state::platform::{self, Live, Product, Session, Sse, SseReader};

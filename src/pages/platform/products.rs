@@ -6,8 +6,8 @@ use iotda_core::text::Message;
 use yew::prelude::*;
 
 use super::{use_get, Api, Fetched, Said};
-use crate::app::use_texts;
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::state::platform::Product;
 

@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use super::products::ProductsProps;
 use super::Said;
-use crate::app::use_texts;
 use crate::components::text_field::TextField;
+use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::platform as key;
 use crate::state::platform::{register_body, registered_secret, Auth};

@@ -6,7 +6,7 @@ use serde_json::Value;
 use yew::prelude::*;
 
 use super::{use_get, Api, Said};
-use crate::app::use_texts;
+use crate::hooks::use_i18n::use_texts;
 use crate::messages::keys::platform as key;
 use crate::state::platform::ShadowEntry;
 
