@@ -136,6 +136,94 @@ pub fn ConsolePage() -> Html {
     }
 
     let form = &state.form;
+
+    html! {
+        <div class="page console">
+            <ConnectionCard />
+            <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
+            <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={frames.clone()} />
+            { log_card((t, say), &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
+            <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
+                frames={frames.clone()} inbox={inbox.clone()} />
+        </div>
+    }
+}
+
+/// The Console's connection card: presets, the form, connect and
+/// disconnect, the status and its explanation, the activity.
+#[component]
+fn ConnectionCard() -> Html {
+    let t = use_texts();
+    let say = use_say();
+    let workspace = use_workspace();
+    let session = use_mqtt_client();
+    let state = session.state.clone();
+    let form = &state.form;
+    let on_prefill = {
+        let dispatcher = state.dispatcher();
+        let connect = workspace.connect.clone();
+        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(&connect)))
+    };
+    let on_local = {
+        let dispatcher = state.dispatcher();
+        let form = form.clone();
+        Callback::from(move |_: MouseEvent| {
+            dispatcher.dispatch(ConsoleAction::Form(Box::new(form.local_broker())))
+        })
+    };
+    let on_connect = {
+        let session = session.clone();
+        Callback::from(move |_: MouseEvent| session.connect())
+    };
+    let on_disconnect = Callback::from(move |_: MouseEvent| session.disconnect());
+
+    let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
+    let (status_class, status_text) = status_line(t, say, &state);
+    html! {
+        <section class="card" aria-labelledby="console-connection">
+            <h2 id="console-connection">{ t.nav_connection() }</h2>
+            <p class="hint">
+                { t.console_intro() }{ " " }
+                <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
+                    { t.fill_from_connection() }
+                </button>
+                { " " }
+                <button type="button" class="secondary" id="console-local" onclick={on_local}>
+                    { t.local_broker() }
+                </button>
+            </p>
+            <LocalPlatform />
+            if let Some(note) = &state.note {
+                <p class="note" id="console-note">{ say.message(note) }</p>
+            }
+            if workspace.connect.form.auth == AuthMode::X509 {
+                <BridgeCard />
+            }
+            <ConnectionFields />
+            <p class="actions">
+                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ t.connect() }</button>
+                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect() }</button>
+            </p>
+            <p id="console-status" class={status_class} role="status">{ status_text }</p>
+            <Explain />
+            <details>
+                <summary>{ t.activity() }</summary>
+                <ol id="console-activity" class="activity">
+                    { for state.activity.iter().map(|line| html! { <li>{ say.message(line) }</li> }) }
+                </ol>
+            </details>
+        </section>
+    }
+}
+
+/// The connection form's fields.
+#[component]
+fn ConnectionFields() -> Html {
+    let t = use_texts();
+    let say = use_say();
+    let workspace = use_workspace();
+    let state = use_mqtt_client().state;
+    let form = &state.form;
     let edit = |apply: fn(&mut ConsoleForm, String)| {
         let dispatcher = state.dispatcher();
         let form = form.clone();
@@ -173,24 +261,6 @@ pub fn ConsolePage() -> Html {
             dispatcher.dispatch(ConsoleAction::Form(Box::new(form)));
         })
     };
-    let on_prefill = {
-        let dispatcher = state.dispatcher();
-        let connect = workspace.connect.clone();
-        Callback::from(move |_: MouseEvent| dispatcher.dispatch(prefill_action(&connect)))
-    };
-    let on_local = {
-        let dispatcher = state.dispatcher();
-        let form = form.clone();
-        Callback::from(move |_: MouseEvent| {
-            dispatcher.dispatch(ConsoleAction::Form(Box::new(form.local_broker())))
-        })
-    };
-    let on_connect = {
-        let session = session.clone();
-        Callback::from(move |_: MouseEvent| session.connect())
-    };
-    let on_disconnect = Callback::from(move |_: MouseEvent| session.disconnect());
-
     let field_error = |field: FormField| {
         state
             .form_error
@@ -198,29 +268,7 @@ pub fn ConsolePage() -> Html {
             .filter(|e| e.field == field)
             .map(|e| say.message(&e.message))
     };
-    let busy = !matches!(state.status, Status::Disconnected | Status::Failed(_));
-    let (status_class, status_text) = status_line(t, say, &state);
-
-    let connection_card = html! {
-        <section class="card" aria-labelledby="console-connection">
-            <h2 id="console-connection">{ t.nav_connection() }</h2>
-            <p class="hint">
-                { t.console_intro() }{ " " }
-                <button type="button" class="secondary" id="console-prefill" onclick={on_prefill}>
-                    { t.fill_from_connection() }
-                </button>
-                { " " }
-                <button type="button" class="secondary" id="console-local" onclick={on_local}>
-                    { t.local_broker() }
-                </button>
-            </p>
-            <LocalPlatform />
-            if let Some(note) = &state.note {
-                <p class="note" id="console-note">{ say.message(note) }</p>
-            }
-            if workspace.connect.form.auth == AuthMode::X509 {
-                <BridgeCard />
-            }
+    html! {
             <div class="settings">
                 <TextField id="console-host" label={t.host()} value={form.host.clone()}
                     oninput={edit(|f, v| f.host = v)} error={field_error(FormField::Host)} />
@@ -258,30 +306,6 @@ pub fn ConsolePage() -> Html {
                 <TextField id="console-device-id" label={t.console_device_id()}
                     value={form.device_id.clone()} oninput={edit(|f, v| f.device_id = v)} />
             </div>
-            <p class="actions">
-                <button type="button" id="console-connect" onclick={on_connect} disabled={busy}>{ t.connect() }</button>
-                <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect() }</button>
-            </p>
-            <p id="console-status" class={status_class} role="status">{ status_text }</p>
-            <Explain />
-            <details>
-                <summary>{ t.activity() }</summary>
-                <ol id="console-activity" class="activity">
-                    { for state.activity.iter().map(|line| html! { <li>{ say.message(line) }</li> }) }
-                </ol>
-            </details>
-        </section>
-    };
-
-    html! {
-        <div class="page console">
-            { connection_card }
-            <Subscriptions state={state.clone()} client={client.clone()} connected={matches!(state.status, Status::Connected { .. })} />
-            <Publish state={state.clone()} client={client.clone()} log={log.clone()} frames={frames.clone()} />
-            { log_card((t, say), &log, LogView { filter: &filter, scroll_top: &scroll_top, selected: &selected, view: &view }, &state, &frames) }
-            <DeviceSimulator device_id={form.device_id.clone()} client={client.clone()} log={log.clone()}
-                frames={frames.clone()} inbox={inbox.clone()} />
-        </div>
     }
 }
 
@@ -438,6 +462,46 @@ fn Subscriptions(props: &SectionProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct PresetProps {
+    state: UseReducerHandle<ConsoleState>,
+}
+
+/// IoTDA's uplink topics with a sample payload, to fill the publish form.
+#[component]
+fn PublishPreset(props: &PresetProps) -> Html {
+    let t = use_texts();
+    let state = &props.state;
+    let publish = &state.publish;
+    let presets = presets(&state.form.device_id);
+    let on_preset = {
+        let dispatcher = state.dispatcher();
+        let form = publish.clone();
+        let presets = presets.clone();
+        Callback::from(move |e: Event| {
+            let i = e.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(p) = i.parse::<usize>().ok().and_then(|i| presets.get(i)) {
+                let mut form = form.clone();
+                form.topic = p.topic.clone();
+                form.payload = pretty_json(p.payload).unwrap_or_else(|_| p.payload.to_owned());
+                form.json = true;
+                dispatcher.dispatch(ConsoleAction::Publish(form));
+            }
+        })
+    };
+    html! {
+        <div class="field">
+            <label for="console-preset">{ t.iotda_preset() }</label>
+            <select id="console-preset" onchange={on_preset}>
+                <option value="" selected=true>{ t.choose_topic() }</option>
+                { for presets.iter().enumerate().map(|(i, p)| html! {
+                    <option value={i.to_string()}>{ p.label }</option>
+                }) }
+            </select>
+        </div>
+    }
+}
+
 #[component]
 fn Publish(props: &SectionProps) -> Html {
     let t = use_texts();
@@ -484,22 +548,6 @@ fn Publish(props: &SectionProps) -> Html {
             }
         })
     };
-    let presets = presets(&state.form.device_id);
-    let on_preset = {
-        let dispatcher = state.dispatcher();
-        let form = publish.clone();
-        let presets = presets.clone();
-        Callback::from(move |e: Event| {
-            let i = e.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(p) = i.parse::<usize>().ok().and_then(|i| presets.get(i)) {
-                let mut form = form.clone();
-                form.topic = p.topic.clone();
-                form.payload = pretty_json(p.payload).unwrap_or_else(|_| p.payload.to_owned());
-                form.json = true;
-                dispatcher.dispatch(ConsoleAction::Publish(form));
-            }
-        })
-    };
     let on_qos = {
         let set = set(|f, v| f.qos = v.parse().unwrap_or(1));
         Callback::from(move |e: Event| {
@@ -542,15 +590,7 @@ fn Publish(props: &SectionProps) -> Html {
     html! {
         <section class="card" aria-labelledby="console-publish">
             <h2 id="console-publish">{ t.publish() }</h2>
-            <div class="field">
-                <label for="console-preset">{ t.iotda_preset() }</label>
-                <select id="console-preset" onchange={on_preset}>
-                    <option value="" selected=true>{ t.choose_topic() }</option>
-                    { for presets.iter().enumerate().map(|(i, p)| html! {
-                        <option value={i.to_string()}>{ p.label }</option>
-                    }) }
-                </select>
-            </div>
+            <PublishPreset state={state.clone()} />
             <TextField id="console-topic" label={t.topic()} value={publish.topic.clone()} oninput={set(|f, v| f.topic = v)} />
             <div class="field">
                 <label for="console-qos">{ "QoS" }</label>

@@ -220,26 +220,59 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
     }
 
     let (Some(s), Some(v)) = (started.as_ref(), view.as_ref()) else {
-        let why = started
-            .as_ref()
-            .and_then(|s| s.device_error.clone())
-            .map(|e| format!("{} {}", tx.sim_needs_device(), say.say(&e)));
-        return html! {
-            <section class="card wide simulator" aria-labelledby="sim-title">
-                <h2 id="sim-title">{ tx.sim_title() }</h2>
-                <p class="note" id="sim-no-device">
-                    { why.unwrap_or_else(|| tx.sim_starting().into()) }
-                </p>
-                if let Some(e) = &*error {
-                    <p class="field-error" role="alert">{ say.say(e) }</p>
-                }
-            </section>
-        };
+        return starting_view((tx, say), started.as_deref(), error.as_ref());
     };
     let t = typed.borrow();
     let running = timer.borrow().is_some();
-    let problems = !v.problems.is_empty();
 
+    let settings = &t.settings;
+
+    html! {
+        <section class="card wide simulator" aria-labelledby="sim-title">
+            <h2 id="sim-title">{ format!("{}: {}", tx.sim_title(), s.device_id) }</h2>
+            <p class="hint">
+                { format!("{} {} ", tx.sim_model(), s.services) }
+                <a href="/model">{ tx.sim_edit_model() }</a>
+                { tx.sim_reports_go() }{ " " }<code>{ &s.report_topic }</code>
+                { tx.sim_subscribe_hint() }
+            </p>
+            if let Some(note) = &s.model_note {
+                <p class="note">{ say.say(note) }</p>
+            }
+            { report_view(&ctx, (tx, say), s, v, &t) }
+            { periodic_view(&ctx, (tx, say), v, settings, running) }
+            if let Some(e) = &*error {
+                <p class="field-error" id="sim-error" role="alert">{ say.say(e) }</p>
+            }
+            { charts_view(say, v) }
+            { requests_view(&ctx, (tx, say), v, settings) }
+        </section>
+    }
+}
+
+/// The card before the worker has a device: starting, or why it cannot.
+fn starting_view((tx, say): (&Texts, Say), started: Option<&Started>, error: Option<&Msg>) -> Html {
+    let why = started
+        .and_then(|s| s.device_error.clone())
+        .map(|e| format!("{} {}", tx.sim_needs_device(), say.say(&e)));
+    html! {
+        <section class="card wide simulator" aria-labelledby="sim-title">
+            <h2 id="sim-title">{ tx.sim_title() }</h2>
+            <p class="note" id="sim-no-device">
+                { why.unwrap_or_else(|| tx.sim_starting().into()) }
+            </p>
+            if let Some(e) = error {
+                <p class="field-error" role="alert">{ say.say(e) }</p>
+            }
+        </section>
+    }
+}
+
+/// The report: the model's fields, `event_time`, the preview, its problems
+/// and the send buttons.
+fn report_view(ctx: &Ctx, (tx, say): (&Texts, Say), s: &Started, v: &SimView, t: &Typed) -> Html {
+    let settings = &t.settings;
+    let problems = !v.problems.is_empty();
     let on_stamp = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -263,6 +296,51 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             ctx.report(SimRequest::Report { now_ms: wall_ms() });
         })
     };
+    html! {
+        <>
+        <h3>{ tx.sim_report() }</h3>
+        <div class="report-fields">
+            { for s.fields.iter().enumerate().map(|(i, f)| field_input(ctx, tx, t, v, i, f)) }
+        </div>
+        <label class="choice"><input type="checkbox" id="sim-stamp" checked={settings.event_time.is_some()}
+            onchange={on_stamp} />{ " event_time" }</label>
+        if let Some(time) = &settings.event_time {
+            <TextField id="sim-event-time" label={tx.sim_event_time()} value={time.clone()}
+                oninput={on_event_time}>
+                <button type="button" class="secondary" id="sim-now" onclick={on_now}>{ tx.now() }</button>
+            </TextField>
+        }
+        <div class="field">
+            <label for="sim-preview">{ tx.sim_preview() }</label>
+            <pre id="sim-preview" class="mono payload">{ &v.preview }</pre>
+        </div>
+        if problems {
+            <ul id="sim-problems" class="field-error" role="alert">
+                { for v.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
+            </ul>
+        } else {
+            <p class="ok" id="sim-valid">{ tx.sim_valid() }</p>
+        }
+        <p class="actions">
+            <button type="button" id="sim-send" onclick={on_send.clone()} disabled={problems}>{ tx.sim_send() }</button>
+            if problems {
+                <button type="button" class="secondary" id="sim-send-anyway" onclick={on_send}>
+                    { tx.sim_send_anyway() }
+                </button>
+            }
+        </p>
+        </>
+    }
+}
+
+/// Periodic reports: the interval, how values move, start and stop.
+fn periodic_view(
+    ctx: &Ctx,
+    (tx, say): (&Texts, Say),
+    v: &SimView,
+    settings: &Settings,
+    running: bool,
+) -> Html {
     let on_interval = {
         let ctx = ctx.clone();
         Callback::from(move |text: String| ctx.settings(|s| s.interval = text))
@@ -299,6 +377,53 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             ctx.redraw.emit(());
         })
     };
+    html! {
+        <>
+        <h3>{ tx.sim_periodic() }</h3>
+        <div class="settings">
+            <TextField id="sim-interval" label={tx.sim_every()} value={settings.interval.clone()}
+                oninput={on_interval} error={v.interval_ms.as_ref().err().map(|e| say.say(e))} />
+            <div class="field">
+                <label for="sim-walk">{ tx.sim_values() }</label>
+                <select id="sim-walk" onchange={on_walk}>
+                    <option value="walk" selected={settings.walk}>{ tx.sim_walk() }</option>
+                    <option value="random" selected={!settings.walk}>{ tx.sim_random() }</option>
+                </select>
+            </div>
+        </div>
+        <p class="actions">
+            <button type="button" id="sim-periodic" onclick={on_periodic}>
+                { if running { tx.stop() } else { tx.start() } }
+            </button>
+            <span class="status" id="sim-periodic-status">
+                { if running { tx.sim_running() } else { tx.sim_stopped() } }
+            </span>
+        </p>
+        </>
+    }
+}
+
+/// A small chart of each numeric field's recent values.
+fn charts_view(say: Say, v: &SimView) -> Html {
+    html! {
+        <div class="charts">
+            { for v.charts.iter().map(|c| html! {
+                <figure class="chart" data-series={c.label.clone()} data-points={c.count.to_string()}>
+                    <figcaption><code>{ &c.label }</code>{ " " }{ say.say(&c.caption) }</figcaption>
+                    <svg viewBox={format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")} width={CHART_WIDTH.to_string()}
+                        height={CHART_HEIGHT.to_string()} role="img"
+                        aria-label={say.message(&over_last(&c.label, c.count))}>
+                        <polyline points={c.points.clone()} fill="none" stroke="currentColor" stroke-width="1.5" />
+                    </svg>
+                </figure>
+            }) }
+        </div>
+    }
+}
+
+/// The platform's requests: automatic answers, the answer's fields, and
+/// each request with its answer or an Answer button.
+fn requests_view(ctx: &Ctx, (tx, say): (&Texts, Say), v: &SimView, settings: &Settings) -> Html {
     let on_auto = {
         let ctx = ctx.clone();
         Callback::from(move |e: Event| {
@@ -323,140 +448,62 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             .map(|(_, e)| say.say(e))
     };
     let offset = -(js_sys::Date::new_0().get_timezone_offset() as i64);
-    let settings = &t.settings;
-
     html! {
-        <section class="card wide simulator" aria-labelledby="sim-title">
-            <h2 id="sim-title">{ format!("{}: {}", tx.sim_title(), s.device_id) }</h2>
-            <p class="hint">
-                { format!("{} {} ", tx.sim_model(), s.services) }
-                <a href="/model">{ tx.sim_edit_model() }</a>
-                { tx.sim_reports_go() }{ " " }<code>{ &s.report_topic }</code>
-                { tx.sim_subscribe_hint() }
-            </p>
-            if let Some(note) = &s.model_note {
-                <p class="note">{ say.say(note) }</p>
-            }
-            <h3>{ tx.sim_report() }</h3>
-            <div class="report-fields">
-                { for s.fields.iter().enumerate().map(|(i, f)| field_input(&ctx, tx, &t, v, i, f)) }
-            </div>
-            <label class="choice"><input type="checkbox" id="sim-stamp" checked={settings.event_time.is_some()}
-                onchange={on_stamp} />{ " event_time" }</label>
-            if let Some(time) = &settings.event_time {
-                <TextField id="sim-event-time" label={tx.sim_event_time()} value={time.clone()}
-                    oninput={on_event_time}>
-                    <button type="button" class="secondary" id="sim-now" onclick={on_now}>{ tx.now() }</button>
-                </TextField>
-            }
+        <>
+        <h3>{ tx.sim_requests() }</h3>
+        <label class="choice"><input type="checkbox" id="sim-auto" checked={settings.auto_answer} onchange={on_auto} />
+            { " " }{ tx.sim_auto() }</label>
+        <div class="settings">
+            <TextField id="sim-result-code" label={tx.sim_result_code()} value={settings.reply.result_code.clone()}
+                oninput={reply_edit(|f, v| f.result_code = v)} error={reply_error(ReplyField::ResultCode)} />
+            <TextField id="sim-response-name" label={tx.sim_response_name()}
+                value={settings.reply.response_name.clone()} oninput={reply_edit(|f, v| f.response_name = v)} />
             <div class="field">
-                <label for="sim-preview">{ tx.sim_preview() }</label>
-                <pre id="sim-preview" class="mono payload">{ &v.preview }</pre>
-            </div>
-            if problems {
-                <ul id="sim-problems" class="field-error" role="alert">
-                    { for v.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
-                </ul>
-            } else {
-                <p class="ok" id="sim-valid">{ tx.sim_valid() }</p>
-            }
-            <p class="actions">
-                <button type="button" id="sim-send" onclick={on_send.clone()} disabled={problems}>{ tx.sim_send() }</button>
-                if problems {
-                    <button type="button" class="secondary" id="sim-send-anyway" onclick={on_send}>
-                        { tx.sim_send_anyway() }
-                    </button>
+                <label for="sim-paras">{ tx.sim_paras() }</label>
+                <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
+                    oninput={on_reply_paras} />
+                if let Some(e) = reply_error(ReplyField::Paras) {
+                    <p class="field-error" id="sim-paras-error">{ e }</p>
                 }
-            </p>
-            <h3>{ tx.sim_periodic() }</h3>
-            <div class="settings">
-                <TextField id="sim-interval" label={tx.sim_every()} value={settings.interval.clone()}
-                    oninput={on_interval} error={v.interval_ms.as_ref().err().map(|e| say.say(e))} />
-                <div class="field">
-                    <label for="sim-walk">{ tx.sim_values() }</label>
-                    <select id="sim-walk" onchange={on_walk}>
-                        <option value="walk" selected={settings.walk}>{ tx.sim_walk() }</option>
-                        <option value="random" selected={!settings.walk}>{ tx.sim_random() }</option>
-                    </select>
-                </div>
             </div>
-            <p class="actions">
-                <button type="button" id="sim-periodic" onclick={on_periodic}>
-                    { if running { tx.stop() } else { tx.start() } }
-                </button>
-                <span class="status" id="sim-periodic-status">
-                    { if running { tx.sim_running() } else { tx.sim_stopped() } }
-                </span>
-            </p>
-            if let Some(e) = &*error {
-                <p class="field-error" id="sim-error" role="alert">{ say.say(e) }</p>
-            }
-            <div class="charts">
-                { for v.charts.iter().map(|c| html! {
-                    <figure class="chart" data-series={c.label.clone()} data-points={c.count.to_string()}>
-                        <figcaption><code>{ &c.label }</code>{ " " }{ say.say(&c.caption) }</figcaption>
-                        <svg viewBox={format!("0 0 {CHART_WIDTH} {CHART_HEIGHT}")} width={CHART_WIDTH.to_string()}
-                            height={CHART_HEIGHT.to_string()} role="img"
-                            aria-label={say.message(&over_last(&c.label, c.count))}>
-                            <polyline points={c.points.clone()} fill="none" stroke="currentColor" stroke-width="1.5" />
-                        </svg>
-                    </figure>
-                }) }
-            </div>
-            <h3>{ tx.sim_requests() }</h3>
-            <label class="choice"><input type="checkbox" id="sim-auto" checked={settings.auto_answer} onchange={on_auto} />
-                { " " }{ tx.sim_auto() }</label>
-            <div class="settings">
-                <TextField id="sim-result-code" label={tx.sim_result_code()} value={settings.reply.result_code.clone()}
-                    oninput={reply_edit(|f, v| f.result_code = v)} error={reply_error(ReplyField::ResultCode)} />
-                <TextField id="sim-response-name" label={tx.sim_response_name()}
-                    value={settings.reply.response_name.clone()} oninput={reply_edit(|f, v| f.response_name = v)} />
-                <div class="field">
-                    <label for="sim-paras">{ tx.sim_paras() }</label>
-                    <textarea id="sim-paras" class="mono" rows="2" spellcheck="false" value={settings.reply.paras.clone()}
-                        oninput={on_reply_paras} />
-                    if let Some(e) = reply_error(ReplyField::Paras) {
-                        <p class="field-error" id="sim-paras-error">{ e }</p>
-                    }
-                </div>
-            </div>
-            if v.requests.is_empty() {
-                <p class="hint" id="sim-no-requests">{ tx.sim_nothing_yet() }</p>
-            }
-            <ol id="sim-requests" class="requests" reversed=true>
-                { for v.requests.iter().map(|r| {
-                    let answer = {
-                        let ctx = ctx.clone();
-                        let seq = r.seq;
-                        Callback::from(move |_: MouseEvent| ctx.send(SimRequest::Answer { seq }))
-                    };
-                    html! {
-                        <li class="item request" data-request-id={r.request_id.clone()}>
-                            <h4>
-                                { say.say(&r.title) }
-                                if let Some(id) = &r.request_id {
-                                    <span class="badge">{ format!("request_id={id}") }</span>
-                                }
-                                <span class="hint">{ format!(" {}", clock_text(r.at_ms, offset)) }</span>
-                            </h4>
-                            <pre class="mono">{ say.say(&r.body) }</pre>
-                            if !r.problems.is_empty() {
-                                <ul class="field-error">
-                                    { for r.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
-                                </ul>
+        </div>
+        if v.requests.is_empty() {
+            <p class="hint" id="sim-no-requests">{ tx.sim_nothing_yet() }</p>
+        }
+        <ol id="sim-requests" class="requests" reversed=true>
+            { for v.requests.iter().map(|r| {
+                let answer = {
+                    let ctx = ctx.clone();
+                    let seq = r.seq;
+                    Callback::from(move |_: MouseEvent| ctx.send(SimRequest::Answer { seq }))
+                };
+                html! {
+                    <li class="item request" data-request-id={r.request_id.clone()}>
+                        <h4>
+                            { say.say(&r.title) }
+                            if let Some(id) = &r.request_id {
+                                <span class="badge">{ format!("request_id={id}") }</span>
                             }
-                            if let Some(a) = &r.answered {
-                                <p class={classes!("answered", if a.accepted { "ok" } else { "invalid" })}>
-                                    { tx.sim_answered_on() }{ " " }<code>{ &a.topic }</code>{ ": " }<code>{ &a.payload }</code>
-                                </p>
-                            } else if r.awaits_answer {
-                                <p class="actions"><button type="button" class="answer" onclick={answer}>{ tx.answer() }</button></p>
-                            }
-                        </li>
-                    }
-                }) }
-            </ol>
-        </section>
+                            <span class="hint">{ format!(" {}", clock_text(r.at_ms, offset)) }</span>
+                        </h4>
+                        <pre class="mono">{ say.say(&r.body) }</pre>
+                        if !r.problems.is_empty() {
+                            <ul class="field-error">
+                                { for r.problems.iter().map(|p| html! { <li>{ say.say(p) }</li> }) }
+                            </ul>
+                        }
+                        if let Some(a) = &r.answered {
+                            <p class={classes!("answered", if a.accepted { "ok" } else { "invalid" })}>
+                                { tx.sim_answered_on() }{ " " }<code>{ &a.topic }</code>{ ": " }<code>{ &a.payload }</code>
+                            </p>
+                        } else if r.awaits_answer {
+                            <p class="actions"><button type="button" class="answer" onclick={answer}>{ tx.answer() }</button></p>
+                        }
+                    </li>
+                }
+            }) }
+        </ol>
+        </>
     }
 }
 
