@@ -202,9 +202,12 @@ impl Reducible for ConnectState {
             ConnectAction::Tick(now) => next.now = now,
             ConnectAction::Host(v) => form.host = v,
             ConnectAction::Transport(t) => {
-                // A port left at the old transport's default follows the new one.
-                if form.port.is_empty() || form.port == form.transport.default_port().to_string() {
-                    form.port = t.default_port().to_string();
+                // A port left at the old transport's default follows the
+                // new one: the local IoTDA's for a host on this computer.
+                let old = form.transport;
+                let defaults = [old.default_port(), old.local_port()].map(|p| p.to_string());
+                if form.port.is_empty() || defaults.contains(&form.port) {
+                    form.port = t.port_for(&form.host).to_string();
                 }
                 form.transport = t;
             }
@@ -527,6 +530,39 @@ mod tests {
             "timestamp day 30 does not exist in 2025-02"
         );
         assert_eq!(s.derive().settings(), None);
+    }
+
+    #[test]
+    fn a_transport_on_this_computer_takes_the_local_platforms_port() {
+        let s = apply(
+            ConnectState::restore(None, Some(ts("2026112813"))),
+            vec![
+                ConnectAction::Host("127.0.0.1".into()),
+                ConnectAction::Transport(Transport::Ws),
+            ],
+        );
+        assert_eq!(s.form.port, "9001");
+        let s = apply(s, vec![ConnectAction::Transport(Transport::Wss)]);
+        assert_eq!(s.form.port, "8443");
+        let s = apply(
+            s,
+            vec![
+                ConnectAction::Host(endpoint::LEGACY_HOST.into()),
+                ConnectAction::Transport(Transport::Mqtts),
+            ],
+        );
+        assert_eq!(s.form.port, "8883");
+        let s = apply(s, vec![ConnectAction::Transport(Transport::Wss)]);
+        assert_eq!(s.form.port, "443");
+        // A port the user typed stays.
+        let s = apply(
+            s,
+            vec![
+                ConnectAction::Port("9443".into()),
+                ConnectAction::Transport(Transport::Mqtts),
+            ],
+        );
+        assert_eq!(s.form.port, "9443");
     }
 
     #[test]

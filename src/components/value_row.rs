@@ -20,6 +20,10 @@ pub struct ValueRowProps {
     /// Whether the row has a copy button.
     #[prop_or(true)]
     pub copy: bool,
+    /// What the copy button says it copies, when the label alone would
+    /// name several buttons of the page alike (default: the label).
+    #[prop_or_default]
+    pub what: Option<AttrValue>,
 }
 
 /// Label, value and copy button on one row.
@@ -34,7 +38,8 @@ pub fn ValueRow(props: &ValueRowProps) -> Html {
                 { shown.unwrap_or(AttrValue::Static("—")) }
             </output>
             if props.copy {
-                <CopyButton {text} what={props.label.clone()} disabled={props.value.is_none()} />
+                <CopyButton {text} what={props.what.clone().unwrap_or_else(|| props.label.clone())}
+                    disabled={props.value.is_none()} />
             }
         </div>
     }

@@ -105,6 +105,7 @@ iotda_core::catalog! {
     }
     /// The Console ([`crate::state::console`], [`crate::pages::console`]).
     mod console {
+        LOCAL_BROKER = "Filled for the local IoTDA of the run command: ws://127.0.0.1:9001/mqtt, no TLS, IoTDA mode off; ClientId, user name and password are kept.";
         WSS_ONLY = "The Connection page uses {scheme} on port {port}; a browser can only use MQTT over WebSocket, so the console connects with wss on port 443.";
         NO_CREDENTIALS = "No credentials yet: type the device id and secret on the Connection page (or the ClientId, user name and password here).";
         CLEARTEXT = "the password goes to {host} in clear text over ws://, without TLS: anyone on the way can read it; tick TLS (wss://, IoTDA: port 443)";

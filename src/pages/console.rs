@@ -168,7 +168,11 @@ fn ConnectionCard() -> Html {
         let dispatcher = state.dispatcher();
         let form = form.clone();
         Callback::from(move |_: MouseEvent| {
-            dispatcher.dispatch(ConsoleAction::Form(Box::new(form.local_broker())))
+            // Its own note: the previous one (a prefill's) no longer holds.
+            dispatcher.dispatch(ConsoleAction::Prefill(
+                Box::new(form.local_broker()),
+                Some(Said::new(said::LOCAL_BROKER)),
+            ))
         })
     };
     let on_connect = {

@@ -22,16 +22,6 @@ use yew::Reducible;
 use super::dropped::{self, Refused, TakeoverWatch};
 use super::ConnectForm;
 
-/// Whether `host` is this machine by its name or address (`localhost`,
-/// `*.localhost`, `127.0.0.0/8`, `::1`).
-fn is_loopback(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
-        || host.eq_ignore_ascii_case("localhost")
-        || host.to_ascii_lowercase().ends_with(".localhost")
-}
-
 /// The MQTT version chosen in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum MqttVersion {
@@ -230,7 +220,11 @@ impl ConsoleForm {
     /// and loopback addresses count as loopback.
     pub fn cleartext_warning(&self) -> Option<Said> {
         let host = self.host.trim();
-        if self.tls || self.password.is_empty() || host.is_empty() || is_loopback(host) {
+        if self.tls
+            || self.password.is_empty()
+            || host.is_empty()
+            || iotda_core::endpoint::is_loopback_host(host)
+        {
             return None;
         }
         Some(Said::new(said::CLEARTEXT).with("host", host))

@@ -107,6 +107,29 @@ impl Transport {
         }
     }
 
+    /// The port of this transport on the kit's local IoTDA as
+    /// `scripts/run.sh` starts it (`iotda-kit platform --ws-port 9001`:
+    /// MQTT 1883, MQTTS 8883, WS 9001, WSS 8443): our choice, used for a
+    /// host on this computer.
+    pub fn local_port(self) -> u16 {
+        match self {
+            Self::Mqtt => 1883,
+            Self::Mqtts => 8883,
+            Self::Ws => 9001,
+            Self::Wss => 8443,
+        }
+    }
+
+    /// The port this transport is expected on at `host`: the local IoTDA's
+    /// for a host on this computer, IoTDA's otherwise.
+    pub fn port_for(self, host: &str) -> u16 {
+        if is_loopback_host(host) {
+            self.local_port()
+        } else {
+            self.default_port()
+        }
+    }
+
     /// Whether the connection is encrypted.
     pub fn is_tls(self) -> bool {
         matches!(self, Self::Mqtts | Self::Wss)
@@ -238,6 +261,19 @@ pub fn parse_port(text: &str) -> Result<u16, EndpointError> {
 pub fn is_iotda_host(host: &str) -> bool {
     let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
     host.ends_with(".myhuaweicloud.com")
+}
+
+/// Whether `host` names this computer: `localhost` (or `*.localhost`) or
+/// a loopback address. Names are not resolved.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Checks a host name or IP address typed by a user.
@@ -690,6 +726,29 @@ mod tests {
         let good = Endpoint::new("127.0.0.1", Transport::Mqtts);
         assert!(good.problems(&Auth::Certificate).is_empty());
         assert_eq!(good.check(), Ok(()));
+    }
+
+    #[test]
+    fn a_host_on_this_computer_expects_the_local_platforms_ports() {
+        for host in [
+            "127.0.0.1",
+            "localhost",
+            "::1",
+            "[::1]",
+            "a.localhost",
+            "127.1.2.3",
+        ] {
+            assert!(is_loopback_host(host), "{host}");
+            assert_eq!(Transport::Ws.port_for(host), 9001, "{host}");
+        }
+        for host in [LEGACY_HOST, "10.0.0.2", "localhost.example.com", ""] {
+            assert!(!is_loopback_host(host), "{host}");
+            assert_eq!(Transport::Ws.port_for(host), 80, "{host}");
+        }
+        assert_eq!(
+            Transport::ALL.map(Transport::local_port),
+            [1883, 8883, 9001, 8443]
+        );
     }
 
     #[test]

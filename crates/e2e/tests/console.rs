@@ -311,6 +311,12 @@ async fn console_explains_a_broker_that_is_not_there_and_keeps_the_form() {
     browser.click("#console-local").await;
     assert_eq!(browser.value("#console-port").await, "9001");
     assert_eq!(browser.value("#console-host").await, "127.0.0.1");
+    // The note says what was filled, not the Connection page's endpoint.
+    let note = browser.text("#console-note").await;
+    assert!(
+        note.contains("ws://127.0.0.1:9001/mqtt") && !note.contains("443"),
+        "{note}"
+    );
     browser.fill("#console-port", "9").await;
     browser.fill("#console-client-id", "nobody").await;
     // The local broker is plain ws.

@@ -90,6 +90,11 @@ async fn connect_page_computes_credentials_and_keeps_non_secret_fields() {
     browser
         .wait_text("#platform-ca-which", |t| t.contains("tls/platform-ca.crt"))
         .await;
+    // On this computer a transport takes the local IoTDA's port.
+    browser.select("#transport", "ws").await;
+    assert_eq!(browser.value("#port").await, "9001");
+    browser.select("#transport", "mqtts").await;
+    assert_eq!(browser.value("#port").await, "8883");
     browser
         .fill(
             "#host",
@@ -259,6 +264,41 @@ async fn certificates_page_makes_ca_verification_and_device_certificates_openssl
         .make_verification_and_device("0123456789abcdef", "node-0001")
         .await;
     let shown_sha1 = browser.text("#device-fingerprint-sha1").await;
+
+    // With three certificates shown, every copy button has a name of its own.
+    let names = browser
+        .client
+        .execute(
+            "return [...document.querySelectorAll('button.copy, button[aria-label^=\"Copy\"]')]
+                .map(b => b.getAttribute('aria-label'));",
+            vec![],
+        )
+        .await
+        .expect("copy buttons");
+    let names: Vec<String> = serde_json::from_value(names).expect("names");
+    assert!(names.len() >= 6, "{names:?}");
+    let unique: std::collections::BTreeSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("SHA-256 (") && n.contains("IoTDA Kit Test CA")),
+        "{names:?}"
+    );
+    // The "working" mark is drawn by the style sheet (a spinning ring), not
+    // an emoji that needs a font.
+    let mark = browser
+        .client
+        .execute(
+            "const s = document.createElement('span'); s.className = 'status working';
+             document.body.append(s);
+             const b = getComputedStyle(s, '::before');
+             const out = [b.content, b.animationName, b.borderTopStyle]; s.remove(); return out;",
+            vec![],
+        )
+        .await
+        .expect("working mark");
+    assert_eq!(mark, serde_json::json!(["\"\"", "spin", "solid"]));
 
     let dir = iotda_testkit::Scratch::new("e2e-certificates");
     for (css, file) in [

@@ -331,9 +331,13 @@ fn cert_summary(t: &Texts, id: &str, view: &CertView, colons: bool) -> Html {
                     { if view.self_signed { t.self_signed() } else { "" } }
                 </dd>
             </dl>
+            // Each certificate's copy buttons are named by its subject: the
+            // page shows several certificates at once.
             <ValueRow id={format!("{id}-fingerprint-sha256")} label="SHA-256"
+                what={format!("SHA-256 ({})", view.subject)}
                 value={AttrValue::from(fingerprint(&view.sha256))} />
             <ValueRow id={format!("{id}-fingerprint-sha1")} label="SHA-1"
+                what={format!("SHA-1 ({})", view.subject)}
                 value={AttrValue::from(fingerprint(&view.sha1))} />
         </div>
     }

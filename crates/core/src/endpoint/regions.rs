@@ -182,11 +182,7 @@ pub fn platform_ca(host: &str) -> PlatformCa {
     if lower == LEGACY_HOST {
         return PlatformCa::Basic;
     }
-    if lower == "localhost"
-        || lower
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
-    {
+    if crate::endpoint::is_loopback_host(&lower) {
         return PlatformCa::Local;
     }
     match region_of(&lower) {
