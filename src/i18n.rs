@@ -229,6 +229,9 @@ texts! {
     credentials_pending: "Fill in the device fields above; the values update as you type.", "请填写上面的设备信息，这里的值会随输入实时更新。";
     settings: "Ready-to-paste settings", "可直接粘贴的配置";
     platform_ca_heading: "Platform CA certificate", "平台 CA 证书";
+    ca_replace_warning: "A CA is held here: this replaces it. The verification and device certificates made from it stay, but no longer chain to the CA on this page, and the platform knows only the CA you uploaded. Download rootCA.pem and rootCA.key first if you still need them.", "此处已有一个 CA 证书：此操作会替换它。由它签发的验证证书和设备证书会保留，但不再与本页的 CA 对应，而平台只认你已上传的 CA。如仍需要旧 CA，请先下载 rootCA.pem 和 rootCA.key。";
+    ca_replace_confirm: "Replace the CA", "替换 CA";
+    ca_replace_keep: "Keep the CA held", "保留现有 CA";
     settings_pending: "Settings appear here once the device and endpoint fields are valid.", "设备和接入地址填写正确后，这里会显示配置。";
     broker_url: "Broker URL: ", "Broker 地址：";
     mosquitto_command: "mosquitto_pub command", "mosquitto_pub 命令";

@@ -105,10 +105,15 @@ async fn the_console_keeps_its_state_when_the_user_visits_another_page() {
     settle().await;
     find(&root, "a.navlink[href='/console']").click();
     settle().await;
-    let port: web_sys::HtmlInputElement = find(&root, "#console-port").dyn_into().unwrap();
-    port.set_value("1");
-    port.dispatch_event(&web_sys::Event::new("input").unwrap())
-        .unwrap();
+    // A fresh workspace's host still has its `{prefix}`: a local one.
+    for (css, value) in [("#console-host", "127.0.0.1"), ("#console-port", "1")] {
+        let input: web_sys::HtmlInputElement = find(&root, css).dyn_into().unwrap();
+        input.set_value(value);
+        input
+            .dispatch_event(&web_sys::Event::new("input").unwrap())
+            .unwrap();
+        settle().await;
+    }
     settle().await;
     find(&root, "#console-connect").click();
     settle().await;

@@ -95,7 +95,13 @@ async fn typing_shows_client_id_username_and_password() {
     // An old hour with sign type 1 is flagged next to the timestamp.
     assert!(text(&root, "#timestamp-warning").contains("hour(s) behind"));
 
-    // The settings use the same values.
+    // The settings use the same values, once the host has no `{prefix}`.
+    type_into(
+        &root,
+        "#host",
+        "a1b2c3.st1.iotda-device.cn-north-4.myhuaweicloud.com",
+    )
+    .await;
     let cmd = text(&root, "#mosquitto-cmd");
     assert!(cmd.contains("-i 5f8d_node1_0_1_2025041401"), "{cmd}");
     assert!(cmd.contains(VECTOR_PASSWORD));

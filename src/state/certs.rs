@@ -417,6 +417,9 @@ pub struct CertsState {
     pub errors: SmallMap<Field, Said>,
     /// What finished jobs returned.
     pub results: Results,
+    /// The user was told that the CA step replaces the CA held, and may
+    /// now confirm.
+    pub replace_asked: bool,
 }
 
 /// A change to the page state.
@@ -430,6 +433,9 @@ pub enum CertsAction {
     Mode(CaMode),
     /// A file was chosen or dropped for `field`: its name and bytes.
     File(Field, String, Vec<u8>),
+    /// The CA step was asked for while a CA is held: `true` asks the user
+    /// to confirm replacing it, `false` keeps it.
+    AskReplace(bool),
     /// A job was sent to the worker.
     Started(Step, u32),
     /// A job could not be sent: its inputs are incomplete.
@@ -476,6 +482,7 @@ impl Reducible for CertsState {
                     }
                 }
             }
+            CertsAction::AskReplace(ask) => next.replace_asked = ask,
             CertsAction::Started(step, id) => {
                 next.clear_step(step);
                 next.jobs
@@ -498,6 +505,10 @@ impl Reducible for CertsState {
                     }
                 }
             }
+        }
+        // Once a new CA is held, replacing it asks again.
+        if next.results.ca != self.results.ca {
+            next.replace_asked = false;
         }
         if next == *self {
             self
@@ -577,6 +588,13 @@ fn days(field: Field, text: &str) -> Result<u32, JobError> {
 }
 
 impl CertsState {
+    /// Whether running `step` must first ask the user: the CA step replaces
+    /// a CA that is held (and that certificates may have been issued from)
+    /// and the user has not been asked yet.
+    pub fn must_ask_before(&self, step: Step) -> bool {
+        step == Step::Ca && self.results.ca.is_some() && !self.replace_asked
+    }
+
     /// State from a saved form, if any.
     pub fn restore(saved: Option<CertsForm>) -> Self {
         Self {
@@ -1044,6 +1062,28 @@ pub(crate) mod tests {
                 done(2, Outcome::Issued(issued("/CN=node-1", Some("DEVICE KEY")))),
             ],
         )
+    }
+
+    #[test]
+    fn replacing_a_held_ca_is_asked_first() {
+        assert!(!CertsState::default().must_ask_before(Step::Ca));
+        let s = with_ca_and_device();
+        assert!(s.must_ask_before(Step::Ca));
+        assert!(!s.must_ask_before(Step::Device));
+        let asked = apply(s.clone(), vec![CertsAction::AskReplace(true)]);
+        assert!(!asked.must_ask_before(Step::Ca));
+        let kept = apply(asked.clone(), vec![CertsAction::AskReplace(false)]);
+        assert!(kept.must_ask_before(Step::Ca));
+        assert_eq!(kept.results, s.results);
+        // A failed attempt does not ask again; a new CA held does.
+        let started = apply(asked, vec![CertsAction::Started(Step::Ca, 9)]);
+        assert!(!started.must_ask_before(Step::Ca));
+        let new_ca = Outcome::Ca {
+            ca: issued("/CN=Root 2", Some("CA KEY 2")),
+            created: true,
+        };
+        let replaced = apply(started, vec![done(9, new_ca)]);
+        assert!(replaced.must_ask_before(Step::Ca));
     }
 
     #[test]

@@ -490,7 +490,22 @@ async fn certificates_page_shows_specific_errors_and_keeps_working() {
     browser.click("#ca-mode-import").await;
     browser.paste("#ca-cert", &ca_pem).await;
     browser.paste("#ca-key", &device_key).await;
+    // A CA is held: replacing it is asked first; keeping it changes nothing.
     browser.click("#ca-import").await;
+    let warning = browser.text("#ca-replace-warning").await;
+    assert!(warning.contains("this replaces it"), "{warning}");
+    browser.click("#ca-replace-keep").await;
+    assert!(browser
+        .client
+        .find(Locator::Css("#ca-replace-warning"))
+        .await
+        .is_err());
+    assert_eq!(
+        browser.text("#ca-subject").await,
+        "/C=CN/O=IoTDA Kit Test/CN=IoTDA Kit Test CA"
+    );
+    browser.click("#ca-import").await;
+    browser.click("#ca-replace-confirm").await;
     let error = browser.text("#ca-key-error").await;
     assert!(
         error.contains("does not belong to the CA certificate"),

@@ -9,6 +9,26 @@ use crate::worker::protocol::Field;
 
 const PEM: &str = "application/x-pem-file";
 
+/// The CA step asked for while a CA is held: replace it, or keep it.
+fn replace_warning(certs: &Certs) -> Html {
+    let t = certs.t;
+    let run = certs.run.clone();
+    let keep = certs.state.dispatcher();
+    html! {
+        <div class="note" id="ca-replace-warning" role="alert">
+            <p>{ t.ca_replace_warning() }</p>
+            <p class="actions">
+                <button type="button" id="ca-replace-confirm"
+                    onclick={Callback::from(move |_: MouseEvent| run.emit(Step::Ca))}>{ t.ca_replace_confirm() }</button>
+                <button type="button" class="secondary" id="ca-replace-keep"
+                    onclick={Callback::from(move |_: MouseEvent| keep.dispatch(CertsAction::AskReplace(false)))}>
+                    { t.ca_replace_keep() }
+                </button>
+            </p>
+        </div>
+    }
+}
+
 /// Step 1: create or import the device CA.
 pub(super) fn ca_card(certs: &Certs) -> Html {
     let state = &certs.state;
@@ -53,6 +73,9 @@ pub(super) fn ca_card(certs: &Certs) -> Html {
                 { certs.pem(Field::CaKey, t.ca_key(), t.ca_key_hint()) }
                 { certs.secret(Field::CaPassphrase, t.key_passphrase(), Some(t.encrypted_key_hint())) }
                 { certs.action(Step::Ca, "ca-import", t.ca_use()) }
+            }
+            if state.replace_asked {
+                { replace_warning(certs) }
             }
             <p class="note" id="ca-key-note">{ t.ca_key_note() }</p>
             if let Some(ca) = &state.results.ca {

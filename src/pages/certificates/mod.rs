@@ -77,6 +77,7 @@ pub fn CertificatesPage() -> Html {
         let state = state.clone();
         let worker = worker.clone();
         Callback::from(move |step: Step| match state.job(step) {
+            Ok(_) if state.must_ask_before(step) => state.dispatch(CertsAction::AskReplace(true)),
             Ok(job) => {
                 let id = next_id.borrow().get();
                 next_id.borrow().set(id.wrapping_add(1).max(1));
