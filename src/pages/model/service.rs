@@ -6,6 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::hooks::use_i18n::{use_say, use_texts};
+use crate::i18n::Texts;
 use crate::messages::Say;
 use crate::state::model::{
     DraftError, ModelAction, ModelState, Place, PropertyDraft, ServiceDraft,
@@ -106,47 +107,90 @@ struct PropertyRowProps {
     dispatcher: UseReducerDispatcher<ModelState>,
 }
 
-/// The draft's field behind each text input: (input id suffix, the
-/// field's name in [`DraftError::field`]).
-const TEXT_FIELDS: [(&str, &str); 8] = [
-    ("name", "name"),
-    ("min", "min"),
-    ("max", "max"),
-    ("step", "step"),
-    ("maxlen", "max_length"),
-    ("unit", "unit"),
-    ("method", "method"),
-    ("enum", "enum_list"),
+/// A text input of a property row.
+struct Column {
+    /// Its element id's suffix (`p-{i}-{j}-{suffix}`).
+    suffix: &'static str,
+    /// The field's name in [`DraftError::field`].
+    field: &'static str,
+    /// Its CSS class.
+    class: &'static str,
+    /// Its accessible name.
+    label: fn(&Texts) -> String,
+    /// The draft's text it shows.
+    text: fn(&PropertyDraft) -> &String,
+    /// The draft's text it changes.
+    slot: fn(&mut PropertyDraft) -> &mut String,
+}
+
+/// The row's text inputs, in table order (the data type's select goes
+/// after the first).
+const COLUMNS: [Column; 8] = [
+    Column {
+        suffix: "name",
+        field: "name",
+        class: "mono",
+        label: |t| t.property().to_owned(),
+        text: |d| &d.name,
+        slot: |d| &mut d.name,
+    },
+    Column {
+        suffix: "min",
+        field: "min",
+        class: "num",
+        label: |t| t.min().to_owned(),
+        text: |d| &d.min,
+        slot: |d| &mut d.min,
+    },
+    Column {
+        suffix: "max",
+        field: "max",
+        class: "num",
+        label: |t| t.max().to_owned(),
+        text: |d| &d.max,
+        slot: |d| &mut d.max,
+    },
+    Column {
+        suffix: "step",
+        field: "step",
+        class: "num",
+        label: |t| t.step().to_owned(),
+        text: |d| &d.step,
+        slot: |d| &mut d.step,
+    },
+    Column {
+        suffix: "maxlen",
+        field: "max_length",
+        class: "num",
+        label: |t| t.max_length().to_owned(),
+        text: |d| &d.max_length,
+        slot: |d| &mut d.max_length,
+    },
+    Column {
+        suffix: "unit",
+        field: "unit",
+        class: "num",
+        label: |t| t.unit().to_owned(),
+        text: |d| &d.unit,
+        slot: |d| &mut d.unit,
+    },
+    Column {
+        suffix: "method",
+        field: "method",
+        class: "num",
+        label: |t| format!("{} (R, W, E)", t.access()),
+        text: |d| &d.method,
+        slot: |d| &mut d.method,
+    },
+    Column {
+        suffix: "enum",
+        field: "enum_list",
+        class: "",
+        label: |t| t.enum_list().to_owned(),
+        text: |d| &d.enum_list,
+        slot: |d| &mut d.enum_list,
+    },
 ];
-
-/// Writes `value` into the draft's field named `field`.
-fn set_field(draft: &mut PropertyDraft, field: &str, value: String) {
-    let slot = match field {
-        "name" => &mut draft.name,
-        "min" => &mut draft.min,
-        "max" => &mut draft.max,
-        "step" => &mut draft.step,
-        "max_length" => &mut draft.max_length,
-        "unit" => &mut draft.unit,
-        "method" => &mut draft.method,
-        _ => &mut draft.enum_list,
-    };
-    *slot = value;
-}
-
-/// The draft's text in the field named `field`.
-fn field_text<'a>(draft: &'a PropertyDraft, field: &str) -> &'a str {
-    match field {
-        "name" => &draft.name,
-        "min" => &draft.min,
-        "max" => &draft.max,
-        "step" => &draft.step,
-        "max_length" => &draft.max_length,
-        "unit" => &draft.unit,
-        "method" => &draft.method,
-        _ => &draft.enum_list,
-    }
-}
 
 #[component]
 fn PropertyRow(props: &PropertyRowProps) -> Html {
@@ -163,38 +207,20 @@ fn PropertyRow(props: &PropertyRowProps) -> Html {
         })
     };
     let id = |name: &str| format!("p-{i}-{j}-{name}");
-    let label = |field: &str| match field {
-        "name" => t.property().to_owned(),
-        "min" => t.min().to_owned(),
-        "max" => t.max().to_owned(),
-        "step" => t.step().to_owned(),
-        "max_length" => t.max_length().to_owned(),
-        "unit" => t.unit().to_owned(),
-        "method" => format!("{} (R, W, E)", t.access()),
-        _ => t.enum_list().to_owned(),
-    };
-    let cell = |(suffix, field): (&'static str, &'static str)| {
-        let invalid = props.errors.iter().any(|e| e.field == field);
+    let cell = |column: &Column| {
+        let invalid = props.errors.iter().any(|e| e.field == column.field);
         let oninput = {
-            let dispatcher = props.dispatcher.clone();
-            let draft = props.draft.clone();
+            let (dispatcher, draft, slot) =
+                (props.dispatcher.clone(), props.draft.clone(), column.slot);
             Callback::from(move |e: InputEvent| {
                 let mut draft = draft.clone();
-                set_field(
-                    &mut draft,
-                    field,
-                    e.target_unchecked_into::<HtmlInputElement>().value(),
-                );
+                *slot(&mut draft) = e.target_unchecked_into::<HtmlInputElement>().value();
                 dispatcher.dispatch(ModelAction::Property(i, j, Box::new(draft)));
             })
         };
-        let class = match suffix {
-            "name" => "mono",
-            "enum" => "",
-            _ => "num",
-        };
         html! {
-            <td><input id={id(suffix)} {class} aria-label={label(field)} value={field_text(&props.draft, field).to_owned()} {oninput}
+            <td><input id={id(column.suffix)} class={column.class} aria-label={(column.label)(t)}
+                value={(column.text)(&props.draft).clone()} {oninput}
                 aria-invalid={invalid.then_some("true")}
                 aria-describedby={invalid.then(|| id("errors"))} /></td>
         }
@@ -216,7 +242,7 @@ fn PropertyRow(props: &PropertyRowProps) -> Html {
     html! {
         <>
             <tr>
-                { cell(TEXT_FIELDS[0]) }
+                { cell(&COLUMNS[0]) }
                 <td>
                     <select id={id("type")} aria-label={t.data_type()} onchange={on_type}>
                         { for DataType::ALL.iter().map(|t| html! {
@@ -224,7 +250,7 @@ fn PropertyRow(props: &PropertyRowProps) -> Html {
                         }) }
                     </select>
                 </td>
-                { for TEXT_FIELDS[1..].iter().copied().map(cell) }
+                { for COLUMNS[1..].iter().map(cell) }
                 <td><input type="checkbox" id={id("required")} aria-label={t.required()} checked={p.required} onchange={on_required} /></td>
                 <td><button type="button" class="secondary" onclick={on_remove} aria-label={format!("{} {}", t.remove(), p.name)}>{ "✕" }</button></td>
             </tr>
