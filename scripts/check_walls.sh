@@ -7,7 +7,9 @@
 # - src/web/ is generic browser adapters: it imports no module of the app
 #   (its messages' keys are its own, in src/web/said.rs);
 # - no page touches localStorage: pages read and change the workspace
-#   (hooks/use_workspace.rs stores it through web/storage.rs).
+#   (hooks/use_workspace.rs stores it through web/storage.rs);
+# - the top-level modules of src/ import each other without a circle
+#   (scripts/import_graph.py prints the graph).
 # Comment lines are not code and are skipped.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,4 +32,5 @@ wall "src/store uses a browser crate" '\b(web_sys|js_sys|gloo[a-z_]*|wasm_bindge
 wall "src/store imports a layer above it" 'crate::(web|hooks|pages|components|app)\b' src/store
 wall "src/web imports a module of the app" "crate::$app\\b|crate::\\{[^}]*\\b$app\\b" src/web
 wall "a page touches localStorage" 'local_storage|localStorage|web::storage|\bstorage::' src/pages
+python3 scripts/import_graph.py >/dev/null || failed=1
 exit "$failed"

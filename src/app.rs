@@ -18,7 +18,7 @@ use crate::pages::model::ModelPage;
 use crate::pages::platform::PlatformPage;
 use crate::pages::profiles::ProfilesPage;
 use crate::route::Route;
-use crate::state::certs::CertsMemory;
+use crate::store::certs::CertsMemory;
 use crate::web::offline;
 
 fn switch(route: Route) -> Html {

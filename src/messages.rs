@@ -97,8 +97,8 @@ pub fn lines(list: impl IntoIterator<Item = Message>) -> Option<Message> {
 /// A JSON syntax error as a message: serde_json's words for what is wrong
 /// (its error codes, which it shows only as English text: the one place
 /// the page reads a library's English, to give each code a key of
-/// [`keys::json`]) and where. A data error (a wrong type) has no code and
-/// is shown as serde_json writes it.
+/// [`keys::json`]) and where. A data error (a wrong type) and any other
+/// class get a key of their own: no library English reaches the page.
 pub fn json(e: &serde_json::Error) -> Message {
     use keys::json as k;
     const CODES: [Key; 18] = [
@@ -127,10 +127,7 @@ pub fn json(e: &serde_json::Error) -> Message {
     let said = CODES
         .iter()
         .find(|k| Message::new(**k).to_string() == what)
-        .map_or_else(
-            || Message::new(keys::plain::TEXT).with("text", what),
-            |k| Message::new(*k),
-        );
+        .map_or_else(|| data_error(e, what), |k| Message::new(*k));
     if e.line() == 0 {
         return said;
     }
@@ -138,6 +135,22 @@ pub fn json(e: &serde_json::Error) -> Message {
         .with_message("what", said)
         .with("line", e.line())
         .with("column", e.column())
+}
+
+/// A JSON error that is not a syntax error: a missing field named, any
+/// other wrong type or shape in words of our own.
+fn data_error(e: &serde_json::Error, what: &str) -> Message {
+    use keys::json as k;
+    if e.classify() != serde_json::error::Category::Data {
+        return Message::new(k::UNREADABLE);
+    }
+    match what
+        .strip_prefix("missing field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        Some(field) => Message::new(k::MISSING_FIELD).with("field", field),
+        None => Message::new(k::WRONG_SHAPE),
+    }
 }
 
 /// Why a messages file or a message off the wire cannot be read.
@@ -565,6 +578,29 @@ mod tests {
             };
             assert_ne!(what.key(), keys::plain::TEXT, "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn data_errors_get_our_words_not_serde_s() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Named {
+            #[allow(dead_code)]
+            name: u32,
+        }
+        let what = |text: &str| {
+            let e = serde_json::from_str::<Named>(text).unwrap_err();
+            let m = json(&e);
+            assert_eq!(m.key(), keys::json::AT, "{text}");
+            let Some((_, iotda_core::text::Arg::Message(what))) = m.args().first() else {
+                panic!("{text}: {m:?}");
+            };
+            what.clone()
+        };
+        let missing = what("{}");
+        assert_eq!(missing.key(), keys::json::MISSING_FIELD);
+        assert_eq!(missing.to_string(), "missing field `name`");
+        assert_eq!(what("{\"name\": \"x\"}").key(), keys::json::WRONG_SHAPE);
+        assert_eq!(what("7").key(), keys::json::WRONG_SHAPE);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The device simulator's worker: the product model, the simulated
 //! device, its reports and its answers to the platform run here, in their
-//! own wasm (see [`crate::state::simulator::Host`] for the protocol), so
+//! own wasm (see [`crate::worker::sim::Host`] for the protocol), so
 //! the page's first load carries none of it. The worker says
 //! [`SimResponse::Ready`] once it listens.
 
@@ -13,8 +13,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-use crate::state::simulator::{Host, SimRequest, SimResponse};
 use crate::worker::seeded_rng;
+use crate::worker::sim::{Host, SimRequest, SimResponse};
 
 /// Entry point of the worker binary: installs the message handler.
 pub fn run() {

@@ -10,8 +10,8 @@ use std::rc::Rc;
 
 use iotda_kit_web::hooks::use_mqtt_client::{use_mqtt_client, MqttClientProvider};
 use iotda_kit_web::hooks::use_workspace::{use_workspace, WorkspaceProvider};
-use iotda_kit_web::state::console::MessageLog;
-use iotda_kit_web::state::ConnectForm;
+use iotda_kit_web::store::connect::ConnectForm;
+use iotda_kit_web::store::console::MessageLog;
 use iotda_kit_web::store::persist::STORAGE_KEY;
 use iotda_kit_web::store::WorkspaceAction;
 use wasm_bindgen_test::*;

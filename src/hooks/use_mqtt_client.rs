@@ -20,16 +20,16 @@ use yew::prelude::*;
 
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::console as said;
-use crate::state::bridge;
-use crate::state::console::{
+use crate::store::bridge;
+use crate::store::console::{
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormError, FormField, LogLimits, MessageLog,
     Status, SubStatus, SubscriptionRow,
 };
-use crate::state::simulator::{SimView, Started, Typed};
 use crate::store::WorkspaceAction;
 use crate::web::mqtt::MqttClient;
 use crate::web::{clock, frame};
 use crate::worker::client::SimWorker;
+use crate::worker::sim::{SimView, Started, Typed};
 
 /// Takes a message that arrived: its topic and payload.
 pub type Handler = Rc<dyn Fn(&str, &[u8])>;

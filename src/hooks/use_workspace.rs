@@ -6,8 +6,8 @@
 use iotda_core::text::Message;
 use yew::prelude::*;
 
-use crate::state::profiles::keys_to_forget;
 use crate::store::persist::{self, Loaded, STORAGE_KEY};
+use crate::store::profiles::keys_to_forget;
 use crate::store::{Workspace, WorkspaceAction};
 use crate::web::storage;
 

@@ -46,7 +46,7 @@ iotda_core::catalog! {
     mod plain {
         TEXT = "{text}";
     }
-    /// The device simulator ([`crate::state::simulator`]).
+    /// The device simulator ([`crate::worker::sim`]).
     mod sim {
         STEP = "step {step}";
         MAX_LENGTH = "at most {n} characters";
@@ -81,7 +81,8 @@ iotda_core::catalog! {
         OVER_LAST = "{label} over the last {n} reports";
         OVER_LAST_ONE = "{label} over the last report";
     }
-    /// serde_json's syntax errors, in its own English ([`super::json`]).
+    /// serde_json's syntax errors, in its own English, and its other
+    /// error classes ([`super::json`]).
     mod json {
         AT = "{what} at line {line} column {column}";
         EOF_LIST = "EOF while parsing a list";
@@ -102,8 +103,11 @@ iotda_core::catalog! {
         TRAILING_COMMA = "trailing comma";
         TRAILING_CHARACTERS = "trailing characters";
         RECURSION_LIMIT = "recursion limit exceeded";
+        MISSING_FIELD = "missing field `{field}`";
+        WRONG_SHAPE = "a value of the wrong type or shape";
+        UNREADABLE = "the JSON could not be read";
     }
-    /// The Console ([`crate::state::console`], [`crate::pages::console`]).
+    /// The Console ([`crate::store::console`], [`crate::pages::console`]).
     mod console {
         LOCAL_BROKER = "Filled for the local IoTDA of the run command: ws://127.0.0.1:9001/mqtt, no TLS, IoTDA mode off; ClientId, user name and password are kept.";
         WSS_ONLY = "The Connection page uses {scheme} on port {port}; a browser can only use MQTT over WebSocket, so the console connects with wss on port 443.";
@@ -140,7 +144,7 @@ iotda_core::catalog! {
         EXPECTS_JSON = "the device simulator expects JSON text";
         UNREADABLE_REQUEST = "the device simulator could not read the request ({why})";
     }
-    /// The Certificates page ([`crate::state::certs`]).
+    /// The Certificates page ([`crate::store::certs`]).
     mod certs {
         DAYS = "enter the validity as a whole number of days, at least 1; got {text}";
         NO_CA = "create or import the device CA in step 1 first";
@@ -151,7 +155,7 @@ iotda_core::catalog! {
         WRONG_RESULT = "the certificate worker answered with the wrong result";
         WORKER_FAILED = "the certificate worker failed";
     }
-    /// The Guide's text ([`crate::state::guide`]).
+    /// The Guide's text ([`crate::store::guide`]).
     mod guide {
         NOT_JSON = "the guide's text is not valid JSON: {why}";
     }
@@ -162,7 +166,7 @@ iotda_core::catalog! {
         NO_VERSION = "saved settings have no version; they will be replaced";
         KEPT_UNREAD = "some saved settings could not be read and are kept as they were: {keys}";
     }
-    /// The Model page ([`crate::state::model`]).
+    /// The Model page ([`crate::store::model`]).
     mod model_page {
         NOT_A_MODEL = "this JSON is not a product model: it has no \"service_capabilities\" (a report or another message?)";
         PROPERTY_NAME = "a property needs a name";
@@ -182,7 +186,7 @@ iotda_core::catalog! {
         EXAMPLE = "the guide's example model";
         NAMED = "{name}: {why}";
     }
-    /// The Profiles page ([`crate::state::profiles`]).
+    /// The Profiles page ([`crate::store::profiles`]).
     mod profiles {
         EMPTY_NAME = "a profile has an empty name";
         NOTHING_TO_UNLOCK = "no kept key is waiting to be unlocked";
@@ -233,7 +237,7 @@ iotda_core::catalog! {
         COUNT = "the language file has {count} texts, this version of the page needs {needs}";
     }
     /// The bridge's close codes (docs/bridge.md), with what to do
-    /// ([`crate::state::bridge`]).
+    /// ([`crate::store::bridge`]).
     mod bridge {
         UNREACHABLE = "the bridge could not reach the platform (name not resolved, connection refused or no answer in 30 s): check the host and port the bridge was started with";
         UNKNOWN_CA = "the bridge does not trust the platform's certificate (unknown CA): start it again with --ca naming the platform's CA certificate ({ca})";
@@ -248,12 +252,12 @@ iotda_core::catalog! {
         RUNNING = "The bridge is running at {url}.";
         NOT_RUNNING = "The bridge does not answer at {url}. Start it with the command above; this page checks again every 3 seconds.";
     }
-    /// The Console's takeover loop ([`crate::state::dropped`]).
+    /// The Console's takeover loop ([`crate::store::dropped`]).
     mod dropped {
         TAKEOVER = "another client is using this device id: the broker accepted the connection and closed it within seconds, {count} times in a row, as it does when a second client connects with the same ClientId {client_id}. IoTDA keeps one connection per device: stop the other client (or the device itself), or try with another device. The Console stopped reconnecting.";
     }
     /// The Console's "Local platform" preset
-    /// ([`crate::state::local_platform`]).
+    /// ([`crate::store::local_platform`]).
     mod local_platform {
         FILLED = "Filled for {device} of the local platform: {url}, with its secret and sign type 0 (the platform does not check the hour).";
         FILLED_WSS = "Filled for {device} of the local platform: {url}. The device is registered with secure_access, so the platform takes it over wss:// only: the browser must trust the platform's CA ({ca}, imported as an authority), or the connection fails.";
@@ -261,7 +265,7 @@ iotda_core::catalog! {
         NO_LISTENER = "the local platform has no {scheme}:// listener for devices";
         BAD_URL = "the local platform named its WebSocket listener {url}, which is not ws://host:port/path";
     }
-    /// The Platform page ([`crate::state::platform`],
+    /// The Platform page ([`crate::store::platform`],
     /// [`crate::pages::platform`]).
     mod platform {
         NO_ANSWER = "the local platform did not answer: the network is off or it stopped";

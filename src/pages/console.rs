@@ -32,13 +32,13 @@ use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::keys::console as said;
 use crate::messages::Say;
-use crate::state::bridge::{through_bridge, BRIDGE_PORT};
-use crate::state::console::{
+use crate::store::bridge::{through_bridge, BRIDGE_PORT};
+use crate::store::connect::{AuthMode, ConnectForm, ConnectState};
+use crate::store::console::{
     answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
     ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog, MqttVersion,
     PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
-use crate::state::{AuthMode, ConnectForm, ConnectState};
 use crate::store::Connect;
 use crate::web::clock;
 use crate::web::mqtt::MqttClient;

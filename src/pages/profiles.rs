@@ -3,7 +3,7 @@
 //! private keys, and forget everything the app keeps in this browser.
 //!
 //! The rules (what a profile holds, what asks first, the file format) are
-//! in [`crate::state::profiles`]; this module gathers the work from each
+//! in [`crate::store::profiles`]; this module gathers the work from each
 //! page's storage key and the tab's memory, writes a profile back there,
 //! and has the certificate worker encrypt and decrypt private keys: no PKI
 //! code here.
@@ -22,8 +22,8 @@ use crate::hooks::use_workspace::{forget_stored, use_workspace, WorkspaceHandle}
 use crate::i18n::Texts;
 use crate::messages::keys::profiles as said;
 use crate::messages::Say;
-use crate::state::certs::CertsMemory;
-use crate::state::profiles::{
+use crate::store::certs::CertsMemory;
+use crate::store::profiles::{
     file_name, file_of, Confirm, ImportError, ImportPlan, Notice, Plan, Profile, ProfilesAction,
     ProfilesState, Restored, SaveError, Stored, UnlockProblem, Work,
 };
@@ -535,7 +535,7 @@ fn row(
     } else {
         kept.join(", ")
     };
-    let cert = |label: &'static str, cert: Option<&crate::state::certs::PublicCert>| {
+    let cert = |label: &'static str, cert: Option<&crate::store::certs::PublicCert>| {
         cert.map(|c| {
             html! {
                 <><dt>{ label }</dt><dd class="mono">{ format!("{} SHA-256 {}", c.view.subject, c.view.sha256) }</dd></>

@@ -9,7 +9,18 @@
 //! page reads another page's storage: the Console and the Guide read the
 //! Connection form, the secret and the certificates from here.
 
+pub mod bridge;
+pub mod certs;
+pub mod connect;
+pub mod console;
+pub mod dropped;
+pub mod guide;
+pub mod local_platform;
+pub mod model;
+pub mod openssl;
 pub mod persist;
+pub mod platform;
+pub mod profiles;
 pub mod secrets;
 
 use std::rc::Rc;
@@ -17,12 +28,12 @@ use std::rc::Rc;
 use iotda_core::iotda::ProductModel;
 use yew::Reducible;
 
-use crate::state::certs::{CertsForm, IssuedPublic};
-use crate::state::console::SavedConsole;
-use crate::state::guide::Progress;
-use crate::state::profiles::{ProfileStore, Restored};
-use crate::state::simulator::SavedSimulator;
-use crate::state::ConnectForm;
+use crate::store::certs::{CertsForm, IssuedPublic};
+use crate::store::connect::ConnectForm;
+use crate::store::console::SavedConsole;
+use crate::store::guide::Progress;
+use crate::store::profiles::{ProfileStore, Restored};
+use crate::worker::sim::SavedSimulator;
 pub use secrets::Secret;
 
 /// The Connection page's lasting part.
@@ -229,7 +240,7 @@ impl Reducible for Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::profiles::Profile;
+    use crate::store::profiles::Profile;
 
     fn changed(workspace: &Rc<Workspace>, action: WorkspaceAction) -> Rc<Workspace> {
         workspace.clone().reduce(action)

@@ -16,13 +16,13 @@ use serde::{Deserialize, Serialize};
 
 use super::{Certs, Connect, Platform, Workspace};
 use crate::messages::keys::storage as said;
-use crate::state::certs::{CertsForm, IssuedPublic};
-use crate::state::console::SavedConsole;
-use crate::state::guide::Progress;
-use crate::state::model::read_model;
-use crate::state::profiles::ProfileStore;
-use crate::state::simulator::SavedSimulator;
-use crate::state::ConnectForm;
+use crate::store::certs::{CertsForm, IssuedPublic};
+use crate::store::connect::ConnectForm;
+use crate::store::console::SavedConsole;
+use crate::store::guide::Progress;
+use crate::store::model::read_model;
+use crate::store::profiles::ProfileStore;
+use crate::worker::sim::SavedSimulator;
 use iotda_core::text::{Message, Say as Words};
 
 /// The storage key of the workspace.
@@ -270,8 +270,8 @@ mod tests {
     use super::*;
     #[allow(unused_imports)]
     use crate::messages::english::English as _;
-    use crate::state::certs::CertsState;
-    use crate::state::profiles::parse_file;
+    use crate::store::certs::CertsState;
+    use crate::store::profiles::parse_file;
     use crate::store::{Secret, WorkspaceAction};
     use std::collections::HashMap;
 
@@ -358,7 +358,7 @@ mod tests {
         );
         // Spot checks of what the user sees.
         assert_eq!(w.connect.form.device_id, "6543_dev-01");
-        assert_eq!(w.connect.form.auth, crate::state::AuthMode::Secret);
+        assert_eq!(w.connect.form.auth, crate::store::connect::AuthMode::Secret);
         assert_eq!(w.connect.secret(), "s3cret-remembered");
         let ca = w.certs.issued.ca.as_ref().expect("the CA");
         assert!(ca.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));

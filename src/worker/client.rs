@@ -6,9 +6,9 @@ use yew::Callback;
 use iotda_core::text::Message;
 
 use crate::messages::keys::worker_name as said;
-use crate::state::simulator::{SimRequest, SimResponse};
 use crate::web::worker::{JsonWorker, WorkerResponse};
 use crate::worker::protocol::{Request, Response};
+use crate::worker::sim::{SimRequest, SimResponse};
 
 impl WorkerResponse for Response {
     fn is_ready(&self) -> bool {

@@ -12,6 +12,7 @@
 pub mod client;
 pub mod jobs;
 pub mod protocol;
+pub mod sim;
 
 use std::collections::VecDeque;
 use std::future::Future;

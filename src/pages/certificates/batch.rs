@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::{bytes, Certs};
 use crate::components::download::Download;
 use crate::i18n::Texts;
-use crate::state::certs::Step;
+use crate::store::certs::Step;
 use crate::worker::protocol::Field;
 
 /// Step 5: a key and certificate per node id, with progress and Cancel.

@@ -4,7 +4,7 @@ use yew::prelude::*;
 
 use super::{bytes, cert_summary, Certs};
 use crate::components::download::Download;
-use crate::state::certs::{CaMode, CertsAction, Step};
+use crate::store::certs::{CaMode, CertsAction, Step};
 use crate::worker::protocol::Field;
 
 const PEM: &str = "application/x-pem-file";

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::{bytes, cert_summary, Certs};
 use crate::components::download::Download;
-use crate::state::certs::{Step, Toggle};
+use crate::store::certs::{Step, Toggle};
 use crate::worker::protocol::Field;
 
 const PEM: &str = "application/x-pem-file";

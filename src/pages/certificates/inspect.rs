@@ -5,7 +5,7 @@ use yew::prelude::*;
 use super::{cert_summary, Certs};
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::certs::{Step, Toggle};
+use crate::store::certs::{Step, Toggle};
 use crate::worker::protocol::{Field, ItemView};
 
 /// Step 4: what a PEM or DER file holds, checked against a CA and a key.

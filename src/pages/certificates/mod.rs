@@ -26,7 +26,7 @@ use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::certs::{CertsAction, CertsMemory, CertsState, JobState, Step, Toggle};
+use crate::store::certs::{CertsAction, CertsMemory, CertsState, JobState, Step, Toggle};
 use crate::store::WorkspaceAction;
 use crate::worker::protocol::{CertView, Field, JobError, KeyChoice, Request};
 
@@ -302,7 +302,7 @@ impl Certs {
         html! {
             <details class="openssl">
                 <summary>{ self.t.openssl_equivalent() }</summary>
-                <pre id={format!("{}-openssl", step.id())}><code>{ crate::state::openssl::commands(&self.state, step) }</code></pre>
+                <pre id={format!("{}-openssl", step.id())}><code>{ crate::store::openssl::commands(&self.state, step) }</code></pre>
             </details>
         }
     }
@@ -312,7 +312,7 @@ impl Certs {
 fn cert_summary(t: &Texts, id: &str, view: &CertView, colons: bool) -> Html {
     let fingerprint = |hex: &str| {
         if colons {
-            crate::state::certs::with_colons(hex)
+            crate::store::certs::with_colons(hex)
         } else {
             hex.to_owned()
         }

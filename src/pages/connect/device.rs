@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
-use crate::state::{AuthMode, ConnectAction, ConnectState, Derived, TimestampInput};
+use crate::store::connect::{AuthMode, ConnectAction, ConnectState, Derived, TimestampInput};
 
 /// Props of [`DeviceCard`].
 #[derive(Properties, PartialEq)]

@@ -1,7 +1,7 @@
 //! The Connection page's Doctor card: what a refused device sent, checked
 //! by the core's doctor against the device id and secret on the page, the
 //! answer shown as the user types. The check runs in the simulator's worker
-//! ([`crate::state::doctor`]), started when the card is first used.
+//! ([`crate::worker::sim::doctor`]), started when the card is first used.
 
 use crate::messages::Msg;
 use std::cell::RefCell;
@@ -13,10 +13,10 @@ use yew::prelude::*;
 
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
-use crate::state::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Input, Verdict};
-use crate::state::simulator::{SimRequest, SimResponse};
 use crate::web::clock;
 use crate::worker::client::SimWorker;
+use crate::worker::sim::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Input, Verdict};
+use crate::worker::sim::{SimRequest, SimResponse};
 
 /// The CONNACK codes a device can get, as the options of the card's
 /// choice: value, code, and the number as the device shows it (MQTT
@@ -195,7 +195,7 @@ pub(crate) fn ask(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::doctor::code_of;
+    use crate::worker::sim::doctor::code_of;
 
     #[test]
     fn every_refusal_code_is_offered_in_both_forms_and_read_back() {

@@ -13,7 +13,7 @@ use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::i18n::Texts;
 use crate::messages::keys::{host_preset, region as region_key};
-use crate::state::{ConnectAction, ConnectState, Derived};
+use crate::store::connect::{ConnectAction, ConnectState, Derived};
 
 /// Props of [`EndpointCard`].
 #[derive(Properties, PartialEq)]

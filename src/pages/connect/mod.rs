@@ -15,7 +15,7 @@ use yew::prelude::*;
 use crate::components::value_row::ValueRow;
 use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::{AuthMode, ConnectAction, ConnectState};
+use crate::store::connect::{AuthMode, ConnectAction, ConnectState};
 use crate::store::{Secret, WorkspaceAction};
 use crate::web::clock;
 

@@ -9,7 +9,7 @@ use super::endpoint::region_name;
 use crate::components::copy_button::CopyButton;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::messages::keys::platform_ca as k;
-use crate::state::Settings;
+use crate::store::connect::Settings;
 
 /// Props of [`SettingsCard`].
 #[derive(Properties, PartialEq)]

@@ -17,9 +17,9 @@ use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::bridge as said;
-use crate::state::bridge::{bridge_command, bridge_url, through_bridge, Probe, BRIDGE_PORT};
-use crate::state::console::ConsoleAction;
-use crate::state::ConnectState;
+use crate::store::bridge::{bridge_command, bridge_url, through_bridge, Probe, BRIDGE_PORT};
+use crate::store::connect::ConnectState;
+use crate::store::console::ConsoleAction;
 use crate::web::clock;
 use crate::web::ws::{WsEvent, WsTransport};
 

@@ -1,6 +1,6 @@
 //! Under the Console's status line: the doctor's sentence when the broker
 //! refuses the connection, and the takeover loop when it keeps dropping it
-//! right after accepting it ([`crate::state::dropped`]).
+//! right after accepting it ([`crate::store::dropped`]).
 //!
 //! A refusal is put to the core's doctor (in the simulator's worker, as
 //! for the Connection page's Doctor card): what the Console sent (ClientId,
@@ -16,10 +16,10 @@ use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::Msg;
 use crate::pages::connect::doctor::ask;
-use crate::state::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Verdict};
-use crate::state::AuthMode;
+use crate::store::connect::AuthMode;
 use crate::web::clock;
 use crate::worker::client::SimWorker;
+use crate::worker::sim::doctor::{AttemptInput, DoctorAnswer, DoctorRequest, Verdict};
 
 /// The explanation of the last refusal or of the takeover loop.
 #[component]

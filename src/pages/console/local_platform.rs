@@ -2,7 +2,7 @@
 //! `iotda-kit platform`: a registered device (the Connection page's when
 //! it is registered, else the first) and one click that fills the Console
 //! with the platform's WebSocket address and the device's credentials
-//! ([`crate::state::local_platform`]). Connected so, the device simulator
+//! ([`crate::store::local_platform`]). Connected so, the device simulator
 //! answers the platform's commands.
 
 use iotda_core::text::Message;
@@ -14,8 +14,8 @@ use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_mqtt_client::use_mqtt_client;
 use crate::hooks::use_workspace::use_workspace;
 use crate::pages::platform::{probe, use_get, Api, Said};
-use crate::state::local_platform::fill;
-use crate::state::platform::Device;
+use crate::store::local_platform::fill;
+use crate::store::platform::Device;
 
 /// The preset, when the app is served by the platform; nothing otherwise.
 #[component]

@@ -2,7 +2,7 @@
 //! product model and checked before it goes, periodic reports of simulated
 //! values with a chart per number, and the device's answers to what the
 //! platform asks. The simulator runs in its own worker (see
-//! [`crate::state::simulator::Host`]); this card shows its views, keeps
+//! [`crate::worker::sim::Host`]); this card shows its views, keeps
 //! what the user types, and publishes what the worker hands back.
 
 use std::cell::RefCell;
@@ -25,15 +25,15 @@ use crate::i18n::Texts;
 use crate::messages::keys::{console as said, sim as sim_said};
 use crate::messages::Msg;
 use crate::messages::Say;
-use crate::state::console::{clock_text, MessageLog};
-use crate::state::simulator::{
-    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
-    SimRequest, SimResponse, SimView, Started, Typed, CHART_HEIGHT, CHART_WIDTH,
-};
+use crate::store::console::{clock_text, MessageLog};
 use crate::store::WorkspaceAction;
 use crate::web::clock::wall_ms;
 use crate::web::mqtt::MqttClient;
 use crate::worker::client::SimWorker;
+use crate::worker::sim::{
+    event_time_text, FieldDef, FieldKind, ReplyField, ReplyForm, SavedSimulator, Settings,
+    SimRequest, SimResponse, SimView, Started, Typed, CHART_HEIGHT, CHART_WIDTH,
+};
 use iotda_core::text::{Message as Said, Say as Words};
 
 /// Props of [`DeviceSimulator`].

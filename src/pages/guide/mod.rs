@@ -2,10 +2,10 @@
 //! to do, why, the OpenSSL / MQTT.fx equivalents, a live check of what the
 //! other pages left in the workspace and the user's own tick.
 //!
-//! The checks read the typed workspace ([`crate::state::guide::Seen`]);
+//! The checks read the typed workspace ([`crate::store::guide::Seen`]);
 //! the words come from `static/guide.{en,zh}.json`, fetched when the Guide
 //! opens (and again when the language changes), so that the first load
-//! holds none of them ([`crate::state::guide::GuideText`]).
+//! holds none of them ([`crate::store::guide::GuideText`]).
 
 mod prose;
 mod step;
@@ -20,8 +20,8 @@ use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Lang;
 use crate::messages::keys::guide as said;
 use crate::messages::Msg;
-use crate::state::guide::{GuideText, Seen, StepId};
-use crate::state::ConnectForm;
+use crate::store::connect::ConnectForm;
+use crate::store::guide::{GuideText, Seen, StepId};
 use crate::store::Workspace;
 use crate::web::fetch;
 use iotda_core::text::Message;
@@ -142,7 +142,7 @@ mod tests {
             assert!(register
                 .shown
                 .iter()
-                .any(|s| s.label == crate::state::guide::Label::Secret && s.copy));
+                .any(|s| s.label == crate::store::guide::Label::Secret && s.copy));
         }
     }
 

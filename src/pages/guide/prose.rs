@@ -6,7 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::hooks::use_i18n::use_lang;
-use crate::state::guide::{figure_url, prose, Block, GuideText, Span};
+use crate::store::guide::{figure_url, prose, Block, GuideText, Span};
 
 /// Props of [`Prose`].
 #[derive(Properties, PartialEq)]

@@ -14,7 +14,7 @@ use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::route::Route;
-use crate::state::guide::{Check, GuideText, Label, Status, StepId};
+use crate::store::guide::{Check, GuideText, Label, Status, StepId};
 use crate::store::WorkspaceAction;
 
 /// Props of [`Step`].

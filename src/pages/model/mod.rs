@@ -12,10 +12,10 @@ use crate::components::download::Download;
 use crate::components::pem_field::PemField;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::model::{named, DraftError, ModelAction, ModelState, Place};
-use crate::state::simulator::{SimRequest, SimResponse};
+use crate::store::model::{named, DraftError, ModelAction, ModelState, Place};
 use crate::store::WorkspaceAction;
 use crate::worker::client::SimWorker;
+use crate::worker::sim::{SimRequest, SimResponse};
 
 /// The Model page.
 #[component]

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::i18n::Texts;
 use crate::messages::Say;
-use crate::state::model::{
+use crate::store::model::{
     DraftError, ModelAction, ModelState, Place, PropertyDraft, ServiceDraft,
 };
 

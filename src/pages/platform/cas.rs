@@ -14,8 +14,8 @@ use crate::hooks::use_pki_worker::use_pki_worker;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::joined;
 use crate::messages::keys::platform as key;
-use crate::state::certs::CertsMemory;
-use crate::state::platform::Certificate;
+use crate::store::certs::CertsMemory;
+use crate::store::platform::Certificate;
 use crate::worker::protocol::{Job, Outcome, Request, Response};
 
 /// Posts the verification certificate `pem` for the CA `id`.

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::state::platform::points;
+use crate::store::platform::points;
 
 /// Props of [`Chart`].
 #[derive(Properties, PartialEq)]

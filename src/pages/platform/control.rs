@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use super::{Api, Said};
 use crate::hooks::use_i18n::use_texts;
-use crate::state::platform::{answer, choices, control_request, fields, object, Control};
+use crate::store::platform::{answer, choices, control_request, fields, object, Control};
 
 /// Props of [`ControlForm`].
 #[derive(Properties, PartialEq)]

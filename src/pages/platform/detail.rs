@@ -13,7 +13,7 @@ use super::shadow::Shadow;
 use super::{use_get, Api, Said};
 use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{latest, series, Device, KitMessage, Product, Report};
+use crate::store::platform::{latest, series, Device, KitMessage, Product, Report};
 use crate::store::WorkspaceAction;
 
 /// Props of [`DeviceDetail`].

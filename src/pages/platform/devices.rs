@@ -7,7 +7,7 @@ use super::register::Register;
 use super::{use_get, Api, Fetched, Said};
 use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::{Device, Product};
+use crate::store::platform::{Device, Product};
 use crate::store::WorkspaceAction;
 
 /// Props of [`Devices`].

@@ -29,7 +29,7 @@ use yew::prelude::*;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::platform as key;
-use crate::state::platform::{self, Live, Product, Session, Sse, SseReader};
+use crate::store::platform::{self, Live, Product, Session, Sse, SseReader};
 use crate::web::http::{self, HttpError};
 
 /// The platform's API as the page calls it.

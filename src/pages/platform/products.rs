@@ -9,7 +9,7 @@ use super::{use_get, Api, Fetched, Said};
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
-use crate::state::platform::Product;
+use crate::store::platform::Product;
 
 /// Props of the platform's lists.
 #[derive(Properties, PartialEq)]

@@ -12,7 +12,7 @@ use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::messages::keys::platform as key;
-use crate::state::platform::{register_body, registered_secret, Auth};
+use crate::store::platform::{register_body, registered_secret, Auth};
 
 /// The registration form.
 #[component]

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::{use_get, Api, Said};
 use crate::hooks::use_i18n::use_texts;
 use crate::messages::keys::platform as key;
-use crate::state::platform::ShadowEntry;
+use crate::store::platform::ShadowEntry;
 
 /// Props of [`Shadow`].
 #[derive(Properties, PartialEq)]

@@ -34,13 +34,13 @@ use yew::Reducible;
 
 use iotda_core::iotda::ProductModel;
 
-use crate::state::certs::{CaMode, CertsForm, CertsState, IssuedPublic, PublicCert};
-use crate::state::console::SavedConsole;
-use crate::state::simulator::SavedSimulator;
-use crate::state::ConnectForm;
+use crate::store::certs::{CaMode, CertsForm, CertsState, IssuedPublic, PublicCert};
+use crate::store::connect::ConnectForm;
+use crate::store::console::SavedConsole;
 use crate::worker::protocol::{
     Issued, Job, JobError, KeySlot, LockedKey, Outcome, ProfileKeys, Response, Secret, UnlockError,
 };
+use crate::worker::sim::SavedSimulator;
 
 /// The prefix of every localStorage key the app writes: "Forget
 /// everything" removes them all.
@@ -1225,10 +1225,10 @@ mod tests {
     use crate::messages::english::English as _;
     use crate::messages::keys::json;
     use crate::messages::plain;
-    use crate::state::certs::tests::issued;
-    use crate::state::certs::HeldCa;
-    use crate::state::certs::Results;
-    use crate::state::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
+    use crate::store::certs::tests::issued;
+    use crate::store::certs::HeldCa;
+    use crate::store::certs::Results;
+    use crate::store::console::{ConsoleForm, PublishForm, SavedConsole, SubscriptionRow};
     use crate::worker::protocol::{CertView, KeyChoice, Request, SubjectForm};
 
     const KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGH\n-----END PRIVATE KEY-----\n";
@@ -1887,7 +1887,11 @@ mod tests {
             ("{\"format\": \"iotda-kit-profiles\", \"version\": 1, \"profiles\": []}", ImportError::Empty),
             (
                 "{\"format\": \"iotda-kit-profiles\", \"version\": 1, \"profiles\": [{\"name\": \"x\"}]}",
-                ImportError::Invalid(at(plain("missing field `connect`"), 1, 73)),
+                ImportError::Invalid(at(
+                    Message::new(json::MISSING_FIELD).with("field", "connect"),
+                    1,
+                    73,
+                )),
             ),
         ];
         for (text, want) in cases {
@@ -1944,7 +1948,8 @@ mod tests {
             r#"{{"format":"{FILE_FORMAT}","version":{FILE_VERSION},"profiles":[{}]}}"#,
             profiles.trim_end_matches(',')
         );
-        assert!(file.len() <= crate::web::files::MAX_FILE_BYTES as usize);
+        // Within the 1 MiB the file picker takes (`web::files`).
+        assert!(file.len() <= 1024 * 1024);
         let s = import(ProfilesState::default(), Ok(file.into_bytes()));
         assert_eq!(s.import_error, Some(ImportError::TooMany(count)));
         assert!(s.store.profiles.is_empty());
@@ -2051,7 +2056,8 @@ mod tests {
             crate::store::persist::V1_MODEL,
             crate::store::persist::V1_CONSOLE,
             crate::i18n::LANG_STORAGE_KEY,
-            crate::components::theme::THEME_STORAGE_KEY,
+            // The theme switch's key (`components::theme`).
+            "iotda-kit.theme.v1",
             "another-app.settings",
             "iotda-kit",
         ]
@@ -2321,7 +2327,7 @@ mod tests {
         assert_eq!(device.key_pem, Some(Secret::from("DEVICE PLAIN")));
         // The CA signs again, the device key exports: the page's jobs run.
         assert!(placed.ca_pems().is_ok());
-        assert!(placed.job(crate::state::certs::Step::Pkcs12).is_ok());
+        assert!(placed.job(crate::store::certs::Step::Pkcs12).is_ok());
         // Nothing left to unlock; the work is the profile's, keys included.
         assert_eq!(s.to_unlock(Some(&placed)), None);
         let work = Work::gather(Stored::default(), Some(&placed), String::new());

@@ -21,7 +21,7 @@ use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
-use crate::state::doctor::{self, DoctorAnswer, DoctorRequest};
+use crate::worker::sim::doctor::{self, DoctorAnswer, DoctorRequest};
 use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
@@ -437,7 +437,7 @@ mod tests {
     use serde_json::{json, Value};
 
     use super::*;
-    use crate::state::simulator::{CHART_HEIGHT, CHART_WIDTH};
+    use crate::worker::sim::{CHART_HEIGHT, CHART_WIDTH};
 
     const DEV: &str = "dev_1";
 

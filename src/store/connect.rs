@@ -1,23 +1,10 @@
 //! State of the Connection page: what the user typed, as a reducer; the
-//! Certificates page's state lives in [`certs`] (with its OpenSSL command
-//! lines in [`openssl`]).
+//! Certificates page's state lives in [`super::certs`] (with its OpenSSL
+//! command lines in [`super::openssl`]).
 //!
 //! Pure: no browser call, so it is tested natively. The page loads the saved
 //! form in `use_reducer`'s initializer, feeds the clock in through
 //! [`ConnectAction::Tick`] and saves [`ConnectState::saved`] after changes.
-
-pub mod bridge;
-pub mod certs;
-pub mod console;
-pub mod doctor;
-pub mod dropped;
-pub mod guide;
-pub mod local_platform;
-pub mod model;
-pub mod openssl;
-pub mod platform;
-pub mod profiles;
-pub mod simulator;
 
 use iotda_core::text::{Message, Say};
 use std::fmt;

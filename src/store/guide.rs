@@ -23,7 +23,7 @@ use iotda_core::endpoint::{self, shell_quote, Transport};
 use iotda_core::iotda::{default_model, ProductModel};
 
 use super::certs::{common_name, IssuedPublic, PublicCert};
-use super::ConnectForm;
+use super::connect::ConnectForm;
 use crate::i18n::Lang;
 
 /// An onboarding step, in the guide's order.

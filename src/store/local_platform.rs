@@ -12,8 +12,8 @@ use iotda_core::text::Message;
 use serde::Deserialize;
 
 use crate::messages::keys::local_platform as key;
-use crate::state::platform::{parse, Session};
-use crate::state::{AuthMode, ConnectForm, TimestampInput};
+use crate::store::connect::{AuthMode, ConnectForm, TimestampInput};
+use crate::store::platform::{parse, Session};
 use iotda_core::credentials::SignType;
 
 /// Where the platform serves its CA certificate (docs/platform-api.md).

@@ -1,6 +1,6 @@
 //! Why the Console's connection was refused or keeps being dropped, beyond
 //! the bare code: the refusal the doctor is asked about
-//! ([`crate::state::doctor`]), and the takeover loop. IoTDA (and any MQTT
+//! ([`crate::worker::sim::doctor`]), and the takeover loop. IoTDA (and any MQTT
 //! broker) keeps one connection per ClientId: when a second client
 //! connects with the same id, the first is closed, reconnects and closes
 //! the second in turn. Seen from one of them, each connection is accepted
@@ -75,7 +75,7 @@ pub struct Refused {
 
 impl Refused {
     /// The refusal's code as the Doctor card's choice writes it (`v3:5`,
-    /// `v5:135`; see [`crate::state::doctor::code_of`]).
+    /// `v5:135`; see [`crate::worker::sim::doctor::code_of`]).
     pub fn code_choice(&self) -> String {
         let version = if self.refusal.version.is_v5() {
             "v5"

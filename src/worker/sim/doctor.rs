@@ -1,6 +1,6 @@
 //! The doctor's verdict on what a refused device sent, for the Connection
 //! page's Doctor card. It runs in the simulator's worker
-//! ([`crate::state::simulator::host`]): the core's doctor (its password
+//! ([`crate::worker::sim::host`]): the core's doctor (its password
 //! mistakes, hashes and time zones) then costs the page's first load
 //! nothing. The device's secret and password cross to the worker in the
 //! request and are kept nowhere; `Debug` elides them.

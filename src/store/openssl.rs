@@ -242,7 +242,7 @@ fn nonempty<'a>(text: &'a str, placeholder: &'a str) -> &'a str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::state::certs::CertsForm;
+    use crate::store::certs::CertsForm;
 
     #[test]
     fn shell_quoting() {

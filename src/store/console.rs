@@ -19,8 +19,8 @@ use iotda_core::mqtt::{ProtocolVersion, QoS, Subscription, TopicFilter, TopicNam
 use serde::{Deserialize, Serialize};
 use yew::Reducible;
 
+use super::connect::ConnectForm;
 use super::dropped::{self, Refused, TakeoverWatch};
-use super::ConnectForm;
 
 /// The MQTT version chosen in the form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]

@@ -15,6 +15,7 @@
 //! Pure: the clock comes in as Unix milliseconds, randomness as a
 //! generator, and the page publishes what this returns.
 
+pub mod doctor;
 mod host;
 
 use crate::messages::keys::{plain, sim as said};
@@ -30,8 +31,6 @@ use iotda_core::iotda::{
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Number, Value};
-
-use super::console::pretty_json;
 
 /// Requests kept in the list (the oldest go first).
 pub const MAX_REQUESTS: usize = 50;
@@ -658,7 +657,7 @@ impl Simulator {
                 .as_ref()
                 .and_then(Downlink::request_id)
                 .map(str::to_owned),
-            body: shorten(pretty_json(&text).unwrap_or_else(|_| text.into_owned())),
+            body: shorten(pretty(&text).unwrap_or_else(|| text.into_owned())),
             problems,
             downlink,
             answered: None,
@@ -723,6 +722,12 @@ impl Simulator {
             }
         }
     }
+}
+
+/// `text` as indented JSON, when it is JSON.
+fn pretty(text: &str) -> Option<String> {
+    let value: serde_json::Value = serde_json::from_str(text).ok()?;
+    serde_json::to_string_pretty(&value).ok()
 }
 
 /// `body` cut to [`MAX_BODY_CHARS`], saying how much was left out.

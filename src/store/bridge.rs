@@ -12,8 +12,8 @@ use iotda_core::endpoint::{
 };
 use iotda_core::text::Message;
 
+use super::connect::{ConnectForm, DeviceLogin};
 use super::console::ConsoleForm;
-use super::{ConnectForm, DeviceLogin};
 
 /// The port `iotda-kit bridge` listens on by default (`--listen-port`).
 pub const BRIDGE_PORT: u16 = 9883;
