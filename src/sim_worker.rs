@@ -33,8 +33,10 @@ pub fn run() {
             .as_string()
             .ok_or(Message::new(said::EXPECTS_JSON))
             .and_then(|t| {
-                serde_json::from_str::<SimRequest>(&t)
-                    .map_err(|e| Message::new(said::UNREADABLE_REQUEST).with("why", e))
+                serde_json::from_str::<SimRequest>(&t).map_err(|e| {
+                    Message::new(said::UNREADABLE_REQUEST)
+                        .with_message("why", crate::messages::json(&e))
+                })
             });
         let response = match request {
             Ok(r) => host.borrow_mut().handle(r, &mut *rng.borrow_mut()),

@@ -117,7 +117,7 @@ iotda_core::catalog! {
         TOPIC = "topic: {why}";
         FILTER_ERROR = "{filter}: {why}";
         NOT_JSON = "not JSON: {why}";
-        NOT_UTF8 = "not UTF-8 text: {why}";
+        NOT_UTF8 = "not UTF-8 text after byte {at}";
         WARNING = "warning: {w}";
         RECONNECTING = "reconnecting (attempt {attempt})";
         CONNECTED = "connected";

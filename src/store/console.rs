@@ -755,7 +755,7 @@ pub fn render_payload(payload: &[u8], view: PayloadView) -> String {
             Err(_) => hex_dump(payload),
         },
         PayloadView::Json => std::str::from_utf8(payload)
-            .map_err(|e| Said::new(said::NOT_UTF8).with("why", e))
+            .map_err(|e| Said::new(said::NOT_UTF8).with("at", e.valid_up_to()))
             .and_then(pretty_json)
             .unwrap_or_else(|e| e.to_string()),
         PayloadView::Text => String::from_utf8_lossy(payload).into_owned(),

@@ -18,8 +18,8 @@ iotda_core::catalog! {
         STORAGE_UNREADABLE = "local storage cannot be read";
         STORAGE_FULL = "settings could not be saved: local storage is full or blocked";
         STORAGE_UNCHANGEABLE = "local storage cannot be changed";
-        SETTINGS_UNREADABLE = "saved settings could not be read ({why}); they will be replaced";
-        NOT_SERIALIZABLE = "the settings could not be written as JSON ({why})";
+        SETTINGS_UNREADABLE = "saved settings could not be read (line {line}, column {column}); they will be replaced";
+        NOT_SERIALIZABLE = "the settings could not be written as JSON";
     }
     /// The browser's WebCrypto ([`super::crypto`]).
     mod crypto {
@@ -41,7 +41,7 @@ iotda_core::catalog! {
         UNREADABLE = "the {what} sent an unreadable message";
         FAILED = "the {what} failed: {why}";
         NOT_TAKEN = "the {what} did not take the request";
-        NOT_SENT = "the request could not be written for the {what} ({why})";
+        NOT_SENT = "the request could not be written for the {what}";
     }
     /// MQTT over WebSocket.
     mod ws {

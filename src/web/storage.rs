@@ -31,13 +31,16 @@ pub fn load<T: DeserializeOwned>(key: &str) -> Result<Option<T>, Message> {
     // each serde_json reader type costs the wasm its own copy of the parser.
     serde_json::from_slice(text.as_bytes())
         .map(Some)
-        .map_err(|e| Message::new(said::SETTINGS_UNREADABLE).with("why", e))
+        .map_err(|e| {
+            Message::new(said::SETTINGS_UNREADABLE)
+                .with("line", e.line())
+                .with("column", e.column())
+        })
 }
 
 /// Stores `value` under `key` as JSON.
 pub fn save<T: Serialize>(key: &str, value: &T) -> Result<(), Message> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Message::new(said::NOT_SERIALIZABLE).with("why", e))?;
+    let text = serde_json::to_string(value).map_err(|_| Message::new(said::NOT_SERIALIZABLE))?;
     save_text(key, &text)
 }
 

@@ -114,11 +114,8 @@ impl<Q: Serialize> JsonWorker<Q> {
 
     /// Sends a request (queued until the worker is ready).
     pub fn send(&self, request: &Q) -> Result<(), Message> {
-        let text = serde_json::to_string(request).map_err(|e| {
-            Message::new(said::NOT_SENT)
-                .with_message("what", self.what.clone())
-                .with("why", e)
-        })?;
+        let text = serde_json::to_string(request)
+            .map_err(|_| Message::new(said::NOT_SENT).with_message("what", self.what.clone()))?;
         if let Some(queue) = self.queue.borrow_mut().as_mut() {
             queue.push(text);
             return Ok(());

@@ -125,8 +125,10 @@ pub fn run() {
             .as_string()
             .ok_or(Message::new(said::NOT_JSON))
             .and_then(|text| {
-                serde_json::from_str::<Request>(&text)
-                    .map_err(|e| Message::new(said::UNREADABLE_REQUEST).with("why", e))
+                serde_json::from_str::<Request>(&text).map_err(|e| {
+                    Message::new(said::UNREADABLE_REQUEST)
+                        .with_message("why", crate::messages::json(&e))
+                })
             });
         let (request, mut rng) = match request.and_then(|r| Ok((r, seeded_rng(&reply_scope)?))) {
             Ok(ready) => ready,
