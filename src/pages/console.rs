@@ -35,9 +35,9 @@ use crate::messages::Say;
 use crate::store::bridge::{through_bridge, BRIDGE_PORT};
 use crate::store::connect::{AuthMode, ConnectForm, ConnectState};
 use crate::store::console::{
-    answer, check_json, clock_text, presets, pretty_json, preview, render_payload, size_text,
-    ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog, MqttVersion,
-    PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
+    answer, check_json, clock_text, presets, pretty_json, preview, render_payload, short_topic,
+    size_text, ConsoleAction, ConsoleForm, ConsoleState, Dir, FormField, LogFilter, MessageLog,
+    MqttVersion, PayloadView, PublishForm, Status, SubStatus, SubscriptionRow,
 };
 use crate::store::Connect;
 use crate::web::clock;
@@ -209,6 +209,11 @@ fn ConnectionCard() -> Html {
                 <button type="button" id="console-disconnect" onclick={on_disconnect} disabled={!busy}>{ t.disconnect() }</button>
             </p>
             <p id="console-status" class={status_class} role="status">{ status_text }</p>
+            if !state.warnings.is_empty() {
+                <ul id="console-warnings" class="warnings">
+                    { for state.warnings.iter().map(|w| html! { <li>{ say.message(w) }</li> }) }
+                </ul>
+            }
             <Explain />
             <details>
                 <summary>{ t.activity() }</summary>
@@ -693,7 +698,7 @@ fn log_card(
                 style={format!("top:{top}px")} onclick={select} data-seq={seq.to_string()}>
                 <span class="dir">{ if entry.dir == Dir::In { "⬇" } else { "⬆" } }{ outcome }</span>
                 <span class="time">{ clock_text(entry.at_ms, offset) }</span>
-                <span class="topic mono">{ &entry.topic }</span>
+                <span class="topic mono" title={entry.topic.clone()}>{ short_topic(&entry.topic).into_owned() }</span>
                 <span class="qos">{ format!("Q{}", entry.qos) }</span>
                 <span class="size">{ size_text(entry.payload.len()) }</span>
                 <span class="preview mono">{ preview(&entry.payload, PREVIEW_CHARS) }</span>

@@ -387,6 +387,21 @@ fn not_json(e: &serde_json::Error) -> Said {
     Said::new(said::NOT_JSON).with_message("why", crate::messages::json(e))
 }
 
+/// A topic as the log's narrow column shows it: an IoTDA device topic
+/// without its `$oc/devices/{device_id}` head, which every row of one
+/// device shares, so the part that tells rows apart (`sys/properties/report`,
+/// a command's `request_id`) is what stays in view. Other topics are shown
+/// whole; the row's tooltip has the full topic.
+pub fn short_topic(topic: &str) -> std::borrow::Cow<'_, str> {
+    match topic
+        .strip_prefix("$oc/devices/")
+        .and_then(|rest| rest.split_once('/'))
+    {
+        Some((id, rest)) if !id.is_empty() && !rest.is_empty() => format!("…/{rest}").into(),
+        _ => topic.into(),
+    }
+}
+
 /// `text` as indented JSON, or the parser's complaint.
 pub fn pretty_json(text: &str) -> Result<String, Said> {
     let value: serde_json::Value =
@@ -901,7 +916,14 @@ pub struct ConsoleState {
     pub takeover: Option<iotda_core::text::Message>,
     /// Counts the connections dropped right after CONNACK.
     pub watch: TakeoverWatch,
+    /// The session's warnings since Connect was last pressed (IoTDA mode's
+    /// among them), each once, shown beside the status rather than only in
+    /// the collapsed activity (at most [`WARNINGS_SHOWN`]).
+    pub warnings: Vec<Said>,
 }
+
+/// How many distinct warnings the connection card shows.
+pub const WARNINGS_SHOWN: usize = 6;
 
 /// How many activity lines are kept.
 pub const ACTIVITY_LINES: usize = 50;
@@ -989,7 +1011,11 @@ impl ConsoleState {
     fn event(&mut self, event: Event) {
         match event {
             Event::Warning(w) => {
-                self.log(Said::new(said::WARNING).with_message("w", w.message()));
+                let words = w.message();
+                if !self.warnings.contains(&words) && self.warnings.len() < WARNINGS_SHOWN {
+                    self.warnings.push(words.clone());
+                }
+                self.log(Said::new(said::WARNING).with_message("w", words));
             }
             Event::Reconnecting { attempt } => {
                 self.status = Status::Connecting;
@@ -1114,6 +1140,7 @@ impl Reducible for ConsoleState {
                 next.refused = None;
                 next.takeover = None;
                 next.watch.reset();
+                next.warnings.clear();
             }
             ConsoleAction::Session(event) => next.event(*event),
             ConsoleAction::SessionAt(event, at) => {
@@ -1187,7 +1214,7 @@ mod tests {
     #[allow(unused_imports)]
     use crate::messages::english::English as _;
     use iotda_core::credentials::{SignType, Timestamp};
-    use iotda_core::mqtt::session::{Connected, SubscribeResult};
+    use iotda_core::mqtt::session::{Connected, SubscribeResult, Warning};
 
     fn message(topic: &str, payload: &[u8]) -> Message {
         Message::new(TopicName::new(topic).unwrap(), QoS::AtLeastOnce, payload)
@@ -1652,5 +1679,41 @@ mod tests {
         assert_eq!(state.refused.as_ref().unwrap().seq, 2);
         let state = state.reduce(ConsoleAction::SessionAt(connected(), 30));
         assert_eq!(state.refused, None);
+    }
+    #[test]
+    fn the_log_shows_what_tells_iotda_topics_apart() {
+        assert_eq!(
+            short_topic("$oc/devices/p_dev-1/sys/commands/request_id=42"),
+            "…/sys/commands/request_id=42"
+        );
+        assert_eq!(
+            short_topic("$oc/devices/p_dev-1/sys/properties/report"),
+            "…/sys/properties/report"
+        );
+        for whole in [
+            "sensors/temp",
+            "$oc/devices/",
+            "$oc/devices/p_dev-1",
+            "$oc/devices//x",
+        ] {
+            assert_eq!(short_topic(whole), whole);
+        }
+    }
+
+    #[test]
+    fn warnings_are_kept_beside_the_status_once_each_until_the_next_connect() {
+        let warn = |s: ConsoleState, w: Warning| {
+            Rc::new(s).reduce(ConsoleAction::Session(Box::new(Event::Warning(w))))
+        };
+        let s = warn(ConsoleState::default(), Warning::IotdaQos2);
+        let s = warn((*s).clone(), Warning::IotdaQos2);
+        let s = warn((*s).clone(), Warning::IotdaWill);
+        assert_eq!(
+            s.warnings,
+            vec![Warning::IotdaQos2.message(), Warning::IotdaWill.message()]
+        );
+        assert_eq!(s.activity.len(), 3, "every warning is in the activity too");
+        let s = s.reduce(ConsoleAction::Connecting("ws://127.0.0.1:9001/mqtt".into()));
+        assert!(s.warnings.is_empty());
     }
 }

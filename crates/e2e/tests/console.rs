@@ -1,7 +1,8 @@
 //! The Console page in headless Chromium against a real mosquitto (started
 //! here, MQTT and WebSocket on 127.0.0.1): prefill from the Connection
 //! page, connect, subscribe, receive what `mosquitto_pub` sends, answer a
-//! command that `mosquitto_sub` reads, filters, errors, a session that
+//! command that `mosquitto_sub` reads, filters, errors, IoTDA mode's
+//! warnings in view, a session that
 //! outlives a visit to another page, and a flood of 10,000 messages a
 //! second.
 
@@ -131,9 +132,13 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     assert!(status.success());
     let row = browser.wait_for("#console-log .log-row").await;
     let row_text = row.text().await.expect("row text");
-    assert!(
-        row_text.contains("$oc/devices/dev_1/sys/commands/request_id=77"),
-        "{row_text}"
+    // The narrow topic column shows what tells rows apart, not the
+    // device's `$oc/devices/dev_1` head; the tooltip has the whole topic.
+    let topic = browser.text("#console-log .log-row .topic").await;
+    assert_eq!(topic, "…/sys/commands/request_id=77", "{row_text}");
+    assert_eq!(
+        browser.attr("#console-log .log-row .topic", "title").await,
+        "$oc/devices/dev_1/sys/commands/request_id=77"
     );
     assert!(row_text.contains("Q1"), "{row_text}");
     row.click().await.expect("select the message");
@@ -214,6 +219,64 @@ fn publish(broker: &Mosquitto, topic: &str, payload: &str) {
         .status()
         .expect("run mosquitto_pub");
     assert!(status.success(), "mosquitto_pub {topic}");
+}
+
+/// IoTDA mode's warnings are shown beside the status, not only in the
+/// collapsed activity (mosquitto takes the 10 s keep alive IoTDA refuses).
+#[tokio::test(flavor = "multi_thread")]
+async fn iotda_mode_warnings_are_shown_beside_the_status() {
+    let _one_at_a_time = ONE_AT_A_TIME.lock().await;
+    let broker = broker();
+    let ws_port = broker.ws_port.expect("a WebSocket listener");
+    let addr = serve_dist();
+    let driver = Chromedriver::start();
+    let browser = driver.session(1280, 2200).await;
+
+    browser.open_console(addr, ws_port, "warned-e2e").await;
+    assert_eq!(
+        browser
+            .run("return document.querySelector('#console-iotda').checked;")
+            .await,
+        serde_json::Value::Bool(true),
+        "a first visit fills the form for IoTDA"
+    );
+    browser.fill("#console-keepalive", "10").await;
+    browser.click("#console-connect").await;
+    browser
+        .wait_text("#console-status", |t| t.starts_with("Connected"))
+        .await;
+    let warnings = browser
+        .wait_text("#console-warnings", |t| t.contains("keep alive"))
+        .await;
+    assert!(
+        warnings.contains("30 to 1200 seconds") && warnings.contains("not 10"),
+        "{warnings}"
+    );
+    let shown = browser
+        .run(
+            "const w = document.querySelector('#console-warnings');
+             return w.offsetHeight > 0 && !w.closest('details');",
+        )
+        .await;
+    assert_eq!(
+        shown,
+        serde_json::Value::Bool(true),
+        "visible, outside the activity"
+    );
+    assert!(activity(&browser).await.contains("30 to 1200 seconds"));
+
+    // A new Connect starts with no warning left from the last one.
+    browser.click("#console-disconnect").await;
+    browser.fill("#console-keepalive", "120").await;
+    browser.click("#console-connect").await;
+    browser
+        .wait_text("#console-status", |t| t.starts_with("Connected"))
+        .await;
+    let gone = browser
+        .run("return document.querySelector('#console-warnings') === null;")
+        .await;
+    assert_eq!(gone, serde_json::Value::Bool(true));
+    browser.close().await;
 }
 
 #[tokio::test(flavor = "multi_thread")]
