@@ -109,6 +109,7 @@ impl MqttSession {
             Ok(c) => c,
             Err(e) => return dispatcher.dispatch(ConsoleAction::FormError(Some(e))),
         };
+        dispatcher.dispatch(ConsoleAction::Starting);
         if let Some(old) = self.client.borrow_mut().take() {
             let _ = old.disconnect();
         }

@@ -916,7 +916,7 @@ pub struct ConsoleState {
     pub takeover: Option<iotda_core::text::Message>,
     /// Counts the connections dropped right after CONNACK.
     pub watch: TakeoverWatch,
-    /// The session's warnings since Connect was last pressed (IoTDA mode's
+    /// The session's warnings since Connect last passed the form check (IoTDA mode's
     /// among them), each once, shown beside the status rather than only in
     /// the collapsed activity (at most [`WARNINGS_SHOWN`]).
     pub warnings: Vec<Said>,
@@ -949,6 +949,9 @@ pub enum ConsoleAction {
     Prefill(Box<ConsoleForm>, Option<Said>),
     /// Connect was refused by the form check.
     FormError(Option<FormError>),
+    /// Connect passed the form check: the last connection's warnings go
+    /// (dispatched before the client starts, whose first warnings follow).
+    Starting,
     /// The client was asked to connect to this URL.
     Connecting(String),
     /// A session event (messages go to the log, not here).
@@ -1140,8 +1143,8 @@ impl Reducible for ConsoleState {
                 next.refused = None;
                 next.takeover = None;
                 next.watch.reset();
-                next.warnings.clear();
             }
+            ConsoleAction::Starting => next.warnings.clear(),
             ConsoleAction::Session(event) => next.event(*event),
             ConsoleAction::SessionAt(event, at) => {
                 match &*event {
@@ -1713,7 +1716,10 @@ mod tests {
             vec![Warning::IotdaQos2.message(), Warning::IotdaWill.message()]
         );
         assert_eq!(s.activity.len(), 3, "every warning is in the activity too");
+        // The client warns as it starts, before it is connecting.
         let s = s.reduce(ConsoleAction::Connecting("ws://127.0.0.1:9001/mqtt".into()));
+        assert_eq!(s.warnings.len(), 2);
+        let s = s.reduce(ConsoleAction::Starting);
         assert!(s.warnings.is_empty());
     }
 }
