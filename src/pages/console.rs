@@ -291,8 +291,9 @@ fn ConnectionFields() -> Html {
                     oninput={edit(|f, v| f.client_id = v)} />
                 <TextField id="console-username" label={t.username()} value={form.username.clone()}
                     oninput={edit(|f, v| f.username = v)} />
-                // A certificate device sends no password: no field for one.
-                if workspace.connect.form.auth == AuthMode::Secret {
+                // A certificate device sends no password: no field for one,
+                // unless the form holds one (a preset for a secret device).
+                if workspace.connect.form.auth == AuthMode::Secret || !form.password.is_empty() {
                     <TextField id="console-password" label={t.password()} input_type="password"
                         value={form.password.clone()} oninput={edit(|f, v| f.password = v)}
                         error={field_error(FormField::Login)}

@@ -175,5 +175,32 @@ async fn the_console_connects_to_the_local_platform_in_one_click() {
     // The secure_access device: wss://, and the CA the browser must trust.
     let note = preset(&browser, "meter_s2", true).await;
     assert!(note.contains("/platform-ca.crt"), "{note}");
+
+    // With the Connection page in certificate mode, the Console shows no
+    // password field, until a preset for a secret device fills one.
+    browser.click("a.navlink[href='/connect']").await;
+    browser.select("#auth-mode", "x509").await;
+    browser.wait_for("#auth-x509-hint").await;
+    browser.click("a.navlink[href='/console']").await;
+    browser.wait_for("#console-host").await;
+    browser.paste("#console-password", "").await;
+    // The field goes once the page has re-rendered.
+    let mut gone = Value::Bool(false);
+    for _ in 0..50 {
+        gone = browser
+            .run("return document.querySelector('#console-password') === null;")
+            .await;
+        if gone == Value::Bool(true) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        gone,
+        Value::Bool(true),
+        "no password field in certificate mode"
+    );
+    preset(&browser, "meter_s1", false).await;
+    assert_eq!(browser.value("#console-password").await.len(), 64);
     browser.close().await;
 }
