@@ -1004,6 +1004,25 @@ impl ConsoleState {
         }
     }
 
+    /// After a prefill: the previous device's IoTDA downlink subscriptions
+    /// become the new device's (other rows stay); with no row at all, the
+    /// device's are added.
+    fn follow_device(&mut self, before: &str) {
+        let now = self.form.device_id.trim();
+        let old = downlink_filters(before.trim()).unwrap_or_default();
+        let had_old = self.subscriptions.iter().any(|r| old.contains(&r.filter));
+        if before.trim() != now && had_old {
+            self.subscriptions.retain(|r| !old.contains(&r.filter));
+            for row in iotda_subscriptions(now) {
+                if !self.subscriptions.iter().any(|r| r.filter == row.filter) {
+                    self.subscriptions.push(row);
+                }
+            }
+        } else if self.subscriptions.is_empty() {
+            self.subscriptions = iotda_subscriptions(now);
+        }
+    }
+
     fn log(&mut self, line: Said) {
         self.activity.push_back(line);
         while self.activity.len() > ACTIVITY_LINES {
@@ -1127,13 +1146,11 @@ impl Reducible for ConsoleState {
                 next.form_error = None;
             }
             ConsoleAction::Prefill(form, note) => {
-                next.form = *form;
+                let before = std::mem::replace(&mut next.form, *form);
                 next.note = note;
                 next.form_error = None;
                 next.prefill = false;
-                if next.subscriptions.is_empty() {
-                    next.subscriptions = iotda_subscriptions(&next.form.device_id);
-                }
+                next.follow_device(&before.device_id);
             }
             ConsoleAction::FormError(e) => next.form_error = e,
             ConsoleAction::Connecting(url) => {
@@ -1721,5 +1738,40 @@ mod tests {
         assert_eq!(s.warnings.len(), 2);
         let s = s.reduce(ConsoleAction::Starting);
         assert!(s.warnings.is_empty());
+    }
+    #[test]
+    fn a_prefill_for_another_device_swaps_its_iotda_subscriptions_and_keeps_the_rest() {
+        let mut s = ConsoleState::default();
+        s.form.device_id = "meter_s1".into();
+        s.subscriptions = iotda_subscriptions("meter_s1");
+        s.subscriptions.push(SubscriptionRow {
+            filter: "lab/#".into(),
+            qos: 0,
+            status: SubStatus::Idle,
+        });
+        let mut form = s.form.clone();
+        form.device_id = "meter_s2".into();
+        let s = Rc::new(s).reduce(ConsoleAction::Prefill(Box::new(form), None));
+        let filters: Vec<&str> = s.subscriptions.iter().map(|r| r.filter.as_str()).collect();
+        assert!(filters.contains(&"lab/#"), "{filters:?}");
+        assert!(
+            !filters.iter().any(|f| f.contains("meter_s1")),
+            "{filters:?}"
+        );
+        let wanted = iotda_subscriptions("meter_s2");
+        assert_eq!(filters.len(), wanted.len() + 1, "{filters:?}");
+        assert!(wanted.iter().all(|w| filters.contains(&w.filter.as_str())));
+
+        // Rows the user chose without the device's stay as they are.
+        let mut s = (*s).clone();
+        s.subscriptions = vec![SubscriptionRow {
+            filter: "lab/#".into(),
+            qos: 0,
+            status: SubStatus::Idle,
+        }];
+        let mut form = s.form.clone();
+        form.device_id = "meter_s3".into();
+        let s = Rc::new(s).reduce(ConsoleAction::Prefill(Box::new(form), None));
+        assert_eq!(s.subscriptions.len(), 1);
     }
 }

@@ -175,6 +175,10 @@ async fn the_console_connects_to_the_local_platform_in_one_click() {
     // The secure_access device: wss://, and the CA the browser must trust.
     let note = preset(&browser, "meter_s2", true).await;
     assert!(note.contains("/platform-ca.crt"), "{note}");
+    // The first device's downlink subscriptions became the second's.
+    let subs = browser.text("#console-sub-list").await;
+    assert_eq!(subs.matches("$oc/devices/meter_s2/").count(), 6, "{subs}");
+    assert!(!subs.contains("meter_s1"), "{subs}");
 
     // With the Connection page in certificate mode, the Console shows no
     // password field, until a preset for a secret device fills one.
