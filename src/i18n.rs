@@ -171,7 +171,7 @@ texts! {
     nav_guide: "Guide", "接入指南";
     nav_platform: "Platform", "本地平台";
     nav_label: "Pages", "页面";
-    tagline: "Offline: nothing you type leaves this page.", "离线运行：你输入的内容不会离开本页面。";
+    tagline: "Offline: sends only where you connect.", "离线运行：只发往你连接的地方。";
     language: "Language", "语言";
     theme: "Theme", "主题";
     theme_system: "Theme: system", "主题：跟随系统";
