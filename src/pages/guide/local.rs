@@ -65,7 +65,7 @@ pub fn LocalSteps(props: &LocalStepsProps) -> Html {
         .map_or(heard.all, |id| heard.tick_for(id));
     let product = use_get_if::<Product>(
         api,
-        product_id.map(|id| format!("products/{id}")),
+        product_id.as_ref().map(|id| format!("products/{id}")),
         None,
         heard.all,
     );
@@ -86,10 +86,10 @@ pub fn LocalSteps(props: &LocalStepsProps) -> Html {
     let on = OnPlatform {
         listeners: Listeners::from(api.session()),
         products: product_list,
-        product: got(&product),
+        // What was read for another id (the followed device or its product
+        // changed since) is not this one's.
+        product: got(&product).filter(|p| Some(&p.product_id) == product_id.as_ref()),
         cas: got(&cas).unwrap_or_default(),
-        // The device read for another device id (the followed one changed)
-        // is not this one's.
         device: got(&device).filter(|d| Some(&d.device_id) == device_id.as_ref()),
         reports: got(&reports).unwrap_or_default(),
     };
