@@ -26,6 +26,9 @@ use super::certs::{common_name, IssuedPublic, PublicCert};
 use super::connect::ConnectForm;
 use crate::i18n::Lang;
 
+mod local;
+pub use local::{Listeners, OnPlatform};
+
 /// An onboarding step, in the guide's order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StepId {
@@ -117,6 +120,33 @@ pub enum Note {
     NoDeviceId,
     /// Neither a secret nor a device certificate is known.
     NoCredentials,
+    /// The local platform has no MQTTS listener (device access is off).
+    NoMqtts,
+    /// No product on the local platform.
+    NoProduct,
+    /// The platform's product has no service in its model.
+    EmptyProduct,
+    /// No device CA on the local platform.
+    CaNotUploaded,
+    /// The platform's CAs are not the one the Certificates page holds.
+    CaNotHeld,
+    /// The CA is uploaded but not verified.
+    CaNotVerified,
+    /// No device on the local platform.
+    NotRegistered,
+    /// The platform holds another fingerprint than the device
+    /// certificate's.
+    FingerprintMismatch,
+    /// The device never connected.
+    NotOnline,
+    /// The device was connected and is offline now.
+    Offline,
+    /// The command reads the device's secret from `IOTDA_SECRET`.
+    SecretFromEnv,
+    /// No property report received yet.
+    NoData,
+    /// The last report had data the model does not allow.
+    DataDropped,
 }
 
 impl Note {
@@ -137,11 +167,24 @@ impl Note {
             Self::NoDevice => "no_device",
             Self::NoDeviceId => "no_device_id",
             Self::NoCredentials => "no_credentials",
+            Self::NoMqtts => "no_mqtts",
+            Self::NoProduct => "no_product",
+            Self::EmptyProduct => "empty_product",
+            Self::CaNotUploaded => "ca_not_uploaded",
+            Self::CaNotHeld => "ca_not_held",
+            Self::CaNotVerified => "ca_not_verified",
+            Self::NotRegistered => "not_registered",
+            Self::FingerprintMismatch => "fingerprint_mismatch",
+            Self::NotOnline => "not_online",
+            Self::Offline => "offline",
+            Self::SecretFromEnv => "secret_from_env",
+            Self::NoData => "no_data",
+            Self::DataDropped => "data_dropped",
         }
     }
 
     /// Every note, for checks of the fetched text.
-    pub const ALL: [Note; 14] = [
+    pub const ALL: [Note; 27] = [
         Self::NoConnection,
         Self::BadHost,
         Self::DefaultHost,
@@ -156,6 +199,19 @@ impl Note {
         Self::NoDevice,
         Self::NoDeviceId,
         Self::NoCredentials,
+        Self::NoMqtts,
+        Self::NoProduct,
+        Self::EmptyProduct,
+        Self::CaNotUploaded,
+        Self::CaNotHeld,
+        Self::CaNotVerified,
+        Self::NotRegistered,
+        Self::FingerprintMismatch,
+        Self::NotOnline,
+        Self::Offline,
+        Self::SecretFromEnv,
+        Self::NoData,
+        Self::DataDropped,
     ];
 }
 
@@ -196,6 +252,14 @@ pub enum Label {
     Topic,
     /// A sample property report.
     Sample,
+    /// A product's id on the local platform.
+    Product,
+    /// A device's status on the local platform.
+    Status,
+    /// When the local platform received the last report.
+    LastReport,
+    /// The command line that connects the device as a simulated one.
+    Simulate,
 }
 
 impl Label {
@@ -219,11 +283,15 @@ impl Label {
             Self::PlatformCa => "platform_ca",
             Self::Topic => "topic",
             Self::Sample => "sample",
+            Self::Product => "product",
+            Self::Status => "platform_status",
+            Self::LastReport => "last_report",
+            Self::Simulate => "simulate",
         }
     }
 
     /// Every label, for checks of the fetched text.
-    pub const ALL: [Label; 17] = [
+    pub const ALL: [Label; 21] = [
         Self::Host,
         Self::Ports,
         Self::Services,
@@ -241,7 +309,63 @@ impl Label {
         Self::PlatformCa,
         Self::Topic,
         Self::Sample,
+        Self::Product,
+        Self::Status,
+        Self::LastReport,
+        Self::Simulate,
     ];
+}
+
+/// Where the Guide's steps are done: Huawei's IoTDA console, or the local
+/// platform's Platform page (`iotda-kit platform`). The user's choice,
+/// kept in the workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// Huawei Cloud IoTDA: the console's words, checks of the workspace.
+    #[default]
+    Huawei,
+    /// The local platform: the Platform page's words, checks of the
+    /// platform's state.
+    Local,
+}
+
+impl Target {
+    /// Every target, in the order offered.
+    pub const ALL: [Target; 2] = [Self::Huawei, Self::Local];
+
+    /// Its name in storage, in the fetched text and in element ids.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Huawei => "huawei",
+            Self::Local => "local",
+        }
+    }
+
+    /// The target stored as `key`; Huawei for anything else (none stored,
+    /// or a later version's).
+    pub fn from_key(key: &str) -> Self {
+        if key == Self::Local.key() {
+            Self::Local
+        } else {
+            Self::Huawei
+        }
+    }
+}
+
+/// The Guide's lasting state: the user's ticks and the chosen target.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GuideState {
+    /// The steps ticked.
+    pub ticks: Progress,
+    /// Where the steps are done.
+    pub target: Target,
+}
+
+impl GuideState {
+    /// Whether `step` is ticked.
+    pub fn done(&self, step: StepId) -> bool {
+        self.ticks.done(step)
+    }
 }
 
 /// A value the app sees, to show (and copy, when `copy`).
@@ -734,7 +858,7 @@ mod tests {
         }
     }
 
-    fn held() -> Seen {
+    pub(super) fn held() -> Seen {
         Seen {
             connect: Some(ConnectForm {
                 device_id: "5f8d_node1".into(),
@@ -898,12 +1022,19 @@ mod tests {
 
     /// Every key the page asks for, and the diagrams the prose names.
     fn keys(text: &GuideText) -> (Vec<String>, Vec<String>) {
-        let mut keys = vec!["intro".to_owned()];
+        let mut keys = vec![
+            "intro".to_owned(),
+            "local.intro".to_owned(),
+            "local.not_served".to_owned(),
+        ];
         for step in StepId::ALL {
             for field in ["title", "what", "tools"] {
                 keys.push(format!("{}.{field}", step.key()));
             }
+            keys.push(format!("local.{}.what", step.key()));
         }
+        keys.extend(Target::ALL.map(|t| format!("ui.target.{}", t.key())));
+        keys.push("ui.target".to_owned());
         keys.extend(Note::ALL.map(|n| format!("note.{}", n.key())));
         keys.extend(Label::ALL.map(|l| format!("label.{}", l.key())));
         keys.extend(["seen", "tick", "done", "warn", "todo"].map(|w| format!("ui.{w}")));

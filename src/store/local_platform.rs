@@ -120,6 +120,8 @@ mod tests {
             project_id: "p".into(),
             ws_url: Some("ws://127.0.0.1:8083/mqtt".into()),
             wss_url: Some("wss://127.0.0.1:8443/mqtt".into()),
+            mqtts_url: Some("mqtts://127.0.0.1:8883".into()),
+            platform_ca: Some("/data/tls/platform-ca.crt".into()),
         }
     }
 

@@ -31,7 +31,7 @@ use yew::Reducible;
 use crate::store::certs::{CertsForm, IssuedPublic};
 use crate::store::connect::ConnectForm;
 use crate::store::console::SavedConsole;
-use crate::store::guide::Progress;
+use crate::store::guide::{GuideState, Target};
 use crate::store::profiles::{ProfileStore, Restored};
 use crate::worker::sim::SavedSimulator;
 pub use secrets::Secret;
@@ -90,8 +90,8 @@ pub struct Workspace {
     pub console: Option<SavedConsole>,
     /// The device simulator's settings and typed values.
     pub simulator: Option<SavedSimulator>,
-    /// The Guide's ticks.
-    pub guide: Progress,
+    /// The Guide's ticks and target.
+    pub guide: GuideState,
     /// The named profiles.
     pub profiles: ProfileStore,
     /// The Platform page.
@@ -140,6 +140,8 @@ pub enum WorkspaceAction {
     Simulator(Box<SavedSimulator>),
     /// A Guide step (by its key) ticked or not.
     Tick(String, bool),
+    /// Where the Guide's steps are done.
+    GuideTarget(Target),
     /// The profiles.
     Profiles(Box<ProfileStore>),
     /// Every page's work from a profile, in one step.
@@ -163,7 +165,10 @@ impl Workspace {
             WorkspaceAction::Model(model) => self.model = model.map(|m| *m),
             WorkspaceAction::Console(console) => self.console = Some(*console),
             WorkspaceAction::Simulator(simulator) => self.simulator = Some(*simulator),
-            WorkspaceAction::Tick(step, done) => self.guide = self.guide.with(&step, done),
+            WorkspaceAction::Tick(step, done) => {
+                self.guide.ticks = self.guide.ticks.with(&step, done)
+            }
+            WorkspaceAction::GuideTarget(target) => self.guide.target = target,
             WorkspaceAction::Profiles(profiles) => self.profiles = *profiles,
             WorkspaceAction::PlatformDevice(device) => self.platform.device = device,
             WorkspaceAction::Restore(snapshot) => {
@@ -280,7 +285,7 @@ mod tests {
         workspace.apply(WorkspaceAction::Tick("later-step".into(), true));
         workspace.apply(WorkspaceAction::Tick("connect".into(), true));
         workspace.apply(WorkspaceAction::Tick("model".into(), false));
-        assert_eq!(workspace.guide.0, ["later-step", "connect"]);
+        assert_eq!(workspace.guide.ticks.0, ["later-step", "connect"]);
     }
 
     #[test]
@@ -315,7 +320,7 @@ mod tests {
         workspace.apply(WorkspaceAction::Restore(Box::new(snapshot.clone())));
         assert_eq!(workspace.snapshot(), snapshot);
         assert_eq!(workspace.profiles, profiles);
-        assert_eq!(workspace.guide.0, ["connect"]);
+        assert_eq!(workspace.guide.ticks.0, ["connect"]);
         assert_eq!(workspace.replaced, 1);
         workspace.apply(WorkspaceAction::Forget);
         assert_eq!(

@@ -19,7 +19,7 @@ use crate::messages::keys::storage as said;
 use crate::store::certs::{CertsForm, IssuedPublic};
 use crate::store::connect::ConnectForm;
 use crate::store::console::SavedConsole;
-use crate::store::guide::Progress;
+use crate::store::guide::{GuideState, Progress, Target};
 use crate::store::model::read_model;
 use crate::store::profiles::ProfileStore;
 use crate::worker::sim::SavedSimulator;
@@ -80,6 +80,10 @@ struct Stored {
     simulator: Option<SavedSimulator>,
     #[serde(default)]
     guide: Vec<String>,
+    /// The Guide's target by [`Target::key`] (absent before there was a
+    /// choice: Huawei's IoTDA).
+    #[serde(default)]
+    guide_target: String,
     #[serde(default)]
     profiles: ProfileStore,
     #[serde(default)]
@@ -133,7 +137,8 @@ pub fn encode(workspace: &Workspace) -> String {
         model: workspace.model.clone(),
         console: workspace.console.clone(),
         simulator: workspace.simulator.clone(),
-        guide: workspace.guide.0.clone(),
+        guide: workspace.guide.ticks.0.clone(),
+        guide_target: workspace.guide.target.key().to_owned(),
         profiles: workspace.profiles.clone(),
         platform: workspace.platform.clone(),
     };
@@ -161,7 +166,10 @@ pub fn decode(text: &str) -> Result<Workspace, PersistError> {
         model: stored.model,
         console: stored.console,
         simulator: stored.simulator,
-        guide: Progress(stored.guide),
+        guide: GuideState {
+            ticks: Progress(stored.guide),
+            target: Target::from_key(&stored.guide_target),
+        },
         profiles: stored.profiles,
         platform: stored.platform,
         problem: None,
@@ -256,7 +264,10 @@ pub fn load(read: &dyn Fn(&str) -> Option<String>) -> Loaded {
         model,
         console,
         simulator,
-        guide: Progress(guide),
+        guide: GuideState {
+            ticks: Progress(guide),
+            target: Target::Huawei,
+        },
         profiles,
         platform: Platform::default(),
         problem,
@@ -349,7 +360,7 @@ mod tests {
             storage[V1_SIMULATOR],
         );
         same_json(
-            &serde_json::to_string(&w.guide.0).expect("json"),
+            &serde_json::to_string(&w.guide.ticks.0).expect("json"),
             storage[V1_GUIDE],
         );
         same_json(
@@ -363,7 +374,7 @@ mod tests {
         let ca = w.certs.issued.ca.as_ref().expect("the CA");
         assert!(ca.cert_pem.starts_with("-----BEGIN CERTIFICATE-----"));
         assert_eq!(ca.view.sha256.len(), 64, "{}", ca.view.sha256);
-        assert_eq!(w.guide.0, ["connect", "model"]);
+        assert_eq!(w.guide.ticks.0, ["connect", "model"]);
         assert_eq!(w.profiles.profiles[0].name, "bench A");
     }
 
@@ -390,6 +401,34 @@ mod tests {
         let loaded = load(&move |key: &str| only_new.get(key).map(|s| (*s).to_owned()));
         assert_eq!(loaded.workspace, workspace);
         assert!(loaded.unreadable.is_empty());
+    }
+
+    #[test]
+    fn the_guides_target_is_kept_and_a_workspace_saved_without_it_loads() {
+        let mut workspace = load(&reader(&v1_storage())).workspace;
+        workspace.apply(WorkspaceAction::GuideTarget(Target::Local));
+        let text = encode(&workspace);
+        let read = |text: &str| {
+            let only_new = HashMap::from([(STORAGE_KEY, text.to_owned())]);
+            load(&move |key: &str| only_new.get(key).cloned())
+        };
+        assert_eq!(read(&text).workspace, workspace);
+        // The previous main wrote the one key without `guide_target`.
+        let mut stored: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert!(stored
+            .as_object_mut()
+            .unwrap()
+            .remove("guide_target")
+            .is_some());
+        let loaded = read(&stored.to_string());
+        assert_eq!(loaded.workspace.guide.target, Target::Huawei);
+        assert_eq!(loaded.workspace.guide.ticks, workspace.guide.ticks);
+        assert_eq!(loaded.workspace.problem, None);
+        // A later version's target reads as Huawei's, losing nothing else.
+        stored["guide_target"] = "elsewhere".into();
+        let loaded = read(&stored.to_string());
+        assert_eq!(loaded.workspace.guide.target, Target::Huawei);
+        assert_eq!(loaded.workspace.connect, workspace.connect);
     }
 
     #[test]

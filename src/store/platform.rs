@@ -28,6 +28,13 @@ pub struct Session {
     /// The same over TLS (`wss://127.0.0.1:P/mqtt`).
     #[serde(default)]
     pub wss_url: Option<String>,
+    /// Where devices connect over MQTTS (`mqtts://127.0.0.1:P`).
+    #[serde(default)]
+    pub mqtts_url: Option<String>,
+    /// The file of the platform CA devices trust (a path on the
+    /// platform's machine).
+    #[serde(default)]
+    pub platform_ca: Option<String>,
 }
 
 /// A product of `ListProducts` / `ShowProduct`.
@@ -81,6 +88,29 @@ pub struct Device {
     /// Its last connection (ShowDevice only).
     #[serde(default)]
     pub connection_status_update_time: Option<String>,
+    /// How it authenticates (ShowDevice only).
+    #[serde(default)]
+    pub auth_info: Option<DeviceAuth>,
+}
+
+/// ShowDevice's `auth_info`, without the secret (never read into the page's
+/// state).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct DeviceAuth {
+    /// `SECRET` or `CERTIFICATES`.
+    #[serde(default)]
+    pub auth_type: String,
+    /// The certificate's fingerprint (lowercase hex; `None` or empty until
+    /// the first certificate that connects is bound).
+    #[serde(default)]
+    pub fingerprint: Option<String>,
+}
+
+impl DeviceAuth {
+    /// Whether the device authenticates by a certificate.
+    pub fn by_certificate(&self) -> bool {
+        self.auth_type == "CERTIFICATES"
+    }
 }
 
 /// A problem of a property report: where, and the rule it breaks.

@@ -18,7 +18,9 @@ use std::process::{Child, Command, ExitCode, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::{workspace_root, Browser};
+use iotda_testkit::Scratch;
+
+use crate::{workspace_root, Browser, Chromedriver};
 
 /// Set when the test's binary is started as the `iotda-kit` command.
 const KIT_ENV: &str = "IOTDA_E2E_KIT";
@@ -66,6 +68,13 @@ pub fn kit(args: &[&str]) -> Command {
 /// A process of the test, ended (SIGTERM by its id, then waited for) on
 /// drop.
 pub struct Running(Child);
+
+impl Running {
+    /// Starts `command`.
+    pub fn spawn(command: &mut Command) -> Self {
+        Self(command.spawn().expect("start the command"))
+    }
+}
 
 impl Drop for Running {
     fn drop(&mut self) {
@@ -200,6 +209,62 @@ impl Platform {
                 .spawn()
                 .expect("start iotda-kit simulate"),
         )
+    }
+}
+
+/// What an onboarding test starts from: a scratch folder holding
+/// [`MODEL`] as `model.json`, the platform serving the page with its data
+/// in it, and a browser whose workspace holds [`MODEL`] as the Model
+/// page's model and a CA made on the Certificates page. The CA's key is in
+/// the tab's memory only: the test must not reload the page while it
+/// needs it.
+pub struct Onboarding {
+    /// The browser, on the Certificates page.
+    pub browser: Browser,
+    /// Its chromedriver.
+    pub driver: Chromedriver,
+    /// The platform.
+    pub platform: Platform,
+    /// The scratch folder.
+    pub dir: Scratch,
+}
+
+impl Onboarding {
+    /// Starts it, in a scratch folder named after `name`.
+    pub async fn start(name: &str) -> Self {
+        let dir = Scratch::new(name);
+        std::fs::write(dir.join("model.json"), MODEL).expect("write the model");
+        let platform = Platform::start(&dir.join("data"));
+        let driver = Chromedriver::start();
+        let browser = driver.session(1280, 1800).await;
+        let model = serde_json::from_str(MODEL).expect("the model's JSON");
+        browser.save_model(platform.addr, &model).await;
+        browser.create_test_ca(platform.addr).await;
+        Self {
+            browser,
+            driver,
+            platform,
+            dir,
+        }
+    }
+
+    /// On the Certificates page: makes the device certificate of
+    /// `node_id`, saves `deviceCert.pem` and `deviceCert.key` in the
+    /// scratch folder, and returns its SHA-256 fingerprint (capitals, no
+    /// colons).
+    pub async fn device_certificate(&self, node_id: &str) -> String {
+        let browser = &self.browser;
+        browser.click("nav a[href='/certificates']").await;
+        browser.fill("#device-cn", node_id).await;
+        browser.click("#device-create").await;
+        for (css, file) in [
+            ("#device-download-cert", "deviceCert.pem"),
+            ("#device-download-key", "deviceCert.key"),
+        ] {
+            browser.save_download(css, self.dir.path(), file).await;
+        }
+        let shown = browser.text("#device-fingerprint-sha256").await;
+        shown.replace(':', "").to_uppercase()
     }
 }
 

@@ -27,10 +27,8 @@ use std::process::ExitCode;
 
 use iotda_kit_e2e::platform::{
     axe_core, create_product, every_look, reported, send_control, send_unanswered, test_main,
-    wait_status, Platform, Running, MODEL,
+    wait_status, Onboarding, Platform, Running,
 };
-use iotda_kit_e2e::Chromedriver;
-use iotda_testkit::Scratch;
 
 fn main() -> ExitCode {
     test_main(
@@ -53,23 +51,15 @@ fn device(platform: &Platform, dir: &Path, answer: bool) -> Running {
 }
 
 async fn the_onboarding_on_the_platform_page() {
-    let dir = Scratch::new("e2e-platform-page");
-    std::fs::write(dir.join("model.json"), MODEL).expect("write the model");
-    let platform = Platform::start(&dir.join("data"));
-    let driver = Chromedriver::start();
-    let browser = driver.session(1280, 1800).await;
-
-    // The Model page's model (stored as the Model page keeps it).
-    let model = serde_json::from_str(MODEL).expect("the model's JSON");
-    browser.save_model(platform.addr, &model).await;
-
-    // The CA, on the Certificates page; from here on the page is never
+    // The Model page's model (stored as the Model page keeps it) and the
+    // CA, on the Certificates page; from here on the page is never
     // reloaded, so that the CA's key stays in the tab.
-    browser.create_test_ca(platform.addr).await;
+    let onboarding = Onboarding::start("e2e-platform-page").await;
+    let (browser, platform, dir) = (&onboarding.browser, &onboarding.platform, &onboarding.dir);
     browser.click("nav a[href='/platform']").await;
 
     // A product with the Model page's model.
-    let products = create_product(&browser, "Meter", "meter").await;
+    let products = create_product(browser, "Meter", "meter").await;
     assert!(
         products.contains("meter") && products.contains("Battery"),
         "{products}"
@@ -91,19 +81,7 @@ async fn the_onboarding_on_the_platform_page() {
 
     // The device certificate, and the device registered by its
     // fingerprint in one click.
-    browser.click("nav a[href='/certificates']").await;
-    browser.fill("#device-cn", "n1").await;
-    browser.click("#device-create").await;
-    browser
-        .save_download("#device-download-cert", dir.path(), "deviceCert.pem")
-        .await;
-    browser
-        .save_download("#device-download-key", dir.path(), "deviceCert.key")
-        .await;
-    let fingerprint = browser
-        .text("#device-fingerprint-sha256")
-        .await
-        .replace(':', "");
+    let fingerprint = onboarding.device_certificate("n1").await;
     browser.click("nav a[href='/platform']").await;
     browser.fill("#platform-device-node", "n1").await;
     browser.click("#platform-use-device-cert").await;
@@ -116,25 +94,25 @@ async fn the_onboarding_on_the_platform_page() {
     );
     browser.click("#platform-device-add").await;
     browser.click("#platform-open-meter_n1").await;
-    wait_status(&browser, "INACTIVE").await;
+    wait_status(browser, "INACTIVE").await;
 
     // The device connects over MQTTS with its certificate and reports:
     // seen live (no reload), with a chart of the level.
-    let answering = device(&platform, dir.path(), true);
-    wait_status(&browser, "ONLINE").await;
-    reported(&browser, "batteryLevel").await;
+    let answering = device(platform, dir.path(), true);
+    wait_status(browser, "ONLINE").await;
+    reported(browser, "batteryLevel").await;
     browser
         .wait_for("#platform-property-Battery-batteryLevel svg.platform-chart polyline")
         .await;
 
     // A command from the page, answered by the device.
     browser.fill("#platform-para-level", "42").await;
-    let answer = send_control(&browser).await.expect("the device's answer");
+    let answer = send_control(browser).await.expect("the device's answer");
     assert!(answer.contains("\"result_code\": 0"), "{answer}");
 
     let axe = axe_core();
     let mut found = every_look(
-        &browser,
+        browser,
         &axe,
         "#platform-detail",
         "device",
@@ -144,20 +122,20 @@ async fn the_onboarding_on_the_platform_page() {
 
     // Stopped: a command gets IoTDA's "not online".
     drop(answering);
-    wait_status(&browser, "OFFLINE").await;
-    let offline = send_control(&browser).await.expect_err("a refusal");
+    wait_status(browser, "OFFLINE").await;
+    let offline = send_control(browser).await.expect_err("a refusal");
     assert!(offline.contains("IOTDA.014016"), "{offline}");
 
     // Online but silent: the command times out (--command-timeout 3).
-    let _silent = device(&platform, dir.path(), false);
-    wait_status(&browser, "ONLINE").await;
-    let timeout = send_unanswered(&browser).await;
+    let _silent = device(platform, dir.path(), false);
+    wait_status(browser, "ONLINE").await;
+    let timeout = send_unanswered(browser).await;
     assert!(timeout.contains("no answer from the device"), "{timeout}");
 
     browser.click("#platform-detail-close").await;
     found.extend(
         every_look(
-            &browser,
+            browser,
             &axe,
             "#platform-device-list",
             "page",
@@ -166,6 +144,6 @@ async fn the_onboarding_on_the_platform_page() {
         .await,
     );
     assert!(found.is_empty(), "axe-core: {found:#?}");
-    browser.close().await;
-    drop(platform.run);
+    onboarding.browser.close().await;
+    drop(onboarding.platform.run);
 }

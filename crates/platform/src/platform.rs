@@ -500,10 +500,14 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
     };
     let platform_ca = access.as_ref().and_then(|a| a.platform_ca.clone());
     let urls = access.as_ref().map(|a| &a.urls);
-    state.page = state.page.with_websockets(
-        urls.and_then(|u| u.ws.as_deref()),
-        urls.and_then(|u| u.wss.as_deref()),
-    );
+    let ca_file = platform_ca.as_deref().and_then(Path::to_str);
+    state.page = state
+        .page
+        .with_websockets(
+            urls.and_then(|u| u.ws.as_deref()),
+            urls.and_then(|u| u.wss.as_deref()),
+        )
+        .with_mqtts(urls.and_then(|u| u.mqtts.as_deref()), ca_file);
     let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
         Ok(router) => router,
         Err(e) => {

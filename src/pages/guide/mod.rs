@@ -2,13 +2,17 @@
 //! to do, why, the OpenSSL / MQTT.fx equivalents, a live check of what the
 //! other pages left in the workspace and the user's own tick.
 //!
-//! The checks read the typed workspace ([`crate::store::guide::Seen`]);
-//! the words come from `static/guide.{en,zh}.json`, fetched when the Guide
+//! Its steps are done in Huawei's IoTDA console or, when the app is served
+//! by `iotda-kit platform`, on the Platform page ([`Target`]). The checks
+//! read the typed workspace ([`crate::store::guide::Seen`]) and, on the
+//! local platform, the platform's state ([`local`]); the words come from `static/guide.{en,zh}.json`, fetched when the Guide
 //! opens (and again when the language changes), so that the first load
 //! holds none of them ([`crate::store::guide::GuideText`]).
 
+mod local;
 mod prose;
 mod step;
+mod target;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -20,13 +24,16 @@ use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Lang;
 use crate::messages::keys::guide as said;
 use crate::messages::Msg;
+use crate::pages::platform::{probe, Api};
 use crate::store::connect::ConnectForm;
-use crate::store::guide::{GuideText, Seen, StepId};
+use crate::store::guide::{GuideText, Seen, StepId, Target};
 use crate::store::Workspace;
 use crate::web::fetch;
 use iotda_core::text::Message;
+use local::LocalSteps;
 use prose::Prose;
 use step::Step;
+use target::TargetChoice;
 
 /// What the page shows.
 #[derive(Clone, PartialEq)]
@@ -38,7 +45,7 @@ enum View {
 
 /// What the Guide checks, from the workspace. The device secret is not in
 /// it: the Register step's copy button takes it from the workspace.
-fn seen(workspace: &Workspace) -> Seen {
+pub(super) fn seen(workspace: &Workspace) -> Seen {
     let connect = ConnectForm {
         secret: String::new(),
         ..workspace.connect.form.clone()
@@ -70,6 +77,14 @@ pub fn GuidePage() -> Html {
     let lang = use_lang();
     let workspace = use_workspace();
     let view = use_state(|| View::Loading);
+    // Whether the local platform served the app (`None`: not known yet).
+    let served = use_state(|| None::<Option<Api>>);
+    {
+        let served = served.clone();
+        use_effect_with((), move |_| {
+            wasm_bindgen_futures::spawn_local(async move { served.set(Some(probe().await)) });
+        });
+    }
     // The number of the last fetch: an answer to an earlier one (in
     // another language) is dropped.
     let last = use_mut_ref(|| 0u32);
@@ -103,17 +118,43 @@ pub fn GuidePage() -> Html {
         }
         View::Text(text) => text.clone(),
     };
-    let seen = seen(&workspace);
+    // The local platform's steps only when it served the app.
+    let api = (*served).clone().flatten();
+    let target = match (&api, workspace.guide.target) {
+        (Some(_), Target::Local) => Target::Local,
+        _ => Target::Huawei,
+    };
     html! {
         <div class="guide"><div class="page">
             <div class="banner intro" id="guide-intro">
                 <Prose text={text.get("intro")} guide={text.clone()} />
             </div>
-            { for StepId::ALL.into_iter().enumerate().map(|(n, id)| html! {
-                <Step key={id.key()} number={n + 1} {id} check={seen.check(id)}
-                      done={workspace.guide.done(id)} guide={text.clone()} />
-            }) }
+            <TargetChoice {target} served={served.as_ref().map(Option::is_some)} guide={text.clone()} />
+            if let (Target::Local, Some(api)) = (target, api) {
+                <LocalSteps {api} guide={text.clone()} />
+            } else {
+                <HuaweiSteps guide={text.clone()} />
+            }
         </div></div>
+    }
+}
+
+/// Props of [`HuaweiSteps`].
+#[derive(Properties, PartialEq)]
+struct HuaweiStepsProps {
+    guide: Rc<GuideText>,
+}
+
+/// The steps in Huawei's IoTDA console, checked against the workspace.
+#[component]
+fn HuaweiSteps(props: &HuaweiStepsProps) -> Html {
+    let workspace = use_workspace();
+    let seen = seen(&workspace);
+    html! {
+        { for StepId::ALL.into_iter().enumerate().map(|(n, id)| html! {
+            <Step key={id.key()} number={n + 1} {id} check={seen.check(id)}
+                  done={workspace.guide.done(id)} guide={props.guide.clone()} target={Target::Huawei} />
+        }) }
     }
 }
 

@@ -14,7 +14,7 @@ use crate::hooks::use_i18n::use_texts;
 use crate::hooks::use_workspace::use_workspace;
 use crate::i18n::Texts;
 use crate::route::Route;
-use crate::store::guide::{Check, GuideText, Label, Status, StepId};
+use crate::store::guide::{Check, GuideText, Label, Status, StepId, Target};
 use crate::store::WorkspaceAction;
 
 /// Props of [`Step`].
@@ -30,10 +30,22 @@ pub struct StepProps {
     pub done: bool,
     /// The guide's text.
     pub guide: Rc<GuideText>,
+    /// Where the steps are done.
+    pub target: Target,
 }
 
-/// The page a step's check links to, and its name.
-fn page_of(step: StepId, t: &Texts) -> (Route, &'static str) {
+/// The page a step's check links to, and its name: on the local platform,
+/// the Platform page but for the device certificate.
+fn page_of(step: StepId, target: Target, t: &Texts) -> (Route, &'static str) {
+    match (target, step) {
+        (Target::Local, StepId::Device) => (Route::Certificates, t.nav_certificates()),
+        (Target::Local, _) => (Route::Platform, t.nav_platform()),
+        (Target::Huawei, step) => huawei_page_of(step, t),
+    }
+}
+
+/// The page a step's check links to for Huawei's IoTDA.
+fn huawei_page_of(step: StepId, t: &Texts) -> (Route, &'static str) {
     match step {
         StepId::Access => (Route::Connect, t.nav_connection()),
         StepId::Product => (Route::Model, t.nav_model()),
@@ -50,14 +62,18 @@ pub fn Step(props: &StepProps) -> Html {
     let key = props.id.key();
     let guide = &props.guide;
     let title = format!("{}. {}", props.number, guide.get(&format!("{key}.title")));
+    let what = match props.target {
+        Target::Huawei => format!("{key}.what"),
+        Target::Local => format!("local.{key}.what"),
+    };
     html! {
         <section class="card wide" id={format!("guide-{key}")} aria-labelledby={format!("guide-{key}-title")}>
             <h2 id={format!("guide-{key}-title")}>{ title }</h2>
             <div class="checks">
-                <div class="guide-what"><Prose text={guide.get(&format!("{key}.what"))} guide={guide.clone()} /></div>
+                <div class="guide-what"><Prose text={guide.get(&what)} guide={guide.clone()} /></div>
                 <div class="guide-tools"><Prose text={guide.get(&format!("{key}.tools"))} guide={guide.clone()} /></div>
             </div>
-            <CheckView id={props.id} check={props.check.clone()} guide={guide.clone()} />
+            <CheckView id={props.id} check={props.check.clone()} guide={guide.clone()} target={props.target} />
             <Tick id={props.id} done={props.done} label={guide.get("ui.tick")} />
         </section>
     }
@@ -72,6 +88,8 @@ pub struct CheckViewProps {
     pub check: Check,
     /// The guide's text.
     pub guide: Rc<GuideText>,
+    /// Where the steps are done.
+    pub target: Target,
 }
 
 /// "What this app sees": the verdict, the notes, the values (the secret
@@ -87,7 +105,7 @@ pub fn CheckView(props: &CheckViewProps) -> Html {
         Status::Warn => ("badge warn", "ui.warn"),
         Status::Todo => ("badge hint", "ui.todo"),
     };
-    let (route, page) = page_of(props.id, t);
+    let (route, page) = page_of(props.id, props.target, t);
     let rows = props.check.shown.iter().map(|shown| {
         let (value, dots) = if shown.label == Label::Secret {
             (

@@ -93,6 +93,18 @@ pub fn use_get<T: DeserializeOwned + 'static>(
     field: Option<&'static str>,
     tick: u64,
 ) -> UseStateHandle<Fetched<T>> {
+    use_get_if(api, Some(path), field, tick)
+}
+
+/// [`use_get`] of `path` when there is one; nothing is read (and nothing
+/// held) while it is `None`.
+#[hook]
+pub fn use_get_if<T: DeserializeOwned + 'static>(
+    api: &Api,
+    path: Option<String>,
+    field: Option<&'static str>,
+    tick: u64,
+) -> UseStateHandle<Fetched<T>> {
     let got = use_state(|| None);
     // The number of the latest request: an answer to an earlier one (for a
     // path since changed, such as a product id not yet known) arrives late
@@ -101,11 +113,14 @@ pub fn use_get<T: DeserializeOwned + 'static>(
     {
         let (api, got) = (api.clone(), got.clone());
         use_effect_with((path, tick), move |(path, _)| {
-            let path = path.clone();
             let mine = {
                 let mut latest = latest.borrow_mut();
                 *latest += 1;
                 *latest
+            };
+            let Some(path) = path.clone() else {
+                got.set(None);
+                return;
             };
             wasm_bindgen_futures::spawn_local(async move {
                 let read =
@@ -172,7 +187,7 @@ pub struct Heard {
     devices: std::collections::BTreeMap<String, u64>,
     /// The tick at which anything may have changed (missed events, the
     /// page's own change).
-    all: u64,
+    pub all: u64,
     /// What went wrong with the live updates.
     pub problem: Option<Message>,
 }
@@ -210,7 +225,7 @@ impl Reducible for Heard {
 
 impl Heard {
     /// A tick that moves when something of `device` (or anything) changed.
-    fn tick_for(&self, device: &str) -> u64 {
+    pub fn tick_for(&self, device: &str) -> u64 {
         self.devices.get(device).copied().unwrap_or(0).max(self.all)
     }
 }
@@ -267,12 +282,14 @@ pub struct ServedProps {
     pub api: Api,
 }
 
-/// The page on the platform: its cards, and the event stream.
-#[component]
-fn Served(props: &ServedProps) -> Html {
+/// The platform's event stream, read while the component lives: what it
+/// heard (each event naming a device, missed events, the stream's end).
+/// Nothing polls.
+#[hook]
+pub fn use_live(api: &Api) -> UseReducerHandle<Heard> {
     let heard = use_reducer(Heard::default);
     {
-        let (session, heard) = (props.api.0.clone(), heard.dispatcher());
+        let (session, heard) = (api.0.clone(), heard.dispatcher());
         use_effect_with((), move |_| {
             let reader = std::cell::RefCell::new(SseReader::default());
             let to = heard.clone();
@@ -312,6 +329,13 @@ fn Served(props: &ServedProps) -> Html {
             move || drop(stream)
         });
     }
+    heard
+}
+
+/// The page on the platform: its cards, and the event stream.
+#[component]
+fn Served(props: &ServedProps) -> Html {
+    let heard = use_live(&props.api);
     let workspace = use_workspace();
     let on_changed = {
         let heard = heard.dispatcher();

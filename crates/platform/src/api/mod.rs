@@ -89,6 +89,8 @@ pub struct PageSession {
     project_id: Arc<str>,
     ws_url: Option<Arc<str>>,
     wss_url: Option<Arc<str>>,
+    mqtts_url: Option<Arc<str>>,
+    platform_ca: Option<Arc<str>>,
 }
 
 impl PageSession {
@@ -99,6 +101,8 @@ impl PageSession {
             project_id: project_id.into(),
             ws_url: None,
             wss_url: None,
+            mqtts_url: None,
+            platform_ca: None,
         }
     }
 
@@ -109,6 +113,17 @@ impl PageSession {
         Self {
             ws_url: ws_url.map(Arc::from),
             wss_url: wss_url.map(Arc::from),
+            ..self
+        }
+    }
+
+    /// The same, telling the page where devices connect over MQTTS
+    /// (`mqtts://127.0.0.1:P`) and the file of the platform CA they trust,
+    /// so that its Guide can name the command that connects a device.
+    pub fn with_mqtts(self, mqtts_url: Option<&str>, platform_ca: Option<&str>) -> Self {
+        Self {
+            mqtts_url: mqtts_url.map(Arc::from),
+            platform_ca: platform_ca.map(Arc::from),
             ..self
         }
     }
@@ -126,18 +141,23 @@ impl std::fmt::Debug for PageSession {
             .field("project_id", &self.project_id)
             .field("ws_url", &self.ws_url)
             .field("wss_url", &self.wss_url)
+            .field("mqtts_url", &self.mqtts_url)
+            .field("platform_ca", &self.platform_ca)
             .finish()
     }
 }
 
-/// `GET /kit/page-session`: the token, the project id and the WebSocket
-/// listeners' URLs (`null` without one), never cached.
+/// `GET /kit/page-session`: the token, the project id, the WebSocket and
+/// MQTTS listeners' URLs and the platform CA's file (`null` without one),
+/// never cached.
 async fn page_session(State(state): State<ApiState>) -> Response {
     let body = serde_json::json!({
         "token": &*state.page.token,
         "project_id": &*state.page.project_id,
         "ws_url": state.page.ws_url.as_deref(),
         "wss_url": state.page.wss_url.as_deref(),
+        "mqtts_url": state.page.mqtts_url.as_deref(),
+        "platform_ca": state.page.platform_ca.as_deref(),
     });
     let mut response = axum::Json(body).into_response();
     let headers = response.headers_mut();

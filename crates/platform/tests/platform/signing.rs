@@ -123,6 +123,7 @@ fn the_page_calls_the_api_with_its_session_token() {
     // No device access, so no WebSocket listener to tell of.
     assert_eq!(body["ws_url"], serde_json::Value::Null);
     assert_eq!(body["wss_url"], serde_json::Value::Null);
+    assert_eq!(body["mqtts_url"], serde_json::Value::Null);
     assert!(
         token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit()),
         "{token}"
@@ -144,7 +145,8 @@ fn the_page_calls_the_api_with_its_session_token() {
 }
 
 /// With device access, the page session tells the page where devices
-/// connect over WebSocket (the Console's "Local platform").
+/// connect over WebSocket (the Console's "Local platform") and over MQTTS
+/// with the platform CA's file (the Guide's command for the device).
 #[test]
 fn the_page_session_names_the_websocket_listener() {
     let dir = Scratch::new("api-page-ws");
@@ -152,6 +154,7 @@ fn the_page_session_names_the_websocket_listener() {
         if let Some(access) = c.access.as_mut() {
             access.ws_port = Some(0);
             access.wss_port = Some(0);
+            access.mqtts_port = Some(0);
         }
     });
     let addr: std::net::SocketAddr = server.url().trim_start_matches("http://").parse().unwrap();
@@ -172,4 +175,12 @@ fn the_page_session_names_the_websocket_listener() {
     );
     assert_eq!(body["ws_url"], ws.as_str());
     assert_eq!(body["wss_url"], wss.as_str());
+    let mqtts = urls.mqtts.clone().unwrap();
+    assert!(mqtts.starts_with("mqtts://127.0.0.1:"), "{mqtts}");
+    assert_eq!(body["mqtts_url"], mqtts.as_str());
+    let ca = body["platform_ca"]
+        .as_str()
+        .expect("the platform CA's file");
+    assert!(ca.ends_with("tls/platform-ca.crt"), "{ca}");
+    assert!(std::path::Path::new(ca).is_file(), "{ca}");
 }
