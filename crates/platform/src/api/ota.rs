@@ -25,11 +25,15 @@ use super::{blocking, json, ApiError, ApiState};
 use crate::hub::result_name;
 use crate::registry::{iotda_time, NewPackage, Package, PackageType, UpgradeTask};
 
-/// `file_location` of CreateOtaPackage, the kit's form.
+/// `file_location` of CreateOtaPackage, the kit's form: the file, and
+/// Huawei's `obs_location` when the package is to be treated as stored in
+/// OBS (its upgrade notices are then `firmware_upgrade_v2` /
+/// `software_upgrade_v2`).
 #[derive(Deserialize)]
 struct FileLocation {
     file: String,
     file_name: Option<String>,
+    obs_location: Option<serde_json::Map<String, Value>>,
 }
 
 /// CreateOtaPackage's body.
@@ -50,7 +54,10 @@ fn package_json(p: &Package) -> Value {
         "version": p.version,
         "description": p.description,
         "create_time": iotda_time(p.create_time),
-        "file_location": { "file_name": p.file_name },
+        "file_location": {
+            "file_name": p.file_name,
+            "obs_location": p.obs_location.as_deref().and_then(|o| serde_json::from_str::<Value>(o).ok()),
+        },
         "file_size": p.file_size,
         "sign": p.sha256,
     })
@@ -80,6 +87,10 @@ pub(super) async fn create_package(
         version: b.version,
         file,
         description: b.description,
+        obs_location: b
+            .file_location
+            .obs_location
+            .map(|o| Value::Object(o).to_string()),
     };
     let package = blocking(&state, move |r| r.create_package(&new)).await?;
     Ok((StatusCode::CREATED, Json(package_json(&package))))

@@ -67,6 +67,9 @@ pub struct NewPackage {
     pub file: Vec<u8>,
     /// A description.
     pub description: Option<String>,
+    /// `file_location.obs_location` as JSON text, when the package is to
+    /// be treated as stored in OBS (its notices are the `_v2` forms).
+    pub obs_location: Option<String>,
 }
 
 /// A stored package.
@@ -90,6 +93,9 @@ pub struct Package {
     pub description: Option<String>,
     /// When it was uploaded, Unix seconds.
     pub create_time: i64,
+    /// `file_location.obs_location` as JSON text, if given: the package
+    /// is then treated as stored in OBS.
+    pub obs_location: Option<String>,
 }
 
 /// An upgrade task.
@@ -135,7 +141,7 @@ pub struct Subtask {
 }
 
 const PACKAGE_COLUMNS: &str = "package_id, package_type, product_id, version, file_name, \
-     length(file), sha256, description, create_time";
+     length(file), sha256, description, create_time, obs_location";
 
 fn package_from_row(row: &Row<'_>) -> rusqlite::Result<Package> {
     let kind: String = row.get(1)?;
@@ -149,6 +155,7 @@ fn package_from_row(row: &Row<'_>) -> rusqlite::Result<Package> {
         sha256: row.get(6)?,
         description: row.get(7)?,
         create_time: row.get(8)?,
+        obs_location: row.get(9)?,
     })
 }
 
@@ -201,8 +208,8 @@ impl Registry {
             }
             tx.execute(
                 "INSERT INTO ota_package (package_id, package_type, product_id, version, \
-                 file_name, file, sha256, description, create_time) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 file_name, file, sha256, description, create_time, obs_location) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     package_id,
                     new.package_type.as_str(),
@@ -212,7 +219,8 @@ impl Registry {
                     new.file,
                     sha256,
                     new.description,
-                    now
+                    now,
+                    new.obs_location
                 ],
             )
             .map_err(|e| match e {
@@ -514,6 +522,7 @@ mod tests {
                 file_name: "fw.bin".into(),
                 file: b"abc".to_vec(),
                 description: None,
+                obs_location: None,
             })
             .expect("package");
         // SHA-256("abc"), FIPS 180-2 appendix B.1.

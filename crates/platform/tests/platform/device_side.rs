@@ -202,6 +202,16 @@ impl Drop for Device {
     }
 }
 
+/// The items of the device's kit history `kind` (`reports`, `messages`).
+fn kit_list(c: &Client, kind: &str) -> Vec<Value> {
+    c.call("GET", &format!("devices/{DEVICE}/kit/{kind}"), None)
+        .unwrap()
+        .body[kind]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn status(c: &Client) -> String {
     let r = c.call("GET", &format!("devices/{DEVICE}"), None).unwrap();
     r.body["status"].as_str().unwrap_or("").to_string()
@@ -714,14 +724,7 @@ fn property_reports_are_judged_by_the_model_kept_in_the_shadow_or_dropped() {
     );
     let reports = wait_until(
         "two reports kept",
-        || {
-            c.call("GET", &format!("devices/{DEVICE}/kit/reports"), None)
-                .unwrap()
-                .body["reports"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        },
+        || kit_list(&c, "reports"),
         |r| r.len() == 2,
     );
     assert_eq!(reports[0]["problems"], json!([]));
@@ -807,14 +810,7 @@ fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
     );
     let reports = wait_until(
         "the report kept",
-        || {
-            c.call("GET", &format!("devices/{DEVICE}/kit/reports"), None)
-                .unwrap()
-                .body["reports"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        },
+        || kit_list(&c, "reports"),
         |r| !r.is_empty(),
     );
     assert_eq!(reports.len(), 1, "{reports:?}");
@@ -842,14 +838,7 @@ fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
     );
     let mut kept: Vec<(String, String)> = wait_until(
         "two messages kept",
-        || {
-            c.call("GET", &format!("devices/{DEVICE}/kit/messages"), None)
-                .unwrap()
-                .body["messages"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        },
+        || kit_list(&c, "messages"),
         |m| m.len() == 2,
     )
     .iter()
