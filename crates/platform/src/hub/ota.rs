@@ -16,7 +16,7 @@ use iotda_core::iotda::payload::{
 use super::link::Outgoing;
 use super::{lock, Hub, HubError, PlatformEvent};
 use crate::directory::DeviceStatus;
-use crate::registry::{Package, PackageType, Subtask, UpgradeTask};
+use crate::registry::{Package, PackageType, Subtask, SubtaskChange, TargetOutcome, UpgradeTask};
 
 /// How long a download token is valid, in seconds (the kit's choice: a
 /// day, so a device that comes online later still has time).
@@ -62,14 +62,48 @@ impl Hub {
                 Ok((task.task_id, online))
             })
             .await?;
+        self.start_upgrades_of(online).await;
+        self.blocking(move |r| r.upgrade_task(&task_id)).await
+    }
+
+    /// StopBatchTask / RetryBatchTask: changes the subtasks of `targets`
+    /// (all that apply when `None`); retried targets that are online are
+    /// sent their notice again at once, the others when they connect. A
+    /// stopped device is told nothing: Huawei documents no cancel event.
+    pub async fn change_upgrade_task(
+        self: &Arc<Self>,
+        task_id: String,
+        change: SubtaskChange,
+        targets: Option<Vec<String>>,
+    ) -> Result<Vec<TargetOutcome>, HubError> {
+        let (outcomes, online) = self
+            .blocking(move |r| {
+                let outcomes =
+                    r.change_subtasks(&task_id, change, targets.as_deref(), TOKEN_TTL)?;
+                let mut online = Vec::new();
+                for o in outcomes.iter().filter(|o| o.refusal.is_none()) {
+                    if change == SubtaskChange::Retry
+                        && r.device_full(&o.target)?.status == DeviceStatus::Online
+                    {
+                        online.push(o.target.clone());
+                    }
+                }
+                Ok((outcomes, online))
+            })
+            .await?;
+        self.start_upgrades_of(online).await;
+        Ok(outcomes)
+    }
+
+    /// [`Hub::start_upgrades`] of each of `devices`, on a blocking thread.
+    async fn start_upgrades_of(self: &Arc<Self>, devices: Vec<String>) {
         let hub = self.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            for device in online {
+            for device in devices {
                 hub.start_upgrades(&device);
             }
         })
         .await;
-        self.blocking(move |r| r.upgrade_task(&task_id)).await
     }
 
     /// Sends the device the notices of its waiting subtasks. Called on a

@@ -32,7 +32,9 @@ pub use activity::{CommandRecord, CommandStatus, EventRecord};
 pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
 pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
 pub use history::{Direction, MessageRecord, StatusEvent, DEFAULT_HISTORY_LIMIT};
-pub use ota::{NewPackage, Package, PackageType, Subtask, UpgradeTask};
+pub use ota::{
+    NewPackage, Package, PackageType, Subtask, SubtaskChange, TargetOutcome, UpgradeTask,
+};
 pub use product::{NewProduct, Product};
 pub use shadow::{ReportRecord, ServiceReport, ShadowService};
 pub use source::{iotda_time, Source, SystemSource};

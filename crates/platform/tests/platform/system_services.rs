@@ -398,6 +398,87 @@ fn a_package_given_an_obs_location_is_announced_in_the_v2_form_and_completed() {
     assert_eq!(show(&c, "op_d1")["fw_version"], "1.1");
 }
 
+/// ListBatchTasks (`task_type` filter), StopBatchTask and RetryBatchTask
+/// (`POST .../batchtasks/{task_id}/stop|retry`, body `{}` or `{targets}`,
+/// answer `{targets: [BatchTargetResult]}`) after Huawei's API reference:
+/// a device that never reports (Paho, silent) keeps its subtask
+/// `Processing`; stopped, it is `Stopped` (that later progress is ignored
+/// is the registry's unit test); retried, it is sent the notice again.
+#[test]
+fn upgrade_tasks_are_listed_stopped_and_retried() {
+    let (_dir, server, c) = platform("ota-stop-retry", with_tls);
+    let paho = Device::start(&server, &["--silent"]);
+    let notices = || {
+        paho.lines()
+            .iter()
+            .filter(|v| v["topic"] == "$oc/devices/dp_d1/sys/events/down")
+            .count()
+    };
+    let task = upgrade_located("firmware", &c, "dp", "1.1", b"image", "dp_d1", Value::Null);
+    wait_until("the first notice", notices, |n| *n == 1);
+    let detail = |c: &Client| {
+        c.call("GET", &format!("batchtasks/{task}"), None)
+            .unwrap()
+            .body
+    };
+    assert_eq!(detail(&c)["task_details"][0]["status"], "Processing");
+
+    let r = c
+        .call("GET", "batchtasks?task_type=firmwareUpgrade", None)
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["page"]["count"], 1, "{}", r.text);
+    assert_eq!(r.body["batchtasks"][0]["task_id"], task.as_str());
+    assert_eq!(r.body["batchtasks"][0]["status"], "Processing");
+    let r = c
+        .call("GET", "batchtasks?task_type=softwareUpgrade", None)
+        .unwrap();
+    assert_eq!(r.body["batchtasks"], json!([]), "{}", r.text);
+    let r = c.call("GET", "batchtasks", None).unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
+
+    let r = c
+        .call("POST", &format!("batchtasks/{task}/stop"), Some(&json!({})))
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body,
+        json!({"targets": [{"target": "dp_d1", "status": "success"}]})
+    );
+    let t = detail(&c);
+    assert_eq!(t["task_details"][0]["status"], "Stopped", "{t}");
+    assert_eq!(t["batchtask"]["status"], "Stopped", "{t}");
+    assert_eq!(t["batchtask"]["task_progress"]["stopped"], 1, "{t}");
+    // Nothing is left to stop.
+    let r = c
+        .call("POST", &format!("batchtasks/{task}/stop"), Some(&json!({})))
+        .unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
+    let r = c
+        .call("POST", "batchtasks/0123456789abcdef01234567/stop", None)
+        .unwrap();
+    crate::assert_error(&r, 404, "IOTDA.014913");
+
+    let r = c
+        .call(
+            "POST",
+            &format!("batchtasks/{task}/retry"),
+            Some(&json!({"targets": ["dp_d1", "dp_nobody"]})),
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["targets"][0],
+        json!({"target": "dp_d1", "status": "success"})
+    );
+    assert_eq!(r.body["targets"][1]["status"], "failure", "{}", r.text);
+    assert_eq!(r.body["targets"][1]["error_code"], "IOTDA.014219");
+    // The device is online: the notice goes again at once.
+    wait_until("the second notice", notices, |n| *n == 2);
+    assert_eq!(detail(&c)["task_details"][0]["status"], "Processing");
+    paho.stop();
+}
+
 #[test]
 fn a_software_upgrade_changes_the_software_version_only() {
     let (dir, server, c) = platform("ota-software", with_tls);
