@@ -16,7 +16,9 @@ use iotda_core::iotda::payload::{
 use super::link::Outgoing;
 use super::{lock, Hub, HubError, PlatformEvent};
 use crate::directory::DeviceStatus;
-use crate::registry::{Package, PackageType, Subtask, SubtaskChange, TargetOutcome, UpgradeTask};
+use crate::registry::{
+    Package, PackageType, Registry, Subtask, SubtaskChange, TargetOutcome, UpgradeTask,
+};
 
 /// How long a download token is valid, in seconds (the kit's choice: a
 /// day, so a device that comes online later still has time).
@@ -55,8 +57,8 @@ impl Hub {
                 let task = r.create_upgrade_task(&task_name, &package_id, &targets, TOKEN_TTL)?;
                 let mut online = Vec::new();
                 for s in &task.subtasks {
-                    if r.device_full(&s.device_id)?.status == DeviceStatus::Online {
-                        online.push(s.device_id.clone());
+                    if let Some(carrier) = online_carrier(r, &s.device_id)? {
+                        online.push(carrier);
                     }
                 }
                 Ok((task.task_id, online))
@@ -82,10 +84,8 @@ impl Hub {
                     r.change_subtasks(&task_id, change, targets.as_deref(), TOKEN_TTL)?;
                 let mut online = Vec::new();
                 for o in outcomes.iter().filter(|o| o.refusal.is_none()) {
-                    if change == SubtaskChange::Retry
-                        && r.device_full(&o.target)?.status == DeviceStatus::Online
-                    {
-                        online.push(o.target.clone());
+                    if change == SubtaskChange::Retry {
+                        online.extend(online_carrier(r, &o.target)?);
                     }
                 }
                 Ok((outcomes, online))
@@ -106,19 +106,40 @@ impl Hub {
         .await;
     }
 
-    /// Sends the device the notices of its waiting subtasks. Called on a
+    /// Sends the device the notices of its waiting subtasks, and a
+    /// gateway those of its sub-devices' on its own `events/down` with
+    /// `object_device_id` the sub-device (iot_06_v5_3030). Called on a
     /// blocking thread (also when the device comes online).
     pub(super) fn start_upgrades(&self, device_id: &str) {
         let Some(base) = lock(&self.ota_base).clone() else {
             return;
         };
-        let started = match self.registry.start_upgrades(device_id) {
-            Ok(s) => s,
+        let subs = match self.registry.sub_devices(device_id) {
+            Ok(subs) => subs,
             Err(e) => return self.registry_failed("start upgrades", e),
         };
+        let objects =
+            std::iter::once(device_id.to_owned()).chain(subs.into_iter().map(|d| d.device_id));
+        for object in objects {
+            match self.registry.start_upgrades(&object) {
+                Ok(started) => self.send_notices(&base, device_id, &object, started),
+                Err(e) => self.registry_failed("start upgrades", e),
+            }
+        }
+    }
+
+    /// Publishes the notices of `started` (subtasks of `object`) to
+    /// `device_id`, the device itself or its gateway.
+    fn send_notices(
+        &self,
+        base: &str,
+        device_id: &str,
+        object: &str,
+        started: Vec<(Subtask, Package)>,
+    ) {
         for (subtask, package) in started {
-            let event = notice(&base, &subtask, &package, self.registry.now());
-            match self.events_payload(device_id, event, None) {
+            let event = notice(base, &subtask, &package, self.registry.now());
+            match self.events_payload(object, event, None) {
                 Ok(payload) => {
                     let _ = self.outbox.send(Outgoing {
                         topic: format!("$oc/devices/{device_id}/sys/events/down"),
@@ -133,16 +154,30 @@ impl Hub {
         }
     }
 
-    /// `upgrade_progress_report`: moves the device's subtask under way.
-    pub(super) async fn upgrade_progress(&self, device_id: &str, report: UpgradeProgressReport) {
-        let id = device_id.to_owned();
+    /// `upgrade_progress_report`: moves the subtask under way of the
+    /// device, or of `object` (the payload's `object_device_id`) when it
+    /// names a sub-device of this gateway (iot_06_v5_3031). An
+    /// `object_device_id` that is neither is refused, logged.
+    pub(super) async fn upgrade_progress(
+        &self,
+        device_id: &str,
+        object: Option<String>,
+        report: UpgradeProgressReport,
+    ) {
+        let gateway = device_id.to_owned();
         let result = report.result_code;
         let followed = self
-            .blocking(move |r| r.upgrade_progress(&id, &report))
+            .blocking(move |r| {
+                let target = match object {
+                    Some(o) if o != gateway => r.sub_device(&gateway, &o)?.device_id,
+                    _ => gateway,
+                };
+                Ok(r.upgrade_progress(&target, &report)?.map(|s| (target, s)))
+            })
             .await;
         match followed {
-            Ok(Some(s)) => self.emit(PlatformEvent::Upgrade {
-                device_id: device_id.to_owned(),
+            Ok(Some((target, s))) => self.emit(PlatformEvent::Upgrade {
+                device_id: target,
                 task_id: s.task_id,
                 status: s.status,
                 progress: s.progress,
@@ -157,6 +192,16 @@ impl Hub {
             }),
         }
     }
+}
+
+/// The device that carries `device_id`'s traffic (itself, or a
+/// sub-device's gateway), if it is online.
+fn online_carrier(r: &Registry, device_id: &str) -> crate::registry::Result<Option<String>> {
+    let carrier = r
+        .device_full(device_id)?
+        .gateway_id
+        .unwrap_or_else(|| device_id.to_owned());
+    Ok((r.device_full(&carrier)?.status == DeviceStatus::Online).then_some(carrier))
 }
 
 /// The upgrade notice of `subtask`: `firmware_upgrade` /

@@ -11,8 +11,9 @@
 //! ```
 //!
 //! The kit's choices: a task has one package; its targets are devices of
-//! the package's product that connect themselves (no sub-devices); a
-//! download token is valid for the subtask's whole life up to its expiry.
+//! the package's product (sub-devices too: their gateway is sent their
+//! notices); a download token is valid for the subtask's whole life up to
+//! its expiry.
 
 use iotda_core::iotda::payload::{UpgradeProgressReport, UpgradeResult};
 use rusqlite::{params, OptionalExtension, Row};
@@ -328,14 +329,6 @@ impl Registry {
                     reason: format!(
                         "{id} is a device of product {}; the package is for {}",
                         d.product_id, package.product_id
-                    ),
-                });
-            }
-            if d.gateway_id.is_some() {
-                return Err(Error::Invalid {
-                    field: "targets",
-                    reason: format!(
-                        "{id} is a sub-device; the kit upgrades devices that connect themselves"
                     ),
                 });
             }

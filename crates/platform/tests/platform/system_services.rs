@@ -479,6 +479,52 @@ fn upgrade_tasks_are_listed_stopped_and_retried() {
     paho.stop();
 }
 
+/// A sub-device's upgrade goes through its gateway: "Platform Delivering
+/// an Upgrade Event" (iot_06_v5_3030) on the gateway's `events/down` with
+/// `object_device_id` the sub-device, and the gateway's
+/// `upgrade_progress_report` with that `object_device_id` (3031) moves the
+/// sub-device's subtask and version. The gateway is played by Paho.
+#[test]
+fn a_sub_device_is_upgraded_through_its_gateway() {
+    let (_dir, server, c) = platform("ota-sub-device", with_tls);
+    add_sub_device(&c, "dp_d1", "dp", "s1");
+    let gateway = Device::start(&server, &["--silent"]);
+    let task = upgrade_located(
+        "firmware",
+        &c,
+        "dp",
+        "1.1",
+        b"sub image",
+        "dp_s1",
+        Value::Null,
+    );
+    let got = gateway.expect(
+        |v| {
+            v["topic"] == "$oc/devices/dp_d1/sys/events/down"
+                && v["payload"].as_str().unwrap().contains("firmware_upgrade")
+        },
+        "the sub-device's notice at its gateway",
+    );
+    let notice: Value = serde_json::from_str(got["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(notice["object_device_id"], "dp_s1", "{notice}");
+    assert_eq!(notice["services"][0]["event_type"], "firmware_upgrade");
+    assert_eq!(notice["services"][0]["paras"]["version"], "1.1");
+    gateway.stop();
+
+    let progress = json!({"object_device_id": "dp_s1", "services": [{
+        "service_id": "$ota", "event_type": "upgrade_progress_report",
+        "event_time": "20261208T031800Z",
+        "paras": {"result_code": 0, "progress": 100, "version": "1.1"}}]});
+    let gateway = Device::start(&server, &["--silent", "--event", &progress.to_string()]);
+    let t = finished(&c, &task);
+    let detail = &t["task_details"][0];
+    assert_eq!(detail["target"], "dp_s1", "{t}");
+    assert_eq!(detail["status"], "Success", "{t}");
+    assert_eq!(show(&c, "dp_s1")["fw_version"], "1.1");
+    assert_eq!(show(&c, "dp_d1")["fw_version"], Value::Null);
+    gateway.stop();
+}
+
 #[test]
 fn a_software_upgrade_changes_the_software_version_only() {
     let (dir, server, c) = platform("ota-software", with_tls);
