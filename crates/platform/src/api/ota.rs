@@ -161,7 +161,7 @@ fn task_json(t: &UpgradeTask) -> Value {
 
 /// `TaskDetail` of each target, with the kit's `progress`, `result_code`
 /// and `version`.
-fn details_json(t: &UpgradeTask) -> Value {
+fn details_json(t: &UpgradeTask) -> Vec<Value> {
     t.subtasks
         .iter()
         .map(|s| {
@@ -222,15 +222,33 @@ pub(super) async fn create_task(
     Ok((StatusCode::CREATED, Json(task_json(&task))))
 }
 
-/// `GET .../batchtasks/{task_id}`: `{batchtask, task_details}`.
+/// `GET .../batchtasks/{task_id}`: `{batchtask, task_details, page}`,
+/// the details filtered by `task_detail_status` and `target` and paged
+/// by `limit` and `offset` (ShowBatchTask's query).
 pub(super) async fn show_task(
     State(state): State<ApiState>,
     Path((_project, task_id)): Path<(String, String)>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(&query)?;
+    let status = param(&query, "task_detail_status").map(str::to_owned);
+    let target = param(&query, "target").map(str::to_owned);
     let t = blocking(&state, move |r| r.upgrade_task(&task_id)).await?;
+    let matching: Vec<Value> = details_json(&t)
+        .into_iter()
+        .filter(|d| status.as_deref().is_none_or(|s| d["status"] == s))
+        .filter(|d| target.as_deref().is_none_or(|s| d["target"] == s))
+        .collect();
+    let count = matching.len();
+    let shown: Vec<Value> = matching
+        .into_iter()
+        .skip(page.offset as usize)
+        .take(page.limit as usize)
+        .collect();
     Ok(Json(json!({
         "batchtask": task_json(&t),
-        "task_details": details_json(&t),
+        "task_details": shown,
+        "page": { "count": count },
     })))
 }
 

@@ -449,6 +449,24 @@ fn upgrade_tasks_are_listed_stopped_and_retried() {
     assert_eq!(t["task_details"][0]["status"], "Stopped", "{t}");
     assert_eq!(t["batchtask"]["status"], "Stopped", "{t}");
     assert_eq!(t["batchtask"]["task_progress"]["stopped"], 1, "{t}");
+    // ShowBatchTask's filters of the subtasks.
+    let r = c
+        .call(
+            "GET",
+            &format!("batchtasks/{task}?task_detail_status=Stopped&target=dp_d1"),
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.body["task_details"][0]["target"], "dp_d1", "{}", r.text);
+    assert_eq!(r.body["page"]["count"], 1, "{}", r.text);
+    let r = c
+        .call(
+            "GET",
+            &format!("batchtasks/{task}?task_detail_status=Success"),
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.body["task_details"], json!([]), "{}", r.text);
     // Nothing is left to stop.
     let r = c
         .call("POST", &format!("batchtasks/{task}/stop"), Some(&json!({})))
