@@ -184,6 +184,17 @@ fn details_json(t: &UpgradeTask) -> Vec<Value> {
         .collect()
 }
 
+/// How many `items` there are, and the page of them asked for.
+fn paged(items: Vec<Value>, page: &crate::registry::Page) -> (usize, Vec<Value>) {
+    let count = items.len();
+    let shown = items
+        .into_iter()
+        .skip(page.offset as usize)
+        .take(page.limit as usize)
+        .collect();
+    (count, shown)
+}
+
 /// `POST .../batchtasks`: an upgrade task.
 pub(super) async fn create_task(
     State(state): State<ApiState>,
@@ -239,12 +250,7 @@ pub(super) async fn show_task(
         .filter(|d| status.as_deref().is_none_or(|s| d["status"] == s))
         .filter(|d| target.as_deref().is_none_or(|s| d["target"] == s))
         .collect();
-    let count = matching.len();
-    let shown: Vec<Value> = matching
-        .into_iter()
-        .skip(page.offset as usize)
-        .take(page.limit as usize)
-        .collect();
+    let (count, shown) = paged(matching, &page);
     Ok(Json(json!({
         "batchtask": task_json(&t),
         "task_details": shown,
@@ -282,12 +288,7 @@ pub(super) async fn list_tasks(
         let after = listed.iter().position(|t| t["task_id"] == m.as_str());
         listed.drain(..after.map_or(0, |at| at + 1));
     }
-    let count = listed.len();
-    let shown: Vec<Value> = listed
-        .into_iter()
-        .skip(page.offset as usize)
-        .take(page.limit as usize)
-        .collect();
+    let (count, shown) = paged(listed, &page);
     Ok(Json(json!({
         "batchtasks": shown,
         "page": { "count": count, "marker": shown.last().map(|t| t["task_id"].clone()) },
