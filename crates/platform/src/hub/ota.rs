@@ -114,18 +114,47 @@ impl Hub {
         let Some(base) = lock(&self.ota_base).clone() else {
             return;
         };
-        let subs = match self.registry.sub_devices(device_id) {
-            Ok(subs) => subs,
+        let subs: Vec<String> = match self.registry.sub_devices(device_id) {
+            Ok(subs) => subs.into_iter().map(|d| d.device_id).collect(),
             Err(e) => return self.registry_failed("start upgrades", e),
         };
-        let objects =
-            std::iter::once(device_id.to_owned()).chain(subs.into_iter().map(|d| d.device_id));
+        let objects = std::iter::once(device_id.to_owned()).chain(subs.iter().cloned());
         for object in objects {
-            match self.registry.start_upgrades(&object) {
+            let started = self.registry.start_upgrades(&object).and_then(|started| {
+                started
+                    .into_iter()
+                    .map(|(subtask, package)| {
+                        let batch = if object == device_id {
+                            BatchTask::default()
+                        } else {
+                            self.gateway_batch(&subtask.task_id, &subs)?
+                        };
+                        Ok((subtask, package, batch))
+                    })
+                    .collect::<crate::registry::Result<Vec<_>>>()
+            });
+            match started {
                 Ok(started) => self.send_notices(&base, device_id, &object, started),
                 Err(e) => self.registry_failed("start upgrades", e),
             }
         }
+    }
+
+    /// A sub-device notice's gateway-mode fields (iot_06_v5_3030): the
+    /// task's id and how many of the gateway's sub-devices (`subs`) the
+    /// task upgrades.
+    fn gateway_batch(&self, task_id: &str, subs: &[String]) -> crate::registry::Result<BatchTask> {
+        let task = self.registry.upgrade_task(task_id)?;
+        let count = task
+            .subtasks
+            .iter()
+            .filter(|s| subs.contains(&s.device_id))
+            .count();
+        Ok(BatchTask {
+            task_id: Some(task.task_id),
+            sub_device_count: u32::try_from(count).ok(),
+            task_ext_info: None,
+        })
     }
 
     /// Publishes the notices of `started` (subtasks of `object`) to
@@ -135,10 +164,10 @@ impl Hub {
         base: &str,
         device_id: &str,
         object: &str,
-        started: Vec<(Subtask, Package)>,
+        started: Vec<(Subtask, Package, BatchTask)>,
     ) {
-        for (subtask, package) in started {
-            let event = notice(base, &subtask, &package, self.registry.now());
+        for (subtask, package, batch) in started {
+            let event = notice(base, &subtask, &package, batch, self.registry.now());
             match self.events_payload(object, event, None) {
                 Ok(payload) => {
                     let _ = self.outbox.send(Outgoing {
@@ -204,12 +233,19 @@ fn online_carrier(r: &Registry, device_id: &str) -> crate::registry::Result<Opti
     Ok((r.device_full(&carrier)?.status == DeviceStatus::Online).then_some(carrier))
 }
 
-/// The upgrade notice of `subtask`: `firmware_upgrade` /
+/// The upgrade notice of `subtask` (with `batch`, a gateway's fields for
+/// a sub-device's notice): `firmware_upgrade` /
 /// `software_upgrade` with the token beside the URL for a package stored
 /// here, the `_v2` form for one treated as stored in OBS, whose URL is
 /// already signed (the token in its query, no `access_token`), as
 /// iot_06_v5_3030 tells the two apart.
-fn notice(base: &str, subtask: &Subtask, package: &Package, now: i64) -> SystemEvent {
+fn notice(
+    base: &str,
+    subtask: &Subtask,
+    package: &Package,
+    batch: BatchTask,
+    now: i64,
+) -> SystemEvent {
     let url = format!(
         "{base}{}?token={}",
         package_path(&package.package_id),
@@ -225,7 +261,7 @@ fn notice(base: &str, subtask: &Subtask, package: &Package, now: i64) -> SystemE
             file_name: Some(package.file_name.clone()),
             sign: Some(package.sha256.clone()),
             custom_info: None,
-            batch: BatchTask::default(),
+            batch,
         };
         return match package.package_type {
             PackageType::Firmware => SystemEvent::FirmwareUpgradeV2(notice),
@@ -241,7 +277,7 @@ fn notice(base: &str, subtask: &Subtask, package: &Package, now: i64) -> SystemE
         expires,
         sign: package.sha256.clone(),
         custom_info: None,
-        batch: BatchTask::default(),
+        batch,
     };
     match package.package_type {
         PackageType::Firmware => SystemEvent::FirmwareUpgrade(notice),

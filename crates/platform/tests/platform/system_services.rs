@@ -526,7 +526,12 @@ fn a_sub_device_is_upgraded_through_its_gateway() {
     let notice: Value = serde_json::from_str(got["payload"].as_str().unwrap()).unwrap();
     assert_eq!(notice["object_device_id"], "dp_s1", "{notice}");
     assert_eq!(notice["services"][0]["event_type"], "firmware_upgrade");
-    assert_eq!(notice["services"][0]["paras"]["version"], "1.1");
+    let paras = &notice["services"][0]["paras"];
+    assert_eq!(paras["version"], "1.1");
+    // Gateway mode: the task and how many of the gateway's sub-devices it
+    // upgrades.
+    assert_eq!(paras["task_id"], task.as_str(), "{notice}");
+    assert_eq!(paras["sub_device_count"], 1, "{notice}");
     gateway.stop();
 
     let progress = json!({"object_device_id": "dp_s1", "services": [{
