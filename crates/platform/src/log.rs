@@ -112,6 +112,16 @@ pub enum Event {
         /// Each problem: its JSON path and what is wrong.
         problems: Vec<String>,
     },
+    /// An uplink the platform cannot read, so it is not kept: a message up
+    /// on `?encoding=gzip` whose payload is not gzip.
+    UplinkDropped {
+        /// The device.
+        device_id: String,
+        /// The topic it came on.
+        topic: String,
+        /// Why it cannot be read.
+        why: String,
+    },
     /// The platform's own broker session (which hears devices and publishes
     /// to them) failed; it is opened again.
     SessionFailed {
@@ -197,6 +207,11 @@ impl fmt::Display for Event {
                 "IoTDA may drop this: property report of device {device_id:?}: {}",
                 problems.join("; ")
             ),
+            Self::UplinkDropped {
+                device_id,
+                topic,
+                why,
+            } => write!(f, "dropped: uplink of device {device_id:?} on {topic}: {why}"),
             Self::SessionFailed { why } => write!(f, "platform session: {why}"),
             Self::BrokerStarted { pid, addr } => {
                 write!(f, "broker: mosquitto (pid {pid}) listens on {addr}")

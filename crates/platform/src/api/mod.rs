@@ -247,7 +247,18 @@ pub fn router(state: ApiState) -> Router {
             "/v5/iot/{project_id}/ota-upgrades/packages/{package_id}",
             get(ota::show_package),
         )
-        .route("/v5/iot/{project_id}/batchtasks", post(ota::create_task))
+        .route(
+            "/v5/iot/{project_id}/batchtasks",
+            post(ota::create_task).get(ota::list_tasks),
+        )
+        .route(
+            "/v5/iot/{project_id}/batchtasks/{task_id}/stop",
+            post(ota::stop_task),
+        )
+        .route(
+            "/v5/iot/{project_id}/batchtasks/{task_id}/retry",
+            post(ota::retry_task),
+        )
         .route(
             "/v5/iot/{project_id}/batchtasks/{task_id}",
             get(ota::show_task),

@@ -1,6 +1,7 @@
 //! Software and firmware upgrades: CreateOtaPackage / ShowOtaPackage
-//! (`/ota-upgrades/packages`) and CreateBatchTask / ShowBatchTask
-//! (`/batchtasks`) of types `firmwareUpgrade` and `softwareUpgrade`, with
+//! (`/ota-upgrades/packages`) and CreateBatchTask / ShowBatchTask /
+//! ListBatchTasks / StopBatchTask / RetryBatchTask (`/batchtasks`) of
+//! types `firmwareUpgrade` and `softwareUpgrade`, with
 //! the field names of Huawei's API reference and SDK models (`Task`,
 //! `TaskDetail`, `TaskProgress`).
 //!
@@ -14,22 +15,26 @@
 //! and its documented name.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use base64ct::{Base64, Encoding};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{blocking, json, ApiError, ApiState};
+use super::{blocking, json, page, param, ApiError, ApiState};
 use crate::hub::result_name;
-use crate::registry::{iotda_time, NewPackage, Package, PackageType, UpgradeTask};
+use crate::registry::{iotda_time, NewPackage, Package, PackageType, SubtaskChange, UpgradeTask};
 
-/// `file_location` of CreateOtaPackage, the kit's form.
+/// `file_location` of CreateOtaPackage, the kit's form: the file, and
+/// Huawei's `obs_location` when the package is to be treated as stored in
+/// OBS (its upgrade notices are then `firmware_upgrade_v2` /
+/// `software_upgrade_v2`).
 #[derive(Deserialize)]
 struct FileLocation {
     file: String,
     file_name: Option<String>,
+    obs_location: Option<serde_json::Map<String, Value>>,
 }
 
 /// CreateOtaPackage's body.
@@ -50,7 +55,10 @@ fn package_json(p: &Package) -> Value {
         "version": p.version,
         "description": p.description,
         "create_time": iotda_time(p.create_time),
-        "file_location": { "file_name": p.file_name },
+        "file_location": {
+            "file_name": p.file_name,
+            "obs_location": p.obs_location.as_deref().and_then(|o| serde_json::from_str::<Value>(o).ok()),
+        },
         "file_size": p.file_size,
         "sign": p.sha256,
     })
@@ -80,6 +88,10 @@ pub(super) async fn create_package(
         version: b.version,
         file,
         description: b.description,
+        obs_location: b
+            .file_location
+            .obs_location
+            .map(|o| Value::Object(o).to_string()),
     };
     let package = blocking(&state, move |r| r.create_package(&new)).await?;
     Ok((StatusCode::CREATED, Json(package_json(&package))))
@@ -114,6 +126,7 @@ fn task_json(t: &UpgradeTask) -> Value {
     let count = |s: &str| t.subtasks.iter().filter(|d| d.status == s).count();
     let (success, fail) = (count("Success"), count("Fail"));
     let (processing, waitting) = (count("Processing"), count("Waitting"));
+    let stopped = count("Stopped");
     let total = t.subtasks.len();
     let status = if processing + waitting > 0 {
         "Processing"
@@ -121,6 +134,8 @@ fn task_json(t: &UpgradeTask) -> Value {
         "Success"
     } else if fail == total {
         "Fail"
+    } else if stopped > 0 && success == 0 {
+        "Stopped"
     } else {
         "PartialSuccess"
     };
@@ -138,7 +153,7 @@ fn task_json(t: &UpgradeTask) -> Value {
             "fail": fail,
             "waitting": waitting,
             "fail_wait_retry": 0,
-            "stopped": 0,
+            "stopped": stopped,
         },
         "create_time": iotda_time(t.create_time),
     })
@@ -146,7 +161,7 @@ fn task_json(t: &UpgradeTask) -> Value {
 
 /// `TaskDetail` of each target, with the kit's `progress`, `result_code`
 /// and `version`.
-fn details_json(t: &UpgradeTask) -> Value {
+fn details_json(t: &UpgradeTask) -> Vec<Value> {
     t.subtasks
         .iter()
         .map(|s| {
@@ -167,6 +182,17 @@ fn details_json(t: &UpgradeTask) -> Value {
             })
         })
         .collect()
+}
+
+/// How many `items` there are, and the page of them asked for.
+fn paged(items: Vec<Value>, page: &crate::registry::Page) -> (usize, Vec<Value>) {
+    let count = items.len();
+    let shown = items
+        .into_iter()
+        .skip(page.offset as usize)
+        .take(page.limit as usize)
+        .collect();
+    (count, shown)
 }
 
 /// `POST .../batchtasks`: an upgrade task.
@@ -207,16 +233,132 @@ pub(super) async fn create_task(
     Ok((StatusCode::CREATED, Json(task_json(&task))))
 }
 
-/// `GET .../batchtasks/{task_id}`: `{batchtask, task_details}`.
+/// `GET .../batchtasks/{task_id}`: `{batchtask, task_details, page}`,
+/// the details filtered by `task_detail_status` and `target` and paged
+/// by `limit` and `offset` (ShowBatchTask's query).
 pub(super) async fn show_task(
     State(state): State<ApiState>,
     Path((_project, task_id)): Path<(String, String)>,
+    Query(query): Query<Vec<(String, String)>>,
 ) -> Result<Json<Value>, ApiError> {
+    let page = page(&query)?;
+    let status = param(&query, "task_detail_status").map(str::to_owned);
+    let target = param(&query, "target").map(str::to_owned);
     let t = blocking(&state, move |r| r.upgrade_task(&task_id)).await?;
+    let matching: Vec<Value> = details_json(&t)
+        .into_iter()
+        .filter(|d| status.as_deref().is_none_or(|s| d["status"] == s))
+        .filter(|d| target.as_deref().is_none_or(|s| d["target"] == s))
+        .collect();
+    let (count, shown) = paged(matching, &page);
     Ok(Json(json!({
         "batchtask": task_json(&t),
-        "task_details": details_json(&t),
+        "task_details": shown,
+        "page": { "count": count },
     })))
+}
+
+/// `GET .../batchtasks?task_type=...`: ListBatchTasks, `task_type`
+/// mandatory, `status` (a task status) and the usual `limit`, `offset`
+/// and `marker` (a task id: the tasks after it), oldest first.
+pub(super) async fn list_tasks(
+    State(state): State<ApiState>,
+    Query(query): Query<Vec<(String, String)>>,
+) -> Result<Json<Value>, ApiError> {
+    let task_type = match param(&query, "task_type") {
+        Some(t @ ("firmwareUpgrade" | "softwareUpgrade")) => t.to_owned(),
+        other => {
+            return Err(ApiError::invalid(format!(
+                "task_type must be firmwareUpgrade or softwareUpgrade; got {other:?}"
+            )))
+        }
+    };
+    let page = page(&query)?;
+    let status = param(&query, "status").map(str::to_owned);
+    let marker = param(&query, "marker")
+        .filter(|m| *m != "ffffffffffffffffffffffff")
+        .map(str::to_owned);
+    let tasks = blocking(&state, move |r| r.upgrade_tasks(&task_type)).await?;
+    let mut listed: Vec<Value> = tasks
+        .iter()
+        .map(task_json)
+        .filter(|t| status.as_deref().is_none_or(|s| t["status"] == s))
+        .collect();
+    if let Some(m) = marker {
+        let after = listed.iter().position(|t| t["task_id"] == m.as_str());
+        listed.drain(..after.map_or(0, |at| at + 1));
+    }
+    let (count, shown) = paged(listed, &page);
+    Ok(Json(json!({
+        "batchtasks": shown,
+        "page": { "count": count, "marker": shown.last().map(|t| t["task_id"].clone()) },
+    })))
+}
+
+/// The body of StopBatchTask and RetryBatchTask.
+#[derive(Deserialize, Default)]
+struct TargetsBody {
+    targets: Option<Vec<String>>,
+}
+
+/// `POST .../batchtasks/{task_id}/stop`: StopBatchTask.
+pub(super) async fn stop_task(
+    state: State<ApiState>,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    change_task(state, path, body, SubtaskChange::Stop).await
+}
+
+/// `POST .../batchtasks/{task_id}/retry`: RetryBatchTask.
+pub(super) async fn retry_task(
+    state: State<ApiState>,
+    path: Path<(String, String)>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    change_task(state, path, body, SubtaskChange::Retry).await
+}
+
+/// The code of a target that could not be stopped or retried: the one in
+/// StopBatchTask's documented example (the message is the kit's).
+const TARGET_REFUSED: &str = "IOTDA.014219";
+
+/// `{targets: [BatchTargetResult]}`: each target's `status` `success` or
+/// `failure` with `error_code` and `error_msg`.
+async fn change_task(
+    State(state): State<ApiState>,
+    Path((_project, task_id)): Path<(String, String)>,
+    body: Bytes,
+    change: SubtaskChange,
+) -> Result<Json<Value>, ApiError> {
+    let b: TargetsBody = if body.is_empty() {
+        TargetsBody::default()
+    } else {
+        json(&body)?
+    };
+    if b.targets
+        .as_ref()
+        .is_some_and(|t| t.is_empty() || t.len() > 100)
+    {
+        return Err(ApiError::invalid("targets must name 1 to 100 devices"));
+    }
+    let outcomes = state
+        .hub
+        .change_upgrade_task(task_id, change, b.targets)
+        .await?;
+    let targets: Vec<Value> = outcomes
+        .iter()
+        .map(|o| match &o.refusal {
+            None => json!({ "target": o.target, "status": "success" }),
+            Some(why) => json!({
+                "target": o.target,
+                "status": "failure",
+                "error_code": TARGET_REFUSED,
+                "error_msg": why,
+            }),
+        })
+        .collect();
+    Ok(Json(json!({ "targets": targets })))
 }
 
 /// The query of a package download.

@@ -3,8 +3,8 @@
 //!
 //! ```text
 //! hub --CONNECT (client id $iotda-platform-hub, the platform's broker user)--> broker
-//!     --SUBSCRIBE $oc/devices/+/sys/ messages/up, commands/response/+,
-//!                 properties/report, gateway/sub_devices/properties/report,
+//!     --SUBSCRIBE $oc/devices/+/sys/ messages/+, commands/response/+,
+//!                 properties/+, gateway/sub_devices/properties/report,
 //!                 properties/set|get/response/+,
 //!                 shadow/get/+ (QoS 0)-->
 //!     <--PUBLISH what devices send there-- (handed to Hub::heard)
@@ -35,12 +35,17 @@ use crate::log::Event;
 /// The hub's client id: `$` never starts a device id, so it cannot take a
 /// device's session over.
 pub(crate) const CLIENT_ID: &str = "$iotda-platform-hub";
-/// What the hub hears.
+/// What the hub hears. `messages/+` and `properties/+` rather than
+/// `messages/up` and `properties/report`: a topic filter matches whole
+/// levels, and the documented `messages/up?request_id={id}`,
+/// `messages/up?encoding=gzip` and `properties/report?request_id={id}` end
+/// their last level differently (`Hub::heard` sorts them, and ignores the
+/// hub's own `messages/down` that `messages/+` also brings back).
 const FILTERS: [&str; 8] = [
-    "$oc/devices/+/sys/messages/up",
+    "$oc/devices/+/sys/messages/+",
     "$oc/devices/+/sys/events/up",
     "$oc/devices/+/sys/commands/response/+",
-    "$oc/devices/+/sys/properties/report",
+    "$oc/devices/+/sys/properties/+",
     "$oc/devices/+/sys/gateway/sub_devices/properties/report",
     "$oc/devices/+/sys/properties/set/response/+",
     "$oc/devices/+/sys/properties/get/response/+",

@@ -33,6 +33,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use iotda_core::gzip;
 use iotda_core::iotda::{ProductModel, Topic, TopicKind};
 use serde_json::{json, Value};
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -50,6 +51,10 @@ use link::Outgoing;
 /// IoTDA's synchronous command timeout: "The timeout interval is 20
 /// seconds" (API reference, CreateCommand).
 pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(20);
+/// The most a gzip uplink may inflate to: IoTDA's 1 MB message limit
+/// (the kit's choice of bound; Huawei documents the limit on what is
+/// published, not on what it inflates to).
+const MAX_UNZIPPED: usize = 1024 * 1024;
 /// How many events a slow event-stream listener may fall behind before it
 /// misses some.
 const EVENT_BACKLOG: usize = 1024;
@@ -206,6 +211,9 @@ impl Hub {
         };
         match topic.kind() {
             TopicKind::MessagesUp => {
+                let Some(payload) = self.unzipped(&topic, payload) else {
+                    return;
+                };
                 let record = MessageRecord {
                     message_id: String::new(),
                     device_id: topic.device_id().to_string(),
@@ -265,6 +273,24 @@ impl Hub {
 }
 
 impl Hub {
+    /// The payload of an uplink as the device meant it: a `?encoding=gzip`
+    /// topic's payload inflated (at most [`MAX_UNZIPPED`] bytes), any other
+    /// as it came. `None`, logged, when it is not gzip.
+    fn unzipped(&self, topic: &Topic, payload: Vec<u8>) -> Option<Vec<u8>> {
+        if !topic.is_gzip() {
+            return Some(payload);
+        }
+        gzip::decompress(&payload, MAX_UNZIPPED)
+            .map_err(|e| {
+                (self.log)(crate::log::Event::UplinkDropped {
+                    device_id: topic.device_id().to_string(),
+                    topic: topic.to_string(),
+                    why: format!("the payload is not readable gzip: {e}"),
+                });
+            })
+            .ok()
+    }
+
     /// Judges a property report against the device's model, keeps it, and
     /// tells the log and the event stream.
     async fn property_report(self: &Arc<Self>, device_id: String, payload: Vec<u8>) {

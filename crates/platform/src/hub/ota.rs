@@ -10,13 +10,15 @@
 use std::sync::Arc;
 
 use iotda_core::iotda::payload::{
-    BatchTask, SystemEvent, UpgradeNotice, UpgradeProgressReport, UpgradeResult,
+    BatchTask, SystemEvent, UpgradeNotice, UpgradeNoticeV2, UpgradeProgressReport, UpgradeResult,
 };
 
 use super::link::Outgoing;
 use super::{lock, Hub, HubError, PlatformEvent};
 use crate::directory::DeviceStatus;
-use crate::registry::{Package, PackageType, Subtask, UpgradeTask};
+use crate::registry::{
+    Package, PackageType, Registry, Subtask, SubtaskChange, TargetOutcome, UpgradeTask,
+};
 
 /// How long a download token is valid, in seconds (the kit's choice: a
 /// day, so a device that comes online later still has time).
@@ -55,36 +57,118 @@ impl Hub {
                 let task = r.create_upgrade_task(&task_name, &package_id, &targets, TOKEN_TTL)?;
                 let mut online = Vec::new();
                 for s in &task.subtasks {
-                    if r.device_full(&s.device_id)?.status == DeviceStatus::Online {
-                        online.push(s.device_id.clone());
+                    if let Some(carrier) = online_carrier(r, &s.device_id)? {
+                        online.push(carrier);
                     }
                 }
                 Ok((task.task_id, online))
             })
             .await?;
+        self.start_upgrades_of(online).await;
+        self.blocking(move |r| r.upgrade_task(&task_id)).await
+    }
+
+    /// StopBatchTask / RetryBatchTask: changes the subtasks of `targets`
+    /// (all that apply when `None`); retried targets that are online are
+    /// sent their notice again at once, the others when they connect. A
+    /// stopped device is told nothing: Huawei documents no cancel event.
+    pub async fn change_upgrade_task(
+        self: &Arc<Self>,
+        task_id: String,
+        change: SubtaskChange,
+        targets: Option<Vec<String>>,
+    ) -> Result<Vec<TargetOutcome>, HubError> {
+        let (outcomes, online) = self
+            .blocking(move |r| {
+                let outcomes =
+                    r.change_subtasks(&task_id, change, targets.as_deref(), TOKEN_TTL)?;
+                let mut online = Vec::new();
+                for o in outcomes.iter().filter(|o| o.refusal.is_none()) {
+                    if change == SubtaskChange::Retry {
+                        online.extend(online_carrier(r, &o.target)?);
+                    }
+                }
+                Ok((outcomes, online))
+            })
+            .await?;
+        self.start_upgrades_of(online).await;
+        Ok(outcomes)
+    }
+
+    /// [`Hub::start_upgrades`] of each of `devices`, on a blocking thread.
+    async fn start_upgrades_of(self: &Arc<Self>, devices: Vec<String>) {
         let hub = self.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            for device in online {
+            for device in devices {
                 hub.start_upgrades(&device);
             }
         })
         .await;
-        self.blocking(move |r| r.upgrade_task(&task_id)).await
     }
 
-    /// Sends the device the notices of its waiting subtasks. Called on a
+    /// Sends the device the notices of its waiting subtasks, and a
+    /// gateway those of its sub-devices' on its own `events/down` with
+    /// `object_device_id` the sub-device (iot_06_v5_3030). Called on a
     /// blocking thread (also when the device comes online).
     pub(super) fn start_upgrades(&self, device_id: &str) {
         let Some(base) = lock(&self.ota_base).clone() else {
             return;
         };
-        let started = match self.registry.start_upgrades(device_id) {
-            Ok(s) => s,
+        let subs: Vec<String> = match self.registry.sub_devices(device_id) {
+            Ok(subs) => subs.into_iter().map(|d| d.device_id).collect(),
             Err(e) => return self.registry_failed("start upgrades", e),
         };
-        for (subtask, package) in started {
-            let event = notice(&base, &subtask, &package, self.registry.now());
-            match self.events_payload(device_id, event, None) {
+        let objects = std::iter::once(device_id.to_owned()).chain(subs.iter().cloned());
+        for object in objects {
+            let started = self.registry.start_upgrades(&object).and_then(|started| {
+                started
+                    .into_iter()
+                    .map(|(subtask, package)| {
+                        let batch = if object == device_id {
+                            BatchTask::default()
+                        } else {
+                            self.gateway_batch(&subtask.task_id, &subs)?
+                        };
+                        Ok((subtask, package, batch))
+                    })
+                    .collect::<crate::registry::Result<Vec<_>>>()
+            });
+            match started {
+                Ok(started) => self.send_notices(&base, device_id, &object, started),
+                Err(e) => self.registry_failed("start upgrades", e),
+            }
+        }
+    }
+
+    /// A sub-device notice's gateway-mode fields (iot_06_v5_3030): the
+    /// task's id and how many of the gateway's sub-devices (`subs`) the
+    /// task upgrades.
+    fn gateway_batch(&self, task_id: &str, subs: &[String]) -> crate::registry::Result<BatchTask> {
+        let task = self.registry.upgrade_task(task_id)?;
+        let count = task
+            .subtasks
+            .iter()
+            .filter(|s| subs.contains(&s.device_id))
+            .count();
+        Ok(BatchTask {
+            task_id: Some(task.task_id),
+            sub_device_count: u32::try_from(count).ok(),
+            task_ext_info: None,
+        })
+    }
+
+    /// Publishes the notices of `started` (subtasks of `object`) to
+    /// `device_id`, the device itself or its gateway.
+    fn send_notices(
+        &self,
+        base: &str,
+        device_id: &str,
+        object: &str,
+        started: Vec<(Subtask, Package, BatchTask)>,
+    ) {
+        for (subtask, package, batch) in started {
+            let event = notice(base, &subtask, &package, batch, self.registry.now());
+            match self.events_payload(object, event, None) {
                 Ok(payload) => {
                     let _ = self.outbox.send(Outgoing {
                         topic: format!("$oc/devices/{device_id}/sys/events/down"),
@@ -99,16 +183,30 @@ impl Hub {
         }
     }
 
-    /// `upgrade_progress_report`: moves the device's subtask under way.
-    pub(super) async fn upgrade_progress(&self, device_id: &str, report: UpgradeProgressReport) {
-        let id = device_id.to_owned();
+    /// `upgrade_progress_report`: moves the subtask under way of the
+    /// device, or of `object` (the payload's `object_device_id`) when it
+    /// names a sub-device of this gateway (iot_06_v5_3031). An
+    /// `object_device_id` that is neither is refused, logged.
+    pub(super) async fn upgrade_progress(
+        &self,
+        device_id: &str,
+        object: Option<String>,
+        report: UpgradeProgressReport,
+    ) {
+        let gateway = device_id.to_owned();
         let result = report.result_code;
         let followed = self
-            .blocking(move |r| r.upgrade_progress(&id, &report))
+            .blocking(move |r| {
+                let target = match object {
+                    Some(o) if o != gateway => r.sub_device(&gateway, &o)?.device_id,
+                    _ => gateway,
+                };
+                Ok(r.upgrade_progress(&target, &report)?.map(|s| (target, s)))
+            })
             .await;
         match followed {
-            Ok(Some(s)) => self.emit(PlatformEvent::Upgrade {
-                device_id: device_id.to_owned(),
+            Ok(Some((target, s))) => self.emit(PlatformEvent::Upgrade {
+                device_id: target,
                 task_id: s.task_id,
                 status: s.status,
                 progress: s.progress,
@@ -125,22 +223,61 @@ impl Hub {
     }
 }
 
-/// The upgrade notice of `subtask`.
-fn notice(base: &str, subtask: &Subtask, package: &Package, now: i64) -> SystemEvent {
+/// The device that carries `device_id`'s traffic (itself, or a
+/// sub-device's gateway), if it is online.
+fn online_carrier(r: &Registry, device_id: &str) -> crate::registry::Result<Option<String>> {
+    let carrier = r
+        .device_full(device_id)?
+        .gateway_id
+        .unwrap_or_else(|| device_id.to_owned());
+    Ok((r.device_full(&carrier)?.status == DeviceStatus::Online).then_some(carrier))
+}
+
+/// The upgrade notice of `subtask` (with `batch`, a gateway's fields for
+/// a sub-device's notice): `firmware_upgrade` /
+/// `software_upgrade` with the token beside the URL for a package stored
+/// here, the `_v2` form for one treated as stored in OBS, whose URL is
+/// already signed (the token in its query, no `access_token`), as
+/// iot_06_v5_3030 tells the two apart.
+fn notice(
+    base: &str,
+    subtask: &Subtask,
+    package: &Package,
+    batch: BatchTask,
+    now: i64,
+) -> SystemEvent {
+    let url = format!(
+        "{base}{}?token={}",
+        package_path(&package.package_id),
+        subtask.access_token
+    );
+    let expires = Some((subtask.expires_at - now).max(0));
+    if package.obs_location.is_some() {
+        let notice = UpgradeNoticeV2 {
+            version: package.version.clone(),
+            url,
+            expires,
+            file_size: Some(package.file_size),
+            file_name: Some(package.file_name.clone()),
+            sign: Some(package.sha256.clone()),
+            custom_info: None,
+            batch,
+        };
+        return match package.package_type {
+            PackageType::Firmware => SystemEvent::FirmwareUpgradeV2(notice),
+            PackageType::Software => SystemEvent::SoftwareUpgradeV2(notice),
+        };
+    }
     let notice = UpgradeNotice {
         version: package.version.clone(),
-        url: format!(
-            "{base}{}?token={}",
-            package_path(&package.package_id),
-            subtask.access_token
-        ),
+        url,
         file_size: package.file_size,
         file_name: Some(package.file_name.clone()),
         access_token: Some(subtask.access_token.clone()),
-        expires: Some((subtask.expires_at - now).max(0)),
+        expires,
         sign: package.sha256.clone(),
         custom_info: None,
-        batch: BatchTask::default(),
+        batch,
     };
     match package.package_type {
         PackageType::Firmware => SystemEvent::FirmwareUpgrade(notice),

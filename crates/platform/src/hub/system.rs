@@ -89,7 +89,8 @@ impl Hub {
                         .await;
                 }
                 SystemEvent::UpgradeProgressReport(p) => {
-                    self.upgrade_progress(device_id, p).await;
+                    self.upgrade_progress(device_id, events.object_device_id.clone(), p)
+                        .await;
                 }
                 SystemEvent::SubDeviceUpdateStatus(u) => {
                     self.sub_device_statuses(device_id, u, event_id).await;

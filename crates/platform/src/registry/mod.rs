@@ -32,7 +32,9 @@ pub use activity::{CommandRecord, CommandStatus, EventRecord};
 pub use ca::{CaCertificate, MAX_CA_CERTIFICATES};
 pub use device::{parse_status, AuthType, Device, DeviceFilter, NewDevice, SecretKind};
 pub use history::{Direction, MessageRecord, StatusEvent, DEFAULT_HISTORY_LIMIT};
-pub use ota::{NewPackage, Package, PackageType, Subtask, UpgradeTask};
+pub use ota::{
+    NewPackage, Package, PackageType, Subtask, SubtaskChange, TargetOutcome, UpgradeTask,
+};
 pub use product::{NewProduct, Product};
 pub use shadow::{ReportRecord, ServiceReport, ShadowService};
 pub use source::{iotda_time, Source, SystemSource};
@@ -496,6 +498,63 @@ pub(crate) mod tests {
         assert_eq!(r.reports("p1_n1", false).expect("reports").len(), 1);
         assert_eq!(r.events("p1_n1"), Ok(Vec::new()));
         assert_eq!(r.commands("p1_n1"), Ok(Vec::new()));
+        drop(r);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// Migration 5 rebuilds `ota_subtask` (a CHECK cannot be changed in
+    /// place): a registry of migration 4 keeps its packages, tasks and
+    /// subtasks, whose status may then be `Stopped`.
+    #[test]
+    fn a_registry_of_migration_4_keeps_its_upgrades_through_migration_5() {
+        let dir = std::env::temp_dir().join(format!("iotda-reg-m4-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join("r.sqlite");
+        let _ = std::fs::remove_file(&path);
+        {
+            let conn = Connection::open(&path).expect("open");
+            for sql in &migrations()[..4] {
+                conn.execute_batch(sql).expect("migrations 1 to 4");
+            }
+            conn.execute_batch(
+                "PRAGMA user_version = 4;
+                 INSERT INTO product VALUES ('p1', 'P', 'T', 'MQTT', 'json', NULL, NULL, NULL, '[]', 0);
+                 INSERT INTO ota_package VALUES ('pk', 'firmwarePackage', 'p1', '1.1', 'fw.bin',
+                     X'616263', 'sha', NULL, 3);
+                 INSERT INTO ota_task VALUES ('t1', 'up', 'firmwareUpgrade', 'pk', 4);
+                 INSERT INTO ota_subtask (id, task_id, device_id, status, progress, result_code,
+                     version, description, access_token, expires_at, updated_time)
+                 VALUES (7, 't1', 'p1_n1', 'Processing', 50, 0, '1.0', NULL, 'tok', 99, 5);",
+            )
+            .expect("migration 4 data");
+        }
+        let r = Registry::open(&path, FixedSource::new(0)).expect("migrate");
+        assert_eq!(r.schema_version(), Ok(migrations().len() as i64));
+        assert_eq!(r.package("pk").expect("package").obs_location, None);
+        let t = r.upgrade_task("t1").expect("task");
+        let s = &t.subtasks[0];
+        assert_eq!(
+            (
+                s.status.as_str(),
+                s.progress,
+                s.access_token.as_str(),
+                s.expires_at
+            ),
+            ("Processing", Some(50), "tok", 99)
+        );
+        let out = r
+            .change_subtasks("t1", SubtaskChange::Stop, None, 10)
+            .expect("stop");
+        assert_eq!(out[0].refusal, None);
+        let id: i64 = r
+            .lock()
+            .query_row(
+                "SELECT id FROM ota_subtask WHERE task_id = 't1'",
+                [],
+                |row| row.get(0),
+            )
+            .expect("id");
+        assert_eq!(id, 7);
         drop(r);
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -6,11 +6,14 @@
 //! Waitting --firmware_upgrade/software_upgrade sent--> Processing
 //! Processing --result_code 0, progress 100--> Success (the version kept as the device's)
 //! Processing --result_code != 0--> Fail (the code kept)
+//! Waitting, Processing --StopBatchTask--> Stopped
+//! Fail, Stopped --RetryBatchTask--> Waitting (the token renewed)
 //! ```
 //!
 //! The kit's choices: a task has one package; its targets are devices of
-//! the package's product that connect themselves (no sub-devices); a
-//! download token is valid for the subtask's whole life up to its expiry.
+//! the package's product (sub-devices too: their gateway is sent their
+//! notices); a download token is valid for the subtask's whole life up to
+//! its expiry.
 
 use iotda_core::iotda::payload::{UpgradeProgressReport, UpgradeResult};
 use rusqlite::{params, OptionalExtension, Row};
@@ -67,6 +70,9 @@ pub struct NewPackage {
     pub file: Vec<u8>,
     /// A description.
     pub description: Option<String>,
+    /// `file_location.obs_location` as JSON text, when the package is to
+    /// be treated as stored in OBS (its notices are the `_v2` forms).
+    pub obs_location: Option<String>,
 }
 
 /// A stored package.
@@ -90,6 +96,9 @@ pub struct Package {
     pub description: Option<String>,
     /// When it was uploaded, Unix seconds.
     pub create_time: i64,
+    /// `file_location.obs_location` as JSON text, if given: the package
+    /// is then treated as stored in OBS.
+    pub obs_location: Option<String>,
 }
 
 /// An upgrade task.
@@ -116,7 +125,7 @@ pub struct Subtask {
     pub task_id: String,
     /// The target device.
     pub device_id: String,
-    /// `Waitting`, `Processing`, `Success` or `Fail`.
+    /// `Waitting`, `Processing`, `Success`, `Fail` or `Stopped`.
     pub status: String,
     /// The device's last reported progress (0-100).
     pub progress: Option<u8>,
@@ -134,8 +143,36 @@ pub struct Subtask {
     pub updated_time: i64,
 }
 
+/// What StopBatchTask and RetryBatchTask do to subtasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SubtaskChange {
+    /// Stop those that wait or run.
+    Stop,
+    /// Run again those that failed or were stopped.
+    Retry,
+}
+
+impl SubtaskChange {
+    /// The participle, for refusals ("stopped", "retried").
+    fn done(self) -> &'static str {
+        match self {
+            Self::Stop => "stopped",
+            Self::Retry => "retried",
+        }
+    }
+}
+
+/// One target's outcome of a [`SubtaskChange`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetOutcome {
+    /// The target device.
+    pub target: String,
+    /// Why it was not changed, if it was not.
+    pub refusal: Option<String>,
+}
+
 const PACKAGE_COLUMNS: &str = "package_id, package_type, product_id, version, file_name, \
-     length(file), sha256, description, create_time";
+     length(file), sha256, description, create_time, obs_location";
 
 fn package_from_row(row: &Row<'_>) -> rusqlite::Result<Package> {
     let kind: String = row.get(1)?;
@@ -149,6 +186,7 @@ fn package_from_row(row: &Row<'_>) -> rusqlite::Result<Package> {
         sha256: row.get(6)?,
         description: row.get(7)?,
         create_time: row.get(8)?,
+        obs_location: row.get(9)?,
     })
 }
 
@@ -201,8 +239,8 @@ impl Registry {
             }
             tx.execute(
                 "INSERT INTO ota_package (package_id, package_type, product_id, version, \
-                 file_name, file, sha256, description, create_time) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 file_name, file, sha256, description, create_time, obs_location) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     package_id,
                     new.package_type.as_str(),
@@ -212,7 +250,8 @@ impl Registry {
                     new.file,
                     sha256,
                     new.description,
-                    now
+                    now,
+                    new.obs_location
                 ],
             )
             .map_err(|e| match e {
@@ -293,14 +332,6 @@ impl Registry {
                     ),
                 });
             }
-            if d.gateway_id.is_some() {
-                return Err(Error::Invalid {
-                    field: "targets",
-                    reason: format!(
-                        "{id} is a sub-device; the kit upgrades devices that connect themselves"
-                    ),
-                });
-            }
         }
         let task_id = self.random_hex(24)?;
         let tokens = targets
@@ -371,6 +402,95 @@ impl Registry {
             .query_map([task_id], subtask_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(task)
+    }
+
+    /// ListBatchTasks: the upgrade tasks of `task_type`, oldest first.
+    pub fn upgrade_tasks(&self, task_type: &str) -> Result<Vec<UpgradeTask>> {
+        let ids: Vec<String> = {
+            let conn = self.lock();
+            let mut stmt = conn.prepare(
+                "SELECT task_id FROM ota_task WHERE task_type = ?1 ORDER BY create_time, rowid",
+            )?;
+            let ids = stmt
+                .query_map([task_type], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            ids
+        };
+        ids.iter().map(|id| self.upgrade_task(id)).collect()
+    }
+
+    /// StopBatchTask (`stop`) or RetryBatchTask (`retry`) of the subtasks
+    /// of `targets` (all when `None`): a stopped subtask that waits or runs
+    /// becomes `Stopped`; a retried one that failed or was stopped becomes
+    /// `Waitting` again with its token renewed for `token_ttl` seconds.
+    /// Each target's outcome; the task must have a subtask the operation
+    /// applies to.
+    pub fn change_subtasks(
+        &self,
+        task_id: &str,
+        change: SubtaskChange,
+        targets: Option<&[String]>,
+        token_ttl: i64,
+    ) -> Result<Vec<TargetOutcome>> {
+        let task = self.upgrade_task(task_id)?;
+        let (from, to): (&[&str], &str) = match change {
+            SubtaskChange::Stop => (&["Waitting", "Processing"], "Stopped"),
+            SubtaskChange::Retry => (&["Fail", "Stopped"], "Waitting"),
+        };
+        if !task
+            .subtasks
+            .iter()
+            .any(|s| from.contains(&s.status.as_str()))
+        {
+            return Err(Error::Invalid {
+                field: "task_id",
+                reason: format!(
+                    "the task {task_id} has no subtask that is {}; it cannot be {}",
+                    from.join(" or "),
+                    change.done()
+                ),
+            });
+        }
+        let chosen: Vec<String> = match targets {
+            Some(t) => t.to_vec(),
+            None => task
+                .subtasks
+                .iter()
+                .filter(|s| from.contains(&s.status.as_str()))
+                .map(|s| s.device_id.clone())
+                .collect(),
+        };
+        let now = self.now();
+        let mut outcomes = Vec::new();
+        for target in chosen {
+            let status = task
+                .subtasks
+                .iter()
+                .find(|s| s.device_id == target)
+                .map(|s| s.status.clone());
+            let refusal = match status.as_deref() {
+                None => Some(format!("{target} is not a target of the task {task_id}")),
+                Some(s) if !from.contains(&s) => Some(format!(
+                    "the subtask of {target} is {s}; only {} can be {}",
+                    from.join(" or "),
+                    change.done()
+                )),
+                Some(_) => None,
+            };
+            if refusal.is_none() {
+                self.write(|tx| {
+                    tx.execute(
+                        "UPDATE ota_subtask SET status = ?1, updated_time = ?2, \
+                         expires_at = CASE WHEN ?1 = 'Waitting' THEN ?3 ELSE expires_at END \
+                         WHERE task_id = ?4 AND device_id = ?5",
+                        params![to, now, now + token_ttl, task_id, target],
+                    )?;
+                    Ok(())
+                })?;
+            }
+            outcomes.push(TargetOutcome { target, refusal });
+        }
+        Ok(outcomes)
     }
 
     /// The device's `Waitting` subtasks with their packages, oldest first,
@@ -514,6 +634,7 @@ mod tests {
                 file_name: "fw.bin".into(),
                 file: b"abc".to_vec(),
                 description: None,
+                obs_location: None,
             })
             .expect("package");
         // SHA-256("abc"), FIPS 180-2 appendix B.1.
@@ -596,6 +717,51 @@ mod tests {
             .expect("subtask");
         assert_eq!((s.status.as_str(), s.result_code), ("Fail", Some(7)));
         assert_eq!(r.device_full("p1_n1").expect("device").fw_version, None);
+    }
+
+    #[test]
+    fn a_stopped_subtask_ignores_progress_and_a_retry_makes_it_wait_again() {
+        let (r, clock, t) = task();
+        r.start_upgrades("p1_n1").expect("start");
+        let out = r
+            .change_subtasks(&t.task_id, SubtaskChange::Stop, None, 10)
+            .expect("stop");
+        assert_eq!(
+            out,
+            [TargetOutcome {
+                target: "p1_n1".into(),
+                refusal: None
+            }]
+        );
+        let late = r.upgrade_progress("p1_n1", &report(UpgradeResult::Success, 100, "1.1"));
+        assert_eq!(late, Ok(None));
+        // Nothing is left to stop.
+        assert!(matches!(
+            r.change_subtasks(&t.task_id, SubtaskChange::Stop, None, 10),
+            Err(Error::Invalid {
+                field: "task_id",
+                ..
+            })
+        ));
+        clock.now.store(1_005, Ordering::SeqCst);
+        let out = r
+            .change_subtasks(
+                &t.task_id,
+                SubtaskChange::Retry,
+                Some(&["p1_n1".into(), "nobody".into()]),
+                10,
+            )
+            .expect("retry");
+        assert_eq!(out[0].refusal, None);
+        assert!(out[1]
+            .refusal
+            .as_deref()
+            .unwrap_or_default()
+            .contains("not a target"));
+        let s = r.upgrade_task(&t.task_id).expect("task").subtasks[0].clone();
+        assert_eq!((s.status.as_str(), s.expires_at), ("Waitting", 1_015));
+        assert_eq!(r.upgrade_tasks("firmwareUpgrade").expect("list").len(), 1);
+        assert_eq!(r.upgrade_tasks("softwareUpgrade").expect("list").len(), 0);
     }
 
     #[test]

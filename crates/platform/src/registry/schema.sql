@@ -188,3 +188,33 @@ CREATE TABLE ota_subtask (
     UNIQUE (task_id, device_id)
 );
 CREATE INDEX ota_subtask_by_device ON ota_subtask (device_id, id);
+
+-- migration 5: packages kept as if in OBS, stopped subtasks
+-- A package uploaded with `file_location.obs_location` (Huawei's field for
+-- a package in OBS) keeps it here as JSON; its notices are the `_v2`
+-- forms. A subtask may be `Stopped` (StopBatchTask); SQLite cannot change
+-- a CHECK, so the table is rebuilt with its rows and ids.
+ALTER TABLE ota_package ADD COLUMN obs_location TEXT;
+
+CREATE TABLE ota_subtask_5 (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    task_id      TEXT NOT NULL REFERENCES ota_task (task_id) ON DELETE CASCADE,
+    device_id    TEXT NOT NULL,
+    status       TEXT NOT NULL
+                 CHECK (status IN ('Waitting', 'Processing', 'Success', 'Fail', 'Stopped')),
+    progress     INTEGER,
+    result_code  INTEGER,
+    version      TEXT,
+    description  TEXT,
+    access_token TEXT NOT NULL UNIQUE,
+    expires_at   INTEGER NOT NULL,
+    updated_time INTEGER NOT NULL,
+    UNIQUE (task_id, device_id)
+);
+INSERT INTO ota_subtask_5 (id, task_id, device_id, status, progress, result_code, version,
+                           description, access_token, expires_at, updated_time)
+    SELECT id, task_id, device_id, status, progress, result_code, version, description,
+           access_token, expires_at, updated_time FROM ota_subtask;
+DROP TABLE ota_subtask;
+ALTER TABLE ota_subtask_5 RENAME TO ota_subtask;
+CREATE INDEX ota_subtask_by_device ON ota_subtask (device_id, id);

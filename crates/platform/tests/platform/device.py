@@ -3,6 +3,7 @@ the application-side tests. Prints one JSON object per line, flushed.
 
   device.py HOST PORT CLIENT_ID USERNAME PASSWORD [--up TEXT]
             [--report JSON]... [--event JSON]... [--gateway-report JSON]...
+            [--publish SUFFIX TEXT]... [--gzip-publish SUFFIX TEXT]...
             [--shadow-get] [--silent] [--keepalive N]
 
 Connects (MQTT 3.1.1, clean session) and prints {"connack": N}; then
@@ -11,7 +12,10 @@ and each --report JSON, in order, on .../sys/properties/report, then each --even
 JSON on .../sys/events/up, then each --gateway-report JSON on
 .../sys/gateway/sub_devices/properties/report, printing {"published":
 "up"}, {"published": "report"}, {"published": "event"} or {"published":
-"gateway-report"} as each is acknowledged;
+"gateway-report"} as each is acknowledged; then each --publish TEXT on
+$oc/devices/{device_id}/sys/SUFFIX (SUFFIX may carry a query such as
+?request_id=7), and each --gzip-publish TEXT compressed by Python's gzip on
+.../sys/SUFFIX, printing {"published": SUFFIX} as each is acknowledged;
 with --shadow-get it then asks for its shadow on
 .../sys/shadow/get/request_id=1 (the answer is printed as it arrives). Prints every
 message it receives as {"topic": ..., "payload": ...}. Unless --silent it
@@ -22,6 +26,7 @@ command's paras>}, each property set with {"result_code": 0, "result_desc":
 Runs until stdin closes.
 """
 
+import gzip
 import json
 import sys
 import threading
@@ -43,6 +48,9 @@ def main(argv):
     reports = [rest[i + 1] for i, a in enumerate(rest) if a == "--report"]
     events = [rest[i + 1] for i, a in enumerate(rest) if a == "--event"]
     batches = [rest[i + 1] for i, a in enumerate(rest) if a == "--gateway-report"]
+    raw = [(rest[i + 1], rest[i + 2].encode()) for i, a in enumerate(rest) if a == "--publish"]
+    raw += [(rest[i + 1], gzip.compress(rest[i + 2].encode()))
+            for i, a in enumerate(rest) if a == "--gzip-publish"]
     kinds = {}
     device_id = username
     c = mqtt.Client(CallbackAPIVersion.VERSION2, client_id=client_id,
@@ -68,6 +76,9 @@ def main(argv):
             info = client.publish("$oc/devices/%s/sys/gateway/sub_devices/properties/report"
                                   % device_id, batch.encode(), qos=1)
             kinds[info.mid] = "gateway-report"
+        for suffix, payload in raw:
+            info = client.publish("$oc/devices/%s/sys/%s" % (device_id, suffix), payload, qos=1)
+            kinds[info.mid] = suffix
         if "--shadow-get" in rest:
             client.publish("$oc/devices/%s/sys/shadow/get/request_id=1" % device_id,
                            json.dumps({"object_device_id": device_id}).encode(), qos=0)

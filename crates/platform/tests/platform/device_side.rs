@@ -202,6 +202,16 @@ impl Drop for Device {
     }
 }
 
+/// The items of the device's kit history `kind` (`reports`, `messages`).
+fn kit_list(c: &Client, kind: &str) -> Vec<Value> {
+    c.call("GET", &format!("devices/{DEVICE}/kit/{kind}"), None)
+        .unwrap()
+        .body[kind]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
 fn status(c: &Client) -> String {
     let r = c.call("GET", &format!("devices/{DEVICE}"), None).unwrap();
     r.body["status"].as_str().unwrap_or("").to_string()
@@ -714,14 +724,7 @@ fn property_reports_are_judged_by_the_model_kept_in_the_shadow_or_dropped() {
     );
     let reports = wait_until(
         "two reports kept",
-        || {
-            c.call("GET", &format!("devices/{DEVICE}/kit/reports"), None)
-                .unwrap()
-                .body["reports"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-        },
+        || kit_list(&c, "reports"),
         |r| r.len() == 2,
     );
     assert_eq!(reports[0]["problems"], json!([]));
@@ -769,6 +772,92 @@ fn property_reports_are_judged_by_the_model_kept_in_the_shadow_or_dropped() {
             .iter()
             .any(|l| l.contains("services[0].properties.batteryLevel")),
         "{logged:?}"
+    );
+    device.stop();
+}
+
+/// Follows "Device Reporting Properties" and "Device Reporting a Message"
+/// (iot_06_v5_3010, 3016: `?request_id={request_id}` may end either
+/// topic) and Huawei's Java device SDK (`reportCompressedDeviceMessage`
+/// publishes gzip on `messages/up?encoding=gzip`): the suffixed forms are
+/// kept like the plain ones; a message that claims gzip but is not is
+/// dropped and logged (the kit's choice).
+#[test]
+fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
+    let (_dir, server, c) = platform("hub-query-forms", |_| {});
+    let report = json!({"services": [{"service_id": "Battery",
+        "properties": {"batteryLevel": 42}}]});
+    let device = Device::start(
+        &server,
+        &[
+            "--publish",
+            "properties/report?request_id=r1",
+            &report.to_string(),
+            "--publish",
+            "messages/up?request_id=m1",
+            "with a request id",
+            "--gzip-publish",
+            "messages/up?encoding=gzip",
+            "zipped hello",
+            "--publish",
+            "messages/up?encoding=gzip",
+            "not gzip at all",
+        ],
+    );
+    device.expect(
+        |v| v["published"] == "messages/up?encoding=gzip",
+        "the gzip uplinks acknowledged",
+    );
+    let reports = wait_until(
+        "the report kept",
+        || kit_list(&c, "reports"),
+        |r| !r.is_empty(),
+    );
+    assert_eq!(reports.len(), 1, "{reports:?}");
+    assert_eq!(reports[0]["problems"], json!([]));
+    let r = c
+        .call("GET", &format!("devices/{DEVICE}/shadow"), None)
+        .unwrap();
+    assert_eq!(
+        r.body["shadow"][0]["reported"]["properties"],
+        json!({"batteryLevel": 42}),
+        "{}",
+        r.text
+    );
+
+    let logged = wait_until(
+        "the bad gzip logged",
+        || server.log(),
+        |l| l.iter().any(|l| l.contains("not readable gzip")),
+    );
+    assert!(
+        logged.iter().any(|l| l.starts_with(&format!(
+            "dropped: uplink of device \"{DEVICE}\" on $oc/devices/{DEVICE}/sys/messages/up?encoding=gzip"
+        ))),
+        "{logged:?}"
+    );
+    let mut kept: Vec<(String, String)> = wait_until(
+        "two messages kept",
+        || kit_list(&c, "messages"),
+        |m| m.len() == 2,
+    )
+    .iter()
+    .map(|m| {
+        assert_eq!(m["direction"], "UP", "{m}");
+        (
+            m["topic"].as_str().unwrap().to_string(),
+            m["payload"].as_str().unwrap().to_string(),
+        )
+    })
+    .collect();
+    kept.sort();
+    let topic = |suffix: &str| format!("$oc/devices/{DEVICE}/sys/messages/up{suffix}");
+    assert_eq!(
+        kept,
+        [
+            (topic("?encoding=gzip"), "zipped hello".to_string()),
+            (topic("?request_id=m1"), "with a request id".to_string()),
+        ]
     );
     device.stop();
 }

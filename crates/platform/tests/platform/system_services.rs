@@ -149,6 +149,19 @@ fn show(c: &Client, device_id: &str) -> Value {
     r.body
 }
 
+/// Product `op` and its device `op_d1` simulated with firmware 1.0, once
+/// the platform has its version report; and the model file.
+fn op_d1_at_1_0(c: &Client, server: &Server, dir: &Path) -> (Simulator, PathBuf) {
+    let model = product_and_model(c, dir, "op", &["d1"]);
+    let device = Simulator::start(server, "op_d1", &model, &["--firmware-version", "1.0"]);
+    wait_until(
+        "version 1.0 reported",
+        || show(c, "op_d1"),
+        |d| d["fw_version"] == "1.0",
+    );
+    (device, model)
+}
+
 fn with_tls(config: &mut iotda_platform::platform::Config) {
     config.access.as_mut().unwrap().mqtts_port = Some(0);
 }
@@ -156,25 +169,31 @@ fn with_tls(config: &mut iotda_platform::platform::Config) {
 /// Uploads `file` as firmware `version` of `product` and starts an upgrade
 /// task of `device`: the task id.
 fn upgrade(c: &Client, product: &str, version: &str, file: &[u8], device: &str) -> String {
-    upgrade_of("firmware", c, product, version, file, device)
+    upgrade_located("firmware", c, product, version, file, device, Value::Null)
 }
 
-/// [`upgrade`] of `kind` (`firmware` or `software`).
-fn upgrade_of(
+/// [`upgrade`] of `kind` (`firmware` or `software`), with
+/// `file_location.obs_location` set to `obs` (null: none).
+fn upgrade_located(
     kind: &str,
     c: &Client,
     product: &str,
     version: &str,
     file: &[u8],
     device: &str,
+    obs: Value,
 ) -> String {
+    let mut location = json!({"file": Base64::encode_string(file), "file_name": "fw.bin"});
+    if !obs.is_null() {
+        location["obs_location"] = obs;
+    }
     let r = c
         .call(
             "POST",
             "ota-upgrades/packages",
             Some(&json!({
                 "package_type": format!("{kind}Package"), "product_id": product, "version": version,
-                "file_location": {"file": Base64::encode_string(file), "file_name": "fw.bin"},
+                "file_location": location,
             })),
         )
         .unwrap();
@@ -270,13 +289,7 @@ fn https_get(ca: &Path, port: u16, path: &str) -> (u16, usize) {
 #[test]
 fn an_upgrade_from_1_0_to_1_1_succeeds_with_its_progress_and_the_new_version() {
     let (dir, server, c) = platform("ota-success", with_tls);
-    let model = product_and_model(&c, dir.path(), "op", &["d1"]);
-    let device = Simulator::start(&server, "op_d1", &model, &["--firmware-version", "1.0"]);
-    wait_until(
-        "version 1.0 reported",
-        || show(&c, "op_d1"),
-        |d| d["fw_version"] == "1.0",
-    );
+    let (device, _) = op_d1_at_1_0(&c, &server, dir.path());
     let file = b"firmware 1.1 \x00\x01\x02 the new image".repeat(100);
     let task = upgrade(&c, "op", "1.1", &file, "op_d1");
     let t = finished(&c, &task);
@@ -329,6 +342,212 @@ fn an_upgrade_from_1_0_to_1_1_succeeds_with_its_progress_and_the_new_version() {
     );
 }
 
+/// iot_06_v5_3030: a package stored in OBS is announced as
+/// `firmware_upgrade_v2` (or `software_upgrade_v2`) with an already signed
+/// URL and no `access_token`; the kit treats a package uploaded with
+/// `file_location.obs_location` so (its choice). Paho shows the notice as
+/// a device gets it; the kit's simulator completes such an upgrade.
+#[test]
+fn a_package_given_an_obs_location_is_announced_in_the_v2_form_and_completed() {
+    let (dir, server, c) = platform("ota-v2", with_tls);
+    let obs = json!({"region_name": "cn-north-4", "bucket_name": "kit", "object_key": "fw.bin"});
+    let paho = Device::start(&server, &["--silent"]);
+    let file = b"firmware 1.1 kept as if in OBS";
+    let task = upgrade_located("firmware", &c, "dp", "1.1", file, "dp_d1", obs.clone());
+    let got = paho.expect(
+        |v| v["topic"] == "$oc/devices/dp_d1/sys/events/down",
+        "the upgrade notice",
+    );
+    let notice: Value = serde_json::from_str(got["payload"].as_str().unwrap()).unwrap();
+    let event = &notice["services"][0];
+    assert_eq!(event["service_id"], "$ota", "{notice}");
+    assert_eq!(event["event_type"], "firmware_upgrade_v2", "{notice}");
+    let paras = &event["paras"];
+    assert_eq!(paras["version"], "1.1");
+    assert_eq!(paras["file_size"], file.len());
+    assert_eq!(paras["sign"], sha_hex(file).as_str());
+    assert!(paras.get("access_token").is_none(), "{paras}");
+    assert!(paras["expires"].as_i64().unwrap() > 0, "{paras}");
+    let url = paras["url"].as_str().unwrap();
+    assert!(
+        url.starts_with("https://127.0.0.1:")
+            && url.contains("/kit/ota/packages/")
+            && url.contains("?token="),
+        "{paras}"
+    );
+    let r = c.call("GET", &format!("batchtasks/{task}"), None).unwrap();
+    let package_id = r.body["batchtask"]["document"]["package_ids"][0]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let r = c
+        .call("GET", &format!("ota-upgrades/packages/{package_id}"), None)
+        .unwrap();
+    assert_eq!(r.body["file_location"]["obs_location"], obs, "{}", r.text);
+    paho.stop();
+
+    let (device, _) = op_d1_at_1_0(&c, &server, dir.path());
+    let task = upgrade_located("firmware", &c, "op", "1.1", file, "op_d1", json!({}));
+    let t = finished(&c, &task);
+    assert_eq!(
+        t["task_details"][0]["status"],
+        "Success",
+        "{t}\n{:?}",
+        device.stderr()
+    );
+    assert_eq!(show(&c, "op_d1")["fw_version"], "1.1");
+}
+
+/// ListBatchTasks (`task_type` filter), StopBatchTask and RetryBatchTask
+/// (`POST .../batchtasks/{task_id}/stop|retry`, body `{}` or `{targets}`,
+/// answer `{targets: [BatchTargetResult]}`) after Huawei's API reference:
+/// a device that never reports (Paho, silent) keeps its subtask
+/// `Processing`; stopped, it is `Stopped` (that later progress is ignored
+/// is the registry's unit test); retried, it is sent the notice again.
+#[test]
+fn upgrade_tasks_are_listed_stopped_and_retried() {
+    let (_dir, server, c) = platform("ota-stop-retry", with_tls);
+    let paho = Device::start(&server, &["--silent"]);
+    let notices = || {
+        paho.lines()
+            .iter()
+            .filter(|v| v["topic"] == "$oc/devices/dp_d1/sys/events/down")
+            .count()
+    };
+    let task = upgrade_located("firmware", &c, "dp", "1.1", b"image", "dp_d1", Value::Null);
+    wait_until("the first notice", notices, |n| *n == 1);
+    let detail = |c: &Client| {
+        c.call("GET", &format!("batchtasks/{task}"), None)
+            .unwrap()
+            .body
+    };
+    assert_eq!(detail(&c)["task_details"][0]["status"], "Processing");
+
+    let r = c
+        .call("GET", "batchtasks?task_type=firmwareUpgrade", None)
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["page"]["count"], 1, "{}", r.text);
+    assert_eq!(r.body["batchtasks"][0]["task_id"], task.as_str());
+    assert_eq!(r.body["batchtasks"][0]["status"], "Processing");
+    let r = c
+        .call("GET", "batchtasks?task_type=softwareUpgrade", None)
+        .unwrap();
+    assert_eq!(r.body["batchtasks"], json!([]), "{}", r.text);
+    let r = c.call("GET", "batchtasks", None).unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
+
+    let r = c
+        .call("POST", &format!("batchtasks/{task}/stop"), Some(&json!({})))
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body,
+        json!({"targets": [{"target": "dp_d1", "status": "success"}]})
+    );
+    let t = detail(&c);
+    assert_eq!(t["task_details"][0]["status"], "Stopped", "{t}");
+    assert_eq!(t["batchtask"]["status"], "Stopped", "{t}");
+    assert_eq!(t["batchtask"]["task_progress"]["stopped"], 1, "{t}");
+    // ShowBatchTask's filters of the subtasks.
+    let r = c
+        .call(
+            "GET",
+            &format!("batchtasks/{task}?task_detail_status=Stopped&target=dp_d1"),
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.body["task_details"][0]["target"], "dp_d1", "{}", r.text);
+    assert_eq!(r.body["page"]["count"], 1, "{}", r.text);
+    let r = c
+        .call(
+            "GET",
+            &format!("batchtasks/{task}?task_detail_status=Success"),
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.body["task_details"], json!([]), "{}", r.text);
+    // Nothing is left to stop.
+    let r = c
+        .call("POST", &format!("batchtasks/{task}/stop"), Some(&json!({})))
+        .unwrap();
+    crate::assert_error(&r, 400, "IOTDA.000006");
+    let r = c
+        .call("POST", "batchtasks/0123456789abcdef01234567/stop", None)
+        .unwrap();
+    crate::assert_error(&r, 404, "IOTDA.014913");
+
+    let r = c
+        .call(
+            "POST",
+            &format!("batchtasks/{task}/retry"),
+            Some(&json!({"targets": ["dp_d1", "dp_nobody"]})),
+        )
+        .unwrap();
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(
+        r.body["targets"][0],
+        json!({"target": "dp_d1", "status": "success"})
+    );
+    assert_eq!(r.body["targets"][1]["status"], "failure", "{}", r.text);
+    assert_eq!(r.body["targets"][1]["error_code"], "IOTDA.014219");
+    // The device is online: the notice goes again at once.
+    wait_until("the second notice", notices, |n| *n == 2);
+    assert_eq!(detail(&c)["task_details"][0]["status"], "Processing");
+    paho.stop();
+}
+
+/// A sub-device's upgrade goes through its gateway: "Platform Delivering
+/// an Upgrade Event" (iot_06_v5_3030) on the gateway's `events/down` with
+/// `object_device_id` the sub-device, and the gateway's
+/// `upgrade_progress_report` with that `object_device_id` (3031) moves the
+/// sub-device's subtask and version. The gateway is played by Paho.
+#[test]
+fn a_sub_device_is_upgraded_through_its_gateway() {
+    let (_dir, server, c) = platform("ota-sub-device", with_tls);
+    add_sub_device(&c, "dp_d1", "dp", "s1");
+    let gateway = Device::start(&server, &["--silent"]);
+    let task = upgrade_located(
+        "firmware",
+        &c,
+        "dp",
+        "1.1",
+        b"sub image",
+        "dp_s1",
+        Value::Null,
+    );
+    let got = gateway.expect(
+        |v| {
+            v["topic"] == "$oc/devices/dp_d1/sys/events/down"
+                && v["payload"].as_str().unwrap().contains("firmware_upgrade")
+        },
+        "the sub-device's notice at its gateway",
+    );
+    let notice: Value = serde_json::from_str(got["payload"].as_str().unwrap()).unwrap();
+    assert_eq!(notice["object_device_id"], "dp_s1", "{notice}");
+    assert_eq!(notice["services"][0]["event_type"], "firmware_upgrade");
+    let paras = &notice["services"][0]["paras"];
+    assert_eq!(paras["version"], "1.1");
+    // Gateway mode: the task and how many of the gateway's sub-devices it
+    // upgrades.
+    assert_eq!(paras["task_id"], task.as_str(), "{notice}");
+    assert_eq!(paras["sub_device_count"], 1, "{notice}");
+    gateway.stop();
+
+    let progress = json!({"object_device_id": "dp_s1", "services": [{
+        "service_id": "$ota", "event_type": "upgrade_progress_report",
+        "event_time": "20261208T031800Z",
+        "paras": {"result_code": 0, "progress": 100, "version": "1.1"}}]});
+    let gateway = Device::start(&server, &["--silent", "--event", &progress.to_string()]);
+    let t = finished(&c, &task);
+    let detail = &t["task_details"][0];
+    assert_eq!(detail["target"], "dp_s1", "{t}");
+    assert_eq!(detail["status"], "Success", "{t}");
+    assert_eq!(show(&c, "dp_s1")["fw_version"], "1.1");
+    assert_eq!(show(&c, "dp_d1")["fw_version"], Value::Null);
+    gateway.stop();
+}
+
 #[test]
 fn a_software_upgrade_changes_the_software_version_only() {
     let (dir, server, c) = platform("ota-software", with_tls);
@@ -339,7 +558,15 @@ fn a_software_upgrade_changes_the_software_version_only() {
         || show(&c, "op_d1"),
         |d| d["sw_version"] == "1.0",
     );
-    let task = upgrade_of("software", &c, "op", "2.0", b"software 2.0", "op_d1");
+    let task = upgrade_located(
+        "software",
+        &c,
+        "op",
+        "2.0",
+        b"software 2.0",
+        "op_d1",
+        Value::Null,
+    );
     let t = finished(&c, &task);
     assert_eq!(
         t["task_details"][0]["status"],
@@ -380,13 +607,7 @@ fn a_software_upgrade_changes_the_software_version_only() {
 #[test]
 fn a_corrupted_package_fails_with_result_code_7_recorded() {
     let (dir, server, c) = platform("ota-corrupt", with_tls);
-    let model = product_and_model(&c, dir.path(), "op", &["d1"]);
-    let device = Simulator::start(&server, "op_d1", &model, &["--firmware-version", "1.0"]);
-    wait_until(
-        "version 1.0 reported",
-        || show(&c, "op_d1"),
-        |d| d["fw_version"] == "1.0",
-    );
+    let (device, model) = op_d1_at_1_0(&c, &server, dir.path());
     // The device is offline while the task is made, so the notice waits;
     // meanwhile the stored file is damaged on the platform's disk, so the
     // device downloads bytes whose SHA-256 is not the notice's `sign`.
@@ -682,7 +903,7 @@ fn a_registry_written_by_main_6a3ae1a_keeps_all_its_data() {
     )
     .unwrap();
     let server = Server::start(dir.path(), false);
-    assert_eq!(server.running().registry.schema_version(), Ok(4));
+    assert_eq!(server.running().registry.schema_version(), Ok(5));
     let c = server.client();
     let d = show(&c, "mp_d1");
     assert_eq!(d["status"], "OFFLINE", "{d}");
