@@ -29,9 +29,10 @@
 //! Properties" and "Device Reporting a Message" pages); without one the
 //! platform makes one up.
 //!
-//! A message up may instead end with `?encoding=gzip`, its payload then
-//! gzip ([`crate::gzip`]): the form Huawei's Java and C device SDKs publish
-//! compressed messages on. The two suffixes are not combined. Custom topics (`$oc/devices/{id}/user/...`) are
+//! A message up, a property report or a gateway's report may instead end
+//! with `?encoding=gzip`, its payload then gzip ([`crate::gzip`]): the form
+//! Huawei's Java and C device SDKs publish compressed data on. The two
+//! suffixes are not combined. Custom topics (`$oc/devices/{id}/user/...`) are
 //! not system topics and are not classified here.
 
 use std::fmt;
@@ -150,9 +151,13 @@ impl TopicKind {
 
     /// Whether the topic may end with `?encoding=gzip`, its payload then
     /// compressed with gzip: Huawei's Java and C device SDKs send messages
-    /// up this way.
+    /// up this way, and the Java SDK property reports and a gateway's
+    /// reports for its sub-devices too.
     pub fn takes_gzip(self) -> bool {
-        self == Self::MessagesUp
+        matches!(
+            self,
+            Self::MessagesUp | Self::PropertiesReport | Self::GatewaySubDevicesPropertiesReport
+        )
     }
 
     /// Who publishes it.
@@ -720,21 +725,28 @@ mod tests {
     }
 
     #[test]
-    fn messages_up_take_encoding_gzip() {
-        // The form Huawei's device SDKs publish compressed messages on: C
-        // SDK `base.h` (TOPIC_SUFFIX_MESSAGEUP + TOPIC_SUFFIX_COMPRESS), Java
-        // SDK `reportCompressedDeviceMessage`.
-        let text = format!("$oc/devices/{DEV}/sys/messages/up?encoding=gzip");
-        let topic = Topic::parse(&text).unwrap();
-        assert_eq!(topic.kind(), TopicKind::MessagesUp);
-        assert!(topic.is_gzip());
-        assert_eq!(topic.request_id(), None);
-        let built = Topic::gzip(TopicKind::MessagesUp, DEV).unwrap();
-        assert_eq!(built, topic);
-        assert_eq!(built.to_string(), text);
-        assert_eq!(built.len(), text.len());
-        assert!(!Topic::new(TopicKind::MessagesUp, DEV).unwrap().is_gzip());
-        for kind in [TopicKind::PropertiesReport, TopicKind::EventsUp] {
+    fn messages_up_and_property_reports_take_encoding_gzip() {
+        // The forms Huawei's device SDKs publish compressed data on: C SDK
+        // `base.h` (TOPIC_SUFFIX_MESSAGEUP + TOPIC_SUFFIX_COMPRESS); Java SDK
+        // `reportCompressedDeviceMessage`, `reportCompressedProperties` and
+        // `reportCompressedSubDeviceProperties`.
+        for kind in [
+            TopicKind::MessagesUp,
+            TopicKind::PropertiesReport,
+            TopicKind::GatewaySubDevicesPropertiesReport,
+        ] {
+            let text = format!("$oc/devices/{DEV}/sys/{}?encoding=gzip", kind.path());
+            let topic = Topic::parse(&text).unwrap();
+            assert_eq!(topic.kind(), kind);
+            assert!(topic.is_gzip());
+            assert_eq!(topic.request_id(), None);
+            let built = Topic::gzip(kind, DEV).unwrap();
+            assert_eq!(built, topic);
+            assert_eq!(built.to_string(), text);
+            assert_eq!(built.len(), text.len());
+            assert!(!Topic::new(kind, DEV).unwrap().is_gzip());
+        }
+        for kind in [TopicKind::EventsUp, TopicKind::CommandResponse] {
             assert_eq!(
                 Topic::gzip(kind, DEV),
                 Err(TopicError::UnknownParameter {
@@ -811,7 +823,7 @@ mod tests {
             Topic::parse(&format!("$oc/devices/{DEV}/sys/events/up?request_id=1"))
                 .unwrap_err()
                 .to_string(),
-            "?request_id=1 is not a suffix IoTDA defines on this event up topic; property reports and messages up take ?request_id={id}, messages up also ?encoding=gzip"
+            "?request_id=1 is not a suffix IoTDA defines on this event up topic; property reports and messages up take ?request_id={id}, and they and a gateway's reports ?encoding=gzip"
         );
     }
 

@@ -262,7 +262,7 @@ crate::catalog! {
         UNEXPECTED_REQUEST_ID = "a {kind} topic has no request id; leave it out";
         INVALID_REQUEST_ID = "request id {request_id} may not contain '/', '+', '#' or NUL";
         INVALID_QUERY_REQUEST_ID = "request id {request_id} after ?request_id= may not contain '&', '?', '/', '+', '#' or NUL";
-        UNKNOWN_PARAMETER = "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, messages up also ?encoding=gzip";
+        UNKNOWN_PARAMETER = "?{parameter} is not a suffix IoTDA defines on this {kind} topic; property reports and messages up take ?request_id={{id}}, and they and a gateway's reports ?encoding=gzip";
         WILDCARD = "{topic} has a wildcard ('+' or '#'): it is a subscription filter, not a message topic";
         TOO_LONG = "the topic would be {len} bytes long; MQTT allows at most {max}";
         KIND_PROPERTIES_REPORT = "property report";

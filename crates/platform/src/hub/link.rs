@@ -35,18 +35,19 @@ use crate::log::Event;
 /// The hub's client id: `$` never starts a device id, so it cannot take a
 /// device's session over.
 pub(crate) const CLIENT_ID: &str = "$iotda-platform-hub";
-/// What the hub hears. `messages/+` and `properties/+` rather than
-/// `messages/up` and `properties/report`: a topic filter matches whole
-/// levels, and the documented `messages/up?request_id={id}`,
-/// `messages/up?encoding=gzip` and `properties/report?request_id={id}` end
-/// their last level differently (`Hub::heard` sorts them, and ignores the
+/// What the hub hears. `messages/+`, `properties/+` and
+/// `gateway/sub_devices/properties/+` rather than `messages/up`,
+/// `properties/report` and `.../report`: a topic filter matches whole
+/// levels, and the documented `messages/up?request_id={id}` and
+/// `properties/report?request_id={id}`, and the SDKs' `?encoding=gzip`
+/// forms, end their last level differently (`Hub::heard` sorts them, and ignores the
 /// hub's own `messages/down` that `messages/+` also brings back).
 const FILTERS: [&str; 8] = [
     "$oc/devices/+/sys/messages/+",
     "$oc/devices/+/sys/events/up",
     "$oc/devices/+/sys/commands/response/+",
     "$oc/devices/+/sys/properties/+",
-    "$oc/devices/+/sys/gateway/sub_devices/properties/report",
+    "$oc/devices/+/sys/gateway/sub_devices/properties/+",
     "$oc/devices/+/sys/properties/set/response/+",
     "$oc/devices/+/sys/properties/get/response/+",
     "$oc/devices/+/sys/shadow/get/+",

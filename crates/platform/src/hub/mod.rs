@@ -250,11 +250,17 @@ impl Hub {
                 }
             }
             TopicKind::PropertiesReport => {
+                let Some(payload) = self.unzipped(&topic, payload) else {
+                    return;
+                };
                 self.property_report(topic.device_id().to_string(), payload)
                     .await;
             }
             TopicKind::EventsUp => self.events_up(topic.device_id(), &payload).await,
             TopicKind::GatewaySubDevicesPropertiesReport => {
+                let Some(payload) = self.unzipped(&topic, payload) else {
+                    return;
+                };
                 self.gateway_report(topic.device_id(), &payload).await;
             }
             TopicKind::CommandResponse

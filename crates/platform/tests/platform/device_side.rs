@@ -787,6 +787,8 @@ fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
     let (_dir, server, c) = platform("hub-query-forms", |_| {});
     let report = json!({"services": [{"service_id": "Battery",
         "properties": {"batteryLevel": 42}}]});
+    let zipped_report = json!({"services": [{"service_id": "Battery",
+        "properties": {"batteryLevel": 43}}]});
     let device = Device::start(
         &server,
         &[
@@ -799,6 +801,10 @@ fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
             "--gzip-publish",
             "messages/up?encoding=gzip",
             "zipped hello",
+            // The Java SDK's `reportCompressedProperties`.
+            "--gzip-publish",
+            "properties/report?encoding=gzip",
+            &zipped_report.to_string(),
             "--publish",
             "messages/up?encoding=gzip",
             "not gzip at all",
@@ -809,18 +815,20 @@ fn request_id_and_gzip_uplinks_are_handled_like_the_plain_forms() {
         "the gzip uplinks acknowledged",
     );
     let reports = wait_until(
-        "the report kept",
+        "both reports kept",
         || kit_list(&c, "reports"),
-        |r| !r.is_empty(),
+        |r| r.len() == 2,
     );
-    assert_eq!(reports.len(), 1, "{reports:?}");
-    assert_eq!(reports[0]["problems"], json!([]));
+    assert!(
+        reports.iter().all(|r| r["problems"] == json!([])),
+        "{reports:?}"
+    );
     let r = c
         .call("GET", &format!("devices/{DEVICE}/shadow"), None)
         .unwrap();
     assert_eq!(
         r.body["shadow"][0]["reported"]["properties"],
-        json!({"batteryLevel": 42}),
+        json!({"batteryLevel": 43}),
         "{}",
         r.text
     );
