@@ -18,7 +18,7 @@ use yew::prelude::*;
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::{
-    publish_logged, use_simulator, FrameScheduler, Handler, Inbox, SimSession,
+    publish_logged, use_simulator, Delivery, FrameScheduler, Handler, Inbox, SimSession,
 };
 use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
@@ -200,20 +200,23 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             });
         });
     }
-    // Messages on the device's own topics go to the worker.
+    // Messages on the device's own topics, and each connection, go to the
+    // worker.
     {
         let ctx = ctx.clone();
         let inbox = props.inbox.clone();
         use_effect_with(props.device_id.clone(), move |id| {
             let prefix = format!("$oc/devices/{}/sys/", id.trim());
-            let handler: Handler = Rc::new(move |topic: &str, payload: &[u8]| {
-                if topic.starts_with(&prefix) {
+            let handler: Handler = Rc::new(move |delivery: Delivery<'_>| match delivery {
+                Delivery::Connected => ctx.send(SimRequest::Connected { now_ms: wall_ms() }),
+                Delivery::Message { topic, payload } if topic.starts_with(&prefix) => {
                     ctx.send(SimRequest::Receive {
                         now_ms: wall_ms(),
                         topic: topic.to_owned(),
                         payload: payload.to_vec(),
                     });
                 }
+                Delivery::Message { .. } => {}
             });
             *inbox.borrow_mut() = Some(handler);
         });
