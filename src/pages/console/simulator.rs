@@ -15,6 +15,7 @@ use iotda_core::mqtt::{QoS, TopicName};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::system::{GatewayPanel, OtaPanel};
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::{
@@ -244,6 +245,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             }
             { report_view(&ctx, (tx, say), s, v, &t) }
             { periodic_view(&ctx, (tx, say), v, settings, running) }
+            { system_view(&ctx, v, settings) }
             if let Some(e) = &*error {
                 <p class="field-error" id="sim-error" role="alert">{ say.say(e) }</p>
             }
@@ -402,6 +404,33 @@ fn periodic_view(
                 { if running { tx.sim_running() } else { tx.sim_stopped() } }
             </span>
         </p>
+        </>
+    }
+}
+
+/// The OTA and gateway panels, with what they change sent to the worker.
+fn system_view(ctx: &Ctx, v: &SimView, settings: &Settings) -> Html {
+    let onsettings = {
+        let ctx = ctx.clone();
+        Callback::from(move |new: Settings| ctx.settings(|s| *s = new))
+    };
+    let onadd = {
+        let ctx = ctx.clone();
+        Callback::from(move |()| ctx.send(SimRequest::AddSubDevice { now_ms: wall_ms() }))
+    };
+    let ondelete = {
+        let ctx = ctx.clone();
+        Callback::from(move |device_id: String| {
+            ctx.send(SimRequest::DeleteSubDevice {
+                device_id,
+                now_ms: wall_ms(),
+            })
+        })
+    };
+    html! {
+        <>
+        <OtaPanel view={v.system.clone()} settings={settings.clone()} onsettings={onsettings.clone()} />
+        <GatewayPanel view={v.system.clone()} settings={settings.clone()} {onsettings} {onadd} {ondelete} />
         </>
     }
 }
