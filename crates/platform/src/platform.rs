@@ -518,7 +518,10 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         }
     };
     let ota = match &access {
-        Some(_) => Some(start_ota(&data_dir, &hub).await?),
+        Some(_) => {
+            let pages = page_origins(api_addr, config.app_dir.is_some());
+            Some(start_ota(&data_dir, &hub, pages).await?)
+        }
         None => None,
     };
     std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
@@ -548,11 +551,26 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
     })
 }
 
+/// The origins of the page this platform serves (none when it serves
+/// none): `http://{api_addr}`, and on a loopback address also
+/// `http://localhost:{port}`, the two ways the banner's URL is opened.
+fn page_origins(api_addr: SocketAddr, serves_app: bool) -> Vec<String> {
+    if !serves_app {
+        return Vec::new();
+    }
+    let mut origins = vec![format!("http://{api_addr}")];
+    if api_addr.ip().is_loopback() {
+        origins.push(format!("http://localhost:{}", api_addr.port()));
+    }
+    origins
+}
+
 /// Starts the HTTPS server of upgrade packages on a free loopback port,
 /// with the platform's TLS identity (the CA devices trust for MQTTS).
 async fn start_ota(
     data_dir: &Path,
     hub: &Arc<Hub>,
+    page_origins: Vec<String>,
 ) -> Result<(SocketAddr, oneshot::Sender<()>, JoinHandle<io::Result<()>>), StartError> {
     let tls = crate::tls::PlatformTls::load_or_create(data_dir)
         .map_err(|e| StartError::Access(access::Error::Tls(e)))?;
@@ -562,7 +580,7 @@ async fn start_ota(
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(http_server::serve_tls(
         listener,
-        api::package_router(hub.registry().clone()),
+        api::package_router(hub.registry().clone(), page_origins),
         Limits::default(),
         tokio_rustls::TlsAcceptor::from(tls.server_config),
         async {
@@ -575,6 +593,18 @@ async fn start_ota(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_package_server_allows_only_the_page_the_platform_serves() {
+        let loopback: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        assert_eq!(
+            page_origins(loopback, true),
+            ["http://127.0.0.1:8080", "http://localhost:8080"]
+        );
+        let lan: SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert_eq!(page_origins(lan, true), ["http://192.168.1.5:8080"]);
+        assert!(page_origins(loopback, false).is_empty());
+    }
 
     #[test]
     fn debug_of_the_api_credentials_elides_the_secret_key() {
