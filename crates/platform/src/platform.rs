@@ -286,6 +286,7 @@ pub fn app(
     state: ApiState,
     platform_ca: Option<&Path>,
     app_dir: Option<&Path>,
+    packages: Option<SocketAddr>,
 ) -> Result<Router, StartError> {
     let mut router = api::router(state).route(
         "/v5/{*rest}",
@@ -312,7 +313,14 @@ pub fn app(
         );
     }
     if let Some(dir) = app_dir {
-        router = router.fallback_service(app_files::router(dir).map_err(StartError::AppFiles)?);
+        // The simulator's worker downloads upgrade packages from there.
+        let connect = packages
+            .map(|a| format!("https://{a}"))
+            .into_iter()
+            .collect();
+        router = router.fallback_service(
+            app_files::router_connecting(dir, connect).map_err(StartError::AppFiles)?,
+        );
     }
     Ok(router)
 }
@@ -504,9 +512,26 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
         urls.and_then(|u| u.ws.as_deref()),
         urls.and_then(|u| u.wss.as_deref()),
     );
-    let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
+    let ota = match &access {
+        Some(_) => {
+            let pages = page_origins(api_addr, config.app_dir.is_some());
+            Some(start_ota(&data_dir, &hub, pages).await?)
+        }
+        None => None,
+    };
+    let ota_addr = ota.as_ref().map(|o| o.0);
+    let router = match app(
+        state,
+        platform_ca.as_deref(),
+        config.app_dir.as_deref(),
+        ota_addr,
+    ) {
         Ok(router) => router,
         Err(e) => {
+            if let Some((_, stop, task)) = ota {
+                let _ = stop.send(());
+                let _ = task.await;
+            }
             if let Some((stop, task)) = link {
                 let _ = stop.send(true);
                 let _ = task.await;
@@ -516,13 +541,6 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
             }
             return Err(e);
         }
-    };
-    let ota = match &access {
-        Some(_) => {
-            let pages = page_origins(api_addr, config.app_dir.is_some());
-            Some(start_ota(&data_dir, &hub, pages).await?)
-        }
-        None => None,
     };
     std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
         .map_err(dir_error)?;
@@ -580,9 +598,10 @@ async fn start_ota(
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(http_server::serve_tls(
         listener,
-        api::package_router(hub.registry().clone(), page_origins),
+        api::package_router(hub.registry().clone(), page_origins.clone()),
         Limits::default(),
         tokio_rustls::TlsAcceptor::from(tls.server_config),
+        page_origins,
         async {
             let _ = stopped.await;
         },
