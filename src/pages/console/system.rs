@@ -157,7 +157,7 @@ pub fn GatewayPanel(props: &SystemProps) -> Html {
                 } else {
                     <table id="sim-sub-devices-table" class="platform-table sub-devices">
                         <thead><tr><th>{ tx.device_id() }</th><th>{ tx.sim_node_id() }</th>
-                            <th>{ tx.sim_status() }</th><th></th></tr></thead>
+                            <th>{ tx.sim_status() }</th><th>{ tx.remove() }</th></tr></thead>
                         <tbody>{ for rows }</tbody>
                     </table>
                 }
