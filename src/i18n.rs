@@ -469,6 +469,26 @@ texts! {
     sim_answered_on: "Answered on", "已应答到";
     answer: "Answer", "应答";
     sim_include: "report", "上报";
+    sim_ota: "Firmware and software upgrades (OTA)", "固件与软件升级（OTA）";
+    sim_fw_version: "Firmware version", "固件版本";
+    sim_sw_version: "Software version", "软件版本";
+    sim_upgrades: "Upgrades", "升级方式";
+    sim_upgrade_for_real: "download, check and install the package", "下载、校验并安装升级包";
+    sim_fail_with: "fail on purpose with result code", "故意失败，结果码";
+    sim_time_offset: "platform clock ahead of this page by (ms)", "平台时钟比本页面快（毫秒）";
+    sim_no_upgrade: "No upgrade yet: the platform starts one with an upgrade task.", "尚无升级：平台通过升级任务发起升级。";
+    sim_upgrading: "Upgrading", "正在升级";
+    sim_last_upgrade: "Last upgrade", "上次升级";
+    sim_version: "version", "版本";
+    sim_progress: "progress", "进度";
+    sim_result: "result code", "结果码";
+    sim_gateway: "Gateway and sub-devices", "网关与子设备";
+    sim_sub_devices: "Sub-devices asked for on connect (0: not a gateway)", "连接时请求添加的子设备数（0：不是网关）";
+    sim_not_gateway: "Not a gateway: ask for sub-devices above to act as one.", "不是网关：在上方设置子设备数即可作为网关。";
+    sim_no_sub_devices: "No sub-devices yet: the platform adds them when the gateway asks.", "暂无子设备：网关请求后由平台添加。";
+    sim_add_sub_device: "Add a sub-device", "添加子设备";
+    sim_node_id: "Node ID", "设备标识码";
+    sim_status: "Status", "状态";
     // The Profiles page.
     profiles_intro: "Keep each device's work under a name in this browser: the Connection form, the product model, the Certificates form and the certificates (public parts). Switch between them, or take them to another browser as a JSON file. The device secret and private keys are kept only if you tick them; keys only encrypted.", "在本浏览器中按名称保存每个设备的工作：连接信息表单、产品模型、证书表单和证书（公开部分）。可以在档案之间切换，也可以导出为 JSON 文件带到其他浏览器。设备密钥和私钥只在你勾选时保存，且私钥只以加密形式保存。";
     profile_save_title: "Save current work", "保存当前工作";

@@ -31,11 +31,24 @@ use crate::web::{clock, frame};
 use crate::worker::client::SimWorker;
 use crate::worker::sim::{SimView, Started, Typed};
 
-/// Takes a message that arrived: its topic and payload.
-pub type Handler = Rc<dyn Fn(&str, &[u8])>;
+/// What the session hands the device simulator.
+pub enum Delivery<'a> {
+    /// The connection is up (again).
+    Connected,
+    /// A message arrived.
+    Message {
+        /// Its topic.
+        topic: &'a str,
+        /// Its payload.
+        payload: &'a [u8],
+    },
+}
 
-/// Where the session hands each message that arrives to the device
-/// simulator, while it is shown.
+/// Takes what the session delivers.
+pub type Handler = Rc<dyn Fn(Delivery<'_>)>;
+
+/// Where the session hands each connection and each message that arrives
+/// to the device simulator, once the Console has started it.
 pub type Inbox = Rc<RefCell<Option<Handler>>>;
 
 /// Schedules one redraw of the Console at the next animation frame, unless
@@ -123,7 +136,18 @@ impl MqttSession {
                     frames.request();
                     let handler = inbox.borrow().clone();
                     if let Some(handler) = handler {
-                        handler(message.topic.as_str(), &message.payload);
+                        handler(Delivery::Message {
+                            topic: message.topic.as_str(),
+                            payload: &message.payload,
+                        });
+                    }
+                }
+                SessionEvent::Connected(_) => {
+                    let handler = inbox.borrow().clone();
+                    dispatcher
+                        .dispatch(ConsoleAction::SessionAt(Box::new(event), clock::wall_ms()));
+                    if let Some(handler) = handler {
+                        handler(Delivery::Connected);
                     }
                 }
                 SessionEvent::Published { id, .. } => {

@@ -80,6 +80,9 @@ iotda_core::catalog! {
         NO_DEVICE = "no device yet: type a valid device id";
         OVER_LAST = "{label} over the last {n} reports";
         OVER_LAST_ONE = "{label} over the last report";
+        SUB_DEVICES = "the number of sub-devices is a whole number from 0 to {max}, not {got}";
+        EVENT_REFUSED = "{event} was not taken: {why}";
+        PACKAGE_TOO_LARGE = "the upgrade package is over {mib} MiB, more than the simulator takes; it was not downloaded";
     }
     /// serde_json's syntax errors, in its own English, and its other
     /// error classes ([`super::json`]).

@@ -13,6 +13,7 @@ mod bridge;
 mod explain;
 mod local_platform;
 mod simulator;
+mod system;
 
 use std::cell::RefCell;
 use std::rc::Rc;

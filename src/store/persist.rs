@@ -432,6 +432,44 @@ mod tests {
     }
 
     #[test]
+    fn a_simulator_stored_before_its_system_settings_loads_with_their_defaults() {
+        // Today's stored simulator has no versions, failure code or
+        // sub-device count.
+        let workspace = load(&reader(&v1_storage())).workspace;
+        let mut stored: serde_json::Value = serde_json::from_str(&encode(&workspace)).unwrap();
+        let simulator = stored["simulator"].as_object().unwrap();
+        for field in ["fw_version", "sw_version", "fail_upgrade", "sub_devices"] {
+            assert!(!simulator.contains_key(field), "{field}");
+        }
+        stored["simulator"]["interval"] = "9".into();
+        let text = stored.to_string();
+        let only_new = HashMap::from([(STORAGE_KEY, text.as_str())]);
+        let loaded = load(&move |key: &str| only_new.get(key).map(|s| (*s).to_owned()));
+        assert!(loaded.workspace.problem.is_none());
+        let simulator = loaded.workspace.simulator.expect("the simulator");
+        assert_eq!(simulator.interval, "9");
+        assert_eq!(
+            (
+                simulator.fw_version.as_str(),
+                simulator.sub_devices.as_str()
+            ),
+            ("", "")
+        );
+        // Taken by a device: version 1.0, upgrades for real, no gateway.
+        let mut sim =
+            crate::worker::sim::Simulator::new(iotda_core::iotda::default_model(), "p_dev")
+                .expect("a device");
+        sim.restore(&simulator);
+        let view = sim.system.view();
+        assert_eq!(
+            (view.fw_version.as_str(), view.sw_version.as_str()),
+            ("1.0", "1.0")
+        );
+        assert!(!view.gateway && view.gateway_error.is_none());
+        assert_eq!(sim.interval, "9");
+    }
+
+    #[test]
     fn the_new_key_wins_and_old_keys_are_not_read_again() {
         let mut storage = v1_storage();
         let mut workspace = Workspace::default();

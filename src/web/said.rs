@@ -35,6 +35,13 @@ iotda_core::catalog! {
         STATUS = "{url}: the server answered {status}";
         BODY_UNREADABLE = "{url}: the body could not be read";
     }
+    /// Downloads from any URL ([`super::bytes`]).
+    mod bytes {
+        NO_FETCH = "this browser cannot fetch here";
+        NETWORK = "{url} could not be fetched: the server is not there, it does not allow this page's origin (CORS), or the browser does not trust its TLS certificate (open the URL in a tab to check)";
+        STATUS = "{url}: the server answered {status}";
+        BODY = "{url}: the body could not be read";
+    }
     /// The workers.
     mod worker {
         CANNOT_START = "this browser cannot start the {what}";

@@ -354,11 +354,7 @@ impl Simulator<'_> {
         }
         if self.args.gateway > 0 && !self.gateway_asked {
             self.gateway_asked = true;
-            let id = self.device.device_id().to_owned();
-            let (product, node) = id.split_once('_').unwrap_or((id.as_str(), id.as_str()));
-            let nodes: Vec<(String, String)> = (1..=self.args.gateway)
-                .map(|i| (format!("{node}-sub{i}"), product.to_owned()))
-                .collect();
+            let nodes = self.system.next_sub_device_nodes(self.args.gateway);
             let u = self
                 .system
                 .add_sub_devices(&nodes, ms)

@@ -122,7 +122,15 @@ impl Chromedriver {
     /// Opens a headless Chromium session with a fresh profile and the given
     /// window size.
     pub async fn session(&self, width: u32, height: u32) -> Browser {
-        self.open_session(width, height, None, None).await
+        self.open_session(width, height, None, None, false).await
+    }
+
+    /// A session whose Chromium accepts any TLS certificate (WebDriver's
+    /// `acceptInsecureCerts`): for a test whose page fetches from a server
+    /// of a test CA the fresh profile does not trust, as a user who
+    /// imported that CA would. Say why in the test that uses it.
+    pub async fn session_accepting_insecure_certs(&self, width: u32, height: u32) -> Browser {
+        self.open_session(width, height, None, None, true).await
     }
 
     /// A session whose Chromium writes its NetLog to `log`: every request
@@ -130,7 +138,8 @@ impl Chromedriver {
     /// of each response (read it with [`NetLog::read`] after
     /// [`Browser::close`]).
     pub async fn session_logging_network(&self, width: u32, height: u32, log: &Path) -> Browser {
-        self.open_session(width, height, None, Some(log)).await
+        self.open_session(width, height, None, Some(log), false)
+            .await
     }
 
     /// A session that emulates a phone's screen, `width` × `height` CSS
@@ -139,7 +148,7 @@ impl Chromedriver {
         let metrics = serde_json::json!({
             "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0, "touch": true }
         });
-        self.open_session(width.max(500), height, Some(metrics), None)
+        self.open_session(width.max(500), height, Some(metrics), None, false)
             .await
     }
 
@@ -149,6 +158,7 @@ impl Chromedriver {
         height: u32,
         emulation: Option<serde_json::Value>,
         net_log: Option<&Path>,
+        accept_insecure_certs: bool,
     ) -> Browser {
         let profile = std::env::temp_dir().join(format!(
             "iotda-e2e-profile-{}-{}",
@@ -178,6 +188,9 @@ impl Chromedriver {
             options["mobileEmulation"] = emulation;
         }
         caps.insert("goog:chromeOptions".into(), options);
+        if accept_insecure_certs {
+            caps.insert("acceptInsecureCerts".into(), true.into());
+        }
         let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(caps)
             .connect(&format!("http://127.0.0.1:{}", self.port))

@@ -65,6 +65,67 @@ pub fn kit(args: &[&str]) -> Command {
     command
 }
 
+/// Runs `iotda-kit platform ARGS --data DATA` and checks it succeeded.
+pub fn manage(data: &Path, args: &[&str]) {
+    let mut all = vec!["platform"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--data", data.to_str().expect("a UTF-8 path")]);
+    let out = kit(&all).output().expect("run iotda-kit platform");
+    assert!(
+        out.status.success(),
+        "{all:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Adds product `meter` ("Meter", the model [`MODEL`], written to
+/// `model.json` in `dir`) to the platform whose data is `data`.
+pub fn add_meter_product(dir: &Path, data: &Path) {
+    let model_file = dir.join("model.json");
+    std::fs::write(&model_file, MODEL).expect("write the model");
+    let model = model_file.to_str().expect("a UTF-8 path");
+    manage(
+        data,
+        &[
+            "product",
+            "add",
+            "--name",
+            "Meter",
+            "--product-id",
+            "meter",
+            "--model",
+            model,
+        ],
+    );
+}
+
+/// `METHOD /v5/iot/{project}/PATH` with the JSON text `body`, from the
+/// page (its origin and its session token): the status and the answer's
+/// JSON.
+pub async fn page_api(
+    browser: &Browser,
+    method: &str,
+    path: &str,
+    body: Option<&str>,
+) -> (u16, serde_json::Value) {
+    let script = "const [method, path, body, done] = arguments;
+        fetch('/kit/page-session').then(r => r.json()).then(s =>
+            fetch(`/v5/iot/${s.project_id}/${path}`, {
+                method, body: body === null ? undefined : body,
+                headers: { 'X-Kit-Token': s.token, 'Content-Type': 'application/json' } }))
+        .then(r => r.text().then(text => done([r.status, text])))
+        .catch(e => done([0, String(e)]));";
+    let body = body.map_or(serde_json::Value::Null, serde_json::Value::from);
+    let out = browser
+        .client
+        .execute_async(script, vec![method.into(), path.into(), body])
+        .await
+        .expect("the API request");
+    let (status, text): (u16, String) = serde_json::from_value(out).expect("[status, text]");
+    let answer = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    (status, answer)
+}
+
 /// A process of the test, ended (SIGTERM by its id, then waited for) on
 /// drop.
 pub struct Running(Child);

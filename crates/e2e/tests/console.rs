@@ -171,10 +171,12 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     );
     assert!(answered.contains("\"result_code\": 0"), "{answered}");
     // The response comes back too: `commands/#` covers `commands/response/...`.
+    // Published: the answer, and the simulated device's three connect
+    // events (time sync request, shadow get, version report).
     let counts = browser
         .wait_text("#console-counts", |t| t.starts_with("2 received"))
         .await;
-    assert!(counts.starts_with("2 received, 1 published"), "{counts}");
+    assert!(counts.starts_with("2 received, 4 published"), "{counts}");
 
     // Broken JSON is refused next to the payload, and nothing is sent.
     browser.paste("#console-payload", "{\"a\":\n  1,}").await;
@@ -184,20 +186,21 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     let refused = browser.text("#console-publish-error").await;
     assert!(refused.contains("not JSON"), "{refused}");
 
-    // Filters: by MQTT filter and by text.
+    // Filters: by MQTT filter and by text (of the three messages and the
+    // device's three connect events).
     browser
         .fill("#console-filter-topic", "$oc/devices/dev_1/sys/commands/+")
         .await;
     let counts = browser
-        .wait_text("#console-counts", |t| t.contains("showing 1 of 3"))
+        .wait_text("#console-counts", |t| t.contains("showing 1 of 6"))
         .await;
-    assert!(counts.contains("showing 1 of 3"), "{counts}");
+    assert!(counts.contains("showing 1 of 6"), "{counts}");
     browser.paste("#console-filter-topic", "").await;
     browser.fill("#console-filter-text", "result_code").await;
     let counts = browser
-        .wait_text("#console-counts", |t| t.contains("showing 2 of 3"))
+        .wait_text("#console-counts", |t| t.contains("showing 2 of 6"))
         .await;
-    assert!(counts.contains("showing 2 of 3"), "{counts}");
+    assert!(counts.contains("showing 2 of 6"), "{counts}");
     browser.paste("#console-filter-text", "").await;
 
     let shot = browser.screenshot("console").await;

@@ -16,10 +16,11 @@
 //! The test binary is also the `iotda-kit` command (a harness of its own,
 //! `harness = false`; see `iotda_kit_e2e::platform`).
 
-use std::path::Path;
 use std::process::ExitCode;
 
-use iotda_kit_e2e::platform::{axe_core, every_look, kit, test_main, Platform, MODEL};
+use iotda_kit_e2e::platform::{
+    add_meter_product, axe_core, every_look, manage, page_api, test_main, Platform, MODEL,
+};
 use iotda_kit_e2e::{Browser, Chromedriver};
 use iotda_testkit::Scratch;
 use serde_json::Value;
@@ -31,37 +32,16 @@ fn main() -> ExitCode {
     )
 }
 
-/// Runs `iotda-kit platform ARGS --data DATA` and checks it succeeded.
-fn manage(data: &Path, args: &[&str]) {
-    let mut all = vec!["platform"];
-    all.extend_from_slice(args);
-    all.extend_from_slice(&["--data", data.to_str().expect("a UTF-8 path")]);
-    let out = kit(&all).output().expect("run iotda-kit platform");
-    assert!(
-        out.status.success(),
-        "{all:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 /// `POST .../devices/{device}/commands` with `body`, from the page (its
 /// origin and its session token): the status and the answer's JSON.
 async fn command(browser: &Browser, device: &str, body: &str) -> (u16, Value) {
-    let script = "const [device, body, done] = arguments;
-        fetch('/kit/page-session').then(r => r.json()).then(s =>
-            fetch(`/v5/iot/${s.project_id}/devices/${device}/commands`, {
-                method: 'POST', body,
-                headers: { 'X-Kit-Token': s.token, 'Content-Type': 'application/json' } }))
-        .then(r => r.text().then(text => done([r.status, text])))
-        .catch(e => done([0, String(e)]));";
-    let out = browser
-        .client
-        .execute_async(script, vec![device.into(), body.into()])
-        .await
-        .expect("the command's request");
-    let (status, text): (u16, String) = serde_json::from_value(out).expect("[status, text]");
-    let answer = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
-    (status, answer)
+    page_api(
+        browser,
+        "POST",
+        &format!("devices/{device}/commands"),
+        Some(body),
+    )
+    .await
 }
 
 /// Chooses `device` in the preset and clicks it: the form is filled for
@@ -89,24 +69,9 @@ async fn preset(browser: &Browser, device: &str, tls: bool) -> String {
 
 async fn the_console_connects_to_the_local_platform_in_one_click() {
     let dir = Scratch::new("e2e-console-platform");
-    let model_file = dir.join("model.json");
-    std::fs::write(&model_file, MODEL).expect("write the model");
     let data = dir.join("data");
     let platform = Platform::start(&data);
-    let model = model_file.to_str().expect("a UTF-8 path");
-    manage(
-        &data,
-        &[
-            "product",
-            "add",
-            "--name",
-            "Meter",
-            "--product-id",
-            "meter",
-            "--model",
-            model,
-        ],
-    );
+    add_meter_product(dir.path(), &data);
     for (node, plain) in [("s1", true), ("s2", false)] {
         let mut args = vec!["device", "add", "--product-id", "meter", "--node-id", node];
         args.extend_from_slice(&["--secret", "console-secret-1"]);

@@ -93,6 +93,18 @@ impl std::error::Error for AppFilesError {}
 /// The router serving the built app in `dir` (trunk's `dist/`), which must
 /// hold an `index.html` with the app's Content-Security-Policy `<meta>`.
 pub fn router(dir: impl AsRef<Path>) -> Result<Router, AppFilesError> {
+    router_connecting(dir, Vec::new())
+}
+
+/// [`router`] whose header policy also lets the app connect to `connect`
+/// (origins added to `connect-src`): the local platform's package server,
+/// which the simulator's worker downloads from. A worker takes its policy
+/// from its script's response, so the `<meta>` (the document's) needs no
+/// change.
+pub fn router_connecting(
+    dir: impl AsRef<Path>,
+    connect: Vec<String>,
+) -> Result<Router, AppFilesError> {
     let dir = dir.as_ref();
     let index = dir.join("index.html");
     if !index.is_file() {
@@ -102,10 +114,11 @@ pub fn router(dir: impl AsRef<Path>) -> Result<Router, AppFilesError> {
         path: dir.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let policy = Policy::read(&root.join("index.html"))?;
+    let policy = Policy::read(&root.join("index.html"), &connect)?;
     let app = Arc::new(AppFolder {
         root: root.clone(),
         policy: Mutex::new(policy),
+        connect,
     });
     let files = ServeDir::new(&root)
         .precompressed_br()
@@ -123,6 +136,8 @@ struct AppFolder {
     /// Canonical: every file served must be under it once links are followed.
     root: PathBuf,
     policy: Mutex<Policy>,
+    /// Origins added to the policy's `connect-src`.
+    connect: Vec<String>,
 }
 
 impl AppFolder {
@@ -132,7 +147,7 @@ impl AppFolder {
         let index = self.root.join("index.html");
         let mut policy = self.policy.lock().unwrap_or_else(PoisonError::into_inner);
         if policy.stamp != stamp(&index) {
-            *policy = Policy::read(&index)?;
+            *policy = Policy::read(&index, &self.connect)?;
         }
         Ok(policy.header.clone())
     }
@@ -146,7 +161,7 @@ struct Policy {
 }
 
 impl Policy {
-    fn read(index: &Path) -> Result<Self, AppFilesError> {
+    fn read(index: &Path, connect: &[String]) -> Result<Self, AppFilesError> {
         let stamp = stamp(index);
         let html = std::fs::read_to_string(index).map_err(|e| AppFilesError::Unreadable {
             path: index.to_path_buf(),
@@ -156,7 +171,7 @@ impl Policy {
         if meta.contains("'sha256-LOADER'") {
             return Err(AppFilesError::Unbuilt(index.into()));
         }
-        let header = header_policy(&meta);
+        let header = header_policy(&meta, connect);
         let header =
             HeaderValue::from_str(&header).map_err(|_| AppFilesError::BadPolicy(header))?;
         Ok(Self { stamp, header })
@@ -197,16 +212,28 @@ fn meta_policy(html: &str) -> Option<String> {
     None
 }
 
-/// The policy of the `<meta>` as a header: the same directives, and
-/// `frame-ancestors 'none'` (ignored in a `<meta>`), so no site can frame
-/// the app.
-fn header_policy(meta: &str) -> String {
+/// The policy of the `<meta>` as a header: the same directives, with
+/// `connect` added to `connect-src`, and `frame-ancestors 'none'` (ignored
+/// in a `<meta>`), so no site can frame the app.
+fn header_policy(meta: &str, connect: &[String]) -> String {
     let meta = meta.trim().trim_end_matches(';').trim_end();
-    if meta
+    let directives: Vec<String> = meta
         .split(';')
-        .any(|d| d.trim().to_ascii_lowercase().starts_with("frame-ancestors"))
+        .map(|d| {
+            let d = d.trim();
+            if connect.is_empty() || !d.to_ascii_lowercase().starts_with("connect-src") {
+                d.to_owned()
+            } else {
+                format!("{d} {}", connect.join(" "))
+            }
+        })
+        .collect();
+    let meta = directives.join("; ");
+    if directives
+        .iter()
+        .any(|d| d.to_ascii_lowercase().starts_with("frame-ancestors"))
     {
-        meta.to_owned()
+        meta
     } else {
         format!("{meta}; frame-ancestors 'none'")
     }
@@ -353,12 +380,21 @@ mod tests {
             Some("default-src 'self'; script-src 'self' 'sha256-abc='")
         );
         assert_eq!(
-            header_policy("default-src 'self';"),
+            header_policy("default-src 'self';", &[]),
             "default-src 'self'; frame-ancestors 'none'"
         );
         assert_eq!(
-            header_policy("default-src 'self'; frame-ancestors 'self'"),
+            header_policy("default-src 'self'; frame-ancestors 'self'", &[]),
             "default-src 'self'; frame-ancestors 'self'"
+        );
+        // The platform's package server, and nothing else, is added to
+        // connect-src.
+        assert_eq!(
+            header_policy(
+                "default-src 'self'; connect-src 'self' ws: wss:",
+                &["https://127.0.0.1:8443".into()]
+            ),
+            "default-src 'self'; connect-src 'self' ws: wss: https://127.0.0.1:8443; frame-ancestors 'none'"
         );
         assert_eq!(meta_policy("<meta name=\"x\" content=\"y\">"), None);
     }

@@ -85,20 +85,31 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    run(listener, router, limits, None, shutdown).await
+    run(listener, router, limits, None, Vec::new(), shutdown).await
 }
 
 /// [`serve`] over TLS with `acceptor`'s identity (the handshake bounded by
 /// the head timeout): how the platform serves upgrade packages, with the
-/// certificate devices already trust for MQTTS.
+/// certificate devices already trust for MQTTS. Requests that name an
+/// origin are taken only from `page_origins` (the page the platform
+/// serves on its HTTP port; the router answers their CORS).
 pub async fn serve_tls(
     listener: TcpListener,
     router: Router,
     limits: Limits,
     acceptor: TlsAcceptor,
+    page_origins: Vec<String>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
-    run(listener, router, limits, Some(acceptor), shutdown).await
+    run(
+        listener,
+        router,
+        limits,
+        Some(acceptor),
+        page_origins,
+        shutdown,
+    )
+    .await
 }
 
 async fn run(
@@ -106,13 +117,13 @@ async fn run(
     router: Router,
     limits: Limits,
     tls: Option<TlsAcceptor>,
+    page_origins: Vec<String>,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
     let port = listener.local_addr()?.port();
-    let app = router.layer(middleware::from_fn_with_state(
-        Arc::new(LoopbackHosts::new(port)),
-        check_host,
-    ));
+    let mut hosts = LoopbackHosts::new(port);
+    hosts.pages = page_origins;
+    let app = router.layer(middleware::from_fn_with_state(Arc::new(hosts), check_host));
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.head_timeout)
@@ -171,28 +182,38 @@ async fn run(
     Ok(())
 }
 
-/// The `Host` values naming this server.
+/// The `Host` values naming this server, and the other origins whose
+/// requests it takes.
 #[derive(Debug)]
-struct LoopbackHosts([String; 3]);
+struct LoopbackHosts {
+    hosts: [String; 3],
+    /// Origins of another server's page that may call this one.
+    pages: Vec<String>,
+}
 
 impl LoopbackHosts {
     fn new(port: u16) -> Self {
-        Self([
-            format!("127.0.0.1:{port}"),
-            format!("localhost:{port}"),
-            format!("[::1]:{port}"),
-        ])
+        Self {
+            hosts: [
+                format!("127.0.0.1:{port}"),
+                format!("localhost:{port}"),
+                format!("[::1]:{port}"),
+            ],
+            pages: Vec::new(),
+        }
     }
 
     fn allows(&self, host: &str) -> bool {
-        self.0.iter().any(|h| h.eq_ignore_ascii_case(host))
+        self.hosts.iter().any(|h| h.eq_ignore_ascii_case(host))
     }
 
-    /// Whether `origin` (an `Origin` header's value) is this server's own.
+    /// Whether `origin` (an `Origin` header's value) is this server's own,
+    /// or one of the pages it takes requests from.
     fn is_origin(&self, origin: &str) -> bool {
         origin
             .strip_prefix("http://")
             .is_some_and(|host| self.allows(host))
+            || self.pages.iter().any(|p| p == origin)
     }
 }
 
@@ -303,6 +324,13 @@ mod tests {
             "http://127.0.0.1:8080/",
         ] {
             assert!(!hosts.is_origin(bad), "{bad}");
+        }
+        // The package server takes the platform's page, exactly.
+        let mut packages = LoopbackHosts::new(8443);
+        packages.pages = vec!["http://127.0.0.1:8080".into()];
+        assert!(packages.is_origin("http://127.0.0.1:8080"));
+        for bad in ["http://127.0.0.1:8081", "http://127.0.0.1:8080/", "null"] {
+            assert!(!packages.is_origin(bad), "{bad}");
         }
     }
 }

@@ -286,6 +286,7 @@ pub fn app(
     state: ApiState,
     platform_ca: Option<&Path>,
     app_dir: Option<&Path>,
+    packages: Option<SocketAddr>,
 ) -> Result<Router, StartError> {
     let mut router = api::router(state).route(
         "/v5/{*rest}",
@@ -312,7 +313,14 @@ pub fn app(
         );
     }
     if let Some(dir) = app_dir {
-        router = router.fallback_service(app_files::router(dir).map_err(StartError::AppFiles)?);
+        // The simulator's worker downloads upgrade packages from there.
+        let connect = packages
+            .map(|a| format!("https://{a}"))
+            .into_iter()
+            .collect();
+        router = router.fallback_service(
+            app_files::router_connecting(dir, connect).map_err(StartError::AppFiles)?,
+        );
     }
     Ok(router)
 }
@@ -508,9 +516,26 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
             urls.and_then(|u| u.wss.as_deref()),
         )
         .with_mqtts(urls.and_then(|u| u.mqtts.as_deref()), ca_file);
-    let router = match app(state, platform_ca.as_deref(), config.app_dir.as_deref()) {
+    let ota = match &access {
+        Some(_) => {
+            let pages = page_origins(api_addr, config.app_dir.is_some());
+            Some(start_ota(&data_dir, &hub, pages).await?)
+        }
+        None => None,
+    };
+    let ota_addr = ota.as_ref().map(|o| o.0);
+    let router = match app(
+        state,
+        platform_ca.as_deref(),
+        config.app_dir.as_deref(),
+        ota_addr,
+    ) {
         Ok(router) => router,
         Err(e) => {
+            if let Some((_, stop, task)) = ota {
+                let _ = stop.send(());
+                let _ = task.await;
+            }
             if let Some((stop, task)) = link {
                 let _ = stop.send(true);
                 let _ = task.await;
@@ -520,10 +545,6 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
             }
             return Err(e);
         }
-    };
-    let ota = match &access {
-        Some(_) => Some(start_ota(&data_dir, &hub).await?),
-        None => None,
     };
     std::fs::write(data_dir.join(API_URL_FILE), format!("http://{api_addr}\n"))
         .map_err(dir_error)?;
@@ -552,11 +573,26 @@ pub async fn start(config: Config, log: LogSink) -> Result<Running, StartError> 
     })
 }
 
+/// The origins of the page this platform serves (none when it serves
+/// none): `http://{api_addr}`, and on a loopback address also
+/// `http://localhost:{port}`, the two ways the banner's URL is opened.
+fn page_origins(api_addr: SocketAddr, serves_app: bool) -> Vec<String> {
+    if !serves_app {
+        return Vec::new();
+    }
+    let mut origins = vec![format!("http://{api_addr}")];
+    if api_addr.ip().is_loopback() {
+        origins.push(format!("http://localhost:{}", api_addr.port()));
+    }
+    origins
+}
+
 /// Starts the HTTPS server of upgrade packages on a free loopback port,
 /// with the platform's TLS identity (the CA devices trust for MQTTS).
 async fn start_ota(
     data_dir: &Path,
     hub: &Arc<Hub>,
+    page_origins: Vec<String>,
 ) -> Result<(SocketAddr, oneshot::Sender<()>, JoinHandle<io::Result<()>>), StartError> {
     let tls = crate::tls::PlatformTls::load_or_create(data_dir)
         .map_err(|e| StartError::Access(access::Error::Tls(e)))?;
@@ -566,9 +602,10 @@ async fn start_ota(
     let (stop, stopped) = oneshot::channel::<()>();
     let task = tokio::spawn(http_server::serve_tls(
         listener,
-        api::package_router(hub.registry().clone()),
+        api::package_router(hub.registry().clone(), page_origins.clone()),
         Limits::default(),
         tokio_rustls::TlsAcceptor::from(tls.server_config),
+        page_origins,
         async {
             let _ = stopped.await;
         },
@@ -579,6 +616,18 @@ async fn start_ota(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_package_server_allows_only_the_page_the_platform_serves() {
+        let loopback: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+        assert_eq!(
+            page_origins(loopback, true),
+            ["http://127.0.0.1:8080", "http://localhost:8080"]
+        );
+        let lan: SocketAddr = "192.168.1.5:8080".parse().unwrap();
+        assert_eq!(page_origins(lan, true), ["http://192.168.1.5:8080"]);
+        assert!(page_origins(loopback, false).is_empty());
+    }
 
     #[test]
     fn debug_of_the_api_credentials_elides_the_secret_key() {

@@ -15,10 +15,11 @@ use iotda_core::mqtt::{QoS, TopicName};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::system::{GatewayPanel, OtaPanel};
 use crate::components::text_field::TextField;
 use crate::hooks::use_i18n::{use_say, use_texts};
 use crate::hooks::use_mqtt_client::{
-    publish_logged, use_simulator, FrameScheduler, Handler, Inbox, SimSession,
+    publish_logged, use_simulator, Delivery, FrameScheduler, Handler, Inbox, SimSession,
 };
 use crate::hooks::use_workspace::{use_workspace, WorkspaceHandle};
 use crate::i18n::Texts;
@@ -200,20 +201,23 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             });
         });
     }
-    // Messages on the device's own topics go to the worker.
+    // Messages on the device's own topics, and each connection, go to the
+    // worker.
     {
         let ctx = ctx.clone();
         let inbox = props.inbox.clone();
         use_effect_with(props.device_id.clone(), move |id| {
             let prefix = format!("$oc/devices/{}/sys/", id.trim());
-            let handler: Handler = Rc::new(move |topic: &str, payload: &[u8]| {
-                if topic.starts_with(&prefix) {
+            let handler: Handler = Rc::new(move |delivery: Delivery<'_>| match delivery {
+                Delivery::Connected => ctx.send(SimRequest::Connected { now_ms: wall_ms() }),
+                Delivery::Message { topic, payload } if topic.starts_with(&prefix) => {
                     ctx.send(SimRequest::Receive {
                         now_ms: wall_ms(),
                         topic: topic.to_owned(),
                         payload: payload.to_vec(),
                     });
                 }
+                Delivery::Message { .. } => {}
             });
             *inbox.borrow_mut() = Some(handler);
         });
@@ -241,6 +245,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             }
             { report_view(&ctx, (tx, say), s, v, &t) }
             { periodic_view(&ctx, (tx, say), v, settings, running) }
+            { system_view(&ctx, v, settings) }
             if let Some(e) = &*error {
                 <p class="field-error" id="sim-error" role="alert">{ say.say(e) }</p>
             }
@@ -399,6 +404,33 @@ fn periodic_view(
                 { if running { tx.sim_running() } else { tx.sim_stopped() } }
             </span>
         </p>
+        </>
+    }
+}
+
+/// The OTA and gateway panels, with what they change sent to the worker.
+fn system_view(ctx: &Ctx, v: &SimView, settings: &Settings) -> Html {
+    let onsettings = {
+        let ctx = ctx.clone();
+        Callback::from(move |new: Settings| ctx.settings(|s| *s = new))
+    };
+    let onadd = {
+        let ctx = ctx.clone();
+        Callback::from(move |()| ctx.send(SimRequest::AddSubDevice { now_ms: wall_ms() }))
+    };
+    let ondelete = {
+        let ctx = ctx.clone();
+        Callback::from(move |device_id: String| {
+            ctx.send(SimRequest::DeleteSubDevice {
+                device_id,
+                now_ms: wall_ms(),
+            })
+        })
+    };
+    html! {
+        <>
+        <OtaPanel view={v.system.clone()} settings={settings.clone()} onsettings={onsettings.clone()} />
+        <GatewayPanel view={v.system.clone()} settings={settings.clone()} {onsettings} {onadd} {ondelete} />
         </>
     }
 }

@@ -20,9 +20,9 @@ use iotda_core::text::{Message, Say as Words};
 use rand_chacha::rand_core::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator};
+use super::{saved_model, ReplyField, ReplyForm, Request, SavedSimulator, Simulator, SystemView};
 use crate::worker::sim::doctor::{self, DoctorAnswer, DoctorRequest};
-use iotda_core::iotda::{DataType, ProductModel, Simulation, Uplink};
+use iotda_core::iotda::{DataType, Fetch, ProductModel, Simulation, Uplink};
 
 /// What the page asks of the simulator worker.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -86,6 +86,23 @@ pub enum SimRequest {
         /// The request's number.
         seq: u64,
     },
+    /// The MQTT connection is up (again): the device's connect events.
+    Connected {
+        /// Unix milliseconds.
+        now_ms: u64,
+    },
+    /// The gateway asks the platform for one more sub-device.
+    AddSubDevice {
+        /// Unix milliseconds.
+        now_ms: u64,
+    },
+    /// The gateway asks the platform to delete a sub-device.
+    DeleteSubDevice {
+        /// Its device id.
+        device_id: String,
+        /// Unix milliseconds.
+        now_ms: u64,
+    },
     /// Reads the console's offline ZIP of a product model (for the Model
     /// page, which then carries no ZIP code of its own).
     ReadZip {
@@ -140,6 +157,14 @@ pub struct Settings {
     pub auto_answer: bool,
     /// How commands are answered.
     pub reply: ReplyForm,
+    /// The firmware version the device runs.
+    pub fw_version: String,
+    /// The software version the device runs.
+    pub sw_version: String,
+    /// The result code upgrades fail with on purpose (empty: none).
+    pub fail_upgrade: String,
+    /// How many sub-devices a gateway asks for (0: not a gateway).
+    pub sub_devices: String,
 }
 
 /// How a field is typed in.
@@ -241,6 +266,8 @@ pub struct SimView {
     pub requests: Vec<Request>,
     /// Charts of the numeric properties reported so far.
     pub charts: Vec<Chart>,
+    /// The OTA and gateway panels.
+    pub system: SystemView,
     /// What to publish now.
     pub outbox: Vec<Outgoing>,
     /// What the request could not do, if anything.
@@ -308,6 +335,12 @@ impl Host {
                 };
                 sim.auto_answer = settings.auto_answer;
                 sim.set_reply(settings.reply);
+                sim.system.configure(
+                    &settings.fw_version,
+                    &settings.sw_version,
+                    &settings.fail_upgrade,
+                    &settings.sub_devices,
+                );
             }
             SimRequest::Report { now_ms } => {
                 let payload = sim.preview().payload;
@@ -316,6 +349,7 @@ impl Host {
                     topic: sim.report_topic(),
                     payload,
                 });
+                sim.gateway_reports(now_ms);
             }
             SimRequest::Tick { now_ms } => {
                 let payload = sim.tick(now_ms, rng).payload;
@@ -324,6 +358,12 @@ impl Host {
                     topic: sim.report_topic(),
                     payload,
                 });
+                sim.gateway_reports(now_ms);
+            }
+            SimRequest::Connected { now_ms } => sim.system.connected(now_ms),
+            SimRequest::AddSubDevice { now_ms } => sim.system.add_sub_devices(1, now_ms),
+            SimRequest::DeleteSubDevice { device_id, now_ms } => {
+                sim.system.delete_sub_device(&device_id, now_ms);
             }
             SimRequest::Receive {
                 now_ms,
@@ -335,7 +375,25 @@ impl Host {
                 Err(e) => error = Some(e),
             },
         }
+        outbox.extend(sim.system.take_outbox().into_iter().map(outgoing));
         SimResponse::View(Box::new(view(sim, self.rev, outbox, error)))
+    }
+
+    /// The package download the device asked for, taken: the worker
+    /// makes it and hands the result to [`Host::fetched`].
+    pub fn take_fetch(&mut self) -> Option<Fetch> {
+        self.sim.as_mut().and_then(|s| s.system.take_fetch())
+    }
+
+    /// The package of the upgrade under way (or why there is none), at
+    /// `now_ms`: the view with the progress and result to publish.
+    pub fn fetched(&mut self, fetched: Result<Vec<u8>, Msg>, now_ms: u64) -> SimResponse {
+        let Some(sim) = self.sim.as_mut() else {
+            return SimResponse::Failed(Msg(Message::new(said::NO_DEVICE)));
+        };
+        sim.system.fetched(fetched, now_ms);
+        let outbox = sim.system.take_outbox().into_iter().map(outgoing).collect();
+        SimResponse::View(Box::new(view(sim, self.rev, outbox, None)))
     }
 
     fn start(&mut self, model: Option<&str>, device_id: &str, saved: Option<&str>) -> Started {
@@ -412,6 +470,10 @@ fn view(sim: &Simulator, rev: u64, outbox: Vec<Outgoing>, error: Option<Msg>) ->
             walk: sim.simulation == Simulation::RandomWalk,
             auto_answer: sim.auto_answer,
             reply: sim.reply.clone(),
+            fw_version: sim.system.versions().0.to_owned(),
+            sw_version: sim.system.versions().1.to_owned(),
+            fail_upgrade: sim.system.fail_upgrade.clone(),
+            sub_devices: sim.system.sub_devices.clone(),
         },
         interval_ms: sim.interval_ms(),
         reply_error: sim.reply_error.clone(),
@@ -424,6 +486,7 @@ fn view(sim: &Simulator, rev: u64, outbox: Vec<Outgoing>, error: Option<Msg>) ->
             .filter(|s| !s.points.is_empty())
             .map(super::Series::chart)
             .collect(),
+        system: sim.system.view(),
         outbox,
         error,
         saved: serde_json::to_string(&sim.saved()).unwrap_or_default(),
@@ -562,6 +625,7 @@ mod tests {
             walk: false,
             auto_answer: true,
             reply: ReplyForm::default(),
+            ..Settings::default()
         };
         let v = ask(&mut host, SimRequest::Settings { rev: 8, settings });
         assert_eq!(v.rev, 8);
@@ -591,6 +655,238 @@ mod tests {
         let v = ask(&mut host, SimRequest::Tick { now_ms: 6000 });
         assert_eq!(v.outbox.len(), 1);
         assert_eq!(v.charts[1].count, 2);
+    }
+
+    /// The `(service_id, event_type)` of each event in the outbox.
+    fn events(v: &SimView) -> Vec<(String, String)> {
+        v.outbox
+            .iter()
+            .filter_map(|o| serde_json::from_str::<Value>(&o.payload).ok())
+            .filter_map(|v| v["services"][0].as_object().cloned())
+            .map(|e| {
+                let s = |k: &str| e[k].as_str().unwrap_or_default().to_owned();
+                (s("service_id"), s("event_type"))
+            })
+            .collect()
+    }
+
+    /// The `(result_code, progress, version)` of each progress report.
+    fn progress(v: &SimView) -> Vec<(i64, Option<i64>, String)> {
+        v.outbox
+            .iter()
+            .filter_map(|o| serde_json::from_str::<Value>(&o.payload).ok())
+            .map(|v| v["services"][0].clone())
+            .filter(|e| e["event_type"] == "upgrade_progress_report")
+            .map(|e| {
+                let p = &e["paras"];
+                let version = p["version"].as_str().unwrap_or_default().to_owned();
+                (
+                    p["result_code"].as_i64().unwrap(),
+                    p["progress"].as_i64(),
+                    version,
+                )
+            })
+            .collect()
+    }
+
+    fn upgrade_to(package: &[u8], sign: &[u8]) -> SimRequest {
+        use iotda_core::pki::{fingerprint, FingerprintAlg};
+        // The platform's sign is lowercase; the device takes either case.
+        let sign = fingerprint(sign, FingerprintAlg::Sha256, false).to_lowercase();
+        let notice = json!({"services": [{"service_id": "$ota", "event_type": "firmware_upgrade",
+            "event_time": "20151212T121212Z", "paras": {"version": "1.1",
+            "url": "https://127.0.0.1:8943/kit/ota/packages/1", "file_size": package.len(),
+            "access_token": "t0k", "expires": 86400, "sign": sign}}]});
+        SimRequest::Receive {
+            now_ms: 10,
+            topic: format!("$oc/devices/{DEV}/sys/events/down"),
+            payload: notice.to_string().into_bytes(),
+        }
+    }
+
+    fn fetched(host: &mut Host, bytes: Result<Vec<u8>, Msg>) -> SimView {
+        match roundtrip(host.fetched(bytes, 20)) {
+            SimResponse::View(v) => *v,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_device_sends_its_connect_events_and_upgrades_from_a_checked_package() {
+        let mut host = Host::default();
+        started(&mut host, None, DEV);
+        let v = ask(&mut host, SimRequest::Connected { now_ms: 5 });
+        let pair = |s: &str, e: &str| (s.to_owned(), e.to_owned());
+        assert_eq!(
+            events(&v),
+            [
+                pair("$time_sync", "time_sync_request"),
+                pair("$ota", "version_report")
+            ]
+        );
+        assert_eq!(
+            v.outbox[1].topic,
+            "$oc/devices/dev_1/sys/shadow/get/request_id=shadow-1"
+        );
+        assert_eq!(
+            (v.system.fw_version.as_str(), v.system.gateway),
+            ("1.0", false)
+        );
+
+        let package = b"firmware 1.1".to_vec();
+        let v = ask(&mut host, upgrade_to(&package, &package));
+        assert_eq!(progress(&v), [(0, Some(0), "1.0".to_owned())]);
+        assert!(v.system.upgrade.as_ref().is_some_and(|u| u.running));
+        let fetch = host.take_fetch().expect("a download to make");
+        assert_eq!(
+            (
+                fetch.url.as_str(),
+                fetch.access_token.as_deref(),
+                fetch.max_len
+            ),
+            ("https://127.0.0.1:8943/kit/ota/packages/1", Some("t0k"), 13)
+        );
+        let v = fetched(&mut host, Ok(package.clone()));
+        assert_eq!(
+            progress(&v),
+            [
+                (0, Some(50), "1.0".to_owned()),
+                (0, Some(100), "1.1".to_owned())
+            ]
+        );
+        let u = v.system.upgrade.clone().unwrap();
+        assert_eq!(
+            (u.code, u.name.to_string(), u.running),
+            (0, "success".into(), false)
+        );
+        assert_eq!(v.system.fw_version, "1.1");
+        // The new version is what a reload starts at.
+        let saved: SavedSimulator = serde_json::from_str(&v.saved).unwrap();
+        assert_eq!(saved.fw_version, "1.1");
+
+        // A package whose sign does not match: refused with code 7, named.
+        let v = ask(&mut host, upgrade_to(&package, b"another package"));
+        assert_eq!(progress(&v), [(0, Some(0), "1.1".to_owned())]);
+        assert!(host.take_fetch().is_some());
+        let v = fetched(&mut host, Ok(package.clone()));
+        assert_eq!(progress(&v), [(7, None, "1.1".to_owned())]);
+        let u = v.system.upgrade.unwrap();
+        assert_eq!(u.name, "upgrade package verification failure");
+        assert_eq!(v.system.fw_version, "1.1");
+
+        // A download that failed: 255, and why it failed kept.
+        ask(&mut host, upgrade_to(&package, &package));
+        host.take_fetch();
+        let v = fetched(&mut host, Err(Msg(Message::new(said::NO_DEVICE))));
+        assert_eq!(progress(&v), [(255, None, "1.1".to_owned())]);
+        assert!(v.system.upgrade.unwrap().download_error.is_some());
+    }
+
+    #[test]
+    fn upgrades_fail_on_purpose_with_the_chosen_code() {
+        let mut host = Host::default();
+        started(&mut host, None, DEV);
+        let settings = Settings {
+            fail_upgrade: "4".into(),
+            fw_version: "2.0".into(),
+            ..Settings::default()
+        };
+        ask(&mut host, SimRequest::Settings { rev: 1, settings });
+        let v = ask(&mut host, upgrade_to(b"x", b"x"));
+        assert_eq!(progress(&v), [(4, None, "2.0".to_owned())]);
+        assert_eq!(host.take_fetch(), None);
+        assert_eq!(v.system.upgrade.unwrap().name, "low battery");
+    }
+
+    #[test]
+    fn a_gateway_asks_for_its_sub_devices_reports_for_them_and_deletes_one() {
+        let mut host = Host::default();
+        started(&mut host, None, "p_gw");
+        let settings = Settings {
+            sub_devices: "3".into(),
+            ..Settings::default()
+        };
+        let v = ask(&mut host, SimRequest::Settings { rev: 1, settings });
+        assert!(v.system.gateway);
+        let v = ask(&mut host, SimRequest::Connected { now_ms: 5 });
+        let add: Value = serde_json::from_str(&v.outbox.last().unwrap().payload).unwrap();
+        let add = &add["services"][0];
+        assert_eq!(add["event_type"], "add_sub_device_request");
+        let nodes: Vec<&str> = add["paras"]["devices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["node_id"].as_str().unwrap())
+            .collect();
+        assert_eq!(nodes, ["gw-sub1", "gw-sub2", "gw-sub3"]);
+        // A second connection does not ask again.
+        let v = ask(&mut host, SimRequest::Connected { now_ms: 6 });
+        assert_eq!(events(&v).len(), 2);
+
+        let devices: Vec<Value> = nodes
+            .iter()
+            .map(|n| {
+                json!({"parent_device_id": "p_gw", "node_id": n, "device_id": format!("p_{n}"),
+                "product_id": "p"})
+            })
+            .collect();
+        let answer = json!({"services": [{"service_id": "$sub_device_manager",
+            "event_type": "add_sub_device_response", "event_id": add["event_id"],
+            "paras": {"successful_devices": devices, "failed_devices": []}}]});
+        let v = ask(
+            &mut host,
+            SimRequest::Receive {
+                now_ms: 7,
+                topic: "$oc/devices/p_gw/sys/events/down".into(),
+                payload: answer.to_string().into_bytes(),
+            },
+        );
+        let rows: Vec<(&str, &str)> = v
+            .system
+            .sub_devices
+            .iter()
+            .map(|r| (r.device_id.as_str(), r.status.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("p_gw-sub1", "ONLINE"),
+                ("p_gw-sub2", "ONLINE"),
+                ("p_gw-sub3", "ONLINE")
+            ]
+        );
+        let v = ask(&mut host, SimRequest::Report { now_ms: 8 });
+        assert_eq!(
+            v.outbox[1].topic,
+            "$oc/devices/p_gw/sys/gateway/sub_devices/properties/report"
+        );
+        let report: Value = serde_json::from_str(&v.outbox[1].payload).unwrap();
+        assert_eq!(report["devices"].as_array().unwrap().len(), 3);
+        let v = ask(
+            &mut host,
+            SimRequest::DeleteSubDevice {
+                device_id: "p_gw-sub2".into(),
+                now_ms: 9,
+            },
+        );
+        let delete: Value = serde_json::from_str(&v.outbox[0].payload).unwrap();
+        assert_eq!(
+            delete["services"][0]["paras"]["devices"],
+            json!(["p_gw-sub2"])
+        );
+        let v = ask(&mut host, SimRequest::AddSubDevice { now_ms: 9 });
+        let add: Value = serde_json::from_str(&v.outbox[0].payload).unwrap();
+        assert_eq!(
+            add["services"][0]["paras"]["devices"][0]["node_id"],
+            "gw-sub4"
+        );
+        // A count that is not one is said.
+        let settings = Settings {
+            sub_devices: "many".into(),
+            ..Settings::default()
+        };
+        let v = ask(&mut host, SimRequest::Settings { rev: 2, settings });
+        assert!(v.system.gateway_error.is_some());
     }
 
     #[test]

@@ -17,6 +17,7 @@
 
 pub mod doctor;
 mod host;
+mod system;
 
 use crate::messages::keys::{plain, sim as said};
 use crate::messages::Msg;
@@ -48,6 +49,7 @@ pub const CHART_HEIGHT: u32 = 70;
 pub use host::{
     Chart, FieldDef, FieldKind, Host, Outgoing, Settings, SimRequest, SimResponse, SimView, Started,
 };
+pub use system::{SubDeviceRow, System, SystemView, UpgradeView, MAX_SUB_DEVICES};
 
 /// One property of the model, as typed in the report builder.
 #[derive(Debug, Clone, PartialEq)]
@@ -320,6 +322,20 @@ pub struct SavedSimulator {
     pub auto_answer: bool,
     /// How commands are answered.
     pub reply: ReplyForm,
+    /// The firmware version the device runs (empty: 1.0). Left out when
+    /// empty, as the settings saved before it were written.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fw_version: String,
+    /// The software version the device runs (empty: 1.0).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sw_version: String,
+    /// The result code upgrades fail with on purpose (empty: none).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub fail_upgrade: String,
+    /// How many sub-devices a gateway asks for (empty or 0: not a
+    /// gateway).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub sub_devices: String,
 }
 
 /// What the user typed, shown as typed while the worker catches up.
@@ -369,6 +385,9 @@ pub struct Simulator {
     pub requests: VecDeque<Request>,
     /// Reported numbers, one series per numeric property.
     pub series: Vec<Series>,
+    /// The platform's system services: versions and upgrades, time,
+    /// shadow, sub-devices.
+    pub system: System,
     next_seq: u64,
 }
 
@@ -409,6 +428,7 @@ impl Simulator {
             reply_error: None,
             requests: VecDeque::new(),
             series,
+            system: System::new(device_id),
             next_seq: 0,
         })
     }
@@ -454,6 +474,12 @@ impl Simulator {
         };
         self.auto_answer = saved.auto_answer;
         self.set_reply(saved.reply.clone());
+        self.system.configure(
+            &saved.fw_version,
+            &saved.sw_version,
+            &saved.fail_upgrade,
+            &saved.sub_devices,
+        );
     }
 
     /// What to save.
@@ -476,6 +502,10 @@ impl Simulator {
             walk: self.simulation == Simulation::RandomWalk,
             auto_answer: self.auto_answer,
             reply: self.reply.clone(),
+            fw_version: self.system.versions().0.to_owned(),
+            sw_version: self.system.versions().1.to_owned(),
+            fail_upgrade: self.system.fail_upgrade.clone(),
+            sub_devices: self.system.sub_devices.clone(),
         }
     }
 
@@ -579,6 +609,12 @@ impl Simulator {
         self.preview()
     }
 
+    /// A gateway's reports of the current values for its online
+    /// sub-devices, to publish with the next view.
+    pub fn gateway_reports(&mut self, now_ms: u64) {
+        self.system.gateway_reports(&self.device, now_ms);
+    }
+
     /// Records a report that was sent at `now_ms`: its numbers join the
     /// charts.
     pub fn sent(&mut self, now_ms: u64, payload: &str) {
@@ -610,6 +646,10 @@ impl Simulator {
         let (downlink, problems) = match self.device.parse_downlink(topic, payload) {
             Ok(d) => {
                 let problems = self.problems_of(&d);
+                self.system.receive(&d, &mut self.device, now_ms);
+                if matches!(d, Downlink::ShadowResponse { .. }) {
+                    self.refresh();
+                }
                 (Some(d), problems)
             }
             Err(e @ DeviceError::Payload { .. }) => (None, vec![Msg(e.message())]),

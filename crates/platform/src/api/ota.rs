@@ -371,7 +371,63 @@ struct Download {
 /// /kit/ota/packages/{package_id}` with a subtask's unexpired token in
 /// the URL (`?token=`) or as `Authorization: Bearer` (as Huawei's device
 /// SDKs send `access_token`); anything else is 403 or 404.
-pub fn package_router(registry: std::sync::Arc<crate::registry::Registry>) -> axum::Router {
+///
+/// The page the platform serves is on its HTTP port, another origin than
+/// this HTTPS one, and its simulator downloads with an `Authorization`
+/// header: requests from `page_origins` (exactly those) get CORS answers,
+/// a preflight allowing `GET` with `Authorization`, and the package (or the
+/// refusal) readable by the page. Any other origin gets no CORS header,
+/// so a browser keeps the answer from its script.
+pub fn package_router(
+    registry: std::sync::Arc<crate::registry::Registry>,
+    page_origins: Vec<String>,
+) -> axum::Router {
+    let origins = std::sync::Arc::new(page_origins);
+    package_routes(registry).layer(axum::middleware::from_fn(
+        move |request: axum::extract::Request, next: axum::middleware::Next| {
+            let origins = origins.clone();
+            async move { cors(&origins, request, next).await }
+        },
+    ))
+}
+
+/// The CORS answer of the package server for the page's own origins.
+async fn cors(
+    origins: &[String],
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::http::{header, HeaderValue, Method};
+    use axum::response::IntoResponse;
+    let allowed = request
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+        .filter(|o| origins.iter().any(|a| a == o))
+        .and_then(|o| HeaderValue::from_str(o).ok());
+    let Some(origin) = allowed else {
+        return next.run(request).await;
+    };
+    let mut response = if request.method() == Method::OPTIONS {
+        (
+            StatusCode::NO_CONTENT,
+            [
+                (header::ACCESS_CONTROL_ALLOW_METHODS, "GET"),
+                (header::ACCESS_CONTROL_ALLOW_HEADERS, "authorization"),
+                (header::ACCESS_CONTROL_MAX_AGE, "600"),
+            ],
+        )
+            .into_response()
+    } else {
+        next.run(request).await
+    };
+    let headers = response.headers_mut();
+    headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
+    headers.insert(header::VARY, HeaderValue::from_static("origin"));
+    response
+}
+
+fn package_routes(registry: std::sync::Arc<crate::registry::Registry>) -> axum::Router {
     use axum::extract::Query;
     use axum::http::HeaderMap;
     use axum::response::IntoResponse;
@@ -412,4 +468,61 @@ pub fn package_router(registry: std::sync::Arc<crate::registry::Registry>) -> ax
             ),
         )
         .with_state(registry)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use axum::body::Body;
+    use axum::http::{header, Request, StatusCode};
+    use tower::ServiceExt;
+
+    use super::package_router;
+    use crate::registry::tests::registry;
+
+    const PAGE: &str = "http://127.0.0.1:8080";
+
+    async fn ask(method: &str, origin: &str) -> (StatusCode, axum::http::HeaderMap) {
+        let router = package_router(Arc::new(registry()), vec![PAGE.to_owned()]);
+        let request = Request::builder()
+            .method(method)
+            .uri("/kit/ota/packages/p1")
+            .header(header::ORIGIN, origin)
+            .header(header::ACCESS_CONTROL_REQUEST_METHOD, "GET")
+            .header(header::ACCESS_CONTROL_REQUEST_HEADERS, "authorization")
+            .body(Body::empty())
+            .unwrap();
+        let response = router.oneshot(request).await.unwrap();
+        (response.status(), response.headers().clone())
+    }
+
+    #[tokio::test]
+    async fn the_page_of_the_platform_may_fetch_a_package_and_no_other_origin() {
+        // The preflight of the page's GET with Authorization.
+        let (status, h) = ask("OPTIONS", PAGE).await;
+        assert_eq!(status, StatusCode::NO_CONTENT);
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], PAGE);
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_METHODS], "GET");
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_HEADERS], "authorization");
+        // A refusal (no token) is readable by the page.
+        let (status, h) = ask("GET", PAGE).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert_eq!(h[header::ACCESS_CONTROL_ALLOW_ORIGIN], PAGE);
+        // Another origin, or the page's host on another port: no CORS
+        // header, and the preflight is not answered.
+        for other in ["http://evil.example", "http://127.0.0.1:8081"] {
+            let (status, h) = ask("OPTIONS", other).await;
+            assert!(!status.is_success(), "{other}: {status}");
+            assert!(
+                !h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                "{other}"
+            );
+            let (_, h) = ask("GET", other).await;
+            assert!(
+                !h.contains_key(header::ACCESS_CONTROL_ALLOW_ORIGIN),
+                "{other}"
+            );
+        }
+    }
 }

@@ -159,6 +159,34 @@ impl SystemDevice {
         self.gateway = gateway;
     }
 
+    /// Runs firmware `fw` and software `sw` from now on (as a user set
+    /// them; an upgrade under way still ends in its own version).
+    pub fn set_versions(&mut self, fw: &str, sw: &str) {
+        fw.clone_into(&mut self.fw_version);
+        sw.clone_into(&mut self.sw_version);
+    }
+
+    /// Whether it acts as a gateway.
+    pub fn is_gateway(&self) -> bool {
+        self.gateway
+    }
+
+    /// `n` sub-devices `(node_id, product_id)` to ask for: of the
+    /// gateway's product (its device id up to the first `_`), named
+    /// `{node}-sub{k}` after the gateway's node id, `k` counting from 1
+    /// past the node ids it already has.
+    pub fn next_sub_device_nodes(&self, n: u32) -> Vec<(String, String)> {
+        let id = self.device_id.as_str();
+        let (product, node) = id.split_once('_').unwrap_or((id, id));
+        let taken = |name: &str| self.sub_devices.values().any(|s| s.node_id == name);
+        (1..)
+            .map(|k| format!("{node}-sub{k}"))
+            .filter(|name| !taken(name))
+            .take(usize::try_from(n).unwrap_or(usize::MAX))
+            .map(|name| (name, product.to_owned()))
+            .collect()
+    }
+
     /// The firmware version.
     pub fn fw_version(&self) -> &str {
         &self.fw_version
@@ -927,6 +955,28 @@ mod tests {
         gw.handle_events(&notify("add_sub_device_notify", &many), NOW);
         let reports = gw.gateway_reports(&device, None).unwrap();
         assert_eq!(reports.len(), 2);
+    }
+
+    #[test]
+    fn new_sub_devices_are_named_past_the_ones_it_has() {
+        let mut gw = SystemDevice::new("p_gw", "1.0");
+        let pair = |n: &str| (n.to_owned(), "p".to_owned());
+        assert_eq!(
+            gw.next_sub_device_nodes(2),
+            [pair("gw-sub1"), pair("gw-sub2")]
+        );
+        gw.handle_events(
+            &down(json!({"services": [{"service_id": "$sub_device_manager",
+                "event_type": "add_sub_device_notify", "paras": {"version": 1, "devices": [
+                    {"parent_device_id": "p_gw", "node_id": "gw-sub1", "device_id": "p_gw-sub1"}]}}]})),
+            NOW,
+        );
+        assert_eq!(
+            gw.next_sub_device_nodes(2),
+            [pair("gw-sub2"), pair("gw-sub3")]
+        );
+        gw.set_versions("2.0", "3.0");
+        assert_eq!((gw.fw_version(), gw.sw_version()), ("2.0", "3.0"));
     }
 
     #[test]
