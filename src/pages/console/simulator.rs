@@ -201,27 +201,7 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             });
         });
     }
-    // Messages on the device's own topics, and each connection, go to the
-    // worker.
-    {
-        let ctx = ctx.clone();
-        let inbox = props.inbox.clone();
-        use_effect_with(props.device_id.clone(), move |id| {
-            let prefix = format!("$oc/devices/{}/sys/", id.trim());
-            let handler: Handler = Rc::new(move |delivery: Delivery<'_>| match delivery {
-                Delivery::Connected => ctx.send(SimRequest::Connected { now_ms: wall_ms() }),
-                Delivery::Message { topic, payload } if topic.starts_with(&prefix) => {
-                    ctx.send(SimRequest::Receive {
-                        now_ms: wall_ms(),
-                        topic: topic.to_owned(),
-                        payload: payload.to_vec(),
-                    });
-                }
-                Delivery::Message { .. } => {}
-            });
-            *inbox.borrow_mut() = Some(handler);
-        });
-    }
+    use_device_inbox(&ctx, &props.inbox, &props.device_id);
 
     let (Some(s), Some(v)) = (started.as_ref(), view.as_ref()) else {
         return starting_view((tx, say), started.as_deref(), error.as_ref());
@@ -253,6 +233,29 @@ pub fn DeviceSimulator(props: &SimulatorProps) -> Html {
             { requests_view(&ctx, (tx, say), v, settings) }
         </section>
     }
+}
+
+/// Messages on the device's own topics, and each connection, go to the
+/// worker.
+#[hook]
+fn use_device_inbox(ctx: &Ctx, inbox: &Inbox, device_id: &str) {
+    let ctx = ctx.clone();
+    let inbox = inbox.clone();
+    use_effect_with(device_id.to_owned(), move |id| {
+        let prefix = format!("$oc/devices/{}/sys/", id.trim());
+        let handler: Handler = Rc::new(move |delivery: Delivery<'_>| match delivery {
+            Delivery::Connected => ctx.send(SimRequest::Connected { now_ms: wall_ms() }),
+            Delivery::Message { topic, payload } if topic.starts_with(&prefix) => {
+                ctx.send(SimRequest::Receive {
+                    now_ms: wall_ms(),
+                    topic: topic.to_owned(),
+                    payload: payload.to_vec(),
+                });
+            }
+            Delivery::Message { .. } => {}
+        });
+        *inbox.borrow_mut() = Some(handler);
+    });
 }
 
 /// The card before the worker has a device: starting, or why it cannot.
