@@ -112,6 +112,7 @@ iotda_core::catalog! {
     }
     /// The Console ([`crate::store::console`], [`crate::pages::console`]).
     mod console {
+        EVENT_PRESET = "event: {event}";
         LOCAL_BROKER = "Filled for the local IoTDA of the run command: ws://127.0.0.1:9001/mqtt, no TLS, IoTDA mode off; ClientId, user name and password are kept.";
         WSS_ONLY = "The Connection page uses {scheme} on port {port}; a browser can only use MQTT over WebSocket, so the console connects with wss on port 443.";
         NO_CREDENTIALS = "No credentials yet: type the device id and secret on the Connection page (or the ClientId, user name and password here).";

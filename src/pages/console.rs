@@ -482,6 +482,7 @@ struct PresetProps {
 #[component]
 fn PublishPreset(props: &PresetProps) -> Html {
     let t = use_texts();
+    let say = use_say();
     let state = &props.state;
     let publish = &state.publish;
     let presets = presets(&state.form.device_id);
@@ -494,7 +495,7 @@ fn PublishPreset(props: &PresetProps) -> Html {
             if let Some(p) = i.parse::<usize>().ok().and_then(|i| presets.get(i)) {
                 let mut form = form.clone();
                 form.topic = p.topic.clone();
-                form.payload = pretty_json(p.payload).unwrap_or_else(|_| p.payload.to_owned());
+                form.payload = pretty_json(&p.payload).unwrap_or_else(|_| p.payload.clone());
                 form.json = true;
                 dispatcher.dispatch(ConsoleAction::Publish(form));
             }
@@ -506,7 +507,7 @@ fn PublishPreset(props: &PresetProps) -> Html {
             <select id="console-preset" onchange={on_preset}>
                 <option value="" selected=true>{ t.choose_topic() }</option>
                 { for presets.iter().enumerate().map(|(i, p)| html! {
-                    <option value={i.to_string()}>{ p.label }</option>
+                    <option value={i.to_string()}>{ say.message(&p.label) }</option>
                 }) }
             </select>
         </div>
@@ -718,13 +719,13 @@ fn log_card(
                 }
             })
         };
-        let reply = (entry.dir == Dir::In).then(|| answer(&entry.topic)).flatten().map(|preset| {
+        let reply = (entry.dir == Dir::In).then(|| answer(&entry.topic, &entry.payload)).flatten().map(|preset| {
             let dispatcher = state.dispatcher();
             let form = state.publish.clone();
             Callback::from(move |_: MouseEvent| {
                 let mut form = form.clone();
                 form.topic = preset.topic.clone();
-                form.payload = pretty_json(preset.payload).unwrap_or_default();
+                form.payload = pretty_json(&preset.payload).unwrap_or_default();
                 form.json = true;
                 dispatcher.dispatch(ConsoleAction::Publish(form));
             })

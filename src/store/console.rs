@@ -413,11 +413,80 @@ pub fn pretty_json(text: &str) -> Result<String, Said> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preset {
     /// Shown in the menu.
-    pub label: &'static str,
+    pub label: Said,
     /// Topic.
     pub topic: String,
     /// Payload.
-    pub payload: &'static str,
+    pub payload: String,
+}
+
+/// The system events a device sends (`events/up`), each a preset: the
+/// service, the event type and sample `paras` in the form of Huawei's
+/// device-side pages (OTA 3031, sub-devices, time sync, SDK information,
+/// file upload and download, device logs).
+const UP_EVENTS: [(&str, &str, &str); 11] = [
+    (
+        "$time_sync",
+        "time_sync_request",
+        r#"{"device_send_time":0}"#,
+    ),
+    (
+        "$ota",
+        "version_report",
+        r#"{"sw_version":"v1.0","fw_version":"v1.0"}"#,
+    ),
+    (
+        "$ota",
+        "upgrade_progress_report",
+        r#"{"result_code":0,"progress":100,"version":"v1.1","description":"upgrade succeeded"}"#,
+    ),
+    (
+        "$sub_device_manager",
+        "sub_device_update_status",
+        r#"{"device_statuses":[{"device_id":"SUB_DEVICE_ID","status":"ONLINE"}]}"#,
+    ),
+    (
+        "$sub_device_manager",
+        "add_sub_device_request",
+        r#"{"devices":[{"node_id":"sub_node_1","product_id":"PRODUCT_ID","name":"sub 1"}]}"#,
+    ),
+    (
+        "$sub_device_manager",
+        "delete_sub_device_request",
+        r#"{"devices":["SUB_DEVICE_ID"]}"#,
+    ),
+    (
+        "$sub_device_manager",
+        "sub_device_sync_request",
+        r#"{"version":0}"#,
+    ),
+    (
+        "$sdk_info",
+        "sdk_info_report",
+        r#"{"device_sdk_version":"C_v0.5.0","sw_version":"v1.0","fw_version":"v1.0"}"#,
+    ),
+    (
+        "$file_manager",
+        "get_upload_url",
+        r#"{"file_name":"log.txt"}"#,
+    ),
+    (
+        "$file_manager",
+        "get_download_url",
+        r#"{"file_name":"log.txt"}"#,
+    ),
+    (
+        "$log",
+        "log_report",
+        r#"{"timestamp":"1700000000000","type":"DEVICE_STATUS","content":"device started"}"#,
+    ),
+];
+
+/// An `events/up` payload of one event.
+fn event_payload(service_id: &str, event_type: &str, paras: &str) -> String {
+    format!(
+        r#"{{"services":[{{"service_id":"{service_id}","event_type":"{event_type}","paras":{paras}}}]}}"#
+    )
 }
 
 /// The sample payload of an uplink kind.
@@ -438,21 +507,19 @@ fn sample_payload(kind: TopicKind) -> &'static str {
             r#"{"services":[{"service_id":"Battery","properties":{"batteryLevel":80}}]}"#
         }
         TopicKind::ShadowGetRequest => r#"{"service_id":"Battery"}"#,
-        TopicKind::EventsUp => {
-            r#"{"services":[{"service_id":"$time_sync","event_type":"time_sync_request","paras":{"device_send_time":0}}]}"#
-        }
         _ => "{}",
     }
 }
 
-/// Presets for every IoTDA uplink of `device_id`. Kinds that carry a
-/// request id get `request_id=REQUEST_ID`; answering a received request
-/// ([`answer`]) fills in the real one.
+/// Presets for every IoTDA uplink of `device_id`, and one for each
+/// system event a device sends. Kinds that carry a request id get
+/// `request_id=REQUEST_ID`; answering a received request ([`answer`])
+/// fills in the real one.
 pub fn presets(device_id: &str) -> Vec<Preset> {
     let device_id = device_id.trim();
-    TopicKind::ALL
+    let mut presets: Vec<Preset> = TopicKind::ALL
         .into_iter()
-        .filter(|k| k.direction() == Direction::Up)
+        .filter(|k| k.direction() == Direction::Up && *k != TopicKind::EventsUp)
         .filter_map(|kind| {
             let topic = if kind.has_request_id() {
                 Topic::with_request_id(kind, device_id, "REQUEST_ID")
@@ -460,29 +527,90 @@ pub fn presets(device_id: &str) -> Vec<Preset> {
                 Topic::new(kind, device_id)
             };
             Some(Preset {
-                label: kind.name(),
+                label: kind.message(),
                 topic: topic.ok()?.to_string(),
-                payload: sample_payload(kind),
+                payload: sample_payload(kind).to_owned(),
             })
         })
-        .collect()
+        .collect();
+    if let Ok(topic) = Topic::new(TopicKind::EventsUp, device_id) {
+        let topic = topic.to_string();
+        presets.extend(UP_EVENTS.iter().map(|(service, event, paras)| Preset {
+            label: event_label(event),
+            topic: topic.clone(),
+            payload: event_payload(service, event, paras),
+        }));
+    }
+    presets
 }
 
 /// The answer to a received IoTDA request (command, property set or get,
 /// shadow): its response topic with the same request id and a sample
-/// payload. `None` for any other topic.
-pub fn answer(topic: &str) -> Option<Preset> {
+/// payload; or to a system event that a device answers (`version_query`
+/// with its versions, an upgrade notice with its progress at 100 and the
+/// notice's version, sub-devices added with their statuses). `None` for
+/// anything else.
+pub fn answer(topic: &str, payload: &[u8]) -> Option<Preset> {
     let request = Topic::parse(topic).ok()?;
+    if request.kind() == TopicKind::EventsDown {
+        let up = Topic::new(TopicKind::EventsUp, request.device_id()).ok()?;
+        let (event_type, payload) = answer_event(payload)?;
+        return Some(Preset {
+            label: event_label(event_type),
+            topic: up.to_string(),
+            payload,
+        });
+    }
     let response = request.response()?;
     let kind = response.kind();
     if kind.direction() != Direction::Up {
         return None;
     }
     Some(Preset {
-        label: kind.name(),
+        label: kind.message(),
         topic: response.to_string(),
-        payload: sample_payload(kind),
+        payload: sample_payload(kind).to_owned(),
     })
+}
+
+/// A preset's label for a system event: its type, which is IoTDA's name.
+fn event_label(event_type: &str) -> Said {
+    Said::new(said::EVENT_PRESET).with("event", event_type)
+}
+
+/// A device's answer to the first event of an `events/down` payload that
+/// has one: the answer's event type and its payload.
+fn answer_event(payload: &[u8]) -> Option<(&'static str, String)> {
+    let value: serde_json::Value = serde_json::from_slice(payload).ok()?;
+    let event = value.get("services")?.as_array()?.first()?;
+    let paras = event.get("paras");
+    let text = |key: &str| paras.and_then(|p| p.get(key)).and_then(|v| v.as_str());
+    let (service, event_type, paras) = match event.get("event_type")?.as_str()? {
+        "version_query" => {
+            let (service, event_type, paras) = UP_EVENTS[1];
+            (service, event_type, paras.to_owned())
+        }
+        "firmware_upgrade" | "software_upgrade" | "firmware_upgrade_v2" | "software_upgrade_v2" => {
+            let version = serde_json::Value::from(text("version").unwrap_or("v1.1"));
+            let paras = serde_json::json!({"result_code": 0, "progress": 100,
+                "version": version, "description": "upgrade succeeded"});
+            (UP_EVENTS[2].0, UP_EVENTS[2].1, paras.to_string())
+        }
+        "add_sub_device_notify" => {
+            let statuses: Vec<serde_json::Value> = paras
+                .and_then(|p| p.get("devices"))
+                .and_then(|d| d.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.get("device_id"))
+                .map(|id| serde_json::json!({"device_id": id, "status": "ONLINE"}))
+                .collect();
+            let paras = serde_json::json!({ "device_statuses": statuses });
+            (UP_EVENTS[3].0, UP_EVENTS[3].1, paras.to_string())
+        }
+        _ => return None,
+    };
+    Some((event_type, event_payload(service, event_type, &paras)))
 }
 
 /// Which way a logged message went.
@@ -1429,17 +1557,17 @@ mod tests {
         assert!(topics.contains(&"$oc/devices/dev_1/sys/messages/up"));
         assert!(topics.contains(&"$oc/devices/dev_1/sys/commands/response/request_id=REQUEST_ID"));
         assert!(
-            presets.iter().all(|p| check_json(p.payload).is_ok()),
+            presets.iter().all(|p| check_json(&p.payload).is_ok()),
             "{presets:?}"
         );
-        let reply = answer("$oc/devices/dev_1/sys/commands/request_id=42").unwrap();
+        let reply = answer("$oc/devices/dev_1/sys/commands/request_id=42", b"{}").unwrap();
         assert_eq!(
             reply.topic,
             "$oc/devices/dev_1/sys/commands/response/request_id=42"
         );
         assert!(reply.payload.contains("result_code"));
-        assert!(answer("$oc/devices/dev_1/sys/messages/down").is_none());
-        assert!(answer("some/topic").is_none());
+        assert!(answer("$oc/devices/dev_1/sys/messages/down", b"{}").is_none());
+        assert!(answer("some/topic", b"{}").is_none());
         assert_eq!(iotda_subscriptions("dev_1").len(), 6);
         assert!(iotda_subscriptions("").is_empty());
     }
@@ -1773,5 +1901,69 @@ mod tests {
         form.device_id = "meter_s3".into();
         let s = Rc::new(s).reduce(ConsoleAction::Prefill(Box::new(form), None));
         assert_eq!(s.subscriptions.len(), 1);
+    }
+    #[test]
+    fn every_system_event_preset_passes_the_core_s_check_and_events_down_are_answered() {
+        use iotda_core::iotda::check_uplink;
+        let events: Vec<Preset> = presets("dev_1")
+            .into_iter()
+            .filter(|p| p.topic == "$oc/devices/dev_1/sys/events/up")
+            .collect();
+        assert_eq!(events.len(), UP_EVENTS.len());
+        for p in &events {
+            let check = check_uplink(&p.topic, p.payload.as_bytes(), None, 0).unwrap();
+            assert!(
+                check.problems.is_empty(),
+                "{}: {:?}",
+                p.label,
+                check.problems
+            );
+        }
+        let down = "$oc/devices/dev_1/sys/events/down";
+        let upgrade = br#"{"services":[{"service_id":"$ota","event_type":"firmware_upgrade",
+            "paras":{"version":"2.0","url":"https://h/p","file_size":3,"sign":"ab"}}]}"#;
+        let reply = answer(down, upgrade).unwrap();
+        assert_eq!(reply.topic, "$oc/devices/dev_1/sys/events/up");
+        let value: serde_json::Value = serde_json::from_str(&reply.payload).unwrap();
+        assert_eq!(
+            value["services"][0]["event_type"],
+            "upgrade_progress_report"
+        );
+        assert_eq!(value["services"][0]["paras"]["version"], "2.0");
+        assert_eq!(value["services"][0]["paras"]["progress"], 100);
+        let added = br#"{"services":[{"service_id":"$sub_device_manager",
+            "event_type":"add_sub_device_notify","paras":{"devices":[
+            {"parent_device_id":"dev_1","node_id":"n1","device_id":"p_n1"}]}}]}"#;
+        let reply = answer(down, added).unwrap();
+        assert!(
+            reply
+                .payload
+                .contains(r#"{"device_id":"p_n1","status":"ONLINE"}"#),
+            "{}",
+            reply.payload
+        );
+        let query =
+            br#"{"services":[{"service_id":"$ota","event_type":"version_query","paras":{}}]}"#;
+        assert!(answer(down, query)
+            .unwrap()
+            .payload
+            .contains("version_report"));
+        for reply in [
+            answer(down, query),
+            answer(down, upgrade),
+            answer(down, added),
+        ] {
+            let reply = reply.unwrap();
+            let check = check_uplink(&reply.topic, reply.payload.as_bytes(), None, 0).unwrap();
+            assert!(
+                check.problems.is_empty(),
+                "{}: {:?}",
+                reply.payload,
+                check.problems
+            );
+        }
+        let sync = br#"{"services":[{"service_id":"$time_sync","event_type":"time_sync_response","paras":{}}]}"#;
+        assert!(answer(down, sync).is_none());
+        assert!(answer(down, b"not json").is_none());
     }
 }

@@ -206,6 +206,60 @@ async fn console_connects_receives_from_mosquitto_pub_and_answers_a_command() {
     let shot = browser.screenshot("console").await;
     assert!(std::fs::metadata(&shot).expect("screenshot").len() > 10_000);
 
+    // A system event down is answered with the device's event: a version
+    // query with a version report on events/up.
+    publish(
+        &broker,
+        "$oc/devices/dev_1/sys/events/down",
+        r#"{"services":[{"service_id":"$ota","event_type":"version_query","paras":{}}]}"#,
+    );
+    browser
+        .wait_text("#console-log", |t| t.contains("…/sys/events/down"))
+        .await;
+    let rows = browser
+        .client
+        .find_all(fantoccini::Locator::Css("#console-log .log-row"))
+        .await
+        .expect("log rows");
+    let mut down = None;
+    for row in rows {
+        if row
+            .text()
+            .await
+            .unwrap_or_default()
+            .contains("…/sys/events/down")
+        {
+            down = Some(row);
+        }
+    }
+    down.expect("the event's row")
+        .click()
+        .await
+        .expect("select it");
+    browser.click("#console-answer").await;
+    assert_eq!(
+        browser.value("#console-topic").await,
+        "$oc/devices/dev_1/sys/events/up"
+    );
+    let answer = browser.value("#console-payload").await;
+    assert!(answer.contains("\"version_report\""), "{answer}");
+    // Every system event a device sends is a preset.
+    let chosen = browser
+        .run(
+            "const s = document.querySelector('#console-preset');
+             const o = [...s.options].find(o => o.text === 'event: upgrade_progress_report');
+             s.value = o.value; s.dispatchEvent(new Event('change', { bubbles: true }));
+             return o.text;",
+        )
+        .await;
+    assert_eq!(chosen, "event: upgrade_progress_report");
+    let payload = browser
+        .wait_value("#console-payload", |v| {
+            v.contains("upgrade_progress_report")
+        })
+        .await;
+    assert!(payload.contains("\"progress\": 100"), "{payload}");
+
     browser.click("#console-disconnect").await;
     let status = browser
         .wait_text("#console-status", |t| t == "Not connected")
