@@ -585,16 +585,13 @@ fn answer_event(payload: &[u8]) -> Option<(&'static str, String)> {
     let event = value.get("services")?.as_array()?.first()?;
     let paras = event.get("paras");
     let text = |key: &str| paras.and_then(|p| p.get(key)).and_then(|v| v.as_str());
-    let (service, event_type, paras) = match event.get("event_type")?.as_str()? {
-        "version_query" => {
-            let (service, event_type, paras) = UP_EVENTS[1];
-            (service, event_type, paras.to_owned())
-        }
+    let (event_type, paras) = match event.get("event_type")?.as_str()? {
+        "version_query" => ("version_report", up_event("version_report")?.2.to_owned()),
         "firmware_upgrade" | "software_upgrade" | "firmware_upgrade_v2" | "software_upgrade_v2" => {
             let version = serde_json::Value::from(text("version").unwrap_or("v1.1"));
             let paras = serde_json::json!({"result_code": 0, "progress": 100,
                 "version": version, "description": "upgrade succeeded"});
-            (UP_EVENTS[2].0, UP_EVENTS[2].1, paras.to_string())
+            ("upgrade_progress_report", paras.to_string())
         }
         "add_sub_device_notify" => {
             let statuses: Vec<serde_json::Value> = paras
@@ -606,11 +603,17 @@ fn answer_event(payload: &[u8]) -> Option<(&'static str, String)> {
                 .map(|id| serde_json::json!({"device_id": id, "status": "ONLINE"}))
                 .collect();
             let paras = serde_json::json!({ "device_statuses": statuses });
-            (UP_EVENTS[3].0, UP_EVENTS[3].1, paras.to_string())
+            ("sub_device_update_status", paras.to_string())
         }
         _ => return None,
     };
+    let (service, ..) = up_event(event_type)?;
     Some((event_type, event_payload(service, event_type, &paras)))
+}
+
+/// The entry of [`UP_EVENTS`] for `event_type`.
+fn up_event(event_type: &str) -> Option<(&'static str, &'static str, &'static str)> {
+    UP_EVENTS.iter().copied().find(|(_, e, _)| *e == event_type)
 }
 
 /// Which way a logged message went.
